@@ -1,0 +1,23 @@
+// Runs every test/**/*.test.ts with uvu (through tsx) and ends with one
+// "N passed, N failed" line, which CI reads.
+import { spawn } from 'node:child_process';
+
+const filter = process.argv[2] ?? '\\.test\\.ts$';
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', 'node_modules/uvu/bin.js', 'test', filter, '--no-color'],
+  { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0' } },
+);
+let out = '';
+child.stdout.on('data', (chunk) => {
+  out += chunk;
+  process.stdout.write(chunk);
+});
+child.on('close', (code) => {
+  const total = Number(/Total:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const passed = Number(/Passed:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const skipped = Number(/Skipped:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const failed = total - passed - skipped;
+  process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+  process.exit(code === 0 && total > 0 && failed === 0 ? 0 : 1);
+});

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { defineValidateCommand } from './validate.js';
+import { defineCompileCommand } from './compile.js';
+import { definePlanCommand } from './plan.js';
+import { defineShowCommand } from './show.js';
+import { defineApplyCommand } from './apply.js';
+import { defineEmulatorCommand } from './emulator.js';
+import { defineWatchCommand } from './watch.js';
+import { definePreviewCommand } from './preview.js';
+import { defineDemoCommand } from './demo.js';
+import { reportError } from './run.js';
+
+const program = new Command('waspec')
+  .description('Compile declarative YAML message specs into WhatsApp messages and send them exactly once.')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+defineValidateCommand(program);
+defineCompileCommand(program);
+definePlanCommand(program);
+defineShowCommand(program);
+defineApplyCommand(program);
+defineEmulatorCommand(program);
+defineWatchCommand(program);
+definePreviewCommand(program);
+defineDemoCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // commander throws on --help/--version (exit 0) and on usage errors (already printed).
+  if (error instanceof Error && 'exitCode' in error && typeof error.exitCode === 'number') {
+    process.exitCode = error.exitCode === 0 ? 0 : 1;
+  } else {
+    process.exitCode = reportError(error);
+  }
+}

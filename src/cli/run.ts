@@ -1,0 +1,42 @@
+import pc from 'picocolors';
+import { WaspecError } from '../errors.js';
+
+/** Whether to colour stderr/stdout: only on a TTY, never with NO_COLOR. */
+export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
+  return Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+}
+
+/**
+ * Wraps a command's action: its return value is the exit code; operational errors print
+ * their message and hint (never a stack trace) and map to their exit code.
+ */
+export function action<A extends unknown[]>(
+  fn: (...args: A) => Promise<number>,
+): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      process.exitCode = await fn(...args);
+    } catch (error) {
+      process.exitCode = reportError(error);
+    }
+  };
+}
+
+export function reportError(error: unknown): number {
+  const color = useColor(process.stderr);
+  const red = color ? pc.red : (s: string) => s;
+  const dim = color ? pc.dim : (s: string) => s;
+  if (error instanceof WaspecError) {
+    process.stderr.write(`${red('error')}: ${error.message}\n`);
+    if (error.hint) process.stderr.write(`${dim('hint')}: ${error.hint}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${red('internal error')}: ${message}\n`);
+  if (process.env.WASPEC_DEBUG && error instanceof Error && error.stack) {
+    process.stderr.write(`${error.stack}\n`);
+  } else {
+    process.stderr.write('This is a bug in waspec; run with WASPEC_DEBUG=1 for details.\n');
+  }
+  return 1;
+}

@@ -1,0 +1,69 @@
+/**
+ * Every diagnostic code waspec can emit, with a one-line meaning.
+ * Codes are stable: tools and users match on them. The README lists them (a test checks it).
+ */
+export const DIAGNOSTIC_CODES = {
+  // --- reading files ---
+  'file-not-found': 'A spec or recipient file does not exist or cannot be read.',
+  'file-too-large': 'A file is larger than waspec reads (specs: 1 MiB).',
+  'file-empty': 'A spec file is empty.',
+  'no-specs': 'No *.yaml / *.yml spec files were found at the given paths.',
+
+  // --- YAML ---
+  'yaml-syntax': 'The YAML is malformed.',
+  'yaml-duplicate-key': 'A mapping has the same key twice.',
+  'yaml-alias-limit': 'Too many YAML aliases (an alias bomb is refused).',
+  'yaml-multiple-documents': 'A spec file holds more than one YAML document.',
+  'forbidden-key': 'A key such as __proto__, constructor or prototype is refused.',
+
+  // --- the spec schema ---
+  'schema-type': 'A value has the wrong type.',
+  'schema-required': 'A required field is missing.',
+  'schema-unknown-field': 'A field is not part of the spec format.',
+  'schema-enum': 'A value is not one of the allowed values.',
+  'schema-pattern': 'A value does not have the required form.',
+  'schema-limit': 'A value is out of its allowed length or range.',
+  'schema-invalid': 'A value does not match the spec format.',
+  'duplicate-spec-name': 'Two spec files use the same name.',
+
+  // --- message content rules ---
+  'content-missing': 'The whatsApp object has no content field.',
+  'content-conflict': 'The whatsApp object mixes more than one kind of content.',
+  'template-language-missing': 'templateName is set without language.',
+  'location-incomplete': 'latitude and longitude must be given together.',
+  'media-template-without-template': 'mediaTemplateData is set without templateName.',
+  'send-at-invalid': 'sendAt is not an ISO 8601 date-time with an offset.',
+  'url-too-long': 'A URL is longer than 2048 characters.',
+  'media-type': 'A media URL does not end in an allowed file type.',
+  'text-too-long': 'A text is longer than its limit (locationName, address: 1000).',
+  'coordinate-range': 'A latitude or longitude is out of range.',
+  'placeholder-empty': 'A placeholder value is empty.',
+
+  // --- recipients ---
+  'recipients-file-not-found': 'A recipient file named by the spec does not exist.',
+  'recipients-format': 'A recipient file has an unknown format (use .csv, .json, .ndjson or .jsonl).',
+  'csv-syntax': 'A CSV file is malformed.',
+  'csv-missing-column': 'A CSV file has no phoneNumber column in its header row.',
+  'json-syntax': 'A JSON or NDJSON recipient file is malformed.',
+  'recipient-invalid': 'A recipient entry has the wrong shape.',
+  'phone-unquoted': 'A phone number was written as a YAML number; quote it.',
+  'phone-invalid': 'A phone number is not a valid international number.',
+  'phone-duplicate': 'The same phone number appears twice in one spec; it is sent once.',
+  'recipients-empty': 'A spec has no recipients.',
+
+  // --- rendering ---
+  'template-syntax': 'A Handlebars expression is malformed.',
+  'variable-missing': 'A variable used in the message is not defined for a recipient.',
+  'request-invalid': 'A rendered request body does not match the API reference.',
+
+  // --- plan ---
+  'send-at-past': 'sendAt is in the past.',
+  'state-torn-line': 'The last line of the state journal was cut off (a crash); it is ignored.',
+  'target-not-found': 'A --target names no spec.',
+
+  // --- config ---
+  'config-invalid': 'waspec.config.yaml is malformed or has unknown fields.',
+  'config-secret': 'A secret was put in waspec.config.yaml; secrets come only from the environment.',
+} as const;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -1,0 +1,42 @@
+import type { DiagnosticCode } from './codes.js';
+
+export type Severity = 'error' | 'warning';
+
+/** A problem in user input. Positions are 0-based here and printed 1-based. */
+export interface Diagnostic {
+  code: DiagnosticCode;
+  severity: Severity;
+  message: string;
+  /** Path of the file the problem is in, as the user named it (relative to cwd where possible). */
+  file?: string;
+  line?: number;
+  column?: number;
+  hint?: string;
+}
+
+/** What a stage returns: its value plus every problem it found on the way. */
+export interface WithDiagnostics<T> {
+  value: T;
+  diagnostics: Diagnostic[];
+}
+
+/** Stages that stream report problems through a sink instead of returning them. */
+export type DiagnosticSink = (diagnostic: Diagnostic) => void;
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+export function makeDiagnostic(
+  code: DiagnosticCode,
+  message: string,
+  where: { file?: string; line?: number; column?: number } = {},
+  extra: { severity?: Severity; hint?: string } = {},
+): Diagnostic {
+  const d: Diagnostic = { code, severity: extra.severity ?? 'error', message };
+  if (where.file !== undefined) d.file = where.file;
+  if (where.line !== undefined) d.line = where.line;
+  if (where.column !== undefined) d.column = where.column;
+  if (extra.hint !== undefined) d.hint = extra.hint;
+  return d;
+}

@@ -1,0 +1,69 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { MessageContent } from '../compile/types.js';
+import type { Outcome } from '../state/types.js';
+
+export type PlanAction = 'send' | 'unchanged' | 'drift' | 'retry' | 'rejected' | 'in-doubt' | 'orphan';
+
+export const PLAN_ACTIONS: readonly PlanAction[] = [
+  'send',
+  'retry',
+  'unchanged',
+  'drift',
+  'rejected',
+  'in-doubt',
+  'orphan',
+];
+
+export interface PlanEntry {
+  action: PlanAction;
+  messageId: string;
+  spec: string;
+  revision: number;
+  phoneNumber: string;
+  /** Content now (absent for orphans). Key into Plan.contents. */
+  contentHash?: string;
+  /** What the state has, if anything. */
+  previous?: {
+    contentHash: string;
+    outcome: Outcome;
+    bulkId: string;
+    sentAt: string;
+    statusName?: string;
+    error?: string;
+  };
+}
+
+export interface PlanInputFile {
+  /** Path relative to the workspace root (cwd). */
+  path: string;
+  kind: 'spec' | 'recipients' | 'config';
+  sha256: string;
+}
+
+export interface PlanSpecInfo {
+  name: string;
+  file: string;
+  revision: number;
+  batchSize: number;
+}
+
+/** The plan: plain, serialisable data (schemas/plan.schema.json). apply takes only this. */
+export interface Plan {
+  formatVersion: 1;
+  createdAt: string;
+  specs: PlanSpecInfo[];
+  /** Distinct rendered contents by contentHash. */
+  contents: Record<string, MessageContent>;
+  entries: PlanEntry[];
+  summary: Record<PlanAction, number>;
+  inputs: {
+    files: PlanInputFile[];
+    state: { location: string; sha256: string };
+  };
+  options: {
+    retryRejected: boolean;
+    resendInDoubt: boolean;
+    targets: string[];
+  };
+  diagnostics: Diagnostic[];
+}

@@ -1,0 +1,90 @@
+/** The spec format users write (schemas/spec.schema.json is the truth). */
+
+export interface HeaderSpec {
+  textPlaceholder?: string;
+  imageUrl?: string;
+  videoUrl?: string;
+  latitude?: number | string;
+  longitude?: number | string;
+}
+
+export interface ButtonSpec {
+  urlPlaceholder?: string;
+  quickReplyPayload?: string;
+}
+
+export interface MediaTemplateDataSpec {
+  header?: HeaderSpec;
+  body?: { placeholders: string[] };
+  buttons?: ButtonSpec[];
+}
+
+/** The API's whatsApp object; string fields may hold Handlebars expressions. */
+export interface WhatsAppSpec {
+  text?: string;
+  imageUrl?: string;
+  audioUrl?: string;
+  videoUrl?: string;
+  locationName?: string;
+  address?: string;
+  longitude?: number | string;
+  latitude?: number | string;
+  templateName?: string;
+  templateData?: string[];
+  language?: string;
+  mediaTemplateData?: MediaTemplateDataSpec;
+}
+
+export type Vars = Record<string, unknown>;
+
+export interface InlineRecipient {
+  phoneNumber: string;
+  vars?: Vars;
+}
+
+export interface RecipientFileRef {
+  /** Relative to the spec file. */
+  file: string;
+  /** Defaults to the file's extension. */
+  format?: 'csv' | 'json' | 'ndjson';
+}
+
+export type RecipientEntry = InlineRecipient | RecipientFileRef;
+
+export interface Spec {
+  name: string;
+  revision: number;
+  scenarioKey?: string;
+  sendAt?: string;
+  vars?: Vars;
+  /** Destinations per request for recipients with identical content (default 100). */
+  batchSize?: number;
+  whatsApp: WhatsAppSpec;
+  recipients: RecipientEntry[];
+}
+
+/** A key or index path into the spec, e.g. ['whatsApp', 'templateData', 0]. */
+export type SpecPath = ReadonlyArray<string | number>;
+
+export interface SourcePosition {
+  file: string;
+  /** 0-based */
+  line: number;
+  /** 0-based */
+  column: number;
+}
+
+/** A loaded, schema-checked spec with a way back to its source. */
+export interface SpecDocument {
+  /** The file path as given (relative to cwd where possible). */
+  file: string;
+  /** Absolute path. */
+  absolutePath: string;
+  /** sha256 hex of the file's bytes. */
+  digest: string;
+  spec: Spec;
+  /** Position of the node at `path`, or of its nearest ancestor that exists. */
+  locate(path: SpecPath): SourcePosition;
+  /** The raw source text of the node at `path` (used for e.g. unquoted phone numbers). */
+  sourceOf(path: SpecPath): string | undefined;
+}

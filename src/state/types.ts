@@ -1,0 +1,96 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+
+/** Table 11: the status object the API returns per destination. Kept as it came. */
+export interface ApiStatus {
+  groupId: number;
+  groupName: string;
+  id: number;
+  name: string;
+  description: string;
+  action?: string;
+}
+
+export type Outcome = 'in-flight' | 'accepted' | 'rejected' | 'failed';
+
+/** What the state knows of one messageId (the journal folded). */
+export interface MessageState {
+  messageId: string;
+  spec: string;
+  revision: number;
+  phoneNumber: string;
+  maskedPhoneNumber: string;
+  contentHash: string;
+  bulkId: string;
+  /** ISO time the request was first journalled as in flight. */
+  sentAt: string;
+  /** ISO time of the last record. */
+  updatedAt: string;
+  outcome: Outcome;
+  /** The API's status object (accepted or rejected). */
+  status?: ApiStatus;
+  /** HTTP status of a failed request, if there was one. */
+  httpStatus?: number;
+  /** A readable reason for a failure (never contains secrets). */
+  error?: string;
+}
+
+/** One line of the journal. `v` is the journal format version. */
+export type JournalRecord =
+  | {
+      v: 1;
+      type: 'in-flight';
+      at: string;
+      bulkId: string;
+      messages: Array<{
+        messageId: string;
+        spec: string;
+        revision: number;
+        phoneNumber: string;
+        maskedPhoneNumber: string;
+        contentHash: string;
+      }>;
+    }
+  | {
+      v: 1;
+      type: 'outcome';
+      at: string;
+      bulkId: string;
+      results: Array<{
+        messageId: string;
+        outcome: Exclude<Outcome, 'in-flight'>;
+        status?: ApiStatus;
+        httpStatus?: number;
+        error?: string;
+      }>;
+    };
+
+export interface StateSnapshot {
+  messages: Map<string, MessageState>;
+  /** sha256 hex of the journal bytes read; a saved plan records it. */
+  digest: string;
+  /** E.g. a torn last line. */
+  diagnostics: Diagnostic[];
+}
+
+export interface LockInfo {
+  owner: string;
+  host: string;
+  pid: number;
+  since: string;
+}
+
+export interface StateLock {
+  info: LockInfo;
+  release(): Promise<void>;
+}
+
+/** The state backend. A Postgres one can be added behind the same interface. */
+export interface StateStore {
+  /** Human description, e.g. the directory. */
+  readonly location: string;
+  read(): Promise<StateSnapshot>;
+  /** Durable when it resolves (fsync). */
+  append(records: JournalRecord[]): Promise<void>;
+  /** Throws LockHeldError naming the holder when another process holds it. */
+  lock(options?: { force?: boolean }): Promise<StateLock>;
+}
