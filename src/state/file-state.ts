@@ -1,6 +1,31 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { appendJournal } from './append-journal.js';
+import { takeLock } from './file-lock.js';
+import { readJournal } from './read-journal.js';
 import type { StateStore } from './types.js';
 
-/** The local state: an append-only journal and a lock file in `dir` (default .waspec/). */
+export const JOURNAL_FILE = 'journal.ndjson';
+export const LOCK_FILE = 'lock.json';
+
+/**
+ * The local state: an append-only journal and a lock file in `dir` (default .waspec/).
+ * StateStore stays small (read, append, lock) so a Postgres backend can implement it later:
+ * a table of records plus an advisory lock.
+ */
 export function openFileStateStore(dir: string): StateStore {
-  throw new Error(`openFileStateStore is not built yet (${dir})`);
+  const journal = join(dir, JOURNAL_FILE);
+  return {
+    location: dir,
+    read: () => readJournal(journal, journal),
+    append: async (records) => {
+      if (records.length === 0) return;
+      await mkdir(dir, { recursive: true });
+      await appendJournal(journal, records);
+    },
+    lock: async (options) => {
+      await mkdir(dir, { recursive: true });
+      return takeLock(join(dir, LOCK_FILE), options);
+    },
+  };
 }

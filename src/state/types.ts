@@ -70,6 +70,8 @@ export interface StateSnapshot {
   digest: string;
   /** E.g. a torn last line. */
   diagnostics: Diagnostic[];
+  /** How many records were folded (lets a stale plan say how many are new). */
+  records?: number;
 }
 
 export interface LockInfo {

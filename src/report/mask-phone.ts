@@ -1,0 +1,13 @@
+/**
+ * Masks a phone number the way the API reference does (`155****8467`): the first 3 and
+ * last 4 digits stay, four asterisks replace the rest whatever its length.
+ */
+export function maskPhone(phoneNumber: string): string {
+  if (phoneNumber.length <= 7) return `${'*'.repeat(Math.max(phoneNumber.length - 2, 0))}${phoneNumber.slice(-2)}`;
+  return `${phoneNumber.slice(0, 3)}****${phoneNumber.slice(-4)}`;
+}
+
+/** Masks every run of 8 to 15 digits in a text (phone numbers quoted in messages). */
+export function maskPhonesIn(text: string): string {
+  return text.replace(/(?<!\d)\d{8,15}(?!\d)/g, (digits) => maskPhone(digits));
+}

@@ -1,0 +1,109 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openFileStateStore } from '../../src/state/file-state.js';
+import { StateError } from '../../src/errors.js';
+import { inFlight, outcome } from './records.js';
+import { withTmpDir } from './tmp-dir.js';
+
+const A = { messageId: 'id-a', spec: 's', phoneNumber: '41793026727', contentHash: 'h1' };
+const B = { messageId: 'id-b', spec: 's', phoneNumber: '447910000000', contentHash: 'h1' };
+
+test('a missing state reads as empty, with the digest of no bytes', () =>
+  withTmpDir(async (dir) => {
+    const snap = await openFileStateStore(join(dir, 'nope')).read();
+    assert.is(snap.messages.size, 0);
+    assert.is(snap.digest, 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  }));
+
+test('append writes a header then records; read folds them (last outcome wins, first sentAt kept)', () =>
+  withTmpDir(async (dir) => {
+    const store = openFileStateStore(dir);
+    await store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A, B])]);
+    await store.append([outcome('B1', '2026-01-01T00:00:01.000Z', [{ messageId: 'id-a', outcome: 'failed', error: 'timeout' }, { messageId: 'id-b', outcome: 'accepted', statusName: 'PENDING_ENROUTE' }])]);
+    await store.append([inFlight('B2', '2026-01-01T00:01:00.000Z', [A]), outcome('B2', '2026-01-01T00:01:01.000Z', [{ messageId: 'id-a', outcome: 'accepted' }])]);
+    const text = await readFile(join(dir, 'journal.ndjson'), 'utf8');
+    const lines = text.trimEnd().split('\n');
+    assert.equal(JSON.parse(lines[0] ?? ''), { waspec: 'state', formatVersion: 1 });
+    assert.is(lines.length, 5);
+    const snap = await store.read();
+    const a = snap.messages.get('id-a');
+    assert.is(a?.outcome, 'accepted');
+    assert.is(a?.error, undefined, 'a later outcome replaces the earlier error');
+    assert.is(a?.sentAt, '2026-01-01T00:00:00.000Z');
+    assert.is(a?.updatedAt, '2026-01-01T00:01:01.000Z');
+    assert.is(a?.bulkId, 'B2');
+    assert.is(a?.maskedPhoneNumber, '417****6727');
+    assert.is(a?.phoneNumber, '41793026727');
+    assert.is(snap.messages.get('id-b')?.status?.name, 'PENDING_ENROUTE');
+    assert.is(snap.records, 4);
+    assert.is(snap.diagnostics.length, 0);
+  }));
+
+test('a torn last line is ignored with a warning, earlier records kept; the next append cuts it off', () =>
+  withTmpDir(async (dir) => {
+    const store = openFileStateStore(dir);
+    await store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]);
+    const whole = JSON.stringify(outcome('B1', '2026-01-01T00:00:01.000Z', [{ messageId: 'id-a', outcome: 'accepted' }]));
+    await appendFile(join(dir, 'journal.ndjson'), whole.slice(0, Math.floor(whole.length / 2)));
+    const snap = await store.read();
+    assert.is(snap.messages.get('id-a')?.outcome, 'in-flight');
+    assert.is(snap.diagnostics.length, 1);
+    assert.is(snap.diagnostics[0]?.code, 'state-torn-line');
+    assert.is(snap.diagnostics[0]?.severity, 'warning');
+    assert.is(snap.diagnostics[0]?.line, 2);
+    await store.append([outcome('B1', '2026-01-01T00:00:02.000Z', [{ messageId: 'id-a', outcome: 'accepted' }])]);
+    const after = await store.read();
+    assert.is(after.diagnostics.length, 0);
+    assert.is(after.messages.get('id-a')?.outcome, 'accepted');
+  }));
+
+test('a corrupt line in the middle is a StateError naming its line', () =>
+  withTmpDir(async (dir) => {
+    const store = openFileStateStore(dir);
+    await store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]);
+    await appendFile(join(dir, 'journal.ndjson'), 'garbage\n');
+    await store.append([inFlight('B2', '2026-01-01T00:00:00.000Z', [B])]);
+    // The append above saw 'garbage' as a torn tail and cut it; put one back in the middle.
+    const text = await readFile(join(dir, 'journal.ndjson'), 'utf8');
+    const lines = text.split('\n');
+    lines.splice(2, 0, '{"v":1,"type":"nonsense"}');
+    await writeFile(join(dir, 'journal.ndjson'), lines.join('\n'));
+    try {
+      await store.read();
+      assert.unreachable('should throw');
+    } catch (error) {
+      assert.instance(error, StateError);
+      assert.match(String(error), /line 3/);
+    }
+  }));
+
+test('a journal from a newer waspec is refused with the version and an upgrade hint', () =>
+  withTmpDir(async (dir) => {
+    for (const first of ['{"waspec":"state","formatVersion":2}\n', `{"v":3,"type":"in-flight","at":"x","bulkId":"b","messages":[]}\n`]) {
+      await writeFile(join(dir, 'journal.ndjson'), first);
+      try {
+        await openFileStateStore(dir).read();
+        assert.unreachable('should throw');
+      } catch (error) {
+        assert.instance(error, StateError);
+        assert.match(String(error), /version [23]/);
+        assert.match((error as StateError).hint ?? '', /Upgrade waspec/);
+      }
+    }
+  }));
+
+test('a big journal is read as a stream of lines (across chunk boundaries)', () =>
+  withTmpDir(async (dir) => {
+    const lines = ['{"waspec":"state","formatVersion":1}'];
+    for (let i = 0; i < 3000; i++) {
+      lines.push(JSON.stringify(inFlight(`B${i}`, '2026-01-01T00:00:00.000Z', [{ ...A, messageId: `m${i}` }])));
+    }
+    await writeFile(join(dir, 'journal.ndjson'), `${lines.join('\n')}\n`);
+    const snap = await openFileStateStore(dir).read();
+    assert.is(snap.messages.size, 3000);
+    assert.is(snap.records, 3000);
+  }));
+
+test.run();

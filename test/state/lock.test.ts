@@ -1,0 +1,73 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import { access, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openFileStateStore } from '../../src/state/file-state.js';
+import { LockHeldError } from '../../src/errors.js';
+import { withTmpDir } from './tmp-dir.js';
+
+async function refusal(promise: Promise<unknown>): Promise<LockHeldError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.instance(error, LockHeldError);
+    return error as LockHeldError;
+  }
+  throw new Error('the lock was not refused');
+}
+
+function deadPid(): number {
+  // A child that has exited: its pid is no longer a running process.
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+  return Number(child.stdout.toString());
+}
+
+test('a second lock is refused, naming owner, host, pid and since; release frees it', () =>
+  withTmpDir(async (dir) => {
+    const store = openFileStateStore(dir);
+    const first = await store.lock();
+    const error = await refusal(store.lock());
+    assert.match(error.message, first.info.owner);
+    assert.match(error.message, hostname());
+    assert.match(error.message, `pid ${process.pid}`);
+    assert.match(error.message, first.info.since);
+    assert.match(error.hint ?? '', /--force-unlock/);
+    await first.release();
+    const again = await store.lock();
+    await again.release();
+    const left = await access(join(dir, 'lock.json')).then(() => true, () => false);
+    assert.is(left, false, 'release removes lock.json');
+  }));
+
+test('--force-unlock takes over the lock of a dead process', () =>
+  withTmpDir(async (dir) => {
+    const pid = deadPid();
+    await writeFile(join(dir, 'lock.json'), JSON.stringify({ owner: 'ci', host: hostname(), pid, since: '2026-01-01T00:00:00.000Z' }));
+    const store = openFileStateStore(dir);
+    await refusal(store.lock());
+    const lock = await store.lock({ force: true });
+    assert.is(lock.info.pid, process.pid);
+    await lock.release();
+  }));
+
+test('--force-unlock of a live process or another host is refused and says why', () =>
+  withTmpDir(async (dir) => {
+    const store = openFileStateStore(dir);
+    await writeFile(join(dir, 'lock.json'), JSON.stringify({ owner: 'ci', host: hostname(), pid: process.pid, since: 'then' }));
+    assert.match((await refusal(store.lock({ force: true }))).message, /still running/);
+    await writeFile(join(dir, 'lock.json'), JSON.stringify({ owner: 'ci', host: 'elsewhere.example', pid: 1, since: 'then' }));
+    assert.match((await refusal(store.lock({ force: true }))).message, /another host \(elsewhere\.example\)/);
+  }));
+
+test('release does not remove a lock that is no longer ours', () =>
+  withTmpDir(async (dir) => {
+    const store = openFileStateStore(dir);
+    const lock = await store.lock();
+    await writeFile(join(dir, 'lock.json'), JSON.stringify({ owner: 'x', host: 'other', pid: 1, since: 'later' }));
+    await lock.release();
+    await access(join(dir, 'lock.json'));
+  }));
+
+test.run();
