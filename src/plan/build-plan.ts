@@ -1,5 +1,14 @@
+import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { compileSpec } from '../compile/compile-spec.js';
+import type { CompiledMessage } from '../compile/types.js';
+import { recipientFiles } from '../recipients/resolve-recipients.js';
+import { loadWorkspace } from '../spec/load-workspace.js';
+import type { SpecDocument } from '../spec/types.js';
 import type { StateStore } from '../state/types.js';
-import type { Plan } from './types.js';
+import { classifyMessages } from './classify-messages.js';
+import { CONFIG_FILE, hashFile, workspacePath } from './hash-file.js';
+import { summarizeEntries } from './summarize-plan.js';
+import type { Plan, PlanInputFile } from './types.js';
 
 export interface BuildPlanOptions {
   /** Spec files or folders (default ['specs']). */
@@ -12,7 +21,86 @@ export interface BuildPlanOptions {
   now?: Date;
 }
 
+const DEFAULT_BATCH_SIZE = 100;
+
 /** Loads, compiles and diffs the specs against the state. Errors are in plan.diagnostics. */
 export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
-  throw new Error(`buildPlan is not built yet (${options.paths.join(',')})`);
+  const now = options.now ?? new Date();
+  const paths = options.paths.length > 0 ? [...options.paths] : ['specs'];
+  const targets = [...(options.targets ?? [])];
+  const workspace = await loadWorkspace(paths);
+  const snapshot = await options.store.read();
+  const diagnostics: Diagnostic[] = [...workspace.diagnostics, ...snapshot.diagnostics];
+  const docs = selectTargets(workspace.docs, targets, diagnostics);
+  for (const doc of docs) checkSendAt(doc, now, diagnostics);
+
+  const classified = await classifyMessages(compileAll(docs, diagnostics), snapshot, {
+    retryRejected: options.retryRejected ?? false,
+    resendInDoubt: options.resendInDoubt ?? false,
+    ...(targets.length > 0 ? { scope: new Set(targets) } : {}),
+    revisions: new Map(docs.map((d) => [d.spec.name, d.spec.revision])),
+  });
+  return {
+    formatVersion: 1,
+    createdAt: now.toISOString(),
+    specs: docs.map((d) => ({
+      name: d.spec.name,
+      file: workspacePath(d.file),
+      revision: d.spec.revision,
+      batchSize: d.spec.batchSize ?? DEFAULT_BATCH_SIZE,
+    })),
+    contents: classified.contents,
+    entries: classified.entries,
+    summary: summarizeEntries(classified.entries),
+    inputs: {
+      files: await inputFiles(docs),
+      state: { location: options.store.location, sha256: snapshot.digest, records: snapshot.records ?? 0 },
+    },
+    options: { retryRejected: options.retryRejected ?? false, resendInDoubt: options.resendInDoubt ?? false, targets, paths },
+    diagnostics,
+  };
+}
+
+function selectTargets(docs: SpecDocument[], targets: string[], diagnostics: Diagnostic[]): SpecDocument[] {
+  if (targets.length === 0) return docs;
+  const names = new Set(docs.map((d) => d.spec.name));
+  for (const t of targets) {
+    if (!names.has(t)) {
+      const known = [...names].sort().join(', ') || 'none';
+      diagnostics.push(makeDiagnostic('target-not-found', `--target ${t} names no spec.`, {}, { hint: `Spec names: ${known}.` }));
+    }
+  }
+  return docs.filter((d) => targets.includes(d.spec.name));
+}
+
+function checkSendAt(doc: SpecDocument, now: Date, diagnostics: Diagnostic[]): void {
+  const sendAt = doc.spec.sendAt;
+  if (sendAt === undefined) return;
+  const at = Date.parse(sendAt);
+  if (Number.isNaN(at) || at > now.getTime()) return; // an invalid date is loadSpec's to report
+  diagnostics.push(
+    makeDiagnostic('send-at-past', `sendAt ${sendAt} is in the past (now is ${now.toISOString()}).`, doc.locate(['sendAt']), {
+      hint: 'Set a future time, or remove sendAt to send right away.',
+    }),
+  );
+}
+
+async function* compileAll(docs: SpecDocument[], diagnostics: Diagnostic[]): AsyncIterable<CompiledMessage> {
+  for (const doc of docs) yield* compileSpec(doc, (d) => diagnostics.push(d));
+}
+
+async function inputFiles(docs: SpecDocument[]): Promise<PlanInputFile[]> {
+  const files: PlanInputFile[] = [];
+  const seen = new Set<string>();
+  const add = (path: string, kind: PlanInputFile['kind'], sha256: string | undefined): void => {
+    if (sha256 === undefined || seen.has(path)) return;
+    seen.add(path);
+    files.push({ path, kind, sha256 });
+  };
+  for (const doc of docs) {
+    add(workspacePath(doc.file), 'spec', doc.digest);
+    for (const file of recipientFiles(doc)) add(workspacePath(file), 'recipients', await hashFile(file));
+  }
+  add(CONFIG_FILE, 'config', await hashFile(CONFIG_FILE));
+  return files;
 }

@@ -58,12 +58,15 @@ export interface Plan {
   summary: Record<PlanAction, number>;
   inputs: {
     files: PlanInputFile[];
-    state: { location: string; sha256: string };
+    /** `records`: how many journal records the state had (so staleness can say how many are new). */
+    state: { location: string; sha256: string; records?: number };
   };
   options: {
     retryRejected: boolean;
     resendInDoubt: boolean;
     targets: string[];
+    /** The spec paths the plan was made from (to notice added specs). */
+    paths?: string[];
   };
   diagnostics: Diagnostic[];
 }

@@ -1,0 +1,100 @@
+import type { CompiledMessage, MessageContent } from '../compile/types.js';
+import type { MessageState, StateSnapshot } from '../state/types.js';
+import type { PlanAction, PlanEntry } from './types.js';
+
+export interface ClassifyOptions {
+  retryRejected?: boolean;
+  resendInDoubt?: boolean;
+  /** Specs whose orphans are reported; undefined means every spec in the state. */
+  scope?: ReadonlySet<string>;
+  /** Current revision per spec: state messages of earlier revisions are history, not orphans. */
+  revisions?: ReadonlyMap<string, number>;
+}
+
+export interface Classified {
+  entries: PlanEntry[];
+  contents: Record<string, MessageContent>;
+}
+
+type MessageLike = Pick<CompiledMessage, 'messageId' | 'spec' | 'revision' | 'phoneNumber' | 'contentHash' | 'content'>;
+
+/** The action for one compiled message given what the state knows of it. */
+export function classifyMessage(previous: MessageState | undefined, contentHash: string, options: ClassifyOptions): PlanAction {
+  if (!previous) return 'send';
+  switch (previous.outcome) {
+    case 'accepted':
+      return previous.contentHash === contentHash ? 'unchanged' : 'drift';
+    case 'failed':
+      return 'retry';
+    case 'rejected':
+      return options.retryRejected ? 'send' : 'rejected';
+    case 'in-flight':
+      return options.resendInDoubt ? 'send' : 'in-doubt';
+  }
+}
+
+function previousOf(state: MessageState): NonNullable<PlanEntry['previous']> {
+  const previous: NonNullable<PlanEntry['previous']> = {
+    contentHash: state.contentHash,
+    outcome: state.outcome,
+    bulkId: state.bulkId,
+    sentAt: state.sentAt,
+  };
+  if (state.status) previous.statusName = state.status.name;
+  if (state.error !== undefined) previous.error = state.error;
+  else if (state.httpStatus !== undefined) previous.error = `HTTP ${state.httpStatus}`;
+  return previous;
+}
+
+/** Sorts compiled messages into plan entries (input order kept), then appends the orphans. */
+export async function classifyMessages(
+  messages: AsyncIterable<MessageLike> | Iterable<MessageLike>,
+  snapshot: Pick<StateSnapshot, 'messages'>,
+  options: ClassifyOptions = {},
+): Promise<Classified> {
+  const entries: PlanEntry[] = [];
+  const contents: Record<string, MessageContent> = {};
+  const seen = new Set<string>();
+  for await (const m of messages) {
+    if (seen.has(m.messageId)) continue;
+    seen.add(m.messageId);
+    contents[m.contentHash] ??= m.content;
+    const state = snapshot.messages.get(m.messageId);
+    const entry: PlanEntry = {
+      action: classifyMessage(state, m.contentHash, options),
+      messageId: m.messageId,
+      spec: m.spec,
+      revision: m.revision,
+      phoneNumber: m.phoneNumber,
+      contentHash: m.contentHash,
+    };
+    if (state) entry.previous = previousOf(state);
+    entries.push(entry);
+  }
+  entries.push(...findOrphans(snapshot, seen, options));
+  return { entries, contents };
+}
+
+/** State messages of in-scope specs that nothing compiled any more, by spec then phone number. */
+function findOrphans(snapshot: Pick<StateSnapshot, 'messages'>, seen: ReadonlySet<string>, options: ClassifyOptions): PlanEntry[] {
+  const orphans: PlanEntry[] = [];
+  for (const state of snapshot.messages.values()) {
+    if (seen.has(state.messageId)) continue;
+    if (options.scope && !options.scope.has(state.spec)) continue;
+    const current = options.revisions?.get(state.spec);
+    if (current !== undefined && state.revision < current) continue;
+    orphans.push({
+      action: 'orphan',
+      messageId: state.messageId,
+      spec: state.spec,
+      revision: state.revision,
+      phoneNumber: state.phoneNumber,
+      previous: previousOf(state),
+    });
+  }
+  return orphans.sort((a, b) => compare(a.spec, b.spec) || compare(a.phoneNumber, b.phoneNumber));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

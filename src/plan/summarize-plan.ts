@@ -1,0 +1,12 @@
+import type { PlanAction, PlanEntry } from './types.js';
+
+export function summarizeEntries(entries: readonly PlanEntry[]): Record<PlanAction, number> {
+  const summary: Record<PlanAction, number> = { send: 0, retry: 0, unchanged: 0, drift: 0, rejected: 0, 'in-doubt': 0, orphan: 0 };
+  for (const e of entries) summary[e.action]++;
+  return summary;
+}
+
+/** Whether applying the plan would send anything (send or retry entries). */
+export function planHasWork(summary: Record<PlanAction, number>): boolean {
+  return summary.send + summary.retry > 0;
+}
