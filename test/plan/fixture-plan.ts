@@ -1,5 +1,6 @@
 // A plan with every category, built the real way: journal records through the file store,
 // compiled messages by hand (until compileSpec is used end to end), classifyMessages.
+import { createHash } from 'node:crypto';
 import type { CompiledMessage, MessageContent } from '../../src/compile/types.js';
 import { classifyMessages } from '../../src/plan/classify-messages.js';
 import { summarizeEntries } from '../../src/plan/summarize-plan.js';
@@ -30,11 +31,17 @@ export const IMAGE: MessageContent = { whatsApp: { imageUrl: 'https://cdn.acme.e
 
 const PHONES = ['41793026727', '447910000000', '41791234567', '41780000001', '41780000002', '41780000003', '41780000004', '4915112345678'];
 
+/** A stand-in for the derived UUID that does not contain the phone number. */
+export function idOf(spec: string, phone: string): string {
+  const h = createHash('sha256').update(`${spec}/${phone}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 function message(spec: string, phone: string, hash: string, content: MessageContent): CompiledMessage {
   return {
     spec,
     revision: 1,
-    messageId: `${spec}-${phone}`,
+    messageId: idOf(spec, phone),
     phoneNumber: phone,
     contentHash: hash,
     content,
@@ -62,19 +69,19 @@ export function fixtureMessages(): CompiledMessage[] {
 /** Journal: p1 failed, p2 in flight (black-friday); hello p0 accepted same, p1 accepted other, p5 rejected; an orphan. */
 export async function writeFixtureState(dir: string): Promise<void> {
   const store = openFileStateStore(dir);
-  const m = (spec: string, phone: string, contentHash: string) => ({ messageId: `${spec}-${phone}`, spec, phoneNumber: phone, contentHash });
+  const m = (spec: string, phone: string, contentHash: string) => ({ messageId: idOf(spec, phone), spec, phoneNumber: phone, contentHash });
   const [p0, p1, p2, , , p5] = PHONES as [string, string, string, string, string, string];
   await store.append([
     inFlight('BULK1', '2026-01-10T10:00:00.000Z', [m('store-hello', p0, 'h-hello'), m('store-hello', p5, 'h-hello'), m('store-hello', '41790000099', 'h-hello')]),
     outcome('BULK1', '2026-01-10T10:00:01.000Z', [
-      { messageId: `store-hello-${p0}`, outcome: 'accepted', statusName: 'PENDING_ENROUTE' },
-      { messageId: `store-hello-${p5}`, outcome: 'rejected', statusName: 'REJECTED_DESTINATION' },
-      { messageId: 'store-hello-41790000099', outcome: 'accepted', statusName: 'PENDING_ENROUTE' },
+      { messageId: idOf('store-hello', p0), outcome: 'accepted', statusName: 'PENDING_ENROUTE' },
+      { messageId: idOf('store-hello', p5), outcome: 'rejected', statusName: 'REJECTED_DESTINATION' },
+      { messageId: idOf('store-hello', '41790000099'), outcome: 'accepted', statusName: 'PENDING_ENROUTE' },
     ]),
     inFlight('BULK2', '2026-01-10T10:00:02.000Z', [m('store-hello', p1, 'h-hello-old')]),
-    outcome('BULK2', '2026-01-10T10:00:03.000Z', [{ messageId: `store-hello-${p1}`, outcome: 'accepted', statusName: 'PENDING_ENROUTE' }]),
+    outcome('BULK2', '2026-01-10T10:00:03.000Z', [{ messageId: idOf('store-hello', p1), outcome: 'accepted', statusName: 'PENDING_ENROUTE' }]),
     inFlight('BULK3', '2026-01-10T10:00:04.000Z', [m('black-friday', p1, 'h-promo'), m('black-friday', p2, 'h-promo')]),
-    outcome('BULK3', '2026-01-10T10:00:05.000Z', [{ messageId: `black-friday-${p1}`, outcome: 'failed', httpStatus: 503, error: 'HTTP 503 Service Unavailable' }]),
+    outcome('BULK3', '2026-01-10T10:00:05.000Z', [{ messageId: idOf('black-friday', p1), outcome: 'failed', httpStatus: 503, error: 'HTTP 503 Service Unavailable' }]),
   ]);
 }
 

@@ -1,0 +1,25 @@
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  '|': '&#124;',
+  '`': '&#96;',
+  '*': '&#42;',
+  _: '&#95;',
+  '[': '&#91;',
+  ']': '&#93;',
+  '\\': '&#92;',
+  '#': '&#35;',
+  '~': '&#126;',
+  '@': '&#64;',
+  '!': '&#33;',
+};
+
+/**
+ * Text from a spec made inert inside a Markdown table cell or HTML block: markup, emphasis,
+ * links, @mentions and pipes become entities, newlines become <br>.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[&<>"|`*_[\]\\#~@!]/g, (ch) => ENTITIES[ch] ?? ch).replace(/\r?\n/g, '<br>');
+}

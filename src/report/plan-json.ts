@@ -1,0 +1,16 @@
+import type { Plan } from '../plan/types.js';
+import { maskPhone, maskPhonesIn } from './mask-phone.js';
+
+/** The plan with every phone number masked (entries and diagnostic messages). */
+export function maskPlan(plan: Plan): Plan {
+  return {
+    ...plan,
+    entries: plan.entries.map((e) => ({ ...e, phoneNumber: maskPhone(e.phoneNumber) })),
+    diagnostics: plan.diagnostics.map((d) => ({ ...d, message: maskPhonesIn(d.message) })),
+  };
+}
+
+/** The plan as JSON (schemas/plan.schema.json), as saved by `plan --out`. */
+export function formatPlanJson(plan: Plan, options: { mask: boolean }): string {
+  return `${JSON.stringify(options.mask ? maskPlan(plan) : plan, null, 2)}\n`;
+}

@@ -1,0 +1,34 @@
+import type { PlanAction } from '../plan/types.js';
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * The one-line summary, e.g. `Plan: 1,204 to send, 3 unchanged, 1 drift, 0 in doubt`.
+ * send, unchanged, drift and in doubt always show; retry, rejected and orphan when present.
+ */
+export function formatPlanSummary(summary: Record<PlanAction, number>): string {
+  const parts = [`${count(summary.send)} to send`];
+  if (summary.retry > 0) parts.push(`${count(summary.retry)} to retry`);
+  parts.push(`${count(summary.unchanged)} unchanged`, `${count(summary.drift)} drift`);
+  if (summary.rejected > 0) parts.push(`${count(summary.rejected)} rejected`);
+  parts.push(`${count(summary['in-doubt'])} in doubt`);
+  if (summary.orphan > 0) parts.push(`${count(summary.orphan)} ${summary.orphan === 1 ? 'orphan' : 'orphans'}`);
+  return `Plan: ${parts.join(', ')}`;
+}
+
+/** Symbol, label and meaning of each action, in display order. */
+export const ACTION_STYLE: ReadonlyArray<{ action: PlanAction; symbol: string; label: string; meaning: string }> = [
+  { action: 'send', symbol: '+', label: 'send', meaning: 'new: will be sent' },
+  { action: 'retry', symbol: '↻', label: 'retry', meaning: 'failed before the API accepted it: will be sent again' },
+  { action: 'drift', symbol: '~', label: 'drift', meaning: 'accepted earlier with other content: not re-sent (bump revision to send again)' },
+  { action: 'rejected', symbol: '!', label: 'rejected', meaning: 'refused by the API: not re-sent (--retry-rejected sends it again)' },
+  { action: 'in-doubt', symbol: '?', label: 'in doubt', meaning: 'sent, no answer recorded: not re-sent (--resend-in-doubt sends it again)' },
+  { action: 'orphan', symbol: '-', label: 'orphan', meaning: 'in the state, no longer in the spec: nothing is sent' },
+  { action: 'unchanged', symbol: '=', label: 'unchanged', meaning: 'already accepted with this content: nothing is sent' },
+];
+
+export function styleOf(action: PlanAction): (typeof ACTION_STYLE)[number] {
+  const style = ACTION_STYLE.find((s) => s.action === action);
+  if (!style) throw new Error(`no style for ${action}`);
+  return style;
+}
