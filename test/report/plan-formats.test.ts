@@ -7,7 +7,7 @@ import { maskPhone } from '../../src/report/mask-phone.js';
 import { escapeMarkdown } from '../../src/report/escape-markdown.js';
 import { buildFixturePlan, FIXTURE_PHONES } from '../plan/fixture-plan.js';
 import { withTmpDir } from '../state/tmp-dir.js';
-import { assertGolden } from './golden.js';
+import { assertGolden } from './plan-golden.js';
 
 const golden = (name: string): string => fileURLToPath(new URL(`../plan/golden/${name}`, import.meta.url));
 
