@@ -1,19 +1,60 @@
-import type { StateStore } from '../state/types.js';
+import { readFile, writeFile } from 'node:fs/promises';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { WaspecError } from '../errors.js';
+import { formatPlanJson } from '../report/plan-json.js';
 import type { Plan } from './types.js';
 
+export { findPlanChanges } from './plan-changes.js';
+
+const SCHEMA_URL = new URL('../../schemas/plan.schema.json', import.meta.url);
+let validator: ValidateFunction<Plan> | undefined;
+
+async function planValidator(): Promise<ValidateFunction<Plan>> {
+  if (!validator) {
+    const ajv = new Ajv2020({ allErrors: false, strict: true });
+    addFormats.default(ajv);
+    validator = ajv.compile<Plan>(JSON.parse(await readFile(SCHEMA_URL, 'utf8')));
+  }
+  return validator;
+}
+
+/** Writes the plan as JSON (never masked: apply needs the numbers). */
 export async function writeSavedPlan(file: string, plan: Plan): Promise<void> {
-  throw new Error(`writeSavedPlan is not built yet (${file}, ${plan.formatVersion})`);
+  await writeFile(file, formatPlanJson(plan, { mask: false }));
 }
 
 /** Reads and validates a saved plan (schemas/plan.schema.json). */
 export async function readSavedPlan(file: string): Promise<Plan> {
-  throw new Error(`readSavedPlan is not built yet (${file})`);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const why = error instanceof Error && 'code' in error && error.code === 'ENOENT' ? 'it does not exist' : String(error);
+    throw new WaspecError('plan-file', `Cannot read the plan ${file}: ${why}.`, { hint: 'Make one with: waspec plan --out plan.json' });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw notAPlan(file, 'it is not JSON');
+  }
+  if (typeof value === 'object' && value !== null && 'formatVersion' in value && typeof value.formatVersion === 'number' && value.formatVersion > 1) {
+    throw new WaspecError('plan-file', `The plan ${file} was made by a newer waspec (format version ${value.formatVersion}).`, {
+      hint: 'Upgrade waspec, or make the plan again with this version.',
+    });
+  }
+  const validate = await planValidator();
+  if (!validate(value)) {
+    const first = validate.errors?.[0];
+    const where = first ? `${first.instancePath || '/'} ${first.message ?? ''}`.trim() : 'unknown problem';
+    throw notAPlan(file, `it does not match the plan format (${where})`);
+  }
+  return value;
 }
 
-/**
- * What changed since the plan was made: one readable line per changed spec, recipient file,
- * config or state. Empty when the plan is still fresh.
- */
-export async function findPlanChanges(plan: Plan, store: StateStore): Promise<string[]> {
-  throw new Error(`findPlanChanges is not built yet (${plan.formatVersion}, ${store.location})`);
+function notAPlan(file: string, why: string): WaspecError {
+  return new WaspecError('plan-file', `${file} is not a waspec plan: ${why}.`, {
+    hint: 'Pass a file written by `waspec plan --out FILE` (format: schemas/plan.schema.json).',
+  });
 }

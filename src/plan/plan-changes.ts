@@ -1,0 +1,39 @@
+import type { StateStore } from '../state/types.js';
+import { CONFIG_FILE, hashFile } from './hash-file.js';
+import { listSpecFiles } from './list-spec-files.js';
+import type { Plan, PlanInputFile } from './types.js';
+
+const NOUN: Record<PlanInputFile['kind'], string> = { spec: 'spec', recipients: 'recipient file', config: 'config' };
+
+/**
+ * What changed since the plan was made: one readable line per changed spec, recipient file,
+ * config or state. Empty when the plan is still fresh.
+ */
+export async function findPlanChanges(plan: Plan, store: StateStore): Promise<string[]> {
+  const changes: string[] = [];
+  for (const file of plan.inputs.files) {
+    const now = await hashFile(file.path);
+    if (now === undefined) changes.push(`${NOUN[file.kind]} removed since the plan was made: ${file.path}`);
+    else if (now !== file.sha256) changes.push(`${NOUN[file.kind]} edited since the plan was made: ${file.path}`);
+  }
+  if (!plan.inputs.files.some((f) => f.kind === 'config') && (await hashFile(CONFIG_FILE)) !== undefined) {
+    changes.push(`config added since the plan was made: ${CONFIG_FILE}`);
+  }
+  if (plan.options.paths && plan.options.targets.length === 0) {
+    const known = new Set(plan.inputs.files.filter((f) => f.kind === 'spec').map((f) => f.path));
+    for (const file of await listSpecFiles(plan.options.paths)) {
+      if (!known.has(file)) changes.push(`spec added since the plan was made: ${file}`);
+    }
+  }
+  const snapshot = await store.read();
+  if (snapshot.digest !== plan.inputs.state.sha256) changes.push(describeStateChange(plan.inputs.state.records, snapshot.records));
+  return changes;
+}
+
+function describeStateChange(then: number | undefined, now: number | undefined): string {
+  if (then !== undefined && now !== undefined && now > then) {
+    const n = now - then;
+    return `the state has ${n.toLocaleString('en-US')} new ${n === 1 ? 'record' : 'records'} since the plan was made`;
+  }
+  return 'the state changed since the plan was made';
+}

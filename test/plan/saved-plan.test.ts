@@ -1,0 +1,114 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdir, writeFile, appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { findPlanChanges, readSavedPlan, writeSavedPlan } from '../../src/plan/saved-plan.js';
+import { hashFile } from '../../src/plan/hash-file.js';
+import { openFileStateStore } from '../../src/state/file-state.js';
+import { WaspecError } from '../../src/errors.js';
+import type { Plan } from '../../src/plan/types.js';
+import { withTmpDir } from '../state/tmp-dir.js';
+import { inFlight } from '../state/records.js';
+import { buildFixturePlan } from './fixture-plan.js';
+
+test('a saved plan reads back equal and valid against plan.schema.json', () =>
+  withTmpDir(async (dir) => {
+    const plan = await buildFixturePlan(join(dir, 'state'));
+    await writeSavedPlan(join(dir, 'plan.json'), plan);
+    assert.equal(await readSavedPlan(join(dir, 'plan.json')), plan);
+  }));
+
+test('a missing, non-JSON, foreign or newer file is a clear WaspecError', () =>
+  withTmpDir(async (dir) => {
+    const cases: Array<[string, string | undefined, RegExp]> = [
+      ['missing.json', undefined, /does not exist/],
+      ['bad.json', '{ nope', /not a waspec plan: it is not JSON/],
+      ['package.json', '{"name":"x","version":"1.0.0"}', /not a waspec plan: it does not match/],
+      ['newer.json', '{"formatVersion":2}', /newer waspec \(format version 2\)/],
+    ];
+    for (const [name, text, expected] of cases) {
+      if (text !== undefined) await writeFile(join(dir, name), text);
+      try {
+        await readSavedPlan(join(dir, name));
+        assert.unreachable(`${name} was accepted`);
+      } catch (error) {
+        assert.instance(error, WaspecError);
+        assert.match((error as WaspecError).message, expected);
+      }
+    }
+  }));
+
+/** A workspace in `dir` (cwd) with one spec, one CSV, a state with one record, and a plan of it. */
+async function freshPlan(dir: string): Promise<Plan> {
+  await mkdir(join(dir, 'specs/recipients'), { recursive: true });
+  await writeFile(join(dir, 'specs/a.yaml'), 'name: a\n');
+  await writeFile(join(dir, 'specs/recipients/vip.csv'), 'phoneNumber\n41793026727\n');
+  const store = openFileStateStore('.waspec');
+  await store.append([inFlight('B', '2026-01-01T00:00:00.000Z', [{ messageId: 'm', spec: 'a', phoneNumber: '41793026727', contentHash: 'h' }])]);
+  const snapshot = await store.read();
+  const sha = async (p: string): Promise<string> => (await hashFile(p)) ?? '';
+  return {
+    formatVersion: 1,
+    createdAt: '2026-02-01T00:00:00.000Z',
+    specs: [{ name: 'a', file: 'specs/a.yaml', revision: 1, batchSize: 100 }],
+    contents: {},
+    entries: [],
+    summary: { send: 0, retry: 0, unchanged: 0, drift: 0, rejected: 0, 'in-doubt': 0, orphan: 0 },
+    inputs: {
+      files: [
+        { path: 'specs/a.yaml', kind: 'spec', sha256: await sha('specs/a.yaml') },
+        { path: 'specs/recipients/vip.csv', kind: 'recipients', sha256: await sha('specs/recipients/vip.csv') },
+      ],
+      state: { location: '.waspec', sha256: snapshot.digest, records: snapshot.records ?? 0 },
+    },
+    options: { retryRejected: false, resendInDoubt: false, targets: [], paths: ['specs'] },
+    diagnostics: [],
+  };
+}
+
+async function inWorkspace(fn: (plan: Plan) => Promise<void>): Promise<void> {
+  await withTmpDir(async (dir) => {
+    const before = process.cwd();
+    process.chdir(dir);
+    try {
+      await fn(await freshPlan(dir));
+    } finally {
+      process.chdir(before);
+    }
+  });
+}
+
+const store = () => openFileStateStore('.waspec');
+
+test('a fresh plan has no changes', () => inWorkspace(async (plan) => assert.equal(await findPlanChanges(plan, store()), [])));
+
+test('stale: spec edited', () =>
+  inWorkspace(async (plan) => {
+    await appendFile('specs/a.yaml', 'revision: 2\n');
+    assert.equal(await findPlanChanges(plan, store()), ['spec edited since the plan was made: specs/a.yaml']);
+  }));
+
+test('stale: recipient CSV edited', () =>
+  inWorkspace(async (plan) => {
+    await appendFile('specs/recipients/vip.csv', '447910000000\n');
+    assert.equal(await findPlanChanges(plan, store()), ['recipient file edited since the plan was made: specs/recipients/vip.csv']);
+  }));
+
+test('stale: spec added, config added', () =>
+  inWorkspace(async (plan) => {
+    await writeFile('specs/b.yml', 'name: b\n');
+    await writeFile('waspec.config.yaml', 'batchSize: 10\n');
+    assert.equal(await findPlanChanges(plan, store()), [
+      'config added since the plan was made: waspec.config.yaml',
+      'spec added since the plan was made: specs/b.yml',
+    ]);
+  }));
+
+test('stale: state changed (counts the new records)', () =>
+  inWorkspace(async (plan) => {
+    const m = { messageId: 'n', spec: 'a', phoneNumber: '447910000000', contentHash: 'h' };
+    await store().append([inFlight('C', '2026-01-02T00:00:00.000Z', [m]), inFlight('D', '2026-01-02T00:00:00.000Z', [m])]);
+    assert.equal(await findPlanChanges(plan, store()), ['the state has 2 new records since the plan was made']);
+  }));
+
+test.run();
