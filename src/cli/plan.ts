@@ -1,14 +1,79 @@
 import type { Command } from 'commander';
-import { WaspecError } from '../errors.js';
-import { action } from './run.js';
+import { writeFile } from 'node:fs/promises';
+import { hasErrors } from '../diagnostics/diagnostic.js';
+import { buildPlan } from '../plan/build-plan.js';
+import { writeSavedPlan } from '../plan/saved-plan.js';
+import { planHasWork } from '../plan/summarize-plan.js';
+import { formatPlan } from '../report/plan-format.js';
+import { formatPlanSummary } from '../report/plan-summary.js';
+import { openFileStateStore } from '../state/file-state.js';
+import { addPlanOutputOptions, parseFormat, parseLimit, printDiagnostics, resolveStateDir, type PlanOutputOptions } from './plan-options.js';
+import { action, useColor } from './run.js';
+
+interface PlanFlags extends PlanOutputOptions {
+  state?: string;
+  config?: string;
+  profile?: string;
+  out?: string;
+  retryRejected?: boolean;
+  resendInDoubt?: boolean;
+  target: string[];
+  detailedExitcode?: boolean;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function definePlanCommand(program: Command): void {
-  program
+  const command = program
     .command('plan')
-    .description('(not built yet)')
-    .action(
-      action(async () => {
-        throw new WaspecError('not-implemented', 'waspec plan is not built yet');
-      }),
-    );
+    .summary('show what apply would send, to whom, with what content')
+    .description(
+      'Compiles the specs and diffs every message against the state: send, retry, unchanged, drift, rejected, in doubt, orphan.\n' +
+        'Nothing is sent. Save the plan with --out and apply exactly that with `waspec apply FILE`.',
+    )
+    .argument('[paths...]', 'spec files or folders', ['specs'])
+    .option('--state <dir>', 'state directory (default: stateDir from the config, WASPEC_STATE_DIR, or .waspec)')
+    .option('--config <file>', 'config file (default waspec.config.yaml)')
+    .option('--profile <name>', 'config profile')
+    .option('--out <file>', 'save the plan as JSON for `waspec apply FILE` (with --format html: write the HTML page there)')
+    .option('--retry-rejected', 'plan messages the API rejected as send')
+    .option('--resend-in-doubt', 'plan messages sent without a recorded answer as send (may send them twice)')
+    .option('--target <spec>', 'plan only this spec (repeatable)', collect, [])
+    .option('--detailed-exitcode', 'exit 2 when the plan has something to send and no errors');
+  addPlanOutputOptions(command)
+    .addHelpText('after', '\nExit codes: 0 ok, 1 errors, 2 something to send (with --detailed-exitcode).')
+    .action(action((paths: string[], flags: PlanFlags) => runPlan(paths, flags)));
+}
+
+async function runPlan(paths: string[], flags: PlanFlags): Promise<number> {
+  const format = parseFormat(flags.format);
+  const limit = parseLimit(flags.limit);
+  const store = openFileStateStore(await resolveStateDir(flags));
+  const plan = await buildPlan({
+    paths,
+    store,
+    retryRejected: flags.retryRejected ?? false,
+    resendInDoubt: flags.resendInDoubt ?? false,
+    targets: flags.target,
+  });
+  printDiagnostics(plan.diagnostics);
+  const failed = hasErrors(plan.diagnostics);
+  const mask = flags.mask;
+  const text = formatPlan(plan, { format, limit, color: useColor(process.stdout), ...(mask === undefined ? {} : { mask }) });
+  if (format === 'html' && flags.out) {
+    await writeFile(flags.out, text);
+    process.stdout.write(`${formatPlanSummary(plan.summary)}\nWrote the HTML plan to ${flags.out}\n`);
+  } else {
+    process.stdout.write(text);
+    if (flags.out) {
+      const note = (line: string): boolean => (format === 'pretty' ? process.stdout : process.stderr).write(`${line}\n`);
+      if (failed) note(`The plan has errors: not saved to ${flags.out}.`);
+      else {
+        await writeSavedPlan(flags.out, plan);
+        note(`Saved the plan to ${flags.out}`);
+      }
+    }
+  }
+  if (failed) return 1;
+  return flags.detailedExitcode && planHasWork(plan.summary) ? 2 : 0;
 }

@@ -1,14 +1,24 @@
 import type { Command } from 'commander';
-import { WaspecError } from '../errors.js';
-import { action } from './run.js';
+import { readSavedPlan } from '../plan/saved-plan.js';
+import { formatPlan } from '../report/plan-format.js';
+import { addPlanOutputOptions, parseFormat, parseLimit, type PlanOutputOptions } from './plan-options.js';
+import { action, useColor } from './run.js';
 
 export function defineShowCommand(program: Command): void {
-  program
+  const command = program
     .command('show')
-    .description('(not built yet)')
-    .action(
-      action(async () => {
-        throw new WaspecError('not-implemented', 'waspec show is not built yet');
-      }),
-    );
+    .summary('print a saved plan')
+    .description('Prints a plan saved with `waspec plan --out FILE`, in any format.')
+    .argument('<planfile>', 'the saved plan (JSON)');
+  addPlanOutputOptions(command).action(
+    action(async (file: string, flags: PlanOutputOptions) => {
+      const plan = await readSavedPlan(file);
+      const mask = flags.mask;
+      const format = parseFormat(flags.format);
+      process.stdout.write(
+        formatPlan(plan, { format, limit: parseLimit(flags.limit), color: useColor(process.stdout), ...(mask === undefined ? {} : { mask }) }),
+      );
+      return 0;
+    }),
+  );
 }
