@@ -1,4 +1,4 @@
-import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { compileSpec } from '../compile/compile-spec.js';
 import type { CompiledMessage } from '../compile/types.js';
 import { recipientFiles } from '../recipients/resolve-recipients.js';
@@ -7,6 +7,7 @@ import type { SpecDocument } from '../spec/types.js';
 import type { StateStore } from '../state/types.js';
 import { classifyMessages } from './classify-messages.js';
 import { CONFIG_FILE, hashFile, workspacePath } from './hash-file.js';
+import { checkSendAt, selectTargets } from './plan-checks.js';
 import { summarizeEntries } from './summarize-plan.js';
 import type { Plan, PlanInputFile } from './types.js';
 
@@ -59,30 +60,6 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     options: { retryRejected: options.retryRejected ?? false, resendInDoubt: options.resendInDoubt ?? false, targets, paths },
     diagnostics,
   };
-}
-
-function selectTargets(docs: SpecDocument[], targets: string[], diagnostics: Diagnostic[]): SpecDocument[] {
-  if (targets.length === 0) return docs;
-  const names = new Set(docs.map((d) => d.spec.name));
-  for (const t of targets) {
-    if (!names.has(t)) {
-      const known = [...names].sort().join(', ') || 'none';
-      diagnostics.push(makeDiagnostic('target-not-found', `--target ${t} names no spec.`, {}, { hint: `Spec names: ${known}.` }));
-    }
-  }
-  return docs.filter((d) => targets.includes(d.spec.name));
-}
-
-function checkSendAt(doc: SpecDocument, now: Date, diagnostics: Diagnostic[]): void {
-  const sendAt = doc.spec.sendAt;
-  if (sendAt === undefined) return;
-  const at = Date.parse(sendAt);
-  if (Number.isNaN(at) || at > now.getTime()) return; // an invalid date is loadSpec's to report
-  diagnostics.push(
-    makeDiagnostic('send-at-past', `sendAt ${sendAt} is in the past (now is ${now.toISOString()}).`, doc.locate(['sendAt']), {
-      hint: 'Set a future time, or remove sendAt to send right away.',
-    }),
-  );
 }
 
 async function* compileAll(docs: SpecDocument[], diagnostics: Diagnostic[]): AsyncIterable<CompiledMessage> {
