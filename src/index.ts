@@ -8,3 +8,12 @@ export type * from './plan/types.js';
 export type * from './state/types.js';
 export type * from './transport/types.js';
 export * from './errors.js';
+// plan and state (H3)
+export { openFileStateStore } from './state/file-state.js';
+export { buildPlan, type BuildPlanOptions } from './plan/build-plan.js';
+export { classifyMessage, classifyMessages } from './plan/classify-messages.js';
+export { readSavedPlan, writeSavedPlan, findPlanChanges } from './plan/saved-plan.js';
+export { planHasWork, summarizeEntries } from './plan/summarize-plan.js';
+export { formatPlan, PLAN_FORMATS, type PlanFormat, type FormatPlanOptions } from './report/plan-format.js';
+export { formatPlanSummary } from './report/plan-summary.js';
+export { maskPhone } from './report/mask-phone.js';

@@ -2,7 +2,6 @@ const ENTITIES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
   '>': '&gt;',
-  '"': '&quot;',
   '|': '&#124;',
   '`': '&#96;',
   '*': '&#42;',
@@ -21,5 +20,5 @@ const ENTITIES: Record<string, string> = {
  * links, @mentions and pipes become entities, newlines become <br>.
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[&<>"|`*_[\]\\#~@!]/g, (ch) => ENTITIES[ch] ?? ch).replace(/\r?\n/g, '<br>');
+  return text.replace(/[&<>|`*_[\]\\#~@!]/g, (ch) => ENTITIES[ch] ?? ch).replace(/\r?\n/g, '<br>');
 }
