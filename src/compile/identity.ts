@@ -1,16 +1,36 @@
+import { createHash } from 'node:crypto';
 import type { MessageContent } from './types.js';
 
-/** Deterministic UUID from (spec name, revision, phone number). */
+// A fixed namespace keeps ids stable across machines and versions.
+const NAMESPACE = 'waspec/messageId/v1';
+
+/** Deterministic UUID (v5 layout, sha256-based) from (spec name, revision, phone number). */
 export function messageIdFor(spec: string, revision: number, phoneNumber: string): string {
-  throw new Error(`not built yet ${spec} ${revision} ${phoneNumber}`);
+  const bytes = createHash('sha256').update(`${NAMESPACE}\n${spec}\n${revision}\n${phoneNumber}`).digest();
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = bytes.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** 64 uppercase hex characters derived from the messageIds of one request. */
+/** 64 uppercase hex characters derived from the messageIds of one request (order-independent). */
 export function bulkIdFor(messageIds: readonly string[]): string {
-  throw new Error(`not built yet ${messageIds.length}`);
+  return createHash('sha256').update([...messageIds].sort().join('\n')).digest('hex').toUpperCase();
 }
 
-/** sha256 hex of the canonical (key-sorted) JSON of the content. */
+/** JSON with keys sorted and undefined dropped, so equal content has equal text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** sha256 hex of the canonical JSON of the content. */
 export function contentHashOf(content: MessageContent): string {
-  throw new Error(`not built yet ${typeof content}`);
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }
