@@ -1,10 +1,116 @@
-import type { WithDiagnostics } from '../diagnostics/diagnostic.js';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { LineCounter, parseAllDocuments, isScalar, type Document } from 'yaml';
+import { hasErrors, makeDiagnostic, type Diagnostic, type WithDiagnostics } from '../diagnostics/diagnostic.js';
+import { mapSchemaError } from '../diagnostics/schema-error.js';
+import { findForbiddenKeys, firstAliasPosition, yamlErrors } from './check-yaml.js';
+import { checkContentRules } from './content-rules.js';
+import { readSpecFile } from './read-spec-file.js';
+import { createSourceMap, type SourceMap } from './source-map.js';
+import { validateSpecData } from './spec-schema.js';
 import type { SpecDocument } from './types.js';
+
+/** The path as users see it: relative to cwd when inside it. */
+export function displayFile(file: string): string {
+  const relative = path.relative(process.cwd(), path.resolve(file));
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
 
 /**
  * Reads one spec file: YAML with source positions, safety checks, schema and content rules.
  * `value` is undefined when the spec has errors that make it unusable.
  */
-export async function loadSpec(file: string): Promise<WithDiagnostics<SpecDocument | undefined>> {
-  throw new Error(`loadSpec is not built yet (${file})`);
+export async function loadSpec(input: string): Promise<WithDiagnostics<SpecDocument | undefined>> {
+  const absolutePath = path.resolve(input);
+  const file = displayFile(input);
+  const read = await readSpecFile(absolutePath, file);
+  if (!read.bytes) return { value: undefined, diagnostics: read.diagnostic ? [read.diagnostic] : [] };
+  const source = read.bytes.toString('utf8');
+  if (source.trim() === '') {
+    return { value: undefined, diagnostics: [makeDiagnostic('file-empty', `${file} is empty`, { file, line: 0, column: 0 })] };
+  }
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const list: Document[] = Array.isArray(docs) ? docs : [];
+  const doc = list[0];
+  if (!doc || doc.contents === null) {
+    return { value: undefined, diagnostics: [makeDiagnostic('file-empty', `${file} holds no YAML document`, { file, line: 0, column: 0 })] };
+  }
+  const diagnostics = list.flatMap((d) => yamlErrors(d, file));
+  const second = list[1];
+  if (second) {
+    const { line, col } = lineCounter.linePos(second.range?.[0] ?? 0);
+    diagnostics.push(
+      makeDiagnostic('yaml-multiple-documents', `${file} holds more than one YAML document`, { file, line: line - 1, column: col - 1 }, {
+        hint: 'put each message in its own spec file',
+      }),
+    );
+  }
+  if (hasErrors(diagnostics)) return { value: undefined, diagnostics };
+  diagnostics.push(...findForbiddenKeys(doc, lineCounter, file));
+  if (hasErrors(diagnostics)) return { value: undefined, diagnostics };
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    diagnostics.push(
+      makeDiagnostic('yaml-alias-limit', 'too many YAML aliases (more than 100 expansions)', firstAliasPosition(doc, lineCounter, file), {
+        hint: 'aliases that expand exponentially (a "billion laughs" document) are refused',
+      }),
+    );
+    return { value: undefined, diagnostics };
+  }
+  const map = createSourceMap(doc, lineCounter, file, source);
+  diagnostics.push(...unquotedPhoneNumbers(doc, data, map));
+  if (hasErrors(diagnostics)) return { value: undefined, diagnostics };
+
+  const { spec, errors } = validateSpecData(data);
+  for (const error of errors) {
+    const mapped = mapSchemaError(error);
+    if (!mapped) continue;
+    const where = mapped.atKey ? map.locateKey(mapped.path) : map.locate(mapped.path);
+    diagnostics.push(makeDiagnostic(mapped.code, mapped.message, where, mapped.hint ? { hint: mapped.hint } : {}));
+  }
+  if (!spec) return { value: undefined, diagnostics: dedupe(diagnostics) };
+  diagnostics.push(...checkContentRules(spec, map));
+  if (hasErrors(diagnostics)) return { value: undefined, diagnostics };
+  const value: SpecDocument = {
+    file,
+    absolutePath,
+    digest: createHash('sha256').update(read.bytes).digest('hex'),
+    spec,
+    locate: map.locate,
+    sourceOf: map.sourceOf,
+  };
+  return { value, diagnostics };
+}
+
+/** `phoneNumber: +41793026727` parses as a number and loses its + or leading zeros. */
+function unquotedPhoneNumbers(doc: Document, data: unknown, map: SourceMap): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const recipients = data && typeof data === 'object' && 'recipients' in data ? data.recipients : undefined;
+  if (!Array.isArray(recipients)) return out;
+  recipients.forEach((_, index) => {
+    const node = doc.getIn(['recipients', index, 'phoneNumber'], true);
+    if (isScalar(node) && typeof node.value === 'number') {
+      const text = map.sourceOf(['recipients', index, 'phoneNumber']) ?? String(node.value);
+      out.push(
+        makeDiagnostic('phone-unquoted', `phoneNumber ${text} is written as a number`, map.locate(['recipients', index, 'phoneNumber']), {
+          hint: `quote it: phoneNumber: "${text}" (YAML drops a leading + and zeros from numbers)`,
+        }),
+      );
+    }
+  });
+  return out;
+}
+
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}:${d.line}:${d.column}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -1,10 +1,14 @@
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { findSpecFiles } from './find-spec-files.js';
+import { loadSpec } from './load-spec.js';
 import type { SpecDocument } from './types.js';
 
 export interface Workspace {
   /** Loaded specs in a stable order (by file path). */
   docs: SpecDocument[];
   diagnostics: Diagnostic[];
+  /** Every spec file found, loaded or not. */
+  files?: string[];
 }
 
 /**
@@ -12,5 +16,35 @@ export interface Workspace {
  * loads each, and checks workspace rules such as unique spec names.
  */
 export async function loadWorkspace(paths: readonly string[]): Promise<Workspace> {
-  throw new Error(`loadWorkspace is not built yet (${paths.join(', ')})`);
+  const given = paths.length > 0 ? paths : ['specs'];
+  const { files, missing } = await findSpecFiles(given);
+  const diagnostics: Diagnostic[] = missing.map((m) =>
+    makeDiagnostic('file-not-found', `${m} does not exist`, { file: m }),
+  );
+  if (files.length === 0 && missing.length === 0) {
+    diagnostics.push(
+      makeDiagnostic('no-specs', `no *.yaml or *.yml spec files in ${given.join(', ')}`, {}, {
+        hint: 'name spec files or folders: waspec validate specs/',
+      }),
+    );
+  }
+  const docs: SpecDocument[] = [];
+  const byName = new Map<string, SpecDocument>();
+  for (const file of files) {
+    const { value, diagnostics: found } = await loadSpec(file);
+    diagnostics.push(...found);
+    if (!value) continue;
+    const first = byName.get(value.spec.name);
+    if (first) {
+      diagnostics.push(
+        makeDiagnostic('duplicate-spec-name', `the spec name '${value.spec.name}' is also used by ${first.file}`, value.locate(['name']), {
+          hint: 'a name is the identity of a message; give each spec its own',
+        }),
+      );
+      continue;
+    }
+    byName.set(value.spec.name, value);
+    docs.push(value);
+  }
+  return { docs, diagnostics, files };
 }

@@ -1,0 +1,53 @@
+import { isAlias, isScalar, visit, type Document, type LineCounter } from 'yaml';
+import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function position(lineCounter: LineCounter, offset: number | undefined, file: string) {
+  const { line, col } = lineCounter.linePos(offset ?? 0);
+  return { file, line: line - 1, column: col - 1 };
+}
+
+/** Keys that could reach an object's prototype are refused wherever they appear. */
+export function findForbiddenKeys(doc: Document, lineCounter: LineCounter, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
+        out.push(
+          makeDiagnostic(
+            'forbidden-key',
+            `the key '${String(pair.key.value)}' is not allowed`,
+            position(lineCounter, pair.key.range?.[0], file),
+            { hint: 'rename it: keys that name object internals are refused' },
+          ),
+        );
+      }
+    },
+  });
+  return out;
+}
+
+/** Position of the first alias, for the alias-bomb diagnostic. */
+export function firstAliasPosition(doc: Document, lineCounter: LineCounter, file: string) {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (isAlias(node)) offset = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return position(lineCounter, offset, file);
+}
+
+/** YAML parse errors as diagnostics. */
+export function yamlErrors(doc: Document, file: string): Diagnostic[] {
+  return doc.errors.map((error) => {
+    const pos = error.linePos?.[0];
+    const where = { file, line: (pos?.line ?? 1) - 1, column: (pos?.col ?? 1) - 1 };
+    const message = error.message.split('\n')[0] ?? error.message;
+    return error.code === 'DUPLICATE_KEY'
+      ? makeDiagnostic('yaml-duplicate-key', message, where, { hint: 'each key may appear once in a mapping' })
+      : makeDiagnostic('yaml-syntax', message, where);
+  });
+}
