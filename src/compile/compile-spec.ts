@@ -1,15 +1,80 @@
-import type { DiagnosticSink } from '../diagnostics/diagnostic.js';
+import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
+import { mapSchemaError, parsePointer } from '../diagnostics/schema-error.js';
+import { resolveRecipients } from '../recipients/resolve-recipients.js';
+import { createRenderer } from '../render/render-message.js';
 import type { SpecDocument } from '../spec/types.js';
-import type { CompiledMessage } from './types.js';
+import { contentHashOf, messageIdFor } from './identity.js';
+import type { CompiledMessage, MessageContent } from './types.js';
+import { validateRequestBody } from './validate-request.js';
+
+/** Distinct contents remembered per spec; beyond it, old ones are re-validated if seen again. */
+const CONTENT_CACHE = 10_000;
+/** Problems of one kind reported per spec before they are summed up. */
+const REPORT_LIMIT = 20;
+
+const PROBE_DESTINATION = [{ messageId: 'probe', to: { phoneNumber: '41793026727' } }];
 
 /**
  * Streams one compiled message per valid recipient: rendered, checked against
  * schemas/request.schema.json, with its deterministic messageId and content hash.
  * Problems go to `sink` with positions in the spec or recipient file.
  */
-export async function* compileSpec(
-  doc: SpecDocument,
-  sink: DiagnosticSink,
-): AsyncIterable<CompiledMessage> {
-  throw new Error(`compileSpec is not built yet (${doc.file}, ${typeof sink})`);
+export async function* compileSpec(doc: SpecDocument, sink: DiagnosticSink): AsyncIterable<CompiledMessage> {
+  const { spec } = doc;
+  const renderer = createRenderer(doc);
+  renderer.diagnostics.forEach(sink);
+  if (renderer.diagnostics.length > 0) return;
+
+  const counts = new Map<string, number>();
+  const report: DiagnosticSink = (d) => {
+    const n = (counts.get(d.code) ?? 0) + 1;
+    counts.set(d.code, n);
+    if (n <= REPORT_LIMIT || d.severity === 'warning') sink(d);
+  };
+  const cache = new Map<string, { content: MessageContent; valid: boolean }>();
+  let recipients = 0;
+
+  for await (const recipient of resolveRecipients(doc, sink)) {
+    recipients++;
+    const rendered = renderer.render(recipient);
+    if (!rendered.whatsApp) {
+      rendered.diagnostics.forEach(report);
+      continue;
+    }
+    const content: MessageContent = { whatsApp: rendered.whatsApp };
+    if (spec.sendAt !== undefined) content.sendAt = spec.sendAt;
+    if (spec.scenarioKey !== undefined) content.scenarioKey = spec.scenarioKey;
+    const contentHash = contentHashOf(content);
+    let known = cache.get(contentHash);
+    if (!known) {
+      const errors = validateRequestBody({ bulkId: 'probe', destinations: PROBE_DESTINATION, ...content });
+      for (const error of errors) {
+        const mapped = mapSchemaError(error);
+        if (!mapped) continue;
+        const origin = `${recipient.phoneNumber} (${recipient.origin.file}:${recipient.origin.line + 1})`;
+        report(makeDiagnostic(mapped.code === 'schema-invalid' ? 'request-invalid' : mapped.code, `${mapped.message} in the message for ${origin}`, doc.locate(parsePointer(error.instancePath))));
+      }
+      known = { content, valid: errors.length === 0 };
+      if (cache.size >= CONTENT_CACHE) cache.delete(cache.keys().next().value ?? '');
+      cache.set(contentHash, known);
+    }
+    if (!known.valid) continue;
+    yield {
+      spec: spec.name,
+      revision: spec.revision,
+      messageId: messageIdFor(spec.name, spec.revision, recipient.phoneNumber),
+      phoneNumber: recipient.phoneNumber,
+      contentHash,
+      content: known.content,
+      origin: recipient.origin,
+    };
+  }
+  for (const [code, n] of counts) {
+    if (n > REPORT_LIMIT && code !== 'phone-duplicate') {
+      sink(makeDiagnostic('request-invalid', `${n - REPORT_LIMIT} more recipients of ${spec.name} have the problem '${code}' (not listed)`, doc.locate(['recipients'])));
+    }
+  }
+  if (recipients === 0) {
+    sink(makeDiagnostic('recipients-empty', `${spec.name} has no valid recipients`, doc.locate(['recipients']), { severity: 'warning' }));
+  }
 }

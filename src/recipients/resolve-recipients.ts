@@ -1,19 +1,69 @@
-import type { DiagnosticSink } from '../diagnostics/diagnostic.js';
-import type { SpecDocument } from '../spec/types.js';
+import path from 'node:path';
+import { access } from 'node:fs/promises';
+import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
+import { displayFile } from '../spec/load-spec.js';
+import type { RecipientFileRef, SpecDocument } from '../spec/types.js';
+import { normalizePhoneNumber } from './phone.js';
+import { readCsv, type RawRecipient } from './read-csv.js';
+import { readJsonArray, readNdjson } from './read-json.js';
 import type { Recipient } from './types.js';
+
+const FORMATS: Record<string, 'csv' | 'json' | 'ndjson'> = { '.csv': 'csv', '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };
+
+function resolveFile(doc: SpecDocument, ref: RecipientFileRef): string {
+  return path.resolve(path.dirname(doc.absolutePath), ref.file);
+}
+
+/** Absolute paths of the recipient files a spec references (for digests and watching). */
+export function recipientFiles(doc: SpecDocument): string[] {
+  return doc.spec.recipients.flatMap((entry) => ('file' in entry ? [resolveFile(doc, entry)] : []));
+}
+
+async function* fileRecipients(doc: SpecDocument, ref: RecipientFileRef, index: number, sink: DiagnosticSink): AsyncIterable<RawRecipient & { file: string }> {
+  const absolute = resolveFile(doc, ref);
+  const file = displayFile(absolute);
+  const format = ref.format ?? FORMATS[path.extname(ref.file).toLowerCase()];
+  const where = doc.locate(['recipients', index, 'file']);
+  if (!format) {
+    sink(makeDiagnostic('recipients-format', `cannot tell the format of ${ref.file}`, where, { hint: 'use .csv, .json, .ndjson or .jsonl, or set format:' }));
+    return;
+  }
+  try {
+    await access(absolute);
+  } catch {
+    sink(makeDiagnostic('recipients-file-not-found', `recipient file ${file} does not exist`, where, { hint: 'paths are relative to the spec file' }));
+    return;
+  }
+  const rows = format === 'csv' ? readCsv(absolute, file, sink) : format === 'json' ? readJsonArray(absolute, file, sink) : readNdjson(absolute, file, sink);
+  for await (const row of rows) yield { ...row, file };
+}
 
 /**
  * Streams a spec's recipients (inline, CSV, JSON, NDJSON) normalised, de-duplicated
  * (a duplicate is reported as a warning and yielded once), invalid ones reported and skipped.
  */
-export async function* resolveRecipients(
-  doc: SpecDocument,
-  sink: DiagnosticSink,
-): AsyncIterable<Recipient> {
-  throw new Error(`resolveRecipients is not built yet (${doc.file}, ${typeof sink})`);
-}
-
-/** Absolute paths of the recipient files a spec references (for digests and watching). */
-export function recipientFiles(doc: SpecDocument): string[] {
-  throw new Error(`recipientFiles is not built yet (${doc.file})`);
+export async function* resolveRecipients(doc: SpecDocument, sink: DiagnosticSink): AsyncIterable<Recipient> {
+  const seen = new Set<string>();
+  for (const [index, entry] of doc.spec.recipients.entries()) {
+    const rows: AsyncIterable<RawRecipient & { file: string }> | Array<RawRecipient & { file: string }> =
+      'file' in entry
+        ? fileRecipients(doc, entry, index, sink)
+        : [{ phoneNumber: entry.phoneNumber, vars: entry.vars ?? {}, line: -1, file: doc.file }];
+    for await (const row of rows) {
+      const origin = row.line < 0 ? doc.locate(['recipients', index, 'phoneNumber']) : { file: row.file, line: row.line, column: 0 };
+      const phoneNumber = normalizePhoneNumber(row.phoneNumber);
+      if (!phoneNumber) {
+        sink(makeDiagnostic('phone-invalid', `'${row.phoneNumber}' is not a valid international phone number`, origin, {
+          hint: 'write it with its country code, e.g. +41 79 302 67 27',
+        }));
+        continue;
+      }
+      if (seen.has(phoneNumber)) {
+        sink(makeDiagnostic('phone-duplicate', `${phoneNumber} is listed more than once in ${doc.spec.name}; it is sent once`, origin, { severity: 'warning' }));
+        continue;
+      }
+      seen.add(phoneNumber);
+      yield { phoneNumber, vars: row.vars, origin };
+    }
+  }
 }
