@@ -1,14 +1,90 @@
-import type { Command } from 'commander';
-import { WaspecError } from '../errors.js';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { once } from 'node:events';
+import { Option, type Command } from 'commander';
+import { compileSpec } from '../compile/compile-spec.js';
+import { groupRequests } from '../compile/group-requests.js';
+import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { loadWorkspace } from '../spec/load-workspace.js';
+import type { SpecDocument } from '../spec/types.js';
+import { printDiagnostics } from './print-diagnostics.js';
 import { action } from './run.js';
+
+interface CompileOptions {
+  out?: string;
+  format: 'json' | 'ndjson';
+}
+
+/** Specs with more requests than this are written as NDJSON under --out. */
+const JSON_REQUEST_LIMIT = 1000;
 
 export function defineCompileCommand(program: Command): void {
   program
     .command('compile')
-    .description('(not built yet)')
-    .action(
-      action(async () => {
-        throw new WaspecError('not-implemented', 'waspec compile is not built yet');
-      }),
-    );
+    .description('compile specs into sendWhatsappMessage request bodies (nothing is sent)')
+    .argument('[paths...]', 'spec files or folders', ['specs'])
+    .option('-o, --out <dir>', 'write one <spec-name>.json (or .ndjson) per spec into DIR instead of stdout')
+    .addOption(new Option('--format <format>', 'json: an object per spec; ndjson: one request body per line').choices(['json', 'ndjson']).default('json'))
+    .addHelpText(
+      'after',
+      `\nUnder --out, a spec with more than ${JSON_REQUEST_LIMIT} requests is written as NDJSON.\nOutput is deterministic: the same specs compile to the same bytes.\n\nExit codes: 0 ok, 1 errors found (nothing is written for a spec with errors).`,
+    )
+    .action(action(async (paths: string[], options: CompileOptions) => runCompile(paths, options)));
+}
+
+async function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  if (!stream.write(text)) await once(stream, 'drain');
+}
+
+async function close(stream: WriteStream): Promise<void> {
+  await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+}
+
+/** Streams one spec's requests as `{spec, file, requests: [...]}` or NDJSON lines. */
+async function emit(doc: SpecDocument, stream: NodeJS.WritableStream, ndjson: boolean, diagnostics: Diagnostic[]): Promise<number> {
+  let count = 0;
+  const requests = groupRequests(compileSpec(doc, (d) => diagnostics.push(d)), doc.spec.batchSize ?? 100);
+  if (!ndjson) await write(stream, `{\n  "spec": ${JSON.stringify(doc.spec.name)},\n  "file": ${JSON.stringify(doc.file)},\n  "requests": [`);
+  for await (const body of requests) {
+    if (ndjson) await write(stream, `${JSON.stringify(body)}\n`);
+    else await write(stream, `${count ? ',' : ''}\n    ${JSON.stringify(body)}`);
+    count++;
+  }
+  if (!ndjson) await write(stream, `${count ? '\n  ' : ''}]\n}\n`);
+  return count;
+}
+
+async function countRequests(doc: SpecDocument): Promise<number> {
+  let n = 0;
+  for await (const _ of groupRequests(compileSpec(doc, () => {}), doc.spec.batchSize ?? 100)) if (++n > JSON_REQUEST_LIMIT) break;
+  return n;
+}
+
+async function runCompile(paths: string[], options: CompileOptions): Promise<number> {
+  const workspace = await loadWorkspace(paths);
+  const diagnostics: Diagnostic[] = [...workspace.diagnostics];
+  if (!options.out) {
+    for (const doc of workspace.docs) await emit(doc, process.stdout, options.format === 'ndjson', diagnostics);
+    printDiagnostics(diagnostics);
+    return hasErrors(diagnostics) ? 1 : 0;
+  }
+  await mkdir(options.out, { recursive: true });
+  for (const doc of workspace.docs) {
+    const ndjson = options.format === 'ndjson' || (await countRequests(doc)) > JSON_REQUEST_LIMIT;
+    const target = path.join(options.out, `${doc.spec.name}.${ndjson ? 'ndjson' : 'json'}`);
+    const temporary = `${target}.tmp-${process.pid}`;
+    const stream = createWriteStream(temporary);
+    const before = diagnostics.length;
+    const count = await emit(doc, stream, ndjson, diagnostics);
+    await close(stream);
+    if (hasErrors(diagnostics.slice(before))) {
+      await unlink(temporary);
+      continue;
+    }
+    await rename(temporary, target);
+    process.stderr.write(`wrote ${target} (${count} request${count === 1 ? '' : 's'})\n`);
+  }
+  printDiagnostics(diagnostics);
+  return hasErrors(diagnostics) ? 1 : 0;
 }

@@ -1,5 +1,4 @@
 import { Option, type Command } from 'commander';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { UsageError } from '../errors.js';
 import { loadConfig } from '../config/load-config.js';
 import { isPlanFormat, PLAN_FORMATS, type PlanFormat } from '../report/plan-format.js';
@@ -44,11 +43,4 @@ export async function resolveStateDir(options: { state?: string; config?: string
   }
 }
 
-/** Prints diagnostics to stderr as file:line:column: severity: message [code]. */
-export function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
-  for (const d of diagnostics) {
-    const where = d.file === undefined ? '' : `${d.file}${d.line === undefined ? '' : `:${d.line + 1}:${(d.column ?? 0) + 1}`}: `;
-    process.stderr.write(`${where}${d.severity}: ${d.message} [${d.code}]\n`);
-    if (d.hint) process.stderr.write(`  hint: ${d.hint}\n`);
-  }
-}
+export { printDiagnostics } from './print-diagnostics.js';

@@ -1,14 +1,50 @@
-import type { Command } from 'commander';
-import { WaspecError } from '../errors.js';
+import { Option, type Command } from 'commander';
+import { compileSpec } from '../compile/compile-spec.js';
+import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnosticsToJson } from '../report/diagnostics-json.js';
+import { loadWorkspace } from '../spec/load-workspace.js';
+import { printDiagnostics } from './print-diagnostics.js';
 import { action } from './run.js';
+
+interface ValidateOptions {
+  format: 'pretty' | 'json';
+}
+
+const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
 export function defineValidateCommand(program: Command): void {
   program
     .command('validate')
-    .description('(not built yet)')
-    .action(
-      action(async () => {
-        throw new WaspecError('not-implemented', 'waspec validate is not built yet');
-      }),
+    .description('check specs and their recipients: YAML, schema, content rules, phone numbers, variables, API limits')
+    .argument('[paths...]', 'spec files or folders (a folder means every *.yaml / *.yml in it)', ['specs'])
+    .addOption(new Option('--format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  waspec validate                 # every spec in specs/\n  waspec validate specs/promo.yaml --format json\n\nExit codes: 0 valid (warnings alone exit 0), 1 errors found.',
+    )
+    .action(action(async (paths: string[], options: ValidateOptions) => runValidate(paths, options)));
+}
+
+async function runValidate(paths: string[], options: ValidateOptions): Promise<number> {
+  const workspace = await loadWorkspace(paths);
+  const diagnostics: Diagnostic[] = [...workspace.diagnostics];
+  let recipients = 0;
+  for (const doc of workspace.docs) {
+    for await (const _ of compileSpec(doc, (d) => diagnostics.push(d))) recipients++;
+  }
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  const specs = workspace.files?.length ?? workspace.docs.length;
+  if (options.format === 'json') {
+    const result = { valid: !hasErrors(diagnostics), specs, recipients, errors, warnings, diagnostics: diagnosticsToJson(diagnostics) };
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    printDiagnostics(diagnostics);
+    process.stdout.write(
+      hasErrors(diagnostics)
+        ? `✗ ${plural(errors, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''} in ${plural(specs, 'spec')}\n`
+        : `✓ ${plural(specs, 'spec')} valid, ${plural(recipients, 'message')}${warnings ? ` (${plural(warnings, 'warning')})` : ''}\n`,
     );
+  }
+  return hasErrors(diagnostics) ? 1 : 0;
 }

@@ -1,0 +1,12 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { formatDiagnostics } from '../report/diagnostics-format.js';
+import { useColor } from './run.js';
+
+/** Human diagnostics to stderr; also GitHub annotations when running in GitHub Actions. */
+export function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
+  if (diagnostics.length === 0) return;
+  process.stderr.write(`${formatDiagnostics(diagnostics, { format: 'pretty', color: useColor(process.stderr) })}\n\n`);
+  if (process.env.GITHUB_ACTIONS === 'true') {
+    process.stdout.write(`${formatDiagnostics(diagnostics, { format: 'github' })}\n`);
+  }
+}

@@ -1,0 +1,20 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+
+// Workflow commands need %, CR and LF escaped (and , : in properties).
+const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/** GitHub Actions annotations: `::error file=…,line=…,col=…,title=code::message`. */
+export function formatDiagnosticsGithub(diagnostics: readonly Diagnostic[]): string {
+  return diagnostics
+    .map((d) => {
+      const props = [
+        ...(d.file !== undefined ? [`file=${escapeProperty(d.file)}`] : []),
+        ...(d.line !== undefined ? [`line=${d.line + 1}`, `col=${(d.column ?? 0) + 1}`] : []),
+        `title=${escapeProperty(d.code)}`,
+      ];
+      const message = d.hint ? `${d.message} (hint: ${d.hint})` : d.message;
+      return `::${d.severity === 'error' ? 'error' : 'warning'} ${props.join(',')}::${escapeData(message)}`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,49 @@
+import pc from 'picocolors';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+
+export interface PrettyOptions {
+  color: boolean;
+  /** Source text of a file, for code frames; undefined when unavailable. */
+  readSource?: (file: string) => string | undefined;
+}
+
+export function formatLocation(d: Diagnostic): string {
+  if (d.file === undefined) return '';
+  return d.line === undefined ? d.file : `${d.file}:${d.line + 1}:${(d.column ?? 0) + 1}`;
+}
+
+function codeFrame(source: string, line: number, column: number, color: boolean): string {
+  const lines = source.split(/\r?\n/);
+  const first = Math.max(0, line - 1);
+  const last = Math.min(lines.length - 1, line + 1);
+  const width = String(last + 1).length;
+  const out: string[] = [];
+  for (let i = first; i <= last; i++) {
+    const text = (lines[i] ?? '').slice(0, 200);
+    const gutter = `${String(i + 1).padStart(width)} | `;
+    out.push(`${i === line ? '> ' : '  '}${color ? pc.dim(gutter) : gutter}${text}`);
+    if (i === line) {
+      const caret = `${' '.repeat(width)} | ${' '.repeat(Math.min(column, 200))}^`;
+      out.push(`  ${color ? pc.red(caret) : caret}`);
+    }
+  }
+  return out.join('\n');
+}
+
+/** `file:line:col  error  message  [code]`, a code frame and the hint. */
+export function formatDiagnosticsPretty(diagnostics: readonly Diagnostic[], options: PrettyOptions): string {
+  const paint = (f: (s: string) => string, s: string) => (options.color ? f(s) : s);
+  return diagnostics
+    .map((d) => {
+      const severity = d.severity === 'error' ? paint(pc.red, 'error') : paint(pc.yellow, 'warning');
+      const location = formatLocation(d);
+      const parts = [`${location ? `${paint(pc.bold, location)}  ` : ''}${severity}  ${d.message}  ${paint(pc.dim, `[${d.code}]`)}`];
+      if (d.file !== undefined && d.line !== undefined) {
+        const source = options.readSource?.(d.file);
+        if (source !== undefined) parts.push(codeFrame(source, d.line, d.column ?? 0, options.color));
+      }
+      if (d.hint) parts.push(`  ${paint(pc.cyan, 'hint')}: ${d.hint}`);
+      return parts.join('\n');
+    })
+    .join('\n\n');
+}
