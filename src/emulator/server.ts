@@ -1,3 +1,12 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describeSchemaErrors, validateRequestBody } from '../compile/validate-request.js';
+import type { RequestBody } from '../compile/types.js';
+import { parseJson, readBody, sendJson, sleep } from './http-helpers.js';
+import { createRandom } from './random.js';
+import { PENDING_ACCEPTED, REJECTED_DESTINATION } from './statuses.js';
+import { createTokenIssuer } from './tokens.js';
+
 export interface EmulatorOptions {
   port?: number;
   host?: string;
@@ -33,6 +42,116 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
+/** Demo credentials: documented, not secret. */
+export const EMULATOR_DEFAULTS = { appKey: 'demo-app-key', appSecret: 'demo-app-secret', token: 'demo-token', port: 8787 } as const;
+
+export const SEND_PATH = '/apiaccess/rest/ccmessaging/omni/1/advanced';
+export const TOKEN_PATH = '/apigovernance/api/oauth/tokenByAkSk';
+
+interface Recorded {
+  messageId: string;
+  phoneNumber: string;
+  bulkId: string;
+  status: string;
+  whatsApp: unknown;
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  throw new Error(`startEmulator is not built yet (${options.port ?? 0})`);
+  const appKey = options.appKey ?? EMULATOR_DEFAULTS.appKey;
+  const random = createRandom(options.seed ?? 1);
+  const reject = new Set(options.rejectNumbers ?? []);
+  const tokens = createTokenIssuer({
+    appKey,
+    appSecret: options.appSecret ?? EMULATOR_DEFAULTS.appSecret,
+    staticToken: options.token ?? EMULATOR_DEFAULTS.token,
+    ...(options.tokenTtlSeconds !== undefined ? { ttlSeconds: options.tokenTtlSeconds } : {}),
+  });
+  const messages = new Map<string, Recorded>();
+  const stats: EmulatorStats = { requests: 0, accepted: 0, rejected: 0, duplicates: 0, uniqueMessageIds: 0, tokensIssued: 0, byStatus: {} };
+  let window = { second: 0, count: 0 };
+
+  const answer = (res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>) => {
+    stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
+    sendJson(res, status, body, headers);
+  };
+
+  const accept = (body: RequestBody) =>
+    body.destinations.map((d) => {
+      const status = reject.has(d.to.phoneNumber) ? REJECTED_DESTINATION : PENDING_ACCEPTED;
+      if (messages.has(d.messageId)) stats.duplicates++;
+      else stats.uniqueMessageIds++;
+      if (status === PENDING_ACCEPTED) stats.accepted++;
+      else stats.rejected++;
+      messages.set(d.messageId, { messageId: d.messageId, phoneNumber: d.to.phoneNumber, bulkId: body.bulkId, status: status.name, whatsApp: body.whatsApp });
+      return { to: { phoneNumber: d.to.phoneNumber }, status, messageId: d.messageId };
+    });
+
+  async function send(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    stats.requests++;
+    if (options.latencyMs) await sleep(options.latencyMs);
+    const second = Math.floor(Date.now() / 1000);
+    if (second !== window.second) window = { second, count: 0 };
+    if (options.throttleRps !== undefined && ++window.count > options.throttleRps) {
+      return answer(res, 429, { error: 'too many requests' }, { 'retry-after': '1' });
+    }
+    if (options.failRate && random() < options.failRate) {
+      const status = [500, 502, 503][Math.floor(random() * 3)] ?? 503;
+      return answer(res, status, { error: 'injected failure' });
+    }
+    const reset = options.resetRate && random() < options.resetRate ? (random() < 0.5 ? 'before' : 'after') : undefined;
+    if (reset === 'before') return void req.socket.destroy();
+    const auth = tokens.check(req.headers.authorization);
+    if (auth !== 'ok') return answer(res, 401, { error: `unauthorized: token ${auth}` });
+    if (req.headers['x-app-key'] !== appKey) return answer(res, 401, { error: 'unauthorized: unknown x-app-key' });
+    if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
+      return answer(res, 415, { error: 'Content-Type must be application/json' });
+    }
+    const text = await readBody(req);
+    if (text === undefined) return answer(res, 413, { error: 'request body too large' });
+    const parsed = parseJson(text);
+    if (parsed.error !== undefined) return answer(res, 400, { error: `malformed JSON: ${parsed.error}` });
+    const errors = validateRequestBody(parsed.value);
+    if (errors.length > 0) return answer(res, 400, { error: `invalid request: ${describeSchemaErrors(errors)}` });
+    const body = parsed.value as RequestBody;
+    const result = { messages: accept(body), bulkId: body.bulkId };
+    if (reset === 'after') return void req.socket.destroy();
+    answer(res, 200, result);
+  }
+
+  const server = createServer((req, res) => {
+    const url = (req.url ?? '/').split('?')[0];
+    const route = `${req.method} ${url}`;
+    const handle = async () => {
+      if (route === `POST ${SEND_PATH}`) return send(req, res);
+      if (route === `POST ${TOKEN_PATH}`) return tokens.issue(req, res);
+      if (route === 'GET /_emulator/stats') return sendJson(res, 200, { ...stats, tokensIssued: tokens.issued() });
+      if (route === 'GET /_emulator/messages') return sendJson(res, 200, [...messages.values()]);
+      if (route === 'POST /_emulator/expire-tokens') {
+        tokens.expireAll();
+        return sendJson(res, 200, { ok: true });
+      }
+      sendJson(res, 404, { error: `no such path: ${url}` });
+    };
+    handle().catch(() => {
+      if (!res.headersSent) sendJson(res, 500, { error: 'emulator error' });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    stats: () => ({ ...stats, byStatus: { ...stats.byStatus }, tokensIssued: tokens.issued() }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

@@ -1,7 +1,96 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import got, { RequestError } from 'got';
 import type { ResolvedConfig } from '../config/load-config.js';
-import type { Transport } from './types.js';
+import type { RequestBody } from '../compile/types.js';
+import { describeSchemaErrors, validateResponseBody } from '../compile/validate-request.js';
+import { redactSecrets } from './redact.js';
+import { createTokenProvider } from './token-provider.js';
+import type { ApiResponse, SendResult, Transport } from './types.js';
 
-/** got-based transport with token handling (WASPEC_TOKEN or tokenByAkSk). */
+const SEND_PATH = '/apiaccess/rest/ccmessaging/omni/1/advanced';
+// Errors that happen before a connection exists: the request cannot have been processed.
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function retryAfterMs(header: string | string[] | undefined): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function reasonOf(body: string, status: number): string {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (parsed && typeof parsed === 'object') {
+      for (const key of ['error', 'message', 'description', 'resultDesc']) {
+        const value = (parsed as Record<string, unknown>)[key];
+        if (typeof value === 'string' && value) return `HTTP ${status}: ${value}`;
+      }
+    }
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return `HTTP ${status}${body ? `: ${body.slice(0, 300)}` : ''}`;
+}
+
+/** got-based transport with token handling (WASPEC_TOKEN or tokenByAkSk). Never retries a POST. */
 export function createTransport(config: ResolvedConfig): Transport {
-  throw new Error(`createTransport is not built yet (${config.baseUrl})`);
+  const tokens = createTokenProvider(config);
+  const secrets = [config.token, config.appSecret];
+  const agent = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  const url = `${config.baseUrl}${SEND_PATH}`;
+
+  async function send(body: RequestBody, signal?: AbortSignal): Promise<SendResult> {
+    const token = await tokens.get();
+    try {
+      const response = await got.post(url, {
+        json: body,
+        headers: { authorization: `Bearer ${token}`, 'x-app-key': config.appKey },
+        agent,
+        retry: { limit: 0 },
+        throwHttpErrors: false,
+        timeout: { request: config.timeoutMs },
+        responseType: 'text',
+        ...(signal ? { signal } : {}),
+      });
+      const text = redactSecrets(response.body, secrets);
+      if (response.statusCode !== 200) {
+        const after = retryAfterMs(response.headers['retry-after']);
+        return { kind: 'http-error', status: response.statusCode, reason: reasonOf(text, response.statusCode), ...(after !== undefined ? { retryAfterMs: after } : {}) };
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        return { kind: 'unknown', reason: 'HTTP 200 with a body that is not JSON' };
+      }
+      const errors = validateResponseBody(parsed);
+      if (errors.length > 0) return { kind: 'unknown', reason: `HTTP 200 with an unexpected body: ${describeSchemaErrors(errors)}` };
+      return { kind: 'ok', response: parsed as ApiResponse };
+    } catch (error) {
+      const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
+      if (error instanceof RequestError) {
+        // got sets timings.upload once the whole body was written: from then on the API may have
+        // processed it, so the outcome is unknown; before it (or with no connection) nothing was sent.
+        const uploaded = error.timings?.upload !== undefined;
+        if (NEVER_CONNECTED.has(error.code) || !uploaded) return { kind: 'not-sent', reason: `${error.code}: ${message}` };
+        return { kind: 'unknown', reason: `${error.code}: ${message}` };
+      }
+      return { kind: 'unknown', reason: message };
+    }
+  }
+
+  return {
+    send,
+    refreshToken: async () => {
+      await tokens.refresh();
+    },
+    close: () => {
+      agent.http.destroy();
+      agent.https.destroy();
+    },
+  };
 }
