@@ -1,14 +1,177 @@
-import type { Command } from 'commander';
-import { WaspecError } from '../errors.js';
-import { action } from './run.js';
+import { createInterface } from 'node:readline/promises';
+import { Option, type Command } from 'commander';
+import { applyPlan, type ApplyResult } from '../apply/apply-plan.js';
+import { loadConfig, requireSendConfig, type ResolvedConfig } from '../config/load-config.js';
+import { hasErrors } from '../diagnostics/diagnostic.js';
+import { StalePlanError, UsageError } from '../errors.js';
+import { buildPlan } from '../plan/build-plan.js';
+import { findPlanChanges, readSavedPlan } from '../plan/saved-plan.js';
+import { planHasWork } from '../plan/summarize-plan.js';
+import type { Plan } from '../plan/types.js';
+import { formatApplySummary } from '../report/apply-summary.js';
+import { formatPlan } from '../report/plan-format.js';
+import { openFileStateStore } from '../state/file-state.js';
+import { createTransport } from '../transport/create-transport.js';
+import { createProgressReporter } from './apply-progress.js';
+import { printDiagnostics } from './print-diagnostics.js';
+import { action, useColor } from './run.js';
+
+export interface ApplyFlags {
+  yes?: boolean;
+  state?: string;
+  config?: string;
+  profile?: string;
+  concurrency?: string;
+  rateLimit?: string;
+  batchSize?: string;
+  retryRejected?: boolean;
+  resendInDoubt?: boolean;
+  target: string[];
+  forceUnlock?: boolean;
+  format: 'pretty' | 'json';
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function positive(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`--${name} must be a positive number, not '${value}'`);
+  return n;
+}
 
 export function defineApplyCommand(program: Command): void {
   program
     .command('apply')
-    .description('(not built yet)')
-    .action(
-      action(async () => {
-        throw new WaspecError('not-implemented', 'waspec apply is not built yet');
-      }),
-    );
+    .summary('send what the plan says, exactly once')
+    .description(
+      'Sends the messages a plan has to send, in batches, and records every outcome in the state.\n' +
+        'Give a saved plan (waspec plan --out plan.json) to apply exactly that plan (refused if stale),\n' +
+        'or spec paths to plan afresh. Safe to re-run: what was accepted is never sent again.',
+    )
+    .argument('[plan-or-paths...]', 'a saved plan (.json) or spec files/folders', [])
+    .option('-y, --yes', 'do not ask for confirmation (needed without a terminal unless a saved plan is given)')
+    .option('--state <dir>', 'state directory (default: stateDir from the config, WASPEC_STATE_DIR, or .waspec)')
+    .option('--config <file>', 'config file (default waspec.config.yaml)')
+    .option('--profile <name>', 'config profile')
+    .option('--concurrency <n>', 'requests in flight (default 4)')
+    .option('--rate-limit <rps>', 'requests per second at most')
+    .option('--batch-size <n>', 'destinations per request for specs that set no batchSize (default 100)')
+    .option('--retry-rejected', 'send again messages the API rejected')
+    .option('--resend-in-doubt', 'send again messages without a recorded answer (may send them twice)')
+    .option('--target <spec>', 'apply only this spec (repeatable)', collect, [])
+    .option('--force-unlock', "take over the state lock of a process that no longer runs")
+    .addOption(new Option('--format <format>', 'format of the final summary').choices(['pretty', 'json']).default('pretty'))
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every message accepted (or nothing to send), 1 error (nothing sent, or stopped),\n3 some message rejected, failed or in doubt, 130 interrupted by Ctrl-C.\n\nEnvironment: WASPEC_BASE_URL, WASPEC_APP_KEY, and WASPEC_TOKEN or WASPEC_APP_SECRET.',
+    )
+    .action(action((args: string[], flags: ApplyFlags) => runApply(args, flags)));
+}
+
+async function confirm(): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question("\nApply this plan? Only 'yes' will be accepted: ");
+    return answer.trim() === 'yes';
+  } finally {
+    rl.close();
+  }
+}
+
+export async function configFor(flags: ApplyFlags): Promise<ResolvedConfig> {
+  const overrides: Partial<ResolvedConfig> = {};
+  const concurrency = positive('concurrency', flags.concurrency);
+  const rateLimit = positive('rate-limit', flags.rateLimit);
+  const batchSize = positive('batch-size', flags.batchSize);
+  if (concurrency !== undefined) overrides.concurrency = concurrency;
+  if (rateLimit !== undefined) overrides.rateLimit = rateLimit;
+  if (batchSize !== undefined) overrides.batchSize = batchSize;
+  if (flags.state) overrides.stateDir = flags.state;
+  return loadConfig({ ...(flags.config ? { configFile: flags.config } : {}), ...(flags.profile ? { profile: flags.profile } : {}), flags: overrides });
+}
+
+export function exitCodeOf(result: ApplyResult): number {
+  if (result.authFailure) return 1;
+  if (result.interrupted) return 130;
+  const m = result.messages;
+  return m.rejected + m.failed + m.inDoubt + m.notSent > 0 ? 3 : 0;
+}
+
+async function runApply(args: string[], flags: ApplyFlags): Promise<number> {
+  const planFile = args.length === 1 && args[0]?.endsWith('.json') ? args[0] : undefined;
+  const interactive = Boolean(process.stdin.isTTY) && !process.env.CI;
+  if (!planFile && !flags.yes && !interactive) {
+    throw new UsageError('apply needs --yes or a saved plan when it cannot ask (no terminal)', 'review with `waspec plan --out plan.json`, then run `waspec apply plan.json`');
+  }
+  const config = requireSendConfig(await configFor(flags));
+  const store = openFileStateStore(config.stateDir);
+  const lock = await store.lock({ force: flags.forceUnlock ?? false });
+  try {
+    let plan: Plan;
+    if (planFile) {
+      plan = await readSavedPlan(planFile);
+      const changes = await findPlanChanges(plan, store);
+      if (changes.length > 0) {
+        throw new StalePlanError(`the saved plan ${planFile} is stale:\n  - ${changes.join('\n  - ')}`, 'run `waspec plan --out` again and review the new plan');
+      }
+    } else {
+      plan = await buildPlan({
+        paths: args,
+        store,
+        retryRejected: flags.retryRejected ?? false,
+        resendInDoubt: flags.resendInDoubt ?? false,
+        targets: flags.target,
+        defaultBatchSize: config.batchSize,
+      });
+    }
+    printDiagnostics(plan.diagnostics);
+    if (hasErrors(plan.diagnostics)) return 1;
+    process.stdout.write(formatPlan(plan, { format: 'pretty', color: useColor(process.stdout) }));
+    if (!planHasWork(plan.summary)) {
+      process.stdout.write('\nNothing to send.\n');
+      return 0;
+    }
+    if (!planFile && !flags.yes && !(await confirm())) {
+      process.stderr.write('Apply cancelled; nothing was sent.\n');
+      return 1;
+    }
+    return await send(plan, config, store, flags);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function send(plan: Plan, config: ResolvedConfig, store: ReturnType<typeof openFileStateStore>, flags: ApplyFlags): Promise<number> {
+  const transport = createTransport(config);
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write('\nStopping: no new requests; waiting for those in flight (Ctrl-C again to quit at once).\n');
+      controller.abort();
+    } else {
+      process.exit(130); // in-flight requests stay journalled as in flight: in doubt next time
+    }
+  };
+  process.on('SIGINT', onSigint);
+  const progress = createProgressReporter();
+  try {
+    const result = await applyPlan(plan, {
+      store,
+      transport,
+      concurrency: config.concurrency,
+      ...(config.rateLimit ? { rateLimit: config.rateLimit } : {}),
+      signal: controller.signal,
+      onProgress: (p) => progress.update(p),
+    });
+    progress.stop();
+    process.stdout.write(flags.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : `\n${formatApplySummary(result)}`);
+    return exitCodeOf(result);
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSigint);
+    transport.close();
+  }
 }

@@ -1,14 +1,79 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
-import { WaspecError } from '../errors.js';
-import { action } from './run.js';
+import { applyPlan } from '../apply/apply-plan.js';
+import { loadConfig } from '../config/load-config.js';
+import { hasErrors } from '../diagnostics/diagnostic.js';
+import { EMULATOR_DEFAULTS, startEmulator } from '../emulator/server.js';
+import { buildPlan } from '../plan/build-plan.js';
+import { planHasWork } from '../plan/summarize-plan.js';
+import { formatApplySummary } from '../report/apply-summary.js';
+import { formatPlan } from '../report/plan-format.js';
+import { formatPlanSummary } from '../report/plan-summary.js';
+import { openFileStateStore } from '../state/file-state.js';
+import { createTransport } from '../transport/create-transport.js';
+import { exitCodeOf } from './apply.js';
+import { createProgressReporter } from './apply-progress.js';
+import { printDiagnostics } from './print-diagnostics.js';
+import { action, useColor } from './run.js';
+
+interface DemoFlags {
+  state: string;
+  reset?: boolean;
+}
 
 export function defineDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('(not built yet)')
-    .action(
-      action(async () => {
-        throw new WaspecError('not-implemented', 'waspec demo is not built yet');
-      }),
-    );
+    .description('plan and apply of specs/ against the built-in API emulator, with a local state directory')
+    .argument('[paths...]', 'spec files or folders', ['specs'])
+    .option('--state <dir>', 'state directory of the demo', path.join('.waspec', 'demo'))
+    .option('--reset', 'forget what earlier demos sent (wipe the demo state first)')
+    .addHelpText('after', '\nNothing leaves this machine: the emulator listens on 127.0.0.1 with demo credentials.\nRun it twice: the second run sends nothing, because everything was already accepted.')
+    .action(action((paths: string[], flags: DemoFlags) => runDemo(paths, flags)));
+}
+
+async function runDemo(paths: string[], flags: DemoFlags): Promise<number> {
+  if (flags.reset) await rm(flags.state, { recursive: true, force: true });
+  const emulator = await startEmulator({ latencyMs: 20 });
+  const say = (text: string) => process.stdout.write(text);
+  try {
+    const config = await loadConfig({
+      env: { WASPEC_BASE_URL: emulator.url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret },
+      flags: { stateDir: flags.state },
+    });
+    say(`waspec demo: emulator on ${emulator.url}, state in ${flags.state}\n\n── plan ──\n`);
+    const store = openFileStateStore(config.stateDir);
+    const lock = await store.lock();
+    try {
+      const plan = await buildPlan({ paths, store });
+      printDiagnostics(plan.diagnostics);
+      if (hasErrors(plan.diagnostics)) return 1;
+      say(formatPlan(plan, { format: 'pretty', color: useColor(process.stdout), limit: 3 }));
+      if (!planHasWork(plan.summary)) {
+        say('\nNothing to send: every message was already accepted (use --reset to start over).\n');
+        return 0;
+      }
+      say('\n── apply ──\n');
+      const transport = createTransport(config);
+      const progress = createProgressReporter();
+      try {
+        const result = await applyPlan(plan, { store, transport, concurrency: config.concurrency, onProgress: (p) => progress.update(p) });
+        progress.stop();
+        say(formatApplySummary(result));
+        const after = await buildPlan({ paths, store });
+        say(`\n── plan again ──\n${formatPlanSummary(after.summary)}\n`);
+        const stats = emulator.stats();
+        say(`Emulator: ${stats.requests} requests, ${stats.uniqueMessageIds} messages, ${stats.duplicates} duplicates, ${stats.tokensIssued} token issued.\n`);
+        return exitCodeOf(result);
+      } finally {
+        progress.stop();
+        transport.close();
+      }
+    } finally {
+      await lock.release();
+    }
+  } finally {
+    await emulator.close();
+  }
 }

@@ -29,18 +29,14 @@ export function parseLimit(value: string): number {
   return n;
 }
 
-/** --state wins; then the config (stateDir, WASPEC_STATE_DIR); plan needs no credentials, so a config it cannot load falls back to .waspec. */
+/** --state wins; then the config (stateDir, WASPEC_STATE_DIR, default .waspec). A broken config is an error. */
 export async function resolveStateDir(options: { state?: string; config?: string; profile?: string }): Promise<string> {
   if (options.state) return options.state;
-  try {
-    const config = await loadConfig({
-      ...(options.config ? { configFile: options.config } : {}),
-      ...(options.profile ? { profile: options.profile } : {}),
-    });
-    return config.stateDir;
-  } catch {
-    return process.env.WASPEC_STATE_DIR ?? '.waspec';
-  }
+  const config = await loadConfig({
+    ...(options.config ? { configFile: options.config } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+  });
+  return config.stateDir;
 }
 
 export { printDiagnostics } from './print-diagnostics.js';

@@ -20,6 +20,8 @@ export interface BuildPlanOptions {
   /** Spec names to plan; empty means all. */
   targets?: readonly string[];
   now?: Date;
+  /** Destinations per request for specs that set no batchSize (config batchSize). */
+  defaultBatchSize?: number;
 }
 
 const DEFAULT_BATCH_SIZE = 100;
@@ -48,7 +50,7 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
       name: d.spec.name,
       file: workspacePath(d.file),
       revision: d.spec.revision,
-      batchSize: d.spec.batchSize ?? DEFAULT_BATCH_SIZE,
+      batchSize: d.spec.batchSize ?? options.defaultBatchSize ?? DEFAULT_BATCH_SIZE,
     })),
     contents: classified.contents,
     entries: classified.entries,

@@ -1,0 +1,220 @@
+import PQueue from 'p-queue';
+import { AuthError } from '../errors.js';
+import type { Plan } from '../plan/types.js';
+import { maskPhone } from '../report/mask-phone.js';
+import type { ApiStatus, JournalRecord, StateStore } from '../state/types.js';
+import type { Transport } from '../transport/types.js';
+import { buildRequests, type PlannedRequest } from './build-requests.js';
+import { decide, DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
+
+export interface ApplyProgress {
+  total: number;
+  done: number;
+  inFlight: number;
+}
+
+export interface ApplyDeps {
+  store: StateStore;
+  transport: Transport;
+  concurrency?: number;
+  /** Requests per second. */
+  rateLimit?: number;
+  retry?: RetryOptions;
+  signal?: AbortSignal;
+  onProgress?: (progress: ApplyProgress) => void;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now?: () => Date;
+}
+
+export interface ApplyResult {
+  requests: number;
+  messages: { total: number; accepted: number; rejected: number; failed: number; inDoubt: number; notSent: number };
+  /** Messages by `groupId groupName` of the status the API returned. */
+  byStatusGroup: Record<string, number>;
+  failures: Array<{ bulkId: string; messages: number; reason: string }>;
+  /** Statuses of a group waspec does not know: left in doubt, shown as they came. */
+  unknownStatuses: ApiStatus[];
+  interrupted: boolean;
+  /** Set when authentication failed and the apply stopped. */
+  authFailure?: string;
+}
+
+const ACCEPTED_GROUPS = new Set([0, 1, 3]);
+const REJECTED_GROUPS = new Set([2, 4, 5]);
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
+
+/**
+ * Sends the plan's send and retry entries. Each request is journalled as in flight before it is
+ * sent and its outcome after, so a crash leaves every message unsent, in doubt, or recorded.
+ */
+export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
+  const requests = buildRequests(plan);
+  const retry = deps.retry ?? DEFAULT_RETRY;
+  const sleep = deps.sleep ?? defaultSleep;
+  const now = () => (deps.now?.() ?? new Date()).toISOString();
+  const total = requests.reduce((n, r) => n + r.entries.length, 0);
+  const result: ApplyResult = {
+    requests: 0,
+    messages: { total, accepted: 0, rejected: 0, failed: 0, inDoubt: 0, notSent: 0 },
+    byStatusGroup: {},
+    failures: [],
+    unknownStatuses: [],
+    interrupted: false,
+  };
+  const stop = new AbortController();
+  const onAbort = () => {
+    result.interrupted = true;
+    stop.abort();
+  };
+  if (deps.signal?.aborted) onAbort();
+  deps.signal?.addEventListener('abort', onAbort, { once: true });
+  let refreshed: Promise<void> | undefined;
+  let done = 0;
+  let inFlight = 0;
+  const progress = () => deps.onProgress?.({ total, done, inFlight });
+
+  const recordFailure = async (request: PlannedRequest, reason: string, httpStatus?: number) => {
+    const at = now();
+    await deps.store.append([
+      {
+        v: 1,
+        type: 'outcome',
+        at,
+        bulkId: request.body.bulkId,
+        results: request.entries.map((e) => ({ messageId: e.messageId, outcome: 'failed' as const, error: reason, ...(httpStatus !== undefined ? { httpStatus } : {}) })),
+      },
+    ]);
+    result.messages.failed += request.entries.length;
+    result.failures.push({ bulkId: request.body.bulkId, messages: request.entries.length, reason });
+  };
+
+  const run = async (request: PlannedRequest) => {
+    if (stop.signal.aborted) return;
+    const inflight: JournalRecord = {
+      v: 1,
+      type: 'in-flight',
+      at: now(),
+      bulkId: request.body.bulkId,
+      messages: request.entries.map((e) => ({
+        messageId: e.messageId,
+        spec: e.spec,
+        revision: e.revision,
+        phoneNumber: e.phoneNumber,
+        maskedPhoneNumber: maskPhone(e.phoneNumber),
+        contentHash: e.contentHash ?? '',
+      })),
+    };
+    await deps.store.append([inflight]);
+    result.requests++;
+    inFlight++;
+    progress();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const sent = await deps.transport.send(request.body);
+        if (sent.kind === 'ok') {
+          await recordAnswer(request, sent.response.messages);
+          return;
+        }
+        const decision = decide(sent, attempt, retry);
+        if (decision.kind === 'in-doubt') {
+          result.messages.inDoubt += request.entries.length;
+          result.failures.push({ bulkId: request.body.bulkId, messages: request.entries.length, reason: `in doubt: ${decision.reason}` });
+          return;
+        }
+        if (decision.kind === 'failed') return await recordFailure(request, decision.reason, decision.httpStatus);
+        if (decision.kind === 'refresh-token') {
+          if (refreshed) {
+            const reason = 'the API refused the token again after a refresh (HTTP 401)';
+            result.authFailure = reason;
+            stop.abort();
+            return await recordFailure(request, reason, 401);
+          }
+          refreshed = deps.transport.refreshToken();
+          try {
+            await refreshed;
+          } catch (error) {
+            const reason = error instanceof AuthError ? error.message : `token refresh failed: ${String(error)}`;
+            result.authFailure = reason;
+            stop.abort();
+            return await recordFailure(request, reason, 401);
+          }
+          continue;
+        }
+        await sleep(decision.delayMs, stop.signal);
+        if (stop.signal.aborted) {
+          // The last attempt was certainly not processed: record it, so the next plan retries it.
+          return await recordFailure(request, 'interrupted before the request went through');
+        }
+      }
+    } catch (error) {
+      if (error instanceof AuthError) {
+        result.authFailure = error.message;
+        stop.abort();
+        return await recordFailure(request, error.message);
+      }
+      throw error;
+    } finally {
+      inFlight--;
+      done += request.entries.length;
+      progress();
+    }
+  };
+
+  const recordAnswer = async (request: PlannedRequest, messages: ReadonlyArray<{ messageId: string; status: ApiStatus }>) => {
+    const byId = new Map(messages.map((m) => [m.messageId, m.status]));
+    const results: Extract<JournalRecord, { type: 'outcome' }>['results'] = [];
+    for (const entry of request.entries) {
+      const status = byId.get(entry.messageId);
+      if (!status) {
+        result.messages.inDoubt++; // the API did not say: never guessed
+        continue;
+      }
+      const group = `${status.groupId} ${status.groupName}`;
+      result.byStatusGroup[group] = (result.byStatusGroup[group] ?? 0) + 1;
+      if (ACCEPTED_GROUPS.has(status.groupId)) {
+        results.push({ messageId: entry.messageId, outcome: 'accepted', status });
+        result.messages.accepted++;
+      } else if (REJECTED_GROUPS.has(status.groupId)) {
+        results.push({ messageId: entry.messageId, outcome: 'rejected', status });
+        result.messages.rejected++;
+      } else {
+        result.unknownStatuses.push(status);
+        result.messages.inDoubt++;
+      }
+    }
+    if (results.length > 0) await deps.store.append([{ v: 1, type: 'outcome', at: now(), bulkId: request.body.bulkId, results }]);
+  };
+
+  const queue = new PQueue({
+    concurrency: Math.max(1, deps.concurrency ?? 4),
+    ...(deps.rateLimit ? { intervalCap: Math.max(1, Math.floor(deps.rateLimit)), interval: 1000 } : {}),
+  });
+  // Tasks check the stop signal when they start, so a stop drains the queue without sending.
+  const settled = await Promise.allSettled(
+    requests.map((request) =>
+      queue.add(async () => {
+        try {
+          await run(request);
+        } catch (error) {
+          stop.abort(); // e.g. the state cannot be written: send nothing more
+          throw error;
+        }
+      }),
+    ),
+  );
+  deps.signal?.removeEventListener('abort', onAbort);
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) throw failure.reason;
+  const recorded = result.messages.accepted + result.messages.rejected + result.messages.failed + result.messages.inDoubt;
+  result.messages.notSent = total - recorded;
+  return result;
+}

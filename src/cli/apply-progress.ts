@@ -1,0 +1,49 @@
+import cliProgress from 'cli-progress';
+import type { ApplyProgress } from '../apply/apply-plan.js';
+
+export interface ProgressReporter {
+  update(progress: ApplyProgress): void;
+  stop(): void;
+}
+
+/** A bar on a TTY; without one, a plain line every few seconds (CI logs stay readable). */
+export function createProgressReporter(stream: NodeJS.WriteStream = process.stderr, intervalMs = 2000): ProgressReporter {
+  if (stream.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      { stream, format: 'apply [{bar}] {value}/{total} messages · {inFlight} requests in flight · {eta_formatted} left', hideCursor: true, clearOnComplete: false },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    let stopped = false;
+    return {
+      update(p) {
+        if (!started) {
+          bar.start(p.total, p.done, { inFlight: p.inFlight });
+          started = true;
+        }
+        bar.update(p.done, { inFlight: p.inFlight });
+      },
+      stop: () => {
+        if (started && !stopped) bar.stop();
+        stopped = true;
+      },
+    };
+  }
+  let last: ApplyProgress | undefined;
+  let printed = '';
+  const print = () => {
+    if (!last) return;
+    const line = `apply: ${last.done.toLocaleString('en-US')}/${last.total.toLocaleString('en-US')} messages, ${last.inFlight} requests in flight`;
+    if (line !== printed) stream.write(`${line}\n`);
+    printed = line;
+  };
+  const timer = setInterval(print, intervalMs);
+  timer.unref();
+  return {
+    update: (p) => (last = p),
+    stop: () => {
+      clearInterval(timer);
+      print();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { ApplyResult } from '../apply/apply-plan.js';
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+/** The end of an apply: outcomes, status groups, failures and what to do next. */
+export function formatApplySummary(result: ApplyResult): string {
+  const m = result.messages;
+  const lines = [
+    `Apply ${result.interrupted ? 'interrupted' : result.authFailure ? 'stopped' : 'complete'}: ${n(m.accepted)} accepted, ${n(m.rejected)} rejected, ${n(m.failed)} failed, ${n(m.inDoubt)} in doubt${m.notSent ? `, ${n(m.notSent)} not sent` : ''} (${n(result.requests)} requests).`,
+  ];
+  const groups = Object.entries(result.byStatusGroup).sort();
+  if (groups.length > 0) lines.push(`Status groups: ${groups.map(([g, c]) => `${g} ×${n(c)}`).join(', ')}`);
+  for (const status of result.unknownStatuses.slice(0, 5)) {
+    lines.push(`  ? unknown status group ${status.groupId} ${status.groupName} / ${status.id} ${status.name}: ${status.description} (left in doubt)`);
+  }
+  for (const failure of result.failures.slice(0, 10)) lines.push(`  ✗ ${failure.bulkId.slice(0, 12)}… (${failure.messages} messages): ${failure.reason}`);
+  if (result.failures.length > 10) lines.push(`  … and ${result.failures.length - 10} more failed requests`);
+  if (result.authFailure) lines.push(`Authentication failed: ${result.authFailure}`);
+  if (m.notSent > 0) lines.push('Messages not sent stay planned: run apply again to send them.');
+  if (m.failed > 0) lines.push('Failed messages are planned as retry by the next plan.');
+  if (m.inDoubt > 0) lines.push('Messages in doubt are not re-sent unless you ask: waspec plan --resend-in-doubt.');
+  return `${lines.join('\n')}\n`;
+}
