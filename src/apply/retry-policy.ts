@@ -3,11 +3,13 @@ import type { SendResult } from '../transport/types.js';
 export interface RetryOptions {
   /** Attempts per request, the first included. */
   maxAttempts: number;
+  /** Attempts when the API keeps answering 429: it asked us to wait, so waiting longer is right. */
+  maxThrottledAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000 };
+export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 6, maxThrottledAttempts: 30, baseDelayMs: 500, maxDelayMs: 30_000 };
 
 export type Decision =
   | { kind: 'retry'; delayMs: number }
@@ -29,10 +31,15 @@ export function decide(result: Exclude<SendResult, { kind: 'ok' }>, attempt: num
   const retryable = result.kind === 'not-sent' || RETRYABLE_STATUS.has(result.status);
   if (result.kind === 'http-error' && result.status === 401) return { kind: 'refresh-token' };
   if (retryable) {
-    if (attempt >= options.maxAttempts) {
+    const throttled = result.kind === 'http-error' && result.status === 429;
+    if (attempt >= (throttled ? options.maxThrottledAttempts : options.maxAttempts)) {
       return { kind: 'failed', reason: `gave up after ${attempt} attempts: ${result.reason}`, ...(result.kind === 'http-error' ? { httpStatus: result.status } : {}) };
     }
-    const delayMs = result.kind === 'http-error' && result.retryAfterMs !== undefined ? Math.min(options.maxDelayMs, result.retryAfterMs) : backoff();
+    // Jitter on top of Retry-After, so throttled requests do not all come back at once.
+    const delayMs =
+      result.kind === 'http-error' && result.retryAfterMs !== undefined
+        ? Math.min(options.maxDelayMs, result.retryAfterMs + random() * options.baseDelayMs * 2)
+        : backoff();
     return { kind: 'retry', delayMs };
   }
   return { kind: 'failed', reason: result.reason, httpStatus: result.status };

@@ -1,0 +1,175 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EMULATOR_DEFAULTS, startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server.js';
+import { assertNoStackTrace, collect, makeWorkspace, runCli, startCli } from '../helpers/cli.js';
+import { swissNumbers, textSpec } from '../helpers/specs.js';
+
+interface Ctx {
+  dir: string;
+  emulator: RunningEmulator;
+  env: NodeJS.ProcessEnv;
+  done: () => Promise<void>;
+}
+
+async function setup(files: Record<string, string>, options: EmulatorOptions = {}): Promise<Ctx> {
+  const { dir, cleanup } = await makeWorkspace(files);
+  const emulator = await startEmulator(options);
+  const env = { WASPEC_BASE_URL: emulator.url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret };
+  return { dir, emulator, env, done: async () => (await emulator.close(), await cleanup()) };
+}
+
+const plainText = (name: string, n: number, batchSize = 50) => textSpec(name, swissNumbers(n), 'Our store opens at 9.', batchSize);
+
+test('happy path: everything accepted, exit 0; a re-run sends nothing', async () => {
+  const ctx = await setup(plainText('hello', 120));
+  try {
+    const first = await runCli(['apply', '--yes'], { cwd: ctx.dir, env: ctx.env });
+    assert.is(first.code, 0, first.stderr);
+    assert.match(first.stdout, /Apply complete: 120 accepted, 0 rejected, 0 failed, 0 in doubt \(3 requests\)/);
+    assert.equal(ctx.emulator.stats().uniqueMessageIds, 120);
+    assert.is(ctx.emulator.stats().requests, 3);
+    const again = await runCli(['apply', '--yes'], { cwd: ctx.dir, env: ctx.env });
+    assert.is(again.code, 0, again.stderr);
+    assert.match(again.stdout, /Nothing to send/);
+    assert.is(ctx.emulator.stats().requests, 3);
+    assert.is(ctx.emulator.stats().duplicates, 0);
+  } finally {
+    await ctx.done();
+  }
+});
+
+test('a REJECTED number: exit 3, and the next plan shows it rejected', async () => {
+  const phones = swissNumbers(3);
+  const ctx = await setup(textSpec('promo', phones, 'Hi'), { rejectNumbers: [phones[1] ?? ''] });
+  try {
+    const result = await runCli(['apply', '--yes'], { cwd: ctx.dir, env: ctx.env });
+    assert.is(result.code, 3, result.stderr);
+    assert.match(result.stdout, /2 accepted, 1 rejected/);
+    assert.match(result.stdout, /5 REJECTED ×1/);
+    const plan = await runCli(['plan', '--format', 'json'], { cwd: ctx.dir, env: ctx.env });
+    const entries = JSON.parse(plan.stdout).entries as Array<{ action: string; phoneNumber: string }>;
+    assert.equal(entries.filter((e) => e.action === 'rejected').map((e) => e.phoneNumber), [phones[1]]);
+  } finally {
+    await ctx.done();
+  }
+});
+
+test('429 storms and 5xx bursts: retried to completion (a 500 fails until the next run), no duplicates', async () => {
+  const ctx = await setup(textSpec('storm', swissNumbers(40), 'Hi {{name}}'), { throttleRps: 5, failRate: 0.3, seed: 7 });
+  try {
+    const first = await runCli(['apply', '--yes', '--concurrency', '4'], { cwd: ctx.dir, env: ctx.env });
+    assert.ok(first.code === 0 || first.code === 3, first.stderr);
+    assert.ok((ctx.emulator.stats().byStatus['429'] ?? 0) > 0, 'throttled at least once');
+    assert.ok((ctx.emulator.stats().byStatus['502'] ?? 0) + (ctx.emulator.stats().byStatus['503'] ?? 0) > 0, 'some 502/503');
+    let last = first;
+    for (let run = 0; run < 5 && last.code !== 0; run++) {
+      last = await runCli(['apply', '--yes'], { cwd: ctx.dir, env: ctx.env });
+    }
+    assert.is(last.code, 0, last.stdout);
+    const stats = ctx.emulator.stats();
+    assert.is(stats.uniqueMessageIds, 40);
+    assert.is(stats.duplicates, 0);
+  } finally {
+    await ctx.done();
+  }
+});
+
+test('401 after the token was revoked: refreshed once, then everything goes through', async () => {
+  const ctx = await setup(plainText('refresh', 10, 1), { latencyMs: 150 });
+  try {
+    const child = startCli(['apply', '--yes', '--concurrency', '1'], { cwd: ctx.dir, env: ctx.env });
+    const running = collect(child);
+    while (ctx.emulator.stats().uniqueMessageIds < 3) await new Promise((r) => setTimeout(r, 50));
+    await fetch(`${ctx.emulator.url}/_emulator/expire-tokens`, { method: 'POST' });
+    const result = await running;
+    assert.is(result.code, 0, result.stdout + result.stderr);
+    const stats = ctx.emulator.stats();
+    assert.is(stats.uniqueMessageIds, 10);
+    assert.is(stats.tokensIssued, 2);
+    assert.is(stats.byStatus['401'], 1);
+  } finally {
+    await ctx.done();
+  }
+});
+
+test('a wrong app secret stops apply with a clear message; nothing is sent', async () => {
+  const ctx = await setup(plainText('secret', 5));
+  try {
+    const result = await runCli(['apply', '--yes'], { cwd: ctx.dir, env: { ...ctx.env, WASPEC_APP_SECRET: 'not-the-secret' } });
+    assert.is(result.code, 1);
+    assert.match(result.stdout + result.stderr, /refused the app key\/secret \(HTTP 401\)/);
+    assertNoStackTrace(result);
+    assert.is(ctx.emulator.stats().uniqueMessageIds, 0);
+  } finally {
+    await ctx.done();
+  }
+});
+
+test('a stale saved plan is refused, saying what changed', async () => {
+  const ctx = await setup(plainText('stale', 3));
+  try {
+    const plan = await runCli(['plan', '--out', 'plan.json'], { cwd: ctx.dir, env: ctx.env });
+    assert.is(plan.code, 0, plan.stderr);
+    const spec = join(ctx.dir, 'specs/stale.yaml');
+    await writeFile(spec, (await readFile(spec, 'utf8')).replace('opens at 9', 'opens at 10'));
+    const result = await runCli(['apply', 'plan.json'], { cwd: ctx.dir, env: ctx.env });
+    assert.is(result.code, 1);
+    assert.match(result.stderr, /stale/);
+    assert.match(result.stderr, /specs\/stale\.yaml/);
+    assert.is(ctx.emulator.stats().requests, 0);
+    const fresh = await runCli(['plan', '--out', 'plan.json'], { cwd: ctx.dir, env: ctx.env });
+    assert.is(fresh.code, 0);
+    const applied = await runCli(['apply', 'plan.json'], { cwd: ctx.dir, env: ctx.env });
+    assert.is(applied.code, 0, applied.stderr);
+    assert.is(ctx.emulator.stats().uniqueMessageIds, 3);
+  } finally {
+    await ctx.done();
+  }
+});
+
+test('two applies on one state: the second refuses, naming the holder', async () => {
+  const ctx = await setup(plainText('lock', 20, 1), { latencyMs: 400 });
+  try {
+    const first = startCli(['apply', '--yes', '--concurrency', '1'], { cwd: ctx.dir, env: ctx.env });
+    const firstResult = collect(first);
+    await new Promise((r) => setTimeout(r, 1200));
+    const second = await runCli(['apply', '--yes'], { cwd: ctx.dir, env: ctx.env });
+    assert.is(second.code, 1);
+    assert.match(second.stderr, new RegExp(`pid ${first.pid}`));
+    assertNoStackTrace(second);
+    first.kill('SIGINT');
+    const r = await firstResult;
+    assert.is(r.code, 130, r.stderr);
+    assert.ok(ctx.emulator.stats().duplicates === 0);
+  } finally {
+    await ctx.done();
+  }
+});
+
+test('without a terminal, apply needs --yes or a saved plan', async () => {
+  const ctx = await setup(plainText('tty', 2));
+  try {
+    const result = await runCli(['apply'], { cwd: ctx.dir, env: ctx.env });
+    assert.is(result.code, 1);
+    assert.match(result.stderr, /--yes/);
+    assert.is(ctx.emulator.stats().requests, 0);
+  } finally {
+    await ctx.done();
+  }
+});
+
+test('missing configuration is named, not a crash', async () => {
+  const ctx = await setup(plainText('config', 2));
+  try {
+    const result = await runCli(['apply', '--yes'], { cwd: ctx.dir, env: { WASPEC_BASE_URL: '', WASPEC_APP_KEY: '', WASPEC_APP_SECRET: '', WASPEC_TOKEN: '' } });
+    assert.is(result.code, 1);
+    assert.match(result.stderr, /WASPEC_BASE_URL/);
+    assertNoStackTrace(result);
+  } finally {
+    await ctx.done();
+  }
+});
+
+test.run();
