@@ -1,0 +1,55 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/server.js';
+import { createRandom } from '../../src/emulator/random.js';
+import { collect, makeWorkspace, runCli, startCli } from '../helpers/cli.js';
+import { swissNumbers, textSpec } from '../helpers/specs.js';
+
+const MESSAGES = 5000;
+const BATCH = 50;
+const CONCURRENCY = 4;
+const KILLS = 10;
+
+test(`apply of ${MESSAGES} messages SIGKILLed ${KILLS} times: no duplicates, nothing lost`, async () => {
+  const { dir, cleanup } = await makeWorkspace(textSpec('crash', swissNumbers(MESSAGES), 'Our store opens at 9.', BATCH));
+  const emulator = await startEmulator({ latencyMs: 25 });
+  const env = { WASPEC_BASE_URL: emulator.url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret };
+  const random = createRandom(2026);
+  try {
+    let kills = 0;
+    for (let round = 0; round < KILLS * 3 && kills < KILLS; round++) {
+      const child = startCli(['apply', '--yes', '--force-unlock', '--concurrency', String(CONCURRENCY)], { cwd: dir, env });
+      const done = collect(child);
+      const sentBefore = emulator.stats().requests;
+      // Wait until it is sending, then kill it at a random moment within the next requests.
+      while (emulator.stats().requests === sentBefore && child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, Math.floor(random() * 120)));
+      if (child.kill('SIGKILL')) kills++;
+      const result = await done;
+      assert.ok(result.signal === 'SIGKILL' || result.code === 0, `run ${round}: ${result.stderr}`);
+    }
+    assert.is(kills, KILLS);
+    const final = await runCli(['apply', '--yes', '--force-unlock'], { cwd: dir, env });
+    assert.is(final.code, 0, final.stdout + final.stderr);
+
+    const stats = emulator.stats();
+    assert.is(stats.duplicates, 0, 'no messageId reached the API twice');
+    const plan = await runCli(['plan', '--format', 'json'], { cwd: dir, env });
+    const entries = JSON.parse(plan.stdout).entries as Array<{ action: string; messageId: string }>;
+    assert.is(entries.length, MESSAGES);
+    const byAction = new Map<string, number>();
+    for (const e of entries) byAction.set(e.action, (byAction.get(e.action) ?? 0) + 1);
+    const unchanged = byAction.get('unchanged') ?? 0;
+    const inDoubt = byAction.get('in-doubt') ?? 0;
+    assert.is(unchanged + inDoubt, MESSAGES, `every message accepted or in doubt: ${JSON.stringify([...byAction])}`);
+    assert.ok(inDoubt <= KILLS * CONCURRENCY * BATCH, `in doubt ${inDoubt} ≤ what was in flight at the kills`);
+    // Every message the API accepted is known; in doubt ones may or may not have arrived.
+    assert.ok(stats.uniqueMessageIds >= unchanged);
+    console.log(`  crash test: ${kills} kills, ${unchanged} accepted, ${inDoubt} in doubt, ${stats.requests} requests, 0 duplicates`);
+  } finally {
+    await emulator.close();
+    await cleanup();
+  }
+});
+
+test.run();
