@@ -3,7 +3,6 @@ import path from 'node:path';
 
 const SPEC_FILE = /\.ya?ml$/i;
 const NOT_SPECS = new Set(['waspec.config.yaml', 'waspec.config.yml']);
-const SKIPPED_DIRS = /(^|[/\\])(node_modules|\.git|\.waspec)([/\\]|$)/;
 
 export interface FoundSpecFiles {
   /** Spec files as the user would name them (joined onto the given path), sorted. */
@@ -12,7 +11,10 @@ export interface FoundSpecFiles {
   missing: string[];
 }
 
-/** A file means itself; a folder means every *.yaml / *.yml below it (config files excepted). */
+/**
+ * A file means itself; a folder means every *.yaml / *.yml directly in it (config files excepted),
+ * not in subfolders: like Terraform's *.tf, so recipients/ or ci/ folders beside specs are left alone.
+ */
 export async function findSpecFiles(paths: readonly string[]): Promise<FoundSpecFiles> {
   const files = new Set<string>();
   const missing: string[] = [];
@@ -23,9 +25,9 @@ export async function findSpecFiles(paths: readonly string[]): Promise<FoundSpec
     } else if (info.isFile()) {
       files.add(path.normalize(given));
     } else if (info.isDirectory()) {
-      const names = await readdir(given, { recursive: true });
+      const names = await readdir(given);
       for (const name of names) {
-        if (SPEC_FILE.test(name) && !NOT_SPECS.has(path.basename(name)) && !SKIPPED_DIRS.test(name)) {
+        if (SPEC_FILE.test(name) && !NOT_SPECS.has(path.basename(name))) {
           files.add(path.normalize(path.join(given, name)));
         }
       }

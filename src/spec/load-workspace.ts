@@ -12,7 +12,7 @@ export interface Workspace {
 }
 
 /**
- * Finds spec files (a folder means every *.yaml / *.yml in it, recursively; default `specs/`),
+ * Finds spec files (a folder means every *.yaml / *.yml directly in it; default `specs/`),
  * loads each, and checks workspace rules such as unique spec names.
  */
 export async function loadWorkspace(paths: readonly string[]): Promise<Workspace> {

@@ -1,0 +1,39 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { runCli } from '../helpers/cli.js';
+
+// Each example compiles to the reviewed request bodies beside this file (UPDATE_GOLDEN=1 rewrites them).
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const golden = (name: string) => new URL(`./${name}.json`, import.meta.url);
+const examples = (await readdir(new URL('../../examples/', import.meta.url))).filter((f) => f.endsWith('.yaml')).sort();
+
+test('there is an example per content kind of the reference', () => {
+  for (const kind of ['text', 'image', 'audio', 'video', 'location', 'template', 'media-template', 'csv-recipients', 'ndjson-recipients', 'scheduled', 'scenario-key']) {
+    assert.ok(examples.includes(`${kind}.yaml`), `examples/${kind}.yaml`);
+  }
+});
+
+for (const example of examples) {
+  const name = example.replace(/\.yaml$/, '');
+  test(`examples/${example} compiles to its golden request bodies, byte for byte, every time`, async () => {
+    const first = await runCli(['compile', `examples/${example}`], { cwd: root });
+    assert.is(first.code, 0, first.stderr);
+    const second = await runCli(['compile', `examples/${example}`], { cwd: root });
+    assert.is(second.stdout, first.stdout, 'two compiles differ');
+    if (process.env.UPDATE_GOLDEN) await writeFile(golden(name), first.stdout);
+    assert.fixture(first.stdout, await readFile(golden(name), 'utf8'));
+  });
+}
+
+test('dogfood: specs/ and examples/ validate without errors or warnings', async () => {
+  for (const folder of ['specs', 'examples']) {
+    const result = await runCli(['validate', folder, '--format', 'json'], { cwd: root });
+    assert.is(result.code, 0, result.stdout);
+    const report = JSON.parse(result.stdout) as { errors: number; warnings: number };
+    assert.is(report.errors + report.warnings, 0, folder);
+  }
+});
+
+test.run();
