@@ -41,13 +41,14 @@ export function firstAliasPosition(doc: Document, lineCounter: LineCounter, file
 }
 
 /** YAML parse errors as diagnostics. */
-export function yamlErrors(doc: Document, file: string): Diagnostic[] {
+export function yamlErrors(doc: Document, lineCounter: LineCounter, file: string): Diagnostic[] {
   return doc.errors.map((error) => {
-    const pos = error.linePos?.[0];
-    const where = { file, line: (pos?.line ?? 1) - 1, column: (pos?.col ?? 1) - 1 };
+    const where = position(lineCounter, error.pos[0], file);
     const message = error.message.split('\n')[0] ?? error.message;
     return error.code === 'DUPLICATE_KEY'
       ? makeDiagnostic('yaml-duplicate-key', message, where, { hint: 'each key may appear once in a mapping' })
-      : makeDiagnostic('yaml-syntax', message, where);
+      : error.code === 'MISSING_CHAR'
+        ? makeDiagnostic('yaml-syntax', message, where, { hint: 'a quote or bracket opened earlier is not closed' })
+        : makeDiagnostic('yaml-syntax', message, where);
   });
 }

@@ -36,7 +36,7 @@ export async function loadSpec(input: string): Promise<WithDiagnostics<SpecDocum
   if (!doc || doc.contents === null) {
     return { value: undefined, diagnostics: [makeDiagnostic('file-empty', `${file} holds no YAML document`, { file, line: 0, column: 0 })] };
   }
-  const diagnostics = list.flatMap((d) => yamlErrors(d, file));
+  const diagnostics = list.flatMap((d) => yamlErrors(d, lineCounter, file));
   const second = list[1];
   if (second) {
     const { line, col } = lineCounter.linePos(second.range?.[0] ?? 0);
