@@ -1,14 +1,53 @@
 import type { Command } from 'commander';
-import { WaspecError } from '../errors.js';
+import { UsageError } from '../errors.js';
+import { startPreviewServer } from '../preview/server.js';
+import { formatPlanSummary } from '../report/plan-summary.js';
+import { watchWorkspace } from '../watch/watch-workspace.js';
+import { resolveStateDir } from './plan-options.js';
 import { action } from './run.js';
+
+interface PreviewFlags {
+  port: string;
+  host: string;
+  state?: string;
+  config?: string;
+  profile?: string;
+}
 
 export function definePreviewCommand(program: Command): void {
   program
     .command('preview')
-    .description('(not built yet)')
-    .action(
-      action(async () => {
-        throw new WaspecError('not-implemented', 'waspec preview is not built yet');
-      }),
-    );
+    .description('serve a local page showing every distinct message as a phone shows it; it updates live as you edit')
+    .argument('[paths...]', 'spec files or folders', ['specs'])
+    .option('--port <n>', 'port (0: any free port)', '4173')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--state <dir>', 'state directory to plan against (read only)')
+    .option('--config <file>', 'config file (default waspec.config.yaml)')
+    .option('--profile <name>', 'config profile')
+    .addHelpText('after', '\nPhone numbers on the page are masked. Ctrl-C stops it. For a file to share, use\n`waspec plan --format html --out plan.html`.')
+    .action(action((paths: string[], flags: PreviewFlags) => runPreview(paths, flags)));
+}
+
+async function runPreview(paths: string[], flags: PreviewFlags): Promise<number> {
+  const port = Number(flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not '${flags.port}'`);
+  const stateDir = await resolveStateDir(flags);
+  const server = await startPreviewServer({ port, host: flags.host });
+  process.stdout.write(`waspec preview on ${server.url} (Ctrl-C stops it)\n`);
+  const watcher = watchWorkspace(
+    paths,
+    (run) => {
+      server.update({ ...(run.plan ? { plan: run.plan } : {}), diagnostics: run.diagnostics });
+      const errors = run.diagnostics.filter((d) => d.severity === 'error').length;
+      process.stdout.write(`run ${run.run}: ${run.plan ? formatPlanSummary(run.plan.summary) : 'no plan'}${errors ? ` · ${errors} errors` : ''}\n`);
+    },
+    { stateDir },
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await watcher.close();
+  await server.close();
+  return 0;
 }

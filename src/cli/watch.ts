@@ -1,14 +1,53 @@
 import type { Command } from 'commander';
-import { WaspecError } from '../errors.js';
-import { action } from './run.js';
+import { formatDiagnostics } from '../report/diagnostics-format.js';
+import { formatPlanSummary } from '../report/plan-summary.js';
+import { watchWorkspace, type WatchRun } from '../watch/watch-workspace.js';
+import { resolveStateDir } from './plan-options.js';
+import { action, useColor } from './run.js';
+
+interface WatchFlags {
+  state?: string;
+  config?: string;
+  profile?: string;
+}
 
 export function defineWatchCommand(program: Command): void {
   program
     .command('watch')
-    .description('(not built yet)')
-    .action(
-      action(async () => {
-        throw new WaspecError('not-implemented', 'waspec watch is not built yet');
-      }),
-    );
+    .description('re-validate and re-plan on every change of the specs, their recipient files and the config')
+    .argument('[paths...]', 'spec files or folders', ['specs'])
+    .option('--state <dir>', 'state directory to plan against (read only)')
+    .option('--config <file>', 'config file (default waspec.config.yaml)')
+    .option('--profile <name>', 'config profile')
+    .addHelpText('after', '\nOn a terminal the screen is cleared before each run; otherwise each run is one block\nbetween "── waspec watch: run N ──" and "── end of run N ──". Ctrl-C stops it (exit 0).')
+    .action(action((paths: string[], flags: WatchFlags) => runWatch(paths, flags)));
+}
+
+export function formatRun(run: WatchRun, color: boolean): string {
+  const lines = [`── waspec watch: run ${run.run} ──`];
+  if (run.diagnostics.length > 0) lines.push(formatDiagnostics(run.diagnostics, { format: 'pretty', color }));
+  const errors = run.diagnostics.filter((d) => d.severity === 'error').length;
+  lines.push(errors > 0 ? `✗ ${errors} error${errors === 1 ? '' : 's'}` : '✓ valid');
+  if (run.plan) lines.push(formatPlanSummary(run.plan.summary));
+  lines.push(`── end of run ${run.run} ──`, '');
+  return lines.join('\n');
+}
+
+async function runWatch(paths: string[], flags: WatchFlags): Promise<number> {
+  const stateDir = await resolveStateDir(flags);
+  const tty = Boolean(process.stdout.isTTY);
+  const color = useColor(process.stdout);
+  const watcher = watchWorkspace(
+    paths,
+    (run) => {
+      process.stdout.write(`${tty ? '\x1b[2J\x1b[H' : ''}${formatRun(run, color)}`);
+    },
+    { stateDir },
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await watcher.close();
+  return 0;
 }

@@ -1,6 +1,7 @@
 import type { Plan } from '../plan/types.js';
+import { renderPreviewPage } from '../preview/render-page.js';
 
-/** The plan as one self-contained HTML page (chat bubbles, no external assets). */
+/** The plan as one self-contained HTML page (chat bubbles, no external assets, no script). */
 export function renderPlanHtml(plan: Plan, options: { mask: boolean }): string {
-  throw new Error(`renderPlanHtml is not built yet (${plan.entries.length}, ${options.mask})`);
+  return renderPreviewPage({ plan, diagnostics: plan.diagnostics, mask: options.mask, title: 'waspec plan' });
 }

@@ -1,0 +1,85 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Plan, PlanAction, PlanEntry } from '../plan/types.js';
+import { maskPhone } from '../report/mask-phone.js';
+import { formatPlanSummary } from '../report/plan-summary.js';
+import { escapeHtml } from './format-text.js';
+import { PAGE_STYLE } from './page-style.js';
+import { renderBubbleContent } from './render-bubble.js';
+
+export interface PreviewInput {
+  plan: Plan;
+  diagnostics: readonly Diagnostic[];
+  mask?: boolean;
+}
+
+const ACTION_WORDS: Record<PlanAction, string> = {
+  send: 'to send', retry: 'to retry', unchanged: 'already sent', drift: 'drift', rejected: 'rejected', 'in-doubt': 'in doubt', orphan: 'orphan',
+};
+
+function renderDiagnostics(diagnostics: readonly Diagnostic[]): string {
+  if (diagnostics.length === 0) return '';
+  const rows = diagnostics.map((d) => {
+    const where = d.file === undefined ? '' : `${d.file}${d.line === undefined ? '' : `:${d.line + 1}:${(d.column ?? 0) + 1}`} `;
+    return `<div class="diagnostic ${d.severity}">${escapeHtml(`${where}${d.severity}: ${d.message} [${d.code}]`)}</div>`;
+  });
+  return `<section class="diagnostics" aria-label="problems">${rows.join('')}</section>`;
+}
+
+function renderSpec(plan: Plan, name: string, file: string, entries: PlanEntry[], mask: boolean): string {
+  const groups = new Map<string, PlanEntry[]>();
+  for (const entry of entries) {
+    if (entry.action === 'orphan' || !entry.contentHash) continue;
+    groups.set(entry.contentHash, [...(groups.get(entry.contentHash) ?? []), entry]);
+  }
+  const bubbles = [...groups].map(([hash, group]) => {
+    const content = plan.contents[hash];
+    if (!content) return '';
+    const counts = new Map<PlanAction, number>();
+    for (const e of group) counts.set(e.action, (counts.get(e.action) ?? 0) + 1);
+    const status = [...counts].map(([a, n]) => `${n} ${ACTION_WORDS[a]}`).join(', ');
+    const samples = group.slice(0, 3).map((e) => (mask ? maskPhone(e.phoneNumber) : e.phoneNumber));
+    const more = group.length > 3 ? ` and ${group.length - 3} more` : '';
+    const who = `${group.length} recipient${group.length === 1 ? '' : 's'}`;
+    return `<div class="bubble-row"><div class="bubble" data-recipients="${group.length}">${renderBubbleContent(content)}<div class="footer"><span class="count">${who}</span><span class="ticks" aria-hidden="true">✓✓</span></div></div></div>
+<div class="recipients">${escapeHtml(status)} · ${escapeHtml(samples.join(', '))}${more}</div>`;
+  });
+  const orphans = entries.filter((e) => e.action === 'orphan').length;
+  const body = bubbles.length > 0 ? bubbles.join('\n') : '<div class="empty">No messages.</div>';
+  return `<section class="spec" data-spec="${escapeHtml(name)}"><h2>${escapeHtml(name)} <small>${escapeHtml(file)}${orphans ? ` · ${orphans} orphan` : ''}</small></h2><div class="chat">${body}</div></section>`;
+}
+
+/** The part of the page that changes: diagnostics and a chat per spec. */
+export function renderPreviewContent(input: PreviewInput): string {
+  const { plan } = input;
+  const mask = input.mask ?? true;
+  const bySpec = new Map<string, PlanEntry[]>();
+  for (const entry of plan.entries) bySpec.set(entry.spec, [...(bySpec.get(entry.spec) ?? []), entry]);
+  const specs = plan.specs.map((s) => renderSpec(plan, s.name, s.file, bySpec.get(s.name) ?? [], mask));
+  return `<p class="summary">${escapeHtml(formatPlanSummary(plan.summary))}</p>${renderDiagnostics(input.diagnostics)}${specs.join('\n')}`;
+}
+
+/** A whole, self-contained page (inline CSS; a script only for live updates, allowed by nonce). */
+export function renderPreviewPage(input: PreviewInput & { live?: { nonce: string }; title?: string }): string {
+  const script = input.live
+    ? `<script nonce="${input.live.nonce}">
+const events = new EventSource('/events');
+events.onmessage = async () => {
+  const res = await fetch('/api/preview');
+  const data = await res.json();
+  document.getElementById('content').innerHTML = data.html;
+  document.body.dataset.version = String(data.version);
+};
+</script>`
+    : '';
+  const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; connect-src 'self'; script-src ${input.live ? `'nonce-${input.live.nonce}'` : "'none'"}`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(input.title ?? 'waspec preview')}</title>
+<style>${PAGE_STYLE}</style></head>
+<body><header><h1>${escapeHtml(input.title ?? 'waspec preview')}</h1><p>Each bubble is one distinct message, as the recipient's phone shows it.</p></header>
+<main id="content">${renderPreviewContent(input)}</main>
+${script}</body></html>
+`;
+}

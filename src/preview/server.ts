@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Plan } from '../plan/types.js';
+import { renderPreviewContent, renderPreviewPage } from './render-page.js';
+
+export interface PreviewState {
+  version: number;
+  plan?: Plan;
+  diagnostics: Diagnostic[];
+}
+
+export interface PreviewServer {
+  url: string;
+  /** Publishes a new render to every open page (Server-Sent Events). */
+  update(state: Omit<PreviewState, 'version'>): void;
+  close(): Promise<void>;
+}
+
+const EMPTY_PLAN: Plan = {
+  formatVersion: 1, createdAt: '', specs: [], contents: {}, entries: [],
+  summary: { send: 0, retry: 0, unchanged: 0, drift: 0, rejected: 0, 'in-doubt': 0, orphan: 0 },
+  inputs: { files: [], state: { location: '', sha256: '' } }, options: { retryRejected: false, resendInDoubt: false, targets: [] }, diagnostics: [],
+};
+
+/** A local page of every message; it updates itself when `update` is called. */
+export async function startPreviewServer(options: { port: number; host: string }): Promise<PreviewServer> {
+  let state: PreviewState = { version: 0, diagnostics: [] };
+  const clients = new Set<ServerResponse>();
+  const input = () => ({ plan: state.plan ?? EMPTY_PLAN, diagnostics: state.diagnostics, mask: true });
+
+  const server = createServer((req, res) => {
+    const url = (req.url ?? '/').split('?')[0];
+    const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+    if (req.method !== 'GET') {
+      res.writeHead(405, headers).end();
+    } else if (url === '/') {
+      const nonce = randomBytes(16).toString('base64');
+      res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' }).end(renderPreviewPage({ ...input(), live: { nonce } }));
+    } else if (url === '/api/preview') {
+      const body = { version: state.version, html: renderPreviewContent(input()), summary: state.plan?.summary ?? null, diagnostics: state.diagnostics };
+      res.writeHead(200, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(body));
+    } else if (url === '/events') {
+      res.writeHead(200, { ...headers, 'content-type': 'text/event-stream', connection: 'keep-alive' });
+      res.write(`retry: 1000\n\n`);
+      clients.add(res);
+      req.on('close', () => clients.delete(res));
+    } else {
+      res.writeHead(404, { ...headers, 'content-type': 'text/plain' }).end('not found\n');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host}:${port}/`,
+    update(next) {
+      state = { ...next, version: state.version + 1 };
+      for (const client of clients) client.write(`data: ${state.version}\n\n`);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of clients) client.end();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
