@@ -1,0 +1,32 @@
+import type { ChildProcess } from 'node:child_process';
+
+/** Collects a child's stdout and waits for text matching a pattern (with a timeout, never a sleep). */
+export function outputOf(child: ChildProcess): { text: () => string; waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<string> } {
+  let text = '';
+  const waiters = new Set<() => void>();
+  child.stdout?.on('data', (c: Buffer) => {
+    text += c.toString();
+    for (const w of waiters) w();
+  });
+  child.stderr?.on('data', (c: Buffer) => (text += c.toString()));
+  return {
+    text: () => text,
+    waitFor: (pattern, timeoutMs = 10_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(text);
+          if (match) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(match[0]);
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${pattern}; output so far:\n${text}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      }),
+  };
+}

@@ -1,0 +1,57 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { formatUrl, formatWhatsAppText } from '../../src/preview/format-text.js';
+import { renderBubbleContent } from '../../src/preview/render-bubble.js';
+import { renderPlanHtml } from '../../src/report/plan-html.js';
+import { buildFixturePlan } from '../plan/fixture-plan.js';
+import { withTmpDir } from '../state/tmp-dir.js';
+
+test('WhatsApp formatting: bold, italic, strike, mono, line breaks', () => {
+  assert.is(formatWhatsAppText('*Hi* _you_ ~old~'), '<strong>Hi</strong> <em>you</em> <s>old</s>');
+  assert.is(formatWhatsAppText('a\nb'), 'a<br>b');
+  assert.is(formatWhatsAppText('```*not bold*```'), '<code>*not bold*</code>');
+  assert.is(formatWhatsAppText('2*3*4'), '2*3*4');
+});
+
+test('all text is escaped: a message cannot inject markup or script', () => {
+  const html = formatWhatsAppText('<script>window.pwned=1</script> <img src=x onerror="alert(1)"> *<b>x</b>*');
+  assert.not.match(html, /<script|<img|<b>/);
+  assert.match(html, /&#60;script&#62;/);
+  assert.match(html, /<strong>&#60;b&#62;x&#60;\/b&#62;<\/strong>/);
+});
+
+test('only http(s) URLs become links', () => {
+  assert.match(formatUrl('https://a.example/x.png'), /^<a href="https:\/\/a.example\/x.png"/);
+  assert.not.match(formatUrl('javascript:alert(1)'), /<a /);
+  assert.match(formatUrl('https://a.example/"onmouseover="x'), /&#34;onmouseover=&#34;/);
+});
+
+test('a media template shows header, parameters and buttons', () => {
+  const html = renderBubbleContent({
+    whatsApp: {
+      templateName: 'promo',
+      language: 'en_GB',
+      templateData: ['Anna'],
+      mediaTemplateData: {
+        header: { imageUrl: 'https://cdn.example/h.png' },
+        body: { placeholders: ['20%'] },
+        buttons: [{ urlPlaceholder: 'offer/A1' }, { quickReplyPayload: 'STOP' }],
+      },
+    },
+    sendAt: '2030-01-01T09:00:00+01:00',
+  });
+  for (const part of ['promo', 'en_GB', 'Anna', 'h.png', '20%', 'offer/A1', 'STOP', 'scheduled 2030-01-01T09:00:00+01:00']) assert.ok(html.includes(part), part);
+});
+
+test('plan --format html is one self-contained page: no external assets, no script', () =>
+  withTmpDir(async (dir) => {
+    const html = renderPlanHtml(await buildFixturePlan(`${dir}/state`), { mask: true });
+    assert.match(html, /^<!doctype html>/);
+    assert.not.match(html, /<script/);
+    assert.not.match(html, /<link|src="http|url\(http/);
+    assert.match(html, /script-src 'none'/);
+    assert.not.match(html, /41793026727/);
+    assert.match(html, /417\*\*\*\*6727/);
+  }));
+
+test.run();
