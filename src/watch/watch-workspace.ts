@@ -45,7 +45,10 @@ export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) 
     return given.some((g) => g === file || path.dirname(file) === g) || path.basename(file) === 'waspec.config.yaml';
   };
 
-  const watcher: FSWatcher = watch([], { ignoreInitial: true, depth: 0, awaitWriteFinish: { stabilityThreshold: 60, pollInterval: 20 } });
+  const initialDirs = [...new Set([...given.map((g) => (RELEVANT.test(g) ? path.dirname(g) : g)), process.cwd()])];
+  initialDirs.forEach((d) => watchedDirs.add(d));
+  const watcher: FSWatcher = watch(initialDirs, { ignoreInitial: true, depth: 0, awaitWriteFinish: { stabilityThreshold: 60, pollInterval: 20 } });
+  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   const watchDir = (dir: string) => {
     if (watchedDirs.has(dir) || closed) return;
     watchedDirs.add(dir);
@@ -91,7 +94,8 @@ export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) 
   watcher.on('all', (_event, file) => {
     if (isRelevant(path.resolve(file))) schedule();
   });
-  void runOnce();
+  // The first run waits until the watcher sees changes, so no edit after it is missed.
+  void ready.then(runOnce);
   return {
     close: async () => {
       closed = true;

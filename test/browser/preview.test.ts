@@ -55,7 +55,7 @@ recipients:
     // Injected markup stays text and never runs.
     const injected = page.locator('section[data-spec="example-injection"] .text');
     assert.match(await injected.innerText(), /<script>window\.pwned = 1<\/script>/);
-    assert.is(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+    assert.is(await page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned), undefined);
 
     await mkdir(artifacts, { recursive: true });
     for (const name of specs) {
@@ -63,11 +63,11 @@ recipients:
     }
 
     // An edit reaches the open page without a reload.
-    await page.evaluate(() => ((window as unknown as { marker?: number }).marker = 42));
+    await page.evaluate(() => ((globalThis as unknown as { marker?: number }).marker = 42));
     const textSpec = join(dir, 'examples/text.yaml');
     await writeFile(textSpec, (await readFile(textSpec, 'utf8')).replace('has shipped', 'is on its way'));
-    await page.waitForFunction(() => document.body.innerText.includes('is on its way'), undefined, { timeout: 10_000 });
-    assert.is(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 42);
+    await page.waitForFunction(() => (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText.includes('is on its way'), undefined, { timeout: 10_000 });
+    assert.is(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker), 42);
   } finally {
     await browser?.close();
     child.kill('SIGTERM');
