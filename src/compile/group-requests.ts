@@ -1,3 +1,4 @@
+import { BoundedMap } from './bounded-map.js';
 import { bulkIdFor } from './identity.js';
 import type { CompiledMessage, Destination, MessageContent, RequestBody } from './types.js';
 
@@ -25,27 +26,27 @@ export function toRequestBody(content: MessageContent, destinations: Destination
  * destinations, deterministically (same input order → same requests and bulkIds).
  */
 export async function* groupRequests(
-  messages: AsyncIterable<CompiledMessage>,
+  messages: AsyncIterable<CompiledMessage | readonly CompiledMessage[]>,
   batchSize: number,
   maxPending = MAX_PENDING,
 ): AsyncIterable<RequestBody> {
-  const pending = new Map<string, Pending>();
-  for await (const message of messages) {
-    const key = `${message.spec}\u0000${message.contentHash}`;
-    let group = pending.get(key);
-    if (group) pending.delete(key);
-    else group = { content: message.content, destinations: [] };
-    group.destinations.push({ messageId: message.messageId, to: { phoneNumber: message.phoneNumber } });
-    if (group.destinations.length >= batchSize) {
-      yield toRequestBody(group.content, group.destinations);
-      continue;
+  // Least recently grown groups are sent first when too many wait.
+  const pending = new BoundedMap<string, Pending>(maxPending);
+  for await (const item of messages) {
+    const ready: RequestBody[] = [];
+    const batch: readonly CompiledMessage[] = Array.isArray(item) ? item : [item as CompiledMessage];
+    for (const message of batch) {
+      const key = `${message.spec}\u0000${message.contentHash}`;
+      const group = pending.get(key) ?? { content: message.content, destinations: [] };
+      group.destinations.push({ messageId: message.messageId, to: { phoneNumber: message.phoneNumber } });
+      if (group.destinations.length >= batchSize) {
+        pending.delete(key);
+        ready.push(toRequestBody(group.content, group.destinations));
+        continue;
+      }
+      for (const [, evicted] of pending.set(key, group)) ready.push(toRequestBody(evicted.content, evicted.destinations));
     }
-    pending.set(key, group); // re-inserted: Map order is least recently grown first
-    if (pending.size > maxPending) {
-      const [oldestKey, oldest] = pending.entries().next().value as [string, Pending];
-      pending.delete(oldestKey);
-      yield toRequestBody(oldest.content, oldest.destinations);
-    }
+    yield* ready;
   }
   for (const group of pending.values()) yield toRequestBody(group.content, group.destinations);
 }

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { parse, type CsvError } from 'csv-parse';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
+import { readBatches } from './read-batches.js';
 import type { Vars } from '../spec/types.js';
 
 export interface RawRecipient {
@@ -10,8 +11,8 @@ export interface RawRecipient {
   line: number;
 }
 
-/** Streams the rows of a CSV with a header row; other columns become vars. */
-export async function* readCsv(absolutePath: string, file: string, sink: DiagnosticSink): AsyncIterable<RawRecipient> {
+/** Streams the rows of a CSV with a header row, in batches; other columns become vars. */
+export async function* readCsv(absolutePath: string, file: string, sink: DiagnosticSink): AsyncIterable<RawRecipient[]> {
   let header: string[] = [];
   const parser = createReadStream(absolutePath).pipe(
     parse({
@@ -28,7 +29,7 @@ export async function* readCsv(absolutePath: string, file: string, sink: Diagnos
   });
   let checked = false;
   try {
-    for await (const row of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    for await (const rows of readBatches<{ record: Record<string, string>; info: { lines: number } }>(parser)) {
       if (!checked) {
         checked = true;
         if (!header.includes('phoneNumber')) {
@@ -41,9 +42,12 @@ export async function* readCsv(absolutePath: string, file: string, sink: Diagnos
           return;
         }
       }
-      const vars: Vars = Object.create(null) as Vars;
-      for (const name of header) if (name !== 'phoneNumber') vars[name] = row.record[name] ?? '';
-      yield { phoneNumber: row.record.phoneNumber ?? '', vars, line: row.info.lines - 1 };
+      const others = header.filter((name) => name !== 'phoneNumber');
+      yield rows.map((row) => {
+        const vars: Vars = Object.create(null) as Vars;
+        for (const name of others) vars[name] = row.record[name] ?? '';
+        return { phoneNumber: row.record.phoneNumber ?? '', vars, line: row.info.lines - 1 };
+      });
     }
   } catch (error) {
     const e = error as CsvError;

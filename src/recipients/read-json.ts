@@ -26,11 +26,18 @@ function toRaw(value: unknown, line: number): RawRecipient | string {
   return { phoneNumber: String(phone), vars, line };
 }
 
-/** NDJSON / JSONL: one {phoneNumber, vars?} object per line, streamed. */
-export async function* readNdjson(absolutePath: string, file: string, sink: DiagnosticSink): AsyncIterable<RawRecipient> {
+const BATCH = 512;
+
+/** NDJSON / JSONL: one {phoneNumber, vars?} object per line, streamed in batches. */
+export async function* readNdjson(absolutePath: string, file: string, sink: DiagnosticSink): AsyncIterable<RawRecipient[]> {
   const lines = createInterface({ input: createReadStream(absolutePath), crlfDelay: Infinity });
   let line = -1;
+  let batch: RawRecipient[] = [];
   for await (const text of lines) {
+    if (batch.length >= BATCH) {
+      yield batch;
+      batch = [];
+    }
     line++;
     if (text.trim() === '') continue;
     let value: unknown;
@@ -42,12 +49,13 @@ export async function* readNdjson(absolutePath: string, file: string, sink: Diag
     }
     const raw = toRaw(value, line);
     if (typeof raw === 'string') sink(makeDiagnostic('recipient-invalid', `${file}: ${raw}`, { file, line, column: 0 }));
-    else yield raw;
+    else batch.push(raw);
   }
+  if (batch.length > 0) yield batch;
 }
 
 /** A JSON array of {phoneNumber, vars?}; read whole, so keep big lists in CSV or NDJSON. */
-export async function* readJsonArray(absolutePath: string, file: string, sink: DiagnosticSink): AsyncIterable<RawRecipient> {
+export async function* readJsonArray(absolutePath: string, file: string, sink: DiagnosticSink): AsyncIterable<RawRecipient[]> {
   const text = await readFile(absolutePath, 'utf8');
   let value: unknown;
   try {
@@ -70,9 +78,11 @@ export async function* readJsonArray(absolutePath: string, file: string, sink: D
     if (chunk.includes('"phoneNumber"')) keyLines.push(line);
     line++;
   }
+  const rows: RawRecipient[] = [];
   for (const [index, item] of value.entries()) {
     const raw = toRaw(item, keyLines[index] ?? 0);
     if (typeof raw === 'string') sink(makeDiagnostic('recipient-invalid', `${file}[${index}]: ${raw}`, { file, line: keyLines[index] ?? 0, column: 0 }));
-    else yield raw;
+    else rows.push(raw);
   }
+  yield rows;
 }

@@ -19,7 +19,7 @@ export function recipientFiles(doc: SpecDocument): string[] {
   return doc.spec.recipients.flatMap((entry) => ('file' in entry ? [resolveFile(doc, entry)] : []));
 }
 
-async function* fileRecipients(doc: SpecDocument, ref: RecipientFileRef, index: number, sink: DiagnosticSink): AsyncIterable<RawRecipient & { file: string }> {
+async function* fileRecipients(doc: SpecDocument, ref: RecipientFileRef, index: number, sink: DiagnosticSink): AsyncIterable<RawRecipient[]> {
   const absolute = resolveFile(doc, ref);
   const file = displayFile(absolute);
   const format = ref.format ?? FORMATS[path.extname(ref.file).toLowerCase()];
@@ -34,8 +34,37 @@ async function* fileRecipients(doc: SpecDocument, ref: RecipientFileRef, index: 
     sink(makeDiagnostic('recipients-file-not-found', `recipient file ${file} does not exist`, where, { hint: 'paths are relative to the spec file' }));
     return;
   }
-  const rows = format === 'csv' ? readCsv(absolute, file, sink) : format === 'json' ? readJsonArray(absolute, file, sink) : readNdjson(absolute, file, sink);
-  for await (const row of rows) yield { ...row, file };
+  yield* format === 'csv' ? readCsv(absolute, file, sink) : format === 'json' ? readJsonArray(absolute, file, sink) : readNdjson(absolute, file, sink);
+}
+
+/** Batches of a spec's recipients, normalised and de-duplicated; invalid ones reported and skipped. */
+export async function* resolveRecipientBatches(doc: SpecDocument, sink: DiagnosticSink): AsyncIterable<Recipient[]> {
+  const seen = new Set<string>();
+  for (const [index, entry] of doc.spec.recipients.entries()) {
+    const file = 'file' in entry ? displayFile(resolveFile(doc, entry)) : doc.file;
+    const batches: AsyncIterable<RawRecipient[]> | RawRecipient[][] =
+      'file' in entry ? fileRecipients(doc, entry, index, sink) : [[{ phoneNumber: entry.phoneNumber, vars: entry.vars ?? {}, line: -1 }]];
+    for await (const rows of batches) {
+      const out: Recipient[] = [];
+      for (const row of rows) {
+        const origin = row.line < 0 ? doc.locate(['recipients', index, 'phoneNumber']) : { file, line: row.line, column: 0 };
+        const phoneNumber = normalizePhoneNumber(row.phoneNumber);
+        if (!phoneNumber) {
+          sink(makeDiagnostic('phone-invalid', `'${row.phoneNumber}' is not a valid international phone number`, origin, {
+            hint: 'write it with its country code, e.g. +41 79 302 67 27',
+          }));
+          continue;
+        }
+        if (seen.has(phoneNumber)) {
+          sink(makeDiagnostic('phone-duplicate', `${phoneNumber} is listed more than once in ${doc.spec.name}; it is sent once`, origin, { severity: 'warning' }));
+          continue;
+        }
+        seen.add(phoneNumber);
+        out.push({ phoneNumber, vars: row.vars, origin });
+      }
+      if (out.length > 0) yield out;
+    }
+  }
 }
 
 /**
@@ -43,27 +72,5 @@ async function* fileRecipients(doc: SpecDocument, ref: RecipientFileRef, index: 
  * (a duplicate is reported as a warning and yielded once), invalid ones reported and skipped.
  */
 export async function* resolveRecipients(doc: SpecDocument, sink: DiagnosticSink): AsyncIterable<Recipient> {
-  const seen = new Set<string>();
-  for (const [index, entry] of doc.spec.recipients.entries()) {
-    const rows: AsyncIterable<RawRecipient & { file: string }> | Array<RawRecipient & { file: string }> =
-      'file' in entry
-        ? fileRecipients(doc, entry, index, sink)
-        : [{ phoneNumber: entry.phoneNumber, vars: entry.vars ?? {}, line: -1, file: doc.file }];
-    for await (const row of rows) {
-      const origin = row.line < 0 ? doc.locate(['recipients', index, 'phoneNumber']) : { file: row.file, line: row.line, column: 0 };
-      const phoneNumber = normalizePhoneNumber(row.phoneNumber);
-      if (!phoneNumber) {
-        sink(makeDiagnostic('phone-invalid', `'${row.phoneNumber}' is not a valid international phone number`, origin, {
-          hint: 'write it with its country code, e.g. +41 79 302 67 27',
-        }));
-        continue;
-      }
-      if (seen.has(phoneNumber)) {
-        sink(makeDiagnostic('phone-duplicate', `${phoneNumber} is listed more than once in ${doc.spec.name}; it is sent once`, origin, { severity: 'warning' }));
-        continue;
-      }
-      seen.add(phoneNumber);
-      yield { phoneNumber, vars: row.vars, origin };
-    }
-  }
+  for await (const batch of resolveRecipientBatches(doc, sink)) yield* batch;
 }

@@ -1,0 +1,39 @@
+// One measured run in its own process, so peak RSS belongs to that run alone.
+// Usage: node bench/compile-worker.mjs <spec.yaml> <compile|bare>
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
+import Handlebars from 'handlebars';
+import { loadSpec } from '../dist/spec/load-spec.js';
+import { compileSpec } from '../dist/compile/compile-spec.js';
+import { groupRequests } from '../dist/compile/group-requests.js';
+import { validateRequestBody } from '../dist/compile/validate-request.js';
+
+const [specFile, mode] = process.argv.slice(2);
+const started = performance.now();
+let recipients = 0;
+let bytes = 0;
+
+if (mode === 'compile') {
+  const { value: doc, diagnostics } = await loadSpec(specFile);
+  if (!doc) throw new Error(JSON.stringify(diagnostics));
+  const problems = [];
+  const counted = (async function* () {
+    for await (const m of compileSpec(doc, (d) => problems.push(d))) {
+      recipients++;
+      yield m;
+    }
+  })();
+  for await (const body of groupRequests(counted, 100)) bytes += JSON.stringify(body).length + 1;
+  if (problems.length) throw new Error(`${problems.length} diagnostics`);
+} else {
+  // The bare loop: the same CSV rows, one Handlebars render and one ajv validation each.
+  const template = Handlebars.compile('Hi {{name}}, your code is {{code}}', { strict: true, noEscape: true });
+  const csv = specFile.replace(/\.yaml$/, '.csv');
+  for await (const row of createReadStream(csv).pipe(parse({ columns: true }))) {
+    const body = { bulkId: 'B', destinations: [{ messageId: 'm', to: { phoneNumber: row.phoneNumber } }], whatsApp: { text: template(row) } };
+    if (validateRequestBody(body).length) throw new Error('invalid');
+    recipients++;
+  }
+}
+const ms = performance.now() - started;
+process.stdout.write(JSON.stringify({ recipients, ms, maxRssMiB: process.resourceUsage().maxRSS / 1024, bytes }));
