@@ -1,0 +1,51 @@
+// Apply throughput against the in-process emulator: batched (100 destinations per request,
+// 4 in flight) beside a naive sender (one request per message, one at a time).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyPlan } from '../dist/apply/apply-plan.js';
+import { messageIdFor, contentHashOf } from '../dist/compile/identity.js';
+import { startEmulator, EMULATOR_DEFAULTS } from '../dist/emulator/server.js';
+import { openFileStateStore } from '../dist/state/file-state.js';
+import { createTransport } from '../dist/transport/create-transport.js';
+
+function planFor(n, batchSize) {
+  const content = { whatsApp: { text: 'Our store opens at 9.' } };
+  const contentHash = contentHashOf(content);
+  const entries = Array.from({ length: n }, (_, i) => {
+    const phoneNumber = `4179${String(i).padStart(7, '0')}`;
+    return { action: 'send', messageId: messageIdFor('bench', 1, phoneNumber), spec: 'bench', revision: 1, phoneNumber, contentHash };
+  });
+  return {
+    formatVersion: 1, createdAt: new Date().toISOString(), specs: [{ name: 'bench', file: 'bench.yaml', revision: 1, batchSize }],
+    contents: { [contentHash]: content }, entries, summary: { send: n, retry: 0, unchanged: 0, drift: 0, rejected: 0, 'in-doubt': 0, orphan: 0 },
+    inputs: { files: [], state: { location: '', sha256: '' } }, options: { retryRejected: false, resendInDoubt: false, targets: [] }, diagnostics: [],
+  };
+}
+
+async function measure(n, batchSize, concurrency) {
+  const emulator = await startEmulator();
+  const dir = mkdtempSync(join(tmpdir(), 'waspec-bench-'));
+  const transport = createTransport({ baseUrl: emulator.url, appKey: EMULATOR_DEFAULTS.appKey, appSecret: EMULATOR_DEFAULTS.appSecret, batchSize, concurrency, stateDir: dir, timeoutMs: 30000 });
+  try {
+    const started = performance.now();
+    const result = await applyPlan(planFor(n, batchSize), { store: openFileStateStore(dir), transport, concurrency });
+    const seconds = (performance.now() - started) / 1000;
+    if (result.messages.accepted !== n || emulator.stats().duplicates !== 0) throw new Error('bench apply did not accept everything');
+    return { n, seconds, rate: n / seconds, requests: result.requests };
+  } finally {
+    transport.close();
+    await emulator.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchApply() {
+  console.log('\napply against the emulator on 127.0.0.1 (journal fsynced before and after every request)');
+  const batched = await measure(Number(process.env.BENCH_APPLY ?? 20000), 100, 4);
+  const naive = await measure(Number(process.env.BENCH_APPLY_NAIVE ?? 2000), 1, 1);
+  const line = (label, r) => `${label.padEnd(44)} ${String(r.n).padStart(6)} messages ${String(r.requests).padStart(6)} requests ${r.seconds.toFixed(2).padStart(7)} s ${Math.round(r.rate).toLocaleString('en-US').padStart(8)} messages/s`;
+  console.log(line('waspec apply (100 per request, 4 in flight)', batched));
+  console.log(line('naive sender (1 per request, sequential)', naive));
+  console.log(`ratio: ${(batched.rate / naive.rate).toFixed(1)}x`);
+}
