@@ -71,10 +71,10 @@ function readProfile(file: string, counter: LineCounter, node: unknown, name: st
   return profile;
 }
 
-async function readConfigFile(file: string, wanted: string | undefined): Promise<Profile> {
+async function readConfigFile(absolute: string, file: string, wanted: string | undefined): Promise<Profile> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readFile(absolute, 'utf8');
   } catch {
     throw new WaspecError('config-invalid', `cannot read the config file ${file}`);
   }
@@ -116,7 +116,7 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
   const file = path.resolve(cwd, overrides.configFile ?? CONFIG_FILE_NAME);
   const exists = await readFile(file).then(() => true, () => false);
   if (explicit && !exists) throw new WaspecError('config-invalid', `the config file ${overrides.configFile} does not exist`);
-  const profile = exists ? await readConfigFile(path.relative(cwd, file) || file, wantedProfile) : {};
+  const profile = exists ? await readConfigFile(file, path.relative(cwd, file) || file, wantedProfile) : {};
   if (!exists && wantedProfile && wantedProfile !== 'default') {
     throw new WaspecError('config-invalid', `profile '${wantedProfile}' was asked for but there is no ${CONFIG_FILE_NAME}`);
   }

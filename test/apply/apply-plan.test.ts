@@ -1,0 +1,143 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { applyPlan } from '../../src/apply/apply-plan.js';
+import { contentHashOf, messageIdFor } from '../../src/compile/identity.js';
+import type { RequestBody } from '../../src/compile/types.js';
+import { AuthError } from '../../src/errors.js';
+import type { Plan } from '../../src/plan/types.js';
+import type { JournalRecord, StateStore } from '../../src/state/types.js';
+import type { SendResult, Transport } from '../../src/transport/types.js';
+
+const PENDING = { groupId: 1, groupName: 'PENDING', id: 26, name: 'PENDING_ACCEPTED', description: 'ok' };
+
+function planOf(n: number, batchSize: number): Plan {
+  const content = { whatsApp: { text: 'hi' } };
+  const contentHash = contentHashOf(content);
+  const entries = Array.from({ length: n }, (_, i) => {
+    const phoneNumber = `4179100000${i}`;
+    return { action: 'send' as const, messageId: messageIdFor('s', 1, phoneNumber), spec: 's', revision: 1, phoneNumber, contentHash };
+  });
+  return {
+    formatVersion: 1, createdAt: '', specs: [{ name: 's', file: 's.yaml', revision: 1, batchSize }], contents: { [contentHash]: content }, entries,
+    summary: { send: n, retry: 0, unchanged: 0, drift: 0, rejected: 0, 'in-doubt': 0, orphan: 0 },
+    inputs: { files: [], state: { location: '', sha256: '' } }, options: { retryRejected: false, resendInDoubt: false, targets: [] }, diagnostics: [],
+  };
+}
+
+function memoryStore(): StateStore & { records: JournalRecord[] } {
+  const records: JournalRecord[] = [];
+  return {
+    records,
+    location: 'memory',
+    read: async () => ({ messages: new Map(), digest: '', diagnostics: [] }),
+    append: async (r) => void records.push(...r),
+    lock: async () => ({ info: { owner: 'me', host: 'h', pid: 1, since: '' }, release: async () => {} }),
+  };
+}
+
+/** Answers from a script, and checks the request was journalled as in flight first. */
+function fakeTransport(store: ReturnType<typeof memoryStore>, script: Array<SendResult | 'ok' | Error>): Transport & { bodies: RequestBody[]; refreshes: number } {
+  const bodies: RequestBody[] = [];
+  const fake = {
+    bodies,
+    refreshes: 0,
+    async send(body: RequestBody): Promise<SendResult> {
+      const journalled = store.records.some((r) => r.type === 'in-flight' && r.bulkId === body.bulkId);
+      if (!journalled) throw new Error('sent before it was journalled');
+      bodies.push(body);
+      const next = script.shift() ?? 'ok';
+      if (next instanceof Error) throw next;
+      if (next === 'ok') {
+        return { kind: 'ok', response: { bulkId: body.bulkId, messages: body.destinations.map((d) => ({ messageId: d.messageId, to: d.to, status: PENDING })) } };
+      }
+      return next;
+    },
+    async refreshToken() {
+      fake.refreshes++;
+    },
+    close() {},
+  };
+  return fake;
+}
+
+const fast = { maxAttempts: 3, maxThrottledAttempts: 5, baseDelayMs: 1, maxDelayMs: 5 };
+
+test('batches by batch size, journals before sending, records every outcome', async () => {
+  const store = memoryStore();
+  const transport = fakeTransport(store, []);
+  const result = await applyPlan(planOf(5, 2), { store, transport, retry: fast });
+  assert.equal(transport.bodies.map((b) => b.destinations.length), [2, 2, 1]);
+  assert.is(result.messages.accepted, 5);
+  for (const body of transport.bodies) {
+    const flight = store.records.findIndex((r) => r.type === 'in-flight' && r.bulkId === body.bulkId);
+    const outcome = store.records.findIndex((r) => r.type === 'outcome' && r.bulkId === body.bulkId);
+    assert.ok(flight >= 0 && outcome > flight, 'in flight first, then the outcome');
+  }
+  assert.is(store.records.length, 6);
+});
+
+test('retries keep the bulkId; 500 fails without retry; unknown is in doubt and never retried', async () => {
+  const store = memoryStore();
+  const transport = fakeTransport(store, [
+    { kind: 'not-sent', reason: 'refused' },
+    { kind: 'http-error', status: 503, reason: 'busy' },
+    'ok',
+  ]);
+  const result = await applyPlan(planOf(1, 10), { store, transport, retry: fast });
+  assert.is(result.messages.accepted, 1);
+  assert.is(new Set(transport.bodies.map((b) => b.bulkId)).size, 1);
+  assert.is(transport.bodies.length, 3);
+
+  const store2 = memoryStore();
+  const t2 = fakeTransport(store2, [{ kind: 'http-error', status: 500, reason: 'HTTP 500: bad values' }]);
+  const failed = await applyPlan(planOf(1, 10), { store: store2, transport: t2, retry: fast });
+  assert.is(failed.messages.failed, 1);
+  assert.is(t2.bodies.length, 1);
+  assert.match(JSON.stringify(store2.records.at(-1)), /bad values/);
+
+  const store3 = memoryStore();
+  const t3 = fakeTransport(store3, [{ kind: 'unknown', reason: 'socket hang up' }]);
+  const doubt = await applyPlan(planOf(1, 10), { store: store3, transport: t3, retry: fast });
+  assert.is(doubt.messages.inDoubt, 1);
+  assert.is(t3.bodies.length, 1);
+  assert.equal(store3.records.map((r) => r.type), ['in-flight'], 'no outcome: the next plan shows it in doubt');
+});
+
+test('401: the token is refreshed once; a second 401 stops the apply', async () => {
+  const store = memoryStore();
+  const transport = fakeTransport(store, [{ kind: 'http-error', status: 401, reason: 'x' }, 'ok', 'ok']);
+  const ok = await applyPlan(planOf(2, 1), { store, transport, retry: fast, concurrency: 1 });
+  assert.is(ok.messages.accepted, 2);
+  assert.is(transport.refreshes, 1);
+
+  const store2 = memoryStore();
+  const t2 = fakeTransport(store2, [{ kind: 'http-error', status: 401, reason: 'x' }, { kind: 'http-error', status: 401, reason: 'x' }]);
+  const stopped = await applyPlan(planOf(3, 1), { store: store2, transport: t2, retry: fast, concurrency: 1 });
+  assert.ok(stopped.authFailure);
+  assert.is(stopped.messages.failed, 1);
+  assert.is(stopped.messages.notSent, 2);
+  assert.is(t2.bodies.length, 2);
+
+  const store3 = memoryStore();
+  const t3 = fakeTransport(store3, [new AuthError('the token service refused the app key/secret (HTTP 401)')]);
+  const auth = await applyPlan(planOf(2, 1), { store: store3, transport: t3, retry: fast, concurrency: 1 });
+  assert.match(auth.authFailure ?? '', /refused/);
+  assert.is(auth.messages.notSent, 1);
+});
+
+test('an abort sends nothing more but records what was in flight', async () => {
+  const store = memoryStore();
+  const controller = new AbortController();
+  const transport = fakeTransport(store, []);
+  const original = transport.send.bind(transport);
+  transport.send = async (body) => {
+    controller.abort();
+    return original(body);
+  };
+  const result = await applyPlan(planOf(4, 1), { store, transport, retry: fast, concurrency: 1, signal: controller.signal });
+  assert.ok(result.interrupted);
+  assert.is(result.messages.accepted, 1);
+  assert.is(result.messages.notSent, 3);
+});
+
+test.run();

@@ -1,0 +1,79 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { ResolvedConfig } from '../../src/config/load-config.js';
+import { startEmulator } from '../../src/emulator/server.js';
+import { AuthError } from '../../src/errors.js';
+import { createTransport } from '../../src/transport/create-transport.js';
+import { redactSecrets } from '../../src/transport/redact.js';
+
+const SECRET = 'app-secret-4f9a1c';
+const body = (messageId: string) => ({ bulkId: 'C'.repeat(64), destinations: [{ messageId, to: { phoneNumber: '41793026727' } }], whatsApp: { text: 'hi' } });
+const config = (baseUrl: string, extra: Partial<ResolvedConfig> = {}): ResolvedConfig => ({
+  baseUrl, appKey: 'demo-app-key', appSecret: SECRET, batchSize: 100, concurrency: 4, stateDir: '.waspec', timeoutMs: 2000, ...extra,
+});
+
+test('ok answers, HTTP errors with Retry-After, and one token for many requests', async () => {
+  const emulator = await startEmulator({ appSecret: SECRET, throttleRps: 1 });
+  const transport = createTransport(config(emulator.url));
+  try {
+    const first = await transport.send(body('t1'));
+    assert.is(first.kind, 'ok');
+    const throttled = await transport.send(body('t2'));
+    assert.equal(throttled.kind === 'http-error' ? [throttled.status, throttled.retryAfterMs] : throttled, [429, 1000]);
+    assert.is(emulator.stats().tokensIssued, 1);
+    await transport.refreshToken();
+    assert.is(emulator.stats().tokensIssued, 2);
+  } finally {
+    transport.close();
+    await emulator.close();
+  }
+});
+
+test('a refused connection is not-sent; a reset after processing is unknown; a timeout is unknown', async () => {
+  const refused = createTransport(config('http://127.0.0.1:9', { token: 'tok-123456', appSecret: undefined }));
+  assert.is((await refused.send(body('n1'))).kind, 'not-sent');
+  refused.close();
+
+  const resetting = await startEmulator({ appSecret: SECRET, resetRate: 1, seed: 5 });
+  const transport = createTransport(config(resetting.url));
+  try {
+    const kinds = new Set<string>();
+    for (let i = 0; i < 6; i++) kinds.add((await transport.send(body(`r${i}`))).kind);
+    assert.equal([...kinds], ['unknown']);
+    assert.ok(resetting.stats().uniqueMessageIds > 0, 'some were processed before the reset');
+  } finally {
+    transport.close();
+    await resetting.close();
+  }
+
+  const slow = await startEmulator({ appSecret: SECRET, latencyMs: 1500 });
+  const impatient = createTransport(config(slow.url, { timeoutMs: 300 }));
+  try {
+    const result = await impatient.send(body('s1'));
+    assert.is(result.kind, 'unknown');
+  } finally {
+    impatient.close();
+    await slow.close();
+  }
+});
+
+test('a wrong secret is an AuthError that does not contain the secret', async () => {
+  const emulator = await startEmulator({ appSecret: 'the-right-one' });
+  const transport = createTransport(config(emulator.url));
+  try {
+    const error = await transport.send(body('a1')).then(() => undefined, (e: unknown) => e);
+    assert.instance(error, AuthError);
+    assert.match((error as Error).message, /refused the app key\/secret \(HTTP 401\)/);
+    assert.not.ok((error as Error).message.includes(SECRET));
+  } finally {
+    transport.close();
+    await emulator.close();
+  }
+});
+
+test('redaction removes secrets, also URL-encoded', () => {
+  assert.is(redactSecrets('token=a b+c/d and a%20b%2Bc%2Fd', ['a b+c/d']), 'token=[redacted] and [redacted]');
+  assert.is(redactSecrets('nothing here', [undefined, '']), 'nothing here');
+});
+
+test.run();
