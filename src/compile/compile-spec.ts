@@ -3,7 +3,6 @@ import { mapSchemaError, parsePointer } from '../diagnostics/schema-error.js';
 import { resolveRecipientBatches } from '../recipients/resolve-recipients.js';
 import { createRenderer } from '../render/render-message.js';
 import type { SpecDocument } from '../spec/types.js';
-import { BoundedMap } from './bounded-map.js';
 import { contentHashOf, messageIdFor } from './identity.js';
 import type { CompiledMessage, MessageContent } from './types.js';
 import { validateRequestBody } from './validate-request.js';
@@ -43,7 +42,8 @@ export async function* compileSpecBatches(
     counts.set(d.code, n);
     if (n <= REPORT_LIMIT || d.severity === 'warning') sink(d);
   };
-  const cache = new BoundedMap<string, { content: MessageContent; valid: boolean }>(CONTENT_CACHE);
+  // Validated contents; cleared when full (personalised messages never repeat, shared ones refill it).
+  const cache = new Map<string, { content: MessageContent; valid: boolean }>();
   let recipients = 0;
 
   for await (const batch of resolveRecipientBatches(doc, sink)) {
@@ -79,7 +79,8 @@ export async function* compileSpecBatches(
           );
         }
         known = { content, valid: errors.length === 0 };
-                cache.set(contentHash, known);
+        if (cache.size >= CONTENT_CACHE) cache.clear();
+        cache.set(contentHash, known);
       }
       if (!known.valid) continue;
       out.push({

@@ -1,13 +1,14 @@
-import { BoundedMap } from './bounded-map.js';
 import { bulkIdFor } from './identity.js';
 import type { CompiledMessage, Destination, MessageContent, RequestBody } from './types.js';
 
-/** Groups waiting for more recipients at once; beyond it the least recently grown is sent. */
+/** Groups waiting for more recipients at once; beyond it, groups that stopped growing are sent. */
 const MAX_PENDING = 10_000;
 
 interface Pending {
   content: MessageContent;
   destinations: Destination[];
+  /** When it last grew. */
+  generation: number;
 }
 
 export function toRequestBody(content: MessageContent, destinations: Destination[]): RequestBody {
@@ -30,21 +31,48 @@ export async function* groupRequests(
   batchSize: number,
   maxPending = MAX_PENDING,
 ): AsyncIterable<RequestBody> {
-  // Least recently grown groups are sent first when too many wait.
-  const pending = new BoundedMap<string, Pending>(maxPending);
+  const pending = new Map<string, Pending>();
+  let generation = 0;
+  // Too many groups waiting: send those that did not grow since the last time (one-off contents);
+  // if that frees less than half, send them all. Each such pass frees at least half: amortised O(1).
+  const overflow = (ready: RequestBody[]) => {
+    const before = pending.size;
+    for (const [key, group] of pending) {
+      if (group.generation < generation) {
+        pending.delete(key);
+        ready.push(toRequestBody(group.content, group.destinations));
+      }
+    }
+    if (pending.size * 2 > before) {
+      for (const group of pending.values())
+        ready.push(toRequestBody(group.content, group.destinations));
+      pending.clear();
+    }
+    generation++;
+  };
   for await (const item of messages) {
     const ready: RequestBody[] = [];
-    const batch: readonly CompiledMessage[] = Array.isArray(item) ? item : [item as CompiledMessage];
+    const batch: readonly CompiledMessage[] = Array.isArray(item)
+      ? item
+      : [item as CompiledMessage];
     for (const message of batch) {
       const key = `${message.spec}\u0000${message.contentHash}`;
-      const group = pending.get(key) ?? { content: message.content, destinations: [] };
-      group.destinations.push({ messageId: message.messageId, to: { phoneNumber: message.phoneNumber } });
+      let group = pending.get(key);
+      if (!group) {
+        group = { content: message.content, destinations: [], generation };
+        pending.set(key, group);
+      }
+      group.generation = generation;
+      group.destinations.push({
+        messageId: message.messageId,
+        to: { phoneNumber: message.phoneNumber },
+      });
       if (group.destinations.length >= batchSize) {
         pending.delete(key);
         ready.push(toRequestBody(group.content, group.destinations));
-        continue;
+      } else if (pending.size > maxPending) {
+        overflow(ready);
       }
-      for (const [, evicted] of pending.set(key, group)) ready.push(toRequestBody(evicted.content, evicted.destinations));
     }
     yield* ready;
   }

@@ -3,7 +3,9 @@ import type { MessageContent } from './types.js';
 
 // One-shot crypto.hash (Node ≥ 20.12) is twice as fast as createHash for short inputs.
 const sha256 = (text: string): Buffer =>
-  typeof crypto.hash === 'function' ? crypto.hash('sha256', text, 'buffer') : crypto.createHash('sha256').update(text).digest();
+  typeof crypto.hash === 'function'
+    ? crypto.hash('sha256', text, 'buffer')
+    : crypto.createHash('sha256').update(text).digest();
 
 // A fixed namespace keeps ids stable across machines and versions.
 const NAMESPACE = 'waspec/messageId/v1';
@@ -19,7 +21,9 @@ export function messageIdFor(spec: string, revision: number, phoneNumber: string
 
 /** 64 uppercase hex characters derived from the messageIds of one request (order-independent). */
 export function bulkIdFor(messageIds: readonly string[]): string {
-  return sha256([...messageIds].sort().join('\n')).toString('hex').toUpperCase();
+  return sha256([...messageIds].sort().join('\n'))
+    .toString('hex')
+    .toUpperCase();
 }
 
 /** JSON with keys sorted and undefined dropped, so equal content has equal text. */
