@@ -33,12 +33,13 @@ export async function* groupRequests(
 ): AsyncIterable<RequestBody> {
   const pending = new Map<string, Pending>();
   let generation = 0;
-  // Too many groups waiting: send those that did not grow since the last time (one-off contents);
-  // if that frees less than half, send them all. Each such pass frees at least half: amortised O(1).
+  // Too many groups waiting: send those that did not grow since the last pass and those of a single
+  // recipient so far (one-off contents); if that frees less than half, send them all. Each pass
+  // frees at least half, so grouping stays amortised O(1) per message.
   const overflow = (ready: RequestBody[]) => {
     const before = pending.size;
     for (const [key, group] of pending) {
-      if (group.generation < generation) {
+      if (group.generation < generation || group.destinations.length === 1) {
         pending.delete(key);
         ready.push(toRequestBody(group.content, group.destinations));
       }
