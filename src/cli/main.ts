@@ -11,6 +11,14 @@ import { definePreviewCommand } from './preview.js';
 import { defineDemoCommand } from './demo.js';
 import { reportError } from './run.js';
 
+// `waspec plan | head` closes the pipe early: that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const program = new Command('waspec')
   .description('Compile declarative YAML message specs into WhatsApp messages and send them exactly once.')
   .version('0.1.0')
