@@ -10,16 +10,27 @@ export function escapeHtml(text: string): string {
 export function formatWhatsAppText(text: string): string {
   const parts = escapeHtml(text).split(/```([\s\S]*?)```/g);
   return parts
-    .map((part, i) =>
-      i % 2 === 1
-        ? `<code>${part}</code>`
-        : part
-            .replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s).,!?:;])/g, '$1<strong>$2</strong>')
-            .replace(/(^|[\s(])_([^_\n]+)_(?=$|[\s).,!?:;])/g, '$1<em>$2</em>')
-            .replace(/(^|[\s(])~([^~\n]+)~(?=$|[\s).,!?:;])/g, '$1<s>$2</s>'),
-    )
+    .map((part, i) => (i % 2 === 1 ? `<code>${part}</code>` : applyMarkers(part)))
     .join('')
     .replace(/\n/g, '<br>');
+}
+
+const MARKERS: ReadonlyArray<[string, string]> = [
+  ['*', 'strong'],
+  ['_', 'em'],
+  ['~', 's'],
+];
+
+/**
+ * A marker pair formats when it is not inside a word and its text neither starts nor ends with a
+ * space, as on the phone (`2*3*4` and `* x *` stay as typed; `*_both_*` nests).
+ */
+function applyMarkers(text: string): string {
+  return MARKERS.reduce((out, [mark, tag]) => {
+    const m = `\\${mark}`;
+    const pattern = new RegExp(`(^|[^\\w${m}])${m}([^\\s${m}](?:[^${m}\\n]*[^\\s${m}])?)${m}(?![\\w${m}])`, 'g');
+    return out.replace(pattern, `$1<${tag}>$2</${tag}>`);
+  }, text);
 }
 
 /** A link only for http(s) URLs; anything else (javascript:, data:) stays text. */

@@ -1,35 +1,57 @@
-/** The page's only stylesheet, inline so the page is one self-contained file. */
+/** The page's only stylesheet, inline so the page is one self-contained file. WhatsApp's light theme. */
 export const PAGE_STYLE = `
-:root { --chat: #efeae2; --bubble: #d9fdd3; --ink: #111b21; --muted: #667781; --accent: #008069; }
+:root { --chat: #efeae2; --bubble: #d9fdd3; --ink: #111b21; --muted: #667781; --accent: #008069; --link: #027eb5; }
 * { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: #d1d7db; }
+body { margin: 0; font: 14.5px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", sans-serif; color: var(--ink); background: #dadbd3; }
 header { background: var(--accent); color: #fff; padding: 14px 24px; }
-header h1 { margin: 0; font-size: 18px; }
-header p { margin: 4px 0 0; opacity: .9; }
-main { max-width: 880px; margin: 0 auto; padding: 16px; }
-.diagnostics { background: #fff3f3; border: 1px solid #f3b8b8; border-radius: 8px; padding: 8px 16px; margin-bottom: 16px; }
-.diagnostic { margin: 6px 0; font-family: ui-monospace, Menlo, monospace; font-size: 13px; }
+header h1 { margin: 0; font-size: 18px; font-weight: 600; }
+header p { margin: 4px 0 0; opacity: .9; font-size: 13px; }
+main { max-width: 1320px; margin: 0 auto; padding: 16px; display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: 0 18px; align-items: start; }
+main > .summary, main > .diagnostics, main > .empty { grid-column: 1 / -1; }
+.summary { margin: 0 0 14px; padding: 8px 12px; background: #fff; border-radius: 8px; font-weight: 600; box-shadow: 0 1px 1px #0b141a14; }
+.diagnostics { background: #fff; border-left: 4px solid #ea0038; border-radius: 8px; padding: 8px 14px; margin-bottom: 16px; box-shadow: 0 1px 1px #0b141a14; }
+.diagnostic { margin: 6px 0; font: 12.5px/1.45 ui-monospace, "DejaVu Sans Mono", Menlo, monospace; }
+.diagnostic .where { font-weight: 700; margin-right: 6px; }
+.diagnostic .hint { color: var(--muted); }
 .diagnostic.warning { color: #8a5a00; } .diagnostic.error { color: #b00020; }
-.spec { background: var(--chat); border-radius: 10px; margin: 0 0 20px; overflow: hidden; box-shadow: 0 1px 2px #0002; }
-.spec > h2 { margin: 0; padding: 10px 16px; font-size: 15px; background: #f0f2f5; border-bottom: 1px solid #d1d7db; }
-.spec > h2 small { color: var(--muted); font-weight: normal; }
-.chat { padding: 12px 16px 4px; }
-.bubble-row { display: flex; justify-content: flex-end; margin-bottom: 14px; }
-.bubble { position: relative; max-width: 78%; background: var(--bubble); border-radius: 8px 0 8px 8px; padding: 8px 10px 6px; box-shadow: 0 1px .5px #0b141a21; }
+.spec { border-radius: 10px; margin: 0 0 20px; overflow: hidden; box-shadow: 0 1px 3px #0b141a26; }
+.spec > h2 { display: flex; align-items: center; gap: 12px; margin: 0; padding: 8px 14px; font-size: 15px; font-weight: 600; background: #f0f2f5; }
+.spec > h2 small { display: block; color: var(--muted); font-weight: normal; font-size: 12.5px; }
+.spec > h2 .avatar { flex: none; width: 36px; height: 36px; border-radius: 50%; background: #dfe5e7; color: #54656f; display: grid; place-items: center; font-size: 16px; }
+.chat { padding: 14px 18px 4px; background-color: var(--chat);
+  background-image: radial-gradient(#0000000a 1.2px, transparent 1.3px), radial-gradient(#0000000a 1.2px, transparent 1.3px);
+  background-size: 22px 22px; background-position: 0 0, 11px 11px; }
+.bubble-row { display: flex; justify-content: flex-end; margin-bottom: 12px; }
+.bubble { position: relative; max-width: 80%; min-width: 160px; background: var(--bubble); border-radius: 8px 0 8px 8px; padding: 6px 8px 5px; box-shadow: 0 1px .5px #0b141a21; }
 .bubble::after { content: ""; position: absolute; top: 0; right: -8px; border: 8px solid transparent; border-top-color: var(--bubble); border-left-color: var(--bubble); }
-.text { white-space: normal; word-wrap: break-word; }
-.text code, .params code { font-family: ui-monospace, Menlo, monospace; background: #0000000d; padding: 0 2px; }
-.card { display: flex; gap: 10px; align-items: flex-start; background: #ffffff99; border-radius: 6px; padding: 8px; margin: 4px 0; word-break: break-all; }
-.card .icon { font-size: 22px; }
-.template-name { font-size: 12px; color: var(--muted); margin-bottom: 4px; }
-.label { font-size: 12px; color: var(--muted); margin-top: 4px; }
-.params { margin: 2px 0; padding-left: 22px; }
-.buttons { margin-top: 6px; border-top: 1px solid #0000001a; }
-.button { text-align: center; color: #027eb5; padding: 6px 0; border-bottom: 1px solid #0000000f; word-break: break-all; }
-.meta { font-size: 12px; color: var(--muted); margin-top: 4px; }
-.footer { display: flex; justify-content: space-between; gap: 12px; font-size: 12px; color: var(--muted); margin-top: 4px; }
-.ticks { color: #53bdeb; }
-.recipients { font-size: 12px; color: var(--muted); text-align: right; margin: -8px 0 14px; }
-.empty { color: var(--muted); padding: 16px; }
-a { color: #027eb5; }
+.text { padding: 2px 2px 0; overflow-wrap: anywhere; }
+.text code, .params code, .header-text code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, monospace; font-size: 13px; }
+.media { margin: 0 0 4px; border-radius: 6px; overflow: hidden; background: #fff8; }
+.media .frame { position: relative; height: 150px; display: grid; place-items: center; color: #fff; background: linear-gradient(135deg, #b6c6cf, #8fa4b0); }
+.card-video .frame { background: linear-gradient(135deg, #37474f, #18242b); }
+.frame-label { position: absolute; left: 8px; bottom: 6px; font-size: 12px; text-shadow: 0 1px 2px #0008; }
+.media-url { padding: 5px 8px; font-size: 12.5px; overflow-wrap: anywhere; }
+.media-url .url { color: var(--muted); }
+.player { display: flex; align-items: center; gap: 8px; padding: 8px 10px 2px; color: #54656f; min-width: 260px; }
+.player .avatar { width: 40px; height: 40px; border-radius: 50%; background: #4fb5a4; color: #fff; display: grid; place-items: center; }
+.player .wave { flex: 1; height: 16px; border-radius: 2px; background: repeating-linear-gradient(90deg, #8696a0 0 2px, transparent 2px 5px) left center / 100% 40% no-repeat, repeating-linear-gradient(90deg, transparent 0 5px, #8696a0 5px 7px, transparent 7px 15px) left center / 100% 100% no-repeat; }
+.card-location .map { height: 120px; display: grid; place-items: center; background-color: #e8f0d8;
+  background-image: linear-gradient(90deg, #fff 0 6px, transparent 6px), linear-gradient(#fff 0 6px, transparent 6px), linear-gradient(120deg, transparent 48%, #f7d88c 48% 52%, transparent 52%);
+  background-size: 70px 100%, 100% 46px, 100% 100%; background-position: 30px 0, 0 20px, 0 0; }
+.card-location .place { padding: 6px 8px; background: #fff8; }
+.coords { color: var(--muted); font-size: 12.5px; }
+.template-name { font-size: 12px; color: var(--muted); margin: 0 2px 4px; }
+.header-text { font-weight: 700; padding: 2px 2px 0; }
+.label { font-size: 12px; color: var(--muted); margin: 4px 2px 0; }
+.params { margin: 2px 0; padding-left: 24px; }
+.meta { font-size: 12px; color: var(--muted); margin: 4px 2px 0; display: flex; gap: 4px; align-items: center; flex-wrap: wrap; }
+.meta .icon { vertical-align: -2px; }
+.footer { display: flex; justify-content: flex-end; align-items: center; gap: 6px; font-size: 11.5px; color: var(--muted); margin-top: 2px; }
+.ticks { color: #53bdeb; display: inline-flex; }
+.buttons { margin: 6px -8px -5px; }
+.button { display: flex; justify-content: center; align-items: center; gap: 6px; color: var(--link); padding: 8px 10px; border-top: 1px solid #0000001a; overflow-wrap: anywhere; font-weight: 500; }
+.button .icon { flex: none; }
+.recipients { font-size: 12px; color: var(--muted); text-align: right; margin: -6px 4px 14px; }
+.empty { color: var(--muted); padding: 16px; text-align: center; }
+a { color: var(--link); }
 `;

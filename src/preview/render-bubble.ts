@@ -1,59 +1,65 @@
 import type { MessageContent, WhatsApp } from '../compile/types.js';
 import { escapeHtml, formatUrl, formatWhatsAppText } from './format-text.js';
+import { ICONS } from './icons.js';
 
-const card = (kind: string, icon: string, body: string) =>
-  `<div class="card card-${kind}"><span class="icon" aria-hidden="true">${icon}</span><div>${body}</div></div>`;
+/** Image and video as the phone shows them before download: a frame, then the URL as caption. */
+function media(kind: 'image' | 'video', url: string, label: string): string {
+  const icon = kind === 'video' ? ICONS.play : ICONS.image;
+  return `<div class="media card-${kind}"><div class="frame">${icon}<span class="frame-label">${label}</span></div><div class="media-url">${formatUrl(url)}</div></div>`;
+}
+
+function audio(url: string): string {
+  return `<div class="media card-audio"><div class="player"><span class="avatar">${ICONS.mic}</span>${ICONS.audioPlay}<span class="wave"></span></div><div class="media-url">${formatUrl(url)}</div></div>`;
+}
 
 function location(name: string | undefined, address: string | undefined, lat: number | undefined, lon: number | undefined): string {
   const lines = [
     name ? `<strong>${escapeHtml(name)}</strong>` : '',
     address ? `<span>${escapeHtml(address)}</span>` : '',
-    lat !== undefined && lon !== undefined ? `<span class="coords">${lat}, ${lon}</span>` : '',
+    lat !== undefined && lon !== undefined ? `<span class="coords">${Number(lat)}, ${Number(lon)}</span>` : '',
   ].filter(Boolean);
-  return card('location', '◉', lines.join('<br>'));
+  return `<div class="media card-location"><div class="map">${ICONS.pin}</div><div class="place">${lines.join('<br>')}</div></div>`;
 }
+
+const list = (items: readonly string[]) => `<ol class="params">${items.map((p) => `<li>${formatWhatsAppText(p)}</li>`).join('')}</ol>`;
 
 function template(w: WhatsApp): string {
   const out: string[] = [`<div class="template-name">Template <strong>${escapeHtml(w.templateName ?? '')}</strong> · ${escapeHtml(w.language ?? '')}</div>`];
   const header = w.mediaTemplateData?.header;
-  if (header?.textPlaceholder) out.push(`<div class="header-text">${formatWhatsAppText(header.textPlaceholder)}</div>`);
-  if (header?.imageUrl) out.push(card('image', '▣', `Header image<br>${formatUrl(header.imageUrl)}`));
-  if (header?.videoUrl) out.push(card('video', '▶', `Header video<br>${formatUrl(header.videoUrl)}`));
+  if (header?.imageUrl) out.push(media('image', header.imageUrl, 'Header image'));
+  if (header?.videoUrl) out.push(media('video', header.videoUrl, 'Header video'));
   if (header?.latitude !== undefined) out.push(location('Header location', undefined, header.latitude, header.longitude));
-  if (w.templateData?.length) {
-    out.push(`<ol class="params">${w.templateData.map((p) => `<li>${formatWhatsAppText(p)}</li>`).join('')}</ol>`);
-  }
+  if (header?.textPlaceholder) out.push(`<div class="header-text">${formatWhatsAppText(header.textPlaceholder)}</div>`);
+  if (w.templateData?.length) out.push(`<div class="label">Parameters</div>${list(w.templateData)}`);
   const placeholders = w.mediaTemplateData?.body?.placeholders;
-  if (placeholders?.length) {
-    out.push(`<div class="label">Body</div><ol class="params">${placeholders.map((p) => `<li>${formatWhatsAppText(p)}</li>`).join('')}</ol>`);
-  }
-  const buttons = w.mediaTemplateData?.buttons ?? [];
-  if (buttons.length) {
-    out.push(
-      `<div class="buttons">${buttons
-        .map((b) =>
-          b.urlPlaceholder !== undefined
-            ? `<div class="button button-url">↗ <span>${escapeHtml(b.urlPlaceholder)}</span></div>`
-            : `<div class="button button-reply">↩ <span>${escapeHtml(b.quickReplyPayload ?? '')}</span></div>`,
-        )
-        .join('')}</div>`,
-    );
-  }
+  if (placeholders?.length) out.push(`<div class="label">Body</div>${list(placeholders)}`);
   return out.join('');
 }
 
-/** One message as a chat bubble: the content as the recipient's phone would show it. */
+/** Template buttons sit under the bubble, as on the phone: URL buttons show their final URL. */
+export function renderButtons(content: MessageContent): string {
+  const buttons = content.whatsApp.mediaTemplateData?.buttons ?? [];
+  if (buttons.length === 0) return '';
+  const rows = buttons.map((b) =>
+    b.urlPlaceholder !== undefined
+      ? `<div class="button button-url">${ICONS.link}<span>${escapeHtml(b.urlPlaceholder)}</span></div>`
+      : `<div class="button button-reply">${ICONS.reply}<span>${escapeHtml(b.quickReplyPayload ?? '')}</span></div>`,
+  );
+  return `<div class="buttons">${rows.join('')}</div>`;
+}
+
+/** One message as a chat bubble's content: what the recipient's phone would show. */
 export function renderBubbleContent(content: MessageContent): string {
   const w = content.whatsApp;
   const parts: string[] = [];
-  if (w.text !== undefined) parts.push(`<div class="text">${formatWhatsAppText(w.text)}</div>`);
-  if (w.imageUrl) parts.push(card('image', '▣', `Image<br>${formatUrl(w.imageUrl)}`));
-  if (w.audioUrl) parts.push(card('audio', '♪', `Audio<br>${formatUrl(w.audioUrl)}`));
-  if (w.videoUrl) parts.push(card('video', '▶', `Video<br>${formatUrl(w.videoUrl)}`));
-  if (w.latitude !== undefined || w.locationName !== undefined) parts.push(location(w.locationName, w.address, w.latitude, w.longitude));
   if (w.templateName !== undefined) parts.push(template(w));
+  if (w.imageUrl) parts.push(media('image', w.imageUrl, 'Image'));
+  if (w.videoUrl) parts.push(media('video', w.videoUrl, 'Video'));
+  if (w.audioUrl) parts.push(audio(w.audioUrl));
+  if (w.latitude !== undefined || w.locationName !== undefined) parts.push(location(w.locationName, w.address, w.latitude, w.longitude));
+  if (w.text !== undefined) parts.push(`<div class="text">${formatWhatsAppText(w.text)}</div>`);
   const meta = [
-    content.sendAt ? `<span class="send-at">◷ scheduled ${escapeHtml(content.sendAt)}</span>` : '',
+    content.sendAt ? `<span class="send-at">${ICONS.clock} scheduled ${escapeHtml(content.sendAt)}</span>` : '',
     content.scenarioKey ? `<span class="scenario">scenario ${escapeHtml(content.scenarioKey)}</span>` : '',
   ].filter(Boolean);
   if (meta.length) parts.push(`<div class="meta">${meta.join(' · ')}</div>`);

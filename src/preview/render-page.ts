@@ -4,7 +4,8 @@ import { maskPhone } from '../report/mask-phone.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { escapeHtml } from './format-text.js';
 import { PAGE_STYLE } from './page-style.js';
-import { renderBubbleContent } from './render-bubble.js';
+import { ICONS } from './icons.js';
+import { renderBubbleContent, renderButtons } from './render-bubble.js';
 
 export interface PreviewInput {
   plan: Plan;
@@ -20,10 +21,14 @@ function renderDiagnostics(diagnostics: readonly Diagnostic[]): string {
   if (diagnostics.length === 0) return '';
   const rows = diagnostics.map((d) => {
     const where = d.file === undefined ? '' : `${d.file}${d.line === undefined ? '' : `:${d.line + 1}:${(d.column ?? 0) + 1}`} `;
-    return `<div class="diagnostic ${d.severity}">${escapeHtml(`${where}${d.severity}: ${d.message} [${d.code}]`)}</div>`;
+    const hint = d.hint ? `<div class="hint">${escapeHtml(d.hint)}</div>` : '';
+    return `<div class="diagnostic ${d.severity}"><span class="where">${escapeHtml(where)}</span>${escapeHtml(`${d.severity}: ${d.message} [${d.code}]`)}${hint}</div>`;
   });
   return `<section class="diagnostics" aria-label="problems">${rows.join('')}</section>`;
 }
+
+/** The letter in a chat's avatar: the first letter after a common prefix like `example-`. */
+const initial = (name: string) => (/[a-z0-9]/i.exec(name.replace(/^[a-z]+-(?=.)/i, ''))?.[0] ?? '?').toUpperCase();
 
 function renderSpec(plan: Plan, name: string, file: string, entries: PlanEntry[], mask: boolean): string {
   const groups = new Map<string, PlanEntry[]>();
@@ -40,12 +45,13 @@ function renderSpec(plan: Plan, name: string, file: string, entries: PlanEntry[]
     const samples = group.slice(0, 3).map((e) => (mask ? maskPhone(e.phoneNumber) : e.phoneNumber));
     const more = group.length > 3 ? ` and ${group.length - 3} more` : '';
     const who = `${group.length} recipient${group.length === 1 ? '' : 's'}`;
-    return `<div class="bubble-row"><div class="bubble" data-recipients="${group.length}">${renderBubbleContent(content)}<div class="footer"><span class="count">${who}</span><span class="ticks" aria-hidden="true">✓✓</span></div></div></div>
+    const footer = `<div class="footer"><span class="count">${who}</span><span class="ticks">${ICONS.ticks}</span></div>`;
+    return `<div class="bubble-row"><div class="bubble" data-recipients="${group.length}">${renderBubbleContent(content)}${footer}${renderButtons(content)}</div></div>
 <div class="recipients">${escapeHtml(status)} · ${escapeHtml(samples.join(', '))}${more}</div>`;
   });
   const orphans = entries.filter((e) => e.action === 'orphan').length;
   const body = bubbles.length > 0 ? bubbles.join('\n') : '<div class="empty">No messages.</div>';
-  return `<section class="spec" data-spec="${escapeHtml(name)}"><h2>${escapeHtml(name)} <small>${escapeHtml(file)}${orphans ? ` · ${orphans} orphan` : ''}</small></h2><div class="chat">${body}</div></section>`;
+  return `<section class="spec" data-spec="${escapeHtml(name)}"><h2><span class="avatar">${escapeHtml(initial(name))}</span><span>${escapeHtml(name)}<small>${escapeHtml(file)}${orphans ? ` · ${orphans} orphan` : ''}</small></span></h2><div class="chat">${body}</div></section>`;
 }
 
 /** The part of the page that changes: diagnostics and a chat per spec. */
@@ -63,9 +69,13 @@ export function renderPreviewPage(input: PreviewInput & { live?: { nonce: string
   const script = input.live
     ? `<script nonce="${input.live.nonce}">
 const events = new EventSource('/events');
+let shown = 0;
 events.onmessage = async () => {
   const res = await fetch('/api/preview');
   const data = await res.json();
+  // Updates can overtake each other; never replace a newer render with an older one.
+  if (data.version <= shown) return;
+  shown = data.version;
   document.getElementById('content').innerHTML = data.html;
   document.body.dataset.version = String(data.version);
 };
@@ -78,7 +88,7 @@ events.onmessage = async () => {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(input.title ?? 'waspec preview')}</title>
 <style>${PAGE_STYLE}</style></head>
-<body><header><h1>${escapeHtml(input.title ?? 'waspec preview')}</h1><p>Each bubble is one distinct message, as the recipient's phone shows it.</p></header>
+<body><header><h1>${escapeHtml(input.title ?? 'waspec preview')}</h1><p>Each bubble is one distinct message, as the recipient's phone shows it${input.live ? '; the page follows your edits' : ''}.</p></header>
 <main id="content">${renderPreviewContent(input)}</main>
 ${script}</body></html>
 `;

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatUrl, formatWhatsAppText } from '../../src/preview/format-text.js';
-import { renderBubbleContent } from '../../src/preview/render-bubble.js';
+import { renderBubbleContent, renderButtons } from '../../src/preview/render-bubble.js';
 import { renderPlanHtml } from '../../src/report/plan-html.js';
 import { buildFixturePlan } from '../plan/fixture-plan.js';
 import { withTmpDir } from '../state/tmp-dir.js';
@@ -11,6 +11,8 @@ test('WhatsApp formatting: bold, italic, strike, mono, line breaks', () => {
   assert.is(formatWhatsAppText('a\nb'), 'a<br>b');
   assert.is(formatWhatsAppText('```*not bold*```'), '<code>*not bold*</code>');
   assert.is(formatWhatsAppText('2*3*4'), '2*3*4');
+  assert.is(formatWhatsAppText('* not bold * snake_case_name'), '* not bold * snake_case_name');
+  assert.is(formatWhatsAppText('*_both_* and "*quoted*"'), '<strong><em>both</em></strong> and &#34;<strong>quoted</strong>&#34;');
 });
 
 test('all text is escaped: a message cannot inject markup or script', () => {
@@ -26,8 +28,8 @@ test('only http(s) URLs become links', () => {
   assert.match(formatUrl('https://a.example/"onmouseover="x'), /&#34;onmouseover=&#34;/);
 });
 
-test('a media template shows header, parameters and buttons', () => {
-  const html = renderBubbleContent({
+test('a media template shows header, parameters and buttons; scheduled and scenario are shown', () => {
+  const content = {
     whatsApp: {
       templateName: 'promo',
       language: 'en_GB',
@@ -39,8 +41,23 @@ test('a media template shows header, parameters and buttons', () => {
       },
     },
     sendAt: '2030-01-01T09:00:00+01:00',
+    scenarioKey: 'care',
+  };
+  const html = renderBubbleContent(content);
+  for (const part of ['promo', 'en_GB', 'Anna', 'href="https://cdn.example/h.png"', '20%', 'scheduled 2030-01-01T09:00:00+01:00', 'scenario care']) assert.ok(html.includes(part), part);
+  const buttons = renderButtons(content);
+  assert.match(buttons, /class="button button-url">.*offer\/A1/);
+  assert.match(buttons, /class="button button-reply">.*STOP/);
+});
+
+test('media and location cards escape everything and link only http(s) URLs', () => {
+  const html = renderBubbleContent({
+    whatsApp: { imageUrl: 'javascript:alert(1)', videoUrl: 'https://v.example/"><script>x</script>', locationName: '<b>Shop</b>', address: "O'Street", latitude: 47.1, longitude: 8.2 },
   });
-  for (const part of ['promo', 'en_GB', 'Anna', 'h.png', '20%', 'offer/A1', 'STOP', 'scheduled 2030-01-01T09:00:00+01:00']) assert.ok(html.includes(part), part);
+  assert.not.match(html, /href="javascript|<script|<b>/);
+  assert.match(html, /<span class="url">javascript:alert\(1\)<\/span>/);
+  assert.match(html, /href="https:\/\/v.example\/&#34;&#62;&#60;script&#62;/);
+  assert.match(html, /&#60;b&#62;Shop&#60;\/b&#62;[\s\S]*O&#39;Street[\s\S]*47\.1, 8\.2/);
 });
 
 test('plan --format html is one self-contained page: no external assets, no script', () =>
