@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { UsageError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
 import { renderPreviewContent, renderPreviewPage } from './render-page.js';
 
@@ -24,6 +25,18 @@ const EMPTY_PLAN: Plan = {
   inputs: { files: [], state: { location: '', sha256: '' } }, options: { retryRejected: false, resendInDoubt: false, targets: [] }, diagnostics: [],
 };
 
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+
+/**
+ * Only requests addressed to this server by name: a web page elsewhere that re-points its own
+ * domain at 127.0.0.1 (DNS rebinding) must not read the preview.
+ */
+function allowedHost(req: IncomingMessage, host: string): boolean {
+  if (host === '0.0.0.0' || host === '::') return true;
+  const name = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+  return [...LOOPBACK_NAMES, host.toLowerCase()].includes(name);
+}
+
 /** A local page of every message; it updates itself when `update` is called. */
 export async function startPreviewServer(options: { port: number; host: string }): Promise<PreviewServer> {
   let state: PreviewState = { version: 0, diagnostics: [] };
@@ -32,9 +45,11 @@ export async function startPreviewServer(options: { port: number; host: string }
 
   const server = createServer((req, res) => {
     const url = (req.url ?? '/').split('?')[0];
-    const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
-    if (req.method !== 'GET') {
-      res.writeHead(405, headers).end();
+    const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+    if (!allowedHost(req, options.host)) {
+      res.writeHead(403, { ...headers, 'content-type': 'text/plain' }).end('forbidden host\n');
+    } else if (req.method !== 'GET') {
+      res.writeHead(405, { ...headers, allow: 'GET' }).end();
     } else if (url === '/') {
       const nonce = randomBytes(16).toString('base64');
       res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' }).end(renderPreviewPage({ ...input(), live: { nonce } }));
@@ -51,12 +66,19 @@ export async function startPreviewServer(options: { port: number; host: string }
     }
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE' || error.code === 'EACCES'
+          ? new UsageError(`Cannot listen on ${options.host}:${options.port} (${error.code}).`, 'Pick another port with --port, or --port 0 for any free one.')
+          : error,
+      ),
+    );
     server.listen(options.port, options.host, resolve);
   });
   const { port } = server.address() as AddressInfo;
+  const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
-    url: `http://${options.host}:${port}/`,
+    url: `http://${shownHost}:${port}/`,
     update(next) {
       state = { ...next, version: state.version + 1 };
       for (const client of clients) client.write(`data: ${state.version}\n\n`);
