@@ -4,7 +4,7 @@ import { startPreviewServer } from '../preview/server.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { watchWorkspace } from '../watch/watch-workspace.js';
 import { resolveStateDir } from './plan-options.js';
-import { action } from './run.js';
+import { action, reportError } from './run.js';
 
 interface PreviewFlags {
   port: string;
@@ -37,11 +37,12 @@ async function runPreview(paths: string[], flags: PreviewFlags): Promise<number>
   const watcher = watchWorkspace(
     paths,
     (run) => {
-      server.update({ ...(run.plan ? { plan: run.plan } : {}), diagnostics: run.diagnostics });
+      server.update({ ...(run.plan ? { plan: run.plan } : {}), diagnostics: run.diagnostics, ...(run.failure ? { failure: run.failure.message } : {}) });
       const errors = run.diagnostics.filter((d) => d.severity === 'error').length;
-      process.stdout.write(`run ${run.run}: ${run.plan ? formatPlanSummary(run.plan.summary) : 'no plan'}${errors ? ` · ${errors} errors` : ''}\n`);
+      const outcome = run.plan ? formatPlanSummary(run.plan.summary) : `no plan: ${run.failure?.message ?? 'unknown'}`;
+      process.stdout.write(`run ${run.run}: ${outcome}${errors ? ` · ${errors} error${errors === 1 ? '' : 's'}` : ''}\n`);
     },
-    { stateDir },
+    { stateDir, ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -3,7 +3,7 @@ import { formatDiagnostics } from '../report/diagnostics-format.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { watchWorkspace, type WatchRun } from '../watch/watch-workspace.js';
 import { resolveStateDir } from './plan-options.js';
-import { action, useColor } from './run.js';
+import { action, reportError, useColor } from './run.js';
 
 interface WatchFlags {
   state?: string;
@@ -14,12 +14,12 @@ interface WatchFlags {
 export function defineWatchCommand(program: Command): void {
   program
     .command('watch')
-    .description('re-validate and re-plan on every change of the specs, their recipient files and the config')
+    .description('re-validate and re-plan on every change of the specs, their recipient files, the config and the state')
     .argument('[paths...]', 'spec files or folders', ['specs'])
     .option('--state <dir>', 'state directory to plan against (read only)')
     .option('--config <file>', 'config file (default waspec.config.yaml)')
     .option('--profile <name>', 'config profile')
-    .addHelpText('after', '\nOn a terminal the screen is cleared before each run; otherwise each run is one block\nbetween "── waspec watch: run N ──" and "── end of run N ──". Ctrl-C stops it (exit 0).')
+    .addHelpText('after', '\nWatched: the spec files and folders (new *.yaml files in them are picked up), every recipient\nfile the specs name (recomputed after each run), the config file and the state journal.\nOn a terminal the screen is cleared before each run; otherwise each run is one block\nbetween "── waspec watch: run N ──" and "── end of run N ──". Ctrl-C stops it (exit 0).')
     .action(action((paths: string[], flags: WatchFlags) => runWatch(paths, flags)));
 }
 
@@ -27,7 +27,8 @@ export function formatRun(run: WatchRun, color: boolean): string {
   const lines = [`── waspec watch: run ${run.run} ──`];
   if (run.diagnostics.length > 0) lines.push(formatDiagnostics(run.diagnostics, { format: 'pretty', color }));
   const errors = run.diagnostics.filter((d) => d.severity === 'error').length;
-  lines.push(errors > 0 ? `✗ ${errors} error${errors === 1 ? '' : 's'}` : '✓ valid');
+  if (!run.failure) lines.push(errors > 0 ? `✗ ${errors} error${errors === 1 ? '' : 's'}` : '✓ valid');
+  if (run.failure) lines.push(`error: ${run.failure.message}`, ...(run.failure.hint ? [`hint: ${run.failure.hint}`] : []));
   if (run.plan) lines.push(formatPlanSummary(run.plan.summary));
   lines.push(`── end of run ${run.run} ──`, '');
   return lines.join('\n');
@@ -42,7 +43,7 @@ async function runWatch(paths: string[], flags: WatchFlags): Promise<number> {
     (run) => {
       process.stdout.write(`${tty ? '\x1b[2J\x1b[H' : ''}${formatRun(run, color)}`);
     },
-    { stateDir },
+    { stateDir, ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -11,6 +11,8 @@ export interface PreviewInput {
   plan: Plan;
   diagnostics: readonly Diagnostic[];
   mask?: boolean;
+  /** An operational failure of the latest run (the state could not be read). */
+  failure?: string;
 }
 
 const ACTION_WORDS: Record<PlanAction, string> = {
@@ -61,7 +63,8 @@ export function renderPreviewContent(input: PreviewInput): string {
   const bySpec = new Map<string, PlanEntry[]>();
   for (const entry of plan.entries) bySpec.set(entry.spec, [...(bySpec.get(entry.spec) ?? []), entry]);
   const specs = plan.specs.map((s) => renderSpec(plan, s.name, s.file, bySpec.get(s.name) ?? [], mask));
-  return `<p class="summary">${escapeHtml(formatPlanSummary(plan.summary))}</p>${renderDiagnostics(input.diagnostics)}${specs.join('\n')}`;
+  const failure = input.failure ? `<section class="diagnostics"><div class="diagnostic error">${escapeHtml(`error: ${input.failure}`)}</div></section>` : '';
+  return `<p class="summary">${escapeHtml(formatPlanSummary(plan.summary))}</p>${failure}${renderDiagnostics(input.diagnostics)}${specs.join('\n')}`;
 }
 
 /** A whole, self-contained page (inline CSS; a script only for live updates, allowed by nonce). */

@@ -10,6 +10,8 @@ export interface PreviewState {
   version: number;
   plan?: Plan;
   diagnostics: Diagnostic[];
+  /** Why this run has no plan (shown as a banner; the last plan stays on the page). */
+  failure?: string;
 }
 
 export interface PreviewServer {
@@ -41,7 +43,7 @@ function allowedHost(req: IncomingMessage, host: string): boolean {
 export async function startPreviewServer(options: { port: number; host: string }): Promise<PreviewServer> {
   let state: PreviewState = { version: 0, diagnostics: [] };
   const clients = new Set<ServerResponse>();
-  const input = () => ({ plan: state.plan ?? EMPTY_PLAN, diagnostics: state.diagnostics, mask: true });
+  const input = () => ({ plan: state.plan ?? EMPTY_PLAN, diagnostics: state.diagnostics, mask: true, ...(state.failure ? { failure: state.failure } : {}) });
 
   const server = createServer((req, res) => {
     const url = (req.url ?? '/').split('?')[0];
@@ -80,7 +82,9 @@ export async function startPreviewServer(options: { port: number; host: string }
   return {
     url: `http://${shownHost}:${port}/`,
     update(next) {
-      state = { ...next, version: state.version + 1 };
+      // A run that failed keeps the last plan on the page, under the failure banner.
+      const plan = next.plan ?? (next.failure ? state.plan : undefined);
+      state = { ...next, ...(plan ? { plan } : {}), version: state.version + 1 };
       for (const client of clients) client.write(`data: ${state.version}\n\n`);
     },
     close: () =>

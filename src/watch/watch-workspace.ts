@@ -1,62 +1,80 @@
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { makeDiagnostic } from '../diagnostics/diagnostic.js';
+import { WaspecError } from '../errors.js';
 import { buildPlan } from '../plan/build-plan.js';
+import { CONFIG_FILE } from '../plan/hash-file.js';
 import type { Plan } from '../plan/types.js';
 import { openFileStateStore } from '../state/file-state.js';
+import { findWatchTargets, isRelevantChange, type WatchTargets } from './watch-targets.js';
 
 export interface WatchRun {
   run: number;
   plan?: Plan;
   diagnostics: Diagnostic[];
+  /** An operational failure of this run (the state could not be read): no plan, watching goes on. */
+  failure?: { message: string; hint?: string };
 }
 
 export interface WatchOptions {
-  stateDir: string;
+  /** State to plan against, read only (default .waspec). */
+  stateDir?: string;
+  /** Config file whose changes start a run (default waspec.config.yaml). */
+  configFile?: string;
   debounceMs?: number;
-  /** Called with each new set of watched files (tests and --verbose). */
+  /** Called after each run with the files that now start a run (tests, --verbose). */
   onWatch?: (files: string[]) => void;
+  /** A failure of onRun itself; watching goes on. */
+  onError?: (error: unknown) => void;
 }
 
-const RELEVANT = /\.(ya?ml|csv|json|ndjson|jsonl)$/i;
-
 /**
- * Re-plans on every change of the specs, the recipient files they name (re-read after each run)
- * and the config. Folders are watched rather than files, so an editor's delete-and-recreate save
- * is seen. Runs never overlap; a change during a run schedules one more.
+ * Re-plans on every change of the specs, the recipient files they name (recomputed after each
+ * run: a file an edit adds is watched, one it removes is not), the config and the state journal.
+ * Folders are watched rather than files, so an editor's delete-and-recreate save is seen.
+ * Runs never overlap; changes during a run schedule one more.
  */
-export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) => void | Promise<void>, options: WatchOptions): { close: () => Promise<void> } {
-  const given = (paths.length > 0 ? paths : ['specs']).map((p) => path.resolve(p));
-  const store = openFileStateStore(options.stateDir);
-  const stateDir = path.resolve(options.stateDir);
-  let relevantFiles = new Set<string>();
-  const watchedDirs = new Set<string>();
+export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) => void | Promise<void>, options: WatchOptions = {}): { close: () => Promise<void> } {
+  const stateDir = options.stateDir ?? '.waspec';
+  const configFile = options.configFile ?? CONFIG_FILE;
+  const store = openFileStateStore(stateDir);
+  let watcher: FSWatcher | undefined;
+  let targets: WatchTargets = { files: new Set(), specDirs: new Set(), dirs: new Set(), missingDirs: new Set() };
   let count = 0;
   let running = false;
   let again = false;
-  let timer: NodeJS.Timeout | undefined;
   let closed = false;
+  let timer: NodeJS.Timeout | undefined;
 
-  const isRelevant = (file: string): boolean => {
-    if (file.startsWith(stateDir)) return false;
-    if (relevantFiles.has(file)) return true;
-    if (!RELEVANT.test(file)) return false;
-    return given.some((g) => g === file || path.dirname(file) === g) || path.basename(file) === 'waspec.config.yaml';
+  const onEvent = (event: string, file: string) => {
+    if (isRelevantChange(targets, event, path.resolve(file))) schedule();
   };
+  /** A watcher on these folders, once it sees changes ('ready'). */
+  const open = (dirs: Set<string>) =>
+    new Promise<FSWatcher>((resolve) => {
+      const w = watch([...dirs], { ignoreInitial: true, depth: 0, awaitWriteFinish: { stabilityThreshold: 60, pollInterval: 20 } });
+      w.on('all', onEvent);
+      w.on('error', (error) => options.onError?.(error));
+      w.once('ready', () => resolve(w));
+    });
 
-  const initialDirs = [...new Set([...given.map((g) => (RELEVANT.test(g) ? path.dirname(g) : g)), process.cwd()])];
-  initialDirs.forEach((d) => watchedDirs.add(d));
-  const watcher: FSWatcher = watch(initialDirs, { ignoreInitial: true, depth: 0, awaitWriteFinish: { stabilityThreshold: 60, pollInterval: 20 } });
-  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-  const watchDir = (dir: string) => {
-    if (watchedDirs.has(dir) || closed) return;
-    watchedDirs.add(dir);
-    watcher.add(dir);
+  /**
+   * Moves the watches to new targets. chokidar's add() says nothing when it is done, so when the
+   * folders change a new watcher replaces the old one once it is ready: no edit falls in between.
+   */
+  const retarget = async (next: WatchTargets) => {
+    const same = next.dirs.size === targets.dirs.size && [...next.dirs].every((d) => targets.dirs.has(d));
+    targets = next;
+    if (same || closed) return;
+    const fresh = await open(next.dirs);
+    const old = watcher;
+    watcher = fresh;
+    await old?.close();
+    if (closed) await fresh.close();
   };
 
   const runOnce = async () => {
-    if (running) {
+    if (running || closed) {
       again = true;
       return;
     }
@@ -66,16 +84,18 @@ export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) 
     try {
       const plan = await buildPlan({ paths, store });
       result = { run, plan, diagnostics: plan.diagnostics };
-      const recipients = plan.inputs.files.filter((f) => f.kind !== 'spec').map((f) => path.resolve(f.path));
-      relevantFiles = new Set([...plan.inputs.files.map((f) => path.resolve(f.path)), ...recipients]);
     } catch (error) {
-      // A state or config that cannot be read right now: say so and keep watching.
-      result = { run, diagnostics: [makeDiagnostic('file-not-found', error instanceof Error ? error.message : String(error))] };
+      // A state that cannot be read right now (mid-write, wrong version): say so and keep watching.
+      const message = error instanceof Error ? error.message : String(error);
+      const hint = error instanceof WaspecError ? error.hint : undefined;
+      result = { run, diagnostics: [], failure: hint === undefined ? { message } : { message, hint } };
     }
-    for (const dir of [...given.map((g) => (RELEVANT.test(g) ? path.dirname(g) : g)), process.cwd(), ...[...relevantFiles].map((f) => path.dirname(f))]) watchDir(dir);
-    options.onWatch?.([...relevantFiles].sort());
     try {
+      await retarget(await findWatchTargets(paths, { stateDir, configFile }));
+      options.onWatch?.([...targets.files].sort());
       await onRun(result);
+    } catch (error) {
+      options.onError?.(error);
     } finally {
       running = false;
       if (again && !closed) {
@@ -91,16 +111,20 @@ export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) 
     timer = setTimeout(() => void runOnce(), options.debounceMs ?? 150);
   };
 
-  watcher.on('all', (_event, file) => {
-    if (isRelevant(path.resolve(file))) schedule();
-  });
-  // The first run waits until the watcher sees changes, so no edit after it is missed.
-  void ready.then(runOnce);
+  // The watcher is ready before the first run, so no edit made during it is missed.
+  const started = findWatchTargets(paths, { stateDir, configFile })
+    .then(async (first) => {
+      targets = { ...first, dirs: new Set() };
+      await retarget(first);
+      if (!closed) void runOnce();
+    })
+    .catch((error: unknown) => options.onError?.(error));
   return {
     close: async () => {
       closed = true;
       clearTimeout(timer);
-      await watcher.close();
+      await started.catch(() => undefined);
+      await watcher?.close();
     },
   };
 }
