@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { startPreviewServer } from '../preview/server.js';
@@ -12,6 +13,7 @@ interface PreviewFlags {
   state?: string;
   config?: string;
   profile?: string;
+  open?: boolean;
 }
 
 export function definePreviewCommand(program: Command): void {
@@ -21,6 +23,7 @@ export function definePreviewCommand(program: Command): void {
     .argument('[paths...]', 'spec files or folders', ['specs'])
     .option('--port <n>', 'port (0: any free port)', '4173')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--open', 'open the page in the default browser')
     .option('--state <dir>', 'state directory to plan against (read only)')
     .option('--config <file>', 'config file (default waspec.config.yaml)')
     .option('--profile <name>', 'config profile')
@@ -34,6 +37,7 @@ async function runPreview(paths: string[], flags: PreviewFlags): Promise<number>
   const stateDir = await resolveStateDir(flags);
   const server = await startPreviewServer({ port, host: flags.host });
   process.stdout.write(`waspec preview on ${server.url} (Ctrl-C stops it)\n`);
+  if (flags.open) openInBrowser(server.url);
   const watcher = watchWorkspace(
     paths,
     (run) => {
@@ -51,4 +55,12 @@ async function runPreview(paths: string[], flags: PreviewFlags): Promise<number>
   await watcher.close();
   await server.close();
   return 0;
+}
+
+/** Best effort: the URL is printed anyway, so a missing opener is not an error. */
+function openInBrowser(url: string): void {
+  const [command, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const child = spawn(command, args, { stdio: 'ignore', detached: true });
+  child.on('error', () => undefined);
+  child.unref();
 }

@@ -84,7 +84,10 @@ events.onmessage = async () => {
 };
 </script>`
     : '';
-  const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; connect-src 'self'; script-src ${input.live ? `'nonce-${input.live.nonce}'` : "'none'"}`;
+  // Nothing but inline style and (live only) the one nonced script that fetches from this server.
+  const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'; ${
+    input.live ? `connect-src 'self'; script-src 'nonce-${input.live.nonce}'` : "connect-src 'none'; script-src 'none'"
+  }`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">

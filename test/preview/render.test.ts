@@ -67,6 +67,7 @@ test('plan --format html is one self-contained page: no external assets, no scri
     assert.not.match(html, /<script/);
     assert.not.match(html, /<link|src="http|url\(http/);
     assert.match(html, /script-src 'none'/);
+    assert.match(html, /connect-src 'none'/);
     assert.not.match(html, /41793026727/);
     assert.match(html, /417\*\*\*\*6727/);
   }));
