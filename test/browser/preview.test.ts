@@ -75,6 +75,7 @@ type Win = { pwned?: number; marker?: number; document: { body: { innerText: str
     assert.match(await injected.innerText(), /<script>window\.pwned = 1<\/script><img src=x onerror="window\.pwned = 2">/);
     assert.is(await injected.locator('script, img, a').count(), 0);
     assert.is(await page.evaluate(() => (globalThis as unknown as Win).pwned), undefined);
+    await page.locator('section[data-spec="example-injection"]').screenshot({ path: join(artifacts, 'example-injection.png') });
     await page.reload();
     await page.waitForSelector('section[data-spec="example-injection"]');
     assert.is(await page.evaluate(() => (globalThis as unknown as Win).pwned), undefined);
