@@ -14,7 +14,7 @@ export function addPlanOutputOptions(command: Command): Command {
   return command
     .addOption(new Option('--format <format>', 'output format').choices(PLAN_FORMATS).default('pretty'))
     .option('--mask', 'mask phone numbers (417****6727) in every format')
-    .option('--no-mask', 'show full phone numbers in markdown (masked there by default)')
+    .option('--no-mask', 'show full phone numbers in markdown and html (masked there by default)')
     .option('--limit <n>', 'recipients listed per message before "and N more"', '10');
 }
 

@@ -11,7 +11,7 @@ export type PlanFormat = (typeof PLAN_FORMATS)[number];
 export interface FormatPlanOptions {
   format?: PlanFormat;
   color?: boolean;
-  /** Mask phone numbers; undefined means the format's default (masked only in markdown). */
+  /** Mask phone numbers; undefined means the format's default (masked in markdown and html, pages that get shared). */
   mask?: boolean;
   /** Recipients listed per message (pretty, markdown). */
   limit?: number;
@@ -33,7 +33,7 @@ export function formatPlan(plan: Plan, options: FormatPlanOptions = {}): string 
     case 'markdown':
       return formatPlanMarkdown(plan, { mask: options.mask ?? true, limit });
     case 'html':
-      return renderPlanHtml(plan, { mask: options.mask ?? false });
+      return renderPlanHtml(plan, { mask: options.mask ?? true });
     default:
       throw new UsageError(`Unknown format ${String(format)}.`, `Use one of: ${PLAN_FORMATS.join(', ')}.`);
   }
