@@ -119,6 +119,8 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     progress();
     try {
       for (let attempt = 1; ; attempt++) {
+        // A 401 to a request sent before the refresh began is the old token's; after it, a real refusal.
+        const sentAfterRefresh = refreshed !== undefined;
         const sent = await deps.transport.send(request.body);
         if (sent.kind === 'ok') {
           await recordAnswer(request, sent.response.messages);
@@ -132,13 +134,13 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
         }
         if (decision.kind === 'failed') return await recordFailure(request, decision.reason, decision.httpStatus);
         if (decision.kind === 'refresh-token') {
-          if (refreshed) {
+          if (sentAfterRefresh) {
             const reason = 'the API refused the token again after a refresh (HTTP 401)';
             result.authFailure = reason;
             stop.abort();
             return await recordFailure(request, reason, 401);
           }
-          refreshed = deps.transport.refreshToken();
+          refreshed ??= deps.transport.refreshToken(); // once for the whole apply
           try {
             await refreshed;
           } catch (error) {

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { applyPlan } from '../../src/apply/apply-plan.js';
 import { contentHashOf, messageIdFor } from '../../src/compile/identity.js';
 import type { RequestBody } from '../../src/compile/types.js';
+import { decide } from '../../src/apply/retry-policy.js';
 import { AuthError } from '../../src/errors.js';
 import type { Plan } from '../../src/plan/types.js';
 import type { JournalRecord, StateStore } from '../../src/state/types.js';
@@ -138,6 +139,62 @@ test('an abort sends nothing more but records what was in flight', async () => {
   assert.ok(result.interrupted);
   assert.is(result.messages.accepted, 1);
   assert.is(result.messages.notSent, 3);
+});
+
+test('401 on several requests in flight at once: one refresh, each retried once with the new token', async () => {
+  const store = memoryStore();
+  let token = 0;
+  let attempts = 0;
+  const transport = fakeTransport(store, []);
+  const answer = transport.send.bind(transport);
+  transport.send = async (body) => {
+    attempts++;
+    const used = token;
+    await new Promise((r) => setTimeout(r, 2)); // all four are in flight together
+    return used === 0 ? { kind: 'http-error', status: 401, reason: 'HTTP 401: token expired' } : answer(body);
+  };
+  transport.refreshToken = async () => {
+    transport.refreshes++;
+    await new Promise((r) => setTimeout(r, 2));
+    token++;
+  };
+  const result = await applyPlan(planOf(8, 1), { store, transport, retry: fast, concurrency: 4 });
+  assert.is(result.authFailure, undefined);
+  assert.is(transport.refreshes, 1);
+  assert.is(result.messages.accepted, 8);
+  assert.is(attempts, 4 + 4 + 4, '4 sent with the old token and again with the new one, then 4 more');
+});
+
+test('an unknown status group and a destination missing from the answer are left in doubt, shown as they came', async () => {
+  const store = memoryStore();
+  const transport = fakeTransport(store, []);
+  const odd = { groupId: 9, groupName: 'MYSTERY', id: 99, name: 'MYSTERY_STATUS', description: 'new in the API' };
+  transport.send = async (body) => {
+    const [first, , third] = body.destinations;
+    const messages = [first, third].flatMap((d, i) => (d ? [{ messageId: d.messageId, to: d.to, status: i === 0 ? PENDING : odd }] : []));
+    return { kind: 'ok', response: { bulkId: body.bulkId, messages } };
+  };
+  const result = await applyPlan(planOf(3, 3), { store, transport, retry: fast });
+  assert.equal(result.messages, { total: 3, accepted: 1, rejected: 0, failed: 0, inDoubt: 2, notSent: 0 });
+  assert.equal(result.unknownStatuses, [odd]);
+  const outcome = store.records.find((r) => r.type === 'outcome');
+  assert.is(outcome?.type === 'outcome' ? outcome.results.length : -1, 1, 'only the accepted one has an outcome record');
+});
+
+test('the retry policy, answer by answer', () => {
+  const half = () => 0.5;
+  const options = { maxAttempts: 3, maxThrottledAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000 };
+  const http = (status: number, retryAfterMs?: number): SendResult => ({ kind: 'http-error', status, reason: `HTTP ${status}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+  for (const status of [502, 503, 504]) assert.equal(decide(http(status), 1, options, half), { kind: 'retry', delayMs: 50 });
+  assert.equal(decide({ kind: 'not-sent', reason: 'ECONNREFUSED' }, 2, options, half), { kind: 'retry', delayMs: 100 }, 'exponential: 100·2¹·½');
+  assert.equal(decide(http(503), 9, { ...options, maxAttempts: 20 }, half), { kind: 'retry', delayMs: 500 }, 'capped at maxDelayMs, jittered');
+  assert.equal(decide(http(429, 700), 1, options, half), { kind: 'retry', delayMs: 800 }, 'Retry-After plus jitter');
+  assert.is(decide(http(429), 4, options, half).kind, 'retry', '429 has its own, larger budget');
+  assert.equal(decide(http(429), 5, options, half), { kind: 'failed', reason: 'gave up after 5 attempts: HTTP 429', httpStatus: 429 });
+  assert.equal(decide(http(503), 3, options, half), { kind: 'failed', reason: 'gave up after 3 attempts: HTTP 503', httpStatus: 503 });
+  for (const status of [400, 404, 500, 403]) assert.equal(decide(http(status), 1, options, half), { kind: 'failed', reason: `HTTP ${status}`, httpStatus: status });
+  assert.equal(decide(http(401), 1, options, half), { kind: 'refresh-token' });
+  assert.equal(decide({ kind: 'unknown', reason: 'ECONNRESET' }, 1, options, half), { kind: 'in-doubt', reason: 'ECONNRESET' });
 });
 
 test.run();
