@@ -184,7 +184,7 @@ test('an unknown status group and a destination missing from the answer are left
 test('the retry policy, answer by answer', () => {
   const half = () => 0.5;
   const options = { maxAttempts: 3, maxThrottledAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000 };
-  const http = (status: number, retryAfterMs?: number): SendResult => ({ kind: 'http-error', status, reason: `HTTP ${status}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+  const http = (status: number, retryAfterMs?: number): Extract<SendResult, { kind: 'http-error' }> => ({ kind: 'http-error', status, reason: `HTTP ${status}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
   for (const status of [502, 503, 504]) assert.equal(decide(http(status), 1, options, half), { kind: 'retry', delayMs: 50 });
   assert.equal(decide({ kind: 'not-sent', reason: 'ECONNREFUSED' }, 2, options, half), { kind: 'retry', delayMs: 100 }, 'exponential: 100·2¹·½');
   assert.equal(decide(http(503), 9, { ...options, maxAttempts: 20 }, half), { kind: 'retry', delayMs: 500 }, 'capped at maxDelayMs, jittered');
