@@ -8,9 +8,12 @@ import { buildRequests, type PlannedRequest } from './build-requests.js';
 import { decide, DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
 
 export interface ApplyProgress {
+  /** Messages. */
   total: number;
   done: number;
+  /** Requests. */
   inFlight: number;
+  started: number;
 }
 
 export interface ApplyDeps {
@@ -52,6 +55,18 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** The result of sending nothing (yet): `total` messages, none recorded. */
+export function emptyApplyResult(total = 0): ApplyResult {
+  return {
+    requests: 0,
+    messages: { total, accepted: 0, rejected: 0, failed: 0, inDoubt: 0, notSent: 0 },
+    byStatusGroup: {},
+    failures: [],
+    unknownStatuses: [],
+    interrupted: false,
+  };
+}
+
 /**
  * Sends the plan's send and retry entries. Each request is journalled as in flight before it is
  * sent and its outcome after, so a crash leaves every message unsent, in doubt, or recorded.
@@ -62,14 +77,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   const sleep = deps.sleep ?? defaultSleep;
   const now = () => (deps.now?.() ?? new Date()).toISOString();
   const total = requests.reduce((n, r) => n + r.entries.length, 0);
-  const result: ApplyResult = {
-    requests: 0,
-    messages: { total, accepted: 0, rejected: 0, failed: 0, inDoubt: 0, notSent: 0 },
-    byStatusGroup: {},
-    failures: [],
-    unknownStatuses: [],
-    interrupted: false,
-  };
+  const result = emptyApplyResult(total);
   const stop = new AbortController();
   const onAbort = () => {
     result.interrupted = true;
@@ -80,7 +88,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   let refreshed: Promise<void> | undefined;
   let done = 0;
   let inFlight = 0;
-  const progress = () => deps.onProgress?.({ total, done, inFlight });
+  const progress = () => deps.onProgress?.({ total, done, inFlight, started: result.requests });
 
   const recordFailure = async (request: PlannedRequest, reason: string, httpStatus?: number) => {
     const at = now();

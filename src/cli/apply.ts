@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
-import { applyPlan, type ApplyResult } from '../apply/apply-plan.js';
+import { applyPlan, emptyApplyResult, type ApplyResult } from '../apply/apply-plan.js';
 import { loadConfig, requireSendConfig, type ResolvedConfig } from '../config/load-config.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { StalePlanError, UsageError } from '../errors.js';
@@ -11,6 +11,7 @@ import type { Plan } from '../plan/types.js';
 import { formatApplySummary } from '../report/apply-summary.js';
 import { formatPlan } from '../report/plan-format.js';
 import { openFileStateStore } from '../state/file-state.js';
+import type { StateStore } from '../state/types.js';
 import { createTransport } from '../transport/create-transport.js';
 import { createProgressReporter } from './apply-progress.js';
 import { printDiagnostics } from './print-diagnostics.js';
@@ -64,16 +65,22 @@ export function defineApplyCommand(program: Command): void {
     .addOption(new Option('--format <format>', 'format of the final summary').choices(['pretty', 'json']).default('pretty'))
     .addHelpText(
       'after',
-      '\nExit codes: 0 every message accepted (or nothing to send), 1 error (nothing sent, or stopped),\n3 some message rejected, failed or in doubt, 130 interrupted by Ctrl-C.\n\nEnvironment: WASPEC_BASE_URL, WASPEC_APP_KEY, and WASPEC_TOKEN or WASPEC_APP_SECRET.',
+      '\nExit codes: 0 every message accepted (or nothing to send), 1 error (nothing sent, or stopped),\n3 some message rejected, failed or in doubt, 130 interrupted (Ctrl-C or SIGTERM: in-flight\nrequests finish and are recorded; a second one quits at once, leaving them in doubt).\n\nEnvironment: WASPEC_BASE_URL, WASPEC_APP_KEY, and WASPEC_TOKEN or WASPEC_APP_SECRET.',
     )
     .action(action((args: string[], flags: ApplyFlags) => runApply(args, flags)));
 }
 
 async function confirm(): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  // Ctrl-C or Ctrl-D at the prompt is a no.
+  const cancel = new AbortController();
+  rl.on('SIGINT', () => cancel.abort());
+  rl.on('close', () => cancel.abort());
   try {
-    const answer = await rl.question("\nApply this plan? Only 'yes' will be accepted: ");
+    const answer = await rl.question("\nApply this plan? Only 'yes' will be accepted: ", { signal: cancel.signal });
     return answer.trim() === 'yes';
+  } catch {
+    return false;
   } finally {
     rl.close();
   }
@@ -127,35 +134,41 @@ async function runApply(args: string[], flags: ApplyFlags): Promise<number> {
     }
     printDiagnostics(plan.diagnostics);
     if (hasErrors(plan.diagnostics)) return 1;
-    process.stdout.write(formatPlan(plan, { format: 'pretty', color: useColor(process.stdout) }));
+    // With --format json, stdout holds the summary alone (for jq); the plan goes to stderr.
+    const planOut = flags.format === 'json' ? process.stderr : process.stdout;
+    planOut.write(formatPlan(plan, { format: 'pretty', color: useColor(planOut) }));
     if (!planHasWork(plan.summary)) {
-      process.stdout.write('\nNothing to send.\n');
+      planOut.write('\nNothing to send.\n');
+      if (flags.format === 'json') process.stdout.write(`${JSON.stringify(emptyApplyResult(), null, 2)}\n`);
       return 0;
     }
     if (!planFile && !flags.yes && !(await confirm())) {
       process.stderr.write('Apply cancelled; nothing was sent.\n');
       return 1;
     }
-    return await send(plan, config, store, flags);
+    return await send(plan, config, store, flags, () => lock.release());
   } finally {
     await lock.release();
   }
 }
 
-async function send(plan: Plan, config: ResolvedConfig, store: ReturnType<typeof openFileStateStore>, flags: ApplyFlags): Promise<number> {
+async function send(plan: Plan, config: ResolvedConfig, store: StateStore, flags: ApplyFlags, releaseLock: () => Promise<void>): Promise<number> {
   const transport = createTransport(config);
   const controller = new AbortController();
   let interrupts = 0;
-  const onSigint = () => {
+  const onSignal = () => {
     interrupts++;
     if (interrupts === 1) {
       process.stderr.write('\nStopping: no new requests; waiting for those in flight (Ctrl-C again to quit at once).\n');
       controller.abort();
     } else {
-      process.exit(130); // in-flight requests stay journalled as in flight: in doubt next time
+      // What is in flight stays journalled as in flight: in doubt next time, never re-sent blindly.
+      process.stderr.write('\nQuitting now: requests in flight will show as in doubt in the next plan.\n');
+      void releaseLock().finally(() => process.exit(130));
     }
   };
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const progress = createProgressReporter();
   try {
     const result = await applyPlan(plan, {
@@ -171,7 +184,8 @@ async function send(plan: Plan, config: ResolvedConfig, store: ReturnType<typeof
     return exitCodeOf(result);
   } finally {
     progress.stop();
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     transport.close();
   }
 }

@@ -20,6 +20,13 @@ async function setup(files: Record<string, string>, options: EmulatorOptions = {
   return { dir, emulator, env, done: async () => (await emulator.close(), await cleanup()) };
 }
 
+async function planActions(ctx: Ctx): Promise<Map<string, number>> {
+  const plan = await runCli(['plan', '--format', 'json'], { cwd: ctx.dir, env: ctx.env });
+  const counts = new Map<string, number>();
+  for (const e of JSON.parse(plan.stdout).entries as Array<{ action: string }>) counts.set(e.action, (counts.get(e.action) ?? 0) + 1);
+  return counts;
+}
+
 const plainText = (name: string, n: number, batchSize = 50) => textSpec(name, swissNumbers(n), 'Our store opens at 9.', batchSize);
 
 test('happy path: everything accepted, exit 0; a re-run sends nothing', async () => {
@@ -30,9 +37,10 @@ test('happy path: everything accepted, exit 0; a re-run sends nothing', async ()
     assert.match(first.stdout, /Apply complete: 120 accepted, 0 rejected, 0 failed, 0 in doubt \(3 requests\)/);
     assert.equal(ctx.emulator.stats().uniqueMessageIds, 120);
     assert.is(ctx.emulator.stats().requests, 3);
-    const again = await runCli(['apply', '--yes'], { cwd: ctx.dir, env: ctx.env });
+    const again = await runCli(['apply', '--yes', '--format', 'json'], { cwd: ctx.dir, env: ctx.env });
     assert.is(again.code, 0, again.stderr);
-    assert.match(again.stdout, /Nothing to send/);
+    assert.match(again.stderr, /Nothing to send/);
+    assert.equal(JSON.parse(again.stdout).messages, { total: 0, accepted: 0, rejected: 0, failed: 0, inDoubt: 0, notSent: 0 }, 'stdout is the JSON summary alone');
     assert.is(ctx.emulator.stats().requests, 3);
     assert.is(ctx.emulator.stats().duplicates, 0);
   } finally {
@@ -142,7 +150,40 @@ test('two applies on one state: the second refuses, naming the holder', async ()
     first.kill('SIGINT');
     const r = await firstResult;
     assert.is(r.code, 130, r.stderr);
-    assert.ok(ctx.emulator.stats().duplicates === 0);
+    assert.match(r.stdout, /Apply interrupted: \d+ accepted/);
+    // The request in flight at Ctrl-C finished and was recorded: nothing in doubt, the lock is free.
+    const actions = await planActions(ctx);
+    assert.is(actions.get('in-doubt'), undefined, JSON.stringify([...actions]));
+    assert.is((actions.get('unchanged') ?? 0) + (actions.get('send') ?? 0), 20);
+    assert.is(actions.get('unchanged'), ctx.emulator.stats().uniqueMessageIds);
+    const rest = await runCli(['apply', '--yes', '--format', 'json', '--concurrency', '4'], { cwd: ctx.dir, env: ctx.env });
+    assert.is(rest.code, 0, rest.stderr);
+    assert.is(JSON.parse(rest.stdout).messages.accepted, actions.get('send'));
+    assert.is(ctx.emulator.stats().uniqueMessageIds, 20);
+    assert.is(ctx.emulator.stats().duplicates, 0);
+  } finally {
+    await ctx.done();
+  }
+});
+
+test('a second Ctrl-C quits at once: the lock is released, what was in flight is in doubt and never re-sent', async () => {
+  const ctx = await setup(plainText('quit', 6, 1), { latencyMs: 600 });
+  try {
+    const child = startCli(['apply', '--yes', '--concurrency', '2'], { cwd: ctx.dir, env: ctx.env });
+    const running = collect(child);
+    while (ctx.emulator.stats().requests < 2) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGINT');
+    const result = await running;
+    assert.is(result.code, 130, result.stderr);
+    assert.match(result.stderr, /Quitting now/);
+    const actions = await planActions(ctx);
+    assert.is(actions.get('in-doubt'), 2, JSON.stringify([...actions]));
+    const rest = await runCli(['apply', '--yes'], { cwd: ctx.dir, env: ctx.env }); // no --force-unlock needed
+    assert.is(rest.code, 0, rest.stderr);
+    assert.is(ctx.emulator.stats().duplicates, 0, 'in doubt messages were not sent again');
+    assert.is((await planActions(ctx)).get('in-doubt'), 2);
   } finally {
     await ctx.done();
   }
