@@ -55,6 +55,12 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** p-queue's window for `rps` requests per second, below 1 too (0.5 → 1 request per 2 s). */
+export function rateWindow(rps: number): { intervalCap: number; interval: number } {
+  const intervalCap = Math.max(1, Math.floor(rps));
+  return { intervalCap, interval: Math.round((1000 * intervalCap) / rps) };
+}
+
 /** The result of sending nothing (yet): `total` messages, none recorded. */
 export function emptyApplyResult(total = 0): ApplyResult {
   return {
@@ -206,7 +212,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
 
   const queue = new PQueue({
     concurrency: Math.max(1, deps.concurrency ?? 4),
-    ...(deps.rateLimit ? { intervalCap: Math.max(1, Math.floor(deps.rateLimit)), interval: 1000 } : {}),
+    ...(deps.rateLimit ? rateWindow(deps.rateLimit) : {}),
   });
   // Tasks check the stop signal when they start, so a stop drains the queue without sending.
   const settled = await Promise.allSettled(

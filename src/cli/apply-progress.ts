@@ -41,11 +41,13 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
   };
   const timer = setInterval(print, intervalMs);
   timer.unref();
+  let stopped = false;
   return {
     update: (p) => (last = p),
     stop: () => {
       clearInterval(timer);
-      print();
+      if (!stopped) print();
+      stopped = true;
     },
   };
 }

@@ -44,14 +44,14 @@ async function runDemo(paths: string[], flags: DemoFlags): Promise<number> {
     });
     say(`waspec demo: emulator on ${emulator.url}, state in ${flags.state}\n\n── plan ──\n`);
     const store = openFileStateStore(config.stateDir);
-    const lock = await store.lock();
+    const lock = await store.lock({ force: true }); // takes over only the lock of a demo that is gone (Ctrl-C)
     try {
       const plan = await buildPlan({ paths, store });
       printDiagnostics(plan.diagnostics);
       if (hasErrors(plan.diagnostics)) return 1;
       say(formatPlan(plan, { format: 'pretty', color: useColor(process.stdout), limit: 3 }));
       if (!planHasWork(plan.summary)) {
-        say('\nNothing to send: every message was already accepted (use --reset to start over).\n');
+        say(`\nNothing to send (${formatPlanSummary(plan.summary)}). Use --reset to start over.\n`);
         return 0;
       }
       say('\n── apply ──\n');

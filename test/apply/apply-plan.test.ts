@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyPlan } from '../../src/apply/apply-plan.js';
+import { applyPlan, rateWindow } from '../../src/apply/apply-plan.js';
 import { contentHashOf, messageIdFor } from '../../src/compile/identity.js';
 import type { RequestBody } from '../../src/compile/types.js';
 import { decide } from '../../src/apply/retry-policy.js';
@@ -195,6 +195,12 @@ test('the retry policy, answer by answer', () => {
   for (const status of [400, 404, 500, 403]) assert.equal(decide(http(status), 1, options, half), { kind: 'failed', reason: `HTTP ${status}`, httpStatus: status });
   assert.equal(decide(http(401), 1, options, half), { kind: 'refresh-token' });
   assert.equal(decide({ kind: 'unknown', reason: 'ECONNRESET' }, 1, options, half), { kind: 'in-doubt', reason: 'ECONNRESET' });
+});
+
+test('--rate-limit as a p-queue window, below one request per second too', () => {
+  assert.equal(rateWindow(10), { intervalCap: 10, interval: 1000 });
+  assert.equal(rateWindow(2.5), { intervalCap: 2, interval: 800 });
+  assert.equal(rateWindow(0.5), { intervalCap: 1, interval: 2000 });
 });
 
 test.run();
