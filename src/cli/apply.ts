@@ -105,12 +105,26 @@ export function exitCodeOf(result: ApplyResult): number {
   return m.rejected + m.failed + m.inDoubt + m.notSent > 0 ? 3 : 0;
 }
 
+/** A saved plan already fixed what to send: options that change the plan would be silently ignored. */
+function refusePlanningFlags(flags: ApplyFlags): void {
+  const given = [
+    flags.target.length > 0 && '--target',
+    flags.retryRejected && '--retry-rejected',
+    flags.resendInDoubt && '--resend-in-doubt',
+    flags.batchSize !== undefined && '--batch-size',
+  ].filter((flag): flag is string => typeof flag === 'string');
+  if (given.length > 0) {
+    throw new UsageError(`${given.join(', ')} cannot change a saved plan`, 'give them to `waspec plan --out` (batchSize: in the spec or the config), or apply spec paths instead of a plan file');
+  }
+}
+
 async function runApply(args: string[], flags: ApplyFlags): Promise<number> {
   const planFile = args.length === 1 && args[0]?.endsWith('.json') ? args[0] : undefined;
   const interactive = Boolean(process.stdin.isTTY) && !process.env.CI;
   if (!planFile && !flags.yes && !interactive) {
     throw new UsageError('apply needs --yes or a saved plan when it cannot ask (no terminal)', 'review with `waspec plan --out plan.json`, then run `waspec apply plan.json`');
   }
+  if (planFile) refusePlanningFlags(flags);
   const config = requireSendConfig(await configFor(flags));
   const store = openFileStateStore(config.stateDir);
   const lock = await store.lock({ force: flags.forceUnlock ?? false });

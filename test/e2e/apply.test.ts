@@ -132,6 +132,9 @@ test('a stale saved plan is refused, saying what changed', async () => {
     assert.is(ctx.emulator.stats().requests, 0);
     const fresh = await runCli(['plan', '--out', 'plan.json'], { cwd: ctx.dir, env: ctx.env });
     assert.is(fresh.code, 0);
+    const retarget = await runCli(['apply', 'plan.json', '--target', 'other'], { cwd: ctx.dir, env: ctx.env });
+    assert.is(retarget.code, 1);
+    assert.match(retarget.stderr, /--target cannot change a saved plan/);
     const applied = await runCli(['apply', 'plan.json'], { cwd: ctx.dir, env: ctx.env });
     assert.is(applied.code, 0, applied.stderr);
     assert.is(ctx.emulator.stats().uniqueMessageIds, 3);
