@@ -84,6 +84,28 @@ test('429 storms and 5xx bursts: retried to completion (a 500 fails until the ne
   }
 });
 
+test('connection reset after the body was sent: in doubt, shown by the next plan, never re-sent on its own', async () => {
+  const ctx = await setup(plainText('reset', 40, 5), { resetRate: 0.4, seed: 3 });
+  try {
+    const first = await runCli(['apply', '--yes', '--concurrency', '1', '--format', 'json'], { cwd: ctx.dir, env: ctx.env });
+    assert.is(first.code, 3, first.stderr);
+    const result = JSON.parse(first.stdout);
+    assert.ok(result.messages.inDoubt > 0, 'some request was reset');
+    assert.is(result.messages.accepted + result.messages.inDoubt, 40);
+    const actions = await planActions(ctx);
+    assert.is(actions.get('in-doubt'), result.messages.inDoubt);
+    assert.is(actions.get('unchanged'), result.messages.accepted);
+    const requests = ctx.emulator.stats().requests;
+    const again = await runCli(['apply', '--yes'], { cwd: ctx.dir, env: ctx.env });
+    assert.is(again.code, 0, again.stderr);
+    assert.match(again.stdout, /Nothing to send/);
+    assert.is(ctx.emulator.stats().requests, requests, 'in doubt messages were not sent again');
+    assert.is(ctx.emulator.stats().duplicates, 0);
+  } finally {
+    await ctx.done();
+  }
+});
+
 test('401 after the token was revoked: refreshed once, then everything goes through', async () => {
   const ctx = await setup(plainText('refresh', 24, 1), { latencyMs: 150 });
   try {
