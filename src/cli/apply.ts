@@ -14,6 +14,7 @@ import { openFileStateStore } from '../state/file-state.js';
 import type { StateStore } from '../state/types.js';
 import { createTransport } from '../transport/create-transport.js';
 import { createProgressReporter } from './apply-progress.js';
+import { handleInterrupts } from './apply-signals.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action, useColor } from './run.js';
 
@@ -128,6 +129,7 @@ async function runApply(args: string[], flags: ApplyFlags): Promise<number> {
   const config = requireSendConfig(await configFor(flags));
   const store = openFileStateStore(config.stateDir);
   const lock = await store.lock({ force: flags.forceUnlock ?? false });
+  const interrupts = handleInterrupts(() => lock.release());
   try {
     let plan: Plan;
     if (planFile) {
@@ -160,29 +162,16 @@ async function runApply(args: string[], flags: ApplyFlags): Promise<number> {
       process.stderr.write('Apply cancelled; nothing was sent.\n');
       return 1;
     }
-    return await send(plan, config, store, flags, () => lock.release());
+    interrupts.startSending();
+    return await send(plan, config, store, flags, interrupts.signal);
   } finally {
+    interrupts.dispose();
     await lock.release();
   }
 }
 
-async function send(plan: Plan, config: ResolvedConfig, store: StateStore, flags: ApplyFlags, releaseLock: () => Promise<void>): Promise<number> {
+async function send(plan: Plan, config: ResolvedConfig, store: StateStore, flags: ApplyFlags, signal: AbortSignal): Promise<number> {
   const transport = createTransport(config);
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSignal = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      process.stderr.write('\nStopping: no new requests; waiting for those in flight (Ctrl-C again to quit at once).\n');
-      controller.abort();
-    } else {
-      // What is in flight stays journalled as in flight: in doubt next time, never re-sent blindly.
-      process.stderr.write('\nQuitting now: requests in flight will show as in doubt in the next plan.\n');
-      void releaseLock().finally(() => process.exit(130));
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   const progress = createProgressReporter();
   try {
     const result = await applyPlan(plan, {
@@ -190,7 +179,7 @@ async function send(plan: Plan, config: ResolvedConfig, store: StateStore, flags
       transport,
       concurrency: config.concurrency,
       ...(config.rateLimit ? { rateLimit: config.rateLimit } : {}),
-      signal: controller.signal,
+      signal,
       onProgress: (p) => progress.update(p),
     });
     progress.stop();
@@ -198,8 +187,6 @@ async function send(plan: Plan, config: ResolvedConfig, store: StateStore, flags
     return exitCodeOf(result);
   } finally {
     progress.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     transport.close();
   }
 }
