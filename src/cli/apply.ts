@@ -172,6 +172,13 @@ async function runApply(args: string[], flags: ApplyFlags): Promise<number> {
 
 async function send(plan: Plan, config: ResolvedConfig, store: StateStore, flags: ApplyFlags, signal: AbortSignal): Promise<number> {
   const transport = createTransport(config);
+  try {
+    // A wrong key or secret fails here, before anything is journalled or sent (AuthError: exit 1).
+    await transport.refreshToken();
+  } catch (error) {
+    transport.close();
+    throw error;
+  }
   const progress = createProgressReporter();
   try {
     const result = await applyPlan(plan, {

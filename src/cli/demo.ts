@@ -58,6 +58,7 @@ async function runDemo(paths: string[], flags: DemoFlags): Promise<number> {
       const transport = createTransport(config);
       const progress = createProgressReporter();
       try {
+        await transport.refreshToken(); // the real tokenByAkSk flow, with the demo's app key and secret
         const result = await applyPlan(plan, { store, transport, concurrency: config.concurrency, onProgress: (p) => progress.update(p) });
         progress.stop();
         say(formatApplySummary(result));

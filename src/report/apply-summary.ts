@@ -13,7 +13,9 @@ export function formatApplySummary(result: ApplyResult): string {
   for (const status of result.unknownStatuses.slice(0, 5)) {
     lines.push(`  ? unknown status group ${status.groupId} ${status.groupName} / ${status.id} ${status.name}: ${status.description} (left in doubt)`);
   }
-  for (const failure of result.failures.slice(0, 10)) lines.push(`  ✗ ${failure.bulkId.slice(0, 12)}… (${failure.messages} messages): ${failure.reason}`);
+  for (const failure of result.failures.slice(0, 10)) {
+    lines.push(`  ✗ ${failure.bulkId.slice(0, 12)}… (${n(failure.messages)} ${failure.messages === 1 ? 'message' : 'messages'}): ${failure.reason}`);
+  }
   if (result.failures.length > 10) lines.push(`  … and ${result.failures.length - 10} more failed requests`);
   if (result.authFailure) lines.push(`Authentication failed: ${result.authFailure}`);
   if (m.notSent > 0) lines.push('Messages not sent stay planned: run apply again to send them.');

@@ -132,9 +132,12 @@ test('a wrong app secret stops apply with a clear message; nothing is sent', asy
   try {
     const result = await runCli(['apply', '--yes'], { cwd: ctx.dir, env: { ...ctx.env, WASPEC_APP_SECRET: 'not-the-secret' } });
     assert.is(result.code, 1);
-    assert.match(result.stdout + result.stderr, /refused the app key\/secret \(HTTP 401\)/);
+    assert.match(result.stderr, /refused the app key\/secret \(HTTP 401\)/);
+    assert.match(result.stderr, /WASPEC_APP_SECRET/, 'the hint names what to check');
     assertNoStackTrace(result);
-    assert.is(ctx.emulator.stats().uniqueMessageIds, 0);
+    assert.is(ctx.emulator.stats().requests, 0);
+    const plan = await runCli(['plan', '--format', 'json'], { cwd: ctx.dir, env: ctx.env });
+    assert.is(JSON.parse(plan.stdout).summary.send, 5, 'nothing was journalled: all 5 still to send');
   } finally {
     await ctx.done();
   }
