@@ -8,6 +8,8 @@ import { swissNumbers, textSpec } from '../helpers/specs.js';
 
 const APP_SECRET = 'S3cr3t-app-secret-7f1c9e';
 const TOKEN = 'T0ken-static-9ab44d2e';
+const WRONG_SECRET = 'S3cr3t-wrong-5d0e11';
+const WRONG_TOKEN = 'T0ken-wrong-000000';
 
 async function filesUnder(dir: string): Promise<string[]> {
   const names = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -36,12 +38,13 @@ test('no command prints or writes the app secret or the token', async () => {
     await run(['plan', ...spec, '--out', 'plan.json'], withSecret);
     await run(['show', 'plan.json', '--format', 'json'], withSecret);
     assert.is((await run(['apply', '--yes', ...spec], { ...withSecret, WASPEC_APP_KEY: 'wrong-key' })).code, 1);
-    assert.is((await run(['apply', '--yes', ...spec], { ...base, WASPEC_TOKEN: 'T0ken-wrong-000000' })).code, 1);
+    assert.is((await run(['apply', '--yes', ...spec], { ...base, WASPEC_APP_SECRET: WRONG_SECRET })).code, 1);
+    assert.is((await run(['apply', '--yes', '--format', 'json', ...spec], { ...base, WASPEC_TOKEN: WRONG_TOKEN })).code, 1);
     assert.is((await run(['apply', '--yes', ...spec], withToken)).code, 0, results.at(-1)?.stderr);
     await run(['plan', ...spec, '--format', 'markdown'], withToken);
     await run(['apply', 'plan.json'], withSecret);
     for (const r of results) {
-      for (const secret of [APP_SECRET, TOKEN]) {
+      for (const secret of [APP_SECRET, TOKEN, WRONG_SECRET, WRONG_TOKEN]) {
         assert.not.ok(r.stdout.includes(secret), `stdout holds a secret:\n${r.stdout}`);
         assert.not.ok(r.stderr.includes(secret), `stderr holds a secret:\n${r.stderr}`);
       }
@@ -51,7 +54,7 @@ test('no command prints or writes the app secret or the token', async () => {
     assert.ok(files.some((f) => f.endsWith('plan.json')));
     for (const file of files) {
       const text = await readFile(file, 'utf8');
-      assert.not.ok(text.includes(APP_SECRET) || text.includes(TOKEN), `${file} holds a secret`);
+      for (const secret of [APP_SECRET, TOKEN, WRONG_SECRET, WRONG_TOKEN]) assert.not.ok(text.includes(secret), `${file} holds a secret`);
     }
   } finally {
     await emulator.close();
