@@ -47,11 +47,11 @@ export function defineApplyCommand(program: Command): void {
     .command('apply')
     .summary('send what the plan says, exactly once')
     .description(
-      'Sends the messages a plan has to send, in batches, and records every outcome in the state.\n' +
-        'Give a saved plan (waspec plan --out plan.json) to apply exactly that plan (refused if stale),\n' +
+      'Sends the messages a plan has to send, in batches, and records every outcome in the state. ' +
+        'Give a saved plan (waspec plan --out plan.json) to apply exactly that plan (refused if stale), ' +
         'or spec paths to plan afresh. Safe to re-run: what was accepted is never sent again.',
     )
-    .argument('[plan-or-paths...]', 'a saved plan (.json) or spec files/folders', [])
+    .argument('[plan-or-paths...]', 'a saved plan (.json) or spec files/folders (default: specs/)')
     .option('-y, --yes', 'do not ask for confirmation (needed without a terminal unless a saved plan is given)')
     .option('--state <dir>', 'state directory (default: stateDir from the config, WASPEC_STATE_DIR, or .waspec)')
     .option('--config <file>', 'config file (default waspec.config.yaml)')
@@ -66,7 +66,7 @@ export function defineApplyCommand(program: Command): void {
     .addOption(new Option('--format <format>', 'format of the final summary').choices(['pretty', 'json']).default('pretty'))
     .addHelpText(
       'after',
-      '\nExit codes: 0 every message accepted (or nothing to send), 1 error (nothing sent, or stopped),\n3 some message rejected, failed or in doubt, 130 interrupted (Ctrl-C or SIGTERM: in-flight\nrequests finish and are recorded; a second one quits at once, leaving them in doubt).\n\nEnvironment: WASPEC_BASE_URL, WASPEC_APP_KEY, and WASPEC_TOKEN or WASPEC_APP_SECRET.',
+      '\nExamples:\n  waspec plan --out plan.json && waspec apply plan.json   review, then send exactly that\n  waspec apply --yes specs/                               plan afresh and send (CI)\n  waspec apply --yes --rate-limit 5 --concurrency 2       gentler on the API\n\nExit codes: 0 every message accepted (or nothing to send), 1 error (nothing sent, or stopped),\n3 some message rejected, failed or in doubt, 130 interrupted (Ctrl-C or SIGTERM: in-flight\nrequests finish and are recorded; a second one quits at once, leaving them in doubt).\n\nEnvironment: WASPEC_BASE_URL, WASPEC_APP_KEY, and WASPEC_TOKEN or WASPEC_APP_SECRET.',
     )
     .action(action((args: string[], flags: ApplyFlags) => runApply(args, flags)));
 }
