@@ -88,6 +88,7 @@ test('retries keep the bulkId; 500 fails without retry; unknown is in doubt and 
   assert.is(result.messages.accepted, 1);
   assert.is(new Set(transport.bodies.map((b) => b.bulkId)).size, 1);
   assert.is(transport.bodies.length, 3);
+  assert.equal(store.records.map((r) => r.type), ['in-flight', 'outcome'], 'journalled in flight once, not per attempt');
 
   const store2 = memoryStore();
   const t2 = fakeTransport(store2, [{ kind: 'http-error', status: 500, reason: 'HTTP 500: bad values' }]);
@@ -195,6 +196,35 @@ test('the retry policy, answer by answer', () => {
   for (const status of [400, 404, 500, 403]) assert.equal(decide(http(status), 1, options, half), { kind: 'failed', reason: `HTTP ${status}`, httpStatus: status });
   assert.equal(decide(http(401), 1, options, half), { kind: 'refresh-token' });
   assert.equal(decide({ kind: 'unknown', reason: 'ECONNRESET' }, 1, options, half), { kind: 'in-doubt', reason: 'ECONNRESET' });
+});
+
+test('at most --concurrency requests in flight', async () => {
+  const store = memoryStore();
+  const transport = fakeTransport(store, []);
+  const answer = transport.send.bind(transport);
+  let now = 0;
+  let most = 0;
+  transport.send = async (body) => {
+    most = Math.max(most, ++now);
+    await new Promise((r) => setTimeout(r, 1));
+    now--;
+    return answer(body);
+  };
+  const result = await applyPlan(planOf(12, 1), { store, transport, retry: fast, concurrency: 3 });
+  assert.is(result.messages.accepted, 12);
+  assert.is(most, 3);
+});
+
+test('an abort during a backoff records the request as failed (it was not processed), not in doubt', async () => {
+  const store = memoryStore();
+  const controller = new AbortController();
+  const transport = fakeTransport(store, [{ kind: 'http-error', status: 503, reason: 'HTTP 503: busy' }]);
+  const sleep = async () => controller.abort();
+  const result = await applyPlan(planOf(3, 1), { store, transport, retry: fast, concurrency: 1, signal: controller.signal, sleep });
+  assert.ok(result.interrupted);
+  assert.is(transport.bodies.length, 1);
+  assert.equal(result.messages, { total: 3, accepted: 0, rejected: 0, failed: 1, inDoubt: 0, notSent: 2 });
+  assert.match(JSON.stringify(store.records.at(-1)), /interrupted before the request went through/);
 });
 
 test('--rate-limit as a p-queue window, below one request per second too', () => {
