@@ -220,6 +220,22 @@ test('a second Ctrl-C quits at once: the lock is released, what was in flight is
   }
 });
 
+test('--target sends one spec only; --batch-size sizes requests of specs without batchSize', async () => {
+  const a = textSpec('a', swissNumbers(12), 'Hi');
+  a['specs/a.yaml'] = (a['specs/a.yaml'] ?? '').replace(/^batchSize: .*\n/m, '');
+  const ctx = await setup({ ...a, ...textSpec('b', swissNumbers(5, 2000000), 'Hi') });
+  try {
+    const result = await runCli(['apply', '--yes', '--target', 'a', '--batch-size', '5'], { cwd: ctx.dir, env: ctx.env });
+    assert.is(result.code, 0, result.stderr);
+    assert.is(ctx.emulator.stats().requests, 3, '12 destinations in requests of 5');
+    assert.is(ctx.emulator.stats().uniqueMessageIds, 12);
+    const actions = await planActions(ctx);
+    assert.is(actions.get('send'), 5, "b's messages wait for the next apply");
+  } finally {
+    await ctx.done();
+  }
+});
+
 test('without a terminal, apply needs --yes or a saved plan', async () => {
   const ctx = await setup(plainText('tty', 2));
   try {
