@@ -14,6 +14,7 @@ import { openFileStateStore } from '../state/file-state.js';
 import { createTransport } from '../transport/create-transport.js';
 import { exitCodeOf } from './apply.js';
 import { createProgressReporter } from './apply-progress.js';
+import { handleInterrupts } from './apply-signals.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action, useColor } from './run.js';
 
@@ -44,7 +45,8 @@ async function runDemo(paths: string[], flags: DemoFlags): Promise<number> {
     });
     say(`waspec demo: emulator on ${emulator.url}, state in ${flags.state}\n\n── plan ──\n`);
     const store = openFileStateStore(config.stateDir);
-    const lock = await store.lock({ force: true }); // takes over only the lock of a demo that is gone (Ctrl-C)
+    const lock = await store.lock({ force: true }); // takes over only the lock of a demo that is gone
+    const interrupts = handleInterrupts(() => lock.release()); // Ctrl-C as in apply
     try {
       const plan = await buildPlan({ paths, store });
       printDiagnostics(plan.diagnostics);
@@ -59,19 +61,21 @@ async function runDemo(paths: string[], flags: DemoFlags): Promise<number> {
       const progress = createProgressReporter();
       try {
         await transport.refreshToken(); // the real tokenByAkSk flow, with the demo's app key and secret
-        const result = await applyPlan(plan, { store, transport, concurrency: config.concurrency, onProgress: (p) => progress.update(p) });
+        interrupts.startSending();
+        const result = await applyPlan(plan, { store, transport, concurrency: config.concurrency, signal: interrupts.signal, onProgress: (p) => progress.update(p) });
         progress.stop();
         say(formatApplySummary(result));
         const after = await buildPlan({ paths, store });
         say(`\n── plan again ──\n${formatPlanSummary(after.summary)}\n`);
         const stats = emulator.stats();
-        say(`Emulator: ${stats.requests} requests, ${stats.uniqueMessageIds} messages, ${stats.duplicates} duplicates, ${stats.tokensIssued} token issued.\n`);
+        say(`Emulator: ${stats.requests} requests, ${stats.uniqueMessageIds} messages, ${stats.duplicates} duplicates, ${stats.tokensIssued} ${stats.tokensIssued === 1 ? 'token' : 'tokens'} issued.\n`);
         return exitCodeOf(result);
       } finally {
         progress.stop();
         transport.close();
       }
     } finally {
+      interrupts.dispose();
       await lock.release();
     }
   } finally {
