@@ -236,6 +236,20 @@ test('--target sends one spec only; --batch-size sizes requests of specs without
   }
 });
 
+test('a spec with errors: the diagnostics are printed, exit 1, nothing is sent (not even the valid specs)', async () => {
+  const ctx = await setup({ ...plainText('fine', 3), 'specs/broken.yaml': 'name: broken\nrevision: 1\nwhatsApp: {}\nrecipients: []\n' });
+  try {
+    const result = await runCli(['apply', '--yes'], { cwd: ctx.dir, env: ctx.env });
+    assert.is(result.code, 1);
+    assert.match(result.stderr, /specs\/broken\.yaml:\d+:\d+/);
+    assert.match(result.stderr, /\[content-missing\]/);
+    assertNoStackTrace(result);
+    assert.is(ctx.emulator.stats().requests, 0);
+  } finally {
+    await ctx.done();
+  }
+});
+
 test('without a terminal, apply needs --yes or a saved plan', async () => {
   const ctx = await setup(plainText('tty', 2));
   try {
