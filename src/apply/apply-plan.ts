@@ -5,6 +5,7 @@ import { maskPhone } from '../report/mask-phone.js';
 import type { ApiStatus, JournalRecord, StateStore } from '../state/types.js';
 import type { Transport } from '../transport/types.js';
 import { buildRequests, type PlannedRequest } from './build-requests.js';
+import { createJournalWriter } from './journal-writer.js';
 import { decide, DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
 
 export interface ApplyProgress {
@@ -91,6 +92,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   };
   if (deps.signal?.aborted) onAbort();
   deps.signal?.addEventListener('abort', onAbort, { once: true });
+  const append = createJournalWriter(deps.store);
   let refreshed: Promise<void> | undefined;
   let done = 0;
   let inFlight = 0;
@@ -98,7 +100,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
 
   const recordFailure = async (request: PlannedRequest, reason: string, httpStatus?: number) => {
     const at = now();
-    await deps.store.append([
+    await append([
       {
         v: 1,
         type: 'outcome',
@@ -127,7 +129,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
         contentHash: e.contentHash ?? '',
       })),
     };
-    await deps.store.append([inflight]);
+    await append([inflight]);
     result.requests++;
     inFlight++;
     progress();
@@ -207,7 +209,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
         result.messages.inDoubt++;
       }
     }
-    if (results.length > 0) await deps.store.append([{ v: 1, type: 'outcome', at: now(), bulkId: request.body.bulkId, results }]);
+    if (results.length > 0) await append([{ v: 1, type: 'outcome', at: now(), bulkId: request.body.bulkId, results }]);
   };
 
   const queue = new PQueue({

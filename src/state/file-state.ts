@@ -15,13 +15,20 @@ export const LOCK_FILE = 'lock.json';
  */
 export function openFileStateStore(dir: string): StateStore {
   const journal = join(dir, JOURNAL_FILE);
+  // Appends run one after another: an append that overlapped another would take its
+  // half-written line for a torn tail and cut it off.
+  let tail: Promise<unknown> = Promise.resolve();
   return {
     location: dir,
     read: () => readJournal(journal, journal),
-    append: async (records) => {
-      if (records.length === 0) return;
-      await mkdir(dir, { recursive: true });
-      await appendJournal(journal, records);
+    append: (records) => {
+      if (records.length === 0) return Promise.resolve();
+      const done = tail.then(async () => {
+        await mkdir(dir, { recursive: true });
+        await appendJournal(journal, records);
+      });
+      tail = done.catch(() => undefined);
+      return done;
     },
     lock: async (options) => {
       await mkdir(dir, { recursive: true });

@@ -227,6 +227,25 @@ test('an abort during a backoff records the request as failed (it was not proces
   assert.match(JSON.stringify(store.records.at(-1)), /interrupted before the request went through/);
 });
 
+test('journal appends never overlap, and records that arrive meanwhile share one append', async () => {
+  const store = memoryStore();
+  let open = 0;
+  let appends = 0;
+  const push = store.append;
+  store.append = async (records) => {
+    assert.is(++open, 1, 'an append started while another was running');
+    appends++;
+    await new Promise((r) => setTimeout(r, 2));
+    await push(records);
+    open--;
+  };
+  const transport = fakeTransport(store, []);
+  const result = await applyPlan(planOf(12, 1), { store, transport, retry: fast, concurrency: 4 });
+  assert.is(result.messages.accepted, 12);
+  assert.is(store.records.length, 24);
+  assert.ok(appends < 24, `group commit: ${appends} appends for 24 records`);
+});
+
 test('--rate-limit as a p-queue window, below one request per second too', () => {
   assert.equal(rateWindow(10), { intervalCap: 10, interval: 1000 });
   assert.equal(rateWindow(2.5), { intervalCap: 2, interval: 800 });

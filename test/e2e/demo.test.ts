@@ -14,7 +14,7 @@ test('the demo plans and applies specs/ against the built-in emulator; a second 
     const first = await runCli(['demo', '--state', state], { cwd: root });
     assert.is(first.code, 0, first.stdout + first.stderr);
     assert.match(first.stdout, /Apply complete: 27 accepted, 0 rejected, 0 failed, 0 in doubt/);
-    assert.match(first.stdout, /Plan: 0 to send, 27 unchanged/);
+    assert.match(first.stdout, /Plan: 0 to send, 27 unchanged/, first.stdout);
     assert.match(first.stdout, /0 duplicates/);
     const second = await runCli(['demo', '--state', state], { cwd: root });
     assert.is(second.code, 0);

@@ -41,6 +41,17 @@ test('append writes a header then records; read folds them (last outcome wins, f
     assert.is(snap.diagnostics.length, 0);
   }));
 
+test('appends started together on one store all survive (none cuts another as a torn tail)', () =>
+  withTmpDir(async (dir) => {
+    const store = openFileStateStore(dir);
+    const ids = Array.from({ length: 40 }, (_, i) => `B${i}`);
+    await Promise.all(ids.map((id, i) => store.append([inFlight(id, '2026-01-01T00:00:00.000Z', [{ ...A, messageId: `id-${i}` }])])));
+    const snap = await store.read();
+    assert.is(snap.messages.size, 40);
+    const lines = (await readFile(join(dir, 'journal.ndjson'), 'utf8')).trim().split('\n');
+    assert.is(lines.length, 41);
+  }));
+
 test('a torn last line is ignored with a warning, earlier records kept; the next append cuts it off', () =>
   withTmpDir(async (dir) => {
     const store = openFileStateStore(dir);
