@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import Handlebars from 'handlebars';
 import { loadSpec } from '../dist/spec/load-spec.js';
-import { compileSpec } from '../dist/compile/compile-spec.js';
+import { compileSpecBatches } from '../dist/compile/compile-spec.js';
 import { groupRequests } from '../dist/compile/group-requests.js';
 import { validateRequestBody } from '../dist/compile/validate-request.js';
 
@@ -18,9 +18,9 @@ if (mode === 'compile') {
   if (!doc) throw new Error(JSON.stringify(diagnostics));
   const problems = [];
   const counted = (async function* () {
-    for await (const m of compileSpec(doc, (d) => problems.push(d))) {
-      recipients++;
-      yield m;
+    for await (const batch of compileSpecBatches(doc, (d) => problems.push(d))) {
+      recipients += batch.length;
+      yield batch;
     }
   })();
   for await (const body of groupRequests(counted, 100)) bytes += JSON.stringify(body).length + 1;

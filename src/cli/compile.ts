@@ -3,7 +3,7 @@ import { mkdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import { Option, type Command } from 'commander';
-import { compileSpec } from '../compile/compile-spec.js';
+import { compileSpecBatches } from '../compile/compile-spec.js';
 import { groupRequests } from '../compile/group-requests.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadWorkspace } from '../spec/load-workspace.js';
@@ -44,7 +44,7 @@ async function close(stream: WriteStream): Promise<void> {
 /** Streams one spec's requests as `{spec, file, requests: [...]}` or NDJSON lines. */
 async function emit(doc: SpecDocument, stream: NodeJS.WritableStream, ndjson: boolean, diagnostics: Diagnostic[]): Promise<number> {
   let count = 0;
-  const requests = groupRequests(compileSpec(doc, (d) => diagnostics.push(d)), doc.spec.batchSize ?? 100);
+  const requests = groupRequests(compileSpecBatches(doc, (d) => diagnostics.push(d)), doc.spec.batchSize ?? 100);
   if (!ndjson) await write(stream, `{\n  "spec": ${JSON.stringify(doc.spec.name)},\n  "file": ${JSON.stringify(doc.file)},\n  "requests": [`);
   for await (const body of requests) {
     if (ndjson) await write(stream, `${JSON.stringify(body)}\n`);
@@ -57,7 +57,7 @@ async function emit(doc: SpecDocument, stream: NodeJS.WritableStream, ndjson: bo
 
 async function countRequests(doc: SpecDocument): Promise<number> {
   let n = 0;
-  for await (const _ of groupRequests(compileSpec(doc, () => {}), doc.spec.batchSize ?? 100)) if (++n > JSON_REQUEST_LIMIT) break;
+  for await (const _ of groupRequests(compileSpecBatches(doc, () => {}), doc.spec.batchSize ?? 100)) if (++n > JSON_REQUEST_LIMIT) break;
   return n;
 }
 

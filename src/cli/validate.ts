@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { compileSpec } from '../compile/compile-spec.js';
+import { compileSpecBatches } from '../compile/compile-spec.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticsToJson } from '../report/diagnostics-json.js';
 import { loadWorkspace } from '../spec/load-workspace.js';
@@ -30,7 +30,7 @@ async function runValidate(paths: string[], options: ValidateOptions): Promise<n
   const diagnostics: Diagnostic[] = [...workspace.diagnostics];
   let recipients = 0;
   for (const doc of workspace.docs) {
-    for await (const _ of compileSpec(doc, (d) => diagnostics.push(d))) recipients++;
+    for await (const batch of compileSpecBatches(doc, (d) => diagnostics.push(d))) recipients += batch.length;
   }
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;

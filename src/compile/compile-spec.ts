@@ -3,12 +3,12 @@ import { mapSchemaError, parsePointer } from '../diagnostics/schema-error.js';
 import { resolveRecipientBatches } from '../recipients/resolve-recipients.js';
 import { createRenderer } from '../render/render-message.js';
 import type { SpecDocument } from '../spec/types.js';
-import { contentHashOf, messageIdFor } from './identity.js';
+import { contentHashOf } from './identity.js';
 import type { CompiledMessage, MessageContent } from './types.js';
 import { validateRequestBody } from './validate-request.js';
 
 /** Distinct contents remembered per spec; beyond it, old ones are re-validated if seen again. */
-const CONTENT_CACHE = 10_000;
+const CONTENT_CACHE = 1000;
 /** Problems of one kind reported per spec before they are summed up. */
 const REPORT_LIMIT = 20;
 
@@ -86,7 +86,7 @@ export async function* compileSpecBatches(
       out.push({
         spec: spec.name,
         revision: spec.revision,
-        messageId: messageIdFor(spec.name, spec.revision, recipient.phoneNumber),
+        messageId: recipient.messageId,
         phoneNumber: recipient.phoneNumber,
         contentHash,
         content: known.content,

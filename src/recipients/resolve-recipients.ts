@@ -1,12 +1,15 @@
 import path from 'node:path';
-import { access } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
 import { displayFile } from '../spec/load-spec.js';
 import type { RecipientFileRef, SpecDocument } from '../spec/types.js';
-import { normalizePhoneNumber } from './phone.js';
+import type { Identified } from './identify.js';
+import { identifyBatch, warmUpIdentifyWorker } from './phone-pool.js';
 import { readCsv, type RawRecipient } from './read-csv.js';
 import { readJsonArray, readNdjson } from './read-json.js';
 import type { Recipient } from './types.js';
+
+const WARM_UP_BYTES = 64 * 1024;
 
 const FORMATS: Record<string, 'csv' | 'json' | 'ndjson'> = { '.csv': 'csv', '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };
 
@@ -29,7 +32,8 @@ async function* fileRecipients(doc: SpecDocument, ref: RecipientFileRef, index: 
     return;
   }
   try {
-    await access(absolute);
+    // A file of more than a few hundred rows will use the worker: start it while the file is read.
+    if ((await stat(absolute)).size > WARM_UP_BYTES) warmUpIdentifyWorker();
   } catch {
     sink(makeDiagnostic('recipients-file-not-found', `recipient file ${file} does not exist`, where, { hint: 'paths are relative to the spec file' }));
     return;
@@ -37,31 +41,50 @@ async function* fileRecipients(doc: SpecDocument, ref: RecipientFileRef, index: 
   yield* format === 'csv' ? readCsv(absolute, file, sink) : format === 'json' ? readJsonArray(absolute, file, sink) : readNdjson(absolute, file, sink);
 }
 
+/** Batches whose numbers are being normalised while the next ones are read. */
+const LOOKAHEAD = 16;
+
 /** Batches of a spec's recipients, normalised and de-duplicated; invalid ones reported and skipped. */
 export async function* resolveRecipientBatches(doc: SpecDocument, sink: DiagnosticSink): AsyncIterable<Recipient[]> {
   const seen = new Set<string>();
+  const finish = (rows: RawRecipient[], { phoneNumbers, messageIds }: Identified, index: number, file: string): Recipient[] => {
+    const out: Recipient[] = [];
+    for (const [i, row] of rows.entries()) {
+      const origin = row.line < 0 ? doc.locate(['recipients', index, 'phoneNumber']) : { file, line: row.line, column: 0 };
+      const phoneNumber = phoneNumbers[i];
+      const messageId = messageIds[i];
+      if (!phoneNumber || !messageId) {
+        sink(makeDiagnostic('phone-invalid', `'${row.phoneNumber}' is not a valid international phone number`, origin, {
+          hint: 'write it with its country code, e.g. +41 79 302 67 27',
+        }));
+        continue;
+      }
+      if (seen.has(phoneNumber)) {
+        sink(makeDiagnostic('phone-duplicate', `${phoneNumber} is listed more than once in ${doc.spec.name}; it is sent once`, origin, { severity: 'warning' }));
+        continue;
+      }
+      seen.add(phoneNumber);
+      out.push({ phoneNumber, messageId, vars: row.vars, origin });
+    }
+    return out;
+  };
   for (const [index, entry] of doc.spec.recipients.entries()) {
     const file = 'file' in entry ? displayFile(resolveFile(doc, entry)) : doc.file;
     const batches: AsyncIterable<RawRecipient[]> | RawRecipient[][] =
       'file' in entry ? fileRecipients(doc, entry, index, sink) : [[{ phoneNumber: entry.phoneNumber, vars: entry.vars ?? {}, line: -1 }]];
+    const ahead: Array<{ rows: RawRecipient[]; identified: Promise<Identified> }> = [];
+    const next = async () => {
+      const { rows, identified } = ahead.shift()!;
+      return finish(rows, await identified, index, file);
+    };
     for await (const rows of batches) {
-      const out: Recipient[] = [];
-      for (const row of rows) {
-        const origin = row.line < 0 ? doc.locate(['recipients', index, 'phoneNumber']) : { file, line: row.line, column: 0 };
-        const phoneNumber = normalizePhoneNumber(row.phoneNumber);
-        if (!phoneNumber) {
-          sink(makeDiagnostic('phone-invalid', `'${row.phoneNumber}' is not a valid international phone number`, origin, {
-            hint: 'write it with its country code, e.g. +41 79 302 67 27',
-          }));
-          continue;
-        }
-        if (seen.has(phoneNumber)) {
-          sink(makeDiagnostic('phone-duplicate', `${phoneNumber} is listed more than once in ${doc.spec.name}; it is sent once`, origin, { severity: 'warning' }));
-          continue;
-        }
-        seen.add(phoneNumber);
-        out.push({ phoneNumber, vars: row.vars, origin });
-      }
+      ahead.push({ rows, identified: identifyBatch({ numbers: rows.map((r) => r.phoneNumber), spec: doc.spec.name, revision: doc.spec.revision }) });
+      if (ahead.length < LOOKAHEAD) continue;
+      const out = await next();
+      if (out.length > 0) yield out;
+    }
+    while (ahead.length > 0) {
+      const out = await next();
       if (out.length > 0) yield out;
     }
   }

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { bulkIdFor, contentHashOf, messageIdFor } from '../../src/compile/identity.js';
+import { bulkIdFor, canonicalJson, contentHashOf, messageIdFor } from '../../src/compile/identity.js';
 
 test('messageId is a stable UUID of (spec, revision, phone)', () => {
   const id = messageIdFor('black-friday', 1, '41793026727');
@@ -25,6 +25,40 @@ test('content hash ignores key order and undefined fields', () => {
   assert.is(h1, h2);
   assert.is.not(contentHashOf({ whatsApp: { text: 'hi!' } }), h1);
   assert.is.not(contentHashOf({ whatsApp: { text: 'hi' }, scenarioKey: 'x' }), h1);
+});
+
+// Pinned values: ids and hashes are stored in state, so a faster implementation must not change them.
+test('ids, bulkIds and content hashes keep their pinned values', () => {
+  assert.is(messageIdFor('black-friday', 1, '41793026727'), 'a62d214c-2dfd-57f8-971e-57baa89231f8');
+  assert.equal(
+    Array.from({ length: 8 }, (_, i) => messageIdFor('s', i, `4179302672${i}`)),
+    [
+      'b0689790-afc2-59a8-912a-ef5b42cc9189',
+      '7fa686d5-00d0-536d-b8f1-7da797682c44',
+      'b26c0194-4763-5781-8c23-3608b05d8b51',
+      '4160dead-97d9-5ce7-902e-a4232b6b4a69',
+      'eb536c06-2dc6-58a9-956f-c91267879a8f',
+      '35cc06de-8e2e-5909-a584-edfb2fbd090c',
+      'a99718f2-65e4-5c92-8683-2ace18abb1f7',
+      'a411a0e1-939c-560f-bf4c-b32a866ed3f2',
+    ],
+  );
+  assert.is(bulkIdFor(['b', 'a']), '7E18F737311B2DC3B2F269DD78396B0351F14FB66EFA879F768CB23181883C78');
+  const content = {
+    whatsApp: {
+      text: 'Grüezi "Anna"\n',
+      mediaTemplate: { body: { placeholders: ['a', 'b'] }, header: undefined, buttons: [{ type: 'QUICK_REPLY', parameter: 'STOP' }] },
+      zeta: 1,
+      Alpha: true,
+      é: null,
+    },
+    sendAt: '2026-12-01T09:00:00+01:00',
+  };
+  assert.is(
+    canonicalJson(content),
+    '{"sendAt":"2026-12-01T09:00:00+01:00","whatsApp":{"Alpha":true,"mediaTemplate":{"body":{"placeholders":["a","b"]},"buttons":[{"parameter":"STOP","type":"QUICK_REPLY"}]},"text":"Grüezi \\"Anna\\"\\n","zeta":1,"é":null}}',
+  );
+  assert.is(contentHashOf(content as never), '00cbe38cd5e193eb2e6a396a8cd62aeac09d815a0c3e9a3592574e633b9312a4');
 });
 
 test.run();
