@@ -64,5 +64,8 @@ export async function* readCsv(absolutePath: string, file: string, sink: Diagnos
   } catch (error) {
     const e = error as CsvError;
     sink(makeDiagnostic('csv-syntax', `${file}: ${e.message}`, { file, line: Math.max(0, Number(e.lines ?? 1) - 1), column: 0 }));
+  } finally {
+    // A reader that stops early (errors elsewhere, a request limit) closes the file now.
+    parser.destroy();
   }
 }
