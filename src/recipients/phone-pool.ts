@@ -81,7 +81,8 @@ export function warmUpIdentifyWorker(): void {
  * worker cannot run, the batch is done in-thread.
  */
 export function identifyBatch(task: IdentifyTask): Promise<Identified> {
-  const w = task.numbers.length >= MIN_BATCH ? start() : undefined;
+  // Only a warmed-up worker is used: starting one costs more than a small file's numbers.
+  const w = task.numbers.length >= MIN_BATCH ? worker : undefined;
   if (!w) return Promise.resolve(identify(task));
   return new Promise((resolve) => {
     const id = nextId++;
