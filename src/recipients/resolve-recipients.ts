@@ -32,7 +32,7 @@ async function* fileRecipients(doc: SpecDocument, ref: RecipientFileRef, index: 
     return;
   }
   try {
-    // A file of more than a few hundred rows will use the worker: start it while the file is read.
+    // Over 64 KiB (a few thousand rows) the worker pays for itself: start it while the file is read.
     if ((await stat(absolute)).size > WARM_UP_BYTES) warmUpIdentifyWorker();
   } catch {
     sink(makeDiagnostic('recipients-file-not-found', `recipient file ${file} does not exist`, where, { hint: 'paths are relative to the spec file' }));
