@@ -44,6 +44,7 @@ test('ids, bulkIds and content hashes keep their pinned values', () => {
     ],
   );
   assert.is(bulkIdFor(['b', 'a']), '7E18F737311B2DC3B2F269DD78396B0351F14FB66EFA879F768CB23181883C78');
+  assert.is(bulkIdFor(['a62d214c-2dfd-57f8-971e-57baa89231f8']), '60B01250B0475470E63534B63F08FDD161D650F2115A351A11FA9A6873933F63');
   const content = {
     whatsApp: {
       text: 'Grüezi "Anna"\n',

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { EMULATOR_DEFAULTS, startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server.js';
 import { assertNoStackTrace, collect, makeWorkspace, runCli, startCli } from '../helpers/cli.js';
 import { swissNumbers, textSpec } from '../helpers/specs.js';
+import { waitUntil } from '../helpers/wait-output.js';
 
 interface Ctx {
   dir: string;
@@ -112,7 +113,7 @@ test('401 after the token was revoked: refreshed once, then everything goes thro
     // 4 in flight: several requests meet the revoked token at once, and one refresh serves them all.
     const child = startCli(['apply', '--yes', '--concurrency', '4'], { cwd: ctx.dir, env: ctx.env });
     const running = collect(child);
-    while (ctx.emulator.stats().uniqueMessageIds < 6) await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(() => ctx.emulator.stats().uniqueMessageIds >= 6, 'the emulator has accepted 6 messages');
     await fetch(`${ctx.emulator.url}/_emulator/expire-tokens`, { method: 'POST' });
     const result = await running;
     assert.is(result.code, 0, result.stdout + result.stderr);
@@ -202,7 +203,7 @@ test('a second Ctrl-C quits at once: the lock is released, what was in flight is
   try {
     const child = startCli(['apply', '--yes', '--concurrency', '2'], { cwd: ctx.dir, env: ctx.env });
     const running = collect(child);
-    while (ctx.emulator.stats().requests < 2) await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(() => ctx.emulator.stats().requests >= 2, 'the emulator has 2 requests');
     child.kill('SIGINT');
     await new Promise((r) => setTimeout(r, 100));
     child.kill('SIGINT');

@@ -30,3 +30,12 @@ export function outputOf(child: ChildProcess): { text: () => string; waitFor: (p
       }),
   };
 }
+
+/** Polls `condition` until it holds; fails after `timeoutMs` rather than hanging the run. */
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
