@@ -92,6 +92,12 @@ export function identifyBatch(task: IdentifyTask): Promise<Identified> {
   });
 }
 
+/** Stops the worker for good; batches it had not answered are done in-thread. */
+export async function stopIdentifyWorker(): Promise<void> {
+  unavailable = true;
+  await worker?.terminate();
+}
+
 /** Batches the worker has answered so far (for tests and benchmarks). */
 export function batchesDoneOffThread(): number {
   return offThread;

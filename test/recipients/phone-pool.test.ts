@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { identify } from '../../src/recipients/identify.js';
-import { batchesDoneOffThread, identifyBatch, warmUpIdentifyWorker } from '../../src/recipients/phone-pool.js';
+import { batchesDoneOffThread, identifyBatch, stopIdentifyWorker, warmUpIdentifyWorker } from '../../src/recipients/phone-pool.js';
 import { join } from 'node:path';
 import { messageIdFor } from '../../src/compile/identity.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
@@ -63,6 +63,18 @@ test('a large CSV is identified off-thread with the same results, lines and warn
   } finally {
     await cleanup();
   }
+});
+
+// Last: it stops the worker for the rest of this file.
+test('batches the worker did not answer before it stopped are done in-thread, none lost', async () => {
+  warmUpIdentifyWorker();
+  const before = batchesDoneOffThread();
+  const task = { numbers, spec: 'promo', revision: 3 };
+  const pending = identifyBatch(task);
+  await stopIdentifyWorker();
+  assert.equal(await pending, identify(task));
+  assert.is(batchesDoneOffThread(), before, 'the worker answered nothing');
+  assert.equal(await identifyBatch(task), identify(task), 'later batches run in-thread');
 });
 
 test.run();
