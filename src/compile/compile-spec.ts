@@ -5,6 +5,7 @@ import { createRenderer } from '../render/render-message.js';
 import type { SpecDocument } from '../spec/types.js';
 import { contentHashOf } from './identity.js';
 import type { CompiledMessage, MessageContent } from './types.js';
+import type { SourcePosition } from '../spec/types.js';
 import { validateRequestBody } from './validate-request.js';
 
 /** Distinct contents remembered per spec; beyond it, old ones are re-validated if seen again. */
@@ -13,6 +14,38 @@ const CONTENT_CACHE = 1000;
 const REPORT_LIMIT = 20;
 
 const PROBE_DESTINATION = [{ messageId: 'probe', to: { phoneNumber: '41793026727' } }];
+
+/** One distinct content of a spec, shared by the messages that have it. */
+interface SharedContent {
+  content: MessageContent;
+  key: string;
+  valid: boolean;
+  hash?: string;
+}
+
+// compile and validate never read the hash, plan does: it is computed on first read, once per content.
+class Compiled implements CompiledMessage {
+  constructor(
+    readonly spec: string,
+    readonly revision: number,
+    readonly messageId: string,
+    readonly phoneNumber: string,
+    private readonly shared: SharedContent,
+    readonly origin: SourcePosition,
+  ) {}
+
+  get content(): MessageContent {
+    return this.shared.content;
+  }
+
+  get contentKey(): string {
+    return this.shared.key;
+  }
+
+  get contentHash(): string {
+    return (this.shared.hash ??= contentHashOf(this.shared.content));
+  }
+}
 
 /**
  * Streams one compiled message per valid recipient: rendered, checked against
@@ -43,7 +76,7 @@ export async function* compileSpecBatches(
     if (n <= REPORT_LIMIT || d.severity === 'warning') sink(d);
   };
   // Validated contents; cleared when full (personalised messages never repeat, shared ones refill it).
-  const cache = new Map<string, { content: MessageContent; valid: boolean }>();
+  const cache = new Map<string, SharedContent>();
   let recipients = 0;
 
   for await (const batch of resolveRecipientBatches(doc, sink)) {
@@ -58,8 +91,9 @@ export async function* compileSpecBatches(
       const content: MessageContent = { whatsApp: rendered.whatsApp };
       if (spec.sendAt !== undefined) content.sendAt = spec.sendAt;
       if (spec.scenarioKey !== undefined) content.scenarioKey = spec.scenarioKey;
-      const contentHash = contentHashOf(content);
-      let known = cache.get(contentHash);
+      // The renderer builds keys in the spec's order, so equal content has equal JSON within a spec.
+      const contentKey = JSON.stringify(content);
+      let known = cache.get(contentKey);
       if (!known) {
         const errors = validateRequestBody({
           bulkId: 'probe',
@@ -78,20 +112,12 @@ export async function* compileSpecBatches(
             ),
           );
         }
-        known = { content, valid: errors.length === 0 };
+        known = { content, key: contentKey, valid: errors.length === 0 };
         if (cache.size >= CONTENT_CACHE) cache.clear();
-        cache.set(contentHash, known);
+        cache.set(contentKey, known);
       }
       if (!known.valid) continue;
-      out.push({
-        spec: spec.name,
-        revision: spec.revision,
-        messageId: recipient.messageId,
-        phoneNumber: recipient.phoneNumber,
-        contentHash,
-        content: known.content,
-        origin: recipient.origin,
-      });
+      out.push(new Compiled(spec.name, spec.revision, recipient.messageId, recipient.phoneNumber, known, recipient.origin));
     }
     if (out.length > 0) yield out;
   }

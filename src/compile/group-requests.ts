@@ -57,7 +57,7 @@ export async function* groupRequests(
       ? item
       : [item as CompiledMessage];
     for (const message of batch) {
-      const key = `${message.spec}\u0000${message.contentHash}`;
+      const key = `${message.spec}\u0000${message.contentKey}`;
       let group = pending.get(key);
       if (!group) {
         group = { content: message.content, destinations: [], generation };

@@ -66,9 +66,11 @@ export interface CompiledMessage {
   /** UUID derived from (spec name, revision, phone number). */
   messageId: string;
   phoneNumber: string;
-  /** sha256 hex of the canonical JSON of `content`. */
-  contentHash: string;
-  /** Shared by reference between messages with the same contentHash. */
+  /** sha256 hex of the canonical JSON of `content` (compile computes it on first read). */
+  readonly contentHash: string;
+  /** Equal for equal content within one spec (its JSON text): what requests are grouped by. */
+  readonly contentKey: string;
+  /** Shared by reference between messages with the same contentKey. */
   content: MessageContent;
   origin: SourcePosition;
 }

@@ -49,7 +49,8 @@ export async function* resolveRecipientBatches(doc: SpecDocument, sink: Diagnost
   const seen = new Set<string>();
   const finish = (rows: RawRecipient[], { phoneNumbers, messageIds }: Identified, index: number, file: string): Recipient[] => {
     const out: Recipient[] = [];
-    for (const [i, row] of rows.entries()) {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as RawRecipient;
       const origin = row.line < 0 ? doc.locate(['recipients', index, 'phoneNumber']) : { file, line: row.line, column: 0 };
       const phoneNumber = phoneNumbers[i];
       const messageId = messageIds[i];

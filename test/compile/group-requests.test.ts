@@ -13,6 +13,7 @@ function message(i: number, text: string): CompiledMessage {
     messageId: messageIdFor('s', 1, phoneNumber),
     phoneNumber,
     contentHash: contentHashOf(content),
+    contentKey: JSON.stringify(content),
     content,
     origin: { file: 'x', line: i, column: 0 },
   };

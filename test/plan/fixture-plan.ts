@@ -44,6 +44,7 @@ function message(spec: string, phone: string, hash: string, content: MessageCont
     messageId: idOf(spec, phone),
     phoneNumber: phone,
     contentHash: hash,
+    contentKey: JSON.stringify(content),
     content,
     origin: { file: `specs/${spec}.yaml`, line: 0, column: 0 },
   };
