@@ -5,7 +5,7 @@ import Papa from 'papaparse';
 import Handlebars from 'handlebars';
 import { loadSpec } from '../dist/spec/load-spec.js';
 import { compileSpecBatches } from '../dist/compile/compile-spec.js';
-import { groupRequests } from '../dist/compile/group-requests.js';
+import { groupRequestBatches } from '../dist/compile/group-requests.js';
 import { validateRequestBody } from '../dist/compile/validate-request.js';
 
 const [specFile, mode] = process.argv.slice(2);
@@ -23,7 +23,8 @@ if (mode === 'compile') {
       yield batch;
     }
   })();
-  for await (const body of groupRequests(counted, 100)) bytes += JSON.stringify(body).length + 1;
+  // As `waspec compile` writes NDJSON: every body serialised.
+  for await (const bodies of groupRequestBatches(counted, 100)) for (const body of bodies) bytes += JSON.stringify(body).length + 1;
   if (problems.length) throw new Error(`${problems.length} diagnostics`);
 } else {
   // The bare loop: the same CSV rows, read with the same CSV library, one Handlebars render and one

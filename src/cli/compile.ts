@@ -4,7 +4,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { Option, type Command } from 'commander';
 import { compileSpecBatches } from '../compile/compile-spec.js';
-import { groupRequests } from '../compile/group-requests.js';
+import { groupRequestBatches, groupRequests } from '../compile/group-requests.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadWorkspace } from '../spec/load-workspace.js';
 import type { SpecDocument } from '../spec/types.js';
@@ -44,12 +44,16 @@ async function close(stream: WriteStream): Promise<void> {
 /** Streams one spec's requests as `{spec, file, requests: [...]}` or NDJSON lines. */
 async function emit(doc: SpecDocument, stream: NodeJS.WritableStream, ndjson: boolean, diagnostics: Diagnostic[]): Promise<number> {
   let count = 0;
-  const requests = groupRequests(compileSpecBatches(doc, (d) => diagnostics.push(d)), doc.spec.batchSize ?? 100);
+  const batches = groupRequestBatches(compileSpecBatches(doc, (d) => diagnostics.push(d)), doc.spec.batchSize ?? 100);
   if (!ndjson) await write(stream, `{\n  "spec": ${JSON.stringify(doc.spec.name)},\n  "file": ${JSON.stringify(doc.file)},\n  "requests": [`);
-  for await (const body of requests) {
-    if (ndjson) await write(stream, `${JSON.stringify(body)}\n`);
-    else await write(stream, `${count ? ',' : ''}\n    ${JSON.stringify(body)}`);
-    count++;
+  // One write per batch of bodies: a million small writes cost more than the JSON itself.
+  for await (const bodies of batches) {
+    let text = '';
+    for (const body of bodies) {
+      text += ndjson ? `${JSON.stringify(body)}\n` : `${count ? ',' : ''}\n    ${JSON.stringify(body)}`;
+      count++;
+    }
+    await write(stream, text);
   }
   if (!ndjson) await write(stream, `${count ? '\n  ' : ''}]\n}\n`);
   return count;

@@ -31,6 +31,15 @@ export async function* groupRequests(
   batchSize: number,
   maxPending = MAX_PENDING,
 ): AsyncIterable<RequestBody> {
+  for await (const bodies of groupRequestBatches(messages, batchSize, maxPending)) yield* bodies;
+}
+
+/** groupRequests in batches: the bodies completed by each batch of messages, one await per batch. */
+export async function* groupRequestBatches(
+  messages: AsyncIterable<CompiledMessage | readonly CompiledMessage[]>,
+  batchSize: number,
+  maxPending = MAX_PENDING,
+): AsyncIterable<RequestBody[]> {
   const pending = new Map<string, Pending>();
   let generation = 0;
   // Too many groups waiting: send those that did not grow since the last pass and those of a single
@@ -75,7 +84,8 @@ export async function* groupRequests(
         overflow(ready);
       }
     }
-    yield* ready;
+    if (ready.length > 0) yield ready;
   }
-  for (const group of pending.values()) yield toRequestBody(group.content, group.destinations);
+  const rest = [...pending.values()].map((group) => toRequestBody(group.content, group.destinations));
+  if (rest.length > 0) yield rest;
 }
