@@ -2,10 +2,9 @@ import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.j
 import { mapSchemaError, parsePointer } from '../diagnostics/schema-error.js';
 import { resolveRecipientBatches } from '../recipients/resolve-recipients.js';
 import { createRenderer } from '../render/render-message.js';
-import type { SpecDocument } from '../spec/types.js';
+import type { SourcePosition, SpecDocument } from '../spec/types.js';
 import { contentHashOf } from './identity.js';
 import type { CompiledMessage, MessageContent } from './types.js';
-import type { SourcePosition } from '../spec/types.js';
 import { validateRequestBody } from './validate-request.js';
 
 /** Distinct contents remembered per spec; beyond it, old ones are re-validated if seen again. */

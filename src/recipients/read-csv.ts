@@ -10,6 +10,8 @@ export interface RawRecipient {
   line: number;
 }
 
+const QUOTE_HINT = 'a field with a comma, quote or line break is written in double quotes, with "" for a quote inside it';
+
 /** Text read but not yet parsed (an unfinished row) beyond which a quote is taken as not closed. */
 const MAX_PENDING_TEXT = 1 << 20;
 
@@ -32,10 +34,10 @@ function count(text: string, char: string): number {
  * header's is reported and skipped.
  */
 export async function* readCsv(absolutePath: string, file: string, sink: DiagnosticSink): AsyncIterable<RawRecipient[]> {
-  const syntax = (message: string, line: number) => sink(makeDiagnostic('csv-syntax', `${file}: ${message}`, { file, line, column: 0 }));
+  const syntax = (message: string, line: number, hint = QUOTE_HINT) => sink(makeDiagnostic('csv-syntax', `${file}: ${message}`, { file, line, column: 0 }, { hint }));
   // Text decoding in the stream keeps a character split between two reads whole.
   const stream = createReadStream(absolutePath, { encoding: 'utf8', highWaterMark: 1 << 16 });
-  let parser: Papa.Parser | undefined;
+  let started = false;
   let newline = '\n';
   let pending = '';
   /** 0-based line where `pending` starts. */
@@ -45,24 +47,39 @@ export async function* readCsv(absolutePath: string, file: string, sink: Diagnos
   let others: Array<[name: string, index: number]> = [];
   let bare = false;
 
-  // Parses `text` (whole rows unless `last`); returns the recipients, or undefined to stop reading.
+  // Parses `text`; unless it is the last, its last row may be cut short and is kept for the next read.
+  // Returns the recipients, or undefined to stop reading.
   const rowsOf = (text: string, last: boolean): RawRecipient[] | undefined => {
-    parser ??= new Papa.Parser({ delimiter: ',', newline: (newline = lineBreakOf(text)) as Papa.ParseConfig['newline'] });
-    const { data, errors, meta } = parser.parse(text, 0, !last) as Papa.ParseResult<string[]>;
-    pending = last ? '' : text.slice(meta.cursor);
-    const broken = new Map<number, string>();
-    for (const error of errors) if (error.row !== undefined && !broken.has(error.row)) broken.set(error.row, error.message);
+    if (!started) {
+      started = true;
+      newline = lineBreakOf(text);
+    }
+    const rows: string[][] = [];
+    const ends: number[] = [];
+    const errors: Array<Papa.ParseError | undefined> = [];
+    Papa.parse<string[]>(text, {
+      delimiter: ',',
+      newline: newline as Papa.ParseConfig['newline'],
+      step: (result) => {
+        rows.push(result.data);
+        ends.push(result.meta.cursor);
+        errors.push(result.errors.find((e) => e.code === 'MissingQuotes') ?? result.errors[0]);
+      },
+    });
+    const complete = last ? rows.length : Math.max(0, rows.length - 1);
+    pending = last ? '' : text.slice(complete > 0 ? ends[complete - 1] : 0);
     const out: RawRecipient[] = [];
-    for (let r = 0; r < data.length; r++) {
-      const fields = data[r] as string[];
+    for (let r = 0; r < complete; r++) {
+      const fields = rows[r] as string[];
       const at = line;
       line++;
       for (const field of fields) if (field.length > 0) line += count(field, newline === '\r' ? '\r' : '\n');
-      const problem = broken.get(r);
-      if (problem !== undefined) {
-        syntax(`${problem.toLowerCase()} (line ${at + 1})`, at);
+      const error = errors[r];
+      if (error) {
+        syntax(`${error.message.toLowerCase()} (line ${at + 1})`, at);
         // A quote left open swallows the rest of the file: nothing after it can be trusted.
-        return errors.some((e) => e.code === 'MissingQuotes') ? undefined : out;
+        if (error.code === 'MissingQuotes') return undefined;
+        continue;
       }
       if (fields.length === 1 && (fields[0] as string).trim() === '') continue;
       if (!header) {
@@ -82,7 +99,7 @@ export async function* readCsv(absolutePath: string, file: string, sink: Diagnos
         continue;
       }
       if (fields.length !== header.length) {
-        syntax(`line ${at + 1} has ${fields.length} fields, the header has ${header.length}`, at);
+        syntax(`line ${at + 1} has ${fields.length} fields, the header has ${header.length}`, at, `every row has the header's columns (${header.join(', ')}); ${QUOTE_HINT}`);
         continue;
       }
       const vars: Vars = bare ? (Object.create(null) as Vars) : {};
@@ -105,7 +122,7 @@ export async function* readCsv(absolutePath: string, file: string, sink: Diagnos
     const rows = rowsOf(pending, true);
     if (rows && rows.length > 0) yield rows;
   } catch (error) {
-    syntax(`cannot be read: ${(error as Error).message}`, line);
+    syntax(`cannot be read: ${(error as Error).message}`, line, 'check that the file is readable text (UTF-8)');
   } finally {
     // A reader that stops early (errors elsewhere, a request limit) closes the file now.
     stream.destroy();

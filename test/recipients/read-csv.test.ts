@@ -59,6 +59,13 @@ test('a quote never closed is reported at the line where its row starts; rows be
   assert.match(diagnostics[0]?.message ?? '', /quoted field unterminated/);
 });
 
+test('a malformed quote is reported at its line, with a hint', async () => {
+  const { rows, diagnostics } = await read('phoneNumber,name\n1,a\n2,"b"c\n3,d\n');
+  assert.equal(rows.map((r) => r.phoneNumber), ['1']);
+  assert.equal(problems(diagnostics), [['csv-syntax', 2]]);
+  assert.match(diagnostics[0]?.hint ?? '', /double quotes/);
+});
+
 test('a row that does not end within 1 MiB stops the file with an error instead of growing without bound', async () => {
   const { rows, diagnostics } = await read(`phoneNumber,name\n1,a\n2,"${'x'.repeat(3 << 20)}\n`);
   assert.equal(rows.map((r) => r.phoneNumber), ['1']);
