@@ -88,7 +88,9 @@ export async function* readCsv(absolutePath: string, file: string, sink: Diagnos
         if (phoneColumn < 0) {
           sink(
             makeDiagnostic('csv-missing-column', `${file} has no phoneNumber column`, { file, line: at, column: 0 }, {
-              hint: `the header row names the columns; found: ${header.join(', ') || '(none)'}`,
+              hint: /[;\t|]/.test(header.join(''))
+                ? `columns are separated by commas; this header looks separated by another character: ${header.join(',')}`
+                : `the header row names the columns; found: ${header.join(', ') || '(none)'}`,
             }),
           );
           return undefined;

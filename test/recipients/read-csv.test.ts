@@ -79,6 +79,12 @@ test('no phoneNumber column', async () => {
   assert.equal(problems(diagnostics), [['csv-missing-column', 0]]);
 });
 
+test('a header separated by semicolons: the hint says that columns are separated by commas', async () => {
+  const { diagnostics } = await read('phoneNumber;name\n41793026727;Anna\n');
+  assert.equal(problems(diagnostics), [['csv-missing-column', 0]]);
+  assert.match(diagnostics[0]?.hint ?? '', /separated by commas/);
+});
+
 test('a column named __proto__ is an ordinary var', async () => {
   const { rows } = await read('phoneNumber,__proto__\n1,x\n');
   assert.is(rows[0]?.vars['__proto__'], 'x');
