@@ -28,6 +28,33 @@ function count(text: string, char: string): number {
   return n;
 }
 
+interface Parsed {
+  rows: string[][];
+  /** Per row: its syntax error, if any (an unclosed quote first). */
+  errors: Array<Papa.ParseError | undefined>;
+  /** Text after the last complete row, to be read again with the next piece. */
+  rest: string;
+}
+
+/** Parses `text`; unless it is the last, its last row may be cut short and is left in `rest`. */
+function parsePiece(text: string, newline: string, last: boolean): Parsed {
+  const rows: string[][] = [];
+  const ends: number[] = [];
+  const errors: Array<Papa.ParseError | undefined> = [];
+  Papa.parse<string[]>(text, {
+    delimiter: ',',
+    newline: newline as Papa.ParseConfig['newline'],
+    step: (result) => {
+      rows.push(result.data);
+      ends.push(result.meta.cursor);
+      errors.push(result.errors.find((e) => e.code === 'MissingQuotes') ?? result.errors[0]);
+    },
+  });
+  if (last) return { rows, errors, rest: '' };
+  const complete = Math.max(0, rows.length - 1);
+  return { rows: rows.slice(0, complete), errors, rest: text.slice(ends[complete - 1] ?? 0) };
+}
+
 /**
  * Streams the rows of a CSV with a header row, in batches of what was read; other columns become
  * vars. Fields are trimmed; empty lines are skipped; a row whose field count differs from the
@@ -37,8 +64,7 @@ export async function* readCsv(absolutePath: string, file: string, sink: Diagnos
   const syntax = (message: string, line: number, hint = QUOTE_HINT) => sink(makeDiagnostic('csv-syntax', `${file}: ${message}`, { file, line, column: 0 }, { hint }));
   // Text decoding in the stream keeps a character split between two reads whole.
   const stream = createReadStream(absolutePath, { encoding: 'utf8', highWaterMark: 1 << 16 });
-  let started = false;
-  let newline = '\n';
+  let newline: string | undefined;
   let pending = '';
   /** 0-based line where `pending` starts. */
   let line = 0;
@@ -47,29 +73,13 @@ export async function* readCsv(absolutePath: string, file: string, sink: Diagnos
   let others: Array<[name: string, index: number]> = [];
   let bare = false;
 
-  // Parses `text`; unless it is the last, its last row may be cut short and is kept for the next read.
-  // Returns the recipients, or undefined to stop reading.
+  // The recipients of the complete rows of `text`, or undefined to stop reading.
   const rowsOf = (text: string, last: boolean): RawRecipient[] | undefined => {
-    if (!started) {
-      started = true;
-      newline = lineBreakOf(text);
-    }
-    const rows: string[][] = [];
-    const ends: number[] = [];
-    const errors: Array<Papa.ParseError | undefined> = [];
-    Papa.parse<string[]>(text, {
-      delimiter: ',',
-      newline: newline as Papa.ParseConfig['newline'],
-      step: (result) => {
-        rows.push(result.data);
-        ends.push(result.meta.cursor);
-        errors.push(result.errors.find((e) => e.code === 'MissingQuotes') ?? result.errors[0]);
-      },
-    });
-    const complete = last ? rows.length : Math.max(0, rows.length - 1);
-    pending = last ? '' : text.slice(complete > 0 ? ends[complete - 1] : 0);
+    newline ??= lineBreakOf(text);
+    const { rows, errors, rest } = parsePiece(text, newline, last);
+    pending = rest;
     const out: RawRecipient[] = [];
-    for (let r = 0; r < complete; r++) {
+    for (let r = 0; r < rows.length; r++) {
       const fields = rows[r] as string[];
       const at = line;
       line++;

@@ -85,6 +85,19 @@ test('a header separated by semicolons: the hint says that columns are separated
   assert.match(diagnostics[0]?.hint ?? '', /separated by commas/);
 });
 
+test('a file that cannot be read (a folder) is a csv-syntax error with a hint, not a crash', async () => {
+  const { dir, cleanup } = await makeWorkspace({ 'people.csv/inside.txt': '' });
+  try {
+    const diagnostics: Diagnostic[] = [];
+    for await (const _ of readCsv(join(dir, 'people.csv'), 'people.csv', (d) => diagnostics.push(d))) assert.unreachable('no rows');
+    assert.equal(problems(diagnostics), [['csv-syntax', 0]]);
+    assert.match(diagnostics[0]?.message ?? '', /cannot be read: EISDIR/);
+    assert.ok(diagnostics[0]?.hint);
+  } finally {
+    await cleanup();
+  }
+});
+
 test('a column named __proto__ is an ordinary var', async () => {
   const { rows } = await read('phoneNumber,__proto__\n1,x\n');
   assert.is(rows[0]?.vars['__proto__'], 'x');
