@@ -9,7 +9,9 @@ import { defineEmulatorCommand } from './emulator.js';
 import { defineWatchCommand } from './watch.js';
 import { definePreviewCommand } from './preview.js';
 import { defineDemoCommand } from './demo.js';
+import { defineInitCommand } from './init.js';
 import { reportError } from './run.js';
+import { packageVersion } from './version.js';
 
 // `waspec plan | head` closes the pipe early: that is the reader's choice, not an error.
 for (const stream of [process.stdout, process.stderr]) {
@@ -21,7 +23,7 @@ for (const stream of [process.stdout, process.stderr]) {
 
 const program = new Command('waspec')
   .description('Compile declarative YAML message specs into WhatsApp messages and send them exactly once.')
-  .version('0.1.0')
+  .version(packageVersion())
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
@@ -34,6 +36,7 @@ defineEmulatorCommand(program);
 defineWatchCommand(program);
 definePreviewCommand(program);
 defineDemoCommand(program);
+defineInitCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -148,7 +148,7 @@ export function requireSendConfig(config: ResolvedConfig): ResolvedConfig {
   if (!config.token && !config.appSecret) missing.push('WASPEC_TOKEN or WASPEC_APP_SECRET (environment only)');
   if (missing.length > 0) {
     throw new WaspecError('config-missing', `cannot send: missing ${missing.join(', ')}`, {
-      hint: 'try `npm run demo` to see apply against the built-in emulator',
+      hint: 'try `waspec demo` to see apply against the built-in emulator',
     });
   }
   if (!/^https?:\/\//.test(config.baseUrl)) {

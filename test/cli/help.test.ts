@@ -14,6 +14,7 @@ const COMMANDS = [
   'watch',
   'preview',
   'demo',
+  'init',
 ];
 
 test('every command has --help that exits 0', async () => {
