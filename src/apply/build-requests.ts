@@ -7,13 +7,13 @@ export interface PlannedRequest {
   entries: PlanEntry[];
 }
 
-/** The plan's send and retry entries as request bodies: same spec and content share one, up to the spec's batch size. */
+/** The plan's send and retry entries as request bodies: same spec, content and sendAt share one, up to the spec's batch size. */
 export function buildRequests(plan: Plan, defaultBatchSize = 100): PlannedRequest[] {
   const batchOf = new Map(plan.specs.map((s) => [s.name, s.batchSize]));
   const groups = new Map<string, PlanEntry[]>();
   for (const entry of plan.entries) {
     if ((entry.action !== 'send' && entry.action !== 'retry') || !entry.contentHash) continue;
-    const key = `${entry.spec}\u0000${entry.contentHash}`;
+    const key = `${entry.spec}\u0000${entry.contentHash}\u0000${entry.shift?.sendAt ?? ''}`;
     const list = groups.get(key) ?? [];
     list.push(entry);
     groups.set(key, list);
@@ -21,7 +21,9 @@ export function buildRequests(plan: Plan, defaultBatchSize = 100): PlannedReques
   const requests: PlannedRequest[] = [];
   for (const entries of groups.values()) {
     const first = entries[0];
-    const content = first?.contentHash ? plan.contents[first.contentHash] : undefined;
+    const planned = first?.contentHash ? plan.contents[first.contentHash] : undefined;
+    // Moved out of quiet hours: the same content with the plan's sendAt.
+    const content = planned && first?.shift ? { ...planned, sendAt: first.shift.sendAt } : planned;
     if (!first || !content) throw new Error(`the plan has no content ${first?.contentHash ?? ''} for ${first?.spec ?? ''}`);
     const size = batchOf.get(first.spec) ?? defaultBatchSize;
     const sorted = [...entries].sort((a, b) => (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0));

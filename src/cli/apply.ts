@@ -15,6 +15,7 @@ import type { StateStore } from '../state/types.js';
 import { createTransport } from '../transport/create-transport.js';
 import { createProgressReporter } from './apply-progress.js';
 import { handleInterrupts } from './apply-signals.js';
+import { ALLOW_LARGE_HELP, guardSettingsOf, parseAllowLarge } from './plan-options.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action, useColor } from './run.js';
 
@@ -30,6 +31,7 @@ export interface ApplyFlags {
   resendInDoubt?: boolean;
   target: string[];
   forceUnlock?: boolean;
+  allowLarge?: string;
   format: 'pretty' | 'json';
 }
 
@@ -63,6 +65,7 @@ export function defineApplyCommand(program: Command): void {
     .option('--resend-in-doubt', 'send again messages without a recorded answer (may send them twice)')
     .option('--target <spec>', 'apply only this spec (repeatable)', collect, [])
     .option('--force-unlock', "take over the state lock of a process that no longer runs")
+    .option('--allow-large <n>', ALLOW_LARGE_HELP)
     .addOption(new Option('--format <format>', 'format of the final summary').choices(['pretty', 'json']).default('pretty'))
     .addHelpText(
       'after',
@@ -113,6 +116,7 @@ function refusePlanningFlags(flags: ApplyFlags): void {
     flags.retryRejected && '--retry-rejected',
     flags.resendInDoubt && '--resend-in-doubt',
     flags.batchSize !== undefined && '--batch-size',
+    flags.allowLarge !== undefined && '--allow-large',
   ].filter((flag): flag is string => typeof flag === 'string');
   if (given.length > 0) {
     throw new UsageError(`${given.join(', ')} cannot change a saved plan`, 'give them to `waspec plan --out` (batchSize: in the spec or the config), or apply spec paths instead of a plan file');
@@ -126,6 +130,7 @@ async function runApply(args: string[], flags: ApplyFlags): Promise<number> {
     throw new UsageError('apply needs --yes or a saved plan when it cannot ask (no terminal)', 'review with `waspec plan --out plan.json`, then run `waspec apply plan.json`');
   }
   if (planFile) refusePlanningFlags(flags);
+  const allowLarge = parseAllowLarge(flags.allowLarge);
   const config = requireSendConfig(await configFor(flags));
   const store = openFileStateStore(config.stateDir);
   const lock = await store.lock({ force: flags.forceUnlock ?? false });
@@ -146,6 +151,8 @@ async function runApply(args: string[], flags: ApplyFlags): Promise<number> {
         resendInDoubt: flags.resendInDoubt ?? false,
         targets: flags.target,
         defaultBatchSize: config.batchSize,
+        ...guardSettingsOf(config),
+        ...(allowLarge === undefined ? {} : { allowLarge }),
       });
     }
     printDiagnostics(plan.diagnostics);

@@ -1,6 +1,9 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadConfig, type ResolvedConfig } from '../config/load-config.js';
+import type { Policy } from '../config/policy.js';
+import { fileSuppressionSource } from '../suppressions/file-suppressions.js';
+import type { SuppressionSource } from '../suppressions/types.js';
 import { isPlanFormat, PLAN_FORMATS, type PlanFormat } from '../report/plan-format.js';
 
 /** Options shared by `plan` and `show` for printing a plan. */
@@ -31,12 +34,35 @@ export function parseLimit(value: string): number {
 
 /** --state wins; then the config (stateDir, WASPEC_STATE_DIR, default .waspec). A broken config is an error. */
 export async function resolveStateDir(options: { state?: string; config?: string; profile?: string }): Promise<string> {
-  if (options.state) return options.state;
+  return (await resolvePlanSettings(options)).stateDir;
+}
+
+/** What planning needs from the config: the state directory and the audience policy. */
+export async function resolvePlanSettings(options: { state?: string; config?: string; profile?: string }): Promise<{ stateDir: string; guard: GuardSettings }> {
   const config = await loadConfig({
     ...(options.config ? { configFile: options.config } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
   });
-  return config.stateDir;
+  return { stateDir: options.state ?? config.stateDir, guard: guardSettingsOf(config) };
 }
+
+export interface GuardSettings {
+  policy: Policy;
+  suppressions: SuppressionSource[];
+}
+
+export function guardSettingsOf(config: ResolvedConfig): GuardSettings {
+  return { policy: config.policy, suppressions: config.suppressions.length > 0 ? [fileSuppressionSource(config.suppressions)] : [] };
+}
+
+/** --allow-large N: a whole number of messages. */
+export function parseAllowLarge(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--allow-large must be a whole number of messages, not ${value}.`);
+  return n;
+}
+
+export const ALLOW_LARGE_HELP = "approve sending N messages above a spec's maxRecipients or policy.maxMessagesPerApply (N at least the real number)";
 
 export { printDiagnostics } from './print-diagnostics.js';

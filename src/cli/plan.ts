@@ -7,7 +7,7 @@ import { planHasWork } from '../plan/summarize-plan.js';
 import { formatPlan } from '../report/plan-format.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { openFileStateStore } from '../state/file-state.js';
-import { addPlanOutputOptions, parseFormat, parseLimit, printDiagnostics, resolveStateDir, type PlanOutputOptions } from './plan-options.js';
+import { addPlanOutputOptions, ALLOW_LARGE_HELP, parseAllowLarge, parseFormat, parseLimit, printDiagnostics, resolvePlanSettings, type PlanOutputOptions } from './plan-options.js';
 import { action, useColor } from './run.js';
 
 interface PlanFlags extends PlanOutputOptions {
@@ -19,6 +19,7 @@ interface PlanFlags extends PlanOutputOptions {
   resendInDoubt?: boolean;
   target: string[];
   detailedExitcode?: boolean;
+  allowLarge?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -28,7 +29,8 @@ export function definePlanCommand(program: Command): void {
     .command('plan')
     .summary('show what apply would send, to whom, with what content')
     .description(
-      'Compiles the specs and diffs every message against the state: send, retry, unchanged, drift, rejected, in doubt, orphan.\n' +
+      'Compiles the specs and diffs every message against the state: send, retry, unchanged, drift, rejected, in doubt, orphan;\n' +
+        'the config\'s suppressions and policy hold messages back as suppressed, capped or in quiet hours.\n' +
         'Nothing is sent. Save the plan with --out and apply exactly that with `waspec apply FILE`.',
     )
     .argument('[paths...]', 'spec files or folders', ['specs'])
@@ -39,7 +41,8 @@ export function definePlanCommand(program: Command): void {
     .option('--retry-rejected', 'plan messages the API rejected as send')
     .option('--resend-in-doubt', 'plan messages sent without a recorded answer as send (may send them twice)')
     .option('--target <spec>', 'plan only this spec (repeatable)', collect, [])
-    .option('--detailed-exitcode', 'exit 2 when the plan has something to send and no errors');
+    .option('--detailed-exitcode', 'exit 2 when the plan has something to send and no errors')
+    .option('--allow-large <n>', ALLOW_LARGE_HELP);
   addPlanOutputOptions(command)
     .addHelpText('after', '\nExit codes: 0 ok, 1 errors, 2 something to send (with --detailed-exitcode).')
     .action(action((paths: string[], flags: PlanFlags) => runPlan(paths, flags)));
@@ -48,10 +51,14 @@ export function definePlanCommand(program: Command): void {
 async function runPlan(paths: string[], flags: PlanFlags): Promise<number> {
   const format = parseFormat(flags.format);
   const limit = parseLimit(flags.limit);
-  const store = openFileStateStore(await resolveStateDir(flags));
+  const allowLarge = parseAllowLarge(flags.allowLarge);
+  const settings = await resolvePlanSettings(flags);
+  const store = openFileStateStore(settings.stateDir);
   const plan = await buildPlan({
     paths,
     store,
+    ...settings.guard,
+    ...(allowLarge === undefined ? {} : { allowLarge }),
     retryRejected: flags.retryRejected ?? false,
     resendInDoubt: flags.resendInDoubt ?? false,
     targets: flags.target,

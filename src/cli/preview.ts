@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { startPreviewServer } from '../preview/server.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { watchWorkspace } from '../watch/watch-workspace.js';
-import { resolveStateDir } from './plan-options.js';
+import { resolvePlanSettings } from './plan-options.js';
 import { action, reportError } from './run.js';
 
 interface PreviewFlags {
@@ -34,7 +34,7 @@ export function definePreviewCommand(program: Command): void {
 async function runPreview(paths: string[], flags: PreviewFlags): Promise<number> {
   const port = Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not '${flags.port}'`);
-  const stateDir = await resolveStateDir(flags);
+  const { stateDir, guard } = await resolvePlanSettings(flags);
   const server = await startPreviewServer({ port, host: flags.host });
   process.stdout.write(`waspec preview on ${server.url} (Ctrl-C stops it)\n`);
   if (flags.open) openInBrowser(server.url);
@@ -46,7 +46,7 @@ async function runPreview(paths: string[], flags: PreviewFlags): Promise<number>
       const outcome = run.plan ? formatPlanSummary(run.plan.summary) : `no plan: ${run.failure?.message ?? 'unknown'}`;
       process.stdout.write(`run ${run.run}: ${outcome}${errors ? ` · ${errors} error${errors === 1 ? '' : 's'}` : ''}\n`);
     },
-    { stateDir, ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
+    { stateDir, guard, ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { formatDiagnostics } from '../report/diagnostics-format.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { watchWorkspace, type WatchRun } from '../watch/watch-workspace.js';
-import { resolveStateDir } from './plan-options.js';
+import { resolvePlanSettings } from './plan-options.js';
 import { action, reportError, useColor } from './run.js';
 
 interface WatchFlags {
@@ -35,7 +35,7 @@ export function formatRun(run: WatchRun, color: boolean): string {
 }
 
 async function runWatch(paths: string[], flags: WatchFlags): Promise<number> {
-  const stateDir = await resolveStateDir(flags);
+  const { stateDir, guard } = await resolvePlanSettings(flags);
   const tty = Boolean(process.stdout.isTTY);
   const color = useColor(process.stdout);
   const watcher = watchWorkspace(
@@ -43,7 +43,7 @@ async function runWatch(paths: string[], flags: WatchFlags): Promise<number> {
     (run) => {
       process.stdout.write(`${tty ? '\x1b[2J\x1b[H' : ''}${formatRun(run, color)}`);
     },
-    { stateDir, ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
+    { stateDir, guard, ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
 import { WaspecError } from '../errors.js';
+import { readPolicy, readSuppressionPaths, type Policy } from './policy.js';
 
 export interface ResolvedConfig {
   /** e.g. https://service.example.com (no trailing slash) */
@@ -23,6 +24,10 @@ export interface ResolvedConfig {
   stateDir: string;
   /** Request timeout in ms. */
   timeoutMs: number;
+  /** Audience safety rules (`policy:`); shared by every profile. */
+  policy: Policy;
+  /** Absolute paths of the suppression files (`suppressions:`). */
+  suppressions: string[];
 }
 
 export interface ConfigOverrides {
@@ -31,7 +36,7 @@ export interface ConfigOverrides {
   configFile?: string;
   profile?: string;
   env?: NodeJS.ProcessEnv;
-  flags?: Partial<Omit<ResolvedConfig, 'token' | 'appSecret'>>;
+  flags?: Partial<Omit<ResolvedConfig, 'token' | 'appSecret' | 'policy' | 'suppressions'>>;
 }
 
 export const CONFIG_FILE_NAME = 'waspec.config.yaml';
@@ -71,7 +76,13 @@ function readProfile(file: string, counter: LineCounter, node: unknown, name: st
   return profile;
 }
 
-async function readConfigFile(absolute: string, file: string, wanted: string | undefined): Promise<Profile> {
+interface ConfigFile {
+  profile: Profile;
+  policy: Policy;
+  suppressions: string[];
+}
+
+async function readConfigFile(absolute: string, file: string, wanted: string | undefined): Promise<ConfigFile> {
   let text: string;
   try {
     text = await readFile(absolute, 'utf8');
@@ -81,24 +92,29 @@ async function readConfigFile(absolute: string, file: string, wanted: string | u
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
   if (doc.errors[0]) fail(file, counter, null, doc.errors[0].message.split('\n')[0] ?? 'malformed YAML');
-  if (doc.contents === null) return {};
+  if (doc.contents === null) return { profile: {}, policy: {}, suppressions: [] };
   if (!isMap(doc.contents)) fail(file, counter, doc.contents, 'the config must be a mapping with profiles');
   const top = doc.contents;
   for (const pair of top.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    if (key !== 'profile' && key !== 'profiles') fail(file, counter, pair.key as Node, `unknown top-level key '${key}'`, 'config-invalid', 'expected: profile, profiles');
+    if (!TOP_KEYS.includes(key)) fail(file, counter, pair.key as Node, `unknown top-level key '${key}'`, 'config-invalid', `expected: ${TOP_KEYS.join(', ')}`);
   }
+  const failAt = (node: Node | null | undefined, message: string, hint?: string): never => fail(file, counter, node, message, 'config-invalid', hint);
+  const policy = readPolicy(top.get('policy', true) as Node | undefined, failAt);
+  const suppressions = readSuppressionPaths(top.get('suppressions', true) as Node | undefined, path.dirname(absolute), failAt);
   const profiles = top.get('profiles', true);
   const name = wanted ?? String(top.get('profile') ?? 'default');
-  if (profiles === undefined) return {};
+  if (profiles === undefined) return { profile: {}, policy, suppressions };
   if (!isMap(profiles)) fail(file, counter, null, 'profiles must be a mapping of names to settings');
   const chosen = profiles.get(name, true);
   if (chosen === undefined) {
     const names = profiles.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '?'));
     throw new WaspecError('config-invalid', `${file}: no profile named '${name}'`, { hint: `profiles: ${names.join(', ')}` });
   }
-  return readProfile(file, counter, chosen, name);
+  return { profile: readProfile(file, counter, chosen, name), policy, suppressions };
 }
+
+const TOP_KEYS = ['profile', 'profiles', 'policy', 'suppressions'];
 
 function positive(name: string, value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
@@ -116,7 +132,8 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
   const file = path.resolve(cwd, overrides.configFile ?? CONFIG_FILE_NAME);
   const exists = await readFile(file).then(() => true, () => false);
   if (explicit && !exists) throw new WaspecError('config-invalid', `the config file ${overrides.configFile} does not exist`);
-  const profile = exists ? await readConfigFile(file, path.relative(cwd, file) || file, wantedProfile) : {};
+  const read = exists ? await readConfigFile(file, path.relative(cwd, file) || file, wantedProfile) : { profile: {}, policy: {}, suppressions: [] };
+  const profile = read.profile;
   if (!exists && wantedProfile && wantedProfile !== 'default') {
     throw new WaspecError('config-invalid', `profile '${wantedProfile}' was asked for but there is no ${CONFIG_FILE_NAME}`);
   }
@@ -130,6 +147,8 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
     concurrency: flags.concurrency ?? positive('WASPEC_CONCURRENCY', env.WASPEC_CONCURRENCY) ?? num('concurrency') ?? 4,
     stateDir: flags.stateDir ?? env.WASPEC_STATE_DIR ?? str('stateDir') ?? '.waspec',
     timeoutMs: flags.timeoutMs ?? num('timeoutMs') ?? 30_000,
+    policy: read.policy,
+    suppressions: read.suppressions,
   };
   const rateLimit = flags.rateLimit ?? positive('WASPEC_RATE_LIMIT', env.WASPEC_RATE_LIMIT) ?? num('rateLimit');
   if (rateLimit !== undefined) config.rateLimit = rateLimit;

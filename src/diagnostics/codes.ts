@@ -60,6 +60,11 @@ export const DIAGNOSTIC_CODES = {
   'send-at-past': 'sendAt is in the past.',
   'state-torn-line': 'The last line of the state journal was cut off (a crash); it is ignored.',
   'target-not-found': 'A --target names no spec.',
+  'plan-too-large': 'A spec sends more than its maxRecipients, or the plan more than policy.maxMessagesPerApply; --allow-large N approves N.',
+
+  // --- suppressions ---
+  'suppressions-file-not-found': 'A suppression file named in the config does not exist.',
+  'suppression-invalid': 'A suppression file has an entry without a valid phone number.',
 
   // --- config ---
   'config-invalid': 'waspec.config.yaml is malformed or has unknown fields.',

@@ -8,10 +8,11 @@ import type { StateStore } from '../state/types.js';
 import { classifyMessages } from './classify-messages.js';
 import { CONFIG_FILE, hashFile, workspacePath } from './hash-file.js';
 import { checkSendAt, selectTargets } from './plan-checks.js';
+import { guardPlan, type GuardOptions } from './policy/guard-plan.js';
 import { summarizeEntries } from './summarize-plan.js';
 import type { Plan, PlanInputFile } from './types.js';
 
-export interface BuildPlanOptions {
+export interface BuildPlanOptions extends Omit<GuardOptions, 'now'> {
   /** Spec files or folders (default ['specs']). */
   paths: readonly string[];
   store: StateStore;
@@ -43,6 +44,7 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     ...(targets.length > 0 ? { scope: new Set(targets) } : {}),
     revisions: new Map(docs.map((d) => [d.spec.name, d.spec.revision])),
   });
+  diagnostics.push(...(await guardPlan(classified.entries, classified.contents, workspace.docs, snapshot, { ...options, now })));
   return {
     formatVersion: 1,
     createdAt: now.toISOString(),
@@ -56,10 +58,16 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     entries: classified.entries,
     summary: summarizeEntries(classified.entries),
     inputs: {
-      files: await inputFiles(docs),
+      files: await inputFiles(docs, options.suppressions?.flatMap((s) => s.files) ?? []),
       state: { location: options.store.location, sha256: snapshot.digest, records: snapshot.records ?? 0 },
     },
-    options: { retryRejected: options.retryRejected ?? false, resendInDoubt: options.resendInDoubt ?? false, targets, paths },
+    options: {
+      retryRejected: options.retryRejected ?? false,
+      resendInDoubt: options.resendInDoubt ?? false,
+      targets,
+      paths,
+      ...(options.allowLarge === undefined ? {} : { allowLarge: options.allowLarge }),
+    },
     diagnostics,
   };
 }
@@ -68,7 +76,7 @@ async function* compileAll(docs: SpecDocument[], diagnostics: Diagnostic[]): Asy
   for (const doc of docs) yield* compileSpec(doc, (d) => diagnostics.push(d));
 }
 
-async function inputFiles(docs: SpecDocument[]): Promise<PlanInputFile[]> {
+async function inputFiles(docs: SpecDocument[], suppressionFiles: readonly string[]): Promise<PlanInputFile[]> {
   const files: PlanInputFile[] = [];
   const seen = new Set<string>();
   const add = (path: string, kind: PlanInputFile['kind'], sha256: string | undefined): void => {
@@ -81,5 +89,6 @@ async function inputFiles(docs: SpecDocument[]): Promise<PlanInputFile[]> {
     for (const file of recipientFiles(doc)) add(workspacePath(file), 'recipients', await hashFile(file));
   }
   add(CONFIG_FILE, 'config', await hashFile(CONFIG_FILE));
+  for (const file of suppressionFiles) add(workspacePath(file), 'suppressions', await hashFile(file));
   return files;
 }

@@ -3,7 +3,7 @@ import { CONFIG_FILE, hashFile } from './hash-file.js';
 import { listSpecFiles } from './list-spec-files.js';
 import type { Plan, PlanInputFile } from './types.js';
 
-const NOUN: Record<PlanInputFile['kind'], string> = { spec: 'spec', recipients: 'recipient file', config: 'config' };
+const NOUN: Record<PlanInputFile['kind'], string> = { spec: 'spec', recipients: 'recipient file', config: 'config', suppressions: 'suppression file' };
 
 /**
  * What changed since the plan was made: one readable line per changed spec, recipient file,

@@ -1,7 +1,7 @@
 import type { PlanAction, PlanEntry } from './types.js';
 
 export function summarizeEntries(entries: readonly PlanEntry[]): Record<PlanAction, number> {
-  const summary: Record<PlanAction, number> = { send: 0, retry: 0, unchanged: 0, drift: 0, rejected: 0, 'in-doubt': 0, orphan: 0 };
+  const summary = emptySummary();
   for (const e of entries) summary[e.action]++;
   return summary;
 }
@@ -9,4 +9,8 @@ export function summarizeEntries(entries: readonly PlanEntry[]): Record<PlanActi
 /** Whether applying the plan would send anything (send or retry entries). */
 export function planHasWork(summary: Record<PlanAction, number>): boolean {
   return summary.send + summary.retry > 0;
+}
+
+export function emptySummary(): Record<PlanAction, number> {
+  return { send: 0, retry: 0, unchanged: 0, drift: 0, rejected: 0, 'in-doubt': 0, orphan: 0, suppressed: 0, capped: 0, 'quiet-hours': 0 };
 }

@@ -2,7 +2,10 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { MessageContent } from '../compile/types.js';
 import type { Outcome } from '../state/types.js';
 
-export type PlanAction = 'send' | 'unchanged' | 'drift' | 'retry' | 'rejected' | 'in-doubt' | 'orphan';
+export type PlanAction = 'send' | 'unchanged' | 'drift' | 'retry' | 'rejected' | 'in-doubt' | 'orphan' | HeldAction;
+
+/** Messages the policy keeps from being sent (suppression list, frequency cap, quiet hours). */
+export type HeldAction = 'suppressed' | 'capped' | 'quiet-hours';
 
 export const PLAN_ACTIONS: readonly PlanAction[] = [
   'send',
@@ -12,6 +15,9 @@ export const PLAN_ACTIONS: readonly PlanAction[] = [
   'rejected',
   'in-doubt',
   'orphan',
+  'suppressed',
+  'capped',
+  'quiet-hours',
 ];
 
 export interface PlanEntry {
@@ -22,6 +28,10 @@ export interface PlanEntry {
   phoneNumber: string;
   /** Content now (absent for orphans). Key into Plan.contents. */
   contentHash?: string;
+  /** Held by the policy: what it would have been and why it is not sent. */
+  hold?: { was: 'send' | 'retry'; reason: string };
+  /** Sent with another sendAt than its content's (moved out of quiet hours). */
+  shift?: { sendAt: string; reason: string };
   /** What the state has, if anything. */
   previous?: {
     contentHash: string;
@@ -36,7 +46,7 @@ export interface PlanEntry {
 export interface PlanInputFile {
   /** Path relative to the workspace root (cwd). */
   path: string;
-  kind: 'spec' | 'recipients' | 'config';
+  kind: 'spec' | 'recipients' | 'config' | 'suppressions';
   sha256: string;
 }
 
@@ -67,6 +77,8 @@ export interface Plan {
     targets: string[];
     /** The spec paths the plan was made from (to notice added specs). */
     paths?: string[];
+    /** `--allow-large N`: the size approved above maxRecipients / maxMessagesPerApply. */
+    allowLarge?: number;
   };
   diagnostics: Diagnostic[];
 }

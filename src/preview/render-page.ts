@@ -17,6 +17,7 @@ export interface PreviewInput {
 
 const ACTION_WORDS: Record<PlanAction, string> = {
   send: 'to send', retry: 'to retry', unchanged: 'already sent', drift: 'drift', rejected: 'rejected', 'in-doubt': 'in doubt', orphan: 'orphan',
+  suppressed: 'suppressed', capped: 'capped', 'quiet-hours': 'in quiet hours',
 };
 
 function renderDiagnostics(diagnostics: readonly Diagnostic[]): string {
@@ -43,7 +44,8 @@ function renderSpec(plan: Plan, name: string, file: string, entries: PlanEntry[]
     if (!content) return '';
     const counts = new Map<PlanAction, number>();
     for (const e of group) counts.set(e.action, (counts.get(e.action) ?? 0) + 1);
-    const status = [...counts].map(([a, n]) => `${n} ${ACTION_WORDS[a]}`).join(', ');
+    const shifted = group.filter((e) => e.shift).length;
+    const status = [...[...counts].map(([a, n]) => `${n} ${ACTION_WORDS[a]}`), ...(shifted ? [`${shifted} moved out of quiet hours`] : [])].join(', ');
     const samples = group.slice(0, 3).map((e) => (mask ? maskPhone(e.phoneNumber) : e.phoneNumber));
     const more = group.length > 3 ? ` and ${group.length - 3} more` : '';
     const who = `${group.length} recipient${group.length === 1 ? '' : 's'}`;

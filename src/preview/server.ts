@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { UsageError } from '../errors.js';
+import { emptySummary } from '../plan/summarize-plan.js';
 import type { Plan } from '../plan/types.js';
 import { renderPreviewContent, renderPreviewPage } from './render-page.js';
 
@@ -23,7 +24,7 @@ export interface PreviewServer {
 
 const EMPTY_PLAN: Plan = {
   formatVersion: 1, createdAt: '', specs: [], contents: {}, entries: [],
-  summary: { send: 0, retry: 0, unchanged: 0, drift: 0, rejected: 0, 'in-doubt': 0, orphan: 0 },
+  summary: emptySummary(),
   inputs: { files: [], state: { location: '', sha256: '' } }, options: { retryRejected: false, resendInDoubt: false, targets: [] }, diagnostics: [],
 };
 

@@ -1,10 +1,13 @@
 import type { Plan, PlanAction, PlanEntry, PlanSpecInfo } from '../plan/types.js';
+import { emptySummary } from '../plan/summarize-plan.js';
 import { ACTION_STYLE } from './plan-summary.js';
 
 export interface EntryGroup {
   action: PlanAction;
   /** Content shared by the group (absent for orphans). */
   contentHash?: string;
+  /** The sendAt the group is moved to (out of quiet hours), when it is. */
+  shift?: { sendAt: string; reason: string };
   entries: PlanEntry[];
 }
 
@@ -16,7 +19,7 @@ export interface SpecGroups {
   groups: EntryGroup[];
 }
 
-const emptyCounts = (): Record<PlanAction, number> => ({ send: 0, retry: 0, unchanged: 0, drift: 0, rejected: 0, 'in-doubt': 0, orphan: 0 });
+const emptyCounts = emptySummary;
 
 /** Entries per spec (plan order, then specs known only from the state), per action, per content. */
 export function groupPlan(plan: Plan): SpecGroups[] {
@@ -31,11 +34,12 @@ export function groupPlan(plan: Plan): SpecGroups[] {
     }
     spec.counts[entry.action]++;
     if (entry.action === 'unchanged') continue;
-    const key = `${entry.spec}\u0000${entry.action}\u0000${entry.contentHash ?? ''}`;
+    const key = `${entry.spec}\u0000${entry.action}\u0000${entry.contentHash ?? ''}\u0000${entry.shift?.sendAt ?? ''}`;
     let group = buckets.get(key);
     if (!group) {
       group = { action: entry.action, entries: [] };
       if (entry.contentHash !== undefined) group.contentHash = entry.contentHash;
+      if (entry.shift) group.shift = entry.shift;
       buckets.set(key, group);
       spec.groups.push(group);
     }
@@ -51,6 +55,7 @@ export function groupPlan(plan: Plan): SpecGroups[] {
 
 /** The reason shown beside a recipient, from what the state recorded. */
 export function reasonOf(entry: PlanEntry): string | undefined {
+  if (entry.hold) return entry.hold.reason;
   const p = entry.previous;
   if (!p) return undefined;
   switch (entry.action) {

@@ -64,6 +64,7 @@ function formatGroup(group: EntryGroup, plan: Plan, shown: Set<string>, mask: bo
       out.push('');
     }
   }
+  if (group.shift) out.push(`sendAt moved to ${escapeMarkdown(group.shift.sendAt)} (${escapeMarkdown(group.shift.reason)})`, '');
   const listed = group.entries.slice(0, limit).map((e) => {
     const reason = reasonOf(e);
     const phone = `\`${mask ? maskPhone(e.phoneNumber) : e.phoneNumber}\``;

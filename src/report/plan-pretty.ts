@@ -17,7 +17,7 @@ type Paint = (s: string) => string;
 
 function painters(color: boolean): Record<PlanAction | 'bold' | 'dim', Paint> {
   const c = pc.createColors(color);
-  return { send: c.green, retry: c.yellow, drift: c.yellow, rejected: c.red, 'in-doubt': c.magenta, orphan: c.dim, unchanged: c.dim, bold: c.bold, dim: c.dim };
+  return { send: c.green, retry: c.yellow, drift: c.yellow, rejected: c.red, 'in-doubt': c.magenta, orphan: c.dim, unchanged: c.dim, suppressed: c.red, capped: c.cyan, 'quiet-hours': c.cyan, bold: c.bold, dim: c.dim };
 }
 
 /** The plan for a terminal: summary, legend, then per spec each distinct message once. */
@@ -59,6 +59,7 @@ function formatGroup(group: EntryGroup, plan: Plan, shown: Set<string>, paint: R
       }
     }
   }
+  if (group.shift) lines.push(`      ${paint.dim('sendAt now │')} ${group.shift.sendAt} ${paint.dim(`(${group.shift.reason})`)}`);
   const limit = options.limit ?? 10;
   const listed = group.entries.slice(0, limit).map((e) => {
     const phone = options.mask ? maskPhone(e.phoneNumber) : e.phoneNumber;

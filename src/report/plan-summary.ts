@@ -4,7 +4,7 @@ const count = (n: number): string => n.toLocaleString('en-US');
 
 /**
  * The one-line summary, e.g. `Plan: 1,204 to send, 3 unchanged, 1 drift, 0 in doubt`.
- * send, unchanged, drift and in doubt always show; retry, rejected and orphan when present.
+ * send, unchanged, drift and in doubt always show; retry, rejected, orphan and held ones when present.
  */
 export function formatPlanSummary(summary: Record<PlanAction, number>): string {
   const parts = [`${count(summary.send)} to send`];
@@ -13,6 +13,9 @@ export function formatPlanSummary(summary: Record<PlanAction, number>): string {
   if (summary.rejected > 0) parts.push(`${count(summary.rejected)} rejected`);
   parts.push(`${count(summary['in-doubt'])} in doubt`);
   if (summary.orphan > 0) parts.push(`${count(summary.orphan)} ${summary.orphan === 1 ? 'orphan' : 'orphans'}`);
+  if (summary.suppressed > 0) parts.push(`${count(summary.suppressed)} suppressed`);
+  if (summary.capped > 0) parts.push(`${count(summary.capped)} capped`);
+  if (summary['quiet-hours'] > 0) parts.push(`${count(summary['quiet-hours'])} in quiet hours`);
   return `Plan: ${parts.join(', ')}`;
 }
 
@@ -20,6 +23,9 @@ export function formatPlanSummary(summary: Record<PlanAction, number>): string {
 export const ACTION_STYLE: ReadonlyArray<{ action: PlanAction; symbol: string; label: string; meaning: string }> = [
   { action: 'send', symbol: '+', label: 'send', meaning: 'new: will be sent' },
   { action: 'retry', symbol: '↻', label: 'retry', meaning: 'failed before the API accepted it: will be sent again' },
+  { action: 'suppressed', symbol: '⊘', label: 'suppressed', meaning: 'on the suppression list: never sent' },
+  { action: 'capped', symbol: '⏸', label: 'capped', meaning: 'over the frequency cap: held back, sent by a later apply once the window allows' },
+  { action: 'quiet-hours', symbol: '⏸', label: 'quiet hours', meaning: "in the recipient's quiet hours: held back, sent by a later apply outside them" },
   { action: 'drift', symbol: '~', label: 'drift', meaning: 'accepted earlier with other content: not re-sent (bump revision to send again)' },
   { action: 'rejected', symbol: '!', label: 'rejected', meaning: 'refused by the API: not re-sent (--retry-rejected sends it again)' },
   { action: 'in-doubt', symbol: '?', label: 'in doubt', meaning: 'sent, no answer recorded: not re-sent (--resend-in-doubt sends it again)' },

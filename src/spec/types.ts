@@ -59,6 +59,12 @@ export interface Spec {
   vars?: Vars;
   /** Destinations per request for recipients with identical content (default 100). */
   batchSize?: number;
+  /** What kind of message (frequency caps count by category). */
+  category?: string;
+  /** Precedence under a frequency cap: higher first, then by name (default 0). */
+  priority?: number;
+  /** Most messages one apply may send for this spec (size guard). */
+  maxRecipients?: number;
   whatsApp: WhatsAppSpec;
   recipients: RecipientEntry[];
 }

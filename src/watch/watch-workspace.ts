@@ -2,7 +2,7 @@ import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { WaspecError } from '../errors.js';
-import { buildPlan } from '../plan/build-plan.js';
+import { buildPlan, type BuildPlanOptions } from '../plan/build-plan.js';
 import { CONFIG_FILE } from '../plan/hash-file.js';
 import type { Plan } from '../plan/types.js';
 import { openFileStateStore } from '../state/file-state.js';
@@ -21,6 +21,8 @@ export interface WatchOptions {
   stateDir?: string;
   /** Config file whose changes start a run (default waspec.config.yaml). */
   configFile?: string;
+  /** The config's suppressions and policy, applied to every run's plan. */
+  guard?: Pick<BuildPlanOptions, 'policy' | 'suppressions'>;
   debounceMs?: number;
   /** Called after each run with the files that now start a run (tests, --verbose). */
   onWatch?: (files: string[]) => void;
@@ -82,7 +84,7 @@ export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) 
     const run = ++count;
     let result: WatchRun;
     try {
-      const plan = await buildPlan({ paths, store });
+      const plan = await buildPlan({ paths, store, ...options.guard });
       result = { run, plan, diagnostics: plan.diagnostics };
     } catch (error) {
       // A state that cannot be read right now (mid-write, wrong version): say so and keep watching.

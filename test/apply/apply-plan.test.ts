@@ -20,7 +20,7 @@ function planOf(n: number, batchSize: number): Plan {
   });
   return {
     formatVersion: 1, createdAt: '', specs: [{ name: 's', file: 's.yaml', revision: 1, batchSize }], contents: { [contentHash]: content }, entries,
-    summary: { send: n, retry: 0, unchanged: 0, drift: 0, rejected: 0, 'in-doubt': 0, orphan: 0 },
+    summary: { send: n, retry: 0, unchanged: 0, drift: 0, rejected: 0, 'in-doubt': 0, orphan: 0, suppressed: 0, capped: 0, 'quiet-hours': 0 },
     inputs: { files: [], state: { location: '', sha256: '' } }, options: { retryRejected: false, resendInDoubt: false, targets: [] }, diagnostics: [],
   };
 }

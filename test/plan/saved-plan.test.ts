@@ -53,7 +53,7 @@ async function freshPlan(dir: string): Promise<Plan> {
     specs: [{ name: 'a', file: 'specs/a.yaml', revision: 1, batchSize: 100 }],
     contents: {},
     entries: [],
-    summary: { send: 0, retry: 0, unchanged: 0, drift: 0, rejected: 0, 'in-doubt': 0, orphan: 0 },
+    summary: { send: 0, retry: 0, unchanged: 0, drift: 0, rejected: 0, 'in-doubt': 0, orphan: 0, suppressed: 0, capped: 0, 'quiet-hours': 0 },
     inputs: {
       files: [
         { path: 'specs/a.yaml', kind: 'spec', sha256: await sha('specs/a.yaml') },

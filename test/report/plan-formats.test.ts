@@ -18,9 +18,13 @@ test('maskPhone keeps the first 3 and last 4 digits', () => {
 });
 
 test('summary line: thousands separators, optional categories only when present', () => {
-  const summary = { send: 1204, retry: 0, unchanged: 3, drift: 1, rejected: 0, 'in-doubt': 0, orphan: 0 };
+  const summary = { send: 1204, retry: 0, unchanged: 3, drift: 1, rejected: 0, 'in-doubt': 0, orphan: 0, suppressed: 0, capped: 0, 'quiet-hours': 0 };
   assert.is(formatPlanSummary(summary), 'Plan: 1,204 to send, 3 unchanged, 1 drift, 0 in doubt');
   assert.is(formatPlanSummary({ ...summary, retry: 2, orphan: 1 }), 'Plan: 1,204 to send, 2 to retry, 3 unchanged, 1 drift, 0 in doubt, 1 orphan');
+  assert.is(
+    formatPlanSummary({ ...summary, suppressed: 2, capped: 1, 'quiet-hours': 3 }),
+    'Plan: 1,204 to send, 3 unchanged, 1 drift, 0 in doubt, 2 suppressed, 1 capped, 3 in quiet hours',
+  );
 });
 
 for (const [format, file, extra] of [

@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+
+/** At most `count` messages of a category to one number in any `per` window. */
+export interface FrequencyCap {
+  count: number;
+  /** As written, e.g. 24h. */
+  per: string;
+  perMs: number;
+  /** The spec `category:` it counts; every category when absent. */
+  scope?: string;
+}
+
+/** No message arrives between `from` and `to` in the recipient's time zone. */
+export interface QuietHours {
+  from: string;
+  to: string;
+  /** hold: not sent this time; shift: sendAt moved to the next allowed time. */
+  mode: 'hold' | 'shift';
+}
+
+/** Audience safety rules of the workspace (`policy:` in the config). */
+export interface Policy {
+  maxPerRecipient?: FrequencyCap;
+  maxMessagesPerApply?: number;
+  quietHours?: QuietHours;
+}
+
+export type ConfigFail = (node: Node | null | undefined, message: string, hint?: string) => never;
+
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+function keysOf(map: YAMLMap, allowed: readonly string[], where: string, fail: ConfigFail): Map<string, Node | null> {
+  const out = new Map<string, Node | null>();
+  for (const pair of map.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    if (!allowed.includes(key)) fail(pair.key as Node, `unknown key '${key}' in ${where}`, `allowed: ${allowed.join(', ')}`);
+    out.set(key, (pair.value as Node | null) ?? null);
+  }
+  return out;
+}
+
+function scalar(node: Node | null | undefined): unknown {
+  return isScalar(node) ? node.value : undefined;
+}
+
+function positiveInt(node: Node | null | undefined, name: string, fail: ConfigFail): number {
+  const value = scalar(node);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(node, `${name} must be a whole number of at least 1`);
+  return value;
+}
+
+function readCap(node: Node | null | undefined, fail: ConfigFail): FrequencyCap {
+  if (!isMap(node)) fail(node, 'policy.maxPerRecipient must be a mapping {count, per, scope}');
+  const keys = keysOf(node, ['count', 'per', 'scope'], 'policy.maxPerRecipient', fail);
+  const per = scalar(keys.get('per'));
+  const match = typeof per === 'string' ? /^(\d+)(m|h|d|w)$/.exec(per) : null;
+  if (!match) fail(keys.get('per') ?? node, 'policy.maxPerRecipient.per must be a duration such as 24h, 7d, 90m or 1w');
+  const cap: FrequencyCap = { count: positiveInt(keys.get('count') ?? node, 'policy.maxPerRecipient.count', fail), per: match[0], perMs: Number(match[1]) * (UNIT_MS[match[2] ?? 'h'] ?? 0) };
+  if (cap.perMs <= 0) fail(keys.get('per'), 'policy.maxPerRecipient.per must be longer than 0');
+  if (keys.has('scope')) {
+    const scope = scalar(keys.get('scope'));
+    if (typeof scope !== 'string' || scope === '') fail(keys.get('scope'), 'policy.maxPerRecipient.scope must be a category name');
+    cap.scope = scope;
+  }
+  return cap;
+}
+
+function readQuietHours(node: Node | null | undefined, fail: ConfigFail): QuietHours {
+  if (!isMap(node)) fail(node, 'policy.quietHours must be a mapping {from, to, mode}');
+  const keys = keysOf(node, ['from', 'to', 'mode'], 'policy.quietHours', fail);
+  const clock = (key: 'from' | 'to'): string => {
+    const value = scalar(keys.get(key));
+    if (typeof value !== 'string' || !CLOCK.test(value)) fail(keys.get(key) ?? node, `policy.quietHours.${key} must be a time "HH:MM" (quoted)`);
+    return value;
+  };
+  const mode = keys.has('mode') ? scalar(keys.get('mode')) : 'hold';
+  if (mode !== 'hold' && mode !== 'shift') fail(keys.get('mode'), 'policy.quietHours.mode must be hold or shift');
+  const quiet: QuietHours = { from: clock('from'), to: clock('to'), mode };
+  if (quiet.from === quiet.to) fail(node, 'policy.quietHours.from and to must differ');
+  return quiet;
+}
+
+/** `policy:` of the config file. */
+export function readPolicy(node: Node | null | undefined, fail: ConfigFail): Policy {
+  if (node === undefined || node === null) return {};
+  if (!isMap(node)) fail(node, 'policy must be a mapping');
+  const keys = keysOf(node, ['maxPerRecipient', 'maxMessagesPerApply', 'quietHours'], 'policy', fail);
+  const policy: Policy = {};
+  if (keys.has('maxPerRecipient')) policy.maxPerRecipient = readCap(keys.get('maxPerRecipient'), fail);
+  if (keys.has('maxMessagesPerApply')) policy.maxMessagesPerApply = positiveInt(keys.get('maxMessagesPerApply'), 'policy.maxMessagesPerApply', fail);
+  if (keys.has('quietHours')) policy.quietHours = readQuietHours(keys.get('quietHours'), fail);
+  return policy;
+}
+
+/** `suppressions:` of the config file: one path or a list, relative to the config file's folder. */
+export function readSuppressionPaths(node: Node | null | undefined, configDir: string, fail: ConfigFail): string[] {
+  if (node === undefined || node === null) return [];
+  const items = isSeq(node) ? (node.items as Array<Node | null>) : [node];
+  return items.map((item) => {
+    const value = scalar(item);
+    if (typeof value !== 'string' || value === '') fail(item ?? node, 'suppressions must be a file path or a list of them');
+    return path.resolve(configDir, value);
+  });
+}

@@ -1,0 +1,127 @@
+import type { Policy } from '../../config/policy.js';
+import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { MessageContent } from '../../compile/types.js';
+import type { StateSnapshot } from '../../state/types.js';
+import type { Suppression } from '../../suppressions/types.js';
+import type { HeldAction, PlanEntry } from '../types.js';
+import { decideCaps } from './cap-policy.js';
+import { decideQuietHours, type QuietDecision } from './quiet-hours-policy.js';
+import { decideSize } from './size-policy.js';
+import { decideSuppression } from './suppression-policy.js';
+import { offsetOf, zonesOfPhoneNumber } from './time-zones.js';
+
+/** What a spec contributes to the policy (every spec of the workspace, not only the targets). */
+export interface SpecPolicy {
+  category?: string;
+  priority: number;
+  maxRecipients?: number;
+  /** Where maxRecipients is written, for the diagnostic. */
+  where?: { file?: string; line?: number; column?: number };
+}
+
+export interface PolicyContext {
+  policy: Policy;
+  suppressed: ReadonlyMap<string, Suppression>;
+  specs: ReadonlyMap<string, SpecPolicy>;
+  state: Pick<StateSnapshot, 'messages'>;
+  contents: Readonly<Record<string, MessageContent>>;
+  now: Date;
+  allowLarge?: number;
+}
+
+const sends = (e: PlanEntry): boolean => e.action === 'send' || e.action === 'retry';
+
+function hold(entry: PlanEntry, action: HeldAction, reason: string): void {
+  entry.hold = { was: entry.action === 'retry' ? 'retry' : 'send', reason };
+  entry.action = action;
+}
+
+/**
+ * The audience safety rules, in this order: suppressed numbers are never sent; then quiet hours
+ * (held or moved); then frequency caps over what is still sent; then size guards over the result.
+ * Changes `entries` in place; size errors are returned as diagnostics.
+ */
+export function applyPolicies(entries: PlanEntry[], context: PolicyContext): Diagnostic[] {
+  for (const entry of entries) {
+    if (!sends(entry)) continue;
+    const decision = decideSuppression(entry.phoneNumber, context.suppressed);
+    if (decision.kind === 'suppressed') hold(entry, 'suppressed', decision.reason);
+  }
+  if (context.policy.quietHours) applyQuietHours(entries, context);
+  if (context.policy.maxPerRecipient) applyCaps(entries, context);
+  return checkSizes(entries, context);
+}
+
+function applyQuietHours(entries: PlanEntry[], context: PolicyContext): void {
+  const quiet = context.policy.quietHours;
+  if (!quiet) return;
+  // Sends share few instants (now, or a spec's sendAt) and countries: decide each pair once.
+  const decided = new Map<string, QuietDecision>();
+  for (const entry of entries) {
+    if (!sends(entry)) continue;
+    const sendAt = entry.contentHash === undefined ? undefined : context.contents[entry.contentHash]?.sendAt;
+    const at = sendAt === undefined ? context.now : new Date(sendAt);
+    const { country, zones } = zonesOfPhoneNumber(entry.phoneNumber);
+    const key = `${country}\u0000${at.getTime()}`;
+    let decision = decided.get(key);
+    if (!decision) {
+      decision = decideQuietHours(at, zones, quiet, offsetOf);
+      decided.set(key, decision);
+    }
+    if (decision.kind === 'hold') hold(entry, 'quiet-hours', decision.reason);
+    else if (decision.kind === 'shift') entry.shift = { sendAt: decision.sendAt, reason: decision.reason };
+  }
+}
+
+function applyCaps(entries: PlanEntry[], context: PolicyContext): void {
+  const cap = context.policy.maxPerRecipient;
+  if (!cap) return;
+  // A spec no longer in the workspace has no known category: its messages count in every scope.
+  const inScope = (spec: string) => cap.scope === undefined || (context.specs.get(spec)?.category ?? cap.scope) === cap.scope;
+  const planned = new Map<string, number[]>();
+  const plannedIds = new Set<string>();
+  entries.forEach((entry, index) => {
+    if (!sends(entry) || !inScope(entry.spec)) return;
+    const list = planned.get(entry.phoneNumber);
+    if (list) list.push(index);
+    else planned.set(entry.phoneNumber, [index]);
+    plannedIds.add(entry.messageId);
+  });
+  const since = context.now.getTime() - cap.perMs;
+  const received = new Map<string, number>();
+  for (const m of context.state.messages.values()) {
+    // Accepted or in doubt (it may have arrived); a message planned again now is counted once, as planned.
+    if (m.outcome !== 'accepted' && m.outcome !== 'in-flight') continue;
+    if (plannedIds.has(m.messageId) || !planned.has(m.phoneNumber) || Date.parse(m.sentAt) < since || !inScope(m.spec)) continue;
+    received.set(m.phoneNumber, (received.get(m.phoneNumber) ?? 0) + 1);
+  }
+  for (const [phone, indices] of planned) {
+    const already = received.get(phone) ?? 0;
+    if (indices.length + already <= cap.count) continue;
+    const list = indices.map((i) => entries[i] as PlanEntry);
+    const decisions = decideCaps(list.map((e) => ({ spec: e.spec, priority: context.specs.get(e.spec)?.priority ?? 0 })), already, cap);
+    decisions.forEach((d, i) => {
+      if (d.kind === 'capped') hold(list[i] as PlanEntry, 'capped', d.reason);
+    });
+  }
+}
+
+function checkSizes(entries: readonly PlanEntry[], context: PolicyContext): Diagnostic[] {
+  const perSpec = new Map<string, number>();
+  let total = 0;
+  for (const entry of entries) {
+    if (!sends(entry)) continue;
+    perSpec.set(entry.spec, (perSpec.get(entry.spec) ?? 0) + 1);
+    total++;
+  }
+  const diagnostics: Diagnostic[] = [];
+  const report = (decision: ReturnType<typeof decideSize>, where: SpecPolicy['where'] = {}) => {
+    if (decision.kind === 'too-large') diagnostics.push(makeDiagnostic('plan-too-large', decision.message, where, { hint: decision.hint }));
+  };
+  for (const [spec, count] of perSpec) {
+    const info = context.specs.get(spec);
+    report(decideSize(`spec ${spec} would send`, count, info?.maxRecipients, context.allowLarge), info?.where);
+  }
+  report(decideSize('this apply would send', total, context.policy.maxMessagesPerApply, context.allowLarge));
+  return diagnostics;
+}

@@ -1,0 +1,46 @@
+import type { Policy } from '../../config/policy.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { MessageContent } from '../../compile/types.js';
+import type { SpecDocument } from '../../spec/types.js';
+import type { StateSnapshot } from '../../state/types.js';
+import { readSuppressions } from '../../suppressions/file-suppressions.js';
+import type { SuppressionSource } from '../../suppressions/types.js';
+import type { PlanEntry } from '../types.js';
+import { applyPolicies, type SpecPolicy } from './apply-policies.js';
+
+export interface GuardOptions {
+  policy?: Policy;
+  suppressions?: readonly SuppressionSource[];
+  allowLarge?: number;
+  now: Date;
+}
+
+/** Reads the suppression list and applies the policy to the classified entries (in place). */
+export async function guardPlan(
+  entries: PlanEntry[],
+  contents: Readonly<Record<string, MessageContent>>,
+  docs: readonly SpecDocument[],
+  snapshot: Pick<StateSnapshot, 'messages'>,
+  options: GuardOptions,
+): Promise<Diagnostic[]> {
+  const list = await readSuppressions(options.suppressions ?? []);
+  const specs = new Map<string, SpecPolicy>();
+  for (const doc of docs) {
+    const { category, priority, maxRecipients } = doc.spec;
+    specs.set(doc.spec.name, {
+      priority: priority ?? 0,
+      ...(category === undefined ? {} : { category }),
+      ...(maxRecipients === undefined ? {} : { maxRecipients, where: doc.locate(['maxRecipients']) }),
+    });
+  }
+  const diagnostics = applyPolicies(entries, {
+    policy: options.policy ?? {},
+    suppressed: list.numbers,
+    specs,
+    state: snapshot,
+    contents,
+    now: options.now,
+    ...(options.allowLarge === undefined ? {} : { allowLarge: options.allowLarge }),
+  });
+  return [...list.diagnostics, ...diagnostics];
+}

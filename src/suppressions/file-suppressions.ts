@@ -1,0 +1,29 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { readSuppressionFile } from './read-suppression-file.js';
+import type { Suppression, SuppressionList, SuppressionSource } from './types.js';
+
+/** The suppression files named by the config (`suppressions:`). */
+export function fileSuppressionSource(files: readonly string[]): SuppressionSource {
+  return {
+    location: files.join(', '),
+    files,
+    async read(): Promise<SuppressionList> {
+      const numbers = new Map<string, Suppression>();
+      const diagnostics: Diagnostic[] = [];
+      for (const file of files) await readSuppressionFile(file, numbers, (d) => diagnostics.push(d));
+      return { numbers, diagnostics };
+    },
+  };
+}
+
+/** Every source's numbers in one list (the first source that lists a number gives its reason). */
+export async function readSuppressions(sources: readonly SuppressionSource[]): Promise<SuppressionList> {
+  const numbers = new Map<string, Suppression>();
+  const diagnostics: Diagnostic[] = [];
+  for (const source of sources) {
+    const list = await source.read();
+    diagnostics.push(...list.diagnostics);
+    for (const [number, why] of list.numbers) if (!numbers.has(number)) numbers.set(number, why);
+  }
+  return { numbers, diagnostics };
+}
