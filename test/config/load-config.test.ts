@@ -60,4 +60,47 @@ test('apply names every missing setting', async () => {
   }
 });
 
+test('policy and suppressions: read with durations, times and paths relative to the config; mistakes refused with their line', async () => {
+  const text = `suppressions: [lists/stop.csv, ../shared/complaints.ndjson]
+policy:
+  maxPerRecipient: { count: 1, per: 24h, scope: marketing }
+  maxMessagesPerApply: 50000
+  quietHours: { from: "21:00", to: "08:00", mode: shift }
+`;
+  const { dir, cleanup } = await makeWorkspace({ 'ops/waspec.config.yaml': text });
+  try {
+    const config = await loadConfig({ cwd: dir, configFile: 'ops/waspec.config.yaml', env: {} });
+    assert.equal(config.policy, {
+      maxPerRecipient: { count: 1, per: '24h', perMs: 86_400_000, scope: 'marketing' },
+      maxMessagesPerApply: 50000,
+      quietHours: { from: '21:00', to: '08:00', mode: 'shift' },
+    });
+    assert.equal(config.suppressions, [`${dir}/ops/lists/stop.csv`, `${dir}/shared/complaints.ndjson`]);
+    const none = await loadConfig({ cwd: dir, env: {} });
+    assert.equal([none.policy, none.suppressions], [{}, []]);
+  } finally {
+    await cleanup();
+  }
+  const cases: Array<[string, RegExp]> = [
+    ['policy:\n  maxPerRecipient: { count: 1, per: a day }\n', /:2:37: policy.maxPerRecipient.per must be a duration/],
+    ['policy:\n  maxPerRecipient: { count: 0, per: 1d }\n', /policy.maxPerRecipient.count must be a whole number/],
+    ['policy:\n  quietHours: { from: "9pm", to: "08:00" }\n', /:2:23: policy.quietHours.from must be a time/],
+    ['policy:\n  quietHours: { from: "21:00", to: "08:00", mode: skip }\n', /mode must be hold or shift/],
+    ['policy:\n  maxPerApply: 3\n', /:2:3: unknown key 'maxPerApply' in policy/],
+    ['suppressions: { file: a.csv }\n', /suppressions must be a file path or a list/],
+  ];
+  for (const [bad, pattern] of cases) {
+    const ws = await makeWorkspace({ 'waspec.config.yaml': bad });
+    try {
+      await loadConfig({ cwd: ws.dir, env: {} });
+      assert.unreachable(`accepted: ${bad}`);
+    } catch (error) {
+      assert.instance(error, WaspecError);
+      assert.match((error as WaspecError).message, pattern);
+    } finally {
+      await ws.cleanup();
+    }
+  }
+});
+
 test.run();

@@ -25,7 +25,7 @@ test('every category: send, retry, in-doubt, unchanged, drift, rejected, orphan'
       'store-hello 4915112345678 send',
       'store-hello 41790000099 orphan',
     ]);
-    assert.equal(plan.summary, { send: 5, retry: 1, unchanged: 1, drift: 1, rejected: 1, 'in-doubt': 1, orphan: 1 });
+    assert.equal(plan.summary, { send: 5, retry: 1, unchanged: 1, drift: 1, rejected: 1, 'in-doubt': 1, orphan: 1, suppressed: 0, capped: 0, 'quiet-hours': 0 });
     assert.equal(Object.keys(plan.contents).sort(), ['h-hello', 'h-map', 'h-promo']);
     const drift = plan.entries.find((e) => e.action === 'drift');
     assert.is(drift?.previous?.contentHash, 'h-hello-old');
