@@ -63,9 +63,9 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<number> {
     resendInDoubt: flags.resendInDoubt ?? false,
     targets: flags.target,
   });
-  printDiagnostics(plan.diagnostics);
-  const failed = hasErrors(plan.diagnostics);
   const mask = flags.mask;
+  printDiagnostics(plan.diagnostics, { mask: mask ?? (format === 'markdown' || format === 'html') });
+  const failed = hasErrors(plan.diagnostics);
   const text = formatPlan(plan, { format, limit, color: useColor(process.stdout), ...(mask === undefined ? {} : { mask }) });
   if (format === 'html' && flags.out) {
     await writeFile(flags.out, text);

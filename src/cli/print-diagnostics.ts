@@ -2,10 +2,13 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnostics } from '../report/diagnostics-format.js';
 import { useColor } from './run.js';
 
-/** Human diagnostics to stderr; also GitHub annotations when running in GitHub Actions. */
-export function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
+/**
+ * Human diagnostics to stderr (numbers masked when masking is on); also GitHub annotations when
+ * running in GitHub Actions (always masked).
+ */
+export function printDiagnostics(diagnostics: readonly Diagnostic[], options: { mask?: boolean } = {}): void {
   if (diagnostics.length === 0) return;
-  process.stderr.write(`${formatDiagnostics(diagnostics, { format: 'pretty', color: useColor(process.stderr) })}\n\n`);
+  process.stderr.write(`${formatDiagnostics(diagnostics, { format: 'pretty', color: useColor(process.stderr), mask: options.mask ?? false })}\n\n`);
   if (process.env.GITHUB_ACTIONS === 'true') {
     process.stdout.write(`${formatDiagnostics(diagnostics, { format: 'github' })}\n`);
   }

@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import { WaspecError } from '../errors.js';
+import { revealOneLine } from '../report/reveal-invisible.js';
 
 /** Whether to colour stderr/stdout: only on a TTY, never with NO_COLOR. */
 export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
@@ -27,12 +28,13 @@ export function reportError(error: unknown): number {
   const red = color ? pc.red : (s: string) => s;
   const dim = color ? pc.dim : (s: string) => s;
   if (error instanceof WaspecError) {
-    process.stderr.write(`${red('error')}: ${error.message}\n`);
-    if (error.hint) process.stderr.write(`${dim('hint')}: ${error.hint}\n`);
+    // Messages may quote file names and values: shown escaped, newlines kept only between lines we wrote.
+    process.stderr.write(`${red('error')}: ${error.message.split('\n').map((line) => revealOneLine(line)).join('\n')}\n`);
+    if (error.hint) process.stderr.write(`${dim('hint')}: ${revealOneLine(error.hint)}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`${red('internal error')}: ${message}\n`);
+  process.stderr.write(`${red('internal error')}: ${revealOneLine(message)}\n`);
   if (process.env.WASPEC_DEBUG && error instanceof Error && error.stack) {
     process.stderr.write(`${error.stack}\n`);
   } else {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { formatDiagnostics } from '../report/diagnostics-format.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
+import { revealOneLine } from '../report/reveal-invisible.js';
 import { watchWorkspace, type WatchRun } from '../watch/watch-workspace.js';
 import { resolvePlanSettings } from './plan-options.js';
 import { action, reportError, useColor } from './run.js';
@@ -28,7 +29,7 @@ export function formatRun(run: WatchRun, color: boolean): string {
   if (run.diagnostics.length > 0) lines.push(formatDiagnostics(run.diagnostics, { format: 'pretty', color }));
   const errors = run.diagnostics.filter((d) => d.severity === 'error').length;
   if (!run.failure) lines.push(errors > 0 ? `✗ ${errors} error${errors === 1 ? '' : 's'}` : '✓ valid');
-  if (run.failure) lines.push(`error: ${run.failure.message}`, ...(run.failure.hint ? [`hint: ${run.failure.hint}`] : []));
+  if (run.failure) lines.push(`error: ${revealOneLine(run.failure.message)}`, ...(run.failure.hint ? [`hint: ${revealOneLine(run.failure.hint)}`] : []));
   if (run.plan) lines.push(formatPlanSummary(run.plan.summary));
   lines.push(`── end of run ${run.run} ──`, '');
   return lines.join('\n');

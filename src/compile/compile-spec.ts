@@ -2,6 +2,8 @@ import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.j
 import { mapSchemaError, parsePointer } from '../diagnostics/schema-error.js';
 import { resolveRecipientBatches } from '../recipients/resolve-recipients.js';
 import { createRenderer } from '../render/render-message.js';
+import { controlCharacterDiagnostic, stringsOf } from '../spec/check-characters.js';
+import { findInvisible } from '../diagnostics/invisible-characters.js';
 import type { SourcePosition, SpecDocument } from '../spec/types.js';
 import { contentHashOf } from './identity.js';
 import type { CompiledMessage, MessageContent } from './types.js';
@@ -9,6 +11,13 @@ import { validateRequestBody } from './validate-request.js';
 
 /** Distinct contents remembered per spec; beyond it, old ones are re-validated if seen again. */
 const CONTENT_CACHE = 1000;
+function controlCharacters(content: MessageContent, inSpec: ReadonlySet<string>, what: string, where: SourcePosition, allowed: boolean) {
+  const text = stringsOf(content.whatsApp).join('\n');
+  const { found } = findInvisible(text);
+  if (found.every((escape) => inSpec.has(escape))) return undefined;
+  return controlCharacterDiagnostic(text, what, where, allowed);
+}
+
 /** Problems of one kind reported per spec before they are summed up. */
 const REPORT_LIMIT = 20;
 
@@ -74,6 +83,7 @@ export async function* compileSpecBatches(
     counts.set(d.code, n);
     if (n <= REPORT_LIMIT || d.severity === 'warning') sink(d);
   };
+  const inSpec = new Set(findInvisible(stringsOf([spec.whatsApp, spec.vars]).join('\n')).found);
   // Validated contents; cleared when full (personalised messages never repeat, shared ones refill it).
   const cache = new Map<string, SharedContent>();
   let recipients = 0;
@@ -111,7 +121,10 @@ export async function* compileSpecBatches(
             ),
           );
         }
-        known = { content, key: contentKey, valid: errors.length === 0 };
+        // Control characters the spec itself has were reported by loadSpec; these came from a recipient's vars.
+        const fromVars = controlCharacters(content, inSpec, `the message for ${recipient.phoneNumber} (${recipient.origin.file}:${recipient.origin.line + 1})`, recipient.origin, spec.allowControlCharacters === true);
+        if (fromVars) report(fromVars);
+        known = { content, key: contentKey, valid: errors.length === 0 && fromVars?.severity !== 'error' };
         if (cache.size >= CONTENT_CACHE) cache.clear();
         cache.set(contentKey, known);
       }

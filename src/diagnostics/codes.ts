@@ -38,6 +38,7 @@ export const DIAGNOSTIC_CODES = {
   'text-too-long': 'A text is longer than its limit (locationName, address: 1000).',
   'coordinate-range': 'A latitude or longitude is out of range.',
   'placeholder-empty': 'A placeholder value is empty.',
+  'control-character': 'A text holds control or invisible characters (ESC and bidi controls: an error unless allowControlCharacters).',
 
   // --- recipients ---
   'recipients-file-not-found': 'A recipient file named by the spec does not exist.',

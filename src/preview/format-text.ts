@@ -1,6 +1,14 @@
-/** Escapes text for HTML content and attribute values. */
+import { revealInvisible } from '../report/reveal-invisible.js';
+
+const entities = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const markInvisible = (escape: string) => `<span class="invisible">${escape}</span>`;
+
+/**
+ * Escapes text for HTML content and attribute values: control and invisible characters shown
+ * escaped, newlines as an entity (no line of the page starts with text from a spec).
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return revealInvisible(entities(text)).replace(/\n/g, '&#10;');
 }
 
 /**
@@ -8,7 +16,7 @@ export function escapeHtml(text: string): string {
  * escaping, so a message can never inject markup: only these tags are ever produced.
  */
 export function formatWhatsAppText(text: string): string {
-  const parts = escapeHtml(text).split(/```([\s\S]*?)```/g);
+  const parts = revealInvisible(entities(text), markInvisible).split(/```([\s\S]*?)```/g);
   return parts
     .map((part, i) => (i % 2 === 1 ? `<code>${part}</code>` : applyMarkers(part)))
     .join('')

@@ -54,4 +54,5 @@ main > .summary, main > .diagnostics, main > .empty { grid-column: 1 / -1; }
 .recipients { font-size: 12px; color: var(--muted); text-align: right; margin: -6px 4px 14px; }
 .empty { color: var(--muted); padding: 16px; text-align: center; }
 a { color: var(--link); }
+.invisible { color: #b00020; background: #fde7ea; border-radius: 3px; font: 12px ui-monospace, monospace; }
 `;

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Plan, PlanAction, PlanEntry } from '../plan/types.js';
-import { maskPhone } from '../report/mask-phone.js';
+import { maskPhone, maskPhonesIn } from '../report/mask-phone.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { escapeHtml } from './format-text.js';
 import { PAGE_STYLE } from './page-style.js';
@@ -20,12 +20,13 @@ const ACTION_WORDS: Record<PlanAction, string> = {
   suppressed: 'suppressed', capped: 'capped', 'quiet-hours': 'in quiet hours',
 };
 
-function renderDiagnostics(diagnostics: readonly Diagnostic[]): string {
+function renderDiagnostics(diagnostics: readonly Diagnostic[], mask: boolean): string {
   if (diagnostics.length === 0) return '';
   const rows = diagnostics.map((d) => {
     const where = d.file === undefined ? '' : `${d.file}${d.line === undefined ? '' : `:${d.line + 1}:${(d.column ?? 0) + 1}`} `;
-    const hint = d.hint ? `<div class="hint">${escapeHtml(d.hint)}</div>` : '';
-    return `<div class="diagnostic ${d.severity}"><span class="where">${escapeHtml(where)}</span>${escapeHtml(`${d.severity}: ${d.message} [${d.code}]`)}${hint}</div>`;
+    const shown = (text: string) => escapeHtml(mask ? maskPhonesIn(text) : text);
+    const hint = d.hint ? `<div class="hint">${shown(d.hint)}</div>` : '';
+    return `<div class="diagnostic ${d.severity}"><span class="where">${escapeHtml(where)}</span>${shown(`${d.severity}: ${d.message} [${d.code}]`)}${hint}</div>`;
   });
   return `<section class="diagnostics" aria-label="problems">${rows.join('')}</section>`;
 }
@@ -66,7 +67,7 @@ export function renderPreviewContent(input: PreviewInput): string {
   for (const entry of plan.entries) bySpec.set(entry.spec, [...(bySpec.get(entry.spec) ?? []), entry]);
   const specs = plan.specs.map((s) => renderSpec(plan, s.name, s.file, bySpec.get(s.name) ?? [], mask));
   const failure = input.failure ? `<section class="diagnostics"><div class="diagnostic error">${escapeHtml(`error: ${input.failure}`)}</div></section>` : '';
-  return `<p class="summary">${escapeHtml(formatPlanSummary(plan.summary))}</p>${failure}${renderDiagnostics(input.diagnostics)}${specs.join('\n')}`;
+  return `<p class="summary">${escapeHtml(formatPlanSummary(plan.summary))}</p>${failure}${renderDiagnostics(input.diagnostics, mask)}${specs.join('\n')}`;
 }
 
 /** A whole, self-contained page (inline CSS; a script only for live updates, allowed by nonce). */

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnosticsGithub } from './diagnostics-github.js';
 import { diagnosticsToJson } from './diagnostics-json.js';
 import { formatDiagnosticsPretty } from './diagnostics-pretty.js';
+import { maskDiagnostic } from './mask-phone.js';
 
 export type DiagnosticsFormat = 'pretty' | 'json' | 'github';
 
@@ -23,9 +24,10 @@ export function sourceReader(): (file: string) => string | undefined {
 }
 
 export function formatDiagnostics(
-  diagnostics: readonly Diagnostic[],
-  options: { format: DiagnosticsFormat; color?: boolean; readSource?: (file: string) => string | undefined },
+  all: readonly Diagnostic[],
+  options: { format: DiagnosticsFormat; color?: boolean; readSource?: (file: string) => string | undefined; mask?: boolean },
 ): string {
+  const diagnostics = options.mask ? all.map(maskDiagnostic) : all;
   if (options.format === 'json') return JSON.stringify(diagnosticsToJson(diagnostics), null, 2);
   if (options.format === 'github') return formatDiagnosticsGithub(diagnostics);
   return formatDiagnosticsPretty(diagnostics, {

@@ -1,10 +1,13 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { maskPhonesIn } from './mask-phone.js';
+import { revealInvisible } from './reveal-invisible.js';
 
-// Workflow commands need %, CR and LF escaped (and , : in properties).
-const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+// Workflow commands need %, CR and LF escaped (and , : in properties), as GitHub documents; other
+// control characters (ESC) are shown escaped so the log shows what the annotation says.
+const escapeData = (s: string) => revealInvisible(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
-/** GitHub Actions annotations: `::error file=…,line=…,col=…,title=code::message`. */
+/** GitHub Actions annotations: `::error file=…,line=…,col=…,title=code::message`; numbers always masked (logs are shared). */
 export function formatDiagnosticsGithub(diagnostics: readonly Diagnostic[]): string {
   return diagnostics
     .map((d) => {
@@ -13,7 +16,7 @@ export function formatDiagnosticsGithub(diagnostics: readonly Diagnostic[]): str
         ...(d.line !== undefined ? [`line=${d.line + 1}`, `col=${(d.column ?? 0) + 1}`] : []),
         `title=${escapeProperty(d.code)}`,
       ];
-      const message = d.hint ? `${d.message} (hint: ${d.hint})` : d.message;
+      const message = maskPhonesIn(d.hint ? `${d.message} (hint: ${d.hint})` : d.message);
       return `::${d.severity === 'error' ? 'error' : 'warning'} ${props.join(',')}::${escapeData(message)}`;
     })
     .join('\n');

@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { revealInvisible, revealOneLine } from './reveal-invisible.js';
 
 export interface PrettyOptions {
   color: boolean;
@@ -9,7 +10,8 @@ export interface PrettyOptions {
 
 export function formatLocation(d: Diagnostic): string {
   if (d.file === undefined) return '';
-  return d.line === undefined ? d.file : `${d.file}:${d.line + 1}:${(d.column ?? 0) + 1}`;
+  const file = revealOneLine(d.file);
+  return d.line === undefined ? file : `${file}:${d.line + 1}:${(d.column ?? 0) + 1}`;
 }
 
 function codeFrame(source: string, line: number, column: number, color: boolean): string {
@@ -19,7 +21,7 @@ function codeFrame(source: string, line: number, column: number, color: boolean)
   const width = String(last + 1).length;
   const out: string[] = [];
   for (let i = first; i <= last; i++) {
-    const text = (lines[i] ?? '').slice(0, 200);
+    const text = revealInvisible((lines[i] ?? '').slice(0, 200));
     const gutter = `${String(i + 1).padStart(width)} | `;
     out.push(`${i === line ? '> ' : '  '}${color ? pc.dim(gutter) : gutter}${text}`);
     if (i === line) {
@@ -37,12 +39,12 @@ export function formatDiagnosticsPretty(diagnostics: readonly Diagnostic[], opti
     .map((d) => {
       const severity = d.severity === 'error' ? paint(pc.red, 'error') : paint(pc.yellow, 'warning');
       const location = formatLocation(d);
-      const parts = [`${location ? `${paint(pc.bold, location)}  ` : ''}${severity}  ${d.message}  ${paint(pc.dim, `[${d.code}]`)}`];
+      const parts = [`${location ? `${paint(pc.bold, location)}  ` : ''}${severity}  ${revealOneLine(d.message)}  ${paint(pc.dim, `[${d.code}]`)}`];
       if (d.file !== undefined && d.line !== undefined) {
         const source = options.readSource?.(d.file);
         if (source !== undefined) parts.push(codeFrame(source, d.line, d.column ?? 0, options.color));
       }
-      if (d.hint) parts.push(`  ${paint(pc.cyan, 'hint')}: ${d.hint}`);
+      if (d.hint) parts.push(`  ${paint(pc.cyan, 'hint')}: ${revealOneLine(d.hint)}`);
       return parts.join('\n');
     })
     .join('\n\n');

@@ -1,3 +1,5 @@
+import { revealInvisible } from './reveal-invisible.js';
+
 const ENTITIES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -17,8 +19,9 @@ const ENTITIES: Record<string, string> = {
 
 /**
  * Text from a spec made inert inside a Markdown table cell or HTML block: markup, emphasis,
- * links, @mentions and pipes become entities, newlines become <br>.
+ * links, @mentions and pipes become entities, newlines become <br>; control and invisible
+ * characters are shown escaped (a lone CR would otherwise end the table row).
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[&<>|`*_[\]\\#~@!]/g, (ch) => ENTITIES[ch] ?? ch).replace(/\r?\n/g, '<br>');
+  return revealInvisible(text).replace(/[&<>|`*_[\]\\#~@!]/g, (ch) => ENTITIES[ch] ?? ch).replace(/\r?\n/g, '<br>');
 }

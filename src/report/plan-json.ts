@@ -1,16 +1,17 @@
 import type { Plan } from '../plan/types.js';
-import { maskPhone, maskPhonesIn } from './mask-phone.js';
+import { maskDiagnostic, maskPhone } from './mask-phone.js';
+import { escapeInvisibleInJson } from './reveal-invisible.js';
 
 /** The plan with every phone number masked (entries and diagnostic messages). */
 export function maskPlan(plan: Plan): Plan {
   return {
     ...plan,
     entries: plan.entries.map((e) => ({ ...e, phoneNumber: maskPhone(e.phoneNumber) })),
-    diagnostics: plan.diagnostics.map((d) => ({ ...d, message: maskPhonesIn(d.message) })),
+    diagnostics: plan.diagnostics.map(maskDiagnostic),
   };
 }
 
 /** The plan as JSON (schemas/plan.schema.json), as saved by `plan --out`. */
 export function formatPlanJson(plan: Plan, options: { mask: boolean }): string {
-  return `${JSON.stringify(options.mask ? maskPlan(plan) : plan, null, 2)}\n`;
+  return `${escapeInvisibleInJson(JSON.stringify(options.mask ? maskPlan(plan) : plan, null, 2))}\n`;
 }

@@ -5,6 +5,7 @@ import { describeContent } from './plan-content.js';
 import { groupPlan, reasonOf, type EntryGroup, type SpecGroups } from './plan-groups.js';
 import { maskPhone, maskPhonesIn } from './mask-phone.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
+import { revealOneLine } from './reveal-invisible.js';
 
 export interface MarkdownOptions {
   /** Phone numbers are masked unless this is false. */
@@ -67,7 +68,7 @@ function formatGroup(group: EntryGroup, plan: Plan, shown: Set<string>, mask: bo
   if (group.shift) out.push(`sendAt moved to ${escapeMarkdown(group.shift.sendAt)} (${escapeMarkdown(group.shift.reason)})`, '');
   const listed = group.entries.slice(0, limit).map((e) => {
     const reason = reasonOf(e);
-    const phone = `\`${mask ? maskPhone(e.phoneNumber) : e.phoneNumber}\``;
+    const phone = `\`${revealOneLine(mask ? maskPhone(e.phoneNumber) : e.phoneNumber).replace(/`/g, '')}\``;
     return reason === undefined ? phone : `${phone} (${escapeMarkdown(reason)})`;
   });
   const more = n - listed.length;

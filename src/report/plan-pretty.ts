@@ -5,6 +5,7 @@ import { describeContent } from './plan-content.js';
 import { groupPlan, reasonOf, type EntryGroup } from './plan-groups.js';
 import { maskPhone } from './mask-phone.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
+import { revealInvisible, revealOneLine } from './reveal-invisible.js';
 
 export interface PrettyOptions {
   color: boolean;
@@ -26,8 +27,8 @@ export function formatPlanPretty(plan: Plan, options: PrettyOptions): string {
   const out: string[] = [paint.bold(formatPlanSummary(plan.summary)), ''];
   out.push(paint.dim(`Legend: ${ACTION_STYLE.map((s) => `${s.symbol} ${s.label}`).join('  ')}`), '');
   for (const spec of groupPlan(plan)) {
-    const where = spec.info ? ` (${spec.info.file}, revision ${spec.info.revision})` : ' (no longer in any spec file)';
-    out.push(`${paint.bold(spec.name)}${paint.dim(where)}`);
+    const where = spec.info ? ` (${revealOneLine(spec.info.file)}, revision ${spec.info.revision})` : ' (no longer in any spec file)';
+    out.push(`${paint.bold(revealOneLine(spec.name))}${paint.dim(where)}`);
     const shown = new Set<string>();
     for (const group of spec.groups) out.push(...formatGroup(group, plan, shown, paint, options));
     if (spec.counts.unchanged > 0) out.push(paint.unchanged(`  = ${spec.counts.unchanged.toLocaleString('en-US')} unchanged`));
@@ -53,7 +54,7 @@ function formatGroup(group: EntryGroup, plan: Plan, shown: Set<string>, paint: R
       const fields = describeContent(content);
       const width = Math.max(...fields.map((f) => f.label.length));
       for (const f of fields) {
-        const [first = '', ...rest] = f.value.split('\n');
+        const [first = '', ...rest] = revealInvisible(f.value).split('\n');
         lines.push(`      ${paint.dim(`${f.label.padEnd(width)} │`)} ${first}`);
         for (const more of rest) lines.push(`      ${' '.repeat(width)} ${paint.dim('│')} ${more}`);
       }
@@ -62,9 +63,9 @@ function formatGroup(group: EntryGroup, plan: Plan, shown: Set<string>, paint: R
   if (group.shift) lines.push(`      ${paint.dim('sendAt now │')} ${group.shift.sendAt} ${paint.dim(`(${group.shift.reason})`)}`);
   const limit = options.limit ?? 10;
   const listed = group.entries.slice(0, limit).map((e) => {
-    const phone = options.mask ? maskPhone(e.phoneNumber) : e.phoneNumber;
+    const phone = revealOneLine(options.mask ? maskPhone(e.phoneNumber) : e.phoneNumber);
     const reason = reasonOf(e);
-    return reason === undefined ? phone : `${phone} ${paint.dim(`(${reason})`)}`;
+    return reason === undefined ? phone : `${phone} ${paint.dim(`(${revealOneLine(reason)})`)}`;
   });
   const more = n - listed.length;
   lines.push(`      to ${listed.join(', ')}${more > 0 ? ` and ${more.toLocaleString('en-US')} more` : ''}`);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { LineCounter, parseAllDocuments, isScalar, type Document } from 'yaml';
 import { hasErrors, makeDiagnostic, type Diagnostic, type WithDiagnostics } from '../diagnostics/diagnostic.js';
 import { mapSchemaError } from '../diagnostics/schema-error.js';
+import { checkSpecCharacters } from './check-characters.js';
 import { findForbiddenKeys, firstAliasPosition, yamlErrors } from './check-yaml.js';
 import { checkContentRules } from './content-rules.js';
 import { readSpecFile } from './read-spec-file.js';
@@ -62,6 +63,7 @@ export async function loadSpec(input: string): Promise<WithDiagnostics<SpecDocum
     return { value: undefined, diagnostics };
   }
   const map = createSourceMap(doc, lineCounter, file, source);
+  diagnostics.push(...checkSpecCharacters(data, map.locate));
   diagnostics.push(...unquotedPhoneNumbers(doc, data, map));
   if (hasErrors(diagnostics)) return { value: undefined, diagnostics };
 

@@ -57,6 +57,8 @@ export interface Spec {
   scenarioKey?: string;
   sendAt?: string;
   vars?: Vars;
+  /** ESC and bidi controls in the spec's texts are warnings, not errors. */
+  allowControlCharacters?: boolean;
   /** Destinations per request for recipients with identical content (default 100). */
   batchSize?: number;
   /** What kind of message (frequency caps count by category). */
