@@ -16,11 +16,11 @@ export { readSavedPlan, writeSavedPlan, findPlanChanges } from './plan/saved-pla
 export { planHasWork, summarizeEntries } from './plan/summarize-plan.js';
 export { formatPlan, PLAN_FORMATS, type PlanFormat, type FormatPlanOptions } from './report/plan-format.js';
 export { formatPlanSummary } from './report/plan-summary.js';
-export { maskPhone } from './report/mask-phone.js';
+export { maskPhone } from './recipients/mask-phone.js';
 // watch and preview (H6)
 export { watchWorkspace, type WatchRun, type WatchOptions } from './watch/watch-workspace.js';
-export { renderPreviewPage, renderPreviewContent, type PreviewInput } from './preview/render-page.js';
-export { renderBubbleContent, renderButtons } from './preview/render-bubble.js';
-export { formatWhatsAppText, escapeHtml } from './preview/format-text.js';
+export { renderPreviewPage, renderPreviewContent, type PreviewInput } from './report/render-page.js';
+export { renderBubbleContent, renderButtons } from './report/render-bubble.js';
+export { formatWhatsAppText, escapeHtml } from './report/format-text.js';
 export { startPreviewServer, type PreviewServer } from './preview/server.js';
 export { renderPlanHtml } from './report/plan-html.js';

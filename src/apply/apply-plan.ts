@@ -1,8 +1,9 @@
 import PQueue from 'p-queue';
 import { AuthError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
-import { maskPhone } from '../report/mask-phone.js';
-import type { ApiStatus, JournalRecord, StateStore } from '../state/types.js';
+import { maskPhone } from '../recipients/mask-phone.js';
+import type { JournalRecord, StateStore } from '../state/types.js';
+import type { ApiStatus } from '../api/types.js';
 import type { Transport } from '../transport/types.js';
 import { buildRequests, type PlannedRequest } from './build-requests.js';
 import { createJournalWriter } from './journal-writer.js';

@@ -1,5 +1,5 @@
 import { toRequestBody } from '../compile/group-requests.js';
-import type { RequestBody } from '../compile/types.js';
+import type { RequestBody } from '../api/types.js';
 import type { Plan, PlanEntry } from '../plan/types.js';
 
 export interface PlannedRequest {

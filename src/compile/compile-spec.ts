@@ -5,9 +5,10 @@ import { createRenderer } from '../render/render-message.js';
 import { controlCharacterDiagnostic, stringsOf } from '../spec/check-characters.js';
 import { findInvisible } from '../diagnostics/invisible-characters.js';
 import type { SourcePosition, SpecDocument } from '../spec/types.js';
-import { contentHashOf } from './identity.js';
-import type { CompiledMessage, MessageContent } from './types.js';
-import { validateRequestBody } from './validate-request.js';
+import { contentHashOf } from '../api/identity.js';
+import type { CompiledMessage } from './types.js';
+import type { MessageContent } from '../api/types.js';
+import { validateRequestBody } from '../api/validate-request.js';
 
 /** Distinct contents remembered per spec; beyond it, old ones are re-validated if seen again. */
 const CONTENT_CACHE = 1000;

@@ -1,5 +1,6 @@
-import { bulkIdFor } from './identity.js';
-import type { CompiledMessage, Destination, MessageContent, RequestBody } from './types.js';
+import { bulkIdFor } from '../api/identity.js';
+import type { CompiledMessage } from './types.js';
+import type { Destination, MessageContent, RequestBody } from '../api/types.js';
 
 /** Groups waiting for more recipients at once; beyond it, groups that stopped growing are sent. */
 const MAX_PENDING = 10_000;

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describeSchemaErrors, validateRequestBody } from '../compile/validate-request.js';
-import type { RequestBody } from '../compile/types.js';
+import { describeSchemaErrors, validateRequestBody } from '../api/validate-request.js';
+import type { RequestBody } from '../api/types.js';
 import { parseJson, readBody, sendJson, sleep } from './http-helpers.js';
 import { createRandom } from './random.js';
 import { PENDING_ACCEPTED, REJECTED_DESTINATION } from './statuses.js';

@@ -1,4 +1,4 @@
-import type { ApiStatus } from '../state/types.js';
+import type { ApiStatus } from '../api/types.js';
 
 /** The normal answer to a send: accepted, in flight (Infobip's PENDING_ACCEPTED). */
 export const PENDING_ACCEPTED: ApiStatus = {

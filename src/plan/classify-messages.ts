@@ -1,4 +1,5 @@
-import type { CompiledMessage, MessageContent } from '../compile/types.js';
+import type { CompiledMessage } from '../compile/types.js';
+import type { MessageContent } from '../api/types.js';
 import type { MessageState, StateSnapshot } from '../state/types.js';
 import type { PlanAction, PlanEntry } from './types.js';
 

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { WaspecError } from '../errors.js';
-import { formatPlanJson } from '../report/plan-json.js';
+import { formatPlanJson } from './plan-json.js';
 import type { Plan } from './types.js';
 
 export { findPlanChanges } from './plan-changes.js';

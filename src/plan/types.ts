@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { MessageContent } from '../compile/types.js';
+import type { MessageContent } from '../api/types.js';
 import type { Outcome } from '../state/types.js';
 
 export type PlanAction = 'send' | 'unchanged' | 'drift' | 'retry' | 'rejected' | 'in-doubt' | 'orphan' | HeldAction;

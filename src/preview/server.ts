@@ -5,7 +5,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { UsageError } from '../errors.js';
 import { emptySummary } from '../plan/summarize-plan.js';
 import type { Plan } from '../plan/types.js';
-import { renderPreviewContent, renderPreviewPage } from './render-page.js';
+import { renderPreviewContent, renderPreviewPage } from '../report/render-page.js';
 
 export interface PreviewState {
   version: number;

@@ -1,4 +1,4 @@
-import { messageIdFor } from '../compile/identity.js';
+import { messageIdFor } from '../api/identity.js';
 import { normalizePhoneNumber } from './phone.js';
 
 export interface IdentifyTask {

@@ -1,5 +1,5 @@
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { WhatsApp } from '../compile/types.js';
+import type { WhatsApp } from '../api/types.js';
 import type { Recipient } from '../recipients/types.js';
 import type { SourcePosition, SpecDocument, Vars } from '../spec/types.js';
 import { compileTemplates, type CompiledField, type VariableRef } from './templates.js';

@@ -1,4 +1,4 @@
-import type { MessageContent } from '../compile/types.js';
+import type { MessageContent } from '../api/types.js';
 
 export interface ContentField {
   label: string;

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
-import { formatPlanJson } from './plan-json.js';
+import { formatPlanJson } from '../plan/plan-json.js';
 import { formatPlanMarkdown } from './plan-markdown.js';
 import { formatPlanPretty } from './plan-pretty.js';
 import { renderPlanHtml } from './plan-html.js';

@@ -3,7 +3,7 @@ import type { Plan, PlanAction } from '../plan/types.js';
 import { escapeMarkdown } from './escape-markdown.js';
 import { describeContent } from './plan-content.js';
 import { groupPlan, reasonOf, type EntryGroup, type SpecGroups } from './plan-groups.js';
-import { maskPhone, maskPhonesIn } from './mask-phone.js';
+import { maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
 import { revealOneLine } from './reveal-invisible.js';
 

@@ -3,7 +3,7 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import type { Plan, PlanAction } from '../plan/types.js';
 import { describeContent } from './plan-content.js';
 import { groupPlan, reasonOf, type EntryGroup } from './plan-groups.js';
-import { maskPhone } from './mask-phone.js';
+import { maskPhone } from '../recipients/mask-phone.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
 import { revealInvisible, revealOneLine } from './reveal-invisible.js';
 

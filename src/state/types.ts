@@ -1,14 +1,5 @@
+import type { ApiStatus } from '../api/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-
-/** Table 11: the status object the API returns per destination. Kept as it came. */
-export interface ApiStatus {
-  groupId: number;
-  groupName: string;
-  id: number;
-  name: string;
-  description: string;
-  action?: string;
-}
 
 export type Outcome = 'in-flight' | 'accepted' | 'rejected' | 'failed';
 

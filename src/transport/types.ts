@@ -1,15 +1,4 @@
-import type { RequestBody } from '../compile/types.js';
-import type { ApiStatus } from '../state/types.js';
-
-/** Table 12 */
-export interface ApiResponse {
-  messages: Array<{
-    to: { phoneNumber: string };
-    status: ApiStatus;
-    messageId: string;
-  }>;
-  bulkId: string;
-}
+import type { ApiResponse, RequestBody } from '../api/types.js';
 
 /**
  * What one POST came to. The transport never retries on its own; apply owns the retry policy

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyPlan, rateWindow } from '../../src/apply/apply-plan.js';
-import { contentHashOf, messageIdFor } from '../../src/compile/identity.js';
-import type { RequestBody } from '../../src/compile/types.js';
+import { contentHashOf, messageIdFor } from '../../src/api/identity.js';
+import type { RequestBody } from '../../src/api/types.js';
 import { decide } from '../../src/apply/retry-policy.js';
 import { AuthError } from '../../src/errors.js';
 import type { Plan } from '../../src/plan/types.js';

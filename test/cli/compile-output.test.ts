@@ -2,8 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bulkIdFor, messageIdFor } from '../../src/compile/identity.js';
-import type { RequestBody } from '../../src/compile/types.js';
+import { bulkIdFor, messageIdFor } from '../../src/api/identity.js';
+import type { RequestBody } from '../../src/api/types.js';
 import { assertNoStackTrace, makeWorkspace, runCli } from '../helpers/cli.js';
 
 // 1,500 recipients: a personal text for two in three (1,000 requests), two shared texts for the rest.

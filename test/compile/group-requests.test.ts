@@ -1,8 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { groupRequests } from '../../src/compile/group-requests.js';
-import { contentHashOf, messageIdFor } from '../../src/compile/identity.js';
-import type { CompiledMessage, RequestBody } from '../../src/compile/types.js';
+import { contentHashOf, messageIdFor } from '../../src/api/identity.js';
+import type { CompiledMessage } from '../../src/compile/types.js';
+import type { RequestBody } from '../../src/api/types.js';
 
 function message(i: number, text: string): CompiledMessage {
   const content = { whatsApp: { text } };

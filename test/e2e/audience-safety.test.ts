@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { messageIdFor } from '../../src/compile/identity.js';
+import { messageIdFor } from '../../src/api/identity.js';
 import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/server.js';
 import { inFlight, outcome } from '../state/records.js';
 import { assertNoStackTrace, makeWorkspace, runCli } from '../helpers/cli.js';

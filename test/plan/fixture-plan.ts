@@ -1,7 +1,8 @@
 // A plan with every category, built the real way: journal records through the file store,
 // compiled messages by hand (until compileSpec is used end to end), classifyMessages.
 import { createHash } from 'node:crypto';
-import type { CompiledMessage, MessageContent } from '../../src/compile/types.js';
+import type { CompiledMessage } from '../../src/compile/types.js';
+import type { MessageContent } from '../../src/api/types.js';
 import { classifyMessages } from '../../src/plan/classify-messages.js';
 import { summarizeEntries } from '../../src/plan/summarize-plan.js';
 import type { Plan } from '../../src/plan/types.js';

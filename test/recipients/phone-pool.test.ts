@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { identify } from '../../src/recipients/identify.js';
 import { batchesDoneOffThread, identifyBatch, stopIdentifyWorker, warmUpIdentifyWorker } from '../../src/recipients/phone-pool.js';
 import { join } from 'node:path';
-import { messageIdFor } from '../../src/compile/identity.js';
+import { messageIdFor } from '../../src/api/identity.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { resolveRecipients } from '../../src/recipients/resolve-recipients.js';
 import { loadSpec } from '../../src/spec/load-spec.js';

@@ -1,6 +1,6 @@
 import type { Policy } from '../../config/policy.js';
 import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import type { MessageContent } from '../../compile/types.js';
+import type { MessageContent } from '../../api/types.js';
 import type { StateSnapshot } from '../../state/types.js';
 import type { Suppression } from '../../suppressions/types.js';
 import type { HeldAction, PlanEntry } from '../types.js';

@@ -1,6 +1,6 @@
 import type { Policy } from '../../config/policy.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import type { MessageContent } from '../../compile/types.js';
+import type { MessageContent } from '../../api/types.js';
 import type { SpecDocument } from '../../spec/types.js';
 import type { StateSnapshot } from '../../state/types.js';
 import { readSuppressions } from '../../suppressions/file-suppressions.js';

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { buildRequests } from '../../../src/apply/build-requests.js';
-import { messageIdFor } from '../../../src/compile/identity.js';
+import { messageIdFor } from '../../../src/api/identity.js';
 import type { Policy } from '../../../src/config/policy.js';
 import { buildPlan, type BuildPlanOptions } from '../../../src/plan/build-plan.js';
 import type { Plan } from '../../../src/plan/types.js';

@@ -1,4 +1,4 @@
-import type { MessageContent, WhatsApp } from '../compile/types.js';
+import type { MessageContent, WhatsApp } from '../api/types.js';
 import { escapeHtml, formatUrl, formatWhatsAppText } from './format-text.js';
 import { ICONS } from './icons.js';
 

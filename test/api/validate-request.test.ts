@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { validateRequestBody, validateResponseBody } from '../../src/compile/validate-request.js';
+import { validateRequestBody, validateResponseBody } from '../../src/api/validate-request.js';
 
 const body = (whatsApp: Record<string, unknown>, phoneNumber = '41793026727') => ({
   bulkId: 'A'.repeat(64),

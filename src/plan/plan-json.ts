@@ -1,6 +1,6 @@
-import type { Plan } from '../plan/types.js';
-import { maskDiagnostic, maskPhone } from './mask-phone.js';
-import { escapeInvisibleInJson } from './reveal-invisible.js';
+import type { Plan } from './types.js';
+import { maskDiagnostic, maskPhone } from '../recipients/mask-phone.js';
+import { escapeInvisibleInJson } from '../report/reveal-invisible.js';
 
 /** The plan with every phone number masked (entries and diagnostic messages). */
 export function maskPlan(plan: Plan): Plan {

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Plan, PlanAction, PlanEntry } from '../plan/types.js';
-import { maskPhone, maskPhonesIn } from '../report/mask-phone.js';
-import { formatPlanSummary } from '../report/plan-summary.js';
+import { maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
+import { formatPlanSummary } from './plan-summary.js';
 import { escapeHtml } from './format-text.js';
 import { PAGE_STYLE } from './page-style.js';
 import { ICONS } from './icons.js';

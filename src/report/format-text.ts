@@ -1,4 +1,4 @@
-import { revealInvisible } from '../report/reveal-invisible.js';
+import { revealInvisible } from './reveal-invisible.js';
 
 const entities = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const markInvisible = (escape: string) => `<span class="invisible">${escape}</span>`;

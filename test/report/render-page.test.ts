@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatUrl, formatWhatsAppText } from '../../src/preview/format-text.js';
-import { renderBubbleContent, renderButtons } from '../../src/preview/render-bubble.js';
+import { formatUrl, formatWhatsAppText } from '../../src/report/format-text.js';
+import { renderBubbleContent, renderButtons } from '../../src/report/render-bubble.js';
 import { renderPlanHtml } from '../../src/report/plan-html.js';
 import { buildFixturePlan } from '../plan/fixture-plan.js';
 import { withTmpDir } from '../state/tmp-dir.js';

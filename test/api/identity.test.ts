@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { bulkIdFor, canonicalJson, contentHashOf, messageIdFor } from '../../src/compile/identity.js';
+import { bulkIdFor, canonicalJson, contentHashOf, messageIdFor } from '../../src/api/identity.js';
 
 test('messageId is a stable UUID of (spec, revision, phone)', () => {
   const id = messageIdFor('black-friday', 1, '41793026727');
