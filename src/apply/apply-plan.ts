@@ -1,9 +1,11 @@
 import PQueue from 'p-queue';
+import { classifyStatus } from '../api/status-groups.js';
+import type { ApiStatus } from '../api/types.js';
 import { AuthError } from '../errors.js';
+import { emptyApplyResult, type ApplyResult } from '../plan/apply-result.js';
 import type { Plan } from '../plan/types.js';
 import { maskPhone } from '../recipients/mask-phone.js';
 import type { JournalRecord, StateStore } from '../state/types.js';
-import type { ApiStatus } from '../api/types.js';
 import type { Transport } from '../transport/types.js';
 import { buildRequests, type PlannedRequest } from './build-requests.js';
 import { createJournalWriter } from './journal-writer.js';
@@ -31,22 +33,6 @@ export interface ApplyDeps {
   now?: () => Date;
 }
 
-export interface ApplyResult {
-  requests: number;
-  messages: { total: number; accepted: number; rejected: number; failed: number; inDoubt: number; notSent: number };
-  /** Messages by `groupId groupName` of the status the API returned. */
-  byStatusGroup: Record<string, number>;
-  failures: Array<{ bulkId: string; messages: number; reason: string }>;
-  /** Statuses of a group waspec does not know: left in doubt, shown as they came. */
-  unknownStatuses: ApiStatus[];
-  interrupted: boolean;
-  /** Set when authentication failed and the apply stopped. */
-  authFailure?: string;
-}
-
-const ACCEPTED_GROUPS = new Set([0, 1, 3]);
-const REJECTED_GROUPS = new Set([2, 4, 5]);
-
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
@@ -61,18 +47,6 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
 export function rateWindow(rps: number): { intervalCap: number; interval: number } {
   const intervalCap = Math.max(1, Math.floor(rps));
   return { intervalCap, interval: Math.round((1000 * intervalCap) / rps) };
-}
-
-/** The result of sending nothing (yet): `total` messages, none recorded. */
-export function emptyApplyResult(total = 0): ApplyResult {
-  return {
-    requests: 0,
-    messages: { total, accepted: 0, rejected: 0, failed: 0, inDoubt: 0, notSent: 0 },
-    byStatusGroup: {},
-    failures: [],
-    unknownStatuses: [],
-    interrupted: false,
-  };
 }
 
 /**
@@ -199,10 +173,11 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
       }
       const group = `${status.groupId} ${status.groupName}`;
       result.byStatusGroup[group] = (result.byStatusGroup[group] ?? 0) + 1;
-      if (ACCEPTED_GROUPS.has(status.groupId)) {
+      const statusClass = classifyStatus(status);
+      if (statusClass === 'accepted') {
         results.push({ messageId: entry.messageId, outcome: 'accepted', status });
         result.messages.accepted++;
-      } else if (REJECTED_GROUPS.has(status.groupId)) {
+      } else if (statusClass === 'rejected') {
         results.push({ messageId: entry.messageId, outcome: 'rejected', status });
         result.messages.rejected++;
       } else {

@@ -1,9 +1,10 @@
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
-import { applyPlan, emptyApplyResult, type ApplyResult } from '../apply/apply-plan.js';
+import { applyPlan } from '../apply/apply-plan.js';
 import { loadConfig, requireSendConfig, type ResolvedConfig } from '../config/load-config.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { StalePlanError, UsageError } from '../errors.js';
+import { emptyApplyResult, type ApplyResult } from '../plan/apply-result.js';
 import { buildPlan } from '../plan/build-plan.js';
 import { findPlanChanges, readSavedPlan } from '../plan/saved-plan.js';
 import { planHasWork } from '../plan/summarize-plan.js';

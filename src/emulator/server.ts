@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SEND_PATH, TOKEN_PATH } from '../api/paths.js';
 import { describeSchemaErrors, validateRequestBody } from '../api/validate-request.js';
 import type { RequestBody } from '../api/types.js';
 import { parseJson, readBody, sendJson, sleep } from './http-helpers.js';
@@ -45,8 +46,6 @@ export interface RunningEmulator {
 /** Demo credentials: documented, not secret. */
 export const EMULATOR_DEFAULTS = { appKey: 'demo-app-key', appSecret: 'demo-app-secret', token: 'demo-token', port: 8787 } as const;
 
-export const SEND_PATH = '/apiaccess/rest/ccmessaging/omni/1/advanced';
-export const TOKEN_PATH = '/apigovernance/api/oauth/tokenByAkSk';
 
 interface Recorded {
   messageId: string;

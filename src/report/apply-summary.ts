@@ -1,4 +1,4 @@
-import type { ApplyResult } from '../apply/apply-plan.js';
+import type { ApplyResult } from '../plan/apply-result.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 

@@ -2,13 +2,13 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import got, { RequestError } from 'got';
 import type { ResolvedConfig } from '../config/load-config.js';
+import { SEND_PATH } from '../api/paths.js';
 import type { ApiResponse, RequestBody } from '../api/types.js';
 import { describeSchemaErrors, validateResponseBody } from '../api/validate-request.js';
 import { redactSecrets } from './redact.js';
 import { createTokenProvider } from './token-provider.js';
 import type { SendResult, Transport } from './types.js';
 
-const SEND_PATH = '/apiaccess/rest/ccmessaging/omni/1/advanced';
 // Errors that happen before a connection exists: the request cannot have been processed.
 const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 

@@ -1,4 +1,5 @@
 import got from 'got';
+import { TOKEN_PATH } from '../api/paths.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { AuthError } from '../errors.js';
 import { redactSecrets } from './redact.js';
@@ -20,7 +21,7 @@ export function createTokenProvider(config: ResolvedConfig): TokenProvider {
     return { get: async () => token, refresh: async () => token };
   }
   const appSecret = config.appSecret;
-  const url = config.tokenUrl ?? `${config.baseUrl}/apigovernance/api/oauth/tokenByAkSk`;
+  const url = config.tokenUrl ?? `${config.baseUrl}${TOKEN_PATH}`;
   let cached: { token: string; renewAt: number } | undefined;
   let inFlight: Promise<string> | undefined;
 

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SEND_PATH, startEmulator, TOKEN_PATH } from '../../src/emulator/server.js';
+import { SEND_PATH, TOKEN_PATH } from '../../src/api/paths.js';
+import { startEmulator } from '../../src/emulator/server.js';
 
 const body = (messageId: string, phoneNumber = '41793026727') => ({
   bulkId: 'B'.repeat(64),
