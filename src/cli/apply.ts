@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
 import { applyPlan } from '../apply/apply-plan.js';
-import { loadConfig, requireSendConfig, type ResolvedConfig } from '../config/load-config.js';
+import { DEFAULT_BATCH_SIZE, loadConfig, requireSendConfig, type ResolvedConfig } from '../config/load-config.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { StalePlanError, UsageError } from '../errors.js';
 import { emptyApplyResult, type ApplyResult } from '../plan/apply-result.js';
@@ -61,7 +61,7 @@ export function defineApplyCommand(program: Command): void {
     .option('--profile <name>', 'config profile')
     .option('--concurrency <n>', 'requests in flight (default 4)')
     .option('--rate-limit <rps>', 'requests per second at most')
-    .option('--batch-size <n>', 'destinations per request for specs that set no batchSize (default 100)')
+    .option('--batch-size <n>', `destinations per request for specs that set no batchSize (default: the config's, or ${DEFAULT_BATCH_SIZE})`)
     .option('--retry-rejected', 'send again messages the API rejected')
     .option('--resend-in-doubt', 'send again messages without a recorded answer (may send them twice)')
     .option('--target <spec>', 'apply only this spec (repeatable)', collect, [])

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { Option, type Command } from 'commander';
 import { compileSpecBatches } from '../compile/compile-spec.js';
-import { groupRequestBatches, groupRequests } from '../compile/group-requests.js';
+import { batchSizeOf, groupRequestBatches, groupRequests } from '../compile/group-requests.js';
+import { loadConfig } from '../config/load-config.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadWorkspace } from '../spec/load-workspace.js';
 import type { SpecDocument } from '../spec/types.js';
@@ -14,6 +15,8 @@ import { action } from './run.js';
 interface CompileOptions {
   out?: string;
   format: 'json' | 'ndjson';
+  config?: string;
+  profile?: string;
 }
 
 /** Specs with more requests than this are written as NDJSON under --out. */
@@ -26,9 +29,11 @@ export function defineCompileCommand(program: Command): void {
     .argument('[paths...]', 'spec files or folders', ['specs'])
     .option('-o, --out <dir>', 'write one <spec-name>.json (or .ndjson) per spec into DIR instead of stdout')
     .addOption(new Option('--format <format>', 'json: an object per spec; ndjson: one request body per line').choices(['json', 'ndjson']).default('json'))
+    .option('--config <file>', 'config file (default waspec.config.yaml): its batchSize applies to specs that set none')
+    .option('--profile <name>', 'config profile')
     .addHelpText(
       'after',
-      `\nUnder --out, a spec with more than ${JSON_REQUEST_LIMIT} requests is written as NDJSON.\nOutput is deterministic: the same specs compile to the same bytes.\n\nExit codes: 0 ok, 1 errors found (nothing is written for a spec with errors).`,
+      `\nUnder --out, a spec with more than ${JSON_REQUEST_LIMIT} requests is written as NDJSON.\nOutput is deterministic: the same specs compile to the same bytes, the very bodies apply sends\n(on a fresh state).\n\nExit codes: 0 ok, 1 errors found (nothing is written for a spec with errors).`,
     )
     .action(action(async (paths: string[], options: CompileOptions) => runCompile(paths, options)));
 }
@@ -42,9 +47,9 @@ async function close(stream: WriteStream): Promise<void> {
 }
 
 /** Streams one spec's requests as `{spec, file, requests: [...]}` or NDJSON lines. */
-async function emit(doc: SpecDocument, stream: NodeJS.WritableStream, ndjson: boolean, diagnostics: Diagnostic[]): Promise<number> {
+async function emit(doc: SpecDocument, batchSize: number, stream: NodeJS.WritableStream, ndjson: boolean, diagnostics: Diagnostic[]): Promise<number> {
   let count = 0;
-  const batches = groupRequestBatches(compileSpecBatches(doc, (d) => diagnostics.push(d)), doc.spec.batchSize ?? 100);
+  const batches = groupRequestBatches(compileSpecBatches(doc, (d) => diagnostics.push(d)), batchSize);
   if (!ndjson) await write(stream, `{\n  "spec": ${JSON.stringify(doc.spec.name)},\n  "file": ${JSON.stringify(doc.file)},\n  "requests": [`);
   // One write per batch of bodies: a million small writes cost more than the JSON itself.
   for await (const bodies of batches) {
@@ -59,28 +64,30 @@ async function emit(doc: SpecDocument, stream: NodeJS.WritableStream, ndjson: bo
   return count;
 }
 
-async function countRequests(doc: SpecDocument): Promise<number> {
+async function countRequests(doc: SpecDocument, batchSize: number): Promise<number> {
   let n = 0;
-  for await (const _ of groupRequests(compileSpecBatches(doc, () => {}), doc.spec.batchSize ?? 100)) if (++n > JSON_REQUEST_LIMIT) break;
+  for await (const _ of groupRequests(compileSpecBatches(doc, () => {}), batchSize)) if (++n > JSON_REQUEST_LIMIT) break;
   return n;
 }
 
 async function runCompile(paths: string[], options: CompileOptions): Promise<number> {
+  const config = await loadConfig({ ...(options.config ? { configFile: options.config } : {}), ...(options.profile ? { profile: options.profile } : {}) });
   const workspace = await loadWorkspace(paths);
   const diagnostics: Diagnostic[] = [...workspace.diagnostics];
   if (!options.out) {
-    for (const doc of workspace.docs) await emit(doc, process.stdout, options.format === 'ndjson', diagnostics);
+    for (const doc of workspace.docs) await emit(doc, batchSizeOf(doc, config.batchSize), process.stdout, options.format === 'ndjson', diagnostics);
     printDiagnostics(diagnostics);
     return hasErrors(diagnostics) ? 1 : 0;
   }
   await mkdir(options.out, { recursive: true });
   for (const doc of workspace.docs) {
-    const ndjson = options.format === 'ndjson' || (await countRequests(doc)) > JSON_REQUEST_LIMIT;
+    const batchSize = batchSizeOf(doc, config.batchSize);
+    const ndjson = options.format === 'ndjson' || (await countRequests(doc, batchSize)) > JSON_REQUEST_LIMIT;
     const target = path.join(options.out, `${doc.spec.name}.${ndjson ? 'ndjson' : 'json'}`);
     const temporary = `${target}.tmp-${process.pid}`;
     const stream = createWriteStream(temporary);
     const before = diagnostics.length;
-    const count = await emit(doc, stream, ndjson, diagnostics);
+    const count = await emit(doc, batchSize, stream, ndjson, diagnostics);
     await close(stream);
     if (hasErrors(diagnostics.slice(before))) {
       await unlink(temporary);

@@ -37,13 +37,13 @@ export async function resolveStateDir(options: { state?: string; config?: string
   return (await resolvePlanSettings(options)).stateDir;
 }
 
-/** What planning needs from the config: the state directory and the audience policy. */
-export async function resolvePlanSettings(options: { state?: string; config?: string; profile?: string }): Promise<{ stateDir: string; guard: GuardSettings }> {
+/** What planning needs from the config: the state directory, the audience policy, the batch size for specs that set none. */
+export async function resolvePlanSettings(options: { state?: string; config?: string; profile?: string }): Promise<{ stateDir: string; guard: GuardSettings; defaultBatchSize: number }> {
   const config = await loadConfig({
     ...(options.config ? { configFile: options.config } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
   });
-  return { stateDir: options.state ?? config.stateDir, guard: guardSettingsOf(config) };
+  return { stateDir: options.state ?? config.stateDir, guard: guardSettingsOf(config), defaultBatchSize: config.batchSize };
 }
 
 export interface GuardSettings {

@@ -62,6 +62,7 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<number> {
     retryRejected: flags.retryRejected ?? false,
     resendInDoubt: flags.resendInDoubt ?? false,
     targets: flags.target,
+    defaultBatchSize: settings.defaultBatchSize,
   });
   const mask = flags.mask;
   printDiagnostics(plan.diagnostics, { mask: mask ?? (format === 'markdown' || format === 'html') });

@@ -34,7 +34,7 @@ export function definePreviewCommand(program: Command): void {
 async function runPreview(paths: string[], flags: PreviewFlags): Promise<number> {
   const port = Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not '${flags.port}'`);
-  const { stateDir, guard } = await resolvePlanSettings(flags);
+  const { stateDir, guard, defaultBatchSize } = await resolvePlanSettings(flags);
   const server = await startPreviewServer({ port, host: flags.host });
   process.stdout.write(`waspec preview on ${server.url} (Ctrl-C stops it)\n`);
   if (flags.open) openInBrowser(server.url);
@@ -46,7 +46,7 @@ async function runPreview(paths: string[], flags: PreviewFlags): Promise<number>
       const outcome = run.plan ? formatPlanSummary(run.plan.summary) : `no plan: ${run.failure?.message ?? 'unknown'}`;
       process.stdout.write(`run ${run.run}: ${outcome}${errors ? ` · ${errors} error${errors === 1 ? '' : 's'}` : ''}\n`);
     },
-    { stateDir, guard, ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
+    { stateDir, guard, defaultBatchSize, ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -36,7 +36,7 @@ export function formatRun(run: WatchRun, color: boolean): string {
 }
 
 async function runWatch(paths: string[], flags: WatchFlags): Promise<number> {
-  const { stateDir, guard } = await resolvePlanSettings(flags);
+  const { stateDir, guard, defaultBatchSize } = await resolvePlanSettings(flags);
   const tty = Boolean(process.stdout.isTTY);
   const color = useColor(process.stdout);
   const watcher = watchWorkspace(
@@ -44,7 +44,7 @@ async function runWatch(paths: string[], flags: WatchFlags): Promise<number> {
     (run) => {
       process.stdout.write(`${tty ? '\x1b[2J\x1b[H' : ''}${formatRun(run, color)}`);
     },
-    { stateDir, guard, ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
+    { stateDir, guard, defaultBatchSize, ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

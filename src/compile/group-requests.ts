@@ -1,9 +1,14 @@
 import { bulkIdFor } from '../api/identity.js';
-import type { CompiledMessage } from './types.js';
 import type { Destination, MessageContent, RequestBody } from '../api/types.js';
+import { DEFAULT_BATCH_SIZE } from '../config/load-config.js';
+import type { SpecDocument } from '../spec/types.js';
+import type { CompiledMessage } from './types.js';
 
 /** Groups waiting for more recipients at once; beyond it, groups that stopped growing are sent. */
 const MAX_PENDING = 10_000;
+
+/** What grouping reads of a message: compile's messages, or a plan's entries with their content. */
+export type GroupableMessage = Pick<CompiledMessage, 'spec' | 'contentKey' | 'content' | 'messageId' | 'phoneNumber'>;
 
 interface Pending {
   content: MessageContent;
@@ -23,12 +28,17 @@ export function toRequestBody(content: MessageContent, destinations: Destination
   return body;
 }
 
+/** Destinations per request of a spec: its own batchSize, else the config's (default 100). */
+export function batchSizeOf(doc: Pick<SpecDocument, 'spec'>, configBatchSize = DEFAULT_BATCH_SIZE): number {
+  return doc.spec.batchSize ?? configBatchSize;
+}
+
 /**
  * Groups messages with identical content into request bodies of up to `batchSize`
  * destinations, deterministically (same input order → same requests and bulkIds).
  */
 export async function* groupRequests(
-  messages: AsyncIterable<CompiledMessage | readonly CompiledMessage[]>,
+  messages: AsyncIterable<GroupableMessage | readonly GroupableMessage[]>,
   batchSize: number,
   maxPending = MAX_PENDING,
 ): AsyncIterable<RequestBody> {
@@ -37,10 +47,29 @@ export async function* groupRequests(
 
 /** groupRequests in batches: the bodies completed by each batch of messages, one await per batch. */
 export async function* groupRequestBatches(
-  messages: AsyncIterable<CompiledMessage | readonly CompiledMessage[]>,
+  messages: AsyncIterable<GroupableMessage | readonly GroupableMessage[]>,
   batchSize: number,
   maxPending = MAX_PENDING,
 ): AsyncIterable<RequestBody[]> {
+  const grouper = createRequestGrouper(batchSize, maxPending);
+  for await (const item of messages) {
+    const ready: RequestBody[] = [];
+    const batch: readonly GroupableMessage[] = Array.isArray(item) ? item : [item as GroupableMessage];
+    for (const message of batch) grouper.add(message, ready);
+    if (ready.length > 0) yield ready;
+  }
+  const rest = grouper.finish();
+  if (rest.length > 0) yield rest;
+}
+
+/**
+ * The one grouping rule, used by compile (messages as they stream) and apply (a plan's entries):
+ * `add` pushes the bodies a message completes onto `ready`, `finish` returns the rest.
+ */
+export function createRequestGrouper(batchSize: number, maxPending = MAX_PENDING): {
+  add(message: GroupableMessage, ready: RequestBody[]): void;
+  finish(): RequestBody[];
+} {
   const pending = new Map<string, Pending>();
   let generation = 0;
   // Too many groups waiting: send those that did not grow since the last pass and those of a single
@@ -61,12 +90,8 @@ export async function* groupRequestBatches(
     }
     generation++;
   };
-  for await (const item of messages) {
-    const ready: RequestBody[] = [];
-    const batch: readonly CompiledMessage[] = Array.isArray(item)
-      ? item
-      : [item as CompiledMessage];
-    for (const message of batch) {
+  return {
+    add(message, ready) {
       const key = `${message.spec}\u0000${message.contentKey}`;
       let group = pending.get(key);
       if (!group) {
@@ -84,9 +109,11 @@ export async function* groupRequestBatches(
       } else if (pending.size > maxPending) {
         overflow(ready);
       }
-    }
-    if (ready.length > 0) yield ready;
-  }
-  const rest = [...pending.values()].map((group) => toRequestBody(group.content, group.destinations));
-  if (rest.length > 0) yield rest;
+    },
+    finish() {
+      const rest = [...pending.values()].map((group) => toRequestBody(group.content, group.destinations));
+      pending.clear();
+      return rest;
+    },
+  };
 }

@@ -40,6 +40,8 @@ export interface ConfigOverrides {
 }
 
 export const CONFIG_FILE_NAME = 'waspec.config.yaml';
+/** Destinations per request for specs that set no batchSize, unless the config says otherwise. */
+export const DEFAULT_BATCH_SIZE = 100;
 
 type ProfileKey = 'baseUrl' | 'appKey' | 'tokenUrl' | 'batchSize' | 'concurrency' | 'rateLimit' | 'stateDir' | 'timeoutMs';
 const STRING_KEYS = new Set<ProfileKey>(['baseUrl', 'appKey', 'tokenUrl', 'stateDir']);
@@ -143,7 +145,7 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
   const config: ResolvedConfig = {
     baseUrl: (flags.baseUrl ?? env.WASPEC_BASE_URL ?? str('baseUrl') ?? '').replace(/\/+$/, ''),
     appKey: flags.appKey ?? env.WASPEC_APP_KEY ?? str('appKey') ?? '',
-    batchSize: flags.batchSize ?? positive('WASPEC_BATCH_SIZE', env.WASPEC_BATCH_SIZE) ?? num('batchSize') ?? 100,
+    batchSize: flags.batchSize ?? positive('WASPEC_BATCH_SIZE', env.WASPEC_BATCH_SIZE) ?? num('batchSize') ?? DEFAULT_BATCH_SIZE,
     concurrency: flags.concurrency ?? positive('WASPEC_CONCURRENCY', env.WASPEC_CONCURRENCY) ?? num('concurrency') ?? 4,
     stateDir: flags.stateDir ?? env.WASPEC_STATE_DIR ?? str('stateDir') ?? '.waspec',
     timeoutMs: flags.timeoutMs ?? num('timeoutMs') ?? 30_000,

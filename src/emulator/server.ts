@@ -40,6 +40,8 @@ export interface RunningEmulator {
   url: string;
   port: number;
   stats(): EmulatorStats;
+  /** The bodies of the requests it accepted, as the bytes arrived. */
+  requestBodies(): string[];
   close(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ...(options.tokenTtlSeconds !== undefined ? { ttlSeconds: options.tokenTtlSeconds } : {}),
   });
   const messages = new Map<string, Recorded>();
+  const bodies: string[] = [];
   const stats: EmulatorStats = { requests: 0, accepted: 0, rejected: 0, duplicates: 0, uniqueMessageIds: 0, tokensIssued: 0, byStatus: {} };
   let window = { second: 0, count: 0 };
 
@@ -112,6 +115,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const errors = validateRequestBody(parsed.value);
     if (errors.length > 0) return answer(res, 400, { error: `invalid request: ${describeSchemaErrors(errors)}` });
     const body = parsed.value as RequestBody;
+    bodies.push(text);
     const result = { messages: accept(body), bulkId: body.bulkId };
     if (reset === 'after') return void req.socket.destroy();
     answer(res, 200, result);
@@ -125,6 +129,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (route === `POST ${TOKEN_PATH}`) return tokens.issue(req, res);
       if (route === 'GET /_emulator/stats') return sendJson(res, 200, { ...stats, tokensIssued: tokens.issued() });
       if (route === 'GET /_emulator/messages') return sendJson(res, 200, [...messages.values()]);
+      if (route === 'GET /_emulator/requests') return sendJson(res, 200, bodies);
       if (route === 'POST /_emulator/expire-tokens') {
         tokens.expireAll();
         return sendJson(res, 200, { ok: true });
@@ -147,6 +152,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     stats: () => ({ ...stats, byStatus: { ...stats.byStatus }, tokensIssued: tokens.issued() }),
+    requestBodies: () => [...bodies],
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

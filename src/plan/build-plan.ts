@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { compileSpec } from '../compile/compile-spec.js';
+import { batchSizeOf } from '../compile/group-requests.js';
 import type { CompiledMessage } from '../compile/types.js';
 import { recipientFiles } from '../recipients/resolve-recipients.js';
 import { loadWorkspace } from '../spec/load-workspace.js';
@@ -21,11 +22,9 @@ export interface BuildPlanOptions extends Omit<GuardOptions, 'now'> {
   /** Spec names to plan; empty means all. */
   targets?: readonly string[];
   now?: Date;
-  /** Destinations per request for specs that set no batchSize (config batchSize). */
+  /** Destinations per request for specs that set no batchSize (the config's batchSize; default 100). */
   defaultBatchSize?: number;
 }
-
-const DEFAULT_BATCH_SIZE = 100;
 
 /** Loads, compiles and diffs the specs against the state. Errors are in plan.diagnostics. */
 export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
@@ -52,7 +51,7 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
       name: d.spec.name,
       file: workspacePath(d.file),
       revision: d.spec.revision,
-      batchSize: d.spec.batchSize ?? options.defaultBatchSize ?? DEFAULT_BATCH_SIZE,
+      batchSize: batchSizeOf(d, options.defaultBatchSize),
     })),
     contents: classified.contents,
     entries: classified.entries,

@@ -23,6 +23,8 @@ export interface WatchOptions {
   configFile?: string;
   /** The config's suppressions and policy, applied to every run's plan. */
   guard?: Pick<BuildPlanOptions, 'policy' | 'suppressions'>;
+  /** Destinations per request for specs that set no batchSize (the config's). */
+  defaultBatchSize?: number;
   debounceMs?: number;
   /** Called after each run with the files that now start a run (tests, --verbose). */
   onWatch?: (files: string[]) => void;
@@ -84,7 +86,7 @@ export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) 
     const run = ++count;
     let result: WatchRun;
     try {
-      const plan = await buildPlan({ paths, store, ...options.guard });
+      const plan = await buildPlan({ paths, store, ...options.guard, ...(options.defaultBatchSize ? { defaultBatchSize: options.defaultBatchSize } : {}) });
       result = { run, plan, diagnostics: plan.diagnostics };
     } catch (error) {
       // A state that cannot be read right now (mid-write, wrong version): say so and keep watching.
