@@ -1,6 +1,8 @@
 import type { Plan } from './types.js';
 import { maskDiagnostic, maskPhone } from '../recipients/mask-phone.js';
-import { escapeInvisibleInJson } from '../report/reveal-invisible.js';
+import { INVISIBLE } from '../diagnostics/invisible-characters.js';
+
+const ANY_INVISIBLE = new RegExp(INVISIBLE.source, 'u');
 
 /** The plan with every phone number masked (entries and diagnostic messages). */
 export function maskPlan(plan: Plan): Plan {
@@ -14,4 +16,10 @@ export function maskPlan(plan: Plan): Plan {
 /** The plan as JSON (schemas/plan.schema.json), as saved by `plan --out`. */
 export function formatPlanJson(plan: Plan, options: { mask: boolean }): string {
   return `${escapeInvisibleInJson(JSON.stringify(options.mask ? maskPlan(plan) : plan, null, 2))}\n`;
+}
+
+/** JSON text with invisible characters as \u escapes (JSON.stringify leaves C1, zero-width and bidi raw). */
+export function escapeInvisibleInJson(json: string): string {
+  if (!ANY_INVISIBLE.test(json)) return json;
+  return json.replace(INVISIBLE, (ch: string) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
 }

@@ -18,9 +18,3 @@ export function revealOneLine(text: string, mark?: (escape: string) => string): 
   const shown = revealInvisible(text, mark);
   return shown.includes('\n') ? shown.replace(/\n/g, mark ? mark('\\n') : '\\n') : shown;
 }
-
-/** JSON text with invisible characters as \u escapes (JSON.stringify leaves C1, zero-width and bidi raw). */
-export function escapeInvisibleInJson(json: string): string {
-  if (!ANY_INVISIBLE.test(json)) return json;
-  return json.replace(INVISIBLE, (ch: string) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
-}
