@@ -1,50 +1,96 @@
-// Compile throughput and memory at 10k / 100k / 1M recipients, beside a bare loop.
-import { execFileSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// compile and plan (no state) of a personalised CSV beside the floor (bench/floor.mjs: the per-row
+// work any correct compiler does, on one thread), then plan against a state holding every message.
+// Each figure comes from its own child process; the commands alternate so that a busy moment on a
+// shared machine hits all of them alike, and each figure is the median of its runs.
+import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
+import { contentHashOf, messageIdFor } from '../dist/compile/identity.js';
+import { measure, medians } from './measure.mjs';
 
-const SIZES = (process.env.BENCH_SIZES ?? '10000,100000,1000000').split(',').map(Number);
-const dir = new URL('./data/', import.meta.url);
+const SIZES = (process.env.BENCH_SIZES ?? '1000000').split(',').map(Number);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const dir = new URL('./data/', import.meta.url).pathname;
+const cli = new URL('../dist/cli/main.js', import.meta.url).pathname;
+const floor = new URL('./floor.mjs', import.meta.url).pathname;
 mkdirSync(dir, { recursive: true });
 
-async function generate(n) {
-  const base = new URL(`recipients-${n}`, dir).pathname;
-  if (!existsSync(`${base}.csv`)) {
-    const out = createWriteStream(`${base}.csv`);
-    out.write('phoneNumber,name,code\n');
-    for (let i = 0; i < n; i++) {
-      if (!out.write(`4179${String(i).padStart(7, '0')},Person ${i},C${i}\n`)) await once(out, 'drain');
-    }
-    out.end();
-    await once(out, 'finish');
-  }
-  writeFileSync(`${base}.yaml`, `name: bench-${n}\nrevision: 1\nwhatsApp:\n  text: "Hi {{name}}, your code is {{code}}"\nrecipients:\n  - file: recipients-${n}.csv\n`);
-  return `${base}.yaml`;
+const phoneOf = (i) => `4179${String(i).padStart(7, '0')}`;
+const textOf = (i) => `Hi Person ${i}, your code is C${i}`;
+
+async function writeLines(file, count, lineOf, first) {
+  const out = createWriteStream(file);
+  if (first) out.write(first);
+  for (let i = 0; i < count; i++) if (!out.write(lineOf(i))) await once(out, 'drain');
+  out.end();
+  await once(out, 'finish');
 }
 
-const run = (spec, mode) =>
-  JSON.parse(execFileSync(process.execPath, [new URL('./compile-worker.mjs', import.meta.url).pathname, spec, mode], { encoding: 'utf8', maxBuffer: 1 << 20 }));
+/** The bench's personalised text spec over n recipients (files kept between runs). */
+export async function generate(n) {
+  const base = `${dir}recipients-${n}`;
+  if (!existsSync(`${base}.csv`)) await writeLines(`${base}.csv`, n, (i) => `${phoneOf(i)},Person ${i},C${i}\n`, 'phoneNumber,name,code\n');
+  writeFileSync(`${base}.yaml`, `name: bench-${n}\nrevision: 1\nwhatsApp:\n  text: "Hi {{name}}, your code is {{code}}"\nrecipients:\n  - file: recipients-${n}.csv\n`);
+  return { spec: `${base}.yaml`, csv: `${base}.csv` };
+}
+
+/** A state where every message of the spec was accepted: in-flight and outcome records of 100. */
+export async function generateState(n) {
+  const state = `${dir}state-${n}`;
+  const journal = `${state}/journal.ndjson`;
+  if (existsSync(journal)) return state;
+  mkdirSync(state, { recursive: true });
+  const spec = `bench-${n}`;
+  const at = '2026-01-01T00:00:00.000Z';
+  const lines = Math.ceil(n / 100);
+  await writeLines(journal, lines, (r) => {
+    const ids = [];
+    const messages = [];
+    for (let i = r * 100; i < Math.min(n, r * 100 + 100); i++) {
+      const phoneNumber = phoneOf(i);
+      const messageId = messageIdFor(spec, 1, phoneNumber);
+      ids.push(messageId);
+      messages.push({ messageId, spec, revision: 1, phoneNumber, maskedPhoneNumber: `${phoneNumber.slice(0, 4)}*****${phoneNumber.slice(-2)}`, contentHash: contentHashOf({ whatsApp: { text: textOf(i) } }) });
+    }
+    const bulkId = `B${r}`;
+    const status = { groupId: 1, groupName: 'PENDING', id: 7, name: 'PENDING_ENROUTE', description: 'Message sent to next instance' };
+    return `${JSON.stringify({ v: 1, type: 'in-flight', at, bulkId, messages })}\n${JSON.stringify({ v: 1, type: 'outcome', at, bulkId, results: ids.map((messageId) => ({ messageId, outcome: 'accepted', status })) })}\n`;
+  }, '{"waspec":"state","formatVersion":1}\n');
+  return state;
+}
+
+const fmt = (r) => `${(r.wallMs / 1000).toFixed(2).padStart(6)} s ${(r.cpuMs / 1000).toFixed(2).padStart(6)} s ${r.maxRssMiB.toFixed(0).padStart(5)} MiB`;
+const ratios = (r, base) => `${(r.wallMs / base.wallMs).toFixed(2)}x ${(r.cpuMs / base.cpuMs).toFixed(2)}x ${(r.maxRssMiB / 256).toFixed(2)}`;
 
 export async function benchCompile() {
-  console.log('\ncompile (personalised text, every message distinct: the worst case for grouping)');
-  console.log('(median of 5 alternating runs at 10k and 100k, one run at 1M)');
-  console.log('recipients  | compile rec/s | peak RSS  | bare loop rec/s | peak RSS  | time ratio');
+  const out = `${dir}out`;
+  const empty = `${dir}state-empty`;
   for (const n of SIZES) {
-    const spec = await generate(n);
-    // The machine is shared and noisy: alternate the two and take each one's median run.
-    const runs = n <= 100_000 ? 5 : 1;
-    const compiles = [];
-    const bares = [];
-    for (let i = 0; i < runs; i++) {
-      compiles.push(run(spec, 'compile'));
-      bares.push(run(spec, 'bare'));
+    const { spec, csv } = await generate(n);
+    const state = await generateState(n);
+    rmSync(empty, { recursive: true, force: true });
+    const commands = {
+      floor: [floor, csv],
+      compile: [cli, 'compile', '--out', out, spec],
+      plan: [cli, 'plan', '--state', empty, spec],
+      'plan, state of all': [cli, 'plan', '--state', state, spec],
+    };
+    const runs = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+    for (let i = 0; i < RUNS; i++) {
+      for (const [name, args] of Object.entries(commands)) {
+        // plan exits 2 never here (no --detailed-exitcode); compile and plan exit 0.
+        const r = await measure(args);
+        if (name === 'floor' && JSON.parse(r.stdout).recipients !== n) throw new Error('floor did not count every recipient');
+        runs[name].push(r);
+      }
+      rmSync(out, { recursive: true, force: true });
     }
-    const median = (list) => list.sort((a, b) => a.ms - b.ms)[list.length >> 1];
-    const compile = median(compiles);
-    const bare = median(bares);
-    const rate = (r) => Math.round(r.recipients / (r.ms / 1000)).toLocaleString('en-US').padStart(13);
-    console.log(
-      `${n.toLocaleString('en-US').padStart(11)} | ${rate(compile)} | ${compile.maxRssMiB.toFixed(0).padStart(5)} MiB | ${rate(bare).padStart(15)} | ${bare.maxRssMiB.toFixed(0).padStart(5)} MiB | ${(compile.ms / bare.ms).toFixed(2)}x`,
-    );
+    const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, medians(v)]));
+    console.log(`\ncompile and plan of ${n.toLocaleString('en-US')} personalised recipients beside the floor (median of ${RUNS} alternating runs)`);
+    console.log(`goals: wall <= 0.75x the floor, CPU <= 1.3x, peak RSS <= 256 MiB; plan with a state <= 2x plan, RSS <= 512 MiB`);
+    console.log('                               wall      CPU  peak RSS | wall/floor CPU/floor RSS/256MiB');
+    console.log(`${'floor (bench/floor.mjs)'.padEnd(26)} ${fmt(m.floor)} |`);
+    for (const name of ['compile', 'plan']) console.log(`${`waspec ${name}`.padEnd(26)} ${fmt(m[name])} | ${ratios(m[name], m.floor)}`);
+    const s = m['plan, state of all'];
+    console.log(`${'waspec plan, state of all'.padEnd(26)} ${fmt(s)} | ${(s.wallMs / m.plan.wallMs).toFixed(2)}x plan's wall, ${(s.maxRssMiB / 512).toFixed(2)} of 512 MiB`);
   }
 }

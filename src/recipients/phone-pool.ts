@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { identify, type Identified, type IdentifyTask } from './identify.js';
+import { identify, unpackIdentified, type Identified, type IdentifyTask, type PackedIdentified } from './identify.js';
 
 /**
  * Validating a number with libphonenumber's full metadata costs several microseconds, as much as
@@ -10,6 +10,12 @@ import { identify, type Identified, type IdentifyTask } from './identify.js';
  * (inline recipients, short files) stay in-thread.
  */
 const MIN_BATCH = 256;
+
+/**
+ * Batches queued on the worker beyond which the next batch is done in-thread: the main thread
+ * takes a share of the numbers whenever the worker falls behind, so both threads stay busy.
+ */
+const MAX_QUEUED = 2;
 
 interface Task {
   task: IdentifyTask;
@@ -53,14 +59,14 @@ function start(): Worker | undefined {
     unavailable = true;
     return undefined;
   }
-  worker.on('message', ({ id, phoneNumbers, messageIds }: Identified & { id: number }) => {
+  worker.on('message', ({ id, phoneNumbers, messageIds }: PackedIdentified & { id: number }) => {
     const pending = tasks.get(id);
     if (!pending) return;
     tasks.delete(id);
     // An idle worker must not keep the process alive.
     if (tasks.size === 0) worker?.unref();
     offThread++;
-    pending.resolve({ phoneNumbers, messageIds });
+    pending.resolve(unpackIdentified({ phoneNumbers, messageIds }));
   });
   worker.on('error', fail);
   worker.on('exit', () => {
@@ -82,7 +88,7 @@ export function warmUpIdentifyWorker(): void {
  */
 export function identifyBatch(task: IdentifyTask): Promise<Identified> {
   // Only a warmed-up worker is used: starting one costs more than a small file's numbers.
-  const w = task.numbers.length >= MIN_BATCH ? worker : undefined;
+  const w = task.numbers.length >= MIN_BATCH && tasks.size < MAX_QUEUED ? worker : undefined;
   if (!w) return Promise.resolve(identify(task));
   return new Promise((resolve) => {
     const id = nextId++;

@@ -1,7 +1,7 @@
 // Normalises phone numbers and derives their messageIds off the main thread (see phone-pool.ts).
 import { parentPort } from 'node:worker_threads';
-import { identify, type IdentifyTask } from './identify.js';
+import { identify, packIdentified, type IdentifyTask } from './identify.js';
 
 parentPort?.on('message', (task: IdentifyTask & { id: number }) => {
-  parentPort?.postMessage({ id: task.id, ...identify(task) });
+  parentPort?.postMessage({ id: task.id, ...packIdentified(identify(task)) });
 });

@@ -5,6 +5,7 @@ import { displayFile } from '../spec/load-spec.js';
 import type { RecipientFileRef, SpecDocument } from '../spec/types.js';
 import type { Identified } from './identify.js';
 import { identifyBatch, warmUpIdentifyWorker } from './phone-pool.js';
+import { PhoneSet } from './phone-set.js';
 import { readCsv, type RawRecipient } from './read-csv.js';
 import { readJsonArray, readNdjson } from './read-json.js';
 import type { Recipient } from './types.js';
@@ -41,12 +42,15 @@ async function* fileRecipients(doc: SpecDocument, ref: RecipientFileRef, index: 
   yield* format === 'csv' ? readCsv(absolute, file, sink) : format === 'json' ? readJsonArray(absolute, file, sink) : readNdjson(absolute, file, sink);
 }
 
-/** Batches whose numbers are being normalised while the next ones are read. */
-const LOOKAHEAD = 16;
+/**
+ * Batches whose numbers are being normalised while the next ones are read: enough to keep the
+ * worker busy, few enough that rows in flight do not outlive the young generation.
+ */
+const LOOKAHEAD = 4;
 
 /** Batches of a spec's recipients, normalised and de-duplicated; invalid ones reported and skipped. */
 export async function* resolveRecipientBatches(doc: SpecDocument, sink: DiagnosticSink): AsyncIterable<Recipient[]> {
-  const seen = new Set<string>();
+  const seen = new PhoneSet();
   const finish = (rows: RawRecipient[], { phoneNumbers, messageIds }: Identified, index: number, file: string): Recipient[] => {
     const out: Recipient[] = [];
     for (let i = 0; i < rows.length; i++) {
@@ -60,11 +64,10 @@ export async function* resolveRecipientBatches(doc: SpecDocument, sink: Diagnost
         }));
         continue;
       }
-      if (seen.has(phoneNumber)) {
+      if (!seen.add(phoneNumber)) {
         sink(makeDiagnostic('phone-duplicate', `${phoneNumber} is listed more than once in ${doc.spec.name}; it is sent once`, origin, { severity: 'warning' }));
         continue;
       }
-      seen.add(phoneNumber);
       out.push({ phoneNumber, messageId, vars: row.vars, origin });
     }
     return out;
