@@ -24,8 +24,8 @@ function planFor(n, batchSize) {
   };
 }
 
-async function measure(n, batchSize, concurrency) {
-  const emulator = await startEmulator();
+async function measure(n, batchSize, concurrency, latencyMs = 0) {
+  const emulator = await startEmulator({ latencyMs });
   const dir = mkdtempSync(join(tmpdir(), 'waspec-bench-'));
   const transport = createTransport({ baseUrl: emulator.url, appKey: EMULATOR_DEFAULTS.appKey, appSecret: EMULATOR_DEFAULTS.appSecret, batchSize, concurrency, stateDir: dir, timeoutMs: 30000 });
   try {
@@ -73,4 +73,8 @@ export async function benchApply() {
   console.log(line('naive sender (1 per request, sequential, no journal)', naive));
   console.log(line('waspec apply (1 per request, sequential)', single));
   console.log(`ratio apply / naive: ${(batched.rate / naive.rate).toFixed(1)}x`);
+  // When the network is the limit (100 ms per request), requests in flight decide the rate.
+  const slow = Number(process.env.BENCH_APPLY_SLOW ?? 100000);
+  console.log(`\napply of ${slow.toLocaleString('en-US')} messages, 100 per request, emulator at --latency 100 (the network is the limit)`);
+  for (const concurrency of [4, 16, 64]) console.log(line(`waspec apply --concurrency ${concurrency}`, await measure(slow, 100, concurrency, 100)));
 }

@@ -1,7 +1,7 @@
 // npm run bench: figures, not pass/fail. Sections run in order when present.
 import { existsSync } from 'node:fs';
 
-for (const section of ['compile', 'apply']) {
+for (const section of ['compile', 'apply', 'startup']) {
   const file = new URL(`./${section}.mjs`, import.meta.url);
   if (!existsSync(file)) continue;
   const module = await import(file.href);
