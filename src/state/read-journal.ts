@@ -4,7 +4,7 @@ import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { StateError } from '../errors.js';
 import { foldRecord } from './fold-journal.js';
 import { parseJournalLine } from './journal-format.js';
-import type { MessageState, StateSnapshot } from './types.js';
+import type { ApiStatus, JournalRecord, MessageState, StateSnapshot } from './types.js';
 
 const NEWLINE = 0x0a;
 
@@ -37,6 +37,40 @@ async function* streamLines(
 }
 
 /**
+ * Values that repeat across records (the API's status objects, spec names) are kept once: a
+ * state of a million messages would otherwise hold a million equal status objects.
+ */
+const MAX_INTERNED = 10_000;
+
+function makeInterner(): (record: JournalRecord) => JournalRecord {
+  const statuses = new Map<string, ApiStatus>();
+  const specs = new Map<string, string>();
+  return (record) => {
+    if (record.type === 'in-flight') {
+      for (const m of record.messages) {
+        const known = specs.get(m.spec);
+        if (known === undefined) {
+          if (specs.size < MAX_INTERNED) specs.set(m.spec, m.spec);
+        }
+        else m.spec = known;
+      }
+      return record;
+    }
+    for (const r of record.results) {
+      if (r.status === undefined) continue;
+      const key = JSON.stringify(r.status);
+      const known = statuses.get(key);
+      // Bounded: statuses that all differ are kept as they came, not twice.
+      if (known === undefined) {
+        if (statuses.size < MAX_INTERNED) statuses.set(key, r.status);
+      }
+      else r.status = known;
+    }
+    return record;
+  };
+}
+
+/**
  * Reads and folds the journal. A torn last line (no newline, or unparsable) is a warning;
  * a bad line anywhere else is a StateError with its line number.
  */
@@ -47,6 +81,7 @@ export async function readJournal(file: string, displayName: string): Promise<St
   let lineNo = 0;
   let records = 0;
   let pendingBad: number | undefined;
+  const intern = makeInterner();
   for await (const line of streamLines(file, (chunk) => hash.update(chunk))) {
     lineNo++;
     if (pendingBad !== undefined) throw corrupt(displayName, pendingBad);
@@ -61,7 +96,7 @@ export async function readJournal(file: string, displayName: string): Promise<St
       continue;
     }
     if (parsed.kind === 'record') {
-      foldRecord(messages, parsed.record);
+      foldRecord(messages, intern(parsed.record));
       records++;
     }
   }

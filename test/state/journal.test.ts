@@ -117,4 +117,22 @@ test('a big journal is read as a stream of lines (across chunk boundaries)', () 
     assert.is(snap.records, 3000);
   }));
 
+test('a read state keeps one object per distinct API status and spec name, with the values as journalled', () =>
+  withTmpDir(async (dir) => {
+    const store = openFileStateStore(dir);
+    const refs = Array.from({ length: 6 }, (_, i) => ({ messageId: `id-${i}`, spec: 'promo', phoneNumber: `4179302670${i}`, contentHash: 'h' }));
+    await store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', refs.slice(0, 3)), inFlight('B2', '2026-01-01T00:00:00.000Z', refs.slice(3))]);
+    await store.append([
+      outcome('B1', '2026-01-01T00:00:01.000Z', refs.slice(0, 3).map((r) => ({ messageId: r.messageId, outcome: 'accepted', statusName: 'PENDING_ENROUTE' }))),
+      outcome('B2', '2026-01-01T00:00:01.000Z', refs.slice(3).map((r, i) => ({ messageId: r.messageId, outcome: i === 2 ? 'rejected' : 'accepted', statusName: i === 2 ? 'REJECTED_NETWORK' : 'PENDING_ENROUTE' }))),
+    ]);
+    const states = [...(await store.read()).messages.values()];
+    const pending = states.filter((s) => s.status?.name === 'PENDING_ENROUTE');
+    assert.is(pending.length, 5);
+    assert.ok(pending.every((s) => s.status === pending[0]?.status), 'equal statuses are one object');
+    assert.equal(pending[0]?.status, { groupId: 1, groupName: 'PENDING', id: 7, name: 'PENDING_ENROUTE', description: 'PENDING_ENROUTE' });
+    assert.equal(states[5]?.status, { groupId: 5, groupName: 'REJECTED', id: 7, name: 'REJECTED_NETWORK', description: 'REJECTED_NETWORK' });
+    assert.ok(states.every((s) => s.spec === 'promo'));
+  }));
+
 test.run();
