@@ -91,6 +91,6 @@ export async function benchCompile() {
     console.log(`${'floor (bench/floor.mjs)'.padEnd(26)} ${fmt(m.floor)} |`);
     for (const name of ['compile', 'plan']) console.log(`${`waspec ${name}`.padEnd(26)} ${fmt(m[name])} | ${ratios(m[name], m.floor)}`);
     const s = m['plan, state of all'];
-    console.log(`${'waspec plan, state of all'.padEnd(26)} ${fmt(s)} | ${(s.wallMs / m.plan.wallMs).toFixed(2)}x plan's wall, ${(s.maxRssMiB / 512).toFixed(2)} of 512 MiB`);
+    console.log(`${'waspec plan, state of all'.padEnd(26)} ${fmt(s)} | ${(s.wallMs / m.plan.wallMs).toFixed(2)}x plan's wall, ${(s.cpuMs / m.plan.cpuMs).toFixed(2)}x its CPU, ${(s.maxRssMiB / 512).toFixed(2)} of 512 MiB`);
   }
 }
