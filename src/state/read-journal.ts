@@ -4,7 +4,8 @@ import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { StateError } from '../errors.js';
 import { foldRecord } from './fold-journal.js';
 import { parseJournalLine } from './journal-format.js';
-import type { ApiStatus, JournalRecord, MessageState, StateSnapshot } from './types.js';
+import type { ApiStatus } from '../api/types.js';
+import type { JournalRecord, MessageState, StateSnapshot } from './types.js';
 
 const NEWLINE = 0x0a;
 
