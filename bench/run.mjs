@@ -1,7 +1,7 @@
 // npm run bench: figures, not pass/fail. Sections run in order when present.
 import { existsSync } from 'node:fs';
 
-for (const section of ['compile', 'apply', 'startup']) {
+for (const section of (process.env.BENCH_SECTIONS ?? 'compile,apply,startup,suppress').split(',')) {
   const file = new URL(`./${section}.mjs`, import.meta.url);
   if (!existsSync(file)) continue;
   const module = await import(file.href);

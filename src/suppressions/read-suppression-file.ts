@@ -78,6 +78,8 @@ export async function readSuppressionFile(absolute: string, into: Map<string, Su
     return;
   }
   const rows = ext === '.csv' ? csvRows(absolute, file, sink) : readNdjsonRows(absolute, file, sink);
+  // Lines without reason or date share one record: a million of them stay small.
+  const plain: Suppression = { source: file };
   for await (const batch of rows) {
     for (const row of batch) {
       let number = normalizePhoneNumber(row.phoneNumber);
@@ -92,7 +94,8 @@ export async function readSuppressionFile(absolute: string, into: Map<string, Su
         if (number === '') continue;
       }
       if (into.has(number)) continue; // the first listing's reason stands
-      into.set(number, { source: file, ...(row.reason === undefined ? {} : { reason: row.reason }), ...(row.date === undefined ? {} : { date: row.date }) });
+      if (row.reason === undefined && row.date === undefined) into.set(number, plain);
+      else into.set(number, { source: file, ...(row.reason === undefined ? {} : { reason: row.reason }), ...(row.date === undefined ? {} : { date: row.date }) });
     }
   }
 }
