@@ -1,15 +1,17 @@
+import type { Policy } from '../config/policy.js';
 import type { StateStore } from '../state/types.js';
 import { CONFIG_FILE, hashFile } from './hash-file.js';
 import { listSpecFiles } from './list-spec-files.js';
+import { quietHoursSincePlan } from './policy/quiet-hours-now.js';
 import type { Plan, PlanInputFile } from './types.js';
 
 const NOUN: Record<PlanInputFile['kind'], string> = { spec: 'spec', recipients: 'recipient file', config: 'config', suppressions: 'suppression file' };
 
 /**
  * What changed since the plan was made: one readable line per changed spec, recipient file,
- * config or state. Empty when the plan is still fresh.
+ * config or state, or immediate sends that would now arrive in quiet hours. Empty when the plan is still fresh.
  */
-export async function findPlanChanges(plan: Plan, store: StateStore): Promise<string[]> {
+export async function findPlanChanges(plan: Plan, store: StateStore, now?: { policy: Policy; at: Date }): Promise<string[]> {
   const changes: string[] = [];
   for (const file of plan.inputs.files) {
     const now = await hashFile(file.path);
@@ -27,6 +29,8 @@ export async function findPlanChanges(plan: Plan, store: StateStore): Promise<st
   }
   const snapshot = await store.read();
   if (snapshot.digest !== plan.inputs.state.sha256) changes.push(describeStateChange(plan.inputs.state.records, snapshot.records));
+  const quiet = now && quietHoursSincePlan(plan, now.policy, now.at);
+  if (quiet) changes.push(quiet);
   return changes;
 }
 

@@ -1,4 +1,4 @@
-import type { Policy } from '../../config/policy.js';
+import type { Policy, QuietHours } from '../../config/policy.js';
 import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { MessageContent } from '../../api/types.js';
 import type { StateSnapshot } from '../../state/types.js';
@@ -55,12 +55,22 @@ export function applyPolicies(entries: PlanEntry[], context: PolicyContext): Dia
 function applyQuietHours(entries: PlanEntry[], context: PolicyContext): void {
   const quiet = context.policy.quietHours;
   if (!quiet) return;
-  // Sends share few instants (now, or a spec's sendAt) and countries: decide each pair once.
-  const decided = new Map<string, QuietDecision>();
+  const decide = quietHoursDecider(quiet, context.contents, context.now);
   for (const entry of entries) {
     if (!sends(entry)) continue;
-    const sendAt = entry.contentHash === undefined ? undefined : context.contents[entry.contentHash]?.sendAt;
-    const at = sendAt === undefined ? context.now : new Date(sendAt);
+    const decision = decide(entry);
+    if (decision.kind === 'hold') hold(entry, 'quiet-hours', decision.reason);
+    else if (decision.kind === 'shift') entry.shift = { sendAt: decision.sendAt, reason: decision.reason };
+  }
+}
+
+/** The quiet-hours decision of each entry at its send time (its sendAt, or `now`). */
+export function quietHoursDecider(quiet: QuietHours, contents: PolicyContext['contents'], now: Date): (entry: PlanEntry) => QuietDecision {
+  // Sends share few instants (now, or a spec's sendAt) and countries: decide each pair once.
+  const decided = new Map<string, QuietDecision>();
+  return (entry) => {
+    const sendAt = entry.shift?.sendAt ?? (entry.contentHash === undefined ? undefined : contents[entry.contentHash]?.sendAt);
+    const at = sendAt === undefined ? now : new Date(sendAt);
     const { country, zones } = zonesOfPhoneNumber(entry.phoneNumber);
     const key = `${country}\u0000${at.getTime()}`;
     let decision = decided.get(key);
@@ -68,9 +78,8 @@ function applyQuietHours(entries: PlanEntry[], context: PolicyContext): void {
       decision = decideQuietHours(at, zones, quiet, offsetOf);
       decided.set(key, decision);
     }
-    if (decision.kind === 'hold') hold(entry, 'quiet-hours', decision.reason);
-    else if (decision.kind === 'shift') entry.shift = { sendAt: decision.sendAt, reason: decision.reason };
-  }
+    return decision;
+  };
 }
 
 function applyCaps(entries: PlanEntry[], context: PolicyContext): void {

@@ -6,6 +6,7 @@ import { buildRequests } from '../../../src/apply/build-requests.js';
 import { messageIdFor } from '../../../src/api/identity.js';
 import type { Policy } from '../../../src/config/policy.js';
 import { buildPlan, type BuildPlanOptions } from '../../../src/plan/build-plan.js';
+import { findPlanChanges } from '../../../src/plan/plan-changes.js';
 import type { Plan } from '../../../src/plan/types.js';
 import { openFileStateStore } from '../../../src/state/file-state.js';
 import type { JournalRecord } from '../../../src/state/types.js';
@@ -150,6 +151,16 @@ test('quiet hours: held in the recipient zone, or moved to the next allowed minu
     ]);
     const again = await buildPlan({ paths: [join(root, 'specs')], store, now: new Date('2026-03-06T09:00:00Z'), policy: { quietHours: { from: '21:00', to: '08:00', mode: 'shift' } } });
     assert.is(again.entries[0]?.action, 'unchanged');
+  });
+});
+
+test('quiet hours: a saved plan of immediate sends applied when they would arrive in quiet hours is stale', async () => {
+  const policy: Policy = { quietHours: { from: '21:00', to: '08:00', mode: 'hold' } };
+  await plan(spec('promo', [A]), { now: new Date('2026-03-05T12:00:00Z'), policy }, async (p, root) => {
+    assert.is(p.summary.send, 1);
+    const store = openFileStateStore(join(root, '.waspec'));
+    assert.equal(await findPlanChanges(p, store, { policy, at: new Date('2026-03-05T19:59:00Z') }), []);
+    assert.equal(await findPlanChanges(p, store, { policy, at: new Date('2026-03-05T20:00:00Z') }), ['1 message would now arrive in quiet hours (21:00–08:00)']);
   });
 });
 
