@@ -41,6 +41,7 @@ export interface WatchOptions {
 export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) => void | Promise<void>, options: WatchOptions = {}): { close: () => Promise<void> } {
   const stateDir = options.stateDir ?? '.waspec';
   const configFile = options.configFile ?? CONFIG_FILE;
+  const suppressionFiles = options.guard?.suppressions?.flatMap((s) => s.files) ?? [];
   const store = openFileStateStore(stateDir);
   let watcher: FSWatcher | undefined;
   let targets: WatchTargets = { files: new Set(), specDirs: new Set(), dirs: new Set(), missingDirs: new Set() };
@@ -95,7 +96,7 @@ export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) 
       result = { run, diagnostics: [], failure: hint === undefined ? { message } : { message, hint } };
     }
     try {
-      await retarget(await findWatchTargets(paths, { stateDir, configFile }));
+      await retarget(await findWatchTargets(paths, { stateDir, configFile, suppressionFiles }));
       options.onWatch?.([...targets.files].sort());
       await onRun(result);
     } catch (error) {
@@ -116,7 +117,7 @@ export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) 
   };
 
   // The watcher is ready before the first run, so no edit made during it is missed.
-  const started = findWatchTargets(paths, { stateDir, configFile })
+  const started = findWatchTargets(paths, { stateDir, configFile, suppressionFiles })
     .then(async (first) => {
       targets = { ...first, dirs: new Set() };
       await retarget(first);

@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileSuppressionSource } from '../../src/suppressions/file-suppressions.js';
 import { watchWorkspace, type WatchRun } from '../../src/watch/watch-workspace.js';
 import { withTmpDir } from '../state/tmp-dir.js';
 
@@ -79,6 +80,30 @@ test('follows recipient files across atomic saves and spec edits, and watches th
       await writeFile(join(dir, 'state/journal.ndjson'), '{"not": "a record"}\n');
       const broken = await r.next((run) => run.run > count, 'a run after a state change');
       assert.ok(broken.failure !== undefined || broken.diagnostics.length > 0, 'the broken state is reported');
+    } finally {
+      await watcher.close();
+    }
+  }));
+
+test('a suppression file is watched: listing a number re-plans it as suppressed', () =>
+  withTmpDir(async (dir) => {
+    await mkdir(join(dir, 'specs'));
+    await writeFile(join(dir, 'specs/a.yaml'), spec('a', 'people.csv'));
+    await writeFile(join(dir, 'specs/people.csv'), csv('41791000001', '41791000002'));
+    await writeFile(join(dir, 'stop.csv'), 'phoneNumber\n');
+    const r = recorder();
+    const watcher = watchWorkspace([join(dir, 'specs')], r.onRun, {
+      stateDir: join(dir, 'state'),
+      configFile: join(dir, 'waspec.config.yaml'),
+      guard: { suppressions: [fileSuppressionSource([join(dir, 'stop.csv')])] },
+      onWatch: r.onWatch,
+    });
+    try {
+      await r.next(sends(2), '2 to send');
+      assert.ok(r.watched().includes(join(dir, 'stop.csv')));
+      await writeFile(join(dir, 'stop.csv'), 'phoneNumber\n41791000002\n');
+      const run = await r.next(sends(1), '1 to send once the other is suppressed');
+      assert.is(run.plan?.summary.suppressed, 1);
     } finally {
       await watcher.close();
     }
