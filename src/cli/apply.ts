@@ -140,7 +140,7 @@ async function runApply(args: string[], flags: ApplyFlags): Promise<number> {
     let plan: Plan;
     if (planFile) {
       plan = await readSavedPlan(planFile);
-      const changes = await findPlanChanges(plan, store, { policy: config.policy, at: new Date() });
+      const changes = await findPlanChanges(plan, store, { policy: config.policy, at: new Date(), suppressions: guardSettingsOf(config).suppressions });
       if (changes.length > 0) {
         throw new StalePlanError(`the saved plan ${planFile} is stale:\n  - ${changes.join('\n  - ')}`, 'run `waspec plan --out` again and review the new plan');
       }

@@ -43,7 +43,8 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     ...(targets.length > 0 ? { scope: new Set(targets) } : {}),
     revisions: new Map(docs.map((d) => [d.spec.name, d.spec.revision])),
   });
-  diagnostics.push(...(await guardPlan(classified.entries, classified.contents, workspace.docs, snapshot, { ...options, now })));
+  const guarded = await guardPlan(classified.entries, classified.contents, workspace.docs, snapshot, { ...options, now });
+  diagnostics.push(...guarded.diagnostics);
   return {
     formatVersion: 1,
     createdAt: now.toISOString(),
@@ -59,6 +60,7 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     inputs: {
       files: await inputFiles(docs, options.suppressions?.flatMap((s) => s.files) ?? []),
       state: { location: options.store.location, sha256: snapshot.digest, records: snapshot.records ?? 0 },
+      ...(guarded.digests.length > 0 ? { suppressions: guarded.digests } : {}),
     },
     options: {
       retryRejected: options.retryRejected ?? false,

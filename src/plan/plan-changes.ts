@@ -2,6 +2,8 @@ import type { Policy } from '../config/policy.js';
 import type { StateStore } from '../state/types.js';
 import { CONFIG_FILE, hashFile } from './hash-file.js';
 import { listSpecFiles } from './list-spec-files.js';
+import { readSuppressions } from '../suppressions/file-suppressions.js';
+import type { SuppressionSource } from '../suppressions/types.js';
 import { quietHoursSincePlan } from './policy/quiet-hours-now.js';
 import type { Plan, PlanInputFile } from './types.js';
 
@@ -11,7 +13,7 @@ const NOUN: Record<PlanInputFile['kind'], string> = { spec: 'spec', recipients: 
  * What changed since the plan was made: one readable line per changed spec, recipient file,
  * config or state, or immediate sends that would now arrive in quiet hours. Empty when the plan is still fresh.
  */
-export async function findPlanChanges(plan: Plan, store: StateStore, now?: { policy: Policy; at: Date }): Promise<string[]> {
+export async function findPlanChanges(plan: Plan, store: StateStore, now?: { policy: Policy; at: Date; suppressions?: readonly SuppressionSource[] }): Promise<string[]> {
   const changes: string[] = [];
   for (const file of plan.inputs.files) {
     const now = await hashFile(file.path);
@@ -29,8 +31,26 @@ export async function findPlanChanges(plan: Plan, store: StateStore, now?: { pol
   }
   const snapshot = await store.read();
   if (snapshot.digest !== plan.inputs.state.sha256) changes.push(describeStateChange(plan.inputs.state.records, snapshot.records));
+  changes.push(...(await suppressionTableChanges(plan, now?.suppressions ?? [])));
   const quiet = now && quietHoursSincePlan(plan, now.policy, now.at);
   if (quiet) changes.push(quiet);
+  return changes;
+}
+
+/** Suppression tables (not files) whose content differs from what the plan read, or that it did not read. */
+async function suppressionTableChanges(plan: Plan, sources: readonly SuppressionSource[]): Promise<string[]> {
+  const tables = sources.filter((s) => s.files.length === 0);
+  if (tables.length === 0 && !plan.inputs.suppressions) return [];
+  const { digests } = await readSuppressions(tables);
+  const then = new Map((plan.inputs.suppressions ?? []).map((d) => [d.location, d.sha256]));
+  const changes: string[] = [];
+  for (const d of digests) {
+    const before = then.get(d.location);
+    if (before === undefined) changes.push(`suppression list added since the plan was made: ${d.location}`);
+    else if (before !== d.sha256) changes.push(`suppression list changed since the plan was made: ${d.location}`);
+    then.delete(d.location);
+  }
+  for (const location of then.keys()) changes.push(`suppression list no longer used since the plan was made: ${location}`);
   return changes;
 }
 

@@ -70,6 +70,8 @@ export interface Plan {
     files: PlanInputFile[];
     /** `records`: how many journal records the state had (so staleness can say how many are new). */
     state: { location: string; sha256: string; records?: number };
+    /** Suppression sources that are not files (a database table), by digest of what was read. */
+    suppressions?: Array<{ location: string; sha256: string }>;
   };
   options: {
     retryRejected: boolean;

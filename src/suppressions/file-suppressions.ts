@@ -16,14 +16,24 @@ export function fileSuppressionSource(files: readonly string[]): SuppressionSour
   };
 }
 
-/** Every source's numbers in one list (the first source that lists a number gives its reason). */
-export async function readSuppressions(sources: readonly SuppressionSource[]): Promise<SuppressionList> {
+export interface SuppressionDigest {
+  location: string;
+  sha256: string;
+}
+
+/**
+ * Every source's numbers in one list (the first source that lists a number gives its reason),
+ * with the digests of the sources that are not files.
+ */
+export async function readSuppressions(sources: readonly SuppressionSource[]): Promise<SuppressionList & { digests: SuppressionDigest[] }> {
   const numbers = new Map<string, Suppression>();
   const diagnostics: Diagnostic[] = [];
+  const digests: SuppressionDigest[] = [];
   for (const source of sources) {
     const list = await source.read();
     diagnostics.push(...list.diagnostics);
+    if (list.digest !== undefined) digests.push({ location: source.location, sha256: list.digest });
     for (const [number, why] of list.numbers) if (!numbers.has(number)) numbers.set(number, why);
   }
-  return { numbers, diagnostics };
+  return { numbers, diagnostics, digests };
 }

@@ -13,11 +13,13 @@ export interface SuppressionList {
   /** Normalised numbers (digits only, as recipients are) and why each is suppressed. */
   numbers: ReadonlyMap<string, Suppression>;
   diagnostics: Diagnostic[];
+  /** sha256 of what a source that is not a file read (a saved plan records it); files are recorded by their own digests. */
+  digest?: string;
 }
 
 /**
  * Where suppressed numbers come from (files; a database table with the PostgreSQL backend).
- * A saved plan records `files` by digest, and `digest()` of sources that are not files.
+ * A saved plan records `files` by their digests, and the list's `digest` for other sources.
  */
 export interface SuppressionSource {
   readonly location: string;

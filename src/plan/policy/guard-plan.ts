@@ -3,7 +3,7 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { MessageContent } from '../../api/types.js';
 import type { SpecDocument } from '../../spec/types.js';
 import type { StateSnapshot } from '../../state/types.js';
-import { readSuppressions } from '../../suppressions/file-suppressions.js';
+import { readSuppressions, type SuppressionDigest } from '../../suppressions/file-suppressions.js';
 import type { SuppressionSource } from '../../suppressions/types.js';
 import type { PlanEntry } from '../types.js';
 import { applyPolicies, type SpecPolicy } from './apply-policies.js';
@@ -15,14 +15,17 @@ export interface GuardOptions {
   now: Date;
 }
 
-/** Reads the suppression list and applies the policy to the classified entries (in place). */
+/**
+ * Reads the suppression list and applies the policy to the classified entries (in place).
+ * Returns the problems found and the digests of suppression sources that are not files.
+ */
 export async function guardPlan(
   entries: PlanEntry[],
   contents: Readonly<Record<string, MessageContent>>,
   docs: readonly SpecDocument[],
   snapshot: Pick<StateSnapshot, 'messages'>,
   options: GuardOptions,
-): Promise<Diagnostic[]> {
+): Promise<{ diagnostics: Diagnostic[]; digests: SuppressionDigest[] }> {
   const list = await readSuppressions(options.suppressions ?? []);
   const specs = new Map<string, SpecPolicy>();
   for (const doc of docs) {
@@ -42,5 +45,5 @@ export async function guardPlan(
     now: options.now,
     ...(options.allowLarge === undefined ? {} : { allowLarge: options.allowLarge }),
   });
-  return [...list.diagnostics, ...diagnostics];
+  return { diagnostics: [...list.diagnostics, ...diagnostics], digests: list.digests };
 }

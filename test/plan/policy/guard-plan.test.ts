@@ -1,6 +1,7 @@
 // Each guard through buildPlan on real spec files: every test here fails when its guard is removed.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { buildRequests } from '../../../src/apply/build-requests.js';
 import { messageIdFor } from '../../../src/api/identity.js';
@@ -11,6 +12,7 @@ import type { Plan } from '../../../src/plan/types.js';
 import { openFileStateStore } from '../../../src/state/file-state.js';
 import type { JournalRecord } from '../../../src/state/types.js';
 import { fileSuppressionSource } from '../../../src/suppressions/file-suppressions.js';
+import type { SuppressionSource } from '../../../src/suppressions/types.js';
 import { makeWorkspace } from '../../helpers/cli.js';
 import { inFlight, outcome } from '../../state/records.js';
 
@@ -151,6 +153,34 @@ test('quiet hours: held in the recipient zone, or moved to the next allowed minu
     ]);
     const again = await buildPlan({ paths: [join(root, 'specs')], store, now: new Date('2026-03-06T09:00:00Z'), policy: { quietHours: { from: '21:00', to: '08:00', mode: 'shift' } } });
     assert.is(again.entries[0]?.action, 'unchanged');
+  });
+});
+
+/** A suppression source that is not a file (as the database table is), with a digest of its rows. */
+function tableSource(rows: Map<string, string>): SuppressionSource {
+  return {
+    location: 'table suppression (workspace test)',
+    files: [],
+    read: async () => ({
+      numbers: new Map([...rows].map(([n, reason]) => [n, { source: 'table', reason }])),
+      diagnostics: [],
+      digest: createHash('sha256').update(JSON.stringify([...rows].sort())).digest('hex'),
+    }),
+  };
+}
+
+test('suppression: a source that is not a file is recorded by digest; a saved plan is stale when it changes', async () => {
+  const rows = new Map([[B, 'replied STOP']]);
+  const source = tableSource(rows);
+  await plan(spec('promo', [A, B, C]), { suppressions: [source] }, async (p, root) => {
+    assert.equal(actions(p).map((a) => a[2]), ['send', 'suppressed', 'send']);
+    assert.equal(p.inputs.suppressions?.map((d) => d.location), ['table suppression (workspace test)']);
+    const store = openFileStateStore(join(root, '.waspec'));
+    const current = { policy: {}, at: new Date(), suppressions: [source] };
+    assert.equal(await findPlanChanges(p, store, current), []);
+    rows.set(C, 'complaint');
+    assert.equal(await findPlanChanges(p, store, current), ['suppression list changed since the plan was made: table suppression (workspace test)']);
+    assert.equal(await findPlanChanges({ ...p, inputs: { ...p.inputs, suppressions: [] } }, store, current), ['suppression list added since the plan was made: table suppression (workspace test)']);
   });
 });
 
