@@ -86,7 +86,10 @@ function applyCaps(entries: PlanEntry[], context: PolicyContext): void {
   const cap = context.policy.maxPerRecipient;
   if (!cap) return;
   // A spec no longer in the workspace has no known category: its messages count in every scope.
-  const inScope = (spec: string) => cap.scope === undefined || (context.specs.get(spec)?.category ?? cap.scope) === cap.scope;
+  const inScope = (spec: string) => {
+    const info = context.specs.get(spec);
+    return cap.scope === undefined || info === undefined || info.category === cap.scope;
+  };
   const planned = new Map<string, number[]>();
   const plannedIds = new Set<string>();
   entries.forEach((entry, index) => {

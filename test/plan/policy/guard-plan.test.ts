@@ -87,6 +87,7 @@ test('frequency cap: across specs by priority then name; the state window counts
     ...spec('b-promo', [A, B, C], 'category: marketing\npriority: 5\n'),
     ...spec('c-promo', [A], 'category: marketing\n'),
     ...spec('receipt', [A], 'category: service\n'),
+    ...spec('hello', [A]),
     ...spec('old', [C], 'category: marketing\n'),
   };
   const sent = (spec: string, phone: string, at: string): JournalRecord[] => [
@@ -97,7 +98,7 @@ test('frequency cap: across specs by priority then name; the state window counts
   const records = [...sent('old', B, '2026-03-10T10:00:00.000Z'), ...sent('old', C, '2026-03-09T11:00:00.000Z')];
   await plan(files, { records, policy: capPolicy, now: NOW }, (p) => {
     const sends = p.entries.filter((e) => e.action === 'send').map((e) => `${e.spec}:${e.phoneNumber}`);
-    assert.equal(sends, [`b-promo:${A}`, `b-promo:${C}`, `receipt:${A}`]);
+    assert.equal(sends, [`b-promo:${A}`, `b-promo:${C}`, `hello:${A}`, `receipt:${A}`]);
     const capped = p.entries.filter((e) => e.action === 'capped').map((e) => `${e.spec}:${e.phoneNumber}:${e.hold?.reason ?? ''}`);
     assert.equal(capped, [
       `a-promo:${A}:at most 1 marketing per 24h; b-promo takes precedence`,
