@@ -15,7 +15,13 @@ interface Row {
   line: number;
 }
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+/** Untrusted text shown in plans: control and format characters made visible, length bounded. */
+function visible(value: string): string {
+  const shown = value.replace(/[\p{Cc}\p{Cf}]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
+  return shown.length > 200 ? `${shown.slice(0, 200)}…` : shown;
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? visible(value.trim()) : undefined);
 
 /** NDJSON / JSONL: one {phoneNumber, reason?, date?} per line. */
 async function* readNdjsonRows(absolute: string, file: string, sink: DiagnosticSink): AsyncIterable<Row[]> {
@@ -74,19 +80,20 @@ export async function readSuppressionFile(absolute: string, into: Map<string, Su
   try {
     if (!(await stat(absolute)).isFile()) throw new Error('not a file');
   } catch {
-    sink(makeDiagnostic('suppressions-file-not-found', `suppression file ${file} does not exist`, { file }, { hint: 'paths in `suppressions:` are relative to the config file' }));
+    sink(makeDiagnostic('suppressions-file-not-found', `suppression file ${file} does not exist or is not a regular file`, { file }, { hint: 'paths in `suppressions:` are relative to the config file' }));
     return;
   }
   const rows = ext === '.csv' ? csvRows(absolute, file, sink) : readNdjsonRows(absolute, file, sink);
   // Lines without reason or date share one record: a million of them stay small.
   const plain: Suppression = { source: file };
+  let invalid = 0;
   for await (const batch of rows) {
     for (const row of batch) {
       let number = normalizePhoneNumber(row.phoneNumber);
       if (number === undefined) {
         number = row.phoneNumber.replace(/\D/g, '').replace(/^00/, '');
-        sink(
-          makeDiagnostic('suppression-invalid', `${file}: ${row.phoneNumber} is not a valid international number; suppressed as ${number || '(nothing)'}`, { file, line: row.line, column: 0 }, {
+        if (++invalid <= MAX_INVALID_REPORTED) sink(
+          makeDiagnostic('suppression-invalid', `${file}: ${visible(row.phoneNumber.slice(0, 40))} is not a valid international number; suppressed as ${number || '(nothing)'}`, { file, line: row.line, column: 0 }, {
             severity: 'warning',
             hint: 'write numbers in international format, e.g. +41 79 302 67 27',
           }),
@@ -98,4 +105,11 @@ export async function readSuppressionFile(absolute: string, into: Map<string, Su
       else into.set(number, { source: file, ...(row.reason === undefined ? {} : { reason: row.reason }), ...(row.date === undefined ? {} : { date: row.date }) });
     }
   }
+  if (invalid > MAX_INVALID_REPORTED) {
+    const more = invalid - MAX_INVALID_REPORTED;
+    sink(makeDiagnostic('suppression-invalid', `${file}: ${more.toLocaleString('en-US')} more ${more === 1 ? 'number is' : 'numbers are'} not valid international numbers (suppressed as written)`, { file }, { severity: 'warning' }));
+  }
 }
+
+/** Invalid numbers reported one by one per file; the rest are counted in one line. */
+const MAX_INVALID_REPORTED = 10;
