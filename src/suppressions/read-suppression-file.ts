@@ -15,13 +15,12 @@ interface Row {
   line: number;
 }
 
-/** Untrusted text shown in plans: control and format characters made visible, length bounded. */
-function visible(value: string): string {
-  const shown = value.replace(/[\p{Cc}\p{Cf}]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
-  return shown.length > 200 ? `${shown.slice(0, 200)}…` : shown;
+/** Untrusted text shown in plans (the formatters reveal control characters): length bounded. */
+function bounded(value: string): string {
+  return value.length > 200 ? `${value.slice(0, 200)}…` : value;
 }
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? visible(value.trim()) : undefined);
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? bounded(value.trim()) : undefined);
 
 /** NDJSON / JSONL: one {phoneNumber, reason?, date?} per line. */
 async function* readNdjsonRows(absolute: string, file: string, sink: DiagnosticSink): AsyncIterable<Row[]> {
@@ -93,7 +92,7 @@ export async function readSuppressionFile(absolute: string, into: Map<string, Su
       if (number === undefined) {
         number = row.phoneNumber.replace(/\D/g, '').replace(/^00/, '');
         if (++invalid <= MAX_INVALID_REPORTED) sink(
-          makeDiagnostic('suppression-invalid', `${file}: ${visible(row.phoneNumber.slice(0, 40))} is not a valid international number; suppressed as ${number || '(nothing)'}`, { file, line: row.line, column: 0 }, {
+          makeDiagnostic('suppression-invalid', `${file}: ${bounded(row.phoneNumber.slice(0, 40))} is not a valid international number; suppressed as ${number || '(nothing)'}`, { file, line: row.line, column: 0 }, {
             severity: 'warning',
             hint: 'write numbers in international format, e.g. +41 79 302 67 27',
           }),

@@ -16,7 +16,7 @@ async function policyPlan(dir: string, policy: Policy): Promise<Plan> {
   const plan = await buildFixturePlan(dir);
   applyPolicies(plan.entries, {
     policy,
-    suppressed: new Map([['41780000001', { source: 'stop.csv', reason: 'replied STOP' }]]),
+    suppressed: new Map([['41780000001', { source: 'stop.csv', reason: 'replied STOP' }], ['41780000002', { source: 'stop.csv', reason: 'x\u001b[2J\u202e' }]]),
     specs: new Map(),
     state: await openFileStateStore(dir).read(),
     contents: plan.contents,
@@ -36,26 +36,29 @@ test('held categories in pretty, markdown, json (schema-valid) and html', () =>
         'black-friday 41793026727 capped send',
         'black-friday 447910000000 capped retry',
         'black-friday 41780000001 suppressed send',
+        'black-friday 41780000002 suppressed send',
         'store-hello 41780000004 quiet-hours send',
         'store-hello 4915112345678 quiet-hours send',
       ],
     );
     const pretty = formatPlan(plan, { format: 'pretty' });
-    assert.match(pretty, 'Plan: 1 to send, 1 unchanged, 1 drift, 1 rejected, 1 in doubt, 1 orphan, 1 suppressed, 2 capped, 2 in quiet hours');
-    assert.match(pretty, '⊘ suppressed · 1 recipient · on the suppression list: never sent');
-    assert.match(pretty, 'to 41780000001 (replied STOP)');
+    assert.match(pretty, 'Plan: 0 to send, 1 unchanged, 1 drift, 1 rejected, 1 in doubt, 1 orphan, 2 suppressed, 2 capped, 2 in quiet hours');
+    assert.match(pretty, '⊘ suppressed · 2 recipients · on the suppression list: never sent');
+    // The reason is the list's text: shown, never interpreted.
+    assert.match(pretty, 'to 41780000001 (replied STOP), 41780000002 (x\\e[2J\\u{202E})');
     assert.match(pretty, '⏸ capped · 2 recipients');
     assert.match(pretty, 'to 41793026727 (at most 1 per 30d; 1 already received)');
     assert.match(pretty, "⏸ quiet hours · 1 recipient · in the recipient's quiet hours: held back, sent by a later apply outside them");
     assert.match(pretty, 'to 41780000004 (quiet hours 11:00–14:00 in Europe/Zurich)');
     assert.match(pretty, 'to 4915112345678 (quiet hours 11:00–14:00 in Europe/Berlin)');
     const markdown = formatPlan(plan, { format: 'markdown' });
-    assert.match(markdown, '| black-friday | 1 | 0 | 1 | 2 | 0 |');
-    assert.match(markdown, '**⊘ suppressed** to 1 recipient: on the suppression list: never sent');
+    assert.match(markdown, '| black-friday | 0 | 0 | 2 | 2 | 0 |');
+    assert.match(markdown, '**⊘ suppressed** to 2 recipients: on the suppression list: never sent');
     assert.match(markdown, '**⏸ quiet hours** to 1 recipient');
     assert.match(markdown, '`417****0001` (replied STOP)');
     const html = formatPlan(plan, { format: 'html' });
-    assert.match(html, '1 suppressed');
+    assert.match(html, '2 suppressed');
+    assert.not.match(html, '\u001b');
     assert.match(html, '2 capped');
     assert.match(html, '2 in quiet hours');
     await writeSavedPlan(join(dir, 'plan.json'), plan);

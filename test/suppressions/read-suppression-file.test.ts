@@ -29,14 +29,15 @@ test('CSV and NDJSON: numbers normalised like recipients, reason and date kept, 
   assert.equal(list.diagnostics, []);
 });
 
-test('invalid numbers are warnings (ten, then a count) and still suppressed as digits; control characters in reasons are shown escaped', async () => {
+test('invalid numbers are warnings (ten, then a count) and still suppressed as digits; reasons kept as written, bounded', async () => {
   const bad = Array.from({ length: 13 }, (_, i) => `12${i}`).join(',x\n');
-  const list = await read({ 'a.csv': `phoneNumber,reason\n${bad},x\n41793026727,"STOP\u001b[2J\u202e"\n` }, ['a.csv']);
+  const list = await read({ 'a.csv': `phoneNumber,reason\n${bad},x\n41793026727,"STOP\u001b[2J\u202e"\n41780000001,${'x'.repeat(300)}\n` }, ['a.csv']);
   assert.equal(list.diagnostics.map((d) => [d.code, d.severity, d.line]).slice(0, 2), [['suppression-invalid', 'warning', 1], ['suppression-invalid', 'warning', 2]]);
   assert.is(list.diagnostics.length, 11);
   assert.match(list.diagnostics[10]?.message ?? '', '3 more numbers are not valid');
   assert.ok(list.numbers.has('120') && list.numbers.has('1212'));
-  assert.is(list.numbers.get('41793026727')?.reason, 'STOP\\u{1b}[2J\\u{202e}');
+  assert.is(list.numbers.get('41793026727')?.reason, 'STOP\u001b[2J\u202e');
+  assert.is(list.numbers.get('41780000001')?.reason?.length, 201);
 });
 
 test('a missing file, a folder or an unknown format is a diagnostic, never a crash', async () => {
