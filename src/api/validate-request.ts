@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { loadSchemaValidator } from '../diagnostics/schema-validator.js';
 
 /** One schema error of a body, with the JSON pointer of the offending value. */
 export interface RequestSchemaError {
@@ -11,14 +9,6 @@ export interface RequestSchemaError {
   keyword: string;
   message: string;
   params: Record<string, unknown>;
-}
-
-const schemaUrl = (name: string) => new URL(`../../schemas/${name}`, import.meta.url);
-
-function compileSchema(name: string): ValidateFunction {
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
-  addFormats.default(ajv);
-  return ajv.compile(JSON.parse(readFileSync(schemaUrl(name), 'utf8')) as object);
 }
 
 let requestValidator: ValidateFunction | undefined;
@@ -35,13 +25,13 @@ function toErrors(errors: ErrorObject[] | null | undefined): RequestSchemaError[
 
 /** Validates a body against schemas/request.schema.json. */
 export function validateRequestBody(body: unknown): RequestSchemaError[] {
-  requestValidator ??= compileSchema('request.schema.json');
+  requestValidator ??= loadSchemaValidator('request');
   return requestValidator(body) ? [] : toErrors(requestValidator.errors);
 }
 
 /** Validates an API answer against schemas/response.schema.json. */
 export function validateResponseBody(body: unknown): RequestSchemaError[] {
-  responseValidator ??= compileSchema('response.schema.json');
+  responseValidator ??= loadSchemaValidator('response');
   return responseValidator(body) ? [] : toErrors(responseValidator.errors);
 }
 

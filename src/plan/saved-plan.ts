@@ -1,23 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
+import { loadSchemaValidator } from '../diagnostics/schema-validator.js';
 import { WaspecError } from '../errors.js';
 import { formatPlanJson } from './plan-json.js';
 import type { Plan } from './types.js';
 
 export { findPlanChanges } from './plan-changes.js';
 
-const SCHEMA_URL = new URL('../../schemas/plan.schema.json', import.meta.url);
 let validator: ValidateFunction<Plan> | undefined;
-
-async function planValidator(): Promise<ValidateFunction<Plan>> {
-  if (!validator) {
-    const ajv = new Ajv2020({ allErrors: false, strict: true });
-    addFormats.default(ajv);
-    validator = ajv.compile<Plan>(JSON.parse(await readFile(SCHEMA_URL, 'utf8')));
-  }
-  return validator;
-}
 
 /** Writes the plan as JSON (never masked: apply needs the numbers). */
 export async function writeSavedPlan(file: string, plan: Plan): Promise<void> {
@@ -44,7 +34,7 @@ export async function readSavedPlan(file: string): Promise<Plan> {
       hint: 'Upgrade waspec, or make the plan again with this version.',
     });
   }
-  const validate = await planValidator();
+  const validate = (validator ??= loadSchemaValidator<Plan>('plan'));
   if (!validate(value)) {
     const first = validate.errors?.[0];
     const where = first ? `${first.instancePath || '/'} ${first.message ?? ''}`.trim() : 'unknown problem';
