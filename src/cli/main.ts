@@ -1,17 +1,35 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { defineValidateCommand } from './validate.js';
-import { defineCompileCommand } from './compile.js';
-import { definePlanCommand } from './plan.js';
-import { defineShowCommand } from './show.js';
-import { defineApplyCommand } from './apply.js';
-import { defineEmulatorCommand } from './emulator.js';
-import { defineWatchCommand } from './watch.js';
-import { definePreviewCommand } from './preview.js';
-import { defineDemoCommand } from './demo.js';
-import { defineInitCommand } from './init.js';
 import { reportError } from './run.js';
 import { packageVersion } from './version.js';
+
+type DefineCommand = (program: Command) => void;
+
+/**
+ * Each command's module, imported only when that command runs (as changesets and the Prisma CLI
+ * do): a command does not pay at start-up for the others' dependencies (the HTTP client, the
+ * emulator, the watcher, the preview server). The order here is the order in --help.
+ */
+const COMMANDS: Record<string, () => Promise<DefineCommand>> = {
+  validate: async () => (await import('./validate.js')).defineValidateCommand,
+  compile: async () => (await import('./compile.js')).defineCompileCommand,
+  plan: async () => (await import('./plan.js')).definePlanCommand,
+  show: async () => (await import('./show.js')).defineShowCommand,
+  apply: async () => (await import('./apply.js')).defineApplyCommand,
+  emulator: async () => (await import('./emulator.js')).defineEmulatorCommand,
+  watch: async () => (await import('./watch.js')).defineWatchCommand,
+  preview: async () => (await import('./preview.js')).definePreviewCommand,
+  demo: async () => (await import('./demo.js')).defineDemoCommand,
+  init: async () => (await import('./init.js')).defineInitCommand,
+};
+
+/** The commands an invocation needs: the one it names, none for --version, else all (help, errors). */
+function commandsFor(args: readonly string[]): string[] {
+  const [first] = args;
+  if (first !== undefined && Object.hasOwn(COMMANDS, first)) return [first];
+  if (args.length === 1 && (first === '--version' || first === '-V')) return [];
+  return Object.keys(COMMANDS);
+}
 
 // `waspec plan | head` closes the pipe early: that is the reader's choice, not an error.
 for (const stream of [process.stdout, process.stderr]) {
@@ -27,18 +45,9 @@ const program = new Command('waspec')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-defineValidateCommand(program);
-defineCompileCommand(program);
-definePlanCommand(program);
-defineShowCommand(program);
-defineApplyCommand(program);
-defineEmulatorCommand(program);
-defineWatchCommand(program);
-definePreviewCommand(program);
-defineDemoCommand(program);
-defineInitCommand(program);
-
 try {
+  const defines = await Promise.all(commandsFor(process.argv.slice(2)).map((name) => COMMANDS[name]?.()));
+  for (const define of defines) define?.(program);
   await program.parseAsync(process.argv);
 } catch (error) {
   // commander throws on --help/--version (exit 0) and on usage errors (already printed).

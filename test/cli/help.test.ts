@@ -25,6 +25,18 @@ test('every command has --help that exits 0', async () => {
   }
 });
 
+test('the overall help lists every command with its description', async () => {
+  const result = await runCli(['--help']);
+  assert.is(result.code, 0);
+  for (const command of COMMANDS) assert.match(result.stdout, new RegExp(`\\n  ${command}\\b[^\\n]* {2,}\\S`), command);
+});
+
+test('--version prints the version and exits 0', async () => {
+  const result = await runCli(['--version']);
+  assert.is(result.code, 0);
+  assert.match(result.stdout, /^\d+\.\d+\.\d+/);
+});
+
 test('an unknown command or option exits 1 with usage, no stack trace', async () => {
   for (const args of [['bogus'], ['plan', '--no-such-flag']]) {
     const result = await runCli(args);
