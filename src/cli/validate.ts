@@ -10,7 +10,10 @@ interface ValidateOptions {
   format: 'pretty' | 'json';
 }
 
-const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+// Digits grouped as toLocaleString('en-US') does, without loading ICU's number formatting (about
+// 50 ms, as much as the rest of validating a small spec).
+const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+const plural = (n: number, word: string) => `${grouped(n)} ${word}${n === 1 ? '' : 's'}`;
 
 export function defineValidateCommand(program: Command): void {
   program
