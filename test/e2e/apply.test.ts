@@ -174,7 +174,8 @@ test('two applies on one state: the second refuses, naming the holder', async ()
   try {
     const first = startCli(['apply', '--yes', '--concurrency', '1'], { cwd: ctx.dir, env: ctx.env });
     const firstResult = collect(first);
-    await new Promise((r) => setTimeout(r, 1200));
+    // The first is sending (so it holds the lock and Ctrl-C below stops a send, not the planning).
+    await waitUntil(() => ctx.emulator.stats().requests >= 1, 'the first apply has sent a request', 30_000);
     const second = await runCli(['apply', '--yes'], { cwd: ctx.dir, env: ctx.env });
     assert.is(second.code, 1);
     assert.match(second.stderr, new RegExp(`pid ${first.pid}`));
