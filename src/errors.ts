@@ -1,3 +1,5 @@
+import type { Diagnostic } from './diagnostics/diagnostic.js';
+
 /**
  * Operational failures (not problems in user input, which are Diagnostics).
  * The CLI maps each to an exit code in one place (src/cli/run.ts) and prints only its message.
@@ -52,5 +54,15 @@ export class StateError extends WaspecError {
   constructor(message: string, hint?: string) {
     super('state', message, hint === undefined ? {} : { hint });
     this.name = 'StateError';
+  }
+}
+
+/** The config file has problems; each is a diagnostic with its line and column. */
+export class ConfigError extends WaspecError {
+  readonly diagnostics: readonly Diagnostic[];
+  constructor(message: string, diagnostics: readonly Diagnostic[]) {
+    super('config-invalid', message);
+    this.name = 'ConfigError';
+    this.diagnostics = diagnostics;
   }
 }

@@ -34,6 +34,7 @@ export interface ApplyFlags {
   forceUnlock?: boolean;
   allowLarge?: string;
   format: 'pretty' | 'json';
+  allowOutside: string[];
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -68,6 +69,7 @@ export function defineApplyCommand(program: Command): void {
     .option('--force-unlock', "take over the state lock of a process that no longer runs")
     .option('--allow-large <n>', ALLOW_LARGE_HELP)
     .addOption(new Option('--format <format>', 'format of the final summary').choices(['pretty', 'json']).default('pretty'))
+    .option('--allow-outside <path>', "let recipient files come from PATH outside the spec's folder and the current directory (repeatable)", collect, [])
     .addHelpText(
       'after',
       '\nExamples:\n  waspec plan --out plan.json && waspec apply plan.json   review, then send exactly that\n  waspec apply --yes specs/                               plan afresh and send (CI)\n  waspec apply --yes --rate-limit 5 --concurrency 2       gentler on the API\n\nExit codes: 0 every message accepted (or nothing to send), 1 error (nothing sent, or stopped),\n3 some message rejected, failed or in doubt, 130 interrupted (Ctrl-C or SIGTERM: in-flight\nrequests finish and are recorded; a second one quits at once, leaving them in doubt).\n\nEnvironment: WASPEC_BASE_URL, WASPEC_APP_KEY, and WASPEC_TOKEN or WASPEC_APP_SECRET.',
@@ -100,6 +102,7 @@ export async function configFor(flags: ApplyFlags): Promise<ResolvedConfig> {
   if (rateLimit !== undefined) overrides.rateLimit = rateLimit;
   if (batchSize !== undefined) overrides.batchSize = batchSize;
   if (flags.state) overrides.stateDir = flags.state;
+  if (flags.allowOutside.length > 0) overrides.allowOutside = flags.allowOutside;
   return loadConfig({ ...(flags.config ? { configFile: flags.config } : {}), ...(flags.profile ? { profile: flags.profile } : {}), flags: overrides });
 }
 
@@ -154,6 +157,7 @@ async function runApply(args: string[], flags: ApplyFlags): Promise<number> {
         defaultBatchSize: config.batchSize,
         ...guardSettingsOf(config),
         ...(allowLarge === undefined ? {} : { allowLarge }),
+        allowOutside: config.allowOutside ?? [],
       });
     }
     printDiagnostics(plan.diagnostics);

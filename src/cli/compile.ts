@@ -9,6 +9,7 @@ import { loadConfig } from '../config/load-config.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadWorkspace } from '../spec/load-workspace.js';
 import type { SpecDocument } from '../spec/types.js';
+import { addAllowOutsideOption } from './plan-options.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action } from './run.js';
 
@@ -17,20 +18,22 @@ interface CompileOptions {
   format: 'json' | 'ndjson';
   config?: string;
   profile?: string;
+  allowOutside: string[];
 }
 
 /** Specs with more requests than this are written as NDJSON under --out. */
 const JSON_REQUEST_LIMIT = 1000;
 
 export function defineCompileCommand(program: Command): void {
-  program
+  const command = program
     .command('compile')
     .description('compile specs into sendWhatsappMessage request bodies (nothing is sent)')
     .argument('[paths...]', 'spec files or folders', ['specs'])
     .option('-o, --out <dir>', 'write one <spec-name>.json (or .ndjson) per spec into DIR instead of stdout')
     .addOption(new Option('--format <format>', 'json: an object per spec; ndjson: one request body per line').choices(['json', 'ndjson']).default('json'))
     .option('--config <file>', 'config file (default waspec.config.yaml): its batchSize applies to specs that set none')
-    .option('--profile <name>', 'config profile')
+    .option('--profile <name>', 'config profile');
+  addAllowOutsideOption(command)
     .addHelpText(
       'after',
       `\nUnder --out, a spec with more than ${JSON_REQUEST_LIMIT} requests is written as NDJSON.\nOutput is deterministic: the same specs compile to the same bytes, the very bodies apply sends\n(on a fresh state).\n\nExit codes: 0 ok, 1 errors found (nothing is written for a spec with errors).`,
@@ -71,8 +74,12 @@ async function countRequests(doc: SpecDocument, batchSize: number): Promise<numb
 }
 
 async function runCompile(paths: string[], options: CompileOptions): Promise<number> {
-  const config = await loadConfig({ ...(options.config ? { configFile: options.config } : {}), ...(options.profile ? { profile: options.profile } : {}) });
-  const workspace = await loadWorkspace(paths);
+  const config = await loadConfig({
+    ...(options.config ? { configFile: options.config } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    flags: { allowOutside: options.allowOutside },
+  });
+  const workspace = await loadWorkspace(paths, { allowOutside: config.allowOutside ?? [] });
   const diagnostics: Diagnostic[] = [...workspace.diagnostics];
   if (!options.out) {
     for (const doc of workspace.docs) await emit(doc, batchSizeOf(doc, config.batchSize), process.stdout, options.format === 'ndjson', diagnostics);

@@ -37,13 +37,19 @@ export async function resolveStateDir(options: { state?: string; config?: string
   return (await resolvePlanSettings(options)).stateDir;
 }
 
-/** What planning needs from the config: the state directory, the audience policy, the batch size for specs that set none. */
-export async function resolvePlanSettings(options: { state?: string; config?: string; profile?: string }): Promise<{ stateDir: string; guard: GuardSettings; defaultBatchSize: number }> {
+/** What planning needs from the config: the state directory, the audience policy, the batch size for specs that set none, where recipient files may come from. */
+export async function resolvePlanSettings(options: {
+  state?: string;
+  config?: string;
+  profile?: string;
+  allowOutside?: string[];
+}): Promise<{ stateDir: string; guard: GuardSettings; defaultBatchSize: number; allowOutside: string[] }> {
   const config = await loadConfig({
     ...(options.config ? { configFile: options.config } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
+    flags: { allowOutside: options.allowOutside ?? [] },
   });
-  return { stateDir: options.state ?? config.stateDir, guard: guardSettingsOf(config), defaultBatchSize: config.batchSize };
+  return { stateDir: options.state ?? config.stateDir, guard: guardSettingsOf(config), defaultBatchSize: config.batchSize, allowOutside: config.allowOutside ?? [] };
 }
 
 export interface GuardSettings {
@@ -64,5 +70,20 @@ export function parseAllowLarge(value: string | undefined): number | undefined {
 }
 
 export const ALLOW_LARGE_HELP = "approve sending N messages above a spec's maxRecipients or policy.maxMessagesPerApply (N at least the real number)";
+
+/** Where recipient files may come from besides the workspace: --allow-outside and the config's allowOutside. */
+export async function resolveAllowOutside(options: { allowOutside?: string[]; config?: string; profile?: string }): Promise<string[]> {
+  return (await resolvePlanSettings(options)).allowOutside;
+}
+
+/** --allow-outside PATH, repeatable. */
+export function addAllowOutsideOption(command: Command): Command {
+  return command.option(
+    '--allow-outside <path>',
+    "let recipient files come from PATH (a file or folder) outside the spec's folder and the current directory (repeatable)",
+    (value: string, previous: string[]) => [...previous, value],
+    [],
+  );
+}
 
 export { printDiagnostics } from './print-diagnostics.js';

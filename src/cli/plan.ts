@@ -7,7 +7,7 @@ import { planHasWork } from '../plan/summarize-plan.js';
 import { formatPlan } from '../report/plan-format.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { openFileStateStore } from '../state/file-state.js';
-import { addPlanOutputOptions, ALLOW_LARGE_HELP, parseAllowLarge, parseFormat, parseLimit, printDiagnostics, resolvePlanSettings, type PlanOutputOptions } from './plan-options.js';
+import { addAllowOutsideOption, addPlanOutputOptions, ALLOW_LARGE_HELP, parseAllowLarge, parseFormat, parseLimit, printDiagnostics, resolvePlanSettings, type PlanOutputOptions } from './plan-options.js';
 import { action, useColor } from './run.js';
 
 interface PlanFlags extends PlanOutputOptions {
@@ -20,6 +20,7 @@ interface PlanFlags extends PlanOutputOptions {
   target: string[];
   detailedExitcode?: boolean;
   allowLarge?: string;
+  allowOutside: string[];
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -43,6 +44,7 @@ export function definePlanCommand(program: Command): void {
     .option('--target <spec>', 'plan only this spec (repeatable)', collect, [])
     .option('--detailed-exitcode', 'exit 2 when the plan has something to send and no errors')
     .option('--allow-large <n>', ALLOW_LARGE_HELP);
+  addAllowOutsideOption(command);
   addPlanOutputOptions(command)
     .addHelpText('after', '\nExit codes: 0 ok, 1 errors, 2 something to send (with --detailed-exitcode).')
     .action(action((paths: string[], flags: PlanFlags) => runPlan(paths, flags)));
@@ -63,6 +65,7 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<number> {
     resendInDoubt: flags.resendInDoubt ?? false,
     targets: flags.target,
     defaultBatchSize: settings.defaultBatchSize,
+    allowOutside: settings.allowOutside,
   });
   const mask = flags.mask;
   printDiagnostics(plan.diagnostics, { mask: mask ?? (format === 'markdown' || format === 'html') });

@@ -1,6 +1,7 @@
 import pc from 'picocolors';
-import { WaspecError } from '../errors.js';
+import { ConfigError, WaspecError } from '../errors.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
+import { printDiagnostics } from './print-diagnostics.js';
 
 /** Whether to colour stderr/stdout: only on a TTY, never with NO_COLOR. */
 export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
@@ -27,6 +28,7 @@ export function reportError(error: unknown): number {
   const color = useColor(process.stderr);
   const red = color ? pc.red : (s: string) => s;
   const dim = color ? pc.dim : (s: string) => s;
+  if (error instanceof ConfigError) printDiagnostics(error.diagnostics);
   if (error instanceof WaspecError) {
     // Messages may quote file names and values: shown escaped, newlines kept only between lines we wrote.
     process.stderr.write(`${red('error')}: ${error.message.split('\n').map((line) => revealOneLine(line)).join('\n')}\n`);

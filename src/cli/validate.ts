@@ -3,11 +3,13 @@ import { compileSpecBatches } from '../compile/compile-spec.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticsToJson } from '../report/diagnostics-json.js';
 import { loadWorkspace } from '../spec/load-workspace.js';
+import { addAllowOutsideOption, resolveAllowOutside } from './plan-options.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action } from './run.js';
 
 interface ValidateOptions {
   format: 'pretty' | 'json';
+  allowOutside: string[];
 }
 
 // Digits grouped as toLocaleString('en-US') does, without loading ICU's number formatting (about
@@ -16,11 +18,12 @@ const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 const plural = (n: number, word: string) => `${grouped(n)} ${word}${n === 1 ? '' : 's'}`;
 
 export function defineValidateCommand(program: Command): void {
-  program
+  const command = program
     .command('validate')
     .description('check specs and their recipients: YAML, schema, content rules, phone numbers, variables, API limits')
     .argument('[paths...]', 'spec files or folders (a folder means every *.yaml / *.yml in it)', ['specs'])
-    .addOption(new Option('--format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
+    .addOption(new Option('--format <format>', 'output format').choices(['pretty', 'json']).default('pretty'));
+  addAllowOutsideOption(command)
     .addHelpText(
       'after',
       '\nExamples:\n  waspec validate                 # every spec in specs/\n  waspec validate specs/promo.yaml --format json\n\nExit codes: 0 valid (warnings alone exit 0), 1 errors found.',
@@ -29,7 +32,7 @@ export function defineValidateCommand(program: Command): void {
 }
 
 async function runValidate(paths: string[], options: ValidateOptions): Promise<number> {
-  const workspace = await loadWorkspace(paths);
+  const workspace = await loadWorkspace(paths, { allowOutside: await resolveAllowOutside(options) });
   const diagnostics: Diagnostic[] = [...workspace.diagnostics];
   let recipients = 0;
   for (const doc of workspace.docs) {

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
 import { WaspecError } from '../errors.js';
-import { readPolicy, readSuppressionPaths, type Policy } from './policy.js';
+import type { Policy } from './policy.js';
+import { readConfigFile, type ConfigFileSettings } from './read-config-file.js';
 
 export interface ResolvedConfig {
   /** e.g. https://service.example.com (no trailing slash) */
@@ -28,6 +28,8 @@ export interface ResolvedConfig {
   policy: Policy;
   /** Absolute paths of the suppression files (`suppressions:`). */
   suppressions: string[];
+  /** Absolute paths outside the workspace recipient files may come from. */
+  allowOutside?: string[];
 }
 
 export interface ConfigOverrides {
@@ -36,87 +38,12 @@ export interface ConfigOverrides {
   configFile?: string;
   profile?: string;
   env?: NodeJS.ProcessEnv;
-  flags?: Partial<Omit<ResolvedConfig, 'token' | 'appSecret' | 'policy' | 'suppressions'>>;
+  flags?: Partial<Omit<ResolvedConfig, 'token' | 'appSecret'>>;
 }
 
 export const CONFIG_FILE_NAME = 'waspec.config.yaml';
 /** Destinations per request for specs that set no batchSize, unless the config says otherwise. */
 export const DEFAULT_BATCH_SIZE = 100;
-
-type ProfileKey = 'baseUrl' | 'appKey' | 'tokenUrl' | 'batchSize' | 'concurrency' | 'rateLimit' | 'stateDir' | 'timeoutMs';
-const STRING_KEYS = new Set<ProfileKey>(['baseUrl', 'appKey', 'tokenUrl', 'stateDir']);
-const NUMBER_KEYS = new Set<ProfileKey>(['batchSize', 'concurrency', 'rateLimit', 'timeoutMs']);
-const SECRET_KEY = /secret|token$|password|passwd|credential/i;
-
-type Profile = Partial<Record<ProfileKey, string | number>>;
-
-function fail(file: string, counter: LineCounter, node: Node | null | undefined, message: string, code = 'config-invalid', hint?: string): never {
-  const { line, col } = counter.linePos(node?.range?.[0] ?? 0);
-  throw new WaspecError(code, `${file}:${line}:${col}: ${message}`, hint ? { hint } : {});
-}
-
-function readProfile(file: string, counter: LineCounter, node: unknown, name: string): Profile {
-  if (!isMap(node)) fail(file, counter, null, `profile '${name}' must be a mapping`);
-  const profile: Profile = {};
-  for (const pair of node.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    const keyNode = pair.key as Node;
-    if (SECRET_KEY.test(key) && key !== 'tokenUrl') {
-      fail(file, counter, keyNode, `'${key}' looks like a secret; secrets are never read from the config file`, 'config-secret', 'set WASPEC_TOKEN or WASPEC_APP_SECRET in the environment (e.g. a CI secret) and remove it from the file');
-    }
-    const value = isScalar(pair.value) ? pair.value.value : undefined;
-    if (STRING_KEYS.has(key as ProfileKey)) {
-      if (typeof value !== 'string') fail(file, counter, pair.value as Node, `${key} must be a string`);
-      profile[key as ProfileKey] = value;
-    } else if (NUMBER_KEYS.has(key as ProfileKey)) {
-      if (typeof value !== 'number' || !(value > 0)) fail(file, counter, pair.value as Node, `${key} must be a positive number`);
-      profile[key as ProfileKey] = value;
-    } else {
-      fail(file, counter, keyNode, `unknown setting '${key}'`, 'config-invalid', `allowed: ${[...STRING_KEYS, ...NUMBER_KEYS].join(', ')}`);
-    }
-  }
-  return profile;
-}
-
-interface ConfigFile {
-  profile: Profile;
-  policy: Policy;
-  suppressions: string[];
-}
-
-async function readConfigFile(absolute: string, file: string, wanted: string | undefined): Promise<ConfigFile> {
-  let text: string;
-  try {
-    text = await readFile(absolute, 'utf8');
-  } catch {
-    throw new WaspecError('config-invalid', `cannot read the config file ${file}`);
-  }
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
-  if (doc.errors[0]) fail(file, counter, null, doc.errors[0].message.split('\n')[0] ?? 'malformed YAML');
-  if (doc.contents === null) return { profile: {}, policy: {}, suppressions: [] };
-  if (!isMap(doc.contents)) fail(file, counter, doc.contents, 'the config must be a mapping with profiles');
-  const top = doc.contents;
-  for (const pair of top.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    if (!TOP_KEYS.includes(key)) fail(file, counter, pair.key as Node, `unknown top-level key '${key}'`, 'config-invalid', `expected: ${TOP_KEYS.join(', ')}`);
-  }
-  const failAt = (node: Node | null | undefined, message: string, hint?: string): never => fail(file, counter, node, message, 'config-invalid', hint);
-  const policy = readPolicy(top.get('policy', true) as Node | undefined, failAt);
-  const suppressions = readSuppressionPaths(top.get('suppressions', true) as Node | undefined, path.dirname(absolute), failAt);
-  const profiles = top.get('profiles', true);
-  const name = wanted ?? String(top.get('profile') ?? 'default');
-  if (profiles === undefined) return { profile: {}, policy, suppressions };
-  if (!isMap(profiles)) fail(file, counter, null, 'profiles must be a mapping of names to settings');
-  const chosen = profiles.get(name, true);
-  if (chosen === undefined) {
-    const names = profiles.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '?'));
-    throw new WaspecError('config-invalid', `${file}: no profile named '${name}'`, { hint: `profiles: ${names.join(', ')}` });
-  }
-  return { profile: readProfile(file, counter, chosen, name), policy, suppressions };
-}
-
-const TOP_KEYS = ['profile', 'profiles', 'policy', 'suppressions'];
 
 function positive(name: string, value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
@@ -132,29 +59,29 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
   const wantedProfile = overrides.profile ?? env.WASPEC_PROFILE;
   const explicit = overrides.configFile !== undefined;
   const file = path.resolve(cwd, overrides.configFile ?? CONFIG_FILE_NAME);
-  const exists = await readFile(file).then(() => true, () => false);
+  // lstat, not a read: the path may be a FIFO or /dev/zero, which readConfigFile refuses.
+  const exists = await lstat(file).then(() => true, () => false);
   if (explicit && !exists) throw new WaspecError('config-invalid', `the config file ${overrides.configFile} does not exist`);
-  const read = exists ? await readConfigFile(file, path.relative(cwd, file) || file, wantedProfile) : { profile: {}, policy: {}, suppressions: [] };
+  const read: ConfigFileSettings = exists ? await readConfigFile(file, overrides.configFile ?? CONFIG_FILE_NAME, wantedProfile) : { profile: {}, policy: {}, suppressions: [] };
   const profile = read.profile;
   if (!exists && wantedProfile && wantedProfile !== 'default') {
     throw new WaspecError('config-invalid', `profile '${wantedProfile}' was asked for but there is no ${CONFIG_FILE_NAME}`);
   }
-  const str = (k: ProfileKey) => (typeof profile[k] === 'string' ? profile[k] : undefined);
-  const num = (k: ProfileKey) => (typeof profile[k] === 'number' ? profile[k] : undefined);
   const flags = overrides.flags ?? {};
   const config: ResolvedConfig = {
-    baseUrl: (flags.baseUrl ?? env.WASPEC_BASE_URL ?? str('baseUrl') ?? '').replace(/\/+$/, ''),
-    appKey: flags.appKey ?? env.WASPEC_APP_KEY ?? str('appKey') ?? '',
-    batchSize: flags.batchSize ?? positive('WASPEC_BATCH_SIZE', env.WASPEC_BATCH_SIZE) ?? num('batchSize') ?? DEFAULT_BATCH_SIZE,
-    concurrency: flags.concurrency ?? positive('WASPEC_CONCURRENCY', env.WASPEC_CONCURRENCY) ?? num('concurrency') ?? 4,
-    stateDir: flags.stateDir ?? env.WASPEC_STATE_DIR ?? str('stateDir') ?? '.waspec',
-    timeoutMs: flags.timeoutMs ?? num('timeoutMs') ?? 30_000,
+    baseUrl: (flags.baseUrl ?? env.WASPEC_BASE_URL ?? profile.baseUrl ?? '').replace(/\/+$/, ''),
+    appKey: flags.appKey ?? env.WASPEC_APP_KEY ?? profile.appKey ?? '',
+    batchSize: flags.batchSize ?? positive('WASPEC_BATCH_SIZE', env.WASPEC_BATCH_SIZE) ?? profile.batchSize ?? DEFAULT_BATCH_SIZE,
+    concurrency: flags.concurrency ?? positive('WASPEC_CONCURRENCY', env.WASPEC_CONCURRENCY) ?? profile.concurrency ?? 4,
+    stateDir: flags.stateDir ?? env.WASPEC_STATE_DIR ?? profile.stateDir ?? '.waspec',
+    timeoutMs: flags.timeoutMs ?? profile.timeoutMs ?? 30_000,
     policy: read.policy,
     suppressions: read.suppressions,
+    allowOutside: [...(flags.allowOutside ?? []).map((p) => path.resolve(cwd, p)), ...(profile.allowOutside ?? [])],
   };
-  const rateLimit = flags.rateLimit ?? positive('WASPEC_RATE_LIMIT', env.WASPEC_RATE_LIMIT) ?? num('rateLimit');
+  const rateLimit = flags.rateLimit ?? positive('WASPEC_RATE_LIMIT', env.WASPEC_RATE_LIMIT) ?? profile.rateLimit;
   if (rateLimit !== undefined) config.rateLimit = rateLimit;
-  const tokenUrl = flags.tokenUrl ?? env.WASPEC_TOKEN_URL ?? str('tokenUrl');
+  const tokenUrl = flags.tokenUrl ?? env.WASPEC_TOKEN_URL ?? profile.tokenUrl;
   if (tokenUrl) config.tokenUrl = tokenUrl;
   if (env.WASPEC_TOKEN) config.token = env.WASPEC_TOKEN;
   if (env.WASPEC_APP_SECRET) config.appSecret = env.WASPEC_APP_SECRET;

@@ -24,6 +24,8 @@ export interface BuildPlanOptions extends Omit<GuardOptions, 'now'> {
   now?: Date;
   /** Destinations per request for specs that set no batchSize (the config's batchSize; default 100). */
   defaultBatchSize?: number;
+  /** Paths outside the workspace recipient files may come from (--allow-outside). */
+  allowOutside?: readonly string[];
 }
 
 /** Loads, compiles and diffs the specs against the state. Errors are in plan.diagnostics. */
@@ -31,7 +33,7 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
   const now = options.now ?? new Date();
   const paths = options.paths.length > 0 ? [...options.paths] : ['specs'];
   const targets = [...(options.targets ?? [])];
-  const workspace = await loadWorkspace(paths);
+  const workspace = await loadWorkspace(paths, options.allowOutside ? { allowOutside: options.allowOutside } : {});
   const snapshot = await options.store.read();
   const diagnostics: Diagnostic[] = [...workspace.diagnostics, ...snapshot.diagnostics];
   const docs = selectTargets(workspace.docs, targets, diagnostics);

@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { openRegularFile } from '../files/open-regular-file.js';
 
-/** sha256 hex of a file's bytes, streamed; undefined when it does not exist. */
+/** sha256 hex of a file's bytes, streamed; undefined when it does not exist or is not a regular file. */
 export async function hashFile(file: string): Promise<string | undefined> {
+  const opened = await openRegularFile(file);
+  if ('refusal' in opened) return undefined;
   const hash = createHash('sha256');
   try {
-    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  } catch (error) {
-    if (error instanceof Error && 'code' in error && (error.code === 'ENOENT' || error.code === 'EISDIR')) return undefined;
-    throw error;
+    for await (const chunk of opened.handle.createReadStream({ autoClose: false })) hash.update(chunk as Buffer);
+  } finally {
+    await opened.handle.close();
   }
   return hash.digest('hex');
 }

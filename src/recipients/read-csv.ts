@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import Papa from 'papaparse';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
 import type { Vars } from '../spec/types.js';
@@ -60,10 +60,10 @@ function parsePiece(text: string, newline: string, last: boolean): Parsed {
  * vars. Fields are trimmed; empty lines are skipped; a row whose field count differs from the
  * header's is reported and skipped.
  */
-export async function* readCsv(absolutePath: string, file: string, sink: DiagnosticSink): AsyncIterable<RawRecipient[]> {
+export async function* readCsv(handle: FileHandle, file: string, sink: DiagnosticSink): AsyncIterable<RawRecipient[]> {
   const syntax = (message: string, line: number, hint = QUOTE_HINT) => sink(makeDiagnostic('csv-syntax', `${file}: ${message}`, { file, line, column: 0 }, { hint }));
   // Text decoding in the stream keeps a character split between two reads whole.
-  const stream = createReadStream(absolutePath, { encoding: 'utf8', highWaterMark: 1 << 16 });
+  const stream = handle.createReadStream({ encoding: 'utf8', highWaterMark: 1 << 16, autoClose: false });
   let newline: string | undefined;
   let pending = '';
   /** 0-based line where `pending` starts. */

@@ -1,7 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import type { FileHandle } from 'node:fs/promises';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
+import { readLines } from '../files/read-lines.js';
 import type { Vars } from '../spec/types.js';
 import type { RawRecipient } from './read-csv.js';
 
@@ -27,22 +26,31 @@ function toRaw(value: unknown, line: number): RawRecipient | string {
 }
 
 const BATCH = 512;
+/** One NDJSON recipient is a few hundred bytes; a line over this is not one. */
+export const MAX_NDJSON_LINE_BYTES = 1 << 20;
+/** A JSON array is parsed whole: past this size, NDJSON or CSV streams instead. */
+export const MAX_JSON_BYTES = 64 * 1024 * 1024;
+const BOM = /^\uFEFF/;
 
 /** NDJSON / JSONL: one {phoneNumber, vars?} object per line, streamed in batches. */
-export async function* readNdjson(absolutePath: string, file: string, sink: DiagnosticSink): AsyncIterable<RawRecipient[]> {
-  const lines = createInterface({ input: createReadStream(absolutePath), crlfDelay: Infinity });
+export async function* readNdjson(handle: FileHandle, file: string, sink: DiagnosticSink): AsyncIterable<RawRecipient[]> {
   let line = -1;
   let batch: RawRecipient[] = [];
-  for await (const text of lines) {
+  for await (const read of readLines(handle, { maxLineBytes: MAX_NDJSON_LINE_BYTES })) {
     if (batch.length >= BATCH) {
       yield batch;
       batch = [];
     }
     line++;
+    if (read.tooLong) {
+      sink(makeDiagnostic('json-syntax', `${file}: line ${line + 1} is longer than 1 MiB`, { file, line, column: 0 }, { hint: 'NDJSON holds one recipient object per line' }));
+      continue;
+    }
+    const text = read.bytes.toString('utf8');
     if (text.trim() === '') continue;
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = JSON.parse(line === 0 ? text.replace(BOM, '') : text);
     } catch (error) {
       sink(makeDiagnostic('json-syntax', `${file}: ${(error as Error).message}`, { file, line, column: 0 }));
       continue;
@@ -55,8 +63,12 @@ export async function* readNdjson(absolutePath: string, file: string, sink: Diag
 }
 
 /** A JSON array of {phoneNumber, vars?}; read whole, so keep big lists in CSV or NDJSON. */
-export async function* readJsonArray(absolutePath: string, file: string, sink: DiagnosticSink): AsyncIterable<RawRecipient[]> {
-  const text = await readFile(absolutePath, 'utf8');
+export async function* readJsonArray(handle: FileHandle, size: number, file: string, sink: DiagnosticSink): AsyncIterable<RawRecipient[]> {
+  if (size > MAX_JSON_BYTES) {
+    sink(makeDiagnostic('file-too-large', `${file} is ${(size / 1024 / 1024).toFixed(0)} MiB; a JSON recipient file may be at most 64 MiB`, { file, line: 0, column: 0 }, { hint: 'write big lists as NDJSON (one object per line) or CSV: they are streamed' }));
+    return;
+  }
+  const text = (await handle.readFile('utf8')).replace(BOM, '');
   let value: unknown;
   try {
     value = JSON.parse(text);

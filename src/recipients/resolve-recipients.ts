@@ -1,6 +1,8 @@
 import path from 'node:path';
-import { stat } from 'node:fs/promises';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
+import { registerInputFile } from '../files/input-files.js';
+import { isInsideRoots } from '../files/inside-workspace.js';
+import { openRegularFile } from '../files/open-regular-file.js';
 import { displayFile } from '../spec/load-spec.js';
 import type { RecipientFileRef, SpecDocument } from '../spec/types.js';
 import type { Identified } from './identify.js';
@@ -32,14 +34,31 @@ async function* fileRecipients(doc: SpecDocument, ref: RecipientFileRef, index: 
     sink(makeDiagnostic('recipients-format', `cannot tell the format of ${ref.file}`, where, { hint: 'use .csv, .json, .ndjson or .jsonl, or set format:' }));
     return;
   }
-  try {
-    // Over 64 KiB (a few thousand rows) the worker pays for itself: start it while the file is read.
-    if ((await stat(absolute)).size > WARM_UP_BYTES) warmUpIdentifyWorker();
-  } catch {
-    sink(makeDiagnostic('recipients-file-not-found', `recipient file ${file} does not exist`, where, { hint: 'paths are relative to the spec file' }));
+  // The spec's folder tree or the current directory; anything else only when allowed by name.
+  const roots = [path.dirname(doc.absolutePath), process.cwd(), ...(doc.allowOutside ?? [])];
+  if (!(await isInsideRoots(absolute, roots))) {
+    sink(makeDiagnostic('file-outside-workspace', `recipient file ${ref.file} is outside the workspace`, where, {
+      hint: "recipient files live beside the spec or under the current directory; allow another place with --allow-outside PATH (or allowOutside: in the config)",
+    }));
     return;
   }
-  yield* format === 'csv' ? readCsv(absolute, file, sink) : format === 'json' ? readJsonArray(absolute, file, sink) : readNdjson(absolute, file, sink);
+  const opened = await openRegularFile(absolute);
+  if ('refusal' in opened) {
+    const missing = opened.refusal.reason === 'missing';
+    sink(makeDiagnostic(missing ? 'recipients-file-not-found' : 'file-not-regular', `recipient file ${file} ${opened.refusal.message}`, where, {
+      hint: missing ? 'paths are relative to the spec file' : 'a recipient file is a regular CSV, JSON or NDJSON file',
+    }));
+    return;
+  }
+  const { handle, size } = opened;
+  registerInputFile(absolute);
+  // Over 64 KiB (a few thousand rows) the worker pays for itself: start it while the file is read.
+  if (size > WARM_UP_BYTES) warmUpIdentifyWorker();
+  try {
+    yield* format === 'csv' ? readCsv(handle, file, sink) : format === 'json' ? readJsonArray(handle, size, file, sink) : readNdjson(handle, file, sink);
+  } finally {
+    await handle.close();
+  }
 }
 
 /**

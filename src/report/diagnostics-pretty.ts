@@ -4,8 +4,8 @@ import { revealInvisible, revealOneLine } from './reveal-invisible.js';
 
 export interface PrettyOptions {
   color: boolean;
-  /** Source text of a file, for code frames; undefined when unavailable. */
-  readSource?: (file: string) => string | undefined;
+  /** Lines first..last (0-based) of a file, for code frames; undefined when not to be shown. */
+  readLines?: (file: string, first: number, last: number) => ReadonlyArray<string | undefined> | undefined;
 }
 
 export function formatLocation(d: Diagnostic): string {
@@ -14,14 +14,12 @@ export function formatLocation(d: Diagnostic): string {
   return d.line === undefined ? file : `${file}:${d.line + 1}:${(d.column ?? 0) + 1}`;
 }
 
-function codeFrame(source: string, line: number, column: number, color: boolean): string {
-  const lines = source.split(/\r?\n/);
-  const first = Math.max(0, line - 1);
-  const last = Math.min(lines.length - 1, line + 1);
+function codeFrame(lines: ReadonlyArray<string | undefined>, first: number, line: number, column: number, color: boolean): string {
+  const last = first + lines.length - 1;
   const width = String(last + 1).length;
   const out: string[] = [];
   for (let i = first; i <= last; i++) {
-    const text = revealInvisible((lines[i] ?? '').slice(0, 200));
+    const text = revealInvisible((lines[i - first] ?? '').slice(0, 200));
     const gutter = `${String(i + 1).padStart(width)} | `;
     out.push(`${i === line ? '> ' : '  '}${color ? pc.dim(gutter) : gutter}${text}`);
     if (i === line) {
@@ -41,8 +39,9 @@ export function formatDiagnosticsPretty(diagnostics: readonly Diagnostic[], opti
       const location = formatLocation(d);
       const parts = [`${location ? `${paint(pc.bold, location)}  ` : ''}${severity}  ${revealOneLine(d.message)}  ${paint(pc.dim, `[${d.code}]`)}`];
       if (d.file !== undefined && d.line !== undefined) {
-        const source = options.readSource?.(d.file);
-        if (source !== undefined) parts.push(codeFrame(source, d.line, d.column ?? 0, options.color));
+        const first = Math.max(0, d.line - 1);
+        const lines = options.readLines?.(d.file, first, d.line + 1);
+        if (lines && lines.length > d.line - first) parts.push(codeFrame(lines, first, d.line, d.column ?? 0, options.color));
       }
       if (d.hint) parts.push(`  ${paint(pc.cyan, 'hint')}: ${revealOneLine(d.hint)}`);
       return parts.join('\n');

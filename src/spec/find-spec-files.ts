@@ -22,9 +22,10 @@ export async function findSpecFiles(paths: readonly string[]): Promise<FoundSpec
     const info = await stat(given).catch(() => undefined);
     if (!info) {
       missing.push(given);
-    } else if (info.isFile()) {
+    } else if (!info.isDirectory()) {
+      // A FIFO or device given by name is loaded, and refused there with a diagnostic.
       files.add(path.normalize(given));
-    } else if (info.isDirectory()) {
+    } else {
       const names = await readdir(given);
       for (const name of names) {
         if (SPEC_FILE.test(name) && !NOT_SPECS.has(path.basename(name))) {

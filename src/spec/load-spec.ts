@@ -21,7 +21,7 @@ export function displayFile(file: string): string {
  * Reads one spec file: YAML with source positions, safety checks, schema and content rules.
  * `value` is undefined when the spec has errors that make it unusable.
  */
-export async function loadSpec(input: string): Promise<WithDiagnostics<SpecDocument | undefined>> {
+export async function loadSpec(input: string, options: { allowOutside?: readonly string[] } = {}): Promise<WithDiagnostics<SpecDocument | undefined>> {
   const absolutePath = path.resolve(input);
   const file = displayFile(input);
   const read = await readSpecFile(absolutePath, file);
@@ -81,6 +81,7 @@ export async function loadSpec(input: string): Promise<WithDiagnostics<SpecDocum
     file,
     absolutePath,
     digest: createHash('sha256').update(read.bytes).digest('hex'),
+    ...(options.allowOutside && options.allowOutside.length > 0 ? { allowOutside: options.allowOutside.map((p) => path.resolve(p)) } : {}),
     spec,
     locate: map.locate,
     sourceOf: map.sourceOf,

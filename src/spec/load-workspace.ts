@@ -15,7 +15,7 @@ export interface Workspace {
  * Finds spec files (a folder means every *.yaml / *.yml directly in it; default `specs/`),
  * loads each, and checks workspace rules such as unique spec names.
  */
-export async function loadWorkspace(paths: readonly string[]): Promise<Workspace> {
+export async function loadWorkspace(paths: readonly string[], options: { allowOutside?: readonly string[] } = {}): Promise<Workspace> {
   const given = paths.length > 0 ? paths : ['specs'];
   const { files, missing } = await findSpecFiles(given);
   const diagnostics: Diagnostic[] = missing.map((m) =>
@@ -31,7 +31,7 @@ export async function loadWorkspace(paths: readonly string[]): Promise<Workspace
   const docs: SpecDocument[] = [];
   const byName = new Map<string, SpecDocument>();
   for (const file of files) {
-    const { value, diagnostics: found } = await loadSpec(file);
+    const { value, diagnostics: found } = await loadSpec(file, options);
     diagnostics.push(...found);
     if (!value) continue;
     const first = byName.get(value.spec.name);

@@ -90,6 +90,8 @@ export interface SpecDocument {
   absolutePath: string;
   /** sha256 hex of the file's bytes. */
   digest: string;
+  /** Absolute paths outside the workspace its recipient files may come from (--allow-outside). */
+  allowOutside?: readonly string[];
   spec: Spec;
   /** Position of the node at `path`, or of its nearest ancestor that exists. */
   locate(path: SpecPath): SourcePosition;

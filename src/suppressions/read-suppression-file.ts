@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
+import { openRegularFile } from '../files/open-regular-file.js';
 import { normalizePhoneNumber } from '../recipients/phone.js';
 import { readCsv } from '../recipients/read-csv.js';
 import { displayFile } from '../spec/load-spec.js';
@@ -59,8 +60,18 @@ function optional(reason: unknown, date: unknown): { reason?: string; date?: str
 }
 
 async function* csvRows(absolute: string, file: string, sink: DiagnosticSink): AsyncIterable<Row[]> {
-  for await (const batch of readCsv(absolute, file, sink)) {
-    yield batch.map((r) => ({ phoneNumber: r.phoneNumber, line: r.line, ...optional(r.vars.reason, r.vars.date) }));
+  // Never blocks on a FIFO or reads a device.
+  const opened = await openRegularFile(absolute);
+  if ('refusal' in opened) {
+    sink(makeDiagnostic('file-not-regular', `suppression file ${file} ${opened.refusal.message}`, { file }));
+    return;
+  }
+  try {
+    for await (const batch of readCsv(opened.handle, file, sink)) {
+      yield batch.map((r) => ({ phoneNumber: r.phoneNumber, line: r.line, ...optional(r.vars.reason, r.vars.date) }));
+    }
+  } finally {
+    await opened.handle.close();
   }
 }
 

@@ -1,7 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig, requireSendConfig } from '../../src/config/load-config.js';
-import { WaspecError } from '../../src/errors.js';
+import { ConfigError } from '../../src/errors.js';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { makeWorkspace } from '../helpers/cli.js';
 
 const file = `profile: default
@@ -30,23 +32,71 @@ test('profile < environment < flags; secrets only from the environment', async (
   }
 });
 
-test('a secret, an unknown key or an unknown profile in the config file is refused with its line', async () => {
-  const cases: Array<[string, RegExp]> = [
-    ['profiles:\n  default:\n    appKey: k\n    appSecret: nope\n', /waspec.config.yaml:4:5: 'appSecret' looks like a secret/],
-    ['profiles:\n  default: { colour: red }\n', /unknown setting 'colour'/],
-    ['profiles:\n  default: { concurrency: -1 }\n', /concurrency must be a positive number/],
-    ['profile: staging\nprofiles:\n  default: {}\n', /no profile named 'staging'/],
+interface Problem {
+  code: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+async function problemsOf(text: string, options: { profile?: string } = {}): Promise<{ error: ConfigError; problems: Problem[] }> {
+  const { dir, cleanup } = await makeWorkspace({ 'waspec.config.yaml': text });
+  try {
+    const error = await loadConfig({ cwd: dir, env: {}, ...options }).then(() => undefined, (e: unknown) => e);
+    assert.instance(error, ConfigError);
+    const config = error as ConfigError;
+    return { error: config, problems: config.diagnostics.map((d) => ({ code: d.code, line: d.line, column: d.column, message: d.message })) };
+  } finally {
+    await cleanup();
+  }
+}
+
+test('a secret, an unknown key or an unknown profile in the config file is a diagnostic with its line and column', async () => {
+  const cases: Array<[string, string, number | undefined, number | undefined, RegExp]> = [
+    ['profiles:\n  default:\n    appKey: k\n    appSecret: nope\n', 'config-secret', 3, 4, /'appSecret' looks like a secret/],
+    ['profiles:\n  default: { colour: red }\n', 'config-invalid', 1, 13, /unknown field 'colour'/],
+    ['profiles:\n  default: { concurrency: -1 }\n', 'config-invalid', 1, 26, /concurrency must be > 0/],
+    ['profile: staging\nprofiles:\n  default: {}\n', 'config-invalid', 0, 9, /no profile named 'staging'/],
+    ['profiles:\n  default: {\n', 'config-invalid', 2, 0, /./],
   ];
-  for (const [text, pattern] of cases) {
-    const { dir, cleanup } = await makeWorkspace({ 'waspec.config.yaml': text });
-    try {
-      const error = await loadConfig({ cwd: dir, env: {} }).then(() => undefined, (e: unknown) => e);
-      assert.instance(error, WaspecError);
-      assert.match((error as Error).message, pattern);
-      assert.not.match((error as Error).message, /nope/);
-    } finally {
-      await cleanup();
+  for (const [text, code, line, column, pattern] of cases) {
+    const { error, problems } = await problemsOf(text);
+    const found = problems.find((p) => p.code === code && p.line === line && p.column === column && pattern.test(p.message));
+    assert.ok(found, `${text}: expected ${code} at ${line}:${column}, got ${JSON.stringify(problems)}`);
+    // Positions are data, not text in the message.
+    assert.not.match(error.message, /:\d+:\d+/);
+    assert.not.match(JSON.stringify(problems), /nope/);
+  }
+});
+
+test('a secret-like key in a profile that is not selected is refused too', async () => {
+  const text = 'profile: default\nprofiles:\n  default: { appKey: k }\n  prod:\n    appKey: k\n    appSecret: SEKRET123xyz\n';
+  const { problems } = await problemsOf(text);
+  assert.equal(problems.map((p) => [p.code, p.line, p.column]), [['config-secret', 5, 4]]);
+  assert.not.match(JSON.stringify(problems), /SEKRET/);
+});
+
+test('a config path that is /dev/zero, a FIFO or a directory is refused at once, without reading it', async () => {
+  const { dir, cleanup } = await makeWorkspace({ 'folder/x': '' });
+  try {
+    execFileSync('mkfifo', [join(dir, 'fifo.yaml')]);
+    for (const configFile of ['/dev/zero', join(dir, 'fifo.yaml'), join(dir, 'folder')]) {
+      const error = await loadConfig({ cwd: dir, env: {}, configFile }).then(() => undefined, (e: unknown) => e);
+      assert.instance(error, ConfigError, configFile);
+      assert.equal((error as ConfigError).diagnostics.map((d) => d.code), ['file-not-regular'], configFile);
     }
+  } finally {
+    await cleanup();
+  }
+});
+
+test('allowOutside in a profile is resolved against the config file', async () => {
+  const { dir, cleanup } = await makeWorkspace({ 'waspec.config.yaml': 'profiles:\n  default: { allowOutside: [../shared] }\n' });
+  try {
+    const config = await loadConfig({ cwd: dir, env: {}, flags: { allowOutside: ['lists'] } });
+    assert.equal(config.allowOutside, [join(dir, 'lists'), join(dir, '..', 'shared')]);
+  } finally {
+    await cleanup();
   }
 });
 
@@ -81,25 +131,20 @@ policy:
   } finally {
     await cleanup();
   }
-  const cases: Array<[string, RegExp]> = [
-    ['policy:\n  maxPerRecipient: { count: 1, per: a day }\n', /:2:37: policy.maxPerRecipient.per must be a duration/],
-    ['policy:\n  maxPerRecipient: { count: 0, per: 1d }\n', /policy.maxPerRecipient.count must be a whole number/],
-    ['policy:\n  quietHours: { from: "9pm", to: "08:00" }\n', /:2:23: policy.quietHours.from must be a time/],
-    ['policy:\n  quietHours: { from: "21:00", to: "08:00", mode: skip }\n', /mode must be hold or shift/],
-    ['policy:\n  maxPerApply: 3\n', /:2:3: unknown key 'maxPerApply' in policy/],
-    ['suppressions: { file: a.csv }\n', /suppressions must be a file path or a list/],
+  const cases: Array<[string, number, number, RegExp]> = [
+    ['policy:\n  maxPerRecipient: { count: 1, per: a day }\n', 1, 36, /policy.maxPerRecipient.per must be a duration/],
+    ['policy:\n  maxPerRecipient: { count: 0, per: 1d }\n', 1, 28, /policy.maxPerRecipient.count must be a whole number/],
+    ['policy:\n  quietHours: { from: "9pm", to: "08:00" }\n', 1, 22, /policy.quietHours.from must be a time/],
+    ['policy:\n  quietHours: { from: "21:00", to: "08:00", mode: skip }\n', 1, 50, /mode must be hold or shift/],
+    ['policy:\n  maxPerApply: 3\n', 1, 2, /unknown key 'maxPerApply' in policy/],
+    ['suppressions: { file: a.csv }\n', 0, 14, /suppressions must be a file path or a list/],
   ];
-  for (const [bad, pattern] of cases) {
-    const ws = await makeWorkspace({ 'waspec.config.yaml': bad });
-    try {
-      await loadConfig({ cwd: ws.dir, env: {} });
-      assert.unreachable(`accepted: ${bad}`);
-    } catch (error) {
-      assert.instance(error, WaspecError);
-      assert.match((error as WaspecError).message, pattern);
-    } finally {
-      await ws.cleanup();
-    }
+  for (const [bad, line, column, pattern] of cases) {
+    const { problems } = await problemsOf(bad);
+    assert.ok(
+      problems.some((p) => p.code === 'config-invalid' && p.line === line && p.column === column && pattern.test(p.message)),
+      `${bad}: expected ${String(pattern)} at ${line}:${column}, got ${JSON.stringify(problems)}`,
+    );
   }
 });
 

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { readCsv, type RawRecipient } from '../../src/recipients/read-csv.js';
@@ -11,9 +12,14 @@ async function read(text: string): Promise<{ rows: RawRecipient[]; diagnostics: 
     const rows: RawRecipient[] = [];
     const diagnostics: Diagnostic[] = [];
     let batches = 0;
-    for await (const batch of readCsv(join(dir, 'people.csv'), 'people.csv', (d) => diagnostics.push(d))) {
-      batches++;
-      rows.push(...batch);
+    const handle = await open(join(dir, 'people.csv'));
+    try {
+      for await (const batch of readCsv(handle, 'people.csv', (d) => diagnostics.push(d))) {
+        batches++;
+        rows.push(...batch);
+      }
+    } finally {
+      await handle.close();
     }
     return { rows, diagnostics, batches };
   } finally {
@@ -89,7 +95,9 @@ test('a file that cannot be read (a folder) is a csv-syntax error with a hint, n
   const { dir, cleanup } = await makeWorkspace({ 'people.csv/inside.txt': '' });
   try {
     const diagnostics: Diagnostic[] = [];
-    for await (const _ of readCsv(join(dir, 'people.csv'), 'people.csv', (d) => diagnostics.push(d))) assert.unreachable('no rows');
+    const handle = await open(join(dir, 'people.csv'));
+    for await (const _ of readCsv(handle, 'people.csv', (d) => diagnostics.push(d))) assert.unreachable('no rows');
+    await handle.close();
     assert.equal(problems(diagnostics), [['csv-syntax', 0]]);
     assert.match(diagnostics[0]?.message ?? '', /cannot be read: EISDIR/);
     assert.ok(diagnostics[0]?.hint);

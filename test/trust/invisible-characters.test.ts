@@ -61,7 +61,7 @@ test('markdown: a lone CR does not end the table cell', () => {
 test('diagnostics in every format show the characters escaped', () => {
   const { diagnostics } = hostilePlan();
   for (const format of ['pretty', 'github'] as const) {
-    const out = formatDiagnostics(diagnostics, { format, readSource: () => undefined });
+    const out = formatDiagnostics(diagnostics, { format, readLines: () => undefined });
     assert.not.match(out, RAW, format);
   }
   assert.match(formatDiagnostics(diagnostics, { format: 'json' }), /\\u001b/);

@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv';
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Node } from 'yaml';
+import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { mapSchemaError } from '../diagnostics/schema-error.js';
+import { ConfigError } from '../errors.js';
+import { openRegularFile } from '../files/open-regular-file.js';
+import { createSourceMap } from '../spec/source-map.js';
+import { readPolicy, readSuppressionPaths, type Policy } from './policy.js';
+
+/** The settings one profile may hold (schemas/config.schema.json). */
+export interface Profile {
+  baseUrl?: string;
+  appKey?: string;
+  tokenUrl?: string;
+  stateDir?: string;
+  batchSize?: number;
+  concurrency?: number;
+  rateLimit?: number;
+  timeoutMs?: number;
+  /** Absolute (resolved against the config file's folder). */
+  allowOutside?: string[];
+}
+
+interface ConfigData {
+  profile?: string;
+  profiles?: Record<string, Profile>;
+}
+
+/** What the config file holds for this run: the wanted profile and the workspace-wide settings. */
+export interface ConfigFileSettings {
+  profile: Profile;
+  policy: Policy;
+  suppressions: string[];
+}
+
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+const SECRET_KEY = /secret|token$|password|passwd|credential/i;
+const SECRET_HINT = 'set WASPEC_TOKEN or WASPEC_APP_SECRET in the environment (e.g. a CI secret) and remove it from the file';
+
+let validator: ValidateFunction<ConfigData> | undefined;
+
+function validate(data: unknown): ValidateFunction<ConfigData> {
+  validator ??= new Ajv2020({ allErrors: true, strict: false }).compile<ConfigData>(
+    JSON.parse(readFileSync(new URL('../../schemas/config.schema.json', import.meta.url), 'utf8')) as object,
+  );
+  validator(data);
+  return validator;
+}
+
+/** Keys that look like secrets, in every profile (and anywhere else), with their positions. */
+function secretKeys(doc: ReturnType<typeof parseDocument>, at: (node: Node | null | undefined) => { file: string; line: number; column: number }): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      if (SECRET_KEY.test(key) && key !== 'tokenUrl') {
+        out.push(makeDiagnostic('config-secret', `'${key}' looks like a secret; secrets are never read from the config file`, at(pair.key as Node), { hint: SECRET_HINT }));
+      }
+    },
+  });
+  return out;
+}
+
+/**
+ * Reads the config file and returns the wanted profile. Every problem, with its line and column,
+ * is thrown together in one ConfigError; a secret-like key in any profile is one of them.
+ */
+export async function readConfigFile(absolute: string, file: string, wanted: string | undefined): Promise<ConfigFileSettings> {
+  const fail = (diagnostics: Diagnostic[]): never => {
+    throw new ConfigError(`the config file ${file} has ${diagnostics.length === 1 ? 'a problem' : `${diagnostics.length} problems`}`, diagnostics);
+  };
+  const opened = await openRegularFile(absolute);
+  if ('refusal' in opened) {
+    const code = opened.refusal.reason === 'not-a-file' ? 'file-not-regular' : 'config-invalid';
+    return fail([makeDiagnostic(code, `the config file ${file} ${opened.refusal.message}`, { file })]);
+  }
+  let text: string;
+  try {
+    if (opened.size > MAX_CONFIG_BYTES) return fail([makeDiagnostic('file-too-large', `${file} is larger than 1 MiB`, { file, line: 0, column: 0 })]);
+    text = await opened.handle.readFile('utf8');
+  } finally {
+    await opened.handle.close();
+  }
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
+  const at = (node: Node | null | undefined) => {
+    const { line, col } = counter.linePos(node?.range?.[0] ?? 0);
+    return { file, line: line - 1, column: col - 1 };
+  };
+  const syntax = doc.errors.map((e) => {
+    const { line, col } = counter.linePos(e.pos[0]);
+    return makeDiagnostic('config-invalid', e.message.split('\n')[0] ?? 'malformed YAML', { file, line: line - 1, column: col - 1 });
+  });
+  if (syntax.length > 0) return fail(syntax);
+  const secrets = secretKeys(doc, at);
+  if (secrets.length > 0) return fail(secrets);
+  if (doc.contents === null) return { profile: {}, policy: {}, suppressions: [] };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    return fail([makeDiagnostic('config-invalid', 'too many YAML aliases', { file, line: 0, column: 0 })]);
+  }
+  const check = validate(data);
+  if (check.errors && check.errors.length > 0) {
+    const map = createSourceMap(doc, counter, file, text);
+    const found = check.errors.flatMap((e) => {
+      const mapped = mapSchemaError({ instancePath: e.instancePath, keyword: e.keyword, message: e.message ?? e.keyword, params: { ...e.params } });
+      if (!mapped) return [];
+      const message = mapped.message.replace(/^the spec /, 'the config ');
+      return [makeDiagnostic('config-invalid', message, mapped.atKey ? map.locateKey(mapped.path) : map.locate(mapped.path), mapped.hint ? { hint: mapped.hint } : {})];
+    });
+    return fail(found);
+  }
+  const top = isMap(doc.contents) ? doc.contents : undefined;
+  const failAt = (node: Node | null | undefined, message: string, hint?: string): never => fail([makeDiagnostic('config-invalid', message, at(node), hint ? { hint } : {})]);
+  const policy = readPolicy(top?.get('policy', true) as Node | undefined, failAt);
+  const suppressions = readSuppressionPaths(top?.get('suppressions', true) as Node | undefined, path.dirname(absolute), failAt);
+  const config = data as ConfigData;
+  const name = wanted ?? config.profile ?? 'default';
+  if (config.profiles === undefined) return { profile: {}, policy, suppressions };
+  const profile = Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
+  if (profile === undefined) {
+    const chosen = top?.get('profile', true) as Node | undefined;
+    return fail([
+      makeDiagnostic('config-invalid', `no profile named '${name}'`, wanted === undefined && chosen ? at(chosen) : { file }, { hint: `profiles: ${Object.keys(config.profiles).join(', ')}` }),
+    ]);
+  }
+  const base = path.dirname(absolute);
+  return { profile: profile.allowOutside ? { ...profile, allowOutside: profile.allowOutside.map((p) => path.resolve(base, p)) } : profile, policy, suppressions };
+}
