@@ -4,10 +4,11 @@ import { UsageError } from '../errors.js';
 import { startPreviewServer } from '../preview/server.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { watchWorkspace } from '../watch/watch-workspace.js';
-import { resolvePlanSettings } from './plan-options.js';
+import { addAllowOutsideOption, resolvePlanSettings } from './plan-options.js';
 import { action, reportError } from './run.js';
 
 interface PreviewFlags {
+  allowOutside: string[];
   port: string;
   host: string;
   state?: string;
@@ -17,7 +18,7 @@ interface PreviewFlags {
 }
 
 export function definePreviewCommand(program: Command): void {
-  program
+  const command = program
     .command('preview')
     .description('serve a local page showing every distinct message as a phone shows it; it updates live as you edit')
     .argument('[paths...]', 'spec files or folders', ['specs'])
@@ -26,7 +27,8 @@ export function definePreviewCommand(program: Command): void {
     .option('--open', 'open the page in the default browser')
     .option('--state <dir>', 'state directory to plan against (read only)')
     .option('--config <file>', 'config file (default waspec.config.yaml)')
-    .option('--profile <name>', 'config profile')
+    .option('--profile <name>', 'config profile');
+  addAllowOutsideOption(command)
     .addHelpText('after', '\nPhone numbers on the page are masked. Ctrl-C stops it. For a file to share, use\n`waspec plan --format html --out plan.html`.')
     .action(action((paths: string[], flags: PreviewFlags) => runPreview(paths, flags)));
 }
@@ -34,7 +36,7 @@ export function definePreviewCommand(program: Command): void {
 async function runPreview(paths: string[], flags: PreviewFlags): Promise<number> {
   const port = Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not '${flags.port}'`);
-  const { stateDir, guard, defaultBatchSize } = await resolvePlanSettings(flags);
+  const { stateDir, guard, defaultBatchSize, allowOutside } = await resolvePlanSettings(flags);
   const server = await startPreviewServer({ port, host: flags.host });
   process.stdout.write(`waspec preview on ${server.url} (Ctrl-C stops it)\n`);
   if (flags.open) openInBrowser(server.url);
@@ -46,7 +48,7 @@ async function runPreview(paths: string[], flags: PreviewFlags): Promise<number>
       const outcome = run.plan ? formatPlanSummary(run.plan.summary) : `no plan: ${run.failure?.message ?? 'unknown'}`;
       process.stdout.write(`run ${run.run}: ${outcome}${errors ? ` · ${errors} error${errors === 1 ? '' : 's'}` : ''}\n`);
     },
-    { stateDir, guard, defaultBatchSize, ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
+    { stateDir, guard, defaultBatchSize, allowOutside, ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import { ConfigError, WaspecError } from '../errors.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
-import { printDiagnostics } from './print-diagnostics.js';
+import { printDiagnostics, redactEnvSecrets } from './print-diagnostics.js';
 
 /** Whether to colour stderr/stdout: only on a TTY, never with NO_COLOR. */
 export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
@@ -31,11 +31,11 @@ export function reportError(error: unknown): number {
   if (error instanceof ConfigError) printDiagnostics(error.diagnostics);
   if (error instanceof WaspecError) {
     // Messages may quote file names and values: shown escaped, newlines kept only between lines we wrote.
-    process.stderr.write(`${red('error')}: ${error.message.split('\n').map((line) => revealOneLine(line)).join('\n')}\n`);
-    if (error.hint) process.stderr.write(`${dim('hint')}: ${revealOneLine(error.hint)}\n`);
+    process.stderr.write(`${red('error')}: ${redactEnvSecrets(error.message).split('\n').map((line) => revealOneLine(line)).join('\n')}\n`);
+    if (error.hint) process.stderr.write(`${dim('hint')}: ${revealOneLine(redactEnvSecrets(error.hint))}\n`);
     return error.exitCode;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = redactEnvSecrets(error instanceof Error ? error.message : String(error));
   process.stderr.write(`${red('internal error')}: ${revealOneLine(message)}\n`);
   if (process.env.WASPEC_DEBUG && error instanceof Error && error.stack) {
     process.stderr.write(`${error.stack}\n`);

@@ -3,23 +3,25 @@ import { formatDiagnostics } from '../report/diagnostics-format.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
 import { watchWorkspace, type WatchRun } from '../watch/watch-workspace.js';
-import { resolvePlanSettings } from './plan-options.js';
+import { addAllowOutsideOption, resolvePlanSettings } from './plan-options.js';
 import { action, reportError, useColor } from './run.js';
 
 interface WatchFlags {
+  allowOutside: string[];
   state?: string;
   config?: string;
   profile?: string;
 }
 
 export function defineWatchCommand(program: Command): void {
-  program
+  const command = program
     .command('watch')
     .description('re-validate and re-plan on every change of the specs, their recipient files, the config and the state')
     .argument('[paths...]', 'spec files or folders', ['specs'])
     .option('--state <dir>', 'state directory to plan against (read only)')
     .option('--config <file>', 'config file (default waspec.config.yaml)')
-    .option('--profile <name>', 'config profile')
+    .option('--profile <name>', 'config profile');
+  addAllowOutsideOption(command)
     .addHelpText('after', '\nWatched: the spec files and folders (new *.yaml files in them are picked up), every recipient\nfile the specs name (recomputed after each run), the config file and the state journal.\nOn a terminal the screen is cleared before each run; otherwise each run is one block\nbetween "── waspec watch: run N ──" and "── end of run N ──". Ctrl-C stops it (exit 0).')
     .action(action((paths: string[], flags: WatchFlags) => runWatch(paths, flags)));
 }
@@ -36,7 +38,7 @@ export function formatRun(run: WatchRun, color: boolean): string {
 }
 
 async function runWatch(paths: string[], flags: WatchFlags): Promise<number> {
-  const { stateDir, guard, defaultBatchSize } = await resolvePlanSettings(flags);
+  const { stateDir, guard, defaultBatchSize, allowOutside } = await resolvePlanSettings(flags);
   const tty = Boolean(process.stdout.isTTY);
   const color = useColor(process.stdout);
   const watcher = watchWorkspace(
@@ -44,7 +46,7 @@ async function runWatch(paths: string[], flags: WatchFlags): Promise<number> {
     (run) => {
       process.stdout.write(`${tty ? '\x1b[2J\x1b[H' : ''}${formatRun(run, color)}`);
     },
-    { stateDir, guard, defaultBatchSize, ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
+    { stateDir, guard, defaultBatchSize, allowOutside, ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -57,11 +57,13 @@ export const DIAGNOSTIC_CODES = {
   // --- rendering ---
   'template-syntax': 'A Handlebars expression is malformed.',
   'variable-missing': 'A variable used in the message is not defined for a recipient.',
+  'render-limit': 'A template renders past its field limit or takes too much work (loops within loops); rendering stopped early.',
   'request-invalid': 'A rendered request body does not match the API reference.',
 
   // --- plan ---
   'send-at-past': 'sendAt is in the past.',
   'state-torn-line': 'The last line of the state journal was cut off (a crash); it is ignored.',
+  'state-record-invalid': 'A line of the state journal does not match schemas/journal-record.schema.json; its record is not used.',
   'target-not-found': 'A --target names no spec.',
   'plan-too-large': 'A spec sends more than its maxRecipients, or the plan more than policy.maxMessagesPerApply; --allow-large N approves N.',
 

@@ -2,7 +2,7 @@ import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { WhatsApp } from '../api/types.js';
 import type { Recipient } from '../recipients/types.js';
 import type { SourcePosition, SpecDocument, Vars } from '../spec/types.js';
-import { compileTemplates, type CompiledField, type VariableRef } from './templates.js';
+import { compileTemplates, RenderLimitError, type CompiledField, type VariableRef } from './templates.js';
 
 const COORDINATES = new Set(['latitude', 'longitude']);
 const NONE: Diagnostic[] = [];
@@ -52,6 +52,10 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
         try {
           text = field.render(context);
         } catch (error) {
+          if (error instanceof RenderLimitError) {
+            problems.push(makeDiagnostic('render-limit', `${error.message}, for ${recipient.phoneNumber} (${describe(recipient.origin)})`, doc.locate(path), { hint: 'loops over lists make text fast: keep what a message repeats small' }));
+            return value;
+          }
           problems.push(makeDiagnostic('variable-missing', `${(error as Error).message.split('\n')[0]} for ${recipient.phoneNumber} (${describe(recipient.origin)})`, doc.locate(path)));
           return value;
         }

@@ -19,6 +19,70 @@ export interface CompiledField {
 
 const SAME_CONTEXT_BLOCKS = new Set(['if', 'unless']);
 
+/** Characters a rendered field may have: its API limit, else waspec's own cap. */
+const FIELD_LIMITS: Record<string, number> = { imageUrl: 2048, audioUrl: 2048, videoUrl: 2048, urlPlaceholder: 2048, locationName: 1000, address: 1000 };
+export const DEFAULT_FIELD_LIMIT = 64 * 1024;
+/** Work one field may take to render for one recipient: loop iterations plus characters produced at every level. */
+export const RENDER_WORK_LIMIT = 500_000;
+
+/** A render stopped early: the field would be over its limit, or the template does too much work. */
+export class RenderLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RenderLimitError';
+  }
+}
+
+interface Budget {
+  field: string;
+  limit: number;
+  used: number;
+}
+
+/**
+ * A Handlebars environment of its own: `log` (which writes to the console) removed, and `each`
+ * (also behind `{{#list}}…{{/list}}`) charging every iteration and the text it makes to `budget`.
+ */
+function createEnvironment(budget: Budget): typeof Handlebars {
+  const env = Handlebars.create();
+  env.unregisterHelper('log');
+  const each = env.helpers.each as Handlebars.HelperDelegate;
+  env.registerHelper('each', function (this: unknown, context: unknown, options: Handlebars.HelperOptions) {
+    let produced = 0;
+    const line = (options as { loc?: { start: { line: number } } }).loc?.start.line ?? 1;
+    const counted = (inner: Handlebars.TemplateDelegate) => (value: unknown, runtime?: Handlebars.RuntimeOptions) => {
+      const out = inner(value, runtime);
+      produced += out.length;
+      budget.used += 1 + out.length;
+      if (produced > budget.limit) throw new RenderLimitError(`${budget.field} renders to more than ${budget.limit} characters (stopped early at the {{#each}} on line ${line} of the template)`);
+      if (budget.used > RENDER_WORK_LIMIT) throw new RenderLimitError(`${budget.field} takes too much work to render (loops within loops; stopped at the {{#each}} on line ${line} of the template)`);
+      return out;
+    };
+    return each.call(this, context, { ...options, fn: counted(options.fn), inverse: counted(options.inverse) }) as unknown;
+  });
+  return env;
+}
+
+/** Statements this project does not run: partials and decorators (they can recurse or grow without a loop), and `log`. */
+function refused(program: hbs.AST.Program): { what: string; line: number; column: number } | undefined {
+  for (const statement of program.body) {
+    const at = { line: statement.loc.start.line, column: statement.loc.start.column };
+    if (statement.type === 'PartialStatement' || statement.type === 'PartialBlockStatement') return { what: 'partials ({{> …}})', ...at };
+    if (statement.type === 'DecoratorBlock' || statement.type === 'Decorator') return { what: 'decorators ({{* …}})', ...at };
+    if (statement.type === 'MustacheStatement' || statement.type === 'BlockStatement') {
+      const s = statement as hbs.AST.MustacheStatement | hbs.AST.BlockStatement;
+      const calls = [s.path, ...s.params].some((node) => node.type === 'PathExpression' && (node as hbs.AST.PathExpression).original === 'log');
+      if (calls) return { what: 'the log helper', ...at };
+      if (statement.type === 'BlockStatement') {
+        const b = statement as hbs.AST.BlockStatement;
+        const inner = refused(b.program) ?? (b.inverse ? refused(b.inverse) : undefined);
+        if (inner) return inner;
+      }
+    }
+  }
+  return undefined;
+}
+
 function collect(program: hbs.AST.Program, out: VariableRef[]): void {
   const addPath = (node: hbs.AST.Expression) => {
     if (node.type !== 'PathExpression') return;
@@ -58,17 +122,45 @@ export function compileTemplates(doc: SpecDocument): { fields: CompiledField[]; 
   stringFields(doc.spec.whatsApp, ['whatsApp'], strings);
   const fields: CompiledField[] = [];
   const diagnostics: Diagnostic[] = [];
+  const budget: Budget = { field: '', limit: DEFAULT_FIELD_LIMIT, used: 0 };
+  const env = createEnvironment(budget);
   for (const { path, text } of strings) {
     if (!text.includes('{{')) {
       fields.push({ path, render: () => text, variables: [] });
       continue;
     }
     try {
-      const ast = Handlebars.parse(text);
+      const ast = env.parse(text);
+      const bad = refused(ast);
+      if (bad) {
+        diagnostics.push(
+          makeDiagnostic('template-syntax', `${bad.what} cannot be used in ${path.join('.')} (line ${bad.line} of the template)`, doc.locate(path), {
+            hint: 'templates may use variables, {{#if}}, {{#unless}}, {{#each}}, {{#with}} and lookup',
+          }),
+        );
+        continue;
+      }
       const variables: VariableRef[] = [];
       collect(ast, variables);
-      const template = Handlebars.compile(ast, { strict: true, noEscape: true });
-      fields.push({ path, render: (context) => template(context), variables });
+      const template = env.compile(ast, { strict: true, noEscape: true });
+      const key = path.at(-1);
+      const limit = (typeof key === 'string' ? FIELD_LIMITS[key] : undefined) ?? DEFAULT_FIELD_LIMIT;
+      const field = path.join('.');
+      // Once a field has blown its budget the spec is in error: later recipients fail fast.
+      let tripped: RenderLimitError | undefined;
+      const render = (context: object): string => {
+        if (tripped) throw tripped;
+        budget.field = field;
+        budget.limit = limit;
+        budget.used = 0;
+        try {
+          return template(context);
+        } catch (error) {
+          if (error instanceof RenderLimitError) tripped = error;
+          throw error;
+        }
+      };
+      fields.push({ path, render, variables });
     } catch (error) {
       const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
       diagnostics.push(

@@ -1,15 +1,41 @@
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { JOURNAL_HEADER, parseJournalLine } from './journal-format.js';
+import { StateError } from '../errors.js';
+import { describeKind } from '../files/open-regular-file.js';
+import { isHeaderStart, JOURNAL_HEADER, parseJournalLine } from './journal-format.js';
 import type { JournalRecord } from './types.js';
 
 const TAIL_CHUNK = 64 * 1024;
+const HEAD_BYTES = 4096;
+// Never through a symbolic link, never blocking on a FIFO.
+const APPEND_FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+const STATE_HINT = "Point --state (or stateDir) at a folder of its own; waspec writes only to regular files it created.";
+
+async function openForAppend(file: string): Promise<FileHandle> {
+  let fh: FileHandle;
+  try {
+    fh = await open(file, APPEND_FLAGS, 0o644);
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+    if (code === 'ELOOP') throw new StateError(`The state journal ${file} is a symbolic link; the state's files must be regular files.`, STATE_HINT);
+    if (code === 'EISDIR') throw new StateError(`The state journal ${file} is a directory; the state's files must be regular files.`, STATE_HINT);
+    throw new StateError(`The state journal ${file} cannot be opened for writing (${code || String(error)}).`);
+  }
+  const stats = await fh.stat();
+  if (!stats.isFile()) {
+    await fh.close();
+    throw new StateError(`The state journal ${file} ${describeKind(stats)}; the state's files must be regular files.`, STATE_HINT);
+  }
+  return fh;
+}
 
 /**
  * Appends records as lines and fsyncs before resolving. A header line starts a new journal;
- * a torn tail left by a crash is cut off first, so it never ends up in the middle.
+ * an incomplete last line left by a crash is cut off first, so it never ends up in the middle.
+ * A file that is not a journal (no header line) is never written to.
  */
 export async function appendJournal(file: string, records: readonly JournalRecord[]): Promise<void> {
-  const fh = await open(file, 'a+');
+  const fh = await openForAppend(file);
   try {
     const { size } = await fh.stat();
     const keep = size === 0 ? 0 : await soundLength(fh, size, file);
@@ -23,18 +49,25 @@ export async function appendJournal(file: string, records: readonly JournalRecor
   }
 }
 
-/** Length of the journal without a torn last line (unterminated or unparsable). */
+/** Length of the journal without an incomplete (unterminated) last line; refuses a file that is not a journal. */
 async function soundLength(fh: FileHandle, size: number, file: string): Promise<number> {
+  const head = Buffer.alloc(Math.min(size, HEAD_BYTES));
+  await fh.read(head, 0, head.length, 0);
+  const firstEnd = head.indexOf(0x0a);
+  if (firstEnd === -1) {
+    // One unterminated line: a first write cut short, or not a journal at all.
+    if (size <= HEAD_BYTES && isHeaderStart(head)) return 0;
+    throw notAJournal(file);
+  }
+  if (parseJournalLine(head.toString('utf8', 0, firstEnd), file).kind !== 'header') throw notAJournal(file);
   const last = Buffer.alloc(1);
   await fh.read(last, 0, 1, size - 1);
-  const end = last[0] === 0x0a ? size - 1 : size;
-  const start = await lastLineStart(fh, end);
-  if (last[0] !== 0x0a) return start;
-  const line = Buffer.alloc(end - start);
-  await fh.read(line, 0, line.length, start);
-  const text = line.toString('utf8');
-  if (text.trim() === '') return size;
-  return parseJournalLine(text, file) === undefined ? start : size;
+  if (last[0] === 0x0a) return size;
+  return lastLineStart(fh, size);
+}
+
+function notAJournal(file: string): StateError {
+  return new StateError(`${file} is not a waspec state journal (its first line is not the journal header); waspec will not write to it.`, STATE_HINT);
 }
 
 /** Offset just after the last '\n' before `end` (0 if none). */

@@ -1,6 +1,7 @@
 import { hostname, userInfo } from 'node:os';
-import { readFile, unlink, writeFile } from 'node:fs/promises';
-import { LockHeldError } from '../errors.js';
+import { unlink, writeFile } from 'node:fs/promises';
+import { LockHeldError, StateError } from '../errors.js';
+import { openRegularFile } from '../files/open-regular-file.js';
 import type { LockInfo, StateLock } from './types.js';
 
 const FORCE_HINT = 'If that process is gone (killed, crashed), run again with --force-unlock.';
@@ -30,10 +31,21 @@ async function releaseLock(file: string, info: LockInfo): Promise<void> {
   }
 }
 
-/** undefined when the file is missing or unreadable (e.g. a crash while writing it). */
+const MAX_LOCK_BYTES = 4096;
+
+/**
+ * undefined when the file is missing or unreadable (e.g. a crash while writing it). A symlink,
+ * FIFO, directory or device in its place is a StateError: it is never followed, read or removed.
+ */
 export async function readLockInfo(file: string): Promise<LockInfo | undefined> {
+  const opened = await openRegularFile(file, { noFollow: true });
+  if ('refusal' in opened) {
+    if (opened.refusal.reason === 'missing' || opened.refusal.reason === 'unreadable') return undefined;
+    throw new StateError(`The state lock ${file} ${opened.refusal.message}; the state's files must be regular files.`, 'Remove it by hand (waspec does not touch it) and run again.');
+  }
   try {
-    const value: unknown = JSON.parse(await readFile(file, 'utf8'));
+    if (opened.size > MAX_LOCK_BYTES) return undefined;
+    const value: unknown = JSON.parse(await opened.handle.readFile('utf8'));
     if (typeof value !== 'object' || value === null) return undefined;
     const { owner, host, pid, since } = value as Partial<Record<keyof LockInfo, unknown>>;
     if (typeof owner !== 'string' || typeof host !== 'string' || typeof pid !== 'number' || typeof since !== 'string') {
@@ -42,6 +54,8 @@ export async function readLockInfo(file: string): Promise<LockInfo | undefined> 
     return { owner, host, pid, since };
   } catch {
     return undefined;
+  } finally {
+    await opened.handle.close();
   }
 }
 

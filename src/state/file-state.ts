@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
+import { StateError } from '../errors.js';
 import { join } from 'node:path';
 import { appendJournal } from './append-journal.js';
 import { takeLock } from './file-lock.js';
@@ -13,6 +14,23 @@ export const LOCK_FILE = 'lock.json';
  * StateStore stays small (read, append, lock) so a Postgres backend can implement it later:
  * a table of records plus an advisory lock.
  */
+/** The state directory, created when missing; a file (or anything but a folder) in its place is a StateError. */
+async function stateDir(dir: string, create: boolean): Promise<void> {
+  const info = await stat(dir).catch((error: unknown) => {
+    const code = error instanceof Error && 'code' in error ? error.code : undefined;
+    if (code === 'ENOENT') return undefined;
+    throw new StateError(`The state directory ${dir} cannot be used (${String(code ?? error)}).`);
+  });
+  if (info && !info.isDirectory()) {
+    throw new StateError(`The state directory ${dir} is not a directory.`, 'Give --state (or stateDir) a folder; waspec keeps journal.ndjson and lock.json in it.');
+  }
+  if (!info && create) {
+    await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+      throw new StateError(`The state directory ${dir} cannot be created (${error instanceof Error && 'code' in error ? String(error.code) : String(error)}).`);
+    });
+  }
+}
+
 export function openFileStateStore(dir: string): StateStore {
   const journal = join(dir, JOURNAL_FILE);
   // Appends run one after another: an append that overlapped another would take its
@@ -20,18 +38,21 @@ export function openFileStateStore(dir: string): StateStore {
   let tail: Promise<unknown> = Promise.resolve();
   return {
     location: dir,
-    read: () => readJournal(journal, journal),
+    read: async () => {
+      await stateDir(dir, false);
+      return readJournal(journal, journal);
+    },
     append: (records) => {
       if (records.length === 0) return Promise.resolve();
       const done = tail.then(async () => {
-        await mkdir(dir, { recursive: true });
+        await stateDir(dir, true);
         await appendJournal(journal, records);
       });
       tail = done.catch(() => undefined);
       return done;
     },
     lock: async (options) => {
-      await mkdir(dir, { recursive: true });
+      await stateDir(dir, true);
       return takeLock(join(dir, LOCK_FILE), options);
     },
   };

@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { StateError } from '../errors.js';
 import type { JournalRecord } from './types.js';
 
@@ -6,7 +10,7 @@ export const JOURNAL_FORMAT_VERSION = 1;
 
 export const JOURNAL_HEADER = { waspec: 'state', formatVersion: JOURNAL_FORMAT_VERSION } as const;
 
-export type JournalLine = { kind: 'header' } | { kind: 'record'; record: JournalRecord };
+export type JournalLine = { kind: 'header' } | { kind: 'record'; record: JournalRecord } | { kind: 'invalid'; problem: string };
 
 function refuseNewer(version: number, where: string): never {
   throw new StateError(
@@ -15,36 +19,63 @@ function refuseNewer(version: number, where: string): never {
   );
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+const SCHEMA_ID = 'https://waspec.dev/schemas/journal-record.schema.json';
+type Kind = 'header' | 'inFlight' | 'outcome';
+let validators: Record<Kind, ValidateFunction> | undefined;
+
+function compile(): Record<Kind, ValidateFunction> {
+  const ajv = new Ajv2020({ allErrors: false, strict: false });
+  addFormats.default(ajv);
+  ajv.addSchema(JSON.parse(readFileSync(new URL('../../schemas/journal-record.schema.json', import.meta.url), 'utf8')) as object);
+  const get = (name: string): ValidateFunction => {
+    const validate = ajv.getSchema(`${SCHEMA_ID}#/$defs/${name}`);
+    if (!validate) throw new Error(`journal schema lacks $defs/${name}`);
+    return validate;
+  };
+  return { header: get('header'), inFlight: get('inFlight'), outcome: get('outcome') };
+}
+
+function describe(errors: readonly ErrorObject[]): string {
+  const error = errors[0];
+  if (!error) return 'it does not match the journal schema';
+  const where = error.instancePath === '' ? 'the record' : error.instancePath.slice(1).replace(/\//g, '.');
+  const allowed = error.keyword === 'enum' ? ` (${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : '';
+  return `${where} ${error.message ?? 'is invalid'}${allowed}`;
 }
 
 /**
- * Parses one journal line. Returns undefined when the line is not a journal line
- * (the caller decides whether that is a torn tail or corruption). Newer versions throw.
+ * Checks one parsed journal line against schemas/journal-record.schema.json (the branch its
+ * `type` names, so the problem given is about that kind of record). Any backend's rows can be
+ * checked this way. A line from a newer format version throws a StateError.
  */
-export function parseJournalLine(line: string, where: string): JournalLine | undefined {
+export function checkJournalValue(value: unknown, where: string): JournalLine {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { kind: 'invalid', problem: 'it is not a JSON object' };
+  const header = 'waspec' in value;
+  const version = header ? (value as { formatVersion?: unknown }).formatVersion : (value as { v?: unknown }).v;
+  if (typeof version === 'number' && version > JOURNAL_FORMAT_VERSION) refuseNewer(version, where);
+  validators ??= compile();
+  const type = (value as { type?: unknown }).type;
+  const validate = header ? validators.header : type === 'in-flight' ? validators.inFlight : type === 'outcome' ? validators.outcome : undefined;
+  if (!validate) return { kind: 'invalid', problem: `type must be in-flight or outcome, not ${JSON.stringify(type ?? null).slice(0, 40)}` };
+  if (!validate(value)) return { kind: 'invalid', problem: describe(validate.errors ?? []) };
+  return header ? { kind: 'header' } : { kind: 'record', record: value as JournalRecord };
+}
+
+/** Parses and checks one journal line. Newer versions throw. */
+export function parseJournalLine(line: string, where: string): JournalLine {
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch {
-    return undefined;
+    return { kind: 'invalid', problem: 'it is not JSON' };
   }
-  if (!isObject(value)) return undefined;
-  if (value.waspec === 'state') {
-    const version = value.formatVersion;
-    if (typeof version !== 'number') return undefined;
-    if (version > JOURNAL_FORMAT_VERSION) refuseNewer(version, where);
-    return { kind: 'header' };
-  }
-  const v = value.v;
-  if (typeof v !== 'number') return undefined;
-  if (v > JOURNAL_FORMAT_VERSION) refuseNewer(v, where);
-  if (value.type === 'in-flight' && Array.isArray(value.messages) && typeof value.at === 'string') {
-    return { kind: 'record', record: value as JournalRecord };
-  }
-  if (value.type === 'outcome' && Array.isArray(value.results) && typeof value.at === 'string') {
-    return { kind: 'record', record: value as JournalRecord };
-  }
-  return undefined;
+  return checkJournalValue(value, where);
+}
+
+const HEADER_LINE = Buffer.from(JSON.stringify(JOURNAL_HEADER));
+
+/** Whether `bytes` (a line without its newline) is the header or the beginning of one cut short by a crash. */
+export function isHeaderStart(bytes: Buffer): boolean {
+  const n = Math.min(bytes.length, HEADER_LINE.length);
+  return bytes.length > 0 && bytes.subarray(0, n).equals(HEADER_LINE.subarray(0, n));
 }

@@ -1,40 +1,27 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { StateError } from '../errors.js';
+import { openRegularFile } from '../files/open-regular-file.js';
+import { readLines } from '../files/read-lines.js';
 import { foldRecord } from './fold-journal.js';
-import { parseJournalLine } from './journal-format.js';
+import { isHeaderStart, parseJournalLine } from './journal-format.js';
 import type { ApiStatus } from '../api/types.js';
 import type { JournalRecord, MessageState, StateSnapshot } from './types.js';
 
-const NEWLINE = 0x0a;
+/** A journal record is ~300 bytes per destination; a line over this is not one of waspec's. */
+export const MAX_JOURNAL_LINE_BYTES = 32 * 1024 * 1024;
+/** Invalid lines reported one by one before the rest are counted. */
+const MAX_REPORTED = 20;
 
-/** Yields the journal's lines (without '\n') as they stream in; `last` marks an unterminated tail. */
-async function* streamLines(
-  file: string,
-  onBytes: (chunk: Buffer) => void,
-): AsyncIterable<{ text: string; terminated: boolean }> {
-  let carry: Buffer = Buffer.alloc(0);
-  try {
-    for await (const chunk of createReadStream(file)) {
-      if (!Buffer.isBuffer(chunk)) continue;
-      onBytes(chunk);
-      let data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
-      let start = 0;
-      let nl = data.indexOf(NEWLINE, start);
-      while (nl !== -1) {
-        yield { text: data.toString('utf8', start, nl), terminated: true };
-        start = nl + 1;
-        nl = data.indexOf(NEWLINE, start);
-      }
-      carry = data.subarray(start);
-      data = carry;
-    }
-  } catch (error) {
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return;
-    throw error;
-  }
-  if (carry.length > 0) yield { text: carry.toString('utf8'), terminated: false };
+/** Opens the journal for reading: undefined when it does not exist; a symlink or special file is a StateError. */
+export async function openJournal(file: string, displayName: string) {
+  const opened = await openRegularFile(file, { noFollow: true });
+  if ('handle' in opened) return opened.handle;
+  if (opened.refusal.reason === 'missing') return undefined;
+  throw new StateError(
+    `The state journal ${displayName} ${opened.refusal.message}; the state's files must be regular files.`,
+    'Point --state (or stateDir) at a folder of its own; waspec never follows a link out of the state.',
+  );
 }
 
 /**
@@ -72,8 +59,9 @@ function makeInterner(): (record: JournalRecord) => JournalRecord {
 }
 
 /**
- * Reads and folds the journal. A torn last line (no newline, or unparsable) is a warning;
- * a bad line anywhere else is a StateError with its line number.
+ * Reads and folds the journal, each line checked against the journal schema. An incomplete last
+ * line (no newline: a crash while writing) is a warning; any other bad line is an error diagnostic
+ * with its line number, and its record is not folded.
  */
 export async function readJournal(file: string, displayName: string): Promise<StateSnapshot> {
   const hash = createHash('sha256');
@@ -81,27 +69,37 @@ export async function readJournal(file: string, displayName: string): Promise<St
   const diagnostics: Diagnostic[] = [];
   let lineNo = 0;
   let records = 0;
-  let pendingBad: number | undefined;
+  let invalid = 0;
   const intern = makeInterner();
-  for await (const line of streamLines(file, (chunk) => hash.update(chunk))) {
-    lineNo++;
-    if (pendingBad !== undefined) throw corrupt(displayName, pendingBad);
-    if (!line.terminated) {
-      torn(diagnostics, displayName, lineNo);
-      break;
-    }
-    if (line.text.trim() === '') continue;
-    const parsed = parseJournalLine(line.text, `${displayName} (line ${lineNo})`);
-    if (parsed === undefined) {
-      pendingBad = lineNo; // fatal unless it turns out to be the last line
-      continue;
-    }
-    if (parsed.kind === 'record') {
-      foldRecord(messages, intern(parsed.record));
-      records++;
+  const handle = await openJournal(file, displayName);
+  if (handle) {
+    try {
+      for await (const line of readLines(handle, { maxLineBytes: MAX_JOURNAL_LINE_BYTES, onBytes: (chunk) => hash.update(chunk) })) {
+        lineNo++;
+        if (!line.terminated) {
+          // A lone unterminated line is a torn journal only if it is the start of a header.
+          if (lineNo === 1 && !isHeaderStart(line.bytes)) diagnostics.push(bad(displayName, lineNo, 'the journal does not start with its header line'));
+          else torn(diagnostics, displayName, lineNo);
+          break;
+        }
+        const problem = line.tooLong ? 'it is longer than 32 MiB' : undefined;
+        const text = problem ? '' : line.bytes.toString('utf8');
+        if (!problem && text.trim() === '') continue;
+        const parsed = problem ? { kind: 'invalid' as const, problem } : parseJournalLine(text, `${displayName} (line ${lineNo})`);
+        if (parsed.kind === 'invalid' || (lineNo === 1 && parsed.kind !== 'header')) {
+          if (invalid++ < MAX_REPORTED) diagnostics.push(bad(displayName, lineNo, parsed.kind === 'invalid' ? parsed.problem : 'the journal does not start with its header line'));
+          continue;
+        }
+        if (parsed.kind === 'record') {
+          foldRecord(messages, intern(parsed.record));
+          records++;
+        }
+      }
+    } finally {
+      await handle.close();
     }
   }
-  if (pendingBad !== undefined) torn(diagnostics, displayName, pendingBad);
+  if (invalid > MAX_REPORTED) diagnostics.push(bad(displayName, lineNo, `and ${invalid - MAX_REPORTED} more invalid lines`));
   return { messages, digest: hash.digest('hex'), diagnostics, records };
 }
 
@@ -116,9 +114,8 @@ function torn(diagnostics: Diagnostic[], file: string, line: number): void {
   );
 }
 
-function corrupt(file: string, line: number): StateError {
-  return new StateError(
-    `The state journal ${file} is corrupt at line ${line}: it is not a journal record.`,
-    'Restore the journal from a backup or version control; waspec never rewrites earlier lines.',
-  );
+function bad(file: string, line: number, problem: string): Diagnostic {
+  return makeDiagnostic('state-record-invalid', `line ${line} of the state journal is not a valid record: ${problem}`, { file, line: line - 1, column: 0 }, {
+    hint: 'restore the journal from a backup or version control; waspec never rewrites earlier lines',
+  });
 }

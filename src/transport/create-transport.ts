@@ -5,7 +5,7 @@ import type { ResolvedConfig } from '../config/load-config.js';
 import { SEND_PATH } from '../api/paths.js';
 import type { ApiResponse, RequestBody } from '../api/types.js';
 import { describeSchemaErrors, validateResponseBody } from '../api/validate-request.js';
-import { redactSecrets } from './redact.js';
+import { redactAndCut, redactSecrets } from './redact.js';
 import { createTokenProvider } from './token-provider.js';
 import type { SendResult, Transport } from './types.js';
 
@@ -21,25 +21,27 @@ function retryAfterMs(header: string | string[] | undefined): number | undefined
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
+/** The answer's own words (already redacted), cut: they end up in the journal and the summary. */
 function reasonOf(body: string, status: number): string {
+  let text = body;
   try {
     const parsed: unknown = JSON.parse(body);
     if (parsed && typeof parsed === 'object') {
-      for (const key of ['error', 'message', 'description', 'resultDesc']) {
-        const value = (parsed as Record<string, unknown>)[key];
-        if (typeof value === 'string' && value) return `HTTP ${status}: ${value}`;
-      }
+      const key = ['error', 'message', 'description', 'resultDesc'].find((k) => {
+        const value = (parsed as Record<string, unknown>)[k];
+        return typeof value === 'string' && value !== '';
+      });
+      if (key) text = String((parsed as Record<string, unknown>)[key]);
     }
   } catch {
-    // not JSON: fall through to the raw text
+    // not JSON: the raw text
   }
-  return `HTTP ${status}${body ? `: ${body.slice(0, 300)}` : ''}`;
+  return `HTTP ${status}${text ? `: ${redactAndCut(text, [])}` : ''}`;
 }
 
 /** got-based transport with token handling (WASPEC_TOKEN or tokenByAkSk). Never retries a POST. */
 export function createTransport(config: ResolvedConfig): Transport {
   const tokens = createTokenProvider(config);
-  const secrets = [config.token, config.appSecret];
   const agent = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   const url = `${config.baseUrl}${SEND_PATH}`;
 
@@ -56,7 +58,8 @@ export function createTransport(config: ResolvedConfig): Transport {
         responseType: 'text',
         ...(signal ? { signal } : {}),
       });
-      const text = redactSecrets(response.body, secrets);
+      // Redacted before anything reads it: an answer may echo the request's Authorization header.
+      const text = redactSecrets(response.body, tokens.secrets());
       if (response.statusCode !== 200) {
         const after = retryAfterMs(response.headers['retry-after']);
         return { kind: 'http-error', status: response.statusCode, reason: reasonOf(text, response.statusCode), ...(after !== undefined ? { retryAfterMs: after } : {}) };
@@ -68,10 +71,10 @@ export function createTransport(config: ResolvedConfig): Transport {
         return { kind: 'unknown', reason: 'HTTP 200 with a body that is not JSON' };
       }
       const errors = validateResponseBody(parsed);
-      if (errors.length > 0) return { kind: 'unknown', reason: `HTTP 200 with an unexpected body: ${describeSchemaErrors(errors)}` };
+      if (errors.length > 0) return { kind: 'unknown', reason: redactAndCut(`HTTP 200 with an unexpected body: ${describeSchemaErrors(errors)}`, []) };
       return { kind: 'ok', response: parsed as ApiResponse };
     } catch (error) {
-      const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
+      const message = redactAndCut(error instanceof Error ? error.message : String(error), tokens.secrets());
       if (error instanceof RequestError) {
         // got sets timings.upload once the whole body was written: from then on the API may have
         // processed it, so the outcome is unknown; before it (or with no connection) nothing was sent.

@@ -7,3 +7,12 @@ export function redactSecrets(text: string, secrets: ReadonlyArray<string | unde
   }
   return out;
 }
+
+/** API answer text kept (in the journal, in errors) at most, after redaction. */
+export const MAX_REASON_CHARS = 300;
+
+/** Redacts `text`, then cuts it to MAX_REASON_CHARS. */
+export function redactAndCut(text: string, secrets: ReadonlyArray<string | undefined>): string {
+  const redacted = redactSecrets(text, secrets);
+  return redacted.length > MAX_REASON_CHARS ? `${redacted.slice(0, MAX_REASON_CHARS)}…` : redacted;
+}

@@ -8,7 +8,12 @@ export interface TokenProvider {
   get(): Promise<string>;
   /** Forget the cached token and fetch a new one. */
   refresh(): Promise<string>;
+  /** Every secret to redact: the configured ones and each token obtained so far. */
+  secrets(): ReadonlyArray<string | undefined>;
 }
+
+/** Tokens remembered for redaction (a long apply renews its token every few minutes). */
+const REMEMBERED_TOKENS = 64;
 
 const REQUESTED_TTL_SECONDS = 600;
 
@@ -18,12 +23,13 @@ export function createTokenProvider(config: ResolvedConfig): TokenProvider {
   if (!config.appSecret) {
     if (!config.token) throw new AuthError('no credentials: set WASPEC_TOKEN, or WASPEC_APP_SECRET to obtain a token', 'secrets are read from the environment only');
     const token = config.token;
-    return { get: async () => token, refresh: async () => token };
+    return { get: async () => token, refresh: async () => token, secrets: () => secrets };
   }
   const appSecret = config.appSecret;
   const url = config.tokenUrl ?? `${config.baseUrl}${TOKEN_PATH}`;
   let cached: { token: string; renewAt: number } | undefined;
   let inFlight: Promise<string> | undefined;
+  const obtained: string[] = [];
 
   const fetchToken = async (): Promise<string> => {
     let response;
@@ -50,6 +56,10 @@ export function createTokenProvider(config: ResolvedConfig): TokenProvider {
       body = undefined;
     }
     const token = body && typeof body === 'object' && 'AccessToken' in body ? body.AccessToken : undefined;
+    if (typeof token === 'string' && token) {
+      obtained.push(token);
+      if (obtained.length > REMEMBERED_TOKENS) obtained.shift();
+    }
     if (response.statusCode !== 200 || typeof token !== 'string' || !token) {
       throw new AuthError(`the token service answered HTTP ${response.statusCode} without a token`);
     }
@@ -71,5 +81,6 @@ export function createTokenProvider(config: ResolvedConfig): TokenProvider {
       cached = undefined;
       return fresh();
     },
+    secrets: () => [...secrets, ...obtained],
   };
 }

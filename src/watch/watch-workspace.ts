@@ -30,6 +30,8 @@ export interface WatchOptions {
   onWatch?: (files: string[]) => void;
   /** A failure of onRun itself; watching goes on. */
   onError?: (error: unknown) => void;
+  /** Paths outside the workspace recipient files may come from (--allow-outside). */
+  allowOutside?: readonly string[];
 }
 
 /**
@@ -87,7 +89,13 @@ export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) 
     const run = ++count;
     let result: WatchRun;
     try {
-      const plan = await buildPlan({ paths, store, ...options.guard, ...(options.defaultBatchSize ? { defaultBatchSize: options.defaultBatchSize } : {}) });
+      const plan = await buildPlan({
+        paths,
+        store,
+        ...options.guard,
+        ...(options.defaultBatchSize ? { defaultBatchSize: options.defaultBatchSize } : {}),
+        ...(options.allowOutside ? { allowOutside: options.allowOutside } : {}),
+      });
       result = { run, plan, diagnostics: plan.diagnostics };
     } catch (error) {
       // A state that cannot be read right now (mid-write, wrong version): say so and keep watching.

@@ -2,6 +2,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startEmulator } from '../../src/emulator/server.js';
 import { makeWorkspace, runCli, type CliResult } from '../helpers/cli.js';
 import { swissNumbers, textSpec } from '../helpers/specs.js';
@@ -58,6 +61,53 @@ test('no command prints or writes the app secret or the token', async () => {
     }
   } finally {
     await emulator.close();
+    await cleanup();
+  }
+});
+
+test('a token obtained from tokenByAkSk is redacted when the API echoes it; answer text in the journal is cut', async () => {
+  const issued: string[] = [];
+  // An API that issues tokens and answers 400 echoing the request's Authorization header at length.
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url?.startsWith('/apigovernance/api/oauth/tokenByAkSk')) {
+        const token = `issued-${randomBytes(16).toString('hex')}`;
+        issued.push(token);
+        res.end(JSON.stringify({ AccessToken: token, Expires: '600' }));
+        return;
+      }
+      res.statusCode = 400;
+      res.end(JSON.stringify({ error: `bad request; you sent Authorization: ${req.headers.authorization ?? ''} ${'and more '.repeat(200)}`, echo: body }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { dir, cleanup } = await makeWorkspace(textSpec('echo', swissNumbers(2), 'Hi {{name}}'));
+  try {
+    const env = { WASPEC_BASE_URL: url, WASPEC_APP_KEY: 'k', WASPEC_APP_SECRET: APP_SECRET };
+    const results = [await runCli(['apply', '--yes', 'specs/echo.yaml'], { cwd: dir, env })];
+    results.push(await runCli(['apply', '--yes', '--format', 'json', 'specs/echo.yaml'], { cwd: dir, env }));
+    results.push(await runCli(['plan', 'specs/echo.yaml', '--format', 'json'], { cwd: dir, env }));
+    assert.ok(issued.length >= 2, 'tokens were issued');
+    assert.match(results[0]?.stdout ?? '', /\[redacted\]/);
+    const journal = await readFile(join(dir, '.waspec/journal.ndjson'), 'utf8');
+    for (const token of [...issued, APP_SECRET]) {
+      for (const r of results) {
+        assert.not.ok(r.stdout.includes(token), `stdout holds a token:\n${r.stdout}`);
+        assert.not.ok(r.stderr.includes(token), `stderr holds a token:\n${r.stderr}`);
+      }
+      assert.not.ok(journal.includes(token), 'the journal holds a token');
+    }
+    for (const line of journal.trim().split('\n')) {
+      const record = JSON.parse(line) as { results?: Array<{ error?: string }> };
+      for (const r of record.results ?? []) assert.ok((r.error ?? '').length <= 320, `an answer kept whole: ${r.error?.length}`);
+    }
+  } finally {
+    server.close();
+    server.closeAllConnections();
     await cleanup();
   }
 });

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openFileStateStore } from '../../src/state/file-state.js';
 import { StateError } from '../../src/errors.js';
@@ -9,6 +9,12 @@ import { withTmpDir } from './tmp-dir.js';
 
 const A = { messageId: 'id-a', spec: 's', phoneNumber: '41793026727', contentHash: 'h1' };
 const B = { messageId: 'id-b', spec: 's', phoneNumber: '447910000000', contentHash: 'h1' };
+
+async function assertStateError(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  assert.instance(error, StateError, String(error));
+  assert.match(String((error as Error).message), pattern);
+}
 
 test('a missing state reads as empty, with the digest of no bytes', () =>
   withTmpDir(async (dir) => {
@@ -70,24 +76,86 @@ test('a torn last line is ignored with a warning, earlier records kept; the next
     assert.is(after.messages.get('id-a')?.outcome, 'accepted');
   }));
 
-test('a corrupt line in the middle is a StateError naming its line', () =>
+test('a bad but complete line is kept by the next append (only an unterminated one is cut), then is an error diagnostic naming its line', () =>
   withTmpDir(async (dir) => {
     const store = openFileStateStore(dir);
     await store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]);
-    await appendFile(join(dir, 'journal.ndjson'), 'garbage\n');
+    const bad = '{"v":1,"type":"nonsense","at":"2026-01-01T00:00:00.000Z","bulkId":"B9"}';
+    await appendFile(join(dir, 'journal.ndjson'), `${bad}\n`);
     await store.append([inFlight('B2', '2026-01-01T00:00:00.000Z', [B])]);
-    // The append above saw 'garbage' as a torn tail and cut it; put one back in the middle.
-    const text = await readFile(join(dir, 'journal.ndjson'), 'utf8');
-    const lines = text.split('\n');
-    lines.splice(2, 0, '{"v":1,"type":"nonsense"}');
-    await writeFile(join(dir, 'journal.ndjson'), lines.join('\n'));
-    try {
-      await store.read();
-      assert.unreachable('should throw');
-    } catch (error) {
-      assert.instance(error, StateError);
-      assert.match(String(error), /line 3/);
+    assert.is((await readFile(join(dir, 'journal.ndjson'), 'utf8')).split('\n')[2], bad);
+    const snap = await store.read();
+    assert.equal(snap.diagnostics.map((d) => [d.code, d.severity, d.line]), [['state-record-invalid', 'error', 2]]);
+    assert.match(snap.diagnostics[0]?.message ?? '', /line 3 .*type must be in-flight or outcome, not "nonsense"/);
+    assert.is(snap.messages.size, 2);
+  }));
+
+test('records that do not match the journal schema are diagnostics with their line, never a crash or an orphan "to undefined"', () =>
+  withTmpDir(async (dir) => {
+    const at = '2026-01-01T00:00:00.000Z';
+    const good = JSON.stringify(inFlight('B1', at, [A]));
+    const bad = [
+      `{"v":1,"type":"in-flight","at":"${at}","bulkId":"B2","messages":[null]}`,
+      `{"v":1,"type":"in-flight","at":"${at}","bulkId":"B3","messages":[{}]}`,
+      `{"v":1,"type":"outcome","at":"${at}","bulkId":"B1","results":[{"messageId":"id-a","outcome":"banana"}]}`,
+      '[1,2]',
+      'not json',
+    ];
+    await writeFile(join(dir, 'journal.ndjson'), `{"waspec":"state","formatVersion":1}\n${good}\n${bad.join('\n')}\n`);
+    const snap = await openFileStateStore(dir).read();
+    assert.equal(snap.diagnostics.map((d) => [d.code, d.line]), [3, 4, 5, 6, 7].map((n) => ['state-record-invalid', n - 1]));
+    assert.match(snap.diagnostics[0]?.message ?? '', /messages\.0 must be object/);
+    assert.match(snap.diagnostics[1]?.message ?? '', /must have required property/);
+    assert.match(snap.diagnostics[2]?.message ?? '', /outcome must be equal to one of the allowed values \(accepted, rejected, failed\)/);
+    assert.equal([...snap.messages.keys()], ['id-a']);
+    assert.is(snap.messages.get('id-a')?.outcome, 'in-flight');
+  }));
+
+test('a line over 32 MiB is skipped to its end (a diagnostic), the lines after it still read', () =>
+  withTmpDir(async (dir) => {
+    const header = '{"waspec":"state","formatVersion":1}\n';
+    await writeFile(join(dir, 'journal.ndjson'), `${header}${'x'.repeat(33 * 1024 * 1024)}\n${JSON.stringify(inFlight('B1', '2026-01-01T00:00:00.000Z', [A]))}\n`);
+    const snap = await openFileStateStore(dir).read();
+    assert.equal(snap.diagnostics.map((d) => [d.code, d.line]), [['state-record-invalid', 1]]);
+    assert.match(snap.diagnostics[0]?.message ?? '', /longer than 32 MiB/);
+    assert.is(snap.messages.size, 1);
+  }));
+
+test('a symlinked journal is refused on read and on append; its target is untouched', () =>
+  withTmpDir(async (dir) => {
+    await mkdir(join(dir, 'state'));
+    await writeFile(join(dir, 'victim.txt'), 'precious line');
+    await symlink('../victim.txt', join(dir, 'state', 'journal.ndjson'));
+    const store = openFileStateStore(join(dir, 'state'));
+    await assertStateError(store.read(), /is a symbolic link/);
+    await assertStateError(store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]), /is a symbolic link/);
+    assert.is(await readFile(join(dir, 'victim.txt'), 'utf8'), 'precious line');
+  }));
+
+test('a file that is not a journal is never cut as a torn tail nor written to', () =>
+  withTmpDir(async (dir) => {
+    for (const text of ['precious line', 'precious line\nsecond\n']) {
+      await writeFile(join(dir, 'journal.ndjson'), text);
+      const store = openFileStateStore(dir);
+      const snap = await store.read();
+      assert.equal(snap.diagnostics[0] && [snap.diagnostics[0].code, snap.diagnostics[0].severity, snap.diagnostics[0].line], ['state-record-invalid', 'error', 0]);
+      assert.ok(snap.diagnostics.every((d) => d.code === 'state-record-invalid'));
+      await assertStateError(store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]), /not a waspec state journal/);
+      assert.is(await readFile(join(dir, 'journal.ndjson'), 'utf8'), text);
     }
+  }));
+
+test('a journal path that is a directory, or a state directory that is a file: a StateError', () =>
+  withTmpDir(async (dir) => {
+    await mkdir(join(dir, 'state', 'journal.ndjson'), { recursive: true });
+    const store = openFileStateStore(join(dir, 'state'));
+    await assertStateError(store.read(), /is a directory/);
+    await assertStateError(store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]), /is a directory/);
+    await writeFile(join(dir, 'file'), 'x');
+    const onFile = openFileStateStore(join(dir, 'file'));
+    await assertStateError(onFile.read(), /is not a directory/);
+    await assertStateError(onFile.lock(), /is not a directory/);
+    await assertStateError(onFile.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]), /is not a directory/);
   }));
 
 test('a journal from a newer waspec is refused with the version and an upgrade hint', () =>

@@ -2,10 +2,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
-import { access, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openFileStateStore } from '../../src/state/file-state.js';
-import { LockHeldError } from '../../src/errors.js';
+import { LockHeldError, StateError } from '../../src/errors.js';
 import { withTmpDir } from './tmp-dir.js';
 
 async function refusal(promise: Promise<unknown>): Promise<LockHeldError> {
@@ -68,6 +68,27 @@ test('release does not remove a lock that is no longer ours', () =>
     await writeFile(join(dir, 'lock.json'), JSON.stringify({ owner: 'x', host: 'other', pid: 1, since: 'later' }));
     await lock.release();
     await access(join(dir, 'lock.json'));
+  }));
+
+test('a lock.json that is a FIFO, a symlink or a directory is refused at once, never read, followed or removed', () =>
+  withTmpDir(async (dir) => {
+    await writeFile(join(dir, 'victim.txt'), 'precious');
+    const cases: Array<[string, () => Promise<void>, RegExp]> = [
+      ['fifo', async () => void spawnSync('mkfifo', [join(dir, 'fifo', 'lock.json')]), /FIFO/],
+      ['link', () => symlink('../victim.txt', join(dir, 'link', 'lock.json')), /symbolic link/],
+      ['folder', () => mkdir(join(dir, 'folder', 'lock.json')), /directory/],
+    ];
+    for (const [name, make, pattern] of cases) {
+      await mkdir(join(dir, name));
+      await make();
+      for (const force of [false, true]) {
+        const error = await openFileStateStore(join(dir, name)).lock({ force }).then(() => undefined, (e: unknown) => e);
+        assert.instance(error, StateError, `${name}: ${String(error)}`);
+        assert.match((error as Error).message, pattern);
+      }
+      await access(join(dir, name, 'lock.json'));
+    }
+    assert.is(await readFile(join(dir, 'victim.txt'), 'utf8'), 'precious');
   }));
 
 test.run();

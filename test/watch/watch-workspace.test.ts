@@ -53,6 +53,8 @@ test('follows recipient files across atomic saves and spec edits, and watches th
       stateDir: join(dir, 'state'),
       configFile: join(dir, 'waspec.config.yaml'),
       onWatch: r.onWatch,
+      // The test's workspace is `dir`, not the current directory: its sibling folders are allowed by name.
+      allowOutside: [dir],
     });
     try {
       await r.next(sends(1), '1 to send');
