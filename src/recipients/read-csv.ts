@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import Papa from 'papaparse';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
+import { looksSecret } from '../files/read-frame-lines.js';
 import type { Vars } from '../spec/types.js';
 
 export interface RawRecipient {
@@ -20,6 +21,12 @@ function lineBreakOf(text: string): '\n' | '\r\n' | '\r' {
   if (lf > 0 && text[lf - 1] === '\r') return '\r\n';
   if (lf < 0 && text.includes('\r')) return '\r';
   return '\n';
+}
+
+/** A header quoted in a hint: cut, and hidden when it looks like a secret (a .env named as a CSV). */
+function shown(text: string): string {
+  if (looksSecret(text)) return '(not shown: looks like a secret)';
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 function count(text: string, char: string): number {
@@ -99,8 +106,8 @@ export async function* readCsv(handle: FileHandle, file: string, sink: Diagnosti
           sink(
             makeDiagnostic('csv-missing-column', `${file} has no phoneNumber column`, { file, line: at, column: 0 }, {
               hint: /[;\t|]/.test(header.join(''))
-                ? `columns are separated by commas; this header looks separated by another character: ${header.join(',')}`
-                : `the header row names the columns; found: ${header.join(', ') || '(none)'}`,
+                ? `columns are separated by commas; this header looks separated by another character: ${shown(header.join(','))}`
+                : `the header row names the columns; found: ${shown(header.join(', ')) || '(none)'}`,
             }),
           );
           return undefined;

@@ -32,7 +32,7 @@ async function openForAppend(file: string): Promise<FileHandle> {
 /**
  * Appends records as lines and fsyncs before resolving. A header line starts a new journal;
  * an incomplete last line left by a crash is cut off first, so it never ends up in the middle.
- * A file that is not a journal (no header line) is never written to.
+ * A file that is not a journal (its first line is no journal line) is never written to.
  */
 export async function appendJournal(file: string, records: readonly JournalRecord[]): Promise<void> {
   const fh = await openForAppend(file);
@@ -49,7 +49,10 @@ export async function appendJournal(file: string, records: readonly JournalRecor
   }
 }
 
-/** Length of the journal without an incomplete (unterminated) last line; refuses a file that is not a journal. */
+/**
+ * Length of the journal without an incomplete (unterminated) last line. A file whose first line is
+ * not a journal line (header or record) is not a journal: refused, never cut.
+ */
 async function soundLength(fh: FileHandle, size: number, file: string): Promise<number> {
   const head = Buffer.alloc(Math.min(size, HEAD_BYTES));
   await fh.read(head, 0, head.length, 0);
@@ -59,7 +62,7 @@ async function soundLength(fh: FileHandle, size: number, file: string): Promise<
     if (size <= HEAD_BYTES && isHeaderStart(head)) return 0;
     throw notAJournal(file);
   }
-  if (parseJournalLine(head.toString('utf8', 0, firstEnd), file).kind !== 'header') throw notAJournal(file);
+  if (parseJournalLine(head.toString('utf8', 0, firstEnd), file).kind === 'invalid') throw notAJournal(file);
   const last = Buffer.alloc(1);
   await fh.read(last, 0, 1, size - 1);
   if (last[0] === 0x0a) return size;
@@ -67,7 +70,7 @@ async function soundLength(fh: FileHandle, size: number, file: string): Promise<
 }
 
 function notAJournal(file: string): StateError {
-  return new StateError(`${file} is not a waspec state journal (its first line is not the journal header); waspec will not write to it.`, STATE_HINT);
+  return new StateError(`${file} is not a waspec state journal (its first line is not a journal line); waspec will not write to it.`, STATE_HINT);
 }
 
 /** Offset just after the last '\n' before `end` (0 if none). */

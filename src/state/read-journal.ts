@@ -86,8 +86,8 @@ export async function readJournal(file: string, displayName: string): Promise<St
         const text = problem ? '' : line.bytes.toString('utf8');
         if (!problem && text.trim() === '') continue;
         const parsed = problem ? { kind: 'invalid' as const, problem } : parseJournalLine(text, `${displayName} (line ${lineNo})`);
-        if (parsed.kind === 'invalid' || (lineNo === 1 && parsed.kind !== 'header')) {
-          if (invalid++ < MAX_REPORTED) diagnostics.push(bad(displayName, lineNo, parsed.kind === 'invalid' ? parsed.problem : 'the journal does not start with its header line'));
+        if (parsed.kind === 'invalid') {
+          if (invalid++ < MAX_REPORTED) diagnostics.push(bad(displayName, lineNo, parsed.problem));
           continue;
         }
         if (parsed.kind === 'record') {

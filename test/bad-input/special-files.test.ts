@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertNoStackTrace, collect, makeWorkspace, startCli, type CliResult } from '../helpers/cli.js';
@@ -108,6 +108,35 @@ test('--config /dev/zero, a FIFO or a folder: one error naming the file, exit 1'
       assertNoStackTrace(result);
       assert.match(result.stderr, /\[file-not-regular\]/);
       assert.match(result.stderr, /^error: the config file .* has a problem$/m);
+    }
+  } finally {
+    await cleanup();
+  }
+});
+
+test('a --state that is a file, a journal that is a folder, a lock.json FIFO or folder: one error line, exit 1, no hang', async () => {
+  const { dir, cleanup } = await makeWorkspace({
+    'specs/x.yaml': spec('x', 'x.csv', 'csv'),
+    'specs/x.csv': 'phoneNumber,name\n41793026727,A\n',
+    'state-file': 'x',
+    'journal-dir/journal.ndjson/x': '',
+    'lock-dir/lock.json/x': '',
+  });
+  try {
+    await mkdir(join(dir, 'fifo-lock'));
+    execFileSync('mkfifo', [join(dir, 'fifo-lock/lock.json')]);
+    const env = { WASPEC_BASE_URL: 'http://127.0.0.1:9', WASPEC_APP_KEY: 'k', WASPEC_TOKEN: 't0ken-unused' };
+    const cases: Array<[string[], RegExp]> = [
+      [['plan', '--state', 'state-file'], /^error: The state directory state-file is not a directory\.$/m],
+      [['plan', '--state', 'journal-dir'], /^error: The state journal .* is a directory; /m],
+      [['apply', '--yes', '--state', 'fifo-lock'], /^error: The state lock .* is a FIFO \(named pipe\); /m],
+      [['apply', '--yes', '--force-unlock', '--state', 'lock-dir'], /^error: The state lock .* is a directory; /m],
+    ];
+    for (const [args, pattern] of cases) {
+      const result = await run(args, dir, env);
+      assert.is(result.code, 1, `${args.join(' ')}: ${result.stderr}`);
+      assertNoStackTrace(result);
+      assert.match(result.stderr, pattern);
     }
   } finally {
     await cleanup();

@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startEmulator } from '../../src/emulator/server.js';
-import { makeWorkspace, runCli, type CliResult } from '../helpers/cli.js';
+import { collect, makeWorkspace, runCli, startCli, type CliResult } from '../helpers/cli.js';
+import { outputOf } from '../helpers/wait-output.js';
 import { swissNumbers, textSpec } from '../helpers/specs.js';
 
 const APP_SECRET = 'S3cr3t-app-secret-7f1c9e';
@@ -63,6 +64,20 @@ test('no command prints or writes the app secret or the token', async () => {
     await emulator.close();
     await cleanup();
   }
+});
+
+test('the emulator banner names the variable, never the app secret or token it was given', async () => {
+  const child = startCli(['emulator', '--port', '0', '--app-secret', APP_SECRET, '--token', TOKEN]);
+  const output = outputOf(child);
+  try {
+    await output.waitFor(/Ctrl-C stops it/);
+    assert.match(output.text(), /WASPEC_APP_SECRET=<the --app-secret value>/);
+  } finally {
+    child.kill('SIGINT');
+    await collect(child);
+  }
+  assert.not.ok(output.text().includes(APP_SECRET));
+  assert.not.ok(output.text().includes(TOKEN));
 });
 
 test('a token obtained from tokenByAkSk is redacted when the API echoes it; answer text in the journal is cut', async () => {

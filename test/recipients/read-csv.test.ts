@@ -125,4 +125,11 @@ test('many rows: several batches; multi-byte characters split between two reads 
   assert.equal(broken.slice(0, 3), []);
 });
 
+test('a header that looks like a secret (a .env named as a CSV) is not quoted in the hint', async () => {
+  const { diagnostics } = await read('DB_PASSWORD=hunter2-very-secret\nAPI=1\n');
+  assert.is(diagnostics[0]?.code, 'csv-missing-column');
+  assert.not.match(diagnostics[0]?.hint ?? '', /hunter2/);
+  assert.match(diagnostics[0]?.hint ?? '', /not shown: looks like a secret/);
+});
+
 test.run();
