@@ -200,7 +200,8 @@ test('two applies on one state: the second refuses, naming the holder', async ()
 });
 
 test('a second Ctrl-C quits at once: the lock is released, what was in flight is in doubt and never re-sent', async () => {
-  const ctx = await setup(plainText('quit', 6, 1), { latencyMs: 600 });
+  // A latency well above the time two Ctrl-Cs take on a loaded machine: both requests are still out.
+  const ctx = await setup(plainText('quit', 6, 1), { latencyMs: 2000 });
   try {
     const child = startCli(['apply', '--yes', '--concurrency', '2'], { cwd: ctx.dir, env: ctx.env });
     const running = collect(child);
