@@ -22,6 +22,10 @@ export interface ResolvedConfig {
   rateLimit?: number;
   /** State directory (default .waspec). */
   stateDir: string;
+  /** A postgres:// URL: the state is in PostgreSQL instead of stateDir. */
+  stateUrl?: string;
+  /** Workspace within a PostgreSQL state (default `default`). */
+  workspace: string;
   /** Request timeout in ms. */
   timeoutMs: number;
   /** Audience safety rules (`policy:`); shared by every profile. */
@@ -43,8 +47,8 @@ export const CONFIG_FILE_NAME = 'waspec.config.yaml';
 /** Destinations per request for specs that set no batchSize, unless the config says otherwise. */
 export const DEFAULT_BATCH_SIZE = 100;
 
-type ProfileKey = 'baseUrl' | 'appKey' | 'tokenUrl' | 'batchSize' | 'concurrency' | 'rateLimit' | 'stateDir' | 'timeoutMs';
-const STRING_KEYS = new Set<ProfileKey>(['baseUrl', 'appKey', 'tokenUrl', 'stateDir']);
+type ProfileKey = 'baseUrl' | 'appKey' | 'tokenUrl' | 'batchSize' | 'concurrency' | 'rateLimit' | 'stateDir' | 'state' | 'workspace' | 'timeoutMs';
+const STRING_KEYS = new Set<ProfileKey>(['baseUrl', 'appKey', 'tokenUrl', 'stateDir', 'state', 'workspace']);
 const NUMBER_KEYS = new Set<ProfileKey>(['batchSize', 'concurrency', 'rateLimit', 'timeoutMs']);
 const SECRET_KEY = /secret|token$|password|passwd|credential/i;
 
@@ -67,6 +71,7 @@ function readProfile(file: string, counter: LineCounter, node: unknown, name: st
     const value = isScalar(pair.value) ? pair.value.value : undefined;
     if (STRING_KEYS.has(key as ProfileKey)) {
       if (typeof value !== 'string') fail(file, counter, pair.value as Node, `${key} must be a string`);
+      if (key === 'state') checkStateUrl(file, counter, pair.value as Node, value);
       profile[key as ProfileKey] = value;
     } else if (NUMBER_KEYS.has(key as ProfileKey)) {
       if (typeof value !== 'number' || !(value > 0)) fail(file, counter, pair.value as Node, `${key} must be a positive number`);
@@ -82,6 +87,20 @@ interface ConfigFile {
   profile: Profile;
   policy: Policy;
   suppressions: string[];
+}
+
+/** `state:` is a postgres:// URL, and its password comes only from the environment. */
+function checkStateUrl(file: string, counter: LineCounter, node: Node, value: string): void {
+  if (!/^postgres(ql)?:\/\//i.test(value)) fail(file, counter, node, 'state must be a postgres:// URL (use stateDir for a directory)');
+  let password = '';
+  try {
+    password = new URL(value).password;
+  } catch {
+    fail(file, counter, node, 'state is not a valid URL');
+  }
+  if (password) {
+    fail(file, counter, node, 'the state URL holds a password; secrets are never read from the config file', 'config-secret', 'remove it from the URL and set PGPASSWORD (or WASPEC_STATE_URL) in the environment');
+  }
 }
 
 async function readConfigFile(absolute: string, file: string, wanted: string | undefined): Promise<ConfigFile> {
@@ -147,11 +166,14 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
     appKey: flags.appKey ?? env.WASPEC_APP_KEY ?? str('appKey') ?? '',
     batchSize: flags.batchSize ?? positive('WASPEC_BATCH_SIZE', env.WASPEC_BATCH_SIZE) ?? num('batchSize') ?? DEFAULT_BATCH_SIZE,
     concurrency: flags.concurrency ?? positive('WASPEC_CONCURRENCY', env.WASPEC_CONCURRENCY) ?? num('concurrency') ?? 4,
-    stateDir: flags.stateDir ?? env.WASPEC_STATE_DIR ?? str('stateDir') ?? '.waspec',
+    stateDir: flags.stateDir ?? (env.WASPEC_STATE_DIR || undefined) ?? str('stateDir') ?? '.waspec',
+    workspace: flags.workspace ?? (env.WASPEC_WORKSPACE || undefined) ?? str('workspace') ?? 'default',
     timeoutMs: flags.timeoutMs ?? num('timeoutMs') ?? 30_000,
     policy: read.policy,
     suppressions: read.suppressions,
   };
+  const stateUrl = pickStateUrl(flags, env, str('state'));
+  if (stateUrl) config.stateUrl = stateUrl;
   const rateLimit = flags.rateLimit ?? positive('WASPEC_RATE_LIMIT', env.WASPEC_RATE_LIMIT) ?? num('rateLimit');
   if (rateLimit !== undefined) config.rateLimit = rateLimit;
   const tokenUrl = flags.tokenUrl ?? env.WASPEC_TOKEN_URL ?? str('tokenUrl');
@@ -159,6 +181,15 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
   if (env.WASPEC_TOKEN) config.token = env.WASPEC_TOKEN;
   if (env.WASPEC_APP_SECRET) config.appSecret = env.WASPEC_APP_SECRET;
   return config;
+}
+
+/** The nearest layer that names a state wins (flags, environment, profile); a directory beats a URL below it. */
+function pickStateUrl(flags: NonNullable<ConfigOverrides['flags']>, env: NodeJS.ProcessEnv, profileUrl: string | undefined): string | undefined {
+  if (flags.stateDir) return undefined;
+  if (flags.stateUrl) return flags.stateUrl;
+  if (env.WASPEC_STATE_URL) return env.WASPEC_STATE_URL;
+  if (env.WASPEC_STATE_DIR) return undefined;
+  return profileUrl;
 }
 
 /** What apply needs beyond plan; a clear error naming every missing setting. */

@@ -75,7 +75,7 @@ function makeInterner(): (record: JournalRecord) => JournalRecord {
  * Reads and folds the journal. A torn last line (no newline, or unparsable) is a warning;
  * a bad line anywhere else is a StateError with its line number.
  */
-export async function readJournal(file: string, displayName: string): Promise<StateSnapshot> {
+export async function readJournal(file: string, displayName: string, onRecord?: (record: JournalRecord) => void): Promise<StateSnapshot> {
   const hash = createHash('sha256');
   const messages = new Map<string, MessageState>();
   const diagnostics: Diagnostic[] = [];
@@ -97,7 +97,9 @@ export async function readJournal(file: string, displayName: string): Promise<St
       continue;
     }
     if (parsed.kind === 'record') {
-      foldRecord(messages, intern(parsed.record));
+      const record = intern(parsed.record);
+      foldRecord(messages, record);
+      onRecord?.(record);
       records++;
     }
   }

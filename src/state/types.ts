@@ -87,3 +87,11 @@ export interface StateStore {
   /** Throws LockHeldError naming the holder when another process holds it. */
   lock(options?: { force?: boolean }): Promise<StateLock>;
 }
+
+/** A store the CLI opens: also lists its raw records (state migrate, state show) and closes. */
+export interface StateBackend extends StateStore {
+  /** Every record, oldest first. */
+  readRecords(): Promise<JournalRecord[]>;
+  /** Releases connections (a no-op for files). */
+  close(): Promise<void>;
+}
