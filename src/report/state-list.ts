@@ -1,6 +1,6 @@
 import type { MessageState } from '../state/types.js';
 import { maskPhone } from './mask-phone.js';
-import { printable } from './printable.js';
+import { revealOneLine as printable } from './reveal-invisible.js';
 
 /** `in-doubt` is how people name a message journalled in flight with no answer. */
 export type ListedOutcome = 'accepted' | 'rejected' | 'failed' | 'in-doubt';

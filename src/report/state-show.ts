@@ -1,6 +1,6 @@
 import type { JournalRecord, MessageState } from '../state/types.js';
 import { maskPhone } from './mask-phone.js';
-import { printable } from './printable.js';
+import { revealOneLine as printable } from './reveal-invisible.js';
 import { listedOutcome, outcomeDetail } from './state-list.js';
 
 /** One message: what the state says of it, then every journal record that concerns it. */
