@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
+import { stateTargetOf, type StateTarget } from '../state/state-target.js';
+import { stateOverrides, type StateFlags } from './state-options.js';
 import { loadConfig, type ResolvedConfig } from '../config/load-config.js';
 import type { Policy } from '../config/policy.js';
 import { fileSuppressionSource } from '../suppressions/file-suppressions.js';
@@ -37,13 +39,14 @@ export async function resolveStateDir(options: { state?: string; config?: string
   return (await resolvePlanSettings(options)).stateDir;
 }
 
-/** What planning needs from the config: the state directory, the audience policy, the batch size for specs that set none. */
-export async function resolvePlanSettings(options: { state?: string; config?: string; profile?: string }): Promise<{ stateDir: string; guard: GuardSettings; defaultBatchSize: number }> {
+/** What planning needs from the config: the state (directory or PostgreSQL), the audience policy, the batch size for specs that set none. */
+export async function resolvePlanSettings(options: StateFlags): Promise<{ stateDir: string; target: StateTarget; guard: GuardSettings; defaultBatchSize: number }> {
   const config = await loadConfig({
     ...(options.config ? { configFile: options.config } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
+    flags: stateOverrides(options),
   });
-  return { stateDir: options.state ?? config.stateDir, guard: guardSettingsOf(config), defaultBatchSize: config.batchSize };
+  return { stateDir: config.stateDir, target: stateTargetOf(config), guard: guardSettingsOf(config), defaultBatchSize: config.batchSize };
 }
 
 export interface GuardSettings {

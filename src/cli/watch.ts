@@ -3,11 +3,13 @@ import { formatDiagnostics } from '../report/diagnostics-format.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
 import { watchWorkspace, type WatchRun } from '../watch/watch-workspace.js';
+import { openStateStore } from '../state/open-state.js';
 import { resolvePlanSettings } from './plan-options.js';
 import { action, reportError, useColor } from './run.js';
 
 interface WatchFlags {
   state?: string;
+  workspace?: string;
   config?: string;
   profile?: string;
 }
@@ -17,7 +19,8 @@ export function defineWatchCommand(program: Command): void {
     .command('watch')
     .description('re-validate and re-plan on every change of the specs, their recipient files, the config and the state')
     .argument('[paths...]', 'spec files or folders', ['specs'])
-    .option('--state <dir>', 'state directory to plan against (read only)')
+    .option('--state <dir-or-url>', 'state to plan against, read only: a directory or a postgres:// URL (changes of a PostgreSQL state start no run)')
+    .option('--workspace <name>', 'workspace in a PostgreSQL state')
     .option('--config <file>', 'config file (default waspec.config.yaml)')
     .option('--profile <name>', 'config profile')
     .addHelpText('after', '\nWatched: the spec files and folders (new *.yaml files in them are picked up), every recipient\nfile the specs name (recomputed after each run), the config file and the state journal.\nOn a terminal the screen is cleared before each run; otherwise each run is one block\nbetween "── waspec watch: run N ──" and "── end of run N ──". Ctrl-C stops it (exit 0).')
@@ -36,7 +39,8 @@ export function formatRun(run: WatchRun, color: boolean): string {
 }
 
 async function runWatch(paths: string[], flags: WatchFlags): Promise<number> {
-  const { stateDir, guard, defaultBatchSize } = await resolvePlanSettings(flags);
+  const { stateDir, target, guard, defaultBatchSize } = await resolvePlanSettings(flags);
+  const store = target.kind === 'postgres' ? openStateStore(target) : undefined;
   const tty = Boolean(process.stdout.isTTY);
   const color = useColor(process.stdout);
   const watcher = watchWorkspace(
@@ -44,12 +48,13 @@ async function runWatch(paths: string[], flags: WatchFlags): Promise<number> {
     (run) => {
       process.stdout.write(`${tty ? '\x1b[2J\x1b[H' : ''}${formatRun(run, color)}`);
     },
-    { stateDir, guard, defaultBatchSize, ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
+    { stateDir, guard, defaultBatchSize, ...(store ? { store } : {}), ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   await watcher.close();
+  await store?.close();
   return 0;
 }

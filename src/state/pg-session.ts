@@ -45,7 +45,8 @@ export function openPgSession(target: PgTarget, appliedBy: string): PgSession {
     client ??= connect();
     const c = await client;
     try {
-      version ??= await schemaVersion(c, target.schema);
+      // No tables yet: look again each time (another process's first apply may create them).
+      if (!version) version = await schemaVersion(c, target.schema);
       refuseNewerSchema(version, target.display);
       if (write && version < SCHEMA_VERSION) {
         await ensureSchema(c, target.schema, target.display, appliedBy);

@@ -6,7 +6,7 @@ import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/server.js';
 import { assertNoStackTrace, collect, makeWorkspace, runCli, startCli } from '../helpers/cli.js';
 import { swissNumbers, textSpec } from '../helpers/specs.js';
 import { adminQuery, postgresBackends, withState } from '../helpers/state-backends.js';
-import { waitUntil } from '../helpers/wait-output.js';
+import { outputOf, waitUntil } from '../helpers/wait-output.js';
 
 const emulatorEnv = (url: string) => ({ WASPEC_BASE_URL: url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret });
 
@@ -72,6 +72,29 @@ for (const backend of await postgresBackends()) {
         assertNoStackTrace(result);
       }
       assert.is(emulator.stats().requests, 0);
+    } finally {
+      await emulator.close();
+      await cleanup();
+    }
+  });
+
+  test('[postgres] watch plans against the PostgreSQL state (read only)', async () => {
+    const { dir, cleanup } = await makeWorkspace(textSpec('watched', swissNumbers(2), 'Hi'));
+    const emulator = await startEmulator();
+    try {
+      await withState(backend, async (state) => {
+        const env = { ...state.env, ...emulatorEnv(emulator.url) };
+        assert.is((await runCli(['apply', '--yes'], { cwd: dir, env })).code, 0);
+        const child = startCli(['watch'], { cwd: dir, env });
+        const output = outputOf(child);
+        try {
+          const run = await output.waitFor(/── waspec watch: run 1 ──[\s\S]*?── end of run 1 ──/, 20_000);
+          assert.match(run, /0 to send, 2 unchanged/);
+        } finally {
+          child.kill('SIGTERM');
+          await collect(child);
+        }
+      });
     } finally {
       await emulator.close();
       await cleanup();

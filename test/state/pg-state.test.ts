@@ -51,8 +51,13 @@ for (const backend of await postgresBackends()) {
       assert.is(snap.messages.size, 0);
       const found = await adminQuery('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
       assert.is(found.rowCount, 0, 'a read creates no schema');
+      const writer = openPgStateStore(parsePostgresTarget(testUrl(schema), 'w'));
+      await writer.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]);
+      await writer.close();
+      assert.is((await store.read()).records, 1, 'the reader sees the tables another process made');
     } finally {
       await store.close();
+      await adminQuery(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     }
   });
 
