@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { LISTED_OUTCOMES, listedOutcome, formatStateList, type ListedOutcome } from '../report/state-list.js';
 import { formatStateShow, mentions } from '../report/state-show.js';
-import { maskPhone } from '../report/mask-phone.js';
+import { maskPhone } from '../recipients/mask-phone.js';
 import { currentUser, readLockInfo, takeLock } from '../state/file-lock.js';
 import { LOCK_FILE } from '../state/file-state.js';
 import { migrateState } from '../state/migrate-state.js';

@@ -57,6 +57,7 @@ function makeInterner(): (record: JournalRecord) => JournalRecord {
       }
       return record;
     }
+    if (record.type === 'settle') return record;
     for (const r of record.results) {
       if (r.status === undefined) continue;
       const key = JSON.stringify(r.status);
