@@ -11,7 +11,8 @@ import { planHasWork } from '../plan/summarize-plan.js';
 import type { Plan } from '../plan/types.js';
 import { formatApplySummary } from '../report/apply-summary.js';
 import { formatPlan } from '../report/plan-format.js';
-import { openFileStateStore } from '../state/file-state.js';
+import { openStateStore } from '../state/open-state.js';
+import { stateTargetOf } from '../state/state-target.js';
 import type { StateStore } from '../state/types.js';
 import { createTransport } from '../transport/create-transport.js';
 import { createProgressReporter } from './apply-progress.js';
@@ -19,10 +20,12 @@ import { handleInterrupts } from './apply-signals.js';
 import { ALLOW_LARGE_HELP, guardSettingsOf, parseAllowLarge } from './plan-options.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action, useColor } from './run.js';
+import { addStateOptions, stateOverrides } from './state-options.js';
 
 export interface ApplyFlags {
   yes?: boolean;
   state?: string;
+  workspace?: string;
   config?: string;
   profile?: string;
   concurrency?: string;
@@ -47,7 +50,7 @@ function positive(name: string, value: string | undefined): number | undefined {
 }
 
 export function defineApplyCommand(program: Command): void {
-  program
+  addStateOptions(program
     .command('apply')
     .summary('send what the plan says, exactly once')
     .description(
@@ -56,8 +59,7 @@ export function defineApplyCommand(program: Command): void {
         'or spec paths to plan afresh. Safe to re-run: what was accepted is never sent again.',
     )
     .argument('[plan-or-paths...]', 'a saved plan (.json) or spec files/folders (default: specs/)')
-    .option('-y, --yes', 'do not ask for confirmation (needed without a terminal unless a saved plan is given)')
-    .option('--state <dir>', 'state directory (default: stateDir from the config, WASPEC_STATE_DIR, or .waspec)')
+    .option('-y, --yes', 'do not ask for confirmation (needed without a terminal unless a saved plan is given)'))
     .option('--config <file>', 'config file (default waspec.config.yaml)')
     .option('--profile <name>', 'config profile')
     .option('--concurrency <n>', 'requests in flight (default 4)')
@@ -66,13 +68,13 @@ export function defineApplyCommand(program: Command): void {
     .option('--retry-rejected', 'send again messages the API rejected')
     .option('--resend-in-doubt', 'send again messages without a recorded answer (may send them twice)')
     .option('--target <spec>', 'apply only this spec (repeatable)', collect, [])
-    .option('--force-unlock', "take over the state lock of a process that no longer runs")
+    .option('--force-unlock', "take over the file state's lock of a process that no longer runs (a PostgreSQL lock needs none)")
     .option('--allow-large <n>', ALLOW_LARGE_HELP)
     .addOption(new Option('--format <format>', 'format of the final summary').choices(['pretty', 'json']).default('pretty'))
     .option('--allow-outside <path>', "let recipient files come from PATH outside the spec's folder and the current directory (repeatable)", collect, [])
     .addHelpText(
       'after',
-      '\nExamples:\n  waspec plan --out plan.json && waspec apply plan.json   review, then send exactly that\n  waspec apply --yes specs/                               plan afresh and send (CI)\n  waspec apply --yes --rate-limit 5 --concurrency 2       gentler on the API\n\nExit codes: 0 every message accepted (or nothing to send), 1 error (nothing sent, or stopped),\n3 some message rejected, failed or in doubt, 130 interrupted (Ctrl-C or SIGTERM: in-flight\nrequests finish and are recorded; a second one quits at once, leaving them in doubt).\n\nEnvironment: WASPEC_BASE_URL, WASPEC_APP_KEY, and WASPEC_TOKEN or WASPEC_APP_SECRET.',
+      '\nExamples:\n  waspec plan --out plan.json && waspec apply plan.json   review, then send exactly that\n  waspec apply --yes specs/                               plan afresh and send (CI)\n  waspec apply --yes --rate-limit 5 --concurrency 2       gentler on the API\n\nExit codes: 0 every message accepted (or nothing to send), 1 error (nothing sent, or stopped),\n3 some message rejected, failed or in doubt, 4 the connection to a PostgreSQL state was lost\n(no more requests sent; those in flight are in doubt), 130 interrupted (Ctrl-C or SIGTERM: in-flight\nrequests finish and are recorded; a second one quits at once, leaving them in doubt).\n\nEnvironment: WASPEC_BASE_URL, WASPEC_APP_KEY, and WASPEC_TOKEN or WASPEC_APP_SECRET;\nWASPEC_STATE_URL and PGPASSWORD for a PostgreSQL state, WASPEC_WORKSPACE.',
     )
     .action(action((args: string[], flags: ApplyFlags) => runApply(args, flags)));
 }
@@ -94,14 +96,13 @@ async function confirm(): Promise<boolean> {
 }
 
 export async function configFor(flags: ApplyFlags): Promise<ResolvedConfig> {
-  const overrides: Partial<ResolvedConfig> = {};
+  const overrides: Partial<ResolvedConfig> = stateOverrides(flags);
   const concurrency = positive('concurrency', flags.concurrency);
   const rateLimit = positive('rate-limit', flags.rateLimit);
   const batchSize = positive('batch-size', flags.batchSize);
   if (concurrency !== undefined) overrides.concurrency = concurrency;
   if (rateLimit !== undefined) overrides.rateLimit = rateLimit;
   if (batchSize !== undefined) overrides.batchSize = batchSize;
-  if (flags.state) overrides.stateDir = flags.state;
   if (flags.allowOutside.length > 0) overrides.allowOutside = flags.allowOutside;
   return loadConfig({ ...(flags.config ? { configFile: flags.config } : {}), ...(flags.profile ? { profile: flags.profile } : {}), flags: overrides });
 }
@@ -134,9 +135,17 @@ async function runApply(args: string[], flags: ApplyFlags): Promise<number> {
     throw new UsageError('apply needs --yes or a saved plan when it cannot ask (no terminal)', 'review with `waspec plan --out plan.json`, then run `waspec apply plan.json`');
   }
   if (planFile) refusePlanningFlags(flags);
-  const allowLarge = parseAllowLarge(flags.allowLarge);
   const config = requireSendConfig(await configFor(flags));
-  const store = openFileStateStore(config.stateDir);
+  const store = openStateStore(stateTargetOf(config));
+  try {
+    return await lockAndApply(args, flags, planFile, config, store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function lockAndApply(args: string[], flags: ApplyFlags, planFile: string | undefined, config: ResolvedConfig, store: StateStore): Promise<number> {
+  const allowLarge = parseAllowLarge(flags.allowLarge);
   const lock = await store.lock({ force: flags.forceUnlock ?? false });
   const interrupts = handleInterrupts(() => lock.release());
   try {

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<DefineCommand>> = {
   preview: async () => (await import('./preview.js')).definePreviewCommand,
   demo: async () => (await import('./demo.js')).defineDemoCommand,
   init: async () => (await import('./init.js')).defineInitCommand,
+  state: async () => (await import('./state.js')).defineStateCommand,
 };
 
 /** The commands an invocation needs: the one it names, none for --version, else all (help, errors). */

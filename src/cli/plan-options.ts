@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
+import { stateTargetOf, type StateTarget } from '../state/state-target.js';
+import { stateOverrides, type StateFlags } from './state-options.js';
 import { loadConfig, type ResolvedConfig } from '../config/load-config.js';
 import type { Policy } from '../config/policy.js';
 import { fileSuppressionSource } from '../suppressions/file-suppressions.js';
@@ -37,19 +39,22 @@ export async function resolveStateDir(options: { state?: string; config?: string
   return (await resolvePlanSettings(options)).stateDir;
 }
 
-/** What planning needs from the config: the state directory, the audience policy, the batch size for specs that set none, where recipient files may come from. */
-export async function resolvePlanSettings(options: {
-  state?: string;
-  config?: string;
-  profile?: string;
-  allowOutside?: string[];
-}): Promise<{ stateDir: string; guard: GuardSettings; defaultBatchSize: number; allowOutside: string[] }> {
+/** What planning needs from the config: the state (directory or PostgreSQL), the audience policy, the batch size for specs that set none, where recipient files may come from. */
+export async function resolvePlanSettings(
+  options: StateFlags & { allowOutside?: string[] },
+): Promise<{ stateDir: string; target: StateTarget; guard: GuardSettings; defaultBatchSize: number; allowOutside: string[] }> {
   const config = await loadConfig({
     ...(options.config ? { configFile: options.config } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
-    flags: { allowOutside: options.allowOutside ?? [] },
+    flags: { ...stateOverrides(options), allowOutside: options.allowOutside ?? [] },
   });
-  return { stateDir: options.state ?? config.stateDir, guard: guardSettingsOf(config), defaultBatchSize: config.batchSize, allowOutside: config.allowOutside ?? [] };
+  return {
+    stateDir: config.stateDir,
+    target: stateTargetOf(config),
+    guard: guardSettingsOf(config),
+    defaultBatchSize: config.batchSize,
+    allowOutside: config.allowOutside ?? [],
+  };
 }
 
 export interface GuardSettings {

@@ -6,14 +6,12 @@ import { writeSavedPlan } from '../plan/saved-plan.js';
 import { planHasWork } from '../plan/summarize-plan.js';
 import { formatPlan } from '../report/plan-format.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
-import { openFileStateStore } from '../state/file-state.js';
+import { openStateStore } from '../state/open-state.js';
 import { addAllowOutsideOption, addPlanOutputOptions, ALLOW_LARGE_HELP, parseAllowLarge, parseFormat, parseLimit, printDiagnostics, resolvePlanSettings, type PlanOutputOptions } from './plan-options.js';
+import { addStateOptions, type StateFlags } from './state-options.js';
 import { action, useColor } from './run.js';
 
-interface PlanFlags extends PlanOutputOptions {
-  state?: string;
-  config?: string;
-  profile?: string;
+interface PlanFlags extends PlanOutputOptions, StateFlags {
   out?: string;
   retryRejected?: boolean;
   resendInDoubt?: boolean;
@@ -26,7 +24,7 @@ interface PlanFlags extends PlanOutputOptions {
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function definePlanCommand(program: Command): void {
-  const command = program
+  const command = addStateOptions(program
     .command('plan')
     .summary('show what apply would send, to whom, with what content')
     .description(
@@ -34,8 +32,7 @@ export function definePlanCommand(program: Command): void {
         'the config\'s suppressions and policy hold messages back as suppressed, capped or in quiet hours.\n' +
         'Nothing is sent. Save the plan with --out and apply exactly that with `waspec apply FILE`.',
     )
-    .argument('[paths...]', 'spec files or folders', ['specs'])
-    .option('--state <dir>', 'state directory (default: stateDir from the config, WASPEC_STATE_DIR, or .waspec)')
+    .argument('[paths...]', 'spec files or folders', ['specs']))
     .option('--config <file>', 'config file (default waspec.config.yaml)')
     .option('--profile <name>', 'config profile')
     .option('--out <file>', 'save the plan as JSON for `waspec apply FILE` (with --format html: write the HTML page there)')
@@ -55,7 +52,7 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<number> {
   const limit = parseLimit(flags.limit);
   const allowLarge = parseAllowLarge(flags.allowLarge);
   const settings = await resolvePlanSettings(flags);
-  const store = openFileStateStore(settings.stateDir);
+  const store = openStateStore(settings.target);
   const plan = await buildPlan({
     paths,
     store,
@@ -66,7 +63,7 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<number> {
     targets: flags.target,
     defaultBatchSize: settings.defaultBatchSize,
     allowOutside: settings.allowOutside,
-  });
+  }).finally(() => store.close());
   const mask = flags.mask;
   printDiagnostics(plan.diagnostics, { mask: mask ?? (format === 'markdown' || format === 'html') });
   const failed = hasErrors(plan.diagnostics);

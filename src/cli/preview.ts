@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { startPreviewServer } from '../preview/server.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { watchWorkspace } from '../watch/watch-workspace.js';
+import { openStateStore } from '../state/open-state.js';
 import { addAllowOutsideOption, resolvePlanSettings } from './plan-options.js';
 import { action, reportError } from './run.js';
 
@@ -12,6 +13,7 @@ interface PreviewFlags {
   port: string;
   host: string;
   state?: string;
+  workspace?: string;
   config?: string;
   profile?: string;
   open?: boolean;
@@ -25,7 +27,8 @@ export function definePreviewCommand(program: Command): void {
     .option('--port <n>', 'port (0: any free port)', '4173')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--open', 'open the page in the default browser')
-    .option('--state <dir>', 'state directory to plan against (read only)')
+    .option('--state <dir-or-url>', 'state to plan against, read only: a directory or a postgres:// URL (changes of a PostgreSQL state start no run)')
+    .option('--workspace <name>', 'workspace in a PostgreSQL state')
     .option('--config <file>', 'config file (default waspec.config.yaml)')
     .option('--profile <name>', 'config profile');
   addAllowOutsideOption(command)
@@ -36,7 +39,8 @@ export function definePreviewCommand(program: Command): void {
 async function runPreview(paths: string[], flags: PreviewFlags): Promise<number> {
   const port = Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not '${flags.port}'`);
-  const { stateDir, guard, defaultBatchSize, allowOutside } = await resolvePlanSettings(flags);
+  const { stateDir, target, guard, defaultBatchSize, allowOutside } = await resolvePlanSettings(flags);
+  const store = target.kind === 'postgres' ? openStateStore(target) : undefined;
   const server = await startPreviewServer({ port, host: flags.host });
   process.stdout.write(`waspec preview on ${server.url} (Ctrl-C stops it)\n`);
   if (flags.open) openInBrowser(server.url);
@@ -48,13 +52,14 @@ async function runPreview(paths: string[], flags: PreviewFlags): Promise<number>
       const outcome = run.plan ? formatPlanSummary(run.plan.summary) : `no plan: ${run.failure?.message ?? 'unknown'}`;
       process.stdout.write(`run ${run.run}: ${outcome}${errors ? ` · ${errors} error${errors === 1 ? '' : 's'}` : ''}\n`);
     },
-    { stateDir, guard, defaultBatchSize, allowOutside, ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
+    { stateDir, guard, defaultBatchSize, allowOutside, ...(store ? { store } : {}), ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   await watcher.close();
+  await store?.close();
   await server.close();
   return 0;
 }

@@ -3,12 +3,14 @@ import { formatDiagnostics } from '../report/diagnostics-format.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
 import { watchWorkspace, type WatchRun } from '../watch/watch-workspace.js';
+import { openStateStore } from '../state/open-state.js';
 import { addAllowOutsideOption, resolvePlanSettings } from './plan-options.js';
 import { action, reportError, useColor } from './run.js';
 
 interface WatchFlags {
   allowOutside: string[];
   state?: string;
+  workspace?: string;
   config?: string;
   profile?: string;
 }
@@ -18,7 +20,8 @@ export function defineWatchCommand(program: Command): void {
     .command('watch')
     .description('re-validate and re-plan on every change of the specs, their recipient files, the config and the state')
     .argument('[paths...]', 'spec files or folders', ['specs'])
-    .option('--state <dir>', 'state directory to plan against (read only)')
+    .option('--state <dir-or-url>', 'state to plan against, read only: a directory or a postgres:// URL (changes of a PostgreSQL state start no run)')
+    .option('--workspace <name>', 'workspace in a PostgreSQL state')
     .option('--config <file>', 'config file (default waspec.config.yaml)')
     .option('--profile <name>', 'config profile');
   addAllowOutsideOption(command)
@@ -38,7 +41,8 @@ export function formatRun(run: WatchRun, color: boolean): string {
 }
 
 async function runWatch(paths: string[], flags: WatchFlags): Promise<number> {
-  const { stateDir, guard, defaultBatchSize, allowOutside } = await resolvePlanSettings(flags);
+  const { stateDir, target, guard, defaultBatchSize, allowOutside } = await resolvePlanSettings(flags);
+  const store = target.kind === 'postgres' ? openStateStore(target) : undefined;
   const tty = Boolean(process.stdout.isTTY);
   const color = useColor(process.stdout);
   const watcher = watchWorkspace(
@@ -46,12 +50,13 @@ async function runWatch(paths: string[], flags: WatchFlags): Promise<number> {
     (run) => {
       process.stdout.write(`${tty ? '\x1b[2J\x1b[H' : ''}${formatRun(run, color)}`);
     },
-    { stateDir, guard, defaultBatchSize, allowOutside, ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
+    { stateDir, guard, defaultBatchSize, allowOutside, ...(store ? { store } : {}), ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   await watcher.close();
+  await store?.close();
   return 0;
 }

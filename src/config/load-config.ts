@@ -22,6 +22,10 @@ export interface ResolvedConfig {
   rateLimit?: number;
   /** State directory (default .waspec). */
   stateDir: string;
+  /** A postgres:// URL: the state is in PostgreSQL instead of stateDir. */
+  stateUrl?: string;
+  /** Workspace within a PostgreSQL state (default `default`). */
+  workspace: string;
   /** Request timeout in ms. */
   timeoutMs: number;
   /** Audience safety rules (`policy:`); shared by every profile. */
@@ -73,12 +77,15 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
     appKey: flags.appKey ?? env.WASPEC_APP_KEY ?? profile.appKey ?? '',
     batchSize: flags.batchSize ?? positive('WASPEC_BATCH_SIZE', env.WASPEC_BATCH_SIZE) ?? profile.batchSize ?? DEFAULT_BATCH_SIZE,
     concurrency: flags.concurrency ?? positive('WASPEC_CONCURRENCY', env.WASPEC_CONCURRENCY) ?? profile.concurrency ?? 4,
-    stateDir: flags.stateDir ?? env.WASPEC_STATE_DIR ?? profile.stateDir ?? '.waspec',
+    stateDir: flags.stateDir ?? (env.WASPEC_STATE_DIR || undefined) ?? profile.stateDir ?? '.waspec',
+    workspace: flags.workspace ?? (env.WASPEC_WORKSPACE || undefined) ?? profile.workspace ?? 'default',
     timeoutMs: flags.timeoutMs ?? profile.timeoutMs ?? 30_000,
     policy: read.policy,
     suppressions: read.suppressions,
     allowOutside: [...(flags.allowOutside ?? []).map((p) => path.resolve(cwd, p)), ...(profile.allowOutside ?? [])],
   };
+  const stateUrl = pickStateUrl(flags, env, profile.state);
+  if (stateUrl) config.stateUrl = stateUrl;
   const rateLimit = flags.rateLimit ?? positive('WASPEC_RATE_LIMIT', env.WASPEC_RATE_LIMIT) ?? profile.rateLimit;
   if (rateLimit !== undefined) config.rateLimit = rateLimit;
   const tokenUrl = flags.tokenUrl ?? env.WASPEC_TOKEN_URL ?? profile.tokenUrl;
@@ -86,6 +93,15 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
   if (env.WASPEC_TOKEN) config.token = env.WASPEC_TOKEN;
   if (env.WASPEC_APP_SECRET) config.appSecret = env.WASPEC_APP_SECRET;
   return config;
+}
+
+/** The nearest layer that names a state wins (flags, environment, profile); a directory beats a URL below it. */
+function pickStateUrl(flags: NonNullable<ConfigOverrides['flags']>, env: NodeJS.ProcessEnv, profileUrl: string | undefined): string | undefined {
+  if (flags.stateDir) return undefined;
+  if (flags.stateUrl) return flags.stateUrl;
+  if (env.WASPEC_STATE_URL) return env.WASPEC_STATE_URL;
+  if (env.WASPEC_STATE_DIR) return undefined;
+  return profileUrl;
 }
 
 /** What apply needs beyond plan; a clear error naming every missing setting. */

@@ -16,6 +16,10 @@ export interface Profile {
   appKey?: string;
   tokenUrl?: string;
   stateDir?: string;
+  /** A postgres:// URL without password: the state is in PostgreSQL. */
+  state?: string;
+  /** Workspace within a PostgreSQL state. */
+  workspace?: string;
   batchSize?: number;
   concurrency?: number;
   rateLimit?: number;
@@ -120,6 +124,19 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
   const policy = readPolicy(top?.get('policy', true) as Node | undefined, failAt);
   const suppressions = readSuppressionPaths(top?.get('suppressions', true) as Node | undefined, path.dirname(absolute), failAt);
   const config = data as ConfigData;
+  const passwords = Object.entries(config.profiles ?? {}).filter(([, p]) => p.state !== undefined && urlHasPassword(p.state));
+  if (passwords.length > 0) {
+    const profilesNode = top?.get('profiles', true);
+    return fail(
+      passwords.map(([name]) => {
+        const node = isMap(profilesNode) ? (profilesNode.get(name, true) as Node | undefined) : undefined;
+        const stateNode = isMap(node) ? (node.get('state', true) as Node | undefined) : undefined;
+        return makeDiagnostic('config-secret', 'the state URL holds a password; secrets are never read from the config file', at(stateNode), {
+          hint: 'remove it from the URL and set PGPASSWORD (or WASPEC_STATE_URL) in the environment',
+        });
+      }),
+    );
+  }
   const name = wanted ?? config.profile ?? 'default';
   if (config.profiles === undefined) return { profile: {}, policy, suppressions };
   const profile = Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
@@ -131,4 +148,12 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
   }
   const base = path.dirname(absolute);
   return { profile: profile.allowOutside ? { ...profile, allowOutside: profile.allowOutside.map((p) => path.resolve(base, p)) } : profile, policy, suppressions };
+}
+
+function urlHasPassword(url: string): boolean {
+  try {
+    return new URL(url).password !== '';
+  } catch {
+    return false;
+  }
 }

@@ -78,7 +78,7 @@ function describe(holder: LockInfo | undefined): string {
   return `${holder.owner} on ${holder.host} (pid ${holder.pid}) since ${holder.since}`;
 }
 
-function currentUser(): string {
+export function currentUser(): string {
   try {
     return userInfo().username;
   } catch {

@@ -4,15 +4,14 @@ import { join } from 'node:path';
 import { appendJournal } from './append-journal.js';
 import { takeLock } from './file-lock.js';
 import { readJournal } from './read-journal.js';
-import type { StateStore } from './types.js';
+import type { JournalRecord, StateBackend } from './types.js';
 
 export const JOURNAL_FILE = 'journal.ndjson';
 export const LOCK_FILE = 'lock.json';
 
 /**
  * The local state: an append-only journal and a lock file in `dir` (default .waspec/).
- * StateStore stays small (read, append, lock) so a Postgres backend can implement it later:
- * a table of records plus an advisory lock.
+ * The PostgreSQL backend (pg-state.ts) implements the same interface.
  */
 /** The state directory, created when missing; a file (or anything but a folder) in its place is a StateError. */
 async function stateDir(dir: string, create: boolean): Promise<void> {
@@ -31,7 +30,7 @@ async function stateDir(dir: string, create: boolean): Promise<void> {
   }
 }
 
-export function openFileStateStore(dir: string): StateStore {
+export function openFileStateStore(dir: string): StateBackend {
   const journal = join(dir, JOURNAL_FILE);
   // Appends run one after another: an append that overlapped another would take its
   // half-written line for a torn tail and cut it off.
@@ -42,6 +41,13 @@ export function openFileStateStore(dir: string): StateStore {
       await stateDir(dir, false);
       return readJournal(journal, journal);
     },
+    readRecords: async () => {
+      await stateDir(dir, false);
+      const records: JournalRecord[] = [];
+      await readJournal(journal, journal, (record) => records.push(record));
+      return records;
+    },
+    close: async () => undefined,
     append: (records) => {
       if (records.length === 0) return Promise.resolve();
       const done = tail.then(async () => {

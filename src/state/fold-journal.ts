@@ -23,12 +23,14 @@ export function foldRecord(messages: Map<string, MessageState>, record: JournalR
     }
     return;
   }
+  if (record.type === 'settle') return settle(messages, record);
   for (const r of record.results) {
     const state = messages.get(r.messageId);
     // An outcome without its in-flight record cannot be attributed to a spec: skip it.
     if (!state) continue;
     state.outcome = r.outcome;
     state.updatedAt = record.at;
+    delete state.settled;
     state.bulkId = record.bulkId;
     delete state.status;
     delete state.httpStatus;
@@ -36,5 +38,20 @@ export function foldRecord(messages: Map<string, MessageState>, record: JournalR
     if (r.status !== undefined) state.status = r.status;
     if (r.httpStatus !== undefined) state.httpStatus = r.httpStatus;
     if (r.error !== undefined) state.error = r.error;
+  }
+}
+
+/** A settled message ends accepted, or failed (so the next apply sends it) when it was not sent. */
+function settle(messages: Map<string, MessageState>, record: Extract<JournalRecord, { type: 'settle' }>): void {
+  for (const messageId of record.messageIds) {
+    const state = messages.get(messageId);
+    if (!state) continue;
+    delete state.status;
+    delete state.httpStatus;
+    delete state.error;
+    state.outcome = record.as === 'accepted' ? 'accepted' : 'failed';
+    if (record.as === 'not-sent') state.error = `settled as not sent by ${record.by}: ${record.reason}`;
+    state.updatedAt = record.at;
+    state.settled = { as: record.as, by: record.by, at: record.at, reason: record.reason };
   }
 }

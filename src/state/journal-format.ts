@@ -5,22 +5,25 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { StateError } from '../errors.js';
 import type { JournalRecord } from './types.js';
 
-/** The journal format this code reads and writes. */
+/** The journal file's layout (its header line) this code reads and writes. */
 export const JOURNAL_FORMAT_VERSION = 1;
+
+/** The newest record version this code reads (settle records are version 2). */
+export const RECORD_VERSION = 2;
 
 export const JOURNAL_HEADER = { waspec: 'state', formatVersion: JOURNAL_FORMAT_VERSION } as const;
 
 export type JournalLine = { kind: 'header' } | { kind: 'record'; record: JournalRecord } | { kind: 'invalid'; problem: string };
 
-function refuseNewer(version: number, where: string): never {
+function refuseNewer(version: number, where: string, known = JOURNAL_FORMAT_VERSION): never {
   throw new StateError(
-    `The state journal ${where} was written by a newer waspec (format version ${version}; this waspec reads version ${JOURNAL_FORMAT_VERSION}).`,
+    `The state journal ${where} was written by a newer waspec (format version ${version}; this waspec reads version ${known}).`,
     'Upgrade waspec to read this state; do not edit the journal by hand.',
   );
 }
 
 const SCHEMA_ID = 'https://waspec.dev/schemas/journal-record.schema.json';
-type Kind = 'header' | 'inFlight' | 'outcome';
+type Kind = 'header' | 'inFlight' | 'outcome' | 'settle';
 let validators: Record<Kind, ValidateFunction> | undefined;
 
 function compile(): Record<Kind, ValidateFunction> {
@@ -32,7 +35,7 @@ function compile(): Record<Kind, ValidateFunction> {
     if (!validate) throw new Error(`journal schema lacks $defs/${name}`);
     return validate;
   };
-  return { header: get('header'), inFlight: get('inFlight'), outcome: get('outcome') };
+  return { header: get('header'), inFlight: get('inFlight'), outcome: get('outcome'), settle: get('settle') };
 }
 
 function describe(errors: readonly ErrorObject[]): string {
@@ -52,11 +55,11 @@ export function checkJournalValue(value: unknown, where: string): JournalLine {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { kind: 'invalid', problem: 'it is not a JSON object' };
   const header = 'waspec' in value;
   const version = header ? (value as { formatVersion?: unknown }).formatVersion : (value as { v?: unknown }).v;
-  if (typeof version === 'number' && version > JOURNAL_FORMAT_VERSION) refuseNewer(version, where);
+  if (typeof version === 'number' && version > (header ? JOURNAL_FORMAT_VERSION : RECORD_VERSION)) refuseNewer(version, where, header ? JOURNAL_FORMAT_VERSION : RECORD_VERSION);
   validators ??= compile();
   const type = (value as { type?: unknown }).type;
-  const validate = header ? validators.header : type === 'in-flight' ? validators.inFlight : type === 'outcome' ? validators.outcome : undefined;
-  if (!validate) return { kind: 'invalid', problem: `type must be in-flight or outcome, not ${JSON.stringify(type ?? null).slice(0, 40)}` };
+  const validate = header ? validators.header : type === 'in-flight' ? validators.inFlight : type === 'outcome' ? validators.outcome : type === 'settle' ? validators.settle : undefined;
+  if (!validate) return { kind: 'invalid', problem: `type must be in-flight, outcome or settle, not ${JSON.stringify(type ?? null).slice(0, 40)}` };
   if (!validate(value)) return { kind: 'invalid', problem: describe(validate.errors ?? []) };
   return header ? { kind: 'header' } : { kind: 'record', record: value as JournalRecord };
 }

@@ -44,6 +44,7 @@ function makeInterner(): (record: JournalRecord) => JournalRecord {
       }
       return record;
     }
+    if (record.type === 'settle') return record;
     for (const r of record.results) {
       if (r.status === undefined) continue;
       const key = JSON.stringify(r.status);
@@ -63,7 +64,7 @@ function makeInterner(): (record: JournalRecord) => JournalRecord {
  * line (no newline: a crash while writing) is a warning; any other bad line is an error diagnostic
  * with its line number, and its record is not folded.
  */
-export async function readJournal(file: string, displayName: string): Promise<StateSnapshot> {
+export async function readJournal(file: string, displayName: string, onRecord?: (record: JournalRecord) => void): Promise<StateSnapshot> {
   const hash = createHash('sha256');
   const messages = new Map<string, MessageState>();
   const diagnostics: Diagnostic[] = [];
@@ -91,7 +92,9 @@ export async function readJournal(file: string, displayName: string): Promise<St
           continue;
         }
         if (parsed.kind === 'record') {
-          foldRecord(messages, intern(parsed.record));
+          const record = intern(parsed.record);
+          foldRecord(messages, record);
+          onRecord?.(record);
           records++;
         }
       }

@@ -23,7 +23,12 @@ export interface MessageState {
   httpStatus?: number;
   /** A readable reason for a failure (never contains secrets). */
   error?: string;
+  /** Set when a person settled an in-doubt message (`waspec state settle`). */
+  settled?: { as: SettledAs; by: string; at: string; reason: string };
 }
+
+/** What a person found out about an in-doubt message (e.g. in the AICC console). */
+export type SettledAs = 'accepted' | 'not-sent';
 
 /** One line of the journal. `v` is the journal format version. */
 export type JournalRecord =
@@ -53,6 +58,17 @@ export type JournalRecord =
         httpStatus?: number;
         error?: string;
       }>;
+    }
+  | {
+      /** Version 2: a waspec that knows only version 1 refuses the journal instead of misreading it. */
+      v: 2;
+      type: 'settle';
+      at: string;
+      /** Who settled them, and why (journalled for the audit trail). */
+      by: string;
+      reason: string;
+      as: SettledAs;
+      messageIds: string[];
     };
 
 export interface StateSnapshot {
@@ -86,4 +102,12 @@ export interface StateStore {
   append(records: JournalRecord[]): Promise<void>;
   /** Throws LockHeldError naming the holder when another process holds it. */
   lock(options?: { force?: boolean }): Promise<StateLock>;
+}
+
+/** A store the CLI opens: also lists its raw records (state migrate, state show) and closes. */
+export interface StateBackend extends StateStore {
+  /** Every record, oldest first. */
+  readRecords(): Promise<JournalRecord[]>;
+  /** Releases connections (a no-op for files). */
+  close(): Promise<void>;
 }

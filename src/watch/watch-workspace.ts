@@ -6,6 +6,7 @@ import { buildPlan, type BuildPlanOptions } from '../plan/build-plan.js';
 import { CONFIG_FILE } from '../plan/hash-file.js';
 import type { Plan } from '../plan/types.js';
 import { openFileStateStore } from '../state/file-state.js';
+import type { StateStore } from '../state/types.js';
 import { findWatchTargets, isRelevantChange, type WatchTargets } from './watch-targets.js';
 
 export interface WatchRun {
@@ -19,6 +20,8 @@ export interface WatchRun {
 export interface WatchOptions {
   /** State to plan against, read only (default .waspec). */
   stateDir?: string;
+  /** Another store to plan against instead (PostgreSQL: its changes start no run). */
+  store?: StateStore;
   /** Config file whose changes start a run (default waspec.config.yaml). */
   configFile?: string;
   /** The config's suppressions and policy, applied to every run's plan. */
@@ -44,7 +47,7 @@ export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) 
   const stateDir = options.stateDir ?? '.waspec';
   const configFile = options.configFile ?? CONFIG_FILE;
   const suppressionFiles = options.guard?.suppressions?.flatMap((s) => s.files) ?? [];
-  const store = openFileStateStore(stateDir);
+  const store = options.store ?? openFileStateStore(stateDir);
   let watcher: FSWatcher | undefined;
   let targets: WatchTargets = { files: new Set(), specDirs: new Set(), dirs: new Set(), missingDirs: new Set() };
   let count = 0;

@@ -8,6 +8,7 @@ import { AuthError } from '../../src/errors.js';
 import type { Plan } from '../../src/plan/types.js';
 import type { JournalRecord, StateStore } from '../../src/state/types.js';
 import type { SendResult, Transport } from '../../src/transport/types.js';
+import { stateBackends, testEachBackend, type Backend } from '../helpers/state-backends.js';
 
 const PENDING = { groupId: 1, groupName: 'PENDING', id: 26, name: 'PENDING_ACCEPTED', description: 'ok' };
 
@@ -25,19 +26,31 @@ function planOf(n: number, batchSize: number): Plan {
   };
 }
 
-function memoryStore(): StateStore & { records: JournalRecord[] } {
+const each = testEachBackend(test, await stateBackends());
+const cleanups: Array<() => Promise<void>> = [];
+test.after.each(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+/** A fresh real store of the backend that also lists what it has durably recorded, in order. */
+async function journalStore(backend: Backend): Promise<StateStore & { records: JournalRecord[] }> {
+  const { store, cleanup } = await backend.fresh();
+  cleanups.push(cleanup);
   const records: JournalRecord[] = [];
   return {
     records,
-    location: 'memory',
-    read: async () => ({ messages: new Map(), digest: '', diagnostics: [] }),
-    append: async (r) => void records.push(...r),
-    lock: async () => ({ info: { owner: 'me', host: 'h', pid: 1, since: '' }, release: async () => {} }),
+    location: store.location,
+    read: () => store.read(),
+    append: async (r) => {
+      await store.append(r);
+      records.push(...r);
+    },
+    lock: (options) => store.lock(options),
   };
 }
 
 /** Answers from a script, and checks the request was journalled as in flight first. */
-function fakeTransport(store: ReturnType<typeof memoryStore>, script: Array<SendResult | 'ok' | Error>): Transport & { bodies: RequestBody[]; refreshes: number } {
+function fakeTransport(store: { records: JournalRecord[] }, script: Array<SendResult | 'ok' | Error>): Transport & { bodies: RequestBody[]; refreshes: number } {
   const bodies: RequestBody[] = [];
   const fake = {
     bodies,
@@ -61,10 +74,15 @@ function fakeTransport(store: ReturnType<typeof memoryStore>, script: Array<Send
   return fake;
 }
 
+/** Resolves when `ready()` holds, or after a second (then the test's assertions speak). */
+async function until(ready: () => boolean): Promise<void> {
+  for (let waited = 0; !ready() && waited < 1000; waited += 1) await new Promise((r) => setTimeout(r, 1));
+}
+
 const fast = { maxAttempts: 3, maxThrottledAttempts: 5, baseDelayMs: 1, maxDelayMs: 5 };
 
-test('batches by batch size, journals before sending, records every outcome', async () => {
-  const store = memoryStore();
+each('batches by batch size, journals before sending, records every outcome', async (backend) => {
+  const store = await journalStore(backend);
   const transport = fakeTransport(store, []);
   const result = await applyPlan(planOf(5, 2), { store, transport, retry: fast });
   assert.equal(transport.bodies.map((b) => b.destinations.length), [2, 2, 1]);
@@ -77,8 +95,8 @@ test('batches by batch size, journals before sending, records every outcome', as
   assert.is(store.records.length, 6);
 });
 
-test('retries keep the bulkId; 500 fails without retry; unknown is in doubt and never retried', async () => {
-  const store = memoryStore();
+each('retries keep the bulkId; 500 fails without retry; unknown is in doubt and never retried', async (backend) => {
+  const store = await journalStore(backend);
   const transport = fakeTransport(store, [
     { kind: 'not-sent', reason: 'refused' },
     { kind: 'http-error', status: 503, reason: 'busy' },
@@ -90,14 +108,14 @@ test('retries keep the bulkId; 500 fails without retry; unknown is in doubt and 
   assert.is(transport.bodies.length, 3);
   assert.equal(store.records.map((r) => r.type), ['in-flight', 'outcome'], 'journalled in flight once, not per attempt');
 
-  const store2 = memoryStore();
+  const store2 = await journalStore(backend);
   const t2 = fakeTransport(store2, [{ kind: 'http-error', status: 500, reason: 'HTTP 500: bad values' }]);
   const failed = await applyPlan(planOf(1, 10), { store: store2, transport: t2, retry: fast });
   assert.is(failed.messages.failed, 1);
   assert.is(t2.bodies.length, 1);
   assert.match(JSON.stringify(store2.records.at(-1)), /bad values/);
 
-  const store3 = memoryStore();
+  const store3 = await journalStore(backend);
   const t3 = fakeTransport(store3, [{ kind: 'unknown', reason: 'socket hang up' }]);
   const doubt = await applyPlan(planOf(1, 10), { store: store3, transport: t3, retry: fast });
   assert.is(doubt.messages.inDoubt, 1);
@@ -105,14 +123,14 @@ test('retries keep the bulkId; 500 fails without retry; unknown is in doubt and 
   assert.equal(store3.records.map((r) => r.type), ['in-flight'], 'no outcome: the next plan shows it in doubt');
 });
 
-test('401: the token is refreshed once; a second 401 stops the apply', async () => {
-  const store = memoryStore();
+each('401: the token is refreshed once; a second 401 stops the apply', async (backend) => {
+  const store = await journalStore(backend);
   const transport = fakeTransport(store, [{ kind: 'http-error', status: 401, reason: 'x' }, 'ok', 'ok']);
   const ok = await applyPlan(planOf(2, 1), { store, transport, retry: fast, concurrency: 1 });
   assert.is(ok.messages.accepted, 2);
   assert.is(transport.refreshes, 1);
 
-  const store2 = memoryStore();
+  const store2 = await journalStore(backend);
   const t2 = fakeTransport(store2, [{ kind: 'http-error', status: 401, reason: 'x' }, { kind: 'http-error', status: 401, reason: 'x' }]);
   const stopped = await applyPlan(planOf(3, 1), { store: store2, transport: t2, retry: fast, concurrency: 1 });
   assert.ok(stopped.authFailure);
@@ -120,15 +138,15 @@ test('401: the token is refreshed once; a second 401 stops the apply', async () 
   assert.is(stopped.messages.notSent, 2);
   assert.is(t2.bodies.length, 2);
 
-  const store3 = memoryStore();
+  const store3 = await journalStore(backend);
   const t3 = fakeTransport(store3, [new AuthError('the token service refused the app key/secret (HTTP 401)')]);
   const auth = await applyPlan(planOf(2, 1), { store: store3, transport: t3, retry: fast, concurrency: 1 });
   assert.match(auth.authFailure ?? '', /refused/);
   assert.is(auth.messages.notSent, 1);
 });
 
-test('an abort sends nothing more but records what was in flight', async () => {
-  const store = memoryStore();
+each('an abort sends nothing more but records what was in flight', async (backend) => {
+  const store = await journalStore(backend);
   const controller = new AbortController();
   const transport = fakeTransport(store, []);
   const original = transport.send.bind(transport);
@@ -142,8 +160,8 @@ test('an abort sends nothing more but records what was in flight', async () => {
   assert.is(result.messages.notSent, 3);
 });
 
-test('401 on several requests in flight at once: one refresh, each retried once with the new token', async () => {
-  const store = memoryStore();
+each('401 on several requests in flight at once: one refresh, each retried once with the new token', async (backend) => {
+  const store = await journalStore(backend);
   let token = 0;
   let attempts = 0;
   const transport = fakeTransport(store, []);
@@ -151,7 +169,7 @@ test('401 on several requests in flight at once: one refresh, each retried once 
   transport.send = async (body) => {
     attempts++;
     const used = token;
-    await new Promise((r) => setTimeout(r, 2)); // all four are in flight together
+    await until(() => attempts >= 4); // all four are in flight together, whatever the journal's speed
     return used === 0 ? { kind: 'http-error', status: 401, reason: 'HTTP 401: token expired' } : answer(body);
   };
   transport.refreshToken = async () => {
@@ -166,8 +184,8 @@ test('401 on several requests in flight at once: one refresh, each retried once 
   assert.is(attempts, 4 + 4 + 4, '4 sent with the old token and again with the new one, then 4 more');
 });
 
-test('an unknown status group and a destination missing from the answer are left in doubt, shown as they came', async () => {
-  const store = memoryStore();
+each('an unknown status group and a destination missing from the answer are left in doubt, shown as they came', async (backend) => {
+  const store = await journalStore(backend);
   const transport = fakeTransport(store, []);
   const odd = { groupId: 9, groupName: 'MYSTERY', id: 99, name: 'MYSTERY_STATUS', description: 'new in the API' };
   transport.send = async (body) => {
@@ -198,15 +216,15 @@ test('the retry policy, answer by answer', () => {
   assert.equal(decide({ kind: 'unknown', reason: 'ECONNRESET' }, 1, options, half), { kind: 'in-doubt', reason: 'ECONNRESET' });
 });
 
-test('at most --concurrency requests in flight', async () => {
-  const store = memoryStore();
+each('at most --concurrency requests in flight', async (backend) => {
+  const store = await journalStore(backend);
   const transport = fakeTransport(store, []);
   const answer = transport.send.bind(transport);
   let now = 0;
   let most = 0;
   transport.send = async (body) => {
     most = Math.max(most, ++now);
-    await new Promise((r) => setTimeout(r, 1));
+    await until(() => now >= 3); // held until the queue has filled up, if it ever does
     now--;
     return answer(body);
   };
@@ -215,8 +233,8 @@ test('at most --concurrency requests in flight', async () => {
   assert.is(most, 3);
 });
 
-test('an abort during a backoff records the request as failed (it was not processed), not in doubt', async () => {
-  const store = memoryStore();
+each('an abort during a backoff records the request as failed (it was not processed), not in doubt', async (backend) => {
+  const store = await journalStore(backend);
   const controller = new AbortController();
   const transport = fakeTransport(store, [{ kind: 'http-error', status: 503, reason: 'HTTP 503: busy' }]);
   const sleep = async () => controller.abort();
@@ -227,8 +245,8 @@ test('an abort during a backoff records the request as failed (it was not proces
   assert.match(JSON.stringify(store.records.at(-1)), /interrupted before the request went through/);
 });
 
-test('journal appends never overlap, and records that arrive meanwhile share one append', async () => {
-  const store = memoryStore();
+each('journal appends never overlap, and records that arrive meanwhile share one append', async (backend) => {
+  const store = await journalStore(backend);
   let open = 0;
   let appends = 0;
   const push = store.append;

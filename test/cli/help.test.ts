@@ -15,6 +15,7 @@ const COMMANDS = [
   'preview',
   'demo',
   'init',
+  'state',
 ];
 
 test('every command has --help that exits 0', async () => {

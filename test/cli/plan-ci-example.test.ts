@@ -21,4 +21,18 @@ test('examples/ci/waspec.yml is well-formed YAML with a plan and an apply job', 
   }
 });
 
+test('the recommended state is PostgreSQL: apply with its URL from a secret, plan with a read-only role, nothing pushed', async () => {
+  const workflow = parse(await readFile(file, 'utf8')) as {
+    env?: Record<string, string>;
+    jobs: Record<string, { env?: Record<string, string>; permissions?: Record<string, string>; steps: Array<{ run?: string }> }>;
+  };
+  assert.is(workflow.jobs.apply?.env?.WASPEC_STATE_URL, '${{ secrets.WASPEC_STATE_URL }}');
+  assert.is(workflow.jobs.plan?.env?.WASPEC_STATE_URL, '${{ secrets.WASPEC_PLAN_STATE_URL }}');
+  assert.is(workflow.env?.WASPEC_WORKSPACE, '${{ github.repository }}');
+  assert.is(workflow.jobs.apply?.permissions?.contents, 'read', 'apply pushes nothing to git');
+  assert.not.ok(workflow.jobs.apply?.steps.some((s) => /git push/.test(s.run ?? '')));
+  const text = await readFile(file, 'utf8');
+  assert.match(text, /non-fast-forward/, 'the git alternative states how it fails');
+});
+
 test.run();

@@ -6,6 +6,7 @@ import { EMULATOR_DEFAULTS, startEmulator, type EmulatorOptions, type RunningEmu
 import { assertNoStackTrace, collect, makeWorkspace, runCli, startCli } from '../helpers/cli.js';
 import { swissNumbers, textSpec } from '../helpers/specs.js';
 import { waitUntil } from '../helpers/wait-output.js';
+import { stateBackends, testEachBackend, type Backend } from '../helpers/state-backends.js';
 
 interface Ctx {
   dir: string;
@@ -14,11 +15,15 @@ interface Ctx {
   done: () => Promise<void>;
 }
 
-async function setup(files: Record<string, string>, options: EmulatorOptions = {}): Promise<Ctx> {
+const each = testEachBackend(test, await stateBackends());
+
+/** A workspace with `files`, an emulator, and a fresh state of the backend the CLI is pointed at. */
+async function setup(backend: Backend, files: Record<string, string>, options: EmulatorOptions = {}): Promise<Ctx> {
   const { dir, cleanup } = await makeWorkspace(files);
+  const state = await backend.fresh(dir);
   const emulator = await startEmulator(options);
-  const env = { WASPEC_BASE_URL: emulator.url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret };
-  return { dir, emulator, env, done: async () => (await emulator.close(), await cleanup()) };
+  const env = { ...state.env, WASPEC_BASE_URL: emulator.url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret };
+  return { dir, emulator, env, done: async () => (await emulator.close(), await state.cleanup(), await cleanup()) };
 }
 
 async function planActions(ctx: Ctx): Promise<Map<string, number>> {
@@ -30,8 +35,8 @@ async function planActions(ctx: Ctx): Promise<Map<string, number>> {
 
 const plainText = (name: string, n: number, batchSize = 50) => textSpec(name, swissNumbers(n), 'Our store opens at 9.', batchSize);
 
-test('happy path: everything accepted, exit 0; a re-run sends nothing', async () => {
-  const ctx = await setup(plainText('hello', 120));
+each('happy path: everything accepted, exit 0; a re-run sends nothing', async (backend: Backend) => {
+  const ctx = await setup(backend, plainText('hello', 120));
   try {
     const first = await runCli(['apply', '--yes'], { cwd: ctx.dir, env: ctx.env });
     assert.is(first.code, 0, first.stderr);
@@ -49,9 +54,9 @@ test('happy path: everything accepted, exit 0; a re-run sends nothing', async ()
   }
 });
 
-test('a REJECTED number: exit 3, and the next plan shows it rejected', async () => {
+each('a REJECTED number: exit 3, and the next plan shows it rejected', async (backend: Backend) => {
   const phones = swissNumbers(3);
-  const ctx = await setup(textSpec('promo', phones, 'Hi'), { rejectNumbers: [phones[1] ?? ''] });
+  const ctx = await setup(backend, textSpec('promo', phones, 'Hi'), { rejectNumbers: [phones[1] ?? ''] });
   try {
     const result = await runCli(['apply', '--yes'], { cwd: ctx.dir, env: ctx.env });
     assert.is(result.code, 3, result.stderr);
@@ -65,8 +70,8 @@ test('a REJECTED number: exit 3, and the next plan shows it rejected', async () 
   }
 });
 
-test('429 storms and 5xx bursts: retried to completion (a 500 fails until the next run), no duplicates', async () => {
-  const ctx = await setup(textSpec('storm', swissNumbers(40), 'Hi {{name}}'), { throttleRps: 5, failRate: 0.3, seed: 7 });
+each('429 storms and 5xx bursts: retried to completion (a 500 fails until the next run), no duplicates', async (backend: Backend) => {
+  const ctx = await setup(backend, textSpec('storm', swissNumbers(40), 'Hi {{name}}'), { throttleRps: 5, failRate: 0.3, seed: 7 });
   try {
     const first = await runCli(['apply', '--yes', '--concurrency', '4'], { cwd: ctx.dir, env: ctx.env });
     assert.ok(first.code === 0 || first.code === 3, first.stderr);
@@ -85,8 +90,8 @@ test('429 storms and 5xx bursts: retried to completion (a 500 fails until the ne
   }
 });
 
-test('connection reset after the body was sent: in doubt, shown by the next plan, never re-sent on its own', async () => {
-  const ctx = await setup(plainText('reset', 40, 5), { resetRate: 0.4, seed: 3 });
+each('connection reset after the body was sent: in doubt, shown by the next plan, never re-sent on its own', async (backend: Backend) => {
+  const ctx = await setup(backend, plainText('reset', 40, 5), { resetRate: 0.4, seed: 3 });
   try {
     const first = await runCli(['apply', '--yes', '--concurrency', '1', '--format', 'json'], { cwd: ctx.dir, env: ctx.env });
     assert.is(first.code, 3, first.stderr);
@@ -107,8 +112,8 @@ test('connection reset after the body was sent: in doubt, shown by the next plan
   }
 });
 
-test('401 after the token was revoked: refreshed once, then everything goes through', async () => {
-  const ctx = await setup(plainText('refresh', 24, 1), { latencyMs: 150 });
+each('401 after the token was revoked: refreshed once, then everything goes through', async (backend: Backend) => {
+  const ctx = await setup(backend, plainText('refresh', 24, 1), { latencyMs: 150 });
   try {
     // 4 in flight: several requests meet the revoked token at once, and one refresh serves them all.
     const child = startCli(['apply', '--yes', '--concurrency', '4'], { cwd: ctx.dir, env: ctx.env });
@@ -128,8 +133,8 @@ test('401 after the token was revoked: refreshed once, then everything goes thro
   }
 });
 
-test('a wrong app secret stops apply with a clear message; nothing is sent', async () => {
-  const ctx = await setup(plainText('secret', 5));
+each('a wrong app secret stops apply with a clear message; nothing is sent', async (backend: Backend) => {
+  const ctx = await setup(backend, plainText('secret', 5));
   try {
     const result = await runCli(['apply', '--yes'], { cwd: ctx.dir, env: { ...ctx.env, WASPEC_APP_SECRET: 'not-the-secret' } });
     assert.is(result.code, 1);
@@ -144,8 +149,8 @@ test('a wrong app secret stops apply with a clear message; nothing is sent', asy
   }
 });
 
-test('a stale saved plan is refused, saying what changed', async () => {
-  const ctx = await setup(plainText('stale', 3));
+each('a stale saved plan is refused, saying what changed', async (backend: Backend) => {
+  const ctx = await setup(backend, plainText('stale', 3));
   try {
     const plan = await runCli(['plan', '--out', 'plan.json'], { cwd: ctx.dir, env: ctx.env });
     assert.is(plan.code, 0, plan.stderr);
@@ -169,8 +174,8 @@ test('a stale saved plan is refused, saying what changed', async () => {
   }
 });
 
-test('two applies on one state: the second refuses, naming the holder', async () => {
-  const ctx = await setup(plainText('lock', 20, 1), { latencyMs: 400 });
+each('two applies on one state: the second refuses, naming the holder', async (backend: Backend) => {
+  const ctx = await setup(backend, plainText('lock', 20, 1), { latencyMs: 400 });
   try {
     const first = startCli(['apply', '--yes', '--concurrency', '1'], { cwd: ctx.dir, env: ctx.env });
     const firstResult = collect(first);
@@ -199,9 +204,9 @@ test('two applies on one state: the second refuses, naming the holder', async ()
   }
 });
 
-test('a second Ctrl-C quits at once: the lock is released, what was in flight is in doubt and never re-sent', async () => {
+each('a second Ctrl-C quits at once: the lock is released, what was in flight is in doubt and never re-sent', async (backend: Backend) => {
   // A latency well above the time two Ctrl-Cs take on a loaded machine: both requests are still out.
-  const ctx = await setup(plainText('quit', 6, 1), { latencyMs: 2000 });
+  const ctx = await setup(backend, plainText('quit', 6, 1), { latencyMs: 2000 });
   try {
     const child = startCli(['apply', '--yes', '--concurrency', '2'], { cwd: ctx.dir, env: ctx.env });
     const running = collect(child);
@@ -223,10 +228,10 @@ test('a second Ctrl-C quits at once: the lock is released, what was in flight is
   }
 });
 
-test('--target sends one spec only; --batch-size sizes requests of specs without batchSize', async () => {
+each('--target sends one spec only; --batch-size sizes requests of specs without batchSize', async (backend: Backend) => {
   const a = textSpec('a', swissNumbers(12), 'Hi');
   a['specs/a.yaml'] = (a['specs/a.yaml'] ?? '').replace(/^batchSize: .*\n/m, '');
-  const ctx = await setup({ ...a, ...textSpec('b', swissNumbers(5, 2000000), 'Hi') });
+  const ctx = await setup(backend, { ...a, ...textSpec('b', swissNumbers(5, 2000000), 'Hi') });
   try {
     const result = await runCli(['apply', '--yes', '--target', 'a', '--batch-size', '5'], { cwd: ctx.dir, env: ctx.env });
     assert.is(result.code, 0, result.stderr);
@@ -239,8 +244,8 @@ test('--target sends one spec only; --batch-size sizes requests of specs without
   }
 });
 
-test('a spec with errors: the diagnostics are printed, exit 1, nothing is sent (not even the valid specs)', async () => {
-  const ctx = await setup({ ...plainText('fine', 3), 'specs/broken.yaml': 'name: broken\nrevision: 1\nwhatsApp: {}\nrecipients: []\n' });
+each('a spec with errors: the diagnostics are printed, exit 1, nothing is sent (not even the valid specs)', async (backend: Backend) => {
+  const ctx = await setup(backend, { ...plainText('fine', 3), 'specs/broken.yaml': 'name: broken\nrevision: 1\nwhatsApp: {}\nrecipients: []\n' });
   try {
     const result = await runCli(['apply', '--yes'], { cwd: ctx.dir, env: ctx.env });
     assert.is(result.code, 1);
@@ -253,8 +258,8 @@ test('a spec with errors: the diagnostics are printed, exit 1, nothing is sent (
   }
 });
 
-test('without a terminal, apply needs --yes or a saved plan', async () => {
-  const ctx = await setup(plainText('tty', 2));
+each('without a terminal, apply needs --yes or a saved plan', async (backend: Backend) => {
+  const ctx = await setup(backend, plainText('tty', 2));
   try {
     const result = await runCli(['apply'], { cwd: ctx.dir, env: ctx.env });
     assert.is(result.code, 1);
@@ -265,8 +270,8 @@ test('without a terminal, apply needs --yes or a saved plan', async () => {
   }
 });
 
-test('missing configuration is named, not a crash', async () => {
-  const ctx = await setup(plainText('config', 2));
+each('missing configuration is named, not a crash', async (backend: Backend) => {
+  const ctx = await setup(backend, plainText('config', 2));
   try {
     const result = await runCli(['apply', '--yes'], { cwd: ctx.dir, env: { WASPEC_BASE_URL: '', WASPEC_APP_KEY: '', WASPEC_APP_SECRET: '', WASPEC_TOKEN: '' } });
     assert.is(result.code, 1);

@@ -9,6 +9,7 @@ import { startEmulator } from '../../src/emulator/server.js';
 import { collect, makeWorkspace, runCli, startCli, type CliResult } from '../helpers/cli.js';
 import { outputOf } from '../helpers/wait-output.js';
 import { swissNumbers, textSpec } from '../helpers/specs.js';
+import { adminQuery, postgresBackends, withState } from '../helpers/state-backends.js';
 
 const APP_SECRET = 'S3cr3t-app-secret-7f1c9e';
 const TOKEN = 'T0ken-static-9ab44d2e';
@@ -126,5 +127,54 @@ test('a token obtained from tokenByAkSk is redacted when the API echoes it; answ
     await cleanup();
   }
 });
+
+const DB_PASSWORD = 'Pg-pa55word-e41c07';
+const PGPASSWORD = 'Pg-env-pa55-b9d2aa';
+
+for (const backend of await postgresBackends()) {
+  test('[postgres] the database password appears in no output, file, plan or state row', async () => {
+    const { dir, cleanup } = await makeWorkspace(textSpec('dbsecret', swissNumbers(4), 'Hi {{name}}'));
+    const emulator = await startEmulator();
+    try {
+      await withState(backend, async (state) => {
+        const withPassword = new URL(state.url ?? '');
+        withPassword.password = DB_PASSWORD;
+        const unreachable = new URL(withPassword.href);
+        unreachable.port = '1';
+        const env = { ...state.env, WASPEC_BASE_URL: emulator.url, WASPEC_APP_KEY: 'demo-app-key', WASPEC_APP_SECRET: 'demo-app-secret', WASPEC_STATE_URL: withPassword.href, PGPASSWORD };
+        const results: CliResult[] = [];
+        const run = async (args: string[], extra: NodeJS.ProcessEnv = {}) => {
+          const r = await runCli(args, { cwd: dir, env: { ...env, ...extra } });
+          results.push(r);
+          return r;
+        };
+        assert.is((await run(['plan', '--out', 'plan.json'])).code, 0, results.at(-1)?.stderr);
+        await run(['plan', '--format', 'json']);
+        assert.is((await run(['apply', 'plan.json'])).code, 0, results.at(-1)?.stderr);
+        assert.is((await run(['apply', '--yes'], { WASPEC_STATE_URL: unreachable.href })).code, 1);
+        assert.is((await run(['plan'], { WASPEC_STATE_URL: unreachable.href })).code, 1);
+        assert.is((await run(['plan', '--state', withPassword.href])).code, 1, 'a password on the command line is refused');
+        for (const r of results) {
+          for (const secret of [DB_PASSWORD, PGPASSWORD]) {
+            assert.not.ok(r.stdout.includes(secret), `stdout holds the database password:\n${r.stdout}`);
+            assert.not.ok(r.stderr.includes(secret), `stderr holds the database password:\n${r.stderr}`);
+          }
+        }
+        for (const file of await filesUnder(dir)) {
+          const text = await readFile(file, 'utf8');
+          for (const secret of [DB_PASSWORD, PGPASSWORD]) assert.not.ok(text.includes(secret), `${file} holds the database password`);
+        }
+        const rows = await adminQuery<{ text: string }>(
+          `SELECT record::text AS text FROM "${state.schema}".journal UNION ALL SELECT row_to_json(h)::text FROM "${state.schema}".lock_holder h UNION ALL SELECT row_to_json(v)::text FROM "${state.schema}".schema_version v`,
+        );
+        assert.ok(rows.rows.length > 0);
+        for (const row of rows.rows) for (const secret of [DB_PASSWORD, PGPASSWORD]) assert.not.ok(row.text.includes(secret), 'a state row holds the password');
+      });
+    } finally {
+      await emulator.close();
+      await cleanup();
+    }
+  });
+}
 
 test.run();

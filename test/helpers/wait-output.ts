@@ -31,8 +31,8 @@ export function outputOf(child: ChildProcess): { text: () => string; waitFor: (p
   };
 }
 
-/** Polls `condition` until it holds; fails after `timeoutMs` rather than hanging the run. */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+/** Polls `condition` until it holds; fails after `timeoutMs` (generous: CI machines are shared) rather than hanging the run. */
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);

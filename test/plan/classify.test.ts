@@ -3,15 +3,18 @@ import * as assert from 'uvu/assert';
 import { classifyMessages } from '../../src/plan/classify-messages.js';
 import { openFileStateStore } from '../../src/state/file-state.js';
 import { withTmpDir } from '../state/tmp-dir.js';
+import { stateBackends, testEachBackend, withState } from '../helpers/state-backends.js';
 import { buildFixturePlan, fixtureMessages, writeFixtureState } from './fixture-plan.js';
 
 function actions(entries: Array<{ spec: string; phoneNumber: string; action: string }>): string[] {
   return entries.map((e) => `${e.spec} ${e.phoneNumber} ${e.action}`);
 }
 
-test('every category: send, retry, in-doubt, unchanged, drift, rejected, orphan', () =>
-  withTmpDir(async (dir) => {
-    const plan = await buildFixturePlan(dir);
+const each = testEachBackend(test, await stateBackends());
+
+each('every category: send, retry, in-doubt, unchanged, drift, rejected, orphan', (backend) =>
+  withState(backend, async ({ store }) => {
+    const plan = await buildFixturePlan(store);
     assert.equal(actions(plan.entries), [
       'black-friday 41793026727 send',
       'black-friday 447910000000 retry',

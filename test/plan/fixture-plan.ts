@@ -6,6 +6,7 @@ import type { MessageContent } from '../../src/api/types.js';
 import { classifyMessages } from '../../src/plan/classify-messages.js';
 import { summarizeEntries } from '../../src/plan/summarize-plan.js';
 import type { Plan } from '../../src/plan/types.js';
+import type { StateStore } from '../../src/state/types.js';
 import { openFileStateStore } from '../../src/state/file-state.js';
 import { inFlight, outcome } from '../state/records.js';
 
@@ -69,8 +70,8 @@ export function fixtureMessages(): CompiledMessage[] {
 }
 
 /** Journal: p1 failed, p2 in flight (black-friday); hello p0 accepted same, p1 accepted other, p5 rejected; an orphan. */
-export async function writeFixtureState(dir: string): Promise<void> {
-  const store = openFileStateStore(dir);
+export async function writeFixtureState(dirOrStore: string | StateStore): Promise<void> {
+  const store = typeof dirOrStore === 'string' ? openFileStateStore(dirOrStore) : dirOrStore;
   const m = (spec: string, phone: string, contentHash: string) => ({ messageId: idOf(spec, phone), spec, phoneNumber: phone, contentHash });
   const [p0, p1, p2, , , p5] = PHONES as [string, string, string, string, string, string];
   await store.append([
@@ -89,10 +90,10 @@ export async function writeFixtureState(dir: string): Promise<void> {
 
 export const FIXTURE_NOW = new Date('2026-02-01T12:00:00.000Z');
 
-/** The whole Plan, as buildPlan would assemble it, from the fixture state in `dir`. */
-export async function buildFixturePlan(dir: string): Promise<Plan> {
-  await writeFixtureState(dir);
-  const snapshot = await openFileStateStore(dir).read();
+/** The whole Plan, as buildPlan would assemble it, from the fixture state in `dir` (or a store). */
+export async function buildFixturePlan(dirOrStore: string | StateStore): Promise<Plan> {
+  await writeFixtureState(dirOrStore);
+  const snapshot = await (typeof dirOrStore === 'string' ? openFileStateStore(dirOrStore) : dirOrStore).read();
   const { entries, contents } = await classifyMessages(fixtureMessages(), snapshot, {
     revisions: new Map([['black-friday', 1], ['store-hello', 1]]),
   });

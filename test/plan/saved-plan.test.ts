@@ -10,6 +10,9 @@ import type { Plan } from '../../src/plan/types.js';
 import { withTmpDir } from '../state/tmp-dir.js';
 import { inFlight } from '../state/records.js';
 import { buildFixturePlan } from './fixture-plan.js';
+import { stateBackends, testEachBackend, withState } from '../helpers/state-backends.js';
+
+const each = testEachBackend(test, await stateBackends());
 
 test('a saved plan reads back equal and valid against plan.schema.json', () =>
   withTmpDir(async (dir) => {
@@ -104,11 +107,17 @@ test('stale: spec added, config added', () =>
     ]);
   }));
 
-test('stale: state changed (counts the new records)', () =>
+each('stale: state changed (counts the new records)', (backend) =>
   inWorkspace(async (plan) => {
-    const m = { messageId: 'n', spec: 'a', phoneNumber: '447910000000', contentHash: 'h' };
-    await store().append([inFlight('C', '2026-01-02T00:00:00.000Z', [m]), inFlight('D', '2026-01-02T00:00:00.000Z', [m])]);
-    assert.equal(await findPlanChanges(plan, store()), ['the state has 2 new records since the plan was made']);
+    await withState(backend, async (state) => {
+      const m = { messageId: 'n', spec: 'a', phoneNumber: '447910000000', contentHash: 'h' };
+      await state.store.append([inFlight('B', '2026-01-01T00:00:00.000Z', [m])]);
+      const snapshot = await state.store.read();
+      const fresh = { ...plan, inputs: { ...plan.inputs, state: { location: state.store.location, sha256: snapshot.digest, records: snapshot.records ?? 0 } } };
+      assert.equal(await findPlanChanges(fresh, state.store), []);
+      await state.store.append([inFlight('C', '2026-01-02T00:00:00.000Z', [m]), inFlight('D', '2026-01-02T00:00:00.000Z', [m])]);
+      assert.equal(await findPlanChanges(fresh, state.store), ['the state has 2 new records since the plan was made']);
+    }, process.cwd());
   }));
 
 test.run();

@@ -6,6 +6,7 @@ import { openFileStateStore } from '../../src/state/file-state.js';
 import { StateError } from '../../src/errors.js';
 import { inFlight, outcome } from './records.js';
 import { withTmpDir } from './tmp-dir.js';
+import { stateBackends, withState } from '../helpers/state-backends.js';
 
 const A = { messageId: 'id-a', spec: 's', phoneNumber: '41793026727', contentHash: 'h1' };
 const B = { messageId: 'id-b', spec: 's', phoneNumber: '447910000000', contentHash: 'h1' };
@@ -16,6 +17,8 @@ async function assertStateError(promise: Promise<unknown>, pattern: RegExp): Pro
   assert.match(String((error as Error).message), pattern);
 }
 
+const backends = await stateBackends();
+
 test('a missing state reads as empty, with the digest of no bytes', () =>
   withTmpDir(async (dir) => {
     const snap = await openFileStateStore(join(dir, 'nope')).read();
@@ -23,40 +26,72 @@ test('a missing state reads as empty, with the digest of no bytes', () =>
     assert.is(snap.digest, 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   }));
 
-test('append writes a header then records; read folds them (last outcome wins, first sentAt kept)', () =>
+test('append writes a header line, then one line per record', () =>
   withTmpDir(async (dir) => {
     const store = openFileStateStore(dir);
     await store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A, B])]);
-    await store.append([outcome('B1', '2026-01-01T00:00:01.000Z', [{ messageId: 'id-a', outcome: 'failed', error: 'timeout' }, { messageId: 'id-b', outcome: 'accepted', statusName: 'PENDING_ENROUTE' }])]);
     await store.append([inFlight('B2', '2026-01-01T00:01:00.000Z', [A]), outcome('B2', '2026-01-01T00:01:01.000Z', [{ messageId: 'id-a', outcome: 'accepted' }])]);
-    const text = await readFile(join(dir, 'journal.ndjson'), 'utf8');
-    const lines = text.trimEnd().split('\n');
+    const lines = (await readFile(join(dir, 'journal.ndjson'), 'utf8')).trimEnd().split('\n');
     assert.equal(JSON.parse(lines[0] ?? ''), { waspec: 'state', formatVersion: 1 });
-    assert.is(lines.length, 5);
-    const snap = await store.read();
-    const a = snap.messages.get('id-a');
-    assert.is(a?.outcome, 'accepted');
-    assert.is(a?.error, undefined, 'a later outcome replaces the earlier error');
-    assert.is(a?.sentAt, '2026-01-01T00:00:00.000Z');
-    assert.is(a?.updatedAt, '2026-01-01T00:01:01.000Z');
-    assert.is(a?.bulkId, 'B2');
-    assert.is(a?.maskedPhoneNumber, '417****6727');
-    assert.is(a?.phoneNumber, '41793026727');
-    assert.is(snap.messages.get('id-b')?.status?.name, 'PENDING_ENROUTE');
-    assert.is(snap.records, 4);
-    assert.is(snap.diagnostics.length, 0);
+    assert.is(lines.length, 4);
   }));
 
-test('appends started together on one store all survive (none cuts another as a torn tail)', () =>
-  withTmpDir(async (dir) => {
-    const store = openFileStateStore(dir);
-    const ids = Array.from({ length: 40 }, (_, i) => `B${i}`);
-    await Promise.all(ids.map((id, i) => store.append([inFlight(id, '2026-01-01T00:00:00.000Z', [{ ...A, messageId: `id-${i}` }])])));
-    const snap = await store.read();
-    assert.is(snap.messages.size, 40);
-    const lines = (await readFile(join(dir, 'journal.ndjson'), 'utf8')).trim().split('\n');
-    assert.is(lines.length, 41);
-  }));
+for (const backend of backends) {
+  test(`[${backend.name}] an empty state reads as empty; the digest changes with every append`, () =>
+    withState(backend, async ({ store }) => {
+      const empty = await store.read();
+      assert.is(empty.messages.size, 0);
+      assert.is(empty.records ?? 0, 0);
+      await store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]);
+      const one = await store.read();
+      assert.is.not(one.digest, empty.digest);
+      assert.is(one.records, 1);
+      assert.is((await store.read()).digest, one.digest, 'reading again changes nothing');
+    }));
+
+  test(`[${backend.name}] append then read folds the records (last outcome wins, first sentAt kept)`, () =>
+    withState(backend, async ({ store }) => {
+      await store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A, B])]);
+      await store.append([outcome('B1', '2026-01-01T00:00:01.000Z', [{ messageId: 'id-a', outcome: 'failed', error: 'timeout' }, { messageId: 'id-b', outcome: 'accepted', statusName: 'PENDING_ENROUTE' }])]);
+      await store.append([inFlight('B2', '2026-01-01T00:01:00.000Z', [A]), outcome('B2', '2026-01-01T00:01:01.000Z', [{ messageId: 'id-a', outcome: 'accepted' }])]);
+      const snap = await store.read();
+      const a = snap.messages.get('id-a');
+      assert.is(a?.outcome, 'accepted');
+      assert.is(a?.error, undefined, 'a later outcome replaces the earlier error');
+      assert.is(a?.sentAt, '2026-01-01T00:00:00.000Z');
+      assert.is(a?.updatedAt, '2026-01-01T00:01:01.000Z');
+      assert.is(a?.bulkId, 'B2');
+      assert.is(a?.maskedPhoneNumber, '417****6727');
+      assert.is(a?.phoneNumber, '41793026727');
+      assert.is(snap.messages.get('id-b')?.status?.name, 'PENDING_ENROUTE');
+      assert.is(snap.records, 4);
+      assert.is(snap.diagnostics.length, 0);
+      assert.equal((await store.readRecords()).map((r) => `${r.type} ${r.type === 'settle' ? '' : r.bulkId}`), ['in-flight B1', 'outcome B1', 'in-flight B2', 'outcome B2']);
+    }));
+
+  test(`[${backend.name}] appends started together on one store all survive, in order per message`, () =>
+    withState(backend, async ({ store }) => {
+      const ids = Array.from({ length: 40 }, (_, i) => `B${i}`);
+      await Promise.all(ids.map((id, i) => store.append([inFlight(id, '2026-01-01T00:00:00.000Z', [{ ...A, messageId: `id-${i}` }]), outcome(id, '2026-01-01T00:00:01.000Z', [{ messageId: `id-${i}`, outcome: 'accepted' }])])));
+      const snap = await store.read();
+      assert.is(snap.messages.size, 40);
+      assert.is(snap.records, 80);
+      assert.ok([...snap.messages.values()].every((m) => m.outcome === 'accepted'));
+    }));
+
+  test(`[${backend.name}] more records than one read page, folded in the order written`, () =>
+    withState(backend, async ({ store }) => {
+      const records = [];
+      for (let i = 0; i < 6000; i++) records.push(inFlight(`B${i}`, '2026-01-01T00:00:00.000Z', [{ ...A, messageId: `m${i % 3000}` }]));
+      records.push(outcome('B5999', '2026-01-01T00:00:02.000Z', [{ messageId: 'm2999', outcome: 'accepted' }]));
+      await store.append(records);
+      const snap = await store.read();
+      assert.is(snap.records, 6001);
+      assert.is(snap.messages.size, 3000);
+      assert.is(snap.messages.get('m0')?.bulkId, 'B3000', 'the later in-flight record was folded last');
+      assert.is(snap.messages.get('m2999')?.outcome, 'accepted');
+    }));
+}
 
 test('a torn last line is ignored with a warning, earlier records kept; the next append cuts it off', () =>
   withTmpDir(async (dir) => {

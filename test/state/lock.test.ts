@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { openFileStateStore } from '../../src/state/file-state.js';
 import { LockHeldError, StateError } from '../../src/errors.js';
 import { withTmpDir } from './tmp-dir.js';
+import { stateBackends, withState } from '../helpers/state-backends.js';
 
 async function refusal(promise: Promise<unknown>): Promise<LockHeldError> {
   try {
@@ -90,5 +91,19 @@ test('a lock.json that is a FIFO, a symlink or a directory is refused at once, n
     }
     assert.is(await readFile(join(dir, 'victim.txt'), 'utf8'), 'precious');
   }));
+
+for (const backend of await stateBackends()) {
+  test(`[${backend.name}] a second apply's lock is refused naming owner, host, pid and since; release frees it`, () =>
+    withState(backend, async (state) => {
+      const first = await state.store.lock();
+      const other = state.reopen();
+      const error = await refusal(other.lock());
+      for (const part of [first.info.owner, hostname(), `pid ${process.pid}`, first.info.since]) assert.ok(error.message.includes(part), `${part} in: ${error.message}`);
+      await first.release();
+      const again = await other.lock();
+      await refusal(state.store.lock());
+      await again.release();
+    }));
+}
 
 test.run();

@@ -9,7 +9,7 @@ import { redactSecrets } from '../../src/transport/redact.js';
 const SECRET = 'app-secret-4f9a1c';
 const body = (messageId: string) => ({ bulkId: 'C'.repeat(64), destinations: [{ messageId, to: { phoneNumber: '41793026727' } }], whatsApp: { text: 'hi' } });
 const config = (baseUrl: string, extra: Partial<ResolvedConfig> = {}): ResolvedConfig => ({
-  baseUrl, appKey: 'demo-app-key', appSecret: SECRET, batchSize: 100, concurrency: 4, stateDir: '.waspec', timeoutMs: 2000, policy: {}, suppressions: [], ...extra,
+  baseUrl, appKey: 'demo-app-key', appSecret: SECRET, batchSize: 100, concurrency: 4, stateDir: '.waspec', workspace: 'default', timeoutMs: 2000, policy: {}, suppressions: [], ...extra,
 });
 
 test('ok answers, HTTP errors with Retry-After, and one token for many requests', async () => {

@@ -1,0 +1,49 @@
+import type { Command } from 'commander';
+import { loadConfig, type ResolvedConfig } from '../config/load-config.js';
+import { UsageError } from '../errors.js';
+import { openStateStore } from '../state/open-state.js';
+import { isPostgresUrl, stateTargetOf } from '../state/state-target.js';
+import type { StateBackend } from '../state/types.js';
+
+export interface StateFlags {
+  state?: string;
+  workspace?: string;
+  config?: string;
+  profile?: string;
+}
+
+export const STATE_HELP = 'state: a directory, or a postgres:// URL (default: the config profile, WASPEC_STATE_URL, WASPEC_STATE_DIR, or .waspec)';
+export const WORKSPACE_HELP = 'workspace in a PostgreSQL state (default: the config profile, WASPEC_WORKSPACE, or default)';
+
+/** --state and --workspace, as every command that reads or writes the state has them. */
+export function addStateOptions(command: Command): Command {
+  return command.option('--state <dir-or-url>', STATE_HELP).option('--workspace <name>', WORKSPACE_HELP);
+}
+
+/** Config overrides from --state (a directory or a URL without password) and --workspace. */
+export function stateOverrides(flags: StateFlags): Partial<ResolvedConfig> {
+  const overrides: Partial<ResolvedConfig> = {};
+  if (flags.workspace) overrides.workspace = flags.workspace;
+  if (!flags.state) return overrides;
+  if (!isPostgresUrl(flags.state)) return { ...overrides, stateDir: flags.state };
+  let password = '';
+  try {
+    password = new URL(flags.state).password;
+  } catch {
+    throw new UsageError('--state is not a valid postgres:// URL', 'write it as postgres://USER@HOST:PORT/DATABASE');
+  }
+  if (password) {
+    throw new UsageError('--state must not hold a password (the command line is visible to other processes)', 'set PGPASSWORD, or put the whole URL in WASPEC_STATE_URL');
+  }
+  return { ...overrides, stateUrl: flags.state };
+}
+
+/** Loads the config and opens the state it names (close it when done). */
+export async function openStateFromFlags(flags: StateFlags): Promise<{ store: StateBackend; config: ResolvedConfig }> {
+  const config = await loadConfig({
+    ...(flags.config ? { configFile: flags.config } : {}),
+    ...(flags.profile ? { profile: flags.profile } : {}),
+    flags: stateOverrides(flags),
+  });
+  return { store: openStateStore(stateTargetOf(config)), config };
+}

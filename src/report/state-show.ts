@@ -1,0 +1,38 @@
+import type { JournalRecord, MessageState } from '../state/types.js';
+import { maskPhone } from '../recipients/mask-phone.js';
+import { revealOneLine as printable } from './reveal-invisible.js';
+import { listedOutcome, outcomeDetail } from './state-list.js';
+
+/** One message: what the state says of it, then every journal record that concerns it. */
+export function formatStateShow(state: MessageState, history: readonly JournalRecord[], options: { mask: boolean }): string {
+  const rows: Array<[string, string]> = [
+    ['messageId', state.messageId],
+    ['spec', `${printable(state.spec)} (revision ${state.revision})`],
+    ['phoneNumber', options.mask ? maskPhone(state.phoneNumber) : state.phoneNumber],
+    ['outcome', listedOutcome(state)],
+    ['detail', printable(outcomeDetail(state))],
+    ['bulkId', state.bulkId],
+    ['contentHash', state.contentHash],
+    ['first sent', state.sentAt],
+    ['last change', state.updatedAt],
+  ];
+  const lines = rows.filter(([, value]) => value !== '').map(([key, value]) => `${key.padEnd(12)} ${value}`);
+  lines.push('', 'history:');
+  for (const record of history) lines.push(`  ${record.at}  ${describe(record, state.messageId)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function describe(record: JournalRecord, messageId: string): string {
+  if (record.type === 'in-flight') return `in flight      request ${record.bulkId}`;
+  if (record.type === 'settle') return printable(`settled as ${record.as} by ${record.by}: ${record.reason}`);
+  const result = record.results.find((r) => r.messageId === messageId);
+  const why = result?.status ? `${result.status.groupName} / ${result.status.name}` : (result?.error ?? '');
+  return printable(`${(result?.outcome ?? '').padEnd(14)} request ${record.bulkId}${why ? `: ${why}` : ''}`);
+}
+
+/** Whether a record concerns the message. */
+export function mentions(record: JournalRecord, messageId: string): boolean {
+  if (record.type === 'in-flight') return record.messages.some((m) => m.messageId === messageId);
+  if (record.type === 'settle') return record.messageIds.includes(messageId);
+  return record.results.some((r) => r.messageId === messageId);
+}

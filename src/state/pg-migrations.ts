@@ -1,0 +1,87 @@
+import type { ClientBase } from 'pg';
+import { StateError } from '../errors.js';
+import { advisoryKey } from './pg-keys.js';
+
+/**
+ * The schema of the PostgreSQL state, oldest first. Each step runs once, in order, in one
+ * transaction under an advisory lock, and is recorded in schema_version. Never edit a
+ * released step: add one. `$schema` is replaced by the quoted schema name.
+ */
+export const MIGRATIONS: ReadonlyArray<{ version: number; description: string; sql: string }> = [
+  {
+    version: 1,
+    description: 'journal of records per workspace, lock holders',
+    sql: `
+      CREATE TABLE $schema.journal (
+        id bigserial PRIMARY KEY,
+        workspace text NOT NULL,
+        type text NOT NULL,
+        bulk_id text,
+        record jsonb NOT NULL,
+        written_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX journal_workspace_id ON $schema.journal (workspace, id);
+      CREATE TABLE $schema.lock_holder (
+        workspace text PRIMARY KEY,
+        owner text NOT NULL,
+        host text NOT NULL,
+        pid integer NOT NULL,
+        since timestamptz NOT NULL,
+        backend_pid integer NOT NULL
+      );`,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** The schema's version: 0 when waspec's tables are not there yet. */
+export async function schemaVersion(client: ClientBase, schema: string): Promise<number> {
+  const exists = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [`${quoteIdent(schema)}.schema_version`]);
+  if (!exists.rows[0]?.found) return 0;
+  const result = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${quoteIdent(schema)}.schema_version`);
+  return result.rows[0]?.version ?? 0;
+}
+
+export function refuseNewerSchema(version: number, where: string): void {
+  if (version > SCHEMA_VERSION) {
+    throw new StateError(
+      `The state database ${where} has schema version ${version}, newer than this waspec knows (${SCHEMA_VERSION}).`,
+      'Upgrade waspec to use this state; an older waspec never writes to a newer schema.',
+    );
+  }
+}
+
+/** Creates or upgrades waspec's tables when they are older than this waspec; refuses newer ones. */
+export async function ensureSchema(client: ClientBase, schema: string, where: string, appliedBy: string): Promise<void> {
+  const version = await schemaVersion(client, schema);
+  refuseNewerSchema(version, where);
+  if (version < SCHEMA_VERSION) await migrate(client, schema, where, appliedBy);
+}
+
+/** Applies the missing steps; safe to run from many processes at once (they wait on one lock). */
+async function migrate(client: ClientBase, schema: string, where: string, appliedBy: string): Promise<void> {
+  const q = quoteIdent(schema);
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [advisoryKey(schema, 'migrations')]);
+    // CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the schema exists.
+    const present = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (present.rowCount === 0) await client.query(`CREATE SCHEMA ${q}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${q}.schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), applied_by text NOT NULL)`);
+    const current = await schemaVersion(client, schema);
+    refuseNewerSchema(current, where);
+    for (const step of MIGRATIONS) {
+      if (step.version <= current) continue;
+      await client.query(step.sql.replaceAll('$schema', q));
+      await client.query(`INSERT INTO ${q}.schema_version (version, description, applied_by) VALUES ($1, $2, $3)`, [step.version, step.description, appliedBy]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
