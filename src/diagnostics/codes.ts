@@ -50,7 +50,8 @@ export const DIAGNOSTIC_CODES = {
   'recipient-invalid': 'A recipient entry has the wrong shape.',
   'phone-unquoted': 'A phone number was written as a YAML number; quote it.',
   'phone-invalid': 'A phone number is not a valid international number.',
-  'phone-duplicate': 'The same phone number appears twice in one spec; it is sent once.',
+  'phone-duplicate': 'The same phone number appears twice in one spec with the same vars; the first is kept and it is sent once.',
+  'phone-duplicate-conflict': 'The same phone number appears twice in one spec with different vars (the message would depend on row order).',
   'recipients-empty': 'A spec has no recipients.',
 
   // --- rendering ---

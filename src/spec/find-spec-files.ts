@@ -9,6 +9,8 @@ export interface FoundSpecFiles {
   files: string[];
   /** Given paths that do not exist. */
   missing: string[];
+  /** Given paths that are files rather than folders. */
+  named: string[];
 }
 
 /**
@@ -18,12 +20,14 @@ export interface FoundSpecFiles {
 export async function findSpecFiles(paths: readonly string[]): Promise<FoundSpecFiles> {
   const files = new Set<string>();
   const missing: string[] = [];
+  const named: string[] = [];
   for (const given of paths) {
     const info = await stat(given).catch(() => undefined);
     if (!info) {
       missing.push(given);
     } else if (info.isFile()) {
       files.add(path.normalize(given));
+      named.push(given);
     } else if (info.isDirectory()) {
       const names = await readdir(given);
       for (const name of names) {
@@ -33,5 +37,5 @@ export async function findSpecFiles(paths: readonly string[]): Promise<FoundSpec
       }
     }
   }
-  return { files: [...files].sort(), missing };
+  return { files: [...files].sort(), missing, named };
 }
