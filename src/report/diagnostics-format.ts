@@ -33,5 +33,6 @@ export function formatDiagnostics(
   return formatDiagnosticsPretty(diagnostics, {
     color: options.color ?? false,
     readSource: options.readSource ?? sourceReader(),
+    mask: options.mask ?? false,
   });
 }

@@ -1,11 +1,14 @@
 import pc from 'picocolors';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { maskPhonesIn } from '../recipients/mask-phone.js';
 import { revealInvisible, revealOneLine } from './reveal-invisible.js';
 
 export interface PrettyOptions {
   color: boolean;
   /** Source text of a file, for code frames; undefined when unavailable. */
   readSource?: (file: string) => string | undefined;
+  /** Mask phone numbers in code frames (messages and hints are masked before). */
+  mask?: boolean;
 }
 
 export function formatLocation(d: Diagnostic): string {
@@ -14,14 +17,14 @@ export function formatLocation(d: Diagnostic): string {
   return d.line === undefined ? file : `${file}:${d.line + 1}:${(d.column ?? 0) + 1}`;
 }
 
-function codeFrame(source: string, line: number, column: number, color: boolean): string {
+function codeFrame(source: string, line: number, column: number, color: boolean, mask: boolean): string {
   const lines = source.split(/\r?\n/);
   const first = Math.max(0, line - 1);
   const last = Math.min(lines.length - 1, line + 1);
   const width = String(last + 1).length;
   const out: string[] = [];
   for (let i = first; i <= last; i++) {
-    const text = revealInvisible((lines[i] ?? '').slice(0, 200));
+    const text = revealInvisible(mask ? maskPhonesIn((lines[i] ?? '').slice(0, 200)) : (lines[i] ?? '').slice(0, 200));
     const gutter = `${String(i + 1).padStart(width)} | `;
     out.push(`${i === line ? '> ' : '  '}${color ? pc.dim(gutter) : gutter}${text}`);
     if (i === line) {
@@ -42,7 +45,7 @@ export function formatDiagnosticsPretty(diagnostics: readonly Diagnostic[], opti
       const parts = [`${location ? `${paint(pc.bold, location)}  ` : ''}${severity}  ${revealOneLine(d.message)}  ${paint(pc.dim, `[${d.code}]`)}`];
       if (d.file !== undefined && d.line !== undefined) {
         const source = options.readSource?.(d.file);
-        if (source !== undefined) parts.push(codeFrame(source, d.line, d.column ?? 0, options.color));
+        if (source !== undefined) parts.push(codeFrame(source, d.line, d.column ?? 0, options.color, options.mask ?? false));
       }
       if (d.hint) parts.push(`  ${paint(pc.cyan, 'hint')}: ${revealOneLine(d.hint)}`);
       return parts.join('\n');

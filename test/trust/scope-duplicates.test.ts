@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { messageIdFor } from '../../src/compile/identity.js';
+import { messageIdFor } from '../../src/api/identity.js';
 import type { Plan } from '../../src/plan/types.js';
 import { watchWorkspace, type WatchRun } from '../../src/watch/watch-workspace.js';
 import { inFlight, outcome } from '../state/records.js';
