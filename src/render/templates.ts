@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
-import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { templateSyntaxDiagnostic } from '../spec/check-templates.js';
 import type { SpecDocument, SpecPath } from '../spec/types.js';
 
 export interface VariableRef {
@@ -77,12 +78,7 @@ export function compileTemplates(doc: SpecDocument): { fields: CompiledField[]; 
       const template = Handlebars.compile(ast, { strict: true, noEscape: true });
       fields.push({ path, render: (context) => template(context), variables });
     } catch (error) {
-      const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
-      diagnostics.push(
-        makeDiagnostic('template-syntax', `malformed template in ${path.join('.')}: ${message}`, doc.locate(path), {
-          hint: 'variables are written {{name}}; blocks as {{#if x}}…{{/if}}',
-        }),
-      );
+      diagnostics.push(templateSyntaxDiagnostic(error, text, path, doc));
     }
   }
   return { fields, diagnostics };

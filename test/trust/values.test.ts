@@ -1,22 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { assertNoStackTrace, makeWorkspace, runCli } from '../helpers/cli.js';
-
-interface Json {
-  valid: boolean;
-  diagnostics: Array<{ code: string; severity: string; file?: string; line?: number; column?: number; message: string; hint?: string }>;
-}
-
-async function validate(files: Record<string, string>): Promise<Json> {
-  const ws = await makeWorkspace(files);
-  try {
-    const r = await runCli(['validate', '--format', 'json'], { cwd: ws.dir });
-    assertNoStackTrace(r);
-    return JSON.parse(r.stdout) as Json;
-  } finally {
-    await ws.cleanup();
-  }
-}
+import { validateFiles as validate } from './validate-json.js';
 
 const spec = (text: string, vars = '', recipients = '  - file: people.csv\n') =>
   `name: v\nrevision: 1\n${vars}whatsApp:\n  text: "${text}"\nrecipients:\n${recipients}`;
