@@ -8,6 +8,7 @@ import { maskPhone } from '../../src/recipients/mask-phone.js';
 import { makeDiagnostic } from '../../src/diagnostics/diagnostic.js';
 import { summarizeEntries } from '../../src/plan/summarize-plan.js';
 import { renderPreviewPage } from '../../src/report/render-page.js';
+import { startPreviewServer } from '../../src/preview/server.js';
 import { assertNoStackTrace, makeWorkspace, runCli } from '../helpers/cli.js';
 import { swissNumbers, textSpec } from '../helpers/specs.js';
 
@@ -91,6 +92,21 @@ test('preview masks numbers in diagnostics', () => {
   const page = renderPreviewPage({ plan: { ...emptyPlan(), diagnostics }, diagnostics });
   assert.match(page, /417\*\*\*\*6727 is listed more than once/);
   assert.not.match(page, /41793026727/);
+});
+
+test('the preview server masks numbers in the diagnostics it serves (page and JSON)', async () => {
+  const server = await startPreviewServer({ port: 0, host: '127.0.0.1' });
+  try {
+    const diagnostics = [makeDiagnostic('phone-duplicate', '41793026727 is listed more than once', { file: 'specs/a.csv', line: 2 }, { severity: 'warning' })];
+    server.update({ plan: { ...emptyPlan(), diagnostics }, diagnostics });
+    for (const path of ['', 'api/preview']) {
+      const body = await (await fetch(`${server.url}${path}`)).text();
+      assert.match(body, /417\*\*\*\*6727/, path);
+      assert.not.match(body, /41793026727/, path);
+    }
+  } finally {
+    await server.close();
+  }
 });
 
 test.run();
