@@ -6,7 +6,7 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import { StalePlanError, UsageError } from '../errors.js';
 import { emptyApplyResult, type ApplyResult } from '../plan/apply-result.js';
 import { buildPlan } from '../plan/build-plan.js';
-import { findPlanChanges, readSavedPlan } from '../plan/saved-plan.js';
+import { findPlanChanges, readSavedPlan, restorePlanNumbers } from '../plan/saved-plan.js';
 import { planHasWork } from '../plan/summarize-plan.js';
 import type { Plan } from '../plan/types.js';
 import { formatApplySummary } from '../report/apply-summary.js';
@@ -156,6 +156,7 @@ async function lockAndApply(args: string[], flags: ApplyFlags, planFile: string 
       if (changes.length > 0) {
         throw new StalePlanError(`the saved plan ${planFile} is stale:\n  - ${changes.join('\n  - ')}`, 'run `waspec plan --out` again and review the new plan');
       }
+      plan = await restorePlanNumbers(plan, planFile);
     } else {
       plan = await buildPlan({
         paths: args,

@@ -4,6 +4,7 @@ import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticsToJson } from '../report/diagnostics-json.js';
 import { loadWorkspace } from '../spec/load-workspace.js';
 import { addAllowOutsideOption, resolveAllowOutside } from './plan-options.js';
+import { checkSendAt } from '../plan/plan-checks.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action } from './run.js';
 
@@ -35,7 +36,9 @@ async function runValidate(paths: string[], options: ValidateOptions): Promise<n
   const workspace = await loadWorkspace(paths, { allowOutside: await resolveAllowOutside(options) });
   const diagnostics: Diagnostic[] = [...workspace.diagnostics];
   let recipients = 0;
+  const now = new Date();
   for (const doc of workspace.docs) {
+    checkSendAt(doc, now, diagnostics);
     for await (const batch of compileSpecBatches(doc, (d) => diagnostics.push(d))) recipients += batch.length;
   }
   const errors = diagnostics.filter((d) => d.severity === 'error').length;

@@ -1,7 +1,9 @@
+import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
 import { mapSchemaError, parsePointer } from '../diagnostics/schema-error.js';
 import { resolveRecipientBatches } from '../recipients/resolve-recipients.js';
 import { createRenderer } from '../render/render-message.js';
+import { createUnresolvedSummary } from './unresolved-summary.js';
 import { controlCharacterDiagnostic, stringsOf } from '../spec/check-characters.js';
 import { findInvisible } from '../diagnostics/invisible-characters.js';
 import type { SourcePosition, SpecDocument } from '../spec/types.js';
@@ -78,7 +80,7 @@ export async function* compileSpecBatches(
   renderer.diagnostics.forEach(sink);
   if (renderer.diagnostics.length > 0) return;
 
-  const counts = new Map<string, number>();
+  const counts = new Map<DiagnosticCode, number>();
   const report: DiagnosticSink = (d) => {
     const n = (counts.get(d.code) ?? 0) + 1;
     counts.set(d.code, n);
@@ -88,6 +90,7 @@ export async function* compileSpecBatches(
   // Validated contents; cleared when full (personalised messages never repeat, shared ones refill it).
   const cache = new Map<string, SharedContent>();
   let recipients = 0;
+  const unresolved = createUnresolvedSummary(Object.keys(spec.vars ?? {}));
 
   for await (const batch of resolveRecipientBatches(doc, sink)) {
     const out: CompiledMessage[] = [];
@@ -96,6 +99,7 @@ export async function* compileSpecBatches(
       const rendered = renderer.render(recipient);
       if (!rendered.whatsApp) {
         rendered.diagnostics.forEach(report);
+        if (rendered.unresolved) unresolved.add(rendered.unresolved, recipient);
         continue;
       }
       const content: MessageContent = { whatsApp: rendered.whatsApp };
@@ -134,15 +138,10 @@ export async function* compileSpecBatches(
     }
     if (out.length > 0) yield out;
   }
+  unresolved.diagnostics().forEach(sink);
   for (const [code, n] of counts) {
     if (n > REPORT_LIMIT && code !== 'phone-duplicate') {
-      sink(
-        makeDiagnostic(
-          'request-invalid',
-          `${n - REPORT_LIMIT} more recipients of ${spec.name} have the problem '${code}' (not listed)`,
-          doc.locate(['recipients']),
-        ),
-      );
+      sink(makeDiagnostic(code, `${(n - REPORT_LIMIT).toLocaleString('en-US')} more recipients of ${spec.name} have the problem '${code}' (not listed)`, doc.locate(['recipients'])));
     }
   }
   if (recipients === 0) {

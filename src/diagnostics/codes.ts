@@ -37,6 +37,7 @@ export const DIAGNOSTIC_CODES = {
   'send-at-invalid': 'sendAt is not an ISO 8601 date-time with an offset.',
   'url-too-long': 'A URL is longer than 2048 characters.',
   'media-type': 'A media URL does not end in an allowed file type.',
+  'url-scheme': 'A media URL is not an http:// or https:// URL.',
   'text-too-long': 'A text is longer than its limit (locationName, address: 1000).',
   'coordinate-range': 'A latitude or longitude is out of range.',
   'placeholder-empty': 'A placeholder value is empty.',
@@ -51,13 +52,16 @@ export const DIAGNOSTIC_CODES = {
   'recipient-invalid': 'A recipient entry has the wrong shape.',
   'phone-unquoted': 'A phone number was written as a YAML number; quote it.',
   'phone-invalid': 'A phone number is not a valid international number.',
-  'phone-duplicate': 'The same phone number appears twice in one spec; it is sent once.',
+  'phone-duplicate': 'The same phone number appears twice in one spec with the same vars; the first is kept and it is sent once.',
+  'phone-duplicate-conflict': 'The same phone number appears twice in one spec with different vars (the message would depend on row order).',
   'recipients-empty': 'A spec has no recipients.',
 
   // --- rendering ---
   'template-syntax': 'A Handlebars expression is malformed.',
   'variable-missing': 'A variable used in the message is not defined for a recipient.',
   'render-limit': 'A template renders past its field limit or takes too much work (loops within loops); rendering stopped early.',
+  'variable-empty': 'A variable printed in the message is empty or null for a recipient (declare it optional or guard it with {{#if}}).',
+  'variable-not-text': 'A variable printed in the message is a list or a mapping.',
   'request-invalid': 'A rendered request body does not match the API reference.',
 
   // --- plan ---

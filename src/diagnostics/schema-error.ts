@@ -43,7 +43,8 @@ export function displayPath(path: ReadonlyArray<string | number>): string {
   ) || '(top level)';
 }
 
-function closest(word: string, candidates: readonly string[]): string | undefined {
+/** The candidate nearest to `word` (edit distance), if near enough to be a typo. */
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const c of candidates) {
@@ -111,6 +112,7 @@ export function mapSchemaError(error: SchemaErrorInput): MappedSchemaError | und
         return make('placeholder-empty', `${where} is empty; placeholder values may not be empty`);
       return make('schema-limit', `${where} must not be empty`);
     case 'pattern':
+      if (String(p.pattern).includes('[hH][tT][tT][pP]')) return make('url-scheme', `${where} must be an http:// or https:// URL`);
       if (MEDIA_TYPES[field]) return make('media-type', `${where} must end in ${MEDIA_TYPES[field]}`);
       if (field === 'phoneNumber')
         return make('phone-invalid', `${where} must be an international number, digits only`);

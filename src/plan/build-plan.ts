@@ -42,7 +42,8 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
   const classified = await classifyMessages(compileAll(docs, diagnostics), snapshot, {
     retryRejected: options.retryRejected ?? false,
     resendInDoubt: options.resendInDoubt ?? false,
-    ...(targets.length > 0 ? { scope: new Set(targets) } : {}),
+    // Orphans only of specs in scope: --target, or the specs of the files named (not every spec of the state).
+    ...(targets.length > 0 ? { scope: new Set(targets) } : workspace.namesFiles ? { scope: new Set(workspace.docs.map((d) => d.spec.name)) } : {}),
     revisions: new Map(docs.map((d) => [d.spec.name, d.spec.revision])),
   });
   const guarded = await guardPlan(classified.entries, classified.contents, workspace.docs, snapshot, { ...options, now });

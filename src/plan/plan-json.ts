@@ -1,14 +1,21 @@
-import type { Plan } from './types.js';
-import { maskDiagnostic, maskPhone } from '../recipients/mask-phone.js';
+import type { Plan, PlanEntry } from './types.js';
+import { maskDiagnostic, maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
 import { INVISIBLE } from '../diagnostics/invisible-characters.js';
 
 const ANY_INVISIBLE = new RegExp(INVISIBLE.source, 'u');
 
-/** The plan with every phone number masked (entries and diagnostic messages). */
+function maskEntry(entry: PlanEntry): PlanEntry {
+  const masked: PlanEntry = { ...entry, phoneNumber: maskPhone(entry.phoneNumber) };
+  if (entry.hold) masked.hold = { ...entry.hold, reason: maskPhonesIn(entry.hold.reason) };
+  if (entry.previous?.error !== undefined) masked.previous = { ...entry.previous, error: maskPhonesIn(entry.previous.error) };
+  return masked;
+}
+
+/** The plan with every phone number masked (entries, the reasons they quote, and diagnostics). */
 export function maskPlan(plan: Plan): Plan {
   return {
     ...plan,
-    entries: plan.entries.map((e) => ({ ...e, phoneNumber: maskPhone(e.phoneNumber) })),
+    entries: plan.entries.map(maskEntry),
     diagnostics: plan.diagnostics.map(maskDiagnostic),
   };
 }

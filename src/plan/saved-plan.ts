@@ -6,12 +6,16 @@ import { formatPlanJson } from './plan-json.js';
 import type { Plan } from './types.js';
 
 export { findPlanChanges } from './plan-changes.js';
+export { restorePlanNumbers } from './restore-numbers.js';
 
 let validator: ValidateFunction<Plan> | undefined;
 
-/** Writes the plan as JSON (never masked: apply needs the numbers). */
+/**
+ * Writes the plan as JSON with every number masked, in entries and diagnostics: no personal
+ * numbers in a CI artifact. apply takes them from the hash-checked recipient files (restorePlanNumbers).
+ */
 export async function writeSavedPlan(file: string, plan: Plan): Promise<void> {
-  await writeFile(file, formatPlanJson(plan, { mask: false }));
+  await writeFile(file, formatPlanJson(plan, { mask: true }));
 }
 
 /** Reads and validates a saved plan (schemas/plan.schema.json). */

@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { emptySummary } from '../plan/summarize-plan.js';
 import type { Plan } from '../plan/types.js';
 import { renderPreviewContent, renderPreviewPage } from '../report/render-page.js';
+import { maskDiagnostic } from '../recipients/mask-phone.js';
 
 export interface PreviewState {
   version: number;
@@ -57,7 +58,7 @@ export async function startPreviewServer(options: { port: number; host: string }
       const nonce = randomBytes(16).toString('base64');
       res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' }).end(renderPreviewPage({ ...input(), live: { nonce } }));
     } else if (url === '/api/preview') {
-      const body = { version: state.version, html: renderPreviewContent(input()), summary: state.plan?.summary ?? null, diagnostics: state.diagnostics };
+      const body = { version: state.version, html: renderPreviewContent(input()), summary: state.plan?.summary ?? null, diagnostics: state.diagnostics.map(maskDiagnostic) };
       res.writeHead(200, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(body));
     } else if (url === '/events') {
       res.writeHead(200, { ...headers, 'content-type': 'text/event-stream', connection: 'keep-alive' });

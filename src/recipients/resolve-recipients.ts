@@ -5,6 +5,7 @@ import { isInsideRoots } from '../files/inside-workspace.js';
 import { openRegularFile } from '../files/open-regular-file.js';
 import { displayFile } from '../spec/load-spec.js';
 import type { RecipientFileRef, SpecDocument } from '../spec/types.js';
+import { duplicateDiagnostic, varsHash, whereTag } from './duplicates.js';
 import type { Identified } from './identify.js';
 import { identifyBatch, warmUpIdentifyWorker } from './phone-pool.js';
 import { PhoneSet } from './phone-set.js';
@@ -70,6 +71,11 @@ const LOOKAHEAD = 4;
 /** Batches of a spec's recipients, normalised and de-duplicated; invalid ones reported and skipped. */
 export async function* resolveRecipientBatches(doc: SpecDocument, sink: DiagnosticSink): AsyncIterable<Recipient[]> {
   const seen = new PhoneSet();
+  const fileOf = (index: number): string => {
+    const entry = doc.spec.recipients[index];
+    return entry && 'file' in entry ? displayFile(resolveFile(doc, entry)) : doc.file;
+  };
+  const firstAt = (index: number, line: number) => (line < 0 ? doc.locate(['recipients', index, 'phoneNumber']) : { file: fileOf(index), line, column: 0 });
   const finish = (rows: RawRecipient[], { phoneNumbers, messageIds }: Identified, index: number, file: string): Recipient[] => {
     const out: Recipient[] = [];
     for (let i = 0; i < rows.length; i++) {
@@ -83,8 +89,10 @@ export async function* resolveRecipientBatches(doc: SpecDocument, sink: Diagnost
         }));
         continue;
       }
-      if (!seen.add(phoneNumber)) {
-        sink(makeDiagnostic('phone-duplicate', `${phoneNumber} is listed more than once in ${doc.spec.name}; it is sent once`, origin, { severity: 'warning' }));
+      const hash = varsHash(row.vars);
+      const first = seen.addTagged(phoneNumber, { where: whereTag(index, row.line), hash });
+      if (first) {
+        sink(duplicateDiagnostic(phoneNumber, doc.spec.name, first, { origin, hash }, firstAt));
         continue;
       }
       out.push({ phoneNumber, messageId, vars: row.vars, origin });

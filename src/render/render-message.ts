@@ -7,11 +7,38 @@ import { compileTemplates, RenderLimitError, type CompiledField, type VariableRe
 const COORDINATES = new Set(['latitude', 'longitude']);
 const NONE: Diagnostic[] = [];
 
+/** A variable a recipient's message cannot use: summed up per variable by compile, not per recipient. */
+export interface UnresolvedVariable {
+  code: 'variable-missing' | 'variable-not-text';
+  /** As written, e.g. `customer.city`. */
+  name: string;
+  /** Where the template uses it. */
+  where: SourcePosition;
+  /** For variable-not-text: 'a list' or 'a mapping'. */
+  kind?: string;
+}
+
+export interface RenderResult {
+  whatsApp?: WhatsApp;
+  diagnostics: Diagnostic[];
+  unresolved?: UnresolvedVariable[];
+}
+
 export interface MessageRenderer {
   /** Template problems found once per spec (the spec cannot be rendered when non-empty). */
   diagnostics: Diagnostic[];
-  render(recipient: Recipient): { whatsApp?: WhatsApp; diagnostics: Diagnostic[] };
+  render(recipient: Recipient): RenderResult;
 }
+
+/** Decimal numbers only: Number() would also take 0x10, 0b1, 1e3 and ' '. */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+/** `vars: { city: { optional: true } }` declares a variable rather than giving it a value. */
+export function isVarDeclaration(value: unknown): value is { optional: boolean } {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, 'optional');
+}
+
+const isEmpty = (value: unknown) => value === null || (typeof value === 'string' && value.trim() === '');
 
 function lookup(context: Vars, parts: readonly string[]): unknown {
   let value: unknown = context;
@@ -60,8 +87,8 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
           return value;
         }
         if (!coordinate) return text;
-        const n = Number(text);
-        if (text.trim() === '' || !Number.isFinite(n)) {
+        const n = DECIMAL.test(text.trim()) ? Number(text) : Number.NaN;
+        if (!Number.isFinite(n)) {
           problems.push(makeDiagnostic('schema-type', `${String(key)} rendered as '${text}', not a number, for ${recipient.phoneNumber} (${describe(recipient.origin)})`, doc.locate(path)));
         }
         return n;
@@ -82,30 +109,41 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
     return () => value;
   };
   const buildWhatsApp = builder(doc.spec.whatsApp, ['whatsApp']);
-  const specEntries = Object.entries(specVars);
-  const references = fields.flatMap((field) => field.variables.map((ref) => ({ field, ref })));
+  const specEntries = Object.entries(specVars).filter(([, v]) => !isVarDeclaration(v));
+  const optional = Object.entries(specVars).filter(([, v]) => isVarDeclaration(v) && v.optional).map(([k]) => k);
+  const references = fields.flatMap((field) => field.variables.map((ref) => ({ field, ref, name: ref.parts.join('.') })));
 
   return {
     diagnostics,
     render(recipient) {
       let context: Vars = recipient.vars;
-      if (specEntries.length > 0) {
-        // Recipient vars override spec vars.
+      if (specEntries.length > 0 || optional.length > 0) {
+        // Recipient vars override spec vars; an optional variable nobody gave is null (renders as nothing).
         context = Object.create(null) as Vars;
+        for (const k of optional) context[k] = null;
         for (const [k, v] of specEntries) context[k] = v;
         for (const [k, v] of Object.entries(recipient.vars)) context[k] = v;
       }
       const problems: Diagnostic[] = [];
-      for (const { field, ref } of references) {
-        if (lookup(context, ref.parts) === undefined) {
+      const unresolved: UnresolvedVariable[] = [];
+      for (const { field, ref, name } of references) {
+        const value = lookup(context, ref.parts);
+        const isOptional = optional.includes(ref.parts[0] ?? '');
+        if (value === undefined) {
+          if (!isOptional) unresolved.push({ code: 'variable-missing', name, where: refPosition(field, ref) });
+        } else if (!ref.printed) {
+          continue;
+        } else if (value !== null && typeof value === 'object') {
+          unresolved.push({ code: 'variable-not-text', name, where: refPosition(field, ref), kind: Array.isArray(value) ? 'a list' : 'a mapping' });
+        } else if (isEmpty(value) && !ref.guarded && !isOptional) {
           problems.push(
-            makeDiagnostic('variable-missing', `variable '${ref.parts.join('.')}' is not defined for ${recipient.phoneNumber} (${describe(recipient.origin)})`, refPosition(field, ref), {
-              hint: 'define it in the spec\'s vars or the recipient\'s vars (a CSV column)',
+            makeDiagnostic('variable-empty', `variable '${name}' is ${value === null ? 'null' : 'empty'} for ${recipient.phoneNumber} (${describe(recipient.origin)})`, recipient.origin, {
+              hint: `give it a value, guard it with {{#if ${name}}}…{{/if}}, or declare it optional in the spec: vars: { ${ref.parts[0] ?? name}: { optional: true } }`,
             }),
           );
         }
       }
-      if (problems.length > 0) return { diagnostics: problems };
+      if (unresolved.length > 0 || problems.length > 0) return { diagnostics: problems, unresolved };
       const whatsApp = buildWhatsApp(context, recipient, problems) as WhatsApp;
       return problems.length > 0 ? { diagnostics: problems } : { whatsApp, diagnostics: NONE };
     },

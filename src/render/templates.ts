@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { templateSyntaxDiagnostic } from '../spec/check-templates.js';
 import type { SpecDocument, SpecPath } from '../spec/types.js';
 
 export interface VariableRef {
@@ -8,6 +9,10 @@ export interface VariableRef {
   /** 1-based line and 0-based column inside the template string. */
   line: number;
   column: number;
+  /** Printed as text ({{name}}), not a helper's argument. */
+  printed: boolean;
+  /** Inside {{#if name}} (or the else of {{#unless name}}), or the condition itself: may be empty or null. */
+  guarded: boolean;
 }
 
 export interface CompiledField {
@@ -83,27 +88,30 @@ function refused(program: hbs.AST.Program): { what: string; line: number; column
   return undefined;
 }
 
-function collect(program: hbs.AST.Program, out: VariableRef[]): void {
-  const addPath = (node: hbs.AST.Expression) => {
+function collect(program: hbs.AST.Program, out: VariableRef[], guards: ReadonlySet<string> = new Set()): void {
+  const addPath = (node: hbs.AST.Expression, printed: boolean, guard = false) => {
     if (node.type !== 'PathExpression') return;
     const p = node as hbs.AST.PathExpression;
     if (p.data || p.parts.length === 0 || /^(this|\.)/.test(p.original)) return;
-    out.push({ parts: p.parts, line: p.loc.start.line, column: p.loc.start.column });
+    const guarded = guard || guards.has(p.parts.join('.'));
+    out.push({ parts: p.parts, line: p.loc.start.line, column: p.loc.start.column, printed, guarded });
   };
   for (const statement of program.body) {
     if (statement.type === 'MustacheStatement' || statement.type === 'BlockStatement') {
       const s = statement as hbs.AST.MustacheStatement | hbs.AST.BlockStatement;
       const isHelper = s.params.length > 0 || (s.hash?.pairs.length ?? 0) > 0 || statement.type === 'BlockStatement';
-      if (!isHelper) addPath(s.path);
-      s.params.forEach(addPath);
-      s.hash?.pairs.forEach((pair: hbs.AST.HashPair) => addPath(pair.value));
-      if (statement.type === 'BlockStatement') {
+      const name = s.path.type === 'PathExpression' ? (s.path as hbs.AST.PathExpression).original : '';
+      if (!isHelper) addPath(s.path, true);
+      // The condition of if/unless is there to test emptiness.
+      s.params.forEach((param) => addPath(param, false, SAME_CONTEXT_BLOCKS.has(name)));
+      s.hash?.pairs.forEach((pair: hbs.AST.HashPair) => addPath(pair.value, false));
+      if (statement.type === 'BlockStatement' && SAME_CONTEXT_BLOCKS.has(name)) {
         const b = statement as hbs.AST.BlockStatement;
-        const name = b.path.type === 'PathExpression' ? (b.path as hbs.AST.PathExpression).original : '';
-        if (SAME_CONTEXT_BLOCKS.has(name)) {
-          collect(b.program, out);
-          if (b.inverse) collect(b.inverse, out);
-        }
+        const tested = b.params[0]?.type === 'PathExpression' ? (b.params[0] as hbs.AST.PathExpression).parts.join('.') : undefined;
+        const withTested = tested === undefined ? guards : new Set([...guards, tested]);
+        // {{#if x}}…{{else}}…{{/if}}: x has a value in the first branch; {{#unless x}} in the second.
+        collect(b.program, out, name === 'if' ? withTested : guards);
+        if (b.inverse) collect(b.inverse, out, name === 'unless' ? withTested : guards);
       }
     }
   }
@@ -162,12 +170,7 @@ export function compileTemplates(doc: SpecDocument): { fields: CompiledField[]; 
       };
       fields.push({ path, render, variables });
     } catch (error) {
-      const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
-      diagnostics.push(
-        makeDiagnostic('template-syntax', `malformed template in ${path.join('.')}: ${message}`, doc.locate(path), {
-          hint: 'variables are written {{name}}; blocks as {{#if x}}…{{/if}}',
-        }),
-      );
+      diagnostics.push(templateSyntaxDiagnostic(error, text, path, doc));
     }
   }
   return { fields, diagnostics };

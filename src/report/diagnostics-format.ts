@@ -17,5 +17,6 @@ export function formatDiagnostics(
   return formatDiagnosticsPretty(diagnostics, {
     color: options.color ?? false,
     readLines: options.readLines ?? readFrameLines,
+    mask: options.mask ?? false,
   });
 }

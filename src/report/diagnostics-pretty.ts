@@ -1,11 +1,14 @@
 import pc from 'picocolors';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { maskPhonesIn } from '../recipients/mask-phone.js';
 import { revealInvisible, revealOneLine } from './reveal-invisible.js';
 
 export interface PrettyOptions {
   color: boolean;
   /** Lines first..last (0-based) of a file, for code frames; undefined when not to be shown. */
   readLines?: (file: string, first: number, last: number) => ReadonlyArray<string | undefined> | undefined;
+  /** Mask phone numbers in code frames (messages and hints are masked before). */
+  mask?: boolean;
 }
 
 export function formatLocation(d: Diagnostic): string {
@@ -14,12 +17,13 @@ export function formatLocation(d: Diagnostic): string {
   return d.line === undefined ? file : `${file}:${d.line + 1}:${(d.column ?? 0) + 1}`;
 }
 
-function codeFrame(lines: ReadonlyArray<string | undefined>, first: number, line: number, column: number, color: boolean): string {
+function codeFrame(lines: ReadonlyArray<string | undefined>, first: number, line: number, column: number, color: boolean, mask: boolean): string {
   const last = first + lines.length - 1;
   const width = String(last + 1).length;
   const out: string[] = [];
   for (let i = first; i <= last; i++) {
-    const text = revealInvisible((lines[i - first] ?? '').slice(0, 200));
+    const raw = (lines[i - first] ?? '').slice(0, 200);
+    const text = revealInvisible(mask ? maskPhonesIn(raw) : raw);
     const gutter = `${String(i + 1).padStart(width)} | `;
     out.push(`${i === line ? '> ' : '  '}${color ? pc.dim(gutter) : gutter}${text}`);
     if (i === line) {
@@ -41,7 +45,7 @@ export function formatDiagnosticsPretty(diagnostics: readonly Diagnostic[], opti
       if (d.file !== undefined && d.line !== undefined) {
         const first = Math.max(0, d.line - 1);
         const lines = options.readLines?.(d.file, first, d.line + 1);
-        if (lines && lines.length > d.line - first) parts.push(codeFrame(lines, first, d.line, d.column ?? 0, options.color));
+        if (lines && lines.length > d.line - first) parts.push(codeFrame(lines, first, d.line, d.column ?? 0, options.color, options.mask ?? false));
       }
       if (d.hint) parts.push(`  ${paint(pc.cyan, 'hint')}: ${revealOneLine(d.hint)}`);
       return parts.join('\n');

@@ -58,7 +58,7 @@ export function checkContentRules(spec: Spec, map: SourceMap): Diagnostic[] {
       ),
     );
   }
-  if (spec.sendAt !== undefined && !(ISO_WITH_OFFSET.test(spec.sendAt) && !Number.isNaN(Date.parse(spec.sendAt)))) {
+  if (typeof spec.sendAt === 'string' && !(ISO_WITH_OFFSET.test(spec.sendAt) && !Number.isNaN(Date.parse(spec.sendAt)))) {
     out.push(
       makeDiagnostic('send-at-invalid', `sendAt '${spec.sendAt}' is not an ISO 8601 date-time with an offset`, at(['sendAt']), {
         hint: 'e.g. sendAt: 2030-11-27T09:00:00+01:00 (quote it or not; the offset is required)',

@@ -9,6 +9,8 @@ export interface FoundSpecFiles {
   files: string[];
   /** Given paths that do not exist. */
   missing: string[];
+  /** Given paths that are files rather than folders. */
+  named: string[];
 }
 
 /**
@@ -18,6 +20,7 @@ export interface FoundSpecFiles {
 export async function findSpecFiles(paths: readonly string[]): Promise<FoundSpecFiles> {
   const files = new Set<string>();
   const missing: string[] = [];
+  const named: string[] = [];
   for (const given of paths) {
     const info = await stat(given).catch(() => undefined);
     if (!info) {
@@ -25,6 +28,7 @@ export async function findSpecFiles(paths: readonly string[]): Promise<FoundSpec
     } else if (!info.isDirectory()) {
       // A FIFO or device given by name is loaded, and refused there with a diagnostic.
       files.add(path.normalize(given));
+      named.push(given);
     } else {
       const names = await readdir(given);
       for (const name of names) {
@@ -34,5 +38,5 @@ export async function findSpecFiles(paths: readonly string[]): Promise<FoundSpec
       }
     }
   }
-  return { files: [...files].sort(), missing };
+  return { files: [...files].sort(), missing, named };
 }

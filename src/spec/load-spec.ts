@@ -9,7 +9,8 @@ import { checkContentRules } from './content-rules.js';
 import { readSpecFile } from './read-spec-file.js';
 import { createSourceMap, type SourceMap } from './source-map.js';
 import { validateSpecData } from './spec-schema.js';
-import type { SpecDocument } from './types.js';
+import type { Spec, SpecDocument } from './types.js';
+import { checkTemplates } from './check-templates.js';
 
 /** The path as users see it: relative to cwd when inside it. */
 export function displayFile(file: string): string {
@@ -64,19 +65,24 @@ export async function loadSpec(input: string, options: { allowOutside?: readonly
   }
   const map = createSourceMap(doc, lineCounter, file, source);
   diagnostics.push(...checkSpecCharacters(data, map.locate));
-  diagnostics.push(...unquotedPhoneNumbers(doc, data, map));
-  if (hasErrors(diagnostics)) return { value: undefined, diagnostics };
+  // Every independent problem in one run: schema, content rules and template syntax are all checked.
+  const unquoted = unquotedPhoneNumbers(doc, data, map);
+  diagnostics.push(...unquoted);
+  const reported = new Set(unquoted.map((d) => `${d.line}:${d.column}`));
 
   const { spec, errors } = validateSpecData(data);
   for (const error of errors) {
     const mapped = mapSchemaError(error);
     if (!mapped) continue;
     const where = mapped.atKey ? map.locateKey(mapped.path) : map.locate(mapped.path);
+    if (mapped.code === 'schema-type' && reported.has(`${where.line}:${where.column}`)) continue; // said as phone-unquoted
     diagnostics.push(makeDiagnostic(mapped.code, mapped.message, where, mapped.hint ? { hint: mapped.hint } : {}));
   }
-  if (!spec) return { value: undefined, diagnostics: dedupe(diagnostics) };
-  diagnostics.push(...checkContentRules(spec, map));
-  if (hasErrors(diagnostics)) return { value: undefined, diagnostics };
+  if (isRecord(data) && isRecord(data.whatsApp)) {
+    diagnostics.push(...checkContentRules(data as unknown as Spec, map));
+    diagnostics.push(...checkTemplates(data.whatsApp, map));
+  }
+  if (!spec || hasErrors(diagnostics)) return { value: undefined, diagnostics: dedupe(diagnostics) };
   const value: SpecDocument = {
     file,
     absolutePath,
@@ -116,4 +122,8 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
     seen.add(key);
     return true;
   });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -9,6 +9,8 @@ export interface Workspace {
   diagnostics: Diagnostic[];
   /** Every spec file found, loaded or not. */
   files?: string[];
+  /** Whether some given path is a spec file rather than a folder (the workspace is then not every spec). */
+  namesFiles?: boolean;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface Workspace {
  */
 export async function loadWorkspace(paths: readonly string[], options: { allowOutside?: readonly string[] } = {}): Promise<Workspace> {
   const given = paths.length > 0 ? paths : ['specs'];
-  const { files, missing } = await findSpecFiles(given);
+  const { files, missing, named } = await findSpecFiles(given);
   const diagnostics: Diagnostic[] = missing.map((m) =>
     makeDiagnostic('file-not-found', `${m} does not exist`, { file: m }),
   );
@@ -46,5 +48,5 @@ export async function loadWorkspace(paths: readonly string[], options: { allowOu
     byName.set(value.spec.name, value);
     docs.push(value);
   }
-  return { docs, diagnostics, files };
+  return { docs, diagnostics, files, namesFiles: named.length > 0 };
 }

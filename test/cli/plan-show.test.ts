@@ -22,7 +22,8 @@ test('waspec show prints a saved plan in each format; markdown masks numbers', (
     const pretty = waspec(['show', file]);
     assert.is(pretty.code, 0, pretty.stderr);
     assert.match(pretty.stdout, /^Plan: 5 to send, 1 to retry/);
-    assert.match(pretty.stdout, /41793026727/);
+    assert.match(pretty.stdout, /417\*\*\*\*6727/, 'a saved plan holds masked numbers only');
+    for (const phone of FIXTURE_PHONES) assert.not.ok(pretty.stdout.includes(phone), `${phone} in a saved plan`);
     const markdown = waspec(['show', file, '--format', 'markdown']);
     assert.is(markdown.code, 0);
     for (const phone of FIXTURE_PHONES) assert.not.ok(markdown.stdout.includes(phone), `${phone} in markdown`);

@@ -19,7 +19,7 @@ test('phone numbers are normalised to international digits; invalid ones refused
 test('inline, CSV, JSON and NDJSON recipients: vars, origins, duplicates sent once', async () => {
   const { dir, cleanup } = await makeWorkspace({
     'spec.yaml': `name: mix\nrevision: 1\nwhatsApp: { text: "hi {{name}}" }\nrecipients:\n  - phoneNumber: "+41 79 302 67 27"\n    vars: { name: Anna }\n  - file: people.csv\n  - file: people.json\n  - file: people.ndjson\n`,
-    'people.csv': '\uFEFFphoneNumber,name\n+44 7911 123456,Oliver\n41793026727,Anna again\n',
+    'people.csv': '\uFEFFphoneNumber,name\n+44 7911 123456,Oliver\n41793026727,Anna\n',
     'people.json': '[\n  {"phoneNumber": "+49 151 12345678", "vars": {"name": "Lena"}}\n]\n',
     'people.ndjson': '{"phoneNumber": "+33 6 12 34 56 78", "vars": {"name": "Camille"}}\n\n{"phoneNumber": "x"}\n',
   });
