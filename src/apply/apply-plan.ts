@@ -73,38 +73,37 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   let inFlight = 0;
   const progress = () => deps.onProgress?.({ total, done, inFlight, started: result.requests });
 
+  const failedRecord = (request: PlannedRequest, reason: string, httpStatus?: number): JournalRecord => ({
+    v: 1,
+    type: 'outcome',
+    at: now(),
+    bulkId: request.body.bulkId,
+    results: request.entries.map((e) => ({ messageId: e.messageId, outcome: 'failed' as const, error: reason, ...(httpStatus !== undefined ? { httpStatus } : {}) })),
+  });
+  const inFlightRecord = (request: PlannedRequest): JournalRecord => ({
+    v: 1,
+    type: 'in-flight',
+    at: now(),
+    bulkId: request.body.bulkId,
+    messages: request.entries.map((e) => ({
+      messageId: e.messageId,
+      spec: e.spec,
+      revision: e.revision,
+      phoneNumber: e.phoneNumber,
+      maskedPhoneNumber: maskPhone(e.phoneNumber),
+      contentHash: e.contentHash ?? '',
+    })),
+  });
+
   const recordFailure = async (request: PlannedRequest, reason: string, httpStatus?: number) => {
-    const at = now();
-    await append([
-      {
-        v: 1,
-        type: 'outcome',
-        at,
-        bulkId: request.body.bulkId,
-        results: request.entries.map((e) => ({ messageId: e.messageId, outcome: 'failed' as const, error: reason, ...(httpStatus !== undefined ? { httpStatus } : {}) })),
-      },
-    ]);
+    await append([failedRecord(request, reason, httpStatus)]);
     result.messages.failed += request.entries.length;
     result.failures.push({ bulkId: request.body.bulkId, messages: request.entries.length, reason });
   };
 
   const run = async (request: PlannedRequest) => {
     if (stop.signal.aborted) return;
-    const inflight: JournalRecord = {
-      v: 1,
-      type: 'in-flight',
-      at: now(),
-      bulkId: request.body.bulkId,
-      messages: request.entries.map((e) => ({
-        messageId: e.messageId,
-        spec: e.spec,
-        revision: e.revision,
-        phoneNumber: e.phoneNumber,
-        maskedPhoneNumber: maskPhone(e.phoneNumber),
-        contentHash: e.contentHash ?? '',
-      })),
-    };
-    await append([inflight]);
+    await append([inFlightRecord(request)]);
     result.requests++;
     inFlight++;
     progress();
@@ -142,11 +141,15 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
           }
           continue;
         }
+        // The answer proved the request was not processed: journal that before waiting, so a crash
+        // during the backoff leaves it to retry, not in doubt; and in flight again before it goes out.
+        await append([failedRecord(request, `not processed, retrying: ${sent.reason}`, sent.kind === 'http-error' ? sent.status : undefined)]);
         await sleep(decision.delayMs, stop.signal);
         if (stop.signal.aborted) {
           // The last attempt was certainly not processed: record it, so the next plan retries it.
           return await recordFailure(request, 'interrupted before the request went through');
         }
+        await append([inFlightRecord(request)]);
       }
     } catch (error) {
       if (error instanceof AuthError) {

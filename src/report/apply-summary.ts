@@ -6,7 +6,7 @@ const n = (x: number) => x.toLocaleString('en-US');
 export function formatApplySummary(result: ApplyResult): string {
   const m = result.messages;
   const lines = [
-    `Apply ${result.interrupted ? 'interrupted' : result.authFailure ? 'stopped' : 'complete'}: ${n(m.accepted)} accepted, ${n(m.rejected)} rejected, ${n(m.failed)} failed, ${n(m.inDoubt)} in doubt${m.notSent ? `, ${n(m.notSent)} not sent` : ''} (${n(result.requests)} requests).`,
+    `Apply ${result.interrupted ? 'interrupted' : result.authFailure ? 'stopped' : 'complete'}: ${n(m.accepted)} accepted, ${n(m.rejected)} rejected, ${n(m.failed)} failed, ${n(m.inDoubt)} in doubt${m.notSent ? `, ${n(m.notSent)} not sent` : ''} (${n(result.requests)} ${result.requests === 1 ? 'request' : 'requests'}).`,
   ];
   const groups = Object.entries(result.byStatusGroup).sort();
   if (groups.length > 0) lines.push(`Status groups: ${groups.map(([g, c]) => `${g} ×${n(c)}`).join(', ')}`);

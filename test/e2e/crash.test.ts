@@ -4,6 +4,7 @@ import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/server.js';
 import { createRandom } from '../../src/emulator/random.js';
 import { collect, makeWorkspace, runCli, startCli } from '../helpers/cli.js';
 import { swissNumbers, textSpec } from '../helpers/specs.js';
+import { waitUntil } from '../helpers/wait-output.js';
 
 const MESSAGES = 5000;
 const BATCH = 50;
@@ -49,6 +50,37 @@ test(`apply of ${MESSAGES} messages SIGKILLed ${KILLS} times: no duplicates, not
     assert.is(missing.length, 0, 'recorded accepted but never received');
     assert.ok(received.size >= unchanged);
     console.log(`  crash test: ${kills} kills, ${unchanged} accepted, ${inDoubt} in doubt, ${stats.requests} requests, 0 duplicates`);
+  } finally {
+    await emulator.close();
+    await cleanup();
+  }
+});
+
+test('killed while waiting out a 429: the refused requests are retried, not in doubt', async () => {
+  // Four messages with different content: four requests, three of them refused by the throttle.
+  const phones = swissNumbers(4, 5000000);
+  const rows = phones.map((p, i) => `${p},${i}`).join('\n');
+  const { dir, cleanup } = await makeWorkspace({
+    'specs/four.yaml': 'name: four\nrevision: 1\nwhatsApp: { text: "Code {{code}}" }\nrecipients:\n  - file: four.csv\n',
+    'specs/four.csv': `phoneNumber,code\n${rows}\n`,
+  });
+  const emulator = await startEmulator({ throttleRps: 1 });
+  const env = { WASPEC_BASE_URL: emulator.url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret };
+  try {
+    const child = startCli(['apply', '--yes', '--concurrency', '4'], { cwd: dir, env });
+    const done = collect(child);
+    await waitUntil(() => (emulator.stats().byStatus['429'] ?? 0) >= 3, 'three 429 answers', 30_000);
+    await new Promise((r) => setTimeout(r, 400)); // within the Retry-After of 1 s
+    child.kill('SIGKILL');
+    await done;
+    const plan = await runCli(['plan', '--format', 'json'], { cwd: dir, env });
+    const actions = (JSON.parse(plan.stdout) as { entries: Array<{ action: string }> }).entries.map((e) => e.action);
+    const count = (action: string) => actions.filter((a) => a === action).length;
+    const accepted = emulator.stats().accepted;
+    assert.ok(accepted < 4, 'killed before everything went through');
+    assert.is(count('in-doubt'), 0, `nothing was out without an answer: ${JSON.stringify(actions)}`);
+    assert.is(count('unchanged'), accepted);
+    assert.is(count('retry'), 4 - accepted);
   } finally {
     await emulator.close();
     await cleanup();
