@@ -106,7 +106,8 @@ each('retries keep the bulkId; 500 fails without retry; unknown is in doubt and 
   assert.is(result.messages.accepted, 1);
   assert.is(new Set(transport.bodies.map((b) => b.bulkId)).size, 1);
   assert.is(transport.bodies.length, 3);
-  assert.equal(store.records.map((r) => r.type), ['in-flight', 'outcome'], 'journalled in flight once, not per attempt');
+  // Each refused attempt is journalled as not processed before the backoff, and in flight again before the next.
+  assert.equal(store.records.map((r) => r.type), ['in-flight', 'outcome', 'in-flight', 'outcome', 'in-flight', 'outcome']);
 
   const store2 = await journalStore(backend);
   const t2 = fakeTransport(store2, [{ kind: 'http-error', status: 500, reason: 'HTTP 500: bad values' }]);
