@@ -120,7 +120,7 @@ for (const backend of await postgresBackends()) {
         await makeFile(dir, 'waspec.config.yaml', config.replace('postgres://postgres@', 'postgres://postgres:hunter22@'));
         const refused = await runCli(['plan'], { cwd: dir, env: { WASPEC_STATE_DIR: '' } });
         assert.is(refused.code, 1);
-        assert.match(refused.stderr, /waspec\.config\.yaml:3:\d+: the state URL holds a password/);
+        assert.match(refused.stderr, /waspec\.config\.yaml:3:\d+\s+error\s+the state URL holds a password/);
         assert.not.ok(refused.stderr.includes('hunter22'));
       });
     } finally {
