@@ -121,7 +121,7 @@ test('a bad but complete line is kept by the next append (only an unterminated o
     assert.is((await readFile(join(dir, 'journal.ndjson'), 'utf8')).split('\n')[2], bad);
     const snap = await store.read();
     assert.equal(snap.diagnostics.map((d) => [d.code, d.severity, d.line]), [['state-record-invalid', 'error', 2]]);
-    assert.match(snap.diagnostics[0]?.message ?? '', /line 3 .*type must be in-flight or outcome, not "nonsense"/);
+    assert.match(snap.diagnostics[0]?.message ?? '', /line 3 .*type must be in-flight, outcome or settle, not "nonsense"/);
     assert.is(snap.messages.size, 2);
   }));
 
