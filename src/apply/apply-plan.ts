@@ -43,6 +43,8 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+const maskedNumbers = (request: PlannedRequest): string[] => request.entries.map((e) => maskPhone(e.phoneNumber));
+
 /** p-queue's window for `rps` requests per second, below 1 too (0.5 → 1 request per 2 s). */
 export function rateWindow(rps: number): { intervalCap: number; interval: number } {
   const intervalCap = Math.max(1, Math.floor(rps));
@@ -98,7 +100,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   const recordFailure = async (request: PlannedRequest, reason: string, httpStatus?: number) => {
     await append([failedRecord(request, reason, httpStatus)]);
     result.messages.failed += request.entries.length;
-    result.failures.push({ bulkId: request.body.bulkId, messages: request.entries.length, reason });
+    result.failures.push({ bulkId: request.body.bulkId, messages: request.entries.length, numbers: maskedNumbers(request), reason });
   };
 
   const run = async (request: PlannedRequest) => {
@@ -119,7 +121,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
         const decision = decide(sent, attempt, retry);
         if (decision.kind === 'in-doubt') {
           result.messages.inDoubt += request.entries.length;
-          result.failures.push({ bulkId: request.body.bulkId, messages: request.entries.length, reason: `in doubt: ${decision.reason}` });
+          result.failures.push({ bulkId: request.body.bulkId, messages: request.entries.length, numbers: maskedNumbers(request), reason: `in doubt: ${decision.reason}` });
           return;
         }
         if (decision.kind === 'failed') return await recordFailure(request, decision.reason, decision.httpStatus);

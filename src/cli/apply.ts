@@ -6,6 +6,7 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import { StalePlanError, UsageError } from '../errors.js';
 import { emptyApplyResult, type ApplyResult } from '../plan/apply-result.js';
 import { buildPlan } from '../plan/build-plan.js';
+import { ALREADY_APPLIED } from '../plan/plan-changes.js';
 import { findPlanChanges, readSavedPlan, restorePlanNumbers } from '../plan/saved-plan.js';
 import { planHasWork } from '../plan/summarize-plan.js';
 import type { Plan } from '../plan/types.js';
@@ -153,6 +154,10 @@ async function lockAndApply(args: string[], flags: ApplyFlags, planFile: string 
     if (planFile) {
       plan = await readSavedPlan(planFile);
       const changes = await findPlanChanges(plan, store, { policy: config.policy, at: new Date(), suppressions: guardSettingsOf(config).suppressions });
+      const applied = changes.find((c) => c.startsWith(ALREADY_APPLIED));
+      if (changes.length === 1 && applied) {
+        throw new StalePlanError(`${planFile}: ${applied.replace(/^t/, 'T')}; nothing to send.`, 'make a new plan with `waspec plan --out`');
+      }
       if (changes.length > 0) {
         throw new StalePlanError(`the saved plan ${planFile} is stale:\n  - ${changes.join('\n  - ')}`, 'run `waspec plan --out` again and review the new plan');
       }

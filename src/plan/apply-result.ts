@@ -6,7 +6,8 @@ export interface ApplyResult {
   messages: { total: number; accepted: number; rejected: number; failed: number; inDoubt: number; notSent: number };
   /** Messages by `groupId groupName` of the status the API returned. */
   byStatusGroup: Record<string, number>;
-  failures: Array<{ bulkId: string; messages: number; reason: string }>;
+  /** Failed or in-doubt requests: `numbers` are the requests' destinations, masked. */
+  failures: Array<{ bulkId: string; messages: number; numbers: string[]; reason: string }>;
   /** Statuses of a group waspec does not know: left in doubt, shown as they came. */
   unknownStatuses: ApiStatus[];
   interrupted: boolean;

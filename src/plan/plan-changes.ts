@@ -1,11 +1,11 @@
 import type { Policy } from '../config/policy.js';
-import type { StateStore } from '../state/types.js';
+import type { StateSnapshot, StateStore } from '../state/types.js';
 import { CONFIG_FILE, hashFile } from './hash-file.js';
 import { listSpecFiles } from './list-spec-files.js';
 import { readSuppressions } from '../suppressions/file-suppressions.js';
 import type { SuppressionSource } from '../suppressions/types.js';
 import { quietHoursSincePlan } from './policy/quiet-hours-now.js';
-import type { Plan, PlanInputFile } from './types.js';
+import type { Plan, PlanEntry, PlanInputFile } from './types.js';
 
 const NOUN: Record<PlanInputFile['kind'], string> = { spec: 'spec', recipients: 'recipient file', config: 'config', suppressions: 'suppression file' };
 
@@ -30,7 +30,10 @@ export async function findPlanChanges(plan: Plan, store: StateStore, now?: { pol
     }
   }
   const snapshot = await store.read();
-  if (snapshot.digest !== plan.inputs.state.sha256) changes.push(describeStateChange(plan.inputs.state.records, snapshot.records));
+  if (snapshot.digest !== plan.inputs.state.sha256) {
+    const applied = appliedSends(plan, snapshot);
+    changes.push(applied === undefined ? describeStateChange(plan.inputs.state.records, snapshot.records) : alreadyAppliedChange(applied));
+  }
   changes.push(...(await suppressionTableChanges(plan, now?.suppressions ?? [])));
   const quiet = now && quietHoursSincePlan(plan, now.policy, now.at);
   if (quiet) changes.push(quiet);
@@ -52,6 +55,28 @@ async function suppressionTableChanges(plan: Plan, sources: readonly Suppression
   }
   for (const location of then.keys()) changes.push(`suppression list no longer used since the plan was made: ${location}`);
   return changes;
+}
+
+/** The change line of a plan whose sends the state has all recorded since: it was already applied. */
+export const ALREADY_APPLIED = 'this plan was already applied';
+
+function alreadyAppliedChange(messages: number): string {
+  return `${ALREADY_APPLIED} (${messages.toLocaleString('en-US')} ${messages === 1 ? 'message' : 'messages'} recorded since it was made)`;
+}
+
+/**
+ * How many messages the plan sends, when the state has an answer for every one of them recorded
+ * since the plan was made (the plan was applied); undefined otherwise.
+ */
+function appliedSends(plan: Plan, snapshot: StateSnapshot): number | undefined {
+  const sends = plan.entries.filter((e) => e.action === 'send' || e.action === 'retry');
+  if (sends.length === 0) return undefined;
+  const made = Date.parse(plan.createdAt);
+  const recorded = (e: PlanEntry) => {
+    const m = snapshot.messages.get(e.messageId);
+    return m !== undefined && m.outcome !== 'in-flight' && Date.parse(m.updatedAt) >= made;
+  };
+  return sends.every(recorded) ? sends.length : undefined;
 }
 
 function describeStateChange(then: number | undefined, now: number | undefined): string {

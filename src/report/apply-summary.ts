@@ -1,4 +1,8 @@
 import type { ApplyResult } from '../plan/apply-result.js';
+import { revealOneLine } from './reveal-invisible.js';
+
+/** Failed messages listed by (masked) number; the rest are counted. */
+const MAX_FAILED = 10;
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -13,10 +17,10 @@ export function formatApplySummary(result: ApplyResult): string {
   for (const status of result.unknownStatuses.slice(0, 5)) {
     lines.push(`  ? unknown status group ${status.groupId} ${status.groupName} / ${status.id} ${status.name}: ${status.description} (left in doubt)`);
   }
-  for (const failure of result.failures.slice(0, 10)) {
-    lines.push(`  ✗ ${failure.bulkId.slice(0, 12)}… (${n(failure.messages)} ${failure.messages === 1 ? 'message' : 'messages'}): ${failure.reason}`);
-  }
-  if (result.failures.length > 10) lines.push(`  … and ${result.failures.length - 10} more failed requests`);
+  const failed = result.failures.flatMap((f) => f.numbers.map((number) => ({ number, reason: f.reason })));
+  if (failed.length > 0) lines.push('Failed or in doubt:');
+  for (const { number, reason } of failed.slice(0, MAX_FAILED)) lines.push(`  ✗ ${revealOneLine(number)}: ${revealOneLine(reason)}`);
+  if (failed.length > MAX_FAILED) lines.push(`  … and ${n(failed.length - MAX_FAILED)} more`);
   if (result.authFailure) lines.push(`Authentication failed: ${result.authFailure}`);
   if (m.notSent > 0) lines.push('Messages not sent stay planned: run apply again to send them.');
   if (m.failed > 0) lines.push('Failed messages are planned as retry by the next plan.');

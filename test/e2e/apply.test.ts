@@ -169,6 +169,11 @@ each('a stale saved plan is refused, saying what changed', async (backend: Backe
     const applied = await runCli(['apply', 'plan.json'], { cwd: ctx.dir, env: ctx.env });
     assert.is(applied.code, 0, applied.stderr);
     assert.is(ctx.emulator.stats().uniqueMessageIds, 3);
+    const twice = await runCli(['apply', 'plan.json'], { cwd: ctx.dir, env: ctx.env });
+    assert.is(twice.code, 1);
+    assert.match(twice.stderr, /plan\.json: This plan was already applied \(3 messages recorded since it was made\); nothing to send\./);
+    assert.not.match(twice.stderr, /new records/);
+    assert.is(ctx.emulator.stats().requests, 1, 'nothing sent again');
   } finally {
     await ctx.done();
   }

@@ -9,7 +9,7 @@ import { WaspecError } from '../../src/errors.js';
 import type { Plan } from '../../src/plan/types.js';
 import { maskPlan } from '../../src/plan/plan-json.js';
 import { withTmpDir } from '../state/tmp-dir.js';
-import { inFlight } from '../state/records.js';
+import { inFlight, outcome } from '../state/records.js';
 import { buildFixturePlan } from './fixture-plan.js';
 import { stateBackends, testEachBackend, withState } from '../helpers/state-backends.js';
 
@@ -119,6 +119,17 @@ each('stale: state changed (counts the new records)', (backend) =>
       await state.store.append([inFlight('C', '2026-01-02T00:00:00.000Z', [m]), inFlight('D', '2026-01-02T00:00:00.000Z', [m])]);
       assert.equal(await findPlanChanges(fresh, state.store), ['the state has 2 new records since the plan was made']);
     }, process.cwd());
+  }));
+
+test('a state whose new records answer every message of the plan: the plan was already applied', () =>
+  inWorkspace(async (plan) => {
+    const send = (messageId: string) => ({ action: 'send' as const, messageId, spec: 'a', revision: 1, phoneNumber: '417****6727', contentHash: 'h' });
+    const sending = { ...plan, entries: [send('s1'), send('s2')] };
+    const m = (messageId: string) => ({ messageId, spec: 'a', phoneNumber: '41793026727', contentHash: 'h' });
+    await store().append([inFlight('E', '2026-02-01T00:01:00.000Z', [m('s1'), m('s2')]), outcome('E', '2026-02-01T00:01:01.000Z', [{ messageId: 's1', outcome: 'accepted' }])]);
+    assert.equal(await findPlanChanges(sending, store()), ['the state has 2 new records since the plan was made'], 'one message still unanswered: stale as usual');
+    await store().append([outcome('E', '2026-02-01T00:01:02.000Z', [{ messageId: 's2', outcome: 'accepted' }])]);
+    assert.equal(await findPlanChanges(sending, store()), ['this plan was already applied (2 messages recorded since it was made)']);
   }));
 
 test.run();

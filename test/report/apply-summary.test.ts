@@ -10,4 +10,20 @@ test('one request is "(1 request)", more are plural', () => {
   assert.match(formatApplySummary({ ...one, requests: 2 }), /\(2 requests\)\./);
 });
 
+test('failed messages are listed by masked number with a one-line reason, the first 10 then a count', () => {
+  const result = { ...emptyApplyResult(12), requests: 2 };
+  result.messages.failed = 12;
+  const numbers = Array.from({ length: 11 }, (_, i) => `417****${String(1000 + i)}`);
+  result.failures = [
+    { bulkId: 'b'.repeat(32), messages: 1, numbers: ['155****8467'], reason: 'HTTP 400: bad\u001b[2Jvalue\nnext' },
+    { bulkId: 'c'.repeat(32), messages: 11, numbers, reason: 'HTTP 500' },
+  ];
+  const text = formatApplySummary(result);
+  assert.match(text, /  ✗ 155\*\*\*\*8467: HTTP 400: bad\\e\[2Jvalue\\nnext\n/);
+  assert.match(text, /  ✗ 417\*\*\*\*1008: HTTP 500\n/);
+  assert.not.match(text, /1009/);
+  assert.match(text, /  … and 2 more\n/);
+  assert.not.match(text, /\u001b|bbbbbbbb/);
+});
+
 test.run();
