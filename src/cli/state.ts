@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { LISTED_OUTCOMES, listedOutcome, formatStateList, type ListedOutcome } from '../report/state-list.js';
 import { formatStateShow, mentions } from '../report/state-show.js';
 import { maskPhone } from '../recipients/mask-phone.js';
+import { revealOneLine } from '../report/reveal-invisible.js';
 import { currentUser, readLockInfo, takeLock } from '../state/file-lock.js';
 import { LOCK_FILE } from '../state/file-state.js';
 import { migrateState } from '../state/migrate-state.js';
@@ -191,6 +192,7 @@ async function runUnlock(flags: StateFlags): Promise<number> {
   const holder = await readLockInfo(file);
   const lock = await takeLock(file, { force: true }); // refused while the holder runs, or on another host
   await lock.release();
-  process.stdout.write(holder ? `Removed the lock of ${holder.owner} on ${holder.host} (pid ${holder.pid}, gone) since ${holder.since}.\n` : 'Removed an unreadable lock file.\n');
+  // The lock file is state: its fields are shown escaped, never interpreted by the terminal.
+  process.stdout.write(holder ? `Removed the lock of ${revealOneLine(holder.owner)} on ${revealOneLine(holder.host)} (pid ${holder.pid}, gone) since ${revealOneLine(holder.since)}.\n` : 'Removed an unreadable lock file.\n');
   return 0;
 }

@@ -112,10 +112,11 @@ each('state unlock', (backend) =>
       const live = await runCli(['state', 'unlock'], { cwd: dir, env });
       assert.is(live.code, 1);
       assert.match(live.stderr, /still running/);
-      await writeFile(join(stateDir, 'lock.json'), JSON.stringify({ owner: 'ci', host: hostname(), pid: gone, since: 'then' }));
+      await writeFile(join(stateDir, 'lock.json'), JSON.stringify({ owner: 'ci', host: hostname(), pid: gone, since: 'then\u001b[2J' }));
       const stale = await runCli(['state', 'unlock'], { cwd: dir, env });
       assert.is(stale.code, 0, stale.stderr);
       assert.match(stale.stdout, new RegExp(`Removed the lock of ci on .* \\(pid ${gone}, gone\\)`));
+      assert.not.ok(stale.stdout.includes('\u001b'), 'the lock file\'s text reaches the terminal escaped');
       assert.is(await access(join(stateDir, 'lock.json')).then(() => true, () => false), false);
     } finally {
       await cleanup();
