@@ -42,6 +42,8 @@ export interface RunningEmulator {
   stats(): EmulatorStats;
   /** The bodies of the requests it accepted, as the bytes arrived. */
   requestBodies(): string[];
+  /** Every send request with when it came and when and how it was answered (tests of crash bounds). */
+  requestLog(): RequestLogEntry[];
   close(): Promise<void>;
 }
 
@@ -49,12 +51,31 @@ export interface RunningEmulator {
 export const EMULATOR_DEFAULTS = { appKey: 'demo-app-key', appSecret: 'demo-app-secret', token: 'demo-token', port: 8787 } as const;
 
 
+export interface RequestLogEntry {
+  /** ms since the epoch */
+  receivedAt: number;
+  answeredAt?: number;
+  /** HTTP status of the answer, or `reset` when the connection was destroyed. */
+  answer?: number | 'reset';
+  /** The request's messageIds, when its body was read. */
+  messageIds: string[];
+}
+
 interface Recorded {
   messageId: string;
   phoneNumber: string;
   bulkId: string;
   status: string;
   whatsApp: unknown;
+}
+
+function messageIdsOf(value: unknown): string[] {
+  const destinations = (value as { destinations?: unknown } | undefined)?.destinations;
+  if (!Array.isArray(destinations)) return [];
+  return destinations.flatMap((d) => {
+    const id = (d as { messageId?: unknown } | null)?.messageId;
+    return typeof id === 'string' ? [id] : [];
+  });
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -69,12 +90,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   const messages = new Map<string, Recorded>();
   const bodies: string[] = [];
+  const log: RequestLogEntry[] = [];
   const stats: EmulatorStats = { requests: 0, accepted: 0, rejected: 0, duplicates: 0, uniqueMessageIds: 0, tokensIssued: 0, byStatus: {} };
   let window = { second: 0, count: 0 };
 
-  const answer = (res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>) => {
+  const answer = (res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>, entry?: RequestLogEntry) => {
     stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
+    if (entry) Object.assign(entry, { answer: status, answeredAt: Date.now() });
     sendJson(res, status, body, headers);
+  };
+  const reset = (req: IncomingMessage, entry: RequestLogEntry) => {
+    Object.assign(entry, { answer: 'reset', answeredAt: Date.now() });
+    req.socket.destroy();
+  };
+  // The messageIds of a refused request, for the log: the refusal itself never depends on the body.
+  const noteIds = async (req: IncomingMessage, entry: RequestLogEntry) => {
+    const text = await readBody(req);
+    const value = text === undefined ? undefined : parseJson(text).value;
+    entry.messageIds = messageIdsOf(value);
   };
 
   const accept = (body: RequestBody) =>
@@ -90,35 +123,40 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   async function send(req: IncomingMessage, res: ServerResponse): Promise<void> {
     stats.requests++;
+    const entry: RequestLogEntry = { receivedAt: Date.now(), messageIds: [] };
+    log.push(entry);
     if (options.latencyMs) await sleep(options.latencyMs);
     const second = Math.floor(Date.now() / 1000);
     if (second !== window.second) window = { second, count: 0 };
     if (options.throttleRps !== undefined && ++window.count > options.throttleRps) {
-      return answer(res, 429, { error: 'too many requests' }, { 'retry-after': '1' });
+      await noteIds(req, entry);
+      return answer(res, 429, { error: 'too many requests' }, { 'retry-after': '1' }, entry);
     }
     if (options.failRate && random() < options.failRate) {
       const status = [500, 502, 503][Math.floor(random() * 3)] ?? 503;
-      return answer(res, status, { error: 'injected failure' });
+      await noteIds(req, entry);
+      return answer(res, status, { error: 'injected failure' }, {}, entry);
     }
-    const reset = options.resetRate && random() < options.resetRate ? (random() < 0.5 ? 'before' : 'after') : undefined;
-    if (reset === 'before') return void req.socket.destroy();
+    const resetWhen = options.resetRate && random() < options.resetRate ? (random() < 0.5 ? 'before' : 'after') : undefined;
+    if (resetWhen === 'before') return reset(req, entry);
     const auth = tokens.check(req.headers.authorization);
-    if (auth !== 'ok') return answer(res, 401, { error: `unauthorized: token ${auth}` });
-    if (req.headers['x-app-key'] !== appKey) return answer(res, 401, { error: 'unauthorized: unknown x-app-key' });
+    if (auth !== 'ok') return answer(res, 401, { error: `unauthorized: token ${auth}` }, {}, entry);
+    if (req.headers['x-app-key'] !== appKey) return answer(res, 401, { error: 'unauthorized: unknown x-app-key' }, {}, entry);
     if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
-      return answer(res, 415, { error: 'Content-Type must be application/json' });
+      return answer(res, 415, { error: 'Content-Type must be application/json' }, {}, entry);
     }
     const text = await readBody(req);
-    if (text === undefined) return answer(res, 413, { error: 'request body too large' });
+    if (text === undefined) return answer(res, 413, { error: 'request body too large' }, {}, entry);
     const parsed = parseJson(text);
-    if (parsed.error !== undefined) return answer(res, 400, { error: `malformed JSON: ${parsed.error}` });
+    if (parsed.error !== undefined) return answer(res, 400, { error: `malformed JSON: ${parsed.error}` }, {}, entry);
+    entry.messageIds = messageIdsOf(parsed.value);
     const errors = validateRequestBody(parsed.value);
-    if (errors.length > 0) return answer(res, 400, { error: `invalid request: ${describeSchemaErrors(errors)}` });
+    if (errors.length > 0) return answer(res, 400, { error: `invalid request: ${describeSchemaErrors(errors)}` }, {}, entry);
     const body = parsed.value as RequestBody;
     bodies.push(text);
     const result = { messages: accept(body), bulkId: body.bulkId };
-    if (reset === 'after') return void req.socket.destroy();
-    answer(res, 200, result);
+    if (resetWhen === 'after') return reset(req, entry);
+    answer(res, 200, result, {}, entry);
   }
 
   const server = createServer((req, res) => {
@@ -153,6 +191,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     port,
     stats: () => ({ ...stats, byStatus: { ...stats.byStatus }, tokensIssued: tokens.issued() }),
     requestBodies: () => [...bodies],
+    requestLog: () => log.map((e) => ({ ...e })),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

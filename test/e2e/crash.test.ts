@@ -1,35 +1,79 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/server.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EMULATOR_DEFAULTS, startEmulator, type RequestLogEntry } from '../../src/emulator/server.js';
 import { createRandom } from '../../src/emulator/random.js';
 import { collect, makeWorkspace, runCli, startCli } from '../helpers/cli.js';
 import { swissNumbers, textSpec } from '../helpers/specs.js';
 import { waitUntil } from '../helpers/wait-output.js';
 
 const MESSAGES = 5000;
-const BATCH = 50;
+const BATCH = 10;
 const CONCURRENCY = 4;
 const KILLS = 10;
+/** Time the client needs to journal an answer it got; an answer older than this at a kill was recorded. */
+const JOURNAL_SLACK_MS = 500;
 
-test(`apply of ${MESSAGES} messages SIGKILLed ${KILLS} times: no duplicates, nothing lost`, async () => {
+/** messageIds whose last journal record is in flight: what the next plan lists as in doubt. */
+async function inDoubtIds(dir: string): Promise<Set<string>> {
+  const last = new Map<string, string>();
+  const text = await readFile(join(dir, '.waspec', 'journal.ndjson'), 'utf8').catch(() => '');
+  for (const line of text.split('\n')) {
+    if (!line.endsWith('}')) continue; // a torn tail
+    const record = JSON.parse(line) as { type: string; messages?: Array<{ messageId: string }>; results?: Array<{ messageId: string }> };
+    for (const m of record.messages ?? []) last.set(m.messageId, 'in-flight');
+    for (const r of record.results ?? []) last.set(r.messageId, 'outcome');
+  }
+  return new Set([...last].filter(([, type]) => type === 'in-flight').map(([id]) => id));
+}
+
+/**
+ * Messages left in doubt by a kill at `killedAt` although nothing of theirs was out then: their last
+ * request had been answered (refused while throttled, or accepted) long enough before the kill.
+ */
+function notOutAtKill(ids: Iterable<string>, log: RequestLogEntry[], killedAt: number): string[] {
+  const lastAnswer = new Map<string, RequestLogEntry>();
+  for (const entry of log) {
+    if (entry.receivedAt > killedAt) continue;
+    for (const id of entry.messageIds) lastAnswer.set(id, entry);
+  }
+  return [...ids].filter((id) => {
+    const entry = lastAnswer.get(id);
+    return entry?.answeredAt !== undefined && entry.answer !== 'reset' && entry.answeredAt < killedAt - JOURNAL_SLACK_MS;
+  });
+}
+
+test(`apply of ${MESSAGES} messages SIGKILLed ${KILLS} times while throttled: no duplicates, nothing lost, in doubt only what was out`, async () => {
   const { dir, cleanup } = await makeWorkspace(textSpec('crash', swissNumbers(MESSAGES), 'Our store opens at 9.', BATCH));
-  const emulator = await startEmulator({ latencyMs: 25 });
+  // Throttled: many requests are answered 429 and wait out a Retry-After of a second or more.
+  const emulator = await startEmulator({ latencyMs: 25, throttleRps: 30 });
   const env = { WASPEC_BASE_URL: emulator.url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret };
   const random = createRandom(2026);
   try {
     let kills = 0;
+    let killedWhileWaiting = 0;
+    const outOfBound: string[] = [];
     for (let round = 0; round < KILLS * 3 && kills < KILLS; round++) {
+      const before = await inDoubtIds(dir);
       const child = startCli(['apply', '--yes', '--force-unlock', '--concurrency', String(CONCURRENCY)], { cwd: dir, env });
       const done = collect(child);
       const sentBefore = emulator.stats().requests;
-      // Wait until it is sending, then kill it at a random moment within the next requests.
+      // Wait until it is sending, then kill it at a random moment within the next seconds.
       while (emulator.stats().requests === sentBefore && child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
-      await new Promise((r) => setTimeout(r, Math.floor(random() * 120)));
+      await new Promise((r) => setTimeout(r, Math.floor(random() * 1500)));
+      const killedAt = Date.now();
       if (child.kill('SIGKILL')) kills++;
       const result = await done;
       assert.ok(result.signal === 'SIGKILL' || result.code === 0, `run ${round}: ${result.stderr}`);
+      const log = emulator.requestLog();
+      killedWhileWaiting += log.filter((e) => e.answer === 429 && e.answeredAt !== undefined && e.answeredAt < killedAt - JOURNAL_SLACK_MS && e.answeredAt > killedAt - 1000).length;
+      const added = [...(await inDoubtIds(dir))].filter((id) => !before.has(id));
+      outOfBound.push(...notOutAtKill(added, log, killedAt));
     }
     assert.is(kills, KILLS);
+    assert.ok(killedWhileWaiting > 0, 'some kills came while refused requests waited out their Retry-After');
+    assert.equal(outOfBound, [], 'in doubt only what was out at the kills');
     const final = await runCli(['apply', '--yes', '--force-unlock'], { cwd: dir, env });
     assert.is(final.code, 0, final.stdout + final.stderr);
 
@@ -43,13 +87,13 @@ test(`apply of ${MESSAGES} messages SIGKILLed ${KILLS} times: no duplicates, not
     const unchanged = byAction.get('unchanged') ?? 0;
     const inDoubt = byAction.get('in-doubt') ?? 0;
     assert.is(unchanged + inDoubt, MESSAGES, `every message accepted or in doubt: ${JSON.stringify([...byAction])}`);
-    assert.ok(inDoubt <= KILLS * CONCURRENCY * BATCH, `in doubt ${inDoubt} ≤ what was in flight at the kills`);
+    assert.ok(inDoubt <= KILLS * CONCURRENCY * BATCH, `in doubt ${inDoubt} ≤ what can be in flight at the kills`);
     // Every message recorded as accepted reached the API; in doubt ones may or may not have.
     const received = new Set(((await (await fetch(`${emulator.url}/_emulator/messages`)).json()) as Array<{ messageId: string }>).map((m) => m.messageId));
     const missing = entries.filter((e) => e.action === 'unchanged' && !received.has(e.messageId));
     assert.is(missing.length, 0, 'recorded accepted but never received');
     assert.ok(received.size >= unchanged);
-    console.log(`  crash test: ${kills} kills, ${unchanged} accepted, ${inDoubt} in doubt, ${stats.requests} requests, 0 duplicates`);
+    console.log(`  crash test: ${kills} kills (${killedWhileWaiting} refused requests waiting at kills), ${unchanged} accepted, ${inDoubt} in doubt, ${stats.requests} requests, 0 duplicates`);
   } finally {
     await emulator.close();
     await cleanup();
