@@ -22,9 +22,16 @@ async function openForAppend(file: string): Promise<FileHandle> {
     throw new StateError(`The state journal ${file} cannot be opened for writing (${code || String(error)}).`);
   }
   const stats = await fh.stat();
-  if (!stats.isFile()) {
+  const foreign = !stats.isFile()
+    ? describeKind(stats)
+    : stats.nlink > 1
+      ? `has ${stats.nlink - 1} other hard link(s), so writing it would change another file`
+      : process.getuid && stats.uid !== process.getuid()
+        ? `belongs to another user (uid ${stats.uid})`
+        : undefined;
+  if (foreign) {
     await fh.close();
-    throw new StateError(`The state journal ${file} ${describeKind(stats)}; the state's files must be regular files.`, STATE_HINT);
+    throw new StateError(`The state journal ${file} ${foreign}; the state's files must be regular files of its own.`, STATE_HINT);
   }
   return fh;
 }

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { appendFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, link, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openFileStateStore } from '../../src/state/file-state.js';
 import { StateError } from '../../src/errors.js';
@@ -165,6 +165,18 @@ test('a symlinked journal is refused on read and on append; its target is untouc
     await assertStateError(store.read(), /is a symbolic link/);
     await assertStateError(store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]), /is a symbolic link/);
     assert.is(await readFile(join(dir, 'victim.txt'), 'utf8'), 'precious line');
+  }));
+
+test('a journal hard-linked to another file is never written: the other file is untouched', () =>
+  withTmpDir(async (dir) => {
+    await mkdir(join(dir, 'state'));
+    const header = '{"waspec":"state","formatVersion":1}\n';
+    // A valid journal with a torn tail: an append would cut it, and so cut the linked file too.
+    await writeFile(join(dir, 'victim.ndjson'), `${header}{"v":1,"type":"in-fl`);
+    await link(join(dir, 'victim.ndjson'), join(dir, 'state', 'journal.ndjson'));
+    const store = openFileStateStore(join(dir, 'state'));
+    await assertStateError(store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]), /other hard link/);
+    assert.is(await readFile(join(dir, 'victim.ndjson'), 'utf8'), `${header}{"v":1,"type":"in-fl`);
   }));
 
 test('a file that is not a journal is never cut as a torn tail nor written to', () =>
