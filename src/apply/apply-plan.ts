@@ -5,6 +5,7 @@ import { AuthError } from '../errors.js';
 import { emptyApplyResult, type ApplyResult } from '../plan/apply-result.js';
 import type { Plan } from '../plan/types.js';
 import { maskPhone } from '../recipients/mask-phone.js';
+import { storedContentOf } from '../state/stored-content.js';
 import type { JournalRecord, StateStore } from '../state/types.js';
 import type { Transport } from '../transport/types.js';
 import { buildRequests, type PlannedRequest } from './build-requests.js';
@@ -97,6 +98,18 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     })),
   });
 
+  // Each content the state does not keep yet goes into the journal once, with the first request
+  // that carries it (a plan without the list, from an older waspec: each content sent, once).
+  // (The entries of a request share one content: requests are grouped by it.)
+  const hashOf = (request: PlannedRequest) => request.entries[0]?.contentHash ?? '';
+  const toStore = new Set(plan.contentsToStore ?? requests.map(hashOf));
+  const contentRecords = (request: PlannedRequest): JournalRecord[] => {
+    const hash = hashOf(request);
+    const content = plan.contents[hash];
+    if (!toStore.delete(hash) || !content) return [];
+    return [{ v: 3, type: 'content', at: now(), hash, ...storedContentOf(content) }];
+  };
+
   const recordFailure = async (request: PlannedRequest, reason: string, httpStatus?: number) => {
     await append([failedRecord(request, reason, httpStatus)]);
     result.messages.failed += request.entries.length;
@@ -105,7 +118,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
 
   const run = async (request: PlannedRequest) => {
     if (stop.signal.aborted) return;
-    await append([inFlightRecord(request)]);
+    await append([...contentRecords(request), inFlightRecord(request)]);
     result.requests++;
     inFlight++;
     progress();

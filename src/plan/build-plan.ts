@@ -7,6 +7,7 @@ import { loadWorkspace } from '../spec/load-workspace.js';
 import type { SpecDocument } from '../spec/types.js';
 import type { StateStore } from '../state/types.js';
 import { classifyMessages } from './classify-messages.js';
+import { lookUpContents } from './look-up-contents.js';
 import { CONFIG_FILE, hashFile, workspacePath } from './hash-file.js';
 import { checkSendAt, selectTargets } from './plan-checks.js';
 import { guardPlan, type GuardOptions } from './policy/guard-plan.js';
@@ -58,6 +59,7 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
       batchSize: batchSizeOf(d, options.defaultBatchSize),
     })),
     contents: classified.contents,
+    ...(await lookUpContents(classified.entries, snapshot, options.store)),
     entries: classified.entries,
     summary: summarizeEntries(classified.entries),
     inputs: {

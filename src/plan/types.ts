@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { MessageContent } from '../api/types.js';
-import type { Outcome } from '../state/types.js';
+import type { Outcome, StoredContent } from '../state/types.js';
 
 export type PlanAction = 'send' | 'unchanged' | 'drift' | 'retry' | 'rejected' | 'in-doubt' | 'orphan' | HeldAction;
 
@@ -64,6 +64,19 @@ export interface Plan {
   specs: PlanSpecInfo[];
   /** Distinct rendered contents by contentHash. */
   contents: Record<string, MessageContent>;
+  /**
+   * What drift entries were accepted with, by previous.contentHash, as the state keeps it (numbers
+   * masked, long values cut). A hash missing here is unknown: sent before the state kept contents,
+   * or one of `previousContentsOmitted`.
+   */
+  previousContents?: Record<string, StoredContent>;
+  /** Earlier contents the state keeps that the plan leaves out (over MAX_PREVIOUS_CONTENTS). */
+  previousContentsOmitted?: number;
+  /**
+   * Hashes of `contents` to send that the state does not keep yet: apply journals each once, with
+   * the first request that carries it. Absent (a plan of an older waspec): each one it sends.
+   */
+  contentsToStore?: string[];
   entries: PlanEntry[];
   summary: Record<PlanAction, number>;
   inputs: {

@@ -25,14 +25,16 @@ export function formatStateShow(state: MessageState, history: readonly JournalRe
 function describe(record: JournalRecord, messageId: string): string {
   if (record.type === 'in-flight') return `in flight      request ${record.bulkId}`;
   if (record.type === 'settle') return printable(`settled as ${record.as} by ${record.by}: ${record.reason}`);
+  if (record.type === 'content') return `content kept   ${record.hash}`;
   const result = record.results.find((r) => r.messageId === messageId);
   const why = result?.status ? `${result.status.groupName} / ${result.status.name}` : (result?.error ?? '');
   return printable(`${(result?.outcome ?? '').padEnd(14)} request ${record.bulkId}${why ? `: ${why}` : ''}`);
 }
 
-/** Whether a record concerns the message. */
+/** Whether a record concerns the message (content records are shared by many: none). */
 export function mentions(record: JournalRecord, messageId: string): boolean {
   if (record.type === 'in-flight') return record.messages.some((m) => m.messageId === messageId);
   if (record.type === 'settle') return record.messageIds.includes(messageId);
+  if (record.type === 'content') return false;
   return record.results.some((r) => r.messageId === messageId);
 }

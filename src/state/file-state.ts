@@ -3,7 +3,7 @@ import { StateError } from '../errors.js';
 import { join } from 'node:path';
 import { appendJournal } from './append-journal.js';
 import { takeLock } from './file-lock.js';
-import { readJournal } from './read-journal.js';
+import { readJournal, readJournalContents } from './read-journal.js';
 import type { JournalRecord, StateBackend } from './types.js';
 
 export const JOURNAL_FILE = 'journal.ndjson';
@@ -46,6 +46,10 @@ export function openFileStateStore(dir: string): StateBackend {
       const records: JournalRecord[] = [];
       await readJournal(journal, journal, (record) => records.push(record));
       return records;
+    },
+    readContents: async (hashes) => {
+      await stateDir(dir, false);
+      return readJournalContents(journal, journal, hashes);
     },
     close: async () => undefined,
     append: (records) => {

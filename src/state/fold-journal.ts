@@ -1,10 +1,31 @@
-import type { JournalRecord, MessageState } from './types.js';
+import type { JournalRecord, MessageState, StateSnapshot } from './types.js';
+
+/** What folding builds: the messages, and the hashes of the contents kept (each hash string once). */
+export interface FoldedState {
+  messages: Map<string, MessageState>;
+  contents: Map<string, string>;
+}
+
+export function emptyFold(): FoldedState {
+  return { messages: new Map(), contents: new Map() };
+}
+
+/** The snapshot's view of a fold (its content hashes as a set sharing the messages' strings). */
+export function foldedSnapshot(folded: FoldedState): Pick<StateSnapshot, 'messages' | 'contents'> {
+  return { messages: folded.messages, contents: new Set(folded.contents.keys()) };
+}
 
 /**
  * Folds one record into the state: an in-flight record (re)opens each message,
  * an outcome record closes it; the last outcome wins and sentAt stays the first in-flight time.
+ * A content record only notes that the state keeps that content.
  */
-export function foldRecord(messages: Map<string, MessageState>, record: JournalRecord): void {
+export function foldRecord(folded: FoldedState, record: JournalRecord): void {
+  const { messages, contents } = folded;
+  if (record.type === 'content') {
+    if (!contents.has(record.hash)) contents.set(record.hash, record.hash);
+    return;
+  }
   if (record.type === 'in-flight') {
     for (const m of record.messages) {
       const before = messages.get(m.messageId);
@@ -14,7 +35,8 @@ export function foldRecord(messages: Map<string, MessageState>, record: JournalR
         revision: m.revision,
         phoneNumber: m.phoneNumber,
         maskedPhoneNumber: m.maskedPhoneNumber,
-        contentHash: m.contentHash,
+        // The content record's string: a million messages of one content hold it once.
+        contentHash: contents.get(m.contentHash) ?? m.contentHash,
         bulkId: record.bulkId,
         sentAt: before?.sentAt ?? record.at,
         updatedAt: record.at,

@@ -3,13 +3,14 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { StateError } from '../errors.js';
+import { MAX_STORED_CONTENT_CHARS, storedChars } from './stored-content.js';
 import type { JournalRecord } from './types.js';
 
 /** The journal file's layout (its header line) this code reads and writes. */
 export const JOURNAL_FORMAT_VERSION = 1;
 
-/** The newest record version this code reads (settle records are version 2). */
-export const RECORD_VERSION = 2;
+/** The newest record version this code reads (settle records are version 2, content records 3). */
+export const RECORD_VERSION = 3;
 
 export const JOURNAL_HEADER = { waspec: 'state', formatVersion: JOURNAL_FORMAT_VERSION } as const;
 
@@ -23,20 +24,23 @@ function refuseNewer(version: number, where: string, known = JOURNAL_FORMAT_VERS
 }
 
 const SCHEMA_ID = 'https://waspec.dev/schemas/journal-record.schema.json';
-type Kind = 'header' | 'inFlight' | 'outcome' | 'settle';
+type Kind = 'header' | 'inFlight' | 'outcome' | 'settle' | 'contentRecord';
 let validators: Record<Kind, ValidateFunction> | undefined;
 
 function compile(): Record<Kind, ValidateFunction> {
   const ajv = new Ajv2020({ allErrors: false, strict: false });
   addFormats.default(ajv);
-  ajv.addSchema(JSON.parse(readFileSync(new URL('../../schemas/journal-record.schema.json', import.meta.url), 'utf8')) as object);
+  // Content records refer to the plan schema's definition of a content.
+  for (const file of ['journal-record', 'plan']) ajv.addSchema(JSON.parse(readFileSync(new URL(`../../schemas/${file}.schema.json`, import.meta.url), 'utf8')) as object);
   const get = (name: string): ValidateFunction => {
     const validate = ajv.getSchema(`${SCHEMA_ID}#/$defs/${name}`);
     if (!validate) throw new Error(`journal schema lacks $defs/${name}`);
     return validate;
   };
-  return { header: get('header'), inFlight: get('inFlight'), outcome: get('outcome'), settle: get('settle') };
+  return { header: get('header'), inFlight: get('inFlight'), outcome: get('outcome'), settle: get('settle'), contentRecord: get('contentRecord') };
 }
+
+const BY_TYPE = new Map<string, Kind>([['in-flight', 'inFlight'], ['outcome', 'outcome'], ['settle', 'settle'], ['content', 'contentRecord']]);
 
 function describe(errors: readonly ErrorObject[]): string {
   const error = errors[0];
@@ -58,9 +62,13 @@ export function checkJournalValue(value: unknown, where: string): JournalLine {
   if (typeof version === 'number' && version > (header ? JOURNAL_FORMAT_VERSION : RECORD_VERSION)) refuseNewer(version, where, header ? JOURNAL_FORMAT_VERSION : RECORD_VERSION);
   validators ??= compile();
   const type = (value as { type?: unknown }).type;
-  const validate = header ? validators.header : type === 'in-flight' ? validators.inFlight : type === 'outcome' ? validators.outcome : type === 'settle' ? validators.settle : undefined;
-  if (!validate) return { kind: 'invalid', problem: `type must be in-flight, outcome or settle, not ${JSON.stringify(type ?? null).slice(0, 40)}` };
+  const kind = header ? 'header' : typeof type === 'string' ? BY_TYPE.get(type) : undefined;
+  if (!kind) return { kind: 'invalid', problem: `type must be in-flight, outcome, settle or content, not ${JSON.stringify(type ?? null).slice(0, 40)}` };
+  const validate = validators[kind];
   if (!validate(value)) return { kind: 'invalid', problem: describe(validate.errors ?? []) };
+  if (type === 'content' && storedChars((value as { content: unknown }).content) > MAX_STORED_CONTENT_CHARS) {
+    return { kind: 'invalid', problem: `content holds more than the ${MAX_STORED_CONTENT_CHARS} characters waspec stores` };
+  }
   return header ? { kind: 'header' } : { kind: 'record', record: value as JournalRecord };
 }
 

@@ -30,6 +30,13 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; description: string; s
         backend_pid integer NOT NULL
       );`,
   },
+  {
+    version: 2,
+    description: 'index of content records by hash (drift shown as a diff)',
+    // Content records need no new column (a record is jsonb of any type); the index finds them
+    // by hash, and the new version makes an older waspec refuse the state instead of the rows.
+    sql: `CREATE INDEX journal_content_hash ON $schema.journal (workspace, (record->>'hash')) WHERE type = 'content';`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

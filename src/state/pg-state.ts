@@ -3,13 +3,13 @@ import { hostname } from 'node:os';
 import type pg from 'pg';
 import { StateError } from '../errors.js';
 import { currentUser } from './file-lock.js';
-import { foldRecord } from './fold-journal.js';
+import { emptyFold, foldedSnapshot, foldRecord } from './fold-journal.js';
 import { parseJournalLine } from './journal-format.js';
 import { quoteIdent } from './pg-migrations.js';
 import { takePgLock } from './pg-lock.js';
 import { openPgSession } from './pg-session.js';
 import type { StateTarget } from './state-target.js';
-import type { JournalRecord, MessageState, StateBackend, StateSnapshot } from './types.js';
+import type { JournalRecord, StateBackend, StateSnapshot, StoredContent } from './types.js';
 
 const PAGE = 5000;
 
@@ -54,17 +54,19 @@ export function openPgStateStore(target: Extract<StateTarget, { kind: 'postgres'
   return {
     location: target.display,
     read: async (): Promise<StateSnapshot> => {
-      const messages = new Map<string, MessageState>();
-      const { count, last } = await scan((record) => foldRecord(messages, record));
+      const folded = emptyFold();
+      const { count, last } = await scan((record) => foldRecord(folded, record));
       // Rows are only ever added: the workspace, the count and the last id identify what was read.
       const digest = createHash('sha256').update(`${target.schema}\n${workspace}\n${count}\n${last}`).digest('hex');
-      return { messages, digest, diagnostics: [], records: count };
+      return { ...foldedSnapshot(folded), digest, diagnostics: [], records: count };
     },
     readRecords: async () => {
       const records: JournalRecord[] = [];
       await scan((record) => records.push(record));
       return records;
     },
+    readContents: (hashes) =>
+      session.use('read stored contents', false, async (client, tables) => (tables ? selectContents(client, journal, workspace, hashes, target.display) : new Map())),
     append: async (records) => {
       if (records.length === 0) return;
       await session.use('record in the state', true, (client) => insertRecords(client, journal, workspace, records));
@@ -81,6 +83,24 @@ async function insertRecords(client: pg.Client, journal: string, workspace: stri
      SELECT $1, r->>'type', r->>'bulkId', r FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n`,
     [workspace, JSON.stringify(records)],
   );
+}
+
+/** The content records of `hashes` (index journal_content_hash), first record of a hash first. */
+async function selectContents(client: pg.Client, journal: string, workspace: string, hashes: ReadonlySet<string>, where: string): Promise<Map<string, StoredContent>> {
+  const found = new Map<string, StoredContent>();
+  const wanted = [...hashes];
+  for (let i = 0; i < wanted.length; i += PAGE) {
+    const rows = await client.query<{ id: string; record: string }>(
+      `SELECT j.id::text AS id, j.record::text AS record FROM ${journal} j WHERE j.workspace = $1 AND j.type = 'content' AND j.record->>'hash' = ANY($2::text[]) ORDER BY j.id`,
+      [workspace, wanted.slice(i, i + PAGE)],
+    );
+    for (const row of rows.rows) {
+      const record = parseRow(row, where);
+      if (record.type !== 'content' || found.has(record.hash)) continue;
+      found.set(record.hash, record.cut ? { content: record.content, cut: record.cut } : { content: record.content });
+    }
+  }
+  return found;
 }
 
 function parseRow(row: { id: string; record: string }, where: string): JournalRecord {

@@ -3,10 +3,10 @@ import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { StateError } from '../errors.js';
 import { openRegularFile } from '../files/open-regular-file.js';
 import { readLines } from '../files/read-lines.js';
-import { foldRecord } from './fold-journal.js';
+import { emptyFold, foldedSnapshot, foldRecord } from './fold-journal.js';
 import { isHeaderStart, parseJournalLine } from './journal-format.js';
 import type { ApiStatus } from '../api/types.js';
-import type { JournalRecord, MessageState, StateSnapshot } from './types.js';
+import type { JournalRecord, StateSnapshot, StoredContent } from './types.js';
 
 /** A journal record is ~300 bytes per destination; a line over this is not one of waspec's. */
 export const MAX_JOURNAL_LINE_BYTES = 32 * 1024 * 1024;
@@ -44,7 +44,7 @@ function makeInterner(): (record: JournalRecord) => JournalRecord {
       }
       return record;
     }
-    if (record.type === 'settle') return record;
+    if (record.type === 'settle' || record.type === 'content') return record;
     for (const r of record.results) {
       if (r.status === undefined) continue;
       const key = JSON.stringify(r.status);
@@ -66,7 +66,7 @@ function makeInterner(): (record: JournalRecord) => JournalRecord {
  */
 export async function readJournal(file: string, displayName: string, onRecord?: (record: JournalRecord) => void): Promise<StateSnapshot> {
   const hash = createHash('sha256');
-  const messages = new Map<string, MessageState>();
+  const folded = emptyFold();
   const diagnostics: Diagnostic[] = [];
   let lineNo = 0;
   let records = 0;
@@ -93,7 +93,7 @@ export async function readJournal(file: string, displayName: string, onRecord?: 
         }
         if (parsed.kind === 'record') {
           const record = intern(parsed.record);
-          foldRecord(messages, record);
+          foldRecord(folded, record);
           onRecord?.(record);
           records++;
         }
@@ -103,7 +103,36 @@ export async function readJournal(file: string, displayName: string, onRecord?: 
     }
   }
   if (invalid > MAX_REPORTED) diagnostics.push(bad(displayName, lineNo, `and ${invalid - MAX_REPORTED} more invalid lines`));
-  return { messages, digest: hash.digest('hex'), diagnostics, records };
+  return { ...foldedSnapshot(folded), digest: hash.digest('hex'), diagnostics, records };
+}
+
+const CONTENT_MARK = Buffer.from('"type":"content"');
+
+/**
+ * The stored contents of `hashes`, read again from the journal. Only lines that look like
+ * content records (as waspec writes them) are parsed; bad lines are skipped here, as `read`
+ * reports them. The first record of a hash wins (a hash always names the same content).
+ */
+export async function readJournalContents(file: string, displayName: string, hashes: ReadonlySet<string>): Promise<Map<string, StoredContent>> {
+  const found = new Map<string, StoredContent>();
+  if (hashes.size === 0) return found;
+  const handle = await openJournal(file, displayName);
+  if (!handle) return found;
+  try {
+    let lineNo = 0;
+    for await (const line of readLines(handle, { maxLineBytes: MAX_JOURNAL_LINE_BYTES })) {
+      lineNo++;
+      if (!line.terminated || line.tooLong || !line.bytes.includes(CONTENT_MARK)) continue;
+      const parsed = parseJournalLine(line.bytes.toString('utf8'), `${displayName} (line ${lineNo})`);
+      if (parsed.kind !== 'record' || parsed.record.type !== 'content') continue;
+      const { hash, content, cut } = parsed.record;
+      if (hashes.has(hash) && !found.has(hash)) found.set(hash, cut ? { content, cut } : { content });
+      if (found.size === hashes.size) break;
+    }
+  } finally {
+    await handle.close();
+  }
+  return found;
 }
 
 function torn(diagnostics: Diagnostic[], file: string, line: number): void {

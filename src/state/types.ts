@@ -1,4 +1,4 @@
-import type { ApiStatus } from '../api/types.js';
+import type { ApiStatus, MessageContent } from '../api/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 
 export type Outcome = 'in-flight' | 'accepted' | 'rejected' | 'failed';
@@ -69,7 +69,25 @@ export type JournalRecord =
       reason: string;
       as: SettledAs;
       messageIds: string[];
-    };
+    }
+  | ({
+      /** Version 3: a waspec that reads only versions 1 and 2 refuses the journal instead of calling it damaged. */
+      v: 3;
+      type: 'content';
+      at: string;
+      /** The contentHash in-flight records name: of the content as sent, before masking and cutting. */
+      hash: string;
+    } & StoredContent);
+
+/**
+ * A content as the state keeps it, once per contentHash (so a drift can be shown as a diff):
+ * what the phone shows, without the destination; numbers masked and long values cut.
+ */
+export interface StoredContent {
+  content: MessageContent;
+  /** Set when a value was cut to fit the stored size. */
+  cut?: true;
+}
 
 export interface StateSnapshot {
   messages: Map<string, MessageState>;
@@ -79,6 +97,8 @@ export interface StateSnapshot {
   diagnostics: Diagnostic[];
   /** How many records were folded (lets a stale plan say how many are new). */
   records?: number;
+  /** The contentHashes whose content the state keeps (content records). */
+  contents: ReadonlySet<string>;
 }
 
 export interface LockInfo {
@@ -102,6 +122,8 @@ export interface StateStore {
   append(records: JournalRecord[]): Promise<void>;
   /** Throws LockHeldError naming the holder when another process holds it. */
   lock(options?: { force?: boolean }): Promise<StateLock>;
+  /** The stored contents of these hashes (the ones the state keeps; others are left out). */
+  readContents(hashes: ReadonlySet<string>): Promise<Map<string, StoredContent>>;
 }
 
 /** A store the CLI opens: also lists its raw records (state migrate, state show) and closes. */

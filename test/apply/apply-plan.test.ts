@@ -46,6 +46,7 @@ async function journalStore(backend: Backend): Promise<StateStore & { records: J
       records.push(...r);
     },
     lock: (options) => store.lock(options),
+    readContents: (hashes) => store.readContents(hashes),
   };
 }
 

@@ -4,6 +4,7 @@ import { appendFile, link, mkdir, readFile, symlink, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import { openFileStateStore } from '../../src/state/file-state.js';
 import { StateError } from '../../src/errors.js';
+import { RECORD_VERSION } from '../../src/state/journal-format.js';
 import { inFlight, outcome } from './records.js';
 import { withTmpDir } from './tmp-dir.js';
 import { stateBackends, withState } from '../helpers/state-backends.js';
@@ -66,7 +67,7 @@ for (const backend of backends) {
       assert.is(snap.messages.get('id-b')?.status?.name, 'PENDING_ENROUTE');
       assert.is(snap.records, 4);
       assert.is(snap.diagnostics.length, 0);
-      assert.equal((await store.readRecords()).map((r) => `${r.type} ${r.type === 'settle' ? '' : r.bulkId}`), ['in-flight B1', 'outcome B1', 'in-flight B2', 'outcome B2']);
+      assert.equal((await store.readRecords()).map((r) => `${r.type} ${r.type === 'settle' || r.type === 'content' ? '' : r.bulkId}`), ['in-flight B1', 'outcome B1', 'in-flight B2', 'outcome B2']);
     }));
 
   test(`[${backend.name}] appends started together on one store all survive, in order per message`, () =>
@@ -121,7 +122,7 @@ test('a bad but complete line is kept by the next append (only an unterminated o
     assert.is((await readFile(join(dir, 'journal.ndjson'), 'utf8')).split('\n')[2], bad);
     const snap = await store.read();
     assert.equal(snap.diagnostics.map((d) => [d.code, d.severity, d.line]), [['state-record-invalid', 'error', 2]]);
-    assert.match(snap.diagnostics[0]?.message ?? '', /line 3 .*type must be in-flight, outcome or settle, not "nonsense"/);
+    assert.match(snap.diagnostics[0]?.message ?? '', /line 3 .*type must be in-flight, outcome, settle or content, not "nonsense"/);
     assert.is(snap.messages.size, 2);
   }));
 
@@ -207,14 +208,14 @@ test('a journal path that is a directory, or a state directory that is a file: a
 
 test('a journal from a newer waspec is refused with the version and an upgrade hint', () =>
   withTmpDir(async (dir) => {
-    for (const first of ['{"waspec":"state","formatVersion":2}\n', `{"v":3,"type":"in-flight","at":"x","bulkId":"b","messages":[]}\n`]) {
+    for (const first of ['{"waspec":"state","formatVersion":2}\n', `{"v":${RECORD_VERSION + 1},"type":"in-flight","at":"x","bulkId":"b","messages":[]}\n`]) {
       await writeFile(join(dir, 'journal.ndjson'), first);
       try {
         await openFileStateStore(dir).read();
         assert.unreachable('should throw');
       } catch (error) {
         assert.instance(error, StateError);
-        assert.match(String(error), /version [23]/);
+        assert.match(String(error), new RegExp(`version (2|${RECORD_VERSION + 1})`));
         assert.match((error as StateError).hint ?? '', /Upgrade waspec/);
       }
     }
