@@ -1,6 +1,8 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Plan, PlanAction } from '../plan/types.js';
 import { escapeMarkdown } from './escape-markdown.js';
+import { driftDiffs } from './content-diff.js';
+import { formatDriftMarkdown } from './drift-markdown.js';
 import { describeContent } from './plan-content.js';
 import { groupPlan, reasonOf, type EntryGroup, type SpecGroups } from './plan-groups.js';
 import { maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
@@ -65,6 +67,7 @@ function formatGroup(group: EntryGroup, plan: Plan, shown: Set<string>, mask: bo
       out.push('');
     }
   }
+  if (group.action === 'drift' && group.contentHash !== undefined) out.push(...formatDriftMarkdown(driftDiffs(plan, group.contentHash, group.entries)));
   if (group.shift) out.push(`sendAt moved to ${escapeMarkdown(group.shift.sendAt)} (${escapeMarkdown(group.shift.reason)})`, '');
   const listed = group.entries.slice(0, limit).map((e) => {
     const reason = reasonOf(e);

@@ -1,6 +1,8 @@
 import pc from 'picocolors';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import type { Plan, PlanAction } from '../plan/types.js';
+import { driftDiffs } from './content-diff.js';
+import { formatDriftPretty } from './drift-pretty.js';
 import { describeContent } from './plan-content.js';
 import { groupPlan, reasonOf, type EntryGroup } from './plan-groups.js';
 import { maskPhone } from '../recipients/mask-phone.js';
@@ -60,6 +62,7 @@ function formatGroup(group: EntryGroup, plan: Plan, shown: Set<string>, paint: R
       }
     }
   }
+  if (group.action === 'drift' && group.contentHash !== undefined) lines.push(...formatDriftPretty(driftDiffs(plan, group.contentHash, group.entries), options.color));
   if (group.shift) lines.push(`      ${paint.dim('sendAt now │')} ${group.shift.sendAt} ${paint.dim(`(${group.shift.reason})`)}`);
   const limit = options.limit ?? 10;
   const listed = group.entries.slice(0, limit).map((e) => {

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { CompiledMessage } from '../../src/compile/types.js';
 import type { MessageContent } from '../../src/api/types.js';
 import { classifyMessages } from '../../src/plan/classify-messages.js';
+import { lookUpContents } from '../../src/plan/look-up-contents.js';
 import { summarizeEntries } from '../../src/plan/summarize-plan.js';
 import type { Plan } from '../../src/plan/types.js';
 import type { StateStore } from '../../src/state/types.js';
@@ -81,6 +82,8 @@ export async function writeFixtureState(dirOrStore: string | StateStore): Promis
       { messageId: idOf('store-hello', p5), outcome: 'rejected', statusName: 'REJECTED_DESTINATION' },
       { messageId: idOf('store-hello', '41790000099'), outcome: 'accepted', statusName: 'PENDING_ENROUTE' },
     ]),
+    // Kept since contents are (the first request of h-hello predates that: its content is unknown).
+    { v: 3, type: 'content', at: '2026-01-10T10:00:02.000Z', hash: 'h-hello-old', content: HELLO_OLD },
     inFlight('BULK2', '2026-01-10T10:00:02.000Z', [m('store-hello', p1, 'h-hello-old')]),
     outcome('BULK2', '2026-01-10T10:00:03.000Z', [{ messageId: idOf('store-hello', p1), outcome: 'accepted', statusName: 'PENDING_ENROUTE' }]),
     inFlight('BULK3', '2026-01-10T10:00:04.000Z', [m('black-friday', p1, 'h-promo'), m('black-friday', p2, 'h-promo')]),
@@ -93,7 +96,8 @@ export const FIXTURE_NOW = new Date('2026-02-01T12:00:00.000Z');
 /** The whole Plan, as buildPlan would assemble it, from the fixture state in `dir` (or a store). */
 export async function buildFixturePlan(dirOrStore: string | StateStore): Promise<Plan> {
   await writeFixtureState(dirOrStore);
-  const snapshot = await (typeof dirOrStore === 'string' ? openFileStateStore(dirOrStore) : dirOrStore).read();
+  const store = typeof dirOrStore === 'string' ? openFileStateStore(dirOrStore) : dirOrStore;
+  const snapshot = await store.read();
   const { entries, contents } = await classifyMessages(fixtureMessages(), snapshot, {
     revisions: new Map([['black-friday', 1], ['store-hello', 1]]),
   });
@@ -105,6 +109,7 @@ export async function buildFixturePlan(dirOrStore: string | StateStore): Promise
       { name: 'store-hello', file: 'specs/store-hello.yaml', revision: 1, batchSize: 100 },
     ],
     contents,
+    ...(await lookUpContents(entries, snapshot, store)),
     entries,
     summary: summarizeEntries(entries),
     inputs: {
@@ -113,7 +118,7 @@ export async function buildFixturePlan(dirOrStore: string | StateStore): Promise
         { path: 'specs/store-hello.yaml', kind: 'spec', sha256: 'b'.repeat(64) },
         { path: 'specs/recipients/vip.csv', kind: 'recipients', sha256: 'c'.repeat(64) },
       ],
-      state: { location: '.waspec', sha256: 'd'.repeat(64), records: 6 },
+      state: { location: '.waspec', sha256: 'd'.repeat(64), records: 7 },
     },
     options: { retryRejected: false, resendInDoubt: false, targets: [], paths: ['specs'] },
     diagnostics: [],
