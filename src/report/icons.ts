@@ -12,4 +12,15 @@ export const ICONS = {
   reply: svg('<path fill="currentColor" d="M10 9V5l-7 7 7 7v-4.1c5 0 8.5 1.6 11 5.1-1-5-4-10-11-11z"/>', 16),
   clock: svg('<path fill="currentColor" d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm.5-13H11v6l5.2 3.2.8-1.3-4.5-2.7V7z"/>', 13),
   ticks: svg('<path fill="currentColor" d="M17.4 6.6 16 5.2 8.9 12.3l1.4 1.4 7.1-7.1zM21.6 5.2 10.3 16.5 6 12.2l-1.4 1.4 5.7 5.7L23 6.6l-1.4-1.4zM.4 13.6l5.7 5.7 1.4-1.4-5.7-5.7-1.4 1.4z"/>', 16),
+  // The states of a message (badges and the table of contents).
+  retry: svg('<path fill="currentColor" d="M17.65 6.35A7.95 7.95 0 0 0 12 4a8 8 0 1 0 7.75 10h-2.08A6 6 0 1 1 12 6c1.66 0 3.14.69 4.22 1.78L13 11h7V4l-2.35 2.35z"/>', 14),
+  pending: svg('<path fill="currentColor" d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm.5-13H11v6l5.2 3.2.8-1.3-4.5-2.7V7z"/>', 14),
+  accepted: svg('<path fill="currentColor" d="M17.4 6.6 16 5.2 8.9 12.3l1.4 1.4 7.1-7.1zM21.6 5.2 10.3 16.5 6 12.2l-1.4 1.4 5.7 5.7L23 6.6l-1.4-1.4zM.4 13.6l5.7 5.7 1.4-1.4-5.7-5.7-1.4 1.4z"/>', 14),
+  drift: svg('<path fill="currentColor" d="M3 17.25V21h3.75L17.81 9.94l-3.75-3.75L3 17.25zM20.71 7.04a1 1 0 0 0 0-1.41l-2.34-2.34a1 1 0 0 0-1.41 0l-1.83 1.83 3.75 3.75 1.83-1.83z"/>', 14),
+  alert: svg('<path fill="currentColor" d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm1 15h-2v-2h2v2zm0-4h-2V7h2v6z"/>', 14),
+  question: svg('<path fill="currentColor" d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm1 17h-2v-2h2v2zm2.07-7.75-.9.92A3.4 3.4 0 0 0 13 15h-2v-.5a4 4 0 0 1 1.17-2.83l1.24-1.26A1.96 1.96 0 0 0 14 9a2 2 0 0 0-4 0H8a4 4 0 0 1 8 0c0 .88-.36 1.68-.93 2.25z"/>', 14),
+  blocked: svg('<path fill="currentColor" d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zM4 12a8 8 0 0 1 12.9-6.32L5.68 16.9A7.9 7.9 0 0 1 4 12zm8 8a7.9 7.9 0 0 1-4.9-1.68L18.32 7.1A7.9 7.9 0 0 1 20 12a8 8 0 0 1-8 8z"/>', 14),
+  paused: svg('<path fill="currentColor" d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm-1 14H9V8h2v8zm4 0h-2V8h2v8z"/>', 14),
+  moon: svg('<path fill="currentColor" d="M12 3a9 9 0 1 0 9 9c0-.46-.04-.92-.1-1.36a5.39 5.39 0 0 1-4.4 2.26 5.4 5.4 0 0 1-3.14-9.8c-.44-.06-.9-.1-1.36-.1z"/>', 14),
+  orphan: svg('<path fill="currentColor" d="M19 13H5v-2h14v2z"/>', 14),
 } as const;

@@ -6,16 +6,18 @@ body { margin: 0; font: 14.5px/1.4 system-ui, -apple-system, "Segoe UI", Roboto,
 header { background: var(--accent); color: #fff; padding: 14px 24px; }
 header h1 { margin: 0; font-size: 18px; font-weight: 600; }
 header p { margin: 4px 0 0; opacity: .9; font-size: 13px; }
-main { max-width: 1320px; margin: 0 auto; padding: 16px; display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: 0 18px; align-items: start; }
-main > .summary, main > .diagnostics, main > .empty { grid-column: 1 / -1; }
+main { max-width: 1320px; margin: 0 auto; padding: 16px; display: grid; grid-template-columns: repeat(auto-fill, minmax(min(380px, 100%), 1fr)); gap: 0 18px; align-items: start; }
+main > .summary, main > .diagnostics, main > .empty, main > .toc { grid-column: 1 / -1; }
+main > * { min-width: 0; }
 .summary { margin: 0 0 14px; padding: 8px 12px; background: #fff; border-radius: 8px; font-weight: 600; box-shadow: 0 1px 1px #0b141a14; }
 .diagnostics { background: #fff; border-left: 4px solid #ea0038; border-radius: 8px; padding: 8px 14px; margin-bottom: 16px; box-shadow: 0 1px 1px #0b141a14; }
-.diagnostic { margin: 6px 0; font: 12.5px/1.45 ui-monospace, "DejaVu Sans Mono", Menlo, monospace; }
+.diagnostic { margin: 6px 0; font: 12.5px/1.45 ui-monospace, "DejaVu Sans Mono", Menlo, monospace; overflow-wrap: anywhere; }
 .diagnostic .where { font-weight: 700; margin-right: 6px; }
 .diagnostic .hint { color: var(--muted); }
 .diagnostic.warning { color: #8a5a00; } .diagnostic.error { color: #b00020; }
 .spec { border-radius: 10px; margin: 0 0 20px; overflow: hidden; box-shadow: 0 1px 3px #0b141a26; }
 .spec > h2 { display: flex; align-items: center; gap: 12px; margin: 0; padding: 8px 14px; font-size: 15px; font-weight: 600; background: #f0f2f5; }
+.spec > h2 > span:last-child { min-width: 0; overflow-wrap: anywhere; }
 .spec > h2 small { display: block; color: var(--muted); font-weight: normal; font-size: 12.5px; }
 .spec > h2 .avatar { flex: none; width: 36px; height: 36px; border-radius: 50%; background: #dfe5e7; color: #54656f; display: grid; place-items: center; font-size: 16px; }
 .chat { padding: 14px 18px 4px; background-color: var(--chat);
@@ -54,5 +56,36 @@ main > .summary, main > .diagnostics, main > .empty { grid-column: 1 / -1; }
 .recipients { font-size: 12px; color: var(--muted); text-align: right; margin: -6px 4px 14px; }
 .empty { color: var(--muted); padding: 16px; text-align: center; }
 a { color: var(--link); }
+/* The states of a message: a colour, an icon and a word each (page-states.ts). */
+.state-send { --state: #1f7a3a; } .state-retry { --state: #0b63b6; } .state-unchanged { --state: #54656f; }
+.state-drift { --state: #b34700; } .state-rejected { --state: #c62828; } .state-in-doubt { --state: #7b1fa2; }
+.state-suppressed { --state: #6d4c41; } .state-capped { --state: #00796b; } .state-quiet-hours { --state: #3949ab; } .state-orphan { --state: #667781; }
+.badge { display: inline-flex; align-items: center; gap: 4px; padding: 1px 8px 1px 6px; border-radius: 10px; background: var(--state); color: #fff; font-size: 12px; font-weight: 600; line-height: 18px; white-space: nowrap; }
+.badge .n { font-weight: 400; }
+.bubble > .badge { margin: 0 0 5px; }
+.bubble.held { background: #fff; outline: 2px dashed var(--state); outline-offset: -2px; opacity: .92; }
+.bubble.held::after { border-top-color: #fff; border-left-color: #fff; }
+.recipients[class*="state-"] { color: var(--state); font-weight: 500; }
+.pending { color: var(--muted); display: inline-flex; } .failed { color: #c62828; display: inline-flex; }
+.diff { margin: -4px 0 10px auto; max-width: 92%; background: #fff; border-left: 4px solid #b34700; border-radius: 6px; padding: 6px 10px; font-size: 13px; box-shadow: 0 1px .5px #0b141a21; }
+.diff-title { font-weight: 600; color: #b34700; margin-bottom: 2px; }
+.diff-field { margin: 4px 0; }
+.diff-label { font: 12px ui-monospace, "DejaVu Sans Mono", Menlo, monospace; color: var(--muted); }
+.diff-before, .diff-after { display: flex; gap: 6px; white-space: pre-wrap; overflow-wrap: anywhere; }
+.diff-before { background: #fdecea; } .diff-after { background: #e7f6ea; }
+.diff .sign { flex: none; width: 1em; text-align: center; font-weight: 700; }
+.diff del { background: #f7c1bd; text-decoration: line-through; } .diff ins { background: #a8e2b3; text-decoration: none; font-weight: 600; }
+.diff-note { color: var(--muted); font-size: 12px; font-style: italic; margin: 4px 0 10px; text-align: right; }
+.diff .diff-note { text-align: left; margin: 4px 0 0; }
+.toc { background: #fff; border-radius: 8px; padding: 8px 14px; margin: 0 0 16px; box-shadow: 0 1px 1px #0b141a14; }
+.toc h2 { margin: 0 0 4px; font-size: 14px; }
+.toc ol { margin: 0; padding-left: 22px; columns: 2 320px; }
+.toc li { margin: 3px 0; break-inside: avoid; overflow-wrap: anywhere; }
+.toc .badge { font-size: 11px; margin: 1px 0; }
+@media (max-width: 480px) {
+  header { padding: 10px 14px; } main { padding: 8px; }
+  .chat { padding: 10px 10px 2px; } .bubble { max-width: 92%; min-width: 0; }
+  .player { min-width: 0; } .media .frame { height: 120px; }
+}
 .invisible { color: #b00020; background: #fde7ea; border-radius: 3px; font: 12px ui-monospace, monospace; }
 `;

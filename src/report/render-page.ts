@@ -1,10 +1,13 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Plan, PlanAction, PlanEntry } from '../plan/types.js';
 import { maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
-import { formatPlanSummary } from './plan-summary.js';
+import { summarizeEntries } from '../plan/summarize-plan.js';
+import { driftDiffs } from './content-diff.js';
+import { renderDriftHtml } from './drift-html.js';
+import { footerMark, PAGE_STATES, stateBadge } from './page-states.js';
+import { ACTION_STYLE, formatPlanSummary } from './plan-summary.js';
 import { escapeHtml } from './format-text.js';
 import { PAGE_STYLE } from './page-style.js';
-import { ICONS } from './icons.js';
 import { renderBubbleContent, renderButtons } from './render-bubble.js';
 
 export interface PreviewInput {
@@ -14,11 +17,6 @@ export interface PreviewInput {
   /** An operational failure of the latest run (the state could not be read). */
   failure?: string;
 }
-
-const ACTION_WORDS: Record<PlanAction, string> = {
-  send: 'to send', retry: 'to retry', unchanged: 'already sent', drift: 'drift', rejected: 'rejected', 'in-doubt': 'in doubt', orphan: 'orphan',
-  suppressed: 'suppressed', capped: 'capped', 'quiet-hours': 'in quiet hours',
-};
 
 function renderDiagnostics(diagnostics: readonly Diagnostic[], mask: boolean): string {
   if (diagnostics.length === 0) return '';
@@ -34,29 +32,52 @@ function renderDiagnostics(diagnostics: readonly Diagnostic[], mask: boolean): s
 /** The letter in a chat's avatar: the first letter after a common prefix like `example-`. */
 const initial = (name: string) => (/[a-z0-9]/i.exec(name.replace(/^[a-z]+-(?=.)/i, ''))?.[0] ?? '?').toUpperCase();
 
-function renderSpec(plan: Plan, name: string, file: string, entries: PlanEntry[], mask: boolean): string {
-  const groups = new Map<string, PlanEntry[]>();
+/** One bubble per content and state, in the plan's order of states (to send first, already sent last). */
+function bubbleGroups(entries: readonly PlanEntry[]): Array<{ action: PlanAction; hash: string; entries: PlanEntry[] }> {
+  const groups = new Map<string, { action: PlanAction; hash: string; entries: PlanEntry[] }>();
   for (const entry of entries) {
     if (entry.action === 'orphan' || !entry.contentHash) continue;
-    groups.set(entry.contentHash, [...(groups.get(entry.contentHash) ?? []), entry]);
+    const key = `${entry.action}\u0000${entry.contentHash}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { action: entry.action, hash: entry.contentHash, entries: [] }));
+    group.entries.push(entry);
   }
-  const bubbles = [...groups].map(([hash, group]) => {
-    const content = plan.contents[hash];
-    if (!content) return '';
-    const counts = new Map<PlanAction, number>();
-    for (const e of group) counts.set(e.action, (counts.get(e.action) ?? 0) + 1);
-    const shifted = group.filter((e) => e.shift).length;
-    const status = [...[...counts].map(([a, n]) => `${n} ${ACTION_WORDS[a]}`), ...(shifted ? [`${shifted} moved out of quiet hours`] : [])].join(', ');
-    const samples = group.slice(0, 3).map((e) => (mask ? maskPhone(e.phoneNumber) : e.phoneNumber));
-    const more = group.length > 3 ? ` and ${group.length - 3} more` : '';
-    const who = `${group.length} recipient${group.length === 1 ? '' : 's'}`;
-    const footer = `<div class="footer"><span class="count">${who}</span><span class="ticks">${ICONS.ticks}</span></div>`;
-    return `<div class="bubble-row"><div class="bubble" data-recipients="${group.length}">${renderBubbleContent(content)}${footer}${renderButtons(content)}</div></div>
-<div class="recipients">${escapeHtml(status)} · ${escapeHtml(samples.join(', '))}${more}</div>`;
-  });
+  const order = new Map(ACTION_STYLE.map((style, i) => [style.action, i]));
+  return [...groups.values()].sort((a, b) => (order.get(a.action) ?? 0) - (order.get(b.action) ?? 0));
+}
+
+function renderBubble(plan: Plan, group: { action: PlanAction; hash: string; entries: PlanEntry[] }, mask: boolean): string {
+  const content = plan.contents[group.hash];
+  if (!content) return '';
+  const { action, entries } = group;
+  const n = entries.length;
+  const shifted = entries.filter((e) => e.shift).length;
+  const status = [`${n} ${PAGE_STATES[action].label}`, ...(shifted ? [`${shifted} moved out of quiet hours`] : [])].join(', ');
+  const samples = entries.slice(0, 3).map((e) => (mask ? maskPhone(e.phoneNumber) : e.phoneNumber));
+  const more = n > 3 ? ` and ${n - 3} more` : '';
+  const who = `${n} recipient${n === 1 ? '' : 's'}`;
+  const footer = `<div class="footer"><span class="count">${who}</span>${footerMark(action)}</div>`;
+  const kind = PAGE_STATES[action].reachesPhone ? '' : ' held';
+  const diff = action === 'drift' ? renderDriftHtml(driftDiffs(plan, group.hash, entries)) : '';
+  return `<div class="bubble-row state-${action}"><div class="bubble${kind}" data-state="${action}" data-recipients="${n}">${stateBadge(action)}${renderBubbleContent(content)}${footer}${renderButtons(content)}</div></div>
+${diff}<div class="recipients state-${action}">${escapeHtml(status)} · ${escapeHtml(samples.join(', '))}${more}</div>`;
+}
+
+function renderSpec(plan: Plan, id: string, name: string, file: string, entries: PlanEntry[], mask: boolean): string {
+  const bubbles = bubbleGroups(entries).map((group) => renderBubble(plan, group, mask));
   const orphans = entries.filter((e) => e.action === 'orphan').length;
   const body = bubbles.length > 0 ? bubbles.join('\n') : '<div class="empty">No messages.</div>';
-  return `<section class="spec" data-spec="${escapeHtml(name)}"><h2><span class="avatar">${escapeHtml(initial(name))}</span><span>${escapeHtml(name)}<small>${escapeHtml(file)}${orphans ? ` · ${orphans} orphan` : ''}</small></span></h2><div class="chat">${body}</div></section>`;
+  return `<section class="spec" id="${id}" data-spec="${escapeHtml(name)}"><h2><span class="avatar">${escapeHtml(initial(name))}</span><span>${escapeHtml(name)}<small>${escapeHtml(file)}${orphans ? ` · ${orphans} orphan` : ''}</small></span></h2><div class="chat">${body}</div></section>`;
+}
+
+/** Specs at a glance: each a link to its chat, with a badge per state it has. */
+function renderContents(specs: ReadonlyArray<{ id: string; name: string; entries: readonly PlanEntry[] }>): string {
+  const items = specs.map(({ id, name, entries }) => {
+    const counts = summarizeEntries(entries);
+    const badges = ACTION_STYLE.filter((s) => counts[s.action] > 0).map((s) => stateBadge(s.action, counts[s.action]));
+    return `<li><a href="#${id}">${escapeHtml(name)}</a> ${badges.join(' ')}</li>`;
+  });
+  return `<nav class="toc" aria-label="specs"><h2>Specs</h2><ol>${items.join('')}</ol></nav>`;
 }
 
 /** The part of the page that changes: diagnostics and a chat per spec. */
@@ -64,10 +85,17 @@ export function renderPreviewContent(input: PreviewInput): string {
   const { plan } = input;
   const mask = input.mask ?? true;
   const bySpec = new Map<string, PlanEntry[]>();
-  for (const entry of plan.entries) bySpec.set(entry.spec, [...(bySpec.get(entry.spec) ?? []), entry]);
-  const specs = plan.specs.map((s) => renderSpec(plan, s.name, s.file, bySpec.get(s.name) ?? [], mask));
+  for (const entry of plan.entries) {
+    const list = bySpec.get(entry.spec);
+    if (list) list.push(entry);
+    else bySpec.set(entry.spec, [entry]);
+  }
+  const listed = plan.specs.map((s, i) => ({ id: `spec-${i + 1}`, name: s.name, file: s.file, entries: bySpec.get(s.name) ?? [] }));
+  const specs = listed.map((s) => renderSpec(plan, s.id, s.name, s.file, s.entries, mask));
+  // A page of several specs opens with their list, so a reviewer can jump to each.
+  const contents = listed.length > 1 ? renderContents(listed) : '';
   const failure = input.failure ? `<section class="diagnostics"><div class="diagnostic error">${escapeHtml(`error: ${input.failure}`)}</div></section>` : '';
-  return `<p class="summary">${escapeHtml(formatPlanSummary(plan.summary))}</p>${failure}${renderDiagnostics(input.diagnostics, mask)}${specs.join('\n')}`;
+  return `<p class="summary">${escapeHtml(formatPlanSummary(plan.summary))}</p>${failure}${renderDiagnostics(input.diagnostics, mask)}${contents}${specs.join('\n')}`;
 }
 
 /** A whole, self-contained page (inline CSS; a script only for live updates, allowed by nonce). */
@@ -97,7 +125,7 @@ events.onmessage = async () => {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(input.title ?? 'waspec preview')}</title>
 <style>${PAGE_STYLE}</style></head>
-<body><header><h1>${escapeHtml(input.title ?? 'waspec preview')}</h1><p>Each bubble is one distinct message, as the recipient's phone shows it${input.live ? '; the page follows your edits' : ''}.</p></header>
+<body><header><h1>${escapeHtml(input.title ?? 'waspec preview')}</h1><p>Each bubble is one distinct message in one state, as the recipient's phone shows it${input.live ? '; the page follows your edits' : ''}.</p></header>
 <main id="content">${renderPreviewContent(input)}</main>
 ${script}</body></html>
 `;

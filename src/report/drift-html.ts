@@ -1,0 +1,34 @@
+import { diffNote, type DriftDiff, type FieldChange, type WordPart } from './content-diff.js';
+import { MAX_DIFFS_SHOWN } from './drift-pretty.js';
+import { escapeHtml } from './format-text.js';
+
+const marked = (parts: readonly WordPart[], tag: 'del' | 'ins'): string =>
+  parts.map((p) => (p.changed ? `<${tag}>${escapeHtml(p.text)}</${tag}>` : escapeHtml(p.text))).join('');
+
+const line = (side: 'before' | 'after', html: string) =>
+  `<div class="diff-${side}"><span class="sign" aria-label="${side === 'before' ? 'accepted earlier' : 'now'}">${side === 'before' ? '−' : '+'}</span><span class="value">${html}</span></div>`;
+
+function field(change: FieldChange): string {
+  const symbol = change.kind === 'changed' ? '~' : change.kind === 'added' ? '+' : '−';
+  const lines =
+    change.kind === 'added'
+      ? line('after', `<ins>${escapeHtml(change.after)}</ins>`)
+      : change.kind === 'removed'
+        ? line('before', `<del>${escapeHtml(change.before)}</del>`)
+        : line('before', marked(change.before, 'del')) + line('after', marked(change.after, 'ins'));
+  return `<div class="diff-field diff-${change.kind}"><div class="diff-label">${symbol} ${escapeHtml(change.label)}</div>${lines}</div>`;
+}
+
+/** A drift's card under its bubble: each changed field, old over new, changed words marked. */
+export function renderDriftHtml(diffs: readonly DriftDiff[]): string {
+  const cards = diffs.slice(0, MAX_DIFFS_SHOWN).map((diff) => {
+    const n = diff.entries.length;
+    const whom = diffs.length > 1 ? ` · ${n.toLocaleString('en-US')} recipient${n === 1 ? '' : 's'}` : '';
+    const note = diffNote(diff);
+    const fields = (diff.fields ?? []).map(field).join('');
+    return `<div class="diff"><div class="diff-title">Changed since it was accepted${whom}</div>${fields}${note === undefined ? '' : `<div class="diff-note">${escapeHtml(note)}</div>`}</div>`;
+  });
+  const hidden = diffs.length - MAX_DIFFS_SHOWN;
+  if (hidden > 0) cards.push(`<div class="diff-note">and ${hidden.toLocaleString('en-US')} other earlier ${hidden === 1 ? 'content' : 'contents'}</div>`);
+  return cards.join('');
+}
