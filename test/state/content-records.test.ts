@@ -7,7 +7,7 @@ import { openPgStateStore } from '../../src/state/pg-state.js';
 import { MIGRATIONS } from '../../src/state/pg-migrations.js';
 import { parsePostgresTarget } from '../../src/state/state-target.js';
 import type { JournalRecord } from '../../src/state/types.js';
-import { adminQuery, freshSchemaName, postgresBackends, stateBackends, testEachBackend, testUrl, withState } from '../helpers/state-backends.js';
+import { adminQuery, postgresBackends, stateBackends, testEachBackend, withState } from '../helpers/state-backends.js';
 import { inFlight } from './records.js';
 
 const each = testEachBackend(test, await stateBackends());
