@@ -93,7 +93,31 @@ each('batches by batch size, journals before sending, records every outcome', as
     const outcome = store.records.findIndex((r) => r.type === 'outcome' && r.bulkId === body.bulkId);
     assert.ok(flight >= 0 && outcome > flight, 'in flight first, then the outcome');
   }
-  assert.is(store.records.length, 6);
+  // The content once (a plan without contentsToStore: each content sent), before its first request.
+  assert.is(store.records[0]?.type, 'content');
+  assert.equal(store.records.map((r) => r.type).sort(), ['content', 'in-flight', 'in-flight', 'in-flight', 'outcome', 'outcome', 'outcome']);
+});
+
+each('a content is journalled once, in the same append as the first request that carries it, only if the plan says the state lacks it', async (backend) => {
+  const batches: JournalRecord[][] = [];
+  const run = async (contentsToStore: string[]) => {
+    const store = await journalStore(backend);
+    const push = store.append;
+    store.append = async (records) => {
+      batches.push([...records]);
+      await push(records);
+    };
+    const plan = { ...planOf(4, 1), contentsToStore };
+    await applyPlan(plan, { store, transport: fakeTransport(store, []), retry: fast, concurrency: 2 });
+    return store.records.filter((r) => r.type === 'content');
+  };
+  const hash = Object.keys(planOf(1, 1).contents)[0] ?? '';
+  assert.equal(await run([]), [], 'the state keeps it already');
+  const kept = await run([hash]);
+  assert.is(kept.length, 1);
+  assert.equal(kept[0]?.type === 'content' && kept[0].content, { whatsApp: { text: 'hi' } });
+  const withContent = batches.find((b) => b.some((r) => r.type === 'content'));
+  assert.ok(withContent?.some((r) => r.type === 'in-flight' && r.messages[0]?.contentHash === hash), 'written with an in-flight record of its content');
 });
 
 each('retries keep the bulkId; 500 fails without retry; unknown is in doubt and never retried', async (backend) => {
@@ -108,7 +132,7 @@ each('retries keep the bulkId; 500 fails without retry; unknown is in doubt and 
   assert.is(new Set(transport.bodies.map((b) => b.bulkId)).size, 1);
   assert.is(transport.bodies.length, 3);
   // Each refused attempt is journalled as not processed before the backoff, and in flight again before the next.
-  assert.equal(store.records.map((r) => r.type), ['in-flight', 'outcome', 'in-flight', 'outcome', 'in-flight', 'outcome']);
+  assert.equal(store.records.map((r) => r.type), ['content', 'in-flight', 'outcome', 'in-flight', 'outcome', 'in-flight', 'outcome']);
 
   const store2 = await journalStore(backend);
   const t2 = fakeTransport(store2, [{ kind: 'http-error', status: 500, reason: 'HTTP 500: bad values' }]);
@@ -122,7 +146,7 @@ each('retries keep the bulkId; 500 fails without retry; unknown is in doubt and 
   const doubt = await applyPlan(planOf(1, 10), { store: store3, transport: t3, retry: fast });
   assert.is(doubt.messages.inDoubt, 1);
   assert.is(t3.bodies.length, 1);
-  assert.equal(store3.records.map((r) => r.type), ['in-flight'], 'no outcome: the next plan shows it in doubt');
+  assert.equal(store3.records.map((r) => r.type), ['content', 'in-flight'], 'no outcome: the next plan shows it in doubt');
 });
 
 each('401: the token is refreshed once; a second 401 stops the apply', async (backend) => {
@@ -262,8 +286,8 @@ each('journal appends never overlap, and records that arrive meanwhile share one
   const transport = fakeTransport(store, []);
   const result = await applyPlan(planOf(12, 1), { store, transport, retry: fast, concurrency: 4 });
   assert.is(result.messages.accepted, 12);
-  assert.is(store.records.length, 24);
-  assert.ok(appends < 24, `group commit: ${appends} appends for 24 records`);
+  assert.is(store.records.length, 25, 'a request in flight and its outcome each, and the content once');
+  assert.ok(appends < 25, `group commit: ${appends} appends for 25 records`);
 });
 
 test('--rate-limit as a p-queue window, below one request per second too', () => {
