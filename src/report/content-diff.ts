@@ -75,7 +75,9 @@ export function driftDiffs(plan: Plan, contentHash: string, entries: readonly Pl
   const byPrevious = new Map<string, PlanEntry[]>();
   for (const e of entries) {
     const hash = e.previous?.contentHash ?? '';
-    byPrevious.set(hash, [...(byPrevious.get(hash) ?? []), e]);
+    const group = byPrevious.get(hash);
+    if (group) group.push(e);
+    else byPrevious.set(hash, [e]);
   }
   const diffs = [...byPrevious].map(([previousHash, group]): DriftDiff => {
     const earlier = previousContentOf(plan, previousHash);
