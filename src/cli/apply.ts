@@ -72,7 +72,7 @@ export function defineApplyCommand(program: Command): void {
     .option('--force-unlock', "take over the file state's lock of a process that no longer runs (a PostgreSQL lock needs none)")
     .option('--allow-large <n>', ALLOW_LARGE_HELP)
     .addOption(new Option('--format <format>', 'format of the final summary').choices(['pretty', 'json']).default('pretty'))
-    .option('--allow-outside <path>', "let recipient files come from PATH outside the spec's folder and the current directory (repeatable)", collect, [])
+    .option('--allow-outside <path>', "let recipient and suppression files come from PATH outside the workspace (the spec's or config's folder and the current directory; repeatable)", collect, [])
     .addHelpText(
       'after',
       '\nExamples:\n  waspec plan --out plan.json && waspec apply plan.json   review, then send exactly that\n  waspec apply --yes specs/                               plan afresh and send (CI)\n  waspec apply --yes --rate-limit 5 --concurrency 2       gentler on the API\n\nExit codes: 0 every message accepted (or nothing to send), 1 error (nothing sent, or stopped),\n3 some message rejected, failed or in doubt, 4 the connection to a PostgreSQL state was lost\n(no more requests sent; those in flight are in doubt), 130 interrupted (Ctrl-C or SIGTERM: in-flight\nrequests finish and are recorded; a second one quits at once, leaving them in doubt).\n\nEnvironment: WASPEC_BASE_URL, WASPEC_APP_KEY, and WASPEC_TOKEN or WASPEC_APP_SECRET;\nWASPEC_STATE_URL and PGPASSWORD for a PostgreSQL state, WASPEC_WORKSPACE.',

@@ -63,7 +63,10 @@ export interface GuardSettings {
 }
 
 export function guardSettingsOf(config: ResolvedConfig): GuardSettings {
-  return { policy: config.policy, suppressions: config.suppressions.length > 0 ? [fileSuppressionSource(config.suppressions)] : [] };
+  if (config.suppressions.length === 0) return { policy: config.policy, suppressions: [] };
+  // Like recipient files: under the config's folder or the current directory, unless allowed by name.
+  const roots = [config.configDir ?? process.cwd(), process.cwd(), ...(config.allowOutside ?? [])];
+  return { policy: config.policy, suppressions: [fileSuppressionSource(config.suppressions, { roots, ...(config.suppressionSites ? { sites: config.suppressionSites } : {}) })] };
 }
 
 /** --allow-large N: a whole number of messages. */
@@ -85,7 +88,7 @@ export async function resolveAllowOutside(options: { allowOutside?: string[]; co
 export function addAllowOutsideOption(command: Command): Command {
   return command.option(
     '--allow-outside <path>',
-    "let recipient files come from PATH (a file or folder) outside the spec's folder and the current directory (repeatable)",
+    "let recipient and suppression files come from PATH (a file or folder) outside the workspace (the spec's or config's folder and the current directory; repeatable)",
     (value: string, previous: string[]) => [...previous, value],
     [],
   );

@@ -1,6 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { WaspecError } from '../errors.js';
+import type { SourceLocation } from '../suppressions/read-suppression-file.js';
 import type { Policy } from './policy.js';
 import { readConfigFile, type ConfigFileSettings } from './read-config-file.js';
 
@@ -32,6 +33,10 @@ export interface ResolvedConfig {
   policy: Policy;
   /** Absolute paths of the suppression files (`suppressions:`). */
   suppressions: string[];
+  /** Where the config names each suppression file (for diagnostics about the file). */
+  suppressionSites?: Record<string, SourceLocation>;
+  /** The config file's folder (the current directory without one): suppression files lie under it or the current directory. */
+  configDir?: string;
   /** Absolute paths outside the workspace recipient files may come from. */
   allowOutside?: string[];
 }
@@ -82,6 +87,8 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
     timeoutMs: flags.timeoutMs ?? profile.timeoutMs ?? 30_000,
     policy: read.policy,
     suppressions: read.suppressions,
+    ...(read.suppressionSites ? { suppressionSites: read.suppressionSites } : {}),
+    configDir: exists ? path.dirname(file) : cwd,
     allowOutside: [...(flags.allowOutside ?? []).map((p) => path.resolve(cwd, p)), ...(profile.allowOutside ?? [])],
   };
   const stateUrl = pickStateUrl(flags, env, profile.state);

@@ -8,6 +8,7 @@ import { mapSchemaError } from '../diagnostics/schema-error.js';
 import { ConfigError } from '../errors.js';
 import { openRegularFile } from '../files/open-regular-file.js';
 import { createSourceMap } from '../spec/source-map.js';
+import type { SourceLocation } from '../suppressions/read-suppression-file.js';
 import { readPolicy, readSuppressionPaths, type Policy } from './policy.js';
 
 /** The settings one profile may hold (schemas/config.schema.json). */
@@ -38,6 +39,8 @@ export interface ConfigFileSettings {
   profile: Profile;
   policy: Policy;
   suppressions: string[];
+  /** Where each suppression file is named in the config, by absolute path. */
+  suppressionSites?: Record<string, SourceLocation>;
 }
 
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -109,20 +112,31 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
     return fail([makeDiagnostic('config-invalid', 'too many YAML aliases', { file, line: 0, column: 0 })]);
   }
   const check = validate(data);
-  if (check.errors && check.errors.length > 0) {
-    const map = createSourceMap(doc, counter, file, text);
-    const found = check.errors.flatMap((e) => {
-      const mapped = mapSchemaError({ instancePath: e.instancePath, keyword: e.keyword, message: e.message ?? e.keyword, params: { ...e.params } });
-      if (!mapped) return [];
-      const message = mapped.message.replace(/^the spec /, 'the config ');
-      return [makeDiagnostic('config-invalid', message, mapped.atKey ? map.locateKey(mapped.path) : map.locate(mapped.path), mapped.hint ? { hint: mapped.hint } : {})];
-    });
-    return fail(found);
-  }
+  // policy: and suppressions: are checked below, value by value, with messages saying the form
+  // each value takes; the schema describes the same rules (a test keeps the two in step).
+  const errors = (check.errors ?? []).filter((e) => !/^\/(policy|suppressions)(\/|$)/.test(e.instancePath));
+  const map = errors.length > 0 ? createSourceMap(doc, counter, file, text) : undefined;
+  const found = errors.flatMap((e) => {
+    const mapped = mapSchemaError({ instancePath: e.instancePath, keyword: e.keyword, message: e.message ?? e.keyword, params: { ...e.params } });
+    if (!mapped || !map) return [];
+    const message = mapped.message.replace(/^the spec /, 'the config ');
+    return [makeDiagnostic('config-invalid', message, mapped.atKey ? map.locateKey(mapped.path) : map.locate(mapped.path), mapped.hint ? { hint: mapped.hint } : {})];
+  });
   const top = isMap(doc.contents) ? doc.contents : undefined;
   const failAt = (node: Node | null | undefined, message: string, hint?: string): never => fail([makeDiagnostic('config-invalid', message, at(node), hint ? { hint } : {})]);
-  const policy = readPolicy(top?.get('policy', true) as Node | undefined, failAt);
-  const suppressions = readSuppressionPaths(top?.get('suppressions', true) as Node | undefined, path.dirname(absolute), failAt);
+  // Each reader stops at its first problem; that problem is reported with the schema's.
+  const attempt = <T>(read: () => T, instead: T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      found.push(...error.diagnostics);
+      return instead;
+    }
+  };
+  const policy = attempt(() => readPolicy(top?.get('policy', true) as Node | undefined, failAt), {});
+  const { paths: suppressions, sites: suppressionSites } = attempt(() => readSuppressionPaths(top?.get('suppressions', true) as Node | undefined, path.dirname(absolute), failAt, at), { paths: [], sites: {} });
+  if (found.length > 0) return fail(found);
   const config = data as ConfigData;
   const passwords = Object.entries(config.profiles ?? {}).filter(([, p]) => p.state !== undefined && urlHasPassword(p.state));
   if (passwords.length > 0) {
@@ -138,7 +152,7 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
     );
   }
   const name = wanted ?? config.profile ?? 'default';
-  if (config.profiles === undefined) return { profile: {}, policy, suppressions };
+  if (config.profiles === undefined) return { profile: {}, policy, suppressions, suppressionSites };
   const profile = Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
   if (profile === undefined) {
     const chosen = top?.get('profile', true) as Node | undefined;
@@ -147,7 +161,7 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
     ]);
   }
   const base = path.dirname(absolute);
-  return { profile: profile.allowOutside ? { ...profile, allowOutside: profile.allowOutside.map((p) => path.resolve(base, p)) } : profile, policy, suppressions };
+  return { profile: profile.allowOutside ? { ...profile, allowOutside: profile.allowOutside.map((p) => path.resolve(base, p)) } : profile, policy, suppressions, suppressionSites };
 }
 
 function urlHasPassword(url: string): boolean {

@@ -46,7 +46,9 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     ...(targets.length > 0 ? { scope: new Set(targets) } : workspace.namesFiles ? { scope: new Set(workspace.docs.map((d) => d.spec.name)) } : {}),
     revisions: new Map(docs.map((d) => [d.spec.name, d.spec.revision])),
   });
-  const guarded = await guardPlan(classified.entries, classified.contents, workspace.docs, snapshot, { ...options, now });
+  // A PostgreSQL state brings its workspace's suppression table, read with the config's files.
+  const suppressions = [...(options.suppressions ?? []), ...(options.store.suppressions ? [options.store.suppressions] : [])];
+  const guarded = await guardPlan(classified.entries, classified.contents, workspace.docs, snapshot, { ...options, suppressions, now });
   diagnostics.push(...guarded.diagnostics);
   return {
     formatVersion: 1,

@@ -30,6 +30,20 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; description: string; s
         backend_pid integer NOT NULL
       );`,
   },
+  {
+    version: 2,
+    description: 'suppressed numbers per workspace',
+    // COLLATE "C": the order (and so the digest a saved plan records) never depends on the server's locale.
+    sql: `
+      CREATE TABLE $schema.suppression (
+        workspace text NOT NULL,
+        phone_number text COLLATE "C" NOT NULL,
+        reason text,
+        added_at timestamptz NOT NULL DEFAULT now(),
+        added_by text NOT NULL,
+        PRIMARY KEY (workspace, phone_number)
+      );`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

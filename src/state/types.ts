@@ -1,5 +1,6 @@
 import type { ApiStatus } from '../api/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { SuppressionTable } from '../suppressions/types.js';
 
 export type Outcome = 'in-flight' | 'accepted' | 'rejected' | 'failed';
 
@@ -102,6 +103,11 @@ export interface StateStore {
   append(records: JournalRecord[]): Promise<void>;
   /** Throws LockHeldError naming the holder when another process holds it. */
   lock(options?: { force?: boolean }): Promise<StateLock>;
+  /**
+   * The workspace's suppression table (PostgreSQL only): every plan on this state takes its
+   * numbers with the config's files. The file state has none: its suppressions are files.
+   */
+  readonly suppressions?: SuppressionTable;
 }
 
 /** A store the CLI opens: also lists its raw records (state migrate, state show) and closes. */
