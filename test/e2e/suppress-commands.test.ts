@@ -3,8 +3,6 @@
 // suppressions live instead.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { messageIdFor } from '../../src/api/identity.js';
 import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/server.js';
 import { assertNoStackTrace, makeWorkspace, runCli } from '../helpers/cli.js';
