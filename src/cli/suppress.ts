@@ -48,9 +48,9 @@ export function defineSuppressCommand(program: Command): void {
   addStateSubcommand(suppress, 'list')
     .description('Lists the suppressed numbers (masked unless --no-mask) with when, by whom and why they were added; then the count.')
     .option('--no-mask', 'show full phone numbers')
-    .addOption(new Option('--format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
-    .addHelpText('after', '\nExamples:\n  waspec suppress list\n  waspec suppress list --format json --no-mask > suppressed.json')
-    .action(action((flags: StateFlags & { mask: boolean; format: 'pretty' | 'json' }) => runList(flags)));
+    .addOption(new Option('--format <format>', 'output format (ndjson: one object a line, which `suppress import` reads)').choices(['pretty', 'json', 'ndjson']).default('pretty'))
+    .addHelpText('after', '\nExamples:\n  waspec suppress list\n  waspec suppress list --format ndjson --no-mask > suppressed.ndjson   (a copy `suppress import` reads back)')
+    .action(action((flags: StateFlags & { mask: boolean; format: ListFormat }) => runList(flags)));
 
   addStateSubcommand(suppress, 'import')
     .description(
@@ -129,20 +129,25 @@ function runRemove(raw: string[], flags: StateFlags): Promise<number> {
   });
 }
 
-function runList(flags: StateFlags & { mask: boolean; format: 'pretty' | 'json' }): Promise<number> {
+type ListFormat = 'pretty' | 'json' | 'ndjson';
+
+function runList(flags: StateFlags & { mask: boolean; format: ListFormat }): Promise<number> {
   const shown = (row: TableSuppression): TableSuppression => (flags.mask ? { ...row, phoneNumber: maskPhone(row.phoneNumber) } : row);
+  const line: Record<ListFormat, (row: TableSuppression, first: boolean) => string> = {
+    pretty: (r) => `${[r.phoneNumber.padEnd(15), r.addedAt, revealOneLine(r.addedBy), revealOneLine(r.reason ?? '')].join('  ').trimEnd()}\n`,
+    json: (r, first) => `${first ? '\n' : ',\n'}  ${JSON.stringify(r)}`,
+    ndjson: (r) => `${JSON.stringify(r)}\n`,
+  };
   return withTable(flags, async (table) => {
     // Written row by row: a list of a million numbers is never held.
     let first = true;
     if (flags.format === 'json') process.stdout.write('[');
     const count = await table.list((row) => {
-      const r = shown(row);
-      if (flags.format === 'json') process.stdout.write(`${first ? '\n' : ',\n'}  ${JSON.stringify(r)}`);
-      else process.stdout.write(`${[r.phoneNumber.padEnd(15), r.addedAt, revealOneLine(r.addedBy), revealOneLine(r.reason ?? '')].join('  ').trimEnd()}\n`);
+      process.stdout.write(line[flags.format](shown(row), first));
       first = false;
     });
     if (flags.format === 'json') process.stdout.write(`${first ? '' : '\n'}]\n`);
-    else process.stdout.write(`${plural(count, 'suppressed number')} in ${table.location}\n`);
+    if (flags.format === 'pretty') process.stdout.write(`${plural(count, 'suppressed number')} in ${table.location}\n`);
     return 0;
   });
 }

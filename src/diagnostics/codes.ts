@@ -5,10 +5,10 @@
 export const DIAGNOSTIC_CODES = {
   // --- reading files ---
   'file-not-found': 'A spec or recipient file does not exist or cannot be read.',
-  'file-too-large': 'A file is larger than waspec reads (specs and config: 1 MiB; JSON recipients: 64 MiB).',
+  'file-too-large': 'A file is larger than waspec reads (specs and config: 1 MiB; JSON recipients: 64 MiB; suppression files: 128 MiB).',
   'file-empty': 'A spec file is empty.',
-  'file-not-regular': 'A spec, recipient or config file is a FIFO, device, directory or system file, not a regular file.',
-  'file-outside-workspace': "A recipient file lies outside the spec's folder and the current directory (allow it with --allow-outside).",
+  'file-not-regular': 'A spec, recipient, suppression or config file is a FIFO, device, directory or system file, not a regular file.',
+  'file-outside-workspace': "A recipient file lies outside the spec's folder and the current directory, or a suppression file outside the config's folder and the current directory (allow it with --allow-outside).",
   'no-specs': 'No *.yaml / *.yml spec files were found at the given paths.',
 
   // --- YAML ---

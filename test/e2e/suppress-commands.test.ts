@@ -3,6 +3,8 @@
 // suppressions live instead.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { messageIdFor } from '../../src/api/identity.js';
 import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/server.js';
 import { assertNoStackTrace, makeWorkspace, runCli } from '../helpers/cli.js';
@@ -86,6 +88,14 @@ for (const backend of await postgresBackends()) {
         assert.is(removed.code, 1);
         assert.match(removed.stdout, /Removed 1 number .*\nNot on the list: 417\*\*\*\*0099\./);
         assert.match((await runCli(['plan', '--retry-rejected', '--resend-in-doubt'], { cwd: dir, env })).stdout, /Plan: 1 to send, 1 unchanged, .*2 suppressed/);
+
+        // A copy of the table in another workspace: list as NDJSON, import it there.
+        const copy = await runCli(['suppress', 'list', '--format', 'ndjson', '--no-mask'], { cwd: dir, env });
+        await writeFile(join(dir, 'copy.ndjson'), copy.stdout);
+        const into = await runCli(['suppress', 'import', 'copy.ndjson', '--workspace', 'other'], { cwd: dir, env });
+        assert.match(into.stdout, /Imported 2 numbers of 2 from copy\.ndjson into the suppression table of workspace other/);
+        const other = JSON.parse((await runCli(['suppress', 'list', '--format', 'json', '--no-mask', '--workspace', 'other'], { cwd: dir, env })).stdout) as Array<{ phoneNumber: string; reason?: string }>;
+        assert.equal(other.map((r) => [r.phoneNumber, r.reason]), [[B, 'replied STOP'], [C, 'complaint']]);
       }, dir);
     } finally {
       await emulator.close();
