@@ -4,6 +4,7 @@ import path from 'node:path';
 import { CONFIG_FILE_NAME } from '../config/load-config.js';
 import { hasErrors, makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { UsageError } from '../errors.js';
+import { escapeInvisibleInJson } from '../plan/plan-json.js';
 import { maskPhone } from '../recipients/mask-phone.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
 import { currentUser } from '../state/file-lock.js';
@@ -135,8 +136,9 @@ function runList(flags: StateFlags & { mask: boolean; format: ListFormat }): Pro
   const shown = (row: TableSuppression): TableSuppression => (flags.mask ? { ...row, phoneNumber: maskPhone(row.phoneNumber) } : row);
   const line: Record<ListFormat, (row: TableSuppression, first: boolean) => string> = {
     pretty: (r) => `${[r.phoneNumber.padEnd(15), r.addedAt, revealOneLine(r.addedBy), revealOneLine(r.reason ?? '')].join('  ').trimEnd()}\n`,
-    json: (r, first) => `${first ? '\n' : ',\n'}  ${JSON.stringify(r)}`,
-    ndjson: (r) => `${JSON.stringify(r)}\n`,
+    // Reasons are untrusted text: invisible characters as \u escapes, never raw on a terminal.
+    json: (r, first) => `${first ? '\n' : ',\n'}  ${escapeInvisibleInJson(JSON.stringify(r))}`,
+    ndjson: (r) => `${escapeInvisibleInJson(JSON.stringify(r))}\n`,
   };
   return withTable(flags, async (table) => {
     // Written row by row: a list of a million numbers is never held.

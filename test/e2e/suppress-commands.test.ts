@@ -96,6 +96,14 @@ for (const backend of await postgresBackends()) {
         assert.match(into.stdout, /Imported 2 numbers of 2 from copy\.ndjson into the suppression table of workspace other/);
         const other = JSON.parse((await runCli(['suppress', 'list', '--format', 'json', '--no-mask', '--workspace', 'other'], { cwd: dir, env })).stdout) as Array<{ phoneNumber: string; reason?: string }>;
         assert.equal(other.map((r) => [r.phoneNumber, r.reason]), [[B, 'replied STOP'], [C, 'complaint']]);
+
+        // A reason is untrusted text: shown escaped, never interpreted by the terminal.
+        assert.is((await runCli(['suppress', 'add', A, '--reason', 'x\u001b[2J\u202e', '--workspace', 'other'], { cwd: dir, env })).code, 0);
+        const pretty = await runCli(['suppress', 'list', '--workspace', 'other'], { cwd: dir, env });
+        assert.match(pretty.stdout, 'x\\e[2J\\u{202E}');
+        const json = await runCli(['suppress', 'list', '--format', 'ndjson', '--workspace', 'other'], { cwd: dir, env });
+        assert.match(json.stdout, '"reason":"x\\u001b[2J\\u202e"');
+        for (const out of [pretty.stdout, json.stdout]) assert.not.match(out, /[\u001b\u202e]/);
       }, dir);
     } finally {
       await emulator.close();
