@@ -7,12 +7,14 @@ import type { Policy } from '../config/policy.js';
 import { fileSuppressionSource } from '../suppressions/file-suppressions.js';
 import type { SuppressionSource } from '../suppressions/types.js';
 import { isPlanFormat, PLAN_FORMATS, type PlanFormat } from '../report/plan-format.js';
+import { DEFAULT_MARKDOWN_BYTES } from '../report/plan-markdown.js';
 
 /** Options shared by `plan` and `show` for printing a plan. */
 export interface PlanOutputOptions {
   format: string;
   mask?: boolean;
   limit: string;
+  maxBytes?: string;
 }
 
 export function addPlanOutputOptions(command: Command): Command {
@@ -20,7 +22,20 @@ export function addPlanOutputOptions(command: Command): Command {
     .addOption(new Option('--format <format>', 'output format').choices(PLAN_FORMATS).default('pretty'))
     .option('--mask', 'mask phone numbers (417****6727) in every format')
     .option('--no-mask', 'show full phone numbers in markdown and html (masked there by default)')
-    .option('--limit <n>', 'recipients listed per message before "and N more"', '10');
+    .option('--limit <n>', 'recipients listed per message before "and N more"', '10')
+    .option('--max-bytes <n>', `most bytes of --format markdown (default ${DEFAULT_MARKDOWN_BYTES}: one pull request comment); detail is left out, and said so, to fit`);
+}
+
+/** The smallest --max-bytes: the summary, one spec's headline and the last line fit in it. */
+const MIN_MARKDOWN_BYTES = 2000;
+
+/** --max-bytes N: only with --format markdown, at least MIN_MARKDOWN_BYTES. */
+export function parseMaxBytes(value: string | undefined, format: PlanFormat): number | undefined {
+  if (value === undefined) return undefined;
+  if (format !== 'markdown') throw new UsageError('--max-bytes applies to --format markdown only.');
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < MIN_MARKDOWN_BYTES) throw new UsageError(`--max-bytes must be a whole number of at least ${MIN_MARKDOWN_BYTES}, not ${value}.`);
+  return n;
 }
 
 export function parseFormat(value: string): PlanFormat {

@@ -43,6 +43,7 @@ class Compiled implements CompiledMessage {
     readonly phoneNumber: string,
     private readonly shared: SharedContent,
     readonly origin: SourcePosition,
+    readonly vars: Readonly<Record<string, string>> | undefined,
   ) {}
 
   get content(): MessageContent {
@@ -134,7 +135,7 @@ export async function* compileSpecBatches(
         cache.set(contentKey, known);
       }
       if (!known.valid) continue;
-      out.push(new Compiled(spec.name, spec.revision, recipient.messageId, recipient.phoneNumber, known, recipient.origin));
+      out.push(new Compiled(spec.name, spec.revision, recipient.messageId, recipient.phoneNumber, known, recipient.origin, rendered.vars));
     }
     if (out.length > 0) yield out;
   }

@@ -3,6 +3,7 @@ import { compileSpec } from '../compile/compile-spec.js';
 import { batchSizeOf } from '../compile/group-requests.js';
 import type { CompiledMessage } from '../compile/types.js';
 import { recipientFiles } from '../recipients/resolve-recipients.js';
+import { messageShapeOf, type MessageShape } from '../render/message-shape.js';
 import { loadWorkspace } from '../spec/load-workspace.js';
 import type { SpecDocument } from '../spec/types.js';
 import type { StateStore } from '../state/types.js';
@@ -56,6 +57,7 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
       file: workspacePath(d.file),
       revision: d.spec.revision,
       batchSize: batchSizeOf(d, options.defaultBatchSize),
+      ...withShape(messageShapeOf(d)),
     })),
     contents: classified.contents,
     entries: classified.entries,
@@ -75,6 +77,8 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     diagnostics,
   };
 }
+
+const withShape = (shape: MessageShape | undefined) => (shape ? { shape } : {});
 
 async function* compileAll(docs: SpecDocument[], diagnostics: Diagnostic[]): AsyncIterable<CompiledMessage> {
   for (const doc of docs) yield* compileSpec(doc, (d) => diagnostics.push(d));

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { MessageContent } from '../api/types.js';
+import type { MessageShape } from '../render/message-shape.js';
 import type { Outcome } from '../state/types.js';
 
 export type PlanAction = 'send' | 'unchanged' | 'drift' | 'retry' | 'rejected' | 'in-doubt' | 'orphan' | HeldAction;
@@ -28,6 +29,8 @@ export interface PlanEntry {
   phoneNumber: string;
   /** Content now (absent for orphans). Key into Plan.contents. */
   contentHash?: string;
+  /** The value of each variable its spec's message uses (absent for orphans and messages without variables). */
+  vars?: Readonly<Record<string, string>>;
   /** Held by the policy: what it would have been and why it is not sent. */
   hold?: { was: 'send' | 'retry'; reason: string };
   /** Sent with another sendAt than its content's (moved out of quiet hours). */
@@ -55,6 +58,8 @@ export interface PlanSpecInfo {
   file: string;
   revision: number;
   batchSize: number;
+  /** The spec's message as written, when it has templates: how reviewers see many renders at once. */
+  shape?: MessageShape;
 }
 
 /** The plan: plain, serialisable data (schemas/plan.schema.json). apply takes only this. */

@@ -3,9 +3,11 @@ import type { WhatsApp } from '../api/types.js';
 import type { Recipient } from '../recipients/types.js';
 import type { SourcePosition, SpecDocument, Vars } from '../spec/types.js';
 import { compileTemplates, RenderLimitError, type CompiledField, type VariableRef } from './templates.js';
+import { variableNames, variableValue } from './message-shape.js';
 
 const COORDINATES = new Set(['latitude', 'longitude']);
 const NONE: Diagnostic[] = [];
+const NO_VARS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** A variable a recipient's message cannot use: summed up per variable by compile, not per recipient. */
 export interface UnresolvedVariable {
@@ -20,6 +22,8 @@ export interface UnresolvedVariable {
 
 export interface RenderResult {
   whatsApp?: WhatsApp;
+  /** With whatsApp: the value of each variable the message uses (variableValue), for plans. */
+  vars?: Readonly<Record<string, string>>;
   diagnostics: Diagnostic[];
   unresolved?: UnresolvedVariable[];
 }
@@ -112,6 +116,14 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
   const specEntries = Object.entries(specVars).filter(([, v]) => !isVarDeclaration(v));
   const optional = Object.entries(specVars).filter(([, v]) => isVarDeclaration(v) && v.optional).map(([k]) => k);
   const references = fields.flatMap((field) => field.variables.map((ref) => ({ field, ref, name: ref.parts.join('.') })));
+  const used = variableNames(fields).map((name) => ({ name, parts: name.split('.') }));
+  const varsOf = (context: Vars): Readonly<Record<string, string>> => {
+    if (used.length === 0) return NO_VARS;
+    // No prototype: a variable named __proto__ is a plain key.
+    const vars = Object.create(null) as Record<string, string>;
+    for (const { name, parts } of used) vars[name] = variableValue(lookup(context, parts));
+    return vars;
+  };
 
   return {
     diagnostics,
@@ -145,7 +157,7 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
       }
       if (unresolved.length > 0 || problems.length > 0) return { diagnostics: problems, unresolved };
       const whatsApp = buildWhatsApp(context, recipient, problems) as WhatsApp;
-      return problems.length > 0 ? { diagnostics: problems } : { whatsApp, diagnostics: NONE };
+      return problems.length > 0 ? { diagnostics: problems } : { whatsApp, vars: varsOf(context), diagnostics: NONE };
     },
   };
 }
