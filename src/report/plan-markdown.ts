@@ -3,7 +3,7 @@ import type { Plan, PlanAction } from '../plan/types.js';
 import { escapeMarkdown } from './escape-markdown.js';
 import type { ContentField } from './plan-content.js';
 import { groupPlan, reasonOf, type EntryGroup, type SpecGroups } from './plan-groups.js';
-import { countVariableValues, formatValues, pickSamples, sampleFields, shortValue, specMessage, variablesOf, type Detail, type SpecMessage } from './plan-messages.js';
+import { countVariableValues, formatValues, pickSamples, sampleFields, shortValue, singleRenderShown, specMessage, variablesOf, type Detail, type SpecMessage } from './plan-messages.js';
 import { maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
 import { revealOneLine } from './reveal-invisible.js';
@@ -158,13 +158,14 @@ class Page {
     const out = [`**${symbolText(group.action)} ${style.label}** to ${count(n)} ${n === 1 ? 'recipient' : 'recipients'}${distinct}: ${style.meaning}`, ''];
     const personal = (text: string) => (this.mask ? maskPhonesIn(text) : text);
     if (level.messages && message.kind !== 'same') {
-      const values = level.values > 0 ? countVariableValues(group.entries, variablesOf(message, group.entries), level.values) : [];
+      const picked = pickSamples(group.contents, shown, level.samples);
+      const single = singleRenderShown(group, picked.samples, picked.shownAbove);
+      const values = level.values > 0 && !single ? countVariableValues(group.entries, variablesOf(message, group.entries), level.values) : [];
       if (values.length > 0) {
         out.push('| variable | values |', '| --- | --- |');
         for (const v of values) out.push(`| <code>{{${escapeMarkdown(v.name)}}}</code> | ${formatValues(v, (value) => escapeMarkdown(revealOneLine(shortValue(personal(value)))))} |`);
         out.push('');
       }
-      const picked = pickSamples(group.contents, shown, level.samples);
       const samples = picked.samples.flatMap((hash) => {
         const content = this.plan.contents[hash];
         return content ? [sampleFields(content, message)] : [];
@@ -211,16 +212,15 @@ function cut(value: string, max: number, escape: (text: string) => string): stri
 /** What a level leaves out that the full page would show, for the last line. */
 function leftOut(level: Level, full: Level, specs: number, problems: number): string[] {
   const left: string[] = [];
+  const detail = level.groups && level.messages;
   if (level.specs < specs) left.push(`${count(specs - level.specs)} of ${count(specs)} specs`);
   if (level.problems < problems) left.push(`${count(problems - level.problems)} of ${count(problems)} problems`);
-  if (!level.groups) left.push('what happens to whom per spec');
-  else if (!level.messages) left.push('the messages');
-  if (level.groups && level.messages) {
-    if (level.samples < full.samples) left.push(level.samples === 0 ? 'sample renders' : 'all but one sample render per group');
-    if (level.values < full.values) left.push(level.values === 0 ? 'variable values' : 'less frequent variable values');
-    if (level.fieldChars < full.fieldChars) left.push(`message fields past ${count(level.fieldChars)} characters`);
-  }
-  if (level.groups && level.recipients < full.recipients) left.push(level.recipients === 0 ? 'recipient lists' : 'recipients past the first few');
+  if (!level.groups) left.push('the groups per action (the table counts them)');
+  if (!detail) left.push("each spec's message");
+  if (full.samples > 0 && (!detail || level.samples < full.samples)) left.push(detail && level.samples > 0 ? 'all but one sample render per group' : 'sample renders');
+  if (full.values > 0 && (!detail || level.values < full.values)) left.push(detail && level.values > 0 ? 'less frequent variable values' : 'variable values');
+  if (detail && level.fieldChars < full.fieldChars) left.push(`message fields past ${count(level.fieldChars)} characters`);
+  if (full.recipients > 0 && (!level.groups || level.recipients < full.recipients)) left.push(level.groups && level.recipients > 0 ? `recipients past the first ${level.recipients}` : 'recipient lists');
   return left;
 }
 

@@ -1,7 +1,7 @@
 import type { MessageContent } from '../api/types.js';
 import type { Plan, PlanEntry } from '../plan/types.js';
 import { describeContent, type ContentField } from './plan-content.js';
-import type { SpecGroups } from './plan-groups.js';
+import type { EntryGroup, SpecGroups } from './plan-groups.js';
 
 /** How one variable's values spread over a group's messages. */
 export interface VariableValues {
@@ -77,6 +77,11 @@ export function pickSamples(contents: readonly string[], shown: Set<string>, n: 
   }
   samples.forEach((hash) => shown.add(hash));
   return { samples, shownAbove: contents.length > 0 && samples.length === 0 && contents.every((hash) => shown.has(hash)) };
+}
+
+/** A group of one render, shown in full: its variables' values would only repeat it. */
+export function singleRenderShown(group: EntryGroup, samples: readonly string[], shownAbove: boolean): boolean {
+  return group.contents.length === 1 && (samples.length === 1 || shownAbove);
 }
 
 /** The variables to summarise: the shape's, else (a plan without shapes) those its entries carry. */

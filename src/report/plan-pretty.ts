@@ -3,7 +3,7 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import type { Plan, PlanAction } from '../plan/types.js';
 import { groupPlan, reasonOf, type EntryGroup } from './plan-groups.js';
 import { maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
-import { countVariableValues, formatValues, pickSamples, sampleFields, shortValue, specMessage, variablesOf, type Detail, type SpecMessage } from './plan-messages.js';
+import { countVariableValues, formatValues, pickSamples, sampleFields, shortValue, singleRenderShown, specMessage, variablesOf, type Detail, type SpecMessage } from './plan-messages.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
 import { revealInvisible, revealOneLine } from './reveal-invisible.js';
 
@@ -68,11 +68,11 @@ function formatGroup(group: EntryGroup, plan: Plan, message: SpecMessage, shown:
   const distinct = group.contents.length > 1 ? ` · ${group.contents.length.toLocaleString('en-US')} distinct messages` : '';
   const lines = [`  ${paint[group.action](`${style.symbol} ${style.label}`)} ${paint.dim(`· ${n.toLocaleString('en-US')} ${n === 1 ? 'recipient' : 'recipients'}${distinct} · ${style.meaning}`)}`];
   if (message.kind !== 'same') {
-    const rows = countVariableValues(group.entries, variablesOf(message, group.entries), detail.values).map((v) => ({
+    const { samples, shownAbove } = pickSamples(group.contents, shown, detail.samples);
+    const rows = countVariableValues(group.entries, singleRenderShown(group, samples, shownAbove) ? [] : variablesOf(message, group.entries), detail.values).map((v) => ({
       label: `{{${v.name}}}`,
       value: formatValues(v, (value) => revealOneLine(shortValue(options.mask ? maskPhonesIn(value) : value))),
     }));
-    const { samples, shownAbove } = pickSamples(group.contents, shown, detail.samples);
     samples.forEach((hash, i) => {
       const content = plan.contents[hash];
       if (!content) return;

@@ -3,7 +3,10 @@ import type { Plan, PlanAction } from '../plan/types.js';
 import { PLAN_ACTIONS } from '../plan/types.js';
 import { describeContent } from '../report/plan-content.js';
 
-/** One thing that moved between two plans of the same workspace (what `watch` reports after an edit). */
+/**
+ * One thing that moved between two plans of the same workspace (what `watch` reports after an edit).
+ * A spec is added or removed from the plan: a new or deleted file, or one that stopped or started loading.
+ */
 export type PlanMove =
   | { kind: 'spec-added'; spec: string; messages: number }
   | { kind: 'spec-removed'; spec: string; messages: number }

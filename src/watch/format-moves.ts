@@ -18,9 +18,9 @@ function phrases(move: PlanMove, ofSpec: (spec: string) => string): string[] {
   const spec = 'spec' in move ? revealOneLine(move.spec) : '';
   switch (move.kind) {
     case 'spec-added':
-      return [`new spec ${spec}: ${plural(move.messages, 'message')}`];
+      return [`${spec} now in the plan: ${plural(move.messages, 'message')}`];
     case 'spec-removed':
-      return [`spec ${spec} gone (${plural(move.messages, 'message')})`];
+      return [`${spec} no longer in the plan (${plural(move.messages, 'message')})`];
     case 'revision':
       return [`revision of ${spec} ${move.from} → ${move.to}`];
     case 'content':
