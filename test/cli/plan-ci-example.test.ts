@@ -12,9 +12,12 @@ test('examples/ci/waspec.yml is well-formed YAML with a plan and an apply job', 
   const jobs = (workflow as { jobs?: Record<string, { steps?: Array<{ run?: string }> }> }).jobs ?? {};
   assert.equal(Object.keys(jobs), ['plan', 'apply']);
   const runs = (job: string): string => (jobs[job]?.steps ?? []).map((s) => s.run ?? '').join('\n');
-  assert.match(runs('plan'), /waspec plan --format markdown/);
+  assert.match(runs('plan'), /waspec plan --format markdown --max-bytes 60000/, 'the comment always fits');
+  assert.match(runs('plan'), /waspec plan --format html --out plan\.html/, 'the full plan the markdown points to');
   assert.match(runs('plan'), /GITHUB_STEP_SUMMARY/);
   assert.match(runs('plan'), /--out plan\.json/);
+  const uploaded = (jobs.plan?.steps ?? []).map((s) => JSON.stringify(s)).find((s) => s.includes('upload-artifact')) ?? '';
+  assert.match(uploaded, /plan\.json\\nplan\.html/, 'both artifacts are uploaded');
   assert.match(runs('apply'), /waspec apply plan\.json --yes/);
   for (const secret of ['WASPEC_APP_KEY', 'WASPEC_APP_SECRET', 'WASPEC_BASE_URL']) {
     assert.match(text, `secrets.${secret}`);
