@@ -47,8 +47,10 @@ export function formatPlanPretty(plan: Plan, options: PrettyOptions): string {
 
 /** Labelled rows (`label │ value`, values over several lines), labels padded to one width. */
 function table(rows: ReadonlyArray<{ label: string; value: string }>, paint: Painters, mark: Paint = (s) => s): string[] {
-  const width = Math.max(...rows.map((r) => r.label.length));
-  return rows.flatMap((r) => {
+  // Labels can be variable names from a spec (`{{[any text]}}`): shown escaped like values.
+  const shown = rows.map((r) => ({ label: revealOneLine(r.label), value: r.value }));
+  const width = Math.max(...shown.map((r) => r.label.length));
+  return shown.flatMap((r) => {
     const [first = '', ...rest] = revealInvisible(r.value).split('\n');
     return [`      ${paint.dim(`${r.label.padEnd(width)} │`)} ${mark(first)}`, ...rest.map((more) => `      ${' '.repeat(width)} ${paint.dim('│')} ${mark(more)}`)];
   });

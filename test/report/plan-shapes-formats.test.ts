@@ -55,4 +55,20 @@ test('masked formats mask numbers in variable values and samples, not only recip
     assert.ok(formatPlan(plan, { format: 'pretty' }).includes('a call from 41793026727'), 'unmasked in pretty by default');
   }));
 
+test('variable names and values from a spec or recipient file are shown escaped, never interpreted', () =>
+  withTmpDir(async (dir) => {
+    const plan = await buildShapesPlan(join(dir, 'state'));
+    const promo = plan.specs.find((s) => s.name === 'black-friday');
+    assert.ok(promo?.shape);
+    promo.shape.variables = [...promo.shape.variables, 'x\u001b[2J'];
+    const entry = plan.entries.find((e) => e.spec === 'black-friday' && e.action === 'send');
+    assert.ok(entry);
+    entry.vars = { ...entry.vars, 'x\u001b[2J': 'evil\u202e\r' };
+    for (const format of ['pretty', 'markdown'] as const) {
+      const out = formatPlan(plan, { format });
+      assert.not.match(out, /[\u001b\u202e\r]/, format);
+      assert.match(out, format === 'pretty' ? /\{\{x\\e\[2J\}\} +│ \(empty\) ×7 · evil\\u\{202E\}\\r ×1/ : /<code>\{\{x&#92;e&#91;2J\}\}<\/code> \| \(empty\) ×7 · evil&#92;u\{202E\}&#92;r ×1/);
+    }
+  }));
+
 test.run();
