@@ -18,7 +18,7 @@ import type { StateStore } from '../state/types.js';
 import { createTransport } from '../transport/create-transport.js';
 import { createProgressReporter } from './apply-progress.js';
 import { handleInterrupts } from './apply-signals.js';
-import { ALLOW_LARGE_HELP, guardSettingsOf, parseAllowLarge } from './plan-options.js';
+import { ALLOW_LARGE_HELP, catalogueOf, guardSettingsOf, parseAllowLarge } from './plan-options.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action, useColor } from './run.js';
 import { addStateOptions, stateOverrides } from './state-options.js';
@@ -171,6 +171,7 @@ async function lockAndApply(args: string[], flags: ApplyFlags, planFile: string 
         targets: flags.target,
         defaultBatchSize: config.batchSize,
         ...guardSettingsOf(config),
+        ...catalogueOf(config),
         ...(allowLarge === undefined ? {} : { allowLarge }),
         allowOutside: config.allowOutside ?? [],
       });

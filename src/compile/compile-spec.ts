@@ -11,6 +11,8 @@ import { contentHashOf } from '../api/identity.js';
 import type { CompiledMessage } from './types.js';
 import type { MessageContent } from '../api/types.js';
 import { validateRequestBody } from '../api/validate-request.js';
+import type { Catalogue } from '../catalogue/types.js';
+import { createTemplateCheck } from './template-check.js';
 
 /** Distinct contents remembered per spec; beyond it, old ones are re-validated if seen again. */
 const CONTENT_CACHE = 1000;
@@ -66,14 +68,21 @@ class Compiled implements CompiledMessage {
 export async function* compileSpec(
   doc: SpecDocument,
   sink: DiagnosticSink,
+  options: CompileOptions = {},
 ): AsyncIterable<CompiledMessage> {
-  for await (const batch of compileSpecBatches(doc, sink)) yield* batch;
+  for await (const batch of compileSpecBatches(doc, sink, options)) yield* batch;
+}
+
+export interface CompileOptions {
+  /** The approved templates: each template message is checked against its own (problems are diagnostics; messages still compile). */
+  catalogue?: Catalogue;
 }
 
 /** compileSpec in batches: one await per batch rather than per message (large recipient files). */
 export async function* compileSpecBatches(
   doc: SpecDocument,
   sink: DiagnosticSink,
+  options: CompileOptions = {},
 ): AsyncIterable<CompiledMessage[]> {
   const { spec } = doc;
   const renderer = createRenderer(doc);
@@ -91,6 +100,7 @@ export async function* compileSpecBatches(
   const cache = new Map<string, SharedContent>();
   let recipients = 0;
   const unresolved = createUnresolvedSummary(Object.keys(spec.vars ?? {}));
+  const checkTemplate = options.catalogue ? createTemplateCheck(doc, options.catalogue, sink, report) : undefined;
 
   for await (const batch of resolveRecipientBatches(doc, sink)) {
     const out: CompiledMessage[] = [];
@@ -129,6 +139,7 @@ export async function* compileSpecBatches(
         // Control characters the spec itself has were reported by loadSpec; these came from a recipient's vars.
         const fromVars = controlCharacters(content, inSpec, `the message for ${recipient.phoneNumber} (${recipient.origin.file}:${recipient.origin.line + 1})`, recipient.origin, spec.allowControlCharacters === true);
         if (fromVars) report(fromVars);
+        checkTemplate?.(content.whatsApp, recipient);
         known = { content, key: contentKey, valid: errors.length === 0 && fromVars?.severity !== 'error' };
         if (cache.size >= CONTENT_CACHE) cache.clear();
         cache.set(contentKey, known);

@@ -1,5 +1,6 @@
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
+import type { CatalogueRef } from '../catalogue/types.js';
 import { WaspecError } from '../errors.js';
 import type { Policy } from './policy.js';
 import { readConfigFile, type ConfigFileSettings } from './read-config-file.js';
@@ -34,6 +35,8 @@ export interface ResolvedConfig {
   suppressions: string[];
   /** Absolute paths outside the workspace recipient files may come from. */
   allowOutside?: string[];
+  /** The approved-template catalogue named by `templates:` (profile, else top level). */
+  templates?: CatalogueRef;
 }
 
 export interface ConfigOverrides {
@@ -90,6 +93,7 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
   if (rateLimit !== undefined) config.rateLimit = rateLimit;
   const tokenUrl = flags.tokenUrl ?? env.WASPEC_TOKEN_URL ?? profile.tokenUrl;
   if (tokenUrl) config.tokenUrl = tokenUrl;
+  if (read.templates) config.templates = read.templates;
   if (env.WASPEC_TOKEN) config.token = env.WASPEC_TOKEN;
   if (env.WASPEC_APP_SECRET) config.appSecret = env.WASPEC_APP_SECRET;
   return config;

@@ -7,6 +7,8 @@ import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { mapSchemaError } from '../diagnostics/schema-error.js';
 import { ConfigError } from '../errors.js';
 import { openRegularFile } from '../files/open-regular-file.js';
+import type { CatalogueRef } from '../catalogue/types.js';
+import { displayFile } from '../files/display-file.js';
 import { createSourceMap } from '../spec/source-map.js';
 import { readPolicy, readSuppressionPaths, type Policy } from './policy.js';
 
@@ -26,11 +28,14 @@ export interface Profile {
   timeoutMs?: number;
   /** Absolute (resolved against the config file's folder). */
   allowOutside?: string[];
+  /** The approved-template catalogue, relative to the config file as written. */
+  templates?: string;
 }
 
 interface ConfigData {
   profile?: string;
   profiles?: Record<string, Profile>;
+  templates?: string;
 }
 
 /** What the config file holds for this run: the wanted profile and the workspace-wide settings. */
@@ -38,6 +43,8 @@ export interface ConfigFileSettings {
   profile: Profile;
   policy: Policy;
   suppressions: string[];
+  /** The catalogue named by the profile, else at the top level. */
+  templates?: CatalogueRef;
 }
 
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -138,7 +145,14 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
     );
   }
   const name = wanted ?? config.profile ?? 'default';
-  if (config.profiles === undefined) return { profile: {}, policy, suppressions };
+  const base = path.dirname(absolute);
+  const catalogue = (node: Node | null | undefined, value: string | undefined): { templates?: CatalogueRef } => {
+    if (value === undefined) return {};
+    const absolutePath = path.resolve(base, value);
+    return { templates: { path: absolutePath, file: displayFile(absolutePath), at: at(node) } };
+  };
+  const topTemplates = catalogue(doc.getIn(['templates'], true) as Node | undefined, config.templates);
+  if (config.profiles === undefined) return { profile: {}, policy, suppressions, ...topTemplates };
   const profile = Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
   if (profile === undefined) {
     const chosen = top?.get('profile', true) as Node | undefined;
@@ -146,8 +160,8 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
       makeDiagnostic('config-invalid', `no profile named '${name}'`, wanted === undefined && chosen ? at(chosen) : { file }, { hint: `profiles: ${Object.keys(config.profiles).join(', ')}` }),
     ]);
   }
-  const base = path.dirname(absolute);
-  return { profile: profile.allowOutside ? { ...profile, allowOutside: profile.allowOutside.map((p) => path.resolve(base, p)) } : profile, policy, suppressions };
+  const templates = profile.templates === undefined ? topTemplates : catalogue(doc.getIn(['profiles', name, 'templates'], true) as Node | undefined, profile.templates);
+  return { profile: profile.allowOutside ? { ...profile, allowOutside: profile.allowOutside.map((p) => path.resolve(base, p)) } : profile, policy, suppressions, ...templates };
 }
 
 function urlHasPassword(url: string): boolean {

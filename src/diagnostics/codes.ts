@@ -4,10 +4,10 @@
  */
 export const DIAGNOSTIC_CODES = {
   // --- reading files ---
-  'file-not-found': 'A spec or recipient file does not exist or cannot be read.',
-  'file-too-large': 'A file is larger than waspec reads (specs and config: 1 MiB; JSON recipients: 64 MiB).',
+  'file-not-found': 'A spec, recipient or template catalogue file does not exist or cannot be read.',
+  'file-too-large': 'A file is larger than waspec reads (specs, config and template catalogue: 1 MiB; JSON recipients: 64 MiB).',
   'file-empty': 'A spec file is empty.',
-  'file-not-regular': 'A spec, recipient or config file is a FIFO, device, directory or system file, not a regular file.',
+  'file-not-regular': 'A spec, recipient, config or template catalogue file is a FIFO, device, directory or system file, not a regular file.',
   'file-outside-workspace': "A recipient file lies outside the spec's folder and the current directory (allow it with --allow-outside).",
   'no-specs': 'No *.yaml / *.yml spec files were found at the given paths.',
 
@@ -63,6 +63,14 @@ export const DIAGNOSTIC_CODES = {
   'variable-empty': 'A variable printed in the message is empty or null for a recipient (declare it optional or guard it with {{#if}}).',
   'variable-not-text': 'A variable printed in the message is a list or a mapping.',
   'request-invalid': 'A rendered request body does not match the API reference.',
+
+  // --- the approved-template catalogue (templates: in the config) ---
+  'templates-invalid': 'The template catalogue is malformed: not schemas/templates.schema.json, parameters not numbered {{1}}…{{n}}, or a template listed twice.',
+  'template-unknown': 'templateName is not in the approved-template catalogue.',
+  'template-language-unknown': 'The template is not approved in this language.',
+  'template-parameters': 'templateData or the body placeholders do not have as many items as the template body has parameters (or a text header its one).',
+  'template-header': 'The header does not match the template: media missing or of the wrong kind, or a header the template does not have.',
+  'template-buttons': 'The buttons do not match the template: a button value missing, extra, or of the wrong kind.',
 
   // --- plan ---
   'send-at-past': 'sendAt is in the past.',

@@ -1,3 +1,6 @@
+import { readCatalogue } from '../catalogue/read-catalogue.js';
+import { templatesUsed } from '../catalogue/templates-used.js';
+import type { Catalogue, CatalogueRef } from '../catalogue/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { compileSpec } from '../compile/compile-spec.js';
 import { batchSizeOf } from '../compile/group-requests.js';
@@ -26,6 +29,8 @@ export interface BuildPlanOptions extends Omit<GuardOptions, 'now'> {
   defaultBatchSize?: number;
   /** Paths outside the workspace recipient files may come from (--allow-outside). */
   allowOutside?: readonly string[];
+  /** The approved-template catalogue (the config's `templates:`): messages are checked against it. */
+  templates?: CatalogueRef;
 }
 
 /** Loads, compiles and diffs the specs against the state. Errors are in plan.diagnostics. */
@@ -35,11 +40,12 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
   const targets = [...(options.targets ?? [])];
   const workspace = await loadWorkspace(paths, options.allowOutside ? { allowOutside: options.allowOutside } : {});
   const snapshot = await options.store.read();
-  const diagnostics: Diagnostic[] = [...workspace.diagnostics, ...snapshot.diagnostics];
+  const catalogue = options.templates ? await readCatalogue(options.templates) : undefined;
+  const diagnostics: Diagnostic[] = [...workspace.diagnostics, ...(catalogue?.diagnostics ?? []), ...snapshot.diagnostics];
   const docs = selectTargets(workspace.docs, targets, diagnostics);
   for (const doc of docs) checkSendAt(doc, now, diagnostics);
 
-  const classified = await classifyMessages(compileAll(docs, diagnostics), snapshot, {
+  const classified = await classifyMessages(compileAll(docs, diagnostics, catalogue?.value), snapshot, {
     retryRejected: options.retryRejected ?? false,
     resendInDoubt: options.resendInDoubt ?? false,
     // Orphans only of specs in scope: --target, or the specs of the files named (not every spec of the state).
@@ -58,10 +64,11 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
       batchSize: batchSizeOf(d, options.defaultBatchSize),
     })),
     contents: classified.contents,
+    ...(catalogue?.value ? { templates: templatesUsed(classified.contents, catalogue.value) } : {}),
     entries: classified.entries,
     summary: summarizeEntries(classified.entries),
     inputs: {
-      files: await inputFiles(docs, options.suppressions?.flatMap((s) => s.files) ?? []),
+      files: await inputFiles(docs, options.suppressions?.flatMap((s) => s.files) ?? [], options.templates?.path),
       state: { location: options.store.location, sha256: snapshot.digest, records: snapshot.records ?? 0 },
       ...(guarded.digests.length > 0 ? { suppressions: guarded.digests } : {}),
     },
@@ -76,11 +83,11 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
   };
 }
 
-async function* compileAll(docs: SpecDocument[], diagnostics: Diagnostic[]): AsyncIterable<CompiledMessage> {
-  for (const doc of docs) yield* compileSpec(doc, (d) => diagnostics.push(d));
+async function* compileAll(docs: SpecDocument[], diagnostics: Diagnostic[], catalogue: Catalogue | undefined): AsyncIterable<CompiledMessage> {
+  for (const doc of docs) yield* compileSpec(doc, (d) => diagnostics.push(d), catalogue ? { catalogue } : {});
 }
 
-async function inputFiles(docs: SpecDocument[], suppressionFiles: readonly string[]): Promise<PlanInputFile[]> {
+async function inputFiles(docs: SpecDocument[], suppressionFiles: readonly string[], catalogueFile: string | undefined): Promise<PlanInputFile[]> {
   const files: PlanInputFile[] = [];
   const seen = new Set<string>();
   const add = (path: string, kind: PlanInputFile['kind'], sha256: string | undefined): void => {
@@ -94,5 +101,6 @@ async function inputFiles(docs: SpecDocument[], suppressionFiles: readonly strin
   }
   add(CONFIG_FILE, 'config', await hashFile(CONFIG_FILE));
   for (const file of suppressionFiles) add(workspacePath(file), 'suppressions', await hashFile(file));
+  if (catalogueFile !== undefined) add(workspacePath(catalogueFile), 'templates', await hashFile(catalogueFile));
   return files;
 }

@@ -61,7 +61,7 @@ function formatGroup(group: EntryGroup, plan: Plan, shown: Set<string>, mask: bo
     } else {
       shown.add(group.contentHash);
       out.push('| field | value |', '| --- | --- |');
-      for (const f of describeContent(content)) out.push(`| ${escapeMarkdown(f.label)} | ${escapeMarkdown(f.value)} |`);
+      for (const f of describeContent(content, plan.templates)) out.push(`| ${escapeMarkdown(f.label)} | ${escapeMarkdown(f.value)} |`);
       out.push('');
     }
   }

@@ -51,7 +51,7 @@ function formatGroup(group: EntryGroup, plan: Plan, shown: Set<string>, paint: R
       lines.push(paint.dim('      (the message shown above)'));
     } else {
       shown.add(group.contentHash);
-      const fields = describeContent(content);
+      const fields = describeContent(content, plan.templates);
       const width = Math.max(...fields.map((f) => f.label.length));
       for (const f of fields) {
         const [first = '', ...rest] = revealInvisible(f.value).split('\n');

@@ -51,7 +51,7 @@ function renderSpec(plan: Plan, name: string, file: string, entries: PlanEntry[]
     const more = group.length > 3 ? ` and ${group.length - 3} more` : '';
     const who = `${group.length} recipient${group.length === 1 ? '' : 's'}`;
     const footer = `<div class="footer"><span class="count">${who}</span><span class="ticks">${ICONS.ticks}</span></div>`;
-    return `<div class="bubble-row"><div class="bubble" data-recipients="${group.length}">${renderBubbleContent(content)}${footer}${renderButtons(content)}</div></div>
+    return `<div class="bubble-row"><div class="bubble" data-recipients="${group.length}">${renderBubbleContent(content, plan.templates)}${footer}${renderButtons(content, plan.templates)}</div></div>
 <div class="recipients">${escapeHtml(status)} · ${escapeHtml(samples.join(', '))}${more}</div>`;
   });
   const orphans = entries.filter((e) => e.action === 'orphan').length;

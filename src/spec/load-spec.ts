@@ -11,12 +11,9 @@ import { createSourceMap, type SourceMap } from './source-map.js';
 import { validateSpecData } from './spec-schema.js';
 import type { Spec, SpecDocument } from './types.js';
 import { checkTemplates } from './check-templates.js';
+import { displayFile } from '../files/display-file.js';
 
-/** The path as users see it: relative to cwd when inside it. */
-export function displayFile(file: string): string {
-  const relative = path.relative(process.cwd(), path.resolve(file));
-  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
-}
+export { displayFile };
 
 /**
  * Reads one spec file: YAML with source positions, safety checks, schema and content rules.
