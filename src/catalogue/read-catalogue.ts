@@ -26,6 +26,8 @@ interface CatalogueData {
   }>;
 }
 
+type Entry = CatalogueData['templates'][number];
+
 let validator: ValidateFunction<CatalogueData> | undefined;
 
 /** What the catalogue's patterns mean, for their messages (by the field's name). */
@@ -81,27 +83,19 @@ export async function readCatalogue(ref: CatalogueRef): Promise<Result> {
     return refused([makeDiagnostic('yaml-alias-limit', 'too many YAML aliases (more than 100 expansions)', firstAliasPosition(doc, counter, file))]);
   }
   const map = createSourceMap(doc, counter, file, text);
-  validator ??= loadSchemaValidator<CatalogueData>('templates');
-  if (!validator(data)) {
-    const errors = schemaErrorInputs(validator.errors).flatMap((e) => {
-      const mapped = mapSchemaError(e);
-      if (!mapped) return [];
-      const field = [...mapped.path].reverse().find((p) => typeof p === 'string') ?? '';
-      const pattern = mapped.code === 'schema-pattern' ? PATTERNS[field] : undefined;
-      const message = pattern ? `${displayPath(mapped.path)} ${pattern}` : mapped.message.replace(/^the spec /, 'the catalogue ');
-      return [makeDiagnostic('templates-invalid', message, mapped.atKey ? map.locateKey(mapped.path) : map.locate(mapped.path), mapped.hint ? { hint: mapped.hint } : {})];
-    });
-    return refused(errors);
-  }
-  const problems: Diagnostic[] = [];
+  const { problems, broken } = schemaProblems(data, map);
+  // Entries the schema passed are checked further, so one run reports every problem.
+  const entries = (isRecord(data) && Array.isArray(data.templates) ? data.templates : []) as Entry[];
   const templates = new Map<string, ApprovedTemplate>();
   const firstLine = new Map<string, number>();
-  data.templates.forEach((entry, i) => {
-    problems.push(...checkEntry(entry, ['templates', i], map));
+  entries.forEach((entry, i) => {
+    if (broken.has(i)) return;
+    const at = ['templates', i];
+    problems.push(...checkEntry(entry, at, map));
     const languages = typeof entry.language === 'string' ? [entry.language] : entry.language;
     languages.forEach((language, j) => {
       const key = templateKey(entry.name, language);
-      const where = map.locate(typeof entry.language === 'string' ? ['templates', i, 'language'] : ['templates', i, 'language', j]);
+      const where = map.locate(typeof entry.language === 'string' ? [...at, 'language'] : [...at, 'language', j]);
       const first = firstLine.get(key);
       if (first !== undefined) {
         problems.push(makeDiagnostic('templates-invalid', `template ${entry.name} in ${language} is listed twice (first on line ${first + 1})`, where, { hint: 'list each template and language once' }));
@@ -117,7 +111,26 @@ export async function readCatalogue(ref: CatalogueRef): Promise<Result> {
   return { value: { file, digest: createHash('sha256').update(bytes).digest('hex'), templates, languages }, diagnostics: [] };
 }
 
-function approved(entry: CatalogueData['templates'][number], language: string): ApprovedTemplate {
+/** Schema problems, each at its line (templates-invalid), with the catalogue's own words for its patterns; and the entries they are in. */
+function schemaProblems(data: unknown, map: SourceMap): { problems: Diagnostic[]; broken: Set<number> } {
+  validator ??= loadSchemaValidator<CatalogueData>('templates');
+  const broken = new Set<number>();
+  if (validator(data)) return { problems: [], broken };
+  const problems = schemaErrorInputs(validator.errors).flatMap((e) => {
+    const mapped = mapSchemaError(e);
+    if (!mapped) return [];
+    if (mapped.path[0] === 'templates' && typeof mapped.path[1] === 'number') broken.add(mapped.path[1]);
+    const field = [...mapped.path].reverse().find((p) => typeof p === 'string') ?? '';
+    const pattern = mapped.code === 'schema-pattern' ? PATTERNS[field] : e.keyword === 'uniqueItems' ? 'lists the same language twice' : undefined;
+    const message = pattern ? `${displayPath(mapped.path)} ${pattern}` : mapped.message.replace(/^the spec /, 'the catalogue ');
+    return [makeDiagnostic('templates-invalid', message, mapped.atKey ? map.locateKey(mapped.path) : map.locate(mapped.path), mapped.hint ? { hint: mapped.hint } : {})];
+  });
+  return { problems, broken };
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+function approved(entry: Entry, language: string): ApprovedTemplate {
   const template: ApprovedTemplate = {
     name: entry.name,
     language,
@@ -130,7 +143,7 @@ function approved(entry: CatalogueData['templates'][number], language: string): 
 }
 
 /** What the schema cannot say: how parameters are numbered, and fields that belong to another kind. */
-function checkEntry(entry: CatalogueData['templates'][number], at: Array<string | number>, map: SourceMap): Diagnostic[] {
+function checkEntry(entry: Entry, at: Array<string | number>, map: SourceMap): Diagnostic[] {
   const out: Diagnostic[] = [];
   const bad = (path: Array<string | number>, message: string, hint?: string) => out.push(makeDiagnostic('templates-invalid', message, map.locate([...at, ...path]), hint ? { hint } : {}));
   const body = placeholdersOf(entry.body);

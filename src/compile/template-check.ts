@@ -28,7 +28,7 @@ export function createTemplateCheck(doc: SpecDocument, catalogue: Catalogue, sin
     if (checked.has(key)) return;
     if (checked.size >= CHECKED_LIMIT) checked.clear();
     checked.add(key);
-    const context = `, for ${recipient.phoneNumber} (${recipient.origin.file}:${recipient.origin.line + 1}) and any other with this template and language`;
+    const context = `, as rendered for the first recipient with it, ${recipient.phoneNumber} (${recipient.origin.file}:${recipient.origin.line + 1})`;
     checkTemplateMessage(rendered, catalogue, doc.locate, context).forEach(report);
   };
 }
