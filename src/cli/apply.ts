@@ -161,7 +161,7 @@ async function lockAndApply(args: string[], flags: ApplyFlags, planFile: string 
       if (changes.length > 0) {
         throw new StalePlanError(`the saved plan ${planFile} is stale:\n  - ${changes.join('\n  - ')}`, 'run `waspec plan --out` again and review the new plan');
       }
-      plan = await restorePlanNumbers(plan, planFile);
+      plan = await restorePlanNumbers(plan, planFile, { allowOutside: config.allowOutside ?? [], recipientDefaults: config.recipients ?? {} });
     } else {
       plan = await buildPlan({
         paths: args,
@@ -173,6 +173,7 @@ async function lockAndApply(args: string[], flags: ApplyFlags, planFile: string 
         ...guardSettingsOf(config),
         ...(allowLarge === undefined ? {} : { allowLarge }),
         allowOutside: config.allowOutside ?? [],
+        recipientDefaults: config.recipients ?? {},
       });
     }
     printDiagnostics(plan.diagnostics);

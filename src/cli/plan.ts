@@ -63,6 +63,7 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<number> {
     targets: flags.target,
     defaultBatchSize: settings.defaultBatchSize,
     allowOutside: settings.allowOutside,
+    recipientDefaults: settings.recipientDefaults,
   }).finally(() => store.close());
   const mask = flags.mask;
   printDiagnostics(plan.diagnostics, { mask: mask ?? (format === 'markdown' || format === 'html') });

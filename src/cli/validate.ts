@@ -3,7 +3,7 @@ import { compileSpecBatches } from '../compile/compile-spec.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticsToJson } from '../report/diagnostics-json.js';
 import { loadWorkspace } from '../spec/load-workspace.js';
-import { addAllowOutsideOption, resolveAllowOutside } from './plan-options.js';
+import { addAllowOutsideOption, resolveSpecReadOptions } from './plan-options.js';
 import { checkSendAt } from '../plan/plan-checks.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action } from './run.js';
@@ -33,7 +33,7 @@ export function defineValidateCommand(program: Command): void {
 }
 
 async function runValidate(paths: string[], options: ValidateOptions): Promise<number> {
-  const workspace = await loadWorkspace(paths, { allowOutside: await resolveAllowOutside(options) });
+  const workspace = await loadWorkspace(paths, await resolveSpecReadOptions(options));
   const diagnostics: Diagnostic[] = [...workspace.diagnostics];
   let recipients = 0;
   const now = new Date();

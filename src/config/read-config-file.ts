@@ -7,7 +7,9 @@ import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { mapSchemaError } from '../diagnostics/schema-error.js';
 import { ConfigError } from '../errors.js';
 import { openRegularFile } from '../files/open-regular-file.js';
+import { isKnownCountry } from '../recipients/phone.js';
 import { createSourceMap } from '../spec/source-map.js';
+import type { RecipientDefaults } from '../spec/types.js';
 import { readPolicy, readSuppressionPaths, type Policy } from './policy.js';
 
 /** The settings one profile may hold (schemas/config.schema.json). */
@@ -31,6 +33,7 @@ export interface Profile {
 interface ConfigData {
   profile?: string;
   profiles?: Record<string, Profile>;
+  recipients?: RecipientDefaults;
 }
 
 /** What the config file holds for this run: the wanted profile and the workspace-wide settings. */
@@ -38,6 +41,8 @@ export interface ConfigFileSettings {
   profile: Profile;
   policy: Policy;
   suppressions: string[];
+  /** Defaults for every recipient file (`recipients:`). */
+  recipients: RecipientDefaults;
 }
 
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -101,7 +106,7 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
   if (syntax.length > 0) return fail(syntax);
   const secrets = secretKeys(doc, at);
   if (secrets.length > 0) return fail(secrets);
-  if (doc.contents === null) return { profile: {}, policy: {}, suppressions: [] };
+  if (doc.contents === null) return { profile: {}, policy: {}, suppressions: [], recipients: {} };
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
@@ -124,6 +129,11 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
   const policy = readPolicy(top?.get('policy', true) as Node | undefined, failAt);
   const suppressions = readSuppressionPaths(top?.get('suppressions', true) as Node | undefined, path.dirname(absolute), failAt);
   const config = data as ConfigData;
+  const recipients = config.recipients ?? {};
+  if (recipients.defaultCountry !== undefined && !isKnownCountry(recipients.defaultCountry.toUpperCase())) {
+    const node = top?.get('recipients', true);
+    failAt(isMap(node) ? (node.get('defaultCountry', true) as Node | undefined) : undefined, `'${recipients.defaultCountry}' is not an ISO 3166 country code libphonenumber knows`, 'two letters, e.g. CH, DE, GB, US');
+  }
   const passwords = Object.entries(config.profiles ?? {}).filter(([, p]) => p.state !== undefined && urlHasPassword(p.state));
   if (passwords.length > 0) {
     const profilesNode = top?.get('profiles', true);
@@ -138,7 +148,7 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
     );
   }
   const name = wanted ?? config.profile ?? 'default';
-  if (config.profiles === undefined) return { profile: {}, policy, suppressions };
+  if (config.profiles === undefined) return { profile: {}, policy, suppressions, recipients };
   const profile = Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
   if (profile === undefined) {
     const chosen = top?.get('profile', true) as Node | undefined;
@@ -147,7 +157,7 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
     ]);
   }
   const base = path.dirname(absolute);
-  return { profile: profile.allowOutside ? { ...profile, allowOutside: profile.allowOutside.map((p) => path.resolve(base, p)) } : profile, policy, suppressions };
+  return { profile: profile.allowOutside ? { ...profile, allowOutside: profile.allowOutside.map((p) => path.resolve(base, p)) } : profile, policy, suppressions, recipients };
 }
 
 function urlHasPassword(url: string): boolean {

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { WaspecError } from '../errors.js';
-import { buildPlan, type BuildPlanOptions } from '../plan/build-plan.js';
+import { buildPlan, specReadOptions, type BuildPlanOptions } from '../plan/build-plan.js';
+import type { RecipientDefaults } from '../spec/types.js';
 import { CONFIG_FILE } from '../plan/hash-file.js';
 import type { Plan } from '../plan/types.js';
 import { openFileStateStore } from '../state/file-state.js';
@@ -35,6 +36,8 @@ export interface WatchOptions {
   onError?: (error: unknown) => void;
   /** Paths outside the workspace recipient files may come from (--allow-outside). */
   allowOutside?: readonly string[];
+  /** The config's defaults for recipient files (`recipients:`). */
+  recipientDefaults?: RecipientDefaults;
 }
 
 /**
@@ -97,7 +100,7 @@ export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) 
         store,
         ...options.guard,
         ...(options.defaultBatchSize ? { defaultBatchSize: options.defaultBatchSize } : {}),
-        ...(options.allowOutside ? { allowOutside: options.allowOutside } : {}),
+        ...specReadOptions(options),
       });
       result = { run, plan, diagnostics: plan.diagnostics };
     } catch (error) {
