@@ -64,6 +64,7 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<number> {
     defaultBatchSize: settings.defaultBatchSize,
     allowOutside: settings.allowOutside,
     ...(settings.templates ? { templates: settings.templates } : {}),
+    recipientDefaults: settings.recipientDefaults,
   }).finally(() => store.close());
   const mask = flags.mask;
   printDiagnostics(plan.diagnostics, { mask: mask ?? (format === 'markdown' || format === 'html') });

@@ -39,7 +39,7 @@ export function defineValidateCommand(program: Command): void {
 
 async function runValidate(paths: string[], options: ValidateOptions): Promise<number> {
   const settings = await resolvePlanSettings(options);
-  const workspace = await loadWorkspace(paths, { allowOutside: settings.allowOutside });
+  const workspace = await loadWorkspace(paths, { allowOutside: settings.allowOutside, recipientDefaults: settings.recipientDefaults });
   const catalogue = settings.templates ? await readCatalogue(settings.templates) : undefined;
   const diagnostics: Diagnostic[] = [...workspace.diagnostics, ...(catalogue?.diagnostics ?? [])];
   let recipients = 0;

@@ -41,7 +41,7 @@ export function formatRun(run: WatchRun, color: boolean): string {
 }
 
 async function runWatch(paths: string[], flags: WatchFlags): Promise<number> {
-  const { stateDir, target, guard, defaultBatchSize, allowOutside, templates } = await resolvePlanSettings(flags);
+  const { stateDir, target, guard, defaultBatchSize, allowOutside, recipientDefaults, templates } = await resolvePlanSettings(flags);
   const store = target.kind === 'postgres' ? openStateStore(target) : undefined;
   const tty = Boolean(process.stdout.isTTY);
   const color = useColor(process.stdout);
@@ -50,7 +50,7 @@ async function runWatch(paths: string[], flags: WatchFlags): Promise<number> {
     (run) => {
       process.stdout.write(`${tty ? '\x1b[2J\x1b[H' : ''}${formatRun(run, color)}`);
     },
-    { stateDir, guard, defaultBatchSize, allowOutside, ...(templates ? { templates } : {}), ...(store ? { store } : {}), ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
+    { stateDir, guard, defaultBatchSize, allowOutside, recipientDefaults, ...(templates ? { templates } : {}), ...(store ? { store } : {}), ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

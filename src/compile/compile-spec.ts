@@ -1,6 +1,7 @@
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
 import { mapSchemaError, parsePointer } from '../diagnostics/schema-error.js';
+import { describePosition } from '../diagnostics/position.js';
 import { resolveRecipientBatches } from '../recipients/resolve-recipients.js';
 import { createRenderer } from '../render/render-message.js';
 import { createUnresolvedSummary } from './unresolved-summary.js';
@@ -127,7 +128,7 @@ export async function* compileSpecBatches(
         for (const error of errors) {
           const mapped = mapSchemaError(error);
           if (!mapped) continue;
-          const origin = `${recipient.phoneNumber} (${recipient.origin.file}:${recipient.origin.line + 1})`;
+          const origin = `${recipient.phoneNumber} (${describePosition(recipient.origin)})`;
           report(
             makeDiagnostic(
               mapped.code === 'schema-invalid' ? 'request-invalid' : mapped.code,
@@ -137,7 +138,7 @@ export async function* compileSpecBatches(
           );
         }
         // Control characters the spec itself has were reported by loadSpec; these came from a recipient's vars.
-        const fromVars = controlCharacters(content, inSpec, `the message for ${recipient.phoneNumber} (${recipient.origin.file}:${recipient.origin.line + 1})`, recipient.origin, spec.allowControlCharacters === true);
+        const fromVars = controlCharacters(content, inSpec, `the message for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`, recipient.origin, spec.allowControlCharacters === true);
         if (fromVars) report(fromVars);
         checkTemplate?.(content.whatsApp, recipient);
         known = { content, key: contentKey, valid: errors.length === 0 && fromVars?.severity !== 'error' };

@@ -2,6 +2,7 @@ import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CatalogueRef } from '../catalogue/types.js';
 import { WaspecError } from '../errors.js';
+import type { RecipientDefaults } from '../spec/types.js';
 import type { Policy } from './policy.js';
 import { readConfigFile, type ConfigFileSettings } from './read-config-file.js';
 
@@ -37,6 +38,8 @@ export interface ResolvedConfig {
   allowOutside?: string[];
   /** The approved-template catalogue named by `templates:` (profile, else top level). */
   templates?: CatalogueRef;
+  /** Defaults for every recipient file (the config's `recipients:`). */
+  recipients?: RecipientDefaults;
 }
 
 export interface ConfigOverrides {
@@ -69,7 +72,7 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
   // lstat, not a read: the path may be a FIFO or /dev/zero, which readConfigFile refuses.
   const exists = await lstat(file).then(() => true, () => false);
   if (explicit && !exists) throw new WaspecError('config-invalid', `the config file ${overrides.configFile} does not exist`);
-  const read: ConfigFileSettings = exists ? await readConfigFile(file, overrides.configFile ?? CONFIG_FILE_NAME, wantedProfile) : { profile: {}, policy: {}, suppressions: [] };
+  const read: ConfigFileSettings = exists ? await readConfigFile(file, overrides.configFile ?? CONFIG_FILE_NAME, wantedProfile) : { profile: {}, policy: {}, suppressions: [], recipients: {} };
   const profile = read.profile;
   if (!exists && wantedProfile && wantedProfile !== 'default') {
     throw new WaspecError('config-invalid', `profile '${wantedProfile}' was asked for but there is no ${CONFIG_FILE_NAME}`);
@@ -85,6 +88,7 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
     timeoutMs: flags.timeoutMs ?? profile.timeoutMs ?? 30_000,
     policy: read.policy,
     suppressions: read.suppressions,
+    recipients: read.recipients,
     allowOutside: [...(flags.allowOutside ?? []).map((p) => path.resolve(cwd, p)), ...(profile.allowOutside ?? [])],
   };
   const stateUrl = pickStateUrl(flags, env, profile.state);

@@ -7,7 +7,7 @@ import { batchSizeOf } from '../compile/group-requests.js';
 import type { CompiledMessage } from '../compile/types.js';
 import { recipientFiles } from '../recipients/resolve-recipients.js';
 import { loadWorkspace } from '../spec/load-workspace.js';
-import type { SpecDocument } from '../spec/types.js';
+import type { RecipientDefaults, SpecDocument, SpecReadOptions } from '../spec/types.js';
 import type { StateStore } from '../state/types.js';
 import { classifyMessages } from './classify-messages.js';
 import { CONFIG_FILE, hashFile, workspacePath } from './hash-file.js';
@@ -31,6 +31,8 @@ export interface BuildPlanOptions extends Omit<GuardOptions, 'now'> {
   allowOutside?: readonly string[];
   /** The approved-template catalogue (the config's `templates:`): messages are checked against it. */
   templates?: CatalogueRef;
+  /** The config's defaults for recipient files (`recipients:`). */
+  recipientDefaults?: RecipientDefaults;
 }
 
 /** Loads, compiles and diffs the specs against the state. Errors are in plan.diagnostics. */
@@ -38,7 +40,7 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
   const now = options.now ?? new Date();
   const paths = options.paths.length > 0 ? [...options.paths] : ['specs'];
   const targets = [...(options.targets ?? [])];
-  const workspace = await loadWorkspace(paths, options.allowOutside ? { allowOutside: options.allowOutside } : {});
+  const workspace = await loadWorkspace(paths, specReadOptions(options));
   const snapshot = await options.store.read();
   const catalogue = options.templates ? await readCatalogue(options.templates) : undefined;
   const diagnostics: Diagnostic[] = [...workspace.diagnostics, ...(catalogue?.diagnostics ?? []), ...snapshot.diagnostics];
@@ -80,6 +82,14 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
       ...(options.allowLarge === undefined ? {} : { allowLarge: options.allowLarge }),
     },
     diagnostics,
+  };
+}
+
+/** What reading the specs takes from the options: where recipient files may be, and their defaults. */
+export function specReadOptions(options: SpecReadOptions): SpecReadOptions {
+  return {
+    ...(options.allowOutside ? { allowOutside: options.allowOutside } : {}),
+    ...(options.recipientDefaults ? { recipientDefaults: options.recipientDefaults } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import { locationOf } from '../diagnostics/position.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Plan, PlanAction } from '../plan/types.js';
 import { escapeMarkdown } from './escape-markdown.js';
@@ -32,7 +33,7 @@ export function formatPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
 function formatDiagnostics(diagnostics: readonly Diagnostic[], mask: boolean): string[] {
   if (diagnostics.length === 0) return [];
   const lines = diagnostics.map((d) => {
-    const where = d.file === undefined ? '' : `${d.file}${d.line === undefined ? '' : `:${d.line + 1}:${(d.column ?? 0) + 1}`}: `;
+    const where = d.file === undefined ? '' : `${locationOf(d)}: `;
     const text = mask ? maskPhonesIn(d.message) : d.message;
     return `- **${d.severity}** ${escapeMarkdown(where)}${escapeMarkdown(text)} (${d.code})`;
   });

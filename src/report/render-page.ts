@@ -1,3 +1,4 @@
+import { locationOf } from '../diagnostics/position.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Plan, PlanAction, PlanEntry } from '../plan/types.js';
 import { maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
@@ -23,7 +24,7 @@ const ACTION_WORDS: Record<PlanAction, string> = {
 function renderDiagnostics(diagnostics: readonly Diagnostic[], mask: boolean): string {
   if (diagnostics.length === 0) return '';
   const rows = diagnostics.map((d) => {
-    const where = d.file === undefined ? '' : `${d.file}${d.line === undefined ? '' : `:${d.line + 1}:${(d.column ?? 0) + 1}`} `;
+    const where = d.file === undefined ? '' : `${locationOf(d)} `;
     const shown = (text: string) => escapeHtml(mask ? maskPhonesIn(text) : text);
     const hint = d.hint ? `<div class="hint">${shown(d.hint)}</div>` : '';
     return `<div class="diagnostic ${d.severity}"><span class="where">${escapeHtml(where)}</span>${shown(`${d.severity}: ${d.message} [${d.code}]`)}${hint}</div>`;

@@ -9,7 +9,7 @@ import { checkContentRules } from './content-rules.js';
 import { readSpecFile } from './read-spec-file.js';
 import { createSourceMap, type SourceMap } from './source-map.js';
 import { validateSpecData } from './spec-schema.js';
-import type { Spec, SpecDocument } from './types.js';
+import type { Spec, SpecDocument, SpecReadOptions } from './types.js';
 import { checkTemplates } from './check-templates.js';
 import { displayFile } from '../files/display-file.js';
 
@@ -19,7 +19,7 @@ export { displayFile };
  * Reads one spec file: YAML with source positions, safety checks, schema and content rules.
  * `value` is undefined when the spec has errors that make it unusable.
  */
-export async function loadSpec(input: string, options: { allowOutside?: readonly string[] } = {}): Promise<WithDiagnostics<SpecDocument | undefined>> {
+export async function loadSpec(input: string, options: SpecReadOptions = {}): Promise<WithDiagnostics<SpecDocument | undefined>> {
   const absolutePath = path.resolve(input);
   const file = displayFile(input);
   const read = await readSpecFile(absolutePath, file);
@@ -85,6 +85,7 @@ export async function loadSpec(input: string, options: { allowOutside?: readonly
     absolutePath,
     digest: createHash('sha256').update(read.bytes).digest('hex'),
     ...(options.allowOutside && options.allowOutside.length > 0 ? { allowOutside: options.allowOutside.map((p) => path.resolve(p)) } : {}),
+    ...(options.recipientDefaults ? { recipientDefaults: options.recipientDefaults } : {}),
     spec,
     locate: map.locate,
     sourceOf: map.sourceOf,

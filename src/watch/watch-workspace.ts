@@ -3,7 +3,8 @@ import { watch, type FSWatcher } from 'chokidar';
 import type { CatalogueRef } from '../catalogue/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { WaspecError } from '../errors.js';
-import { buildPlan, type BuildPlanOptions } from '../plan/build-plan.js';
+import { buildPlan, specReadOptions, type BuildPlanOptions } from '../plan/build-plan.js';
+import type { RecipientDefaults } from '../spec/types.js';
 import { CONFIG_FILE } from '../plan/hash-file.js';
 import type { Plan } from '../plan/types.js';
 import { openFileStateStore } from '../state/file-state.js';
@@ -38,6 +39,8 @@ export interface WatchOptions {
   allowOutside?: readonly string[];
   /** The approved-template catalogue: checked against and watched. */
   templates?: CatalogueRef;
+  /** The config's defaults for recipient files (`recipients:`). */
+  recipientDefaults?: RecipientDefaults;
 }
 
 /**
@@ -103,6 +106,7 @@ export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) 
         ...(options.defaultBatchSize ? { defaultBatchSize: options.defaultBatchSize } : {}),
         ...(options.allowOutside ? { allowOutside: options.allowOutside } : {}),
         ...(options.templates ? { templates: options.templates } : {}),
+        ...specReadOptions(options),
       });
       result = { run, plan, diagnostics: plan.diagnostics };
     } catch (error) {
