@@ -4,6 +4,8 @@ import { stateTargetOf, type StateTarget } from '../state/state-target.js';
 import { stateOverrides, type StateFlags } from './state-options.js';
 import { loadConfig, type ResolvedConfig } from '../config/load-config.js';
 import type { Policy } from '../config/policy.js';
+import type { CatalogueRef } from '../catalogue/types.js';
+import type { RecipientDefaults, SpecReadOptions } from '../spec/types.js';
 import { fileSuppressionSource } from '../suppressions/file-suppressions.js';
 import type { SuppressionSource } from '../suppressions/types.js';
 import { isPlanFormat, PLAN_FORMATS, type PlanFormat } from '../report/plan-format.js';
@@ -57,7 +59,7 @@ export async function resolveStateDir(options: { state?: string; config?: string
 /** What planning needs from the config: the state (directory or PostgreSQL), the audience policy, the batch size for specs that set none, where recipient files may come from. */
 export async function resolvePlanSettings(
   options: StateFlags & { allowOutside?: string[] },
-): Promise<{ stateDir: string; target: StateTarget; guard: GuardSettings; defaultBatchSize: number; allowOutside: string[] }> {
+): Promise<{ stateDir: string; target: StateTarget; guard: GuardSettings; defaultBatchSize: number; allowOutside: string[]; recipientDefaults: RecipientDefaults; templates?: CatalogueRef }> {
   const config = await loadConfig({
     ...(options.config ? { configFile: options.config } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
@@ -69,7 +71,14 @@ export async function resolvePlanSettings(
     guard: guardSettingsOf(config),
     defaultBatchSize: config.batchSize,
     allowOutside: config.allowOutside ?? [],
+    ...catalogueOf(config),
+    recipientDefaults: config.recipients ?? {},
   };
+}
+
+/** The config's approved-template catalogue, as buildPlan and watch take it. */
+export function catalogueOf(config: ResolvedConfig): { templates?: CatalogueRef } {
+  return config.templates ? { templates: config.templates } : {};
 }
 
 export interface GuardSettings {
@@ -91,9 +100,10 @@ export function parseAllowLarge(value: string | undefined): number | undefined {
 
 export const ALLOW_LARGE_HELP = "approve sending N messages above a spec's maxRecipients or policy.maxMessagesPerApply (N at least the real number)";
 
-/** Where recipient files may come from besides the workspace: --allow-outside and the config's allowOutside. */
-export async function resolveAllowOutside(options: { allowOutside?: string[]; config?: string; profile?: string }): Promise<string[]> {
-  return (await resolvePlanSettings(options)).allowOutside;
+/** How specs are read: where recipient files may come from besides the workspace (--allow-outside, allowOutside:) and the config's recipients: defaults. */
+export async function resolveSpecReadOptions(options: { allowOutside?: string[]; config?: string; profile?: string }): Promise<SpecReadOptions> {
+  const { allowOutside, recipientDefaults } = await resolvePlanSettings(options);
+  return { allowOutside, recipientDefaults };
 }
 
 /** --allow-outside PATH, repeatable. */

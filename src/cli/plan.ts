@@ -64,6 +64,8 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<number> {
     targets: flags.target,
     defaultBatchSize: settings.defaultBatchSize,
     allowOutside: settings.allowOutside,
+    ...(settings.templates ? { templates: settings.templates } : {}),
+    recipientDefaults: settings.recipientDefaults,
   }).finally(() => store.close());
   const mask = flags.mask;
   printDiagnostics(plan.diagnostics, { mask: mask ?? (format === 'markdown' || format === 'html') });

@@ -48,7 +48,7 @@ export function formatRun(run: WatchRun, color: boolean, previous?: Plan): strin
 }
 
 async function runWatch(paths: string[], flags: WatchFlags): Promise<number> {
-  const { stateDir, target, guard, defaultBatchSize, allowOutside } = await resolvePlanSettings(flags);
+  const { stateDir, target, guard, defaultBatchSize, allowOutside, recipientDefaults, templates } = await resolvePlanSettings(flags);
   const store = target.kind === 'postgres' ? openStateStore(target) : undefined;
   const tty = Boolean(process.stdout.isTTY);
   const color = useColor(process.stdout);
@@ -60,7 +60,7 @@ async function runWatch(paths: string[], flags: WatchFlags): Promise<number> {
       process.stdout.write(`${tty ? '\x1b[2J\x1b[H' : ''}${formatRun(run, color, previous)}`);
       if (run.plan) previous = run.plan;
     },
-    { stateDir, guard, defaultBatchSize, allowOutside, ...(store ? { store } : {}), ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
+    { stateDir, guard, defaultBatchSize, allowOutside, recipientDefaults, ...(templates ? { templates } : {}), ...(store ? { store } : {}), ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

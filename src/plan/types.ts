@@ -1,3 +1,4 @@
+import type { ApprovedTemplate } from '../catalogue/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { MessageContent } from '../api/types.js';
 import type { MessageShape } from '../render/message-shape.js';
@@ -49,7 +50,7 @@ export interface PlanEntry {
 export interface PlanInputFile {
   /** Path relative to the workspace root (cwd). */
   path: string;
-  kind: 'spec' | 'recipients' | 'config' | 'suppressions';
+  kind: 'spec' | 'recipients' | 'config' | 'suppressions' | 'templates';
   sha256: string;
 }
 
@@ -69,6 +70,8 @@ export interface Plan {
   specs: PlanSpecInfo[];
   /** Distinct rendered contents by contentHash. */
   contents: Record<string, MessageContent>;
+  /** The approved templates the contents use (from the config's catalogue), for showing them filled in. */
+  templates?: ApprovedTemplate[];
   entries: PlanEntry[];
   summary: Record<PlanAction, number>;
   inputs: {

@@ -1,3 +1,4 @@
+import { describePosition } from '../diagnostics/position.js';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { WhatsApp } from '../api/types.js';
 import type { Recipient } from '../recipients/types.js';
@@ -53,10 +54,6 @@ function lookup(context: Vars, parts: readonly string[]): unknown {
   return value;
 }
 
-function describe(origin: SourcePosition): string {
-  return `${origin.file}:${origin.line + 1}`;
-}
-
 /** Prepares a spec's templates once; `render` fills them for one recipient. */
 export function createRenderer(doc: SpecDocument): MessageRenderer {
   const { fields, diagnostics } = compileTemplates(doc);
@@ -84,16 +81,16 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
           text = field.render(context);
         } catch (error) {
           if (error instanceof RenderLimitError) {
-            problems.push(makeDiagnostic('render-limit', `${error.message}, for ${recipient.phoneNumber} (${describe(recipient.origin)})`, doc.locate(path), { hint: 'loops over lists make text fast: keep what a message repeats small' }));
+            problems.push(makeDiagnostic('render-limit', `${error.message}, for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`, doc.locate(path), { hint: 'loops over lists make text fast: keep what a message repeats small' }));
             return value;
           }
-          problems.push(makeDiagnostic('variable-missing', `${(error as Error).message.split('\n')[0]} for ${recipient.phoneNumber} (${describe(recipient.origin)})`, doc.locate(path)));
+          problems.push(makeDiagnostic('variable-missing', `${(error as Error).message.split('\n')[0]} for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`, doc.locate(path)));
           return value;
         }
         if (!coordinate) return text;
         const n = DECIMAL.test(text.trim()) ? Number(text) : Number.NaN;
         if (!Number.isFinite(n)) {
-          problems.push(makeDiagnostic('schema-type', `${String(key)} rendered as '${text}', not a number, for ${recipient.phoneNumber} (${describe(recipient.origin)})`, doc.locate(path)));
+          problems.push(makeDiagnostic('schema-type', `${String(key)} rendered as '${text}', not a number, for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`, doc.locate(path)));
         }
         return n;
       };
@@ -149,7 +146,7 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
           unresolved.push({ code: 'variable-not-text', name, where: refPosition(field, ref), kind: Array.isArray(value) ? 'a list' : 'a mapping' });
         } else if (isEmpty(value) && !ref.guarded && !isOptional) {
           problems.push(
-            makeDiagnostic('variable-empty', `variable '${name}' is ${value === null ? 'null' : 'empty'} for ${recipient.phoneNumber} (${describe(recipient.origin)})`, recipient.origin, {
+            makeDiagnostic('variable-empty', `variable '${name}' is ${value === null ? 'null' : 'empty'} for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`, recipient.origin, {
               hint: `give it a value, guard it with {{#if ${name}}}…{{/if}}, or declare it optional in the spec: vars: { ${ref.parts[0] ?? name}: { optional: true } }`,
             }),
           );

@@ -168,7 +168,7 @@ class Page {
       }
       const samples = picked.samples.flatMap((hash) => {
         const content = this.plan.contents[hash];
-        return content ? [sampleFields(content, message)] : [];
+        return content ? [sampleFields(content, message, this.plan.templates)] : [];
       });
       out.push(...sampleTables(samples, (f) => cut(personal(f.value), level.fieldChars, escapeMarkdown)));
       if (picked.shownAbove) out.push(`_The ${group.contents.length === 1 ? 'message' : 'messages'} shown above._`, '');

@@ -33,10 +33,10 @@ export function specMessage(spec: SpecGroups, plan: Plan): SpecMessage {
   const first = spec.groups.find((g) => g.contents.length > 0)?.contents[0];
   const content = first === undefined ? undefined : plan.contents[first];
   if (!content) return { kind: 'none' };
-  if (spec.contents === 1) return { kind: 'same', fields: describeContent(content) };
+  if (spec.contents === 1) return { kind: 'same', fields: describeContent(content, plan.templates) };
   const shape = spec.info?.shape;
   if (!shape) return { kind: 'none' };
-  return { kind: 'shape', fields: describeContent(withTemplates(content, shape.fields)), variables: shape.variables };
+  return { kind: 'shape', fields: describeContent(withTemplates(content, shape.fields), plan.templates), variables: shape.variables };
 }
 
 /** A render with the templated fields put back as written: the structure is the same for every render of a spec. */
@@ -58,8 +58,8 @@ function isOwn(node: unknown, key: string): node is Record<string, unknown> {
 }
 
 /** The fields of a render that its spec's templates fill; all of them when there is no shape. */
-export function sampleFields(content: MessageContent, message: SpecMessage): ContentField[] {
-  const fields = describeContent(content);
+export function sampleFields(content: MessageContent, message: SpecMessage, templates?: Plan['templates']): ContentField[] {
+  const fields = describeContent(content, templates);
   if (message.kind !== 'shape') return fields;
   const written = new Map(message.fields.map((f) => [f.label, f.value]));
   return fields.filter((f) => written.get(f.label) !== f.value);

@@ -78,7 +78,7 @@ function formatGroup(group: EntryGroup, plan: Plan, message: SpecMessage, shown:
     samples.forEach((hash, i) => {
       const content = plan.contents[hash];
       if (!content) return;
-      const fields = sampleFields(content, message).map((f) => ({ ...f, value: options.mask ? maskPhonesIn(f.value) : f.value }));
+      const fields = sampleFields(content, message, plan.templates).map((f) => ({ ...f, value: options.mask ? maskPhonesIn(f.value) : f.value }));
       // Of a shape, one field (a text) needs no label: the message above says which it is.
       const [only] = fields;
       const value = only && fields.length === 1 && message.kind === 'shape' ? only.value : fields.map((f) => `${f.label}: ${f.value}`).join('\n');
