@@ -1,7 +1,9 @@
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
+import type { CatalogueRef } from '../catalogue/types.js';
 import { WaspecError } from '../errors.js';
 import type { SourceLocation } from '../suppressions/read-suppression-file.js';
+import type { RecipientDefaults } from '../spec/types.js';
 import type { Policy } from './policy.js';
 import { readConfigFile, type ConfigFileSettings } from './read-config-file.js';
 
@@ -39,6 +41,10 @@ export interface ResolvedConfig {
   configDir?: string;
   /** Absolute paths outside the workspace recipient files may come from. */
   allowOutside?: string[];
+  /** The approved-template catalogue named by `templates:` (profile, else top level). */
+  templates?: CatalogueRef;
+  /** Defaults for every recipient file (the config's `recipients:`). */
+  recipients?: RecipientDefaults;
 }
 
 export interface ConfigOverrides {
@@ -71,7 +77,7 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
   // lstat, not a read: the path may be a FIFO or /dev/zero, which readConfigFile refuses.
   const exists = await lstat(file).then(() => true, () => false);
   if (explicit && !exists) throw new WaspecError('config-invalid', `the config file ${overrides.configFile} does not exist`);
-  const read: ConfigFileSettings = exists ? await readConfigFile(file, overrides.configFile ?? CONFIG_FILE_NAME, wantedProfile) : { profile: {}, policy: {}, suppressions: [] };
+  const read: ConfigFileSettings = exists ? await readConfigFile(file, overrides.configFile ?? CONFIG_FILE_NAME, wantedProfile) : { profile: {}, policy: {}, suppressions: [], recipients: {} };
   const profile = read.profile;
   if (!exists && wantedProfile && wantedProfile !== 'default') {
     throw new WaspecError('config-invalid', `profile '${wantedProfile}' was asked for but there is no ${CONFIG_FILE_NAME}`);
@@ -89,6 +95,7 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
     suppressions: read.suppressions,
     ...(read.suppressionSites ? { suppressionSites: read.suppressionSites } : {}),
     configDir: exists ? path.dirname(file) : cwd,
+    recipients: read.recipients,
     allowOutside: [...(flags.allowOutside ?? []).map((p) => path.resolve(cwd, p)), ...(profile.allowOutside ?? [])],
   };
   const stateUrl = pickStateUrl(flags, env, profile.state);
@@ -97,6 +104,7 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
   if (rateLimit !== undefined) config.rateLimit = rateLimit;
   const tokenUrl = flags.tokenUrl ?? env.WASPEC_TOKEN_URL ?? profile.tokenUrl;
   if (tokenUrl) config.tokenUrl = tokenUrl;
+  if (read.templates) config.templates = read.templates;
   if (env.WASPEC_TOKEN) config.token = env.WASPEC_TOKEN;
   if (env.WASPEC_APP_SECRET) config.appSecret = env.WASPEC_APP_SECRET;
   return config;

@@ -7,8 +7,12 @@ import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { mapSchemaError } from '../diagnostics/schema-error.js';
 import { ConfigError } from '../errors.js';
 import { openRegularFile } from '../files/open-regular-file.js';
+import type { CatalogueRef } from '../catalogue/types.js';
+import { displayFile } from '../files/display-file.js';
+import { isKnownCountry } from '../recipients/phone.js';
 import { createSourceMap } from '../spec/source-map.js';
 import type { SourceLocation } from '../suppressions/read-suppression-file.js';
+import type { RecipientDefaults } from '../spec/types.js';
 import { readPolicy, readSuppressionPaths, type Policy } from './policy.js';
 
 /** The settings one profile may hold (schemas/config.schema.json). */
@@ -27,11 +31,15 @@ export interface Profile {
   timeoutMs?: number;
   /** Absolute (resolved against the config file's folder). */
   allowOutside?: string[];
+  /** The approved-template catalogue, relative to the config file as written. */
+  templates?: string;
 }
 
 interface ConfigData {
   profile?: string;
   profiles?: Record<string, Profile>;
+  templates?: string;
+  recipients?: RecipientDefaults;
 }
 
 /** What the config file holds for this run: the wanted profile and the workspace-wide settings. */
@@ -41,6 +49,10 @@ export interface ConfigFileSettings {
   suppressions: string[];
   /** Where each suppression file is named in the config, by absolute path. */
   suppressionSites?: Record<string, SourceLocation>;
+  /** The catalogue named by the profile, else at the top level. */
+  templates?: CatalogueRef;
+  /** Defaults for every recipient file (`recipients:`). */
+  recipients: RecipientDefaults;
 }
 
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -104,7 +116,7 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
   if (syntax.length > 0) return fail(syntax);
   const secrets = secretKeys(doc, at);
   if (secrets.length > 0) return fail(secrets);
-  if (doc.contents === null) return { profile: {}, policy: {}, suppressions: [] };
+  if (doc.contents === null) return { profile: {}, policy: {}, suppressions: [], recipients: {} };
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
@@ -138,6 +150,11 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
   const { paths: suppressions, sites: suppressionSites } = attempt(() => readSuppressionPaths(top?.get('suppressions', true) as Node | undefined, path.dirname(absolute), failAt, at), { paths: [], sites: {} });
   if (found.length > 0) return fail(found);
   const config = data as ConfigData;
+  const recipients = config.recipients ?? {};
+  if (recipients.defaultCountry !== undefined && !isKnownCountry(recipients.defaultCountry.toUpperCase())) {
+    const node = top?.get('recipients', true);
+    failAt(isMap(node) ? (node.get('defaultCountry', true) as Node | undefined) : undefined, `'${recipients.defaultCountry}' is not an ISO 3166 country code libphonenumber knows`, 'two letters, e.g. CH, DE, GB, US');
+  }
   const passwords = Object.entries(config.profiles ?? {}).filter(([, p]) => p.state !== undefined && urlHasPassword(p.state));
   if (passwords.length > 0) {
     const profilesNode = top?.get('profiles', true);
@@ -152,7 +169,14 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
     );
   }
   const name = wanted ?? config.profile ?? 'default';
-  if (config.profiles === undefined) return { profile: {}, policy, suppressions, suppressionSites };
+  const base = path.dirname(absolute);
+  const catalogue = (node: Node | null | undefined, value: string | undefined): { templates?: CatalogueRef } => {
+    if (value === undefined) return {};
+    const absolutePath = path.resolve(base, value);
+    return { templates: { path: absolutePath, file: displayFile(absolutePath), at: at(node) } };
+  };
+  const topTemplates = catalogue(doc.getIn(['templates'], true) as Node | undefined, config.templates);
+  if (config.profiles === undefined) return { profile: {}, policy, suppressions, suppressionSites, recipients, ...topTemplates };
   const profile = Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
   if (profile === undefined) {
     const chosen = top?.get('profile', true) as Node | undefined;
@@ -160,8 +184,8 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
       makeDiagnostic('config-invalid', `no profile named '${name}'`, wanted === undefined && chosen ? at(chosen) : { file }, { hint: `profiles: ${Object.keys(config.profiles).join(', ')}` }),
     ]);
   }
-  const base = path.dirname(absolute);
-  return { profile: profile.allowOutside ? { ...profile, allowOutside: profile.allowOutside.map((p) => path.resolve(base, p)) } : profile, policy, suppressions, suppressionSites };
+  const templates = profile.templates === undefined ? topTemplates : catalogue(doc.getIn(['profiles', name, 'templates'], true) as Node | undefined, profile.templates);
+  return { profile: profile.allowOutside ? { ...profile, allowOutside: profile.allowOutside.map((p) => path.resolve(base, p)) } : profile, policy, suppressions, suppressionSites, recipients, ...templates };
 }
 
 function urlHasPassword(url: string): boolean {

@@ -7,7 +7,7 @@ import type { SuppressionSource, SuppressionTable } from '../suppressions/types.
 import { quietHoursSincePlan } from './policy/quiet-hours-now.js';
 import type { Plan, PlanEntry, PlanInputFile } from './types.js';
 
-const NOUN: Record<PlanInputFile['kind'], string> = { spec: 'spec', recipients: 'recipient file', config: 'config', suppressions: 'suppression file' };
+const NOUN: Record<PlanInputFile['kind'], string> = { spec: 'spec', recipients: 'recipient file', config: 'config', suppressions: 'suppression file', templates: 'template catalogue' };
 
 /**
  * What changed since the plan was made: one readable line per changed spec, recipient file,

@@ -1,3 +1,4 @@
+import { locationOf } from '../diagnostics/position.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Plan, PlanAction, PlanEntry } from '../plan/types.js';
 import { maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
@@ -23,7 +24,7 @@ const ACTION_WORDS: Record<PlanAction, string> = {
 function renderDiagnostics(diagnostics: readonly Diagnostic[], mask: boolean): string {
   if (diagnostics.length === 0) return '';
   const rows = diagnostics.map((d) => {
-    const where = d.file === undefined ? '' : `${d.file}${d.line === undefined ? '' : `:${d.line + 1}:${(d.column ?? 0) + 1}`} `;
+    const where = d.file === undefined ? '' : `${locationOf(d)} `;
     const shown = (text: string) => escapeHtml(mask ? maskPhonesIn(text) : text);
     const hint = d.hint ? `<div class="hint">${shown(d.hint)}</div>` : '';
     return `<div class="diagnostic ${d.severity}"><span class="where">${escapeHtml(where)}</span>${shown(`${d.severity}: ${d.message} [${d.code}]`)}${hint}</div>`;
@@ -51,7 +52,7 @@ function renderSpec(plan: Plan, name: string, file: string, entries: PlanEntry[]
     const more = group.length > 3 ? ` and ${group.length - 3} more` : '';
     const who = `${group.length} recipient${group.length === 1 ? '' : 's'}`;
     const footer = `<div class="footer"><span class="count">${who}</span><span class="ticks">${ICONS.ticks}</span></div>`;
-    return `<div class="bubble-row"><div class="bubble" data-recipients="${group.length}">${renderBubbleContent(content)}${footer}${renderButtons(content)}</div></div>
+    return `<div class="bubble-row"><div class="bubble" data-recipients="${group.length}">${renderBubbleContent(content, plan.templates)}${footer}${renderButtons(content, plan.templates)}</div></div>
 <div class="recipients">${escapeHtml(status)} · ${escapeHtml(samples.join(', '))}${more}</div>`;
   });
   const orphans = entries.filter((e) => e.action === 'orphan').length;

@@ -166,4 +166,20 @@ test('a problem in policy: is reported with those elsewhere in the config, in on
   assert.equal(problems.map((p) => [p.line, p.column]), [[1, 13], [3, 23]]);
 });
 
+test('templates: names the catalogue relative to the config file, at the top level or per profile (which wins)', async () => {
+  const { dir, cleanup } = await makeWorkspace({ 'ci/waspec.config.yaml': 'templates: approved.yaml\nprofiles:\n  default: {}\n  de:\n    templates: ../de/templates.yaml\n' });
+  try {
+    const top = await loadConfig({ cwd: dir, env: {}, configFile: 'ci/waspec.config.yaml' });
+    assert.equal(top.templates?.path, join(dir, 'ci/approved.yaml'));
+    assert.equal(top.templates?.at, { file: 'ci/waspec.config.yaml', line: 0, column: 11 });
+    const de = await loadConfig({ cwd: dir, env: {}, configFile: 'ci/waspec.config.yaml', profile: 'de' });
+    assert.equal(de.templates?.path, join(dir, 'de/templates.yaml'));
+    assert.equal(de.templates?.at, { file: 'ci/waspec.config.yaml', line: 4, column: 15 });
+    const none = await loadConfig({ cwd: dir, env: {} });
+    assert.is(none.templates, undefined);
+  } finally {
+    await cleanup();
+  }
+});
+
 test.run();
