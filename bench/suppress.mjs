@@ -4,6 +4,9 @@ import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { once } from 'node:events';
 import { fileSuppressionSource } from '../dist/suppressions/file-suppressions.js';
 import { applyPolicies } from '../dist/plan/policy/apply-policies.js';
+import { openPgStateStore } from '../dist/state/pg-state.js';
+import { parsePostgresTarget } from '../dist/state/state-target.js';
+import pg from 'pg';
 
 const N = Number(process.env.BENCH_SUPPRESSIONS ?? 1_000_000);
 const dir = new URL('./data/', import.meta.url);
@@ -42,8 +45,54 @@ export async function benchSuppress() {
   applyPolicies(entries, { policy: {}, suppressed: list.numbers, specs: new Map(), state: { messages: new Map() }, contents: {}, now: new Date() });
   const checkMs = performance.now() - t;
   const held = entries.filter((e) => e.action === 'suppressed').length;
-  const n = (x) => x.toLocaleString('en-US');
   console.log(`\nsuppression list (${n(N)} numbers, CSV) against a plan of ${n(N)} messages`);
   console.log(`read and normalise the list   ${(readMs / 1000).toFixed(2).padStart(6)} s  ${n(Math.round(N / (readMs / 1000))).padStart(9)} numbers/s  +${(rssList - rssBefore).toFixed(0)} MiB RSS`);
   console.log(`check ${n(N)} messages        ${(checkMs / 1000).toFixed(2).padStart(6)} s  ${n(Math.round(N / (checkMs / 1000))).padStart(9)} messages/s  (${n(held)} suppressed)`);
+  await benchTable([...list.numbers.keys()]);
+}
+
+const n = (x) => x.toLocaleString('en-US');
+
+/**
+ * The same numbers in the PostgreSQL state's suppression table (where a server answers at
+ * BENCH_DATABASE_URL or WASPEC_TEST_DATABASE_URL): imported, read by a plan, and the digest a
+ * saved plan's staleness check asks for. A schema of its own, dropped afterwards.
+ */
+async function benchTable(numbers) {
+  const base = process.env.BENCH_DATABASE_URL ?? process.env.WASPEC_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const admin = new pg.Client({ connectionString: base, connectionTimeoutMillis: 5000 });
+  admin.on('error', () => undefined);
+  try {
+    await admin.connect();
+  } catch (error) {
+    console.log(`suppression table: skipped, no PostgreSQL at ${new URL(base).host} (${error.message})`);
+    return;
+  }
+  const schema = `waspec_bench_${process.pid}`;
+  const url = new URL(base);
+  url.searchParams.set('schema', schema);
+  const store = openPgStateStore(parsePostgresTarget(url.href, 'bench'));
+  try {
+    const table = store.suppressions;
+    let t = performance.now();
+    await table.add(numbers.map((phoneNumber, i) => (i % 10 === 0 ? { phoneNumber, reason: 'replied STOP' } : { phoneNumber })), 'bench');
+    const addMs = performance.now() - t;
+    const heap = () => (globalThis.gc?.(), process.memoryUsage().heapUsed / 2 ** 20);
+    const heapBefore = heap();
+    t = performance.now();
+    const list = await table.read();
+    const readMs = performance.now() - t;
+    const held = heap() - heapBefore;
+    t = performance.now();
+    await table.digest();
+    const digestMs = performance.now() - t;
+    console.log(`suppression table (PostgreSQL, ${n(list.numbers.size)} numbers)`);
+    console.log(`import (waspec suppress import) ${(addMs / 1000).toFixed(2).padStart(6)} s  ${n(Math.round(numbers.length / (addMs / 1000))).padStart(9)} numbers/s`);
+    console.log(`read by a plan, with its digest ${(readMs / 1000).toFixed(2).padStart(6)} s  ${n(Math.round(list.numbers.size / (readMs / 1000))).padStart(9)} numbers/s  +${held.toFixed(0)} MiB heap`);
+    console.log(`digest alone (saved plan check) ${(digestMs / 1000).toFixed(2).padStart(6)} s`);
+  } finally {
+    await store.close();
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+    await admin.end();
+  }
 }

@@ -24,3 +24,8 @@ export { renderBubbleContent, renderButtons } from './report/render-bubble.js';
 export { formatWhatsAppText, escapeHtml } from './report/format-text.js';
 export { startPreviewServer, type PreviewServer } from './preview/server.js';
 export { renderPlanHtml } from './report/plan-html.js';
+// the approved-template catalogue (issue 12)
+export type * from './catalogue/types.js';
+export { readCatalogue } from './catalogue/read-catalogue.js';
+export { checkTemplateMessage } from './catalogue/check-template.js';
+export { fillTemplate, type FilledTemplate } from './catalogue/fill-template.js';

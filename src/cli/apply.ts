@@ -18,7 +18,7 @@ import type { StateStore } from '../state/types.js';
 import { createTransport } from '../transport/create-transport.js';
 import { createProgressReporter } from './apply-progress.js';
 import { handleInterrupts } from './apply-signals.js';
-import { ALLOW_LARGE_HELP, guardSettingsOf, parseAllowLarge } from './plan-options.js';
+import { ALLOW_LARGE_HELP, catalogueOf, guardSettingsOf, parseAllowLarge } from './plan-options.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action, useColor } from './run.js';
 import { addStateOptions, stateOverrides } from './state-options.js';
@@ -39,6 +39,7 @@ export interface ApplyFlags {
   allowLarge?: string;
   format: 'pretty' | 'json';
   allowOutside: string[];
+  mask?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -69,10 +70,11 @@ export function defineApplyCommand(program: Command): void {
     .option('--retry-rejected', 'send again messages the API rejected')
     .option('--resend-in-doubt', 'send again messages without a recorded answer (may send them twice)')
     .option('--target <spec>', 'apply only this spec (repeatable)', collect, [])
+    .option('--mask', 'mask phone numbers (417****6727) in the plan and problems it prints (shared CI logs)')
     .option('--force-unlock', "take over the file state's lock of a process that no longer runs (a PostgreSQL lock needs none)")
     .option('--allow-large <n>', ALLOW_LARGE_HELP)
     .addOption(new Option('--format <format>', 'format of the final summary').choices(['pretty', 'json']).default('pretty'))
-    .option('--allow-outside <path>', "let recipient files come from PATH outside the spec's folder and the current directory (repeatable)", collect, [])
+    .option('--allow-outside <path>', "let recipient and suppression files come from PATH outside the workspace (the spec's or config's folder and the current directory; repeatable)", collect, [])
     .addHelpText(
       'after',
       '\nExamples:\n  waspec plan --out plan.json && waspec apply plan.json   review, then send exactly that\n  waspec apply --yes specs/                               plan afresh and send (CI)\n  waspec apply --yes --rate-limit 5 --concurrency 2       gentler on the API\n\nExit codes: 0 every message accepted (or nothing to send), 1 error (nothing sent, or stopped),\n3 some message rejected, failed or in doubt, 4 the connection to a PostgreSQL state was lost\n(no more requests sent; those in flight are in doubt), 130 interrupted (Ctrl-C or SIGTERM: in-flight\nrequests finish and are recorded; a second one quits at once, leaving them in doubt).\n\nEnvironment: WASPEC_BASE_URL, WASPEC_APP_KEY, and WASPEC_TOKEN or WASPEC_APP_SECRET;\nWASPEC_STATE_URL and PGPASSWORD for a PostgreSQL state, WASPEC_WORKSPACE.',
@@ -161,7 +163,7 @@ async function lockAndApply(args: string[], flags: ApplyFlags, planFile: string 
       if (changes.length > 0) {
         throw new StalePlanError(`the saved plan ${planFile} is stale:\n  - ${changes.join('\n  - ')}`, 'run `waspec plan --out` again and review the new plan');
       }
-      plan = await restorePlanNumbers(plan, planFile);
+      plan = await restorePlanNumbers(plan, planFile, { allowOutside: config.allowOutside ?? [], recipientDefaults: config.recipients ?? {} });
     } else {
       plan = await buildPlan({
         paths: args,
@@ -171,15 +173,17 @@ async function lockAndApply(args: string[], flags: ApplyFlags, planFile: string 
         targets: flags.target,
         defaultBatchSize: config.batchSize,
         ...guardSettingsOf(config),
+        ...catalogueOf(config),
         ...(allowLarge === undefined ? {} : { allowLarge }),
         allowOutside: config.allowOutside ?? [],
+        recipientDefaults: config.recipients ?? {},
       });
     }
-    printDiagnostics(plan.diagnostics);
+    printDiagnostics(plan.diagnostics, { mask: flags.mask ?? false });
     if (hasErrors(plan.diagnostics)) return 1;
     // With --format json, stdout holds the summary alone (for jq); the plan goes to stderr.
     const planOut = flags.format === 'json' ? process.stderr : process.stdout;
-    planOut.write(formatPlan(plan, { format: 'pretty', color: useColor(planOut) }));
+    planOut.write(formatPlan(plan, { format: 'pretty', color: useColor(planOut), mask: flags.mask ?? false }));
     if (!planHasWork(plan.summary)) {
       planOut.write('\nNothing to send.\n');
       if (flags.format === 'json') process.stdout.write(`${JSON.stringify(emptyApplyResult(), null, 2)}\n`);

@@ -79,7 +79,7 @@ async function runCompile(paths: string[], options: CompileOptions): Promise<num
     ...(options.profile ? { profile: options.profile } : {}),
     flags: { allowOutside: options.allowOutside },
   });
-  const workspace = await loadWorkspace(paths, { allowOutside: config.allowOutside ?? [] });
+  const workspace = await loadWorkspace(paths, { allowOutside: config.allowOutside ?? [], recipientDefaults: config.recipients ?? {} });
   const diagnostics: Diagnostic[] = [...workspace.diagnostics];
   if (!options.out) {
     for (const doc of workspace.docs) await emit(doc, batchSizeOf(doc, config.batchSize), process.stdout, options.format === 'ndjson', diagnostics);

@@ -15,7 +15,7 @@ import { createTransport } from '../transport/create-transport.js';
 import { exitCodeOf } from './apply.js';
 import { createProgressReporter } from './apply-progress.js';
 import { handleInterrupts } from './apply-signals.js';
-import { guardSettingsOf } from './plan-options.js';
+import { catalogueOf, guardSettingsOf } from './plan-options.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action, useColor } from './run.js';
 
@@ -49,7 +49,7 @@ async function runDemo(paths: string[], flags: DemoFlags): Promise<number> {
     const lock = await store.lock({ force: true }); // takes over only the lock of a demo that is gone
     const interrupts = handleInterrupts(() => lock.release()); // Ctrl-C as in apply
     try {
-      const plan = await buildPlan({ paths, store, ...guardSettingsOf(config), defaultBatchSize: config.batchSize });
+      const plan = await buildPlan({ paths, store, ...guardSettingsOf(config), ...catalogueOf(config), defaultBatchSize: config.batchSize, recipientDefaults: config.recipients ?? {} });
       printDiagnostics(plan.diagnostics);
       if (hasErrors(plan.diagnostics)) return 1;
       say(formatPlan(plan, { format: 'pretty', color: useColor(process.stdout), limit: 3 }));
@@ -66,7 +66,7 @@ async function runDemo(paths: string[], flags: DemoFlags): Promise<number> {
         const result = await applyPlan(plan, { store, transport, concurrency: config.concurrency, signal: interrupts.signal, onProgress: (p) => progress.update(p) });
         progress.stop();
         say(formatApplySummary(result));
-        const after = await buildPlan({ paths, store, ...guardSettingsOf(config), defaultBatchSize: config.batchSize });
+        const after = await buildPlan({ paths, store, ...guardSettingsOf(config), ...catalogueOf(config), defaultBatchSize: config.batchSize, recipientDefaults: config.recipients ?? {} });
         say(`\n── plan again ──\n${formatPlanSummary(after.summary)}\n`);
         const stats = emulator.stats();
         say(`Emulator: ${stats.requests} requests, ${stats.uniqueMessageIds} messages, ${stats.duplicates} duplicates, ${stats.tokensIssued} ${stats.tokensIssued === 1 ? 'token' : 'tokens'} issued.\n`);

@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<DefineCommand>> = {
   demo: async () => (await import('./demo.js')).defineDemoCommand,
   init: async () => (await import('./init.js')).defineInitCommand,
   state: async () => (await import('./state.js')).defineStateCommand,
+  suppress: async () => (await import('./suppress.js')).defineSuppressCommand,
 };
 
 /** The commands an invocation needs: the one it names, none for --version, else all (help, errors). */

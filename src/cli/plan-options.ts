@@ -4,15 +4,19 @@ import { stateTargetOf, type StateTarget } from '../state/state-target.js';
 import { stateOverrides, type StateFlags } from './state-options.js';
 import { loadConfig, type ResolvedConfig } from '../config/load-config.js';
 import type { Policy } from '../config/policy.js';
+import type { CatalogueRef } from '../catalogue/types.js';
+import type { RecipientDefaults, SpecReadOptions } from '../spec/types.js';
 import { fileSuppressionSource } from '../suppressions/file-suppressions.js';
 import type { SuppressionSource } from '../suppressions/types.js';
 import { isPlanFormat, PLAN_FORMATS, type PlanFormat } from '../report/plan-format.js';
+import { DEFAULT_MARKDOWN_BYTES } from '../report/plan-markdown.js';
 
 /** Options shared by `plan` and `show` for printing a plan. */
 export interface PlanOutputOptions {
   format: string;
   mask?: boolean;
   limit: string;
+  maxBytes?: string;
 }
 
 export function addPlanOutputOptions(command: Command): Command {
@@ -20,7 +24,20 @@ export function addPlanOutputOptions(command: Command): Command {
     .addOption(new Option('--format <format>', 'output format').choices(PLAN_FORMATS).default('pretty'))
     .option('--mask', 'mask phone numbers (417****6727) in every format')
     .option('--no-mask', 'show full phone numbers in markdown and html (masked there by default)')
-    .option('--limit <n>', 'recipients listed per message before "and N more"', '10');
+    .option('--limit <n>', 'recipients listed per message before "and N more"', '10')
+    .option('--max-bytes <n>', `most bytes of --format markdown (default ${DEFAULT_MARKDOWN_BYTES}: one pull request comment); detail is left out, and said so, to fit`);
+}
+
+/** The smallest --max-bytes: the summary, one spec's headline and the last line fit in it. */
+const MIN_MARKDOWN_BYTES = 2000;
+
+/** --max-bytes N: only with --format markdown, at least MIN_MARKDOWN_BYTES. */
+export function parseMaxBytes(value: string | undefined, format: PlanFormat): number | undefined {
+  if (value === undefined) return undefined;
+  if (format !== 'markdown') throw new UsageError('--max-bytes applies to --format markdown only.');
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < MIN_MARKDOWN_BYTES) throw new UsageError(`--max-bytes must be a whole number of at least ${MIN_MARKDOWN_BYTES}, not ${value}.`);
+  return n;
 }
 
 export function parseFormat(value: string): PlanFormat {
@@ -42,7 +59,7 @@ export async function resolveStateDir(options: { state?: string; config?: string
 /** What planning needs from the config: the state (directory or PostgreSQL), the audience policy, the batch size for specs that set none, where recipient files may come from. */
 export async function resolvePlanSettings(
   options: StateFlags & { allowOutside?: string[] },
-): Promise<{ stateDir: string; target: StateTarget; guard: GuardSettings; defaultBatchSize: number; allowOutside: string[] }> {
+): Promise<{ stateDir: string; target: StateTarget; guard: GuardSettings; defaultBatchSize: number; allowOutside: string[]; recipientDefaults: RecipientDefaults; templates?: CatalogueRef }> {
   const config = await loadConfig({
     ...(options.config ? { configFile: options.config } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
@@ -54,7 +71,14 @@ export async function resolvePlanSettings(
     guard: guardSettingsOf(config),
     defaultBatchSize: config.batchSize,
     allowOutside: config.allowOutside ?? [],
+    ...catalogueOf(config),
+    recipientDefaults: config.recipients ?? {},
   };
+}
+
+/** The config's approved-template catalogue, as buildPlan and watch take it. */
+export function catalogueOf(config: ResolvedConfig): { templates?: CatalogueRef } {
+  return config.templates ? { templates: config.templates } : {};
 }
 
 export interface GuardSettings {
@@ -63,7 +87,10 @@ export interface GuardSettings {
 }
 
 export function guardSettingsOf(config: ResolvedConfig): GuardSettings {
-  return { policy: config.policy, suppressions: config.suppressions.length > 0 ? [fileSuppressionSource(config.suppressions)] : [] };
+  if (config.suppressions.length === 0) return { policy: config.policy, suppressions: [] };
+  // Like recipient files: under the config's folder or the current directory, unless allowed by name.
+  const roots = [config.configDir ?? process.cwd(), process.cwd(), ...(config.allowOutside ?? [])];
+  return { policy: config.policy, suppressions: [fileSuppressionSource(config.suppressions, { roots, ...(config.suppressionSites ? { sites: config.suppressionSites } : {}) })] };
 }
 
 /** --allow-large N: a whole number of messages. */
@@ -76,16 +103,17 @@ export function parseAllowLarge(value: string | undefined): number | undefined {
 
 export const ALLOW_LARGE_HELP = "approve sending N messages above a spec's maxRecipients or policy.maxMessagesPerApply (N at least the real number)";
 
-/** Where recipient files may come from besides the workspace: --allow-outside and the config's allowOutside. */
-export async function resolveAllowOutside(options: { allowOutside?: string[]; config?: string; profile?: string }): Promise<string[]> {
-  return (await resolvePlanSettings(options)).allowOutside;
+/** How specs are read: where recipient files may come from besides the workspace (--allow-outside, allowOutside:) and the config's recipients: defaults. */
+export async function resolveSpecReadOptions(options: { allowOutside?: string[]; config?: string; profile?: string }): Promise<SpecReadOptions> {
+  const { allowOutside, recipientDefaults } = await resolvePlanSettings(options);
+  return { allowOutside, recipientDefaults };
 }
 
 /** --allow-outside PATH, repeatable. */
 export function addAllowOutsideOption(command: Command): Command {
   return command.option(
     '--allow-outside <path>',
-    "let recipient files come from PATH (a file or folder) outside the spec's folder and the current directory (repeatable)",
+    "let recipient and suppression files come from PATH (a file or folder) outside the workspace (the spec's or config's folder and the current directory; repeatable)",
     (value: string, previous: string[]) => [...previous, value],
     [],
   );

@@ -7,7 +7,7 @@ import { planHasWork } from '../plan/summarize-plan.js';
 import { formatPlan } from '../report/plan-format.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { openStateStore } from '../state/open-state.js';
-import { addAllowOutsideOption, addPlanOutputOptions, ALLOW_LARGE_HELP, parseAllowLarge, parseFormat, parseLimit, printDiagnostics, resolvePlanSettings, type PlanOutputOptions } from './plan-options.js';
+import { addAllowOutsideOption, addPlanOutputOptions, ALLOW_LARGE_HELP, parseAllowLarge, parseFormat, parseLimit, parseMaxBytes, printDiagnostics, resolvePlanSettings, type PlanOutputOptions } from './plan-options.js';
 import { addStateOptions, type StateFlags } from './state-options.js';
 import { action, useColor } from './run.js';
 
@@ -50,6 +50,7 @@ export function definePlanCommand(program: Command): void {
 async function runPlan(paths: string[], flags: PlanFlags): Promise<number> {
   const format = parseFormat(flags.format);
   const limit = parseLimit(flags.limit);
+  const maxBytes = parseMaxBytes(flags.maxBytes, format);
   const allowLarge = parseAllowLarge(flags.allowLarge);
   const settings = await resolvePlanSettings(flags);
   const store = openStateStore(settings.target);
@@ -63,11 +64,13 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<number> {
     targets: flags.target,
     defaultBatchSize: settings.defaultBatchSize,
     allowOutside: settings.allowOutside,
+    ...(settings.templates ? { templates: settings.templates } : {}),
+    recipientDefaults: settings.recipientDefaults,
   }).finally(() => store.close());
   const mask = flags.mask;
   printDiagnostics(plan.diagnostics, { mask: mask ?? (format === 'markdown' || format === 'html') });
   const failed = hasErrors(plan.diagnostics);
-  const text = formatPlan(plan, { format, limit, color: useColor(process.stdout), ...(mask === undefined ? {} : { mask }) });
+  const text = formatPlan(plan, { format, limit, color: useColor(process.stdout), ...(mask === undefined ? {} : { mask }), ...(maxBytes === undefined ? {} : { maxBytes }) });
   if (format === 'html' && flags.out) {
     await writeFile(flags.out, text);
     process.stdout.write(`${formatPlanSummary(plan.summary)}\nWrote the HTML plan to ${flags.out}\n`);

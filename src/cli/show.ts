@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readSavedPlan } from '../plan/saved-plan.js';
 import { formatPlan } from '../report/plan-format.js';
-import { addPlanOutputOptions, parseFormat, parseLimit, type PlanOutputOptions } from './plan-options.js';
+import { addPlanOutputOptions, parseFormat, parseLimit, parseMaxBytes, type PlanOutputOptions } from './plan-options.js';
 import { action, useColor } from './run.js';
 
 export function defineShowCommand(program: Command): void {
@@ -15,8 +15,9 @@ export function defineShowCommand(program: Command): void {
       const plan = await readSavedPlan(file);
       const mask = flags.mask;
       const format = parseFormat(flags.format);
+      const maxBytes = parseMaxBytes(flags.maxBytes, format);
       process.stdout.write(
-        formatPlan(plan, { format, limit: parseLimit(flags.limit), color: useColor(process.stdout), ...(mask === undefined ? {} : { mask }) }),
+        formatPlan(plan, { format, limit: parseLimit(flags.limit), color: useColor(process.stdout), ...(mask === undefined ? {} : { mask }), ...(maxBytes === undefined ? {} : { maxBytes }) }),
       );
       return 0;
     }),

@@ -20,6 +20,11 @@ export function addStateOptions(command: Command): Command {
   return command.option('--state <dir-or-url>', STATE_HELP).option('--workspace <name>', WORKSPACE_HELP);
 }
 
+/** A subcommand of `state` or `suppress`: where the state is, and which config and profile name it. */
+export function addStateSubcommand(parent: Command, name: string): Command {
+  return addStateOptions(parent.command(name)).option('--config <file>', 'config file (default waspec.config.yaml)').option('--profile <name>', 'config profile');
+}
+
 /** Config overrides from --state (a directory or a URL without password) and --workspace. */
 export function stateOverrides(flags: StateFlags): Partial<ResolvedConfig> {
   const overrides: Partial<ResolvedConfig> = {};

@@ -15,16 +15,11 @@ import { planSettle } from '../state/settle-messages.js';
 import { isPostgresUrl, parsePostgresTarget, stateTargetOf, type StateTarget } from '../state/state-target.js';
 import type { MessageState, SettledAs, StateBackend } from '../state/types.js';
 import { action } from './run.js';
-import { addStateOptions, openStateFromFlags, type StateFlags } from './state-options.js';
+import { addStateSubcommand as sub, openStateFromFlags, type StateFlags } from './state-options.js';
 
 interface CommonFlags extends StateFlags {
   mask: boolean;
   format: 'pretty' | 'json';
-}
-
-/** Options every `state` subcommand has: where the state is. */
-function sub(parent: Command, name: string): Command {
-  return addStateOptions(parent.command(name)).option('--config <file>', 'config file (default waspec.config.yaml)').option('--profile <name>', 'config profile');
 }
 
 export function defineStateCommand(program: Command): void {

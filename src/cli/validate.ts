@@ -3,7 +3,8 @@ import { compileSpecBatches } from '../compile/compile-spec.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticsToJson } from '../report/diagnostics-json.js';
 import { loadWorkspace } from '../spec/load-workspace.js';
-import { addAllowOutsideOption, resolveAllowOutside } from './plan-options.js';
+import { readCatalogue } from '../catalogue/read-catalogue.js';
+import { addAllowOutsideOption, resolvePlanSettings } from './plan-options.js';
 import { checkSendAt } from '../plan/plan-checks.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action } from './run.js';
@@ -11,6 +12,8 @@ import { action } from './run.js';
 interface ValidateOptions {
   format: 'pretty' | 'json';
   allowOutside: string[];
+  config?: string;
+  profile?: string;
 }
 
 // Digits grouped as toLocaleString('en-US') does, without loading ICU's number formatting (about
@@ -23,7 +26,9 @@ export function defineValidateCommand(program: Command): void {
     .command('validate')
     .description('check specs and their recipients: YAML, schema, content rules, phone numbers, variables, API limits')
     .argument('[paths...]', 'spec files or folders (a folder means every *.yaml / *.yml in it)', ['specs'])
-    .addOption(new Option('--format <format>', 'output format').choices(['pretty', 'json']).default('pretty'));
+    .addOption(new Option('--format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
+    .option('--config <file>', 'config file (default waspec.config.yaml): its allowOutside and its template catalogue (templates:)')
+    .option('--profile <name>', 'config profile');
   addAllowOutsideOption(command)
     .addHelpText(
       'after',
@@ -33,13 +38,15 @@ export function defineValidateCommand(program: Command): void {
 }
 
 async function runValidate(paths: string[], options: ValidateOptions): Promise<number> {
-  const workspace = await loadWorkspace(paths, { allowOutside: await resolveAllowOutside(options) });
-  const diagnostics: Diagnostic[] = [...workspace.diagnostics];
+  const settings = await resolvePlanSettings(options);
+  const workspace = await loadWorkspace(paths, { allowOutside: settings.allowOutside, recipientDefaults: settings.recipientDefaults });
+  const catalogue = settings.templates ? await readCatalogue(settings.templates) : undefined;
+  const diagnostics: Diagnostic[] = [...workspace.diagnostics, ...(catalogue?.diagnostics ?? [])];
   let recipients = 0;
   const now = new Date();
   for (const doc of workspace.docs) {
     checkSendAt(doc, now, diagnostics);
-    for await (const batch of compileSpecBatches(doc, (d) => diagnostics.push(d))) recipients += batch.length;
+    for await (const batch of compileSpecBatches(doc, (d) => diagnostics.push(d), catalogue?.value ? { catalogue: catalogue.value } : {})) recipients += batch.length;
   }
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;

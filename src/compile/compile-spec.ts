@@ -1,6 +1,7 @@
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
 import { mapSchemaError, parsePointer } from '../diagnostics/schema-error.js';
+import { describePosition } from '../diagnostics/position.js';
 import { resolveRecipientBatches } from '../recipients/resolve-recipients.js';
 import { createRenderer } from '../render/render-message.js';
 import { createUnresolvedSummary } from './unresolved-summary.js';
@@ -11,6 +12,8 @@ import { contentHashOf } from '../api/identity.js';
 import type { CompiledMessage } from './types.js';
 import type { MessageContent } from '../api/types.js';
 import { validateRequestBody } from '../api/validate-request.js';
+import type { Catalogue } from '../catalogue/types.js';
+import { createTemplateCheck } from './template-check.js';
 
 /** Distinct contents remembered per spec; beyond it, old ones are re-validated if seen again. */
 const CONTENT_CACHE = 1000;
@@ -43,6 +46,7 @@ class Compiled implements CompiledMessage {
     readonly phoneNumber: string,
     private readonly shared: SharedContent,
     readonly origin: SourcePosition,
+    readonly vars: Readonly<Record<string, string>> | undefined,
   ) {}
 
   get content(): MessageContent {
@@ -66,14 +70,21 @@ class Compiled implements CompiledMessage {
 export async function* compileSpec(
   doc: SpecDocument,
   sink: DiagnosticSink,
+  options: CompileOptions = {},
 ): AsyncIterable<CompiledMessage> {
-  for await (const batch of compileSpecBatches(doc, sink)) yield* batch;
+  for await (const batch of compileSpecBatches(doc, sink, options)) yield* batch;
+}
+
+export interface CompileOptions {
+  /** The approved templates: each template message is checked against its own (problems are diagnostics; messages still compile). */
+  catalogue?: Catalogue;
 }
 
 /** compileSpec in batches: one await per batch rather than per message (large recipient files). */
 export async function* compileSpecBatches(
   doc: SpecDocument,
   sink: DiagnosticSink,
+  options: CompileOptions = {},
 ): AsyncIterable<CompiledMessage[]> {
   const { spec } = doc;
   const renderer = createRenderer(doc);
@@ -91,6 +102,7 @@ export async function* compileSpecBatches(
   const cache = new Map<string, SharedContent>();
   let recipients = 0;
   const unresolved = createUnresolvedSummary(Object.keys(spec.vars ?? {}));
+  const checkTemplate = options.catalogue ? createTemplateCheck(doc, options.catalogue, sink, report) : undefined;
 
   for await (const batch of resolveRecipientBatches(doc, sink)) {
     const out: CompiledMessage[] = [];
@@ -117,7 +129,7 @@ export async function* compileSpecBatches(
         for (const error of errors) {
           const mapped = mapSchemaError(error);
           if (!mapped) continue;
-          const origin = `${recipient.phoneNumber} (${recipient.origin.file}:${recipient.origin.line + 1})`;
+          const origin = `${recipient.phoneNumber} (${describePosition(recipient.origin)})`;
           report(
             makeDiagnostic(
               mapped.code === 'schema-invalid' ? 'request-invalid' : mapped.code,
@@ -127,14 +139,15 @@ export async function* compileSpecBatches(
           );
         }
         // Control characters the spec itself has were reported by loadSpec; these came from a recipient's vars.
-        const fromVars = controlCharacters(content, inSpec, `the message for ${recipient.phoneNumber} (${recipient.origin.file}:${recipient.origin.line + 1})`, recipient.origin, spec.allowControlCharacters === true);
+        const fromVars = controlCharacters(content, inSpec, `the message for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`, recipient.origin, spec.allowControlCharacters === true);
         if (fromVars) report(fromVars);
+        checkTemplate?.(content.whatsApp, recipient);
         known = { content, key: contentKey, valid: errors.length === 0 && fromVars?.severity !== 'error' };
         if (cache.size >= CONTENT_CACHE) cache.clear();
         cache.set(contentKey, known);
       }
       if (!known.valid) continue;
-      out.push(new Compiled(spec.name, spec.revision, recipient.messageId, recipient.phoneNumber, known, recipient.origin));
+      out.push(new Compiled(spec.name, spec.revision, recipient.messageId, recipient.phoneNumber, known, recipient.origin, rendered.vars));
     }
     if (out.length > 0) yield out;
   }

@@ -15,4 +15,6 @@ export interface CompiledMessage {
   /** Shared by reference between messages with the same contentKey. */
   content: MessageContent;
   origin: SourcePosition;
+  /** The value of each variable the message uses (what plans summarise; no other recipient data). */
+  vars?: Readonly<Record<string, string>>;
 }

@@ -1,5 +1,6 @@
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { closest } from '../diagnostics/schema-error.js';
+import { describePosition } from '../diagnostics/position.js';
 import type { UnresolvedVariable } from '../render/render-message.js';
 import type { Recipient } from '../recipients/types.js';
 
@@ -32,7 +33,7 @@ export function createUnresolvedSummary(specVars: readonly string[]) {
           entries.set(key, entry);
         }
         entry.count++;
-        if (entry.first.length < NAMED) entry.first.push(`${recipient.phoneNumber} (${recipient.origin.file}:${recipient.origin.line + 1})`);
+        if (entry.first.length < NAMED) entry.first.push(`${recipient.phoneNumber} (${describePosition(recipient.origin)})`);
       }
     },
     diagnostics(): Diagnostic[] {

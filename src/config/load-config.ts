@@ -1,6 +1,9 @@
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
+import type { CatalogueRef } from '../catalogue/types.js';
 import { WaspecError } from '../errors.js';
+import type { SourceLocation } from '../suppressions/read-suppression-file.js';
+import type { RecipientDefaults } from '../spec/types.js';
 import type { Policy } from './policy.js';
 import { readConfigFile, type ConfigFileSettings } from './read-config-file.js';
 
@@ -32,8 +35,16 @@ export interface ResolvedConfig {
   policy: Policy;
   /** Absolute paths of the suppression files (`suppressions:`). */
   suppressions: string[];
+  /** Where the config names each suppression file (for diagnostics about the file). */
+  suppressionSites?: Record<string, SourceLocation>;
+  /** The config file's folder (the current directory without one): suppression files lie under it or the current directory. */
+  configDir?: string;
   /** Absolute paths outside the workspace recipient files may come from. */
   allowOutside?: string[];
+  /** The approved-template catalogue named by `templates:` (profile, else top level). */
+  templates?: CatalogueRef;
+  /** Defaults for every recipient file (the config's `recipients:`). */
+  recipients?: RecipientDefaults;
 }
 
 export interface ConfigOverrides {
@@ -66,7 +77,7 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
   // lstat, not a read: the path may be a FIFO or /dev/zero, which readConfigFile refuses.
   const exists = await lstat(file).then(() => true, () => false);
   if (explicit && !exists) throw new WaspecError('config-invalid', `the config file ${overrides.configFile} does not exist`);
-  const read: ConfigFileSettings = exists ? await readConfigFile(file, overrides.configFile ?? CONFIG_FILE_NAME, wantedProfile) : { profile: {}, policy: {}, suppressions: [] };
+  const read: ConfigFileSettings = exists ? await readConfigFile(file, overrides.configFile ?? CONFIG_FILE_NAME, wantedProfile) : { profile: {}, policy: {}, suppressions: [], recipients: {} };
   const profile = read.profile;
   if (!exists && wantedProfile && wantedProfile !== 'default') {
     throw new WaspecError('config-invalid', `profile '${wantedProfile}' was asked for but there is no ${CONFIG_FILE_NAME}`);
@@ -82,6 +93,9 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
     timeoutMs: flags.timeoutMs ?? profile.timeoutMs ?? 30_000,
     policy: read.policy,
     suppressions: read.suppressions,
+    ...(read.suppressionSites ? { suppressionSites: read.suppressionSites } : {}),
+    configDir: exists ? path.dirname(file) : cwd,
+    recipients: read.recipients,
     allowOutside: [...(flags.allowOutside ?? []).map((p) => path.resolve(cwd, p)), ...(profile.allowOutside ?? [])],
   };
   const stateUrl = pickStateUrl(flags, env, profile.state);
@@ -90,6 +104,7 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
   if (rateLimit !== undefined) config.rateLimit = rateLimit;
   const tokenUrl = flags.tokenUrl ?? env.WASPEC_TOKEN_URL ?? profile.tokenUrl;
   if (tokenUrl) config.tokenUrl = tokenUrl;
+  if (read.templates) config.templates = read.templates;
   if (env.WASPEC_TOKEN) config.token = env.WASPEC_TOKEN;
   if (env.WASPEC_APP_SECRET) config.appSecret = env.WASPEC_APP_SECRET;
   return config;

@@ -30,6 +30,8 @@ export type ConfigFail = (node: Node | null | undefined, message: string, hint?:
 
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
+const CATEGORY = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const SUPPRESSION_FILE = /\.(csv|ndjson|jsonl)$/i;
 
 function keysOf(map: YAMLMap, allowed: readonly string[], where: string, fail: ConfigFail): Map<string, Node | null> {
   const out = new Map<string, Node | null>();
@@ -61,7 +63,8 @@ function readCap(node: Node | null | undefined, fail: ConfigFail): FrequencyCap 
   if (cap.perMs <= 0) fail(keys.get('per'), 'policy.maxPerRecipient.per must be longer than 0');
   if (keys.has('scope')) {
     const scope = scalar(keys.get('scope'));
-    if (typeof scope !== 'string' || scope === '') fail(keys.get('scope'), 'policy.maxPerRecipient.scope must be a category name');
+    // The form of a spec's category: a scope no spec can have would silently cap nothing.
+    if (typeof scope !== 'string' || !CATEGORY.test(scope)) fail(keys.get('scope'), 'policy.maxPerRecipient.scope must be a category name as specs write it (lower-case letters, digits, . _ -)');
     cap.scope = scope;
   }
   return cap;
@@ -94,13 +97,21 @@ export function readPolicy(node: Node | null | undefined, fail: ConfigFail): Pol
   return policy;
 }
 
-/** `suppressions:` of the config file: one path or a list, relative to the config file's folder. */
-export function readSuppressionPaths(node: Node | null | undefined, configDir: string, fail: ConfigFail): string[] {
-  if (node === undefined || node === null) return [];
+/**
+ * `suppressions:` of the config file: one path or a list, relative to the config file's folder.
+ * `at` gives each entry's position, so a diagnostic about a file points at the line naming it.
+ */
+export function readSuppressionPaths<W>(node: Node | null | undefined, configDir: string, fail: ConfigFail, at: (node: Node) => W): { paths: string[]; sites: Record<string, W> } {
+  const sites: Record<string, W> = {};
+  if (node === undefined || node === null) return { paths: [], sites };
   const items = isSeq(node) ? (node.items as Array<Node | null>) : [node];
-  return items.map((item) => {
+  const paths = items.map((item) => {
     const value = scalar(item);
     if (typeof value !== 'string' || value === '') fail(item ?? node, 'suppressions must be a file path or a list of them');
-    return path.resolve(configDir, value);
+    if (!SUPPRESSION_FILE.test(value)) fail(item, `suppression file ${value} is not .csv, .ndjson or .jsonl`, 'a suppression file is a CSV with a phoneNumber column, or NDJSON lines {"phoneNumber": …}');
+    const absolute = path.resolve(configDir, value);
+    if (item) sites[absolute] ??= at(item);
+    return absolute;
   });
+  return { paths, sites };
 }

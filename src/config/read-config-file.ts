@@ -7,7 +7,12 @@ import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { mapSchemaError } from '../diagnostics/schema-error.js';
 import { ConfigError } from '../errors.js';
 import { openRegularFile } from '../files/open-regular-file.js';
+import type { CatalogueRef } from '../catalogue/types.js';
+import { displayFile } from '../files/display-file.js';
+import { isKnownCountry } from '../recipients/phone.js';
 import { createSourceMap } from '../spec/source-map.js';
+import type { SourceLocation } from '../suppressions/read-suppression-file.js';
+import type { RecipientDefaults } from '../spec/types.js';
 import { readPolicy, readSuppressionPaths, type Policy } from './policy.js';
 
 /** The settings one profile may hold (schemas/config.schema.json). */
@@ -26,11 +31,15 @@ export interface Profile {
   timeoutMs?: number;
   /** Absolute (resolved against the config file's folder). */
   allowOutside?: string[];
+  /** The approved-template catalogue, relative to the config file as written. */
+  templates?: string;
 }
 
 interface ConfigData {
   profile?: string;
   profiles?: Record<string, Profile>;
+  templates?: string;
+  recipients?: RecipientDefaults;
 }
 
 /** What the config file holds for this run: the wanted profile and the workspace-wide settings. */
@@ -38,6 +47,12 @@ export interface ConfigFileSettings {
   profile: Profile;
   policy: Policy;
   suppressions: string[];
+  /** Where each suppression file is named in the config, by absolute path. */
+  suppressionSites?: Record<string, SourceLocation>;
+  /** The catalogue named by the profile, else at the top level. */
+  templates?: CatalogueRef;
+  /** Defaults for every recipient file (`recipients:`). */
+  recipients: RecipientDefaults;
 }
 
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -101,7 +116,7 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
   if (syntax.length > 0) return fail(syntax);
   const secrets = secretKeys(doc, at);
   if (secrets.length > 0) return fail(secrets);
-  if (doc.contents === null) return { profile: {}, policy: {}, suppressions: [] };
+  if (doc.contents === null) return { profile: {}, policy: {}, suppressions: [], recipients: {} };
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
@@ -109,21 +124,37 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
     return fail([makeDiagnostic('config-invalid', 'too many YAML aliases', { file, line: 0, column: 0 })]);
   }
   const check = validate(data);
-  if (check.errors && check.errors.length > 0) {
-    const map = createSourceMap(doc, counter, file, text);
-    const found = check.errors.flatMap((e) => {
-      const mapped = mapSchemaError({ instancePath: e.instancePath, keyword: e.keyword, message: e.message ?? e.keyword, params: { ...e.params } });
-      if (!mapped) return [];
-      const message = mapped.message.replace(/^the spec /, 'the config ');
-      return [makeDiagnostic('config-invalid', message, mapped.atKey ? map.locateKey(mapped.path) : map.locate(mapped.path), mapped.hint ? { hint: mapped.hint } : {})];
-    });
-    return fail(found);
-  }
+  // policy: and suppressions: are checked below, value by value, with messages saying the form
+  // each value takes; the schema describes the same rules (a test keeps the two in step).
+  const errors = (check.errors ?? []).filter((e) => !/^\/(policy|suppressions)(\/|$)/.test(e.instancePath));
+  const map = errors.length > 0 ? createSourceMap(doc, counter, file, text) : undefined;
+  const found = errors.flatMap((e) => {
+    const mapped = mapSchemaError({ instancePath: e.instancePath, keyword: e.keyword, message: e.message ?? e.keyword, params: { ...e.params } });
+    if (!mapped || !map) return [];
+    const message = mapped.message.replace(/^the spec /, 'the config ');
+    return [makeDiagnostic('config-invalid', message, mapped.atKey ? map.locateKey(mapped.path) : map.locate(mapped.path), mapped.hint ? { hint: mapped.hint } : {})];
+  });
   const top = isMap(doc.contents) ? doc.contents : undefined;
   const failAt = (node: Node | null | undefined, message: string, hint?: string): never => fail([makeDiagnostic('config-invalid', message, at(node), hint ? { hint } : {})]);
-  const policy = readPolicy(top?.get('policy', true) as Node | undefined, failAt);
-  const suppressions = readSuppressionPaths(top?.get('suppressions', true) as Node | undefined, path.dirname(absolute), failAt);
+  // Each reader stops at its first problem; that problem is reported with the schema's.
+  const attempt = <T>(read: () => T, instead: T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      found.push(...error.diagnostics);
+      return instead;
+    }
+  };
+  const policy = attempt(() => readPolicy(top?.get('policy', true) as Node | undefined, failAt), {});
+  const { paths: suppressions, sites: suppressionSites } = attempt(() => readSuppressionPaths(top?.get('suppressions', true) as Node | undefined, path.dirname(absolute), failAt, at), { paths: [], sites: {} });
+  if (found.length > 0) return fail(found);
   const config = data as ConfigData;
+  const recipients = config.recipients ?? {};
+  if (recipients.defaultCountry !== undefined && !isKnownCountry(recipients.defaultCountry.toUpperCase())) {
+    const node = top?.get('recipients', true);
+    failAt(isMap(node) ? (node.get('defaultCountry', true) as Node | undefined) : undefined, `'${recipients.defaultCountry}' is not an ISO 3166 country code libphonenumber knows`, 'two letters, e.g. CH, DE, GB, US');
+  }
   const passwords = Object.entries(config.profiles ?? {}).filter(([, p]) => p.state !== undefined && urlHasPassword(p.state));
   if (passwords.length > 0) {
     const profilesNode = top?.get('profiles', true);
@@ -138,7 +169,14 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
     );
   }
   const name = wanted ?? config.profile ?? 'default';
-  if (config.profiles === undefined) return { profile: {}, policy, suppressions };
+  const base = path.dirname(absolute);
+  const catalogue = (node: Node | null | undefined, value: string | undefined): { templates?: CatalogueRef } => {
+    if (value === undefined) return {};
+    const absolutePath = path.resolve(base, value);
+    return { templates: { path: absolutePath, file: displayFile(absolutePath), at: at(node) } };
+  };
+  const topTemplates = catalogue(doc.getIn(['templates'], true) as Node | undefined, config.templates);
+  if (config.profiles === undefined) return { profile: {}, policy, suppressions, suppressionSites, recipients, ...topTemplates };
   const profile = Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
   if (profile === undefined) {
     const chosen = top?.get('profile', true) as Node | undefined;
@@ -146,8 +184,8 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
       makeDiagnostic('config-invalid', `no profile named '${name}'`, wanted === undefined && chosen ? at(chosen) : { file }, { hint: `profiles: ${Object.keys(config.profiles).join(', ')}` }),
     ]);
   }
-  const base = path.dirname(absolute);
-  return { profile: profile.allowOutside ? { ...profile, allowOutside: profile.allowOutside.map((p) => path.resolve(base, p)) } : profile, policy, suppressions };
+  const templates = profile.templates === undefined ? topTemplates : catalogue(doc.getIn(['profiles', name, 'templates'], true) as Node | undefined, profile.templates);
+  return { profile: profile.allowOutside ? { ...profile, allowOutside: profile.allowOutside.map((p) => path.resolve(base, p)) } : profile, policy, suppressions, suppressionSites, recipients, ...templates };
 }
 
 function urlHasPassword(url: string): boolean {

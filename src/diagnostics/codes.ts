@@ -4,11 +4,11 @@
  */
 export const DIAGNOSTIC_CODES = {
   // --- reading files ---
-  'file-not-found': 'A spec or recipient file does not exist or cannot be read.',
-  'file-too-large': 'A file is larger than waspec reads (specs and config: 1 MiB; JSON recipients: 64 MiB).',
+  'file-not-found': 'A spec, recipient or template catalogue file does not exist or cannot be read.',
+  'file-too-large': 'A file is larger than waspec reads (specs, config and template catalogue: 1 MiB; JSON recipients: 64 MiB; suppression files: 128 MiB).',
   'file-empty': 'A spec file is empty.',
-  'file-not-regular': 'A spec, recipient or config file is a FIFO, device, directory or system file, not a regular file.',
-  'file-outside-workspace': "A recipient file lies outside the spec's folder and the current directory (allow it with --allow-outside).",
+  'file-not-regular': 'A spec, recipient, suppression, config or template catalogue file is a FIFO, device, directory or system file, not a regular file.',
+  'file-outside-workspace': "A recipient file lies outside the spec's folder and the current directory, or a suppression file outside the config's folder and the current directory (allow it with --allow-outside).",
   'no-specs': 'No *.yaml / *.yml spec files were found at the given paths.',
 
   // --- YAML ---
@@ -45,13 +45,18 @@ export const DIAGNOSTIC_CODES = {
 
   // --- recipients ---
   'recipients-file-not-found': 'A recipient file named by the spec does not exist.',
-  'recipients-format': 'A recipient file has an unknown format (use .csv, .json, .ndjson or .jsonl).',
+  'recipients-format': 'A recipient file has an unknown format (use .csv, .xlsx, .json, .ndjson or .jsonl).',
   'csv-syntax': 'A CSV file is malformed.',
-  'csv-missing-column': 'A CSV file has no phoneNumber column in its header row.',
+  'csv-missing-column': 'A CSV or XLSX file has no phone number column (phoneColumn, phoneNumber or a recognised name such as phone, mobile, msisdn).',
+  'phone-column-found': 'Phone numbers are read from a column not named phoneNumber (e.g. Mobile); set phoneColumn to say so.',
+  'phone-column-ambiguous': 'More than one column of a CSV or XLSX file could hold the phone numbers; set phoneColumn.',
+  'columns-invalid': 'columns: names a column the file does not have, or two columns give one variable.',
+  'recipients-option': 'A recipient file option does not apply to its format (phoneColumn, columns and sheet are for CSV and XLSX), or defaultCountry is not a country code.',
+  'xlsx-invalid': 'An XLSX file cannot be read: not a workbook, malformed, encrypted, no such sheet, or a part that expands past its limit (a zip bomb).',
   'json-syntax': 'A JSON or NDJSON recipient file is malformed.',
   'recipient-invalid': 'A recipient entry has the wrong shape.',
   'phone-unquoted': 'A phone number was written as a YAML number; quote it.',
-  'phone-invalid': 'A phone number is not a valid international number.',
+  'phone-invalid': 'A phone number is not a valid international number (or national number of the defaultCountry).',
   'phone-duplicate': 'The same phone number appears twice in one spec with the same vars; the first is kept and it is sent once.',
   'phone-duplicate-conflict': 'The same phone number appears twice in one spec with different vars (the message would depend on row order).',
   'recipients-empty': 'A spec has no recipients.',
@@ -63,6 +68,14 @@ export const DIAGNOSTIC_CODES = {
   'variable-empty': 'A variable printed in the message is empty or null for a recipient (declare it optional or guard it with {{#if}}).',
   'variable-not-text': 'A variable printed in the message is a list or a mapping.',
   'request-invalid': 'A rendered request body does not match the API reference.',
+
+  // --- the approved-template catalogue (templates: in the config) ---
+  'templates-invalid': 'The template catalogue is malformed: not schemas/templates.schema.json, parameters not numbered {{1}}…{{n}}, or a template listed twice.',
+  'template-unknown': 'templateName is not in the approved-template catalogue.',
+  'template-language-unknown': 'The template is not approved in this language.',
+  'template-parameters': 'templateData or the body placeholders do not have as many items as the template body has parameters (or a text header its one).',
+  'template-header': 'The header does not match the template: media missing or of the wrong kind, or a header the template does not have.',
+  'template-buttons': 'The buttons do not match the template: a button value missing, extra, or of the wrong kind.',
 
   // --- plan ---
   'send-at-past': 'sendAt is in the past.',

@@ -11,6 +11,8 @@ export interface Diagnostic {
   file?: string;
   line?: number;
   column?: number;
+  /** In a spreadsheet: the cell (Sheet1!B12), shown instead of line and column. */
+  cell?: string;
   hint?: string;
 }
 
@@ -30,13 +32,14 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 export function makeDiagnostic(
   code: DiagnosticCode,
   message: string,
-  where: { file?: string; line?: number; column?: number } = {},
+  where: { file?: string; line?: number; column?: number; cell?: string } = {},
   extra: { severity?: Severity; hint?: string } = {},
 ): Diagnostic {
   const d: Diagnostic = { code, severity: extra.severity ?? 'error', message };
   if (where.file !== undefined) d.file = where.file;
   if (where.line !== undefined) d.line = where.line;
   if (where.column !== undefined) d.column = where.column;
+  if (where.cell !== undefined) d.cell = where.cell;
   if (extra.hint !== undefined) d.hint = extra.hint;
   return d;
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { SchemaErrorInput } from './schema-error.js';
 
 /** Every schema validated at run time and its ajv options; the build generates their code. */
 export const SCHEMA_VALIDATORS = {
@@ -9,6 +10,7 @@ export const SCHEMA_VALIDATORS = {
   request: { file: 'request.schema.json', options: { allErrors: true, strict: true } },
   response: { file: 'response.schema.json', options: { allErrors: true, strict: true } },
   plan: { file: 'plan.schema.json', options: { allErrors: false, strict: true } },
+  templates: { file: 'templates.schema.json', options: { allErrors: true, strict: false, verbose: true } },
 } as const;
 
 export type SchemaName = keyof typeof SCHEMA_VALIDATORS;
@@ -51,4 +53,18 @@ export function loadSchemaValidator<T = unknown>(name: SchemaName): ValidateFunc
   }
   if (generated?.schemaDigest === schemaDigest(text)) return generated as ValidateFunction<T>;
   return compileSchemaValidator<T>(name, text);
+}
+
+/** ajv's errors as mapSchemaError reads them, with the fields the failing object allows (verbose validators) for "did you mean". */
+export function schemaErrorInputs(errors: readonly ErrorObject[] | null | undefined): SchemaErrorInput[] {
+  return (errors ?? []).map((e) => {
+    const parent: unknown = e.parentSchema;
+    const properties =
+      parent && typeof parent === 'object' && 'properties' in parent && parent.properties && typeof parent.properties === 'object'
+        ? Object.keys(parent.properties)
+        : undefined;
+    const input: SchemaErrorInput = { instancePath: e.instancePath, keyword: e.keyword, message: e.message ?? e.keyword, params: { ...e.params } };
+    if (properties) input.knownFields = properties;
+    return input;
+  });
 }

@@ -17,7 +17,7 @@ export interface Classified {
   contents: Record<string, MessageContent>;
 }
 
-type MessageLike = Pick<CompiledMessage, 'messageId' | 'spec' | 'revision' | 'phoneNumber' | 'contentHash' | 'content'>;
+type MessageLike = Pick<CompiledMessage, 'messageId' | 'spec' | 'revision' | 'phoneNumber' | 'contentHash' | 'content' | 'vars'>;
 
 /** The action for one compiled message given what the state knows of it. */
 export function classifyMessage(previous: MessageState | undefined, contentHash: string, options: ClassifyOptions): PlanAction {
@@ -69,6 +69,7 @@ export async function classifyMessages(
       phoneNumber: m.phoneNumber,
       contentHash: m.contentHash,
     };
+    if (m.vars && Object.keys(m.vars).length > 0) entry.vars = m.vars;
     if (state) entry.previous = previousOf(state);
     entries.push(entry);
   }

@@ -2,12 +2,12 @@ import type { Policy } from '../config/policy.js';
 import type { StateSnapshot, StateStore } from '../state/types.js';
 import { CONFIG_FILE, hashFile } from './hash-file.js';
 import { listSpecFiles } from './list-spec-files.js';
-import { readSuppressions } from '../suppressions/file-suppressions.js';
-import type { SuppressionSource } from '../suppressions/types.js';
+import type { SuppressionDigest } from '../suppressions/file-suppressions.js';
+import type { SuppressionSource, SuppressionTable } from '../suppressions/types.js';
 import { quietHoursSincePlan } from './policy/quiet-hours-now.js';
 import type { Plan, PlanEntry, PlanInputFile } from './types.js';
 
-const NOUN: Record<PlanInputFile['kind'], string> = { spec: 'spec', recipients: 'recipient file', config: 'config', suppressions: 'suppression file' };
+const NOUN: Record<PlanInputFile['kind'], string> = { spec: 'spec', recipients: 'recipient file', config: 'config', suppressions: 'suppression file', templates: 'template catalogue' };
 
 /**
  * What changed since the plan was made: one readable line per changed spec, recipient file,
@@ -34,17 +34,22 @@ export async function findPlanChanges(plan: Plan, store: StateStore, now?: { pol
     const applied = appliedSends(plan, snapshot);
     changes.push(applied === undefined ? describeStateChange(plan.inputs.state.records, snapshot.records) : alreadyAppliedChange(applied));
   }
-  changes.push(...(await suppressionTableChanges(plan, now?.suppressions ?? [])));
+  changes.push(...(await suppressionTableChanges(plan, [...(now?.suppressions ?? []), ...(store.suppressions ? [store.suppressions] : [])])));
   const quiet = now && quietHoursSincePlan(plan, now.policy, now.at);
   if (quiet) changes.push(quiet);
   return changes;
 }
 
 /** Suppression tables (not files) whose content differs from what the plan read, or that it did not read. */
-async function suppressionTableChanges(plan: Plan, sources: readonly SuppressionSource[]): Promise<string[]> {
+async function suppressionTableChanges(plan: Plan, sources: ReadonlyArray<SuppressionSource | SuppressionTable>): Promise<string[]> {
   const tables = sources.filter((s) => s.files.length === 0);
   if (tables.length === 0 && !plan.inputs.suppressions) return [];
-  const { digests } = await readSuppressions(tables);
+  // A table says its digest without sending every number over the connection.
+  const digests: SuppressionDigest[] = [];
+  for (const table of tables) {
+    const sha256 = 'digest' in table ? await table.digest() : (await table.read()).digest;
+    if (sha256 !== undefined) digests.push({ location: table.location, sha256 });
+  }
   const then = new Map((plan.inputs.suppressions ?? []).map((d) => [d.location, d.sha256]));
   const changes: string[] = [];
   for (const d of digests) {

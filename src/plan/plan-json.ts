@@ -8,10 +8,16 @@ function maskEntry(entry: PlanEntry): PlanEntry {
   const masked: PlanEntry = { ...entry, phoneNumber: maskPhone(entry.phoneNumber) };
   if (entry.hold) masked.hold = { ...entry.hold, reason: maskPhonesIn(entry.hold.reason) };
   if (entry.previous?.error !== undefined) masked.previous = { ...entry.previous, error: maskPhonesIn(entry.previous.error) };
+  if (entry.vars) masked.vars = maskVars(entry.vars);
   return masked;
 }
 
-/** The plan with every phone number masked (entries, the reasons they quote, and diagnostics). */
+/** Variable values with the numbers they quote masked (a column of phone numbers is personal data too). */
+export function maskVars(vars: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, maskPhonesIn(value)]));
+}
+
+/** The plan with every phone number masked (entries, the reasons and variable values they quote, and diagnostics). */
 export function maskPlan(plan: Plan): Plan {
   return {
     ...plan,

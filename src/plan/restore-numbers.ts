@@ -3,6 +3,7 @@ import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { StalePlanError } from '../errors.js';
 import { maskPhone } from '../recipients/mask-phone.js';
 import { loadWorkspace } from '../spec/load-workspace.js';
+import type { SpecReadOptions } from '../spec/types.js';
 import type { Plan, PlanEntry } from './types.js';
 
 const sends = (e: PlanEntry) => e.action === 'send' || e.action === 'retry';
@@ -11,12 +12,13 @@ const sends = (e: PlanEntry) => e.action === 'send' || e.action === 'retry';
  * A saved plan holds masked numbers only (it is safe as a CI artifact). Before apply, the specs
  * and recipient files it was made from (their digests already checked) are compiled again, and
  * each message to send takes its full number from there: same messageId, same content, and a
- * number that masks to the one in the plan, or the plan is refused.
+ * number that masks to the one in the plan, or the plan is refused. `options` are the config's, as
+ * when the plan was made (the config's digest is checked too).
  */
-export async function restorePlanNumbers(plan: Plan, file: string): Promise<Plan> {
+export async function restorePlanNumbers(plan: Plan, file: string, options: SpecReadOptions = {}): Promise<Plan> {
   const specs = new Set(plan.entries.filter(sends).map((e) => e.spec));
   if (specs.size === 0) return plan;
-  const workspace = await loadWorkspace(plan.options.paths ?? ['specs']);
+  const workspace = await loadWorkspace(plan.options.paths ?? ['specs'], options);
   const diagnostics: Diagnostic[] = [...workspace.diagnostics];
   const compiled = new Map<string, { phoneNumber: string; contentHash: string }>();
   for (const doc of workspace.docs.filter((d) => specs.has(d.spec.name))) {

@@ -1,5 +1,7 @@
+import type { ApprovedTemplate } from '../catalogue/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { MessageContent } from '../api/types.js';
+import type { MessageShape } from '../render/message-shape.js';
 import type { Outcome, StoredContent } from '../state/types.js';
 
 export type PlanAction = 'send' | 'unchanged' | 'drift' | 'retry' | 'rejected' | 'in-doubt' | 'orphan' | HeldAction;
@@ -28,6 +30,8 @@ export interface PlanEntry {
   phoneNumber: string;
   /** Content now (absent for orphans). Key into Plan.contents. */
   contentHash?: string;
+  /** The value of each variable its spec's message uses (absent for orphans and messages without variables). */
+  vars?: Readonly<Record<string, string>>;
   /** Held by the policy: what it would have been and why it is not sent. */
   hold?: { was: 'send' | 'retry'; reason: string };
   /** Sent with another sendAt than its content's (moved out of quiet hours). */
@@ -46,7 +50,7 @@ export interface PlanEntry {
 export interface PlanInputFile {
   /** Path relative to the workspace root (cwd). */
   path: string;
-  kind: 'spec' | 'recipients' | 'config' | 'suppressions';
+  kind: 'spec' | 'recipients' | 'config' | 'suppressions' | 'templates';
   sha256: string;
 }
 
@@ -55,6 +59,8 @@ export interface PlanSpecInfo {
   file: string;
   revision: number;
   batchSize: number;
+  /** The spec's message as written, when it has templates: how reviewers see many renders at once. */
+  shape?: MessageShape;
 }
 
 /** The plan: plain, serialisable data (schemas/plan.schema.json). apply takes only this. */
@@ -77,6 +83,8 @@ export interface Plan {
    * the first request that carries it. Absent (a plan of an older waspec): each one it sends.
    */
   contentsToStore?: string[];
+  /** The approved templates the contents use (from the config's catalogue), for showing them filled in. */
+  templates?: ApprovedTemplate[];
   entries: PlanEntry[];
   summary: Record<PlanAction, number>;
   inputs: {

@@ -5,6 +5,8 @@ export interface IdentifyTask {
   numbers: readonly string[];
   spec: string;
   revision: number;
+  /** Country of numbers written without + or 00 (the recipient file's defaultCountry). */
+  defaultCountry?: string;
 }
 
 /** Per input number, in order: its normalised form and messageId, or null when it is not valid. */
@@ -13,11 +15,11 @@ export interface Identified {
   messageIds: Array<string | null>;
 }
 
-export function identify({ numbers, spec, revision }: IdentifyTask): Identified {
+export function identify({ numbers, spec, revision, defaultCountry }: IdentifyTask): Identified {
   const phoneNumbers: Array<string | null> = [];
   const messageIds: Array<string | null> = [];
   for (const raw of numbers) {
-    const phoneNumber = normalizePhoneNumber(raw) ?? null;
+    const phoneNumber = normalizePhoneNumber(raw, defaultCountry) ?? null;
     phoneNumbers.push(phoneNumber);
     messageIds.push(phoneNumber === null ? null : messageIdFor(spec, revision, phoneNumber));
   }

@@ -1,13 +1,27 @@
-import { getCountries, getCountryCallingCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { getCountries, getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 
 const SEPARATORS = /[\s().\-/]/g;
 
+/** Whether libphonenumber knows this ISO 3166 alpha-2 code (upper case). */
+export function isKnownCountry(code: string): code is CountryCode {
+  return isSupportedCountry(code);
+}
+
 /**
  * Normalises a phone number to international digits ("+41 79 302 67 27" → "41793026727").
- * Numbers without + or 00 are read as international. Undefined when it is not a valid number.
+ * Numbers with + or 00 are international. Without: international digits, or with a
+ * `defaultCountry` a national number of that country ("079 302 67 27" with CH; its own calling
+ * code without + also reads, "41 79 302 67 27"), never a guess at another country. Undefined
+ * when it is not a valid number.
  */
-export function normalizePhoneNumber(raw: string): string | undefined {
+export function normalizePhoneNumber(raw: string, defaultCountry?: string): string | undefined {
   let text = raw.replace(SEPARATORS, '');
+  const international = text.startsWith('+') || text.startsWith('00');
+  if (!international && defaultCountry !== undefined && isKnownCountry(defaultCountry)) {
+    if (!/^\d{2,17}$/.test(text)) return undefined;
+    const parsed = parsePhoneNumberFromString(text, defaultCountry);
+    return parsed?.isValid() ? parsed.number.slice(1) : undefined;
+  }
   if (text.startsWith('00')) text = `+${text.slice(2)}`;
   else if (!text.startsWith('+')) text = `+${text}`;
   if (!/^\+\d{7,15}$/.test(text)) return undefined;

@@ -3,12 +3,15 @@ import Papa from 'papaparse';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
 import { looksSecret } from '../files/read-frame-lines.js';
 import type { Vars } from '../spec/types.js';
+import { mapColumns, NO_COLUMN_OPTIONS, recognisedColumn, type ColumnOptions } from './table-columns.js';
 
 export interface RawRecipient {
   phoneNumber: string;
   vars: Vars;
-  /** 0-based line in the file. */
+  /** 0-based line in the file (the row in a spreadsheet). */
   line: number;
+  /** In a spreadsheet: the cell of the phone number (Sheet1!B12). */
+  cell?: string;
 }
 
 const QUOTE_HINT = 'a field with a comma, quote or line break is written in double quotes, with "" for a quote inside it';
@@ -63,11 +66,11 @@ function parsePiece(text: string, newline: string, last: boolean): Parsed {
 }
 
 /**
- * Streams the rows of a CSV with a header row, in batches of what was read; other columns become
- * vars. Fields are trimmed; empty lines are skipped; a row whose field count differs from the
+ * Streams the rows of a CSV with a header row, in batches of what was read; the phone column is
+ * found by mapColumns, other columns become vars. Fields are trimmed; empty lines are skipped; a row whose field count differs from the
  * header's is reported and skipped.
  */
-export async function* readCsv(handle: FileHandle, file: string, sink: DiagnosticSink): AsyncIterable<RawRecipient[]> {
+export async function* readCsv(handle: FileHandle, file: string, sink: DiagnosticSink, options: ColumnOptions = NO_COLUMN_OPTIONS): AsyncIterable<RawRecipient[]> {
   const syntax = (message: string, line: number, hint = QUOTE_HINT) => sink(makeDiagnostic('csv-syntax', `${file}: ${message}`, { file, line, column: 0 }, { hint }));
   // Text decoding in the stream keeps a character split between two reads whole.
   const stream = handle.createReadStream({ encoding: 'utf8', highWaterMark: 1 << 16, autoClose: false });
@@ -101,20 +104,21 @@ export async function* readCsv(handle: FileHandle, file: string, sink: Diagnosti
       if (fields.length === 1 && (fields[0] as string).trim() === '') continue;
       if (!header) {
         header = fields.map((name, i) => (i === 0 ? name.replace(/^\uFEFF/, '') : name).trim());
-        phoneColumn = header.indexOf('phoneNumber');
-        if (phoneColumn < 0) {
+        const map = mapColumns(header, options);
+        if ('code' in map) {
+          const otherSeparator = map.code === 'csv-missing-column' && /[;\t|]/.test(header.join(''));
           sink(
-            makeDiagnostic('csv-missing-column', `${file} has no phoneNumber column`, { file, line: at, column: 0 }, {
-              hint: /[;\t|]/.test(header.join(''))
-                ? `columns are separated by commas; this header looks separated by another character: ${shown(header.join(','))}`
-                : `the header row names the columns; found: ${shown(header.join(', ')) || '(none)'}`,
+            makeDiagnostic(map.code, `${file} ${map.message}`, { file, line: at, column: 0 }, {
+              hint: otherSeparator ? `columns are separated by commas; this header looks separated by another character: ${shown(header.join(','))}` : map.hint,
             }),
           );
           return undefined;
         }
+        if (map.recognised !== undefined) sink(recognisedColumn(map.recognised, { file, line: at, column: 0 }));
+        phoneColumn = map.phone;
+        others = map.vars;
         // A column named __proto__ must stay a var, not set the prototype of a plain object.
-        bare = header.includes('__proto__');
-        others = header.flatMap((name, index): Array<[string, number]> => (index === phoneColumn ? [] : [[name, index]]));
+        bare = others.some(([name]) => name === '__proto__');
         continue;
       }
       if (fields.length !== header.length) {

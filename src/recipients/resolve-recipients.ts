@@ -1,21 +1,26 @@
 import path from 'node:path';
-import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
+import { makeDiagnostic, type Diagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
 import { registerInputFile } from '../files/input-files.js';
 import { isInsideRoots } from '../files/inside-workspace.js';
 import { openRegularFile } from '../files/open-regular-file.js';
 import { displayFile } from '../spec/load-spec.js';
-import type { RecipientFileRef, SpecDocument } from '../spec/types.js';
+import type { RecipientFileRef, SourcePosition, SpecDocument } from '../spec/types.js';
 import { duplicateDiagnostic, varsHash, whereTag } from './duplicates.js';
 import type { Identified } from './identify.js';
 import { identifyBatch, warmUpIdentifyWorker } from './phone-pool.js';
 import { PhoneSet } from './phone-set.js';
 import { readCsv, type RawRecipient } from './read-csv.js';
 import { readJsonArray, readNdjson } from './read-json.js';
+import { readXlsx } from './read-xlsx.js';
+import { isKnownCountry } from './phone.js';
+import type { ColumnOptions } from './table-columns.js';
 import type { Recipient } from './types.js';
 
 const WARM_UP_BYTES = 64 * 1024;
 
-const FORMATS: Record<string, 'csv' | 'json' | 'ndjson'> = { '.csv': 'csv', '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };
+const FORMATS: Record<string, RecipientFileRef['format']> = { '.csv': 'csv', '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.xlsx': 'xlsx' };
+/** Options that only tables (CSV, XLSX) have, and the one only workbooks have. */
+const TABLE_OPTIONS = ['phoneColumn', 'columns', 'sheet'] as const;
 
 function resolveFile(doc: SpecDocument, ref: RecipientFileRef): string {
   return path.resolve(path.dirname(doc.absolutePath), ref.file);
@@ -26,15 +31,56 @@ export function recipientFiles(doc: SpecDocument): string[] {
   return doc.spec.recipients.flatMap((entry) => ('file' in entry ? [resolveFile(doc, entry)] : []));
 }
 
+function formatOf(ref: RecipientFileRef): RecipientFileRef['format'] {
+  return ref.format ?? FORMATS[path.extname(ref.file).toLowerCase()];
+}
+
+/** The country of a file's numbers without + or 00: the entry's, else the config's. */
+function defaultCountryOf(doc: SpecDocument, ref: RecipientFileRef): string | undefined {
+  return (ref.defaultCountry ?? doc.recipientDefaults?.defaultCountry)?.toUpperCase();
+}
+
+/** Reports the entry's options that do not fit its format or are not known; false when there are some. */
+function checkOptions(doc: SpecDocument, ref: RecipientFileRef, index: number, format: NonNullable<RecipientFileRef['format']>, sink: DiagnosticSink): boolean {
+  let ok = true;
+  const wrong = (key: string, message: string, hint: string) => {
+    ok = false;
+    sink(makeDiagnostic('recipients-option', message, doc.locate(['recipients', index, key]), { hint }));
+  };
+  for (const key of TABLE_OPTIONS) {
+    if (ref[key] === undefined) continue;
+    if (key === 'sheet' ? format !== 'xlsx' : format !== 'csv' && format !== 'xlsx') {
+      wrong(key, `${key} applies to ${key === 'sheet' ? 'XLSX files' : 'CSV and XLSX files'}, not to ${format.toUpperCase()}`, format === 'json' || format === 'ndjson' ? 'JSON recipients are {phoneNumber, vars} objects' : `remove ${key}`);
+    }
+  }
+  if (ref.defaultCountry !== undefined && !isKnownCountry(ref.defaultCountry.toUpperCase())) {
+    wrong('defaultCountry', `'${ref.defaultCountry}' is not an ISO 3166 country code libphonenumber knows`, 'two letters, e.g. CH, DE, GB, US');
+  }
+  return ok;
+}
+
+/** How the header of this file maps to phone column and vars: the entry's options over the config's. */
+function columnOptionsOf(doc: SpecDocument, ref: RecipientFileRef): ColumnOptions {
+  const defaults = doc.recipientDefaults ?? {};
+  const phoneColumn = ref.phoneColumn !== undefined ? { name: ref.phoneColumn, required: true } : defaults.phoneColumn !== undefined ? { name: defaults.phoneColumn, required: false } : undefined;
+  return {
+    ...(phoneColumn ? { phoneColumn } : {}),
+    columns: { ...defaults.columns, ...ref.columns },
+    mustExist: Object.keys(ref.columns ?? {}),
+  };
+}
+
 async function* fileRecipients(doc: SpecDocument, ref: RecipientFileRef, index: number, sink: DiagnosticSink): AsyncIterable<RawRecipient[]> {
   const absolute = resolveFile(doc, ref);
   const file = displayFile(absolute);
-  const format = ref.format ?? FORMATS[path.extname(ref.file).toLowerCase()];
+  const format = formatOf(ref);
   const where = doc.locate(['recipients', index, 'file']);
   if (!format) {
-    sink(makeDiagnostic('recipients-format', `cannot tell the format of ${ref.file}`, where, { hint: 'use .csv, .json, .ndjson or .jsonl, or set format:' }));
+    const old = /\.xls$/i.test(ref.file);
+    sink(makeDiagnostic('recipients-format', `cannot tell the format of ${ref.file}`, where, { hint: old ? 'an old .xls workbook is not read: save it as .xlsx or CSV' : 'use .csv, .xlsx, .json, .ndjson or .jsonl, or set format:' }));
     return;
   }
+  if (!checkOptions(doc, ref, index, format, sink)) return;
   // The spec's folder tree or the current directory; anything else only when allowed by name.
   const roots = [path.dirname(doc.absolutePath), process.cwd(), ...(doc.allowOutside ?? [])];
   if (!(await isInsideRoots(absolute, roots))) {
@@ -47,19 +93,35 @@ async function* fileRecipients(doc: SpecDocument, ref: RecipientFileRef, index: 
   if ('refusal' in opened) {
     const missing = opened.refusal.reason === 'missing';
     sink(makeDiagnostic(missing ? 'recipients-file-not-found' : 'file-not-regular', `recipient file ${file} ${opened.refusal.message}`, where, {
-      hint: missing ? 'paths are relative to the spec file' : 'a recipient file is a regular CSV, JSON or NDJSON file',
+      hint: missing ? 'paths are relative to the spec file' : 'a recipient file is a regular CSV, XLSX, JSON or NDJSON file',
     }));
     return;
   }
   const { handle, size } = opened;
-  registerInputFile(absolute);
+  // Code frames show lines of text files only (a workbook is zipped XML).
+  if (format !== 'xlsx') registerInputFile(absolute);
   // Over 64 KiB (a few thousand rows) the worker pays for itself: start it while the file is read.
   if (size > WARM_UP_BYTES) warmUpIdentifyWorker();
   try {
-    yield* format === 'csv' ? readCsv(handle, file, sink) : format === 'json' ? readJsonArray(handle, size, file, sink) : readNdjson(handle, file, sink);
+    if (format === 'csv') yield* readCsv(handle, file, sink, columnOptionsOf(doc, ref));
+    else if (format === 'xlsx') yield* readXlsx(handle, file, sink, { ...columnOptionsOf(doc, ref), ...(ref.sheet === undefined ? {} : { sheet: ref.sheet }) });
+    else if (format === 'json') yield* readJsonArray(handle, size, file, sink);
+    else yield* readNdjson(handle, file, sink);
   } finally {
     await handle.close();
   }
+}
+
+function invalidPhone(raw: string, origin: SourcePosition, country: string | undefined, inline: boolean): Diagnostic {
+  const national = !/^\s*(\+|00)/.test(raw);
+  if (country !== undefined && national) {
+    return makeDiagnostic('phone-invalid', `'${raw}' is not a valid phone number of ${country} (defaultCountry)`, origin, {
+      hint: 'a number of another country is written with + or 00 and its country code, e.g. +49 151 12345678',
+    });
+  }
+  return makeDiagnostic('phone-invalid', `'${raw}' is not a valid international phone number`, origin, {
+    hint: national && !inline && /^\s*0/.test(raw) ? 'it looks like a national number: set defaultCountry: (e.g. CH) on the recipient file or in the config, or write it with its country code' : 'write it with its country code, e.g. +41 79 302 67 27',
+  });
 }
 
 /**
@@ -75,18 +137,27 @@ export async function* resolveRecipientBatches(doc: SpecDocument, sink: Diagnost
     const entry = doc.spec.recipients[index];
     return entry && 'file' in entry ? displayFile(resolveFile(doc, entry)) : doc.file;
   };
-  const firstAt = (index: number, line: number) => (line < 0 ? doc.locate(['recipients', index, 'phoneNumber']) : { file: fileOf(index), line, column: 0 });
-  const finish = (rows: RawRecipient[], { phoneNumbers, messageIds }: Identified, index: number, file: string): Recipient[] => {
+  // A spreadsheet's rows are named by the cell of their phone number: its sheet and column, per entry.
+  const cellColumns = new Map<number, string>();
+  const positionOf = (index: number, file: string, line: number, cell?: string): SourcePosition => {
+    if (line < 0) return doc.locate(['recipients', index, 'phoneNumber']);
+    if (cell === undefined) return { file, line, column: 0 };
+    if (!cellColumns.has(index)) cellColumns.set(index, cell.replace(/\d+$/, ''));
+    return { file, line, column: 0, cell };
+  };
+  const firstAt = (index: number, line: number): SourcePosition => {
+    const column = cellColumns.get(index);
+    return positionOf(index, fileOf(index), line, column === undefined ? undefined : `${column}${line + 1}`);
+  };
+  const finish = (rows: RawRecipient[], { phoneNumbers, messageIds }: Identified, index: number, file: string, country: string | undefined): Recipient[] => {
     const out: Recipient[] = [];
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] as RawRecipient;
-      const origin = row.line < 0 ? doc.locate(['recipients', index, 'phoneNumber']) : { file, line: row.line, column: 0 };
+      const origin = positionOf(index, file, row.line, row.cell);
       const phoneNumber = phoneNumbers[i];
       const messageId = messageIds[i];
       if (!phoneNumber || !messageId) {
-        sink(makeDiagnostic('phone-invalid', `'${row.phoneNumber}' is not a valid international phone number`, origin, {
-          hint: 'write it with its country code, e.g. +41 79 302 67 27',
-        }));
+        sink(invalidPhone(row.phoneNumber, origin, country, row.line < 0));
         continue;
       }
       const hash = varsHash(row.vars);
@@ -106,10 +177,12 @@ export async function* resolveRecipientBatches(doc: SpecDocument, sink: Diagnost
     const ahead: Array<{ rows: RawRecipient[]; identified: Promise<Identified> }> = [];
     const next = async () => {
       const { rows, identified } = ahead.shift()!;
-      return finish(rows, await identified, index, file);
+      return finish(rows, await identified, index, file, country);
     };
+    const country = 'file' in entry ? defaultCountryOf(doc, entry) : undefined;
     for await (const rows of batches) {
-      ahead.push({ rows, identified: identifyBatch({ numbers: rows.map((r) => r.phoneNumber), spec: doc.spec.name, revision: doc.spec.revision }) });
+      const task = { numbers: rows.map((r) => r.phoneNumber), spec: doc.spec.name, revision: doc.spec.revision };
+      ahead.push({ rows, identified: identifyBatch(country === undefined ? task : { ...task, defaultCountry: country }) });
       if (ahead.length < LOOKAHEAD) continue;
       const out = await next();
       if (out.length > 0) yield out;

@@ -1,11 +1,14 @@
+import { describePosition } from '../diagnostics/position.js';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { WhatsApp } from '../api/types.js';
 import type { Recipient } from '../recipients/types.js';
 import type { SourcePosition, SpecDocument, Vars } from '../spec/types.js';
 import { compileTemplates, RenderLimitError, type CompiledField, type VariableRef } from './templates.js';
+import { variableNames, variableValue } from './message-shape.js';
 
 const COORDINATES = new Set(['latitude', 'longitude']);
 const NONE: Diagnostic[] = [];
+const NO_VARS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** A variable a recipient's message cannot use: summed up per variable by compile, not per recipient. */
 export interface UnresolvedVariable {
@@ -20,6 +23,8 @@ export interface UnresolvedVariable {
 
 export interface RenderResult {
   whatsApp?: WhatsApp;
+  /** With whatsApp: the value of each variable the message uses (variableValue), for plans. */
+  vars?: Readonly<Record<string, string>>;
   diagnostics: Diagnostic[];
   unresolved?: UnresolvedVariable[];
 }
@@ -49,10 +54,6 @@ function lookup(context: Vars, parts: readonly string[]): unknown {
   return value;
 }
 
-function describe(origin: SourcePosition): string {
-  return `${origin.file}:${origin.line + 1}`;
-}
-
 /** Prepares a spec's templates once; `render` fills them for one recipient. */
 export function createRenderer(doc: SpecDocument): MessageRenderer {
   const { fields, diagnostics } = compileTemplates(doc);
@@ -80,16 +81,16 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
           text = field.render(context);
         } catch (error) {
           if (error instanceof RenderLimitError) {
-            problems.push(makeDiagnostic('render-limit', `${error.message}, for ${recipient.phoneNumber} (${describe(recipient.origin)})`, doc.locate(path), { hint: 'loops over lists make text fast: keep what a message repeats small' }));
+            problems.push(makeDiagnostic('render-limit', `${error.message}, for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`, doc.locate(path), { hint: 'loops over lists make text fast: keep what a message repeats small' }));
             return value;
           }
-          problems.push(makeDiagnostic('variable-missing', `${(error as Error).message.split('\n')[0]} for ${recipient.phoneNumber} (${describe(recipient.origin)})`, doc.locate(path)));
+          problems.push(makeDiagnostic('variable-missing', `${(error as Error).message.split('\n')[0]} for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`, doc.locate(path)));
           return value;
         }
         if (!coordinate) return text;
         const n = DECIMAL.test(text.trim()) ? Number(text) : Number.NaN;
         if (!Number.isFinite(n)) {
-          problems.push(makeDiagnostic('schema-type', `${String(key)} rendered as '${text}', not a number, for ${recipient.phoneNumber} (${describe(recipient.origin)})`, doc.locate(path)));
+          problems.push(makeDiagnostic('schema-type', `${String(key)} rendered as '${text}', not a number, for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`, doc.locate(path)));
         }
         return n;
       };
@@ -112,6 +113,14 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
   const specEntries = Object.entries(specVars).filter(([, v]) => !isVarDeclaration(v));
   const optional = Object.entries(specVars).filter(([, v]) => isVarDeclaration(v) && v.optional).map(([k]) => k);
   const references = fields.flatMap((field) => field.variables.map((ref) => ({ field, ref, name: ref.parts.join('.') })));
+  const used = variableNames(fields).map((name) => ({ name, parts: name.split('.') }));
+  const varsOf = (context: Vars): Readonly<Record<string, string>> => {
+    if (used.length === 0) return NO_VARS;
+    // No prototype: a variable named __proto__ is a plain key.
+    const vars = Object.create(null) as Record<string, string>;
+    for (const { name, parts } of used) vars[name] = variableValue(lookup(context, parts));
+    return vars;
+  };
 
   return {
     diagnostics,
@@ -137,7 +146,7 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
           unresolved.push({ code: 'variable-not-text', name, where: refPosition(field, ref), kind: Array.isArray(value) ? 'a list' : 'a mapping' });
         } else if (isEmpty(value) && !ref.guarded && !isOptional) {
           problems.push(
-            makeDiagnostic('variable-empty', `variable '${name}' is ${value === null ? 'null' : 'empty'} for ${recipient.phoneNumber} (${describe(recipient.origin)})`, recipient.origin, {
+            makeDiagnostic('variable-empty', `variable '${name}' is ${value === null ? 'null' : 'empty'} for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`, recipient.origin, {
               hint: `give it a value, guard it with {{#if ${name}}}…{{/if}}, or declare it optional in the spec: vars: { ${ref.parts[0] ?? name}: { optional: true } }`,
             }),
           );
@@ -145,7 +154,7 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
       }
       if (unresolved.length > 0 || problems.length > 0) return { diagnostics: problems, unresolved };
       const whatsApp = buildWhatsApp(context, recipient, problems) as WhatsApp;
-      return problems.length > 0 ? { diagnostics: problems } : { whatsApp, diagnostics: NONE };
+      return problems.length > 0 ? { diagnostics: problems } : { whatsApp, vars: varsOf(context), diagnostics: NONE };
     },
   };
 }

@@ -17,6 +17,8 @@ export interface VariableRef {
 
 export interface CompiledField {
   path: SpecPath;
+  /** The template as written in the spec. */
+  source: string;
   render: (context: object) => string;
   /** Variables read in the template's own context (strict mode misses helper arguments). */
   variables: VariableRef[];
@@ -134,7 +136,7 @@ export function compileTemplates(doc: SpecDocument): { fields: CompiledField[]; 
   const env = createEnvironment(budget);
   for (const { path, text } of strings) {
     if (!text.includes('{{')) {
-      fields.push({ path, render: () => text, variables: [] });
+      fields.push({ path, source: text, render: () => text, variables: [] });
       continue;
     }
     try {
@@ -168,7 +170,7 @@ export function compileTemplates(doc: SpecDocument): { fields: CompiledField[]; 
           throw error;
         }
       };
-      fields.push({ path, render, variables });
+      fields.push({ path, source: text, render, variables });
     } catch (error) {
       diagnostics.push(templateSyntaxDiagnostic(error, text, path, doc));
     }

@@ -103,3 +103,16 @@ export function diffNote(diff: DriftDiff): string | undefined {
   if (diff.cut) return `compared as the state keeps contents: cut to ${limits}`;
   return undefined;
 }
+
+/** The diffs of a drift group's first `max` contents (a personalised spec has a content per recipient). */
+export function groupDriftDiffs(plan: Plan, contents: readonly string[], entries: readonly PlanEntry[], max: number): DriftDiff[] {
+  const wanted = new Set(contents.slice(0, Math.max(0, max)));
+  const byHash = new Map<string, PlanEntry[]>();
+  for (const e of entries) {
+    if (e.contentHash === undefined || !wanted.has(e.contentHash)) continue;
+    const list = byHash.get(e.contentHash);
+    if (list) list.push(e);
+    else byHash.set(e.contentHash, [e]);
+  }
+  return [...byHash].flatMap(([hash, list]) => driftDiffs(plan, hash, list));
+}

@@ -13,10 +13,11 @@ export function formatDiagnosticsGithub(diagnostics: readonly Diagnostic[]): str
     .map((d) => {
       const props = [
         ...(d.file !== undefined ? [`file=${escapeProperty(d.file)}`] : []),
-        ...(d.line !== undefined ? [`line=${d.line + 1}`, `col=${(d.column ?? 0) + 1}`] : []),
+        // A spreadsheet has no lines to annotate: its cell goes into the message.
+        ...(d.line !== undefined && d.cell === undefined ? [`line=${d.line + 1}`, `col=${(d.column ?? 0) + 1}`] : []),
         `title=${escapeProperty(d.code)}`,
       ];
-      const message = maskPhonesIn(d.hint ? `${d.message} (hint: ${d.hint})` : d.message);
+      const message = maskPhonesIn(`${d.cell === undefined ? '' : `${d.cell}: `}${d.hint ? `${d.message} (hint: ${d.hint})` : d.message}`);
       return `::${d.severity === 'error' ? 'error' : 'warning'} ${props.join(',')}::${escapeData(message)}`;
     })
     .join('\n');

@@ -8,6 +8,7 @@ export function diagnosticsToJson(diagnostics: readonly Diagnostic[]): Array<Rec
     message: d.message,
     ...(d.file !== undefined ? { file: d.file } : {}),
     ...(d.line !== undefined ? { line: d.line + 1, column: (d.column ?? 0) + 1 } : {}),
+    ...(d.cell !== undefined ? { cell: d.cell } : {}),
     ...(d.hint !== undefined ? { hint: d.hint } : {}),
   }));
 }

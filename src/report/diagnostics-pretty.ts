@@ -1,3 +1,4 @@
+import { locationOf } from '../diagnostics/position.js';
 import pc from 'picocolors';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { maskPhonesIn } from '../recipients/mask-phone.js';
@@ -12,9 +13,7 @@ export interface PrettyOptions {
 }
 
 export function formatLocation(d: Diagnostic): string {
-  if (d.file === undefined) return '';
-  const file = revealOneLine(d.file);
-  return d.line === undefined ? file : `${file}:${d.line + 1}:${(d.column ?? 0) + 1}`;
+  return revealOneLine(locationOf(d));
 }
 
 function codeFrame(lines: ReadonlyArray<string | undefined>, first: number, line: number, column: number, color: boolean, mask: boolean): string {
@@ -42,7 +41,8 @@ export function formatDiagnosticsPretty(diagnostics: readonly Diagnostic[], opti
       const severity = d.severity === 'error' ? paint(pc.red, 'error') : paint(pc.yellow, 'warning');
       const location = formatLocation(d);
       const parts = [`${location ? `${paint(pc.bold, location)}  ` : ''}${severity}  ${revealOneLine(d.message)}  ${paint(pc.dim, `[${d.code}]`)}`];
-      if (d.file !== undefined && d.line !== undefined) {
+      // A spreadsheet cell has no text line to show.
+      if (d.file !== undefined && d.line !== undefined && d.cell === undefined) {
         const first = Math.max(0, d.line - 1);
         const lines = options.readLines?.(d.file, first, d.line + 1);
         if (lines && lines.length > d.line - first) parts.push(codeFrame(lines, first, d.line, d.column ?? 0, options.color, options.mask ?? false));

@@ -53,6 +53,8 @@ main > * { min-width: 0; }
 .buttons { margin: 6px -8px -5px; }
 .button { display: flex; justify-content: center; align-items: center; gap: 6px; color: var(--link); padding: 8px 10px; border-top: 1px solid #0000001a; overflow-wrap: anywhere; font-weight: 500; }
 .button .icon { flex: none; }
+.button-detail { display: block; font-size: 11.5px; font-weight: normal; color: var(--muted); text-align: center; }
+.template-footer { font-size: 13px; color: var(--muted); padding: 2px 2px 0; }
 .recipients { font-size: 12px; color: var(--muted); text-align: right; margin: -6px 4px 14px; }
 .empty { color: var(--muted); padding: 16px; text-align: center; }
 a { color: var(--link); }

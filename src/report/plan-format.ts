@@ -15,6 +15,8 @@ export interface FormatPlanOptions {
   mask?: boolean;
   /** Recipients listed per message (pretty, markdown). */
   limit?: number;
+  /** Most UTF-8 bytes of the markdown (default 60,000: one pull request comment). */
+  maxBytes?: number;
 }
 
 export function isPlanFormat(value: string): value is PlanFormat {
@@ -31,7 +33,7 @@ export function formatPlan(plan: Plan, options: FormatPlanOptions = {}): string 
     case 'json':
       return formatPlanJson(plan, { mask: options.mask ?? false });
     case 'markdown':
-      return formatPlanMarkdown(plan, { mask: options.mask ?? true, limit });
+      return formatPlanMarkdown(plan, { mask: options.mask ?? true, limit, ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }) });
     case 'html':
       return renderPlanHtml(plan, { mask: options.mask ?? true });
     default:

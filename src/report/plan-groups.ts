@@ -4,8 +4,8 @@ import { ACTION_STYLE } from './plan-summary.js';
 
 export interface EntryGroup {
   action: PlanAction;
-  /** Content shared by the group (absent for orphans). */
-  contentHash?: string;
+  /** The distinct contents of its entries, first seen first (none for orphans). */
+  contents: string[];
   /** The sendAt the group is moved to (out of quiet hours), when it is. */
   shift?: { sendAt: string; reason: string };
   entries: PlanEntry[];
@@ -17,37 +17,52 @@ export interface SpecGroups {
   counts: Record<PlanAction, number>;
   /** Non-unchanged groups in display order; unchanged entries are only counted. */
   groups: EntryGroup[];
+  /** The distinct contents over its groups. */
+  contents: number;
 }
 
 const emptyCounts = emptySummary;
 
-/** Entries per spec (plan order, then specs known only from the state), per action, per content. */
+/**
+ * Entries per spec (plan order, then specs known only from the state), per action (and moved
+ * sendAt): one group however many distinct renders it has, so a plan's size follows its specs,
+ * not its recipients.
+ */
 export function groupPlan(plan: Plan): SpecGroups[] {
   const bySpec = new Map<string, SpecGroups>();
-  for (const info of plan.specs) bySpec.set(info.name, { name: info.name, info, counts: emptyCounts(), groups: [] });
-  const buckets = new Map<string, EntryGroup>();
+  for (const info of plan.specs) bySpec.set(info.name, { name: info.name, info, counts: emptyCounts(), groups: [], contents: 0 });
+  const buckets = new Map<string, { group: EntryGroup; seen: Set<string> }>();
+  const specContents = new Map<string, Set<string>>();
   for (const entry of plan.entries) {
     let spec = bySpec.get(entry.spec);
     if (!spec) {
-      spec = { name: entry.spec, counts: emptyCounts(), groups: [] };
+      spec = { name: entry.spec, counts: emptyCounts(), groups: [], contents: 0 };
       bySpec.set(entry.spec, spec);
     }
     spec.counts[entry.action]++;
     if (entry.action === 'unchanged') continue;
-    const key = `${entry.spec}\u0000${entry.action}\u0000${entry.contentHash ?? ''}\u0000${entry.shift?.sendAt ?? ''}`;
-    let group = buckets.get(key);
-    if (!group) {
-      group = { action: entry.action, entries: [] };
-      if (entry.contentHash !== undefined) group.contentHash = entry.contentHash;
+    const key = `${entry.spec}\u0000${entry.action}\u0000${entry.shift?.sendAt ?? ''}`;
+    let bucket = buckets.get(key);
+    if (!bucket) {
+      const group: EntryGroup = { action: entry.action, contents: [], entries: [] };
       if (entry.shift) group.shift = entry.shift;
-      buckets.set(key, group);
+      bucket = { group, seen: new Set() };
+      buckets.set(key, bucket);
       spec.groups.push(group);
     }
-    group.entries.push(entry);
+    bucket.group.entries.push(entry);
+    if (entry.contentHash !== undefined && !bucket.seen.has(entry.contentHash)) {
+      bucket.seen.add(entry.contentHash);
+      bucket.group.contents.push(entry.contentHash);
+      const all = specContents.get(entry.spec) ?? new Set<string>();
+      all.add(entry.contentHash);
+      specContents.set(entry.spec, all);
+      spec.contents = all.size;
+    }
   }
   const order = new Map(ACTION_STYLE.map((s, i) => [s.action, i]));
   for (const spec of bySpec.values()) {
-    // Stable sort keeps first-appearance order of contents within an action.
+    // Stable sort keeps first-appearance order within an action.
     spec.groups.sort((a, b) => (order.get(a.action) ?? 0) - (order.get(b.action) ?? 0));
   }
   return [...bySpec.values()].filter((s) => s.info || Object.values(s.counts).some((n) => n > 0));

@@ -1,3 +1,4 @@
+import { locationOf } from '../diagnostics/position.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Plan, PlanAction, PlanEntry } from '../plan/types.js';
 import { maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
@@ -21,7 +22,7 @@ export interface PreviewInput {
 function renderDiagnostics(diagnostics: readonly Diagnostic[], mask: boolean): string {
   if (diagnostics.length === 0) return '';
   const rows = diagnostics.map((d) => {
-    const where = d.file === undefined ? '' : `${d.file}${d.line === undefined ? '' : `:${d.line + 1}:${(d.column ?? 0) + 1}`} `;
+    const where = d.file === undefined ? '' : `${locationOf(d)} `;
     const shown = (text: string) => escapeHtml(mask ? maskPhonesIn(text) : text);
     const hint = d.hint ? `<div class="hint">${shown(d.hint)}</div>` : '';
     return `<div class="diagnostic ${d.severity}"><span class="where">${escapeHtml(where)}</span>${shown(`${d.severity}: ${d.message} [${d.code}]`)}${hint}</div>`;
@@ -59,7 +60,7 @@ function renderBubble(plan: Plan, group: { action: PlanAction; hash: string; ent
   const footer = `<div class="footer"><span class="count">${who}</span>${footerMark(action)}</div>`;
   const kind = PAGE_STATES[action].reachesPhone ? '' : ' held';
   const diff = action === 'drift' ? renderDriftHtml(driftDiffs(plan, group.hash, entries)) : '';
-  return `<div class="bubble-row state-${action}"><div class="bubble${kind}" data-state="${action}" data-recipients="${n}">${stateBadge(action)}${renderBubbleContent(content)}${footer}${renderButtons(content)}</div></div>
+  return `<div class="bubble-row state-${action}"><div class="bubble${kind}" data-state="${action}" data-recipients="${n}">${stateBadge(action)}${renderBubbleContent(content, plan.templates)}${footer}${renderButtons(content, plan.templates)}</div></div>
 ${diff}<div class="recipients state-${action}">${escapeHtml(status)} · ${escapeHtml(samples.join(', '))}${more}</div>`;
 }
 

@@ -9,20 +9,17 @@ import { checkContentRules } from './content-rules.js';
 import { readSpecFile } from './read-spec-file.js';
 import { createSourceMap, type SourceMap } from './source-map.js';
 import { validateSpecData } from './spec-schema.js';
-import type { Spec, SpecDocument } from './types.js';
+import type { Spec, SpecDocument, SpecReadOptions } from './types.js';
 import { checkTemplates } from './check-templates.js';
+import { displayFile } from '../files/display-file.js';
 
-/** The path as users see it: relative to cwd when inside it. */
-export function displayFile(file: string): string {
-  const relative = path.relative(process.cwd(), path.resolve(file));
-  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
-}
+export { displayFile };
 
 /**
  * Reads one spec file: YAML with source positions, safety checks, schema and content rules.
  * `value` is undefined when the spec has errors that make it unusable.
  */
-export async function loadSpec(input: string, options: { allowOutside?: readonly string[] } = {}): Promise<WithDiagnostics<SpecDocument | undefined>> {
+export async function loadSpec(input: string, options: SpecReadOptions = {}): Promise<WithDiagnostics<SpecDocument | undefined>> {
   const absolutePath = path.resolve(input);
   const file = displayFile(input);
   const read = await readSpecFile(absolutePath, file);
@@ -88,6 +85,7 @@ export async function loadSpec(input: string, options: { allowOutside?: readonly
     absolutePath,
     digest: createHash('sha256').update(read.bytes).digest('hex'),
     ...(options.allowOutside && options.allowOutside.length > 0 ? { allowOutside: options.allowOutside.map((p) => path.resolve(p)) } : {}),
+    ...(options.recipientDefaults ? { recipientDefaults: options.recipientDefaults } : {}),
     spec,
     locate: map.locate,
     sourceOf: map.sourceOf,

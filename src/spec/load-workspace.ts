@@ -1,7 +1,7 @@
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { findSpecFiles } from './find-spec-files.js';
 import { loadSpec } from './load-spec.js';
-import type { SpecDocument } from './types.js';
+import type { SpecDocument, SpecReadOptions } from './types.js';
 
 export interface Workspace {
   /** Loaded specs in a stable order (by file path). */
@@ -17,7 +17,7 @@ export interface Workspace {
  * Finds spec files (a folder means every *.yaml / *.yml directly in it; default `specs/`),
  * loads each, and checks workspace rules such as unique spec names.
  */
-export async function loadWorkspace(paths: readonly string[], options: { allowOutside?: readonly string[] } = {}): Promise<Workspace> {
+export async function loadWorkspace(paths: readonly string[], options: SpecReadOptions = {}): Promise<Workspace> {
   const given = paths.length > 0 ? paths : ['specs'];
   const { files, missing, named } = await findSpecFiles(given);
   const diagnostics: Diagnostic[] = missing.map((m) =>

@@ -1,6 +1,7 @@
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { registerInputFile } from '../files/input-files.js';
 import { openRegularFile } from '../files/open-regular-file.js';
+import { readAtMost } from '../files/read-at-most.js';
 
 export const MAX_SPEC_BYTES = 1024 * 1024;
 
@@ -27,19 +28,9 @@ export async function readSpecFile(
       };
     }
     registerInputFile(absolutePath);
-    // Read at most one byte past the limit: a file that grew after the check is not read whole.
-    const bytes = Buffer.alloc(MAX_SPEC_BYTES + 1);
-    let length = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(bytes, length, bytes.length - length, null);
-      if (bytesRead === 0 || length + bytesRead >= bytes.length) {
-        length += bytesRead;
-        break;
-      }
-      length += bytesRead;
-    }
-    if (length > MAX_SPEC_BYTES) return { diagnostic: makeDiagnostic('file-too-large', `${file} is over 1 MiB; specs may be at most 1 MiB`, { file, line: 0, column: 0 }) };
-    return { bytes: bytes.subarray(0, length) };
+    const bytes = await readAtMost(handle, MAX_SPEC_BYTES);
+    if (bytes.length > MAX_SPEC_BYTES) return { diagnostic: makeDiagnostic('file-too-large', `${file} is over 1 MiB; specs may be at most 1 MiB`, { file, line: 0, column: 0 }) };
+    return { bytes };
   } finally {
     await handle.close();
   }

@@ -1,5 +1,5 @@
 import type { ValidateFunction } from 'ajv';
-import { loadSchemaValidator } from '../diagnostics/schema-validator.js';
+import { loadSchemaValidator, schemaErrorInputs } from '../diagnostics/schema-validator.js';
 import type { SchemaErrorInput } from '../diagnostics/schema-error.js';
 import type { Spec } from './types.js';
 
@@ -9,20 +9,5 @@ let validator: ValidateFunction<Spec> | undefined;
 export function validateSpecData(data: unknown): { spec?: Spec; errors: SchemaErrorInput[] } {
   validator ??= loadSchemaValidator<Spec>('spec');
   if (validator(data)) return { spec: data, errors: [] };
-  const errors = (validator.errors ?? []).map((e) => {
-    const parent: unknown = e.parentSchema;
-    const properties =
-      parent && typeof parent === 'object' && 'properties' in parent && parent.properties && typeof parent.properties === 'object'
-        ? Object.keys(parent.properties)
-        : undefined;
-    const input: SchemaErrorInput = {
-      instancePath: e.instancePath,
-      keyword: e.keyword,
-      message: e.message ?? e.keyword,
-      params: { ...e.params },
-    };
-    if (properties) input.knownFields = properties;
-    return input;
-  });
-  return { errors };
+  return { errors: schemaErrorInputs(validator.errors) };
 }

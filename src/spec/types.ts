@@ -42,11 +42,23 @@ export interface InlineRecipient {
   vars?: Vars;
 }
 
-export interface RecipientFileRef {
+/** How the rows of a recipient file become recipients; the config's `recipients:` holds defaults. */
+export interface RecipientDefaults {
+  /** The header of the column holding phone numbers (CSV, XLSX); by default a recognised name. */
+  phoneColumn?: string;
+  /** Columns renamed (header → variable name) or dropped (null) (CSV, XLSX). */
+  columns?: Record<string, string | null>;
+  /** ISO 3166 alpha-2 country of numbers written without + or 00 (e.g. CH: 079 302 67 27). */
+  defaultCountry?: string;
+}
+
+export interface RecipientFileRef extends RecipientDefaults {
   /** Relative to the spec file. */
   file: string;
   /** Defaults to the file's extension. */
-  format?: 'csv' | 'json' | 'ndjson';
+  format?: 'csv' | 'json' | 'ndjson' | 'xlsx';
+  /** The worksheet of an XLSX file (default: the first). */
+  sheet?: string;
 }
 
 export type RecipientEntry = InlineRecipient | RecipientFileRef;
@@ -76,10 +88,20 @@ export type SpecPath = ReadonlyArray<string | number>;
 
 export interface SourcePosition {
   file: string;
-  /** 0-based */
+  /** 0-based (the row of a spreadsheet) */
   line: number;
   /** 0-based */
   column: number;
+  /** In a spreadsheet: the cell, e.g. Sheet1!B12 (shown instead of line and column). */
+  cell?: string;
+}
+
+/** What reading specs takes from the command line and the config, beyond the spec files. */
+export interface SpecReadOptions {
+  /** Paths outside the workspace recipient files may come from (--allow-outside). */
+  allowOutside?: readonly string[];
+  /** The config's `recipients:` defaults for every recipient file. */
+  recipientDefaults?: RecipientDefaults;
 }
 
 /** A loaded, schema-checked spec with a way back to its source. */
@@ -92,6 +114,8 @@ export interface SpecDocument {
   digest: string;
   /** Absolute paths outside the workspace its recipient files may come from (--allow-outside). */
   allowOutside?: readonly string[];
+  /** The config's `recipients:` defaults (a spec's recipient file entry overrides them). */
+  recipientDefaults?: RecipientDefaults;
   spec: Spec;
   /** Position of the node at `path`, or of its nearest ancestor that exists. */
   locate(path: SpecPath): SourcePosition;

@@ -32,6 +32,20 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; description: string; s
   },
   {
     version: 2,
+    description: 'suppressed numbers per workspace',
+    // COLLATE "C": the order (and so the digest a saved plan records) never depends on the server's locale.
+    sql: `
+      CREATE TABLE $schema.suppression (
+        workspace text NOT NULL,
+        phone_number text COLLATE "C" NOT NULL,
+        reason text,
+        added_at timestamptz NOT NULL DEFAULT now(),
+        added_by text NOT NULL,
+        PRIMARY KEY (workspace, phone_number)
+      );`,
+  },
+  {
+    version: 3,
     description: 'index of content records by hash (drift shown as a diff)',
     // Content records need no new column (a record is jsonb of any type); the index finds them
     // by hash, and the new version makes an older waspec refuse the state instead of the rows.

@@ -8,6 +8,7 @@ import { parseJournalLine } from './journal-format.js';
 import { quoteIdent } from './pg-migrations.js';
 import { takePgLock } from './pg-lock.js';
 import { openPgSession } from './pg-session.js';
+import { openPgSuppressionTable } from './pg-suppressions.js';
 import type { StateTarget } from './state-target.js';
 import type { JournalRecord, StateBackend, StateSnapshot, StoredContent } from './types.js';
 
@@ -72,6 +73,7 @@ export function openPgStateStore(target: Extract<StateTarget, { kind: 'postgres'
       await session.use('record in the state', true, (client) => insertRecords(client, journal, workspace, records));
     },
     lock: () => session.use('take the state lock', true, (client) => takePgLock(client, target, user)),
+    suppressions: openPgSuppressionTable(session, target.schema, workspace),
     close: () => session.close(),
   };
 }

@@ -1,5 +1,6 @@
 import type { ApiStatus, MessageContent } from '../api/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { SuppressionTable } from '../suppressions/types.js';
 
 export type Outcome = 'in-flight' | 'accepted' | 'rejected' | 'failed';
 
@@ -124,6 +125,11 @@ export interface StateStore {
   lock(options?: { force?: boolean }): Promise<StateLock>;
   /** The stored contents of these hashes (the ones the state keeps; others are left out). */
   readContents(hashes: ReadonlySet<string>): Promise<Map<string, StoredContent>>;
+  /**
+   * The workspace's suppression table (PostgreSQL only): every plan on this state takes its
+   * numbers with the config's files. The file state has none: its suppressions are files.
+   */
+  readonly suppressions?: SuppressionTable;
 }
 
 /** A store the CLI opens: also lists its raw records (state migrate, state show) and closes. */

@@ -1,16 +1,26 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { readSuppressionFile } from './read-suppression-file.js';
+import { readSuppressionFile, type SourceLocation } from './read-suppression-file.js';
 import type { Suppression, SuppressionList, SuppressionSource } from './types.js';
 
+export interface FileSourceOptions {
+  /** Where the files may lie (see SuppressionFileOptions); undefined: anywhere. */
+  roots?: readonly string[];
+  /** Where the config names each file, by absolute path. */
+  sites?: Readonly<Record<string, SourceLocation>>;
+}
+
 /** The suppression files named by the config (`suppressions:`). */
-export function fileSuppressionSource(files: readonly string[]): SuppressionSource {
+export function fileSuppressionSource(files: readonly string[], options: FileSourceOptions = {}): SuppressionSource {
   return {
     location: files.join(', '),
     files,
     async read(): Promise<SuppressionList> {
       const numbers = new Map<string, Suppression>();
       const diagnostics: Diagnostic[] = [];
-      for (const file of files) await readSuppressionFile(file, numbers, (d) => diagnostics.push(d));
+      for (const file of files) {
+        const where = options.sites?.[file];
+        await readSuppressionFile(file, numbers, (d) => diagnostics.push(d), { ...(options.roots ? { roots: options.roots } : {}), ...(where ? { where } : {}) });
+      }
       return { numbers, diagnostics };
     },
   };

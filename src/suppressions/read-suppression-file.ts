@@ -1,13 +1,34 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
+import { isInsideRoots } from '../files/inside-workspace.js';
 import { openRegularFile } from '../files/open-regular-file.js';
+import { readLines } from '../files/read-lines.js';
 import { normalizePhoneNumber } from '../recipients/phone.js';
 import { readCsv } from '../recipients/read-csv.js';
+import { MAX_NDJSON_LINE_BYTES } from '../recipients/read-json.js';
 import { displayFile } from '../spec/load-spec.js';
 import type { Suppression } from './types.js';
+
+/** Where a file is named (the config's `suppressions:` entry), for diagnostics about the file itself. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface SuppressionFileOptions {
+  /**
+   * Folders (or files) the file must lie in, symbolic links resolved: the config's folder, the
+   * current directory and what allowOutside names. Undefined: anywhere (a file named on the command line).
+   */
+  roots?: readonly string[];
+  /** Where the config names the file. */
+  where?: SourceLocation;
+}
+
+/** The list is held in memory whole (a Set of numbers): a file past this is refused, not read. */
+export const MAX_SUPPRESSION_FILE_BYTES = 128 * 1024 * 1024;
 
 interface Row {
   phoneNumber: string;
@@ -23,17 +44,21 @@ function bounded(value: string): string {
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? bounded(value.trim()) : undefined);
 
-/** NDJSON / JSONL: one {phoneNumber, reason?, date?} per line. */
-async function* readNdjsonRows(absolute: string, file: string, sink: DiagnosticSink): AsyncIterable<Row[]> {
-  const lines = createInterface({ input: createReadStream(absolute), crlfDelay: Infinity });
+/** NDJSON / JSONL: one {phoneNumber, reason?, date?} per line; a line over 1 MiB is skipped, never held. */
+async function* ndjsonRows(handle: FileHandle, file: string, sink: DiagnosticSink): AsyncIterable<Row[]> {
   let line = -1;
   const batch: Row[] = [];
-  for await (const raw of lines) {
+  for await (const read of readLines(handle, { maxLineBytes: MAX_NDJSON_LINE_BYTES })) {
     line++;
+    if (read.tooLong) {
+      sink(makeDiagnostic('json-syntax', `${file}: line ${line + 1} is longer than 1 MiB`, { file, line, column: 0 }, { hint: 'NDJSON holds one {"phoneNumber": …} object per line' }));
+      continue;
+    }
+    const raw = read.bytes.toString('utf8');
     if (raw.trim() === '') continue;
     let value: unknown;
     try {
-      value = JSON.parse(raw);
+      value = JSON.parse(line === 0 ? raw.replace(/^\uFEFF/, '') : raw);
     } catch (error) {
       sink(makeDiagnostic('json-syntax', `${file}: ${(error as Error).message}`, { file, line, column: 0 }));
       continue;
@@ -59,20 +84,38 @@ function optional(reason: unknown, date: unknown): { reason?: string; date?: str
   return out;
 }
 
-async function* csvRows(absolute: string, file: string, sink: DiagnosticSink): AsyncIterable<Row[]> {
+async function* csvRows(handle: FileHandle, file: string, sink: DiagnosticSink): AsyncIterable<Row[]> {
+  for await (const batch of readCsv(handle, file, sink)) {
+    yield batch.map((r) => ({ phoneNumber: r.phoneNumber, line: r.line, ...optional(r.vars.reason, r.vars.date) }));
+  }
+}
+
+/** Opens the file if it may be read: inside the roots, a regular file, within the size cap. */
+async function openSuppressionFile(absolute: string, file: string, options: SuppressionFileOptions, sink: DiagnosticSink): Promise<FileHandle | undefined> {
+  const where = options.where ?? { file };
+  if (options.roots && !(await isInsideRoots(absolute, options.roots))) {
+    sink(makeDiagnostic('file-outside-workspace', `suppression file ${file} is outside the workspace`, where, {
+      hint: "suppression files live under the config file's folder or the current directory; allow another place with --allow-outside PATH (or allowOutside: in the config)",
+    }));
+    return undefined;
+  }
   // Never blocks on a FIFO or reads a device.
   const opened = await openRegularFile(absolute);
   if ('refusal' in opened) {
-    sink(makeDiagnostic('file-not-regular', `suppression file ${file} ${opened.refusal.message}`, { file }));
-    return;
+    const missing = opened.refusal.reason === 'missing';
+    sink(makeDiagnostic(missing ? 'suppressions-file-not-found' : 'file-not-regular', `suppression file ${file} ${opened.refusal.message}`, where, {
+      hint: missing ? 'paths in `suppressions:` are relative to the config file' : 'a suppression file is a regular CSV or NDJSON file',
+    }));
+    return undefined;
   }
-  try {
-    for await (const batch of readCsv(opened.handle, file, sink)) {
-      yield batch.map((r) => ({ phoneNumber: r.phoneNumber, line: r.line, ...optional(r.vars.reason, r.vars.date) }));
-    }
-  } finally {
+  if (opened.size > MAX_SUPPRESSION_FILE_BYTES) {
     await opened.handle.close();
+    sink(makeDiagnostic('file-too-large', `suppression file ${file} is ${(opened.size / 2 ** 20).toFixed(0)} MiB; a suppression file may be at most 128 MiB`, where, {
+      hint: 'split it into several files, or keep the list in the PostgreSQL state (waspec suppress import)',
+    }));
+    return undefined;
   }
+  return opened.handle;
 }
 
 /**
@@ -80,28 +123,30 @@ async function* csvRows(absolute: string, file: string, sink: DiagnosticSink): A
  * date columns, or NDJSON) to `into`. Numbers are normalised as recipients are; one that is not a
  * valid number is a warning and kept as digits, since keeping it can only suppress more.
  */
-export async function readSuppressionFile(absolute: string, into: Map<string, Suppression>, sink: DiagnosticSink): Promise<void> {
+export async function readSuppressionFile(absolute: string, into: Map<string, Suppression>, sink: DiagnosticSink, options: SuppressionFileOptions = {}): Promise<void> {
   const file = displayFile(absolute);
   const ext = path.extname(absolute).toLowerCase();
   if (ext !== '.csv' && ext !== '.ndjson' && ext !== '.jsonl') {
-    sink(makeDiagnostic('recipients-format', `cannot tell the format of the suppression file ${file}`, { file }, { hint: 'use .csv, .ndjson or .jsonl' }));
+    sink(makeDiagnostic('recipients-format', `cannot tell the format of the suppression file ${file}`, options.where ?? { file }, { hint: 'use .csv, .ndjson or .jsonl' }));
     return;
   }
+  const handle = await openSuppressionFile(absolute, file, options, sink);
+  if (!handle) return;
   try {
-    if (!(await stat(absolute)).isFile()) throw new Error('not a file');
-  } catch {
-    sink(makeDiagnostic('suppressions-file-not-found', `suppression file ${file} does not exist or is not a regular file`, { file }, { hint: 'paths in `suppressions:` are relative to the config file' }));
-    return;
+    await addRows(ext === '.csv' ? csvRows(handle, file, sink) : ndjsonRows(handle, file, sink), file, into, sink);
+  } finally {
+    await handle.close();
   }
-  const rows = ext === '.csv' ? csvRows(absolute, file, sink) : readNdjsonRows(absolute, file, sink);
+}
+
+async function addRows(rows: AsyncIterable<Row[]>, file: string, into: Map<string, Suppression>, sink: DiagnosticSink): Promise<void> {
   // Lines without reason or date share one record: a million of them stay small.
   const plain: Suppression = { source: file };
   let invalid = 0;
   for await (const batch of rows) {
     for (const row of batch) {
-      let number = normalizePhoneNumber(row.phoneNumber);
-      if (number === undefined) {
-        number = row.phoneNumber.replace(/\D/g, '').replace(/^00/, '');
+      const { number, valid } = suppressedNumber(row.phoneNumber);
+      if (!valid) {
         if (++invalid <= MAX_INVALID_REPORTED) sink(
           makeDiagnostic('suppression-invalid', `${file}: ${bounded(row.phoneNumber.slice(0, 40))} is not a valid international number; suppressed as ${number || '(nothing)'}`, { file, line: row.line, column: 0 }, {
             severity: 'warning',
@@ -119,6 +164,15 @@ export async function readSuppressionFile(absolute: string, into: Map<string, Su
     const more = invalid - MAX_INVALID_REPORTED;
     sink(makeDiagnostic('suppression-invalid', `${file}: ${more.toLocaleString('en-US')} more ${more === 1 ? 'number is' : 'numbers are'} not valid international numbers (suppressed as written)`, { file }, { severity: 'warning' }));
   }
+}
+
+/**
+ * A number as the suppression list keeps it: normalised as recipients are, or, when it is not a
+ * valid number, its digits (keeping it can only suppress more).
+ */
+export function suppressedNumber(raw: string): { number: string; valid: boolean } {
+  const number = normalizePhoneNumber(raw);
+  return number === undefined ? { number: raw.replace(/\D/g, '').replace(/^00/, ''), valid: false } : { number, valid: true };
 }
 
 /** Invalid numbers reported one by one per file; the rest are counted in one line. */

@@ -27,3 +27,27 @@ export interface SuppressionSource {
   readonly files: readonly string[];
   read(): Promise<SuppressionList>;
 }
+
+/** One row of the PostgreSQL state's suppression table. */
+export interface TableSuppression {
+  phoneNumber: string;
+  reason?: string;
+  /** ISO 8601, UTC. */
+  addedAt: string;
+  addedBy: string;
+}
+
+/**
+ * The suppression table of a PostgreSQL state's workspace: a source of the plan like the files,
+ * and what `waspec suppress` changes.
+ */
+export interface SuppressionTable extends SuppressionSource {
+  /** The digest `read()` gives, without reading the numbers (a saved plan's staleness check). */
+  digest(): Promise<string>;
+  /** Adds numbers (already normalised); a number already there keeps its reason and date. Returns how many were new. */
+  add(entries: ReadonlyArray<{ phoneNumber: string; reason?: string }>, by: string): Promise<number>;
+  /** Removes numbers; returns those that were there. */
+  remove(numbers: readonly string[]): Promise<string[]>;
+  /** Every row, ordered by number, streamed to `onRow`; returns how many. */
+  list(onRow: (row: TableSuppression) => void): Promise<number>;
+}

@@ -6,7 +6,7 @@ import { JOURNAL_FILE } from '../state/file-state.js';
 
 /** What one run depends on: recomputed after every run, so edits change what is watched. */
 export interface WatchTargets {
-  /** Files whose change means a new run: specs, recipient files (even missing ones), config, suppression files, journal. */
+  /** Files whose change means a new run: specs, recipient files (even missing ones), config, suppression files, template catalogue, journal. */
   files: Set<string>;
   /** Folders whose new *.yaml / *.yml files are new specs. */
   specDirs: Set<string>;
@@ -28,9 +28,10 @@ async function nearestExisting(dir: string): Promise<string> {
   return current;
 }
 
-export async function findWatchTargets(paths: readonly string[], options: { stateDir: string; configFile: string; suppressionFiles?: readonly string[] }): Promise<WatchTargets> {
+export async function findWatchTargets(paths: readonly string[], options: { stateDir: string; configFile: string; suppressionFiles?: readonly string[]; catalogueFile?: string }): Promise<WatchTargets> {
   const given = (paths.length > 0 ? paths : ['specs']).map((p) => path.resolve(p));
-  const files = new Set([path.resolve(options.configFile), path.resolve(options.stateDir, JOURNAL_FILE), ...(options.suppressionFiles ?? []).map((f) => path.resolve(f))]);
+  const inputs = [options.configFile, path.join(options.stateDir, JOURNAL_FILE), ...(options.suppressionFiles ?? []), ...(options.catalogueFile === undefined ? [] : [options.catalogueFile])];
+  const files = new Set(inputs.map((f) => path.resolve(f)));
   const specDirs = new Set<string>();
   for (const p of given) {
     const dir = await isDirectory(p);

@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
+import type { CatalogueRef } from '../catalogue/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { WaspecError } from '../errors.js';
-import { buildPlan, type BuildPlanOptions } from '../plan/build-plan.js';
+import { buildPlan, specReadOptions, type BuildPlanOptions } from '../plan/build-plan.js';
+import type { RecipientDefaults } from '../spec/types.js';
 import { CONFIG_FILE } from '../plan/hash-file.js';
 import type { Plan } from '../plan/types.js';
 import { openFileStateStore } from '../state/file-state.js';
@@ -35,6 +37,10 @@ export interface WatchOptions {
   onError?: (error: unknown) => void;
   /** Paths outside the workspace recipient files may come from (--allow-outside). */
   allowOutside?: readonly string[];
+  /** The approved-template catalogue: checked against and watched. */
+  templates?: CatalogueRef;
+  /** The config's defaults for recipient files (`recipients:`). */
+  recipientDefaults?: RecipientDefaults;
 }
 
 /**
@@ -47,6 +53,7 @@ export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) 
   const stateDir = options.stateDir ?? '.waspec';
   const configFile = options.configFile ?? CONFIG_FILE;
   const suppressionFiles = options.guard?.suppressions?.flatMap((s) => s.files) ?? [];
+  const targetOptions = { stateDir, configFile, suppressionFiles, ...(options.templates ? { catalogueFile: options.templates.path } : {}) };
   const store = options.store ?? openFileStateStore(stateDir);
   let watcher: FSWatcher | undefined;
   let targets: WatchTargets = { files: new Set(), specDirs: new Set(), dirs: new Set(), missingDirs: new Set() };
@@ -98,6 +105,8 @@ export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) 
         ...options.guard,
         ...(options.defaultBatchSize ? { defaultBatchSize: options.defaultBatchSize } : {}),
         ...(options.allowOutside ? { allowOutside: options.allowOutside } : {}),
+        ...(options.templates ? { templates: options.templates } : {}),
+        ...specReadOptions(options),
       });
       result = { run, plan, diagnostics: plan.diagnostics };
     } catch (error) {
@@ -107,7 +116,7 @@ export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) 
       result = { run, diagnostics: [], failure: hint === undefined ? { message } : { message, hint } };
     }
     try {
-      await retarget(await findWatchTargets(paths, { stateDir, configFile, suppressionFiles }));
+      await retarget(await findWatchTargets(paths, targetOptions));
       options.onWatch?.([...targets.files].sort());
       await onRun(result);
     } catch (error) {
@@ -128,7 +137,7 @@ export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) 
   };
 
   // The watcher is ready before the first run, so no edit made during it is missed.
-  const started = findWatchTargets(paths, { stateDir, configFile, suppressionFiles })
+  const started = findWatchTargets(paths, targetOptions)
     .then(async (first) => {
       targets = { ...first, dirs: new Set() };
       await retarget(first);

@@ -61,7 +61,7 @@ const pageWidth = (page: Page) => page.evaluate(() => (globalThis as unknown as 
     await page.goto(url);
     await page.waitForSelector('.bubble');
     const specs = await page.$$eval('section.spec', (nodes) => nodes.map((n) => n.getAttribute('data-spec') ?? ''));
-    assert.is(specs.length, 11);
+    assert.is(specs.length, 12);
     const template = page.locator('section[data-spec="example-media-template"]');
     assert.is(await template.locator('.bubble').count(), 2);
     assert.match(await template.locator('.button-url').first().innerText(), /advent\?code=ADV-15-LENA/);
@@ -69,7 +69,7 @@ const pageWidth = (page: Page) => page.evaluate(() => (globalThis as unknown as 
     assert.match(await page.locator('section[data-spec="example-location"] .card-location').innerText(), /Acme Flagship Store[\s\S]*47\.3717, 8\.5394/);
     assert.match(await page.locator('section[data-spec="example-image"] .count').innerText(), /2 recipients/);
     assert.match(await page.locator('section[data-spec="example-image"] .recipients').innerText(), /2 to send · \d{3}\*{4}\d{4}, \d{3}\*{4}\d{4}$/);
-    assert.is(await page.locator('nav.toc a').count(), 11, 'a table of contents: a link per spec');
+    assert.is(await page.locator('nav.toc a').count(), 12, 'a table of contents: a link per spec');
     assert.is(await page.locator('.bubble[data-state="send"] .badge').first().innerText(), 'to send');
 
     // The top of the page is docs/preview.png (refresh it with UPDATE_SCREENSHOT=1 and look at it).

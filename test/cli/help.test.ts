@@ -16,6 +16,7 @@ const COMMANDS = [
   'demo',
   'init',
   'state',
+  'suppress',
 ];
 
 test('every command has --help that exits 0', async () => {

@@ -3,7 +3,10 @@ import * as assert from 'uvu/assert';
 import { loadConfig, requireSendConfig } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/errors.js';
 import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { parse } from 'yaml';
 import { makeWorkspace } from '../helpers/cli.js';
 
 const file = `profile: default
@@ -138,13 +141,44 @@ policy:
     ['policy:\n  quietHours: { from: "21:00", to: "08:00", mode: skip }\n', 1, 50, /mode must be hold or shift/],
     ['policy:\n  maxPerApply: 3\n', 1, 2, /unknown key 'maxPerApply' in policy/],
     ['suppressions: { file: a.csv }\n', 0, 14, /suppressions must be a file path or a list/],
+    ['suppressions:\n  - a.csv\n  - lists/stop.txt\n', 2, 4, /suppression file lists\/stop\.txt is not \.csv, \.ndjson or \.jsonl/],
+    ['policy:\n  maxPerRecipient: { count: 1, per: 24h, scope: Marketing }\n', 1, 48, /scope must be a category name as specs write it/],
+    ['policy:\n  maxPerRecipient: { count: 1, per: 0h }\n', 1, 36, /per must be/],
+    ['policy:\n  maxMessagesPerApply: 1.5\n', 1, 23, /maxMessagesPerApply must be a whole number/],
+    ['policy:\n  quietHours: { from: "21:00" }\n', 1, 14, /policy.quietHours.to must be a time/],
+    ['policy: [1]\n', 0, 8, /policy must be a mapping/],
   ];
+  const schema = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(await readFile('schemas/config.schema.json', 'utf8')) as object);
+  assert.ok(schema(parse(text)), `the schema accepts what waspec accepts: ${JSON.stringify(schema.errors)}`);
   for (const [bad, line, column, pattern] of cases) {
     const { problems } = await problemsOf(bad);
     assert.ok(
       problems.some((p) => p.code === 'config-invalid' && p.line === line && p.column === column && pattern.test(p.message)),
       `${bad}: expected ${String(pattern)} at ${line}:${column}, got ${JSON.stringify(problems)}`,
     );
+    // The schema (for editors) and waspec's own check refuse the same values.
+    assert.not.ok(schema(parse(bad)), `the schema accepts ${bad}`);
+  }
+});
+
+test('a problem in policy: is reported with those elsewhere in the config, in one run', async () => {
+  const { problems } = await problemsOf('profiles:\n  default: { colour: red }\npolicy:\n  maxMessagesPerApply: 0\n');
+  assert.equal(problems.map((p) => [p.line, p.column]), [[1, 13], [3, 23]]);
+});
+
+test('templates: names the catalogue relative to the config file, at the top level or per profile (which wins)', async () => {
+  const { dir, cleanup } = await makeWorkspace({ 'ci/waspec.config.yaml': 'templates: approved.yaml\nprofiles:\n  default: {}\n  de:\n    templates: ../de/templates.yaml\n' });
+  try {
+    const top = await loadConfig({ cwd: dir, env: {}, configFile: 'ci/waspec.config.yaml' });
+    assert.equal(top.templates?.path, join(dir, 'ci/approved.yaml'));
+    assert.equal(top.templates?.at, { file: 'ci/waspec.config.yaml', line: 0, column: 11 });
+    const de = await loadConfig({ cwd: dir, env: {}, configFile: 'ci/waspec.config.yaml', profile: 'de' });
+    assert.equal(de.templates?.path, join(dir, 'de/templates.yaml'));
+    assert.equal(de.templates?.at, { file: 'ci/waspec.config.yaml', line: 4, column: 15 });
+    const none = await loadConfig({ cwd: dir, env: {} });
+    assert.is(none.templates, undefined);
+  } finally {
+    await cleanup();
   }
 });
 

@@ -23,6 +23,11 @@ const SAMPLES: Record<SchemaName, unknown[]> = {
   ],
   response: [{}, { requestError: 1 }, { messages: [{ messageId: 3 }] }],
   plan: [{}, { formatVersion: 1, entries: 'x' }],
+  templates: [
+    { templates: [{ name: 'promo_offer', language: ['en_GB', 'de_DE'], body: 'Hi {{1}}', buttons: [{ kind: 'url', text: 'Offer', url: 'https://a.example/{{1}}' }] }] },
+    { templates: [{ name: 'Promo', language: 'english', header: { kind: 'text' }, buttons: [{ kind: 'url', text: 'x' }] }], extra: 1 },
+    null,
+  ],
 };
 
 for (const name of Object.keys(SCHEMA_VALIDATORS) as SchemaName[]) {

@@ -148,6 +148,8 @@ for (const backend of await postgresBackends()) {
           results.push(r);
           return r;
         };
+        assert.is((await run(['suppress', 'add', '41780000099', '--reason', 'replied STOP'])).code, 0, results.at(-1)?.stderr);
+        await run(['suppress', 'list', '--no-mask']);
         assert.is((await run(['plan', '--out', 'plan.json'])).code, 0, results.at(-1)?.stderr);
         await run(['plan', '--format', 'json']);
         assert.is((await run(['apply', 'plan.json'])).code, 0, results.at(-1)?.stderr);
@@ -165,7 +167,7 @@ for (const backend of await postgresBackends()) {
           for (const secret of [DB_PASSWORD, PGPASSWORD]) assert.not.ok(text.includes(secret), `${file} holds the database password`);
         }
         const rows = await adminQuery<{ text: string }>(
-          `SELECT record::text AS text FROM "${state.schema}".journal UNION ALL SELECT row_to_json(h)::text FROM "${state.schema}".lock_holder h UNION ALL SELECT row_to_json(v)::text FROM "${state.schema}".schema_version v`,
+          `SELECT record::text AS text FROM "${state.schema}".journal UNION ALL SELECT row_to_json(h)::text FROM "${state.schema}".lock_holder h UNION ALL SELECT row_to_json(v)::text FROM "${state.schema}".schema_version v UNION ALL SELECT row_to_json(s)::text FROM "${state.schema}".suppression s`,
         );
         assert.ok(rows.rows.length > 0);
         for (const row of rows.rows) for (const secret of [DB_PASSWORD, PGPASSWORD]) assert.not.ok(row.text.includes(secret), 'a state row holds the password');

@@ -40,7 +40,7 @@ export function collect(child: ChildProcess): Promise<CliResult> {
 }
 
 /** A temporary workspace with the given files; removed by the returned cleanup. */
-export async function makeWorkspace(files: Record<string, string>): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+export async function makeWorkspace(files: Record<string, string | Buffer>): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'waspec-test-'));
   for (const [name, text] of Object.entries(files)) {
     await mkdir(dirname(join(dir, name)), { recursive: true });

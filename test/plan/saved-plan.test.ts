@@ -114,7 +114,10 @@ each('stale: state changed (counts the new records)', (backend) =>
       const m = { messageId: 'n', spec: 'a', phoneNumber: '447910000000', contentHash: 'h' };
       await state.store.append([inFlight('B', '2026-01-01T00:00:00.000Z', [m])]);
       const snapshot = await state.store.read();
-      const fresh = { ...plan, inputs: { ...plan.inputs, state: { location: state.store.location, sha256: snapshot.digest, records: snapshot.records ?? 0 } } };
+      // A PostgreSQL state's plan also records the digest of its suppression table.
+      const table = state.store.suppressions;
+      const suppressions = table ? { suppressions: [{ location: table.location, sha256: await table.digest() }] } : {};
+      const fresh = { ...plan, inputs: { ...plan.inputs, state: { location: state.store.location, sha256: snapshot.digest, records: snapshot.records ?? 0 }, ...suppressions } };
       assert.equal(await findPlanChanges(fresh, state.store), []);
       await state.store.append([inFlight('C', '2026-01-02T00:00:00.000Z', [m]), inFlight('D', '2026-01-02T00:00:00.000Z', [m])]);
       assert.equal(await findPlanChanges(fresh, state.store), ['the state has 2 new records since the plan was made']);

@@ -27,6 +27,18 @@ test('a large batch is identified off-thread exactly as in-thread, in input orde
   assert.is(expected.messageIds[i], messageIdFor('promo', 3, expected.phoneNumbers[i] ?? ''));
 });
 
+test("a large batch with a defaultCountry: the worker reads national numbers of that country, as in-thread", async () => {
+  warmUpIdentifyWorker();
+  const national = Array.from({ length: 1000 }, (_, i) => `079 ${String(3000000 + i).slice(1, 4)} ${String(i).padStart(4, '0')}`);
+  const before = batchesDoneOffThread();
+  const task = { numbers: national, spec: 'promo', revision: 1, defaultCountry: 'CH' };
+  const found = await identifyBatch(task);
+  assert.is(batchesDoneOffThread() - before, 1, 'the batch went to the worker');
+  assert.equal(found, identify(task));
+  assert.is(found.phoneNumbers[0], '41790000000');
+  assert.ok(found.phoneNumbers.every((n) => n !== null));
+});
+
 test('a small batch is identified in-thread', async () => {
   const before = batchesDoneOffThread();
   assert.equal(await identifyBatch({ numbers: ['+41 79 302 67 27', '007'], spec: 's', revision: 1 }), {

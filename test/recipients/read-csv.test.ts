@@ -79,8 +79,8 @@ test('a row that does not end within 1 MiB stops the file with an error instead 
   assert.match(diagnostics[0]?.message ?? '', /1 MiB/);
 });
 
-test('no phoneNumber column', async () => {
-  const { rows, diagnostics } = await read('phone,name\n1,a\n');
+test('no phone number column', async () => {
+  const { rows, diagnostics } = await read('tel,name\n1,a\n');
   assert.equal(rows, []);
   assert.equal(problems(diagnostics), [['csv-missing-column', 0]]);
 });

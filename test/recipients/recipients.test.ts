@@ -16,6 +16,17 @@ test('phone numbers are normalised to international digits; invalid ones refused
   assert.is(normalizePhoneNumber(''), undefined);
 });
 
+test('with a defaultCountry, numbers without + or 00 are national numbers of that country, and only of it', () => {
+  assert.is(normalizePhoneNumber('079 302 67 27', 'CH'), '41793026727');
+  assert.is(normalizePhoneNumber('793026727', 'CH'), '41793026727', 'a leading 0 lost in a spreadsheet number cell');
+  assert.is(normalizePhoneNumber('41 79 302 67 27', 'CH'), '41793026727', "the country's own calling code without +");
+  assert.is(normalizePhoneNumber('+49 151 12345678', 'CH'), '4915112345678');
+  assert.is(normalizePhoneNumber('0049 151 12345678', 'CH'), '4915112345678');
+  assert.is(normalizePhoneNumber('4915112345678', 'CH'), undefined, 'never a guess at another country');
+  assert.is(normalizePhoneNumber('07911 123456', 'GB'), '447911123456');
+  assert.is(normalizePhoneNumber('079 302 67 27'), undefined, 'without a country a national number is not valid');
+});
+
 test('inline, CSV, JSON and NDJSON recipients: vars, origins, duplicates sent once', async () => {
   const { dir, cleanup } = await makeWorkspace({
     'spec.yaml': `name: mix\nrevision: 1\nwhatsApp: { text: "hi {{name}}" }\nrecipients:\n  - phoneNumber: "+41 79 302 67 27"\n    vars: { name: Anna }\n  - file: people.csv\n  - file: people.json\n  - file: people.ndjson\n`,

@@ -49,13 +49,12 @@ test('held categories in pretty, markdown, json (schema-valid) and html', () =>
     assert.match(pretty, 'to 41780000001 (replied STOP), 41780000002 (x\\e[2J\\u{202E})');
     assert.match(pretty, '⏸ capped · 2 recipients');
     assert.match(pretty, 'to 41793026727 (at most 1 per 30d; 1 already received)');
-    assert.match(pretty, "⏸ quiet hours · 1 recipient · in the recipient's quiet hours: held back, sent by a later apply outside them");
-    assert.match(pretty, 'to 41780000004 (quiet hours 11:00–14:00 in Europe/Zurich)');
-    assert.match(pretty, 'to 4915112345678 (quiet hours 11:00–14:00 in Europe/Berlin)');
+    assert.match(pretty, "⏸ quiet hours · 2 recipients · 2 distinct messages · in the recipient's quiet hours: held back, sent by a later apply outside them");
+    assert.match(pretty, 'to 41780000004 (quiet hours 11:00–14:00 in Europe/Zurich), 4915112345678 (quiet hours 11:00–14:00 in Europe/Berlin)');
     const markdown = formatPlan(plan, { format: 'markdown' });
     assert.match(markdown, '| black-friday | 0 | 0 | 2 | 2 | 0 |');
     assert.match(markdown, '**⊘ suppressed** to 2 recipients: on the suppression list: never sent');
-    assert.match(markdown, '**⏸ quiet hours** to 1 recipient');
+    assert.match(markdown, '**⏸ quiet hours** to 2 recipients (2 distinct messages)');
     assert.match(markdown, '`417****0001` (replied STOP)');
     const html = formatPlan(plan, { format: 'html' });
     assert.match(html, '2 suppressed');

@@ -1,8 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import { symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MAX_NDJSON_LINE_BYTES } from '../../src/recipients/read-json.js';
 import { fileSuppressionSource } from '../../src/suppressions/file-suppressions.js';
+import { MAX_SUPPRESSION_FILE_BYTES } from '../../src/suppressions/read-suppression-file.js';
 import { makeWorkspace } from '../helpers/cli.js';
+
+const [A, B] = ['41793026727', '41780000001'];
 
 async function read(files: Record<string, string>, names: string[]) {
   const { dir, cleanup } = await makeWorkspace(files);
@@ -40,14 +46,63 @@ test('invalid numbers are warnings (ten, then a count) and still suppressed as d
   assert.is(list.numbers.get('41780000001')?.reason?.length, 201);
 });
 
-test('a missing file, a folder or an unknown format is a diagnostic, never a crash', async () => {
-  const list = await read({ 'dir/x.csv/keep': '', 'a.txt': '41793026727\n' }, ['missing.csv', 'dir/x.csv', 'a.txt']);
-  assert.equal(list.diagnostics.map((d) => [d.code, d.severity]), [
-    ['suppressions-file-not-found', 'error'],
-    ['suppressions-file-not-found', 'error'],
-    ['recipients-format', 'error'],
-  ]);
-  assert.is(list.numbers.size, 0);
+test('a missing file, a folder, a FIFO or an unknown format is a diagnostic, never a crash or a hang', async () => {
+  const { dir, cleanup } = await makeWorkspace({ 'dir/x.csv/keep': '', 'a.txt': '41793026727\n' });
+  try {
+    execFileSync('mkfifo', [join(dir, 'fifo.csv')]);
+    const list = await fileSuppressionSource(['missing.csv', 'dir/x.csv', 'fifo.csv', 'a.txt'].map((n) => join(dir, n))).read();
+    assert.equal(list.diagnostics.map((d) => [d.code, d.severity]), [
+      ['suppressions-file-not-found', 'error'],
+      ['file-not-regular', 'error'],
+      ['file-not-regular', 'error'],
+      ['recipients-format', 'error'],
+    ]);
+    assert.match(list.diagnostics[2]?.message ?? '', /is a FIFO/);
+    assert.is(list.numbers.size, 0);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('inside the workspace only (symbolic links resolved), unless allowed; problems point at the config line naming the file', async () => {
+  const { dir, cleanup } = await makeWorkspace({ 'work/in.csv': `phoneNumber\n${A}\n`, 'outside/out.csv': `phoneNumber\n${B}\n` });
+  try {
+    await symlink(join(dir, 'outside/out.csv'), join(dir, 'work/link.csv'));
+    const work = join(dir, 'work');
+    const files = ['in.csv', 'link.csv', '../outside/out.csv'].map((n) => join(work, n));
+    const sites = { [files[1] ?? '']: { file: 'waspec.config.yaml', line: 0, column: 20 } };
+    const confined = await fileSuppressionSource(files, { roots: [work], sites }).read();
+    assert.equal(confined.diagnostics.map((d) => [d.code, d.line, d.column]), [
+      ['file-outside-workspace', 0, 20],
+      ['file-outside-workspace', undefined, undefined],
+    ]);
+    assert.is(confined.diagnostics[0]?.file, 'waspec.config.yaml');
+    assert.match(confined.diagnostics[0]?.hint ?? '', /--allow-outside/);
+    assert.equal([...confined.numbers.keys()], [A]);
+    const allowed = await fileSuppressionSource(files, { roots: [work, join(dir, 'outside')] }).read();
+    assert.equal(allowed.diagnostics, []);
+    assert.equal([...allowed.numbers.keys()], [A, B]);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('a file over 128 MiB is refused unread; an NDJSON line over 1 MiB is skipped, the rest read; a BOM is no problem', async () => {
+  const { dir, cleanup } = await makeWorkspace({
+    'b.ndjson': `\uFEFF{"phoneNumber":"${A}"}\n{"phoneNumber":"${'1'.repeat(MAX_NDJSON_LINE_BYTES)}"}\n{"phoneNumber":"${B}"}\n`,
+  });
+  try {
+    await truncate(join(dir, 'huge.csv'), MAX_SUPPRESSION_FILE_BYTES + 1).catch(async () => {
+      await writeFile(join(dir, 'huge.csv'), '');
+      await truncate(join(dir, 'huge.csv'), MAX_SUPPRESSION_FILE_BYTES + 1);
+    });
+    const list = await fileSuppressionSource([join(dir, 'huge.csv'), join(dir, 'b.ndjson')]).read();
+    assert.equal(list.diagnostics.map((d) => [d.code, d.line]), [['file-too-large', undefined], ['json-syntax', 1]]);
+    assert.match(list.diagnostics[0]?.message ?? '', /at most 128 MiB/);
+    assert.equal([...list.numbers.keys()], [A, B]);
+  } finally {
+    await cleanup();
+  }
 });
 
 test.run();

@@ -21,6 +21,8 @@ test('watch re-plans on spec, recipient file, new and deleted specs; survives br
   try {
     let block = await out.waitFor(runBlock(1));
     assert.match(block, /Plan: 1 to send/);
+    assert.match(block, /message · the same for every recipient\n\s+text │ Hi Anna/, 'the plan itself, not only its summary');
+    assert.not.match(block, /Since last run/, 'nothing to compare the first run with');
 
     await writeFile(join(dir, 'specs/hello.yaml'), `${spec('hello')}whatsApp: [\n`);
     block = await out.waitFor(runBlock(2));
@@ -30,10 +32,16 @@ test('watch re-plans on spec, recipient file, new and deleted specs; survives br
     await writeFile(join(dir, 'specs/hello.yaml'), spec('hello'));
     block = await out.waitFor(runBlock(3));
     assert.match(block, /✓ valid/);
+    assert.match(block, /Since last run: hello now in the plan: 1 message · send 0 → 1 · \d+ errors? fixed\n── end of run 3 ──/);
 
     await writeFile(join(dir, 'specs/people.csv'), 'phoneNumber,name\n41791000001,Anna\n41791000002,Ben\n41791000003,Cleo\n');
     block = await out.waitFor(runBlock(4));
     assert.match(block, /Plan: 3 to send/);
+    assert.match(block, /Since last run: \+2 recipients · send 1 → 3\n/);
+
+    await writeFile(join(dir, 'specs/hello.yaml'), spec('hello').replace('Hi {{name}}', 'Hello {{name}}'));
+    block = await out.waitFor(runBlock(5));
+    assert.match(block, /Since last run: text of hello changed: 3 messages\n/);
 
     await writeFile(join(dir, 'specs/more.csv'), 'phoneNumber,name\n41791000009,Dan\n');
     await writeFile(join(dir, 'specs/second.yaml'), spec('second', 'more.csv'));

@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { buildRequests } from '../../../src/apply/build-requests.js';
 import { messageIdFor } from '../../../src/api/identity.js';
 import type { Policy } from '../../../src/config/policy.js';
+import { writeFile } from 'node:fs/promises';
+import { guardSettingsOf } from '../../../src/cli/plan-options.js';
+import { loadConfig } from '../../../src/config/load-config.js';
 import { buildPlan, type BuildPlanOptions } from '../../../src/plan/build-plan.js';
 import { findPlanChanges } from '../../../src/plan/plan-changes.js';
 import type { Plan } from '../../../src/plan/types.js';
@@ -69,6 +72,32 @@ test('suppression: a listed number is suppressed with its reason, even when reje
     assert.equal(buildRequests(listed).flatMap((r) => r.body.destinations.map((d) => d.to.phoneNumber)), [A]);
     assert.equal(listed.inputs.files.filter((f) => f.kind === 'suppressions').map((f) => f.path.split('/').pop()), ['stop.csv', 'stop.ndjson']);
   });
+});
+
+test("suppression: the config's files must lie under its folder or the current directory; allowOutside lets one in; problems point at the config's line", async () => {
+  const files = {
+    ...Object.fromEntries(Object.entries(spec('promo', [A, B])).map(([k, v]) => [`ws/${k}`, v])),
+    'ws/waspec.config.yaml': 'suppressions:\n  - lists/stop.csv\n  - ../shared/stop.csv\n',
+    'ws/lists/stop.csv': `phoneNumber\n${A}\n`,
+    'shared/stop.csv': `phoneNumber\n${B}\n`,
+  };
+  const { dir, cleanup } = await makeWorkspace(files);
+  try {
+    const ws = join(dir, 'ws');
+    const planWith = async (configText?: string) => {
+      if (configText) await writeFile(join(ws, 'waspec.config.yaml'), configText);
+      const config = await loadConfig({ cwd: ws, env: {} });
+      return buildPlan({ paths: [join(ws, 'specs')], store: openFileStateStore(join(ws, '.waspec')), ...guardSettingsOf(config) });
+    };
+    const confined = await planWith();
+    assert.equal(confined.diagnostics.map((d) => [d.code, d.file, d.line, d.column]), [['file-outside-workspace', 'waspec.config.yaml', 2, 4]]);
+    assert.equal(actions(confined).map((a) => a[2]), ['suppressed', 'send']);
+    const allowed = await planWith('suppressions: [lists/stop.csv, ../shared/stop.csv]\nprofiles:\n  default: { allowOutside: [../shared] }\n');
+    assert.equal(allowed.diagnostics, []);
+    assert.equal(actions(allowed).map((a) => a[2]), ['suppressed', 'suppressed']);
+  } finally {
+    await cleanup();
+  }
 });
 
 test('suppression: a missing suppression file is an error, so nothing is sent without the list', async () => {

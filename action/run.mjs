@@ -1,0 +1,192 @@
+// The waspec GitHub Action (action.yml): runs `waspec plan` or `waspec apply`, writes the plan to
+// the step summary, creates or updates one plan comment on the pull request, and maps waspec's
+// exit codes to step outputs. Plain Node, no dependencies; GitHub's REST API through fetch.
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { upsertComment } from './github.mjs';
+import { cutComment, cutSummary, fence } from './limits.mjs';
+
+const FORMATS = ['markdown', 'pretty', 'json'];
+/** Starts the plan comment; the comment is found again by it. */
+const MARKER = '<!-- waspec-plan -->';
+
+/** @param {NodeJS.ProcessEnv} env */
+function readInputs(env) {
+  const input = (name) => (env[`INPUT_${name}`] ?? '').trim();
+  const words = (text) => text.split(/\s+/).filter(Boolean);
+  const command = input('COMMAND') || 'plan';
+  if (command !== 'plan' && command !== 'apply') throw new UsageProblem(`command must be plan or apply, not '${command}'`);
+  const format = input('FORMAT') || 'markdown';
+  if (!FORMATS.includes(format)) throw new UsageProblem(`format must be one of ${FORMATS.join(', ')}, not '${format}'`);
+  const commentId = input('COMMENT_ID');
+  return {
+    command,
+    format,
+    paths: words(input('PATHS')),
+    args: words(input('ARGS')),
+    comment: /^(true|yes|1)$/i.test(input('COMMENT')),
+    planFile: input('PLAN_FILE'),
+    marker: commentId ? `<!-- waspec-plan:${commentId.replace(/[^\w.-]/g, '_')} -->` : MARKER,
+  };
+}
+
+class UsageProblem extends Error {}
+
+/** The waspec CLI: the package this action came with, else the one installed in the workspace. */
+function findCli(cwd) {
+  const own = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+  if (existsSync(own)) return own;
+  const installed = path.join(cwd, 'node_modules', 'waspec', 'dist', 'cli', 'main.js');
+  if (existsSync(installed)) return installed;
+  throw new UsageProblem('waspec is not built or installed: add it to the repository (npm install --save-dev waspec …) and run npm ci before this step');
+}
+
+/**
+ * Runs waspec; stdout is returned without the GitHub annotations waspec prints in Actions, which
+ * go to this step's stdout so the runner still sees them; stderr streams through.
+ */
+function runWaspec(cli, args, env) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('close', (code, signal) => {
+      const lines = out.split('\n');
+      const annotations = lines.filter((l) => /^::(error|warning|notice)\b/.test(l));
+      if (annotations.length > 0) process.stdout.write(`${annotations.join('\n')}\n`);
+      resolve({ code: code ?? (signal ? 128 : 1), stdout: lines.filter((l) => !/^::(error|warning|notice)\b/.test(l)).join('\n') });
+    });
+  });
+}
+
+/** Step outputs: one `name=value` line each (values are numbers, booleans and a path). */
+function setOutputs(env, outputs) {
+  const lines = Object.entries(outputs).map(([name, value]) => `${name}=${String(value).replace(/[\r\n]/g, ' ')}\n`);
+  if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, lines.join(''));
+  else process.stdout.write(lines.join(''));
+}
+
+function writeSummary(env, text) {
+  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, cutSummary(text, '\n_The plan is cut here to fit the step summary (1 MiB); `waspec show` the saved plan for the rest._\n'));
+}
+
+/** Open <details> blocks of a cut markdown text, closed again. */
+function closeDetails(text) {
+  const open = (text.match(/<details>/g) ?? []).length - (text.match(/<\/details>/g) ?? []).length;
+  return open > 0 ? `${text}\n${'</details>\n'.repeat(open)}` : text;
+}
+
+/** The plan as shown: markdown as waspec writes it, other formats in a code block. */
+const shown = (format, text) => (format === 'markdown' ? text : `## waspec plan\n\n${fence(text, format === 'json' ? 'json' : 'text')}`);
+
+function readSavedSummary(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')).summary;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The pull request of this run's event, or undefined (a push, a schedule). */
+function pullRequestOf(env) {
+  if (!env.GITHUB_EVENT_PATH || !existsSync(env.GITHUB_EVENT_PATH)) return undefined;
+  try {
+    const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8'));
+    const number = event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
+    return Number.isInteger(number) ? number : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function comment(env, inputs, body) {
+  const issue = pullRequestOf(env);
+  const token = env.INPUT_GITHUB_TOKEN || env.GITHUB_TOKEN;
+  if (issue === undefined) return warn('comment: true, but this run is not for a pull request: no comment written');
+  if (!token || !env.GITHUB_REPOSITORY) return warn('comment: true, but there is no GitHub token or repository: no comment written');
+  const github = { apiUrl: env.GITHUB_API_URL || 'https://api.github.com', token };
+  const text = closeDetails(cutComment(body, '\n_The plan is cut here to fit a comment; the full plan is in the job summary._\n', 65_000 - inputs.marker.length - 1));
+  try {
+    const done = await upsertComment(github, env.GITHUB_REPOSITORY, issue, inputs.marker, `${inputs.marker}\n${text}`);
+    process.stdout.write(`waspec: ${done.action} the plan comment on pull request #${issue}\n`);
+  } catch (error) {
+    // A fork's pull request gets a read-only token: the plan still stands in the summary.
+    warn(`could not write the plan comment: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function warn(message) {
+  process.stdout.write(`::warning title=waspec::${message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}\n`);
+}
+
+const count = (summary, ...actions) => actions.reduce((n, a) => n + (Number(summary?.[a]) || 0), 0);
+
+async function main(env = process.env) {
+  const inputs = readInputs(env);
+  const cwd = process.cwd();
+  const cli = findCli(cwd);
+  // waspec needs no GitHub token: it does not get one.
+  const childEnv = { ...env };
+  for (const name of Object.keys(childEnv)) if (/^INPUT_/.test(name) || name === 'GITHUB_TOKEN') delete childEnv[name];
+  const planFile = inputs.planFile || path.join(mkdtempSync(path.join(env.RUNNER_TEMP || tmpdir(), 'waspec-')), 'plan.json');
+
+  let plan;
+  if (inputs.command === 'apply' && inputs.planFile) {
+    plan = await runWaspec(cli, ['show', planFile, '--format', inputs.format, '--mask', ...inputs.args], childEnv);
+    if (plan.code === 0) plan.code = 2; // a saved plan: its summary says whether there is work
+  } else {
+    plan = await runWaspec(cli, ['plan', ...inputs.paths, '--format', inputs.format, '--mask', '--detailed-exitcode', '--out', planFile, ...inputs.args], childEnv);
+  }
+  process.stdout.write(plan.stdout.endsWith('\n') ? plan.stdout : `${plan.stdout}\n`);
+  const summary = plan.code === 1 ? undefined : readSavedSummary(planFile);
+  const planOutputs = {
+    'has-changes': count(summary, 'send', 'retry') > 0,
+    'to-send': count(summary, 'send', 'retry'),
+    'plan-file': summary ? planFile : '',
+  };
+  const planText = shown(inputs.format, plan.stdout);
+
+  if (inputs.command === 'plan' || plan.code === 1) {
+    setOutputs(env, { 'exit-code': plan.code, ...planOutputs, rejected: count(summary, 'rejected'), 'in-doubt': count(summary, 'in-doubt'), errors: plan.code === 1 });
+    writeSummary(env, planText);
+    if (inputs.comment) await comment(env, inputs, planText);
+    return plan.code === 2 ? 0 : plan.code;
+  }
+
+  const applied = await runWaspec(cli, ['apply', planFile, '--format', 'json', '--mask', ...inputs.args], childEnv);
+  let result;
+  try {
+    result = JSON.parse(applied.stdout);
+  } catch {
+    result = undefined;
+  }
+  const m = result?.messages ?? {};
+  setOutputs(env, {
+    'exit-code': applied.code,
+    ...planOutputs,
+    accepted: m.accepted ?? 0,
+    rejected: m.rejected ?? 0,
+    failed: m.failed ?? 0,
+    'in-doubt': m.inDoubt ?? 0,
+    'not-sent': m.notSent ?? 0,
+    errors: applied.code === 1,
+  });
+  const outcome = result
+    ? `\n### waspec apply\n\n| accepted | rejected | failed | in doubt | not sent | requests |\n| ---: | ---: | ---: | ---: | ---: | ---: |\n| ${m.accepted ?? 0} | ${m.rejected ?? 0} | ${m.failed ?? 0} | ${m.inDoubt ?? 0} | ${m.notSent ?? 0} | ${result.requests ?? 0} |\n\nExit code ${applied.code}.\n`
+    : `\n### waspec apply\n\nExit code ${applied.code}: see the log.\n`;
+  writeSummary(env, `${planText}\n${outcome}`);
+  if (inputs.comment) await comment(env, inputs, `${planText}\n${outcome}`);
+  return applied.code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    process.stdout.write(`::error title=waspec::${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

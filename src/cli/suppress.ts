@@ -1,0 +1,179 @@
+import { Option, type Command } from 'commander';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { CONFIG_FILE_NAME } from '../config/load-config.js';
+import { hasErrors, makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { UsageError } from '../errors.js';
+import { escapeInvisibleInJson } from '../plan/plan-json.js';
+import { maskPhone } from '../recipients/mask-phone.js';
+import { revealOneLine } from '../report/reveal-invisible.js';
+import { currentUser } from '../state/file-lock.js';
+import { readSuppressionFile, suppressedNumber } from '../suppressions/read-suppression-file.js';
+import type { Suppression, SuppressionTable, TableSuppression } from '../suppressions/types.js';
+import { printDiagnostics } from './print-diagnostics.js';
+import { action } from './run.js';
+import { addStateSubcommand, openStateFromFlags, type StateFlags } from './state-options.js';
+
+interface WriteFlags extends StateFlags {
+  reason?: string;
+  by?: string;
+}
+
+/** Reasons and names are shown in every plan: one bounded line each. */
+const MAX_TEXT = 200;
+
+export function defineSuppressCommand(program: Command): void {
+  const suppress = program
+    .command('suppress')
+    .summary('add, remove, list and import suppressed numbers (PostgreSQL state)')
+    .description(
+      "Manages the suppression table of a PostgreSQL state's workspace: numbers that are never sent a message. Every plan and apply on that state " +
+        "takes them with the config's suppression files; a saved plan made before a number was added is refused as stale. " +
+        `With the file state, suppressed numbers live in the files listed under \`suppressions:\` in ${CONFIG_FILE_NAME}.`,
+    );
+
+  addStateSubcommand(suppress, 'add')
+    .description('Suppresses numbers (normalised like recipients: +41 79 302 67 27 is 41793026727). A number already suppressed keeps its reason and date.')
+    .argument('<numbers...>', 'phone numbers, in international format')
+    .option('--reason <text>', 'why, shown in plans (e.g. "replied STOP")')
+    .option('--by <name>', 'who adds them (default: user@host)')
+    .addHelpText('after', '\nExamples:\n  waspec suppress add +41793026727 --reason "replied STOP"\n  waspec suppress add "+44 7910 000000" 4915112345678 --state postgres://waspec@db.example.com/messaging --workspace acme')
+    .action(action((numbers: string[], flags: WriteFlags) => runAdd(numbers, flags)));
+
+  addStateSubcommand(suppress, 'remove')
+    .description('Takes numbers off the suppression table, so plans may send to them again. Exit 1 when a number was not on it.')
+    .argument('<numbers...>', 'phone numbers, in international format')
+    .addHelpText('after', '\nExample:\n  waspec suppress remove +41793026727')
+    .action(action((numbers: string[], flags: StateFlags) => runRemove(numbers, flags)));
+
+  addStateSubcommand(suppress, 'list')
+    .description('Lists the suppressed numbers (masked unless --no-mask) with when, by whom and why they were added; then the count.')
+    .option('--no-mask', 'show full phone numbers')
+    .addOption(new Option('--format <format>', 'output format (ndjson: one object a line, which `suppress import` reads)').choices(['pretty', 'json', 'ndjson']).default('pretty'))
+    .addHelpText('after', '\nExamples:\n  waspec suppress list\n  waspec suppress list --format ndjson --no-mask > suppressed.ndjson   (a copy `suppress import` reads back)')
+    .action(action((flags: StateFlags & { mask: boolean; format: ListFormat }) => runList(flags)));
+
+  addStateSubcommand(suppress, 'import')
+    .description(
+      'Adds every number of a suppression file (CSV with a phoneNumber column and optional reason column, or NDJSON lines {"phoneNumber", "reason"}), ' +
+        "read as the config's suppression files are. All or nothing: a file with errors imports nothing. Numbers already suppressed keep their reason and date; " +
+        "a file's date column is not imported (added_at is the time of the import).",
+    )
+    .argument('<file>', 'a .csv, .ndjson or .jsonl file')
+    .option('--reason <text>', 'reason for the rows that give none')
+    .option('--by <name>', 'who adds them (default: user@host)')
+    .addHelpText('after', '\nExamples:\n  waspec suppress import lists/stop.csv\n  waspec suppress import complaints.ndjson --reason complaint --workspace acme')
+    .action(action((file: string, flags: WriteFlags) => runImport(file, flags)));
+}
+
+async function withTable<T>(flags: StateFlags, fn: (table: SuppressionTable) => Promise<T>): Promise<T> {
+  const { store, config } = await openStateFromFlags(flags);
+  try {
+    if (!store.suppressions) {
+      throw new UsageError(
+        `waspec suppress needs a PostgreSQL state; with the file state (${revealOneLine(config.stateDir)}) suppressed numbers live in the files listed under \`suppressions:\` in ${CONFIG_FILE_NAME}.`,
+        'add the numbers to one of those files (CSV: phoneNumber,reason,date), or give --state postgres://… (or WASPEC_STATE_URL)',
+      );
+    }
+    return await fn(store.suppressions);
+  } finally {
+    await store.close();
+  }
+}
+
+function boundedText(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (value.length > MAX_TEXT) throw new UsageError(`${flag} may hold at most ${MAX_TEXT} characters`);
+  return value.trim();
+}
+
+const byOf = (flags: WriteFlags): string => boundedText('--by', flags.by) ?? `${currentUser()}@${hostname()}`;
+const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** The numbers as the table keeps them; an invalid one is a warning and kept as digits, as in files. */
+function normalise(numbers: readonly string[]): { numbers: string[]; warnings: Diagnostic[] } {
+  const out = new Set<string>();
+  const warnings: Diagnostic[] = [];
+  for (const raw of numbers) {
+    const { number, valid } = suppressedNumber(raw);
+    if (number === '') throw new UsageError(`'${revealOneLine(raw.slice(0, 40))}' is not a phone number (no digits)`, 'write numbers in international format, e.g. +41 79 302 67 27');
+    if (!valid) {
+      warnings.push(makeDiagnostic('suppression-invalid', `${raw.slice(0, 40)} is not a valid international number; taken as ${number}`, {}, { severity: 'warning', hint: 'write numbers in international format, e.g. +41 79 302 67 27' }));
+    }
+    out.add(number);
+  }
+  return { numbers: [...out], warnings };
+}
+
+function runAdd(raw: string[], flags: WriteFlags): Promise<number> {
+  const reason = boundedText('--reason', flags.reason);
+  const by = byOf(flags);
+  const { numbers, warnings } = normalise(raw);
+  printDiagnostics(warnings);
+  return withTable(flags, async (table) => {
+    const added = await table.add(numbers.map((phoneNumber) => ({ phoneNumber, ...(reason === undefined ? {} : { reason }) })), by);
+    const already = numbers.length - added;
+    process.stdout.write(`Suppressed ${plural(added, 'number')} in ${table.location}${already > 0 ? `; ${already} already suppressed (kept as they were)` : ''}.\n`);
+    return 0;
+  });
+}
+
+function runRemove(raw: string[], flags: StateFlags): Promise<number> {
+  const { numbers, warnings } = normalise(raw);
+  printDiagnostics(warnings);
+  return withTable(flags, async (table) => {
+    const removed = new Set(await table.remove(numbers));
+    const missing = numbers.filter((n) => !removed.has(n));
+    process.stdout.write(`Removed ${plural(removed.size, 'number')} from ${table.location}.\n`);
+    if (missing.length > 0) process.stdout.write(`Not on the list: ${missing.map(maskPhone).join(', ')}.\n`);
+    return missing.length > 0 ? 1 : 0;
+  });
+}
+
+type ListFormat = 'pretty' | 'json' | 'ndjson';
+
+function runList(flags: StateFlags & { mask: boolean; format: ListFormat }): Promise<number> {
+  const shown = (row: TableSuppression): TableSuppression => (flags.mask ? { ...row, phoneNumber: maskPhone(row.phoneNumber) } : row);
+  const line: Record<ListFormat, (row: TableSuppression, first: boolean) => string> = {
+    pretty: (r) => `${[r.phoneNumber.padEnd(15), r.addedAt, revealOneLine(r.addedBy), revealOneLine(r.reason ?? '')].join('  ').trimEnd()}\n`,
+    // Reasons are untrusted text: invisible characters as \u escapes, never raw on a terminal.
+    json: (r, first) => `${first ? '\n' : ',\n'}  ${escapeInvisibleInJson(JSON.stringify(r))}`,
+    ndjson: (r) => `${escapeInvisibleInJson(JSON.stringify(r))}\n`,
+  };
+  return withTable(flags, async (table) => {
+    // Written row by row: a list of a million numbers is never held.
+    let first = true;
+    if (flags.format === 'json') process.stdout.write('[');
+    const count = await table.list((row) => {
+      process.stdout.write(line[flags.format](shown(row), first));
+      first = false;
+    });
+    if (flags.format === 'json') process.stdout.write(`${first ? '' : '\n'}]\n`);
+    if (flags.format === 'pretty') process.stdout.write(`${plural(count, 'suppressed number')} in ${table.location}\n`);
+    return 0;
+  });
+}
+
+async function runImport(file: string, flags: WriteFlags): Promise<number> {
+  const reason = boundedText('--reason', flags.reason);
+  const by = byOf(flags);
+  return withTable(flags, async (table) => {
+    // Named on the command line by the operator: read wherever it is (still a regular file, size-capped).
+    const numbers = new Map<string, Suppression>();
+    const diagnostics: Diagnostic[] = [];
+    await readSuppressionFile(path.resolve(file), numbers, (d) => diagnostics.push(d));
+    printDiagnostics(diagnostics);
+    if (hasErrors(diagnostics)) {
+      process.stderr.write(`Nothing imported: ${revealOneLine(file)} has errors.\n`);
+      return 1;
+    }
+    const entries = [...numbers].map(([phoneNumber, why]) => {
+      const r = why.reason ?? reason;
+      return { phoneNumber, ...(r === undefined ? {} : { reason: r }) };
+    });
+    const added = await table.add(entries, by);
+    const already = entries.length - added;
+    process.stdout.write(`Imported ${plural(added, 'number')} of ${entries.length.toLocaleString('en-US')} from ${revealOneLine(file)} into ${table.location}${already > 0 ? ` (${already.toLocaleString('en-US')} already suppressed, kept as they were)` : ''}.\n`);
+    return 0;
+  });
+}

@@ -1,0 +1,265 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/server.js';
+import { collect, makeWorkspace, type CliResult } from '../helpers/cli.js';
+import { swissNumbers, textSpec } from '../helpers/specs.js';
+
+const RUN = fileURLToPath(new URL('../../action/run.mjs', import.meta.url));
+const TOKEN = 'ghs_fakeTokenForTests0123456789abcdefABCDEF';
+
+interface Comment {
+  id: number;
+  body: string;
+}
+
+/** A stand-in for GitHub's issue comment API on 127.0.0.1, recording every request. */
+async function fakeGitHub(options: { failWith?: number; comments?: Comment[] } = {}) {
+  const comments: Comment[] = options.comments ?? [];
+  const requests: Array<{ method: string; url: string; authorization?: string; body?: { body: string } }> = [];
+  let nextId = 1000;
+  const read = async (req: IncomingMessage) => {
+    let text = '';
+    for await (const chunk of req) text += chunk;
+    return text ? (JSON.parse(text) as { body: string }) : undefined;
+  };
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const body = await read(req);
+      requests.push({ method: req.method ?? '', url: req.url ?? '', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), ...(body ? { body } : {}) });
+      const json = (status: number, value: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(value));
+      };
+      if (req.headers.authorization !== `Bearer ${TOKEN}`) return json(401, { message: 'Bad credentials' });
+      if (options.failWith) return json(options.failWith, { message: 'Resource not accessible by integration' });
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (req.method === 'GET' && url.pathname === '/repos/acme/specs/issues/7/comments') {
+        const page = Number(url.searchParams.get('page') ?? 1);
+        const size = Number(url.searchParams.get('per_page') ?? 30);
+        return json(200, comments.slice((page - 1) * size, page * size));
+      }
+      if (req.method === 'POST' && url.pathname === '/repos/acme/specs/issues/7/comments' && body) {
+        const created = { id: nextId++, body: body.body };
+        comments.push(created);
+        return json(201, created);
+      }
+      const patch = /^\/repos\/acme\/specs\/issues\/comments\/(\d+)$/.exec(url.pathname);
+      if (req.method === 'PATCH' && patch && body) {
+        const found = comments.find((c) => c.id === Number(patch[1]));
+        if (!found) return json(404, { message: 'Not Found' });
+        found.body = body.body;
+        return json(200, found);
+      }
+      return json(404, { message: 'Not Found' });
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, comments, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+interface ActionRun extends CliResult {
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+/** Runs action/run.mjs as the composite step does: inputs as INPUT_*, the runner's files faked. */
+async function runAction(dir: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<ActionRun> {
+  const files = { output: join(dir, '.gh-output'), summary: join(dir, '.gh-summary'), event: join(dir, '.gh-event.json') };
+  await writeFile(files.output, '');
+  await writeFile(files.summary, '');
+  await writeFile(files.event, JSON.stringify({ pull_request: { number: 7 } }));
+  const child = spawn(process.execPath, [RUN], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH,
+      GITHUB_ACTIONS: 'true',
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: files.event,
+      GITHUB_REPOSITORY: 'acme/specs',
+      GITHUB_OUTPUT: files.output,
+      GITHUB_STEP_SUMMARY: files.summary,
+      RUNNER_TEMP: dir,
+      INPUT_GITHUB_TOKEN: TOKEN,
+      ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase().replace(/-/g, '_')}`, v])),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const result = await collect(child);
+  const outputs = Object.fromEntries(
+    (await readFile(files.output, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+  return { ...result, outputs, summary: await readFile(files.summary, 'utf8') };
+}
+
+function assertNoToken(run: ActionRun, extra: string[] = []): void {
+  for (const text of [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs), ...extra]) assert.not.ok(text.includes(TOKEN), 'the token is never printed');
+}
+
+test('action.yml: a composite action whose step gets every input and whose outputs come from that step', async () => {
+  const action = parse(await readFile(new URL('../../action.yml', import.meta.url), 'utf8')) as {
+    inputs: Record<string, unknown>;
+    outputs: Record<string, { value: string }>;
+    runs: { using: string; steps: Array<{ id: string; run: string; env: Record<string, string> }> };
+  };
+  assert.is(action.runs.using, 'composite');
+  const step = action.runs.steps[0];
+  assert.ok(step);
+  assert.match(step.run, /action\/run\.mjs/);
+  for (const name of Object.keys(action.inputs).filter((n) => n !== 'working-directory')) {
+    assert.is(step.env[`INPUT_${name.toUpperCase().replace(/-/g, '_')}`], `\${{ inputs.${name} }}`, name);
+  }
+  for (const [name, output] of Object.entries(action.outputs)) assert.is(output.value, `\${{ steps.waspec.outputs.${name} }}`);
+  for (const name of ['exit-code', 'has-changes', 'rejected', 'plan-file']) assert.ok(action.outputs[name], name);
+});
+
+test('plan: the markdown plan in the step summary, outputs from the exit code, one comment created then updated, the token never printed', async () => {
+  const github = await fakeGitHub();
+  const ws = await makeWorkspace(textSpec('promo', swissNumbers(3), 'Hello {{name}}'));
+  try {
+    const first = await runAction(ws.dir, { command: 'plan', comment: 'true' }, { GITHUB_API_URL: github.url });
+    assert.is(first.code, 0, first.stdout + first.stderr);
+    assert.equal(first.outputs['exit-code'], '2');
+    assert.equal(first.outputs['has-changes'], 'true');
+    assert.equal(first.outputs['to-send'], '3');
+    assert.equal(first.outputs.errors, 'false');
+    assert.match(first.outputs['plan-file'] ?? '', /plan\.json$/);
+    assert.match(first.summary, /## waspec plan/);
+    assert.match(first.summary, /3 to send/);
+    assert.match(first.summary, /417\*\*\*\*0000/, 'numbers masked');
+    assert.not.match(first.summary, /41791000000/);
+    assert.is(github.comments.length, 1);
+    assert.ok(github.comments[0]?.body.startsWith('<!-- waspec-plan -->\n## waspec plan'));
+    assert.match(first.stdout, /created the plan comment on pull request #7/);
+
+    const second = await runAction(ws.dir, { command: 'plan', comment: 'true' }, { GITHUB_API_URL: github.url });
+    assert.is(second.code, 0);
+    assert.is(github.comments.length, 1, 'the same comment, updated');
+    assert.equal(github.requests.map((r) => r.method), ['GET', 'POST', 'GET', 'PATCH']);
+    assert.ok(github.requests.every((r) => r.authorization === `Bearer ${TOKEN}`));
+    assertNoToken(first);
+    assertNoToken(second);
+  } finally {
+    await github.close();
+    await ws.cleanup();
+  }
+});
+
+test('the comment is found again past the first page, among other comments, by its marker (and a comment-id tells two apart)', async () => {
+  const others = Array.from({ length: 150 }, (_, i) => ({ id: i + 1, body: `comment ${i}` }));
+  others.push({ id: 500, body: '<!-- waspec-plan:eu -->\nold plan' });
+  const github = await fakeGitHub({ comments: others });
+  const ws = await makeWorkspace(textSpec('promo', swissNumbers(2)));
+  try {
+    const run = await runAction(ws.dir, { command: 'plan', comment: 'true', 'comment-id': 'eu' }, { GITHUB_API_URL: github.url });
+    assert.is(run.code, 0, run.stdout + run.stderr);
+    assert.equal(github.requests.map((r) => `${r.method} ${r.url.replace(/\?.*page=(\d+).*/, ' page $1')}`), [
+      'GET /repos/acme/specs/issues/7/comments page 1',
+      'GET /repos/acme/specs/issues/7/comments page 2',
+      'PATCH /repos/acme/specs/issues/comments/500',
+    ]);
+    assert.match(github.comments.find((c) => c.id === 500)?.body ?? '', /^<!-- waspec-plan:eu -->\n## waspec plan/);
+  } finally {
+    await github.close();
+    await ws.cleanup();
+  }
+});
+
+test('a plan too long for a comment is cut at a line under 65,536 characters, with a note; the summary keeps it whole', async () => {
+  const github = await fakeGitHub();
+  // 1500 recipients with their own text each: about 100 characters of plan per message.
+  const ws = await makeWorkspace(textSpec('long', swissNumbers(1500), 'Hello {{name}}, this is your own message with some words to make it long'));
+  try {
+    const run = await runAction(ws.dir, { command: 'plan', comment: 'true' }, { GITHUB_API_URL: github.url });
+    assert.is(run.code, 0, run.stderr);
+    const body = github.comments[0]?.body ?? '';
+    assert.ok(run.summary.length > 65_536, `summary of ${run.summary.length} characters`);
+    assert.ok(body.length <= 65_536 && body.length > 60_000, `comment of ${body.length} characters`);
+    assert.match(body, /cut here to fit a comment; the full plan is in the job summary/);
+    assert.match(body, /<\/details>\n$/, 'an open <details> is closed');
+  } finally {
+    await github.close();
+    await ws.cleanup();
+  }
+});
+
+test('errors: exit 1, errors output, the problems in the summary and the comment; a comment that cannot be written is a warning', async () => {
+  const github = await fakeGitHub({ failWith: 403 });
+  const ws = await makeWorkspace({ 'specs/bad.yaml': 'name: bad\nrevision: 1\nwhatsApp: { text: "Hi {{name}}" }\nrecipients:\n  - phoneNumber: "12"\n' });
+  try {
+    const run = await runAction(ws.dir, { command: 'plan', comment: 'true' }, { GITHUB_API_URL: github.url });
+    assert.is(run.code, 1);
+    assert.equal(run.outputs['exit-code'], '1');
+    assert.equal(run.outputs.errors, 'true');
+    assert.equal(run.outputs['has-changes'], 'false');
+    assert.match(run.summary, /Problems/);
+    assert.match(run.stdout, /^::error file=specs\/bad\.yaml/m, 'annotations reach the runner');
+    assert.not.match(run.summary, /^::/m, 'and stay out of the summary');
+    assert.match(run.stdout, /::warning title=waspec::could not write the plan comment: GET \/repos\/acme\/specs\/issues\/7\/comments: 403 Resource not accessible/);
+    assertNoToken(run);
+  } finally {
+    await github.close();
+    await ws.cleanup();
+  }
+});
+
+test('comment: true outside a pull request is a warning and calls no API; format pretty is a code block', async () => {
+  const github = await fakeGitHub();
+  const ws = await makeWorkspace(textSpec('promo', swissNumbers(1)));
+  try {
+    const run = await runAction(ws.dir, { command: 'plan', comment: 'true', format: 'pretty' }, { GITHUB_API_URL: github.url, GITHUB_EVENT_PATH: join(ws.dir, 'nothing.json') });
+    assert.is(run.code, 0);
+    assert.match(run.stdout, /::warning title=waspec::comment: true, but this run is not for a pull request/);
+    assert.equal(github.requests, []);
+    assert.match(run.summary, /^```text\n/m);
+    const bad = await runAction(ws.dir, { command: 'deploy' });
+    assert.is(bad.code, 1);
+    assert.match(bad.stdout, /::error title=waspec::command must be plan or apply, not 'deploy'/);
+  } finally {
+    await github.close();
+    await ws.cleanup();
+  }
+});
+
+test('apply: plans, sends exactly that plan, and maps the result (accepted, rejected; exit 3) to outputs and the summary', async () => {
+  const numbers = swissNumbers(4);
+  const emulator = await startEmulator({ rejectNumbers: [numbers[3] as string] });
+  const ws = await makeWorkspace(textSpec('promo', numbers));
+  const env = { WASPEC_BASE_URL: emulator.url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret };
+  try {
+    const run = await runAction(ws.dir, { command: 'apply' }, env);
+    assert.is(run.code, 3, run.stderr);
+    assert.equal(run.outputs['exit-code'], '3');
+    assert.equal(run.outputs.accepted, '3');
+    assert.equal(run.outputs.rejected, '1');
+    assert.equal(run.outputs['has-changes'], 'true');
+    assert.match(run.summary, /### waspec apply\n\n\| accepted \| rejected/);
+    assert.match(run.summary, /\| 3 \| 1 \| 0 \| 0 \| 0 \|/);
+    assert.is(emulator.stats().uniqueMessageIds, 4);
+    assert.not.match(run.stdout + run.stderr + run.summary, new RegExp(EMULATOR_DEFAULTS.appSecret));
+    assert.not.match(run.stdout + run.stderr + run.summary, /41791000000/, 'numbers masked in the log too');
+    assert.match(run.stderr, /417\*\*\*\*0000/);
+
+    const again = await runAction(ws.dir, { command: 'apply' }, env);
+    assert.is(again.code, 0, again.stderr);
+    assert.equal(again.outputs['has-changes'], 'false');
+    assert.equal(again.outputs.accepted, '0');
+    assert.is(emulator.stats().duplicates, 0);
+  } finally {
+    await emulator.close();
+    await ws.cleanup();
+  }
+});
+
+test.run();
