@@ -10,6 +10,7 @@ import { revealOneLine } from '../report/reveal-invisible.js';
 import { currentUser, readLockInfo, takeLock } from '../state/file-lock.js';
 import { LOCK_FILE } from '../state/file-state.js';
 import { migrateState } from '../state/migrate-state.js';
+import { escapeInvisibleInJson } from '../plan/plan-json.js';
 import { openStateStore } from '../state/open-state.js';
 import { planSettle } from '../state/settle-messages.js';
 import { isPostgresUrl, parsePostgresTarget, stateTargetOf, type StateTarget } from '../state/state-target.js';
@@ -88,7 +89,7 @@ function runList(flags: CommonFlags & { spec?: string; outcome?: ListedOutcome }
     const messages = [...snapshot.messages.values()]
       .filter((m) => (flags.spec === undefined || m.spec === flags.spec) && (flags.outcome === undefined || listedOutcome(m) === flags.outcome))
       .sort((a, b) => (a.spec === b.spec ? a.sentAt.localeCompare(b.sentAt) : a.spec.localeCompare(b.spec)));
-    if (flags.format === 'json') process.stdout.write(`${JSON.stringify(messages.map((m) => masked(m, flags.mask)), null, 2)}\n`);
+    if (flags.format === 'json') process.stdout.write(`${escapeInvisibleInJson(JSON.stringify(messages.map((m) => masked(m, flags.mask)), null, 2))}\n`);
     else process.stdout.write(formatStateList(messages, { mask: flags.mask }));
     return 0;
   });
@@ -101,7 +102,7 @@ function runShow(messageId: string, flags: CommonFlags): Promise<number> {
     const state = snapshot.messages.get(messageId);
     if (!state) throw new UsageError(`The state ${store.location} has no message ${JSON.stringify(messageId)}.`, 'List the messages with `waspec state list`.');
     const history = records.filter((r) => mentions(r, messageId));
-    if (flags.format === 'json') process.stdout.write(`${JSON.stringify({ message: masked(state, flags.mask), records: history.length }, null, 2)}\n`);
+    if (flags.format === 'json') process.stdout.write(`${escapeInvisibleInJson(JSON.stringify({ message: masked(state, flags.mask), records: history.length }, null, 2))}\n`);
     else process.stdout.write(formatStateShow(state, history, { mask: flags.mask }));
     return 0;
   });
