@@ -48,8 +48,8 @@ const program = new Command('waspec')
   .exitOverride();
 
 try {
-  const defines = await Promise.all(commandsFor(process.argv.slice(2)).map((name) => COMMANDS[name]?.()));
-  for (const define of defines) define?.(program);
+  const defines = await Promise.all(commandsFor(process.argv.slice(2)).flatMap((name) => COMMANDS[name]?.() ?? []));
+  for (const define of defines) define(program);
   await program.parseAsync(process.argv);
 } catch (error) {
   // commander throws on --help/--version (exit 0) and on usage errors (already printed).

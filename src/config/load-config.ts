@@ -72,11 +72,10 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
   const cwd = overrides.cwd ?? process.cwd();
   const env = overrides.env ?? process.env;
   const wantedProfile = overrides.profile ?? env.WASPEC_PROFILE;
-  const explicit = overrides.configFile !== undefined;
   const file = path.resolve(cwd, overrides.configFile ?? CONFIG_FILE_NAME);
   // lstat, not a read: the path may be a FIFO or /dev/zero, which readConfigFile refuses.
   const exists = await lstat(file).then(() => true, () => false);
-  if (explicit && !exists) throw new WaspecError('config-invalid', `the config file ${overrides.configFile} does not exist`);
+  if (overrides.configFile !== undefined && !exists) throw new WaspecError('config-invalid', `the config file ${overrides.configFile} does not exist`);
   const read: ConfigFileSettings = exists ? await readConfigFile(file, overrides.configFile ?? CONFIG_FILE_NAME, wantedProfile) : { profile: {}, policy: {}, suppressions: [], recipients: {} };
   const profile = read.profile;
   if (!exists && wantedProfile && wantedProfile !== 'default') {

@@ -1,3 +1,4 @@
+/* eslint-disable no-misleading-character-class -- each listed character is matched alone, joiners and combining marks too */
 /**
  * Characters a reviewer cannot see or that a terminal, a Markdown table or a browser interprets:
  * C0 controls but newline and tab, DEL, C1 controls, zero-width characters, bidi controls, line

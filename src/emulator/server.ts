@@ -160,8 +160,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
 
   const server = createServer((req, res) => {
-    const url = (req.url ?? '/').split('?')[0];
-    const route = `${req.method} ${url}`;
+    const url = (req.url ?? '/').split('?')[0] ?? '/';
+    const route = `${req.method ?? ''} ${url}`;
     const handle = async () => {
       if (route === `POST ${SEND_PATH}`) return send(req, res);
       if (route === `POST ${TOKEN_PATH}`) return tokens.issue(req, res);

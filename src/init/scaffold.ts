@@ -64,8 +64,8 @@ async function createFile(dir: string, target: string, text: string): Promise<Sc
 /** Appends the entries .gitignore lacks; keeps every line it has. */
 async function updateGitignore(dir: string): Promise<ScaffoldResult> {
   const absolute = path.join(dir, '.gitignore');
-  const text = await readFile(absolute, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
+  const text = await readFile(absolute, 'utf8').catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   });
   if (text === undefined) return createFile(dir, '.gitignore', `# waspec: local state (commit .waspec/journal.ndjson)\n${GITIGNORE_ENTRIES.join('\n')}\n`);

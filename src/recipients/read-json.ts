@@ -9,7 +9,7 @@ const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 /** Checks one {phoneNumber, vars?} object; a string for what is wrong. */
 function toRaw(value: unknown, line: number): RawRecipient | string {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return 'each recipient must be an object {phoneNumber, vars}';
-  const entries = Object.entries(value);
+  const entries: Array<[string, unknown]> = Object.entries(value);
   const phone = entries.find(([k]) => k === 'phoneNumber')?.[1];
   if (typeof phone !== 'string' && typeof phone !== 'number') return 'phoneNumber is missing or not a string';
   const vars: Vars = Object.create(null) as Vars;

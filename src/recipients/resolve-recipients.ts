@@ -175,20 +175,18 @@ export async function* resolveRecipientBatches(doc: SpecDocument, sink: Diagnost
     const batches: AsyncIterable<RawRecipient[]> | RawRecipient[][] =
       'file' in entry ? fileRecipients(doc, entry, index, sink) : [[{ phoneNumber: entry.phoneNumber, vars: entry.vars ?? {}, line: -1 }]];
     const ahead: Array<{ rows: RawRecipient[]; identified: Promise<Identified> }> = [];
-    const next = async () => {
-      const { rows, identified } = ahead.shift()!;
-      return finish(rows, await identified, index, file, country);
-    };
     const country = 'file' in entry ? defaultCountryOf(doc, entry) : undefined;
+    const settle = async ({ rows, identified }: (typeof ahead)[number]) => finish(rows, await identified, index, file, country);
     for await (const rows of batches) {
       const task = { numbers: rows.map((r) => r.phoneNumber), spec: doc.spec.name, revision: doc.spec.revision };
       ahead.push({ rows, identified: identifyBatch(country === undefined ? task : { ...task, defaultCountry: country }) });
-      if (ahead.length < LOOKAHEAD) continue;
-      const out = await next();
+      const due = ahead.length < LOOKAHEAD ? undefined : ahead.shift();
+      if (due === undefined) continue;
+      const out = await settle(due);
       if (out.length > 0) yield out;
     }
-    while (ahead.length > 0) {
-      const out = await next();
+    for (let due = ahead.shift(); due !== undefined; due = ahead.shift()) {
+      const out = await settle(due);
       if (out.length > 0) yield out;
     }
   }

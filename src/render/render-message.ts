@@ -84,7 +84,7 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
             problems.push(makeDiagnostic('render-limit', `${error.message}, for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`, doc.locate(path), { hint: 'loops over lists make text fast: keep what a message repeats small' }));
             return value;
           }
-          problems.push(makeDiagnostic('variable-missing', `${(error as Error).message.split('\n')[0]} for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`, doc.locate(path)));
+          problems.push(makeDiagnostic('variable-missing', `${(error as Error).message.split('\n')[0] ?? ''} for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`, doc.locate(path)));
           return value;
         }
         if (!coordinate) return text;

@@ -25,7 +25,10 @@ export function formatStateList(messages: readonly MessageState[], options: { ma
   );
   const counts = new Map<ListedOutcome, number>();
   for (const m of messages) counts.set(listedOutcome(m), (counts.get(listedOutcome(m)) ?? 0) + 1);
-  const summary = LISTED_OUTCOMES.filter((o) => counts.has(o)).map((o) => `${counts.get(o)} ${o}`);
+  const summary = LISTED_OUTCOMES.flatMap((o) => {
+    const n = counts.get(o);
+    return n === undefined ? [] : [`${n} ${o}`];
+  });
   lines.push(`${messages.length} ${messages.length === 1 ? 'message' : 'messages'}${summary.length > 0 ? `: ${summary.join(', ')}` : ''}`);
   return `${lines.join('\n')}\n`;
 }

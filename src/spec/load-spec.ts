@@ -65,7 +65,7 @@ export async function loadSpec(input: string, options: SpecReadOptions = {}): Pr
   // Every independent problem in one run: schema, content rules and template syntax are all checked.
   const unquoted = unquotedPhoneNumbers(doc, data, map);
   diagnostics.push(...unquoted);
-  const reported = new Set(unquoted.map((d) => `${d.line}:${d.column}`));
+  const reported = new Set(unquoted.map((d) => `${d.line ?? ''}:${d.column ?? ''}`));
 
   const { spec, errors } = validateSpecData(data);
   for (const error of errors) {
@@ -115,7 +115,7 @@ function unquotedPhoneNumbers(doc: Document, data: unknown, map: SourceMap): Dia
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   return diagnostics.filter((d) => {
-    const key = `${d.code}:${d.line}:${d.column}:${d.message}`;
+    const key = `${d.code}:${d.line ?? ''}:${d.column ?? ''}:${d.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -4,10 +4,10 @@ import type { SourcePosition, SpecPath } from './types.js';
 /** Maps spec paths back to YAML source ranges (0-based positions). */
 export interface SourceMap {
   /** The node at `path`, or its nearest ancestor that exists. */
-  locate(path: SpecPath): SourcePosition;
+  locate: (path: SpecPath) => SourcePosition;
   /** The position of the key `path`'s last segment names (falls back to the value). */
-  locateKey(path: SpecPath): SourcePosition;
-  sourceOf(path: SpecPath): string | undefined;
+  locateKey: (path: SpecPath) => SourcePosition;
+  sourceOf: (path: SpecPath) => string | undefined;
 }
 
 interface Found {
@@ -25,8 +25,8 @@ function walk(doc: Document, path: SpecPath): Found {
     if (isMap(node)) {
       for (const pair of node.items) {
         if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === String(segment)) {
-          next = (pair.value as Node | null) ?? (pair.key as Node);
-          nextKey = pair.key as Node;
+          next = (pair.value as Node | null) ?? pair.key;
+          nextKey = pair.key;
           break;
         }
       }

@@ -17,7 +17,9 @@ export async function takeLock(file: string, options: { force?: boolean } = {}):
     if (!options.force) throw new LockHeldError(`The state is locked by ${describe(holder)}.`, FORCE_HINT);
     const why = whyNotTakeOver(holder);
     if (why) throw new LockHeldError(`The state is locked by ${describe(holder)}; --force-unlock refused: ${why}.`);
-    await unlink(file).catch((e: unknown) => (isCode(e, 'ENOENT') ? undefined : Promise.reject(e)));
+    await unlink(file).catch((e: unknown) => {
+      if (!isCode(e, 'ENOENT')) throw e;
+    });
     // Exclusive again: if another process took it in between, it wins.
     return takeLock(file, {});
   }
@@ -27,7 +29,9 @@ export async function takeLock(file: string, options: { force?: boolean } = {}):
 async function releaseLock(file: string, info: LockInfo): Promise<void> {
   const holder = await readLockInfo(file);
   if (holder && holder.pid === info.pid && holder.host === info.host && holder.since === info.since) {
-    await unlink(file).catch((e: unknown) => (isCode(e, 'ENOENT') ? undefined : Promise.reject(e)));
+    await unlink(file).catch((e: unknown) => {
+      if (!isCode(e, 'ENOENT')) throw e;
+    });
   }
 }
 

@@ -74,7 +74,7 @@ export function openPgSession(target: PgTarget, appliedBy: string): PgSession {
 }
 
 function lostError(doing: string, cause: unknown): StateLostError {
-  const why = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+  const why = cause instanceof Error ? (cause.message.split('\n')[0] ?? cause.message) : String(cause);
   return new StateLostError(
     `Lost the connection to the state database (${why}); could not ${doing}. No more requests are sent; those in flight are in doubt.`,
     'Check the database, then run `waspec plan`: in-doubt messages are listed and never re-sent on their own.',

@@ -63,7 +63,7 @@ async function* ndjsonRows(handle: FileHandle, file: string, sink: DiagnosticSin
       sink(makeDiagnostic('json-syntax', `${file}: ${(error as Error).message}`, { file, line, column: 0 }));
       continue;
     }
-    const record = typeof value === 'object' && value !== null && !Array.isArray(value) ? new Map(Object.entries(value)) : undefined;
+    const record = typeof value === 'object' && value !== null && !Array.isArray(value) ? new Map<string, unknown>(Object.entries(value)) : undefined;
     const phone = record?.get('phoneNumber');
     if (typeof phone !== 'string') {
       sink(makeDiagnostic('suppression-invalid', `${file}: each line must be an object with a phoneNumber string`, { file, line, column: 0 }));
