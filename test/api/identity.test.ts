@@ -59,7 +59,7 @@ test('ids, bulkIds and content hashes keep their pinned values', () => {
     canonicalJson(content),
     '{"sendAt":"2026-12-01T09:00:00+01:00","whatsApp":{"Alpha":true,"mediaTemplate":{"body":{"placeholders":["a","b"]},"buttons":[{"parameter":"STOP","type":"QUICK_REPLY"}]},"text":"Grüezi \\"Anna\\"\\n","zeta":1,"é":null}}',
   );
-  assert.is(contentHashOf(content as never), '00cbe38cd5e193eb2e6a396a8cd62aeac09d815a0c3e9a3592574e633b9312a4');
+  assert.is(contentHashOf(content), '00cbe38cd5e193eb2e6a396a8cd62aeac09d815a0c3e9a3592574e633b9312a4');
 });
 
 test.run();

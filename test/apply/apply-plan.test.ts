@@ -275,7 +275,7 @@ each('journal appends never overlap, and records that arrive meanwhile share one
   const store = await journalStore(backend);
   let open = 0;
   let appends = 0;
-  const push = store.append;
+  const push = store.append.bind(store);
   store.append = async (records) => {
     assert.is(++open, 1, 'an append started while another was running');
     appends++;

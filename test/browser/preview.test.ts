@@ -47,7 +47,7 @@ type StyleWin = { getComputedStyle(el: unknown): { backgroundColor: string } };
 /** The page's width as laid out: more than the viewport means a horizontal scroll bar. */
 const pageWidth = (page: Page) => page.evaluate(() => (globalThis as unknown as Win).document.documentElement.scrollWidth);
 
-(available ? test : test.skip)('preview shows every example as bubbles, updates live, and never runs injected script', async () => {
+(available ? test : test.skip.bind(test))('preview shows every example as bubbles, updates live, and never runs injected script', async () => {
   const { dir, cleanup } = await makeWorkspace({});
   await cp(join(root, 'examples'), join(dir, 'examples'), { recursive: true, filter: (src) => !src.includes('/ci') });
   const child = startCli(['preview', 'examples', '--port', '0'], { cwd: dir });
@@ -60,7 +60,7 @@ const pageWidth = (page: Page) => page.evaluate(() => (globalThis as unknown as 
     const page = await browser.newPage({ viewport: { width: 1280, height: 1240 } });
     await page.goto(url);
     await page.waitForSelector('.bubble');
-    const specs = await page.$$eval('section.spec', (nodes) => nodes.map((n) => n.getAttribute('data-spec') ?? ''));
+    const specs = await page.$$eval('section.spec', (nodes: Array<{ getAttribute(name: string): string | null }>) => nodes.map((n) => n.getAttribute('data-spec') ?? ''));
     assert.is(specs.length, 12);
     const template = page.locator('section[data-spec="example-media-template"]');
     assert.is(await template.locator('.bubble').count(), 2);

@@ -28,7 +28,7 @@ test('waspec show prints a saved plan in each format; markdown masks numbers', (
     assert.is(markdown.code, 0);
     for (const phone of FIXTURE_PHONES) assert.not.ok(markdown.stdout.includes(phone), `${phone} in markdown`);
     const json = waspec(['show', file, '--format', 'json', '--mask']);
-    assert.is(JSON.parse(json.stdout).entries[0].phoneNumber, '417****6727');
+    assert.is((JSON.parse(json.stdout) as { entries: Array<{ phoneNumber: string }> }).entries[0]?.phoneNumber, '417****6727');
   }));
 
 test('waspec show of a foreign file exits 1 with a clear message, no stack trace', () =>

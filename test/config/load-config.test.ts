@@ -65,7 +65,7 @@ test('a secret, an unknown key or an unknown profile in the config file is a dia
   for (const [text, code, line, column, pattern] of cases) {
     const { error, problems } = await problemsOf(text);
     const found = problems.find((p) => p.code === code && p.line === line && p.column === column && pattern.test(p.message));
-    assert.ok(found, `${text}: expected ${code} at ${line}:${column}, got ${JSON.stringify(problems)}`);
+    assert.ok(found, `${text}: expected ${code} at ${String(line)}:${String(column)}, got ${JSON.stringify(problems)}`);
     // Positions are data, not text in the message.
     assert.not.match(error.message, /:\d+:\d+/);
     assert.not.match(JSON.stringify(problems), /nope/);

@@ -15,6 +15,11 @@ interface Ctx {
   done: () => Promise<void>;
 }
 
+/** The part of `apply --format json` these tests read. */
+interface Summary {
+  messages: { accepted: number; inDoubt: number };
+}
+
 const each = testEachBackend(test, await stateBackends());
 
 /** A workspace with `files`, an emulator, and a fresh state of the backend the CLI is pointed at. */
@@ -29,7 +34,7 @@ async function setup(backend: Backend, files: Record<string, string>, options: E
 async function planActions(ctx: Ctx): Promise<Map<string, number>> {
   const plan = await runCli(['plan', '--format', 'json'], { cwd: ctx.dir, env: ctx.env });
   const counts = new Map<string, number>();
-  for (const e of JSON.parse(plan.stdout).entries as Array<{ action: string }>) counts.set(e.action, (counts.get(e.action) ?? 0) + 1);
+  for (const e of (JSON.parse(plan.stdout) as { entries: Array<{ action: string }> }).entries) counts.set(e.action, (counts.get(e.action) ?? 0) + 1);
   return counts;
 }
 
@@ -46,7 +51,7 @@ each('happy path: everything accepted, exit 0; a re-run sends nothing', async (b
     const again = await runCli(['apply', '--yes', '--format', 'json'], { cwd: ctx.dir, env: ctx.env });
     assert.is(again.code, 0, again.stderr);
     assert.match(again.stderr, /Nothing to send/);
-    assert.equal(JSON.parse(again.stdout).messages, { total: 0, accepted: 0, rejected: 0, failed: 0, inDoubt: 0, notSent: 0 }, 'stdout is the JSON summary alone');
+    assert.equal((JSON.parse(again.stdout) as Summary).messages, { total: 0, accepted: 0, rejected: 0, failed: 0, inDoubt: 0, notSent: 0 }, 'stdout is the JSON summary alone');
     assert.is(ctx.emulator.stats().requests, 3);
     assert.is(ctx.emulator.stats().duplicates, 0);
   } finally {
@@ -63,7 +68,7 @@ each('a REJECTED number: exit 3, and the next plan shows it rejected', async (ba
     assert.match(result.stdout, /2 accepted, 1 rejected/);
     assert.match(result.stdout, /5 REJECTED ×1/);
     const plan = await runCli(['plan', '--format', 'json'], { cwd: ctx.dir, env: ctx.env });
-    const entries = JSON.parse(plan.stdout).entries as Array<{ action: string; phoneNumber: string }>;
+    const entries = (JSON.parse(plan.stdout) as { entries: Array<{ action: string; phoneNumber: string }> }).entries;
     assert.equal(entries.filter((e) => e.action === 'rejected').map((e) => e.phoneNumber), [phones[1]]);
   } finally {
     await ctx.done();
@@ -95,7 +100,7 @@ each('connection reset after the body was sent: in doubt, shown by the next plan
   try {
     const first = await runCli(['apply', '--yes', '--concurrency', '1', '--format', 'json'], { cwd: ctx.dir, env: ctx.env });
     assert.is(first.code, 3, first.stderr);
-    const result = JSON.parse(first.stdout);
+    const result = JSON.parse(first.stdout) as Summary;
     assert.ok(result.messages.inDoubt > 0, 'some request was reset');
     assert.is(result.messages.accepted + result.messages.inDoubt, 40);
     const actions = await planActions(ctx);
@@ -143,7 +148,7 @@ each('a wrong app secret stops apply with a clear message; nothing is sent', asy
     assertNoStackTrace(result);
     assert.is(ctx.emulator.stats().requests, 0);
     const plan = await runCli(['plan', '--format', 'json'], { cwd: ctx.dir, env: ctx.env });
-    assert.is(JSON.parse(plan.stdout).summary.send, 5, 'nothing was journalled: all 5 still to send');
+    assert.is((JSON.parse(plan.stdout) as { summary: { send: number } }).summary.send, 5, 'nothing was journalled: all 5 still to send');
   } finally {
     await ctx.done();
   }
@@ -188,7 +193,7 @@ each('two applies on one state: the second refuses, naming the holder', async (b
     await waitUntil(() => ctx.emulator.stats().requests >= 1, 'the first apply has sent a request', 30_000);
     const second = await runCli(['apply', '--yes'], { cwd: ctx.dir, env: ctx.env });
     assert.is(second.code, 1);
-    assert.match(second.stderr, new RegExp(`pid ${first.pid}`));
+    assert.match(second.stderr, new RegExp(`pid ${String(first.pid)}`));
     assertNoStackTrace(second);
     first.kill('SIGINT');
     const r = await firstResult;
@@ -201,7 +206,7 @@ each('two applies on one state: the second refuses, naming the holder', async (b
     assert.is(actions.get('unchanged'), ctx.emulator.stats().uniqueMessageIds);
     const rest = await runCli(['apply', '--yes', '--format', 'json', '--concurrency', '4'], { cwd: ctx.dir, env: ctx.env });
     assert.is(rest.code, 0, rest.stderr);
-    assert.is(JSON.parse(rest.stdout).messages.accepted, actions.get('send'));
+    assert.is((JSON.parse(rest.stdout) as Summary).messages.accepted, actions.get('send'));
     assert.is(ctx.emulator.stats().uniqueMessageIds, 20);
     assert.is(ctx.emulator.stats().duplicates, 0);
   } finally {

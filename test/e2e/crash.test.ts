@@ -80,7 +80,7 @@ test(`apply of ${MESSAGES} messages SIGKILLed ${KILLS} times while throttled: no
     const stats = emulator.stats();
     assert.is(stats.duplicates, 0, 'no messageId reached the API twice');
     const plan = await runCli(['plan', '--format', 'json'], { cwd: dir, env });
-    const entries = JSON.parse(plan.stdout).entries as Array<{ action: string; messageId: string }>;
+    const entries = (JSON.parse(plan.stdout) as { entries: Array<{ action: string; messageId: string }> }).entries;
     assert.is(entries.length, MESSAGES);
     const byAction = new Map<string, number>();
     for (const e of entries) byAction.set(e.action, (byAction.get(e.action) ?? 0) + 1);

@@ -5,14 +5,14 @@ import * as assert from 'uvu/assert';
 import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/server.js';
 import { assertNoStackTrace, collect, makeWorkspace, runCli, startCli } from '../helpers/cli.js';
 import { swissNumbers, textSpec } from '../helpers/specs.js';
-import { adminQuery, postgresBackends, withState } from '../helpers/state-backends.js';
+import { adminQuery, postgresBackends, schemaOf, withState } from '../helpers/state-backends.js';
 import { outputOf, waitUntil } from '../helpers/wait-output.js';
 
 const emulatorEnv = (url: string) => ({ WASPEC_BASE_URL: url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret });
 
 function countActions(stdout: string): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const e of JSON.parse(stdout).entries as Array<{ action: string }>) counts.set(e.action, (counts.get(e.action) ?? 0) + 1);
+  for (const e of (JSON.parse(stdout) as { entries: Array<{ action: string }> }).entries) counts.set(e.action, (counts.get(e.action) ?? 0) + 1);
   return counts;
 }
 
@@ -26,7 +26,7 @@ for (const backend of await postgresBackends()) {
         const child = startCli(['apply', '--yes', '--concurrency', '2'], { cwd: dir, env });
         const running = collect(child);
         await waitUntil(() => emulator.stats().requests >= 4, 'the emulator has 4 requests');
-        const killed = await adminQuery(`SELECT pg_terminate_backend(backend_pid) AS ok FROM "${state.schema}".lock_holder WHERE workspace = $1`, [state.workspace]);
+        const killed = await adminQuery(`SELECT pg_terminate_backend(backend_pid) AS ok FROM "${schemaOf(state)}".lock_holder WHERE workspace = $1`, [state.workspace]);
         assert.is(killed.rows[0]?.ok, true, 'the holder row names the applying session');
         const result = await running;
         assert.is(result.code, 4, result.stdout + result.stderr);
@@ -112,7 +112,7 @@ for (const backend of await postgresBackends()) {
         try {
           const applied = await runCli(['apply', '--yes'], { cwd: dir, env: { ...emulatorEnv(emulator.url), WASPEC_STATE_DIR: '' } });
           assert.is(applied.code, 0, applied.stderr);
-          const rows = await adminQuery<{ workspace: string }>(`SELECT DISTINCT workspace FROM "${state.schema}".journal`);
+          const rows = await adminQuery<{ workspace: string }>(`SELECT DISTINCT workspace FROM "${schemaOf(state)}".journal`);
           assert.equal(rows.rows.map((r) => r.workspace), ['from-config']);
         } finally {
           await emulator.close();

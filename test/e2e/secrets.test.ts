@@ -9,7 +9,7 @@ import { startEmulator } from '../../src/emulator/server.js';
 import { collect, makeWorkspace, runCli, startCli, type CliResult } from '../helpers/cli.js';
 import { outputOf } from '../helpers/wait-output.js';
 import { swissNumbers, textSpec } from '../helpers/specs.js';
-import { adminQuery, postgresBackends, withState } from '../helpers/state-backends.js';
+import { adminQuery, postgresBackends, schemaOf, withState } from '../helpers/state-backends.js';
 
 const APP_SECRET = 'S3cr3t-app-secret-7f1c9e';
 const TOKEN = 'T0ken-static-9ab44d2e';
@@ -119,7 +119,7 @@ test('a token obtained from tokenByAkSk is redacted when the API echoes it; answ
     }
     for (const line of journal.trim().split('\n')) {
       const record = JSON.parse(line) as { results?: Array<{ error?: string }> };
-      for (const r of record.results ?? []) assert.ok((r.error ?? '').length <= 320, `an answer kept whole: ${r.error?.length}`);
+      for (const r of record.results ?? []) assert.ok((r.error ?? '').length <= 320, `an answer kept whole: ${String(r.error?.length)}`);
     }
   } finally {
     server.close();
@@ -167,7 +167,7 @@ for (const backend of await postgresBackends()) {
           for (const secret of [DB_PASSWORD, PGPASSWORD]) assert.not.ok(text.includes(secret), `${file} holds the database password`);
         }
         const rows = await adminQuery<{ text: string }>(
-          `SELECT record::text AS text FROM "${state.schema}".journal UNION ALL SELECT row_to_json(h)::text FROM "${state.schema}".lock_holder h UNION ALL SELECT row_to_json(v)::text FROM "${state.schema}".schema_version v UNION ALL SELECT row_to_json(s)::text FROM "${state.schema}".suppression s`,
+          `SELECT record::text AS text FROM "${schemaOf(state)}".journal UNION ALL SELECT row_to_json(h)::text FROM "${schemaOf(state)}".lock_holder h UNION ALL SELECT row_to_json(v)::text FROM "${schemaOf(state)}".schema_version v UNION ALL SELECT row_to_json(s)::text FROM "${schemaOf(state)}".suppression s`,
         );
         assert.ok(rows.rows.length > 0);
         for (const row of rows.rows) for (const secret of [DB_PASSWORD, PGPASSWORD]) assert.not.ok(row.text.includes(secret), 'a state row holds the password');

@@ -22,8 +22,14 @@ export interface FreshState {
   schema?: string;
   workspace?: string;
   /** Another store on the same state (another process would open this); closed by cleanup. */
-  reopen(): StateBackend;
-  cleanup(): Promise<void>;
+  reopen: () => StateBackend;
+  cleanup: () => Promise<void>;
+}
+
+/** The fresh schema of a PostgreSQL state (a file state has none: the test is wrong). */
+export function schemaOf(state: FreshState): string {
+  if (state.schema === undefined) throw new Error(`a ${state.backend} state has no schema`);
+  return state.schema;
 }
 
 export interface Backend {

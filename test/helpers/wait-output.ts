@@ -23,7 +23,7 @@ export function outputOf(child: ChildProcess): { text: () => string; waitFor: (p
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`timed out waiting for ${pattern}; output so far:\n${text}`));
+          reject(new Error(`timed out waiting for ${String(pattern)}; output so far:\n${text}`));
         }, timeoutMs);
         waiters.add(check);
         check();

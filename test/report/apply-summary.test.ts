@@ -19,10 +19,10 @@ test('failed messages are listed by masked number with a one-line reason, the fi
     { bulkId: 'c'.repeat(32), messages: 11, numbers, reason: 'HTTP 500' },
   ];
   const text = formatApplySummary(result);
-  assert.match(text, /  ✗ 155\*\*\*\*8467: HTTP 400: bad\\e\[2Jvalue\\nnext\n/);
-  assert.match(text, /  ✗ 417\*\*\*\*1008: HTTP 500\n/);
+  assert.match(text, / {2}✗ 155\*\*\*\*8467: HTTP 400: bad\\e\[2Jvalue\\nnext\n/);
+  assert.match(text, / {2}✗ 417\*\*\*\*1008: HTTP 500\n/);
   assert.not.match(text, /1009/);
-  assert.match(text, /  … and 2 more\n/);
+  assert.match(text, / {2}… and 2 more\n/);
   assert.not.match(text, /\u001b|bbbbbbbb/);
 });
 

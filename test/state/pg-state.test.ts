@@ -5,7 +5,7 @@ import { describePgError } from '../../src/state/pg-errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/state/pg-migrations.js';
 import { openPgStateStore } from '../../src/state/pg-state.js';
 import { parsePostgresTarget } from '../../src/state/state-target.js';
-import { adminQuery, freshSchemaName, postgresBackends, testUrl, TEST_DATABASE_URL, withState } from '../helpers/state-backends.js';
+import { adminQuery, freshSchemaName, postgresBackends, schemaOf, testUrl, TEST_DATABASE_URL, withState } from '../helpers/state-backends.js';
 import { inFlight, outcome } from './records.js';
 
 const A = { messageId: 'id-a', spec: 's', phoneNumber: '41793026727', contentHash: 'h1' };
@@ -79,7 +79,7 @@ for (const backend of await postgresBackends()) {
   test('[postgres] a database written by a newer waspec is refused, for reading and writing', () =>
     withState(backend, async (state) => {
       await state.store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]);
-      await adminQuery(`INSERT INTO "${state.schema}".schema_version (version, description, applied_by) VALUES ($1, 'future', 'test')`, [SCHEMA_VERSION + 1]);
+      await adminQuery(`INSERT INTO "${schemaOf(state)}".schema_version (version, description, applied_by) VALUES ($1, 'future', 'test')`, [SCHEMA_VERSION + 1]);
       for (const run of [(s: ReturnType<typeof state.reopen>) => s.read(), (s: ReturnType<typeof state.reopen>) => s.append([])]) {
         const error = await failure(run(state.reopen()).then(() => state.reopen().lock()));
         assert.match(error.message, new RegExp(`schema version ${SCHEMA_VERSION + 1}, newer than this waspec knows \\(${SCHEMA_VERSION}\\)`));
@@ -107,7 +107,7 @@ for (const backend of await postgresBackends()) {
   test('[postgres] the lock dies with its session: terminated, the next apply takes it; the old store stops', () =>
     withState(backend, async (state) => {
       const lock = await state.store.lock();
-      const holder = await adminQuery<{ backend_pid: number }>(`SELECT backend_pid FROM "${state.schema}".lock_holder WHERE workspace = $1`, [state.workspace]);
+      const holder = await adminQuery<{ backend_pid: number }>(`SELECT backend_pid FROM "${schemaOf(state)}".lock_holder WHERE workspace = $1`, [state.workspace]);
       const pid = holder.rows[0]?.backend_pid;
       assert.ok(pid, 'the holder row names the session');
       await adminQuery('SELECT pg_terminate_backend($1)', [pid]);
@@ -126,7 +126,7 @@ for (const backend of await postgresBackends()) {
   test('[postgres] a held lock whose holder row is not written yet still refuses', () =>
     withState(backend, async (state) => {
       const lock = await state.store.lock();
-      await adminQuery(`DELETE FROM "${state.schema}".lock_holder`);
+      await adminQuery(`DELETE FROM "${schemaOf(state)}".lock_holder`);
       const error = await failure(state.reopen().lock());
       assert.instance(error, LockHeldError);
       assert.match(error.message, /locked by another waspec \(database session \d+\)/);
@@ -136,10 +136,10 @@ for (const backend of await postgresBackends()) {
   test('[postgres] a read-only role can plan but not write; the error names the grant', () =>
     withState(backend, async (state) => {
       await state.store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A]), outcome('B1', '2026-01-01T00:00:01.000Z', [{ messageId: 'id-a', outcome: 'accepted' }])]);
-      const role = `ro_${state.schema}`;
+      const role = `ro_${schemaOf(state)}`;
       await adminQuery(`CREATE ROLE ${role} LOGIN`);
       try {
-        await adminQuery(`GRANT USAGE ON SCHEMA "${state.schema}" TO ${role}; GRANT SELECT ON ALL TABLES IN SCHEMA "${state.schema}" TO ${role}`);
+        await adminQuery(`GRANT USAGE ON SCHEMA "${schemaOf(state)}" TO ${role}; GRANT SELECT ON ALL TABLES IN SCHEMA "${schemaOf(state)}" TO ${role}`);
         const url = new URL(state.url ?? '');
         url.username = role;
         const reader = openPgStateStore(parsePostgresTarget(url.href, state.workspace ?? ''));

@@ -27,7 +27,7 @@ test('plan --out holds no full number; apply of it sends exactly the planned mes
   const env = { WASPEC_BASE_URL: emulator.url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret };
   try {
     // A duplicate row so the plan carries a diagnostic that quotes a number.
-    await writeFile(join(dir, 'specs/hello.csv'), `${files['specs/hello.csv']}${phones[0]},Person 0\n`);
+    await writeFile(join(dir, 'specs/hello.csv'), `${files['specs/hello.csv'] ?? ''}${phones[0] ?? ''},Person 0\n`);
     const made = await runCli(['plan', '--out', 'plan.json'], { cwd: dir, env });
     assert.is(made.code, 0, made.stderr);
     const text = await readFile(join(dir, 'plan.json'), 'utf8');

@@ -13,7 +13,7 @@ const csv = (...numbers: string[]) => `phoneNumber,name\n${numbers.map((n) => `$
 function recorder() {
   const runs: WatchRun[] = [];
   let watched: string[] = [];
-  let wake = () => undefined as void;
+  let wake: () => void = () => undefined;
   return {
     runs,
     watched: () => watched,

@@ -53,7 +53,7 @@ test('size: within the limit or approved with N at least the real number passes;
   ];
   for (const [actual, limit, allow, expected] of table) {
     const d = decideSize('spec a would send', actual, limit, allow);
-    assert.is(d.kind === 'ok' ? 'ok' : d.message, expected, `${actual} ${limit} ${allow}`);
+    assert.is(d.kind === 'ok' ? 'ok' : d.message, expected, `${actual} ${String(limit)} ${String(allow)}`);
     if (d.kind === 'too-large') assert.is(d.hint, `if ${actual.toLocaleString('en-US')} is intended, approve that size: --allow-large ${actual}`);
   }
 });
