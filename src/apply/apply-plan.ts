@@ -94,7 +94,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
       revision: e.revision,
       phoneNumber: e.phoneNumber,
       maskedPhoneNumber: maskPhone(e.phoneNumber),
-      contentHash: e.contentHash ?? '',
+      contentHash: e.contentHash,
     })),
   });
 

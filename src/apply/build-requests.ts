@@ -1,11 +1,11 @@
 import type { RequestBody } from '../api/types.js';
 import { createRequestGrouper } from '../compile/group-requests.js';
 import { WaspecError } from '../errors.js';
-import type { Plan, PlanEntry } from '../plan/types.js';
+import { isSending, type Plan, type SendingEntry } from '../plan/types.js';
 
 export interface PlannedRequest {
   body: RequestBody;
-  entries: PlanEntry[];
+  entries: SendingEntry[];
 }
 
 /**
@@ -15,9 +15,9 @@ export interface PlannedRequest {
  */
 export function buildRequests(plan: Plan): PlannedRequest[] {
   const groups = new Map(plan.specs.map((spec) => [spec.name, { grouper: createRequestGrouper(spec.batchSize), bodies: [] as RequestBody[] }]));
-  const byId = new Map<string, PlanEntry>();
+  const byId = new Map<string, SendingEntry>();
   for (const entry of plan.entries) {
-    if ((entry.action !== 'send' && entry.action !== 'retry') || !entry.contentHash) continue;
+    if (!isSending(entry)) continue;
     const planned = plan.contents[entry.contentHash];
     const group = groups.get(entry.spec);
     if (!planned || !group) throw new WaspecError('plan-file', `the plan has no ${planned ? 'spec' : `content ${entry.contentHash}`} for ${entry.spec}`);
@@ -29,7 +29,7 @@ export function buildRequests(plan: Plan): PlannedRequest[] {
   const requests: PlannedRequest[] = [];
   for (const { grouper, bodies } of groups.values()) {
     for (const body of [...bodies, ...grouper.finish()]) {
-      requests.push({ body, entries: body.destinations.map((d) => byId.get(d.messageId)).filter((e): e is PlanEntry => e !== undefined) });
+      requests.push({ body, entries: body.destinations.map((d) => byId.get(d.messageId)).filter((e): e is SendingEntry => e !== undefined) });
     }
   }
   return requests;

@@ -1,7 +1,7 @@
 import type { CompiledMessage } from '../compile/types.js';
 import type { MessageContent } from '../api/types.js';
 import type { MessageState, StateSnapshot } from '../state/types.js';
-import type { PlanAction, PlanEntry } from './types.js';
+import type { PlanEntry, PreviousRecord, StateAction } from './types.js';
 
 export interface ClassifyOptions {
   retryRejected?: boolean;
@@ -20,7 +20,7 @@ export interface Classified {
 type MessageLike = Pick<CompiledMessage, 'messageId' | 'spec' | 'revision' | 'phoneNumber' | 'contentHash' | 'content' | 'vars'>;
 
 /** The action for one compiled message given what the state knows of it. */
-export function classifyMessage(previous: MessageState | undefined, contentHash: string, options: ClassifyOptions): PlanAction {
+export function classifyMessage(previous: MessageState | undefined, contentHash: string, options: ClassifyOptions): StateAction {
   if (!previous) return 'send';
   switch (previous.outcome) {
     case 'accepted':
@@ -34,8 +34,8 @@ export function classifyMessage(previous: MessageState | undefined, contentHash:
   }
 }
 
-function previousOf(state: MessageState): NonNullable<PlanEntry['previous']> {
-  const previous: NonNullable<PlanEntry['previous']> = {
+function previousOf(state: MessageState): PreviousRecord {
+  const previous: PreviousRecord = {
     contentHash: state.contentHash,
     outcome: state.outcome,
     bulkId: state.bulkId,
@@ -61,17 +61,11 @@ export async function classifyMessages(
     seen.add(m.messageId);
     contents[m.contentHash] ??= m.content;
     const state = snapshot.messages.get(m.messageId);
-    const entry: PlanEntry = {
-      action: classifyMessage(state, m.contentHash, options),
-      messageId: m.messageId,
-      spec: m.spec,
-      revision: m.revision,
-      phoneNumber: m.phoneNumber,
-      contentHash: m.contentHash,
-    };
-    if (m.vars && Object.keys(m.vars).length > 0) entry.vars = m.vars;
-    if (state) entry.previous = previousOf(state);
-    entries.push(entry);
+    const vars = m.vars && Object.keys(m.vars).length > 0 ? { vars: m.vars } : {};
+    const message = { messageId: m.messageId, spec: m.spec, revision: m.revision, phoneNumber: m.phoneNumber, contentHash: m.contentHash, ...vars };
+    entries.push(
+      state ? { action: classifyMessage(state, m.contentHash, options), ...message, previous: previousOf(state) } : { action: 'send', ...message },
+    );
   }
   entries.push(...findOrphans(snapshot, seen, options));
   return { entries, contents };

@@ -5,7 +5,7 @@ import { listSpecFiles } from './list-spec-files.js';
 import type { SuppressionDigest } from '../suppressions/file-suppressions.js';
 import type { SuppressionSource, SuppressionTable } from '../suppressions/types.js';
 import { quietHoursSincePlan } from './policy/quiet-hours-now.js';
-import type { Plan, PlanEntry, PlanInputFile } from './types.js';
+import { isSending, type Plan, type PlanEntry, type PlanInputFile } from './types.js';
 
 const NOUN: Record<PlanInputFile['kind'], string> = { spec: 'spec', recipients: 'recipient file', config: 'config', suppressions: 'suppression file', templates: 'template catalogue' };
 
@@ -74,7 +74,7 @@ function alreadyAppliedChange(messages: number): string {
  * since the plan was made (the plan was applied); undefined otherwise.
  */
 function appliedSends(plan: Plan, snapshot: StateSnapshot): number | undefined {
-  const sends = plan.entries.filter((e) => e.action === 'send' || e.action === 'retry');
+  const sends = plan.entries.filter(isSending);
   if (sends.length === 0) return undefined;
   const made = Date.parse(plan.createdAt);
   const recorded = (e: PlanEntry) => {

@@ -6,9 +6,9 @@ const ANY_INVISIBLE = new RegExp(INVISIBLE.source, 'u');
 
 function maskEntry(entry: PlanEntry): PlanEntry {
   const masked: PlanEntry = { ...entry, phoneNumber: maskPhone(entry.phoneNumber) };
-  if (entry.hold) masked.hold = { ...entry.hold, reason: maskPhonesIn(entry.hold.reason) };
-  if (entry.previous?.error !== undefined) masked.previous = { ...entry.previous, error: maskPhonesIn(entry.previous.error) };
-  if (entry.vars) masked.vars = maskVars(entry.vars);
+  if ('hold' in masked) masked.hold = { ...masked.hold, reason: maskPhonesIn(masked.hold.reason) };
+  if (masked.previous?.error !== undefined) masked.previous = { ...masked.previous, error: maskPhonesIn(masked.previous.error) };
+  if (masked.action !== 'orphan' && masked.vars) masked.vars = maskVars(masked.vars);
   return masked;
 }
 

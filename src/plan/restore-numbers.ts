@@ -4,9 +4,8 @@ import { StalePlanError } from '../errors.js';
 import { maskPhone } from '../recipients/mask-phone.js';
 import { loadWorkspace } from '../spec/load-workspace.js';
 import type { SpecReadOptions } from '../spec/types.js';
-import type { Plan, PlanEntry } from './types.js';
+import { isSending, type Plan } from './types.js';
 
-const sends = (e: PlanEntry) => e.action === 'send' || e.action === 'retry';
 
 /**
  * A saved plan holds masked numbers only (it is safe as a CI artifact). Before apply, the specs
@@ -16,7 +15,7 @@ const sends = (e: PlanEntry) => e.action === 'send' || e.action === 'retry';
  * when the plan was made (the config's digest is checked too).
  */
 export async function restorePlanNumbers(plan: Plan, file: string, options: SpecReadOptions = {}): Promise<Plan> {
-  const specs = new Set(plan.entries.filter(sends).map((e) => e.spec));
+  const specs = new Set(plan.entries.filter(isSending).map((e) => e.spec));
   if (specs.size === 0) return plan;
   const workspace = await loadWorkspace(plan.options.paths ?? ['specs'], options);
   const diagnostics: Diagnostic[] = [...workspace.diagnostics];
@@ -28,7 +27,7 @@ export async function restorePlanNumbers(plan: Plan, file: string, options: Spec
     new StalePlanError(`the saved plan ${file} does not match its specs and recipient files: ${why}`, 'run `waspec plan --out` again and review the new plan');
   if (hasErrors(diagnostics)) throw refuse('they no longer compile without errors');
   const entries = plan.entries.map((entry) => {
-    if (!sends(entry)) return entry;
+    if (!isSending(entry)) return entry;
     const now = compiled.get(entry.messageId);
     if (!now) throw refuse(`message ${entry.messageId} of ${entry.spec} is no longer compiled`);
     if (now.contentHash !== entry.contentHash) throw refuse(`message ${entry.messageId} of ${entry.spec} has other content`);

@@ -22,29 +22,97 @@ export const PLAN_ACTIONS: readonly PlanAction[] = [
   'quiet-hours',
 ];
 
-export interface PlanEntry {
-  action: PlanAction;
+/** What the state recorded of a message. */
+export interface PreviousRecord {
+  contentHash: string;
+  outcome: Outcome;
+  bulkId: string;
+  sentAt: string;
+  statusName?: string;
+  error?: string;
+}
+
+/** Sent with another sendAt than its content's (moved out of quiet hours). */
+export interface Shift {
+  sendAt: string;
+  reason: string;
+}
+
+interface EntryBase {
   messageId: string;
   spec: string;
   revision: number;
   phoneNumber: string;
-  /** Content now (absent for orphans). Key into Plan.contents. */
-  contentHash?: string;
-  /** The value of each variable its spec's message uses (absent for orphans and messages without variables). */
+}
+
+/** A message compiled now. */
+interface CompiledEntry extends EntryBase {
+  /** Its content now: key into Plan.contents. */
+  contentHash: string;
+  /** The value of each variable its spec's message uses (absent for messages without variables). */
   vars?: Readonly<Record<string, string>>;
-  /** Held by the policy: what it would have been and why it is not sent. */
-  hold?: { was: 'send' | 'retry'; reason: string };
-  /** Sent with another sendAt than its content's (moved out of quiet hours). */
-  shift?: { sendAt: string; reason: string };
-  /** What the state has, if anything. */
-  previous?: {
-    contentHash: string;
-    outcome: Outcome;
-    bulkId: string;
-    sentAt: string;
-    statusName?: string;
-    error?: string;
-  };
+}
+
+/** Not in the state, or sent again (--retry-rejected, --resend-in-doubt: then `previous` is set). */
+export interface SendEntry extends CompiledEntry {
+  action: 'send';
+  previous?: PreviousRecord;
+  shift?: Shift;
+}
+
+/** Failed before the API accepted it: sent again. */
+export interface RetryEntry extends CompiledEntry {
+  action: 'retry';
+  previous: PreviousRecord;
+  shift?: Shift;
+}
+
+/** In the state, and not sent this time. */
+export interface KeptEntry extends CompiledEntry {
+  action: 'unchanged' | 'drift' | 'rejected' | 'in-doubt';
+  previous: PreviousRecord;
+}
+
+/** Held by the policy: what it would have been and why it is not sent. */
+export interface HeldEntry extends CompiledEntry {
+  action: HeldAction;
+  hold: { was: 'send' | 'retry'; reason: string };
+  previous?: PreviousRecord;
+  /** Moved out of quiet hours before a later rule (the cap) held it. */
+  shift?: Shift;
+}
+
+/** In the state, no longer compiled: no content now. */
+export interface OrphanEntry extends EntryBase {
+  action: 'orphan';
+  previous: PreviousRecord;
+}
+
+/** One message and what the plan does with it; the action says which fields exist. */
+export type PlanEntry = SendEntry | RetryEntry | KeptEntry | HeldEntry | OrphanEntry;
+
+/** The entries of messages compiled now (all but orphans). */
+export type CompiledPlanEntry = Exclude<PlanEntry, OrphanEntry>;
+
+/** The actions a compiled message gets from the state alone, before the policy. */
+export type StateAction = (SendEntry | RetryEntry | KeptEntry)['action'];
+
+/** The entries apply sends. */
+export type SendingEntry = SendEntry | RetryEntry;
+
+/** The entry's content now; none for an orphan. */
+export function contentHashOf(entry: PlanEntry): string | undefined {
+  return entry.action === 'orphan' ? undefined : entry.contentHash;
+}
+
+/** The variable values the entry was rendered with, if any. */
+export function varsOf(entry: PlanEntry): Readonly<Record<string, string>> | undefined {
+  return entry.action === 'orphan' ? undefined : entry.vars;
+}
+
+/** Whether apply sends the entry (send or retry). */
+export function isSending(entry: PlanEntry): entry is SendingEntry {
+  return entry.action === 'send' || entry.action === 'retry';
 }
 
 export interface PlanInputFile {

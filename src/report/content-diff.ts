@@ -1,7 +1,7 @@
 import { diffWordsWithSpace } from 'diff';
 import type { MessageContent } from '../api/types.js';
 import { MAX_PREVIOUS_CONTENTS } from '../plan/look-up-contents.js';
-import type { Plan, PlanEntry } from '../plan/types.js';
+import { contentHashOf, type Plan, type PlanEntry } from '../plan/types.js';
 import { MAX_STORED_CONTENT_CHARS, MAX_STORED_VALUE_CHARS, storedContentOf } from '../state/stored-content.js';
 import type { StoredContent } from '../state/types.js';
 import { describeContent } from './plan-content.js';
@@ -109,10 +109,11 @@ export function groupDriftDiffs(plan: Plan, contents: readonly string[], entries
   const wanted = new Set(contents.slice(0, Math.max(0, max)));
   const byHash = new Map<string, PlanEntry[]>();
   for (const e of entries) {
-    if (e.contentHash === undefined || !wanted.has(e.contentHash)) continue;
-    const list = byHash.get(e.contentHash);
+    const hash = contentHashOf(e);
+    if (hash === undefined || !wanted.has(hash)) continue;
+    const list = byHash.get(hash);
     if (list) list.push(e);
-    else byHash.set(e.contentHash, [e]);
+    else byHash.set(hash, [e]);
   }
   return [...byHash].flatMap(([hash, list]) => driftDiffs(plan, hash, list));
 }

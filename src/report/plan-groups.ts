@@ -1,4 +1,4 @@
-import type { Plan, PlanAction, PlanEntry, PlanSpecInfo } from '../plan/types.js';
+import { contentHashOf, type Plan, type PlanAction, type PlanEntry, type PlanSpecInfo } from '../plan/types.js';
 import { emptySummary } from '../plan/summarize-plan.js';
 import { ACTION_STYLE } from './plan-summary.js';
 
@@ -41,21 +41,23 @@ export function groupPlan(plan: Plan): SpecGroups[] {
     }
     spec.counts[entry.action]++;
     if (entry.action === 'unchanged') continue;
-    const key = `${entry.spec}\u0000${entry.action}\u0000${entry.shift?.sendAt ?? ''}`;
+    const contentHash = contentHashOf(entry);
+    const shift = 'shift' in entry ? entry.shift : undefined;
+    const key = `${entry.spec}\u0000${entry.action}\u0000${shift?.sendAt ?? ''}`;
     let bucket = buckets.get(key);
     if (!bucket) {
       const group: EntryGroup = { action: entry.action, contents: [], entries: [] };
-      if (entry.shift) group.shift = entry.shift;
+      if (shift) group.shift = shift;
       bucket = { group, seen: new Set() };
       buckets.set(key, bucket);
       spec.groups.push(group);
     }
     bucket.group.entries.push(entry);
-    if (entry.contentHash !== undefined && !bucket.seen.has(entry.contentHash)) {
-      bucket.seen.add(entry.contentHash);
-      bucket.group.contents.push(entry.contentHash);
+    if (contentHash !== undefined && !bucket.seen.has(contentHash)) {
+      bucket.seen.add(contentHash);
+      bucket.group.contents.push(contentHash);
       const all = specContents.get(entry.spec) ?? new Set<string>();
-      all.add(entry.contentHash);
+      all.add(contentHash);
       specContents.set(entry.spec, all);
       spec.contents = all.size;
     }
@@ -70,7 +72,7 @@ export function groupPlan(plan: Plan): SpecGroups[] {
 
 /** The reason shown beside a recipient, from what the state recorded. */
 export function reasonOf(entry: PlanEntry): string | undefined {
-  if (entry.hold) return entry.hold.reason;
+  if ('hold' in entry) return entry.hold.reason;
   const p = entry.previous;
   if (!p) return undefined;
   switch (entry.action) {

@@ -1,5 +1,5 @@
 import type { MessageContent } from '../api/types.js';
-import type { Plan, PlanEntry } from '../plan/types.js';
+import { varsOf, type Plan, type PlanEntry } from '../plan/types.js';
 import { describeContent, type ContentField } from './plan-content.js';
 import type { EntryGroup, SpecGroups } from './plan-groups.js';
 
@@ -89,7 +89,7 @@ export function variablesOf(message: SpecMessage, entries: readonly PlanEntry[])
   if (message.kind === 'shape') return message.variables;
   if (message.kind === 'same') return [];
   const names = new Set<string>();
-  for (const e of entries) for (const name of Object.keys(e.vars ?? {})) names.add(name);
+  for (const e of entries) for (const name of Object.keys(varsOf(e) ?? {})) names.add(name);
   return [...names];
 }
 
@@ -98,7 +98,8 @@ export function countVariableValues(entries: readonly PlanEntry[], names: readon
   return names.map((name) => {
     const counts = new Map<string, number>();
     for (const e of entries) {
-      const value = e.vars && Object.hasOwn(e.vars, name) ? (e.vars[name] ?? '') : '';
+      const vars = varsOf(e);
+      const value = vars && Object.hasOwn(vars, name) ? (vars[name] ?? '') : '';
       counts.set(value, (counts.get(value) ?? 0) + 1);
     }
     // One pass keeping the `top` largest (a sort of 100,000 distinct names costs more); the Map

@@ -1,6 +1,6 @@
 import { locationOf } from '../diagnostics/position.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Plan, PlanAction, PlanEntry } from '../plan/types.js';
+import type { CompiledPlanEntry, Plan, PlanAction, PlanEntry } from '../plan/types.js';
 import { maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
 import { summarizeEntries } from '../plan/summarize-plan.js';
 import { driftDiffs } from './content-diff.js';
@@ -33,11 +33,17 @@ function renderDiagnostics(diagnostics: readonly Diagnostic[], mask: boolean): s
 /** The letter in a chat's avatar: the first letter after a common prefix like `example-`. */
 const initial = (name: string) => (/[a-z0-9]/i.exec(name.replace(/^[a-z]+-(?=.)/i, ''))?.[0] ?? '?').toUpperCase();
 
+interface BubbleGroup {
+  action: PlanAction;
+  hash: string;
+  entries: CompiledPlanEntry[];
+}
+
 /** One bubble per content and state, in the plan's order of states (to send first, already sent last). */
-function bubbleGroups(entries: readonly PlanEntry[]): Array<{ action: PlanAction; hash: string; entries: PlanEntry[] }> {
-  const groups = new Map<string, { action: PlanAction; hash: string; entries: PlanEntry[] }>();
+function bubbleGroups(entries: readonly PlanEntry[]): BubbleGroup[] {
+  const groups = new Map<string, BubbleGroup>();
   for (const entry of entries) {
-    if (entry.action === 'orphan' || !entry.contentHash) continue;
+    if (entry.action === 'orphan') continue;
     const key = `${entry.action}\u0000${entry.contentHash}`;
     let group = groups.get(key);
     if (!group) groups.set(key, (group = { action: entry.action, hash: entry.contentHash, entries: [] }));
@@ -47,12 +53,12 @@ function bubbleGroups(entries: readonly PlanEntry[]): Array<{ action: PlanAction
   return [...groups.values()].sort((a, b) => (order.get(a.action) ?? 0) - (order.get(b.action) ?? 0));
 }
 
-function renderBubble(plan: Plan, group: { action: PlanAction; hash: string; entries: PlanEntry[] }, mask: boolean): string {
+function renderBubble(plan: Plan, group: BubbleGroup, mask: boolean): string {
   const content = plan.contents[group.hash];
   if (!content) return '';
   const { action, entries } = group;
   const n = entries.length;
-  const shifted = entries.filter((e) => e.shift).length;
+  const shifted = entries.filter((e) => 'shift' in e && e.shift).length;
   const status = [`${n} ${PAGE_STATES[action].label}`, ...(shifted ? [`${shifted} moved out of quiet hours`] : [])].join(', ');
   const samples = entries.slice(0, 3).map((e) => (mask ? maskPhone(e.phoneNumber) : e.phoneNumber));
   const more = n > 3 ? ` and ${n - 3} more` : '';

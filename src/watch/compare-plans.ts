@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Plan, PlanAction } from '../plan/types.js';
-import { PLAN_ACTIONS } from '../plan/types.js';
+import { contentHashOf, PLAN_ACTIONS } from '../plan/types.js';
 import { describeContent } from '../report/plan-content.js';
 
 /**
@@ -24,10 +24,11 @@ const FIELD_PAIRS = 50;
 function messagesBySpec(plan: Plan): Map<string, Map<string, string>> {
   const specs = new Map<string, Map<string, string>>(plan.specs.map((s) => [s.name, new Map()]));
   for (const e of plan.entries) {
-    if (e.contentHash === undefined) continue;
+    const hash = contentHashOf(e);
+    if (hash === undefined) continue;
     let messages = specs.get(e.spec);
     if (!messages) specs.set(e.spec, (messages = new Map()));
-    messages.set(e.phoneNumber, e.contentHash);
+    messages.set(e.phoneNumber, hash);
   }
   return specs;
 }

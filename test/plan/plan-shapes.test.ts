@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSavedPlan, writeSavedPlan } from '../../src/plan/saved-plan.js';
+import { varsOf } from '../../src/plan/types.js';
 import { variableValue } from '../../src/render/message-shape.js';
 import { withTmpDir } from '../state/tmp-dir.js';
 import { buildShapesPlan } from './shape-fixture.js';
@@ -28,10 +29,11 @@ test('each message carries the values of the variables its message uses, and not
   withTmpDir(async (dir) => {
     const plan = await buildShapesPlan(join(dir, 'state'), false);
     const chloe = plan.entries.find((e) => e.phoneNumber === '41791000003');
-    assert.equal({ ...chloe?.vars }, { name: 'Chloé', discount: '30', code: 'C3' });
+    assert.equal({ ...(chloe && varsOf(chloe)) }, { name: 'Chloé', discount: '30', code: 'C3' });
     const ben = plan.entries.find((e) => e.phoneNumber === '41792000002');
-    assert.equal({ ...ben?.vars }, { name: 'Ben', vip: 'false', gift: 'a mug', store: 'Acme', city: '' }, 'spec vars too; an optional one not given is empty');
-    assert.is(plan.entries.find((e) => e.spec === 'store-hello')?.vars, undefined);
+    assert.equal({ ...(ben && varsOf(ben)) }, { name: 'Ben', vip: 'false', gift: 'a mug', store: 'Acme', city: '' }, 'spec vars too; an optional one not given is empty');
+    const hello = plan.entries.find((e) => e.spec === 'store-hello');
+    assert.is(hello && varsOf(hello), undefined);
     assert.not.match(JSON.stringify(plan), /@example\.com/, 'the CSV column no message uses is not in the plan');
   }));
 
@@ -51,13 +53,14 @@ test('a saved plan keeps shapes and variable values (numbers in values masked) a
   withTmpDir(async (dir) => {
     const plan = await buildShapesPlan(join(dir, 'state'), false);
     const entry = plan.entries.find((e) => e.spec === 'black-friday');
-    assert.ok(entry);
+    if (!entry || entry.action === 'orphan') throw new Error('no black-friday message');
     entry.vars = { ...entry.vars, code: 'call 41793026727' };
     const file = join(dir, 'plan.json');
     await writeSavedPlan(file, plan);
     assert.not.ok((await readFile(file, 'utf8')).includes('41793026727'));
     const saved = await readSavedPlan(file);
-    assert.is(saved.entries.find((e) => e.messageId === entry.messageId)?.vars?.code, 'call 417****6727');
+    const restored = saved.entries.find((e) => e.messageId === entry.messageId);
+    assert.is(restored && varsOf(restored)?.code, 'call 417****6727');
     assert.equal(saved.specs.find((s) => s.name === 'black-friday')?.shape, plan.specs.find((s) => s.name === 'black-friday')?.shape);
   }));
 

@@ -42,6 +42,37 @@ test('a missing, non-JSON, foreign or newer file is a clear WaspecError', () =>
     }
   }));
 
+test('a saved plan whose entry lacks or has a field its action rules out is not a plan', () =>
+  withTmpDir(async (dir) => {
+    const plan = maskPlan(await buildFixturePlan(join(dir, 'state')));
+    const of = (action: string) => {
+      const found = plan.entries.find((e) => e.action === action);
+      if (!found) throw new Error(`the fixture plan has no ${action} entry`);
+      return found;
+    };
+    const without = (entry: object, key: string) => Object.fromEntries(Object.entries(entry).filter(([k]) => k !== key));
+    const broken: Array<[string, object]> = [
+      ['a retry with no previous', without(of('retry'), 'previous')],
+      ['a send with no contentHash', without(of('send'), 'contentHash')],
+      ['an orphan with a contentHash', { ...of('orphan'), contentHash: 'x' }],
+      ['a send with a hold', { ...of('send'), hold: { was: 'send', reason: 'r' } }],
+      ['an unchanged entry with a shift', { ...of('unchanged'), shift: { sendAt: '2026-01-01T00:00:00Z', reason: 'r' } }],
+    ];
+    for (const [what, entry] of broken) {
+      await writeFile(join(dir, 'plan.json'), JSON.stringify({ ...plan, entries: [entry] }));
+      try {
+        await readSavedPlan(join(dir, 'plan.json'));
+        assert.unreachable(`${what} was accepted`);
+      } catch (error) {
+        assert.instance(error, WaspecError, what);
+        assert.match((error as WaspecError).message, /not a waspec plan: it does not match the plan format \(\/entries\/0/, what);
+      }
+    }
+    // The entries as planned are accepted (the failures above are the fields, not the rest).
+    await writeFile(join(dir, 'plan.json'), JSON.stringify(plan));
+    assert.equal((await readSavedPlan(join(dir, 'plan.json'))).entries.length, plan.entries.length);
+  }));
+
 /** A workspace in `dir` (cwd) with one spec, one CSV, a state with one record, and a plan of it. */
 async function freshPlan(dir: string): Promise<Plan> {
   await mkdir(join(dir, 'specs/recipients'), { recursive: true });

@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { buildPlan } from '../../src/plan/build-plan.js';
-import type { Plan } from '../../src/plan/types.js';
+import { contentHashOf, type Plan } from '../../src/plan/types.js';
 import { openFileStateStore } from '../../src/state/file-state.js';
 import { inFlight, outcome } from '../state/records.js';
 
@@ -17,8 +17,9 @@ export async function buildShapesPlan(stateDir: string, withState = true): Promi
   if (withState) {
     const ref = (phone: string, contentHash?: string) => {
       const e = plan.entries.find((x) => x.phoneNumber === phone && x.spec === 'black-friday');
-      if (!e?.contentHash) throw new Error(`no message to ${phone}`);
-      return { messageId: e.messageId, spec: e.spec, phoneNumber: phone, contentHash: contentHash ?? e.contentHash };
+      const hash = e && contentHashOf(e);
+      if (!e || !hash) throw new Error(`no message to ${phone}`);
+      return { messageId: e.messageId, spec: e.spec, phoneNumber: phone, contentHash: contentHash ?? hash };
     };
     const [anna, ben, chloe, dan] = ['41791000001', '41791000002', '41791000003', '41791000004'] as const;
     await store.append([

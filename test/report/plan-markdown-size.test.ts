@@ -40,8 +40,9 @@ function personalisedPlan(n: number, options: { specs?: number; text?: (i: numbe
       contents[hash] = { whatsApp: { text: options.text?.(i) ?? `Hello ${vars.name}, take ${vars.discount}% off with code ${vars.code}.` } };
       const action = i % 100 === 7 ? 'rejected' : i % 50 === 3 ? 'retry' : i % 10 === 1 ? 'unchanged' : 'send';
       actions[action] = (actions[action] ?? 0) + 1;
-      const entry: PlanEntry = { action, messageId: `${spec}-${i}`, spec, revision: 1, phoneNumber: phone, contentHash: hash, vars };
-      if (action !== 'send') entry.previous = { contentHash: hash, outcome: action === 'unchanged' ? 'accepted' : action === 'retry' ? 'failed' : 'rejected', bulkId: 'B', sentAt: '2026-01-10T10:00:00.000Z' };
+      const message = { messageId: `${spec}-${i}`, spec, revision: 1, phoneNumber: phone, contentHash: hash, vars };
+      const previous = { contentHash: hash, outcome: action === 'unchanged' ? 'accepted' : action === 'retry' ? 'failed' : 'rejected', bulkId: 'B', sentAt: '2026-01-10T10:00:00.000Z' } as const;
+      const entry: PlanEntry = action === 'send' ? { action, ...message } : { action, ...message, previous };
       entries.push(entry);
     });
   }

@@ -32,7 +32,7 @@ test('held categories in pretty, markdown, json (schema-valid) and html', () =>
   withTmpDir(async (dir) => {
     const plan = await policyPlan(dir, HOLD);
     assert.equal(
-      plan.entries.filter((e) => e.hold).map((e) => `${e.spec} ${e.phoneNumber} ${e.action} ${e.hold?.was ?? ''}`),
+      plan.entries.flatMap((e) => ('hold' in e ? [`${e.spec} ${e.phoneNumber} ${e.action} ${e.hold.was}`] : [])),
       [
         'black-friday 41793026727 capped send',
         'black-friday 447910000000 capped retry',
@@ -68,13 +68,13 @@ test('held categories in pretty, markdown, json (schema-valid) and html', () =>
 test('a sendAt moved out of quiet hours shows in pretty, markdown, json and html', () =>
   withTmpDir(async (dir) => {
     const plan = await policyPlan(dir, { quietHours: { from: '11:00', to: '14:00', mode: 'shift' } });
-    const moved = plan.entries.filter((e) => e.shift).map((e) => `${e.phoneNumber} ${e.action} ${e.shift?.sendAt ?? ''}`);
+    const moved = plan.entries.flatMap((e) => ('shift' in e && e.shift ? [`${e.phoneNumber} ${e.action} ${e.shift.sendAt}`] : []));
     assert.equal(moved, ['41780000004 send 2026-02-01T13:00:00Z', '4915112345678 send 2026-02-01T13:00:00Z']);
     assert.match(formatPlan(plan, { format: 'pretty' }), 'sendAt now │ 2026-02-01T13:00:00Z (moved out of quiet hours 11:00–14:00)');
     assert.match(formatPlan(plan, { format: 'markdown' }), 'sendAt moved to 2026-02-01T13:00:00Z (moved out of quiet hours 11:00–14:00)');
     assert.match(formatPlan(plan, { format: 'html' }), '1 moved out of quiet hours');
     await writeSavedPlan(join(dir, 'plan.json'), plan);
-    assert.equal((await readSavedPlan(join(dir, 'plan.json'))).entries.filter((e) => e.shift).length, 2);
+    assert.equal((await readSavedPlan(join(dir, 'plan.json'))).entries.filter((e) => 'shift' in e && e.shift).length, 2);
   }));
 
 test.run();

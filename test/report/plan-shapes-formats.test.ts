@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isSending } from '../../src/plan/types.js';
 import { formatPlan } from '../../src/report/plan-format.js';
 import { buildShapesPlan } from '../plan/shape-fixture.js';
 import { withTmpDir } from '../state/tmp-dir.js';
@@ -42,7 +43,7 @@ test('colour marks the variables in the shape; without colour the braces do', ()
 test('masked formats mask numbers in variable values and samples, not only recipients', () =>
   withTmpDir(async (dir) => {
     const plan = await buildShapesPlan(join(dir, 'state'));
-    const hello = plan.entries.find((e) => e.spec === 'birthday' && e.action === 'send');
+    const hello = plan.entries.filter(isSending).find((e) => e.spec === 'birthday' && e.action === 'send');
     assert.ok(hello?.contentHash);
     hello.vars = { ...hello.vars, gift: 'a call from 41793026727' };
     const content = plan.contents[hello.contentHash];
@@ -61,7 +62,7 @@ test('variable names and values from a spec or recipient file are shown escaped,
     const promo = plan.specs.find((s) => s.name === 'black-friday');
     assert.ok(promo?.shape);
     promo.shape.variables = [...promo.shape.variables, 'x\u001b[2J'];
-    const entry = plan.entries.find((e) => e.spec === 'black-friday' && e.action === 'send');
+    const entry = plan.entries.filter(isSending).find((e) => e.spec === 'black-friday' && e.action === 'send');
     assert.ok(entry);
     entry.vars = { ...entry.vars, 'x\u001b[2J': 'evil\u202e\r' };
     for (const format of ['pretty', 'markdown'] as const) {

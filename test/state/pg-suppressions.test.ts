@@ -61,7 +61,8 @@ for (const backend of await postgresBackends()) {
         await table.add([{ phoneNumber: B, reason: 'replied STOP' }], 'alice@host');
         const plan = await buildPlan({ paths: [join(dir, 'specs')], store: state.store });
         assert.equal(plan.entries.map((e) => [e.phoneNumber, e.action]), [[A, 'send'], [B, 'suppressed'], [C, 'send']]);
-        assert.match(plan.entries[1]?.hold?.reason ?? '', /^replied STOP, \d{4}-\d\d-\d\d$/);
+        const held = plan.entries[1];
+        assert.match(held && 'hold' in held ? held.hold.reason : '', /^replied STOP, \d{4}-\d\d-\d\d$/);
         assert.equal(plan.inputs.suppressions?.map((s) => s.location), [`the suppression table of workspace test (schema ${state.schema})`]);
         assert.ok(!JSON.stringify(plan.inputs).includes(B), 'the plan records a digest, not the numbers');
         assert.equal(await findPlanChanges(plan, state.store, { policy: {}, at: new Date() }), []);

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import type { MessageContent } from '../../src/api/types.js';
 import { makeDiagnostic, type Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { summarizeEntries } from '../../src/plan/summarize-plan.js';
-import type { Plan, PlanAction, PlanEntry } from '../../src/plan/types.js';
+import type { Plan, PlanEntry } from '../../src/plan/types.js';
 import { comparePlans } from '../../src/watch/compare-plans.js';
 import { formatPlanMoves } from '../../src/watch/format-moves.js';
 
@@ -11,7 +11,7 @@ interface Message {
   spec?: string;
   phone: string;
   content: MessageContent;
-  action?: PlanAction;
+  action?: 'send' | 'unchanged';
 }
 
 const text = (t: string): MessageContent => ({ whatsApp: { text: t } });
@@ -25,7 +25,10 @@ function planOf(messages: Message[], options: { diagnostics?: Diagnostic[]; revi
     const revision = options.revisions?.[spec] ?? 1;
     const hash = JSON.stringify(m.content);
     contents[hash] = m.content;
-    return { action: m.action ?? 'send', messageId: `${spec}/${revision}/${m.phone}`, spec, revision, phoneNumber: m.phone, contentHash: hash };
+    const message = { messageId: `${spec}/${revision}/${m.phone}`, spec, revision, phoneNumber: m.phone, contentHash: hash };
+    return m.action === 'unchanged'
+      ? { action: 'unchanged', ...message, previous: { contentHash: hash, outcome: 'accepted', bulkId: 'b', sentAt: '2026-01-01T00:00:00.000Z' } }
+      : { action: 'send', ...message };
   });
   const specs = [...new Set(entries.map((e) => e.spec))].map((name) => ({ name, file: `specs/${name}.yaml`, revision: options.revisions?.[name] ?? 1, batchSize: 100 }));
   return {

@@ -3,7 +3,7 @@ import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js
 import type { MessageContent } from '../../api/types.js';
 import type { StateSnapshot } from '../../state/types.js';
 import type { Suppression } from '../../suppressions/types.js';
-import type { HeldAction, PlanEntry } from '../types.js';
+import { isSending, type HeldAction, type HeldEntry, type PlanEntry, type SendingEntry } from '../types.js';
 import { decideCaps } from './cap-policy.js';
 import { decideQuietHours, type QuietDecision } from './quiet-hours-policy.js';
 import { decideSize } from './size-policy.js';
@@ -29,24 +29,21 @@ export interface PolicyContext {
   allowLarge?: number;
 }
 
-const sends = (e: PlanEntry): boolean => e.action === 'send' || e.action === 'retry';
-
-function hold(entry: PlanEntry, action: HeldAction, reason: string): void {
-  entry.hold = { was: entry.action === 'retry' ? 'retry' : 'send', reason };
-  entry.action = action;
+function held(entry: SendingEntry, action: HeldAction, reason: string): HeldEntry {
+  return { ...entry, action, hold: { was: entry.action, reason } };
 }
 
 /**
  * The audience safety rules, in this order: suppressed numbers are never sent; then quiet hours
  * (held or moved); then frequency caps over what is still sent; then size guards over the result.
- * Changes `entries` in place; size errors are returned as diagnostics.
+ * Changes `entries` in place (a held entry replaces its send); size errors are returned as diagnostics.
  */
 export function applyPolicies(entries: PlanEntry[], context: PolicyContext): Diagnostic[] {
-  for (const entry of entries) {
-    if (!sends(entry)) continue;
+  entries.forEach((entry, index) => {
+    if (!isSending(entry)) return;
     const decision = decideSuppression(entry.phoneNumber, context.suppressed);
-    if (decision.kind === 'suppressed') hold(entry, 'suppressed', decision.reason);
-  }
+    if (decision.kind === 'suppressed') entries[index] = held(entry, 'suppressed', decision.reason);
+  });
   if (context.policy.quietHours) applyQuietHours(entries, context);
   if (context.policy.maxPerRecipient) applyCaps(entries, context);
   return checkSizes(entries, context);
@@ -56,20 +53,20 @@ function applyQuietHours(entries: PlanEntry[], context: PolicyContext): void {
   const quiet = context.policy.quietHours;
   if (!quiet) return;
   const decide = quietHoursDecider(quiet, context.contents, context.now);
-  for (const entry of entries) {
-    if (!sends(entry)) continue;
+  entries.forEach((entry, index) => {
+    if (!isSending(entry)) return;
     const decision = decide(entry);
-    if (decision.kind === 'hold') hold(entry, 'quiet-hours', decision.reason);
+    if (decision.kind === 'hold') entries[index] = held(entry, 'quiet-hours', decision.reason);
     else if (decision.kind === 'shift') entry.shift = { sendAt: decision.sendAt, reason: decision.reason };
-  }
+  });
 }
 
 /** The quiet-hours decision of each entry at its send time (its sendAt, or `now`). */
-export function quietHoursDecider(quiet: QuietHours, contents: PolicyContext['contents'], now: Date): (entry: PlanEntry) => QuietDecision {
+export function quietHoursDecider(quiet: QuietHours, contents: PolicyContext['contents'], now: Date): (entry: SendingEntry) => QuietDecision {
   // Sends share few instants (now, or a spec's sendAt) and countries: decide each pair once.
   const decided = new Map<string, QuietDecision>();
   return (entry) => {
-    const sendAt = entry.shift?.sendAt ?? (entry.contentHash === undefined ? undefined : contents[entry.contentHash]?.sendAt);
+    const sendAt = entry.shift?.sendAt ?? contents[entry.contentHash]?.sendAt;
     const at = sendAt === undefined ? now : new Date(sendAt);
     const { country, zones } = zonesOfPhoneNumber(entry.phoneNumber);
     const key = `${country}\u0000${at.getTime()}`;
@@ -90,13 +87,14 @@ function applyCaps(entries: PlanEntry[], context: PolicyContext): void {
     const info = context.specs.get(spec);
     return cap.scope === undefined || info === undefined || info.category === cap.scope;
   };
-  const planned = new Map<string, number[]>();
+  // Per number, its sends in plan order with their index in `entries`.
+  const planned = new Map<string, Array<[number, SendingEntry]>>();
   const plannedIds = new Set<string>();
   entries.forEach((entry, index) => {
-    if (!sends(entry) || !inScope(entry.spec)) return;
+    if (!isSending(entry) || !inScope(entry.spec)) return;
     const list = planned.get(entry.phoneNumber);
-    if (list) list.push(index);
-    else planned.set(entry.phoneNumber, [index]);
+    if (list) list.push([index, entry]);
+    else planned.set(entry.phoneNumber, [[index, entry]]);
     plannedIds.add(entry.messageId);
   });
   const since = context.now.getTime() - cap.perMs;
@@ -107,13 +105,13 @@ function applyCaps(entries: PlanEntry[], context: PolicyContext): void {
     if (plannedIds.has(m.messageId) || !planned.has(m.phoneNumber) || Date.parse(m.sentAt) < since || !inScope(m.spec)) continue;
     received.set(m.phoneNumber, (received.get(m.phoneNumber) ?? 0) + 1);
   }
-  for (const [phone, indices] of planned) {
+  for (const [phone, list] of planned) {
     const already = received.get(phone) ?? 0;
-    if (indices.length + already <= cap.count) continue;
-    const list = indices.map((i) => entries[i] as PlanEntry);
-    const decisions = decideCaps(list.map((e) => ({ spec: e.spec, priority: context.specs.get(e.spec)?.priority ?? 0 })), already, cap);
-    decisions.forEach((d, i) => {
-      if (d.kind === 'capped') hold(list[i] as PlanEntry, 'capped', d.reason);
+    if (list.length + already <= cap.count) continue;
+    const decisions = decideCaps(list.map(([, e]) => ({ spec: e.spec, priority: context.specs.get(e.spec)?.priority ?? 0 })), already, cap);
+    list.forEach(([index, entry], i) => {
+      const d = decisions[i];
+      if (d?.kind === 'capped') entries[index] = held(entry, 'capped', d.reason);
     });
   }
 }
@@ -122,7 +120,7 @@ function checkSizes(entries: readonly PlanEntry[], context: PolicyContext): Diag
   const perSpec = new Map<string, number>();
   let total = 0;
   for (const entry of entries) {
-    if (!sends(entry)) continue;
+    if (!isSending(entry)) continue;
     perSpec.set(entry.spec, (perSpec.get(entry.spec) ?? 0) + 1);
     total++;
   }

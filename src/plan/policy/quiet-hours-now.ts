@@ -1,5 +1,5 @@
 import type { Policy } from '../../config/policy.js';
-import type { Plan } from '../types.js';
+import { isSending, type Plan } from '../types.js';
 import { quietHoursDecider } from './apply-policies.js';
 
 /**
@@ -12,8 +12,7 @@ export function quietHoursSincePlan(plan: Plan, policy: Policy, now: Date): stri
   const decide = quietHoursDecider(quiet, plan.contents, now);
   let n = 0;
   for (const entry of plan.entries) {
-    if (entry.action !== 'send' && entry.action !== 'retry') continue;
-    if (decide(entry).kind !== 'allowed') n++;
+    if (isSending(entry) && decide(entry).kind !== 'allowed') n++;
   }
   if (n === 0) return undefined;
   return `${n.toLocaleString('en-US')} ${n === 1 ? 'message' : 'messages'} would now arrive in quiet hours (${quiet.from}–${quiet.to})`;

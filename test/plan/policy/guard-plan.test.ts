@@ -11,7 +11,7 @@ import { guardSettingsOf } from '../../../src/cli/plan-options.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { buildPlan, type BuildPlanOptions } from '../../../src/plan/build-plan.js';
 import { findPlanChanges } from '../../../src/plan/plan-changes.js';
-import type { Plan } from '../../../src/plan/types.js';
+import type { Plan, PlanEntry } from '../../../src/plan/types.js';
 import { openFileStateStore } from '../../../src/state/file-state.js';
 import type { JournalRecord } from '../../../src/state/types.js';
 import { fileSuppressionSource } from '../../../src/suppressions/file-suppressions.js';
@@ -40,7 +40,9 @@ async function plan(files: Record<string, string>, options: Partial<BuildPlanOpt
   }
 }
 
-const actions = (p: Plan) => p.entries.map((e) => [e.spec, e.phoneNumber, e.action, e.hold?.reason ?? e.shift?.sendAt ?? '']);
+/** Why an entry is held, or the sendAt it was moved to. */
+const detail = (e: PlanEntry) => ('hold' in e ? e.hold.reason : 'shift' in e ? (e.shift?.sendAt ?? '') : '');
+const actions = (p: Plan) => p.entries.map((e) => [e.spec, e.phoneNumber, e.action, detail(e)]);
 const id = (name: string, phone: string) => messageIdFor(name, 1, phone);
 
 test('suppression: a listed number is suppressed with its reason, even when rejected or in doubt and asked to be sent again', async () => {
@@ -128,7 +130,7 @@ test('frequency cap: across specs by priority then name; the state window counts
   await plan(files, { records, policy: capPolicy, now: NOW }, (p) => {
     const sends = p.entries.filter((e) => e.action === 'send').map((e) => `${e.spec}:${e.phoneNumber}`);
     assert.equal(sends, [`b-promo:${A}`, `b-promo:${C}`, `hello:${A}`, `receipt:${A}`]);
-    const capped = p.entries.filter((e) => e.action === 'capped').map((e) => `${e.spec}:${e.phoneNumber}:${e.hold?.reason ?? ''}`);
+    const capped = p.entries.filter((e) => e.action === 'capped').map((e) => `${e.spec}:${e.phoneNumber}:${detail(e)}`);
     assert.equal(capped, [
       `a-promo:${A}:at most 1 marketing per 24h; b-promo takes precedence`,
       `a-promo:${B}:at most 1 marketing per 24h; 1 already received`,
@@ -177,9 +179,10 @@ test('quiet hours: held in the recipient zone, or moved to the next allowed minu
     // Once sent, the moved message is unchanged, not drift: the state keeps the spec's content hash.
     const store = openFileStateStore(join(root, '.waspec'));
     const entry = p.entries[0];
+    if (entry?.action !== 'send') throw new Error('the first entry is a send');
     await store.append([
-      inFlight('S', '2026-03-05T21:30:01.000Z', [{ messageId: entry?.messageId ?? '', spec: 'promo', phoneNumber: A, contentHash: entry?.contentHash ?? '' }]),
-      outcome('S', '2026-03-05T21:30:02.000Z', [{ messageId: entry?.messageId ?? '', outcome: 'accepted', statusName: 'PENDING_ENROUTE' }]),
+      inFlight('S', '2026-03-05T21:30:01.000Z', [{ messageId: entry.messageId, spec: 'promo', phoneNumber: A, contentHash: entry.contentHash }]),
+      outcome('S', '2026-03-05T21:30:02.000Z', [{ messageId: entry.messageId, outcome: 'accepted', statusName: 'PENDING_ENROUTE' }]),
     ]);
     const again = await buildPlan({ paths: [join(root, 'specs')], store, now: new Date('2026-03-06T09:00:00Z'), policy: { quietHours: { from: '21:00', to: '08:00', mode: 'shift' } } });
     assert.is(again.entries[0]?.action, 'unchanged');
