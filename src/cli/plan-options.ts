@@ -51,11 +51,6 @@ export function parseLimit(value: string): number {
   return n;
 }
 
-/** --state wins; then the config (stateDir, WASPEC_STATE_DIR, default .waspec). A broken config is an error. */
-export async function resolveStateDir(options: { state?: string; config?: string; profile?: string }): Promise<string> {
-  return (await resolvePlanSettings(options)).stateDir;
-}
-
 /** What planning needs from the config: the state (directory or PostgreSQL), the audience policy, the batch size for specs that set none, where recipient files may come from. */
 export async function resolvePlanSettings(
   options: StateFlags & { allowOutside?: string[] },

@@ -17,7 +17,6 @@ export type StateTarget =
     };
 
 export const DEFAULT_SCHEMA = 'waspec';
-export const DEFAULT_WORKSPACE = 'default';
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const WORKSPACE_NAME = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/;
 

@@ -26,11 +26,9 @@ export const PROMO: MessageContent = {
   scenarioKey: 'promo',
 };
 export const HELLO: MessageContent = { whatsApp: { text: 'Hello *Ben* | <b>bold</b>\nSee you at the store.' } };
-export const HELLO_OLD: MessageContent = { whatsApp: { text: 'Hello Ben' } };
 export const MAP: MessageContent = {
   whatsApp: { locationName: 'Acme Zürich', address: 'Bahnhofstrasse 1, 8001 Zürich', latitude: 47.3769, longitude: 8.5417 },
 };
-export const IMAGE: MessageContent = { whatsApp: { imageUrl: 'https://cdn.acme.example/a.png' } };
 
 const PHONES = ['41793026727', '447910000000', '41791234567', '41780000001', '41780000002', '41780000003', '41780000004', '4915112345678'];
 
