@@ -130,8 +130,7 @@ async function main(env = process.env) {
   const cwd = process.cwd();
   const cli = findCli(cwd);
   // waspec needs no GitHub token: it does not get one.
-  const childEnv = { ...env };
-  for (const name of Object.keys(childEnv)) if (/^INPUT_/.test(name) || name === 'GITHUB_TOKEN') delete childEnv[name];
+  const childEnv = Object.fromEntries(Object.entries(env).filter(([name]) => !/^INPUT_/.test(name) && name !== 'GITHUB_TOKEN'));
   const planFile = inputs.planFile || path.join(mkdtempSync(path.join(env.RUNNER_TEMP || tmpdir(), 'waspec-')), 'plan.json');
 
   let plan;

@@ -153,7 +153,7 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
   const recipients = config.recipients ?? {};
   if (recipients.defaultCountry !== undefined && !isKnownCountry(recipients.defaultCountry.toUpperCase())) {
     const node = top?.get('recipients', true);
-    failAt(isMap(node) ? (node.get('defaultCountry', true) as Node | undefined) : undefined, `'${recipients.defaultCountry}' is not an ISO 3166 country code libphonenumber knows`, 'two letters, e.g. CH, DE, GB, US');
+    failAt(isMap(node) ? node.get('defaultCountry', true) : undefined, `'${recipients.defaultCountry}' is not an ISO 3166 country code libphonenumber knows`, 'two letters, e.g. CH, DE, GB, US');
   }
   const passwords = Object.entries(config.profiles ?? {}).filter(([, p]) => p.state !== undefined && urlHasPassword(p.state));
   if (passwords.length > 0) {

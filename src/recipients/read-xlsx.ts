@@ -190,7 +190,7 @@ async function* readSheet(zip: ZipArchive, part: string, shared: readonly string
     }
     parser.close();
   } catch (error) {
-    if (!(error instanceof StopSheet)) throw new ZipProblem(`has a malformed part ${part} (${(error as Error).message.split('\n')[0]})`);
+    if (!(error instanceof StopSheet)) throw new ZipProblem(`has a malformed part ${part} (${(error as Error).message.split('\n')[0] ?? ''})`);
   } finally {
     stream.destroy();
   }

@@ -25,7 +25,7 @@ export function createXmlParser(handlers: XmlHandlers): SaxesParser {
   parser.on('opentag', (tag) => {
     if (!handlers.open) return;
     const attributes: Record<string, string> = Object.create(null) as Record<string, string>;
-    for (const [name, value] of Object.entries(tag.attributes)) attributes[local(name)] = typeof value === 'string' ? value : value.value;
+    for (const [name, value] of Object.entries<string | { value: string }>(tag.attributes)) attributes[local(name)] = typeof value === 'string' ? value : value.value;
     handlers.open(local(tag.name), attributes);
   });
   if (handlers.text) {
@@ -48,7 +48,7 @@ async function parsePart(zip: ZipArchive, part: string, maxBytes: number, handle
     for await (const chunk of stream as AsyncIterable<string>) parser.write(chunk);
     parser.close();
   } catch (error) {
-    throw new ZipProblem(`has a malformed part ${part} (${(error as Error).message.split('\n')[0]})`);
+    throw new ZipProblem(`has a malformed part ${part} (${(error as Error).message.split('\n')[0] ?? ''})`);
   } finally {
     stream.destroy();
   }

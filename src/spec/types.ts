@@ -118,7 +118,7 @@ export interface SpecDocument {
   recipientDefaults?: RecipientDefaults;
   spec: Spec;
   /** Position of the node at `path`, or of its nearest ancestor that exists. */
-  locate(path: SpecPath): SourcePosition;
+  locate: (path: SpecPath) => SourcePosition;
   /** The raw source text of the node at `path` (used for e.g. unquoted phone numbers). */
-  sourceOf(path: SpecPath): string | undefined;
+  sourceOf: (path: SpecPath) => string | undefined;
 }

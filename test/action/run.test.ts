@@ -26,7 +26,7 @@ async function fakeGitHub(options: { failWith?: number; comments?: Comment[] } =
   let nextId = 1000;
   const read = async (req: IncomingMessage) => {
     let text = '';
-    for await (const chunk of req) text += chunk;
+    for await (const chunk of req) text += String(chunk);
     return text ? (JSON.parse(text) as { body: string }) : undefined;
   };
   const server: Server = createServer((req, res) => {

@@ -25,11 +25,13 @@ export function xlsxParts(sheets: SheetSpec[]): Record<string, string> {
             if (typeof cell === 'boolean') return `<c r="${ref}" t="b"><v>${cell ? 1 : 0}</v></c>`;
             if (typeof cell === 'object' && 'error' in cell) return `<c r="${ref}" t="e"><v>${escape(cell.error)}</v></c>`;
             if (typeof cell === 'object') return `<c r="${ref}" t="inlineStr"><is><t>${escape(cell.inline)}</t></is></c>`;
-            if (!index.has(cell)) {
-              index.set(cell, shared.length);
+            let at = index.get(cell);
+            if (at === undefined) {
+              at = shared.length;
+              index.set(cell, at);
               shared.push(cell);
             }
-            return `<c r="${ref}" t="s"><v>${index.get(cell)}</v></c>`;
+            return `<c r="${ref}" t="s"><v>${at}</v></c>`;
           })
           .join('');
         return `<row r="${r + 1}">${xml}</row>`;
