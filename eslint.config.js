@@ -11,13 +11,13 @@ const LAYERS = [
     spec: [],
     catalogue: ['spec'],
     recipients: ['spec'],
-    config: ['spec', 'catalogue', 'recipients'],
     suppressions: ['spec', 'recipients'],
+    config: ['spec', 'catalogue', 'recipients', 'suppressions'],
     render: ['spec', 'recipients'],
     compile: ['spec', 'catalogue', 'config', 'recipients', 'render'],
   },
   { state: [], transport: [], plan: ['state'] },
-  { emulator: [], init: [], report: [], apply: [], watch: [], preview: ['report'] },
+  { emulator: [], init: [], report: [], apply: [], watch: ['report'], preview: ['report'] },
   { cli: [], index: [] },
 ];
 
