@@ -27,7 +27,7 @@ function messagesBySpec(plan: Plan): Map<string, Map<string, string>> {
     const hash = contentHashOf(e);
     if (hash === undefined) continue;
     let messages = specs.get(e.spec);
-    if (!messages) specs.set(e.spec, (messages = new Map()));
+    if (!messages) specs.set(e.spec, (messages = new Map<string, string>()));
     messages.set(e.phoneNumber, hash);
   }
   return specs;

@@ -30,7 +30,7 @@ function phrases(move: PlanMove, ofSpec: (spec: string) => string): string[] {
     case 'action':
       return [`${styleOf(move.action).label} ${count(move.from)} → ${count(move.to)}`];
     case 'problems':
-      return [...(move.fixed > 0 ? [`${plural(move.fixed, move.severity)} fixed`] : []), ...(move.added > 0 ? [`${plural(move.added, `new ${move.severity}`)}`] : [])];
+      return [...(move.fixed > 0 ? [`${plural(move.fixed, move.severity)} fixed`] : []), ...(move.added > 0 ? [plural(move.added, `new ${move.severity}`)] : [])];
   }
 }
 
@@ -43,6 +43,6 @@ export function formatPlanMoves(moves: readonly PlanMove[], specs: number): stri
   const ofSpec = (spec: string) => (specs > 1 ? ` of ${spec}` : '');
   const all = moves.flatMap((m) => phrases(m, ofSpec));
   const shown = all.slice(0, MOST);
-  if (all.length > MOST) shown.push(`${plural(all.length - MOST, 'more change')}`);
+  if (all.length > MOST) shown.push(plural(all.length - MOST, 'more change'));
   return `Since last run: ${shown.join(' · ')}`;
 }

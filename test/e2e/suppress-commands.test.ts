@@ -23,9 +23,10 @@ test('every suppress subcommand has --help with an example; with the file state 
     assert.match(help.stdout, /Examples?:\n {2}waspec suppress /);
   }
   const [file] = await stateBackends();
+  if (!file) throw new Error('no file backend');
   const { dir, cleanup } = await makeWorkspace(SPEC);
   try {
-    await withState(file!, async (state) => {
+    await withState(file, async (state) => {
       for (const args of [['add', A], ['list'], ['remove', A], ['import', 'stop.csv']]) {
         const result = await runCli(['suppress', ...args], { cwd: dir, env: state.env });
         assert.is(result.code, 1, args.join(' '));

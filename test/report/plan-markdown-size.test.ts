@@ -87,7 +87,7 @@ for (const n of [1, 100, 5_000, 100_000]) {
     const groups = [...promo.matchAll(/\*\*\S+ (send|retry|rejected)\*\* to ([\d,]+) recipients?/g)];
     let listed = 0;
     for (const [, action, count] of groups) {
-      assert.is(num(count ?? ''), actions[action ?? ''], `${action}`);
+      assert.is(num(count ?? ''), actions[action ?? ''], action);
       listed += num(count ?? '');
     }
     const unchanged = /= ([\d,]+) unchanged/.exec(promo)?.[1];

@@ -10,7 +10,7 @@ import { openPgStateStore } from '../../src/state/pg-state.js';
 import { parsePostgresTarget } from '../../src/state/state-target.js';
 import type { SuppressionTable } from '../../src/suppressions/types.js';
 import { makeWorkspace } from '../helpers/cli.js';
-import { adminQuery, postgresBackends, withState } from '../helpers/state-backends.js';
+import { adminQuery, postgresBackends, schemaOf, withState } from '../helpers/state-backends.js';
 import { inFlight } from './records.js';
 
 const [A, B, C] = ['41793026727', '41780000001', '41780000002'];
@@ -31,7 +31,7 @@ for (const backend of await postgresBackends()) {
       assert.is(await table.add([{ phoneNumber: A, reason: 'other' }, { phoneNumber: C, reason: 'complaint' }], 'bob@host'), 1);
       assert.equal(await numbersOf(table), { [A]: 'replied STOP', [B]: undefined, [C]: 'complaint' });
       const rows: string[] = [];
-      assert.is(await table.list((r) => rows.push(`${r.phoneNumber} ${r.addedBy} ${r.reason ?? '-'} ${/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(r.addedAt)}`)), 3);
+      assert.is(await table.list((r) => rows.push(`${r.phoneNumber} ${r.addedBy} ${r.reason ?? '-'} ${String(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(r.addedAt))}`)), 3);
       assert.equal(rows, [`${B} alice@host - true`, `${C} bob@host complaint true`, `${A} alice@host replied STOP true`]);
       const three = await table.digest();
       assert.is.not(three, empty);
@@ -63,12 +63,12 @@ for (const backend of await postgresBackends()) {
         assert.equal(plan.entries.map((e) => [e.phoneNumber, e.action]), [[A, 'send'], [B, 'suppressed'], [C, 'send']]);
         const held = plan.entries[1];
         assert.match(held && 'hold' in held ? held.hold.reason : '', /^replied STOP, \d{4}-\d\d-\d\d$/);
-        assert.equal(plan.inputs.suppressions?.map((s) => s.location), [`the suppression table of workspace test (schema ${state.schema})`]);
+        assert.equal(plan.inputs.suppressions?.map((s) => s.location), [`the suppression table of workspace test (schema ${schemaOf(state)})`]);
         assert.ok(!JSON.stringify(plan.inputs).includes(B), 'the plan records a digest, not the numbers');
         assert.equal(await findPlanChanges(plan, state.store, { policy: {}, at: new Date() }), []);
         await table.add([{ phoneNumber: C }], 'bob@host');
         assert.equal(await findPlanChanges(plan, state.reopen(), { policy: {}, at: new Date() }), [
-          `suppression list changed since the plan was made: the suppression table of workspace test (schema ${state.schema})`,
+          `suppression list changed since the plan was made: the suppression table of workspace test (schema ${schemaOf(state)})`,
         ]);
       } finally {
         await cleanup();
@@ -79,10 +79,10 @@ for (const backend of await postgresBackends()) {
     withState(backend, async (state) => {
       // The tables as the first waspec with a PostgreSQL state left them (migration step 1 only).
       const [first] = MIGRATIONS;
-      const schema = `"${state.schema}"`;
+      const schema = `"${schemaOf(state)}"`;
       await adminQuery(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), applied_by text NOT NULL)`);
       await adminQuery(`${first?.sql.replaceAll('$schema', schema) ?? ''}; INSERT INTO ${schema}.schema_version (version, description, applied_by) VALUES (1, 'step 1', 'test')`);
-      const role = `ro_${state.schema}`;
+      const role = `ro_${schemaOf(state)}`;
       await adminQuery(`CREATE ROLE ${role} LOGIN`);
       const url = new URL(state.url ?? '');
       url.username = role;
