@@ -1,5 +1,5 @@
-import type { StateSnapshot, StateStore } from '../state/types.js';
-import type { Plan, PlanEntry } from './types.js';
+import type { StateSnapshot, StateStore, StoredContent } from '../state/types.js';
+import { isSending, type Plan, type PlanEntry } from './types.js';
 
 /** Earlier contents a plan holds at most (each is at most 16 KiB of text): memory stays bounded. */
 export const MAX_PREVIOUS_CONTENTS = 2000;
@@ -21,9 +21,9 @@ export async function lookUpContents(
     if (e.action === 'drift' && before !== undefined && snapshot.contents.has(before) && !earlier.has(before)) {
       (earlier.size < MAX_PREVIOUS_CONTENTS ? earlier : omitted).add(before);
     }
-    if ((e.action === 'send' || e.action === 'retry') && e.contentHash !== undefined && !snapshot.contents.has(e.contentHash)) toStore.add(e.contentHash);
+    if (isSending(e) && !snapshot.contents.has(e.contentHash)) toStore.add(e.contentHash);
   }
-  const previous = earlier.size > 0 ? await store.readContents(earlier) : new Map();
+  const previous = earlier.size > 0 ? await store.readContents(earlier) : new Map<string, StoredContent>();
   return {
     ...(previous.size > 0 ? { previousContents: Object.fromEntries(previous) } : {}),
     ...(omitted.size > 0 ? { previousContentsOmitted: omitted.size } : {}),

@@ -18,13 +18,18 @@ function markedLines(parts: readonly WordPart[], side: 'before' | 'after', color
   const mark: Paint = color
     ? side === 'before' ? (s) => c.red(c.strikethrough(s)) : (s) => c.green(c.underline(s))
     : side === 'before' ? (s) => `[-${s}-]` : (s) => `{+${s}+}`;
-  const lines = [''];
+  const lines: string[] = [];
+  let line = '';
   for (const part of parts) {
     revealInvisible(part.text).split('\n').forEach((segment, i) => {
-      if (i > 0) lines.push('');
-      if (segment !== '') lines[lines.length - 1] += part.changed ? mark(segment) : segment;
+      if (i > 0) {
+        lines.push(line);
+        line = '';
+      }
+      if (segment !== '') line += part.changed ? mark(segment) : segment;
     });
   }
+  lines.push(line);
   return lines;
 }
 

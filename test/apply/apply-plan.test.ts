@@ -102,7 +102,7 @@ each('a content is journalled once, in the same append as the first request that
   const batches: JournalRecord[][] = [];
   const run = async (contentsToStore: string[]) => {
     const store = await journalStore(backend);
-    const push = store.append;
+    const push = store.append.bind(store);
     store.append = async (records) => {
       batches.push([...records]);
       await push(records);

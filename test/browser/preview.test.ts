@@ -128,7 +128,7 @@ async function statePages(dir: string): Promise<Plan[]> {
 
 const STATES = ['send', 'retry', 'unchanged', 'drift', 'rejected', 'in-doubt', 'suppressed', 'capped', 'quiet-hours'];
 
-(available ? test : test.skip)('the HTML plan shows each state at a glance (colour, icon, word), ticks only where accepted, and fits 360 px', () =>
+(available ? test : test.skip.bind(test))('the HTML plan shows each state at a glance (colour, icon, word), ticks only where accepted, and fits 360 px', () =>
   withTmpDir(async (dir) => {
     const browser = await launch();
     try {
@@ -151,14 +151,14 @@ const STATES = ['send', 'retry', 'unchanged', 'drift', 'rejected', 'in-doubt', '
           await page.locator(`.bubble-row.state-${state}`).first().screenshot({ path: join(artifacts, `state-${state}.png`) });
         }
         // Ticks say the API accepted the message: only bubbles of messages already sent have them.
-        const ticked = await page.locator('.bubble:has(.ticks)').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-state')));
+        const ticked = await page.locator('.bubble:has(.ticks)').evaluateAll((nodes: Array<{ getAttribute(name: string): string | null }>) => nodes.map((n) => n.getAttribute('data-state')));
         assert.equal([...new Set(ticked)], ['unchanged']);
         assert.is(await page.locator('.bubble[data-state="send"] .ticks, .bubble[data-state="drift"] .ticks').count(), 0);
         assert.is(await page.locator('nav.toc a').count(), plan.specs.length);
         assert.is(await page.locator('nav.toc a').first().getAttribute('href'), '#spec-1');
         await page.setViewportSize({ width: 360, height: 740 });
         assert.ok((await pageWidth(page)) <= 360, `plan ${i} is ${await pageWidth(page)} px wide at 360`);
-        for (const box of await page.locator('.bubble, .diff, nav.toc').evaluateAll((nodes) => nodes.map((n) => n.getBoundingClientRect().right))) assert.ok(box <= 360, `something ends at ${box} px`);
+        for (const box of await page.locator('.bubble, .diff, nav.toc').evaluateAll((nodes: Array<{ getBoundingClientRect(): { right: number } }>) => nodes.map((n) => n.getBoundingClientRect().right))) assert.ok(box <= 360, `something ends at ${box} px`);
         await page.screenshot({ path: join(artifacts, `plan-states-${i}-360.png`), fullPage: true });
       }
       assert.equal([...colours.keys()].sort(), [...STATES].sort(), 'every state was on a page');

@@ -6,7 +6,7 @@ import { EMULATOR_DEFAULTS, startEmulator, type RunningEmulator } from '../../sr
 import type { JournalRecord, StateBackend } from '../../src/state/types.js';
 import { makeWorkspace, runCli } from '../helpers/cli.js';
 import { swissNumbers } from '../helpers/specs.js';
-import { adminQuery, postgresBackends, stateBackends, testEachBackend, withState, type Backend, type FreshState } from '../helpers/state-backends.js';
+import { adminQuery, postgresBackends, schemaOf, stateBackends, testEachBackend, withState, type Backend, type FreshState } from '../helpers/state-backends.js';
 
 const each = testEachBackend(test, await stateBackends());
 
@@ -82,7 +82,7 @@ each('apply keeps each content once, with the first request that carries it, wit
     assert.match(text, /we have 417\*\*\*\*\d{4} and \+417\*\*\*\*\d{4} on file/);
 
     // More recipients of a content the state keeps, and a run with nothing to send: no new content record.
-    await appendFile(join(ctx.dir, 'specs/notice.csv'), `${phones[3]}\n`);
+    await appendFile(join(ctx.dir, 'specs/notice.csv'), `${phones[3] ?? ''}\n`);
     await apply(ctx);
     await apply(ctx);
     assert.is(contentRecords(await readAll(ctx.state)).length, 3);
@@ -120,7 +120,7 @@ each('a journal from before contents were kept still plans: the drift says its e
       const lines = (await readFile(journal, 'utf8')).split('\n').filter((l) => !l.includes('"type":"content"'));
       await writeFile(journal, lines.join('\n'));
     } else {
-      await adminQuery(`DELETE FROM "${ctx.state.schema}".journal WHERE type = 'content'`);
+      await adminQuery(`DELETE FROM "${schemaOf(ctx.state)}".journal WHERE type = 'content'`);
     }
     assert.is(contentRecords(await readAll(ctx.state)).length, 0);
     await writeFile(join(ctx.dir, 'specs/notice.yaml'), files('Opening at 10.', PERSONAL)['specs/notice.yaml']);
@@ -129,7 +129,7 @@ each('a journal from before contents were kept still plans: the drift says its e
     assert.match(plan.stdout, /~ drift · 3 recipients/);
     assert.match(plan.stdout, /\(earlier content unknown: it was accepted before the state kept contents\)/);
     // The next apply keeps the content it sends, though the state kept none before.
-    await appendFile(join(ctx.dir, 'specs/notice.csv'), `${phones[4]}\n`);
+    await appendFile(join(ctx.dir, 'specs/notice.csv'), `${phones[4] ?? ''}\n`);
     await apply(ctx);
     assert.equal(contentRecords(await readAll(ctx.state)).map((c) => c.content.whatsApp.text), ['Opening at 10.']);
   }));

@@ -26,6 +26,7 @@ export const PROMO: MessageContent = {
   scenarioKey: 'promo',
 };
 export const HELLO: MessageContent = { whatsApp: { text: 'Hello *Ben* | <b>bold</b>\nSee you at the store.' } };
+export const HELLO_OLD: MessageContent = { whatsApp: { text: 'Hello Ben' } };
 export const MAP: MessageContent = {
   whatsApp: { locationName: 'Acme Zürich', address: 'Bahnhofstrasse 1, 8001 Zürich', latitude: 47.3769, longitude: 8.5417 },
 };

@@ -7,7 +7,7 @@ import { openPgStateStore } from '../../src/state/pg-state.js';
 import { MIGRATIONS } from '../../src/state/pg-migrations.js';
 import { parsePostgresTarget } from '../../src/state/state-target.js';
 import type { JournalRecord } from '../../src/state/types.js';
-import { adminQuery, postgresBackends, stateBackends, testEachBackend, withState } from '../helpers/state-backends.js';
+import { adminQuery, postgresBackends, schemaOf, stateBackends, testEachBackend, withState } from '../helpers/state-backends.js';
 import { inFlight } from './records.js';
 
 const each = testEachBackend(test, await stateBackends());
@@ -35,7 +35,7 @@ each('a content record of another shape, or larger than waspec keeps, is a bad r
       await appendFile(join(store.location, 'journal.ndjson'), `${JSON.stringify(big)}\n${JSON.stringify(odd)}\n`);
       const snap = await store.read();
       assert.equal(
-        snap.diagnostics.map((d) => `${d.code} ${d.line} ${d.message}`),
+        snap.diagnostics.map((d) => `${d.code} ${String(d.line)} ${d.message}`),
         [
           'state-record-invalid 2 line 3 of the state journal is not a valid record: content holds more than the 16384 characters waspec stores',
           'state-record-invalid 3 line 4 of the state journal is not a valid record: content.whatsApp.text must be string',
@@ -78,9 +78,9 @@ for (const backend of await postgresBackends()) {
     }));
 
   test('[postgres] a content record goes in with its in-flight record, in one statement', () =>
-    withState(backend, async ({ store, schema }) => {
-      await store.append([content('h-1', 'one'), inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]);
-      const rows = await adminQuery<{ type: string; xmin: string }>(`SELECT type, xmin::text AS xmin FROM "${schema}".journal ORDER BY id`);
+    withState(backend, async (state) => {
+      await state.store.append([content('h-1', 'one'), inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]);
+      const rows = await adminQuery<{ type: string; xmin: string }>(`SELECT type, xmin::text AS xmin FROM "${schemaOf(state)}".journal ORDER BY id`);
       assert.equal(rows.rows.map((r) => r.type), ['content', 'in-flight']);
       assert.is(rows.rows[0]?.xmin, rows.rows[1]?.xmin, 'one transaction');
     }));
