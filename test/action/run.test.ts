@@ -181,7 +181,7 @@ test('a plan too long for a comment is cut at a line under 65,536 characters, wi
   // waspec keeps markdown under 60,000 bytes by itself; a user who lifts that still gets a comment
   // GitHub takes. 300 specs of a long text each: about 800 characters of plan per spec.
   const numbers = swissNumbers(300);
-  const specs = Object.assign({}, ...numbers.map((phone, i) => textSpec(`s${i}`, [phone], `Message ${i}: ${'a long and careful sentence '.repeat(12)}`)));
+  const specs = Object.fromEntries(numbers.flatMap((phone, i) => Object.entries(textSpec(`s${i}`, [phone], `Message ${i}: ${'a long and careful sentence '.repeat(12)}`))));
   const ws = await makeWorkspace(specs);
   try {
     const run = await runAction(ws.dir, { command: 'plan', comment: 'true', args: '--max-bytes 1000000' }, { GITHUB_API_URL: github.url });
