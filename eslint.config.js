@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import globals from 'globals';
@@ -20,6 +21,12 @@ const LAYERS = [
   { emulator: [], init: [], report: [], apply: [], watch: ['report'], preview: ['report'] },
   { cli: [], index: [] },
 ];
+
+// A folder the table does not place would be checked neither way.
+const unplaced = readdirSync(new URL('./src', import.meta.url))
+  .map((entry) => entry.replace(/\.ts$/, ''))
+  .filter((name) => !LAYERS.some((layer) => Object.hasOwn(layer, name)));
+if (unplaced.length > 0) throw new Error(`eslint.config.js: place src/${unplaced.join(', src/')} in LAYERS`);
 
 // A relative import reaching src/<name>/ (or src/<name>.ts) from src/ itself or from any depth below.
 const reaches = (name, fromRoot) => `^${fromRoot ? '\\./' : '(\\.\\./)+'}${name}(/|\\.js$)`;
