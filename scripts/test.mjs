@@ -2,7 +2,9 @@
 // "N passed, N failed" line, which CI reads.
 import { spawn } from 'node:child_process';
 
-const filter = process.argv[2] ?? '\\.test\\.ts$';
+// A pattern picks test files by path; only *.test.ts files (never fixtures or artifacts) are run.
+const pattern = process.argv[2];
+const filter = pattern === undefined ? '\\.test\\.ts$' : pattern.endsWith('$') ? pattern : `(?:${pattern}).*\\.test\\.ts$`;
 const child = spawn(
   process.execPath,
   ['--import', 'tsx', 'node_modules/uvu/bin.js', 'test', filter, '--no-color'],
