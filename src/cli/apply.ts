@@ -7,7 +7,7 @@ import { StalePlanError, UsageError } from '../errors.js';
 import { emptyApplyResult, type ApplyResult } from '../plan/apply-result.js';
 import { buildPlan } from '../plan/build-plan.js';
 import { ALREADY_APPLIED } from '../plan/plan-changes.js';
-import { findPlanChanges, readSavedPlan, restorePlanNumbers } from '../plan/saved-plan.js';
+import { findPlanChanges, inputFileChanges, readSavedPlan, restoreEarlierContents, restoreSavedPlan } from '../plan/saved-plan.js';
 import { planHasWork } from '../plan/summarize-plan.js';
 import type { Plan } from '../plan/types.js';
 import { formatApplySummary } from '../report/apply-summary.js';
@@ -155,6 +155,9 @@ async function lockAndApply(args: string[], flags: ApplyFlags, planFile: string 
     let plan: Plan;
     if (planFile) {
       plan = await readSavedPlan(planFile);
+      // Contents and numbers come from the files, when unchanged (edits are refused below): the quiet-hours check needs the contents' sendAt.
+      const specOptions = { allowOutside: config.allowOutside ?? [], recipientDefaults: config.recipients ?? {} };
+      if ((await inputFileChanges(plan)).length === 0) plan = await restoreSavedPlan(plan, planFile, specOptions);
       const changes = await findPlanChanges(plan, store, { policy: config.policy, at: new Date(), suppressions: guardSettingsOf(config).suppressions });
       const applied = changes.find((c) => c.startsWith(ALREADY_APPLIED));
       if (changes.length === 1 && applied) {
@@ -163,7 +166,7 @@ async function lockAndApply(args: string[], flags: ApplyFlags, planFile: string 
       if (changes.length > 0) {
         throw new StalePlanError(`the saved plan ${planFile} is stale:\n  - ${changes.join('\n  - ')}`, 'run `waspec plan --out` again and review the new plan');
       }
-      plan = await restorePlanNumbers(plan, planFile, { allowOutside: config.allowOutside ?? [], recipientDefaults: config.recipients ?? {} });
+      if (plan.private) plan = await restoreEarlierContents(plan, store);
     } else {
       plan = await buildPlan({
         paths: args,

@@ -1,25 +1,57 @@
 import type { Command } from 'commander';
-import { readSavedPlan } from '../plan/saved-plan.js';
+import { StalePlanError } from '../errors.js';
+import { inputFileChanges, readSavedPlan, restoreSavedPlan } from '../plan/saved-plan.js';
+import type { Plan } from '../plan/types.js';
 import { formatPlan } from '../report/plan-format.js';
-import { addPlanOutputOptions, parseFormat, parseLimit, parseMaxBytes, type PlanOutputOptions } from './plan-options.js';
+import { addAllowOutsideOption, addPlanOutputOptions, parseFormat, parseLimit, parseMaxBytes, resolveSpecReadOptions, type PlanOutputOptions } from './plan-options.js';
 import { action, useColor } from './run.js';
+
+interface ShowFlags extends PlanOutputOptions {
+  config?: string;
+  profile?: string;
+  allowOutside: string[];
+}
 
 export function defineShowCommand(program: Command): void {
   const command = program
     .command('show')
     .summary('print a saved plan')
-    .description('Prints a plan saved with `waspec plan --out FILE`, in any format.')
-    .argument('<planfile>', 'the saved plan (JSON)');
+    .description(
+      'Prints a plan saved with `waspec plan --out FILE`, in any format.\n' +
+        'A saved plan holds no message texts (they are personal data): show takes them from its spec and\n' +
+        'recipient files when they are here and unchanged, and otherwise shows each spec\'s message as written.',
+    )
+    .argument('<planfile>', 'the saved plan (JSON)')
+    .option('--config <file>', 'config file (default waspec.config.yaml)')
+    .option('--profile <name>', 'config profile');
+  addAllowOutsideOption(command);
   addPlanOutputOptions(command).action(
-    action(async (file: string, flags: PlanOutputOptions) => {
-      const plan = await readSavedPlan(file);
-      const mask = flags.mask;
+    action(async (file: string, flags: ShowFlags) => {
       const format = parseFormat(flags.format);
       const maxBytes = parseMaxBytes(flags.maxBytes, format);
-      process.stdout.write(
-        formatPlan(plan, { format, limit: parseLimit(flags.limit), color: useColor(process.stdout), ...(mask === undefined ? {} : { mask }), ...(maxBytes === undefined ? {} : { maxBytes }) }),
-      );
+      const limit = parseLimit(flags.limit);
+      const plan = await withContents(await readSavedPlan(file), file, flags);
+      const mask = flags.mask;
+      process.stdout.write(formatPlan(plan, { format, limit, color: useColor(process.stdout), ...(mask === undefined ? {} : { mask }), ...(maxBytes === undefined ? {} : { maxBytes }) }));
       return 0;
     }),
   );
+}
+
+/** The saved plan with its message texts from the spec and recipient files, when those are the plan's; else as saved, with a note. */
+async function withContents(plan: Plan, file: string, flags: ShowFlags): Promise<Plan> {
+  if (!plan.private) return plan;
+  const changes = await inputFileChanges(plan);
+  let why = changes[0];
+  if (why === undefined) {
+    try {
+      // Numbers stay masked, as saved.
+      return await restoreSavedPlan(plan, file, await resolveSpecReadOptions(flags), { numbers: false });
+    } catch (error) {
+      if (!(error instanceof StalePlanError)) throw error;
+      why = 'they do not compile to the plan';
+    }
+  }
+  process.stderr.write(`note: a saved plan holds no message texts (each spec's message is shown as written); run \`waspec show\` where its spec and recipient files are, unchanged, to see them (${why})\n`);
+  return plan;
 }

@@ -14,15 +14,7 @@ const NOUN: Record<PlanInputFile['kind'], string> = { spec: 'spec', recipients: 
  * config or state, or immediate sends that would now arrive in quiet hours. Empty when the plan is still fresh.
  */
 export async function findPlanChanges(plan: Plan, store: StateStore, now?: { policy: Policy; at: Date; suppressions?: readonly SuppressionSource[] }): Promise<string[]> {
-  const changes: string[] = [];
-  for (const file of plan.inputs.files) {
-    const now = await hashFile(file.path);
-    if (now === undefined) changes.push(`${NOUN[file.kind]} removed since the plan was made: ${file.path}`);
-    else if (now !== file.sha256) changes.push(`${NOUN[file.kind]} edited since the plan was made: ${file.path}`);
-  }
-  if (!plan.inputs.files.some((f) => f.kind === 'config') && (await hashFile(CONFIG_FILE)) !== undefined) {
-    changes.push(`config added since the plan was made: ${CONFIG_FILE}`);
-  }
+  const changes = await inputFileChanges(plan);
   if (plan.options.paths && plan.options.targets.length === 0) {
     const known = new Set(plan.inputs.files.filter((f) => f.kind === 'spec').map((f) => f.path));
     for (const file of await listSpecFiles(plan.options.paths)) {
@@ -37,6 +29,20 @@ export async function findPlanChanges(plan: Plan, store: StateStore, now?: { pol
   changes.push(...(await suppressionTableChanges(plan, [...(now?.suppressions ?? []), ...(store.suppressions ? [store.suppressions] : [])])));
   const quiet = now && quietHoursSincePlan(plan, now.policy, now.at);
   if (quiet) changes.push(quiet);
+  return changes;
+}
+
+/** The spec, recipient, config and other files removed or edited since the plan was made, one line each. */
+export async function inputFileChanges(plan: Pick<Plan, 'inputs'>): Promise<string[]> {
+  const changes: string[] = [];
+  for (const file of plan.inputs.files) {
+    const now = await hashFile(file.path);
+    if (now === undefined) changes.push(`${NOUN[file.kind]} removed since the plan was made: ${file.path}`);
+    else if (now !== file.sha256) changes.push(`${NOUN[file.kind]} edited since the plan was made: ${file.path}`);
+  }
+  if (!plan.inputs.files.some((f) => f.kind === 'config') && (await hashFile(CONFIG_FILE)) !== undefined) {
+    changes.push(`config added since the plan was made: ${CONFIG_FILE}`);
+  }
   return changes;
 }
 

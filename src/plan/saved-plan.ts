@@ -3,19 +3,26 @@ import type { ValidateFunction } from 'ajv';
 import { loadSchemaValidator } from '../diagnostics/schema-validator.js';
 import { WaspecError } from '../errors.js';
 import { formatPlanJson } from './plan-json.js';
-import type { Plan } from './types.js';
+import type { Plan, PlanEntry } from './types.js';
 
-export { findPlanChanges } from './plan-changes.js';
-export { restorePlanNumbers } from './restore-numbers.js';
+export { findPlanChanges, inputFileChanges } from './plan-changes.js';
+export { restoreEarlierContents, restoreSavedPlan } from './restore-saved-plan.js';
 
 let validator: ValidateFunction<Plan> | undefined;
 
 /**
- * Writes the plan as JSON with every number masked, in entries and diagnostics: no personal
- * numbers in a CI artifact. apply takes them from the hash-checked recipient files (restorePlanNumbers).
+ * Writes the plan as JSON without personal data, so it is safe as a CI artifact: numbers masked
+ * (entries and diagnostics), no rendered contents, variable values or earlier contents. apply and
+ * show take those from the hash-checked spec and recipient files (restoreSavedPlan).
  */
 export async function writeSavedPlan(file: string, plan: Plan): Promise<void> {
-  await writeFile(file, formatPlanJson(plan, { mask: true }));
+  await writeFile(file, formatPlanJson(privatePlan(plan), { mask: true }));
+}
+
+/** The plan as saved: messageIds, content hashes and the specs' shapes stay; what recipients' data rendered goes. */
+export function privatePlan(plan: Plan): Plan {
+  const { previousContents: _previous, previousContentsOmitted: _omitted, ...rest } = plan;
+  return { ...rest, private: true, contents: {}, entries: plan.entries.map(withoutVars) };
 }
 
 /** Reads and validates a saved plan (schemas/plan.schema.json). */
@@ -45,6 +52,12 @@ export async function readSavedPlan(file: string): Promise<Plan> {
     throw notAPlan(file, `it does not match the plan format (${where})`);
   }
   return value;
+}
+
+function withoutVars(entry: PlanEntry): PlanEntry {
+  if (entry.action === 'orphan' || entry.vars === undefined) return entry;
+  const { vars: _vars, ...rest } = entry;
+  return rest;
 }
 
 function notAPlan(file: string, why: string): WaspecError {

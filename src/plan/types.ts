@@ -134,6 +134,11 @@ export interface PlanSpecInfo {
 /** The plan: plain, serialisable data (schemas/plan.schema.json). apply takes only this. */
 export interface Plan {
   formatVersion: 1;
+  /**
+   * A saved plan (`plan --out`): `contents`, entries' `vars` and `previousContents` are left out
+   * (personal data); apply and show restore them from the hash-checked spec and recipient files.
+   */
+  private?: true;
   createdAt: string;
   specs: PlanSpecInfo[];
   /** Distinct rendered contents by contentHash. */

@@ -32,9 +32,10 @@ export interface Detail {
 export function specMessage(spec: SpecGroups, plan: Plan): SpecMessage {
   const first = spec.groups.find((g) => g.contents.length > 0)?.contents[0];
   const content = first === undefined ? undefined : plan.contents[first];
-  if (!content) return { kind: 'none' };
-  if (spec.contents === 1) return { kind: 'same', fields: describeContent(content, plan.templates) };
   const shape = spec.info?.shape;
+  // A saved plan away from its files has no contents: its shape is what there is to show.
+  if (!content) return shape ? { kind: 'shape', fields: Object.entries(shape.fields).map(([pointer, value]) => ({ label: pointer.replace(/^\/whatsApp\//, ''), value })), variables: shape.variables } : { kind: 'none' };
+  if (spec.contents === 1) return { kind: 'same', fields: describeContent(content, plan.templates) };
   if (!shape) return { kind: 'none' };
   return { kind: 'shape', fields: describeContent(withTemplates(content, shape.fields), plan.templates), variables: shape.variables };
 }

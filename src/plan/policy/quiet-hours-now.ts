@@ -12,7 +12,10 @@ export function quietHoursSincePlan(plan: Plan, policy: Policy, now: Date): stri
   const decide = quietHoursDecider(quiet, plan.contents, now);
   let n = 0;
   for (const entry of plan.entries) {
-    if (isSending(entry) && decide(entry).kind !== 'allowed') n++;
+    if (!isSending(entry)) continue;
+    // A saved plan's contents (their sendAt) are restored after its files are checked; unrestored, it is refused anyway.
+    if (!entry.shift && !Object.hasOwn(plan.contents, entry.contentHash)) continue;
+    if (decide(entry).kind !== 'allowed') n++;
   }
   if (n === 0) return undefined;
   return `${n.toLocaleString('en-US')} ${n === 1 ? 'message' : 'messages'} would now arrive in quiet hours (${quiet.from}–${quiet.to})`;
