@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdir, writeFile, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { findPlanChanges, readSavedPlan, writeSavedPlan } from '../../src/plan/saved-plan.js';
+import { findPlanChanges, privatePlan, readSavedPlan, writeSavedPlan } from '../../src/plan/saved-plan.js';
 import { hashFile } from '../../src/plan/hash-file.js';
 import { openFileStateStore } from '../../src/state/file-state.js';
 import { WaspecError } from '../../src/errors.js';
@@ -15,11 +15,18 @@ import { stateBackends, testEachBackend, withState } from '../helpers/state-back
 
 const each = testEachBackend(test, await stateBackends());
 
-test('a saved plan reads back equal (numbers masked) and valid against plan.schema.json', () =>
+test('a saved plan reads back equal (numbers masked, no contents or vars) and valid against plan.schema.json', () =>
   withTmpDir(async (dir) => {
-    const plan = await buildFixturePlan(join(dir, 'state'));
+    const fixture = await buildFixturePlan(join(dir, 'state'));
+    const plan = { ...fixture, entries: fixture.entries.map((e, i) => (i === 0 ? { ...e, vars: { name: 'Anna' } } : e)) };
+    assert.ok(Object.keys(plan.contents).length > 0, 'the fixture has contents to leave out');
     await writeSavedPlan(join(dir, 'plan.json'), plan);
-    assert.equal(await readSavedPlan(join(dir, 'plan.json')), maskPlan(plan));
+    const saved = await readSavedPlan(join(dir, 'plan.json'));
+    assert.equal(saved, maskPlan(privatePlan(plan)));
+    assert.is(saved.private, true);
+    assert.equal(saved.contents, {});
+    assert.ok(saved.entries.every((e) => e.vars === undefined));
+    assert.equal(saved.entries.map((e) => e.contentHash), plan.entries.map((e) => e.contentHash), 'the content hashes stay');
   }));
 
 test('a missing, non-JSON, foreign or newer file is a clear WaspecError', () =>

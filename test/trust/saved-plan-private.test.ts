@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/server.js';
 import type { Plan } from '../../src/plan/types.js';
@@ -70,6 +71,110 @@ test('plan --out holds no full number; apply of it sends exactly the planned mes
     assert.equal(after.entries.map((e) => e.action), Array(5).fill('unchanged'));
     assert.equal(after.entries.map((e) => e.messageId).sort(), planned);
     assert.equal(after.entries.map((e) => e.phoneNumber).sort(), [...phones].sort());
+  } finally {
+    await emulator.close();
+    await cleanup();
+  }
+});
+
+// Names and a city per recipient: what a saved plan must not hold.
+const people = swissNumbers(4, 5000000).map((phone, i) => ({ phone, name: ['Anna Keller', 'Bruno Meier', 'Chiara Rossi', 'Dario Frei'][i] ?? '', city: ['Zug', 'Chur', 'Sion', 'Thun'][i] ?? '' }));
+const personal = {
+  'specs/hello.yaml': 'name: hello\nrevision: 1\nbatchSize: 2\nwhatsApp: { text: "Hello {{name}} from {{city}}" }\nrecipients:\n  - file: hello.csv\n',
+  'specs/hello.csv': `phoneNumber,name,city\n${people.map((p) => `${p.phone},${p.name},${p.city}`).join('\n')}\n`,
+};
+
+/** Sends on a fresh state (from the specs, or from a saved plan made just before) and returns the request bodies the emulator received. */
+async function sentBodies(dir: string, args: string[]): Promise<string[]> {
+  const emulator = await startEmulator();
+  const env = { WASPEC_BASE_URL: emulator.url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret };
+  try {
+    await rm(join(dir, '.waspec'), { recursive: true, force: true });
+    if (args[0] === 'plan.json') assert.is((await runCli(['plan', '--out', 'plan.json'], { cwd: dir, env })).code, 0);
+    const apply = await runCli(['apply', ...args], { cwd: dir, env });
+    assert.is(apply.code, 0, apply.stdout + apply.stderr);
+    return emulator.requestBodies().sort();
+  } finally {
+    await emulator.close();
+  }
+}
+
+test('a saved plan of a personalised spec holds no name, variable value or full number; apply of it sends the same bodies as apply --yes', async () => {
+  const { dir, cleanup } = await makeWorkspace(personal);
+  try {
+    const direct = await sentBodies(dir, ['--yes']);
+    assert.is(direct.length, 4, "one request per distinct text");
+    assert.ok(direct.some((b) => b.includes('Hello Anna Keller from Zug')), 'the bodies are personalised');
+    const fromPlan = await sentBodies(dir, ['plan.json']);
+    const text = await readFile(join(dir, 'plan.json'), 'utf8');
+    for (const p of people) {
+      for (const value of [p.phone, p.name, p.city]) assert.not.ok(text.includes(value), `plan.json holds ${value}`);
+    }
+    const saved = JSON.parse(text) as Plan;
+    assert.is(saved.private, true);
+    assert.equal(saved.contents, {});
+    assert.equal(saved.specs[0]?.shape?.fields, { '/whatsApp/text': 'Hello {{name}} from {{city}}' }, 'the message as written stays');
+    assert.equal(fromPlan, direct, 'the saved plan sends byte for byte what apply --yes sends');
+  } finally {
+    await cleanup();
+  }
+});
+
+test('show restores the texts of a saved plan where its files are, unchanged; elsewhere it shows the shape and says the texts are absent', async () => {
+  const { dir, cleanup } = await makeWorkspace(personal);
+  const away = await mkdtemp(join(tmpdir(), 'waspec-away-'));
+  try {
+    assert.is((await runCli(['plan', '--out', 'plan.json'], { cwd: dir })).code, 0);
+    const here = await runCli(['show', 'plan.json', '--format', 'json'], { cwd: dir });
+    assert.is(here.code, 0, here.stderr);
+    const restored = JSON.parse(here.stdout) as Plan;
+    assert.equal(Object.values(restored.contents).map((c) => c.whatsApp.text).sort(), people.map((p) => `Hello ${p.name} from ${p.city}`).sort());
+    assert.is(restored.entries.find((e) => e.phoneNumber === maskPhone(people[0]?.phone ?? ''))?.vars?.name, 'Anna Keller');
+    assert.not.match(here.stderr, /no message texts/);
+    const pretty = await runCli(['show', 'plan.json'], { cwd: dir });
+    assert.match(pretty.stdout, /Anna Keller/);
+
+    await copyFile(join(dir, 'plan.json'), join(away, 'plan.json'));
+    const elsewhere = await runCli(['show', 'plan.json'], { cwd: away });
+    assert.is(elsewhere.code, 0, elsewhere.stderr);
+    assert.match(elsewhere.stderr, /a saved plan holds no message texts.*spec removed since the plan was made: specs\/hello\.yaml/);
+    assert.match(elsewhere.stdout, /Hello \{\{name\}\} from \{\{city\}\}/);
+    assert.match(elsewhere.stdout, /4 to send/);
+    for (const p of people) assert.not.ok(elsewhere.stdout.includes(p.name), `${p.name} shown without the files`);
+
+    // An edited recipient file: show does not take texts from it.
+    await writeFile(join(dir, 'specs/hello.csv'), personal['specs/hello.csv'].replace('Anna Keller', 'Anna Muster'));
+    const edited = await runCli(['show', 'plan.json'], { cwd: dir });
+    assert.match(edited.stderr, /recipient file edited since the plan was made: specs\/hello\.csv/);
+    assert.not.match(edited.stdout, /Anna/);
+  } finally {
+    await rm(away, { recursive: true, force: true });
+    await cleanup();
+  }
+});
+
+test('apply refuses a saved plan whose recipient file was tampered with, or whose content hash was changed', async () => {
+  const { dir, cleanup } = await makeWorkspace(personal);
+  const emulator = await startEmulator();
+  const env = { WASPEC_BASE_URL: emulator.url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret };
+  try {
+    assert.is((await runCli(['plan', '--out', 'plan.json'], { cwd: dir, env })).code, 0);
+    const saved = JSON.parse(await readFile(join(dir, 'plan.json'), 'utf8')) as Plan;
+    const [first, second] = saved.entries;
+    if (first && second) first.contentHash = second.contentHash;
+    await writeFile(join(dir, 'tampered.json'), JSON.stringify(saved));
+    const tampered = await runCli(['apply', 'tampered.json'], { cwd: dir, env });
+    assertNoStackTrace(tampered);
+    assert.is.not(tampered.code, 0);
+    assert.match(tampered.stderr, /has other content/);
+
+    const csv = join(dir, 'specs/hello.csv');
+    await writeFile(csv, personal['specs/hello.csv'].replace('Anna Keller', 'Anna Muster'));
+    const refused = await runCli(['apply', 'plan.json'], { cwd: dir, env });
+    assertNoStackTrace(refused);
+    assert.is.not(refused.code, 0);
+    assert.match(refused.stderr, /recipient file edited since the plan was made: specs\/hello\.csv/);
+    assert.is(emulator.stats().requests, 0);
   } finally {
     await emulator.close();
     await cleanup();
