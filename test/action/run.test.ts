@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/server.js';
-import { collect, makeWorkspace, type CliResult } from '../helpers/cli.js';
+import { collect, makeWorkspace, runCli, type CliResult } from '../helpers/cli.js';
 import { swissNumbers, textSpec } from '../helpers/specs.js';
 
 const RUN = fileURLToPath(new URL('../../action/run.mjs', import.meta.url));
@@ -259,6 +259,26 @@ test('apply: plans, sends exactly that plan, and maps the result (accepted, reje
     assert.equal(again.outputs['has-changes'], 'false');
     assert.equal(again.outputs.accepted, '0');
     assert.is(emulator.stats().duplicates, 0);
+  } finally {
+    await emulator.close();
+    await ws.cleanup();
+  }
+});
+
+test('apply of a saved plan (plan-file): the summary shows its texts restored from the files, and it sends that plan', async () => {
+  const numbers = swissNumbers(2);
+  const emulator = await startEmulator();
+  const ws = await makeWorkspace(textSpec('promo', numbers));
+  const env = { WASPEC_BASE_URL: emulator.url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret };
+  try {
+    assert.is((await runCli(['plan', '--out', 'plan.json'], { cwd: ws.dir })).code, 0);
+    assert.not.match(await readFile(join(ws.dir, 'plan.json'), 'utf8'), /Person 0/);
+    const run = await runAction(ws.dir, { command: 'apply', 'plan-file': 'plan.json', format: 'markdown' }, env);
+    assert.is(run.code, 0, run.stderr);
+    assert.equal(run.outputs.accepted, '2');
+    assert.match(run.summary, /Hello Person 0/);
+    assert.not.match(run.stderr, /no message texts/);
+    assert.is(emulator.stats().uniqueMessageIds, 2);
   } finally {
     await emulator.close();
     await ws.cleanup();
