@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import type { Policy } from '../../src/config/policy.js';
 import { applyPolicies } from '../../src/plan/policy/apply-policies.js';
-import { readSavedPlan, writeSavedPlan } from '../../src/plan/saved-plan.js';
+import { privatePlan, readSavedPlan, writeSavedPlan } from '../../src/plan/saved-plan.js';
 import { summarizeEntries } from '../../src/plan/summarize-plan.js';
 import type { Plan } from '../../src/plan/types.js';
 import { formatPlan } from '../../src/report/plan-format.js';
@@ -62,7 +62,7 @@ test('held categories in pretty, markdown, json (schema-valid) and html', () =>
     assert.match(html, '2 capped');
     assert.match(html, '2 in quiet hours');
     await writeSavedPlan(join(dir, 'plan.json'), plan);
-    assert.equal(await readSavedPlan(join(dir, 'plan.json')), maskPlan(plan), 'saved with numbers masked');
+    assert.equal(await readSavedPlan(join(dir, 'plan.json')), maskPlan(privatePlan(plan)), 'saved with numbers masked, without contents');
   }));
 
 test('a sendAt moved out of quiet hours shows in pretty, markdown, json and html', () =>

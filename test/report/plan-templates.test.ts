@@ -78,7 +78,9 @@ test('a saved plan keeps its templates (schemas/plan.schema.json), so `show` fil
     await writeSavedPlan(join(dir, 'plan.json'), plan);
     const read = await readSavedPlan(join(dir, 'plan.json'));
     assert.equal(read.templates, [PROMO_OFFER]);
-    assert.match(formatPlan(read, { format: 'pretty' }), /body {9}│ Hi \*Anna\*/);
+    assert.not.match(formatPlan(read, { format: 'pretty' }), /Anna/, 'a saved plan holds no rendered parameters');
+    // With its contents restored (show does, from the spec and recipient files).
+    assert.match(formatPlan({ ...read, contents: plan.contents }, { format: 'pretty' }), /body {9}│ Hi \*Anna\*/);
   }));
 
 test.run();
