@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyPlan } from '../dist/apply/apply-plan.js';
-import { messageIdFor, contentHashOf } from '../dist/compile/identity.js';
+import { messageIdFor, contentHashOf } from '../dist/api/identity.js';
 import { startEmulator, EMULATOR_DEFAULTS } from '../dist/emulator/server.js';
 import { openFileStateStore } from '../dist/state/file-state.js';
 import { createTransport } from '../dist/transport/create-transport.js';

@@ -4,7 +4,7 @@
 // shared machine hits all of them alike, and each figure is the median of its runs.
 import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { contentHashOf, messageIdFor } from '../dist/compile/identity.js';
+import { contentHashOf, messageIdFor } from '../dist/api/identity.js';
 import { measure, medians } from './measure.mjs';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000000').split(',').map(Number);

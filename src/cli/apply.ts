@@ -1,10 +1,9 @@
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
-import { applyPlan } from '../apply/apply-plan.js';
 import { DEFAULT_BATCH_SIZE, loadConfig, requireSendConfig, type ResolvedConfig } from '../config/load-config.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { StalePlanError, UsageError } from '../errors.js';
-import { emptyApplyResult, type ApplyResult } from '../plan/apply-result.js';
+import { emptyApplyResult } from '../plan/apply-result.js';
 import { buildPlan } from '../plan/build-plan.js';
 import { ALREADY_APPLIED } from '../plan/plan-changes.js';
 import { findPlanChanges, inputFileChanges, readSavedPlan, restoreEarlierContents, restoreSavedPlan } from '../plan/saved-plan.js';
@@ -15,12 +14,10 @@ import { formatPlan } from '../report/plan-format.js';
 import { openStateStore } from '../state/open-state.js';
 import { stateTargetOf } from '../state/state-target.js';
 import type { StateStore } from '../state/types.js';
-import { createTransport } from '../transport/create-transport.js';
-import { createProgressReporter } from './apply-progress.js';
-import { handleInterrupts } from './apply-signals.js';
 import { ALLOW_LARGE_HELP, catalogueOf, guardSettingsOf, parseAllowLarge } from './plan-options.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action, useColor } from './run.js';
+import { exitCodeOf, sendPlan, withApplyLock } from './send-plan.js';
 import { addStateOptions, stateOverrides } from './state-options.js';
 
 export interface ApplyFlags {
@@ -110,13 +107,6 @@ export async function configFor(flags: ApplyFlags): Promise<ResolvedConfig> {
   return loadConfig({ ...(flags.config ? { configFile: flags.config } : {}), ...(flags.profile ? { profile: flags.profile } : {}), flags: overrides });
 }
 
-export function exitCodeOf(result: ApplyResult): number {
-  if (result.authFailure) return 1;
-  if (result.interrupted) return 130;
-  const m = result.messages;
-  return m.rejected + m.failed + m.inDoubt + m.notSent > 0 ? 3 : 0;
-}
-
 /** A saved plan already fixed what to send: options that change the plan would be silently ignored. */
 function refusePlanningFlags(flags: ApplyFlags): void {
   const given = [
@@ -149,9 +139,7 @@ async function runApply(args: string[], flags: ApplyFlags): Promise<number> {
 
 async function lockAndApply(args: string[], flags: ApplyFlags, planFile: string | undefined, config: ResolvedConfig, store: StateStore): Promise<number> {
   const allowLarge = parseAllowLarge(flags.allowLarge);
-  const lock = await store.lock({ force: flags.forceUnlock ?? false });
-  const interrupts = handleInterrupts(() => lock.release());
-  try {
+  return withApplyLock(store, flags.forceUnlock ?? false, async (interrupts) => {
     let plan: Plan;
     if (planFile) {
       plan = await readSavedPlan(planFile);
@@ -196,38 +184,8 @@ async function lockAndApply(args: string[], flags: ApplyFlags, planFile: string 
       process.stderr.write('Apply cancelled; nothing was sent.\n');
       return 1;
     }
-    interrupts.startSending();
-    return await send(plan, config, store, flags, interrupts.signal);
-  } finally {
-    interrupts.dispose();
-    await lock.release();
-  }
-}
-
-async function send(plan: Plan, config: ResolvedConfig, store: StateStore, flags: ApplyFlags, signal: AbortSignal): Promise<number> {
-  const transport = createTransport(config);
-  try {
-    // A wrong key or secret fails here, before anything is journalled or sent (AuthError: exit 1).
-    await transport.refreshToken();
-  } catch (error) {
-    transport.close();
-    throw error;
-  }
-  const progress = createProgressReporter();
-  try {
-    const result = await applyPlan(plan, {
-      store,
-      transport,
-      concurrency: config.concurrency,
-      ...(config.rateLimit ? { rateLimit: config.rateLimit } : {}),
-      signal,
-      onProgress: (p) => progress.update(p),
-    });
-    progress.stop();
+    const result = await sendPlan(plan, config, store, interrupts);
     process.stdout.write(flags.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : `\n${formatApplySummary(result)}`);
     return exitCodeOf(result);
-  } finally {
-    progress.stop();
-    transport.close();
-  }
+  });
 }

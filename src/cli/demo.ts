@@ -1,7 +1,6 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { applyPlan } from '../apply/apply-plan.js';
 import { loadConfig } from '../config/load-config.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { EMULATOR_DEFAULTS, startEmulator } from '../emulator/server.js';
@@ -11,13 +10,10 @@ import { formatApplySummary } from '../report/apply-summary.js';
 import { formatPlan } from '../report/plan-format.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { openFileStateStore } from '../state/file-state.js';
-import { createTransport } from '../transport/create-transport.js';
-import { exitCodeOf } from './apply.js';
-import { createProgressReporter } from './apply-progress.js';
-import { handleInterrupts } from './apply-signals.js';
 import { catalogueOf, guardSettingsOf } from './plan-options.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action, useColor } from './run.js';
+import { exitCodeOf, sendPlan, withApplyLock } from './send-plan.js';
 
 interface DemoFlags {
   state: string;
@@ -46,9 +42,8 @@ async function runDemo(paths: string[], flags: DemoFlags): Promise<number> {
     });
     say(`waspec demo: emulator on ${emulator.url}, state in ${flags.state}\n\n── plan ──\n`);
     const store = openFileStateStore(config.stateDir);
-    const lock = await store.lock({ force: true }); // takes over only the lock of a demo that is gone
-    const interrupts = handleInterrupts(() => lock.release()); // Ctrl-C as in apply
-    try {
+    // --force takes over only the lock of a demo that is gone.
+    return await withApplyLock(store, true, async (interrupts) => {
       const plan = await buildPlan({ paths, store, ...guardSettingsOf(config), ...catalogueOf(config), defaultBatchSize: config.batchSize, recipientDefaults: config.recipients ?? {} });
       printDiagnostics(plan.diagnostics);
       if (hasErrors(plan.diagnostics)) return 1;
@@ -58,27 +53,15 @@ async function runDemo(paths: string[], flags: DemoFlags): Promise<number> {
         return 0;
       }
       say('\n── apply ──\n');
-      const transport = createTransport(config);
-      const progress = createProgressReporter();
-      try {
-        await transport.refreshToken(); // the real tokenByAkSk flow, with the demo's app key and secret
-        interrupts.startSending();
-        const result = await applyPlan(plan, { store, transport, concurrency: config.concurrency, signal: interrupts.signal, onProgress: (p) => progress.update(p) });
-        progress.stop();
-        say(formatApplySummary(result));
-        const after = await buildPlan({ paths, store, ...guardSettingsOf(config), ...catalogueOf(config), defaultBatchSize: config.batchSize, recipientDefaults: config.recipients ?? {} });
-        say(`\n── plan again ──\n${formatPlanSummary(after.summary)}\n`);
-        const stats = emulator.stats();
-        say(`Emulator: ${stats.requests} requests, ${stats.uniqueMessageIds} messages, ${stats.duplicates} duplicates, ${stats.tokensIssued} ${stats.tokensIssued === 1 ? 'token' : 'tokens'} issued.\n`);
-        return exitCodeOf(result);
-      } finally {
-        progress.stop();
-        transport.close();
-      }
-    } finally {
-      interrupts.dispose();
-      await lock.release();
-    }
+      // The real tokenByAkSk flow, with the demo's app key and secret.
+      const result = await sendPlan(plan, config, store, interrupts);
+      say(formatApplySummary(result));
+      const after = await buildPlan({ paths, store, ...guardSettingsOf(config), ...catalogueOf(config), defaultBatchSize: config.batchSize, recipientDefaults: config.recipients ?? {} });
+      say(`\n── plan again ──\n${formatPlanSummary(after.summary)}\n`);
+      const stats = emulator.stats();
+      say(`Emulator: ${stats.requests} requests, ${stats.uniqueMessageIds} messages, ${stats.duplicates} duplicates, ${stats.tokensIssued} ${stats.tokensIssued === 1 ? 'token' : 'tokens'} issued.\n`);
+      return exitCodeOf(result);
+    });
   } finally {
     await emulator.close();
   }

@@ -1,19 +1,41 @@
 import type { ApiStatus } from '../api/types.js';
 
+/** A request that ended without every message answered: its destinations, masked. */
+export interface RequestProblem {
+  bulkId: string;
+  messages: number;
+  numbers: string[];
+  reason: string;
+}
+
 /** What an apply of a plan came to (apply returns it, report formats it). */
 export interface ApplyResult {
   requests: number;
   messages: { total: number; accepted: number; rejected: number; failed: number; inDoubt: number; notSent: number };
   /** Messages by `groupId groupName` of the status the API returned. */
   byStatusGroup: Record<string, number>;
-  /** Failed or in-doubt requests: `numbers` are the requests' destinations, masked. */
-  failures: Array<{ bulkId: string; messages: number; numbers: string[]; reason: string }>;
+  /** Failed requests. */
+  failures: RequestProblem[];
+  /** Requests that went out without an answer (timeout, reset): the API may have them. */
+  inDoubtRequests: RequestProblem[];
   /** Statuses of a group waspec does not know: left in doubt, shown as they came. */
   unknownStatuses: ApiStatus[];
   interrupted: boolean;
   /** Set when authentication failed and the apply stopped. */
   authFailure?: string;
 }
+
+/** How one message of an answered request came out. */
+export type MessageOutcome =
+  | { messageId: string; outcome: 'accepted' | 'rejected'; status: ApiStatus }
+  /** An unknown status group (status kept) or a destination missing from the answer: never guessed. */
+  | { messageId: string; outcome: 'in-doubt'; status?: ApiStatus };
+
+/** How one request came out, after its retries. */
+export type RequestOutcome =
+  | { kind: 'answered'; bulkId: string; messages: MessageOutcome[] }
+  | ({ kind: 'failed'; httpStatus?: number; /** The apply stopped: the credentials were refused. */ authFailure?: boolean } & RequestProblem)
+  | ({ kind: 'in-doubt' } & RequestProblem);
 
 /** The result of sending nothing (yet): `total` messages, none recorded. */
 export function emptyApplyResult(total = 0): ApplyResult {
@@ -22,7 +44,53 @@ export function emptyApplyResult(total = 0): ApplyResult {
     messages: { total, accepted: 0, rejected: 0, failed: 0, inDoubt: 0, notSent: 0 },
     byStatusGroup: {},
     failures: [],
+    inDoubtRequests: [],
     unknownStatuses: [],
     interrupted: false,
   };
+}
+
+const problemOf = ({ bulkId, messages, numbers, reason }: RequestProblem): RequestProblem => ({ bulkId, messages, numbers, reason });
+
+/** Adds one request's outcome to `result` (an accumulator, so that a fold over many requests stays linear). */
+function addOutcome(result: ApplyResult, outcome: RequestOutcome): ApplyResult {
+  result.requests++;
+  const m = result.messages;
+  if (outcome.kind === 'failed') {
+    m.failed += outcome.messages;
+    result.failures.push(problemOf(outcome));
+    if (outcome.authFailure) result.authFailure = outcome.reason;
+    return result;
+  }
+  if (outcome.kind === 'in-doubt') {
+    m.inDoubt += outcome.messages;
+    result.inDoubtRequests.push(problemOf(outcome));
+    return result;
+  }
+  for (const message of outcome.messages) {
+    if (message.status) {
+      const group = `${message.status.groupId} ${message.status.groupName}`;
+      result.byStatusGroup[group] = (result.byStatusGroup[group] ?? 0) + 1;
+    }
+    if (message.outcome === 'accepted') m.accepted++;
+    else if (message.outcome === 'rejected') m.rejected++;
+    else {
+      m.inDoubt++;
+      if (message.status) result.unknownStatuses.push(message.status);
+    }
+  }
+  return result;
+}
+
+/**
+ * The apply's result from its requests' outcomes: `total` messages were to be sent; those of no
+ * outcome were not sent (the apply stopped first).
+ */
+export function summarizeApply(total: number, outcomes: Iterable<RequestOutcome>, stopped: { interrupted: boolean }): ApplyResult {
+  let result = emptyApplyResult(total);
+  for (const outcome of outcomes) result = addOutcome(result, outcome);
+  const m = result.messages;
+  m.notSent = total - (m.accepted + m.rejected + m.failed + m.inDoubt);
+  result.interrupted = stopped.interrupted;
+  return result;
 }

@@ -17,7 +17,10 @@ export function formatApplySummary(result: ApplyResult): string {
   for (const status of result.unknownStatuses.slice(0, 5)) {
     lines.push(`  ? unknown status group ${status.groupId} ${status.groupName} / ${status.id} ${status.name}: ${status.description} (left in doubt)`);
   }
-  const failed = result.failures.flatMap((f) => f.numbers.map((number) => ({ number, reason: f.reason })));
+  const failed = [
+    ...result.failures.flatMap((f) => f.numbers.map((number) => ({ number, reason: f.reason }))),
+    ...result.inDoubtRequests.flatMap((f) => f.numbers.map((number) => ({ number, reason: `in doubt: ${f.reason}` }))),
+  ];
   if (failed.length > 0) lines.push('Failed or in doubt:');
   for (const { number, reason } of failed.slice(0, MAX_FAILED)) lines.push(`  ✗ ${revealOneLine(number)}: ${revealOneLine(reason)}`);
   if (failed.length > MAX_FAILED) lines.push(`  … and ${n(failed.length - MAX_FAILED)} more`);

@@ -3,16 +3,13 @@ import { StateError } from '../errors.js';
 import { join } from 'node:path';
 import { appendJournal } from './append-journal.js';
 import { takeLock } from './file-lock.js';
+import { groupCommits } from './group-commit.js';
 import { readJournal, readJournalContents } from './read-journal.js';
 import type { JournalRecord, StateBackend } from './types.js';
 
 export const JOURNAL_FILE = 'journal.ndjson';
 export const LOCK_FILE = 'lock.json';
 
-/**
- * The local state: an append-only journal and a lock file in `dir` (default .waspec/).
- * The PostgreSQL backend (pg-state.ts) implements the same interface.
- */
 /** The state directory, created when missing; a file (or anything but a folder) in its place is a StateError. */
 async function stateDir(dir: string, create: boolean): Promise<void> {
   const info = await stat(dir).catch((error: unknown) => {
@@ -30,11 +27,12 @@ async function stateDir(dir: string, create: boolean): Promise<void> {
   }
 }
 
+/**
+ * The local state: an append-only journal and a lock file in `dir` (default .waspec/).
+ * The PostgreSQL backend (pg-state.ts) implements the same interface.
+ */
 export function openFileStateStore(dir: string): StateBackend {
   const journal = join(dir, JOURNAL_FILE);
-  // Appends run one after another: an append that overlapped another would take its
-  // half-written line for a torn tail and cut it off.
-  let tail: Promise<unknown> = Promise.resolve();
   return {
     location: dir,
     read: async () => {
@@ -52,15 +50,10 @@ export function openFileStateStore(dir: string): StateBackend {
       return readJournalContents(journal, journal, hashes);
     },
     close: async () => undefined,
-    append: (records) => {
-      if (records.length === 0) return Promise.resolve();
-      const done = tail.then(async () => {
-        await stateDir(dir, true);
-        await appendJournal(journal, records);
-      });
-      tail = done.catch(() => undefined);
-      return done;
-    },
+    append: groupCommits(async (records) => {
+      await stateDir(dir, true);
+      await appendJournal(journal, records);
+    }),
     lock: async (options) => {
       await stateDir(dir, true);
       return takeLock(join(dir, LOCK_FILE), options);

@@ -1,11 +1,13 @@
-import type { JournalRecord, StateStore } from '../state/types.js';
+import type { JournalRecord } from './types.js';
+
+type Write = (records: JournalRecord[]) => Promise<void>;
 
 /**
- * Appends to the store one at a time (overlapping appends to one file could see each other's
- * half-written line as a torn tail and cut it), and commits records that arrive meanwhile
- * together: one fsync for several requests. Each call resolves once its records are durable.
+ * Runs `write` one call at a time (two overlapping appends to one file could take each other's
+ * half-written line for a torn tail) and commits the records that arrive meanwhile together:
+ * one fsync or transaction for several requests. Each call resolves once its records are durable.
  */
-export function createJournalWriter(store: StateStore): (records: JournalRecord[]) => Promise<void> {
+export function groupCommits(write: Write): Write {
   let pending: { records: JournalRecord[]; waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> } | undefined;
   let writing = false;
 
@@ -15,7 +17,7 @@ export function createJournalWriter(store: StateStore): (records: JournalRecord[
       const batch = pending;
       pending = undefined;
       try {
-        await store.append(batch.records);
+        await write(batch.records);
         for (const w of batch.waiters) w.resolve();
       } catch (error) {
         for (const w of batch.waiters) w.reject(error);
@@ -24,11 +26,13 @@ export function createJournalWriter(store: StateStore): (records: JournalRecord[
     writing = false;
   };
 
-  return (records) =>
-    new Promise<void>((resolve, reject) => {
+  return (records) => {
+    if (records.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
       pending ??= { records: [], waiters: [] };
       pending.records.push(...records);
       pending.waiters.push({ resolve, reject });
       if (!writing) void drain();
     });
+  };
 }
