@@ -58,12 +58,11 @@ export function stopFollowing(signal: AbortSignal | undefined): { stop: AbortCon
   return { stop, dispose: () => signal?.removeEventListener('abort', onAbort) };
 }
 
-/** What every request's attempts share: the transport, one token renewal, the journal, the stop. */
-export function attemptContext(deps: Pick<ApplyDeps, 'transport' | 'retry' | 'sleep' | 'now'>, journal: AttemptContext['journal'], stop: AbortSignal): AttemptContext {
+/** What every request's attempts share: the transport, one token renewal, the retry policy, the stop. */
+export function attemptContext(deps: Pick<ApplyDeps, 'transport' | 'retry' | 'sleep' | 'now'>, stop: AbortSignal): AttemptContext {
   return {
     transport: deps.transport,
     token: createTokenRenewal(deps.transport),
-    journal,
     retry: deps.retry ?? DEFAULT_RETRY,
     sleep: deps.sleep ?? defaultSleep,
     now: () => (deps.now?.() ?? new Date()).toISOString(),
@@ -81,7 +80,8 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   const { stop, dispose } = stopFollowing(deps.signal);
   // Records of requests finishing together share one commit (one fsync, one transaction).
   const journal = groupCommits((records) => deps.store.append(records));
-  const ctx = attemptContext(deps, journal, stop.signal);
+  const ctx = attemptContext(deps, stop.signal);
+  const hooks = { notProcessed: journal, resend: journal };
   const contentRecords = contentRecorder(plan, requests);
   const outcomes: RequestOutcome[] = [];
   let done = 0;
@@ -96,7 +96,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     inFlight++;
     progress();
     try {
-      const outcome = await sendRequest(request, ctx);
+      const outcome = await sendRequest(request, ctx, hooks);
       if (outcome.kind === 'failed' && outcome.authFailure) stop.abort(); // no new requests
       await journal(recordsOf(outcomeRecord(request, outcome, ctx.now())));
       outcomes.push(outcome);

@@ -3,9 +3,12 @@ import { createRequestGrouper } from '../compile/group-requests.js';
 import { WaspecError } from '../errors.js';
 import { isSending, type Plan, type SendingEntry } from '../plan/types.js';
 
+/** What the journal keeps of each destination of a request. */
+export type RequestEntry = Pick<SendingEntry, 'messageId' | 'spec' | 'revision' | 'phoneNumber' | 'contentHash'>;
+
 export interface PlannedRequest {
   body: RequestBody;
-  entries: SendingEntry[];
+  entries: RequestEntry[];
 }
 
 /**
@@ -15,7 +18,7 @@ export interface PlannedRequest {
  */
 export function buildRequests(plan: Plan): PlannedRequest[] {
   const groups = new Map(plan.specs.map((spec) => [spec.name, { grouper: createRequestGrouper(spec.batchSize), bodies: [] as RequestBody[] }]));
-  const byId = new Map<string, SendingEntry>();
+  const byId = new Map<string, RequestEntry>();
   for (const entry of plan.entries) {
     if (!isSending(entry)) continue;
     const planned = plan.contents[entry.contentHash];
@@ -23,13 +26,14 @@ export function buildRequests(plan: Plan): PlannedRequest[] {
     if (!planned || !group) throw new WaspecError('plan-file', `the plan has no ${planned ? 'spec' : `content ${entry.contentHash}`} for ${entry.spec}`);
     const content = entry.shift ? { ...planned, sendAt: entry.shift.sendAt } : planned;
     const contentKey = entry.shift ? `${entry.contentHash}\u0000${entry.shift.sendAt}` : entry.contentHash;
-    byId.set(entry.messageId, entry);
+    const { messageId, spec, revision, phoneNumber, contentHash } = entry;
+    byId.set(messageId, { messageId, spec, revision, phoneNumber, contentHash });
     group.grouper.add({ spec: entry.spec, contentKey, content, messageId: entry.messageId, phoneNumber: entry.phoneNumber }, group.bodies);
   }
   const requests: PlannedRequest[] = [];
   for (const { grouper, bodies } of groups.values()) {
     for (const body of [...bodies, ...grouper.finish()]) {
-      requests.push({ body, entries: body.destinations.map((d) => byId.get(d.messageId)).filter((e): e is SendingEntry => e !== undefined) });
+      requests.push({ body, entries: body.destinations.map((d) => byId.get(d.messageId)).filter((e): e is RequestEntry => e !== undefined) });
     }
   }
   return requests;

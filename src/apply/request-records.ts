@@ -18,7 +18,7 @@ export function inFlightRecord(request: PlannedRequest, at: string): JournalReco
       revision: e.revision,
       phoneNumber: e.phoneNumber,
       maskedPhoneNumber: maskPhone(e.phoneNumber),
-      contentHash: e.contentHash ?? '',
+      contentHash: e.contentHash,
     })),
   };
 }

@@ -27,13 +27,21 @@ export function createTokenRenewal(transport: Transport): TokenRenewal {
 export interface AttemptContext {
   transport: Transport;
   token: TokenRenewal;
-  /** Commits records to the state; resolves once they are durable. */
-  journal: (records: JournalRecord[]) => Promise<void>;
   retry: RetryOptions;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   now: () => string;
   /** The apply is stopping: no new attempt after a backoff. */
   stop: AbortSignal;
+}
+
+/** How a request's retries reach the state (each resolves once its records are durable). */
+export interface RequestHooks {
+  /** The attempt was not processed: journalled before the backoff. */
+  notProcessed(records: JournalRecord[]): Promise<void>;
+  /** Waits for the next attempt's send slot (a rate budget shared by workers). */
+  pace?(): Promise<void>;
+  /** In flight again: journalled just before the next attempt goes out. */
+  resend(records: JournalRecord[]): Promise<void>;
 }
 
 const authFailed = (request: PlannedRequest, reason: string, httpStatus?: number) => failedOutcome(request, reason, httpStatus, true);
@@ -44,7 +52,7 @@ const authFailed = (request: PlannedRequest, reason: string, httpStatus?: number
  * before the backoff and the request in flight again before the next attempt. The outcome's own
  * record is the caller's to commit.
  */
-export async function sendRequest(request: PlannedRequest, ctx: AttemptContext): Promise<RequestOutcome> {
+export async function sendRequest(request: PlannedRequest, ctx: AttemptContext, hooks: RequestHooks): Promise<RequestOutcome> {
   try {
     for (let attempt = 1; ; attempt++) {
       // A 401 to a request sent before the renewal began is the old token's; after it, a real refusal.
@@ -66,11 +74,12 @@ export async function sendRequest(request: PlannedRequest, ctx: AttemptContext):
       // The answer proved the request was not processed: journal that before waiting, so a crash
       // during the backoff leaves it to retry, not in doubt; and in flight again before it goes out.
       const notProcessed = failedOutcome(request, `not processed, retrying: ${sent.reason}`, sent.kind === 'http-error' ? sent.status : undefined);
-      await ctx.journal(recordsOf(outcomeRecord(request, notProcessed, ctx.now())));
+      await hooks.notProcessed(recordsOf(outcomeRecord(request, notProcessed, ctx.now())));
       await ctx.sleep(decision.delayMs, ctx.stop);
+      await hooks.pace?.();
       // The last attempt was certainly not processed: the next plan retries it.
       if (ctx.stop.aborted) return failedOutcome(request, 'interrupted before the request went through');
-      await ctx.journal([inFlightRecord(request, ctx.now())]);
+      await hooks.resend([inFlightRecord(request, ctx.now())]);
     }
   } catch (error) {
     if (error instanceof AuthError) return authFailed(request, error.message);

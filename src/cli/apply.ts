@@ -2,42 +2,21 @@ import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
 import { DEFAULT_BATCH_SIZE, loadConfig, requireSendConfig, type ResolvedConfig } from '../config/load-config.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
-import { StalePlanError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { emptyApplyResult } from '../plan/apply-result.js';
-import { buildPlan } from '../plan/build-plan.js';
-import { ALREADY_APPLIED } from '../plan/plan-changes.js';
-import { findPlanChanges, inputFileChanges, readSavedPlan, restoreEarlierContents, restoreSavedPlan } from '../plan/saved-plan.js';
 import { planHasWork } from '../plan/summarize-plan.js';
-import type { Plan } from '../plan/types.js';
 import { formatApplySummary } from '../report/apply-summary.js';
 import { formatPlan } from '../report/plan-format.js';
 import { openStateStore } from '../state/open-state.js';
 import { stateTargetOf } from '../state/state-target.js';
 import type { StateStore } from '../state/types.js';
-import { ALLOW_LARGE_HELP, catalogueOf, guardSettingsOf, parseAllowLarge } from './plan-options.js';
+import { ALLOW_LARGE_HELP, parseAllowLarge } from './plan-options.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action, useColor } from './run.js';
+import { runWorkers } from './apply-workers.js';
 import { exitCodeOf, sendPlan, withApplyLock } from './send-plan.js';
 import { addStateOptions, stateOverrides } from './state-options.js';
-
-export interface ApplyFlags {
-  yes?: boolean;
-  state?: string;
-  workspace?: string;
-  config?: string;
-  profile?: string;
-  concurrency?: string;
-  rateLimit?: string;
-  batchSize?: string;
-  retryRejected?: boolean;
-  resendInDoubt?: boolean;
-  target: string[];
-  forceUnlock?: boolean;
-  allowLarge?: string;
-  format: 'pretty' | 'json';
-  allowOutside: string[];
-  mask?: boolean;
-}
+import { checkedSavedPlan, planAfresh, type ApplyFlags } from './apply-inputs.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -68,13 +47,15 @@ export function defineApplyCommand(program: Command): void {
     .option('--resend-in-doubt', 'send again messages without a recorded answer (may send them twice)')
     .option('--target <spec>', 'apply only this spec (repeatable)', collect, [])
     .option('--mask', 'mask phone numbers (417****6727) in the plan and problems it prints (shared CI logs)')
+    .option('--workers <n>', 'share the apply with N processes on this machine, and with workers started on other machines against the same PostgreSQL workspace and specs')
+    .addOption(new Option('--worker-of <run>').hideHelp())
     .option('--force-unlock', "take over the file state's lock of a process that no longer runs (a PostgreSQL lock needs none)")
     .option('--allow-large <n>', ALLOW_LARGE_HELP)
     .addOption(new Option('--format <format>', 'format of the final summary').choices(['pretty', 'json']).default('pretty'))
     .option('--allow-outside <path>', "let recipient and suppression files come from PATH outside the workspace (the spec's or config's folder and the current directory; repeatable)", collect, [])
     .addHelpText(
       'after',
-      '\nExamples:\n  waspec plan --out plan.json && waspec apply plan.json   review, then send exactly that\n  waspec apply --yes specs/                               plan afresh and send (CI)\n  waspec apply --yes --rate-limit 5 --concurrency 2       gentler on the API\n\nExit codes: 0 every message accepted (or nothing to send), 1 error (nothing sent, or stopped),\n3 some message rejected, failed or in doubt, 4 the connection to a PostgreSQL state was lost\n(no more requests sent; those in flight are in doubt), 130 interrupted (Ctrl-C or SIGTERM: in-flight\nrequests finish and are recorded; a second one quits at once, leaving them in doubt).\n\nEnvironment: WASPEC_BASE_URL, WASPEC_APP_KEY, and WASPEC_TOKEN or WASPEC_APP_SECRET;\nWASPEC_STATE_URL and PGPASSWORD for a PostgreSQL state, WASPEC_WORKSPACE.',
+      '\nExamples:\n  waspec plan --out plan.json && waspec apply plan.json   review, then send exactly that\n  waspec apply --yes specs/                               plan afresh and send (CI)\n  waspec apply --yes --rate-limit 5 --concurrency 2       gentler on the API\n  waspec apply --yes --workers 4                          4 processes share the apply (PostgreSQL state;\n                                                          run it on more machines to join)\n\nExit codes: 0 every message accepted (or nothing to send), 1 error (nothing sent, or stopped),\n3 some message rejected, failed or in doubt, 4 the connection to a PostgreSQL state was lost\n(no more requests sent; those in flight are in doubt), 130 interrupted (Ctrl-C or SIGTERM: in-flight\nrequests finish and are recorded; a second one quits at once, leaving them in doubt).\n\nEnvironment: WASPEC_BASE_URL, WASPEC_APP_KEY, and WASPEC_TOKEN or WASPEC_APP_SECRET;\nWASPEC_STATE_URL and PGPASSWORD for a PostgreSQL state, WASPEC_WORKSPACE.',
     )
     .action(action((args: string[], flags: ApplyFlags) => runApply(args, flags)));
 }
@@ -107,6 +88,15 @@ export async function configFor(flags: ApplyFlags): Promise<ResolvedConfig> {
   return loadConfig({ ...(flags.config ? { configFile: flags.config } : {}), ...(flags.profile ? { profile: flags.profile } : {}), flags: overrides });
 }
 
+/** The number of worker processes to start here; undefined without --workers. */
+function workerCount(flags: ApplyFlags): number | undefined {
+  if (flags.workerOf !== undefined) return 1;
+  if (flags.workers === undefined) return undefined;
+  const n = Number(flags.workers);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--workers must be a whole number from 1 to 64, not '${flags.workers}'`);
+  return n;
+}
+
 /** A saved plan already fixed what to send: options that change the plan would be silently ignored. */
 function refusePlanningFlags(flags: ApplyFlags): void {
   const given = [
@@ -124,11 +114,14 @@ function refusePlanningFlags(flags: ApplyFlags): void {
 async function runApply(args: string[], flags: ApplyFlags): Promise<number> {
   const planFile = args.length === 1 && args[0]?.endsWith('.json') ? args[0] : undefined;
   const interactive = Boolean(process.stdin.isTTY) && !process.env.CI;
-  if (!planFile && !flags.yes && !interactive) {
-    throw new UsageError('apply needs --yes or a saved plan when it cannot ask (no terminal)', 'review with `waspec plan --out plan.json`, then run `waspec apply plan.json`');
+  const workers = workerCount(flags);
+  if (!planFile && !flags.yes && (!interactive || workers !== undefined)) {
+    const why = workers === undefined ? 'when it cannot ask (no terminal)' : 'with --workers (workers do not ask)';
+    throw new UsageError(`apply needs --yes or a saved plan ${why}`, 'review with `waspec plan --out plan.json`, then run `waspec apply plan.json`');
   }
   if (planFile) refusePlanningFlags(flags);
   const config = requireSendConfig(await configFor(flags));
+  if (workers !== undefined) return runWorkers(args, flags, planFile, config, workers);
   const store = openStateStore(stateTargetOf(config));
   try {
     return await lockAndApply(args, flags, planFile, config, store);
@@ -138,38 +131,9 @@ async function runApply(args: string[], flags: ApplyFlags): Promise<number> {
 }
 
 async function lockAndApply(args: string[], flags: ApplyFlags, planFile: string | undefined, config: ResolvedConfig, store: StateStore): Promise<number> {
-  const allowLarge = parseAllowLarge(flags.allowLarge);
+  parseAllowLarge(flags.allowLarge); // a bad value is refused before the lock is taken
   return withApplyLock(store, flags.forceUnlock ?? false, async (interrupts) => {
-    let plan: Plan;
-    if (planFile) {
-      plan = await readSavedPlan(planFile);
-      // Contents and numbers come from the files, when unchanged (edits are refused below): the quiet-hours check needs the contents' sendAt.
-      const specOptions = { allowOutside: config.allowOutside ?? [], recipientDefaults: config.recipients ?? {} };
-      if ((await inputFileChanges(plan)).length === 0) plan = await restoreSavedPlan(plan, planFile, specOptions);
-      const changes = await findPlanChanges(plan, store, { policy: config.policy, at: new Date(), suppressions: guardSettingsOf(config).suppressions });
-      const applied = changes.find((c) => c.startsWith(ALREADY_APPLIED));
-      if (changes.length === 1 && applied) {
-        throw new StalePlanError(`${planFile}: ${applied.replace(/^t/, 'T')}; nothing to send.`, 'make a new plan with `waspec plan --out`');
-      }
-      if (changes.length > 0) {
-        throw new StalePlanError(`the saved plan ${planFile} is stale:\n  - ${changes.join('\n  - ')}`, 'run `waspec plan --out` again and review the new plan');
-      }
-      if (plan.private) plan = await restoreEarlierContents(plan, store);
-    } else {
-      plan = await buildPlan({
-        paths: args,
-        store,
-        retryRejected: flags.retryRejected ?? false,
-        resendInDoubt: flags.resendInDoubt ?? false,
-        targets: flags.target,
-        defaultBatchSize: config.batchSize,
-        ...guardSettingsOf(config),
-        ...catalogueOf(config),
-        ...(allowLarge === undefined ? {} : { allowLarge }),
-        allowOutside: config.allowOutside ?? [],
-        recipientDefaults: config.recipients ?? {},
-      });
-    }
+    const plan = planFile ? await checkedSavedPlan(planFile, config, store) : await planAfresh(args, flags, config, store);
     printDiagnostics(plan.diagnostics, { mask: flags.mask ?? false });
     if (hasErrors(plan.diagnostics)) return 1;
     // With --format json, stdout holds the summary alone (for jq); the plan goes to stderr.

@@ -1,9 +1,10 @@
-import { applyPlan } from '../apply/apply-plan.js';
+import { applyPlan, type ApplyProgress } from '../apply/apply-plan.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { ApplyResult } from '../plan/apply-result.js';
 import type { Plan } from '../plan/types.js';
 import type { StateStore } from '../state/types.js';
 import { createTransport } from '../transport/create-transport.js';
+import type { Transport } from '../transport/types.js';
 import { createProgressReporter } from './apply-progress.js';
 import { handleInterrupts, type Interrupts } from './apply-signals.js';
 
@@ -19,29 +20,35 @@ export async function withApplyLock<T>(store: StateStore, force: boolean, fn: (i
   }
 }
 
+/** What sending needs besides the requests: the transport, the stop signal, progress. */
+export interface SendDeps {
+  transport: Transport;
+  concurrency: number;
+  signal: AbortSignal;
+  onProgress?: (progress: ApplyProgress) => void;
+}
+
 /**
- * The apply of apply and demo: obtains the token (a wrong key or secret fails here, before
- * anything is journalled or sent), then sends the plan with a progress display; from then on
- * Ctrl-C stops issuing requests instead of quitting.
+ * How apply, demo and apply's workers send: obtain the token (a wrong key or secret fails here,
+ * before anything is journalled or sent), then run `send`; from then on Ctrl-C stops issuing
+ * requests instead of quitting. `progress: false` for workers a parent started (it shows theirs).
  */
-export async function sendPlan(plan: Plan, config: ResolvedConfig, store: StateStore, interrupts: Interrupts): Promise<ApplyResult> {
+export async function withTransport<T>(config: ResolvedConfig, interrupts: Interrupts, send: (deps: SendDeps) => Promise<T>, options: { progress?: boolean } = {}): Promise<T> {
   const transport = createTransport(config);
-  const progress = createProgressReporter();
+  const progress = options.progress === false ? undefined : createProgressReporter();
   try {
     await transport.refreshToken();
     interrupts.startSending();
-    return await applyPlan(plan, {
-      store,
-      transport,
-      concurrency: config.concurrency,
-      ...(config.rateLimit ? { rateLimit: config.rateLimit } : {}),
-      signal: interrupts.signal,
-      onProgress: (p) => progress.update(p),
-    });
+    return await send({ transport, concurrency: config.concurrency, signal: interrupts.signal, ...(progress ? { onProgress: (p: ApplyProgress) => progress.update(p) } : {}) });
   } finally {
-    progress.stop();
+    progress?.stop();
     transport.close();
   }
+}
+
+/** The apply of apply and demo: the plan sent by this process. */
+export function sendPlan(plan: Plan, config: ResolvedConfig, store: StateStore, interrupts: Interrupts): Promise<ApplyResult> {
+  return withTransport(config, interrupts, (deps) => applyPlan(plan, { ...deps, store, ...(config.rateLimit ? { rateLimit: config.rateLimit } : {}) }));
 }
 
 /** apply's exit code: 1 authentication failed, 130 interrupted, 3 some message not accepted, else 0. */

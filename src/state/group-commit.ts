@@ -1,38 +1,45 @@
 import type { JournalRecord } from './types.js';
 
-type Write = (records: JournalRecord[]) => Promise<void>;
-
 /**
- * Runs `write` one call at a time (two overlapping appends to one file could take each other's
- * half-written line for a torn tail) and commits the records that arrive meanwhile together:
- * one fsync or transaction for several requests. Each call resolves once its records are durable.
+ * Runs `runBatch` over one batch at a time: the items that arrive while a batch runs make up the
+ * next one. Each call resolves once its batch has run (so: is durable, for a commit).
  */
-export function groupCommits(write: Write): Write {
-  let pending: { records: JournalRecord[]; waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> } | undefined;
-  let writing = false;
+export function createBatcher<I>(runBatch: (items: I[]) => Promise<void>): (item: I) => Promise<void> {
+  let pending: { items: I[]; waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> } | undefined;
+  let running = false;
 
   const drain = async () => {
-    writing = true;
+    running = true;
     while (pending) {
       const batch = pending;
       pending = undefined;
       try {
-        await write(batch.records);
+        await runBatch(batch.items);
         for (const w of batch.waiters) w.resolve();
       } catch (error) {
         for (const w of batch.waiters) w.reject(error);
       }
     }
-    writing = false;
+    running = false;
   };
 
-  return (records) => {
-    if (records.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      pending ??= { records: [], waiters: [] };
-      pending.records.push(...records);
+  return (item) =>
+    new Promise<void>((resolve, reject) => {
+      pending ??= { items: [], waiters: [] };
+      pending.items.push(item);
       pending.waiters.push({ resolve, reject });
-      if (!writing) void drain();
+      if (!running) void drain();
     });
-  };
+}
+
+type Write = (records: JournalRecord[]) => Promise<void>;
+
+/**
+ * Runs `write` one call at a time (two overlapping appends to one file could take each other's
+ * half-written line for a torn tail) and commits the records that arrive meanwhile together:
+ * one fsync or transaction for several requests.
+ */
+export function groupCommits(write: Write): Write {
+  const commit = createBatcher<JournalRecord[]>((batches) => write(batches.flat()));
+  return (records) => (records.length === 0 ? Promise.resolve() : commit(records));
 }

@@ -51,6 +51,49 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; description: string; s
     // by hash, and the new version makes an older waspec refuse the state instead of the rows.
     sql: `CREATE INDEX journal_content_hash ON $schema.journal (workspace, (record->>'hash')) WHERE type = 'content';`,
   },
+  {
+    version: 4,
+    description: 'applies shared by workers: runs, their requests, workers',
+    sql: `
+      CREATE TABLE $schema.apply_run (
+        id bigserial PRIMARY KEY,
+        workspace text NOT NULL,
+        inputs_digest text NOT NULL,
+        messages integer NOT NULL,
+        requests integer NOT NULL,
+        rate_limit double precision,
+        next_slot timestamptz NOT NULL DEFAULT now(),
+        started_by text NOT NULL,
+        started_at timestamptz NOT NULL DEFAULT now(),
+        ended_at timestamptz,
+        ended text
+      );
+      CREATE UNIQUE INDEX apply_run_open ON $schema.apply_run (workspace) WHERE ended_at IS NULL;
+      CREATE TABLE $schema.apply_worker (
+        id bigserial PRIMARY KEY,
+        workspace text NOT NULL,
+        run_id bigint REFERENCES $schema.apply_run (id),
+        owner text NOT NULL,
+        host text NOT NULL,
+        pid integer NOT NULL,
+        since timestamptz NOT NULL,
+        backend_pid integer NOT NULL
+      );
+      CREATE INDEX apply_worker_run ON $schema.apply_worker (run_id);
+      CREATE TABLE $schema.apply_request (
+        run_id bigint NOT NULL REFERENCES $schema.apply_run (id),
+        seq integer NOT NULL,
+        bulk_id text NOT NULL,
+        messages integer NOT NULL,
+        phase text NOT NULL DEFAULT 'pending' CHECK (phase IN ('pending', 'out', 'waiting', 'done')),
+        worker_id bigint REFERENCES $schema.apply_worker (id),
+        claimed_at timestamptz,
+        request jsonb,
+        outcome jsonb,
+        PRIMARY KEY (run_id, seq)
+      );
+      CREATE INDEX apply_request_pending ON $schema.apply_request (run_id, seq) WHERE phase = 'pending';`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

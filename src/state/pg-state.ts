@@ -1,16 +1,17 @@
-import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type pg from 'pg';
-import { StateError } from '../errors.js';
 import { currentUser } from './file-lock.js';
 import { emptyFold, foldedSnapshot, foldRecord } from './fold-journal.js';
-import { parseJournalLine } from './journal-format.js';
+import { insertRecords, journalDigest, parseRow } from './pg-journal.js';
 import { quoteIdent } from './pg-migrations.js';
-import { takePgLock } from './pg-lock.js';
+import { StateError } from '../errors.js';
+import { createBatcher } from './group-commit.js';
+import { findOpenRun, inTransaction, joinRun, runWorkerQueries, startRun } from './pg-apply-runs.js';
+import { takePgLock, takePgWorkerLock } from './pg-lock.js';
 import { openPgSession } from './pg-session.js';
 import { openPgSuppressionTable } from './pg-suppressions.js';
 import type { StateTarget } from './state-target.js';
-import type { JournalRecord, StateBackend, StateSnapshot, StoredContent } from './types.js';
+import type { JournalRecord, SharedApplyStore, StateBackend, StateSnapshot, StoredContent } from './types.js';
 
 const PAGE = 5000;
 
@@ -18,7 +19,7 @@ const PAGE = 5000;
  * The state in PostgreSQL: every journal record is a row of `journal` (jsonb, any record type),
  * keyed by workspace and in insertion order; the lock is an advisory lock of the session.
  */
-export function openPgStateStore(target: Extract<StateTarget, { kind: 'postgres' }>): StateBackend {
+export function openPgStateStore(target: Extract<StateTarget, { kind: 'postgres' }>): StateBackend & SharedApplyStore {
   const user = currentUser();
   const session = openPgSession(target, `${user}@${hostname()}`);
   const journal = `${quoteIdent(target.schema)}.journal`;
@@ -57,9 +58,7 @@ export function openPgStateStore(target: Extract<StateTarget, { kind: 'postgres'
     read: async (): Promise<StateSnapshot> => {
       const folded = emptyFold();
       const { count, last } = await scan((record) => foldRecord(folded, record));
-      // Rows are only ever added: the workspace, the count and the last id identify what was read.
-      const digest = createHash('sha256').update(`${target.schema}\n${workspace}\n${count}\n${last}`).digest('hex');
-      return { ...foldedSnapshot(folded), digest, diagnostics: [], records: count };
+      return { ...foldedSnapshot(folded), digest: journalDigest(target.schema, workspace, count, last), diagnostics: [], records: count };
     },
     readRecords: async () => {
       const records: JournalRecord[] = [];
@@ -75,16 +74,43 @@ export function openPgStateStore(target: Extract<StateTarget, { kind: 'postgres'
     lock: () => session.use('take the state lock', true, (client) => takePgLock(client, target, user)),
     suppressions: openPgSuppressionTable(session, target.schema, workspace),
     close: () => session.close(),
+    lockWorker: () => session.use('take the state lock', true, (client) => takePgWorkerLock(client, target, user)),
+    openRun: () => session.use('read the open apply', true, (client) => findOpenRun(client, target)),
+    startRun: (lock, run) => session.use('start the apply', true, (client) => startRun(client, target, lock.workerId, run)),
+    joinRun: (lock, runId) => session.use('join the apply', true, (client) => joinRun(client, target, lock.workerId, runId)),
+    worker: (lock, run) => {
+      const q = runWorkerQueries(target, lock.workerId, run.id);
+      const use = <T>(doing: string, fn: (client: pg.Client) => Promise<T>) => session.use(doing, true, fn);
+      // Claims and outcomes of lanes that come together share one transaction: one commit.
+      const batch = createBatcher<(client: pg.Client) => Promise<void>>((ops) =>
+        use('record in the state', (c) =>
+          inTransaction(c, async () => {
+            for (const op of ops) await op(c);
+          }),
+        ),
+      );
+      const inBatch = async <T>(op: (client: pg.Client) => Promise<T>): Promise<T> => {
+        const box: { result?: { value: T } } = {};
+        await batch(async (c) => void (box.result = { value: await op(c) }));
+        if (!box.result) throw new StateError('A batched state operation did not run.');
+        return box.result.value;
+      };
+      return {
+        run,
+        claim: (inFlight) => inBatch((c) => q.claim(c, inFlight)),
+        mark: (seq, phase, records) => inBatch((c) => q.mark(c, seq, phase, records)),
+        finish: (seq, outcome, records, next) =>
+          inBatch(async (c) => {
+            await q.finish(c, seq, outcome, records);
+            return next ? q.claim(c, next) : undefined;
+          }),
+        slot: () => use('take a send slot', (c) => q.slot(c)),
+        progress: () => use('read the apply', (c) => q.progress(c)),
+        rows: () => use('read the apply', (c) => q.rows(c)),
+        endIfDone: () => use('end the apply', (c) => q.endIfDone(c)),
+      };
+    },
   };
-}
-
-/** One statement, so one commit: all the records or none, in the order given. */
-async function insertRecords(client: pg.Client, journal: string, workspace: string, records: readonly JournalRecord[]): Promise<void> {
-  await client.query(
-    `INSERT INTO ${journal} (workspace, type, bulk_id, record)
-     SELECT $1, r->>'type', r->>'bulkId', r FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n`,
-    [workspace, JSON.stringify(records)],
-  );
 }
 
 /** The content records of `hashes` (index journal_content_hash), first record of a hash first. */
@@ -103,12 +129,4 @@ async function selectContents(client: pg.Client, journal: string, workspace: str
     }
   }
   return found;
-}
-
-function parseRow(row: { id: string; record: string }, where: string): JournalRecord {
-  const parsed = parseJournalLine(row.record, `${where} (row ${row.id})`);
-  if (parsed?.kind !== 'record') {
-    throw new StateError(`The state ${where} has a row that is not a journal record (journal id ${row.id}).`, 'Restore the database from a backup; waspec never changes rows it wrote.');
-  }
-  return parsed.record;
 }

@@ -139,3 +139,106 @@ export interface StateBackend extends StateStore {
   /** Releases connections (a no-op for files). */
   close(): Promise<void>;
 }
+
+/** A worker's share of the apply lock (apply --workers, PostgreSQL only). */
+export interface WorkerLock extends StateLock {
+  workerId: string;
+}
+
+/** An apply shared by workers: the plan's requests as rows, claimed one by one. */
+export interface ApplyRun {
+  id: string;
+  inputsDigest: string;
+  messages: number;
+  requests: number;
+  /** Requests per second for all workers together; none when unset. */
+  rateLimit?: number;
+  startedBy: string;
+  startedAt: string;
+}
+
+/** What a starter offers: the plan's requests, and what it was planned from. */
+export interface NewApplyRun {
+  inputsDigest: string;
+  /** The state digest the plan read: a state changed since is planned again, never materialised. */
+  stateDigest: string;
+  messages: number;
+  rateLimit?: number;
+  startedBy: string;
+  /** In send order; `payload` is the request as apply needs it (no secrets). */
+  requests: Array<{ bulkId: string; messages: number; payload: unknown }>;
+}
+
+export type StartRunResult =
+  | { kind: 'started' | 'joined'; run: ApplyRun }
+  /** Nothing to send and no open apply to join. */
+  | { kind: 'nothing' }
+  /** The state changed after the plan was read: plan again. */
+  | { kind: 'state-changed' };
+
+export type RequestPhase = 'pending' | 'out' | 'waiting' | 'done';
+
+/** One request of a run as the summary needs it. */
+export interface ApplyRunRow {
+  seq: number;
+  bulkId: string;
+  messages: number;
+  phase: RequestPhase;
+  /** Whether the worker that claimed it is still alive (false for pending and done rows). */
+  workerAlive: boolean;
+  /** Done rows: the outcome as apply stored it. */
+  outcome?: unknown;
+  /** Rows left out or waiting by a worker that is gone: the request (for its masked numbers). */
+  payload?: unknown;
+}
+
+export interface ApplyRunProgress {
+  /** Requests and messages by phase; `out`/`waiting` only those of live workers. */
+  requests: Record<RequestPhase, number>;
+  messages: Record<RequestPhase, number>;
+  /** Requests (and their messages) left out or waiting by workers that are gone. */
+  orphaned: { requests: number; messages: number };
+  liveWorkers: number;
+}
+
+export interface ClaimedRequest {
+  seq: number;
+  payload: unknown;
+}
+
+/** One worker's handle on a run. */
+export interface ApplyRunWorker {
+  readonly run: ApplyRun;
+  /**
+   * Claims the next pending request and commits the records `inFlight` makes of it (its in-flight
+   * record) in the same transaction; undefined when none is pending.
+   */
+  claim(inFlight: (payload: unknown) => JournalRecord[]): Promise<ClaimedRequest | undefined>;
+  /** Journals `records` and moves the claimed request to `phase` ('waiting' for a backoff, 'out' again), in one transaction. */
+  mark(seq: number, phase: 'out' | 'waiting', records: JournalRecord[]): Promise<void>;
+  /**
+   * Journals the outcome's records and stores the outcome, in one transaction; with `next`, claims
+   * the next pending request in the same transaction (one commit per request instead of two).
+   */
+  finish(seq: number, outcome: unknown, records: JournalRecord[], next?: (payload: unknown) => JournalRecord[]): Promise<ClaimedRequest | undefined>;
+  /** Milliseconds until this worker's next send slot in the run's shared rate budget (0 without a limit). */
+  slot(): Promise<number>;
+  progress(): Promise<ApplyRunProgress>;
+  rows(): Promise<ApplyRunRow[]>;
+  /** Ends the run when nothing is pending and no live worker has a request out; whether it has ended. */
+  endIfDone(): Promise<boolean>;
+}
+
+/** The PostgreSQL state's applies by many workers. */
+export interface SharedApplyStore {
+  lockWorker(): Promise<WorkerLock>;
+  /** The workspace's unfinished run, if any. */
+  openRun(): Promise<ApplyRun | undefined>;
+  /**
+   * In one transaction: joins the workspace's unfinished run of the same inputs; refuses one of other
+   * inputs that live workers still apply (and ends one they left); else materialises `run`.
+   */
+  startRun(lock: WorkerLock, run: NewApplyRun): Promise<StartRunResult>;
+  joinRun(lock: WorkerLock, runId: string): Promise<ApplyRun>;
+  worker(lock: WorkerLock, run: ApplyRun): ApplyRunWorker;
+}

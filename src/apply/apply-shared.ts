@@ -1,0 +1,144 @@
+import { summarizeApply, type ApplyResult, type RequestOutcome } from '../plan/apply-result.js';
+import type { ApplyRunRow, ApplyRunWorker } from '../state/types.js';
+import { failedOutcome, inDoubtOutcome } from './answer-outcome.js';
+import { attemptContext, stopFollowing, type ApplyDeps, type ApplyProgress } from './apply-plan.js';
+import type { PlannedRequest } from './build-requests.js';
+import { parseQueuedRequest, parseStoredOutcome } from './queued-request.js';
+import { inFlightRecord, outcomeRecord } from './request-records.js';
+import { recordsOf, sendRequest } from './send-request.js';
+
+export interface SharedApplyDeps extends Omit<ApplyDeps, 'store' | 'rateLimit'> {
+  /** How often the whole apply's progress and end are looked up (default 1 s). */
+  pollMs?: number;
+}
+
+/** This worker's part of a shared apply, and the whole apply's result. */
+export interface SharedApplyResult {
+  result: ApplyResult;
+  /** Whether the run ended (nothing pending, nothing out with a live worker). */
+  ended: boolean;
+  /** Other workers still applying when this one stopped. */
+  othersAlive: number;
+}
+
+/**
+ * One worker of an apply shared by many (apply --workers): `concurrency` lanes each take a send
+ * slot of the run's rate budget, claim the next pending request (its in-flight record committed
+ * with the claim), send it with the retry policy, and commit its outcome with the row. When
+ * nothing is left to claim it waits for the other workers' requests, so that the result it
+ * returns is the whole apply's.
+ */
+export async function applyShared(worker: ApplyRunWorker, deps: SharedApplyDeps): Promise<SharedApplyResult> {
+  const { run } = worker;
+  const { stop, dispose } = stopFollowing(deps.signal);
+  const ctx = attemptContext(deps, stop.signal);
+  const pollMs = deps.pollMs ?? 1000;
+  const wait = (ms: number) => ctx.sleep(ms, stop.signal);
+  const pace = async () => {
+    if (run.rateLimit === undefined) return;
+    const ms = await worker.slot();
+    if (ms > 0) await wait(ms);
+  };
+  const where = (seq: number) => `Request ${seq} of apply run ${run.id}`;
+
+  // Each lane sends one request at a time: its outcome is committed with the claim of the next
+  // (one commit per request), except where a send slot must be waited for first.
+  const lane = async () => {
+    let request: PlannedRequest | undefined;
+    const inFlight = (payload: unknown) => {
+      request = parseQueuedRequest(payload, 'a request row of the apply');
+      return [inFlightRecord(request, ctx.now())];
+    };
+    const claimNext = async () => {
+      await pace();
+      return stop.signal.aborted ? undefined : worker.claim(inFlight);
+    };
+    let claimed = await claimNext();
+    while (claimed && request) {
+      const { seq } = claimed;
+      const sending = request;
+      const outcome = await sendRequest(sending, ctx, {
+        notProcessed: (records) => worker.mark(seq, 'waiting', records),
+        pace,
+        resend: (records) => worker.mark(seq, 'out', records),
+      });
+      if (outcome.kind === 'failed' && outcome.authFailure) stop.abort(); // no new requests from this worker
+      const records = recordsOf(outcomeRecord(sending, outcome, ctx.now()));
+      request = undefined;
+      if (stop.signal.aborted || run.rateLimit !== undefined) {
+        await worker.finish(seq, outcome, records);
+        claimed = await claimNext();
+      } else {
+        claimed = await worker.finish(seq, outcome, records, inFlight);
+      }
+    }
+  };
+  const runLanes = async () => {
+    const settled = await Promise.allSettled(
+      Array.from({ length: Math.max(1, deps.concurrency ?? 4) }, async () => {
+        try {
+          await lane();
+        } catch (error) {
+          stop.abort(); // e.g. the state cannot be written: send nothing more
+          throw error;
+        }
+      }),
+    );
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failure) throw failure.reason;
+  };
+
+  const progress = watchProgress(worker, deps.onProgress, pollMs);
+  let ended = false;
+  try {
+    await runLanes();
+    while (!stop.signal.aborted && !(ended = await worker.endIfDone())) {
+      await wait(pollMs);
+      // A claim another worker rolled back (it died mid-transaction) is pending again.
+      if ((await worker.progress()).requests.pending > 0) await runLanes();
+    }
+  } finally {
+    dispose();
+    await progress.stop();
+  }
+  const outcomes = (await worker.rows()).flatMap((row) => outcomeOfRow(row, where(row.seq)));
+  const othersAlive = ended ? 0 : (await worker.progress()).liveWorkers - 1;
+  return { result: summarizeApply(run.messages, outcomes, { interrupted: deps.signal?.aborted ?? false }), ended, othersAlive: Math.max(0, othersAlive) };
+}
+
+/** A row's outcome: stored when done; for one its worker left behind, what the journal says of it. */
+function outcomeOfRow(row: ApplyRunRow, where: string): RequestOutcome[] {
+  if (row.phase === 'done') return [parseStoredOutcome(row.outcome, where)];
+  if (row.payload === undefined) return []; // pending, or out with a live worker
+  const request = parseQueuedRequest(row.payload, where);
+  return row.phase === 'out'
+    ? [inDoubtOutcome(request, 'its worker ended while the request was out')]
+    : [failedOutcome(request, 'not processed: its worker ended during the backoff')];
+}
+
+/** The whole apply's progress, looked up every `pollMs` while this worker runs. */
+function watchProgress(worker: ApplyRunWorker, onProgress: ((p: ApplyProgress) => void) | undefined, pollMs: number): { stop: () => Promise<void> } {
+  if (!onProgress) return { stop: async () => undefined };
+  let startedBefore: number | undefined;
+  let polling: Promise<void> = Promise.resolve();
+  const poll = async () => {
+    const p = await worker.progress();
+    const started = p.requests.out + p.requests.waiting + p.requests.done + p.orphaned.requests;
+    startedBefore ??= started;
+    const done = p.messages.done + p.orphaned.messages;
+    // `started` counts this process's time only, so the rate shown is what the workers do now.
+    onProgress({ total: worker.run.messages, done, inFlight: p.requests.out + p.requests.waiting, started: started - startedBefore });
+  };
+  const tick = () => {
+    polling = polling.then(poll).catch(() => undefined); // a lost state surfaces in the lanes
+  };
+  tick();
+  const timer = setInterval(tick, pollMs);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      tick();
+      await polling;
+    },
+  };
+}

@@ -1,0 +1,159 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { messagesIn } from '../apply/apply-plan.js';
+import { applyShared } from '../apply/apply-shared.js';
+import { buildRequests } from '../apply/build-requests.js';
+import { payloadOf } from '../apply/queued-request.js';
+import type { ResolvedConfig } from '../config/load-config.js';
+import { hasErrors } from '../diagnostics/diagnostic.js';
+import { StateError, UsageError } from '../errors.js';
+import { emptyApplyResult } from '../plan/apply-result.js';
+import { inputsDigest, readPlanInputs } from '../plan/plan-inputs.js';
+import { readSavedPlan } from '../plan/saved-plan.js';
+import { formatApplySummary } from '../report/apply-summary.js';
+import { formatPlan } from '../report/plan-format.js';
+import { revealOneLine } from '../report/reveal-invisible.js';
+import { openPgStateStore } from '../state/pg-state.js';
+import { stateTargetOf } from '../state/state-target.js';
+import type { ApplyRun, SharedApplyStore, StateStore, WorkerLock } from '../state/types.js';
+import { checkedSavedPlan, planAfresh, planOptionsOf, type ApplyFlags } from './apply-inputs.js';
+import { handleInterrupts } from './apply-signals.js';
+import { printDiagnostics } from './print-diagnostics.js';
+import { useColor } from './run.js';
+import { exitCodeOf, withTransport } from './send-plan.js';
+
+/** Times a starter plans again when another run changed the state meanwhile. */
+const MAX_PLANS = 3;
+const ignore = () => undefined;
+
+/**
+ * apply --workers N: this process and N-1 it starts beside itself share one apply kept in the
+ * PostgreSQL state; workers started elsewhere with the same inputs join it. Every worker ends
+ * with the whole apply's summary; the one started by hand prints it.
+ */
+export async function runWorkers(args: string[], flags: ApplyFlags, planFile: string | undefined, config: ResolvedConfig, workers: number): Promise<number> {
+  const target = stateTargetOf(config);
+  if (target.kind !== 'postgres') {
+    throw new UsageError('--workers needs a PostgreSQL state: a file state is applied by one process at a time', 'give --state postgres://… (or WASPEC_STATE_URL), or leave out --workers');
+  }
+  const store = openPgStateStore(target);
+  const child = flags.workerOf !== undefined;
+  const children: Array<Promise<number | null>> = [];
+  const kills: Array<() => void> = [];
+  try {
+    const lock = await store.lockWorker();
+    // A started worker leaves Ctrl-C to its parent, which passes it on as SIGTERM.
+    const interrupts = handleInterrupts(() => lock.release(), { ...(child ? { signals: ['SIGTERM'] as const } : {}), onSignal: () => kills.forEach((kill) => kill()) });
+    if (child) process.on('SIGINT', ignore);
+    try {
+      const run = flags.workerOf !== undefined ? await store.joinRun(lock, flags.workerOf) : await startOrJoin(args, flags, planFile, config, store, lock);
+      if (typeof run === 'number') return run;
+      const shared = await withTransport(
+        config,
+        interrupts,
+        (deps) => {
+          for (let n = 2; n <= workers; n++) children.push(startWorker(n, run.id, flags, kills));
+          return applyShared(store.worker(lock, run), deps);
+        },
+        { progress: !child },
+      );
+      const codes = await Promise.all(children);
+      if (child) return exitCodeOf(shared.result);
+      if (shared.othersAlive > 0) {
+        process.stderr.write(`This worker stopped; ${shared.othersAlive} other ${shared.othersAlive === 1 ? 'worker carries' : 'workers carry'} on the apply. The summary is the whole apply's so far.\n`);
+      }
+      process.stdout.write(flags.format === 'json' ? `${JSON.stringify(shared.result, null, 2)}\n` : `\n${formatApplySummary(shared.result)}`);
+      return withChildren(exitCodeOf(shared.result), codes);
+    } finally {
+      interrupts.dispose();
+      process.off('SIGINT', ignore);
+      await lock.release();
+    }
+  } finally {
+    await Promise.allSettled(children); // they carry on the apply whatever happened here
+    await store.close();
+  }
+}
+
+/** A worker beside this one: the same command joining `runId`, its errors shown prefixed, its exit code. */
+function startWorker(n: number, runId: string, flags: ApplyFlags, kills: Array<() => void>): Promise<number | null> {
+  const pass = (name: string, value: string | undefined) => (value === undefined ? [] : [`--${name}`, value]);
+  const script = process.argv[1] ?? '';
+  const args = [
+    ...process.execArgv,
+    script,
+    'apply',
+    '--yes',
+    '--worker-of',
+    runId,
+    ...pass('state', flags.state),
+    ...pass('workspace', flags.workspace),
+    ...pass('config', flags.config),
+    ...pass('profile', flags.profile),
+    ...pass('concurrency', flags.concurrency),
+  ];
+  const worker = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  kills.push(() => worker.kill('SIGTERM'));
+  if (worker.stderr) createInterface({ input: worker.stderr }).on('line', (line) => process.stderr.write(`worker ${n}: ${revealOneLine(line)}\n`));
+  return new Promise((resolve) => {
+    worker.on('error', (error) => {
+      process.stderr.write(`worker ${n}: could not start (${error.message})\n`);
+      resolve(1);
+    });
+    worker.on('close', (code) => resolve(code));
+  });
+}
+
+/** The whole apply's exit code, unless a worker beside this one failed (1) or lost the state (4). */
+function withChildren(own: number, codes: ReadonlyArray<number | null>): number {
+  const failed = codes.filter((c): c is number => c === 1 || c === 4);
+  return (own === 0 || own === 3) && failed.length > 0 ? Math.max(...failed) : own;
+}
+
+/**
+ * Joins the workspace's open run of the same inputs, or plans and materialises a new one. Joining
+ * needs no plan (only the inputs' digest: planning a large workspace takes a while), and a saved
+ * plan joins without being checked again (its run has changed the state since).
+ */
+async function startOrJoin(args: string[], flags: ApplyFlags, planFile: string | undefined, config: ResolvedConfig, store: StateStore & SharedApplyStore, lock: WorkerLock): Promise<ApplyRun | number> {
+  const planOut = flags.format === 'json' ? process.stderr : process.stdout;
+  const joined = (run: ApplyRun) => {
+    const rate = run.rateLimit === undefined ? '' : `; its rate limit: ${run.rateLimit} requests/s for all workers together`;
+    planOut.write(`Joining apply run ${run.id}, started by ${run.startedBy} at ${run.startedAt}: ${run.requests.toLocaleString('en-US')} requests, ${run.messages.toLocaleString('en-US')} messages${rate}.\n`);
+    return run;
+  };
+  const saved = planFile === undefined ? undefined : await readSavedPlan(planFile);
+  const open = await store.openRun();
+  if (open) {
+    const inputs = saved ?? (await readPlanInputs(planOptionsOf(args, flags, config), store));
+    const digest = inputs && inputsDigest(inputs);
+    // An empty offer joins the run of the same inputs, or finds it ended meanwhile: then plan.
+    const join = digest === open.inputsDigest ? await store.startRun(lock, { inputsDigest: digest, stateDigest: '', messages: 0, startedBy: '', requests: [] }) : undefined;
+    if (join?.kind === 'joined') return joined(join.run);
+  }
+  for (let attempt = 1; attempt <= MAX_PLANS; attempt++) {
+    const plan = saved && planFile ? await checkedSavedPlan(planFile, config, store, saved) : await planAfresh(args, flags, config, store);
+    printDiagnostics(plan.diagnostics, { mask: flags.mask ?? false });
+    if (hasErrors(plan.diagnostics)) return 1;
+    const requests = buildRequests(plan);
+    const started = await store.startRun(lock, {
+      inputsDigest: inputsDigest(plan),
+      stateDigest: plan.inputs.state.sha256,
+      messages: messagesIn(requests),
+      ...(config.rateLimit ? { rateLimit: config.rateLimit } : {}),
+      startedBy: `${lock.info.owner}@${lock.info.host}`,
+      requests: requests.map((r) => ({ bulkId: r.body.bulkId, messages: r.entries.length, payload: payloadOf(r) })),
+    });
+    if (started.kind === 'state-changed') continue; // another run sent meanwhile: plan again
+    if (started.kind === 'joined') return joined(started.run);
+    planOut.write(formatPlan(plan, { format: 'pretty', color: useColor(planOut), mask: flags.mask ?? false }));
+    if (started.kind === 'nothing') {
+      planOut.write('\nNothing to send.\n');
+      if (flags.format === 'json') process.stdout.write(`${JSON.stringify(emptyApplyResult(), null, 2)}\n`);
+      return 0;
+    }
+    planOut.write(`\nApply run ${started.run.id}: ${started.run.requests.toLocaleString('en-US')} requests for the workers to share.\n`);
+    return started.run;
+  }
+  throw new StateError(`The state kept changing while this apply planned (${MAX_PLANS} times); nothing was sent.`, 'Another apply is writing to the workspace; run this one again when it is done.');
+}
