@@ -46,7 +46,8 @@ export async function runWorkers(args: string[], flags: ApplyFlags, planFile: st
     const interrupts = handleInterrupts(() => lock.release(), { ...(child ? { signals: ['SIGTERM'] as const } : {}), onSignal: () => kills.forEach((kill) => kill()) });
     if (child) process.on('SIGINT', ignore);
     try {
-      const run = flags.workerOf !== undefined ? await store.joinRun(lock, flags.workerOf) : await startOrJoin(args, flags, planFile, config, store, lock);
+      // A worker started beside its parent finds the run ended when the parent was quicker: done.
+      const run = flags.workerOf !== undefined ? ((await store.joinRun(lock, flags.workerOf)) ?? 0) : await startOrJoin(args, flags, planFile, config, store, lock);
       if (typeof run === 'number') return run;
       const shared = await withTransport(
         config,

@@ -126,12 +126,12 @@ async function attach(client: pg.ClientBase, tables: RunTables, workerId: string
   await client.query(`UPDATE ${names(tables).worker} SET run_id = $2 WHERE id = $1`, [workerId, runId]);
 }
 
-/** Joins a run by id (the workers `apply --workers N` starts beside itself). */
-export async function joinRun(client: pg.ClientBase, tables: RunTables, workerId: string, runId: string): Promise<ApplyRun> {
+/** Joins a run by id (the workers `apply --workers N` starts beside itself); undefined once it has ended. */
+export async function joinRun(client: pg.ClientBase, tables: RunTables, workerId: string, runId: string): Promise<ApplyRun | undefined> {
   const t = names(tables);
   const found = await client.query<RunRowDb>(`SELECT ${RUN_COLUMNS} FROM ${t.run} WHERE id = $1 AND workspace = $2 AND ended_at IS NULL`, [runId, tables.workspace]);
   const row = found.rows[0];
-  if (!row) throw new StateError(`The apply run ${runId} of workspace '${tables.workspace}' has ended or does not exist.`);
+  if (!row) return undefined;
   await attach(client, tables, workerId, runId);
   return toRun(row);
 }

@@ -239,6 +239,7 @@ export interface SharedApplyStore {
    * inputs that live workers still apply (and ends one they left); else materialises `run`.
    */
   startRun(lock: WorkerLock, run: NewApplyRun): Promise<StartRunResult>;
-  joinRun(lock: WorkerLock, runId: string): Promise<ApplyRun>;
+  /** Joins the run by id; undefined when it has ended (or is not this workspace's). */
+  joinRun(lock: WorkerLock, runId: string): Promise<ApplyRun | undefined>;
   worker(lock: WorkerLock, run: ApplyRun): ApplyRunWorker;
 }
