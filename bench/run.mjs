@@ -1,7 +1,9 @@
-// npm run bench: figures, not pass/fail. Sections run in order when present.
+// npm run bench: figures, not pass/fail. Sections run in order when present; name some to run only
+// those (`node bench/run.mjs workers`, or BENCH_SECTIONS=workers).
 import { existsSync } from 'node:fs';
 
-for (const section of (process.env.BENCH_SECTIONS ?? 'compile,apply,startup,suppress').split(',')) {
+const named = process.argv.slice(2);
+for (const section of (named.length > 0 ? named : (process.env.BENCH_SECTIONS ?? 'compile,apply,workers,startup,suppress').split(','))) {
   const file = new URL(`./${section}.mjs`, import.meta.url);
   if (!existsSync(file)) continue;
   const module = await import(file.href);

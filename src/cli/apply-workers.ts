@@ -49,15 +49,9 @@ export async function runWorkers(args: string[], flags: ApplyFlags, planFile: st
       // A worker started beside its parent finds the run ended when the parent was quicker: done.
       const run = flags.workerOf !== undefined ? ((await store.joinRun(lock, flags.workerOf)) ?? 0) : await startOrJoin(args, flags, planFile, config, store, lock);
       if (typeof run === 'number') return run;
-      const shared = await withTransport(
-        config,
-        interrupts,
-        (deps) => {
-          for (let n = 2; n <= workers; n++) children.push(startWorker(n, run.id, flags, kills));
-          return applyShared(store.worker(lock, run), deps);
-        },
-        { progress: !child },
-      );
+      // Started before this one's token: each gets its own, and a wrong key fails them all alike.
+      for (let n = 2; n <= workers; n++) children.push(startWorker(n, run.id, flags, kills));
+      const shared = await withTransport(config, interrupts, (deps) => applyShared(store.worker(lock, run), deps), { progress: !child });
       const codes = await Promise.all(children);
       if (child) return exitCodeOf(shared.result);
       if (shared.othersAlive > 0) {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -153,6 +153,9 @@ for (const backend of await postgresBackends()) {
         assert.is((await run(['plan', '--out', 'plan.json'])).code, 0, results.at(-1)?.stderr);
         await run(['plan', '--format', 'json']);
         assert.is((await run(['apply', 'plan.json'])).code, 0, results.at(-1)?.stderr);
+        // Workers (apply --workers) keep requests and outcomes in tables of their own.
+        for (const [name, text] of Object.entries(textSpec('more', swissNumbers(6, 3000000), 'Hi {{name}}', 1))) await writeFile(join(dir, name), text);
+        assert.is((await run(['apply', '--yes', '--workers', '2'])).code, 0, results.at(-1)?.stderr);
         assert.is((await run(['apply', '--yes'], { WASPEC_STATE_URL: unreachable.href })).code, 1);
         assert.is((await run(['plan'], { WASPEC_STATE_URL: unreachable.href })).code, 1);
         assert.is((await run(['plan', '--state', withPassword.href])).code, 1, 'a password on the command line is refused');
@@ -167,10 +170,12 @@ for (const backend of await postgresBackends()) {
           for (const secret of [DB_PASSWORD, PGPASSWORD]) assert.not.ok(text.includes(secret), `${file} holds the database password`);
         }
         const rows = await adminQuery<{ text: string }>(
-          `SELECT record::text AS text FROM "${schemaOf(state)}".journal UNION ALL SELECT row_to_json(h)::text FROM "${schemaOf(state)}".lock_holder h UNION ALL SELECT row_to_json(v)::text FROM "${schemaOf(state)}".schema_version v UNION ALL SELECT row_to_json(s)::text FROM "${schemaOf(state)}".suppression s`,
+          `SELECT record::text AS text FROM "${schemaOf(state)}".journal UNION ALL SELECT row_to_json(h)::text FROM "${schemaOf(state)}".lock_holder h UNION ALL SELECT row_to_json(v)::text FROM "${schemaOf(state)}".schema_version v UNION ALL SELECT row_to_json(s)::text FROM "${schemaOf(state)}".suppression s
+           UNION ALL SELECT row_to_json(r)::text FROM "${schemaOf(state)}".apply_run r UNION ALL SELECT row_to_json(q)::text FROM "${schemaOf(state)}".apply_request q
+           UNION ALL SELECT row_to_json(w)::text FROM "${schemaOf(state)}".apply_worker w`,
         );
-        assert.ok(rows.rows.length > 0);
-        for (const row of rows.rows) for (const secret of [DB_PASSWORD, PGPASSWORD]) assert.not.ok(row.text.includes(secret), 'a state row holds the password');
+        assert.ok(rows.rows.some((r) => r.text.includes('"phase":"done"')), 'the workers left their rows');
+        for (const row of rows.rows) for (const secret of [DB_PASSWORD, PGPASSWORD, 'demo-app-secret']) assert.not.ok(row.text.includes(secret), `a state row holds a secret: ${row.text.slice(0, 200)}`);
       });
     } finally {
       await emulator.close();

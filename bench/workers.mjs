@@ -1,0 +1,152 @@
+// The PostgreSQL state in apply: throughput beside the file state (in process, same emulator),
+// apply --workers 1, 2 and 4 against an emulator at --latency 100 (the network is the limit), and
+// the combined request rate of 4 workers under --rate-limit. Figures, not pass/fail; skipped
+// without a PostgreSQL server (WASPEC_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test).
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { applyPlan } from '../dist/apply/apply-plan.js';
+import { contentHashOf, messageIdFor } from '../dist/api/identity.js';
+import { EMULATOR_DEFAULTS, startEmulator } from '../dist/emulator/server.js';
+import { openFileStateStore } from '../dist/state/file-state.js';
+import { openPgStateStore } from '../dist/state/pg-state.js';
+import { parsePostgresTarget } from '../dist/state/state-target.js';
+import { createTransport } from '../dist/transport/create-transport.js';
+
+const DATABASE_URL = process.env.WASPEC_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+
+async function admin(sql) {
+  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 5000 });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh schema of the test database for one run, dropped by `drop`. */
+function freshSchema() {
+  const schema = `waspec_bench_${randomBytes(5).toString('hex')}`;
+  const url = new URL(DATABASE_URL);
+  url.searchParams.set('schema', schema);
+  return { url: url.href, drop: () => admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`) };
+}
+
+function planFor(n, batchSize) {
+  const content = { whatsApp: { text: 'Our store opens at 9.' } };
+  const contentHash = contentHashOf(content);
+  const entries = Array.from({ length: n }, (_, i) => {
+    const phoneNumber = `4179${String(i).padStart(7, '0')}`;
+    return { action: 'send', messageId: messageIdFor('bench', 1, phoneNumber), spec: 'bench', revision: 1, phoneNumber, contentHash };
+  });
+  return {
+    formatVersion: 1, createdAt: new Date().toISOString(), specs: [{ name: 'bench', file: 'bench.yaml', revision: 1, batchSize }],
+    contents: { [contentHash]: content }, entries, summary: { send: n }, inputs: { files: [], state: { location: '', sha256: '' } },
+    options: { retryRejected: false, resendInDoubt: false, targets: [] }, diagnostics: [],
+  };
+}
+
+/** applyPlan in this process with a store: messages per second (same emulator settings for both). */
+async function inProcess(kind, n) {
+  const emulator = await startEmulator();
+  const dir = mkdtempSync(join(tmpdir(), 'waspec-bench-'));
+  const schema = kind === 'postgres' ? freshSchema() : undefined;
+  const store = schema ? openPgStateStore(parsePostgresTarget(schema.url, 'bench')) : openFileStateStore(dir);
+  const transport = createTransport({ baseUrl: emulator.url, appKey: EMULATOR_DEFAULTS.appKey, appSecret: EMULATOR_DEFAULTS.appSecret, batchSize: 100, concurrency: 4, stateDir: dir, timeoutMs: 30000 });
+  try {
+    const started = performance.now();
+    const result = await applyPlan(planFor(n, 100), { store, transport, concurrency: 4 });
+    const seconds = (performance.now() - started) / 1000;
+    if (result.messages.accepted !== n) throw new Error(`bench apply (${kind}) did not accept everything`);
+    return { seconds, rate: n / seconds, requests: result.requests };
+  } finally {
+    transport.close();
+    await store.close?.();
+    await schema?.drop();
+    await emulator.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A workspace of `n` distinct messages, one per request (so requests, not batching, are measured). */
+function workspace(n) {
+  const dir = mkdtempSync(join(tmpdir(), 'waspec-bench-workers-'));
+  mkdirSync(join(dir, 'specs'));
+  const rows = Array.from({ length: n }, (_, i) => `4179${String(5000000 + i).padStart(7, '0')}`).join('\n');
+  writeFileSync(join(dir, 'specs', 'workers.csv'), `phoneNumber\n${rows}\n`);
+  writeFileSync(join(dir, 'specs', 'workers.yaml'), 'name: workers\nrevision: 1\nbatchSize: 1\nwhatsApp: { text: "Our store opens at 9." }\nrecipients:\n  - file: workers.csv\n');
+  return dir;
+}
+
+function run(args, cwd, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stdout.resume();
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`waspec ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`))));
+  });
+}
+
+/**
+ * apply --workers N of `n` one-message requests; the rate is the emulator's: requests over the time
+ * from the first request's arrival to the last answer (planning and start-up are not sending).
+ */
+async function workers(n, count, { latencyMs = 0, rateLimit } = {}) {
+  const dir = workspace(n);
+  const emulator = await startEmulator({ latencyMs });
+  const schema = freshSchema();
+  try {
+    const env = { WASPEC_BASE_URL: emulator.url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret, WASPEC_STATE_URL: schema.url, WASPEC_WORKSPACE: 'bench' };
+    await run(['apply', '--yes', '--workers', String(count), '--concurrency', '4', ...(rateLimit ? ['--rate-limit', String(rateLimit)] : [])], dir, env);
+    const log = emulator.requestLog();
+    const stats = emulator.stats();
+    if (stats.accepted !== n || stats.duplicates !== 0 || log.length !== n) throw new Error(`bench workers: ${JSON.stringify(stats)}`);
+    const first = Math.min(...log.map((e) => e.receivedAt));
+    const lastIn = Math.max(...log.map((e) => e.receivedAt));
+    const lastOut = Math.max(...log.map((e) => e.answeredAt ?? e.receivedAt));
+    return { seconds: (lastOut - first) / 1000, rate: n / ((lastOut - first) / 1000), arrivalRate: (n - 1) / ((lastIn - first) / 1000) };
+  } finally {
+    await emulator.close();
+    await schema.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchWorkers() {
+  try {
+    await admin('SELECT 1');
+  } catch (error) {
+    console.log(`\napply with the PostgreSQL state: skipped, no server at ${new URL(DATABASE_URL).host} (${error.message})`);
+    return;
+  }
+  const n = Number(process.env.BENCH_APPLY ?? 20000);
+  console.log(`\napply of ${n.toLocaleString('en-US')} messages, 100 per request, 4 in flight, against the emulator on 127.0.0.1 (in process)`);
+  for (const kind of ['file', 'postgres']) {
+    const r = await inProcess(kind, n);
+    console.log(`${`${kind} state`.padEnd(18)} ${r.seconds.toFixed(2).padStart(7)} s ${Math.round(r.rate).toLocaleString('en-US').padStart(8)} messages/s ${(r.requests / r.seconds).toFixed(1).padStart(7)} requests/s`);
+  }
+
+  const requests = Number(process.env.BENCH_WORKERS_REQUESTS ?? 1500);
+  console.log(`\napply --workers N of ${requests.toLocaleString('en-US')} requests (1 message each), --concurrency 4, emulator at --latency 100, no rate limit`);
+  console.log('goals: >= 1.8x the rate of 1 worker at 2 workers, >= 3x at 4 (rate: requests from the first arrival to the last answer)');
+  let one;
+  for (const count of [1, 2, 4]) {
+    const r = await workers(requests, count, { latencyMs: 100 });
+    one ??= r.rate;
+    console.log(`${`${count} ${count === 1 ? 'worker' : 'workers'}`.padEnd(18)} ${r.seconds.toFixed(2).padStart(7)} s ${r.rate.toFixed(1).padStart(8)} requests/s ${(r.rate / one).toFixed(2).padStart(6)}x`);
+  }
+
+  const limit = Number(process.env.BENCH_WORKERS_RATE ?? 20);
+  const limited = Number(process.env.BENCH_WORKERS_LIMITED ?? 300);
+  console.log(`\napply --workers 4 --rate-limit ${limit} of ${limited} requests (goal: the combined rate within 5% of the limit)`);
+  const r = await workers(limited, 4, { rateLimit: limit });
+  console.log(`combined arrival rate ${r.arrivalRate.toFixed(2)} requests/s = ${((r.arrivalRate / limit) * 100).toFixed(1)}% of the limit`);
+}

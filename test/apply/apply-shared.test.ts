@@ -1,0 +1,151 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { contentHashOf, messageIdFor } from '../../src/api/identity.js';
+import type { RequestBody } from '../../src/api/types.js';
+import { outcomeOfAnswer } from '../../src/apply/answer-outcome.js';
+import { applyShared } from '../../src/apply/apply-shared.js';
+import { buildRequests, type PlannedRequest } from '../../src/apply/build-requests.js';
+import { payloadOf } from '../../src/apply/queued-request.js';
+import { StateError } from '../../src/errors.js';
+import type { Plan } from '../../src/plan/types.js';
+import type { ApplyRunWorker, ClaimedRequest, JournalRecord, RequestPhase } from '../../src/state/types.js';
+import type { SendResult, Transport } from '../../src/transport/types.js';
+
+const PENDING = { groupId: 1, groupName: 'PENDING', id: 26, name: 'PENDING_ACCEPTED', description: 'ok' };
+
+function requestsOf(n: number): PlannedRequest[] {
+  const content = { whatsApp: { text: 'hi' } };
+  const contentHash = contentHashOf(content);
+  const entries = Array.from({ length: n }, (_, i) => {
+    const phoneNumber = `4179200000${i}`;
+    return { action: 'send' as const, messageId: messageIdFor('s', 1, phoneNumber), spec: 's', revision: 1, phoneNumber, contentHash };
+  });
+  const plan = { specs: [{ name: 's', file: 's.yaml', revision: 1, batchSize: 1 }], contents: { [contentHash]: content }, entries } as unknown as Plan;
+  return buildRequests(plan);
+}
+
+interface Row {
+  seq: number;
+  phase: RequestPhase;
+  payload: unknown;
+  /** Claimed by a worker other than the one under test; alive or gone. */
+  other?: 'alive' | 'gone';
+  outcome?: unknown;
+}
+
+/** An apply run in memory, as a PostgreSQL state keeps it; `journal` holds what was committed. */
+function memoryRun(rows: Row[], messages: number) {
+  const journal: JournalRecord[] = [];
+  const phases: Array<[number, RequestPhase]> = [];
+  const claim = async (inFlight: (payload: unknown) => JournalRecord[]): Promise<ClaimedRequest | undefined> => {
+    const row = rows.find((r) => r.phase === 'pending');
+    if (!row) return undefined;
+    const records = inFlight(row.payload); // throws on a bad row: nothing is claimed or committed
+    row.phase = 'out';
+    journal.push(...records);
+    return { seq: row.seq, payload: row.payload };
+  };
+  const open = (r: Row) => r.phase === 'out' || r.phase === 'waiting';
+  const worker: ApplyRunWorker = {
+    run: { id: '1', inputsDigest: 'd', messages, requests: rows.length, startedBy: 'test', startedAt: '2026-01-01T00:00:00.000Z' },
+    claim,
+    mark: async (seq, phase, records) => {
+      journal.push(...records);
+      phases.push([seq, phase]);
+      const row = rows[seq];
+      if (row) row.phase = phase;
+    },
+    finish: async (seq, outcome, records, next) => {
+      journal.push(...records);
+      const row = rows[seq];
+      if (row) Object.assign(row, { phase: 'done', outcome: JSON.parse(JSON.stringify(outcome)) as unknown });
+      return next ? claim(next) : undefined;
+    },
+    slot: async () => 0,
+    progress: async () => ({ requests: { pending: rows.filter((r) => r.phase === 'pending').length, out: 0, waiting: 0, done: 0 }, messages: { pending: 0, out: 0, waiting: 0, done: 0 }, orphaned: { requests: 0, messages: 0 }, liveWorkers: 1 }),
+    rows: async () =>
+      rows.map((r) => ({
+        seq: r.seq,
+        bulkId: `b${r.seq}`,
+        messages: 1,
+        phase: r.phase,
+        workerAlive: open(r) && r.other !== 'gone',
+        ...(r.phase === 'done' ? { outcome: r.outcome } : {}),
+        ...(open(r) && r.other === 'gone' ? { payload: r.payload } : {}),
+      })),
+    endIfDone: async () => !rows.some((r) => r.phase === 'pending' || (open(r) && r.other === 'alive')),
+  };
+  return { worker, journal, phases };
+}
+
+/** Answers from a script; fails a request whose in-flight record is not committed yet. */
+function transportOf(journal: JournalRecord[], script: SendResult[] = []): Transport & { bodies: RequestBody[] } {
+  const bodies: RequestBody[] = [];
+  return {
+    bodies,
+    async send(body) {
+      if (!journal.some((r) => r.type === 'in-flight' && r.bulkId === body.bulkId)) throw new Error('sent before its in-flight record was committed');
+      bodies.push(body);
+      return script.shift() ?? { kind: 'ok', response: { bulkId: body.bulkId, messages: body.destinations.map((d) => ({ messageId: d.messageId, to: d.to, status: PENDING })) } };
+    },
+    refreshToken: async () => undefined,
+    close() {},
+  };
+}
+
+const fast = { maxAttempts: 3, maxThrottledAttempts: 5, baseDelayMs: 1, maxDelayMs: 2 };
+
+test('each request is claimed with its in-flight record, sent, and its outcome committed; a refused attempt waits as not processed', async () => {
+  const requests = requestsOf(6);
+  const { worker, journal, phases } = memoryRun(requests.map((r, seq) => ({ seq, phase: 'pending', payload: payloadOf(r) })), 6);
+  const transport = transportOf(journal, [{ kind: 'http-error', status: 503, reason: 'HTTP 503: busy' }]);
+  const { result, ended } = await applyShared(worker, { transport, retry: fast, concurrency: 2, pollMs: 1 });
+  assert.ok(ended);
+  assert.equal(result.messages, { total: 6, accepted: 6, rejected: 0, failed: 0, inDoubt: 0, notSent: 0 });
+  assert.is(transport.bodies.length, 7, 'six requests, one of them twice');
+  assert.equal(phases.map(([, phase]) => phase), ['waiting', 'out'], 'the 503 journalled before the backoff, in flight again before the retry');
+  assert.is(journal.filter((r) => r.type === 'outcome').length, 7);
+});
+
+test("the summary is the whole run's: others' outcomes, a gone worker's request out in doubt, one in its backoff failed", async () => {
+  const requests = requestsOf(5);
+  const [a, b, c, d, e] = requests;
+  if (!a || !b || !c || !d || !e) throw new Error('five requests');
+  const answered = outcomeOfAnswer(a, a.body.destinations.map((x) => ({ messageId: x.messageId, status: PENDING })));
+  const { worker, journal } = memoryRun(
+    [
+      { seq: 0, phase: 'done', payload: payloadOf(a), other: 'alive', outcome: answered },
+      { seq: 1, phase: 'out', payload: payloadOf(b), other: 'gone' },
+      { seq: 2, phase: 'waiting', payload: payloadOf(c), other: 'gone' },
+      { seq: 3, phase: 'pending', payload: payloadOf(d) },
+      { seq: 4, phase: 'pending', payload: payloadOf(e) },
+    ],
+    5,
+  );
+  const transport = transportOf(journal);
+  const { result } = await applyShared(worker, { transport, retry: fast, concurrency: 1, pollMs: 1 });
+  assert.is(transport.bodies.length, 2, 'only the pending requests are sent: a gone worker\u2019s claims never again');
+  assert.equal(result.messages, { total: 5, accepted: 3, rejected: 0, failed: 1, inDoubt: 1, notSent: 0 });
+  assert.match(result.inDoubtRequests[0]?.reason ?? '', /its worker ended while the request was out/);
+  assert.match(result.failures[0]?.reason ?? '', /not processed: its worker ended during the backoff/);
+  assert.not.match(JSON.stringify(result), /41792000001/, 'numbers are masked');
+});
+
+test('a request row that is not a valid request is refused before anything is sent', async () => {
+  const [request] = requestsOf(1);
+  if (!request) throw new Error('one request');
+  const bad = { ...(payloadOf(request) as object), entries: [] };
+  const { worker, journal } = memoryRun([{ seq: 0, phase: 'pending', payload: bad }], 1);
+  const transport = transportOf(journal);
+  try {
+    await applyShared(worker, { transport, retry: fast, concurrency: 1, pollMs: 1 });
+    assert.unreachable('it applied a bad row');
+  } catch (error) {
+    assert.instance(error, StateError);
+    assert.match((error as Error).message, /not a request waspec can send \(its entries are not its destinations\)/);
+  }
+  assert.is(transport.bodies.length, 0);
+  assert.is(journal.length, 0);
+});
+
+test.run();
