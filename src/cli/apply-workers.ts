@@ -4,6 +4,7 @@ import { messagesIn } from '../apply/apply-plan.js';
 import { applyShared } from '../apply/apply-shared.js';
 import { buildRequests } from '../apply/build-requests.js';
 import { payloadOf } from '../apply/queued-request.js';
+import { contentRecorder } from '../apply/request-records.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { StateError, UsageError } from '../errors.js';
@@ -123,7 +124,7 @@ async function startOrJoin(args: string[], flags: ApplyFlags, planFile: string |
     const inputs = saved ?? (await readPlanInputs(planOptionsOf(args, flags, config), store));
     const digest = inputs && inputsDigest(inputs);
     // An empty offer joins the run of the same inputs, or finds it ended meanwhile: then plan.
-    const join = digest === open.inputsDigest ? await store.startRun(lock, { inputsDigest: digest, stateDigest: '', messages: 0, startedBy: '', requests: [] }) : undefined;
+    const join = digest === open.inputsDigest ? await store.startRun(lock, { inputsDigest: digest, stateDigest: '', messages: 0, startedBy: '', requests: [], records: [] }) : undefined;
     if (join?.kind === 'joined') return joined(join.run);
   }
   for (let attempt = 1; attempt <= MAX_PLANS; attempt++) {
@@ -131,6 +132,8 @@ async function startOrJoin(args: string[], flags: ApplyFlags, planFile: string |
     printDiagnostics(plan.diagnostics, { mask: flags.mask ?? false });
     if (hasErrors(plan.diagnostics)) return 1;
     const requests = buildRequests(plan);
+    const contentRecords = contentRecorder(plan, requests);
+    const at = new Date().toISOString();
     const started = await store.startRun(lock, {
       inputsDigest: inputsDigest(plan),
       stateDigest: plan.inputs.state.sha256,
@@ -138,6 +141,7 @@ async function startOrJoin(args: string[], flags: ApplyFlags, planFile: string |
       ...(config.rateLimit ? { rateLimit: config.rateLimit } : {}),
       startedBy: `${lock.info.owner}@${lock.info.host}`,
       requests: requests.map((r) => ({ bulkId: r.body.bulkId, messages: r.entries.length, payload: payloadOf(r) })),
+      records: requests.flatMap((r) => contentRecords(r, at)),
     });
     if (started.kind === 'state-changed') continue; // another run sent meanwhile: plan again
     if (started.kind === 'joined') return joined(started.run);

@@ -113,6 +113,7 @@ export async function startRun(client: pg.ClientBase, tables: RunTables, workerI
         [run.id, JSON.stringify(page)],
       );
     }
+    await insertRecords(client, t.journal, workspace, offer.records);
     await attach(client, tables, workerId, run.id);
     await client.query('COMMIT');
     return { kind: 'started', run };

@@ -167,6 +167,8 @@ export interface NewApplyRun {
   startedBy: string;
   /** In send order; `payload` is the request as apply needs it (no secrets). */
   requests: Array<{ bulkId: string; messages: number; payload: unknown }>;
+  /** Journalled with the run (the content records of contents the state does not keep yet). */
+  records: JournalRecord[];
 }
 
 export type StartRunResult =

@@ -48,6 +48,8 @@ for (const backend of await postgresBackends()) {
         assert.is(stats.duplicates, 0);
         const bulkIds = emulator.requestBodies().map((b) => (JSON.parse(b) as { bulkId: string }).bulkId);
         assert.is(new Set(bulkIds).size, 60, 'no request was sent by both');
+        const contents = await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM "${state.schema}".journal WHERE type = 'content'`);
+        assert.is(contents.rows[0]?.n, 1, 'the one content is journalled once, with the run');
       });
     } finally {
       await emulator.close();
