@@ -16,7 +16,7 @@ const KILLS = 20;
 
 function actionsOf(plan: CliResult): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const e of JSON.parse(plan.stdout).entries as Array<{ action: string }>) counts.set(e.action, (counts.get(e.action) ?? 0) + 1);
+  for (const e of (JSON.parse(plan.stdout) as { entries: Array<{ action: string }> }).entries) counts.set(e.action, (counts.get(e.action) ?? 0) + 1);
   return counts;
 }
 
@@ -53,7 +53,7 @@ for (const backend of await postgresBackends()) {
         }
         const results = await Promise.all(finished);
         assert.is(kills, KILLS, 'the apply lasted for every kill');
-        for (const r of results) assert.ok(r.signal === 'SIGKILL' || [0, 3].includes(r.code ?? -1), `a worker failed: ${r.code} ${r.stderr}`);
+        for (const r of results) assert.ok(r.signal === 'SIGKILL' || [0, 3].includes(r.code ?? -1), `a worker failed: ${String(r.code)} ${r.stderr}`);
         const sentByWorkers = emulator.stats().requests;
 
         // Failed requests (500s, retries exhausted) are retried by later applies; in doubt ones never.
@@ -68,7 +68,7 @@ for (const backend of await postgresBackends()) {
         const stats = emulator.stats();
         assert.is(stats.duplicates, 0, 'no messageId reached the API twice');
         const plan = await runCli(['plan', '--format', 'json'], { cwd: dir, env });
-        const entries = JSON.parse(plan.stdout).entries as Array<{ action: string; messageId: string }>;
+        const entries = (JSON.parse(plan.stdout) as { entries: Array<{ action: string; messageId: string }> }).entries;
         const actions = actionsOf(plan);
         const unchanged = actions.get('unchanged') ?? 0;
         const inDoubt = actions.get('in-doubt') ?? 0;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/server.js';
 import { assertNoStackTrace, collect, makeWorkspace, runCli, startCli } from '../helpers/cli.js';
 import { swissNumbers, textSpec } from '../helpers/specs.js';
-import { adminQuery, postgresBackends, withState, type FreshState } from '../helpers/state-backends.js';
+import { adminQuery, postgresBackends, schemaOf, withState, type FreshState } from '../helpers/state-backends.js';
 import { waitUntil } from '../helpers/wait-output.js';
 
 const emulatorEnv = (url: string) => ({ WASPEC_BASE_URL: url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret });
@@ -13,7 +13,7 @@ const emulatorEnv = (url: string) => ({ WASPEC_BASE_URL: url, WASPEC_APP_KEY: EM
 /** Requests of the (only) apply run, by the worker that claimed them. */
 async function requestsByWorker(state: FreshState): Promise<Map<string, number>> {
   const rows = await adminQuery<{ pid: number; n: number }>(
-    `SELECT w.pid, count(*)::int AS n FROM "${state.schema}".apply_request r JOIN "${state.schema}".apply_worker w ON w.id = r.worker_id GROUP BY w.pid`,
+    `SELECT w.pid, count(*)::int AS n FROM "${schemaOf(state)}".apply_request r JOIN "${schemaOf(state)}".apply_worker w ON w.id = r.worker_id GROUP BY w.pid`,
   );
   return new Map(rows.rows.map((r) => [String(r.pid), r.n]));
 }
@@ -48,7 +48,7 @@ for (const backend of await postgresBackends()) {
         assert.is(stats.duplicates, 0);
         const bulkIds = emulator.requestBodies().map((b) => (JSON.parse(b) as { bulkId: string }).bulkId);
         assert.is(new Set(bulkIds).size, 60, 'no request was sent by both');
-        const contents = await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM "${state.schema}".journal WHERE type = 'content'`);
+        const contents = await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM "${schemaOf(state)}".journal WHERE type = 'content'`);
         assert.is(contents.rows[0]?.n, 1, 'the one content is journalled once, with the run');
       });
     } finally {
@@ -68,7 +68,7 @@ for (const backend of await postgresBackends()) {
         await waitUntil(() => emulator.stats().requests >= 1, 'the worker sends');
         const refused = await runCli(['apply', '--yes'], { cwd: dir, env });
         assert.is(refused.code, 1, refused.stdout + refused.stderr);
-        assert.match(refused.stderr, new RegExp(`being applied by 1 worker \\(apply --workers\\): \\S+ on \\S+ \\(pid ${workers.pid}\\) since `));
+        assert.match(refused.stderr, new RegExp(`being applied by 1 worker \\(apply --workers\\): \\S+ on \\S+ \\(pid ${String(workers.pid)}\\) since `));
         assertNoStackTrace(refused);
         // Another worker with other inputs (one spec of two) may not start a second apply meanwhile.
         const others = swissNumbers(10, 2000000).map((n) => `  - phoneNumber: "${n}"`).join('\n');
@@ -85,7 +85,7 @@ for (const backend of await postgresBackends()) {
         await waitUntil(() => emulator.stats().requests >= 21, 'the apply without workers sends');
         const worker = await runCli(['apply', '--yes', '--workers', '1', '--target', 'other'], { cwd: dir, env });
         assert.is(worker.code, 1, worker.stdout + worker.stderr);
-        assert.match(worker.stderr, new RegExp(`locked by \\S+ on \\S+ \\(pid ${plain.pid}\\) since `));
+        assert.match(worker.stderr, new RegExp(`locked by \\S+ on \\S+ \\(pid ${String(plain.pid)}\\) since `));
         assert.is((await applying).code, 0);
       });
     } finally {
