@@ -90,7 +90,8 @@ function formatGroup(group: EntryGroup, plan: Plan, message: SpecMessage, shown:
     if (shownAbove) lines.push(paint.dim(`      (${group.contents.length === 1 ? 'the message' : 'the messages'} shown above)`));
   }
   if (group.action === 'drift') lines.push(...formatDriftPretty(groupDriftDiffs(plan, group.contents, group.entries, Math.max(1, detail.samples)), options.color));
-  if (group.shift) lines.push(`      ${paint.dim('sendAt now │')} ${group.shift.sendAt} ${paint.dim(`(${group.shift.reason})`)}`);
+  // A saved plan (untrusted) carries the shift as written.
+  if (group.shift) lines.push(`      ${paint.dim('sendAt now │')} ${revealOneLine(group.shift.sendAt)} ${paint.dim(`(${revealOneLine(group.shift.reason)})`)}`);
   const listed = group.entries.slice(0, detail.recipients).map((e) => {
     const phone = revealOneLine(options.mask ? maskPhone(e.phoneNumber) : e.phoneNumber);
     const reason = reasonOf(e);

@@ -77,4 +77,13 @@ test('a sendAt moved out of quiet hours shows in pretty, markdown, json and html
     assert.equal((await readSavedPlan(join(dir, 'plan.json'))).entries.filter((e) => 'shift' in e && e.shift).length, 2);
   }));
 
+test('a shift read from a saved plan reaches the terminal with its control characters shown escaped', () =>
+  withTmpDir(async (dir) => {
+    const plan = await policyPlan(dir, { quietHours: { from: '11:00', to: '14:00', mode: 'shift' } });
+    for (const e of plan.entries) if ('shift' in e && e.shift) e.shift = { sendAt: '2026-02-01T13:00:00Z\u001b[2J', reason: 'moved\r\u202Eout' };
+    const pretty = formatPlan(plan, { format: 'pretty' });
+    assert.not.match(pretty, /[\u001b\r\u202e]/);
+    assert.match(pretty, 'sendAt now │ 2026-02-01T13:00:00Z\\e[2J (moved\\r\\u{202E}out)');
+  }));
+
 test.run();
