@@ -3,6 +3,7 @@ import { StalePlanError } from '../errors.js';
 import { inputFileChanges, readSavedPlan, restoreSavedPlan } from '../plan/saved-plan.js';
 import type { Plan } from '../plan/types.js';
 import { formatPlan } from '../report/plan-format.js';
+import { revealOneLine } from '../report/reveal-invisible.js';
 import { addAllowOutsideOption, addPlanOutputOptions, parseFormat, parseLimit, parseMaxBytes, resolveSpecReadOptions, type PlanOutputOptions } from './plan-options.js';
 import { action, useColor } from './run.js';
 
@@ -52,6 +53,6 @@ async function withContents(plan: Plan, file: string, flags: ShowFlags): Promise
       why = 'they do not compile to the plan';
     }
   }
-  process.stderr.write(`note: a saved plan holds no message texts (each spec's message is shown as written); run \`waspec show\` where its spec and recipient files are, unchanged, to see them (${why})\n`);
+  process.stderr.write(`note: a saved plan holds no message texts (each spec's message is shown as written); run \`waspec show\` where its spec and recipient files are, unchanged, to see them (${revealOneLine(why)})\n`);
   return plan;
 }

@@ -142,6 +142,14 @@ test('show restores the texts of a saved plan where its files are, unchanged; el
     assert.match(elsewhere.stdout, /Hello \{\{name\}\} from \{\{city\}\}/);
     assert.match(elsewhere.stdout, /4 to send/);
     for (const p of people) assert.not.ok(elsewhere.stdout.includes(p.name), `${p.name} shown without the files`);
+    // The plan's file paths are untrusted: the note shows their control characters escaped.
+    const saved = JSON.parse(await readFile(join(away, 'plan.json'), 'utf8')) as Plan;
+    for (const f of saved.inputs.files) f.path = `${f.path}\u001b[2J\u202E`;
+    await writeFile(join(away, 'hostile.json'), JSON.stringify(saved));
+    const hostile = await runCli(['show', 'hostile.json'], { cwd: away });
+    assert.is(hostile.code, 0, hostile.stderr);
+    assert.not.match(hostile.stderr, /[\u001b\u202e]/);
+    assert.match(hostile.stderr, 'specs/hello.yaml\\e[2J\\u{202E}');
 
     // An edited recipient file: show does not take texts from it.
     await writeFile(join(dir, 'specs/hello.csv'), personal['specs/hello.csv'].replace('Anna Keller', 'Anna Muster'));
