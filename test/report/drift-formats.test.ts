@@ -129,4 +129,18 @@ test('stored contents: numbers masked, each value and the whole cut (and said so
   assert.equal(storedContentOf({ whatsApp: { imageUrl: 'u', text: 't' } }), storedContentOf({ whatsApp: { text: 't', imageUrl: 'u' } }));
 });
 
+test('an earlier content from the state reaches no format with raw control or bidi characters', () =>
+  withTmpDir(async (dir) => {
+    const plan = await driftPlan(dir);
+    const earlier = plan.previousContents?.['h-e1'];
+    assert.ok(earlier, 'the fixture keeps h-e1');
+    earlier.content = { whatsApp: { text: 'Black Friday\u001b[8m hidden\r\u202Eevil' } };
+    for (const format of ['pretty', 'markdown', 'html'] as const) {
+      const out = formatPlan(plan, { format, color: false });
+      assert.not.match(out, /[\u001b\r\u202e]/, format);
+      const shown = format === 'markdown' ? ['&#92;e&#91;8m', '&#92;r&#92;u{202E}evil'] : ['\\e[8m', '\\r\\u{202E}evil'];
+      for (const escape of shown) assert.ok(out.includes(escape), `${format} shows ${escape}`);
+    }
+  }));
+
 test.run();
