@@ -72,4 +72,20 @@ test('plan --format html is one self-contained page: no external assets, no scri
     assert.match(html, /417\*\*\*\*6727/);
   }));
 
+test('html: a spec name and an earlier content with markup and bidi characters are inert in the list of specs, the chat and the drift card', () =>
+  withTmpDir(async (dir) => {
+    const plan = await buildFixturePlan(`${dir}/state`);
+    const name = '<img src=x onerror=alert(1)>\u202Eevil';
+    for (const s of plan.specs) if (s.name === 'black-friday') s.name = name;
+    for (const e of plan.entries) if (e.spec === 'black-friday') e.spec = name;
+    const earlier = plan.previousContents?.['h-hello-old'];
+    assert.ok(earlier, 'the fixture keeps the earlier content of the drift');
+    earlier.content = { whatsApp: { text: '<script>x</script>\u202E' } };
+    const html = renderPlanHtml(plan, { mask: true });
+    assert.not.match(html, /<img|<script>x|\u202e/);
+    assert.match(html, '<li><a href="#spec-1">&#60;img src=x onerror=alert(1)&#62;\\u{202E}evil</a>');
+    assert.match(html, 'data-spec="&#60;img src=x onerror=alert(1)&#62;\\u{202E}evil"');
+    assert.match(html, '<span class="value">&#60;<del>script</del>&#62;<del>x</del>&#60;/<del>script</del>&#62;<del>\\u{202E}</del></span>');
+  }));
+
 test.run();
