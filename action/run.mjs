@@ -2,6 +2,7 @@
 // the step summary, creates or updates one plan comment on the pull request, and maps waspec's
 // exit codes to step outputs. Plain Node, no dependencies; GitHub's REST API through fetch.
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -119,8 +120,21 @@ async function comment(env, inputs, body) {
   }
 }
 
+/** A workflow command's message: %, CR and LF escaped, so it stays one command. */
+const escapeData = (message) => message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+
 function warn(message) {
-  process.stdout.write(`::warning title=waspec::${message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}\n`);
+  process.stdout.write(`::warning title=waspec::${escapeData(message)}\n`);
+}
+
+/**
+ * Prints waspec's output to the log with workflow commands off: the plan quotes spec and recipient
+ * text, and a line of it starting with `::` must not become a command (add-mask, stop-commands, …).
+ */
+function echoInert(text) {
+  if (text === '') return;
+  const token = randomUUID();
+  process.stdout.write(`::stop-commands::${token}\n${text.endsWith('\n') ? text : `${text}\n`}::${token}::\n`);
 }
 
 const count = (summary, ...actions) => actions.reduce((n, a) => n + (Number(summary?.[a]) || 0), 0);
@@ -140,7 +154,7 @@ async function main(env = process.env) {
   } else {
     plan = await runWaspec(cli, ['plan', ...inputs.paths, '--format', inputs.format, '--mask', '--detailed-exitcode', '--out', planFile, ...inputs.args], childEnv);
   }
-  process.stdout.write(plan.stdout.endsWith('\n') ? plan.stdout : `${plan.stdout}\n`);
+  echoInert(plan.stdout);
   const summary = plan.code === 1 ? undefined : readSavedSummary(planFile);
   const planOutputs = {
     'has-changes': count(summary, 'send', 'retry') > 0,
@@ -185,7 +199,7 @@ async function main(env = process.env) {
 main().then(
   (code) => process.exit(code),
   (error) => {
-    process.stdout.write(`::error title=waspec::${error instanceof Error ? error.message : String(error)}\n`);
+    process.stdout.write(`::error title=waspec::${escapeData(error instanceof Error ? error.message : String(error))}\n`);
     process.exit(1);
   },
 );

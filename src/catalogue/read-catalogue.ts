@@ -5,6 +5,7 @@ import { makeDiagnostic, type Diagnostic, type WithDiagnostics } from '../diagno
 import { displayPath, mapSchemaError } from '../diagnostics/schema-error.js';
 import { loadSchemaValidator, schemaErrorInputs } from '../diagnostics/schema-validator.js';
 import { registerInputFile } from '../files/input-files.js';
+import { isInsideRoots } from '../files/inside-workspace.js';
 import { openRegularFile } from '../files/open-regular-file.js';
 import { readAtMost } from '../files/read-at-most.js';
 import { findForbiddenKeys, firstAliasPosition, yamlErrors } from '../spec/check-yaml.js';
@@ -42,6 +43,12 @@ const refused = (diagnostics: Diagnostic[]): Result => ({ value: undefined, diag
 /** The file's bytes, or why they cannot be read: like a spec or the config, a regular file of at most 1 MiB. */
 async function readBytes(ref: CatalogueRef): Promise<Buffer | Diagnostic> {
   const { file } = ref;
+  // Checked before opening: a config must not make waspec show another file's lines.
+  if (ref.roots && !(await isInsideRoots(ref.path, ref.roots))) {
+    return makeDiagnostic('file-outside-workspace', `the template catalogue ${file} is outside the workspace`, ref.at ?? { file }, {
+      hint: "the catalogue lives under the config file's folder or the current directory; allow another place with --allow-outside PATH (or allowOutside: in the config)",
+    });
+  }
   const opened = await openRegularFile(ref.path);
   if ('refusal' in opened) {
     const special = opened.refusal.reason === 'not-a-file';

@@ -31,6 +31,8 @@ export interface CatalogueRef {
   file: string;
   /** The `templates:` value in the config, for a catalogue that cannot be read. */
   at?: SourcePosition;
+  /** Folders (or files) the catalogue may lie in, as for suppression files; unchecked when absent. */
+  roots?: readonly string[];
 }
 
 /** The catalogue as read: templates by name and language. */

@@ -103,7 +103,8 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
   if (rateLimit !== undefined) config.rateLimit = rateLimit;
   const tokenUrl = flags.tokenUrl ?? env.WASPEC_TOKEN_URL ?? profile.tokenUrl;
   if (tokenUrl) config.tokenUrl = tokenUrl;
-  if (read.templates) config.templates = read.templates;
+  // Where the catalogue may lie: as for suppression files (src/cli/plan-options.ts).
+  if (read.templates) config.templates = { ...read.templates, roots: [config.configDir ?? cwd, cwd, ...(config.allowOutside ?? [])] };
   if (env.WASPEC_TOKEN) config.token = env.WASPEC_TOKEN;
   if (env.WASPEC_APP_SECRET) config.appSecret = env.WASPEC_APP_SECRET;
   return config;

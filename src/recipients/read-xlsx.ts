@@ -14,6 +14,7 @@ export const MAX_ROW_CHARS = 1 << 20;
 const MAX_ROWS = 1_048_576;
 const MAX_COLUMNS = 16_384;
 const BATCH = 512;
+const RESAVE = 'save the workbook again from a spreadsheet program as .xlsx (without a password), or export the sheet as CSV';
 
 /** Column letters of a 0-based index: 0 → A, 27 → AB. */
 export function columnLetters(index: number): string {
@@ -71,7 +72,7 @@ export async function* readXlsx(handle: FileHandle, file: string, sink: Diagnost
     yield* readSheet(zip, sheet.part, shared, { file, sheet: sheet.name }, sink, options);
   } catch (error) {
     if (!(error instanceof ZipProblem)) throw error;
-    invalid(error.message, 'save the workbook again from a spreadsheet program as .xlsx (without a password), or export the sheet as CSV');
+    invalid(error.message, RESAVE);
   }
 }
 
@@ -95,13 +96,13 @@ async function* readSheet(zip: ZipArchive, part: string, shared: readonly string
   let collecting = false;
   let inline = false;
 
-  const fail = (message: string, c = column): never => {
-    sink(makeDiagnostic('xlsx-invalid', `${where.file} ${message}`, at(where, Math.max(row, 0), Math.max(c, 0))));
+  const fail = (message: string, c = column, hint = RESAVE): never => {
+    sink(makeDiagnostic('xlsx-invalid', `${where.file} ${message}`, at(where, Math.max(row, 0), Math.max(c, 0)), { hint }));
     throw new StopSheet();
   };
   const hold = (chars: number) => {
     rowChars += chars;
-    if (rowChars > MAX_ROW_CHARS) fail(`has a row (${row + 1}) longer than 1 MiB of text`);
+    if (rowChars > MAX_ROW_CHARS) fail(`has a row (${row + 1}) longer than 1 MiB of text`, column, 'shorten the cells of that row, or leave the long column out of the sheet');
   };
   const endCell = () => {
     const raw = value.join('');

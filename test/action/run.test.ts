@@ -235,6 +235,31 @@ test('comment: true outside a pull request is a warning and calls no API; format
   }
 });
 
+test('waspec output is echoed with workflow commands stopped: spec text starting with :: is no command; an error message stays one command', async () => {
+  const ws = await makeWorkspace(textSpec('promo', swissNumbers(1), 'Hi\\n::add-mask::Hi\\nbye'));
+  try {
+    const run = await runAction(ws.dir, { command: 'plan', format: 'pretty' });
+    assert.is(run.code, 0, run.stdout + run.stderr);
+    const lines = run.stdout.split('\n');
+    const stop = lines.findIndex((l) => l.startsWith('::stop-commands::'));
+    assert.ok(stop >= 0, 'commands are stopped before the plan');
+    const token = lines[stop]?.slice('::stop-commands::'.length) ?? '';
+    assert.match(token, /^[\w-]{16,}$/, 'an unguessable token');
+    const resume = lines.indexOf(`::${token}::`);
+    assert.ok(resume > stop, 'and resumed after it');
+    const inert = lines.slice(stop + 1, resume).join('\n');
+    assert.match(inert, /Plan: 1 to send/);
+    assert.match(inert, /::add-mask::Hi/, 'the spec text is inside the stopped part');
+    assert.not.ok([...lines.slice(0, stop), ...lines.slice(resume + 1)].some((l) => l.includes('::add-mask::')));
+    const bad = await runAction(ws.dir, { command: 'deploy\n::add-mask::Hi' });
+    assert.is(bad.code, 1);
+    assert.match(bad.stdout, /^::error title=waspec::command must be plan or apply, not 'deploy%0A::add-mask::Hi'$/m);
+    assert.not.ok(bad.stdout.split('\n').some((l) => l.startsWith('::add-mask::')));
+  } finally {
+    await ws.cleanup();
+  }
+});
+
 test('apply: plans, sends exactly that plan, and maps the result (accepted, rejected; exit 3) to outputs and the summary', async () => {
   const numbers = swissNumbers(4);
   const emulator = await startEmulator({ rejectNumbers: [numbers[3] as string] });

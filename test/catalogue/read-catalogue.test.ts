@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { open, writeFile } from 'node:fs/promises';
+import { mkdir, open, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readCatalogue } from '../../src/catalogue/read-catalogue.js';
 import { templateKey } from '../../src/catalogue/types.js';
@@ -90,6 +90,26 @@ test('the catalogue file is read like the config: missing, special or huge files
     await handle.close();
     const big = await readCatalogue({ path: huge, file: 'huge.yaml' });
     assert.equal(big.diagnostics.map((d) => [d.code, d.file, d.line]), [['file-too-large', 'huge.yaml', 0]]);
+  }));
+
+test('a catalogue outside its roots (the workspace) is refused at the config line before it is opened; a symbolic link out counts as outside', () =>
+  withTmpDir(async (dir) => {
+    const at = { file: 'waspec.config.yaml', line: 0, column: 11 };
+    const workspace = join(dir, 'ws');
+    const elsewhere = join(dir, 'elsewhere');
+    await mkdir(workspace);
+    await mkdir(elsewhere);
+    const outside = join(elsewhere, 'templates.yaml');
+    await writeFile(outside, 'templates:\n  - name: "promo\n');
+    await symlink(outside, join(workspace, 'link.yaml'));
+    for (const path of [outside, join(workspace, 'link.yaml')]) {
+      const refused = await readCatalogue({ path, file: path, at, roots: [workspace] });
+      assert.is(refused.value, undefined);
+      assert.equal(refused.diagnostics.map((d) => [d.code, d.file, d.line, d.column]), [['file-outside-workspace', 'waspec.config.yaml', 0, 11]], path);
+      assert.match(refused.diagnostics[0]?.hint ?? '', /--allow-outside/);
+    }
+    const allowed = await readCatalogue({ path: outside, file: outside, at, roots: [workspace, elsewhere] });
+    assert.equal(allowed.diagnostics.map((d) => d.code), ['yaml-syntax'], 'read when a root holds it');
   }));
 
 test.run();

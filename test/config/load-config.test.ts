@@ -177,6 +177,8 @@ test('templates: names the catalogue relative to the config file, at the top lev
     assert.equal(de.templates?.at, { file: 'ci/waspec.config.yaml', line: 4, column: 15 });
     const none = await loadConfig({ cwd: dir, env: {} });
     assert.is(none.templates, undefined);
+    const allowed = await loadConfig({ cwd: dir, env: {}, configFile: 'ci/waspec.config.yaml', flags: { allowOutside: ['../shared'] } });
+    assert.equal(allowed.templates?.roots, [join(dir, 'ci'), dir, join(dir, '../shared')], 'it may lie where suppression files may');
   } finally {
     await cleanup();
   }

@@ -177,6 +177,7 @@ test('a row of more than 1 MiB of text stops the sheet with a diagnostic at that
   assert.equal(rows.map((r) => r.phoneNumber), ['41793026727']);
   assert.equal(problems(diagnostics), [['xlsx-invalid', 'S!B3']]);
   assert.match(diagnostics[0]?.message ?? '', /longer than 1 MiB/);
+  assert.match(diagnostics[0]?.hint ?? '', /shorten the cells/);
 });
 
 test('rows out of order are refused (a row number cannot go back)', async () => {
@@ -185,6 +186,7 @@ test('rows out of order are refused (a row number cannot go back)', async () => 
   const { diagnostics } = await read(await zipParts(parts));
   assert.equal(problems(diagnostics).map(([code]) => code), ['xlsx-invalid']);
   assert.match(diagnostics[0]?.message ?? '', /row numbered 1 after row 1/);
+  assert.match(diagnostics[0]?.hint ?? '', /save the workbook again/, 'with a hint');
 });
 
 test.run();
