@@ -7,6 +7,7 @@ import { readCatalogue } from '../catalogue/read-catalogue.js';
 import { addAllowOutsideOption, resolvePlanSettings } from './plan-options.js';
 import { checkSendAt } from '../plan/plan-checks.js';
 import { printDiagnostics } from './print-diagnostics.js';
+import { escapeInvisibleInJson } from '../plan/plan-json.js';
 import { action } from './run.js';
 
 interface ValidateOptions {
@@ -53,7 +54,7 @@ async function runValidate(paths: string[], options: ValidateOptions): Promise<n
   const specs = workspace.files?.length ?? workspace.docs.length;
   if (options.format === 'json') {
     const result = { valid: !hasErrors(diagnostics), specs, recipients, errors, warnings, diagnostics: diagnosticsToJson(diagnostics) };
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`${escapeInvisibleInJson(JSON.stringify(result, null, 2))}\n`);
   } else {
     printDiagnostics(diagnostics);
     process.stdout.write(

@@ -8,7 +8,7 @@ export const DIAGNOSTIC_CODES = {
   'file-too-large': 'A file is larger than waspec reads (specs, config and template catalogue: 1 MiB; JSON recipients: 64 MiB; suppression files: 128 MiB).',
   'file-empty': 'A spec file is empty.',
   'file-not-regular': 'A spec, recipient, suppression, config or template catalogue file is a FIFO, device, directory or system file, not a regular file.',
-  'file-outside-workspace': "A recipient file lies outside the spec's folder and the current directory, or a suppression file outside the config's folder and the current directory (allow it with --allow-outside).",
+  'file-outside-workspace': "A recipient file lies outside the spec's folder and the current directory, or a suppression file or template catalogue outside the config's folder and the current directory (allow it with --allow-outside).",
   'no-specs': 'No *.yaml / *.yml spec files were found at the given paths.',
 
   // --- YAML ---

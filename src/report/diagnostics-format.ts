@@ -4,6 +4,7 @@ import { formatDiagnosticsGithub } from './diagnostics-github.js';
 import { diagnosticsToJson } from './diagnostics-json.js';
 import { formatDiagnosticsPretty, type PrettyOptions } from './diagnostics-pretty.js';
 import { maskDiagnostic } from '../recipients/mask-phone.js';
+import { escapeInvisibleInJson } from '../plan/plan-json.js';
 
 export type DiagnosticsFormat = 'pretty' | 'json' | 'github';
 
@@ -12,7 +13,7 @@ export function formatDiagnostics(
   options: { format: DiagnosticsFormat; color?: boolean; readLines?: PrettyOptions['readLines']; mask?: boolean },
 ): string {
   const diagnostics = options.mask ? all.map(maskDiagnostic) : all;
-  if (options.format === 'json') return JSON.stringify(diagnosticsToJson(diagnostics), null, 2);
+  if (options.format === 'json') return escapeInvisibleInJson(JSON.stringify(diagnosticsToJson(diagnostics), null, 2));
   if (options.format === 'github') return formatDiagnosticsGithub(diagnostics);
   return formatDiagnosticsPretty(diagnostics, {
     color: options.color ?? false,
