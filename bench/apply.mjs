@@ -10,7 +10,8 @@ import { startEmulator, EMULATOR_DEFAULTS } from '../dist/emulator/server.js';
 import { openFileStateStore } from '../dist/state/file-state.js';
 import { createTransport } from '../dist/transport/create-transport.js';
 
-function planFor(n, batchSize) {
+/** A plan of `n` sends of one content, `batchSize` per request (also bench/workers.mjs). */
+export function planFor(n, batchSize) {
   const content = { whatsApp: { text: 'Our store opens at 9.' } };
   const contentHash = contentHashOf(content);
   const entries = Array.from({ length: n }, (_, i) => {

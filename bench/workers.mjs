@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { applyPlan } from '../dist/apply/apply-plan.js';
-import { contentHashOf, messageIdFor } from '../dist/api/identity.js';
 import { EMULATOR_DEFAULTS, startEmulator } from '../dist/emulator/server.js';
+import { planFor } from './apply.mjs';
 import { openFileStateStore } from '../dist/state/file-state.js';
 import { openPgStateStore } from '../dist/state/pg-state.js';
 import { parsePostgresTarget } from '../dist/state/state-target.js';
@@ -37,20 +37,6 @@ function freshSchema() {
   const url = new URL(DATABASE_URL);
   url.searchParams.set('schema', schema);
   return { url: url.href, drop: () => admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`) };
-}
-
-function planFor(n, batchSize) {
-  const content = { whatsApp: { text: 'Our store opens at 9.' } };
-  const contentHash = contentHashOf(content);
-  const entries = Array.from({ length: n }, (_, i) => {
-    const phoneNumber = `4179${String(i).padStart(7, '0')}`;
-    return { action: 'send', messageId: messageIdFor('bench', 1, phoneNumber), spec: 'bench', revision: 1, phoneNumber, contentHash };
-  });
-  return {
-    formatVersion: 1, createdAt: new Date().toISOString(), specs: [{ name: 'bench', file: 'bench.yaml', revision: 1, batchSize }],
-    contents: { [contentHash]: content }, entries, summary: { send: n }, inputs: { files: [], state: { location: '', sha256: '' } },
-    options: { retryRejected: false, resendInDoubt: false, targets: [] }, diagnostics: [],
-  };
 }
 
 /** applyPlan in this process with a store: messages per second (same emulator settings for both). */

@@ -115,7 +115,8 @@ async function startOrJoin(args: string[], flags: ApplyFlags, planFile: string |
   const planOut = flags.format === 'json' ? process.stderr : process.stdout;
   const joined = (run: ApplyRun) => {
     const rate = run.rateLimit === undefined ? '' : `; its rate limit: ${run.rateLimit} requests/s for all workers together`;
-    planOut.write(`Joining apply run ${run.id}, started by ${run.startedBy} at ${run.startedAt}: ${run.requests.toLocaleString('en-US')} requests, ${run.messages.toLocaleString('en-US')} messages${rate}.\n`);
+    // started_by is state another process wrote: shown escaped.
+    planOut.write(`Joining apply run ${run.id}, started by ${revealOneLine(run.startedBy)} at ${run.startedAt}: ${run.requests.toLocaleString('en-US')} requests, ${run.messages.toLocaleString('en-US')} messages${rate}.\n`);
     return run;
   };
   const saved = planFile === undefined ? undefined : await readSavedPlan(planFile);

@@ -23,6 +23,8 @@ export interface EmulatorOptions {
   latencyMs?: number;
   tokenTtlSeconds?: number;
   seed?: number;
+  /** Newest send requests kept for requestBodies/requestLog and GET /_emulator/requests (default 10,000). */
+  keepRequests?: number;
 }
 
 export interface EmulatorStats {
@@ -40,12 +42,16 @@ export interface RunningEmulator {
   url: string;
   port: number;
   stats(): EmulatorStats;
-  /** The bodies of the requests it accepted, as the bytes arrived. */
+  /** The bodies of the requests it accepted, as the bytes arrived (the newest `keepRequests`). */
   requestBodies(): string[];
-  /** Every send request with when it came and when and how it was answered (tests of crash bounds). */
+  /** Each send request (the newest `keepRequests`) with when it came and when and how it was answered (tests of crash bounds). */
   requestLog(): RequestLogEntry[];
   close(): Promise<void>;
 }
+
+/** A long-running `waspec emulator` keeps only the newest requests' bodies and log entries. */
+const KEEP_REQUESTS = 10_000;
+const KEEP_BODY_CHARS = 64 * 1024 * 1024;
 
 /** Demo credentials: documented, not secret. */
 export const EMULATOR_DEFAULTS = { appKey: 'demo-app-key', appSecret: 'demo-app-secret', token: 'demo-token', port: 8787 } as const;
@@ -89,8 +95,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ...(options.tokenTtlSeconds !== undefined ? { ttlSeconds: options.tokenTtlSeconds } : {}),
   });
   const messages = new Map<string, Recorded>();
+  const keep = options.keepRequests ?? KEEP_REQUESTS;
   const bodies: string[] = [];
+  let bodyChars = 0;
   const log: RequestLogEntry[] = [];
+  const keepBody = (text: string) => {
+    bodies.push(text);
+    bodyChars += text.length;
+    while (bodies.length > keep || bodyChars > KEEP_BODY_CHARS) bodyChars -= bodies.shift()?.length ?? 0;
+  };
   const stats: EmulatorStats = { requests: 0, accepted: 0, rejected: 0, duplicates: 0, uniqueMessageIds: 0, tokensIssued: 0, byStatus: {} };
   let window = { second: 0, count: 0 };
 
@@ -125,6 +138,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     stats.requests++;
     const entry: RequestLogEntry = { receivedAt: Date.now(), messageIds: [] };
     log.push(entry);
+    if (log.length > keep) log.shift();
     if (options.latencyMs) await sleep(options.latencyMs);
     const second = Math.floor(Date.now() / 1000);
     if (second !== window.second) window = { second, count: 0 };
@@ -153,7 +167,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const errors = validateRequestBody(parsed.value);
     if (errors.length > 0) return answer(res, 400, { error: `invalid request: ${describeSchemaErrors(errors)}` }, {}, entry);
     const body = parsed.value as RequestBody;
-    bodies.push(text);
+    keepBody(text);
     const result = { messages: accept(body), bulkId: body.bulkId };
     if (resetWhen === 'after') return reset(req, entry);
     answer(res, 200, result, {}, entry);

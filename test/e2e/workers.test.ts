@@ -94,6 +94,28 @@ for (const backend of await postgresBackends()) {
     }
   });
 
+  test('[postgres] a worker started by hand joins the open run, its starter (state) shown escaped', async () => {
+    const { dir, cleanup } = await makeWorkspace(textSpec('join', swissNumbers(20), 'Hi', 1));
+    const emulator = await startEmulator({ latencyMs: 300 });
+    try {
+      await withState(backend, async (state) => {
+        const env = { ...state.env, ...emulatorEnv(emulator.url) };
+        const first = collect(startCli(['apply', '--yes', '--workers', '1', '--concurrency', '1'], { cwd: dir, env }));
+        await waitUntil(() => emulator.stats().requests >= 1, 'the first worker sends');
+        await adminQuery(`UPDATE "${schemaOf(state)}".apply_run SET started_by = $1`, ['ops\u001b[2J\u202eevil']);
+        const joined = await runCli(['apply', '--yes', '--workers', '1', '--concurrency', '1'], { cwd: dir, env });
+        assert.is(joined.code, 0, joined.stdout + joined.stderr);
+        assert.match(joined.stdout, /Joining apply run \d+, started by ops\\e\[2J\\u\{202E\}evil at /);
+        assert.not.match(joined.stdout + joined.stderr, /[\u001b\u202e]/u, 'no raw control or bidi character');
+        assert.is((await first).code, 0);
+        assert.is(emulator.stats().requests, 20, 'each request went out once');
+      });
+    } finally {
+      await emulator.close();
+      await cleanup();
+    }
+  });
+
   test('[postgres] --rate-limit is one budget for all workers together', async () => {
     const REQUESTS = 50;
     const RATE = 5;

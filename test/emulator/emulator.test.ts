@@ -57,6 +57,19 @@ test('bodies are validated; rejected numbers; duplicates counted', async () => {
   }
 });
 
+test('a long-running emulator keeps only the newest requests', async () => {
+  const emulator = await startEmulator({ keepRequests: 2 });
+  const headers = { authorization: 'Bearer demo-token', 'x-app-key': 'demo-app-key', 'content-type': 'application/json' };
+  try {
+    for (const id of ['k1', 'k2', 'k3']) assert.is((await post(emulator.url + SEND_PATH, body(id), headers)).status, 200);
+    assert.equal(emulator.requestLog().map((e) => e.messageIds), [['k2'], ['k3']]);
+    assert.equal(emulator.requestBodies().map((b) => (JSON.parse(b) as ReturnType<typeof body>).destinations[0]?.messageId), ['k2', 'k3']);
+    assert.is(emulator.stats().requests, 3);
+  } finally {
+    await emulator.close();
+  }
+});
+
 test('fault injection is seeded and repeatable', async () => {
   const statuses = async () => {
     const emulator = await startEmulator({ failRate: 0.5, seed: 42 });

@@ -26,4 +26,15 @@ test('failed messages are listed by masked number with a one-line reason, the fi
   assert.not.match(text, /\u001b|bbbbbbbb/);
 });
 
+test('an unknown status and an authentication failure (API answer text) are shown escaped', () => {
+  const result = { ...emptyApplyResult(1), requests: 1 };
+  result.messages.inDoubt = 1;
+  result.unknownStatuses = [{ groupId: 9, groupName: 'NEW\u001b[2J', id: 99, name: 'ODD\u202e', description: 'line\nnext' }];
+  result.authFailure = 'HTTP 401: no\u001b]8;;x\u0007';
+  const text = formatApplySummary(result);
+  assert.match(text, / {2}\? unknown status group 9 NEW\\e\[2J \/ 99 ODD\\u\{202E\}: line\\nnext \(left in doubt\)\n/);
+  assert.match(text, /Authentication failed: HTTP 401: no\\e\]8;;x\\u\{0007\}\n/);
+  assert.not.match(text, /[\u0007\u001b\u202e]/u);
+});
+
 test.run();
