@@ -11,7 +11,7 @@ import { StateError, UsageError } from '../errors.js';
 import { emptyApplyResult } from '../plan/apply-result.js';
 import { inputsDigest, readPlanInputs } from '../plan/plan-inputs.js';
 import { readSavedPlan } from '../plan/saved-plan.js';
-import { formatApplySummary } from '../report/apply-summary.js';
+import { formatApplyJson, formatApplySummary } from '../report/apply-summary.js';
 import { formatPlan } from '../report/plan-format.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
 import { openPgStateStore } from '../state/pg-state.js';
@@ -58,7 +58,7 @@ export async function runWorkers(args: string[], flags: ApplyFlags, planFile: st
       if (shared.othersAlive > 0) {
         process.stderr.write(`This worker stopped; ${shared.othersAlive} other ${shared.othersAlive === 1 ? 'worker carries' : 'workers carry'} on the apply. The summary is the whole apply's so far.\n`);
       }
-      process.stdout.write(flags.format === 'json' ? `${JSON.stringify(shared.result, null, 2)}\n` : `\n${formatApplySummary(shared.result)}`);
+      process.stdout.write(flags.format === 'json' ? formatApplyJson(shared.result) : `\n${formatApplySummary(shared.result)}`);
       return withChildren(exitCodeOf(shared.result), codes);
     } finally {
       interrupts.dispose();
@@ -149,7 +149,7 @@ async function startOrJoin(args: string[], flags: ApplyFlags, planFile: string |
     planOut.write(formatPlan(plan, { format: 'pretty', color: useColor(planOut), mask: flags.mask ?? false }));
     if (started.kind === 'nothing') {
       planOut.write('\nNothing to send.\n');
-      if (flags.format === 'json') process.stdout.write(`${JSON.stringify(emptyApplyResult(), null, 2)}\n`);
+      if (flags.format === 'json') process.stdout.write(formatApplyJson(emptyApplyResult()));
       return 0;
     }
     planOut.write(`\nApply run ${started.run.id}: ${started.run.requests.toLocaleString('en-US')} requests for the workers to share.\n`);

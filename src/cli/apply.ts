@@ -5,7 +5,7 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import { UsageError } from '../errors.js';
 import { emptyApplyResult } from '../plan/apply-result.js';
 import { planHasWork } from '../plan/summarize-plan.js';
-import { formatApplySummary } from '../report/apply-summary.js';
+import { formatApplyJson, formatApplySummary } from '../report/apply-summary.js';
 import { formatPlan } from '../report/plan-format.js';
 import { openStateStore } from '../state/open-state.js';
 import { stateTargetOf } from '../state/state-target.js';
@@ -141,7 +141,7 @@ async function lockAndApply(args: string[], flags: ApplyFlags, planFile: string 
     planOut.write(formatPlan(plan, { format: 'pretty', color: useColor(planOut), mask: flags.mask ?? false }));
     if (!planHasWork(plan.summary)) {
       planOut.write('\nNothing to send.\n');
-      if (flags.format === 'json') process.stdout.write(`${JSON.stringify(emptyApplyResult(), null, 2)}\n`);
+      if (flags.format === 'json') process.stdout.write(formatApplyJson(emptyApplyResult()));
       return 0;
     }
     if (!planFile && !flags.yes && !(await confirm())) {
@@ -149,7 +149,7 @@ async function lockAndApply(args: string[], flags: ApplyFlags, planFile: string 
       return 1;
     }
     const result = await sendPlan(plan, config, store, interrupts);
-    process.stdout.write(flags.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : `\n${formatApplySummary(result)}`);
+    process.stdout.write(flags.format === 'json' ? formatApplyJson(result) : `\n${formatApplySummary(result)}`);
     return exitCodeOf(result);
   });
 }

@@ -1,4 +1,5 @@
 import type { ApplyResult } from '../plan/apply-result.js';
+import { escapeInvisibleInJson } from '../plan/plan-json.js';
 import { revealOneLine } from './reveal-invisible.js';
 
 /** Failed messages listed by (masked) number; the rest are counted. */
@@ -29,4 +30,9 @@ export function formatApplySummary(result: ApplyResult): string {
   if (m.failed > 0) lines.push('Failed messages are planned as retry by the next plan.');
   if (m.inDoubt > 0) lines.push('Messages in doubt are not re-sent unless you ask: waspec plan --resend-in-doubt.');
   return `${lines.join('\n')}\n`;
+}
+
+/** `apply --format json`: API answer text inside keeps invisible characters as \u escapes. */
+export function formatApplyJson(result: ApplyResult): string {
+  return `${escapeInvisibleInJson(JSON.stringify(result, null, 2))}\n`;
 }

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { emptyApplyResult } from '../../src/plan/apply-result.js';
-import { formatApplySummary } from '../../src/report/apply-summary.js';
+import { formatApplyJson, formatApplySummary } from '../../src/report/apply-summary.js';
 
 test('one request is "(1 request)", more are plural', () => {
   const one = { ...emptyApplyResult(1), requests: 1 };
@@ -35,6 +35,16 @@ test('an unknown status and an authentication failure (API answer text) are show
   assert.match(text, / {2}\? unknown status group 9 NEW\\e\[2J \/ 99 ODD\\u\{202E\}: line\\nnext \(left in doubt\)\n/);
   assert.match(text, /Authentication failed: HTTP 401: no\\e\]8;;x\\u\{0007\}\n/);
   assert.not.match(text, /[\u0007\u001b\u202e]/u);
+});
+
+test('apply --format json: API answer text keeps bidi and C1 characters as \\u escapes, and stays JSON', () => {
+  const result = { ...emptyApplyResult(1), requests: 1 };
+  result.messages.failed = 1;
+  result.failures = [{ bulkId: 'b1', messages: 1, numbers: ['155****8467'], reason: 'HTTP 400: \u202eevil\u0085' }];
+  const text = formatApplyJson(result);
+  assert.not.match(text, /[\u0080-\u009f\u202a-\u202e]/);
+  assert.match(text, /\\u202e/);
+  assert.is((JSON.parse(text) as typeof result).failures[0]?.reason, 'HTTP 400: \u202eevil\u0085');
 });
 
 test.run();
