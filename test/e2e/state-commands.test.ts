@@ -187,6 +187,24 @@ test('state list and show: ids, hashes and times from the journal reach the term
     for (const out of [list.stdout, show.stdout]) assert.not.match(out, /[\u0007\u001b\u202e]/);
   }));
 
+test('state settle refuses a --reason or --by longer than the journal keeps (the journal stays readable); an empty --by is the user name', () =>
+  inDoubtWorkspace({ messageId: 'm1', bulkId: 'B1', contentHash: 'h' }, async (dir, env, journal) => {
+    const before = await journal();
+    for (const [flag, value, limit] of [['--reason', 'x'.repeat(1001), 1000], ['--by', 'y'.repeat(257), 256]] as const) {
+      const result = await runCli(['state', 'settle', '--message', 'm1', '--as', 'accepted', '--reason', 'ok', flag, value], { cwd: dir, env });
+      assert.is(result.code, 1, flag);
+      assert.match(result.stderr, `error: ${flag} may hold at most ${limit} characters\nhint: `);
+      assertNoStackTrace(result);
+    }
+    assert.is(await journal(), before, 'nothing written');
+    const settled = await runCli(['state', 'settle', '--message', 'm1', '--as', 'accepted', '--reason', 'x'.repeat(1000), '--by', ' '], { cwd: dir, env });
+    assert.is(settled.code, 0, settled.stderr);
+    assert.match(settled.stdout, new RegExp(`by .+@${hostname()}\\)`));
+    const plan = await runCli(['state', 'list'], { cwd: dir, env });
+    assert.is(plan.code, 0, plan.stderr);
+    assert.match(plan.stdout, /1 message: 1 accepted/);
+  }));
+
 test('every state subcommand has --help', async () => {
   for (const sub of ['list', 'show', 'migrate', 'settle', 'unlock']) {
     const result = await runCli(['state', sub, '--help']);
