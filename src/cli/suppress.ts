@@ -134,8 +134,9 @@ type ListFormat = 'pretty' | 'json' | 'ndjson';
 
 function runList(flags: StateFlags & { mask: boolean; format: ListFormat }): Promise<number> {
   const shown = (row: TableSuppression): TableSuppression => (flags.mask ? { ...row, phoneNumber: maskPhone(row.phoneNumber) } : row);
+  // Rows are state, untrusted like a file (a row may have been written by hand): every field shown escaped.
   const line: Record<ListFormat, (row: TableSuppression, first: boolean) => string> = {
-    pretty: (r) => `${[r.phoneNumber.padEnd(15), r.addedAt, revealOneLine(r.addedBy), revealOneLine(r.reason ?? '')].join('  ').trimEnd()}\n`,
+    pretty: (r) => `${[revealOneLine(r.phoneNumber).padEnd(15), r.addedAt, revealOneLine(r.addedBy), revealOneLine(r.reason ?? '')].join('  ').trimEnd()}\n`,
     // Reasons are untrusted text: invisible characters as \u escapes, never raw on a terminal.
     json: (r, first) => `${first ? '\n' : ',\n'}  ${escapeInvisibleInJson(JSON.stringify(r))}`,
     ndjson: (r) => `${escapeInvisibleInJson(JSON.stringify(r))}\n`,
