@@ -33,6 +33,16 @@ test('every suppress subcommand has --help with an example; with the file state 
         assert.match(result.stderr, /waspec suppress needs a PostgreSQL state; with the file state \(\.waspec\) suppressed numbers live in the files listed under `suppressions:` in waspec\.config\.yaml/);
         assertNoStackTrace(result);
       }
+      // Checked before the state is opened: the same answer with any state.
+      for (const [args, message] of [
+        [['add', A, '--reason', 'x'.repeat(201)], /^error: --reason may hold at most 200 characters\nhint: /],
+        [['import', 'stop.csv', '--by', 'y'.repeat(201)], /^error: --by may hold at most 200 characters\nhint: /],
+        [['add', 'abc\u001b[J'], /^error: 'abc\\e\[J' is not a phone number \(no digits\)\nhint: write numbers in international format/],
+      ] as const) {
+        const result = await runCli(['suppress', ...args], { cwd: dir, env: state.env });
+        assert.is(result.code, 1, args.join(' '));
+        assert.match(result.stderr, message);
+      }
     }, dir);
   } finally {
     await cleanup();
