@@ -81,6 +81,10 @@ async function withStore<T>(flags: StateFlags, fn: (store: StateBackend) => Prom
   }
 }
 
+/** journal-record.schema.json's maxLength of a settle record's reason and by. */
+const MAX_SETTLE_REASON = 1000;
+const MAX_SETTLE_BY = 256;
+
 const masked = (m: MessageState, mask: boolean): MessageState => (mask ? { ...m, phoneNumber: maskPhone(m.phoneNumber) } : m);
 
 function runList(flags: CommonFlags & { spec?: string; outcome?: ListedOutcome }): Promise<number> {
@@ -149,10 +153,13 @@ function runSettle(flags: StateFlags & { message?: string[]; spec?: string; bulk
     throw new UsageError('state settle needs --message, --spec or --bulk', 'list what is in doubt with `waspec state list --outcome in-doubt`');
   }
   if (flags.reason.trim() === '') throw new UsageError('--reason must say why');
+  // The journal schema's bounds: a longer value would be written, then refused by every read as a damaged line.
+  if (flags.reason.length > MAX_SETTLE_REASON) throw new UsageError(`--reason may hold at most ${MAX_SETTLE_REASON} characters`, 'say why in a sentence; link a ticket for the rest');
+  const by = flags.by?.trim() || `${currentUser()}@${hostname()}`;
+  if (by.length > MAX_SETTLE_BY) throw new UsageError(`--by may hold at most ${MAX_SETTLE_BY} characters`, 'give a user name, e.g. --by alice');
   return withStore(flags, async (store) => {
     const lock = await store.lock(); // no apply may record an answer meanwhile
     try {
-      const by = flags.by ?? `${currentUser()}@${hostname()}`;
       const plan = planSettle(await store.read(), { ...(flags.message ? { messageIds: flags.message } : {}), ...(flags.spec !== undefined ? { spec: flags.spec } : {}), ...(flags.bulk !== undefined ? { bulkId: flags.bulk } : {}) }, flags.as, {
         by,
         reason: flags.reason,
@@ -160,7 +167,7 @@ function runSettle(flags: StateFlags & { message?: string[]; spec?: string; bulk
       });
       if (plan.record) await store.append([plan.record]);
       const out: string[] = [];
-      out.push(`Settled ${plan.settled.length} in-doubt ${plan.settled.length === 1 ? 'message' : 'messages'} as ${flags.as} (by ${by}).`);
+      out.push(`Settled ${plan.settled.length} in-doubt ${plan.settled.length === 1 ? 'message' : 'messages'} as ${flags.as} (by ${revealOneLine(by)}).`);
       if (flags.as === 'not-sent' && plan.settled.length > 0) out.push('The next apply sends them.');
       if (plan.skipped.length > 0) out.push(`Left ${plan.skipped.length} that ${plan.skipped.length === 1 ? 'is' : 'are'} not in doubt (${[...new Set(plan.skipped.map(listedOutcome))].join(', ')}): settle never overrides an answer of the API.`);
       if (plan.unknown.length > 0) out.push(`Not in the state: ${plan.unknown.map((id) => JSON.stringify(id)).join(', ')}.`);

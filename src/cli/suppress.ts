@@ -8,7 +8,7 @@ import { escapeInvisibleInJson } from '../plan/plan-json.js';
 import { maskPhone } from '../recipients/mask-phone.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
 import { currentUser } from '../state/file-lock.js';
-import { readSuppressionFile, suppressedNumber } from '../suppressions/read-suppression-file.js';
+import { MAX_SUPPRESSION_TEXT as MAX_TEXT, readSuppressionFile, suppressedNumber } from '../suppressions/read-suppression-file.js';
 import type { Suppression, SuppressionTable, TableSuppression } from '../suppressions/types.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action } from './run.js';
@@ -18,9 +18,6 @@ interface WriteFlags extends StateFlags {
   reason?: string;
   by?: string;
 }
-
-/** Reasons and names are shown in every plan: one bounded line each. */
-const MAX_TEXT = 200;
 
 export function defineSuppressCommand(program: Command): void {
   const suppress = program
@@ -83,7 +80,7 @@ async function withTable<T>(flags: StateFlags, fn: (table: SuppressionTable) => 
 
 function boundedText(flag: string, value: string | undefined): string | undefined {
   if (value === undefined || value.trim() === '') return undefined;
-  if (value.length > MAX_TEXT) throw new UsageError(`${flag} may hold at most ${MAX_TEXT} characters`);
+  if (value.length > MAX_TEXT) throw new UsageError(`${flag} may hold at most ${MAX_TEXT} characters`, 'it is shown in every plan: a few words (link a ticket for the rest)');
   return value.trim();
 }
 
@@ -134,8 +131,9 @@ type ListFormat = 'pretty' | 'json' | 'ndjson';
 
 function runList(flags: StateFlags & { mask: boolean; format: ListFormat }): Promise<number> {
   const shown = (row: TableSuppression): TableSuppression => (flags.mask ? { ...row, phoneNumber: maskPhone(row.phoneNumber) } : row);
+  // Rows are state, untrusted like a file (a row may have been written by hand): every field shown escaped.
   const line: Record<ListFormat, (row: TableSuppression, first: boolean) => string> = {
-    pretty: (r) => `${[r.phoneNumber.padEnd(15), r.addedAt, revealOneLine(r.addedBy), revealOneLine(r.reason ?? '')].join('  ').trimEnd()}\n`,
+    pretty: (r) => `${[revealOneLine(r.phoneNumber).padEnd(15), r.addedAt, revealOneLine(r.addedBy), revealOneLine(r.reason ?? '')].join('  ').trimEnd()}\n`,
     // Reasons are untrusted text: invisible characters as \u escapes, never raw on a terminal.
     json: (r, first) => `${first ? '\n' : ',\n'}  ${escapeInvisibleInJson(JSON.stringify(r))}`,
     ndjson: (r) => `${escapeInvisibleInJson(JSON.stringify(r))}\n`,

@@ -21,7 +21,7 @@ export function outcomeDetail(state: MessageState): string {
 /** One line per message: messageId, spec@revision, number, outcome, last change, detail. */
 export function formatStateList(messages: readonly MessageState[], options: { mask: boolean }): string {
   const lines = messages.map((m) =>
-    [m.messageId, `${printable(m.spec)}@${m.revision}`, options.mask ? maskPhone(m.phoneNumber) : m.phoneNumber, listedOutcome(m).padEnd(8), m.updatedAt, printable(outcomeDetail(m))].join('  ').trimEnd(),
+    [printable(m.messageId), `${printable(m.spec)}@${m.revision}`, options.mask ? maskPhone(m.phoneNumber) : m.phoneNumber, listedOutcome(m).padEnd(8), printable(m.updatedAt), printable(outcomeDetail(m))].join('  ').trimEnd(),
   );
   const counts = new Map<ListedOutcome, number>();
   for (const m of messages) counts.set(listedOutcome(m), (counts.get(listedOutcome(m)) ?? 0) + 1);

@@ -16,9 +16,10 @@ export function formatStateShow(state: MessageState, history: readonly JournalRe
     ['first sent', state.sentAt],
     ['last change', state.updatedAt],
   ];
-  const lines = rows.filter(([, value]) => value !== '').map(([key, value]) => `${key.padEnd(12)} ${value}`);
+  // The state is untrusted input: ids, hashes and times are shown escaped like the free text.
+  const lines = rows.filter(([, value]) => value !== '').map(([key, value]) => `${key.padEnd(12)} ${printable(value)}`);
   lines.push('', 'history:');
-  for (const record of history) lines.push(`  ${record.at}  ${describe(record, state.messageId)}`);
+  for (const record of history) lines.push(printable(`  ${record.at}  ${describe(record, state.messageId)}`));
   return `${lines.join('\n')}\n`;
 }
 

@@ -37,9 +37,12 @@ interface Row {
   line: number;
 }
 
+/** The longest reason (or name) kept: it is shown in every plan. */
+export const MAX_SUPPRESSION_TEXT = 200;
+
 /** Untrusted text shown in plans (the formatters reveal control characters): length bounded. */
 function bounded(value: string): string {
-  return value.length > 200 ? `${value.slice(0, 200)}…` : value;
+  return value.length > MAX_SUPPRESSION_TEXT ? `${value.slice(0, MAX_SUPPRESSION_TEXT)}…` : value;
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? bounded(value.trim()) : undefined);

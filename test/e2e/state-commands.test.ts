@@ -1,13 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { EMULATOR_DEFAULTS, startEmulator, type EmulatorOptions } from '../../src/emulator/server.js';
 import { assertNoStackTrace, makeWorkspace, runCli } from '../helpers/cli.js';
 import { swissNumbers, textSpec } from '../helpers/specs.js';
 import { postgresBackends, stateBackends, testEachBackend, withState, type Backend } from '../helpers/state-backends.js';
+import { inFlight } from '../state/records.js';
 
 const each = testEachBackend(test, await stateBackends());
 
@@ -158,6 +159,51 @@ for (const pg of await postgresBackends()) {
     });
   });
 }
+
+/** A file state holding one in-doubt message whose journal fields are `ids`. */
+async function inDoubtWorkspace(ids: { messageId: string; bulkId: string; contentHash: string }, fn: (dir: string, env: NodeJS.ProcessEnv, journal: () => Promise<string>) => Promise<void>): Promise<void> {
+  const file = (await stateBackends())[0] as Backend;
+  const { dir, cleanup } = await makeWorkspace({});
+  try {
+    await withState(file, async (state) => {
+      await state.store.append([inFlight(ids.bulkId, '2026-01-01T00:00:00.000Z', [{ messageId: ids.messageId, spec: 'promo', phoneNumber: '41793026727', contentHash: ids.contentHash }])]);
+      await fn(dir, state.env, () => readFile(join(dir, '.waspec', 'journal.ndjson'), 'utf8'));
+    }, dir);
+  } finally {
+    await cleanup();
+  }
+}
+
+test('state list and show: ids, hashes and times from the journal reach the terminal escaped', () =>
+  inDoubtWorkspace({ messageId: 'm1\u001b]0;title\u0007', bulkId: 'B1\u001b[2J', contentHash: 'h\u202e' }, async (dir, env) => {
+    const list = await runCli(['state', 'list'], { cwd: dir, env });
+    assert.is(list.code, 0, list.stderr);
+    assert.match(list.stdout, 'm1\\e]0;title\\u{0007}  promo@1');
+    const show = await runCli(['state', 'show', 'm1\u001b]0;title\u0007'], { cwd: dir, env });
+    assert.is(show.code, 0, show.stderr);
+    assert.match(show.stdout, 'bulkId       B1\\e[2J');
+    assert.match(show.stdout, 'contentHash  h\\u{202E}');
+    assert.match(show.stdout, 'in flight      request B1\\e[2J');
+    for (const out of [list.stdout, show.stdout]) assert.not.match(out, /[\u0007\u001b\u202e]/);
+  }));
+
+test('state settle refuses a --reason or --by longer than the journal keeps (the journal stays readable); an empty --by is the user name', () =>
+  inDoubtWorkspace({ messageId: 'm1', bulkId: 'B1', contentHash: 'h' }, async (dir, env, journal) => {
+    const before = await journal();
+    for (const [flag, value, limit] of [['--reason', 'x'.repeat(1001), 1000], ['--by', 'y'.repeat(257), 256]] as const) {
+      const result = await runCli(['state', 'settle', '--message', 'm1', '--as', 'accepted', '--reason', 'ok', flag, value], { cwd: dir, env });
+      assert.is(result.code, 1, flag);
+      assert.match(result.stderr, `error: ${flag} may hold at most ${limit} characters\nhint: `);
+      assertNoStackTrace(result);
+    }
+    assert.is(await journal(), before, 'nothing written');
+    const settled = await runCli(['state', 'settle', '--message', 'm1', '--as', 'accepted', '--reason', 'x'.repeat(1000), '--by', ' '], { cwd: dir, env });
+    assert.is(settled.code, 0, settled.stderr);
+    assert.match(settled.stdout, new RegExp(`by .+@${hostname()}\\)`));
+    const plan = await runCli(['state', 'list'], { cwd: dir, env });
+    assert.is(plan.code, 0, plan.stderr);
+    assert.match(plan.stdout, /1 message: 1 accepted/);
+  }));
 
 test('every state subcommand has --help', async () => {
   for (const sub of ['list', 'show', 'migrate', 'settle', 'unlock']) {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { messageIdFor } from '../../src/api/identity.js';
 import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/server.js';
 import { assertNoStackTrace, makeWorkspace, runCli } from '../helpers/cli.js';
-import { postgresBackends, stateBackends, withState } from '../helpers/state-backends.js';
+import { adminQuery, postgresBackends, schemaOf, stateBackends, withState } from '../helpers/state-backends.js';
 import { inFlight, outcome } from '../state/records.js';
 
 const [A, B, C, D] = ['41793026727', '41780000001', '41780000002', '41780000003'];
@@ -32,6 +32,16 @@ test('every suppress subcommand has --help with an example; with the file state 
         assert.is(result.code, 1, args.join(' '));
         assert.match(result.stderr, /waspec suppress needs a PostgreSQL state; with the file state \(\.waspec\) suppressed numbers live in the files listed under `suppressions:` in waspec\.config\.yaml/);
         assertNoStackTrace(result);
+      }
+      // Checked before the state is opened: the same answer with any state.
+      for (const [args, message] of [
+        [['add', A, '--reason', 'x'.repeat(201)], /^error: --reason may hold at most 200 characters\nhint: /],
+        [['import', 'stop.csv', '--by', 'y'.repeat(201)], /^error: --by may hold at most 200 characters\nhint: /],
+        [['add', 'abc\u001b[J'], /^error: 'abc\\e\[J' is not a phone number \(no digits\)\nhint: write numbers in international format/],
+      ] as const) {
+        const result = await runCli(['suppress', ...args], { cwd: dir, env: state.env });
+        assert.is(result.code, 1, args.join(' '));
+        assert.match(result.stderr, message);
       }
     }, dir);
   } finally {
@@ -105,6 +115,12 @@ for (const backend of await postgresBackends()) {
         const json = await runCli(['suppress', 'list', '--format', 'ndjson', '--workspace', 'other'], { cwd: dir, env });
         assert.match(json.stdout, '"reason":"x\\u001b[2J\\u202e"');
         for (const out of [pretty.stdout, json.stdout]) assert.not.match(out, /[\u001b\u202e]/);
+        // A row written by hand into the table: its number and name are escaped too, unmasked.
+        await adminQuery(`INSERT INTO ${schemaOf(state)}.suppression (workspace, phone_number, added_by) VALUES ('other', $1, $2)`, ['4179\u001b[2J', 'ops\u001b]0;t\u0007']);
+        const raw = await runCli(['suppress', 'list', '--no-mask', '--workspace', 'other'], { cwd: dir, env });
+        assert.is(raw.code, 0, raw.stderr);
+        assert.match(raw.stdout, /^4179\\e\[2J +\S+ {2}ops\\e\]0;t\\u\{0007\}$/m);
+        assert.not.match(raw.stdout, /[\u0007\u001b]/);
       }, dir);
     } finally {
       await emulator.close();
