@@ -92,6 +92,19 @@ export async function writeFixtureState(dirOrStore: string | StateStore): Promis
 
 export const FIXTURE_NOW = new Date('2026-02-01T12:00:00.000Z');
 
+/** A plan of these specs, contents and entries, with the fixed rest (time, empty inputs, options) and its summary. */
+export function planFrom(parts: Pick<Plan, 'specs' | 'contents' | 'entries'> & Partial<Plan>): Plan {
+  return {
+    formatVersion: 1,
+    createdAt: FIXTURE_NOW.toISOString(),
+    inputs: { files: [], state: { location: '.waspec', sha256: '0'.repeat(64) } },
+    options: { retryRejected: false, resendInDoubt: false, targets: [] },
+    diagnostics: [],
+    ...parts,
+    summary: summarizeEntries(parts.entries),
+  };
+}
+
 /** The whole Plan, as buildPlan would assemble it, from the fixture state in `dir` (or a store). */
 export async function buildFixturePlan(dirOrStore: string | StateStore): Promise<Plan> {
   await writeFixtureState(dirOrStore);

@@ -6,14 +6,13 @@ import type { MessageContent } from '../../src/api/types.js';
 import type { CompiledMessage } from '../../src/compile/types.js';
 import { classifyMessages } from '../../src/plan/classify-messages.js';
 import { lookUpContents } from '../../src/plan/look-up-contents.js';
-import { summarizeEntries } from '../../src/plan/summarize-plan.js';
 import type { Plan } from '../../src/plan/types.js';
 import { diffContents, diffWords, driftDiffs } from '../../src/report/content-diff.js';
 import { formatPlan } from '../../src/report/plan-format.js';
 import { openFileStateStore } from '../../src/state/file-state.js';
 import { MAX_STORED_VALUE_CHARS, storedContentOf } from '../../src/state/stored-content.js';
 import type { JournalRecord } from '../../src/state/types.js';
-import { idOf } from '../plan/fixture-plan.js';
+import { idOf, planFrom } from '../plan/fixture-plan.js';
 import { inFlight, outcome } from '../state/records.js';
 import { withTmpDir } from '../state/tmp-dir.js';
 import { assertGolden } from './plan-golden.js';
@@ -49,9 +48,7 @@ async function driftPlan(dir: string): Promise<Plan> {
   const snapshot = await store.read();
   const messages = [...earlierOf.map((_, i) => message('offer', PHONES[i] ?? '', 'h-now', NOW)), message('hotline', PHONES[5] ?? '', 'h-hotline', HOTLINE)];
   const { entries, contents } = await classifyMessages(messages, snapshot, {});
-  return {
-    formatVersion: 1,
-    createdAt: '2026-02-01T12:00:00.000Z',
+  return planFrom({
     specs: [
       { name: 'offer', file: 'specs/offer.yaml', revision: 1, batchSize: 100 },
       { name: 'hotline', file: 'specs/hotline.yaml', revision: 1, batchSize: 100 },
@@ -59,11 +56,8 @@ async function driftPlan(dir: string): Promise<Plan> {
     contents,
     ...(await lookUpContents(entries, snapshot, store)),
     entries,
-    summary: summarizeEntries(entries),
     inputs: { files: [], state: { location: '.waspec', sha256: 'd'.repeat(64), records: records.length } },
-    options: { retryRejected: false, resendInDoubt: false, targets: [] },
-    diagnostics: [],
-  };
+  });
 }
 
 for (const [format, file] of [

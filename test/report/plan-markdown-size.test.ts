@@ -1,11 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeDiagnostic } from '../../src/diagnostics/diagnostic.js';
-import { summarizeEntries } from '../../src/plan/summarize-plan.js';
 import type { Plan, PlanEntry, PlanSpecInfo } from '../../src/plan/types.js';
 import type { MessageContent } from '../../src/api/types.js';
+import { summarizeEntries } from '../../src/plan/summarize-plan.js';
 import { formatPlan } from '../../src/report/plan-format.js';
 import { swissNumbers } from '../helpers/specs.js';
+import { planFrom } from '../plan/fixture-plan.js';
 
 /** GitHub's limit for a comment, in characters. */
 const COMMENT_LIMIT = 65_536;
@@ -49,17 +50,7 @@ function personalisedPlan(n: number, options: { specs?: number; text?: (i: numbe
   specs.push({ name: 'hello', file: 'specs/hello.yaml', revision: 1, batchSize: 100 });
   contents.hello = { whatsApp: { text: 'Our store opens on Monday.' } };
   for (const phone of swissNumbers(3, 9000000)) entries.push({ action: 'send', messageId: `hello-${phone}`, spec: 'hello', revision: 1, phoneNumber: phone, contentHash: 'hello' });
-  const plan: Plan = {
-    formatVersion: 1,
-    createdAt: '2026-02-01T12:00:00.000Z',
-    specs,
-    contents,
-    entries,
-    summary: summarizeEntries(entries),
-    inputs: { files: [], state: { location: '.waspec', sha256: '0'.repeat(64) } },
-    options: { retryRejected: false, resendInDoubt: false, targets: [] },
-    diagnostics: [],
-  };
+  const plan = planFrom({ specs, contents, entries });
   return { plan, actions };
 }
 

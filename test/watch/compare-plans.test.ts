@@ -2,10 +2,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MessageContent } from '../../src/api/types.js';
 import { makeDiagnostic, type Diagnostic } from '../../src/diagnostics/diagnostic.js';
-import { summarizeEntries } from '../../src/plan/summarize-plan.js';
 import type { Plan, PlanEntry } from '../../src/plan/types.js';
 import { comparePlans } from '../../src/watch/compare-plans.js';
 import { formatPlanMoves } from '../../src/watch/format-moves.js';
+import { planFrom } from '../plan/fixture-plan.js';
 
 interface Message {
   spec?: string;
@@ -31,17 +31,7 @@ function planOf(messages: Message[], options: { diagnostics?: Diagnostic[]; revi
       : { action: 'send', ...message };
   });
   const specs = [...new Set(entries.map((e) => e.spec))].map((name) => ({ name, file: `specs/${name}.yaml`, revision: options.revisions?.[name] ?? 1, batchSize: 100 }));
-  return {
-    formatVersion: 1,
-    createdAt: '2026-02-01T12:00:00.000Z',
-    specs,
-    contents,
-    entries,
-    summary: summarizeEntries(entries),
-    inputs: { files: [], state: { location: '.waspec', sha256: '0'.repeat(64) } },
-    options: { retryRejected: false, resendInDoubt: false, targets: [] },
-    diagnostics: options.diagnostics ?? [],
-  };
+  return planFrom({ specs, contents, entries, diagnostics: options.diagnostics ?? [] });
 }
 
 const personal = (greeting: string, phones = PHONES.slice(0, 3)): Message[] => phones.map((phone, i) => ({ phone, content: text(`${greeting} person ${i}`) }));
