@@ -9,13 +9,13 @@ import tseslint from 'typescript-eslint';
 const LAYERS = [
   { diagnostics: [], files: [], errors: ['diagnostics'], api: ['diagnostics'] },
   {
-    spec: [],
-    catalogue: ['spec'],
-    recipients: ['spec'],
-    suppressions: ['spec', 'recipients'],
-    config: ['spec', 'catalogue', 'recipients', 'suppressions'],
-    render: ['spec', 'recipients'],
-    compile: ['spec', 'catalogue', 'config', 'recipients', 'render'],
+    'message-spec': [],
+    catalogue: ['message-spec'],
+    recipients: ['message-spec'],
+    suppressions: ['message-spec', 'recipients'],
+    config: ['message-spec', 'catalogue', 'recipients', 'suppressions'],
+    render: ['message-spec', 'recipients'],
+    compile: ['message-spec', 'catalogue', 'config', 'recipients', 'render'],
   },
   { state: [], transport: [], plan: ['state'] },
   { emulator: [], init: [], report: [], apply: [], watch: ['report'], preview: ['report'] },
@@ -26,7 +26,8 @@ const LAYERS = [
 const unplaced = readdirSync(new URL('./src', import.meta.url))
   .map((entry) => entry.replace(/\.ts$/, ''))
   .filter((name) => !LAYERS.some((layer) => Object.hasOwn(layer, name)));
-if (unplaced.length > 0) throw new Error(`eslint.config.js: place src/${unplaced.join(', src/')} in LAYERS`);
+if (unplaced.length > 0)
+  throw new Error(`eslint.config.js: place src/${unplaced.join(', src/')} in LAYERS`);
 
 // A relative import reaching src/<name>/ (or src/<name>.ts) from src/ itself or from any depth below.
 const reaches = (name, fromRoot) => `^${fromRoot ? '\\./' : '(\\.\\./)+'}${name}(/|\\.js$)`;
@@ -40,15 +41,18 @@ function layerRules() {
       return {
         files: root ? [`src/${name}.ts`] : [`src/${name}/**/*.ts`],
         rules: {
-          '@typescript-eslint/no-restricted-imports': forbidden.length === 0 ? 'off' : [
-            'error',
-            {
-              patterns: forbidden.map((other) => ({
-                regex: reaches(other, root),
-                message: `src/${name} may not import src/${other} (see "Layers" in the README).`,
-              })),
-            },
-          ],
+          '@typescript-eslint/no-restricted-imports':
+            forbidden.length === 0
+              ? 'off'
+              : [
+                  'error',
+                  {
+                    patterns: forbidden.map((other) => ({
+                      regex: reaches(other, root),
+                      message: `src/${name} may not import src/${other} (see "Layers" in the README).`,
+                    })),
+                  },
+                ],
         },
       };
     }),
@@ -60,13 +64,26 @@ export default defineConfig(
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       // Numbers print plainly in a message; `${n}` is how counts and positions are printed.
-      '@typescript-eslint/restrict-template-expressions': ['error', {
-        allowNumber: true, allowAny: false, allowBoolean: false, allowNever: false, allowNullish: false, allowRegExp: false,
-      }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        {
+          allowNumber: true,
+          allowAny: false,
+          allowBoolean: false,
+          allowNever: false,
+          allowNullish: false,
+          allowRegExp: false,
+        },
+      ],
       // `return send(...)` as an early exit is an idiom here; tsc already refuses using a void value.
       '@typescript-eslint/no-confusing-void-expression': 'off',
       // TS keeps narrowing across awaits and callbacks (an aborted signal, a flag set by a handler),

@@ -40,7 +40,10 @@ async function call(github, method, path, body) {
     } catch {
       // not JSON: the status says enough
     }
-    throw new GitHubError(`${method} ${path.split('?')[0]}: ${response.status}${reason ? ` ${reason.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 200)}` : ''}`, response.status);
+    throw new GitHubError(
+      `${method} ${path.split('?')[0]}: ${response.status}${reason ? ` ${reason.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 200)}` : ''}`,
+      response.status,
+    );
   }
   return text ? JSON.parse(text) : undefined;
 }
@@ -54,7 +57,11 @@ async function call(github, method, path, body) {
  */
 export async function findComment(github, repo, issue, marker) {
   for (let page = 1; page <= MAX_PAGES; page++) {
-    const comments = await call(github, 'GET', `/repos/${repo}/issues/${issue}/comments?per_page=100&page=${page}`);
+    const comments = await call(
+      github,
+      'GET',
+      `/repos/${repo}/issues/${issue}/comments?per_page=100&page=${page}`,
+    );
     if (!Array.isArray(comments)) return undefined;
     const mine = comments.find((c) => typeof c?.body === 'string' && c.body.startsWith(marker));
     if (mine) return Number(mine.id);
@@ -80,7 +87,8 @@ export async function upsertComment(github, repo, issue, marker, body) {
       return { action: 'updated', id };
     } catch (error) {
       // Someone else's comment with the marker (403) or one deleted meanwhile (404): write our own.
-      if (!(error instanceof GitHubError) || (error.status !== 403 && error.status !== 404)) throw error;
+      if (!(error instanceof GitHubError) || (error.status !== 403 && error.status !== 404))
+        throw error;
     }
   }
   const created = await call(github, 'POST', `/repos/${repo}/issues/${issue}/comments`, { body });

@@ -19,9 +19,11 @@ function readInputs(env) {
   const input = (name) => (env[`INPUT_${name}`] ?? '').trim();
   const words = (text) => text.split(/\s+/).filter(Boolean);
   const command = input('COMMAND') || 'plan';
-  if (command !== 'plan' && command !== 'apply') throw new UsageProblem(`command must be plan or apply, not '${command}'`);
+  if (command !== 'plan' && command !== 'apply')
+    throw new UsageProblem(`command must be plan or apply, not '${command}'`);
   const format = input('FORMAT') || 'markdown';
-  if (!FORMATS.includes(format)) throw new UsageProblem(`format must be one of ${FORMATS.join(', ')}, not '${format}'`);
+  if (!FORMATS.includes(format))
+    throw new UsageProblem(`format must be one of ${FORMATS.join(', ')}, not '${format}'`);
   const commentId = input('COMMENT_ID');
   return {
     command,
@@ -42,7 +44,9 @@ function findCli(cwd) {
   if (existsSync(own)) return own;
   const installed = path.join(cwd, 'node_modules', 'waspec', 'dist', 'cli', 'main.js');
   if (existsSync(installed)) return installed;
-  throw new UsageProblem('waspec is not built or installed: add it to the repository (npm install --save-dev waspec …) and run npm ci before this step');
+  throw new UsageProblem(
+    'waspec is not built or installed: add it to the repository (npm install --save-dev waspec …) and run npm ci before this step',
+  );
 }
 
 /**
@@ -51,7 +55,10 @@ function findCli(cwd) {
  */
 function runWaspec(cli, args, env) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [cli, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk) => (out += chunk));
@@ -59,20 +66,32 @@ function runWaspec(cli, args, env) {
       const lines = out.split('\n');
       const annotations = lines.filter((l) => /^::(error|warning|notice)\b/.test(l));
       if (annotations.length > 0) process.stdout.write(`${annotations.join('\n')}\n`);
-      resolve({ code: code ?? (signal ? 128 : 1), stdout: lines.filter((l) => !/^::(error|warning|notice)\b/.test(l)).join('\n') });
+      resolve({
+        code: code ?? (signal ? 128 : 1),
+        stdout: lines.filter((l) => !/^::(error|warning|notice)\b/.test(l)).join('\n'),
+      });
     });
   });
 }
 
 /** Step outputs: one `name=value` line each (values are numbers, booleans and a path). */
 function setOutputs(env, outputs) {
-  const lines = Object.entries(outputs).map(([name, value]) => `${name}=${String(value).replace(/[\r\n]/g, ' ')}\n`);
+  const lines = Object.entries(outputs).map(
+    ([name, value]) => `${name}=${String(value).replace(/[\r\n]/g, ' ')}\n`,
+  );
   if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, lines.join(''));
   else process.stdout.write(lines.join(''));
 }
 
 function writeSummary(env, text) {
-  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, cutSummary(text, '\n_The plan is cut here to fit the step summary (1 MiB); `waspec show` the saved plan for the rest._\n'));
+  if (env.GITHUB_STEP_SUMMARY)
+    appendFileSync(
+      env.GITHUB_STEP_SUMMARY,
+      cutSummary(
+        text,
+        '\n_The plan is cut here to fit the step summary (1 MiB); `waspec show` the saved plan for the rest._\n',
+      ),
+    );
 }
 
 /** Open <details> blocks of a cut markdown text, closed again. */
@@ -82,7 +101,10 @@ function closeDetails(text) {
 }
 
 /** The plan as shown: markdown as waspec writes it, other formats in a code block. */
-const shown = (format, text) => (format === 'markdown' ? text : `## waspec plan\n\n${fence(text, format === 'json' ? 'json' : 'text')}`);
+const shown = (format, text) =>
+  format === 'markdown'
+    ? text
+    : `## waspec plan\n\n${fence(text, format === 'json' ? 'json' : 'text')}`;
 
 function readSavedSummary(file) {
   try {
@@ -97,7 +119,8 @@ function pullRequestOf(env) {
   if (!env.GITHUB_EVENT_PATH || !existsSync(env.GITHUB_EVENT_PATH)) return undefined;
   try {
     const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8'));
-    const number = event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
+    const number =
+      event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
     return Number.isInteger(number) ? number : undefined;
   } catch {
     return undefined;
@@ -107,21 +130,38 @@ function pullRequestOf(env) {
 async function comment(env, inputs, body) {
   const issue = pullRequestOf(env);
   const token = env.INPUT_GITHUB_TOKEN || env.GITHUB_TOKEN;
-  if (issue === undefined) return warn('comment: true, but this run is not for a pull request: no comment written');
-  if (!token || !env.GITHUB_REPOSITORY) return warn('comment: true, but there is no GitHub token or repository: no comment written');
+  if (issue === undefined)
+    return warn('comment: true, but this run is not for a pull request: no comment written');
+  if (!token || !env.GITHUB_REPOSITORY)
+    return warn('comment: true, but there is no GitHub token or repository: no comment written');
   const github = { apiUrl: env.GITHUB_API_URL || 'https://api.github.com', token };
-  const text = closeDetails(cutComment(body, '\n_The plan is cut here to fit a comment; the full plan is in the job summary._\n', 65_000 - inputs.marker.length - 1));
+  const text = closeDetails(
+    cutComment(
+      body,
+      '\n_The plan is cut here to fit a comment; the full plan is in the job summary._\n',
+      65_000 - inputs.marker.length - 1,
+    ),
+  );
   try {
-    const done = await upsertComment(github, env.GITHUB_REPOSITORY, issue, inputs.marker, `${inputs.marker}\n${text}`);
+    const done = await upsertComment(
+      github,
+      env.GITHUB_REPOSITORY,
+      issue,
+      inputs.marker,
+      `${inputs.marker}\n${text}`,
+    );
     process.stdout.write(`waspec: ${done.action} the plan comment on pull request #${issue}\n`);
   } catch (error) {
     // A fork's pull request gets a read-only token: the plan still stands in the summary.
-    warn(`could not write the plan comment: ${error instanceof Error ? error.message : String(error)}`);
+    warn(
+      `could not write the plan comment: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
 /** A workflow command's message: %, CR and LF escaped, so it stays one command. */
-const escapeData = (message) => message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeData = (message) =>
+  message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 
 function warn(message) {
   process.stdout.write(`::warning title=waspec::${escapeData(message)}\n`);
@@ -134,7 +174,9 @@ function warn(message) {
 function echoInert(text) {
   if (text === '') return;
   const token = randomUUID();
-  process.stdout.write(`::stop-commands::${token}\n${text.endsWith('\n') ? text : `${text}\n`}::${token}::\n`);
+  process.stdout.write(
+    `::stop-commands::${token}\n${text.endsWith('\n') ? text : `${text}\n`}::${token}::\n`,
+  );
 }
 
 const count = (summary, ...actions) => actions.reduce((n, a) => n + (Number(summary?.[a]) || 0), 0);
@@ -144,15 +186,37 @@ async function main(env = process.env) {
   const cwd = process.cwd();
   const cli = findCli(cwd);
   // waspec needs no GitHub token: it does not get one.
-  const childEnv = Object.fromEntries(Object.entries(env).filter(([name]) => !/^INPUT_/.test(name) && name !== 'GITHUB_TOKEN'));
-  const planFile = inputs.planFile || path.join(mkdtempSync(path.join(env.RUNNER_TEMP || tmpdir(), 'waspec-')), 'plan.json');
+  const childEnv = Object.fromEntries(
+    Object.entries(env).filter(([name]) => !/^INPUT_/.test(name) && name !== 'GITHUB_TOKEN'),
+  );
+  const planFile =
+    inputs.planFile ||
+    path.join(mkdtempSync(path.join(env.RUNNER_TEMP || tmpdir(), 'waspec-')), 'plan.json');
 
   let plan;
   if (inputs.command === 'apply' && inputs.planFile) {
-    plan = await runWaspec(cli, ['show', planFile, '--format', inputs.format, '--mask', ...inputs.args], childEnv);
+    plan = await runWaspec(
+      cli,
+      ['show', planFile, '--format', inputs.format, '--mask', ...inputs.args],
+      childEnv,
+    );
     if (plan.code === 0) plan.code = 2; // a saved plan: its summary says whether there is work
   } else {
-    plan = await runWaspec(cli, ['plan', ...inputs.paths, '--format', inputs.format, '--mask', '--detailed-exitcode', '--out', planFile, ...inputs.args], childEnv);
+    plan = await runWaspec(
+      cli,
+      [
+        'plan',
+        ...inputs.paths,
+        '--format',
+        inputs.format,
+        '--mask',
+        '--detailed-exitcode',
+        '--out',
+        planFile,
+        ...inputs.args,
+      ],
+      childEnv,
+    );
   }
   echoInert(plan.stdout);
   const summary = plan.code === 1 ? undefined : readSavedSummary(planFile);
@@ -164,13 +228,23 @@ async function main(env = process.env) {
   const planText = shown(inputs.format, plan.stdout);
 
   if (inputs.command === 'plan' || plan.code === 1) {
-    setOutputs(env, { 'exit-code': plan.code, ...planOutputs, rejected: count(summary, 'rejected'), 'in-doubt': count(summary, 'in-doubt'), errors: plan.code === 1 });
+    setOutputs(env, {
+      'exit-code': plan.code,
+      ...planOutputs,
+      rejected: count(summary, 'rejected'),
+      'in-doubt': count(summary, 'in-doubt'),
+      errors: plan.code === 1,
+    });
     writeSummary(env, planText);
     if (inputs.comment) await comment(env, inputs, planText);
     return plan.code === 2 ? 0 : plan.code;
   }
 
-  const applied = await runWaspec(cli, ['apply', planFile, '--format', 'json', '--mask', ...inputs.args], childEnv);
+  const applied = await runWaspec(
+    cli,
+    ['apply', planFile, '--format', 'json', '--mask', ...inputs.args],
+    childEnv,
+  );
   let result;
   try {
     result = JSON.parse(applied.stdout);
@@ -199,7 +273,9 @@ async function main(env = process.env) {
 main().then(
   (code) => process.exit(code),
   (error) => {
-    process.stdout.write(`::error title=waspec::${escapeData(error instanceof Error ? error.message : String(error))}\n`);
+    process.stdout.write(
+      `::error title=waspec::${escapeData(error instanceof Error ? error.message : String(error))}\n`,
+    );
     process.exit(1);
   },
 );

@@ -16,24 +16,50 @@ export function planFor(n, batchSize) {
   const contentHash = contentHashOf(content);
   const entries = Array.from({ length: n }, (_, i) => {
     const phoneNumber = `4179${String(i).padStart(7, '0')}`;
-    return { action: 'send', messageId: messageIdFor('bench', 1, phoneNumber), spec: 'bench', revision: 1, phoneNumber, contentHash };
+    return {
+      action: 'send',
+      messageId: messageIdFor('bench', 1, phoneNumber),
+      spec: 'bench',
+      revision: 1,
+      phoneNumber,
+      contentHash,
+    };
   });
   return {
-    formatVersion: 1, createdAt: new Date().toISOString(), specs: [{ name: 'bench', file: 'bench.yaml', revision: 1, batchSize }],
-    contents: { [contentHash]: content }, entries, summary: { send: n, retry: 0, unchanged: 0, drift: 0, rejected: 0, 'in-doubt': 0, orphan: 0 },
-    inputs: { files: [], state: { location: '', sha256: '' } }, options: { retryRejected: false, resendInDoubt: false, targets: [] }, diagnostics: [],
+    formatVersion: 1,
+    createdAt: new Date().toISOString(),
+    specs: [{ name: 'bench', file: 'bench.yaml', revision: 1, batchSize }],
+    contents: { [contentHash]: content },
+    entries,
+    summary: { send: n, retry: 0, unchanged: 0, drift: 0, rejected: 0, 'in-doubt': 0, orphan: 0 },
+    inputs: { files: [], state: { location: '', sha256: '' } },
+    options: { retryRejected: false, resendInDoubt: false, targets: [] },
+    diagnostics: [],
   };
 }
 
 async function measure(n, batchSize, concurrency, latencyMs = 0) {
   const emulator = await startEmulator({ latencyMs });
   const dir = mkdtempSync(join(tmpdir(), 'waspec-bench-'));
-  const transport = createTransport({ baseUrl: emulator.url, appKey: EMULATOR_DEFAULTS.appKey, appSecret: EMULATOR_DEFAULTS.appSecret, batchSize, concurrency, stateDir: dir, timeoutMs: 30000 });
+  const transport = createTransport({
+    baseUrl: emulator.url,
+    appKey: EMULATOR_DEFAULTS.appKey,
+    appSecret: EMULATOR_DEFAULTS.appSecret,
+    batchSize,
+    concurrency,
+    stateDir: dir,
+    timeoutMs: 30000,
+  });
   try {
     const started = performance.now();
-    const result = await applyPlan(planFor(n, batchSize), { store: openFileStateStore(dir), transport, concurrency });
+    const result = await applyPlan(planFor(n, batchSize), {
+      store: openFileStateStore(dir),
+      transport,
+      concurrency,
+    });
     const seconds = (performance.now() - started) / 1000;
-    if (result.messages.accepted !== n || emulator.stats().duplicates !== 0) throw new Error('bench apply did not accept everything');
+    if (result.messages.accepted !== n || emulator.stats().duplicates !== 0)
+      throw new Error('bench apply did not accept everything');
     return { n, seconds, rate: n / seconds, requests: result.requests };
   } finally {
     transport.close();
@@ -45,14 +71,26 @@ async function measure(n, batchSize, concurrency, latencyMs = 0) {
 /** The naive way: a loop of POSTs, one message each, nothing recorded. */
 async function measureNaive(n) {
   const emulator = await startEmulator();
-  const transport = createTransport({ baseUrl: emulator.url, appKey: EMULATOR_DEFAULTS.appKey, appSecret: EMULATOR_DEFAULTS.appSecret, batchSize: 1, concurrency: 1, stateDir: '.', timeoutMs: 30000 });
+  const transport = createTransport({
+    baseUrl: emulator.url,
+    appKey: EMULATOR_DEFAULTS.appKey,
+    appSecret: EMULATOR_DEFAULTS.appSecret,
+    batchSize: 1,
+    concurrency: 1,
+    stateDir: '.',
+    timeoutMs: 30000,
+  });
   const content = { whatsApp: { text: 'Our store opens at 9.' } };
   try {
     const started = performance.now();
     for (let i = 0; i < n; i++) {
       const phoneNumber = `4179${String(i).padStart(7, '0')}`;
       const messageId = messageIdFor('naive', 1, phoneNumber);
-      const sent = await transport.send({ bulkId: messageId, destinations: [{ messageId, to: { phoneNumber } }], ...content });
+      const sent = await transport.send({
+        bulkId: messageId,
+        destinations: [{ messageId, to: { phoneNumber } }],
+        ...content,
+      });
       if (sent.kind !== 'ok') throw new Error(`naive send: ${sent.kind}`);
     }
     const seconds = (performance.now() - started) / 1000;
@@ -64,18 +102,26 @@ async function measureNaive(n) {
 }
 
 export async function benchApply() {
-  console.log('\napply against the emulator on 127.0.0.1 (journal fsynced before and after every request)');
+  console.log(
+    '\napply against the emulator on 127.0.0.1 (journal fsynced before and after every request)',
+  );
   const batched = await measure(Number(process.env.BENCH_APPLY ?? 20000), 100, 4);
   const small = Number(process.env.BENCH_APPLY_NAIVE ?? 2000);
   const naive = await measureNaive(small);
   const single = await measure(small, 1, 1);
-  const line = (label, r) => `${label.padEnd(54)} ${String(r.n).padStart(6)} messages ${String(r.requests).padStart(6)} requests ${r.seconds.toFixed(2).padStart(7)} s ${Math.round(r.rate).toLocaleString('en-US').padStart(8)} messages/s`;
+  const line = (label, r) =>
+    `${label.padEnd(54)} ${String(r.n).padStart(6)} messages ${String(r.requests).padStart(6)} requests ${r.seconds.toFixed(2).padStart(7)} s ${Math.round(r.rate).toLocaleString('en-US').padStart(8)} messages/s`;
   console.log(line('waspec apply (100 per request, 4 in flight)', batched));
   console.log(line('naive sender (1 per request, sequential, no journal)', naive));
   console.log(line('waspec apply (1 per request, sequential)', single));
   console.log(`ratio apply / naive: ${(batched.rate / naive.rate).toFixed(1)}x`);
   // When the network is the limit (100 ms per request), requests in flight decide the rate.
   const slow = Number(process.env.BENCH_APPLY_SLOW ?? 100000);
-  console.log(`\napply of ${slow.toLocaleString('en-US')} messages, 100 per request, emulator at --latency 100 (the network is the limit)`);
-  for (const concurrency of [4, 16, 64]) console.log(line(`waspec apply --concurrency ${concurrency}`, await measure(slow, 100, concurrency, 100)));
+  console.log(
+    `\napply of ${slow.toLocaleString('en-US')} messages, 100 per request, emulator at --latency 100 (the network is the limit)`,
+  );
+  for (const concurrency of [4, 16, 64])
+    console.log(
+      line(`waspec apply --concurrency ${concurrency}`, await measure(slow, 100, concurrency, 100)),
+    );
 }

@@ -28,8 +28,17 @@ async function writeLines(file, count, lineOf, first) {
 /** The bench's personalised text spec over n recipients (files kept between runs). */
 export async function generate(n) {
   const base = `${dir}recipients-${n}`;
-  if (!existsSync(`${base}.csv`)) await writeLines(`${base}.csv`, n, (i) => `${phoneOf(i)},Person ${i},C${i}\n`, 'phoneNumber,name,code\n');
-  writeFileSync(`${base}.yaml`, `name: bench-${n}\nrevision: 1\nwhatsApp:\n  text: "Hi {{name}}, your code is {{code}}"\nrecipients:\n  - file: recipients-${n}.csv\n`);
+  if (!existsSync(`${base}.csv`))
+    await writeLines(
+      `${base}.csv`,
+      n,
+      (i) => `${phoneOf(i)},Person ${i},C${i}\n`,
+      'phoneNumber,name,code\n',
+    );
+  writeFileSync(
+    `${base}.yaml`,
+    `name: bench-${n}\nrevision: 1\nwhatsApp:\n  text: "Hi {{name}}, your code is {{code}}"\nrecipients:\n  - file: recipients-${n}.csv\n`,
+  );
   return { spec: `${base}.yaml`, csv: `${base}.csv` };
 }
 
@@ -42,24 +51,44 @@ export async function generateState(n) {
   const spec = `bench-${n}`;
   const at = '2026-01-01T00:00:00.000Z';
   const lines = Math.ceil(n / 100);
-  await writeLines(journal, lines, (r) => {
-    const ids = [];
-    const messages = [];
-    for (let i = r * 100; i < Math.min(n, r * 100 + 100); i++) {
-      const phoneNumber = phoneOf(i);
-      const messageId = messageIdFor(spec, 1, phoneNumber);
-      ids.push(messageId);
-      messages.push({ messageId, spec, revision: 1, phoneNumber, maskedPhoneNumber: `${phoneNumber.slice(0, 4)}*****${phoneNumber.slice(-2)}`, contentHash: contentHashOf({ whatsApp: { text: textOf(i) } }) });
-    }
-    const bulkId = `B${r}`;
-    const status = { groupId: 1, groupName: 'PENDING', id: 7, name: 'PENDING_ENROUTE', description: 'Message sent to next instance' };
-    return `${JSON.stringify({ v: 1, type: 'in-flight', at, bulkId, messages })}\n${JSON.stringify({ v: 1, type: 'outcome', at, bulkId, results: ids.map((messageId) => ({ messageId, outcome: 'accepted', status })) })}\n`;
-  }, '{"waspec":"state","formatVersion":1}\n');
+  await writeLines(
+    journal,
+    lines,
+    (r) => {
+      const ids = [];
+      const messages = [];
+      for (let i = r * 100; i < Math.min(n, r * 100 + 100); i++) {
+        const phoneNumber = phoneOf(i);
+        const messageId = messageIdFor(spec, 1, phoneNumber);
+        ids.push(messageId);
+        messages.push({
+          messageId,
+          spec,
+          revision: 1,
+          phoneNumber,
+          maskedPhoneNumber: `${phoneNumber.slice(0, 4)}*****${phoneNumber.slice(-2)}`,
+          contentHash: contentHashOf({ whatsApp: { text: textOf(i) } }),
+        });
+      }
+      const bulkId = `B${r}`;
+      const status = {
+        groupId: 1,
+        groupName: 'PENDING',
+        id: 7,
+        name: 'PENDING_ENROUTE',
+        description: 'Message sent to next instance',
+      };
+      return `${JSON.stringify({ v: 1, type: 'in-flight', at, bulkId, messages })}\n${JSON.stringify({ v: 1, type: 'outcome', at, bulkId, results: ids.map((messageId) => ({ messageId, outcome: 'accepted', status })) })}\n`;
+    },
+    '{"waspec":"state","formatVersion":1}\n',
+  );
   return state;
 }
 
-const fmt = (r) => `${(r.wallMs / 1000).toFixed(2).padStart(6)} s ${(r.cpuMs / 1000).toFixed(2).padStart(6)} s ${r.maxRssMiB.toFixed(0).padStart(5)} MiB`;
-const ratios = (r, base) => `${(r.wallMs / base.wallMs).toFixed(2)}x ${(r.cpuMs / base.cpuMs).toFixed(2)}x ${(r.maxRssMiB / 256).toFixed(2)}`;
+const fmt = (r) =>
+  `${(r.wallMs / 1000).toFixed(2).padStart(6)} s ${(r.cpuMs / 1000).toFixed(2).padStart(6)} s ${r.maxRssMiB.toFixed(0).padStart(5)} MiB`;
+const ratios = (r, base) =>
+  `${(r.wallMs / base.wallMs).toFixed(2)}x ${(r.cpuMs / base.cpuMs).toFixed(2)}x ${(r.maxRssMiB / 256).toFixed(2)}`;
 
 export async function benchCompile() {
   const out = `${dir}out`;
@@ -79,18 +108,28 @@ export async function benchCompile() {
       for (const [name, args] of Object.entries(commands)) {
         // plan exits 2 never here (no --detailed-exitcode); compile and plan exit 0.
         const r = await measure(args);
-        if (name === 'floor' && JSON.parse(r.stdout).recipients !== n) throw new Error('floor did not count every recipient');
+        if (name === 'floor' && JSON.parse(r.stdout).recipients !== n)
+          throw new Error('floor did not count every recipient');
         runs[name].push(r);
       }
       rmSync(out, { recursive: true, force: true });
     }
     const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, medians(v)]));
-    console.log(`\ncompile and plan of ${n.toLocaleString('en-US')} personalised recipients beside the floor (median of ${RUNS} alternating runs)`);
-    console.log(`goals: wall <= 0.75x the floor, CPU <= 1.3x, peak RSS <= 256 MiB; plan with a state <= 2x plan, RSS <= 512 MiB`);
-    console.log('                               wall      CPU  peak RSS | wall/floor CPU/floor RSS/256MiB');
+    console.log(
+      `\ncompile and plan of ${n.toLocaleString('en-US')} personalised recipients beside the floor (median of ${RUNS} alternating runs)`,
+    );
+    console.log(
+      `goals: wall <= 0.75x the floor, CPU <= 1.3x, peak RSS <= 256 MiB; plan with a state <= 2x plan, RSS <= 512 MiB`,
+    );
+    console.log(
+      '                               wall      CPU  peak RSS | wall/floor CPU/floor RSS/256MiB',
+    );
     console.log(`${'floor (bench/floor.mjs)'.padEnd(26)} ${fmt(m.floor)} |`);
-    for (const name of ['compile', 'plan']) console.log(`${`waspec ${name}`.padEnd(26)} ${fmt(m[name])} | ${ratios(m[name], m.floor)}`);
+    for (const name of ['compile', 'plan'])
+      console.log(`${`waspec ${name}`.padEnd(26)} ${fmt(m[name])} | ${ratios(m[name], m.floor)}`);
     const s = m['plan, state of all'];
-    console.log(`${'waspec plan, state of all'.padEnd(26)} ${fmt(s)} | ${(s.wallMs / m.plan.wallMs).toFixed(2)}x plan's wall, ${(s.cpuMs / m.plan.cpuMs).toFixed(2)}x its CPU, ${(s.maxRssMiB / 512).toFixed(2)} of 512 MiB`);
+    console.log(
+      `${'waspec plan, state of all'.padEnd(26)} ${fmt(s)} | ${(s.wallMs / m.plan.wallMs).toFixed(2)}x plan's wall, ${(s.cpuMs / m.plan.cpuMs).toFixed(2)}x its CPU, ${(s.maxRssMiB / 512).toFixed(2)} of 512 MiB`,
+    );
   }
 }

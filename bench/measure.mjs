@@ -24,7 +24,8 @@ export async function measure(args, { cwd = process.cwd(), okCodes = [0] } = {})
     child.stderr.on('data', (d) => (stderr += d));
     const code = await new Promise((resolve) => child.on('close', resolve));
     const wallMs = performance.now() - started;
-    if (!okCodes.includes(code)) throw new Error(`${args.join(' ')} exited ${code}: ${stderr.slice(0, 2000)}`);
+    if (!okCodes.includes(code))
+      throw new Error(`${args.join(' ')} exited ${code}: ${stderr.slice(0, 2000)}`);
     return { wallMs, ...JSON.parse(readFileSync(file, 'utf8')), stdout };
   } finally {
     rmSync(dir, { recursive: true, force: true });

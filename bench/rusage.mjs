@@ -6,6 +6,12 @@ const out = process.env.WASPEC_BENCH_RUSAGE;
 if (out) {
   process.on('exit', () => {
     const r = process.resourceUsage();
-    writeFileSync(out, JSON.stringify({ cpuMs: (r.userCPUTime + r.systemCPUTime) / 1000, maxRssMiB: r.maxRSS / 1024 }));
+    writeFileSync(
+      out,
+      JSON.stringify({
+        cpuMs: (r.userCPUTime + r.systemCPUTime) / 1000,
+        maxRssMiB: r.maxRSS / 1024,
+      }),
+    );
   });
 }

@@ -19,8 +19,14 @@ async function generate(n) {
   const out = createWriteStream(file);
   out.write('phoneNumber,reason,date\n');
   for (let i = 0; i < n; i++) {
-    const number = i % 2 === 0 ? `+41 79 ${String(i).padStart(7, '0')}` : `4178${String(i).padStart(7, '0')}`;
-    if (!out.write(`${number},${i % 10 === 0 ? 'replied STOP' : ''},${i % 10 === 0 ? '2026-01-02' : ''}\n`)) await once(out, 'drain');
+    const number =
+      i % 2 === 0 ? `+41 79 ${String(i).padStart(7, '0')}` : `4178${String(i).padStart(7, '0')}`;
+    if (
+      !out.write(
+        `${number},${i % 10 === 0 ? 'replied STOP' : ''},${i % 10 === 0 ? '2026-01-02' : ''}\n`,
+      )
+    )
+      await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');
@@ -39,15 +45,33 @@ export async function benchSuppress() {
   const rssList = mib();
   const entries = Array.from({ length: N }, (_, i) => {
     const phoneNumber = `4179${String(i).padStart(7, '0')}`;
-    return { action: 'send', messageId: `m${i}`, spec: 'bench', revision: 1, phoneNumber, contentHash: 'h' };
+    return {
+      action: 'send',
+      messageId: `m${i}`,
+      spec: 'bench',
+      revision: 1,
+      phoneNumber,
+      contentHash: 'h',
+    };
   });
   t = performance.now();
-  applyPolicies(entries, { policy: {}, suppressed: list.numbers, specs: new Map(), state: { messages: new Map() }, contents: {}, now: new Date() });
+  applyPolicies(entries, {
+    policy: {},
+    suppressed: list.numbers,
+    specs: new Map(),
+    state: { messages: new Map() },
+    contents: {},
+    now: new Date(),
+  });
   const checkMs = performance.now() - t;
   const held = entries.filter((e) => e.action === 'suppressed').length;
   console.log(`\nsuppression list (${n(N)} numbers, CSV) against a plan of ${n(N)} messages`);
-  console.log(`read and normalise the list   ${(readMs / 1000).toFixed(2).padStart(6)} s  ${n(Math.round(N / (readMs / 1000))).padStart(9)} numbers/s  +${(rssList - rssBefore).toFixed(0)} MiB RSS`);
-  console.log(`check ${n(N)} messages        ${(checkMs / 1000).toFixed(2).padStart(6)} s  ${n(Math.round(N / (checkMs / 1000))).padStart(9)} messages/s  (${n(held)} suppressed)`);
+  console.log(
+    `read and normalise the list   ${(readMs / 1000).toFixed(2).padStart(6)} s  ${n(Math.round(N / (readMs / 1000))).padStart(9)} numbers/s  +${(rssList - rssBefore).toFixed(0)} MiB RSS`,
+  );
+  console.log(
+    `check ${n(N)} messages        ${(checkMs / 1000).toFixed(2).padStart(6)} s  ${n(Math.round(N / (checkMs / 1000))).padStart(9)} messages/s  (${n(held)} suppressed)`,
+  );
   await benchTable([...list.numbers.keys()]);
 }
 
@@ -59,13 +83,18 @@ const n = (x) => x.toLocaleString('en-US');
  * saved plan's staleness check asks for. A schema of its own, dropped afterwards.
  */
 async function benchTable(numbers) {
-  const base = process.env.BENCH_DATABASE_URL ?? process.env.WASPEC_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const base =
+    process.env.BENCH_DATABASE_URL ??
+    process.env.WASPEC_TEST_DATABASE_URL ??
+    'postgres://postgres@127.0.0.1:5432/test';
   const admin = new pg.Client({ connectionString: base, connectionTimeoutMillis: 5000 });
   admin.on('error', () => undefined);
   try {
     await admin.connect();
   } catch (error) {
-    console.log(`suppression table: skipped, no PostgreSQL at ${new URL(base).host} (${error.message})`);
+    console.log(
+      `suppression table: skipped, no PostgreSQL at ${new URL(base).host} (${error.message})`,
+    );
     return;
   }
   const schema = `waspec_bench_${process.pid}`;
@@ -75,7 +104,12 @@ async function benchTable(numbers) {
   try {
     const table = store.suppressions;
     let t = performance.now();
-    await table.add(numbers.map((phoneNumber, i) => (i % 10 === 0 ? { phoneNumber, reason: 'replied STOP' } : { phoneNumber })), 'bench');
+    await table.add(
+      numbers.map((phoneNumber, i) =>
+        i % 10 === 0 ? { phoneNumber, reason: 'replied STOP' } : { phoneNumber },
+      ),
+      'bench',
+    );
     const addMs = performance.now() - t;
     const heap = () => (globalThis.gc?.(), process.memoryUsage().heapUsed / 2 ** 20);
     const heapBefore = heap();
@@ -87,8 +121,12 @@ async function benchTable(numbers) {
     await table.digest();
     const digestMs = performance.now() - t;
     console.log(`suppression table (PostgreSQL, ${n(list.numbers.size)} numbers)`);
-    console.log(`import (waspec suppress import) ${(addMs / 1000).toFixed(2).padStart(6)} s  ${n(Math.round(numbers.length / (addMs / 1000))).padStart(9)} numbers/s`);
-    console.log(`read by a plan, with its digest ${(readMs / 1000).toFixed(2).padStart(6)} s  ${n(Math.round(list.numbers.size / (readMs / 1000))).padStart(9)} numbers/s  +${held.toFixed(0)} MiB heap`);
+    console.log(
+      `import (waspec suppress import) ${(addMs / 1000).toFixed(2).padStart(6)} s  ${n(Math.round(numbers.length / (addMs / 1000))).padStart(9)} numbers/s`,
+    );
+    console.log(
+      `read by a plan, with its digest ${(readMs / 1000).toFixed(2).padStart(6)} s  ${n(Math.round(list.numbers.size / (readMs / 1000))).padStart(9)} numbers/s  +${held.toFixed(0)} MiB heap`,
+    );
     console.log(`digest alone (saved plan check) ${(digestMs / 1000).toFixed(2).padStart(6)} s`);
   } finally {
     await store.close();

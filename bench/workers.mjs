@@ -17,7 +17,8 @@ import { openPgStateStore } from '../dist/state/pg-state.js';
 import { parsePostgresTarget } from '../dist/state/state-target.js';
 import { createTransport } from '../dist/transport/create-transport.js';
 
-const DATABASE_URL = process.env.WASPEC_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const DATABASE_URL =
+  process.env.WASPEC_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
 async function admin(sql) {
@@ -44,13 +45,24 @@ async function inProcess(kind, n) {
   const emulator = await startEmulator();
   const dir = mkdtempSync(join(tmpdir(), 'waspec-bench-'));
   const schema = kind === 'postgres' ? freshSchema() : undefined;
-  const store = schema ? openPgStateStore(parsePostgresTarget(schema.url, 'bench')) : openFileStateStore(dir);
-  const transport = createTransport({ baseUrl: emulator.url, appKey: EMULATOR_DEFAULTS.appKey, appSecret: EMULATOR_DEFAULTS.appSecret, batchSize: 100, concurrency: 4, stateDir: dir, timeoutMs: 30000 });
+  const store = schema
+    ? openPgStateStore(parsePostgresTarget(schema.url, 'bench'))
+    : openFileStateStore(dir);
+  const transport = createTransport({
+    baseUrl: emulator.url,
+    appKey: EMULATOR_DEFAULTS.appKey,
+    appSecret: EMULATOR_DEFAULTS.appSecret,
+    batchSize: 100,
+    concurrency: 4,
+    stateDir: dir,
+    timeoutMs: 30000,
+  });
   try {
     const started = performance.now();
     const result = await applyPlan(planFor(n, 100), { store, transport, concurrency: 4 });
     const seconds = (performance.now() - started) / 1000;
-    if (result.messages.accepted !== n) throw new Error(`bench apply (${kind}) did not accept everything`);
+    if (result.messages.accepted !== n)
+      throw new Error(`bench apply (${kind}) did not accept everything`);
     return { seconds, rate: n / seconds, requests: result.requests };
   } finally {
     transport.close();
@@ -65,19 +77,33 @@ async function inProcess(kind, n) {
 function workspace(n) {
   const dir = mkdtempSync(join(tmpdir(), 'waspec-bench-workers-'));
   mkdirSync(join(dir, 'specs'));
-  const rows = Array.from({ length: n }, (_, i) => `4179${String(5000000 + i).padStart(7, '0')}`).join('\n');
+  const rows = Array.from(
+    { length: n },
+    (_, i) => `4179${String(5000000 + i).padStart(7, '0')}`,
+  ).join('\n');
   writeFileSync(join(dir, 'specs', 'workers.csv'), `phoneNumber\n${rows}\n`);
-  writeFileSync(join(dir, 'specs', 'workers.yaml'), 'name: workers\nrevision: 1\nbatchSize: 1\nwhatsApp: { text: "Our store opens at 9." }\nrecipients:\n  - file: workers.csv\n');
+  writeFileSync(
+    join(dir, 'specs', 'workers.yaml'),
+    'name: workers\nrevision: 1\nbatchSize: 1\nwhatsApp: { text: "Our store opens at 9." }\nrecipients:\n  - file: workers.csv\n',
+  );
   return dir;
 }
 
 function run(args, cwd, env) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stdout.resume();
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`waspec ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`waspec ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`)),
+    );
   });
 }
 
@@ -90,11 +116,30 @@ async function workers(n, count, { latencyMs = 0, rateLimit } = {}) {
   const emulator = await startEmulator({ latencyMs });
   const schema = freshSchema();
   try {
-    const env = { WASPEC_BASE_URL: emulator.url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret, WASPEC_STATE_URL: schema.url, WASPEC_WORKSPACE: 'bench' };
-    await run(['apply', '--yes', '--workers', String(count), '--concurrency', '4', ...(rateLimit ? ['--rate-limit', String(rateLimit)] : [])], dir, env);
+    const env = {
+      WASPEC_BASE_URL: emulator.url,
+      WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
+      WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
+      WASPEC_STATE_URL: schema.url,
+      WASPEC_WORKSPACE: 'bench',
+    };
+    await run(
+      [
+        'apply',
+        '--yes',
+        '--workers',
+        String(count),
+        '--concurrency',
+        '4',
+        ...(rateLimit ? ['--rate-limit', String(rateLimit)] : []),
+      ],
+      dir,
+      env,
+    );
     const log = emulator.requestLog();
     const stats = emulator.stats();
-    if (stats.accepted !== n || stats.duplicates !== 0 || log.length !== n) throw new Error(`bench workers: ${JSON.stringify(stats)}`);
+    if (stats.accepted !== n || stats.duplicates !== 0 || log.length !== n)
+      throw new Error(`bench workers: ${JSON.stringify(stats)}`);
     const arrivals = log.map((e) => e.receivedAt).sort((a, b) => a - b);
     const first = arrivals[0];
     const lastIn = arrivals[n - 1];
@@ -119,31 +164,49 @@ export async function benchWorkers() {
   try {
     await admin('SELECT 1');
   } catch (error) {
-    console.log(`\napply with the PostgreSQL state: skipped, no server at ${new URL(DATABASE_URL).host} (${error.message})`);
+    console.log(
+      `\napply with the PostgreSQL state: skipped, no server at ${new URL(DATABASE_URL).host} (${error.message})`,
+    );
     return;
   }
   const n = Number(process.env.BENCH_APPLY ?? 20000);
-  console.log(`\napply of ${n.toLocaleString('en-US')} messages, 100 per request, 4 in flight, against the emulator on 127.0.0.1 (in process)`);
+  console.log(
+    `\napply of ${n.toLocaleString('en-US')} messages, 100 per request, 4 in flight, against the emulator on 127.0.0.1 (in process)`,
+  );
   for (const kind of ['file', 'postgres']) {
     const r = await inProcess(kind, n);
-    console.log(`${`${kind} state`.padEnd(18)} ${r.seconds.toFixed(2).padStart(7)} s ${Math.round(r.rate).toLocaleString('en-US').padStart(8)} messages/s ${(r.requests / r.seconds).toFixed(1).padStart(7)} requests/s`);
+    console.log(
+      `${`${kind} state`.padEnd(18)} ${r.seconds.toFixed(2).padStart(7)} s ${Math.round(r.rate).toLocaleString('en-US').padStart(8)} messages/s ${(r.requests / r.seconds).toFixed(1).padStart(7)} requests/s`,
+    );
   }
 
   const requests = Number(process.env.BENCH_WORKERS_REQUESTS ?? 1500);
-  console.log(`\napply --workers N of ${requests.toLocaleString('en-US')} requests (1 message each), --concurrency 4, emulator at --latency 100, no rate limit`);
+  console.log(
+    `\napply --workers N of ${requests.toLocaleString('en-US')} requests (1 message each), --concurrency 4, emulator at --latency 100, no rate limit`,
+  );
   console.log('goals: >= 1.8x the rate of 1 worker at 2 workers, >= 3x at 4');
-  console.log('(whole: requests from the first arrival to the last answer; steady: arrivals from the 10th to the 90th percentile)');
-  console.log(`${''.padEnd(18)} ${'whole'.padStart(9)} ${'requests/s'.padStart(11)} ${'ratio'.padStart(6)} | ${'steady'.padStart(10)} ${'ratio'.padStart(6)}`);
+  console.log(
+    '(whole: requests from the first arrival to the last answer; steady: arrivals from the 10th to the 90th percentile)',
+  );
+  console.log(
+    `${''.padEnd(18)} ${'whole'.padStart(9)} ${'requests/s'.padStart(11)} ${'ratio'.padStart(6)} | ${'steady'.padStart(10)} ${'ratio'.padStart(6)}`,
+  );
   let one;
   for (const count of [1, 2, 4]) {
     const r = await workers(requests, count, { latencyMs: 100 });
     one ??= r;
-    console.log(`${`${count} ${count === 1 ? 'worker' : 'workers'}`.padEnd(18)} ${r.seconds.toFixed(2).padStart(7)} s ${r.rate.toFixed(1).padStart(11)} ${(r.rate / one.rate).toFixed(2).padStart(5)}x | ${r.steady.toFixed(1).padStart(10)} ${(r.steady / one.steady).toFixed(2).padStart(5)}x`);
+    console.log(
+      `${`${count} ${count === 1 ? 'worker' : 'workers'}`.padEnd(18)} ${r.seconds.toFixed(2).padStart(7)} s ${r.rate.toFixed(1).padStart(11)} ${(r.rate / one.rate).toFixed(2).padStart(5)}x | ${r.steady.toFixed(1).padStart(10)} ${(r.steady / one.steady).toFixed(2).padStart(5)}x`,
+    );
   }
 
   const limit = Number(process.env.BENCH_WORKERS_RATE ?? 20);
   const limited = Number(process.env.BENCH_WORKERS_LIMITED ?? 300);
-  console.log(`\napply --workers 4 --rate-limit ${limit} of ${limited} requests (goal: the combined rate within 5% of the limit)`);
+  console.log(
+    `\napply --workers 4 --rate-limit ${limit} of ${limited} requests (goal: the combined rate within 5% of the limit)`,
+  );
   const r = await workers(limited, 4, { rateLimit: limit });
-  console.log(`combined arrival rate ${r.arrivalRate.toFixed(2)} requests/s = ${((r.arrivalRate / limit) * 100).toFixed(1)}% of the limit`);
+  console.log(
+    `combined arrival rate ${r.arrivalRate.toFixed(2)} requests/s = ${((r.arrivalRate / limit) * 100).toFixed(1)}% of the limit`,
+  );
 }

@@ -2,7 +2,11 @@
 // SCHEMA_VALIDATORS with the same options, so commands do not compile schemas at start-up.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { SCHEMA_VALIDATORS, schemaDigest, schemaText } from '../dist/diagnostics/schema-validator.js';
+import {
+  SCHEMA_VALIDATORS,
+  schemaDigest,
+  schemaText,
+} from '../dist/diagnostics/schema-validator.js';
 
 const require = createRequire(import.meta.url);
 const { Ajv2020 } = require('ajv/dist/2020.js');
@@ -16,5 +20,8 @@ for (const [name, { options }] of Object.entries(SCHEMA_VALIDATORS)) {
   const ajv = new Ajv2020({ ...options, code: { source: true } });
   addFormats(ajv);
   const code = standaloneCode(ajv, ajv.compile(JSON.parse(text)));
-  writeFileSync(new URL(`${name}.cjs`, out), `${code}\nmodule.exports.schemaDigest = ${JSON.stringify(schemaDigest(text))};\n`);
+  writeFileSync(
+    new URL(`${name}.cjs`, out),
+    `${code}\nmodule.exports.schemaDigest = ${JSON.stringify(schemaDigest(text))};\n`,
+  );
 }

@@ -4,7 +4,12 @@ import { spawn } from 'node:child_process';
 
 // A pattern picks test files by path; only *.test.ts files (never fixtures or artifacts) are run.
 const pattern = process.argv[2];
-const filter = pattern === undefined ? '\\.test\\.ts$' : pattern.endsWith('$') ? pattern : `(?:${pattern}).*\\.test\\.ts$`;
+const filter =
+  pattern === undefined
+    ? '\\.test\\.ts$'
+    : pattern.endsWith('$')
+      ? pattern
+      : `(?:${pattern}).*\\.test\\.ts$`;
 const child = spawn(
   process.execPath,
   ['--import', 'tsx', 'node_modules/uvu/bin.js', 'test', filter, '--no-color'],
@@ -21,6 +26,8 @@ child.on('close', (code) => {
   const skipped = Number(/Skipped:\s+(\d+)/.exec(out)?.[1] ?? 0);
   // uvu's Total counts the tests that ran; skipped ones are outside it.
   const failed = total - passed;
-  process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+  process.stdout.write(
+    `\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
+  );
   process.exit(code === 0 && total > 0 && failed === 0 ? 0 : 1);
 });

@@ -5,15 +5,15 @@ export type * from './diagnostics/diagnostic.js';
 export { DIAGNOSTIC_CODES, type DiagnosticCode } from './diagnostics/codes.js';
 export * from './errors.js';
 export type * from './api/types.js';
-export type * from './spec/types.js';
+export type * from './message-spec/types.js';
 export type * from './recipients/types.js';
 export type * from './compile/types.js';
 export type * from './plan/types.js';
 export type * from './state/types.js';
 export type * from './transport/types.js';
 
-export { loadSpec } from './spec/load-spec.js';
-export { loadWorkspace, type Workspace } from './spec/load-workspace.js';
+export { loadSpec } from './message-spec/load-spec.js';
+export { loadWorkspace, type Workspace } from './message-spec/load-workspace.js';
 export { loadConfig, type ConfigOverrides, type ResolvedConfig } from './config/load-config.js';
 export { resolveRecipients } from './recipients/resolve-recipients.js';
 export { compileSpec } from './compile/compile-spec.js';
@@ -38,11 +38,20 @@ export { createTransport } from './transport/create-transport.js';
 export { applyPlan, type ApplyDeps, type ApplyProgress } from './apply/apply-plan.js';
 export type { ApplyResult } from './plan/apply-result.js';
 
-export { formatPlan, PLAN_FORMATS, type PlanFormat, type FormatPlanOptions } from './report/plan-format.js';
+export {
+  formatPlan,
+  PLAN_FORMATS,
+  type PlanFormat,
+  type FormatPlanOptions,
+} from './report/plan-format.js';
 export { formatPlanSummary } from './report/plan-summary.js';
 export { formatApplySummary } from './report/apply-summary.js';
 export { maskPhone } from './recipients/mask-phone.js';
-export { renderPreviewPage, renderPreviewContent, type PreviewInput } from './report/render-page.js';
+export {
+  renderPreviewPage,
+  renderPreviewContent,
+  type PreviewInput,
+} from './report/render-page.js';
 export { renderBubbleContent, renderButtons } from './report/render-bubble.js';
 export { formatWhatsAppText, escapeHtml } from './report/format-text.js';
 export { renderPlanHtml } from './report/plan-html.js';

@@ -30,7 +30,8 @@ export function canonicalJson(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) {
     let out = '[';
-    for (let i = 0; i < value.length; i++) out += `${i ? ',' : ''}${canonicalJson(value[i] ?? null)}`;
+    for (let i = 0; i < value.length; i++)
+      out += `${i ? ',' : ''}${canonicalJson(value[i] ?? null)}`;
     return `${out}]`;
   }
   if (value !== null && typeof value === 'object') {

@@ -15,20 +15,35 @@ const problem = (request: PlannedRequest, reason: string) => ({
  * Each destination's outcome from the API's answer: a known accepting or rejecting status group
  * decides it; an unknown group, or a destination the answer leaves out, is in doubt (never guessed).
  */
-export function outcomeOfAnswer(request: PlannedRequest, answer: ReadonlyArray<{ messageId: string; status: ApiStatus }>): RequestOutcome {
+export function outcomeOfAnswer(
+  request: PlannedRequest,
+  answer: ReadonlyArray<{ messageId: string; status: ApiStatus }>,
+): RequestOutcome {
   const byId = new Map(answer.map((m) => [m.messageId, m.status]));
   const messages = request.entries.map(({ messageId }): MessageOutcome => {
     const status = byId.get(messageId);
     if (!status) return { messageId, outcome: 'in-doubt' };
     const statusClass = classifyStatus(status);
-    return statusClass === 'unknown' ? { messageId, outcome: 'in-doubt', status } : { messageId, outcome: statusClass, status };
+    return statusClass === 'unknown'
+      ? { messageId, outcome: 'in-doubt', status }
+      : { messageId, outcome: statusClass, status };
   });
   return { kind: 'answered', bulkId: request.body.bulkId, messages };
 }
 
 /** The request was not processed, or was refused: every message failed (the next plan retries it). */
-export function failedOutcome(request: PlannedRequest, reason: string, httpStatus?: number, authFailure = false): RequestOutcome {
-  return { kind: 'failed', ...problem(request, reason), ...(httpStatus === undefined ? {} : { httpStatus }), ...(authFailure ? { authFailure } : {}) };
+export function failedOutcome(
+  request: PlannedRequest,
+  reason: string,
+  httpStatus?: number,
+  authFailure = false,
+): RequestOutcome {
+  return {
+    kind: 'failed',
+    ...problem(request, reason),
+    ...(httpStatus === undefined ? {} : { httpStatus }),
+    ...(authFailure ? { authFailure } : {}),
+  };
 }
 
 /** The request went out and no answer came back: the API may have it. */

@@ -34,10 +34,14 @@ export interface ApplyDeps {
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
@@ -47,10 +51,14 @@ export function rateWindow(rps: number): { intervalCap: number; interval: number
   return { intervalCap, interval: Math.round((1000 * intervalCap) / rps) };
 }
 
-export const messagesIn = (requests: readonly PlannedRequest[]): number => requests.reduce((n, r) => n + r.entries.length, 0);
+export const messagesIn = (requests: readonly PlannedRequest[]): number =>
+  requests.reduce((n, r) => n + r.entries.length, 0);
 
 /** A stop of the apply's own (auth failure, a state that cannot be written) that the caller's signal also triggers. */
-export function stopFollowing(signal: AbortSignal | undefined): { stop: AbortController; dispose: () => void } {
+export function stopFollowing(signal: AbortSignal | undefined): {
+  stop: AbortController;
+  dispose: () => void;
+} {
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   if (signal?.aborted) onAbort();
@@ -59,7 +67,10 @@ export function stopFollowing(signal: AbortSignal | undefined): { stop: AbortCon
 }
 
 /** What every request's attempts share: the transport, one token renewal, the retry policy, the stop. */
-export function attemptContext(deps: Pick<ApplyDeps, 'transport' | 'retry' | 'sleep' | 'now'>, stop: AbortSignal): AttemptContext {
+export function attemptContext(
+  deps: Pick<ApplyDeps, 'transport' | 'retry' | 'sleep' | 'now'>,
+  stop: AbortSignal,
+): AttemptContext {
   return {
     transport: deps.transport,
     token: createTokenRenewal(deps.transport),

@@ -28,7 +28,10 @@ export interface SharedApplyResult {
  * nothing is left to claim it waits for the other workers' requests, so that the result it
  * returns is the whole apply's.
  */
-export async function applyShared(worker: ApplyRunWorker, deps: SharedApplyDeps): Promise<SharedApplyResult> {
+export async function applyShared(
+  worker: ApplyRunWorker,
+  deps: SharedApplyDeps,
+): Promise<SharedApplyResult> {
   const { run } = worker;
   const { stop, dispose } = stopFollowing(deps.signal);
   const ctx = attemptContext(deps, stop.signal);
@@ -103,7 +106,11 @@ export async function applyShared(worker: ApplyRunWorker, deps: SharedApplyDeps)
   }
   const outcomes = (await worker.rows()).flatMap((row) => outcomeOfRow(row, where(row.seq)));
   const othersAlive = ended ? 0 : (await worker.progress()).liveWorkers - 1;
-  return { result: summarizeApply(run.messages, outcomes, { interrupted: deps.signal?.aborted ?? false }), ended, othersAlive: Math.max(0, othersAlive) };
+  return {
+    result: summarizeApply(run.messages, outcomes, { interrupted: deps.signal?.aborted ?? false }),
+    ended,
+    othersAlive: Math.max(0, othersAlive),
+  };
 }
 
 /** A row's outcome: stored when done; for one its worker left behind, what the journal says of it. */
@@ -117,7 +124,11 @@ function outcomeOfRow(row: ApplyRunRow, where: string): RequestOutcome[] {
 }
 
 /** The whole apply's progress, looked up every `pollMs` while this worker runs. */
-function watchProgress(worker: ApplyRunWorker, onProgress: ((p: ApplyProgress) => void) | undefined, pollMs: number): { stop: () => Promise<void> } {
+function watchProgress(
+  worker: ApplyRunWorker,
+  onProgress: ((p: ApplyProgress) => void) | undefined,
+  pollMs: number,
+): { stop: () => Promise<void> } {
   if (!onProgress) return { stop: async () => undefined };
   let startedBefore: number | undefined;
   let polling: Promise<void> = Promise.resolve();
@@ -127,7 +138,12 @@ function watchProgress(worker: ApplyRunWorker, onProgress: ((p: ApplyProgress) =
     startedBefore ??= started;
     const done = p.messages.done + p.orphaned.messages;
     // `started` counts this process's time only, so the rate shown is what the workers do now.
-    onProgress({ total: worker.run.messages, done, inFlight: p.requests.out + p.requests.waiting, started: started - startedBefore });
+    onProgress({
+      total: worker.run.messages,
+      done,
+      inFlight: p.requests.out + p.requests.waiting,
+      started: started - startedBefore,
+    });
   };
   const tick = () => {
     polling = polling.then(poll).catch(() => undefined); // a lost state surfaces in the lanes

@@ -4,7 +4,10 @@ import { WaspecError } from '../errors.js';
 import { isSending, type Plan, type SendingEntry } from '../plan/types.js';
 
 /** What the journal keeps of each destination of a request. */
-export type RequestEntry = Pick<SendingEntry, 'messageId' | 'spec' | 'revision' | 'phoneNumber' | 'contentHash'>;
+export type RequestEntry = Pick<
+  SendingEntry,
+  'messageId' | 'spec' | 'revision' | 'phoneNumber' | 'contentHash'
+>;
 
 export interface PlannedRequest {
   body: RequestBody;
@@ -17,23 +20,48 @@ export interface PlannedRequest {
  * moved out of quiet hours carry the plan's sendAt, so they share requests only with each other.
  */
 export function buildRequests(plan: Plan): PlannedRequest[] {
-  const groups = new Map(plan.specs.map((spec) => [spec.name, { grouper: createRequestGrouper(spec.batchSize), bodies: [] as RequestBody[] }]));
+  const groups = new Map(
+    plan.specs.map((spec) => [
+      spec.name,
+      { grouper: createRequestGrouper(spec.batchSize), bodies: [] as RequestBody[] },
+    ]),
+  );
   const byId = new Map<string, RequestEntry>();
   for (const entry of plan.entries) {
     if (!isSending(entry)) continue;
     const planned = plan.contents[entry.contentHash];
     const group = groups.get(entry.spec);
-    if (!planned || !group) throw new WaspecError('plan-file', `the plan has no ${planned ? 'spec' : `content ${entry.contentHash}`} for ${entry.spec}`);
+    if (!planned || !group)
+      throw new WaspecError(
+        'plan-file',
+        `the plan has no ${planned ? 'spec' : `content ${entry.contentHash}`} for ${entry.spec}`,
+      );
     const content = entry.shift ? { ...planned, sendAt: entry.shift.sendAt } : planned;
-    const contentKey = entry.shift ? `${entry.contentHash}\u0000${entry.shift.sendAt}` : entry.contentHash;
+    const contentKey = entry.shift
+      ? `${entry.contentHash}\u0000${entry.shift.sendAt}`
+      : entry.contentHash;
     const { messageId, spec, revision, phoneNumber, contentHash } = entry;
     byId.set(messageId, { messageId, spec, revision, phoneNumber, contentHash });
-    group.grouper.add({ spec: entry.spec, contentKey, content, messageId: entry.messageId, phoneNumber: entry.phoneNumber }, group.bodies);
+    group.grouper.add(
+      {
+        spec: entry.spec,
+        contentKey,
+        content,
+        messageId: entry.messageId,
+        phoneNumber: entry.phoneNumber,
+      },
+      group.bodies,
+    );
   }
   const requests: PlannedRequest[] = [];
   for (const { grouper, bodies } of groups.values()) {
     for (const body of [...bodies, ...grouper.finish()]) {
-      requests.push({ body, entries: body.destinations.map((d) => byId.get(d.messageId)).filter((e): e is RequestEntry => e !== undefined) });
+      requests.push({
+        body,
+        entries: body.destinations
+          .map((d) => byId.get(d.messageId))
+          .filter((e): e is RequestEntry => e !== undefined),
+      });
     }
   }
   return requests;

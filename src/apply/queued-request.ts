@@ -10,11 +10,19 @@ import type { PlannedRequest, RequestEntry } from './build-requests.js';
  */
 
 const HINT = 'Restore the database from a backup; waspec never changes rows it wrote.';
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const isString = (v: unknown): v is string => typeof v === 'string';
 
 function isEntry(v: unknown): v is RequestEntry {
-  return isObject(v) && isString(v.messageId) && isString(v.spec) && Number.isInteger(v.revision) && isString(v.phoneNumber) && isString(v.contentHash);
+  return (
+    isObject(v) &&
+    isString(v.messageId) &&
+    isString(v.spec) &&
+    Number.isInteger(v.revision) &&
+    isString(v.phoneNumber) &&
+    isString(v.contentHash)
+  );
 }
 
 /** The request as a row keeps it: the body as it will be sent and what the journal needs of each destination. */
@@ -24,19 +32,37 @@ export function payloadOf(request: PlannedRequest): unknown {
 
 /** A request row read back: its body valid, its entries those of its destinations, in order. */
 export function parseQueuedRequest(payload: unknown, where: string): PlannedRequest {
-  const bad = (why: string) => new StateError(`${where} is not a request waspec can send (${why}); nothing more is sent.`, HINT);
+  const bad = (why: string) =>
+    new StateError(
+      `${where} is not a request waspec can send (${why}); nothing more is sent.`,
+      HINT,
+    );
   if (!isObject(payload) || !Array.isArray(payload.entries)) throw bad('no body and entries');
   const errors = validateRequestBody(payload.body);
   if (errors.length > 0) throw bad(describeSchemaErrors(errors.slice(0, 1)));
   const body = payload.body as RequestBody;
   const entries = payload.entries as unknown[];
-  const matches = entries.length === body.destinations.length && entries.every((e, i) => isEntry(e) && e.messageId === body.destinations[i]?.messageId && e.phoneNumber === body.destinations[i]?.to.phoneNumber);
+  const matches =
+    entries.length === body.destinations.length &&
+    entries.every(
+      (e, i) =>
+        isEntry(e) &&
+        e.messageId === body.destinations[i]?.messageId &&
+        e.phoneNumber === body.destinations[i]?.to.phoneNumber,
+    );
   if (!matches) throw bad('its entries are not its destinations');
   return { body, entries: entries as RequestEntry[] };
 }
 
 function isStatus(v: unknown): v is ApiStatus {
-  return isObject(v) && Number.isInteger(v.groupId) && isString(v.groupName) && Number.isInteger(v.id) && isString(v.name) && isString(v.description);
+  return (
+    isObject(v) &&
+    Number.isInteger(v.groupId) &&
+    isString(v.groupName) &&
+    Number.isInteger(v.id) &&
+    isString(v.name) &&
+    isString(v.description)
+  );
 }
 
 function isMessageOutcome(v: unknown): v is MessageOutcome {
@@ -53,7 +79,12 @@ export function parseStoredOutcome(value: unknown, where: string): RequestOutcom
     if (!Array.isArray(value.messages) || !value.messages.every(isMessageOutcome)) throw bad();
     return value as RequestOutcome;
   }
-  const problem = Number.isInteger(value.messages) && Array.isArray(value.numbers) && value.numbers.every(isString) && isString(value.reason);
-  if ((value.kind === 'failed' || value.kind === 'in-doubt') && problem) return value as RequestOutcome;
+  const problem =
+    Number.isInteger(value.messages) &&
+    Array.isArray(value.numbers) &&
+    value.numbers.every(isString) &&
+    isString(value.reason);
+  if ((value.kind === 'failed' || value.kind === 'in-doubt') && problem)
+    return value as RequestOutcome;
   throw bad();
 }

@@ -24,14 +24,33 @@ export function inFlightRecord(request: PlannedRequest, at: string): JournalReco
 }
 
 /** The journal record of an outcome; none for messages in doubt (their in-flight record says so). */
-export function outcomeRecord(request: PlannedRequest, outcome: RequestOutcome, at: string): JournalRecord | undefined {
+export function outcomeRecord(
+  request: PlannedRequest,
+  outcome: RequestOutcome,
+  at: string,
+): JournalRecord | undefined {
   const bulkId = request.body.bulkId;
   if (outcome.kind === 'in-doubt') return undefined;
   if (outcome.kind === 'failed') {
     const { reason: error, httpStatus } = outcome;
-    return { v: 1, type: 'outcome', at, bulkId, results: request.entries.map((e) => ({ messageId: e.messageId, outcome: 'failed', error, ...(httpStatus === undefined ? {} : { httpStatus }) })) };
+    return {
+      v: 1,
+      type: 'outcome',
+      at,
+      bulkId,
+      results: request.entries.map((e) => ({
+        messageId: e.messageId,
+        outcome: 'failed',
+        error,
+        ...(httpStatus === undefined ? {} : { httpStatus }),
+      })),
+    };
   }
-  const results = outcome.messages.flatMap((m) => (m.outcome === 'in-doubt' ? [] : [{ messageId: m.messageId, outcome: m.outcome, status: m.status }]));
+  const results = outcome.messages.flatMap((m) =>
+    m.outcome === 'in-doubt'
+      ? []
+      : [{ messageId: m.messageId, outcome: m.outcome, status: m.status }],
+  );
   return results.length > 0 ? { v: 1, type: 'outcome', at, bulkId, results } : undefined;
 }
 
@@ -42,7 +61,10 @@ const contentHashOf = (request: PlannedRequest) => request.entries[0]?.contentHa
  * Each content the state does not keep yet goes into the journal once, with the first request
  * that carries it (a plan without the list, from an older waspec: each content sent, once).
  */
-export function contentRecorder(plan: Pick<Plan, 'contents' | 'contentsToStore'>, requests: readonly PlannedRequest[]): (request: PlannedRequest, at: string) => JournalRecord[] {
+export function contentRecorder(
+  plan: Pick<Plan, 'contents' | 'contentsToStore'>,
+  requests: readonly PlannedRequest[],
+): (request: PlannedRequest, at: string) => JournalRecord[] {
   const toStore = new Set(plan.contentsToStore ?? requests.map(contentHashOf));
   return (request, at) => {
     const hash = contentHashOf(request);

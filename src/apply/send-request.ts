@@ -44,7 +44,8 @@ export interface RequestHooks {
   resend(records: JournalRecord[]): Promise<void>;
 }
 
-const authFailed = (request: PlannedRequest, reason: string, httpStatus?: number) => failedOutcome(request, reason, httpStatus, true);
+const authFailed = (request: PlannedRequest, reason: string, httpStatus?: number) =>
+  failedOutcome(request, reason, httpStatus, true);
 
 /**
  * Sends one request, already journalled as in flight, until it has an outcome: retried (same
@@ -52,7 +53,11 @@ const authFailed = (request: PlannedRequest, reason: string, httpStatus?: number
  * before the backoff and the request in flight again before the next attempt. The outcome's own
  * record is the caller's to commit.
  */
-export async function sendRequest(request: PlannedRequest, ctx: AttemptContext, hooks: RequestHooks): Promise<RequestOutcome> {
+export async function sendRequest(
+  request: PlannedRequest,
+  ctx: AttemptContext,
+  hooks: RequestHooks,
+): Promise<RequestOutcome> {
   try {
     for (let attempt = 1; ; attempt++) {
       // A 401 to a request sent before the renewal began is the old token's; after it, a real refusal.
@@ -61,24 +66,39 @@ export async function sendRequest(request: PlannedRequest, ctx: AttemptContext, 
       if (sent.kind === 'ok') return outcomeOfAnswer(request, sent.response.messages);
       const decision = decide(sent, attempt, ctx.retry);
       if (decision.kind === 'in-doubt') return inDoubtOutcome(request, decision.reason);
-      if (decision.kind === 'failed') return failedOutcome(request, decision.reason, decision.httpStatus);
+      if (decision.kind === 'failed')
+        return failedOutcome(request, decision.reason, decision.httpStatus);
       if (decision.kind === 'refresh-token') {
-        if (sentAfterRenewal) return authFailed(request, 'the API refused the token again after a refresh (HTTP 401)', 401);
+        if (sentAfterRenewal)
+          return authFailed(
+            request,
+            'the API refused the token again after a refresh (HTTP 401)',
+            401,
+          );
         try {
           await ctx.token.renew();
         } catch (error) {
-          return authFailed(request, error instanceof AuthError ? error.message : `token refresh failed: ${String(error)}`, 401);
+          return authFailed(
+            request,
+            error instanceof AuthError ? error.message : `token refresh failed: ${String(error)}`,
+            401,
+          );
         }
         continue;
       }
       // The answer proved the request was not processed: journal that before waiting, so a crash
       // during the backoff leaves it to retry, not in doubt; and in flight again before it goes out.
-      const notProcessed = failedOutcome(request, `not processed, retrying: ${sent.reason}`, sent.kind === 'http-error' ? sent.status : undefined);
+      const notProcessed = failedOutcome(
+        request,
+        `not processed, retrying: ${sent.reason}`,
+        sent.kind === 'http-error' ? sent.status : undefined,
+      );
       await hooks.notProcessed(recordsOf(outcomeRecord(request, notProcessed, ctx.now())));
       await ctx.sleep(decision.delayMs, ctx.stop);
       await hooks.pace?.();
       // The last attempt was certainly not processed: the next plan retries it.
-      if (ctx.stop.aborted) return failedOutcome(request, 'interrupted before the request went through');
+      if (ctx.stop.aborted)
+        return failedOutcome(request, 'interrupted before the request went through');
       await hooks.resend([inFlightRecord(request, ctx.now())]);
     }
   } catch (error) {
@@ -87,4 +107,5 @@ export async function sendRequest(request: PlannedRequest, ctx: AttemptContext, 
   }
 }
 
-export const recordsOf = (record: JournalRecord | undefined): JournalRecord[] => (record ? [record] : []);
+export const recordsOf = (record: JournalRecord | undefined): JournalRecord[] =>
+  record ? [record] : [];

@@ -32,8 +32,17 @@ export interface FilledTemplate {
 export function fillTemplate(template: ApprovedTemplate, w: WhatsApp): FilledTemplate {
   const media = w.mediaTemplateData;
   const placeholders = media?.body?.placeholders;
-  const bodyFrom = placeholders !== undefined ? 'placeholders' : w.templateData !== undefined ? 'templateData' : 'none';
-  const filled: FilledTemplate = { body: fillPlaceholders(template.body, placeholders ?? w.templateData ?? []), bodyFrom, buttons: [] };
+  const bodyFrom =
+    placeholders !== undefined
+      ? 'placeholders'
+      : w.templateData !== undefined
+        ? 'templateData'
+        : 'none';
+  const filled: FilledTemplate = {
+    body: fillPlaceholders(template.body, placeholders ?? w.templateData ?? []),
+    bodyFrom,
+    buttons: [],
+  };
   if (template.header.kind === 'text' && template.header.text !== undefined) {
     const value = media?.header?.textPlaceholder;
     filled.headerText = fillPlaceholders(template.header.text, value === undefined ? [] : [value]);
@@ -44,8 +53,13 @@ export function fillTemplate(template: ApprovedTemplate, w: WhatsApp): FilledTem
   filled.buttons = template.buttons.map((button, index) => {
     const out: FilledButton = { kind: button.kind, text: button.text };
     const value = slotOf.get(index);
-    if (button.url !== undefined) out.url = fillPlaceholders(button.url, value?.urlPlaceholder === undefined ? [] : [value.urlPlaceholder]);
-    if (button.kind === 'quick_reply' && value?.quickReplyPayload !== undefined) out.payload = value.quickReplyPayload;
+    if (button.url !== undefined)
+      out.url = fillPlaceholders(
+        button.url,
+        value?.urlPlaceholder === undefined ? [] : [value.urlPlaceholder],
+      );
+    if (button.kind === 'quick_reply' && value?.quickReplyPayload !== undefined)
+      out.payload = value.quickReplyPayload;
     if (button.phoneNumber !== undefined) out.phoneNumber = button.phoneNumber;
     return out;
   });

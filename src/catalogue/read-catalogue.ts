@@ -1,17 +1,28 @@
 import { createHash } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
-import { makeDiagnostic, type Diagnostic, type WithDiagnostics } from '../diagnostics/diagnostic.js';
+import {
+  makeDiagnostic,
+  type Diagnostic,
+  type WithDiagnostics,
+} from '../diagnostics/diagnostic.js';
 import { displayPath, mapSchemaError } from '../diagnostics/schema-error.js';
 import { loadSchemaValidator, schemaErrorInputs } from '../diagnostics/schema-validator.js';
 import { registerInputFile } from '../files/input-files.js';
 import { isInsideRoots } from '../files/inside-workspace.js';
 import { openRegularFile } from '../files/open-regular-file.js';
 import { readAtMost } from '../files/read-at-most.js';
-import { findForbiddenKeys, firstAliasPosition, yamlErrors } from '../spec/check-yaml.js';
-import { createSourceMap, type SourceMap } from '../spec/source-map.js';
+import { findForbiddenKeys, firstAliasPosition, yamlErrors } from '../message-spec/check-yaml.js';
+import { createSourceMap, type SourceMap } from '../message-spec/source-map.js';
 import { placeholdersOf } from './placeholders.js';
-import { templateKey, type ApprovedButton, type ApprovedTemplate, type Catalogue, type CatalogueRef, type HeaderKind } from './types.js';
+import {
+  templateKey,
+  type ApprovedButton,
+  type ApprovedTemplate,
+  type Catalogue,
+  type CatalogueRef,
+  type HeaderKind,
+} from './types.js';
 
 export const MAX_CATALOGUE_BYTES = 1024 * 1024;
 
@@ -45,19 +56,35 @@ async function readBytes(ref: CatalogueRef): Promise<Buffer | Diagnostic> {
   const { file } = ref;
   // Checked before opening: a config must not make waspec show another file's lines.
   if (ref.roots && !(await isInsideRoots(ref.path, ref.roots))) {
-    return makeDiagnostic('file-outside-workspace', `the template catalogue ${file} is outside the workspace`, ref.at ?? { file }, {
-      hint: "the catalogue lives under the config file's folder or the current directory; allow another place with --allow-outside PATH (or allowOutside: in the config)",
-    });
+    return makeDiagnostic(
+      'file-outside-workspace',
+      `the template catalogue ${file} is outside the workspace`,
+      ref.at ?? { file },
+      {
+        hint: "the catalogue lives under the config file's folder or the current directory; allow another place with --allow-outside PATH (or allowOutside: in the config)",
+      },
+    );
   }
   const opened = await openRegularFile(ref.path);
   if ('refusal' in opened) {
     const special = opened.refusal.reason === 'not-a-file';
-    return makeDiagnostic(special ? 'file-not-regular' : 'file-not-found', `the template catalogue ${file} ${opened.refusal.message}`, ref.at ?? { file }, {
-      hint: special ? 'the catalogue is a regular YAML file' : 'fix the path in `templates:` of the config (relative to the config file), or remove it',
-    });
+    return makeDiagnostic(
+      special ? 'file-not-regular' : 'file-not-found',
+      `the template catalogue ${file} ${opened.refusal.message}`,
+      ref.at ?? { file },
+      {
+        hint: special
+          ? 'the catalogue is a regular YAML file'
+          : 'fix the path in `templates:` of the config (relative to the config file), or remove it',
+      },
+    );
   }
   try {
-    const tooLarge = makeDiagnostic('file-too-large', `the template catalogue ${file} is larger than 1 MiB`, { file, line: 0, column: 0 });
+    const tooLarge = makeDiagnostic(
+      'file-too-large',
+      `the template catalogue ${file} is larger than 1 MiB`,
+      { file, line: 0, column: 0 },
+    );
     if (opened.size > MAX_CATALOGUE_BYTES) return tooLarge;
     registerInputFile(ref.path);
     const bytes = await readAtMost(opened.handle, MAX_CATALOGUE_BYTES);
@@ -82,17 +109,33 @@ export async function readCatalogue(ref: CatalogueRef): Promise<Result> {
   if (syntax.length > 0) return refused(syntax);
   const forbidden = findForbiddenKeys(doc, counter, file);
   if (forbidden.length > 0) return refused(forbidden);
-  if (doc.contents === null) return refused([makeDiagnostic('templates-invalid', `the template catalogue ${file} is empty`, { file, line: 0, column: 0 }, { hint: 'list the approved templates under `templates:`' })]);
+  if (doc.contents === null)
+    return refused([
+      makeDiagnostic(
+        'templates-invalid',
+        `the template catalogue ${file} is empty`,
+        { file, line: 0, column: 0 },
+        { hint: 'list the approved templates under `templates:`' },
+      ),
+    ]);
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch {
-    return refused([makeDiagnostic('yaml-alias-limit', 'too many YAML aliases (more than 100 expansions)', firstAliasPosition(doc, counter, file))]);
+    return refused([
+      makeDiagnostic(
+        'yaml-alias-limit',
+        'too many YAML aliases (more than 100 expansions)',
+        firstAliasPosition(doc, counter, file),
+      ),
+    ]);
   }
   const map = createSourceMap(doc, counter, file, text);
   const { problems, broken } = schemaProblems(data, map);
   // Entries the schema passed are checked further, so one run reports every problem.
-  const entries = (isRecord(data) && Array.isArray(data.templates) ? data.templates : []) as Entry[];
+  const entries = (
+    isRecord(data) && Array.isArray(data.templates) ? data.templates : []
+  ) as Entry[];
   const templates = new Map<string, ApprovedTemplate>();
   const firstLine = new Map<string, number>();
   entries.forEach((entry, i) => {
@@ -102,10 +145,19 @@ export async function readCatalogue(ref: CatalogueRef): Promise<Result> {
     const languages = typeof entry.language === 'string' ? [entry.language] : entry.language;
     languages.forEach((language, j) => {
       const key = templateKey(entry.name, language);
-      const where = map.locate(typeof entry.language === 'string' ? [...at, 'language'] : [...at, 'language', j]);
+      const where = map.locate(
+        typeof entry.language === 'string' ? [...at, 'language'] : [...at, 'language', j],
+      );
       const first = firstLine.get(key);
       if (first !== undefined) {
-        problems.push(makeDiagnostic('templates-invalid', `template ${entry.name} in ${language} is listed twice (first on line ${first + 1})`, where, { hint: 'list each template and language once' }));
+        problems.push(
+          makeDiagnostic(
+            'templates-invalid',
+            `template ${entry.name} in ${language} is listed twice (first on line ${first + 1})`,
+            where,
+            { hint: 'list each template and language once' },
+          ),
+        );
         return;
       }
       firstLine.set(key, where.line);
@@ -114,28 +166,51 @@ export async function readCatalogue(ref: CatalogueRef): Promise<Result> {
   });
   if (problems.length > 0) return refused(problems);
   const languages = new Map<string, string[]>();
-  for (const t of templates.values()) languages.set(t.name, [...(languages.get(t.name) ?? []), t.language]);
-  return { value: { file, digest: createHash('sha256').update(bytes).digest('hex'), templates, languages }, diagnostics: [] };
+  for (const t of templates.values())
+    languages.set(t.name, [...(languages.get(t.name) ?? []), t.language]);
+  return {
+    value: { file, digest: createHash('sha256').update(bytes).digest('hex'), templates, languages },
+    diagnostics: [],
+  };
 }
 
 /** Schema problems, each at its line (templates-invalid), with the catalogue's own words for its patterns; and the entries they are in. */
-function schemaProblems(data: unknown, map: SourceMap): { problems: Diagnostic[]; broken: Set<number> } {
+function schemaProblems(
+  data: unknown,
+  map: SourceMap,
+): { problems: Diagnostic[]; broken: Set<number> } {
   validator ??= loadSchemaValidator<CatalogueData>('templates');
   const broken = new Set<number>();
   if (validator(data)) return { problems: [], broken };
   const problems = schemaErrorInputs(validator.errors).flatMap((e) => {
     const mapped = mapSchemaError(e);
     if (!mapped) return [];
-    if (mapped.path[0] === 'templates' && typeof mapped.path[1] === 'number') broken.add(mapped.path[1]);
+    if (mapped.path[0] === 'templates' && typeof mapped.path[1] === 'number')
+      broken.add(mapped.path[1]);
     const field = [...mapped.path].reverse().find((p) => typeof p === 'string') ?? '';
-    const pattern = mapped.code === 'schema-pattern' ? PATTERNS[field] : e.keyword === 'uniqueItems' ? 'lists the same language twice' : undefined;
-    const message = pattern ? `${displayPath(mapped.path)} ${pattern}` : mapped.message.replace(/^the spec /, 'the catalogue ');
-    return [makeDiagnostic('templates-invalid', message, mapped.atKey ? map.locateKey(mapped.path) : map.locate(mapped.path), mapped.hint ? { hint: mapped.hint } : {})];
+    const pattern =
+      mapped.code === 'schema-pattern'
+        ? PATTERNS[field]
+        : e.keyword === 'uniqueItems'
+          ? 'lists the same language twice'
+          : undefined;
+    const message = pattern
+      ? `${displayPath(mapped.path)} ${pattern}`
+      : mapped.message.replace(/^the spec /, 'the catalogue ');
+    return [
+      makeDiagnostic(
+        'templates-invalid',
+        message,
+        mapped.atKey ? map.locateKey(mapped.path) : map.locate(mapped.path),
+        mapped.hint ? { hint: mapped.hint } : {},
+      ),
+    ];
   });
   return { problems, broken };
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 function approved(entry: Entry, language: string): ApprovedTemplate {
   const template: ApprovedTemplate = {
@@ -152,26 +227,60 @@ function approved(entry: Entry, language: string): ApprovedTemplate {
 /** What the schema cannot say: how parameters are numbered, and fields that belong to another kind. */
 function checkEntry(entry: Entry, at: Array<string | number>, map: SourceMap): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const bad = (path: Array<string | number>, message: string, hint?: string) => out.push(makeDiagnostic('templates-invalid', message, map.locate([...at, ...path]), hint ? { hint } : {}));
+  const bad = (path: Array<string | number>, message: string, hint?: string) =>
+    out.push(
+      makeDiagnostic(
+        'templates-invalid',
+        message,
+        map.locate([...at, ...path]),
+        hint ? { hint } : {},
+      ),
+    );
   const body = placeholdersOf(entry.body);
-  if (body.other.length > 0) bad(['body'], `the body of ${entry.name} has ${body.other[0] ?? ''}: WhatsApp parameters are numbered {{1}}, {{2}}, …`);
+  if (body.other.length > 0)
+    bad(
+      ['body'],
+      `the body of ${entry.name} has ${body.other[0] ?? ''}: WhatsApp parameters are numbered {{1}}, {{2}}, …`,
+    );
   const highest = Math.max(0, ...body.numbers);
-  const gap = Array.from({ length: highest }, (_, k) => k + 1).find((n) => !body.numbers.includes(n));
-  if (gap !== undefined) bad(['body'], `the body of ${entry.name} uses {{${highest}}} but not {{${gap}}}`, 'number the parameters from {{1}} without gaps, as the approved template does');
-  if (entry.footer !== undefined && placeholdersOf(entry.footer).numbers.length > 0) bad(['footer'], `the footer of ${entry.name} has a parameter; footers have none`);
+  const gap = Array.from({ length: highest }, (_, k) => k + 1).find(
+    (n) => !body.numbers.includes(n),
+  );
+  if (gap !== undefined)
+    bad(
+      ['body'],
+      `the body of ${entry.name} uses {{${highest}}} but not {{${gap}}}`,
+      'number the parameters from {{1}} without gaps, as the approved template does',
+    );
+  if (entry.footer !== undefined && placeholdersOf(entry.footer).numbers.length > 0)
+    bad(['footer'], `the footer of ${entry.name} has a parameter; footers have none`);
   const header = entry.header;
   if (header?.text !== undefined) {
-    if (header.kind !== 'text') bad(['header', 'text'], `header.text is only for a text header (kind: text), not kind: ${header.kind}`);
+    if (header.kind !== 'text')
+      bad(
+        ['header', 'text'],
+        `header.text is only for a text header (kind: text), not kind: ${header.kind}`,
+      );
     const used = placeholdersOf(header.text);
-    if (used.other.length > 0 || used.numbers.some((n) => n !== 1)) bad(['header', 'text'], `the header text of ${entry.name} may have one parameter, {{1}}`);
+    if (used.other.length > 0 || used.numbers.some((n) => n !== 1))
+      bad(['header', 'text'], `the header text of ${entry.name} may have one parameter, {{1}}`);
   }
   (entry.buttons ?? []).forEach((button, k) => {
     if (button.url !== undefined) {
-      if (button.kind !== 'url') bad(['buttons', k, 'url'], `url is only for a url button, not kind: ${button.kind}`);
+      if (button.kind !== 'url')
+        bad(['buttons', k, 'url'], `url is only for a url button, not kind: ${button.kind}`);
       const used = placeholdersOf(button.url);
-      if (used.other.length > 0 || used.numbers.length > 1 || used.numbers.some((n) => n !== 1)) bad(['buttons', k, 'url'], `the url of button ${k + 1} of ${entry.name} may have one parameter, {{1}}`);
+      if (used.other.length > 0 || used.numbers.length > 1 || used.numbers.some((n) => n !== 1))
+        bad(
+          ['buttons', k, 'url'],
+          `the url of button ${k + 1} of ${entry.name} may have one parameter, {{1}}`,
+        );
     }
-    if (button.phoneNumber !== undefined && button.kind !== 'phone_number') bad(['buttons', k, 'phoneNumber'], `phoneNumber is only for a phone_number button, not kind: ${button.kind}`);
+    if (button.phoneNumber !== undefined && button.kind !== 'phone_number')
+      bad(
+        ['buttons', k, 'phoneNumber'],
+        `phoneNumber is only for a phone_number button, not kind: ${button.kind}`,
+      );
   });
   return out;
 }

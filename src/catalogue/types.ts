@@ -1,4 +1,4 @@
-import type { SourcePosition } from '../spec/types.js';
+import type { SourcePosition } from '../message-spec/types.js';
 
 /** What a template's header is (schemas/templates.schema.json). */
 export type HeaderKind = 'none' | 'text' | 'image' | 'video' | 'document' | 'location';
@@ -49,7 +49,11 @@ export interface Catalogue {
 export const templateKey = (name: string, language: string): string => `${name}\u0000${language}`;
 
 /** The template a message names, from a list such as plan.templates. */
-export function findTemplate(templates: readonly ApprovedTemplate[] | undefined, name: string | undefined, language: string | undefined): ApprovedTemplate | undefined {
+export function findTemplate(
+  templates: readonly ApprovedTemplate[] | undefined,
+  name: string | undefined,
+  language: string | undefined,
+): ApprovedTemplate | undefined {
   if (!templates || name === undefined || language === undefined) return undefined;
   return templates.find((t) => t.name === name && t.language === language);
 }

@@ -7,12 +7,22 @@ export interface ProgressReporter {
 }
 
 /** A bar on a TTY; without one, a plain line every few seconds (CI logs stay readable). */
-export function createProgressReporter(stream: NodeJS.WriteStream = process.stderr, intervalMs = 2000): ProgressReporter {
+export function createProgressReporter(
+  stream: NodeJS.WriteStream = process.stderr,
+  intervalMs = 2000,
+): ProgressReporter {
   const since = performance.now();
-  const rate = (p: ApplyProgress) => (p.started / Math.max(0.001, (performance.now() - since) / 1000)).toFixed(1);
+  const rate = (p: ApplyProgress) =>
+    (p.started / Math.max(0.001, (performance.now() - since) / 1000)).toFixed(1);
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { stream, format: 'apply [{bar}] {value}/{total} messages · {rate} requests/s · {inFlight} in flight · {eta_formatted} left', hideCursor: true, clearOnComplete: false },
+      {
+        stream,
+        format:
+          'apply [{bar}] {value}/{total} messages · {rate} requests/s · {inFlight} in flight · {eta_formatted} left',
+        hideCursor: true,
+        clearOnComplete: false,
+      },
       cliProgress.Presets.shades_classic,
     );
     let started = false;

@@ -11,7 +11,10 @@ export interface Interrupts {
  * quits at once, leaving what was in flight journalled as in flight: in doubt next time, never
  * re-sent blindly. Quitting releases the lock first, so the next apply needs no --force-unlock.
  */
-export function handleInterrupts(releaseLock: () => Promise<void>, options: { onSignal?: () => void; signals?: readonly NodeJS.Signals[] } = {}): Interrupts {
+export function handleInterrupts(
+  releaseLock: () => Promise<void>,
+  options: { onSignal?: () => void; signals?: readonly NodeJS.Signals[] } = {},
+): Interrupts {
   const controller = new AbortController();
   let sending = false;
   const quit = (message: string) => {
@@ -21,8 +24,11 @@ export function handleInterrupts(releaseLock: () => Promise<void>, options: { on
   const onSignal = () => {
     options.onSignal?.();
     if (!sending) return quit('\nCancelled; nothing was sent.\n');
-    if (controller.signal.aborted) return quit('\nQuitting now: requests in flight will show as in doubt in the next plan.\n');
-    process.stderr.write('\nStopping: no new requests; waiting for those in flight (Ctrl-C again to quit at once).\n');
+    if (controller.signal.aborted)
+      return quit('\nQuitting now: requests in flight will show as in doubt in the next plan.\n');
+    process.stderr.write(
+      '\nStopping: no new requests; waiting for those in flight (Ctrl-C again to quit at once).\n',
+    );
     controller.abort();
   };
   const signals = options.signals ?? ['SIGINT', 'SIGTERM'];

@@ -32,10 +32,19 @@ const ignore = () => undefined;
  * PostgreSQL state; workers started elsewhere with the same inputs join it. Every worker ends
  * with the whole apply's summary; the one started by hand prints it.
  */
-export async function runWorkers(args: string[], flags: ApplyFlags, planFile: string | undefined, config: ResolvedConfig, workers: number): Promise<number> {
+export async function runWorkers(
+  args: string[],
+  flags: ApplyFlags,
+  planFile: string | undefined,
+  config: ResolvedConfig,
+  workers: number,
+): Promise<number> {
   const target = stateTargetOf(config);
   if (target.kind !== 'postgres') {
-    throw new UsageError('--workers needs a PostgreSQL state: a file state is applied by one process at a time', 'give --state postgres://… (or WASPEC_STATE_URL), or leave out --workers');
+    throw new UsageError(
+      '--workers needs a PostgreSQL state: a file state is applied by one process at a time',
+      'give --state postgres://… (or WASPEC_STATE_URL), or leave out --workers',
+    );
   }
   const store = openPgStateStore(target);
   const child = flags.workerOf !== undefined;
@@ -44,21 +53,38 @@ export async function runWorkers(args: string[], flags: ApplyFlags, planFile: st
   try {
     const lock = await store.lockWorker();
     // A started worker leaves Ctrl-C to its parent, which passes it on as SIGTERM.
-    const interrupts = handleInterrupts(() => lock.release(), { ...(child ? { signals: ['SIGTERM'] as const } : {}), onSignal: () => kills.forEach((kill) => kill()) });
+    const interrupts = handleInterrupts(() => lock.release(), {
+      ...(child ? { signals: ['SIGTERM'] as const } : {}),
+      onSignal: () => kills.forEach((kill) => kill()),
+    });
     if (child) process.on('SIGINT', ignore);
     try {
       // A worker started beside its parent finds the run ended when the parent was quicker: done.
-      const run = flags.workerOf !== undefined ? ((await store.joinRun(lock, flags.workerOf)) ?? 0) : await startOrJoin(args, flags, planFile, config, store, lock);
+      const run =
+        flags.workerOf !== undefined
+          ? ((await store.joinRun(lock, flags.workerOf)) ?? 0)
+          : await startOrJoin(args, flags, planFile, config, store, lock);
       if (typeof run === 'number') return run;
       // Started before this one's token: each gets its own, and a wrong key fails them all alike.
       for (let n = 2; n <= workers; n++) children.push(startWorker(n, run.id, flags, kills));
-      const shared = await withTransport(config, interrupts, (deps) => applyShared(store.worker(lock, run), deps), { progress: !child });
+      const shared = await withTransport(
+        config,
+        interrupts,
+        (deps) => applyShared(store.worker(lock, run), deps),
+        { progress: !child },
+      );
       const codes = await Promise.all(children);
       if (child) return exitCodeOf(shared.result);
       if (shared.othersAlive > 0) {
-        process.stderr.write(`This worker stopped; ${shared.othersAlive} other ${shared.othersAlive === 1 ? 'worker carries' : 'workers carry'} on the apply. The summary is the whole apply's so far.\n`);
+        process.stderr.write(
+          `This worker stopped; ${shared.othersAlive} other ${shared.othersAlive === 1 ? 'worker carries' : 'workers carry'} on the apply. The summary is the whole apply's so far.\n`,
+        );
       }
-      process.stdout.write(flags.format === 'json' ? formatApplyJson(shared.result) : `\n${formatApplySummary(shared.result)}`);
+      process.stdout.write(
+        flags.format === 'json'
+          ? formatApplyJson(shared.result)
+          : `\n${formatApplySummary(shared.result)}`,
+      );
       return withChildren(exitCodeOf(shared.result), codes);
     } finally {
       interrupts.dispose();
@@ -72,8 +98,14 @@ export async function runWorkers(args: string[], flags: ApplyFlags, planFile: st
 }
 
 /** A worker beside this one: the same command joining `runId`, its errors shown prefixed, its exit code. */
-function startWorker(n: number, runId: string, flags: ApplyFlags, kills: Array<() => void>): Promise<number | null> {
-  const pass = (name: string, value: string | undefined) => (value === undefined ? [] : [`--${name}`, value]);
+function startWorker(
+  n: number,
+  runId: string,
+  flags: ApplyFlags,
+  kills: Array<() => void>,
+): Promise<number | null> {
+  const pass = (name: string, value: string | undefined) =>
+    value === undefined ? [] : [`--${name}`, value];
   const script = process.argv[1] ?? '';
   const args = [
     ...process.execArgv,
@@ -90,7 +122,10 @@ function startWorker(n: number, runId: string, flags: ApplyFlags, kills: Array<(
   ];
   const worker = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   kills.push(() => worker.kill('SIGTERM'));
-  if (worker.stderr) createInterface({ input: worker.stderr }).on('line', (line) => process.stderr.write(`worker ${n}: ${revealOneLine(line)}\n`));
+  if (worker.stderr)
+    createInterface({ input: worker.stderr }).on('line', (line) =>
+      process.stderr.write(`worker ${n}: ${revealOneLine(line)}\n`),
+    );
   return new Promise((resolve) => {
     worker.on('error', (error) => {
       process.stderr.write(`worker ${n}: could not start (${error.message})\n`);
@@ -111,12 +146,24 @@ function withChildren(own: number, codes: ReadonlyArray<number | null>): number 
  * needs no plan (only the inputs' digest: planning a large workspace takes a while), and a saved
  * plan joins without being checked again (its run has changed the state since).
  */
-async function startOrJoin(args: string[], flags: ApplyFlags, planFile: string | undefined, config: ResolvedConfig, store: StateStore & SharedApplyStore, lock: WorkerLock): Promise<ApplyRun | number> {
+async function startOrJoin(
+  args: string[],
+  flags: ApplyFlags,
+  planFile: string | undefined,
+  config: ResolvedConfig,
+  store: StateStore & SharedApplyStore,
+  lock: WorkerLock,
+): Promise<ApplyRun | number> {
   const planOut = flags.format === 'json' ? process.stderr : process.stdout;
   const joined = (run: ApplyRun) => {
-    const rate = run.rateLimit === undefined ? '' : `; its rate limit: ${run.rateLimit} requests/s for all workers together`;
+    const rate =
+      run.rateLimit === undefined
+        ? ''
+        : `; its rate limit: ${run.rateLimit} requests/s for all workers together`;
     // started_by is state another process wrote: shown escaped.
-    planOut.write(`Joining apply run ${run.id}, started by ${revealOneLine(run.startedBy)} at ${run.startedAt}: ${run.requests.toLocaleString('en-US')} requests, ${run.messages.toLocaleString('en-US')} messages${rate}.\n`);
+    planOut.write(
+      `Joining apply run ${run.id}, started by ${revealOneLine(run.startedBy)} at ${run.startedAt}: ${run.requests.toLocaleString('en-US')} requests, ${run.messages.toLocaleString('en-US')} messages${rate}.\n`,
+    );
     return run;
   };
   const saved = planFile === undefined ? undefined : await readSavedPlan(planFile);
@@ -125,11 +172,24 @@ async function startOrJoin(args: string[], flags: ApplyFlags, planFile: string |
     const inputs = saved ?? (await readPlanInputs(planOptionsOf(args, flags, config), store));
     const digest = inputs && inputsDigest(inputs);
     // An empty offer joins the run of the same inputs, or finds it ended meanwhile: then plan.
-    const join = digest === open.inputsDigest ? await store.startRun(lock, { inputsDigest: digest, stateDigest: '', messages: 0, startedBy: '', requests: [], records: [] }) : undefined;
+    const join =
+      digest === open.inputsDigest
+        ? await store.startRun(lock, {
+            inputsDigest: digest,
+            stateDigest: '',
+            messages: 0,
+            startedBy: '',
+            requests: [],
+            records: [],
+          })
+        : undefined;
     if (join?.kind === 'joined') return joined(join.run);
   }
   for (let attempt = 1; attempt <= MAX_PLANS; attempt++) {
-    const plan = saved && planFile ? await checkedSavedPlan(planFile, config, store, saved) : await planAfresh(args, flags, config, store);
+    const plan =
+      saved && planFile
+        ? await checkedSavedPlan(planFile, config, store, saved)
+        : await planAfresh(args, flags, config, store);
     printDiagnostics(plan.diagnostics, { mask: flags.mask ?? false });
     if (hasErrors(plan.diagnostics)) return 1;
     const requests = buildRequests(plan);
@@ -141,19 +201,30 @@ async function startOrJoin(args: string[], flags: ApplyFlags, planFile: string |
       messages: messagesIn(requests),
       ...(config.rateLimit ? { rateLimit: config.rateLimit } : {}),
       startedBy: `${lock.info.owner}@${lock.info.host}`,
-      requests: requests.map((r) => ({ bulkId: r.body.bulkId, messages: r.entries.length, payload: payloadOf(r) })),
+      requests: requests.map((r) => ({
+        bulkId: r.body.bulkId,
+        messages: r.entries.length,
+        payload: payloadOf(r),
+      })),
       records: requests.flatMap((r) => contentRecords(r, at)),
     });
     if (started.kind === 'state-changed') continue; // another run sent meanwhile: plan again
     if (started.kind === 'joined') return joined(started.run);
-    planOut.write(formatPlan(plan, { format: 'pretty', color: useColor(planOut), mask: flags.mask ?? false }));
+    planOut.write(
+      formatPlan(plan, { format: 'pretty', color: useColor(planOut), mask: flags.mask ?? false }),
+    );
     if (started.kind === 'nothing') {
       planOut.write('\nNothing to send.\n');
       if (flags.format === 'json') process.stdout.write(formatApplyJson(emptyApplyResult()));
       return 0;
     }
-    planOut.write(`\nApply run ${started.run.id}: ${started.run.requests.toLocaleString('en-US')} requests for the workers to share.\n`);
+    planOut.write(
+      `\nApply run ${started.run.id}: ${started.run.requests.toLocaleString('en-US')} requests for the workers to share.\n`,
+    );
     return started.run;
   }
-  throw new StateError(`The state kept changing while this apply planned (${MAX_PLANS} times); nothing was sent.`, 'Another apply is writing to the workspace; run this one again when it is done.');
+  throw new StateError(
+    `The state kept changing while this apply planned (${MAX_PLANS} times); nothing was sent.`,
+    'Another apply is writing to the workspace; run this one again when it is done.',
+  );
 }

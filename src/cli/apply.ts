@@ -1,6 +1,11 @@
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
-import { DEFAULT_BATCH_SIZE, loadConfig, requireSendConfig, type ResolvedConfig } from '../config/load-config.js';
+import {
+  DEFAULT_BATCH_SIZE,
+  loadConfig,
+  requireSendConfig,
+  type ResolvedConfig,
+} from '../config/load-config.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { UsageError } from '../errors.js';
 import { emptyApplyResult } from '../plan/apply-result.js';
@@ -23,36 +28,69 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 function positive(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`--${name} must be a positive number, not '${value}'`);
+  if (!(n > 0) || !Number.isFinite(n))
+    throw new UsageError(`--${name} must be a positive number, not '${value}'`);
   return n;
 }
 
 export function defineApplyCommand(program: Command): void {
-  addStateOptions(program
-    .command('apply')
-    .summary('send what the plan says, exactly once')
-    .description(
-      'Sends the messages a plan has to send, in batches, and records every outcome in the state. ' +
-        'Give a saved plan (waspec plan --out plan.json) to apply exactly that plan (refused if stale), ' +
-        'or spec paths to plan afresh. Safe to re-run: what was accepted is never sent again.',
-    )
-    .argument('[plan-or-paths...]', 'a saved plan (.json) or spec files/folders (default: specs/)')
-    .option('-y, --yes', 'do not ask for confirmation (needed without a terminal unless a saved plan is given)'))
+  addStateOptions(
+    program
+      .command('apply')
+      .summary('send what the plan says, exactly once')
+      .description(
+        'Sends the messages a plan has to send, in batches, and records every outcome in the state. ' +
+          'Give a saved plan (waspec plan --out plan.json) to apply exactly that plan (refused if stale), ' +
+          'or spec paths to plan afresh. Safe to re-run: what was accepted is never sent again.',
+      )
+      .argument(
+        '[plan-or-paths...]',
+        'a saved plan (.json) or spec files/folders (default: specs/)',
+      )
+      .option(
+        '-y, --yes',
+        'do not ask for confirmation (needed without a terminal unless a saved plan is given)',
+      ),
+  )
     .option('--config <file>', 'config file (default waspec.config.yaml)')
     .option('--profile <name>', 'config profile')
     .option('--concurrency <n>', 'requests in flight (default 4)')
     .option('--rate-limit <rps>', 'requests per second at most')
-    .option('--batch-size <n>', `destinations per request for specs that set no batchSize (default: the config's, or ${DEFAULT_BATCH_SIZE})`)
+    .option(
+      '--batch-size <n>',
+      `destinations per request for specs that set no batchSize (default: the config's, or ${DEFAULT_BATCH_SIZE})`,
+    )
     .option('--retry-rejected', 'send again messages the API rejected')
-    .option('--resend-in-doubt', 'send again messages without a recorded answer (may send them twice)')
+    .option(
+      '--resend-in-doubt',
+      'send again messages without a recorded answer (may send them twice)',
+    )
     .option('--target <spec>', 'apply only this spec (repeatable)', collect, [])
-    .option('--mask', 'mask phone numbers (417****6727) in the plan and problems it prints (shared CI logs)')
-    .option('--workers <n>', 'share the apply with N processes on this machine, and with workers started on other machines against the same PostgreSQL workspace and specs')
+    .option(
+      '--mask',
+      'mask phone numbers (417****6727) in the plan and problems it prints (shared CI logs)',
+    )
+    .option(
+      '--workers <n>',
+      'share the apply with N processes on this machine, and with workers started on other machines against the same PostgreSQL workspace and specs',
+    )
     .addOption(new Option('--worker-of <run>').hideHelp())
-    .option('--force-unlock', "take over the file state's lock of a process that no longer runs (a PostgreSQL lock needs none)")
+    .option(
+      '--force-unlock',
+      "take over the file state's lock of a process that no longer runs (a PostgreSQL lock needs none)",
+    )
     .option('--allow-large <n>', ALLOW_LARGE_HELP)
-    .addOption(new Option('--format <format>', 'format of the final summary').choices(['pretty', 'json']).default('pretty'))
-    .option('--allow-outside <path>', "let recipient and suppression files come from PATH outside the workspace (the spec's or config's folder and the current directory; repeatable)", collect, [])
+    .addOption(
+      new Option('--format <format>', 'format of the final summary')
+        .choices(['pretty', 'json'])
+        .default('pretty'),
+    )
+    .option(
+      '--allow-outside <path>',
+      "let recipient and suppression files come from PATH outside the workspace (the spec's or config's folder and the current directory; repeatable)",
+      collect,
+      [],
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  waspec plan --out plan.json && waspec apply plan.json   review, then send exactly that\n  waspec apply --yes specs/                               plan afresh and send (CI)\n  waspec apply --yes --rate-limit 5 --concurrency 2       gentler on the API\n  waspec apply --yes --workers 4                          4 processes share the apply (PostgreSQL state;\n                                                          run it on more machines to join)\n\nExit codes: 0 every message accepted (or nothing to send), 1 error (nothing sent, or stopped),\n3 some message rejected, failed or in doubt, 4 the connection to a PostgreSQL state was lost\n(no more requests sent; those in flight are in doubt), 130 interrupted (Ctrl-C or SIGTERM: in-flight\nrequests finish and are recorded; a second one quits at once, leaving them in doubt).\n\nEnvironment: WASPEC_BASE_URL, WASPEC_APP_KEY, and WASPEC_TOKEN or WASPEC_APP_SECRET;\nWASPEC_STATE_URL and PGPASSWORD for a PostgreSQL state, WASPEC_WORKSPACE.',
@@ -67,7 +105,9 @@ async function confirm(): Promise<boolean> {
   rl.on('SIGINT', () => cancel.abort());
   rl.on('close', () => cancel.abort());
   try {
-    const answer = await rl.question("\nApply this plan? Only 'yes' will be accepted: ", { signal: cancel.signal });
+    const answer = await rl.question("\nApply this plan? Only 'yes' will be accepted: ", {
+      signal: cancel.signal,
+    });
     return answer.trim() === 'yes';
   } catch {
     return false;
@@ -85,7 +125,11 @@ export async function configFor(flags: ApplyFlags): Promise<ResolvedConfig> {
   if (rateLimit !== undefined) overrides.rateLimit = rateLimit;
   if (batchSize !== undefined) overrides.batchSize = batchSize;
   if (flags.allowOutside.length > 0) overrides.allowOutside = flags.allowOutside;
-  return loadConfig({ ...(flags.config ? { configFile: flags.config } : {}), ...(flags.profile ? { profile: flags.profile } : {}), flags: overrides });
+  return loadConfig({
+    ...(flags.config ? { configFile: flags.config } : {}),
+    ...(flags.profile ? { profile: flags.profile } : {}),
+    flags: overrides,
+  });
 }
 
 /** The number of worker processes to start here; undefined without --workers. */
@@ -93,7 +137,8 @@ function workerCount(flags: ApplyFlags): number | undefined {
   if (flags.workerOf !== undefined) return 1;
   if (flags.workers === undefined) return undefined;
   const n = Number(flags.workers);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--workers must be a whole number from 1 to 64, not '${flags.workers}'`);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new UsageError(`--workers must be a whole number from 1 to 64, not '${flags.workers}'`);
   return n;
 }
 
@@ -107,7 +152,10 @@ function refusePlanningFlags(flags: ApplyFlags): void {
     flags.allowLarge !== undefined && '--allow-large',
   ].filter((flag): flag is string => typeof flag === 'string');
   if (given.length > 0) {
-    throw new UsageError(`${given.join(', ')} cannot change a saved plan`, 'give them to `waspec plan --out` (batchSize: in the spec or the config), or apply spec paths instead of a plan file');
+    throw new UsageError(
+      `${given.join(', ')} cannot change a saved plan`,
+      'give them to `waspec plan --out` (batchSize: in the spec or the config), or apply spec paths instead of a plan file',
+    );
   }
 }
 
@@ -116,8 +164,14 @@ async function runApply(args: string[], flags: ApplyFlags): Promise<number> {
   const interactive = Boolean(process.stdin.isTTY) && !process.env.CI;
   const workers = workerCount(flags);
   if (!planFile && !flags.yes && (!interactive || workers !== undefined)) {
-    const why = workers === undefined ? 'when it cannot ask (no terminal)' : 'with --workers (workers do not ask)';
-    throw new UsageError(`apply needs --yes or a saved plan ${why}`, 'review with `waspec plan --out plan.json`, then run `waspec apply plan.json`');
+    const why =
+      workers === undefined
+        ? 'when it cannot ask (no terminal)'
+        : 'with --workers (workers do not ask)';
+    throw new UsageError(
+      `apply needs --yes or a saved plan ${why}`,
+      'review with `waspec plan --out plan.json`, then run `waspec apply plan.json`',
+    );
   }
   if (planFile) refusePlanningFlags(flags);
   const config = requireSendConfig(await configFor(flags));
@@ -130,15 +184,25 @@ async function runApply(args: string[], flags: ApplyFlags): Promise<number> {
   }
 }
 
-async function lockAndApply(args: string[], flags: ApplyFlags, planFile: string | undefined, config: ResolvedConfig, store: StateStore): Promise<number> {
+async function lockAndApply(
+  args: string[],
+  flags: ApplyFlags,
+  planFile: string | undefined,
+  config: ResolvedConfig,
+  store: StateStore,
+): Promise<number> {
   parseAllowLarge(flags.allowLarge); // a bad value is refused before the lock is taken
   return withApplyLock(store, flags.forceUnlock ?? false, async (interrupts) => {
-    const plan = planFile ? await checkedSavedPlan(planFile, config, store) : await planAfresh(args, flags, config, store);
+    const plan = planFile
+      ? await checkedSavedPlan(planFile, config, store)
+      : await planAfresh(args, flags, config, store);
     printDiagnostics(plan.diagnostics, { mask: flags.mask ?? false });
     if (hasErrors(plan.diagnostics)) return 1;
     // With --format json, stdout holds the summary alone (for jq); the plan goes to stderr.
     const planOut = flags.format === 'json' ? process.stderr : process.stdout;
-    planOut.write(formatPlan(plan, { format: 'pretty', color: useColor(planOut), mask: flags.mask ?? false }));
+    planOut.write(
+      formatPlan(plan, { format: 'pretty', color: useColor(planOut), mask: flags.mask ?? false }),
+    );
     if (!planHasWork(plan.summary)) {
       planOut.write('\nNothing to send.\n');
       if (flags.format === 'json') process.stdout.write(formatApplyJson(emptyApplyResult()));
@@ -149,7 +213,9 @@ async function lockAndApply(args: string[], flags: ApplyFlags, planFile: string 
       return 1;
     }
     const result = await sendPlan(plan, config, store, interrupts);
-    process.stdout.write(flags.format === 'json' ? formatApplyJson(result) : `\n${formatApplySummary(result)}`);
+    process.stdout.write(
+      flags.format === 'json' ? formatApplyJson(result) : `\n${formatApplySummary(result)}`,
+    );
     return exitCodeOf(result);
   });
 }

@@ -7,8 +7,8 @@ import { compileSpecBatches } from '../compile/compile-spec.js';
 import { batchSizeOf, groupRequestBatches, groupRequests } from '../compile/group-requests.js';
 import { loadConfig } from '../config/load-config.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { loadWorkspace } from '../spec/load-workspace.js';
-import type { SpecDocument } from '../spec/types.js';
+import { loadWorkspace } from '../message-spec/load-workspace.js';
+import type { SpecDocument } from '../message-spec/types.js';
 import { addAllowOutsideOption } from './plan-options.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action } from './run.js';
@@ -29,9 +29,19 @@ export function defineCompileCommand(program: Command): void {
     .command('compile')
     .description('compile specs into sendWhatsappMessage request bodies (nothing is sent)')
     .argument('[paths...]', 'spec files or folders', ['specs'])
-    .option('-o, --out <dir>', 'write one <spec-name>.json (or .ndjson) per spec into DIR instead of stdout')
-    .addOption(new Option('--format <format>', 'json: an object per spec; ndjson: one request body per line').choices(['json', 'ndjson']).default('json'))
-    .option('--config <file>', 'config file (default waspec.config.yaml): its batchSize applies to specs that set none')
+    .option(
+      '-o, --out <dir>',
+      'write one <spec-name>.json (or .ndjson) per spec into DIR instead of stdout',
+    )
+    .addOption(
+      new Option('--format <format>', 'json: an object per spec; ndjson: one request body per line')
+        .choices(['json', 'ndjson'])
+        .default('json'),
+    )
+    .option(
+      '--config <file>',
+      'config file (default waspec.config.yaml): its batchSize applies to specs that set none',
+    )
     .option('--profile <name>', 'config profile');
   addAllowOutsideOption(command)
     .addHelpText(
@@ -46,19 +56,36 @@ async function write(stream: NodeJS.WritableStream, text: string): Promise<void>
 }
 
 async function close(stream: WriteStream): Promise<void> {
-  await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
+  );
 }
 
 /** Streams one spec's requests as `{spec, file, requests: [...]}` or NDJSON lines. */
-async function emit(doc: SpecDocument, batchSize: number, stream: NodeJS.WritableStream, ndjson: boolean, diagnostics: Diagnostic[]): Promise<number> {
+async function emit(
+  doc: SpecDocument,
+  batchSize: number,
+  stream: NodeJS.WritableStream,
+  ndjson: boolean,
+  diagnostics: Diagnostic[],
+): Promise<number> {
   let count = 0;
-  const batches = groupRequestBatches(compileSpecBatches(doc, (d) => diagnostics.push(d)), batchSize);
-  if (!ndjson) await write(stream, `{\n  "spec": ${JSON.stringify(doc.spec.name)},\n  "file": ${JSON.stringify(doc.file)},\n  "requests": [`);
+  const batches = groupRequestBatches(
+    compileSpecBatches(doc, (d) => diagnostics.push(d)),
+    batchSize,
+  );
+  if (!ndjson)
+    await write(
+      stream,
+      `{\n  "spec": ${JSON.stringify(doc.spec.name)},\n  "file": ${JSON.stringify(doc.file)},\n  "requests": [`,
+    );
   // One write per batch of bodies: a million small writes cost more than the JSON itself.
   for await (const bodies of batches) {
     let text = '';
     for (const body of bodies) {
-      text += ndjson ? `${JSON.stringify(body)}\n` : `${count ? ',' : ''}\n    ${JSON.stringify(body)}`;
+      text += ndjson
+        ? `${JSON.stringify(body)}\n`
+        : `${count ? ',' : ''}\n    ${JSON.stringify(body)}`;
       count++;
     }
     await write(stream, text);
@@ -69,7 +96,11 @@ async function emit(doc: SpecDocument, batchSize: number, stream: NodeJS.Writabl
 
 async function countRequests(doc: SpecDocument, batchSize: number): Promise<number> {
   let n = 0;
-  for await (const _ of groupRequests(compileSpecBatches(doc, () => {}), batchSize)) if (++n > JSON_REQUEST_LIMIT) break;
+  for await (const _ of groupRequests(
+    compileSpecBatches(doc, () => {}),
+    batchSize,
+  ))
+    if (++n > JSON_REQUEST_LIMIT) break;
   return n;
 }
 
@@ -79,17 +110,28 @@ async function runCompile(paths: string[], options: CompileOptions): Promise<num
     ...(options.profile ? { profile: options.profile } : {}),
     flags: { allowOutside: options.allowOutside },
   });
-  const workspace = await loadWorkspace(paths, { allowOutside: config.allowOutside ?? [], recipientDefaults: config.recipients ?? {} });
+  const workspace = await loadWorkspace(paths, {
+    allowOutside: config.allowOutside ?? [],
+    recipientDefaults: config.recipients ?? {},
+  });
   const diagnostics: Diagnostic[] = [...workspace.diagnostics];
   if (!options.out) {
-    for (const doc of workspace.docs) await emit(doc, batchSizeOf(doc, config.batchSize), process.stdout, options.format === 'ndjson', diagnostics);
+    for (const doc of workspace.docs)
+      await emit(
+        doc,
+        batchSizeOf(doc, config.batchSize),
+        process.stdout,
+        options.format === 'ndjson',
+        diagnostics,
+      );
     printDiagnostics(diagnostics);
     return hasErrors(diagnostics) ? 1 : 0;
   }
   await mkdir(options.out, { recursive: true });
   for (const doc of workspace.docs) {
     const batchSize = batchSizeOf(doc, config.batchSize);
-    const ndjson = options.format === 'ndjson' || (await countRequests(doc, batchSize)) > JSON_REQUEST_LIMIT;
+    const ndjson =
+      options.format === 'ndjson' || (await countRequests(doc, batchSize)) > JSON_REQUEST_LIMIT;
     const target = path.join(options.out, `${doc.spec.name}.${ndjson ? 'ndjson' : 'json'}`);
     const temporary = `${target}.tmp-${process.pid}`;
     const stream = createWriteStream(temporary);

@@ -23,11 +23,16 @@ interface DemoFlags {
 export function defineDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('plan and apply of specs/ against the built-in API emulator, with a local state directory')
+    .description(
+      'plan and apply of specs/ against the built-in API emulator, with a local state directory',
+    )
     .argument('[paths...]', 'spec files or folders', ['specs'])
     .option('--state <dir>', 'state directory of the demo', path.join('.waspec', 'demo'))
     .option('--reset', 'forget what earlier demos sent (wipe the demo state first)')
-    .addHelpText('after', '\nNothing leaves this machine: the emulator listens on 127.0.0.1 with demo credentials.\nRun it twice: the second run sends nothing, because everything was already accepted.')
+    .addHelpText(
+      'after',
+      '\nNothing leaves this machine: the emulator listens on 127.0.0.1 with demo credentials.\nRun it twice: the second run sends nothing, because everything was already accepted.',
+    )
     .action(action((paths: string[], flags: DemoFlags) => runDemo(paths, flags)));
 }
 
@@ -37,14 +42,25 @@ async function runDemo(paths: string[], flags: DemoFlags): Promise<number> {
   const say = (text: string) => process.stdout.write(text);
   try {
     const config = await loadConfig({
-      env: { WASPEC_BASE_URL: emulator.url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret },
+      env: {
+        WASPEC_BASE_URL: emulator.url,
+        WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
+        WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
+      },
       flags: { stateDir: flags.state },
     });
     say(`waspec demo: emulator on ${emulator.url}, state in ${flags.state}\n\n── plan ──\n`);
     const store = openFileStateStore(config.stateDir);
     // --force takes over only the lock of a demo that is gone.
     return await withApplyLock(store, true, async (interrupts) => {
-      const plan = await buildPlan({ paths, store, ...guardSettingsOf(config), ...catalogueOf(config), defaultBatchSize: config.batchSize, recipientDefaults: config.recipients ?? {} });
+      const plan = await buildPlan({
+        paths,
+        store,
+        ...guardSettingsOf(config),
+        ...catalogueOf(config),
+        defaultBatchSize: config.batchSize,
+        recipientDefaults: config.recipients ?? {},
+      });
       printDiagnostics(plan.diagnostics);
       if (hasErrors(plan.diagnostics)) return 1;
       say(formatPlan(plan, { format: 'pretty', color: useColor(process.stdout), limit: 3 }));
@@ -56,10 +72,19 @@ async function runDemo(paths: string[], flags: DemoFlags): Promise<number> {
       // The real tokenByAkSk flow, with the demo's app key and secret.
       const result = await sendPlan(plan, config, store, interrupts);
       say(formatApplySummary(result));
-      const after = await buildPlan({ paths, store, ...guardSettingsOf(config), ...catalogueOf(config), defaultBatchSize: config.batchSize, recipientDefaults: config.recipients ?? {} });
+      const after = await buildPlan({
+        paths,
+        store,
+        ...guardSettingsOf(config),
+        ...catalogueOf(config),
+        defaultBatchSize: config.batchSize,
+        recipientDefaults: config.recipients ?? {},
+      });
       say(`\n── plan again ──\n${formatPlanSummary(after.summary)}\n`);
       const stats = emulator.stats();
-      say(`Emulator: ${stats.requests} requests, ${stats.uniqueMessageIds} messages, ${stats.duplicates} duplicates, ${stats.tokensIssued} ${stats.tokensIssued === 1 ? 'token' : 'tokens'} issued.\n`);
+      say(
+        `Emulator: ${stats.requests} requests, ${stats.uniqueMessageIds} messages, ${stats.duplicates} duplicates, ${stats.tokensIssued} ${stats.tokensIssued === 1 ? 'token' : 'tokens'} issued.\n`,
+      );
       return exitCodeOf(result);
     });
   } finally {

@@ -21,27 +21,51 @@ interface EmulatorFlags {
 function number(name: string, value: string | undefined, max = Infinity): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > max) throw new UsageError(`--${name} must be a number from 0 to ${max}, not '${value}'`);
+  if (!Number.isFinite(n) || n < 0 || n > max)
+    throw new UsageError(`--${name} must be a number from 0 to ${max}, not '${value}'`);
   return n;
 }
 
 export function defineEmulatorCommand(program: Command): void {
   program
     .command('emulator')
-    .description('run a local stand-in for the AICC API (sendWhatsappMessage and tokenByAkSk) on 127.0.0.1')
+    .description(
+      'run a local stand-in for the AICC API (sendWhatsappMessage and tokenByAkSk) on 127.0.0.1',
+    )
     .option('--port <n>', 'port to listen on (0: any free port)', String(EMULATOR_DEFAULTS.port))
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--app-key <key>', 'the app key it accepts', EMULATOR_DEFAULTS.appKey)
-    .option('--app-secret <secret>', 'the app secret it accepts (demo default)', EMULATOR_DEFAULTS.appSecret)
-    .option('--token <token>', 'a static bearer token it accepts besides issued ones (demo default)', EMULATOR_DEFAULTS.token)
-    .option('--reject <number...>', 'numbers answered with a REJECTED status (digits, e.g. 41793026727)', [])
-    .option('--fail-rate <r>', 'share of send requests answered 500/502/503 without processing (0-1)')
+    .option(
+      '--app-secret <secret>',
+      'the app secret it accepts (demo default)',
+      EMULATOR_DEFAULTS.appSecret,
+    )
+    .option(
+      '--token <token>',
+      'a static bearer token it accepts besides issued ones (demo default)',
+      EMULATOR_DEFAULTS.token,
+    )
+    .option(
+      '--reject <number...>',
+      'numbers answered with a REJECTED status (digits, e.g. 41793026727)',
+      [],
+    )
+    .option(
+      '--fail-rate <r>',
+      'share of send requests answered 500/502/503 without processing (0-1)',
+    )
     .option('--throttle <rps>', 'requests per second above which it answers 429 with Retry-After')
-    .option('--reset-rate <r>', 'share of send requests whose connection is destroyed, half before and half after processing (0-1)')
+    .option(
+      '--reset-rate <r>',
+      'share of send requests whose connection is destroyed, half before and half after processing (0-1)',
+    )
     .option('--latency <ms>', 'delay before each send answer')
     .option('--token-ttl <s>', 'lifetime of issued tokens in seconds')
     .option('--seed <n>', 'seed of the fault injection, for repeatable runs')
-    .addHelpText('after', '\nEndpoints: POST /apiaccess/rest/ccmessaging/omni/1/advanced, POST /apigovernance/api/oauth/tokenByAkSk,\nGET /_emulator/stats, GET /_emulator/messages, GET /_emulator/requests, POST /_emulator/expire-tokens.\nStops on Ctrl-C.')
+    .addHelpText(
+      'after',
+      '\nEndpoints: POST /apiaccess/rest/ccmessaging/omni/1/advanced, POST /apigovernance/api/oauth/tokenByAkSk,\nGET /_emulator/stats, GET /_emulator/messages, GET /_emulator/requests, POST /_emulator/expire-tokens.\nStops on Ctrl-C.',
+    )
     .action(action(async (flags: EmulatorFlags) => runEmulator(flags)));
 }
 
@@ -73,6 +97,8 @@ async function runEmulator(flags: EmulatorFlags): Promise<number> {
   });
   await emulator.close();
   const stats = emulator.stats();
-  process.stdout.write(`stopped: ${stats.requests} requests, ${stats.accepted} accepted, ${stats.rejected} rejected, ${stats.duplicates} duplicates\n`);
+  process.stdout.write(
+    `stopped: ${stats.requests} requests, ${stats.accepted} accepted, ${stats.rejected} rejected, ${stats.duplicates} duplicates\n`,
+  );
   return 0;
 }

@@ -9,7 +9,9 @@ interface InitFlags {
 export function defineInitCommand(program: Command): void {
   program
     .command('init')
-    .description('set up this repository for waspec: a config, an example spec, .gitignore entries (and a CI workflow)')
+    .description(
+      'set up this repository for waspec: a config, an example spec, .gitignore entries (and a CI workflow)',
+    )
     .argument('[dir]', 'the repository to set up', '.')
     .addOption(new Option('--ci <provider>', 'also write a CI workflow').choices(['github']))
     .addHelpText(
@@ -24,7 +26,10 @@ export function defineInitCommand(program: Command): void {
 
 async function runInit(dir: string, flags: InitFlags): Promise<number> {
   const results = await scaffold({ dir, ...(flags.ci ? { ci: flags.ci } : {}) });
-  for (const { file, action, detail } of results) process.stdout.write(`${action.padEnd(7)} ${file}${detail ? ` (${detail})` : ''}\n`);
-  process.stdout.write('\nNext: npx waspec validate, npx waspec plan, npx waspec demo (sends to the built-in emulator only)\n');
+  for (const { file, action, detail } of results)
+    process.stdout.write(`${action.padEnd(7)} ${file}${detail ? ` (${detail})` : ''}\n`);
+  process.stdout.write(
+    '\nNext: npx waspec validate, npx waspec plan, npx waspec demo (sends to the built-in emulator only)\n',
+  );
   return 0;
 }

@@ -42,13 +42,17 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const program = new Command('waspec')
-  .description('Compile declarative YAML message specs into WhatsApp messages and send them exactly once.')
+  .description(
+    'Compile declarative YAML message specs into WhatsApp messages and send them exactly once.',
+  )
   .version(packageVersion())
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
 try {
-  const defines = await Promise.all(commandsFor(process.argv.slice(2)).flatMap((name) => COMMANDS[name]?.() ?? []));
+  const defines = await Promise.all(
+    commandsFor(process.argv.slice(2)).flatMap((name) => COMMANDS[name]?.() ?? []),
+  );
   for (const define of defines) define(program);
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -5,7 +5,7 @@ import { stateOverrides, type StateFlags } from './state-options.js';
 import { loadConfig, type ResolvedConfig } from '../config/load-config.js';
 import type { Policy } from '../config/policy.js';
 import type { CatalogueRef } from '../catalogue/types.js';
-import type { RecipientDefaults, SpecReadOptions } from '../spec/types.js';
+import type { RecipientDefaults, SpecReadOptions } from '../message-spec/types.js';
 import { fileSuppressionSource } from '../suppressions/file-suppressions.js';
 import type { SuppressionSource } from '../suppressions/types.js';
 import { isPlanFormat, PLAN_FORMATS, type PlanFormat } from '../report/plan-format.js';
@@ -21,11 +21,16 @@ export interface PlanOutputOptions {
 
 export function addPlanOutputOptions(command: Command): Command {
   return command
-    .addOption(new Option('--format <format>', 'output format').choices(PLAN_FORMATS).default('pretty'))
+    .addOption(
+      new Option('--format <format>', 'output format').choices(PLAN_FORMATS).default('pretty'),
+    )
     .option('--mask', 'mask phone numbers (417****6727) in every format')
     .option('--no-mask', 'show full phone numbers in markdown and html (masked there by default)')
     .option('--limit <n>', 'recipients listed per message before "and N more"', '10')
-    .option('--max-bytes <n>', `most bytes of --format markdown (default ${DEFAULT_MARKDOWN_BYTES}: one pull request comment); detail is left out, and said so, to fit`);
+    .option(
+      '--max-bytes <n>',
+      `most bytes of --format markdown (default ${DEFAULT_MARKDOWN_BYTES}: one pull request comment); detail is left out, and said so, to fit`,
+    );
 }
 
 /** The smallest --max-bytes: the summary, one spec's headline and the last line fit in it. */
@@ -36,25 +41,38 @@ export function parseMaxBytes(value: string | undefined, format: PlanFormat): nu
   if (value === undefined) return undefined;
   if (format !== 'markdown') throw new UsageError('--max-bytes applies to --format markdown only.');
   const n = Number(value);
-  if (!Number.isInteger(n) || n < MIN_MARKDOWN_BYTES) throw new UsageError(`--max-bytes must be a whole number of at least ${MIN_MARKDOWN_BYTES}, not ${value}.`);
+  if (!Number.isInteger(n) || n < MIN_MARKDOWN_BYTES)
+    throw new UsageError(
+      `--max-bytes must be a whole number of at least ${MIN_MARKDOWN_BYTES}, not ${value}.`,
+    );
   return n;
 }
 
 export function parseFormat(value: string): PlanFormat {
-  if (!isPlanFormat(value)) throw new UsageError(`Unknown format ${value}.`, `Use one of: ${PLAN_FORMATS.join(', ')}.`);
+  if (!isPlanFormat(value))
+    throw new UsageError(`Unknown format ${value}.`, `Use one of: ${PLAN_FORMATS.join(', ')}.`);
   return value;
 }
 
 export function parseLimit(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--limit must be a whole number, not ${value}.`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UsageError(`--limit must be a whole number, not ${value}.`);
   return n;
 }
 
 /** What planning needs from the config: the state (directory or PostgreSQL), the audience policy, the batch size for specs that set none, where recipient files may come from. */
 export async function resolvePlanSettings(
   options: StateFlags & { allowOutside?: string[] },
-): Promise<{ stateDir: string; target: StateTarget; guard: GuardSettings; defaultBatchSize: number; allowOutside: string[]; recipientDefaults: RecipientDefaults; templates?: CatalogueRef }> {
+): Promise<{
+  stateDir: string;
+  target: StateTarget;
+  guard: GuardSettings;
+  defaultBatchSize: number;
+  allowOutside: string[];
+  recipientDefaults: RecipientDefaults;
+  templates?: CatalogueRef;
+}> {
   const config = await loadConfig({
     ...(options.config ? { configFile: options.config } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
@@ -85,21 +103,35 @@ export function guardSettingsOf(config: ResolvedConfig): GuardSettings {
   if (config.suppressions.length === 0) return { policy: config.policy, suppressions: [] };
   // Like recipient files: under the config's folder or the current directory, unless allowed by name.
   const roots = [config.configDir ?? process.cwd(), process.cwd(), ...(config.allowOutside ?? [])];
-  return { policy: config.policy, suppressions: [fileSuppressionSource(config.suppressions, { roots, ...(config.suppressionSites ? { sites: config.suppressionSites } : {}) })] };
+  return {
+    policy: config.policy,
+    suppressions: [
+      fileSuppressionSource(config.suppressions, {
+        roots,
+        ...(config.suppressionSites ? { sites: config.suppressionSites } : {}),
+      }),
+    ],
+  };
 }
 
 /** --allow-large N: a whole number of messages. */
 export function parseAllowLarge(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--allow-large must be a whole number of messages, not ${value}.`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--allow-large must be a whole number of messages, not ${value}.`);
   return n;
 }
 
-export const ALLOW_LARGE_HELP = "approve sending N messages above a spec's maxRecipients or policy.maxMessagesPerApply (N at least the real number)";
+export const ALLOW_LARGE_HELP =
+  "approve sending N messages above a spec's maxRecipients or policy.maxMessagesPerApply (N at least the real number)";
 
 /** How specs are read: where recipient files may come from besides the workspace (--allow-outside, allowOutside:) and the config's recipients: defaults. */
-export async function resolveSpecReadOptions(options: { allowOutside?: string[]; config?: string; profile?: string }): Promise<SpecReadOptions> {
+export async function resolveSpecReadOptions(options: {
+  allowOutside?: string[];
+  config?: string;
+  profile?: string;
+}): Promise<SpecReadOptions> {
   const { allowOutside, recipientDefaults } = await resolvePlanSettings(options);
   return { allowOutside, recipientDefaults };
 }

@@ -7,7 +7,18 @@ import { planHasWork } from '../plan/summarize-plan.js';
 import { formatPlan } from '../report/plan-format.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { openStateStore } from '../state/open-state.js';
-import { addAllowOutsideOption, addPlanOutputOptions, ALLOW_LARGE_HELP, parseAllowLarge, parseFormat, parseLimit, parseMaxBytes, printDiagnostics, resolvePlanSettings, type PlanOutputOptions } from './plan-options.js';
+import {
+  addAllowOutsideOption,
+  addPlanOutputOptions,
+  ALLOW_LARGE_HELP,
+  parseAllowLarge,
+  parseFormat,
+  parseLimit,
+  parseMaxBytes,
+  printDiagnostics,
+  resolvePlanSettings,
+  type PlanOutputOptions,
+} from './plan-options.js';
 import { addStateOptions, type StateFlags } from './state-options.js';
 import { action, useColor } from './run.js';
 
@@ -24,26 +35,37 @@ interface PlanFlags extends PlanOutputOptions, StateFlags {
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function definePlanCommand(program: Command): void {
-  const command = addStateOptions(program
-    .command('plan')
-    .summary('show what apply would send, to whom, with what content')
-    .description(
-      'Compiles the specs and diffs every message against the state: send, retry, unchanged, drift, rejected, in doubt, orphan;\n' +
-        'the config\'s suppressions and policy hold messages back as suppressed, capped or in quiet hours.\n' +
-        'Nothing is sent. Save the plan with --out and apply exactly that with `waspec apply FILE`.',
-    )
-    .argument('[paths...]', 'spec files or folders', ['specs']))
+  const command = addStateOptions(
+    program
+      .command('plan')
+      .summary('show what apply would send, to whom, with what content')
+      .description(
+        'Compiles the specs and diffs every message against the state: send, retry, unchanged, drift, rejected, in doubt, orphan;\n' +
+          "the config's suppressions and policy hold messages back as suppressed, capped or in quiet hours.\n" +
+          'Nothing is sent. Save the plan with --out and apply exactly that with `waspec apply FILE`.',
+      )
+      .argument('[paths...]', 'spec files or folders', ['specs']),
+  )
     .option('--config <file>', 'config file (default waspec.config.yaml)')
     .option('--profile <name>', 'config profile')
-    .option('--out <file>', 'save the plan as JSON for `waspec apply FILE` (with --format html: write the HTML page there)')
+    .option(
+      '--out <file>',
+      'save the plan as JSON for `waspec apply FILE` (with --format html: write the HTML page there)',
+    )
     .option('--retry-rejected', 'plan messages the API rejected as send')
-    .option('--resend-in-doubt', 'plan messages sent without a recorded answer as send (may send them twice)')
+    .option(
+      '--resend-in-doubt',
+      'plan messages sent without a recorded answer as send (may send them twice)',
+    )
     .option('--target <spec>', 'plan only this spec (repeatable)', collect, [])
     .option('--detailed-exitcode', 'exit 2 when the plan has something to send and no errors')
     .option('--allow-large <n>', ALLOW_LARGE_HELP);
   addAllowOutsideOption(command);
   addPlanOutputOptions(command)
-    .addHelpText('after', '\nExit codes: 0 ok, 1 errors, 2 something to send (with --detailed-exitcode).')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 1 errors, 2 something to send (with --detailed-exitcode).',
+    )
     .action(action((paths: string[], flags: PlanFlags) => runPlan(paths, flags)));
 }
 
@@ -68,16 +90,27 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<number> {
     recipientDefaults: settings.recipientDefaults,
   }).finally(() => store.close());
   const mask = flags.mask;
-  printDiagnostics(plan.diagnostics, { mask: mask ?? (format === 'markdown' || format === 'html') });
+  printDiagnostics(plan.diagnostics, {
+    mask: mask ?? (format === 'markdown' || format === 'html'),
+  });
   const failed = hasErrors(plan.diagnostics);
-  const text = formatPlan(plan, { format, limit, color: useColor(process.stdout), ...(mask === undefined ? {} : { mask }), ...(maxBytes === undefined ? {} : { maxBytes }) });
+  const text = formatPlan(plan, {
+    format,
+    limit,
+    color: useColor(process.stdout),
+    ...(mask === undefined ? {} : { mask }),
+    ...(maxBytes === undefined ? {} : { maxBytes }),
+  });
   if (format === 'html' && flags.out) {
     await writeFile(flags.out, text);
-    process.stdout.write(`${formatPlanSummary(plan.summary)}\nWrote the HTML plan to ${flags.out}\n`);
+    process.stdout.write(
+      `${formatPlanSummary(plan.summary)}\nWrote the HTML plan to ${flags.out}\n`,
+    );
   } else {
     process.stdout.write(text);
     if (flags.out) {
-      const note = (line: string): boolean => (format === 'pretty' ? process.stdout : process.stderr).write(`${line}\n`);
+      const note = (line: string): boolean =>
+        (format === 'pretty' ? process.stdout : process.stderr).write(`${line}\n`);
       if (failed) note(`The plan has errors: not saved to ${flags.out}.`);
       else {
         await writeSavedPlan(flags.out, plan);

@@ -22,24 +22,34 @@ interface PreviewFlags {
 export function definePreviewCommand(program: Command): void {
   const command = program
     .command('preview')
-    .description('serve a local page showing every distinct message as a phone shows it; it updates live as you edit')
+    .description(
+      'serve a local page showing every distinct message as a phone shows it; it updates live as you edit',
+    )
     .argument('[paths...]', 'spec files or folders', ['specs'])
     .option('--port <n>', 'port (0: any free port)', '4173')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--open', 'open the page in the default browser')
-    .option('--state <dir-or-url>', 'state to plan against, read only: a directory or a postgres:// URL (changes of a PostgreSQL state start no run)')
+    .option(
+      '--state <dir-or-url>',
+      'state to plan against, read only: a directory or a postgres:// URL (changes of a PostgreSQL state start no run)',
+    )
     .option('--workspace <name>', 'workspace in a PostgreSQL state')
     .option('--config <file>', 'config file (default waspec.config.yaml)')
     .option('--profile <name>', 'config profile');
   addAllowOutsideOption(command)
-    .addHelpText('after', '\nPhone numbers on the page are masked. Ctrl-C stops it. For a file to share, use\n`waspec plan --format html --out plan.html`.')
+    .addHelpText(
+      'after',
+      '\nPhone numbers on the page are masked. Ctrl-C stops it. For a file to share, use\n`waspec plan --format html --out plan.html`.',
+    )
     .action(action((paths: string[], flags: PreviewFlags) => runPreview(paths, flags)));
 }
 
 async function runPreview(paths: string[], flags: PreviewFlags): Promise<number> {
   const port = Number(flags.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not '${flags.port}'`);
-  const { stateDir, target, guard, defaultBatchSize, allowOutside, recipientDefaults, templates } = await resolvePlanSettings(flags);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a port number, not '${flags.port}'`);
+  const { stateDir, target, guard, defaultBatchSize, allowOutside, recipientDefaults, templates } =
+    await resolvePlanSettings(flags);
   const store = target.kind === 'postgres' ? openStateStore(target) : undefined;
   const server = await startPreviewServer({ port, host: flags.host });
   process.stdout.write(`waspec preview on ${server.url} (Ctrl-C stops it)\n`);
@@ -47,12 +57,30 @@ async function runPreview(paths: string[], flags: PreviewFlags): Promise<number>
   const watcher = watchWorkspace(
     paths,
     (run) => {
-      server.update({ ...(run.plan ? { plan: run.plan } : {}), diagnostics: run.diagnostics, ...(run.failure ? { failure: run.failure.message } : {}) });
+      server.update({
+        ...(run.plan ? { plan: run.plan } : {}),
+        diagnostics: run.diagnostics,
+        ...(run.failure ? { failure: run.failure.message } : {}),
+      });
       const errors = run.diagnostics.filter((d) => d.severity === 'error').length;
-      const outcome = run.plan ? formatPlanSummary(run.plan.summary) : `no plan: ${run.failure?.message ?? 'unknown'}`;
-      process.stdout.write(`run ${run.run}: ${outcome}${errors ? ` · ${errors} error${errors === 1 ? '' : 's'}` : ''}\n`);
+      const outcome = run.plan
+        ? formatPlanSummary(run.plan.summary)
+        : `no plan: ${run.failure?.message ?? 'unknown'}`;
+      process.stdout.write(
+        `run ${run.run}: ${outcome}${errors ? ` · ${errors} error${errors === 1 ? '' : 's'}` : ''}\n`,
+      );
     },
-    { stateDir, guard, defaultBatchSize, allowOutside, recipientDefaults, ...(templates ? { templates } : {}), ...(store ? { store } : {}), ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
+    {
+      stateDir,
+      guard,
+      defaultBatchSize,
+      allowOutside,
+      recipientDefaults,
+      ...(templates ? { templates } : {}),
+      ...(store ? { store } : {}),
+      ...(flags.config ? { configFile: flags.config } : {}),
+      onError: (error) => reportError(error),
+    },
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -66,7 +94,12 @@ async function runPreview(paths: string[], flags: PreviewFlags): Promise<number>
 
 /** Best effort: the URL is printed anyway, so a missing opener is not an error. */
 function openInBrowser(url: string): void {
-  const [command, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const [command, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '', url]]
+        : ['xdg-open', [url]];
   const child = spawn(command, args, { stdio: 'ignore', detached: true });
   child.on('error', () => undefined);
   child.unref();

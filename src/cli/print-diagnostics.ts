@@ -12,10 +12,17 @@ export function redactEnvSecrets(text: string): string {
  * Human diagnostics to stderr (numbers masked when masking is on); also GitHub annotations when
  * running in GitHub Actions (always masked).
  */
-export function printDiagnostics(diagnostics: readonly Diagnostic[], options: { mask?: boolean } = {}): void {
+export function printDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  options: { mask?: boolean } = {},
+): void {
   if (diagnostics.length === 0) return;
-  process.stderr.write(`${redactEnvSecrets(formatDiagnostics(diagnostics, { format: 'pretty', color: useColor(process.stderr), mask: options.mask ?? false }))}\n\n`);
+  process.stderr.write(
+    `${redactEnvSecrets(formatDiagnostics(diagnostics, { format: 'pretty', color: useColor(process.stderr), mask: options.mask ?? false }))}\n\n`,
+  );
   if (process.env.GITHUB_ACTIONS === 'true') {
-    process.stdout.write(`${redactEnvSecrets(formatDiagnostics(diagnostics, { format: 'github' }))}\n`);
+    process.stdout.write(
+      `${redactEnvSecrets(formatDiagnostics(diagnostics, { format: 'github' }))}\n`,
+    );
   }
 }

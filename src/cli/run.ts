@@ -31,8 +31,14 @@ export function reportError(error: unknown): number {
   if (error instanceof ConfigError) printDiagnostics(error.diagnostics);
   if (error instanceof WaspecError) {
     // Messages may quote file names and values: shown escaped, newlines kept only between lines we wrote.
-    process.stderr.write(`${red('error')}: ${redactEnvSecrets(error.message).split('\n').map((line) => revealOneLine(line)).join('\n')}\n`);
-    if (error.hint) process.stderr.write(`${dim('hint')}: ${revealOneLine(redactEnvSecrets(error.hint))}\n`);
+    process.stderr.write(
+      `${red('error')}: ${redactEnvSecrets(error.message)
+        .split('\n')
+        .map((line) => revealOneLine(line))
+        .join('\n')}\n`,
+    );
+    if (error.hint)
+      process.stderr.write(`${dim('hint')}: ${revealOneLine(redactEnvSecrets(error.hint))}\n`);
     return error.exitCode;
   }
   const message = redactEnvSecrets(error instanceof Error ? error.message : String(error));

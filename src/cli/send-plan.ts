@@ -9,7 +9,11 @@ import { createProgressReporter } from './apply-progress.js';
 import { handleInterrupts, type Interrupts } from './apply-signals.js';
 
 /** Runs `fn` holding the state's apply lock, with Ctrl-C handled as apply does; releases both however it ends. */
-export async function withApplyLock<T>(store: StateStore, force: boolean, fn: (interrupts: Interrupts) => Promise<T>): Promise<T> {
+export async function withApplyLock<T>(
+  store: StateStore,
+  force: boolean,
+  fn: (interrupts: Interrupts) => Promise<T>,
+): Promise<T> {
   const lock = await store.lock({ force });
   const interrupts = handleInterrupts(() => lock.release());
   try {
@@ -33,13 +37,23 @@ export interface SendDeps {
  * before anything is journalled or sent), then run `send`; from then on Ctrl-C stops issuing
  * requests instead of quitting. `progress: false` for workers a parent started (it shows theirs).
  */
-export async function withTransport<T>(config: ResolvedConfig, interrupts: Interrupts, send: (deps: SendDeps) => Promise<T>, options: { progress?: boolean } = {}): Promise<T> {
+export async function withTransport<T>(
+  config: ResolvedConfig,
+  interrupts: Interrupts,
+  send: (deps: SendDeps) => Promise<T>,
+  options: { progress?: boolean } = {},
+): Promise<T> {
   const transport = createTransport(config);
   const progress = options.progress === false ? undefined : createProgressReporter();
   try {
     await transport.refreshToken();
     interrupts.startSending();
-    return await send({ transport, concurrency: config.concurrency, signal: interrupts.signal, ...(progress ? { onProgress: (p: ApplyProgress) => progress.update(p) } : {}) });
+    return await send({
+      transport,
+      concurrency: config.concurrency,
+      signal: interrupts.signal,
+      ...(progress ? { onProgress: (p: ApplyProgress) => progress.update(p) } : {}),
+    });
   } finally {
     progress?.stop();
     transport.close();
@@ -47,8 +61,19 @@ export async function withTransport<T>(config: ResolvedConfig, interrupts: Inter
 }
 
 /** The apply of apply and demo: the plan sent by this process. */
-export function sendPlan(plan: Plan, config: ResolvedConfig, store: StateStore, interrupts: Interrupts): Promise<ApplyResult> {
-  return withTransport(config, interrupts, (deps) => applyPlan(plan, { ...deps, store, ...(config.rateLimit ? { rateLimit: config.rateLimit } : {}) }));
+export function sendPlan(
+  plan: Plan,
+  config: ResolvedConfig,
+  store: StateStore,
+  interrupts: Interrupts,
+): Promise<ApplyResult> {
+  return withTransport(config, interrupts, (deps) =>
+    applyPlan(plan, {
+      ...deps,
+      store,
+      ...(config.rateLimit ? { rateLimit: config.rateLimit } : {}),
+    }),
+  );
 }
 
 /** apply's exit code: 1 authentication failed, 130 interrupted, 3 some message not accepted, else 0. */

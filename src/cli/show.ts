@@ -4,7 +4,15 @@ import { inputFileChanges, readSavedPlan, restoreSavedPlan } from '../plan/saved
 import type { Plan } from '../plan/types.js';
 import { formatPlan } from '../report/plan-format.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
-import { addAllowOutsideOption, addPlanOutputOptions, parseFormat, parseLimit, parseMaxBytes, resolveSpecReadOptions, type PlanOutputOptions } from './plan-options.js';
+import {
+  addAllowOutsideOption,
+  addPlanOutputOptions,
+  parseFormat,
+  parseLimit,
+  parseMaxBytes,
+  resolveSpecReadOptions,
+  type PlanOutputOptions,
+} from './plan-options.js';
 import { action, useColor } from './run.js';
 
 interface ShowFlags extends PlanOutputOptions {
@@ -20,7 +28,7 @@ export function defineShowCommand(program: Command): void {
     .description(
       'Prints a plan saved with `waspec plan --out FILE`, in any format.\n' +
         'A saved plan holds no message texts (they are personal data): show takes them from its spec and\n' +
-        'recipient files when they are here and unchanged, and otherwise shows each spec\'s message as written.',
+        "recipient files when they are here and unchanged, and otherwise shows each spec's message as written.",
     )
     .argument('<planfile>', 'the saved plan (JSON)')
     .option('--config <file>', 'config file (default waspec.config.yaml)')
@@ -33,7 +41,15 @@ export function defineShowCommand(program: Command): void {
       const limit = parseLimit(flags.limit);
       const plan = await withContents(await readSavedPlan(file), file, flags);
       const mask = flags.mask;
-      process.stdout.write(formatPlan(plan, { format, limit, color: useColor(process.stdout), ...(mask === undefined ? {} : { mask }), ...(maxBytes === undefined ? {} : { maxBytes }) }));
+      process.stdout.write(
+        formatPlan(plan, {
+          format,
+          limit,
+          color: useColor(process.stdout),
+          ...(mask === undefined ? {} : { mask }),
+          ...(maxBytes === undefined ? {} : { maxBytes }),
+        }),
+      );
       return 0;
     }),
   );
@@ -47,12 +63,16 @@ async function withContents(plan: Plan, file: string, flags: ShowFlags): Promise
   if (why === undefined) {
     try {
       // Numbers stay masked, as saved.
-      return await restoreSavedPlan(plan, file, await resolveSpecReadOptions(flags), { numbers: false });
+      return await restoreSavedPlan(plan, file, await resolveSpecReadOptions(flags), {
+        numbers: false,
+      });
     } catch (error) {
       if (!(error instanceof StalePlanError)) throw error;
       why = 'they do not compile to the plan';
     }
   }
-  process.stderr.write(`note: a saved plan holds no message texts (each spec's message is shown as written); run \`waspec show\` where its spec and recipient files are, unchanged, to see them (${revealOneLine(why)})\n`);
+  process.stderr.write(
+    `note: a saved plan holds no message texts (each spec's message is shown as written); run \`waspec show\` where its spec and recipient files are, unchanged, to see them (${revealOneLine(why)})\n`,
+  );
   return plan;
 }

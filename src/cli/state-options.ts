@@ -12,17 +12,23 @@ export interface StateFlags {
   profile?: string;
 }
 
-export const STATE_HELP = 'state: a directory, or a postgres:// URL (default: the config profile, WASPEC_STATE_URL, WASPEC_STATE_DIR, or .waspec)';
-export const WORKSPACE_HELP = 'workspace in a PostgreSQL state (default: the config profile, WASPEC_WORKSPACE, or default)';
+export const STATE_HELP =
+  'state: a directory, or a postgres:// URL (default: the config profile, WASPEC_STATE_URL, WASPEC_STATE_DIR, or .waspec)';
+export const WORKSPACE_HELP =
+  'workspace in a PostgreSQL state (default: the config profile, WASPEC_WORKSPACE, or default)';
 
 /** --state and --workspace, as every command that reads or writes the state has them. */
 export function addStateOptions(command: Command): Command {
-  return command.option('--state <dir-or-url>', STATE_HELP).option('--workspace <name>', WORKSPACE_HELP);
+  return command
+    .option('--state <dir-or-url>', STATE_HELP)
+    .option('--workspace <name>', WORKSPACE_HELP);
 }
 
 /** A subcommand of `state` or `suppress`: where the state is, and which config and profile name it. */
 export function addStateSubcommand(parent: Command, name: string): Command {
-  return addStateOptions(parent.command(name)).option('--config <file>', 'config file (default waspec.config.yaml)').option('--profile <name>', 'config profile');
+  return addStateOptions(parent.command(name))
+    .option('--config <file>', 'config file (default waspec.config.yaml)')
+    .option('--profile <name>', 'config profile');
 }
 
 /** Config overrides from --state (a directory or a URL without password) and --workspace. */
@@ -35,16 +41,24 @@ export function stateOverrides(flags: StateFlags): Partial<ResolvedConfig> {
   try {
     password = new URL(flags.state).password;
   } catch {
-    throw new UsageError('--state is not a valid postgres:// URL', 'write it as postgres://USER@HOST:PORT/DATABASE');
+    throw new UsageError(
+      '--state is not a valid postgres:// URL',
+      'write it as postgres://USER@HOST:PORT/DATABASE',
+    );
   }
   if (password) {
-    throw new UsageError('--state must not hold a password (the command line is visible to other processes)', 'set PGPASSWORD, or put the whole URL in WASPEC_STATE_URL');
+    throw new UsageError(
+      '--state must not hold a password (the command line is visible to other processes)',
+      'set PGPASSWORD, or put the whole URL in WASPEC_STATE_URL',
+    );
   }
   return { ...overrides, stateUrl: flags.state };
 }
 
 /** Loads the config and opens the state it names (close it when done). */
-export async function openStateFromFlags(flags: StateFlags): Promise<{ store: StateBackend; config: ResolvedConfig }> {
+export async function openStateFromFlags(
+  flags: StateFlags,
+): Promise<{ store: StateBackend; config: ResolvedConfig }> {
   const config = await loadConfig({
     ...(flags.config ? { configFile: flags.config } : {}),
     ...(flags.profile ? { profile: flags.profile } : {}),

@@ -3,7 +3,12 @@ import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { LISTED_OUTCOMES, listedOutcome, formatStateList, type ListedOutcome } from '../report/state-list.js';
+import {
+  LISTED_OUTCOMES,
+  listedOutcome,
+  formatStateList,
+  type ListedOutcome,
+} from '../report/state-list.js';
 import { formatStateShow, mentions } from '../report/state-show.js';
 import { maskPhone } from '../recipients/mask-phone.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
@@ -13,7 +18,12 @@ import { migrateState } from '../state/migrate-state.js';
 import { escapeInvisibleInJson } from '../plan/plan-json.js';
 import { openStateStore } from '../state/open-state.js';
 import { planSettle } from '../state/settle-messages.js';
-import { isPostgresUrl, parsePostgresTarget, stateTargetOf, type StateTarget } from '../state/state-target.js';
+import {
+  isPostgresUrl,
+  parsePostgresTarget,
+  stateTargetOf,
+  type StateTarget,
+} from '../state/state-target.js';
 import type { MessageState, SettledAs, StateBackend } from '../state/types.js';
 import { action } from './run.js';
 import { addStateSubcommand as sub, openStateFromFlags, type StateFlags } from './state-options.js';
@@ -27,21 +37,39 @@ export function defineStateCommand(program: Command): void {
   const state = program
     .command('state')
     .summary('inspect, migrate, settle and unlock the state')
-    .description('Commands on the state itself (a directory or a PostgreSQL workspace): list and show messages, copy the state elsewhere, settle messages left in doubt, remove a stale file lock.');
+    .description(
+      'Commands on the state itself (a directory or a PostgreSQL workspace): list and show messages, copy the state elsewhere, settle messages left in doubt, remove a stale file lock.',
+    );
 
   sub(state, 'list')
-    .description('Lists the messages the state knows, with their outcome (numbers masked unless --no-mask).')
+    .description(
+      'Lists the messages the state knows, with their outcome (numbers masked unless --no-mask).',
+    )
     .option('--spec <name>', 'only this spec')
-    .addOption(new Option('--outcome <outcome>', 'only messages with this outcome').choices(LISTED_OUTCOMES))
+    .addOption(
+      new Option('--outcome <outcome>', 'only messages with this outcome').choices(LISTED_OUTCOMES),
+    )
     .option('--no-mask', 'show full phone numbers')
-    .addOption(new Option('--format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
-    .action(action((flags: CommonFlags & { spec?: string; outcome?: ListedOutcome }) => runList(flags)));
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['pretty', 'json'])
+        .default('pretty'),
+    )
+    .action(
+      action((flags: CommonFlags & { spec?: string; outcome?: ListedOutcome }) => runList(flags)),
+    );
 
   sub(state, 'show')
-    .description('Shows one message: its outcome, request, times, and every journal record about it.')
+    .description(
+      'Shows one message: its outcome, request, times, and every journal record about it.',
+    )
     .argument('<messageId>', 'the message (see `waspec state list`)')
     .option('--no-mask', 'show the full phone number')
-    .addOption(new Option('--format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['pretty', 'json'])
+        .default('pretty'),
+    )
     .action(action((messageId: string, flags: CommonFlags) => runShow(messageId, flags)));
 
   sub(state, 'migrate')
@@ -49,10 +77,21 @@ export function defineStateCommand(program: Command): void {
       'Copies every journal record of the state into another one: a file journal into PostgreSQL (--to postgres://…), or back (--to DIR). ' +
         'Safe to run again: records already there are not copied twice; a target holding other records is refused. Counts are verified after the copy.',
     )
-    .option('--to <dir-or-url>', 'the target: a directory, or a postgres:// URL without password (default: WASPEC_STATE_TO_URL, which may hold one)')
-    .option('--to-workspace <name>', 'workspace in a PostgreSQL target (default: the source workspace)')
-    .addHelpText('after', '\nExample:\n  waspec state migrate --state .waspec --to postgres://waspec@db.example.com/messaging --workspace acme')
-    .action(action((flags: StateFlags & { to?: string; toWorkspace?: string }) => runMigrate(flags)));
+    .option(
+      '--to <dir-or-url>',
+      'the target: a directory, or a postgres:// URL without password (default: WASPEC_STATE_TO_URL, which may hold one)',
+    )
+    .option(
+      '--to-workspace <name>',
+      'workspace in a PostgreSQL target (default: the source workspace)',
+    )
+    .addHelpText(
+      'after',
+      '\nExample:\n  waspec state migrate --state .waspec --to postgres://waspec@db.example.com/messaging --workspace acme',
+    )
+    .action(
+      action((flags: StateFlags & { to?: string; toWorkspace?: string }) => runMigrate(flags)),
+    );
 
   sub(state, 'settle')
     .description(
@@ -62,17 +101,42 @@ export function defineStateCommand(program: Command): void {
     .option('--message <messageId...>', 'these messages')
     .option('--spec <name>', 'the in-doubt messages of this spec')
     .option('--bulk <bulkId>', 'the in-doubt messages of this request')
-    .addOption(new Option('--as <outcome>', 'what you found').choices(['accepted', 'not-sent']).makeOptionMandatory())
-    .requiredOption('--reason <text>', 'why, for the record (e.g. "seen as delivered in the AICC console, ticket 123")')
+    .addOption(
+      new Option('--as <outcome>', 'what you found')
+        .choices(['accepted', 'not-sent'])
+        .makeOptionMandatory(),
+    )
+    .requiredOption(
+      '--reason <text>',
+      'why, for the record (e.g. "seen as delivered in the AICC console, ticket 123")',
+    )
     .option('--by <name>', 'who settles them (default: the user name)')
-    .action(action((flags: StateFlags & { message?: string[]; spec?: string; bulk?: string; as: SettledAs; reason: string; by?: string }) => runSettle(flags)));
+    .action(
+      action(
+        (
+          flags: StateFlags & {
+            message?: string[];
+            spec?: string;
+            bulk?: string;
+            as: SettledAs;
+            reason: string;
+            by?: string;
+          },
+        ) => runSettle(flags),
+      ),
+    );
 
   sub(state, 'unlock')
-    .description("Removes the file state's lock.json left by an apply that is gone (refused while its process runs). A PostgreSQL lock needs no unlock: it ends with its session.")
+    .description(
+      "Removes the file state's lock.json left by an apply that is gone (refused while its process runs). A PostgreSQL lock needs no unlock: it ends with its session.",
+    )
     .action(action((flags: StateFlags) => runUnlock(flags)));
 }
 
-async function withStore<T>(flags: StateFlags, fn: (store: StateBackend) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  flags: StateFlags,
+  fn: (store: StateBackend) => Promise<T>,
+): Promise<T> {
   const { store } = await openStateFromFlags(flags);
   try {
     return await fn(store);
@@ -85,15 +149,31 @@ async function withStore<T>(flags: StateFlags, fn: (store: StateBackend) => Prom
 const MAX_SETTLE_REASON = 1000;
 const MAX_SETTLE_BY = 256;
 
-const masked = (m: MessageState, mask: boolean): MessageState => (mask ? { ...m, phoneNumber: maskPhone(m.phoneNumber) } : m);
+const masked = (m: MessageState, mask: boolean): MessageState =>
+  mask ? { ...m, phoneNumber: maskPhone(m.phoneNumber) } : m;
 
 function runList(flags: CommonFlags & { spec?: string; outcome?: ListedOutcome }): Promise<number> {
   return withStore(flags, async (store) => {
     const snapshot = await store.read();
     const messages = [...snapshot.messages.values()]
-      .filter((m) => (flags.spec === undefined || m.spec === flags.spec) && (flags.outcome === undefined || listedOutcome(m) === flags.outcome))
-      .sort((a, b) => (a.spec === b.spec ? a.sentAt.localeCompare(b.sentAt) : a.spec.localeCompare(b.spec)));
-    if (flags.format === 'json') process.stdout.write(`${escapeInvisibleInJson(JSON.stringify(messages.map((m) => masked(m, flags.mask)), null, 2))}\n`);
+      .filter(
+        (m) =>
+          (flags.spec === undefined || m.spec === flags.spec) &&
+          (flags.outcome === undefined || listedOutcome(m) === flags.outcome),
+      )
+      .sort((a, b) =>
+        a.spec === b.spec ? a.sentAt.localeCompare(b.sentAt) : a.spec.localeCompare(b.spec),
+      );
+    if (flags.format === 'json')
+      process.stdout.write(
+        `${escapeInvisibleInJson(
+          JSON.stringify(
+            messages.map((m) => masked(m, flags.mask)),
+            null,
+            2,
+          ),
+        )}\n`,
+      );
     else process.stdout.write(formatStateList(messages, { mask: flags.mask }));
     return 0;
   });
@@ -104,9 +184,16 @@ function runShow(messageId: string, flags: CommonFlags): Promise<number> {
     const records = await store.readRecords();
     const snapshot = await store.read();
     const state = snapshot.messages.get(messageId);
-    if (!state) throw new UsageError(`The state ${store.location} has no message ${JSON.stringify(messageId)}.`, 'List the messages with `waspec state list`.');
+    if (!state)
+      throw new UsageError(
+        `The state ${store.location} has no message ${JSON.stringify(messageId)}.`,
+        'List the messages with `waspec state list`.',
+      );
     const history = records.filter((r) => mentions(r, messageId));
-    if (flags.format === 'json') process.stdout.write(`${escapeInvisibleInJson(JSON.stringify({ message: masked(state, flags.mask), records: history.length }, null, 2))}\n`);
+    if (flags.format === 'json')
+      process.stdout.write(
+        `${escapeInvisibleInJson(JSON.stringify({ message: masked(state, flags.mask), records: history.length }, null, 2))}\n`,
+      );
     else process.stdout.write(formatStateShow(state, history, { mask: flags.mask }));
     return 0;
   });
@@ -116,16 +203,26 @@ function runShow(messageId: string, flags: CommonFlags): Promise<number> {
 function migrateTarget(to: string | undefined, workspace: string): StateTarget {
   if (to === undefined) {
     const fromEnv = process.env.WASPEC_STATE_TO_URL;
-    if (!fromEnv) throw new UsageError('state migrate needs --to DIR or --to URL', 'or set WASPEC_STATE_TO_URL (which may hold the password)');
+    if (!fromEnv)
+      throw new UsageError(
+        'state migrate needs --to DIR or --to URL',
+        'or set WASPEC_STATE_TO_URL (which may hold the password)',
+      );
     return parsePostgresTarget(fromEnv, workspace);
   }
   if (!isPostgresUrl(to)) return { kind: 'file', dir: to };
   const target = parsePostgresTarget(to, workspace);
-  if (target.password) throw new UsageError('--to must not hold a password (the command line is visible to other processes)', 'set PGPASSWORD, or put the whole URL in WASPEC_STATE_TO_URL and leave out --to');
+  if (target.password)
+    throw new UsageError(
+      '--to must not hold a password (the command line is visible to other processes)',
+      'set PGPASSWORD, or put the whole URL in WASPEC_STATE_TO_URL and leave out --to',
+    );
   return target;
 }
 
-async function runMigrate(flags: StateFlags & { to?: string; toWorkspace?: string }): Promise<number> {
+async function runMigrate(
+  flags: StateFlags & { to?: string; toWorkspace?: string },
+): Promise<number> {
   const { store: source, config } = await openStateFromFlags(flags);
   try {
     const from = stateTargetOf(config);
@@ -138,7 +235,10 @@ async function runMigrate(flags: StateFlags & { to?: string; toWorkspace?: strin
           ? `Nothing to copy: ${target.location} already holds all ${result.records} records (${result.messages} messages) of ${source.location}.\n`
           : `Copied ${result.copied} of ${result.records} records (${result.messages} messages) from ${source.location} to ${target.location}; counts verified.\n`,
       );
-      if (from.kind === 'file' && result.copied > 0) process.stdout.write(`Point waspec at the new state (WASPEC_STATE_URL or state: in the profile); ${from.dir} is left as it was.\n`);
+      if (from.kind === 'file' && result.copied > 0)
+        process.stdout.write(
+          `Point waspec at the new state (WASPEC_STATE_URL or state: in the profile); ${from.dir} is left as it was.\n`,
+        );
       return 0;
     } finally {
       await target.close();
@@ -148,29 +248,65 @@ async function runMigrate(flags: StateFlags & { to?: string; toWorkspace?: strin
   }
 }
 
-function runSettle(flags: StateFlags & { message?: string[]; spec?: string; bulk?: string; as: SettledAs; reason: string; by?: string }): Promise<number> {
+function runSettle(
+  flags: StateFlags & {
+    message?: string[];
+    spec?: string;
+    bulk?: string;
+    as: SettledAs;
+    reason: string;
+    by?: string;
+  },
+): Promise<number> {
   if (!flags.message?.length && flags.spec === undefined && flags.bulk === undefined) {
-    throw new UsageError('state settle needs --message, --spec or --bulk', 'list what is in doubt with `waspec state list --outcome in-doubt`');
+    throw new UsageError(
+      'state settle needs --message, --spec or --bulk',
+      'list what is in doubt with `waspec state list --outcome in-doubt`',
+    );
   }
   if (flags.reason.trim() === '') throw new UsageError('--reason must say why');
   // The journal schema's bounds: a longer value would be written, then refused by every read as a damaged line.
-  if (flags.reason.length > MAX_SETTLE_REASON) throw new UsageError(`--reason may hold at most ${MAX_SETTLE_REASON} characters`, 'say why in a sentence; link a ticket for the rest');
+  if (flags.reason.length > MAX_SETTLE_REASON)
+    throw new UsageError(
+      `--reason may hold at most ${MAX_SETTLE_REASON} characters`,
+      'say why in a sentence; link a ticket for the rest',
+    );
   const by = flags.by?.trim() || `${currentUser()}@${hostname()}`;
-  if (by.length > MAX_SETTLE_BY) throw new UsageError(`--by may hold at most ${MAX_SETTLE_BY} characters`, 'give a user name, e.g. --by alice');
+  if (by.length > MAX_SETTLE_BY)
+    throw new UsageError(
+      `--by may hold at most ${MAX_SETTLE_BY} characters`,
+      'give a user name, e.g. --by alice',
+    );
   return withStore(flags, async (store) => {
     const lock = await store.lock(); // no apply may record an answer meanwhile
     try {
-      const plan = planSettle(await store.read(), { ...(flags.message ? { messageIds: flags.message } : {}), ...(flags.spec !== undefined ? { spec: flags.spec } : {}), ...(flags.bulk !== undefined ? { bulkId: flags.bulk } : {}) }, flags.as, {
-        by,
-        reason: flags.reason,
-        at: new Date().toISOString(),
-      });
+      const plan = planSettle(
+        await store.read(),
+        {
+          ...(flags.message ? { messageIds: flags.message } : {}),
+          ...(flags.spec !== undefined ? { spec: flags.spec } : {}),
+          ...(flags.bulk !== undefined ? { bulkId: flags.bulk } : {}),
+        },
+        flags.as,
+        {
+          by,
+          reason: flags.reason,
+          at: new Date().toISOString(),
+        },
+      );
       if (plan.record) await store.append([plan.record]);
       const out: string[] = [];
-      out.push(`Settled ${plan.settled.length} in-doubt ${plan.settled.length === 1 ? 'message' : 'messages'} as ${flags.as} (by ${revealOneLine(by)}).`);
-      if (flags.as === 'not-sent' && plan.settled.length > 0) out.push('The next apply sends them.');
-      if (plan.skipped.length > 0) out.push(`Left ${plan.skipped.length} that ${plan.skipped.length === 1 ? 'is' : 'are'} not in doubt (${[...new Set(plan.skipped.map(listedOutcome))].join(', ')}): settle never overrides an answer of the API.`);
-      if (plan.unknown.length > 0) out.push(`Not in the state: ${plan.unknown.map((id) => JSON.stringify(id)).join(', ')}.`);
+      out.push(
+        `Settled ${plan.settled.length} in-doubt ${plan.settled.length === 1 ? 'message' : 'messages'} as ${flags.as} (by ${revealOneLine(by)}).`,
+      );
+      if (flags.as === 'not-sent' && plan.settled.length > 0)
+        out.push('The next apply sends them.');
+      if (plan.skipped.length > 0)
+        out.push(
+          `Left ${plan.skipped.length} that ${plan.skipped.length === 1 ? 'is' : 'are'} not in doubt (${[...new Set(plan.skipped.map(listedOutcome))].join(', ')}): settle never overrides an answer of the API.`,
+        );
+      if (plan.unknown.length > 0)
+        out.push(`Not in the state: ${plan.unknown.map((id) => JSON.stringify(id)).join(', ')}.`);
       process.stdout.write(`${out.join('\n')}\n`);
       return plan.unknown.length > 0 || plan.settled.length === 0 ? 1 : 0;
     } finally {
@@ -184,11 +320,18 @@ async function runUnlock(flags: StateFlags): Promise<number> {
   await store.close();
   const target = stateTargetOf(config);
   if (target.kind === 'postgres') {
-    process.stdout.write(`Nothing to unlock: the lock of ${target.display} is held by an apply's database session and ends with it.\n`);
+    process.stdout.write(
+      `Nothing to unlock: the lock of ${target.display} is held by an apply's database session and ends with it.\n`,
+    );
     return 0;
   }
   const file = join(target.dir, LOCK_FILE);
-  if (!(await stat(file).then(() => true, () => false))) {
+  if (
+    !(await stat(file).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     process.stdout.write('The state was not locked.\n');
     return 0;
   }
@@ -196,6 +339,10 @@ async function runUnlock(flags: StateFlags): Promise<number> {
   const lock = await takeLock(file, { force: true }); // refused while the holder runs, or on another host
   await lock.release();
   // The lock file is state: its fields are shown escaped, never interpreted by the terminal.
-  process.stdout.write(holder ? `Removed the lock of ${revealOneLine(holder.owner)} on ${revealOneLine(holder.host)} (pid ${holder.pid}, gone) since ${revealOneLine(holder.since)}.\n` : 'Removed an unreadable lock file.\n');
+  process.stdout.write(
+    holder
+      ? `Removed the lock of ${revealOneLine(holder.owner)} on ${revealOneLine(holder.host)} (pid ${holder.pid}, gone) since ${revealOneLine(holder.since)}.\n`
+      : 'Removed an unreadable lock file.\n',
+  );
   return 0;
 }

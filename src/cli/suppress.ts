@@ -8,7 +8,11 @@ import { escapeInvisibleInJson } from '../plan/plan-json.js';
 import { maskPhone } from '../recipients/mask-phone.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
 import { currentUser } from '../state/file-lock.js';
-import { MAX_SUPPRESSION_TEXT as MAX_TEXT, readSuppressionFile, suppressedNumber } from '../suppressions/read-suppression-file.js';
+import {
+  MAX_SUPPRESSION_TEXT as MAX_TEXT,
+  readSuppressionFile,
+  suppressedNumber,
+} from '../suppressions/read-suppression-file.js';
 import type { Suppression, SuppressionTable, TableSuppression } from '../suppressions/types.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action } from './run.js';
@@ -30,24 +34,43 @@ export function defineSuppressCommand(program: Command): void {
     );
 
   addStateSubcommand(suppress, 'add')
-    .description('Suppresses numbers (normalised like recipients: +41 79 302 67 27 is 41793026727). A number already suppressed keeps its reason and date.')
+    .description(
+      'Suppresses numbers (normalised like recipients: +41 79 302 67 27 is 41793026727). A number already suppressed keeps its reason and date.',
+    )
     .argument('<numbers...>', 'phone numbers, in international format')
     .option('--reason <text>', 'why, shown in plans (e.g. "replied STOP")')
     .option('--by <name>', 'who adds them (default: user@host)')
-    .addHelpText('after', '\nExamples:\n  waspec suppress add +41793026727 --reason "replied STOP"\n  waspec suppress add "+44 7910 000000" 4915112345678 --state postgres://waspec@db.example.com/messaging --workspace acme')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  waspec suppress add +41793026727 --reason "replied STOP"\n  waspec suppress add "+44 7910 000000" 4915112345678 --state postgres://waspec@db.example.com/messaging --workspace acme',
+    )
     .action(action((numbers: string[], flags: WriteFlags) => runAdd(numbers, flags)));
 
   addStateSubcommand(suppress, 'remove')
-    .description('Takes numbers off the suppression table, so plans may send to them again. Exit 1 when a number was not on it.')
+    .description(
+      'Takes numbers off the suppression table, so plans may send to them again. Exit 1 when a number was not on it.',
+    )
     .argument('<numbers...>', 'phone numbers, in international format')
     .addHelpText('after', '\nExample:\n  waspec suppress remove +41793026727')
     .action(action((numbers: string[], flags: StateFlags) => runRemove(numbers, flags)));
 
   addStateSubcommand(suppress, 'list')
-    .description('Lists the suppressed numbers (masked unless --no-mask) with when, by whom and why they were added; then the count.')
+    .description(
+      'Lists the suppressed numbers (masked unless --no-mask) with when, by whom and why they were added; then the count.',
+    )
     .option('--no-mask', 'show full phone numbers')
-    .addOption(new Option('--format <format>', 'output format (ndjson: one object a line, which `suppress import` reads)').choices(['pretty', 'json', 'ndjson']).default('pretty'))
-    .addHelpText('after', '\nExamples:\n  waspec suppress list\n  waspec suppress list --format ndjson --no-mask > suppressed.ndjson   (a copy `suppress import` reads back)')
+    .addOption(
+      new Option(
+        '--format <format>',
+        'output format (ndjson: one object a line, which `suppress import` reads)',
+      )
+        .choices(['pretty', 'json', 'ndjson'])
+        .default('pretty'),
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  waspec suppress list\n  waspec suppress list --format ndjson --no-mask > suppressed.ndjson   (a copy `suppress import` reads back)',
+    )
     .action(action((flags: StateFlags & { mask: boolean; format: ListFormat }) => runList(flags)));
 
   addStateSubcommand(suppress, 'import')
@@ -59,11 +82,17 @@ export function defineSuppressCommand(program: Command): void {
     .argument('<file>', 'a .csv, .ndjson or .jsonl file')
     .option('--reason <text>', 'reason for the rows that give none')
     .option('--by <name>', 'who adds them (default: user@host)')
-    .addHelpText('after', '\nExamples:\n  waspec suppress import lists/stop.csv\n  waspec suppress import complaints.ndjson --reason complaint --workspace acme')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  waspec suppress import lists/stop.csv\n  waspec suppress import complaints.ndjson --reason complaint --workspace acme',
+    )
     .action(action((file: string, flags: WriteFlags) => runImport(file, flags)));
 }
 
-async function withTable<T>(flags: StateFlags, fn: (table: SuppressionTable) => Promise<T>): Promise<T> {
+async function withTable<T>(
+  flags: StateFlags,
+  fn: (table: SuppressionTable) => Promise<T>,
+): Promise<T> {
   const { store, config } = await openStateFromFlags(flags);
   try {
     if (!store.suppressions) {
@@ -80,12 +109,18 @@ async function withTable<T>(flags: StateFlags, fn: (table: SuppressionTable) => 
 
 function boundedText(flag: string, value: string | undefined): string | undefined {
   if (value === undefined || value.trim() === '') return undefined;
-  if (value.length > MAX_TEXT) throw new UsageError(`${flag} may hold at most ${MAX_TEXT} characters`, 'it is shown in every plan: a few words (link a ticket for the rest)');
+  if (value.length > MAX_TEXT)
+    throw new UsageError(
+      `${flag} may hold at most ${MAX_TEXT} characters`,
+      'it is shown in every plan: a few words (link a ticket for the rest)',
+    );
   return value.trim();
 }
 
-const byOf = (flags: WriteFlags): string => boundedText('--by', flags.by) ?? `${currentUser()}@${hostname()}`;
-const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const byOf = (flags: WriteFlags): string =>
+  boundedText('--by', flags.by) ?? `${currentUser()}@${hostname()}`;
+const plural = (n: number, one: string, many = `${one}s`): string =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 /** The numbers as the table keeps them; an invalid one is a warning and kept as digits, as in files. */
 function normalise(numbers: readonly string[]): { numbers: string[]; warnings: Diagnostic[] } {
@@ -93,9 +128,23 @@ function normalise(numbers: readonly string[]): { numbers: string[]; warnings: D
   const warnings: Diagnostic[] = [];
   for (const raw of numbers) {
     const { number, valid } = suppressedNumber(raw);
-    if (number === '') throw new UsageError(`'${revealOneLine(raw.slice(0, 40))}' is not a phone number (no digits)`, 'write numbers in international format, e.g. +41 79 302 67 27');
+    if (number === '')
+      throw new UsageError(
+        `'${revealOneLine(raw.slice(0, 40))}' is not a phone number (no digits)`,
+        'write numbers in international format, e.g. +41 79 302 67 27',
+      );
     if (!valid) {
-      warnings.push(makeDiagnostic('suppression-invalid', `${raw.slice(0, 40)} is not a valid international number; taken as ${number}`, {}, { severity: 'warning', hint: 'write numbers in international format, e.g. +41 79 302 67 27' }));
+      warnings.push(
+        makeDiagnostic(
+          'suppression-invalid',
+          `${raw.slice(0, 40)} is not a valid international number; taken as ${number}`,
+          {},
+          {
+            severity: 'warning',
+            hint: 'write numbers in international format, e.g. +41 79 302 67 27',
+          },
+        ),
+      );
     }
     out.add(number);
   }
@@ -108,9 +157,14 @@ function runAdd(raw: string[], flags: WriteFlags): Promise<number> {
   const { numbers, warnings } = normalise(raw);
   printDiagnostics(warnings);
   return withTable(flags, async (table) => {
-    const added = await table.add(numbers.map((phoneNumber) => ({ phoneNumber, ...(reason === undefined ? {} : { reason }) })), by);
+    const added = await table.add(
+      numbers.map((phoneNumber) => ({ phoneNumber, ...(reason === undefined ? {} : { reason }) })),
+      by,
+    );
     const already = numbers.length - added;
-    process.stdout.write(`Suppressed ${plural(added, 'number')} in ${table.location}${already > 0 ? `; ${already} already suppressed (kept as they were)` : ''}.\n`);
+    process.stdout.write(
+      `Suppressed ${plural(added, 'number')} in ${table.location}${already > 0 ? `; ${already} already suppressed (kept as they were)` : ''}.\n`,
+    );
     return 0;
   });
 }
@@ -122,7 +176,8 @@ function runRemove(raw: string[], flags: StateFlags): Promise<number> {
     const removed = new Set(await table.remove(numbers));
     const missing = numbers.filter((n) => !removed.has(n));
     process.stdout.write(`Removed ${plural(removed.size, 'number')} from ${table.location}.\n`);
-    if (missing.length > 0) process.stdout.write(`Not on the list: ${missing.map(maskPhone).join(', ')}.\n`);
+    if (missing.length > 0)
+      process.stdout.write(`Not on the list: ${missing.map(maskPhone).join(', ')}.\n`);
     return missing.length > 0 ? 1 : 0;
   });
 }
@@ -130,10 +185,12 @@ function runRemove(raw: string[], flags: StateFlags): Promise<number> {
 type ListFormat = 'pretty' | 'json' | 'ndjson';
 
 function runList(flags: StateFlags & { mask: boolean; format: ListFormat }): Promise<number> {
-  const shown = (row: TableSuppression): TableSuppression => (flags.mask ? { ...row, phoneNumber: maskPhone(row.phoneNumber) } : row);
+  const shown = (row: TableSuppression): TableSuppression =>
+    flags.mask ? { ...row, phoneNumber: maskPhone(row.phoneNumber) } : row;
   // Rows are state, untrusted like a file (a row may have been written by hand): every field shown escaped.
   const line: Record<ListFormat, (row: TableSuppression, first: boolean) => string> = {
-    pretty: (r) => `${[revealOneLine(r.phoneNumber).padEnd(15), r.addedAt, revealOneLine(r.addedBy), revealOneLine(r.reason ?? '')].join('  ').trimEnd()}\n`,
+    pretty: (r) =>
+      `${[revealOneLine(r.phoneNumber).padEnd(15), r.addedAt, revealOneLine(r.addedBy), revealOneLine(r.reason ?? '')].join('  ').trimEnd()}\n`,
     // Reasons are untrusted text: invisible characters as \u escapes, never raw on a terminal.
     json: (r, first) => `${first ? '\n' : ',\n'}  ${escapeInvisibleInJson(JSON.stringify(r))}`,
     ndjson: (r) => `${escapeInvisibleInJson(JSON.stringify(r))}\n`,
@@ -147,7 +204,8 @@ function runList(flags: StateFlags & { mask: boolean; format: ListFormat }): Pro
       first = false;
     });
     if (flags.format === 'json') process.stdout.write(`${first ? '' : '\n'}]\n`);
-    if (flags.format === 'pretty') process.stdout.write(`${plural(count, 'suppressed number')} in ${table.location}\n`);
+    if (flags.format === 'pretty')
+      process.stdout.write(`${plural(count, 'suppressed number')} in ${table.location}\n`);
     return 0;
   });
 }
@@ -171,7 +229,9 @@ async function runImport(file: string, flags: WriteFlags): Promise<number> {
     });
     const added = await table.add(entries, by);
     const already = entries.length - added;
-    process.stdout.write(`Imported ${plural(added, 'number')} of ${entries.length.toLocaleString('en-US')} from ${revealOneLine(file)} into ${table.location}${already > 0 ? ` (${already.toLocaleString('en-US')} already suppressed, kept as they were)` : ''}.\n`);
+    process.stdout.write(
+      `Imported ${plural(added, 'number')} of ${entries.length.toLocaleString('en-US')} from ${revealOneLine(file)} into ${table.location}${already > 0 ? ` (${already.toLocaleString('en-US')} already suppressed, kept as they were)` : ''}.\n`,
+    );
     return 0;
   });
 }

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { compileSpecBatches } from '../compile/compile-spec.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticsToJson } from '../report/diagnostics-json.js';
-import { loadWorkspace } from '../spec/load-workspace.js';
+import { loadWorkspace } from '../message-spec/load-workspace.js';
 import { readCatalogue } from '../catalogue/read-catalogue.js';
 import { addAllowOutsideOption, resolvePlanSettings } from './plan-options.js';
 import { checkSendAt } from '../plan/plan-checks.js';
@@ -25,35 +25,63 @@ const plural = (n: number, word: string) => `${grouped(n)} ${word}${n === 1 ? ''
 export function defineValidateCommand(program: Command): void {
   const command = program
     .command('validate')
-    .description('check specs and their recipients: YAML, schema, content rules, phone numbers, variables, API limits')
-    .argument('[paths...]', 'spec files or folders (a folder means every *.yaml / *.yml in it)', ['specs'])
-    .addOption(new Option('--format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
-    .option('--config <file>', 'config file (default waspec.config.yaml): its allowOutside and its template catalogue (templates:)')
+    .description(
+      'check specs and their recipients: YAML, schema, content rules, phone numbers, variables, API limits',
+    )
+    .argument('[paths...]', 'spec files or folders (a folder means every *.yaml / *.yml in it)', [
+      'specs',
+    ])
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['pretty', 'json'])
+        .default('pretty'),
+    )
+    .option(
+      '--config <file>',
+      'config file (default waspec.config.yaml): its allowOutside and its template catalogue (templates:)',
+    )
     .option('--profile <name>', 'config profile');
   addAllowOutsideOption(command)
     .addHelpText(
       'after',
       '\nExamples:\n  waspec validate                 # every spec in specs/\n  waspec validate specs/promo.yaml --format json\n\nExit codes: 0 valid (warnings alone exit 0), 1 errors found.',
     )
-    .action(action(async (paths: string[], options: ValidateOptions) => runValidate(paths, options)));
+    .action(
+      action(async (paths: string[], options: ValidateOptions) => runValidate(paths, options)),
+    );
 }
 
 async function runValidate(paths: string[], options: ValidateOptions): Promise<number> {
   const settings = await resolvePlanSettings(options);
-  const workspace = await loadWorkspace(paths, { allowOutside: settings.allowOutside, recipientDefaults: settings.recipientDefaults });
+  const workspace = await loadWorkspace(paths, {
+    allowOutside: settings.allowOutside,
+    recipientDefaults: settings.recipientDefaults,
+  });
   const catalogue = settings.templates ? await readCatalogue(settings.templates) : undefined;
   const diagnostics: Diagnostic[] = [...workspace.diagnostics, ...(catalogue?.diagnostics ?? [])];
   let recipients = 0;
   const now = new Date();
   for (const doc of workspace.docs) {
     checkSendAt(doc, now, diagnostics);
-    for await (const batch of compileSpecBatches(doc, (d) => diagnostics.push(d), catalogue?.value ? { catalogue: catalogue.value } : {})) recipients += batch.length;
+    for await (const batch of compileSpecBatches(
+      doc,
+      (d) => diagnostics.push(d),
+      catalogue?.value ? { catalogue: catalogue.value } : {},
+    ))
+      recipients += batch.length;
   }
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
   const specs = workspace.files?.length ?? workspace.docs.length;
   if (options.format === 'json') {
-    const result = { valid: !hasErrors(diagnostics), specs, recipients, errors, warnings, diagnostics: diagnosticsToJson(diagnostics) };
+    const result = {
+      valid: !hasErrors(diagnostics),
+      specs,
+      recipients,
+      errors,
+      warnings,
+      diagnostics: diagnosticsToJson(diagnostics),
+    };
     process.stdout.write(`${escapeInvisibleInJson(JSON.stringify(result, null, 2))}\n`);
   } else {
     printDiagnostics(diagnostics);

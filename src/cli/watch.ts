@@ -21,34 +21,50 @@ interface WatchFlags {
 export function defineWatchCommand(program: Command): void {
   const command = program
     .command('watch')
-    .description('re-validate and re-plan on every change of the specs, their recipient files, the config and the state; each run prints the plan and what moved since the last one')
+    .description(
+      're-validate and re-plan on every change of the specs, their recipient files, the config and the state; each run prints the plan and what moved since the last one',
+    )
     .argument('[paths...]', 'spec files or folders', ['specs'])
-    .option('--state <dir-or-url>', 'state to plan against, read only: a directory or a postgres:// URL (changes of a PostgreSQL state start no run)')
+    .option(
+      '--state <dir-or-url>',
+      'state to plan against, read only: a directory or a postgres:// URL (changes of a PostgreSQL state start no run)',
+    )
     .option('--workspace <name>', 'workspace in a PostgreSQL state')
     .option('--config <file>', 'config file (default waspec.config.yaml)')
     .option('--profile <name>', 'config profile');
   addAllowOutsideOption(command)
-    .addHelpText('after', '\nWatched: the spec files and folders (new *.yaml files in them are picked up), every recipient\nfile the specs name (recomputed after each run), the config file and the state journal.\nOn a terminal the screen is cleared before each run; otherwise each run is one block\nbetween "── waspec watch: run N ──" and "── end of run N ──". From the second run on, a line says what\nmoved since the previous plan, e.g. "Since last run: text of promo changed: 3,100 messages · +12 recipients".\nCtrl-C stops it (exit 0).')
+    .addHelpText(
+      'after',
+      '\nWatched: the spec files and folders (new *.yaml files in them are picked up), every recipient\nfile the specs name (recomputed after each run), the config file and the state journal.\nOn a terminal the screen is cleared before each run; otherwise each run is one block\nbetween "── waspec watch: run N ──" and "── end of run N ──". From the second run on, a line says what\nmoved since the previous plan, e.g. "Since last run: text of promo changed: 3,100 messages · +12 recipients".\nCtrl-C stops it (exit 0).',
+    )
     .action(action((paths: string[], flags: WatchFlags) => runWatch(paths, flags)));
 }
 
 /** One run's block: problems, the plan, and (after the first plan) what moved since the previous one. */
 export function formatRun(run: WatchRun, color: boolean, previous?: Plan): string {
   const lines = [`── waspec watch: run ${run.run} ──`];
-  if (run.diagnostics.length > 0) lines.push(formatDiagnostics(run.diagnostics, { format: 'pretty', color }));
+  if (run.diagnostics.length > 0)
+    lines.push(formatDiagnostics(run.diagnostics, { format: 'pretty', color }));
   const errors = run.diagnostics.filter((d) => d.severity === 'error').length;
-  if (!run.failure) lines.push(errors > 0 ? `✗ ${errors} error${errors === 1 ? '' : 's'}` : '✓ valid');
-  if (run.failure) lines.push(`error: ${revealOneLine(run.failure.message)}`, ...(run.failure.hint ? [`hint: ${revealOneLine(run.failure.hint)}`] : []));
+  if (!run.failure)
+    lines.push(errors > 0 ? `✗ ${errors} error${errors === 1 ? '' : 's'}` : '✓ valid');
+  if (run.failure)
+    lines.push(
+      `error: ${revealOneLine(run.failure.message)}`,
+      ...(run.failure.hint ? [`hint: ${revealOneLine(run.failure.hint)}`] : []),
+    );
   if (run.plan) {
     lines.push('', formatPlan(run.plan, { format: 'pretty', color }).trimEnd());
-    if (previous) lines.push('', formatPlanMoves(comparePlans(previous, run.plan), run.plan.specs.length));
+    if (previous)
+      lines.push('', formatPlanMoves(comparePlans(previous, run.plan), run.plan.specs.length));
   }
   lines.push(`── end of run ${run.run} ──`, '');
   return lines.join('\n');
 }
 
 async function runWatch(paths: string[], flags: WatchFlags): Promise<number> {
-  const { stateDir, target, guard, defaultBatchSize, allowOutside, recipientDefaults, templates } = await resolvePlanSettings(flags);
+  const { stateDir, target, guard, defaultBatchSize, allowOutside, recipientDefaults, templates } =
+    await resolvePlanSettings(flags);
   const store = target.kind === 'postgres' ? openStateStore(target) : undefined;
   const tty = Boolean(process.stdout.isTTY);
   const color = useColor(process.stdout);
@@ -60,7 +76,17 @@ async function runWatch(paths: string[], flags: WatchFlags): Promise<number> {
       process.stdout.write(`${tty ? '\x1b[2J\x1b[H' : ''}${formatRun(run, color, previous)}`);
       if (run.plan) previous = run.plan;
     },
-    { stateDir, guard, defaultBatchSize, allowOutside, recipientDefaults, ...(templates ? { templates } : {}), ...(store ? { store } : {}), ...(flags.config ? { configFile: flags.config } : {}), onError: (error) => reportError(error) },
+    {
+      stateDir,
+      guard,
+      defaultBatchSize,
+      allowOutside,
+      recipientDefaults,
+      ...(templates ? { templates } : {}),
+      ...(store ? { store } : {}),
+      ...(flags.config ? { configFile: flags.config } : {}),
+      onError: (error) => reportError(error),
+    },
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

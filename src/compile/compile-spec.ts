@@ -5,9 +5,9 @@ import { describePosition } from '../diagnostics/position.js';
 import { resolveRecipientBatches } from '../recipients/resolve-recipients.js';
 import { createRenderer } from '../render/render-message.js';
 import { createUnresolvedSummary } from './unresolved-summary.js';
-import { controlCharacterDiagnostic, stringsOf } from '../spec/check-characters.js';
+import { controlCharacterDiagnostic, stringsOf } from '../message-spec/check-characters.js';
 import { findInvisible } from '../diagnostics/invisible-characters.js';
-import type { SourcePosition, SpecDocument } from '../spec/types.js';
+import type { SourcePosition, SpecDocument } from '../message-spec/types.js';
 import { contentHashOf } from '../api/identity.js';
 import type { CompiledMessage } from './types.js';
 import type { MessageContent } from '../api/types.js';
@@ -17,7 +17,13 @@ import { createTemplateCheck } from './template-check.js';
 
 /** Distinct contents remembered per spec; beyond it, old ones are re-validated if seen again. */
 const CONTENT_CACHE = 1000;
-function controlCharacters(content: MessageContent, inSpec: ReadonlySet<string>, what: string, where: SourcePosition, allowed: boolean) {
+function controlCharacters(
+  content: MessageContent,
+  inSpec: ReadonlySet<string>,
+  what: string,
+  where: SourcePosition,
+  allowed: boolean,
+) {
   const text = stringsOf(content.whatsApp).join('\n');
   const { found } = findInvisible(text);
   if (found.every((escape) => inSpec.has(escape))) return undefined;
@@ -102,7 +108,9 @@ export async function* compileSpecBatches(
   const cache = new Map<string, SharedContent>();
   let recipients = 0;
   const unresolved = createUnresolvedSummary(Object.keys(spec.vars ?? {}));
-  const checkTemplate = options.catalogue ? createTemplateCheck(doc, options.catalogue, sink, report) : undefined;
+  const checkTemplate = options.catalogue
+    ? createTemplateCheck(doc, options.catalogue, sink, report)
+    : undefined;
 
   for await (const batch of resolveRecipientBatches(doc, sink)) {
     const out: CompiledMessage[] = [];
@@ -139,22 +147,48 @@ export async function* compileSpecBatches(
           );
         }
         // Control characters the spec itself has were reported by loadSpec; these came from a recipient's vars.
-        const fromVars = controlCharacters(content, inSpec, `the message for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`, recipient.origin, spec.allowControlCharacters === true);
+        const fromVars = controlCharacters(
+          content,
+          inSpec,
+          `the message for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`,
+          recipient.origin,
+          spec.allowControlCharacters === true,
+        );
         if (fromVars) report(fromVars);
         checkTemplate?.(content.whatsApp, recipient);
-        known = { content, key: contentKey, valid: errors.length === 0 && fromVars?.severity !== 'error' };
+        known = {
+          content,
+          key: contentKey,
+          valid: errors.length === 0 && fromVars?.severity !== 'error',
+        };
         if (cache.size >= CONTENT_CACHE) cache.clear();
         cache.set(contentKey, known);
       }
       if (!known.valid) continue;
-      out.push(new Compiled(spec.name, spec.revision, recipient.messageId, recipient.phoneNumber, known, recipient.origin, rendered.vars));
+      out.push(
+        new Compiled(
+          spec.name,
+          spec.revision,
+          recipient.messageId,
+          recipient.phoneNumber,
+          known,
+          recipient.origin,
+          rendered.vars,
+        ),
+      );
     }
     if (out.length > 0) yield out;
   }
   unresolved.diagnostics().forEach(sink);
   for (const [code, n] of counts) {
     if (n > REPORT_LIMIT && code !== 'phone-duplicate') {
-      sink(makeDiagnostic(code, `${(n - REPORT_LIMIT).toLocaleString('en-US')} more recipients of ${spec.name} have the problem '${code}' (not listed)`, doc.locate(['recipients'])));
+      sink(
+        makeDiagnostic(
+          code,
+          `${(n - REPORT_LIMIT).toLocaleString('en-US')} more recipients of ${spec.name} have the problem '${code}' (not listed)`,
+          doc.locate(['recipients']),
+        ),
+      );
     }
   }
   if (recipients === 0) {

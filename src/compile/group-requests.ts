@@ -1,14 +1,17 @@
 import { bulkIdFor } from '../api/identity.js';
 import type { Destination, MessageContent, RequestBody } from '../api/types.js';
 import { DEFAULT_BATCH_SIZE } from '../config/load-config.js';
-import type { SpecDocument } from '../spec/types.js';
+import type { SpecDocument } from '../message-spec/types.js';
 import type { CompiledMessage } from './types.js';
 
 /** Groups waiting for more recipients at once; beyond it, groups that stopped growing are sent. */
 const MAX_PENDING = 10_000;
 
 /** What grouping reads of a message: compile's messages, or a plan's entries with their content. */
-export type GroupableMessage = Pick<CompiledMessage, 'spec' | 'contentKey' | 'content' | 'messageId' | 'phoneNumber'>;
+export type GroupableMessage = Pick<
+  CompiledMessage,
+  'spec' | 'contentKey' | 'content' | 'messageId' | 'phoneNumber'
+>;
 
 interface Pending {
   content: MessageContent;
@@ -29,7 +32,10 @@ export function toRequestBody(content: MessageContent, destinations: Destination
 }
 
 /** Destinations per request of a spec: its own batchSize, else the config's (default 100). */
-export function batchSizeOf(doc: Pick<SpecDocument, 'spec'>, configBatchSize = DEFAULT_BATCH_SIZE): number {
+export function batchSizeOf(
+  doc: Pick<SpecDocument, 'spec'>,
+  configBatchSize = DEFAULT_BATCH_SIZE,
+): number {
   return doc.spec.batchSize ?? configBatchSize;
 }
 
@@ -54,7 +60,9 @@ export async function* groupRequestBatches(
   const grouper = createRequestGrouper(batchSize, maxPending);
   for await (const item of messages) {
     const ready: RequestBody[] = [];
-    const batch: readonly GroupableMessage[] = Array.isArray(item) ? item : [item as GroupableMessage];
+    const batch: readonly GroupableMessage[] = Array.isArray(item)
+      ? item
+      : [item as GroupableMessage];
     for (const message of batch) grouper.add(message, ready);
     if (ready.length > 0) yield ready;
   }
@@ -66,7 +74,10 @@ export async function* groupRequestBatches(
  * The one grouping rule, used by compile (messages as they stream) and apply (a plan's entries):
  * `add` pushes the bodies a message completes onto `ready`, `finish` returns the rest.
  */
-export function createRequestGrouper(batchSize: number, maxPending = MAX_PENDING): {
+export function createRequestGrouper(
+  batchSize: number,
+  maxPending = MAX_PENDING,
+): {
   add(message: GroupableMessage, ready: RequestBody[]): void;
   finish(): RequestBody[];
 } {
@@ -111,7 +122,9 @@ export function createRequestGrouper(batchSize: number, maxPending = MAX_PENDING
       }
     },
     finish() {
-      const rest = [...pending.values()].map((group) => toRequestBody(group.content, group.destinations));
+      const rest = [...pending.values()].map((group) =>
+        toRequestBody(group.content, group.destinations),
+      );
       pending.clear();
       return rest;
     },

@@ -3,7 +3,7 @@ import { checkTemplateMessage } from '../catalogue/check-template.js';
 import { templateKey, type Catalogue } from '../catalogue/types.js';
 import type { DiagnosticSink } from '../diagnostics/diagnostic.js';
 import type { Recipient } from '../recipients/types.js';
-import type { SpecDocument } from '../spec/types.js';
+import type { SpecDocument } from '../message-spec/types.js';
 
 /** (name, language) pairs remembered as checked; beyond it the set starts again (checks are cheap). */
 const CHECKED_LIMIT = 1000;
@@ -14,7 +14,12 @@ const CHECKED_LIMIT = 1000;
  * checked per distinct rendered pair (reported through `report`, which sums up repeats).
  * Returns the per-message check.
  */
-export function createTemplateCheck(doc: SpecDocument, catalogue: Catalogue, sink: DiagnosticSink, report: DiagnosticSink): ((whatsApp: WhatsApp, recipient: Recipient) => void) | undefined {
+export function createTemplateCheck(
+  doc: SpecDocument,
+  catalogue: Catalogue,
+  sink: DiagnosticSink,
+  report: DiagnosticSink,
+): ((whatsApp: WhatsApp, recipient: Recipient) => void) | undefined {
   const { whatsApp } = doc.spec;
   if (whatsApp.templateName === undefined || whatsApp.language === undefined) return undefined;
   const dynamic = `${whatsApp.templateName}${whatsApp.language}`.includes('{{');

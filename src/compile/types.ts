@@ -1,5 +1,5 @@
 import type { MessageContent } from '../api/types.js';
-import type { SourcePosition } from '../spec/types.js';
+import type { SourcePosition } from '../message-spec/types.js';
 
 /** One message to one recipient, compiled. */
 export interface CompiledMessage {

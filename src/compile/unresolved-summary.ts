@@ -33,24 +33,38 @@ export function createUnresolvedSummary(specVars: readonly string[]) {
           entries.set(key, entry);
         }
         entry.count++;
-        if (entry.first.length < NAMED) entry.first.push(`${recipient.phoneNumber} (${describePosition(recipient.origin)})`);
+        if (entry.first.length < NAMED)
+          entry.first.push(`${recipient.phoneNumber} (${describePosition(recipient.origin)})`);
       }
     },
     diagnostics(): Diagnostic[] {
       return [...entries.values()].map(({ problem, count, first }) => {
         const who = `${count === 1 ? '1 recipient' : `${count.toLocaleString('en-US')} recipients`}: ${first.join(', ')}${count > first.length ? ` and ${(count - first.length).toLocaleString('en-US')} more` : ''}`;
         if (problem.code === 'variable-not-text') {
-          return makeDiagnostic('variable-not-text', `variable '${problem.name}' is ${problem.kind ?? 'not text'}, not text, for ${who}`, problem.where, {
-            hint: `print one of its values ({{${problem.name}.field}} or {{${problem.name}.[0]}}), or loop over it with {{#each ${problem.name}}}…{{/each}}`,
-          });
+          return makeDiagnostic(
+            'variable-not-text',
+            `variable '${problem.name}' is ${problem.kind ?? 'not text'}, not text, for ${who}`,
+            problem.where,
+            {
+              hint: `print one of its values ({{${problem.name}.field}} or {{${problem.name}.[0]}}), or loop over it with {{#each ${problem.name}}}…{{/each}}`,
+            },
+          );
         }
         const root = problem.name.split('.')[0] ?? problem.name;
-        const suggestion = closest(root, [...names].filter((n) => n !== root));
-        return makeDiagnostic('variable-missing', `variable '${problem.name}' is not defined for ${who}`, problem.where, {
-          hint: suggestion
-            ? `did you mean '${suggestion}'? (a variable of the spec or the recipients)`
-            : `define it in the spec's vars or the recipient's vars (a CSV column); if some recipients may lack it, declare it: vars: { ${root}: { optional: true } }`,
-        });
+        const suggestion = closest(
+          root,
+          [...names].filter((n) => n !== root),
+        );
+        return makeDiagnostic(
+          'variable-missing',
+          `variable '${problem.name}' is not defined for ${who}`,
+          problem.where,
+          {
+            hint: suggestion
+              ? `did you mean '${suggestion}'? (a variable of the spec or the recipients)`
+              : `define it in the spec's vars or the recipient's vars (a CSV column); if some recipients may lack it, declare it: vars: { ${root}: { optional: true } }`,
+          },
+        );
       });
     },
   };

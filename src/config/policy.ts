@@ -33,11 +33,17 @@ const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
 const CATEGORY = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const SUPPRESSION_FILE = /\.(csv|ndjson|jsonl)$/i;
 
-function keysOf(map: YAMLMap, allowed: readonly string[], where: string, fail: ConfigFail): Map<string, Node | null> {
+function keysOf(
+  map: YAMLMap,
+  allowed: readonly string[],
+  where: string,
+  fail: ConfigFail,
+): Map<string, Node | null> {
   const out = new Map<string, Node | null>();
   for (const pair of map.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    if (!allowed.includes(key)) fail(pair.key as Node, `unknown key '${key}' in ${where}`, `allowed: ${allowed.join(', ')}`);
+    if (!allowed.includes(key))
+      fail(pair.key as Node, `unknown key '${key}' in ${where}`, `allowed: ${allowed.join(', ')}`);
     out.set(key, (pair.value as Node | null) ?? null);
   }
   return out;
@@ -49,7 +55,8 @@ function scalar(node: Node | null | undefined): unknown {
 
 function positiveInt(node: Node | null | undefined, name: string, fail: ConfigFail): number {
   const value = scalar(node);
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(node, `${name} must be a whole number of at least 1`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+    fail(node, `${name} must be a whole number of at least 1`);
   return value;
 }
 
@@ -58,13 +65,25 @@ function readCap(node: Node | null | undefined, fail: ConfigFail): FrequencyCap 
   const keys = keysOf(node, ['count', 'per', 'scope'], 'policy.maxPerRecipient', fail);
   const per = scalar(keys.get('per'));
   const match = typeof per === 'string' ? /^(\d+)(m|h|d|w)$/.exec(per) : null;
-  if (!match) fail(keys.get('per') ?? node, 'policy.maxPerRecipient.per must be a duration such as 24h, 7d, 90m or 1w');
-  const cap: FrequencyCap = { count: positiveInt(keys.get('count') ?? node, 'policy.maxPerRecipient.count', fail), per: match[0], perMs: Number(match[1]) * (UNIT_MS[match[2] ?? 'h'] ?? 0) };
+  if (!match)
+    fail(
+      keys.get('per') ?? node,
+      'policy.maxPerRecipient.per must be a duration such as 24h, 7d, 90m or 1w',
+    );
+  const cap: FrequencyCap = {
+    count: positiveInt(keys.get('count') ?? node, 'policy.maxPerRecipient.count', fail),
+    per: match[0],
+    perMs: Number(match[1]) * (UNIT_MS[match[2] ?? 'h'] ?? 0),
+  };
   if (cap.perMs <= 0) fail(keys.get('per'), 'policy.maxPerRecipient.per must be longer than 0');
   if (keys.has('scope')) {
     const scope = scalar(keys.get('scope'));
     // The form of a spec's category: a scope no spec can have would silently cap nothing.
-    if (typeof scope !== 'string' || !CATEGORY.test(scope)) fail(keys.get('scope'), 'policy.maxPerRecipient.scope must be a category name as specs write it (lower-case letters, digits, . _ -)');
+    if (typeof scope !== 'string' || !CATEGORY.test(scope))
+      fail(
+        keys.get('scope'),
+        'policy.maxPerRecipient.scope must be a category name as specs write it (lower-case letters, digits, . _ -)',
+      );
     cap.scope = scope;
   }
   return cap;
@@ -75,11 +94,13 @@ function readQuietHours(node: Node | null | undefined, fail: ConfigFail): QuietH
   const keys = keysOf(node, ['from', 'to', 'mode'], 'policy.quietHours', fail);
   const clock = (key: 'from' | 'to'): string => {
     const value = scalar(keys.get(key));
-    if (typeof value !== 'string' || !CLOCK.test(value)) fail(keys.get(key) ?? node, `policy.quietHours.${key} must be a time "HH:MM" (quoted)`);
+    if (typeof value !== 'string' || !CLOCK.test(value))
+      fail(keys.get(key) ?? node, `policy.quietHours.${key} must be a time "HH:MM" (quoted)`);
     return value;
   };
   const mode = keys.has('mode') ? scalar(keys.get('mode')) : 'hold';
-  if (mode !== 'hold' && mode !== 'shift') fail(keys.get('mode'), 'policy.quietHours.mode must be hold or shift');
+  if (mode !== 'hold' && mode !== 'shift')
+    fail(keys.get('mode'), 'policy.quietHours.mode must be hold or shift');
   const quiet: QuietHours = { from: clock('from'), to: clock('to'), mode };
   if (quiet.from === quiet.to) fail(node, 'policy.quietHours.from and to must differ');
   return quiet;
@@ -89,10 +110,21 @@ function readQuietHours(node: Node | null | undefined, fail: ConfigFail): QuietH
 export function readPolicy(node: Node | null | undefined, fail: ConfigFail): Policy {
   if (node === undefined || node === null) return {};
   if (!isMap(node)) fail(node, 'policy must be a mapping');
-  const keys = keysOf(node, ['maxPerRecipient', 'maxMessagesPerApply', 'quietHours'], 'policy', fail);
+  const keys = keysOf(
+    node,
+    ['maxPerRecipient', 'maxMessagesPerApply', 'quietHours'],
+    'policy',
+    fail,
+  );
   const policy: Policy = {};
-  if (keys.has('maxPerRecipient')) policy.maxPerRecipient = readCap(keys.get('maxPerRecipient'), fail);
-  if (keys.has('maxMessagesPerApply')) policy.maxMessagesPerApply = positiveInt(keys.get('maxMessagesPerApply'), 'policy.maxMessagesPerApply', fail);
+  if (keys.has('maxPerRecipient'))
+    policy.maxPerRecipient = readCap(keys.get('maxPerRecipient'), fail);
+  if (keys.has('maxMessagesPerApply'))
+    policy.maxMessagesPerApply = positiveInt(
+      keys.get('maxMessagesPerApply'),
+      'policy.maxMessagesPerApply',
+      fail,
+    );
   if (keys.has('quietHours')) policy.quietHours = readQuietHours(keys.get('quietHours'), fail);
   return policy;
 }
@@ -101,14 +133,25 @@ export function readPolicy(node: Node | null | undefined, fail: ConfigFail): Pol
  * `suppressions:` of the config file: one path or a list, relative to the config file's folder.
  * `at` gives each entry's position, so a diagnostic about a file points at the line naming it.
  */
-export function readSuppressionPaths<W>(node: Node | null | undefined, configDir: string, fail: ConfigFail, at: (node: Node) => W): { paths: string[]; sites: Record<string, W> } {
+export function readSuppressionPaths<W>(
+  node: Node | null | undefined,
+  configDir: string,
+  fail: ConfigFail,
+  at: (node: Node) => W,
+): { paths: string[]; sites: Record<string, W> } {
   const sites: Record<string, W> = {};
   if (node === undefined || node === null) return { paths: [], sites };
   const items = isSeq(node) ? (node.items as Array<Node | null>) : [node];
   const paths = items.map((item) => {
     const value = scalar(item);
-    if (typeof value !== 'string' || value === '') fail(item ?? node, 'suppressions must be a file path or a list of them');
-    if (!SUPPRESSION_FILE.test(value)) fail(item, `suppression file ${value} is not .csv, .ndjson or .jsonl`, 'a suppression file is a CSV with a phoneNumber column, or NDJSON lines {"phoneNumber": …}');
+    if (typeof value !== 'string' || value === '')
+      fail(item ?? node, 'suppressions must be a file path or a list of them');
+    if (!SUPPRESSION_FILE.test(value))
+      fail(
+        item,
+        `suppression file ${value} is not .csv, .ndjson or .jsonl`,
+        'a suppression file is a CSV with a phoneNumber column, or NDJSON lines {"phoneNumber": …}',
+      );
     const absolute = path.resolve(configDir, value);
     if (item) sites[absolute] ??= at(item);
     return absolute;

@@ -10,9 +10,9 @@ import { openRegularFile } from '../files/open-regular-file.js';
 import type { CatalogueRef } from '../catalogue/types.js';
 import { displayFile } from '../files/display-file.js';
 import { isKnownCountry } from '../recipients/phone.js';
-import { createSourceMap } from '../spec/source-map.js';
+import { createSourceMap } from '../message-spec/source-map.js';
 import type { SourceLocation } from '../suppressions/read-suppression-file.js';
-import type { RecipientDefaults } from '../spec/types.js';
+import type { RecipientDefaults } from '../message-spec/types.js';
 import { readPolicy, readSuppressionPaths, type Policy } from './policy.js';
 
 /** The settings one profile may hold (schemas/config.schema.json). */
@@ -57,26 +57,39 @@ export interface ConfigFileSettings {
 
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 const SECRET_KEY = /secret|token$|password|passwd|credential/i;
-const SECRET_HINT = 'set WASPEC_TOKEN or WASPEC_APP_SECRET in the environment (e.g. a CI secret) and remove it from the file';
+const SECRET_HINT =
+  'set WASPEC_TOKEN or WASPEC_APP_SECRET in the environment (e.g. a CI secret) and remove it from the file';
 
 let validator: ValidateFunction<ConfigData> | undefined;
 
 function validate(data: unknown): ValidateFunction<ConfigData> {
   validator ??= new Ajv2020({ allErrors: true, strict: false }).compile<ConfigData>(
-    JSON.parse(readFileSync(new URL('../../schemas/config.schema.json', import.meta.url), 'utf8')) as object,
+    JSON.parse(
+      readFileSync(new URL('../../schemas/config.schema.json', import.meta.url), 'utf8'),
+    ) as object,
   );
   validator(data);
   return validator;
 }
 
 /** Keys that look like secrets, in every profile (and anywhere else), with their positions. */
-function secretKeys(doc: ReturnType<typeof parseDocument>, at: (node: Node | null | undefined) => { file: string; line: number; column: number }): Diagnostic[] {
+function secretKeys(
+  doc: ReturnType<typeof parseDocument>,
+  at: (node: Node | null | undefined) => { file: string; line: number; column: number },
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   visit(doc, {
     Pair(_, pair) {
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
       if (SECRET_KEY.test(key) && key !== 'tokenUrl') {
-        out.push(makeDiagnostic('config-secret', `'${key}' looks like a secret; secrets are never read from the config file`, at(pair.key as Node), { hint: SECRET_HINT }));
+        out.push(
+          makeDiagnostic(
+            'config-secret',
+            `'${key}' looks like a secret; secrets are never read from the config file`,
+            at(pair.key as Node),
+            { hint: SECRET_HINT },
+          ),
+        );
       }
     },
   });
@@ -87,18 +100,34 @@ function secretKeys(doc: ReturnType<typeof parseDocument>, at: (node: Node | nul
  * Reads the config file and returns the wanted profile. Every problem, with its line and column,
  * is thrown together in one ConfigError; a secret-like key in any profile is one of them.
  */
-export async function readConfigFile(absolute: string, file: string, wanted: string | undefined): Promise<ConfigFileSettings> {
+export async function readConfigFile(
+  absolute: string,
+  file: string,
+  wanted: string | undefined,
+): Promise<ConfigFileSettings> {
   const fail = (diagnostics: Diagnostic[]): never => {
-    throw new ConfigError(`the config file ${file} has ${diagnostics.length === 1 ? 'a problem' : `${diagnostics.length} problems`}`, diagnostics);
+    throw new ConfigError(
+      `the config file ${file} has ${diagnostics.length === 1 ? 'a problem' : `${diagnostics.length} problems`}`,
+      diagnostics,
+    );
   };
   const opened = await openRegularFile(absolute);
   if ('refusal' in opened) {
     const code = opened.refusal.reason === 'not-a-file' ? 'file-not-regular' : 'config-invalid';
-    return fail([makeDiagnostic(code, `the config file ${file} ${opened.refusal.message}`, { file })]);
+    return fail([
+      makeDiagnostic(code, `the config file ${file} ${opened.refusal.message}`, { file }),
+    ]);
   }
   let text: string;
   try {
-    if (opened.size > MAX_CONFIG_BYTES) return fail([makeDiagnostic('file-too-large', `${file} is larger than 1 MiB`, { file, line: 0, column: 0 })]);
+    if (opened.size > MAX_CONFIG_BYTES)
+      return fail([
+        makeDiagnostic('file-too-large', `${file} is larger than 1 MiB`, {
+          file,
+          line: 0,
+          column: 0,
+        }),
+      ]);
     text = await opened.handle.readFile('utf8');
   } finally {
     await opened.handle.close();
@@ -111,7 +140,11 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
   };
   const syntax = doc.errors.map((e) => {
     const { line, col } = counter.linePos(e.pos[0]);
-    return makeDiagnostic('config-invalid', e.message.split('\n')[0] ?? 'malformed YAML', { file, line: line - 1, column: col - 1 });
+    return makeDiagnostic('config-invalid', e.message.split('\n')[0] ?? 'malformed YAML', {
+      file,
+      line: line - 1,
+      column: col - 1,
+    });
   });
   if (syntax.length > 0) return fail(syntax);
   const secrets = secretKeys(doc, at);
@@ -121,21 +154,38 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch {
-    return fail([makeDiagnostic('config-invalid', 'too many YAML aliases', { file, line: 0, column: 0 })]);
+    return fail([
+      makeDiagnostic('config-invalid', 'too many YAML aliases', { file, line: 0, column: 0 }),
+    ]);
   }
   const check = validate(data);
   // policy: and suppressions: are checked below, value by value, with messages saying the form
   // each value takes; the schema describes the same rules (a test keeps the two in step).
-  const errors = (check.errors ?? []).filter((e) => !/^\/(policy|suppressions)(\/|$)/.test(e.instancePath));
+  const errors = (check.errors ?? []).filter(
+    (e) => !/^\/(policy|suppressions)(\/|$)/.test(e.instancePath),
+  );
   const map = errors.length > 0 ? createSourceMap(doc, counter, file, text) : undefined;
   const found = errors.flatMap((e) => {
-    const mapped = mapSchemaError({ instancePath: e.instancePath, keyword: e.keyword, message: e.message ?? e.keyword, params: { ...e.params } });
+    const mapped = mapSchemaError({
+      instancePath: e.instancePath,
+      keyword: e.keyword,
+      message: e.message ?? e.keyword,
+      params: { ...e.params },
+    });
     if (!mapped || !map) return [];
     const message = mapped.message.replace(/^the spec /, 'the config ');
-    return [makeDiagnostic('config-invalid', message, mapped.atKey ? map.locateKey(mapped.path) : map.locate(mapped.path), mapped.hint ? { hint: mapped.hint } : {})];
+    return [
+      makeDiagnostic(
+        'config-invalid',
+        message,
+        mapped.atKey ? map.locateKey(mapped.path) : map.locate(mapped.path),
+        mapped.hint ? { hint: mapped.hint } : {},
+      ),
+    ];
   });
   const top = isMap(doc.contents) ? doc.contents : undefined;
-  const failAt = (node: Node | null | undefined, message: string, hint?: string): never => fail([makeDiagnostic('config-invalid', message, at(node), hint ? { hint } : {})]);
+  const failAt = (node: Node | null | undefined, message: string, hint?: string): never =>
+    fail([makeDiagnostic('config-invalid', message, at(node), hint ? { hint } : {})]);
   // Each reader stops at its first problem; that problem is reported with the schema's.
   const attempt = <T>(read: () => T, instead: T): T => {
     try {
@@ -146,46 +196,101 @@ export async function readConfigFile(absolute: string, file: string, wanted: str
       return instead;
     }
   };
-  const policy = attempt(() => readPolicy(top?.get('policy', true) as Node | undefined, failAt), {});
-  const { paths: suppressions, sites: suppressionSites } = attempt(() => readSuppressionPaths(top?.get('suppressions', true) as Node | undefined, path.dirname(absolute), failAt, at), { paths: [], sites: {} });
+  const policy = attempt(
+    () => readPolicy(top?.get('policy', true) as Node | undefined, failAt),
+    {},
+  );
+  const { paths: suppressions, sites: suppressionSites } = attempt(
+    () =>
+      readSuppressionPaths(
+        top?.get('suppressions', true) as Node | undefined,
+        path.dirname(absolute),
+        failAt,
+        at,
+      ),
+    { paths: [], sites: {} },
+  );
   if (found.length > 0) return fail(found);
   const config = data as ConfigData;
   const recipients = config.recipients ?? {};
-  if (recipients.defaultCountry !== undefined && !isKnownCountry(recipients.defaultCountry.toUpperCase())) {
+  if (
+    recipients.defaultCountry !== undefined &&
+    !isKnownCountry(recipients.defaultCountry.toUpperCase())
+  ) {
     const node = top?.get('recipients', true);
-    failAt(isMap(node) ? node.get('defaultCountry', true) : undefined, `'${recipients.defaultCountry}' is not an ISO 3166 country code libphonenumber knows`, 'two letters, e.g. CH, DE, GB, US');
+    failAt(
+      isMap(node) ? node.get('defaultCountry', true) : undefined,
+      `'${recipients.defaultCountry}' is not an ISO 3166 country code libphonenumber knows`,
+      'two letters, e.g. CH, DE, GB, US',
+    );
   }
-  const passwords = Object.entries(config.profiles ?? {}).filter(([, p]) => p.state !== undefined && urlHasPassword(p.state));
+  const passwords = Object.entries(config.profiles ?? {}).filter(
+    ([, p]) => p.state !== undefined && urlHasPassword(p.state),
+  );
   if (passwords.length > 0) {
     const profilesNode = top?.get('profiles', true);
     return fail(
       passwords.map(([name]) => {
-        const node = isMap(profilesNode) ? (profilesNode.get(name, true) as Node | undefined) : undefined;
+        const node = isMap(profilesNode)
+          ? (profilesNode.get(name, true) as Node | undefined)
+          : undefined;
         const stateNode = isMap(node) ? (node.get('state', true) as Node | undefined) : undefined;
-        return makeDiagnostic('config-secret', 'the state URL holds a password; secrets are never read from the config file', at(stateNode), {
-          hint: 'remove it from the URL and set PGPASSWORD (or WASPEC_STATE_URL) in the environment',
-        });
+        return makeDiagnostic(
+          'config-secret',
+          'the state URL holds a password; secrets are never read from the config file',
+          at(stateNode),
+          {
+            hint: 'remove it from the URL and set PGPASSWORD (or WASPEC_STATE_URL) in the environment',
+          },
+        );
       }),
     );
   }
   const name = wanted ?? config.profile ?? 'default';
   const base = path.dirname(absolute);
-  const catalogue = (node: Node | null | undefined, value: string | undefined): { templates?: CatalogueRef } => {
+  const catalogue = (
+    node: Node | null | undefined,
+    value: string | undefined,
+  ): { templates?: CatalogueRef } => {
     if (value === undefined) return {};
     const absolutePath = path.resolve(base, value);
     return { templates: { path: absolutePath, file: displayFile(absolutePath), at: at(node) } };
   };
-  const topTemplates = catalogue(doc.getIn(['templates'], true) as Node | undefined, config.templates);
-  if (config.profiles === undefined) return { profile: {}, policy, suppressions, suppressionSites, recipients, ...topTemplates };
+  const topTemplates = catalogue(
+    doc.getIn(['templates'], true) as Node | undefined,
+    config.templates,
+  );
+  if (config.profiles === undefined)
+    return { profile: {}, policy, suppressions, suppressionSites, recipients, ...topTemplates };
   const profile = Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
   if (profile === undefined) {
     const chosen = top?.get('profile', true) as Node | undefined;
     return fail([
-      makeDiagnostic('config-invalid', `no profile named '${name}'`, wanted === undefined && chosen ? at(chosen) : { file }, { hint: `profiles: ${Object.keys(config.profiles).join(', ')}` }),
+      makeDiagnostic(
+        'config-invalid',
+        `no profile named '${name}'`,
+        wanted === undefined && chosen ? at(chosen) : { file },
+        { hint: `profiles: ${Object.keys(config.profiles).join(', ')}` },
+      ),
     ]);
   }
-  const templates = profile.templates === undefined ? topTemplates : catalogue(doc.getIn(['profiles', name, 'templates'], true) as Node | undefined, profile.templates);
-  return { profile: profile.allowOutside ? { ...profile, allowOutside: profile.allowOutside.map((p) => path.resolve(base, p)) } : profile, policy, suppressions, suppressionSites, recipients, ...templates };
+  const templates =
+    profile.templates === undefined
+      ? topTemplates
+      : catalogue(
+          doc.getIn(['profiles', name, 'templates'], true) as Node | undefined,
+          profile.templates,
+        );
+  return {
+    profile: profile.allowOutside
+      ? { ...profile, allowOutside: profile.allowOutside.map((p) => path.resolve(base, p)) }
+      : profile,
+    policy,
+    suppressions,
+    suppressionSites,
+    recipients,
+    ...templates,
+  };
 }
 
 function urlHasPassword(url: string): boolean {

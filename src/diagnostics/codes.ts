@@ -4,11 +4,15 @@
  */
 export const DIAGNOSTIC_CODES = {
   // --- reading files ---
-  'file-not-found': 'A spec, recipient or template catalogue file does not exist or cannot be read.',
-  'file-too-large': 'A file is larger than waspec reads (specs, config and template catalogue: 1 MiB; JSON recipients: 64 MiB; suppression files: 128 MiB).',
+  'file-not-found':
+    'A spec, recipient or template catalogue file does not exist or cannot be read.',
+  'file-too-large':
+    'A file is larger than waspec reads (specs, config and template catalogue: 1 MiB; JSON recipients: 64 MiB; suppression files: 128 MiB).',
   'file-empty': 'A spec file is empty.',
-  'file-not-regular': 'A spec, recipient, suppression, config or template catalogue file is a FIFO, device, directory or system file, not a regular file.',
-  'file-outside-workspace': "A recipient file lies outside the spec's folder and the current directory, or a suppression file or template catalogue outside the config's folder and the current directory (allow it with --allow-outside).",
+  'file-not-regular':
+    'A spec, recipient, suppression, config or template catalogue file is a FIFO, device, directory or system file, not a regular file.',
+  'file-outside-workspace':
+    "A recipient file lies outside the spec's folder and the current directory, or a suppression file or template catalogue outside the config's folder and the current directory (allow it with --allow-outside).",
   'no-specs': 'No *.yaml / *.yml spec files were found at the given paths.',
 
   // --- YAML ---
@@ -41,48 +45,67 @@ export const DIAGNOSTIC_CODES = {
   'text-too-long': 'A text is longer than its limit (locationName, address: 1000).',
   'coordinate-range': 'A latitude or longitude is out of range.',
   'placeholder-empty': 'A placeholder value is empty.',
-  'control-character': 'A text holds control or invisible characters (ESC and bidi controls: an error unless allowControlCharacters).',
+  'control-character':
+    'A text holds control or invisible characters (ESC and bidi controls: an error unless allowControlCharacters).',
 
   // --- recipients ---
   'recipients-file-not-found': 'A recipient file named by the spec does not exist.',
-  'recipients-format': 'A recipient file has an unknown format (use .csv, .xlsx, .json, .ndjson or .jsonl).',
+  'recipients-format':
+    'A recipient file has an unknown format (use .csv, .xlsx, .json, .ndjson or .jsonl).',
   'csv-syntax': 'A CSV file is malformed.',
-  'csv-missing-column': 'A CSV or XLSX file has no phone number column (phoneColumn, phoneNumber or a recognised name such as phone, mobile, msisdn).',
-  'phone-column-found': 'Phone numbers are read from a column not named phoneNumber (e.g. Mobile); set phoneColumn to say so.',
-  'phone-column-ambiguous': 'More than one column of a CSV or XLSX file could hold the phone numbers; set phoneColumn.',
-  'columns-invalid': 'columns: names a column the file does not have, or two columns give one variable.',
-  'recipients-option': 'A recipient file option does not apply to its format (phoneColumn, columns and sheet are for CSV and XLSX), or defaultCountry is not a country code.',
-  'xlsx-invalid': 'An XLSX file cannot be read: not a workbook, malformed, encrypted, no such sheet, or a part that expands past its limit (a zip bomb).',
+  'csv-missing-column':
+    'A CSV or XLSX file has no phone number column (phoneColumn, phoneNumber or a recognised name such as phone, mobile, msisdn).',
+  'phone-column-found':
+    'Phone numbers are read from a column not named phoneNumber (e.g. Mobile); set phoneColumn to say so.',
+  'phone-column-ambiguous':
+    'More than one column of a CSV or XLSX file could hold the phone numbers; set phoneColumn.',
+  'columns-invalid':
+    'columns: names a column the file does not have, or two columns give one variable.',
+  'recipients-option':
+    'A recipient file option does not apply to its format (phoneColumn, columns and sheet are for CSV and XLSX), or defaultCountry is not a country code.',
+  'xlsx-invalid':
+    'An XLSX file cannot be read: not a workbook, malformed, encrypted, no such sheet, or a part that expands past its limit (a zip bomb).',
   'json-syntax': 'A JSON or NDJSON recipient file is malformed.',
   'recipient-invalid': 'A recipient entry has the wrong shape.',
   'phone-unquoted': 'A phone number was written as a YAML number; quote it.',
-  'phone-invalid': 'A phone number is not a valid international number (or national number of the defaultCountry).',
-  'phone-duplicate': 'The same phone number appears twice in one spec with the same vars; the first is kept and it is sent once.',
-  'phone-duplicate-conflict': 'The same phone number appears twice in one spec with different vars (the message would depend on row order).',
+  'phone-invalid':
+    'A phone number is not a valid international number (or national number of the defaultCountry).',
+  'phone-duplicate':
+    'The same phone number appears twice in one spec with the same vars; the first is kept and it is sent once.',
+  'phone-duplicate-conflict':
+    'The same phone number appears twice in one spec with different vars (the message would depend on row order).',
   'recipients-empty': 'A spec has no recipients.',
 
   // --- rendering ---
   'template-syntax': 'A Handlebars expression is malformed.',
   'variable-missing': 'A variable used in the message is not defined for a recipient.',
-  'render-limit': 'A template renders past its field limit or takes too much work (loops within loops); rendering stopped early.',
-  'variable-empty': 'A variable printed in the message is empty or null for a recipient (declare it optional or guard it with {{#if}}).',
+  'render-limit':
+    'A template renders past its field limit or takes too much work (loops within loops); rendering stopped early.',
+  'variable-empty':
+    'A variable printed in the message is empty or null for a recipient (declare it optional or guard it with {{#if}}).',
   'variable-not-text': 'A variable printed in the message is a list or a mapping.',
   'request-invalid': 'A rendered request body does not match the API reference.',
 
   // --- the approved-template catalogue (templates: in the config) ---
-  'templates-invalid': 'The template catalogue is malformed: not schemas/templates.schema.json, parameters not numbered {{1}}…{{n}}, or a template listed twice.',
+  'templates-invalid':
+    'The template catalogue is malformed: not schemas/templates.schema.json, parameters not numbered {{1}}…{{n}}, or a template listed twice.',
   'template-unknown': 'templateName is not in the approved-template catalogue.',
   'template-language-unknown': 'The template is not approved in this language.',
-  'template-parameters': 'templateData or the body placeholders do not have as many items as the template body has parameters (or a text header its one).',
-  'template-header': 'The header does not match the template: media missing or of the wrong kind, or a header the template does not have.',
-  'template-buttons': 'The buttons do not match the template: a button value missing, extra, or of the wrong kind.',
+  'template-parameters':
+    'templateData or the body placeholders do not have as many items as the template body has parameters (or a text header its one).',
+  'template-header':
+    'The header does not match the template: media missing or of the wrong kind, or a header the template does not have.',
+  'template-buttons':
+    'The buttons do not match the template: a button value missing, extra, or of the wrong kind.',
 
   // --- plan ---
   'send-at-past': 'sendAt is in the past.',
   'state-torn-line': 'The last line of the state journal was cut off (a crash); it is ignored.',
-  'state-record-invalid': 'A line of the state journal does not match schemas/journal-record.schema.json; its record is not used.',
+  'state-record-invalid':
+    'A line of the state journal does not match schemas/journal-record.schema.json; its record is not used.',
   'target-not-found': 'A --target names no spec.',
-  'plan-too-large': 'A spec sends more than its maxRecipients, or the plan more than policy.maxMessagesPerApply; --allow-large N approves N.',
+  'plan-too-large':
+    'A spec sends more than its maxRecipients, or the plan more than policy.maxMessagesPerApply; --allow-large N approves N.',
 
   // --- suppressions ---
   'suppressions-file-not-found': 'A suppression file named in the config does not exist.',
@@ -90,7 +113,8 @@ export const DIAGNOSTIC_CODES = {
 
   // --- config ---
   'config-invalid': 'waspec.config.yaml is malformed or has unknown fields.',
-  'config-secret': 'A secret was put in waspec.config.yaml; secrets come only from the environment.',
+  'config-secret':
+    'A secret was put in waspec.config.yaml; secrets come only from the environment.',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

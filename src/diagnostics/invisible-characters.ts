@@ -8,7 +8,8 @@
 export const INVISIBLE =
   /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2028\u2029\u2060-\u206F\u3164\uFEFF\uFFA0\uFFF9-\uFFFB]/gu;
 const ANY_INVISIBLE = new RegExp(INVISIBLE.source, 'u');
-const ZWJ_BETWEEN_EMOJI = /(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/u;
+const ZWJ_BETWEEN_EMOJI =
+  /(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/u;
 
 /** Characters that change how the rest of a line looks (ESC sequences, bidi overrides and isolates). */
 const DECEPTIVE = /[\u001B\u202A-\u202E\u2066-\u2069]/u;
@@ -17,7 +18,9 @@ const NAMES: Record<string, string> = { '\r': '\\r', '\u001B': '\\e' };
 
 /** How one invisible character is shown: `\r`, `\e` (ESC), or `\u{202E}`. */
 export function describeInvisible(ch: string): string {
-  return NAMES[ch] ?? `\\u{${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}}`;
+  return (
+    NAMES[ch] ?? `\\u{${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}}`
+  );
 }
 
 /** Whether the invisible character at `offset` is a zero-width joiner inside an emoji sequence. */

@@ -4,7 +4,12 @@ export function describePosition(p: { file: string; line: number; cell?: string 
 }
 
 /** Where a diagnostic points, as printed: `file`, `file:line:column` (1-based) or `file:Sheet1!B12`. */
-export function locationOf(d: { file?: string; line?: number; column?: number; cell?: string }): string {
+export function locationOf(d: {
+  file?: string;
+  line?: number;
+  column?: number;
+  cell?: string;
+}): string {
   if (d.file === undefined) return '';
   if (d.cell !== undefined) return `${d.file}:${d.cell}`;
   return d.line === undefined ? d.file : `${d.file}:${d.line + 1}:${(d.column ?? 0) + 1}`;

@@ -37,10 +37,12 @@ export function parsePointer(pointer: string): Array<string | number> {
 }
 
 export function displayPath(path: ReadonlyArray<string | number>): string {
-  return path.reduce<string>(
-    (out, s) => (typeof s === 'number' ? `${out}[${s}]` : out ? `${out}.${s}` : s),
-    '',
-  ) || '(top level)';
+  return (
+    path.reduce<string>(
+      (out, s) => (typeof s === 'number' ? `${out}[${s}]` : out ? `${out}.${s}` : s),
+      '',
+    ) || '(top level)'
+  );
 }
 
 /** The candidate nearest to `word` (edit distance), if near enough to be a typo. */
@@ -59,7 +61,11 @@ function distance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        (prev[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     prev = row;
   }
@@ -83,24 +89,34 @@ export function mapSchemaError(error: SchemaErrorInput): MappedSchemaError | und
     case 'if':
       return undefined; // the failing branch reports the real problem
     case 'required':
-      return make('schema-required', `${where} is missing the required field '${String(p.missingProperty)}'`);
+      return make(
+        'schema-required',
+        `${where} is missing the required field '${String(p.missingProperty)}'`,
+      );
     case 'additionalProperties': {
       const extra = String(p.additionalProperty);
       const suggestion = error.knownFields ? closest(extra, error.knownFields) : undefined;
-      return make('schema-unknown-field', `${where === '(top level)' ? 'the spec' : where} has an unknown field '${extra}'`, {
-        path: [...path, extra],
-        atKey: true,
-        ...(suggestion
-          ? { hint: `did you mean '${suggestion}'?` }
-          : error.knownFields
-            ? { hint: `allowed fields: ${error.knownFields.join(', ')}` }
-            : {}),
-      });
+      return make(
+        'schema-unknown-field',
+        `${where === '(top level)' ? 'the spec' : where} has an unknown field '${extra}'`,
+        {
+          path: [...path, extra],
+          atKey: true,
+          ...(suggestion
+            ? { hint: `did you mean '${suggestion}'?` }
+            : error.knownFields
+              ? { hint: `allowed fields: ${error.knownFields.join(', ')}` }
+              : {}),
+        },
+      );
     }
     case 'type':
       return make('schema-type', `${where} must be ${describeType(p.type)}`);
     case 'enum':
-      return make('schema-enum', `${where} must be one of: ${(p.allowedValues as unknown[]).join(', ')}`);
+      return make(
+        'schema-enum',
+        `${where} must be one of: ${(p.allowedValues as unknown[]).join(', ')}`,
+      );
     case 'maxLength':
       if (URL_FIELDS.has(field))
         return make('url-too-long', `${where} is longer than ${String(p.limit)} characters`);
@@ -112,15 +128,23 @@ export function mapSchemaError(error: SchemaErrorInput): MappedSchemaError | und
         return make('placeholder-empty', `${where} is empty; placeholder values may not be empty`);
       return make('schema-limit', `${where} must not be empty`);
     case 'pattern':
-      if (String(p.pattern).includes('[hH][tT][tT][pP]')) return make('url-scheme', `${where} must be an http:// or https:// URL`);
-      if (MEDIA_TYPES[field]) return make('media-type', `${where} must end in ${MEDIA_TYPES[field]}`);
+      if (String(p.pattern).includes('[hH][tT][tT][pP]'))
+        return make('url-scheme', `${where} must be an http:// or https:// URL`);
+      if (MEDIA_TYPES[field])
+        return make('media-type', `${where} must end in ${MEDIA_TYPES[field]}`);
       if (field === 'phoneNumber')
         return make('phone-invalid', `${where} must be an international number, digits only`);
       if (field === 'latitude' || field === 'longitude')
         return make('schema-type', `${where} must be a number or a {{variable}}`);
       if (field === 'name')
-        return make('schema-pattern', `${where} must use lowercase letters, digits, '.', '_' and '-' only`);
-      return make('schema-pattern', `${where} does not have the required form (${String(p.pattern)})`);
+        return make(
+          'schema-pattern',
+          `${where} must use lowercase letters, digits, '.', '_' and '-' only`,
+        );
+      return make(
+        'schema-pattern',
+        `${where} does not have the required form (${String(p.pattern)})`,
+      );
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -144,6 +168,14 @@ export function mapSchemaError(error: SchemaErrorInput): MappedSchemaError | und
 
 function describeType(type: unknown): string {
   const names = String(type).split(',');
-  const words = names.map((t) => (t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : t === 'integer' ? 'a whole number' : `a ${t}`));
+  const words = names.map((t) =>
+    t === 'object'
+      ? 'a mapping'
+      : t === 'array'
+        ? 'a list'
+        : t === 'integer'
+          ? 'a whole number'
+          : `a ${t}`,
+  );
   return words.join(' or ');
 }

@@ -10,7 +10,10 @@ export const SCHEMA_VALIDATORS = {
   request: { file: 'request.schema.json', options: { allErrors: true, strict: true } },
   response: { file: 'response.schema.json', options: { allErrors: true, strict: true } },
   plan: { file: 'plan.schema.json', options: { allErrors: false, strict: true } },
-  templates: { file: 'templates.schema.json', options: { allErrors: true, strict: false, verbose: true } },
+  templates: {
+    file: 'templates.schema.json',
+    options: { allErrors: true, strict: false, verbose: true },
+  },
 } as const;
 
 export type SchemaName = keyof typeof SCHEMA_VALIDATORS;
@@ -22,7 +25,10 @@ type Generated = ValidateFunction & { schemaDigest?: string };
 const require = createRequire(import.meta.url);
 
 export function schemaText(name: SchemaName): string {
-  return readFileSync(new URL(`../../schemas/${SCHEMA_VALIDATORS[name].file}`, import.meta.url), 'utf8');
+  return readFileSync(
+    new URL(`../../schemas/${SCHEMA_VALIDATORS[name].file}`, import.meta.url),
+    'utf8',
+  );
 }
 
 export function schemaDigest(text: string): string {
@@ -30,7 +36,10 @@ export function schemaDigest(text: string): string {
 }
 
 /** Compiles a schema now (ajv loaded on demand). */
-export function compileSchemaValidator<T = unknown>(name: SchemaName, text = schemaText(name)): ValidateFunction<T> {
+export function compileSchemaValidator<T = unknown>(
+  name: SchemaName,
+  text = schemaText(name),
+): ValidateFunction<T> {
   const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
   const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
   const ajv = new Ajv2020(SCHEMA_VALIDATORS[name].options);
@@ -49,21 +58,33 @@ export function loadSchemaValidator<T = unknown>(name: SchemaName): ValidateFunc
   try {
     generated = require(`../validators/${name}.cjs`) as Generated;
   } catch (error) {
-    if (!(error instanceof Error && 'code' in error && error.code === 'MODULE_NOT_FOUND')) throw error;
+    if (!(error instanceof Error && 'code' in error && error.code === 'MODULE_NOT_FOUND'))
+      throw error;
   }
   if (generated?.schemaDigest === schemaDigest(text)) return generated as ValidateFunction<T>;
   return compileSchemaValidator<T>(name, text);
 }
 
 /** ajv's errors as mapSchemaError reads them, with the fields the failing object allows (verbose validators) for "did you mean". */
-export function schemaErrorInputs(errors: readonly ErrorObject[] | null | undefined): SchemaErrorInput[] {
+export function schemaErrorInputs(
+  errors: readonly ErrorObject[] | null | undefined,
+): SchemaErrorInput[] {
   return (errors ?? []).map((e) => {
     const parent: unknown = e.parentSchema;
     const properties =
-      parent && typeof parent === 'object' && 'properties' in parent && parent.properties && typeof parent.properties === 'object'
+      parent &&
+      typeof parent === 'object' &&
+      'properties' in parent &&
+      parent.properties &&
+      typeof parent.properties === 'object'
         ? Object.keys(parent.properties)
         : undefined;
-    const input: SchemaErrorInput = { instancePath: e.instancePath, keyword: e.keyword, message: e.message ?? e.keyword, params: { ...e.params } };
+    const input: SchemaErrorInput = {
+      instancePath: e.instancePath,
+      keyword: e.keyword,
+      message: e.message ?? e.keyword,
+      params: { ...e.params },
+    };
     if (properties) input.knownFields = properties;
     return input;
   });

@@ -54,8 +54,12 @@ const KEEP_REQUESTS = 10_000;
 const KEEP_BODY_CHARS = 64 * 1024 * 1024;
 
 /** Demo credentials: documented, not secret. */
-export const EMULATOR_DEFAULTS = { appKey: 'demo-app-key', appSecret: 'demo-app-secret', token: 'demo-token', port: 8787 } as const;
-
+export const EMULATOR_DEFAULTS = {
+  appKey: 'demo-app-key',
+  appSecret: 'demo-app-secret',
+  token: 'demo-token',
+  port: 8787,
+} as const;
 
 export interface RequestLogEntry {
   /** ms since the epoch */
@@ -102,12 +106,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const keepBody = (text: string) => {
     bodies.push(text);
     bodyChars += text.length;
-    while (bodies.length > keep || bodyChars > KEEP_BODY_CHARS) bodyChars -= bodies.shift()?.length ?? 0;
+    while (bodies.length > keep || bodyChars > KEEP_BODY_CHARS)
+      bodyChars -= bodies.shift()?.length ?? 0;
   };
-  const stats: EmulatorStats = { requests: 0, accepted: 0, rejected: 0, duplicates: 0, uniqueMessageIds: 0, tokensIssued: 0, byStatus: {} };
+  const stats: EmulatorStats = {
+    requests: 0,
+    accepted: 0,
+    rejected: 0,
+    duplicates: 0,
+    uniqueMessageIds: 0,
+    tokensIssued: 0,
+    byStatus: {},
+  };
   let window = { second: 0, count: 0 };
 
-  const answer = (res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>, entry?: RequestLogEntry) => {
+  const answer = (
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers?: Record<string, string>,
+    entry?: RequestLogEntry,
+  ) => {
     stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
     if (entry) Object.assign(entry, { answer: status, answeredAt: Date.now() });
     sendJson(res, status, body, headers);
@@ -130,7 +149,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       else stats.uniqueMessageIds++;
       if (status === PENDING_ACCEPTED) stats.accepted++;
       else stats.rejected++;
-      messages.set(d.messageId, { messageId: d.messageId, phoneNumber: d.to.phoneNumber, bulkId: body.bulkId, status: status.name, whatsApp: body.whatsApp });
+      messages.set(d.messageId, {
+        messageId: d.messageId,
+        phoneNumber: d.to.phoneNumber,
+        bulkId: body.bulkId,
+        status: status.name,
+        whatsApp: body.whatsApp,
+      });
       return { to: { phoneNumber: d.to.phoneNumber }, status, messageId: d.messageId };
     });
 
@@ -151,21 +176,35 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       await noteIds(req, entry);
       return answer(res, status, { error: 'injected failure' }, {}, entry);
     }
-    const resetWhen = options.resetRate && random() < options.resetRate ? (random() < 0.5 ? 'before' : 'after') : undefined;
+    const resetWhen =
+      options.resetRate && random() < options.resetRate
+        ? random() < 0.5
+          ? 'before'
+          : 'after'
+        : undefined;
     if (resetWhen === 'before') return reset(req, entry);
     const auth = tokens.check(req.headers.authorization);
     if (auth !== 'ok') return answer(res, 401, { error: `unauthorized: token ${auth}` }, {}, entry);
-    if (req.headers['x-app-key'] !== appKey) return answer(res, 401, { error: 'unauthorized: unknown x-app-key' }, {}, entry);
+    if (req.headers['x-app-key'] !== appKey)
+      return answer(res, 401, { error: 'unauthorized: unknown x-app-key' }, {}, entry);
     if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
       return answer(res, 415, { error: 'Content-Type must be application/json' }, {}, entry);
     }
     const text = await readBody(req);
     if (text === undefined) return answer(res, 413, { error: 'request body too large' }, {}, entry);
     const parsed = parseJson(text);
-    if (parsed.error !== undefined) return answer(res, 400, { error: `malformed JSON: ${parsed.error}` }, {}, entry);
+    if (parsed.error !== undefined)
+      return answer(res, 400, { error: `malformed JSON: ${parsed.error}` }, {}, entry);
     entry.messageIds = messageIdsOf(parsed.value);
     const errors = validateRequestBody(parsed.value);
-    if (errors.length > 0) return answer(res, 400, { error: `invalid request: ${describeSchemaErrors(errors)}` }, {}, entry);
+    if (errors.length > 0)
+      return answer(
+        res,
+        400,
+        { error: `invalid request: ${describeSchemaErrors(errors)}` },
+        {},
+        entry,
+      );
     const body = parsed.value as RequestBody;
     keepBody(text);
     const result = { messages: accept(body), bulkId: body.bulkId };
@@ -179,7 +218,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const handle = async () => {
       if (route === `POST ${SEND_PATH}`) return send(req, res);
       if (route === `POST ${TOKEN_PATH}`) return tokens.issue(req, res);
-      if (route === 'GET /_emulator/stats') return sendJson(res, 200, { ...stats, tokensIssued: tokens.issued() });
+      if (route === 'GET /_emulator/stats')
+        return sendJson(res, 200, { ...stats, tokensIssued: tokens.issued() });
       if (route === 'GET /_emulator/messages') return sendJson(res, 200, [...messages.values()]);
       if (route === 'GET /_emulator/requests') return sendJson(res, 200, bodies);
       if (route === 'POST /_emulator/expire-tokens') {

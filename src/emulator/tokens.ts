@@ -11,7 +11,12 @@ export interface TokenIssuer {
   issued(): number;
 }
 
-export function createTokenIssuer(options: { appKey: string; appSecret: string; staticToken: string; ttlSeconds?: number }): TokenIssuer {
+export function createTokenIssuer(options: {
+  appKey: string;
+  appSecret: string;
+  staticToken: string;
+  ttlSeconds?: number;
+}): TokenIssuer {
   const tokens = new Map<string, number>();
   let count = 0;
   return {
@@ -19,13 +24,15 @@ export function createTokenIssuer(options: { appKey: string; appSecret: string; 
       const parsed = parseJson((await readBody(req)) ?? '');
       const body = parsed.value;
       const key = body && typeof body === 'object' && 'app_key' in body ? body.app_key : undefined;
-      const secret = body && typeof body === 'object' && 'app_secret' in body ? body.app_secret : undefined;
+      const secret =
+        body && typeof body === 'object' && 'app_secret' in body ? body.app_secret : undefined;
       if (key !== options.appKey || secret !== options.appSecret) {
         sendJson(res, 401, { error: 'invalid app_key or app_secret' });
         return;
       }
       const asked = Number(req.headers['x-token-expire'] ?? 600);
-      const ttl = options.ttlSeconds ?? Math.min(3600, Number.isFinite(asked) && asked > 0 ? asked : 600);
+      const ttl =
+        options.ttlSeconds ?? Math.min(3600, Number.isFinite(asked) && asked > 0 ? asked : 600);
       const token = randomBytes(24).toString('hex');
       tokens.set(token, Date.now() + ttl * 1000);
       count++;

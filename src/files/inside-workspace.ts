@@ -3,7 +3,10 @@ import path from 'node:path';
 
 function contains(root: string, file: string): boolean {
   const relative = path.relative(root, file);
-  return relative === '' || (!relative.startsWith(`..${path.sep}`) && relative !== '..' && !path.isAbsolute(relative));
+  return (
+    relative === '' ||
+    (!relative.startsWith(`..${path.sep}`) && relative !== '..' && !path.isAbsolute(relative))
+  );
 }
 
 /**

@@ -24,20 +24,25 @@ export function describeKind(stats: Stats): string {
 
 function refusalOf(error: unknown): FileRefusal {
   const code = error instanceof Error && 'code' in error ? String(error.code) : '';
-  if (code === 'ENOENT' || code === 'ENOTDIR') return { reason: 'missing', message: 'does not exist' };
+  if (code === 'ENOENT' || code === 'ENOTDIR')
+    return { reason: 'missing', message: 'does not exist' };
   if (code === 'ELOOP') return { reason: 'symlink', message: 'is a symbolic link' };
   if (code === 'EISDIR') return { reason: 'not-a-file', message: 'is a directory' };
   return { reason: 'unreadable', message: `cannot be read (${code || 'error'})` };
 }
 
 // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
-const flagsFor = (noFollow: boolean) => constants.O_RDONLY | constants.O_NONBLOCK | (noFollow ? constants.O_NOFOLLOW : 0);
+const flagsFor = (noFollow: boolean) =>
+  constants.O_RDONLY | constants.O_NONBLOCK | (noFollow ? constants.O_NOFOLLOW : 0);
 
 /**
  * Opens a regular file for reading without ever blocking: FIFOs, devices, directories and
  * /proc or /sys files are refused. `noFollow` refuses a symbolic link as the last component.
  */
-export async function openRegularFile(absolute: string, options: { noFollow?: boolean } = {}): Promise<Opened> {
+export async function openRegularFile(
+  absolute: string,
+  options: { noFollow?: boolean } = {},
+): Promise<Opened> {
   let handle: FileHandle;
   try {
     handle = await open(absolute, flagsFor(options.noFollow ?? false));
@@ -49,7 +54,12 @@ export async function openRegularFile(absolute: string, options: { noFollow?: bo
     const real = await realpath(absolute).catch(() => absolute);
     if (!stats.isFile() || PSEUDO.test(real)) {
       await handle.close();
-      return { refusal: { reason: 'not-a-file', message: stats.isFile() ? 'is a system file, not a regular file' : describeKind(stats) } };
+      return {
+        refusal: {
+          reason: 'not-a-file',
+          message: stats.isFile() ? 'is a system file, not a regular file' : describeKind(stats),
+        },
+      };
     }
     return { handle, size: stats.size };
   } catch (error) {

@@ -8,8 +8,10 @@ export const FRAME_SCAN_BYTES = 4 * 1024 * 1024;
 export const FRAME_LINE_CHARS = 200;
 
 const CHUNK = 1 << 16;
-const SECRET_WORD = /(?:secret|token|passw(?:or)?d|api[-_]?key|credential|private[-_]?key)["']?\s*[:=]|(?:bearer|basic)\s+\S/i;
-const SECRET_BLOB = /(?=[A-Za-z0-9+/_=-]{32,})(?=[^\s]*[0-9])(?=[^\s]*[A-Za-z])[A-Za-z0-9+/_=-]{32,}/;
+const SECRET_WORD =
+  /(?:secret|token|passw(?:or)?d|api[-_]?key|credential|private[-_]?key)["']?\s*[:=]|(?:bearer|basic)\s+\S/i;
+const SECRET_BLOB =
+  /(?=[A-Za-z0-9+/_=-]{32,})(?=[^\s]*[0-9])(?=[^\s]*[A-Za-z])[A-Za-z0-9+/_=-]{32,}/;
 
 /** Whether a line of a file looks like it holds a secret (and must not be shown). */
 export function looksSecret(text: string): boolean {
@@ -21,7 +23,11 @@ export function looksSecret(text: string): boolean {
  * FRAME_LINE_CHARS and hidden when it looks like a secret. Reads from the start only as far as
  * `last`, at most FRAME_SCAN_BYTES; undefined when the file is not such a file or too far down.
  */
-export function readFrameLines(file: string, first: number, last: number): Array<string | undefined> | undefined {
+export function readFrameLines(
+  file: string,
+  first: number,
+  last: number,
+): Array<string | undefined> | undefined {
   if (!isInputFile(file)) return undefined;
   const fd = openRegularFileSync(file);
   if (fd === undefined) return undefined;
@@ -33,7 +39,10 @@ export function readFrameLines(file: string, first: number, last: number): Array
     let scanned = 0;
     const finish = () => {
       if (line >= first) {
-        const text = Buffer.concat(pieces).toString('utf8').replace(/\r$/, '').slice(0, FRAME_LINE_CHARS);
+        const text = Buffer.concat(pieces)
+          .toString('utf8')
+          .replace(/\r$/, '')
+          .slice(0, FRAME_LINE_CHARS);
         out.push(looksSecret(text) ? '(not shown: looks like a secret)' : text);
       }
       pieces = [];
@@ -47,14 +56,24 @@ export function readFrameLines(file: string, first: number, last: number): Array
       }
       scanned += n;
       let start = 0;
-      for (let nl = buffer.indexOf(0x0a, start); nl !== -1 && nl < n && line <= last; nl = buffer.indexOf(0x0a, start)) {
-        if (line >= first) pieces.push(Buffer.from(buffer.subarray(start, Math.min(nl, start + FRAME_LINE_CHARS * 4))));
+      for (
+        let nl = buffer.indexOf(0x0a, start);
+        nl !== -1 && nl < n && line <= last;
+        nl = buffer.indexOf(0x0a, start)
+      ) {
+        if (line >= first)
+          pieces.push(
+            Buffer.from(buffer.subarray(start, Math.min(nl, start + FRAME_LINE_CHARS * 4))),
+          );
         finish();
         start = nl + 1;
       }
       if (line >= first && line <= last) {
         const held = pieces.reduce((sum, p) => sum + p.length, 0);
-        if (held < FRAME_LINE_CHARS * 4) pieces.push(Buffer.from(buffer.subarray(start, Math.min(n, start + FRAME_LINE_CHARS * 4 - held))));
+        if (held < FRAME_LINE_CHARS * 4)
+          pieces.push(
+            Buffer.from(buffer.subarray(start, Math.min(n, start + FRAME_LINE_CHARS * 4 - held))),
+          );
       }
     }
     return line > first ? out : undefined;

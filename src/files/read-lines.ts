@@ -16,12 +16,23 @@ const CHUNK = 1 << 16;
  * once, and a line over `maxLineBytes` is skipped to its end instead of being held in memory.
  * `onBytes` sees every byte read (for digests).
  */
-export async function* readLines(handle: FileHandle, options: { maxLineBytes: number; onBytes?: (chunk: Buffer) => void }): AsyncIterable<Line> {
+export async function* readLines(
+  handle: FileHandle,
+  options: { maxLineBytes: number; onBytes?: (chunk: Buffer) => void },
+): AsyncIterable<Line> {
   let pieces: Buffer[] = [];
   let held = 0;
   let tooLong = false;
   const take = (terminated: boolean): Line => {
-    const line = { bytes: tooLong ? Buffer.alloc(0) : pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces, held), terminated, tooLong };
+    const line = {
+      bytes: tooLong
+        ? Buffer.alloc(0)
+        : pieces.length === 1
+          ? (pieces[0] as Buffer)
+          : Buffer.concat(pieces, held),
+      terminated,
+      tooLong,
+    };
     pieces = [];
     held = 0;
     tooLong = false;

@@ -37,18 +37,26 @@ const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(bytes < 10 << 20
 export async function openZip(handle: FileHandle): Promise<ZipArchive> {
   let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.fromFdPromise(handle.fd, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false });
+    zip = await yauzl.fromFdPromise(handle.fd, {
+      lazyEntries: true,
+      autoClose: false,
+      validateEntrySizes: true,
+      strictFileNames: false,
+    });
   } catch (error) {
     throw new ZipProblem(`is not a zip archive (${(error as Error).message})`);
   }
   const entries = new Map<string, yauzl.Entry>();
   try {
     for await (const entry of zip.eachEntry()) {
-      if (entries.size >= MAX_ZIP_ENTRIES) throw new ZipProblem(`holds more than ${MAX_ZIP_ENTRIES} entries`);
+      if (entries.size >= MAX_ZIP_ENTRIES)
+        throw new ZipProblem(`holds more than ${MAX_ZIP_ENTRIES} entries`);
       entries.set(key(entry.fileName), entry);
     }
   } catch (error) {
-    throw error instanceof ZipProblem ? error : new ZipProblem(`is a damaged zip archive (${(error as Error).message})`);
+    throw error instanceof ZipProblem
+      ? error
+      : new ZipProblem(`is a damaged zip archive (${(error as Error).message})`);
   }
   return {
     has: (name) => entries.has(key(name)),
@@ -56,14 +64,24 @@ export async function openZip(handle: FileHandle): Promise<ZipArchive> {
       const entry = entries.get(key(name));
       if (!entry) throw new ZipProblem(`has no part ${name}`);
       if (entry.isEncrypted()) throw new ZipProblem(`is encrypted (${name})`);
-      if (entry.uncompressedSize > maxBytes) throw new ZipProblem(`has a part (${name}) of ${mib(entry.uncompressedSize)}, over the ${mib(maxBytes)} waspec reads`);
-      if (entry.uncompressedSize > RATIO_FLOOR && entry.uncompressedSize > Math.max(entry.compressedSize, 1) * MAX_ZIP_RATIO) {
-        throw new ZipProblem(`has a part (${name}) that expands ${Math.round(entry.uncompressedSize / Math.max(entry.compressedSize, 1))} times (a zip bomb?)`);
+      if (entry.uncompressedSize > maxBytes)
+        throw new ZipProblem(
+          `has a part (${name}) of ${mib(entry.uncompressedSize)}, over the ${mib(maxBytes)} waspec reads`,
+        );
+      if (
+        entry.uncompressedSize > RATIO_FLOOR &&
+        entry.uncompressedSize > Math.max(entry.compressedSize, 1) * MAX_ZIP_RATIO
+      ) {
+        throw new ZipProblem(
+          `has a part (${name}) that expands ${Math.round(entry.uncompressedSize / Math.max(entry.compressedSize, 1))} times (a zip bomb?)`,
+        );
       }
       try {
         return await zip.openReadStreamPromise(entry);
       } catch (error) {
-        throw new ZipProblem(`has a part (${name}) that cannot be read (${(error as Error).message})`);
+        throw new ZipProblem(
+          `has a part (${name}) that cannot be read (${(error as Error).message})`,
+        );
       }
     },
   };

@@ -36,9 +36,13 @@ const CI_FILES: Record<NonNullable<ScaffoldOptions['ci']>, [string, string]> = {
 export const GITIGNORE_ENTRIES = ['node_modules/', '.waspec/lock.json', '.waspec/demo/'];
 
 const cannotCreate = (target: string, error: unknown): WaspecError =>
-  new WaspecError('init-failed', `cannot create ${target} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
-    hint: 'check that no file stands where waspec init creates a folder, and that the folder is writable',
-  });
+  new WaspecError(
+    'init-failed',
+    `cannot create ${target} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    {
+      hint: 'check that no file stands where waspec init creates a folder, and that the folder is writable',
+    },
+  );
 
 /** Writes a file only if nothing is at its path (not even a symlink): never overwrites. */
 async function createFile(dir: string, target: string, text: string): Promise<ScaffoldResult> {
@@ -50,7 +54,8 @@ async function createFile(dir: string, target: string, text: string): Promise<Sc
   try {
     handle = await open(absolute, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { file: target, action: 'kept', detail: 'it exists; not overwritten' };
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      return { file: target, action: 'kept', detail: 'it exists; not overwritten' };
     throw cannotCreate(target, error);
   }
   try {
@@ -68,13 +73,23 @@ async function updateGitignore(dir: string): Promise<ScaffoldResult> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   });
-  if (text === undefined) return createFile(dir, '.gitignore', `# waspec: local state (commit .waspec/journal.ndjson)\n${GITIGNORE_ENTRIES.join('\n')}\n`);
+  if (text === undefined)
+    return createFile(
+      dir,
+      '.gitignore',
+      `# waspec: local state (commit .waspec/journal.ndjson)\n${GITIGNORE_ENTRIES.join('\n')}\n`,
+    );
   const lines = new Set(text.split(/\r?\n/).map((line) => line.trim()));
-  const missing = GITIGNORE_ENTRIES.filter((entry) => !lines.has(entry) && !lines.has(entry.replace(/\/$/, '')));
-  if (missing.length === 0) return { file: '.gitignore', action: 'kept', detail: 'it has the entries' };
+  const missing = GITIGNORE_ENTRIES.filter(
+    (entry) => !lines.has(entry) && !lines.has(entry.replace(/\/$/, '')),
+  );
+  if (missing.length === 0)
+    return { file: '.gitignore', action: 'kept', detail: 'it has the entries' };
   const handle = await open(absolute, 'a');
   try {
-    await handle.writeFile(`${text.length > 0 && !text.endsWith('\n') ? '\n' : ''}# waspec: local state\n${missing.join('\n')}\n`);
+    await handle.writeFile(
+      `${text.length > 0 && !text.endsWith('\n') ? '\n' : ''}# waspec: local state\n${missing.join('\n')}\n`,
+    );
   } finally {
     await handle.close();
   }
@@ -86,7 +101,9 @@ export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult
   const files = options.ci ? [...FILES, CI_FILES[options.ci]] : FILES;
   const results: ScaffoldResult[] = [];
   for (const [template, target] of files) {
-    results.push(await createFile(options.dir, target, await readFile(path.join(TEMPLATES, template), 'utf8')));
+    results.push(
+      await createFile(options.dir, target, await readFile(path.join(TEMPLATES, template), 'utf8')),
+    );
   }
   results.push(await updateGitignore(options.dir));
   return results;

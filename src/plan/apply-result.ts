@@ -11,7 +11,14 @@ export interface RequestProblem {
 /** What an apply of a plan came to (apply returns it, report formats it). */
 export interface ApplyResult {
   requests: number;
-  messages: { total: number; accepted: number; rejected: number; failed: number; inDoubt: number; notSent: number };
+  messages: {
+    total: number;
+    accepted: number;
+    rejected: number;
+    failed: number;
+    inDoubt: number;
+    notSent: number;
+  };
   /** Messages by `groupId groupName` of the status the API returned. */
   byStatusGroup: Record<string, number>;
   /** Failed requests. */
@@ -34,7 +41,11 @@ export type MessageOutcome =
 /** How one request came out, after its retries. */
 export type RequestOutcome =
   | { kind: 'answered'; bulkId: string; messages: MessageOutcome[] }
-  | ({ kind: 'failed'; httpStatus?: number; /** The apply stopped: the credentials were refused. */ authFailure?: boolean } & RequestProblem)
+  | ({
+      kind: 'failed';
+      httpStatus?: number;
+      /** The apply stopped: the credentials were refused. */ authFailure?: boolean;
+    } & RequestProblem)
   | ({ kind: 'in-doubt' } & RequestProblem);
 
 /** The result of sending nothing (yet): `total` messages, none recorded. */
@@ -50,7 +61,12 @@ export function emptyApplyResult(total = 0): ApplyResult {
   };
 }
 
-const problemOf = ({ bulkId, messages, numbers, reason }: RequestProblem): RequestProblem => ({ bulkId, messages, numbers, reason });
+const problemOf = ({ bulkId, messages, numbers, reason }: RequestProblem): RequestProblem => ({
+  bulkId,
+  messages,
+  numbers,
+  reason,
+});
 
 /** Adds one request's outcome to `result` (an accumulator, so that a fold over many requests stays linear). */
 function addOutcome(result: ApplyResult, outcome: RequestOutcome): ApplyResult {
@@ -86,7 +102,11 @@ function addOutcome(result: ApplyResult, outcome: RequestOutcome): ApplyResult {
  * The apply's result from its requests' outcomes: `total` messages were to be sent; those of no
  * outcome were not sent (the apply stopped first).
  */
-export function summarizeApply(total: number, outcomes: Iterable<RequestOutcome>, stopped: { interrupted: boolean }): ApplyResult {
+export function summarizeApply(
+  total: number,
+  outcomes: Iterable<RequestOutcome>,
+  stopped: { interrupted: boolean },
+): ApplyResult {
   let result = emptyApplyResult(total);
   for (const outcome of outcomes) result = addOutcome(result, outcome);
   const m = result.messages;

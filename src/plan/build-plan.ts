@@ -4,8 +4,8 @@ import type { Catalogue, CatalogueRef } from '../catalogue/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { compileSpec } from '../compile/compile-spec.js';
 import type { CompiledMessage } from '../compile/types.js';
-import { loadWorkspace } from '../spec/load-workspace.js';
-import type { RecipientDefaults, SpecDocument } from '../spec/types.js';
+import { loadWorkspace } from '../message-spec/load-workspace.js';
+import type { RecipientDefaults, SpecDocument } from '../message-spec/types.js';
 import type { StateStore } from '../state/types.js';
 import { classifyMessages } from './classify-messages.js';
 import { lookUpContents } from './look-up-contents.js';
@@ -42,22 +42,47 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
   const workspace = await loadWorkspace(paths, specReadOptions(options));
   const snapshot = await options.store.read();
   const catalogue = options.templates ? await readCatalogue(options.templates) : undefined;
-  const diagnostics: Diagnostic[] = [...workspace.diagnostics, ...(catalogue?.diagnostics ?? []), ...snapshot.diagnostics];
+  const diagnostics: Diagnostic[] = [
+    ...workspace.diagnostics,
+    ...(catalogue?.diagnostics ?? []),
+    ...snapshot.diagnostics,
+  ];
   const docs = selectTargets(workspace.docs, targets, diagnostics);
   for (const doc of docs) checkSendAt(doc, now, diagnostics);
 
-  const classified = await classifyMessages(compileAll(docs, diagnostics, catalogue?.value), snapshot, {
-    retryRejected: options.retryRejected ?? false,
-    resendInDoubt: options.resendInDoubt ?? false,
-    // Orphans only of specs in scope: --target, or the specs of the files named (not every spec of the state).
-    ...(targets.length > 0 ? { scope: new Set(targets) } : workspace.namesFiles ? { scope: new Set(workspace.docs.map((d) => d.spec.name)) } : {}),
-    revisions: new Map(docs.map((d) => [d.spec.name, d.spec.revision])),
-  });
+  const classified = await classifyMessages(
+    compileAll(docs, diagnostics, catalogue?.value),
+    snapshot,
+    {
+      retryRejected: options.retryRejected ?? false,
+      resendInDoubt: options.resendInDoubt ?? false,
+      // Orphans only of specs in scope: --target, or the specs of the files named (not every spec of the state).
+      ...(targets.length > 0
+        ? { scope: new Set(targets) }
+        : workspace.namesFiles
+          ? { scope: new Set(workspace.docs.map((d) => d.spec.name)) }
+          : {}),
+      revisions: new Map(docs.map((d) => [d.spec.name, d.spec.revision])),
+    },
+  );
   // A PostgreSQL state brings its workspace's suppression table, read with the config's files.
-  const suppressions = [...(options.suppressions ?? []), ...(options.store.suppressions ? [options.store.suppressions] : [])];
-  const guarded = await guardPlan(classified.entries, classified.contents, workspace.docs, snapshot, { ...options, suppressions, now });
+  const suppressions = [
+    ...(options.suppressions ?? []),
+    ...(options.store.suppressions ? [options.store.suppressions] : []),
+  ];
+  const guarded = await guardPlan(
+    classified.entries,
+    classified.contents,
+    workspace.docs,
+    snapshot,
+    { ...options, suppressions, now },
+  );
   diagnostics.push(...guarded.diagnostics);
-  const { specs, inputs, options: planOptions } = await planInputsOf(docs, { ...options, paths, targets }, guarded.digests);
+  const {
+    specs,
+    inputs,
+    options: planOptions,
+  } = await planInputsOf(docs, { ...options, paths, targets }, guarded.digests);
   return {
     formatVersion: 1,
     createdAt: now.toISOString(),
@@ -67,7 +92,15 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     ...(catalogue?.value ? { templates: templatesUsed(classified.contents, catalogue.value) } : {}),
     entries: classified.entries,
     summary: summarizeEntries(classified.entries),
-    inputs: { files: inputs.files, state: { location: options.store.location, sha256: snapshot.digest, records: snapshot.records ?? 0 }, ...(inputs.suppressions ? { suppressions: inputs.suppressions } : {}) },
+    inputs: {
+      files: inputs.files,
+      state: {
+        location: options.store.location,
+        sha256: snapshot.digest,
+        records: snapshot.records ?? 0,
+      },
+      ...(inputs.suppressions ? { suppressions: inputs.suppressions } : {}),
+    },
     options: planOptions,
     diagnostics,
   };
@@ -75,6 +108,11 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
 
 export { specReadOptions };
 
-async function* compileAll(docs: SpecDocument[], diagnostics: Diagnostic[], catalogue: Catalogue | undefined): AsyncIterable<CompiledMessage> {
-  for (const doc of docs) yield* compileSpec(doc, (d) => diagnostics.push(d), catalogue ? { catalogue } : {});
+async function* compileAll(
+  docs: SpecDocument[],
+  diagnostics: Diagnostic[],
+  catalogue: Catalogue | undefined,
+): AsyncIterable<CompiledMessage> {
+  for (const doc of docs)
+    yield* compileSpec(doc, (d) => diagnostics.push(d), catalogue ? { catalogue } : {});
 }

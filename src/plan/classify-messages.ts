@@ -17,10 +17,17 @@ export interface Classified {
   contents: Record<string, MessageContent>;
 }
 
-type MessageLike = Pick<CompiledMessage, 'messageId' | 'spec' | 'revision' | 'phoneNumber' | 'contentHash' | 'content' | 'vars'>;
+type MessageLike = Pick<
+  CompiledMessage,
+  'messageId' | 'spec' | 'revision' | 'phoneNumber' | 'contentHash' | 'content' | 'vars'
+>;
 
 /** The action for one compiled message given what the state knows of it. */
-export function classifyMessage(previous: MessageState | undefined, contentHash: string, options: ClassifyOptions): StateAction {
+export function classifyMessage(
+  previous: MessageState | undefined,
+  contentHash: string,
+  options: ClassifyOptions,
+): StateAction {
   if (!previous) return 'send';
   switch (previous.outcome) {
     case 'accepted':
@@ -62,9 +69,22 @@ export async function classifyMessages(
     contents[m.contentHash] ??= m.content;
     const state = snapshot.messages.get(m.messageId);
     const vars = m.vars && Object.keys(m.vars).length > 0 ? { vars: m.vars } : {};
-    const message = { messageId: m.messageId, spec: m.spec, revision: m.revision, phoneNumber: m.phoneNumber, contentHash: m.contentHash, ...vars };
+    const message = {
+      messageId: m.messageId,
+      spec: m.spec,
+      revision: m.revision,
+      phoneNumber: m.phoneNumber,
+      contentHash: m.contentHash,
+      ...vars,
+    };
     entries.push(
-      state ? { action: classifyMessage(state, m.contentHash, options), ...message, previous: previousOf(state) } : { action: 'send', ...message },
+      state
+        ? {
+            action: classifyMessage(state, m.contentHash, options),
+            ...message,
+            previous: previousOf(state),
+          }
+        : { action: 'send', ...message },
     );
   }
   entries.push(...findOrphans(snapshot, seen, options));
@@ -72,7 +92,11 @@ export async function classifyMessages(
 }
 
 /** State messages of in-scope specs that nothing compiled any more, by spec then phone number. */
-function findOrphans(snapshot: Pick<StateSnapshot, 'messages'>, seen: ReadonlySet<string>, options: ClassifyOptions): PlanEntry[] {
+function findOrphans(
+  snapshot: Pick<StateSnapshot, 'messages'>,
+  seen: ReadonlySet<string>,
+  options: ClassifyOptions,
+): PlanEntry[] {
   const orphans: PlanEntry[] = [];
   for (const state of snapshot.messages.values()) {
     if (seen.has(state.messageId)) continue;

@@ -8,7 +8,8 @@ export async function hashFile(file: string): Promise<string | undefined> {
   if ('refusal' in opened) return undefined;
   const hash = createHash('sha256');
   try {
-    for await (const chunk of opened.handle.createReadStream({ autoClose: false })) hash.update(chunk as Buffer);
+    for await (const chunk of opened.handle.createReadStream({ autoClose: false }))
+      hash.update(chunk as Buffer);
   } finally {
     await opened.handle.close();
   }

@@ -1,4 +1,4 @@
-import { findSpecFiles } from '../spec/find-spec-files.js';
+import { findSpecFiles } from '../message-spec/find-spec-files.js';
 import { workspacePath } from './hash-file.js';
 
 /** The spec files under the given paths (as loadWorkspace finds them), workspace-relative. */

@@ -18,12 +18,18 @@ export async function lookUpContents(
   const toStore = new Set<string>();
   for (const e of entries) {
     const before = e.previous?.contentHash;
-    if (e.action === 'drift' && before !== undefined && snapshot.contents.has(before) && !earlier.has(before)) {
+    if (
+      e.action === 'drift' &&
+      before !== undefined &&
+      snapshot.contents.has(before) &&
+      !earlier.has(before)
+    ) {
       (earlier.size < MAX_PREVIOUS_CONTENTS ? earlier : omitted).add(before);
     }
     if (isSending(e) && !snapshot.contents.has(e.contentHash)) toStore.add(e.contentHash);
   }
-  const previous = earlier.size > 0 ? await store.readContents(earlier) : new Map<string, StoredContent>();
+  const previous =
+    earlier.size > 0 ? await store.readContents(earlier) : new Map<string, StoredContent>();
   return {
     ...(previous.size > 0 ? { previousContents: Object.fromEntries(previous) } : {}),
     ...(omitted.size > 0 ? { previousContentsOmitted: omitted.size } : {}),

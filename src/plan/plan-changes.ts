@@ -7,13 +7,23 @@ import type { SuppressionSource, SuppressionTable } from '../suppressions/types.
 import { quietHoursSincePlan } from './policy/quiet-hours-now.js';
 import { isSending, type Plan, type PlanEntry, type PlanInputFile } from './types.js';
 
-const NOUN: Record<PlanInputFile['kind'], string> = { spec: 'spec', recipients: 'recipient file', config: 'config', suppressions: 'suppression file', templates: 'template catalogue' };
+const NOUN: Record<PlanInputFile['kind'], string> = {
+  spec: 'spec',
+  recipients: 'recipient file',
+  config: 'config',
+  suppressions: 'suppression file',
+  templates: 'template catalogue',
+};
 
 /**
  * What changed since the plan was made: one readable line per changed spec, recipient file,
  * config or state, or immediate sends that would now arrive in quiet hours. Empty when the plan is still fresh.
  */
-export async function findPlanChanges(plan: Plan, store: StateStore, now?: { policy: Policy; at: Date; suppressions?: readonly SuppressionSource[] }): Promise<string[]> {
+export async function findPlanChanges(
+  plan: Plan,
+  store: StateStore,
+  now?: { policy: Policy; at: Date; suppressions?: readonly SuppressionSource[] },
+): Promise<string[]> {
   const changes = await inputFileChanges(plan);
   if (plan.options.paths && plan.options.targets.length === 0) {
     const known = new Set(plan.inputs.files.filter((f) => f.kind === 'spec').map((f) => f.path));
@@ -24,9 +34,18 @@ export async function findPlanChanges(plan: Plan, store: StateStore, now?: { pol
   const snapshot = await store.read();
   if (snapshot.digest !== plan.inputs.state.sha256) {
     const applied = appliedSends(plan, snapshot);
-    changes.push(applied === undefined ? describeStateChange(plan.inputs.state.records, snapshot.records) : alreadyAppliedChange(applied));
+    changes.push(
+      applied === undefined
+        ? describeStateChange(plan.inputs.state.records, snapshot.records)
+        : alreadyAppliedChange(applied),
+    );
   }
-  changes.push(...(await suppressionTableChanges(plan, [...(now?.suppressions ?? []), ...(store.suppressions ? [store.suppressions] : [])])));
+  changes.push(
+    ...(await suppressionTableChanges(plan, [
+      ...(now?.suppressions ?? []),
+      ...(store.suppressions ? [store.suppressions] : []),
+    ])),
+  );
   const quiet = now && quietHoursSincePlan(plan, now.policy, now.at);
   if (quiet) changes.push(quiet);
   return changes;
@@ -37,17 +56,25 @@ export async function inputFileChanges(plan: Pick<Plan, 'inputs'>): Promise<stri
   const changes: string[] = [];
   for (const file of plan.inputs.files) {
     const now = await hashFile(file.path);
-    if (now === undefined) changes.push(`${NOUN[file.kind]} removed since the plan was made: ${file.path}`);
-    else if (now !== file.sha256) changes.push(`${NOUN[file.kind]} edited since the plan was made: ${file.path}`);
+    if (now === undefined)
+      changes.push(`${NOUN[file.kind]} removed since the plan was made: ${file.path}`);
+    else if (now !== file.sha256)
+      changes.push(`${NOUN[file.kind]} edited since the plan was made: ${file.path}`);
   }
-  if (!plan.inputs.files.some((f) => f.kind === 'config') && (await hashFile(CONFIG_FILE)) !== undefined) {
+  if (
+    !plan.inputs.files.some((f) => f.kind === 'config') &&
+    (await hashFile(CONFIG_FILE)) !== undefined
+  ) {
     changes.push(`config added since the plan was made: ${CONFIG_FILE}`);
   }
   return changes;
 }
 
 /** Suppression tables (not files) whose content differs from what the plan read, or that it did not read. */
-async function suppressionTableChanges(plan: Plan, sources: ReadonlyArray<SuppressionSource | SuppressionTable>): Promise<string[]> {
+async function suppressionTableChanges(
+  plan: Plan,
+  sources: ReadonlyArray<SuppressionSource | SuppressionTable>,
+): Promise<string[]> {
   const tables = sources.filter((s) => s.files.length === 0);
   if (tables.length === 0 && !plan.inputs.suppressions) return [];
   // A table says its digest without sending every number over the connection.
@@ -60,11 +87,14 @@ async function suppressionTableChanges(plan: Plan, sources: ReadonlyArray<Suppre
   const changes: string[] = [];
   for (const d of digests) {
     const before = then.get(d.location);
-    if (before === undefined) changes.push(`suppression list added since the plan was made: ${d.location}`);
-    else if (before !== d.sha256) changes.push(`suppression list changed since the plan was made: ${d.location}`);
+    if (before === undefined)
+      changes.push(`suppression list added since the plan was made: ${d.location}`);
+    else if (before !== d.sha256)
+      changes.push(`suppression list changed since the plan was made: ${d.location}`);
     then.delete(d.location);
   }
-  for (const location of then.keys()) changes.push(`suppression list no longer used since the plan was made: ${location}`);
+  for (const location of then.keys())
+    changes.push(`suppression list no longer used since the plan was made: ${location}`);
   return changes;
 }
 

@@ -4,8 +4,8 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { CatalogueRef } from '../catalogue/types.js';
 import { recipientFiles } from '../recipients/resolve-recipients.js';
 import { messageShapeOf, type MessageShape } from '../render/message-shape.js';
-import { loadWorkspace } from '../spec/load-workspace.js';
-import type { SpecDocument, SpecReadOptions } from '../spec/types.js';
+import { loadWorkspace } from '../message-spec/load-workspace.js';
+import type { SpecDocument, SpecReadOptions } from '../message-spec/types.js';
 import type { StateStore } from '../state/types.js';
 import type { SuppressionDigest } from '../suppressions/file-suppressions.js';
 import type { SuppressionSource, SuppressionTable } from '../suppressions/types.js';
@@ -14,7 +14,9 @@ import { selectTargets } from './plan-checks.js';
 import type { Plan, PlanInputFile } from './types.js';
 
 /** What a plan is made from, besides the state: the part of a plan `inputsDigest` covers. */
-export type PlanInputs = Pick<Plan, 'specs' | 'options'> & { inputs: Pick<Plan['inputs'], 'files' | 'suppressions'> };
+export type PlanInputs = Pick<Plan, 'specs' | 'options'> & {
+  inputs: Pick<Plan['inputs'], 'files' | 'suppressions'>;
+};
 
 export interface PlanInputOptions extends SpecReadOptions {
   paths: readonly string[];
@@ -36,12 +38,17 @@ export function specReadOptions(options: SpecReadOptions): SpecReadOptions {
   };
 }
 
-const isTable = (source: SuppressionSource): source is SuppressionTable => 'digest' in source && typeof source.digest === 'function';
+const isTable = (source: SuppressionSource): source is SuppressionTable =>
+  'digest' in source && typeof source.digest === 'function';
 
 const withShape = (shape: MessageShape | undefined) => (shape ? { shape } : {});
 
 /** The inputs of a plan of `docs` (the specs in scope), given the digests of the suppression tables read. */
-export async function planInputsOf(docs: readonly SpecDocument[], options: PlanInputOptions, tableDigests: readonly SuppressionDigest[]): Promise<PlanInputs> {
+export async function planInputsOf(
+  docs: readonly SpecDocument[],
+  options: PlanInputOptions,
+  tableDigests: readonly SuppressionDigest[],
+): Promise<PlanInputs> {
   const paths = options.paths.length > 0 ? [...options.paths] : ['specs'];
   return {
     specs: docs.map((d) => ({
@@ -52,7 +59,11 @@ export async function planInputsOf(docs: readonly SpecDocument[], options: PlanI
       ...withShape(messageShapeOf(d)),
     })),
     inputs: {
-      files: await inputFiles(docs, options.suppressions?.flatMap((s) => s.files) ?? [], options.templates?.path),
+      files: await inputFiles(
+        docs,
+        options.suppressions?.flatMap((s) => s.files) ?? [],
+        options.templates?.path,
+      ),
       ...(tableDigests.length > 0 ? { suppressions: [...tableDigests] } : {}),
     },
     options: {
@@ -69,14 +80,20 @@ export async function planInputsOf(docs: readonly SpecDocument[], options: PlanI
  * A plan's inputs without compiling anything or reading the state (what a worker joining an
  * apply needs); undefined when the specs have errors (then only a real plan can say).
  */
-export async function readPlanInputs(options: PlanInputOptions, store: Pick<StateStore, 'suppressions'>): Promise<PlanInputs | undefined> {
+export async function readPlanInputs(
+  options: PlanInputOptions,
+  store: Pick<StateStore, 'suppressions'>,
+): Promise<PlanInputs | undefined> {
   const paths = options.paths.length > 0 ? [...options.paths] : ['specs'];
   const workspace = await loadWorkspace(paths, specReadOptions(options));
   const diagnostics: Diagnostic[] = [...workspace.diagnostics];
   const docs = selectTargets(workspace.docs, [...(options.targets ?? [])], diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) return undefined;
   // As buildPlan reads them: the config's sources and the state's table; only those that are not files have a digest.
-  const tables = [...(options.suppressions ?? []), ...(store.suppressions ? [store.suppressions] : [])].filter((s) => s.files.length === 0);
+  const tables = [
+    ...(options.suppressions ?? []),
+    ...(store.suppressions ? [store.suppressions] : []),
+  ].filter((s) => s.files.length === 0);
   const digests: SuppressionDigest[] = [];
   for (const table of tables) {
     const digest = isTable(table) ? await table.digest() : (await table.read()).digest;
@@ -94,15 +111,27 @@ export async function readPlanInputs(options: PlanInputOptions, store: Pick<Stat
 export function inputsDigest(plan: PlanInputs): string {
   const { retryRejected, resendInDoubt, targets, paths, allowLarge } = plan.options;
   const inputs = {
-    files: [...plan.inputs.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((f) => [f.kind, f.path, f.sha256]),
+    files: [...plan.inputs.files]
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+      .map((f) => [f.kind, f.path, f.sha256]),
     suppressions: (plan.inputs.suppressions ?? []).map((s) => [s.location, s.sha256]),
     specs: plan.specs.map((s) => [s.name, s.file, s.revision, s.batchSize]),
-    options: { retryRejected, resendInDoubt, targets: [...targets].sort(), paths: paths ?? [], allowLarge: allowLarge ?? null },
+    options: {
+      retryRejected,
+      resendInDoubt,
+      targets: [...targets].sort(),
+      paths: paths ?? [],
+      allowLarge: allowLarge ?? null,
+    },
   };
   return createHash('sha256').update(JSON.stringify(inputs)).digest('hex');
 }
 
-async function inputFiles(docs: readonly SpecDocument[], suppressionFiles: readonly string[], catalogueFile: string | undefined): Promise<PlanInputFile[]> {
+async function inputFiles(
+  docs: readonly SpecDocument[],
+  suppressionFiles: readonly string[],
+  catalogueFile: string | undefined,
+): Promise<PlanInputFile[]> {
   const files: PlanInputFile[] = [];
   const seen = new Set<string>();
   const add = (path: string, kind: PlanInputFile['kind'], sha256: string | undefined): void => {
@@ -112,10 +141,13 @@ async function inputFiles(docs: readonly SpecDocument[], suppressionFiles: reado
   };
   for (const doc of docs) {
     add(workspacePath(doc.file), 'spec', doc.digest);
-    for (const file of recipientFiles(doc)) add(workspacePath(file), 'recipients', await hashFile(file));
+    for (const file of recipientFiles(doc))
+      add(workspacePath(file), 'recipients', await hashFile(file));
   }
   add(CONFIG_FILE, 'config', await hashFile(CONFIG_FILE));
-  for (const file of suppressionFiles) add(workspacePath(file), 'suppressions', await hashFile(file));
-  if (catalogueFile !== undefined) add(workspacePath(catalogueFile), 'templates', await hashFile(catalogueFile));
+  for (const file of suppressionFiles)
+    add(workspacePath(file), 'suppressions', await hashFile(file));
+  if (catalogueFile !== undefined)
+    add(workspacePath(catalogueFile), 'templates', await hashFile(catalogueFile));
   return files;
 }

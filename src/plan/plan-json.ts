@@ -7,14 +7,17 @@ const ANY_INVISIBLE = new RegExp(INVISIBLE.source, 'u');
 function maskEntry(entry: PlanEntry): PlanEntry {
   const masked: PlanEntry = { ...entry, phoneNumber: maskPhone(entry.phoneNumber) };
   if ('hold' in masked) masked.hold = { ...masked.hold, reason: maskPhonesIn(masked.hold.reason) };
-  if (masked.previous?.error !== undefined) masked.previous = { ...masked.previous, error: maskPhonesIn(masked.previous.error) };
+  if (masked.previous?.error !== undefined)
+    masked.previous = { ...masked.previous, error: maskPhonesIn(masked.previous.error) };
   if (masked.action !== 'orphan' && masked.vars) masked.vars = maskVars(masked.vars);
   return masked;
 }
 
 /** Variable values with the numbers they quote masked (a column of phone numbers is personal data too). */
 export function maskVars(vars: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, maskPhonesIn(value)]));
+  return Object.fromEntries(
+    Object.entries(vars).map(([name, value]) => [name, maskPhonesIn(value)]),
+  );
 }
 
 /** The plan with every phone number masked (entries, the reasons and variable values they quote, and diagnostics). */
@@ -34,5 +37,8 @@ export function formatPlanJson(plan: Plan, options: { mask: boolean }): string {
 /** JSON text with invisible characters as \u escapes (JSON.stringify leaves C1, zero-width and bidi raw). */
 export function escapeInvisibleInJson(json: string): string {
   if (!ANY_INVISIBLE.test(json)) return json;
-  return json.replace(INVISIBLE, (ch: string) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+  return json.replace(
+    INVISIBLE,
+    (ch: string) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  );
 }

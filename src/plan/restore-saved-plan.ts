@@ -3,8 +3,8 @@ import { compileSpec } from '../compile/compile-spec.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { StalePlanError } from '../errors.js';
 import { maskPhone } from '../recipients/mask-phone.js';
-import { loadWorkspace } from '../spec/load-workspace.js';
-import type { SpecReadOptions } from '../spec/types.js';
+import { loadWorkspace } from '../message-spec/load-workspace.js';
+import type { SpecReadOptions } from '../message-spec/types.js';
 import type { StateStore } from '../state/types.js';
 import { lookUpContents } from './look-up-contents.js';
 import { contentHashOf, isSending, type Plan, type PlanEntry } from './types.js';
@@ -23,8 +23,15 @@ interface Compiled {
  * a number that masks to the one in the plan, or the plan is refused. `options` are the config's,
  * as when the plan was made (the config's digest is checked too).
  */
-export async function restoreSavedPlan(plan: Plan, file: string, options: SpecReadOptions = {}, restore: { numbers: boolean } = { numbers: true }): Promise<Plan> {
-  const specs = new Set(plan.entries.filter((e) => contentHashOf(e) !== undefined).map((e) => e.spec));
+export async function restoreSavedPlan(
+  plan: Plan,
+  file: string,
+  options: SpecReadOptions = {},
+  restore: { numbers: boolean } = { numbers: true },
+): Promise<Plan> {
+  const specs = new Set(
+    plan.entries.filter((e) => contentHashOf(e) !== undefined).map((e) => e.spec),
+  );
   if (specs.size === 0) return plan;
   const workspace = await loadWorkspace(plan.options.paths ?? ['specs'], options);
   const diagnostics: Diagnostic[] = [...workspace.diagnostics];
@@ -32,20 +39,29 @@ export async function restoreSavedPlan(plan: Plan, file: string, options: SpecRe
   const contents: Record<string, MessageContent> = {};
   for (const doc of workspace.docs.filter((d) => specs.has(d.spec.name))) {
     for await (const m of compileSpec(doc, (d) => diagnostics.push(d))) {
-      compiled.set(m.messageId, { phoneNumber: m.phoneNumber, contentHash: m.contentHash, ...(m.vars && Object.keys(m.vars).length > 0 ? { vars: m.vars } : {}) });
+      compiled.set(m.messageId, {
+        phoneNumber: m.phoneNumber,
+        contentHash: m.contentHash,
+        ...(m.vars && Object.keys(m.vars).length > 0 ? { vars: m.vars } : {}),
+      });
       contents[m.contentHash] ??= m.content;
     }
   }
   const refuse = (why: string) =>
-    new StalePlanError(`the saved plan ${file} does not match its specs and recipient files: ${why}`, 'run `waspec plan --out` again and review the new plan');
+    new StalePlanError(
+      `the saved plan ${file} does not match its specs and recipient files: ${why}`,
+      'run `waspec plan --out` again and review the new plan',
+    );
   if (hasErrors(diagnostics)) throw refuse('they no longer compile without errors');
   const used: Record<string, MessageContent> = {};
   const entries = plan.entries.map((entry): PlanEntry => {
     if (entry.action === 'orphan') return entry;
     const now = compiled.get(entry.messageId);
     if (!now) throw refuse(`message ${entry.messageId} of ${entry.spec} is no longer compiled`);
-    if (now.contentHash !== entry.contentHash) throw refuse(`message ${entry.messageId} of ${entry.spec} has other content`);
-    if (entry.phoneNumber !== now.phoneNumber && entry.phoneNumber !== maskPhone(now.phoneNumber)) throw refuse(`message ${entry.messageId} of ${entry.spec} goes to another number`);
+    if (now.contentHash !== entry.contentHash)
+      throw refuse(`message ${entry.messageId} of ${entry.spec} has other content`);
+    if (entry.phoneNumber !== now.phoneNumber && entry.phoneNumber !== maskPhone(now.phoneNumber))
+      throw refuse(`message ${entry.messageId} of ${entry.spec} goes to another number`);
     used[now.contentHash] ??= contents[now.contentHash] as MessageContent;
     const restored = { ...entry, ...(now.vars ? { vars: now.vars } : {}) };
     if (restore.numbers && isSending(entry)) restored.phoneNumber = now.phoneNumber;
@@ -55,8 +71,19 @@ export async function restoreSavedPlan(plan: Plan, file: string, options: SpecRe
 }
 
 /** A saved plan's drift entries with their earlier contents from the state (which the caller checked is the plan's). */
-export async function restoreEarlierContents(plan: Plan, store: Pick<StateStore, 'read' | 'readContents'>): Promise<Plan> {
+export async function restoreEarlierContents(
+  plan: Plan,
+  store: Pick<StateStore, 'read' | 'readContents'>,
+): Promise<Plan> {
   if (!plan.entries.some((e) => e.action === 'drift')) return plan;
-  const { previousContents, previousContentsOmitted } = await lookUpContents(plan.entries, await store.read(), store);
-  return { ...plan, ...(previousContents ? { previousContents } : {}), ...(previousContentsOmitted ? { previousContentsOmitted } : {}) };
+  const { previousContents, previousContentsOmitted } = await lookUpContents(
+    plan.entries,
+    await store.read(),
+    store,
+  );
+  return {
+    ...plan,
+    ...(previousContents ? { previousContents } : {}),
+    ...(previousContentsOmitted ? { previousContentsOmitted } : {}),
+  };
 }

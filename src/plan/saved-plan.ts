@@ -31,8 +31,13 @@ export async function readSavedPlan(file: string): Promise<Plan> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    const why = error instanceof Error && 'code' in error && error.code === 'ENOENT' ? 'it does not exist' : String(error);
-    throw new WaspecError('plan-file', `Cannot read the plan ${file}: ${why}.`, { hint: 'Make one with: waspec plan --out plan.json' });
+    const why =
+      error instanceof Error && 'code' in error && error.code === 'ENOENT'
+        ? 'it does not exist'
+        : String(error);
+    throw new WaspecError('plan-file', `Cannot read the plan ${file}: ${why}.`, {
+      hint: 'Make one with: waspec plan --out plan.json',
+    });
   }
   let value: unknown;
   try {
@@ -40,15 +45,27 @@ export async function readSavedPlan(file: string): Promise<Plan> {
   } catch {
     throw notAPlan(file, 'it is not JSON');
   }
-  if (typeof value === 'object' && value !== null && 'formatVersion' in value && typeof value.formatVersion === 'number' && value.formatVersion > 1) {
-    throw new WaspecError('plan-file', `The plan ${file} was made by a newer waspec (format version ${value.formatVersion}).`, {
-      hint: 'Upgrade waspec, or make the plan again with this version.',
-    });
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    'formatVersion' in value &&
+    typeof value.formatVersion === 'number' &&
+    value.formatVersion > 1
+  ) {
+    throw new WaspecError(
+      'plan-file',
+      `The plan ${file} was made by a newer waspec (format version ${value.formatVersion}).`,
+      {
+        hint: 'Upgrade waspec, or make the plan again with this version.',
+      },
+    );
   }
   const validate = (validator ??= loadSchemaValidator<Plan>('plan'));
   if (!validate(value)) {
     const first = validate.errors?.[0];
-    const where = first ? `${first.instancePath || '/'} ${first.message ?? ''}`.trim() : 'unknown problem';
+    const where = first
+      ? `${first.instancePath || '/'} ${first.message ?? ''}`.trim()
+      : 'unknown problem';
     throw notAPlan(file, `it does not match the plan format (${where})`);
   }
   return value;

@@ -12,5 +12,16 @@ export function planHasWork(summary: Record<PlanAction, number>): boolean {
 }
 
 export function emptySummary(): Record<PlanAction, number> {
-  return { send: 0, retry: 0, unchanged: 0, drift: 0, rejected: 0, 'in-doubt': 0, orphan: 0, suppressed: 0, capped: 0, 'quiet-hours': 0 };
+  return {
+    send: 0,
+    retry: 0,
+    unchanged: 0,
+    drift: 0,
+    rejected: 0,
+    'in-doubt': 0,
+    orphan: 0,
+    suppressed: 0,
+    capped: 0,
+    'quiet-hours': 0,
+  };
 }

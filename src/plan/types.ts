@@ -4,7 +4,8 @@ import type { MessageContent } from '../api/types.js';
 import type { MessageShape } from '../render/message-shape.js';
 import type { Outcome, StoredContent } from '../state/types.js';
 
-export type PlanAction = 'send' | 'unchanged' | 'drift' | 'retry' | 'rejected' | 'in-doubt' | 'orphan' | HeldAction;
+export type PlanAction =
+  'send' | 'unchanged' | 'drift' | 'retry' | 'rejected' | 'in-doubt' | 'orphan' | HeldAction;
 
 /** Messages the policy keeps from being sent (suppression list, frequency cap, quiet hours). */
 export type HeldAction = 'suppressed' | 'capped' | 'quiet-hours';

@@ -24,9 +24,15 @@ export interface PreviewServer {
 }
 
 const EMPTY_PLAN: Plan = {
-  formatVersion: 1, createdAt: '', specs: [], contents: {}, entries: [],
+  formatVersion: 1,
+  createdAt: '',
+  specs: [],
+  contents: {},
+  entries: [],
   summary: emptySummary(),
-  inputs: { files: [], state: { location: '', sha256: '' } }, options: { retryRejected: false, resendInDoubt: false, targets: [] }, diagnostics: [],
+  inputs: { files: [], state: { location: '', sha256: '' } },
+  options: { retryRejected: false, resendInDoubt: false, targets: [] },
+  diagnostics: [],
 };
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
@@ -42,26 +48,51 @@ function allowedHost(req: IncomingMessage, host: string): boolean {
 }
 
 /** A local page of every message; it updates itself when `update` is called. */
-export async function startPreviewServer(options: { port: number; host: string }): Promise<PreviewServer> {
+export async function startPreviewServer(options: {
+  port: number;
+  host: string;
+}): Promise<PreviewServer> {
   let state: PreviewState = { version: 0, diagnostics: [] };
   const clients = new Set<ServerResponse>();
-  const input = () => ({ plan: state.plan ?? EMPTY_PLAN, diagnostics: state.diagnostics, mask: true, ...(state.failure ? { failure: state.failure } : {}) });
+  const input = () => ({
+    plan: state.plan ?? EMPTY_PLAN,
+    diagnostics: state.diagnostics,
+    mask: true,
+    ...(state.failure ? { failure: state.failure } : {}),
+  });
 
   const server = createServer((req, res) => {
     const url = (req.url ?? '/').split('?')[0];
-    const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+    const headers = {
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    };
     if (!allowedHost(req, options.host)) {
       res.writeHead(403, { ...headers, 'content-type': 'text/plain' }).end('forbidden host\n');
     } else if (req.method !== 'GET') {
       res.writeHead(405, { ...headers, allow: 'GET' }).end();
     } else if (url === '/') {
       const nonce = randomBytes(16).toString('base64');
-      res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' }).end(renderPreviewPage({ ...input(), live: { nonce } }));
+      res
+        .writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' })
+        .end(renderPreviewPage({ ...input(), live: { nonce } }));
     } else if (url === '/api/preview') {
-      const body = { version: state.version, html: renderPreviewContent(input()), summary: state.plan?.summary ?? null, diagnostics: state.diagnostics.map(maskDiagnostic) };
-      res.writeHead(200, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(body));
+      const body = {
+        version: state.version,
+        html: renderPreviewContent(input()),
+        summary: state.plan?.summary ?? null,
+        diagnostics: state.diagnostics.map(maskDiagnostic),
+      };
+      res
+        .writeHead(200, { ...headers, 'content-type': 'application/json' })
+        .end(JSON.stringify(body));
     } else if (url === '/events') {
-      res.writeHead(200, { ...headers, 'content-type': 'text/event-stream', connection: 'keep-alive' });
+      res.writeHead(200, {
+        ...headers,
+        'content-type': 'text/event-stream',
+        connection: 'keep-alive',
+      });
       res.write(`retry: 1000\n\n`);
       clients.add(res);
       req.on('close', () => clients.delete(res));
@@ -73,7 +104,10 @@ export async function startPreviewServer(options: { port: number; host: string }
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'EADDRINUSE' || error.code === 'EACCES'
-          ? new UsageError(`Cannot listen on ${options.host}:${options.port} (${error.code}).`, 'Pick another port with --port, or --port 0 for any free one.')
+          ? new UsageError(
+              `Cannot listen on ${options.host}:${options.port} (${error.code}).`,
+              'Pick another port with --port, or --port 0 for any free one.',
+            )
           : error,
       ),
     );

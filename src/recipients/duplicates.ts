@@ -1,5 +1,5 @@
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { SourcePosition, Vars } from '../spec/types.js';
+import type { SourcePosition, Vars } from '../message-spec/types.js';
 
 /** Lines are below 2^32; the recipients entry (inline or file) is the rest of the tag. */
 const LINE_SPAN = 2 ** 32;
@@ -21,7 +21,10 @@ function canonical(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   const record = value as Record<string, unknown>;
-  return `{${Object.keys(record).sort().map((k) => `${JSON.stringify(k)}:${canonical(record[k])}`).join(',')}}`;
+  return `{${Object.keys(record)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical(record[k])}`)
+    .join(',')}}`;
 }
 
 /** A 32-bit hash (FNV-1a) of a row's vars, key order aside: tells whether two rows of one number differ. */
@@ -48,12 +51,22 @@ export function duplicateDiagnostic(
 ): Diagnostic {
   const kept = shown(firstAt(entryOf(first.where), lineOf(first.where)));
   if (again.hash === first.hash) {
-    return makeDiagnostic('phone-duplicate', `${phoneNumber} is listed more than once in ${spec} with the same vars; ${kept} is kept and it is sent once`, again.origin, {
-      severity: 'warning',
-      hint: 'remove the repeated row',
-    });
+    return makeDiagnostic(
+      'phone-duplicate',
+      `${phoneNumber} is listed more than once in ${spec} with the same vars; ${kept} is kept and it is sent once`,
+      again.origin,
+      {
+        severity: 'warning',
+        hint: 'remove the repeated row',
+      },
+    );
   }
-  return makeDiagnostic('phone-duplicate-conflict', `${phoneNumber} is listed more than once in ${spec} and the vars differ from those of ${kept}, which is kept: this row's message would be dropped`, again.origin, {
-    hint: 'keep one row per number: the message must not depend on which row comes first',
-  });
+  return makeDiagnostic(
+    'phone-duplicate-conflict',
+    `${phoneNumber} is listed more than once in ${spec} and the vars differ from those of ${kept}, which is kept: this row's message would be dropped`,
+    again.origin,
+    {
+      hint: 'keep one row per number: the message must not depend on which row comes first',
+    },
+  );
 }

@@ -38,7 +38,10 @@ export interface PackedIdentified {
 }
 
 export function packIdentified({ phoneNumbers, messageIds }: Identified): PackedIdentified {
-  return { phoneNumbers: phoneNumbers.map((p) => p ?? '').join('\n'), messageIds: messageIds.join('') };
+  return {
+    phoneNumbers: phoneNumbers.map((p) => p ?? '').join('\n'),
+    messageIds: messageIds.join(''),
+  };
 }
 
 export function unpackIdentified(packed: PackedIdentified): Identified {

@@ -5,7 +5,8 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
  * last 4 digits stay, four asterisks replace the rest whatever its length.
  */
 export function maskPhone(phoneNumber: string): string {
-  if (phoneNumber.length <= 7) return `${'*'.repeat(Math.max(phoneNumber.length - 2, 0))}${phoneNumber.slice(-2)}`;
+  if (phoneNumber.length <= 7)
+    return `${'*'.repeat(Math.max(phoneNumber.length - 2, 0))}${phoneNumber.slice(-2)}`;
   return `${phoneNumber.slice(0, 3)}****${phoneNumber.slice(-4)}`;
 }
 

@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { identify, unpackIdentified, type Identified, type IdentifyTask, type PackedIdentified } from './identify.js';
+import {
+  identify,
+  unpackIdentified,
+  type Identified,
+  type IdentifyTask,
+  type PackedIdentified,
+} from './identify.js';
 
 /**
  * Validating a number with libphonenumber's full metadata costs several microseconds, as much as
@@ -35,7 +41,10 @@ function createWorker(): Worker | undefined {
   const source = new URL('./phone-worker.ts', import.meta.url);
   if (!existsSync(fileURLToPath(source))) return undefined;
   const tsx = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(source.href)}); })`, { eval: true });
+  return new Worker(
+    `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(source.href)}); })`,
+    { eval: true },
+  );
 }
 
 /** A worker that fails is not retried: its tasks and all later ones are done in-thread. */

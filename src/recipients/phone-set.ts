@@ -27,11 +27,13 @@ export class PhoneSet {
   /** Adds `phoneNumber` with its tags; when it was already there, the tags it was first added with. */
   addTagged(phoneNumber: string, tags: PhoneTags): PhoneTags | undefined {
     // Not international digits (never from normalizePhoneNumber): refuse rather than guess.
-    if (!DIGITS.test(phoneNumber)) throw new RangeError(`not a normalised phone number: ${phoneNumber}`);
+    if (!DIGITS.test(phoneNumber))
+      throw new RangeError(`not a normalised phone number: ${phoneNumber}`);
     const value = Number(phoneNumber);
     if ((this.count + 1) * 2 > this.slots.length) this.grow();
     const i = PhoneSet.find(this.slots, value);
-    if (this.slots[i] === value) return { where: this.wheres[i] as number, hash: this.hashes[i] as number };
+    if (this.slots[i] === value)
+      return { where: this.wheres[i] as number, hash: this.hashes[i] as number };
     this.slots[i] = value;
     this.wheres[i] = tags.where;
     this.hashes[i] = tags.hash;
@@ -61,7 +63,10 @@ export class PhoneSet {
   private static find(slots: Float64Array, value: number): number {
     const mask = slots.length - 1;
     // Mix the low and high bits: numbers of one list often differ only in their last digits.
-    let i = (Math.imul(value % 0x7fffffff | 0, 0x9e3779b1) ^ Math.imul(Math.floor(value / 0x7fffffff) | 0, 0x85ebca6b)) & mask;
+    let i =
+      (Math.imul((value % 0x7fffffff) | 0, 0x9e3779b1) ^
+        Math.imul(Math.floor(value / 0x7fffffff) | 0, 0x85ebca6b)) &
+      mask;
     for (;;) {
       const slot = slots[i] as number;
       if (slot === 0 || slot === value) return i;

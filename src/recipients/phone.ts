@@ -1,4 +1,10 @@
-import { getCountries, getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import {
+  getCountries,
+  getCountryCallingCode,
+  isSupportedCountry,
+  parsePhoneNumberFromString,
+  type CountryCode,
+} from 'libphonenumber-js/max';
 
 const SEPARATORS = /[\s().\-/]/g;
 
@@ -40,7 +46,10 @@ export function countryOfPhoneNumber(digits: string): string | undefined {
     const code = digits.slice(0, length);
     if (!singleCountry.has(code)) {
       const countries = getCountries().filter((c) => getCountryCallingCode(c) === code);
-      singleCountry.set(code, countries.length === 1 ? countries[0] : countries.length > 1 ? '' : undefined);
+      singleCountry.set(
+        code,
+        countries.length === 1 ? countries[0] : countries.length > 1 ? '' : undefined,
+      );
     }
     const country = singleCountry.get(code);
     if (country === '') break; // shared calling code (+1, +7, +44…): the number says which country

@@ -2,8 +2,13 @@ import type { FileHandle } from 'node:fs/promises';
 import Papa from 'papaparse';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
 import { looksSecret } from '../files/read-frame-lines.js';
-import type { Vars } from '../spec/types.js';
-import { mapColumns, NO_COLUMN_OPTIONS, recognisedColumn, type ColumnOptions } from './table-columns.js';
+import type { Vars } from '../message-spec/types.js';
+import {
+  mapColumns,
+  NO_COLUMN_OPTIONS,
+  recognisedColumn,
+  type ColumnOptions,
+} from './table-columns.js';
 
 export interface RawRecipient {
   phoneNumber: string;
@@ -14,7 +19,8 @@ export interface RawRecipient {
   cell?: string;
 }
 
-const QUOTE_HINT = 'a field with a comma, quote or line break is written in double quotes, with "" for a quote inside it';
+const QUOTE_HINT =
+  'a field with a comma, quote or line break is written in double quotes, with "" for a quote inside it';
 
 /** Text read but not yet parsed (an unfinished row) beyond which a quote is taken as not closed. */
 const MAX_PENDING_TEXT = 1 << 20;
@@ -70,10 +76,20 @@ function parsePiece(text: string, newline: string, last: boolean): Parsed {
  * found by mapColumns, other columns become vars. Fields are trimmed; empty lines are skipped; a row whose field count differs from the
  * header's is reported and skipped.
  */
-export async function* readCsv(handle: FileHandle, file: string, sink: DiagnosticSink, options: ColumnOptions = NO_COLUMN_OPTIONS): AsyncIterable<RawRecipient[]> {
-  const syntax = (message: string, line: number, hint = QUOTE_HINT) => sink(makeDiagnostic('csv-syntax', `${file}: ${message}`, { file, line, column: 0 }, { hint }));
+export async function* readCsv(
+  handle: FileHandle,
+  file: string,
+  sink: DiagnosticSink,
+  options: ColumnOptions = NO_COLUMN_OPTIONS,
+): AsyncIterable<RawRecipient[]> {
+  const syntax = (message: string, line: number, hint = QUOTE_HINT) =>
+    sink(makeDiagnostic('csv-syntax', `${file}: ${message}`, { file, line, column: 0 }, { hint }));
   // Text decoding in the stream keeps a character split between two reads whole.
-  const stream = handle.createReadStream({ encoding: 'utf8', highWaterMark: 1 << 16, autoClose: false });
+  const stream = handle.createReadStream({
+    encoding: 'utf8',
+    highWaterMark: 1 << 16,
+    autoClose: false,
+  });
   let newline: string | undefined;
   let pending = '';
   /** 0-based line where `pending` starts. */
@@ -93,7 +109,8 @@ export async function* readCsv(handle: FileHandle, file: string, sink: Diagnosti
       const fields = rows[r] as string[];
       const at = line;
       line++;
-      for (const field of fields) if (field.length > 0) line += count(field, newline === '\r' ? '\r' : '\n');
+      for (const field of fields)
+        if (field.length > 0) line += count(field, newline === '\r' ? '\r' : '\n');
       const error = errors[r];
       if (error) {
         syntax(`${error.message.toLowerCase()} (line ${at + 1})`, at);
@@ -106,15 +123,24 @@ export async function* readCsv(handle: FileHandle, file: string, sink: Diagnosti
         header = fields.map((name, i) => (i === 0 ? name.replace(/^\uFEFF/, '') : name).trim());
         const map = mapColumns(header, options);
         if ('code' in map) {
-          const otherSeparator = map.code === 'csv-missing-column' && /[;\t|]/.test(header.join(''));
+          const otherSeparator =
+            map.code === 'csv-missing-column' && /[;\t|]/.test(header.join(''));
           sink(
-            makeDiagnostic(map.code, `${file} ${map.message}`, { file, line: at, column: 0 }, {
-              hint: otherSeparator ? `columns are separated by commas; this header looks separated by another character: ${shown(header.join(','))}` : map.hint,
-            }),
+            makeDiagnostic(
+              map.code,
+              `${file} ${map.message}`,
+              { file, line: at, column: 0 },
+              {
+                hint: otherSeparator
+                  ? `columns are separated by commas; this header looks separated by another character: ${shown(header.join(','))}`
+                  : map.hint,
+              },
+            ),
           );
           return undefined;
         }
-        if (map.recognised !== undefined) sink(recognisedColumn(map.recognised, { file, line: at, column: 0 }));
+        if (map.recognised !== undefined)
+          sink(recognisedColumn(map.recognised, { file, line: at, column: 0 }));
         phoneColumn = map.phone;
         others = map.vars;
         // A column named __proto__ must stay a var, not set the prototype of a plain object.
@@ -122,7 +148,11 @@ export async function* readCsv(handle: FileHandle, file: string, sink: Diagnosti
         continue;
       }
       if (fields.length !== header.length) {
-        syntax(`line ${at + 1} has ${fields.length} fields, the header has ${header.length}`, at, `every row has the header's columns (${header.join(', ')}); ${QUOTE_HINT}`);
+        syntax(
+          `line ${at + 1} has ${fields.length} fields, the header has ${header.length}`,
+          at,
+          `every row has the header's columns (${header.join(', ')}); ${QUOTE_HINT}`,
+        );
         continue;
       }
       const vars: Vars = bare ? (Object.create(null) as Vars) : {};
@@ -145,7 +175,11 @@ export async function* readCsv(handle: FileHandle, file: string, sink: Diagnosti
     const rows = rowsOf(pending, true);
     if (rows && rows.length > 0) yield rows;
   } catch (error) {
-    syntax(`cannot be read: ${(error as Error).message}`, line, 'check that the file is readable text (UTF-8)');
+    syntax(
+      `cannot be read: ${(error as Error).message}`,
+      line,
+      'check that the file is readable text (UTF-8)',
+    );
   } finally {
     // A reader that stops early (errors elsewhere, a request limit) closes the file now.
     stream.destroy();

@@ -1,17 +1,19 @@
 import type { FileHandle } from 'node:fs/promises';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
 import { readLines } from '../files/read-lines.js';
-import type { Vars } from '../spec/types.js';
+import type { Vars } from '../message-spec/types.js';
 import type { RawRecipient } from './read-csv.js';
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Checks one {phoneNumber, vars?} object; a string for what is wrong. */
 function toRaw(value: unknown, line: number): RawRecipient | string {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'each recipient must be an object {phoneNumber, vars}';
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    return 'each recipient must be an object {phoneNumber, vars}';
   const entries: Array<[string, unknown]> = Object.entries(value);
   const phone = entries.find(([k]) => k === 'phoneNumber')?.[1];
-  if (typeof phone !== 'string' && typeof phone !== 'number') return 'phoneNumber is missing or not a string';
+  if (typeof phone !== 'string' && typeof phone !== 'number')
+    return 'phoneNumber is missing or not a string';
   const vars: Vars = Object.create(null) as Vars;
   for (const [key, v] of entries) {
     if (key === 'phoneNumber') continue;
@@ -33,7 +35,11 @@ export const MAX_JSON_BYTES = 64 * 1024 * 1024;
 const BOM = /^\uFEFF/;
 
 /** NDJSON / JSONL: one {phoneNumber, vars?} object per line, streamed in batches. */
-export async function* readNdjson(handle: FileHandle, file: string, sink: DiagnosticSink): AsyncIterable<RawRecipient[]> {
+export async function* readNdjson(
+  handle: FileHandle,
+  file: string,
+  sink: DiagnosticSink,
+): AsyncIterable<RawRecipient[]> {
   let line = -1;
   let batch: RawRecipient[] = [];
   for await (const read of readLines(handle, { maxLineBytes: MAX_NDJSON_LINE_BYTES })) {
@@ -43,7 +49,14 @@ export async function* readNdjson(handle: FileHandle, file: string, sink: Diagno
     }
     line++;
     if (read.tooLong) {
-      sink(makeDiagnostic('json-syntax', `${file}: line ${line + 1} is longer than 1 MiB`, { file, line, column: 0 }, { hint: 'NDJSON holds one recipient object per line' }));
+      sink(
+        makeDiagnostic(
+          'json-syntax',
+          `${file}: line ${line + 1} is longer than 1 MiB`,
+          { file, line, column: 0 },
+          { hint: 'NDJSON holds one recipient object per line' },
+        ),
+      );
       continue;
     }
     const text = read.bytes.toString('utf8');
@@ -52,20 +65,39 @@ export async function* readNdjson(handle: FileHandle, file: string, sink: Diagno
     try {
       value = JSON.parse(line === 0 ? text.replace(BOM, '') : text);
     } catch (error) {
-      sink(makeDiagnostic('json-syntax', `${file}: ${(error as Error).message}`, { file, line, column: 0 }));
+      sink(
+        makeDiagnostic('json-syntax', `${file}: ${(error as Error).message}`, {
+          file,
+          line,
+          column: 0,
+        }),
+      );
       continue;
     }
     const raw = toRaw(value, line);
-    if (typeof raw === 'string') sink(makeDiagnostic('recipient-invalid', `${file}: ${raw}`, { file, line, column: 0 }));
+    if (typeof raw === 'string')
+      sink(makeDiagnostic('recipient-invalid', `${file}: ${raw}`, { file, line, column: 0 }));
     else batch.push(raw);
   }
   if (batch.length > 0) yield batch;
 }
 
 /** A JSON array of {phoneNumber, vars?}; read whole, so keep big lists in CSV or NDJSON. */
-export async function* readJsonArray(handle: FileHandle, size: number, file: string, sink: DiagnosticSink): AsyncIterable<RawRecipient[]> {
+export async function* readJsonArray(
+  handle: FileHandle,
+  size: number,
+  file: string,
+  sink: DiagnosticSink,
+): AsyncIterable<RawRecipient[]> {
   if (size > MAX_JSON_BYTES) {
-    sink(makeDiagnostic('file-too-large', `${file} is ${(size / 1024 / 1024).toFixed(0)} MiB; a JSON recipient file may be at most 64 MiB`, { file, line: 0, column: 0 }, { hint: 'write big lists as NDJSON (one object per line) or CSV: they are streamed' }));
+    sink(
+      makeDiagnostic(
+        'file-too-large',
+        `${file} is ${(size / 1024 / 1024).toFixed(0)} MiB; a JSON recipient file may be at most 64 MiB`,
+        { file, line: 0, column: 0 },
+        { hint: 'write big lists as NDJSON (one object per line) or CSV: they are streamed' },
+      ),
+    );
     return;
   }
   const text = (await handle.readFile('utf8')).replace(BOM, '');
@@ -76,11 +108,23 @@ export async function* readJsonArray(handle: FileHandle, size: number, file: str
     const message = (error as Error).message;
     const offset = Number(/position (\d+)/.exec(message)?.[1] ?? 0);
     const before = text.slice(0, offset).split('\n');
-    sink(makeDiagnostic('json-syntax', `${file}: ${message}`, { file, line: before.length - 1, column: before.at(-1)?.length ?? 0 }));
+    sink(
+      makeDiagnostic('json-syntax', `${file}: ${message}`, {
+        file,
+        line: before.length - 1,
+        column: before.at(-1)?.length ?? 0,
+      }),
+    );
     return;
   }
   if (!Array.isArray(value)) {
-    sink(makeDiagnostic('recipient-invalid', `${file} must hold a JSON array of {phoneNumber, vars}`, { file, line: 0, column: 0 }));
+    sink(
+      makeDiagnostic('recipient-invalid', `${file} must hold a JSON array of {phoneNumber, vars}`, {
+        file,
+        line: 0,
+        column: 0,
+      }),
+    );
     return;
   }
   // Line of the n-th "phoneNumber" key: close enough to point a reader at the element.
@@ -93,7 +137,14 @@ export async function* readJsonArray(handle: FileHandle, size: number, file: str
   const rows: RawRecipient[] = [];
   for (const [index, item] of value.entries()) {
     const raw = toRaw(item, keyLines[index] ?? 0);
-    if (typeof raw === 'string') sink(makeDiagnostic('recipient-invalid', `${file}[${index}]: ${raw}`, { file, line: keyLines[index] ?? 0, column: 0 }));
+    if (typeof raw === 'string')
+      sink(
+        makeDiagnostic('recipient-invalid', `${file}[${index}]: ${raw}`, {
+          file,
+          line: keyLines[index] ?? 0,
+          column: 0,
+        }),
+      );
     else rows.push(raw);
   }
   yield rows;

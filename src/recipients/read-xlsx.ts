@@ -1,9 +1,15 @@
 import type { FileHandle } from 'node:fs/promises';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
 import { openZip, ZipProblem, type ZipArchive } from '../files/read-zip.js';
-import type { Vars } from '../spec/types.js';
+import type { Vars } from '../message-spec/types.js';
 import type { RawRecipient } from './read-csv.js';
-import { listHeaders, mapColumns, recognisedColumn, type ColumnMap, type ColumnOptions } from './table-columns.js';
+import {
+  listHeaders,
+  mapColumns,
+  recognisedColumn,
+  type ColumnMap,
+  type ColumnOptions,
+} from './table-columns.js';
 import { createXmlParser, readSharedStrings, readWorkbook } from './xlsx-workbook.js';
 
 /** A sheet's XML streams; past this it is refused (Excel's own limit, 1,048,576 rows, fits well within). */
@@ -14,12 +20,14 @@ export const MAX_ROW_CHARS = 1 << 20;
 const MAX_ROWS = 1_048_576;
 const MAX_COLUMNS = 16_384;
 const BATCH = 512;
-const RESAVE = 'save the workbook again from a spreadsheet program as .xlsx (without a password), or export the sheet as CSV';
+const RESAVE =
+  'save the workbook again from a spreadsheet program as .xlsx (without a password), or export the sheet as CSV';
 
 /** Column letters of a 0-based index: 0 → A, 27 → AB. */
 export function columnLetters(index: number): string {
   let out = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) out = String.fromCharCode(65 + ((n - 1) % 26)) + out;
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26))
+    out = String.fromCharCode(65 + ((n - 1) % 26)) + out;
   return out;
 }
 
@@ -49,7 +57,12 @@ interface Where {
   sheet: string;
 }
 
-const at = (where: Where, row: number, column: number) => ({ file: where.file, line: row, column, cell: `${sheetRef(where.sheet)}!${columnLetters(column)}${row + 1}` });
+const at = (where: Where, row: number, column: number) => ({
+  file: where.file,
+  line: row,
+  column,
+  cell: `${sheetRef(where.sheet)}!${columnLetters(column)}${row + 1}`,
+});
 
 /**
  * Streams the rows of one worksheet of an XLSX file: the first row with a value is the header,
@@ -57,18 +70,32 @@ const at = (where: Where, row: number, column: number) => ({ file: where.file, l
  * written (a date is its serial number), TRUE/FALSE; an error cell (#N/A) is an error. Positions
  * are cells (Sheet1!B12).
  */
-export async function* readXlsx(handle: FileHandle, file: string, sink: DiagnosticSink, options: ColumnOptions & { sheet?: string }): AsyncIterable<RawRecipient[]> {
-  const invalid = (message: string, hint?: string) => sink(makeDiagnostic('xlsx-invalid', `${file} ${message}`, { file }, hint ? { hint } : {}));
+export async function* readXlsx(
+  handle: FileHandle,
+  file: string,
+  sink: DiagnosticSink,
+  options: ColumnOptions & { sheet?: string },
+): AsyncIterable<RawRecipient[]> {
+  const invalid = (message: string, hint?: string) =>
+    sink(makeDiagnostic('xlsx-invalid', `${file} ${message}`, { file }, hint ? { hint } : {}));
   try {
     const zip = await openZip(handle);
     const workbook = await readWorkbook(zip);
-    const sheet = options.sheet === undefined ? workbook.sheets[0] : workbook.sheets.find((s) => s.name === options.sheet);
+    const sheet =
+      options.sheet === undefined
+        ? workbook.sheets[0]
+        : workbook.sheets.find((s) => s.name === options.sheet);
     if (!sheet || !zip.has(sheet.part)) {
       const names = listHeaders(workbook.sheets.map((s) => s.name));
-      invalid(options.sheet === undefined ? 'has no worksheet' : `has no sheet '${options.sheet}'`, `its sheets: ${names}`);
+      invalid(
+        options.sheet === undefined ? 'has no worksheet' : `has no sheet '${options.sheet}'`,
+        `its sheets: ${names}`,
+      );
       return;
     }
-    const shared = workbook.sharedStrings ? await readSharedStrings(zip, workbook.sharedStrings) : [];
+    const shared = workbook.sharedStrings
+      ? await readSharedStrings(zip, workbook.sharedStrings)
+      : [];
     yield* readSheet(zip, sheet.part, shared, { file, sheet: sheet.name }, sink, options);
   } catch (error) {
     if (!(error instanceof ZipProblem)) throw error;
@@ -79,7 +106,14 @@ export async function* readXlsx(handle: FileHandle, file: string, sink: Diagnost
 /** Ends the reading of a sheet; its diagnostic, if any, was already given. */
 class StopSheet extends Error {}
 
-async function* readSheet(zip: ZipArchive, part: string, shared: readonly string[], where: Where, sink: DiagnosticSink, options: ColumnOptions): AsyncIterable<RawRecipient[]> {
+async function* readSheet(
+  zip: ZipArchive,
+  part: string,
+  shared: readonly string[],
+  where: Where,
+  sink: DiagnosticSink,
+  options: ColumnOptions,
+): AsyncIterable<RawRecipient[]> {
   let out: RawRecipient[] = [];
   let map: ColumnMap | undefined;
   let bare = false;
@@ -97,19 +131,32 @@ async function* readSheet(zip: ZipArchive, part: string, shared: readonly string
   let inline = false;
 
   const fail = (message: string, c = column, hint = RESAVE): never => {
-    sink(makeDiagnostic('xlsx-invalid', `${where.file} ${message}`, at(where, Math.max(row, 0), Math.max(c, 0)), { hint }));
+    sink(
+      makeDiagnostic(
+        'xlsx-invalid',
+        `${where.file} ${message}`,
+        at(where, Math.max(row, 0), Math.max(c, 0)),
+        { hint },
+      ),
+    );
     throw new StopSheet();
   };
   const hold = (chars: number) => {
     rowChars += chars;
-    if (rowChars > MAX_ROW_CHARS) fail(`has a row (${row + 1}) longer than 1 MiB of text`, column, 'shorten the cells of that row, or leave the long column out of the sheet');
+    if (rowChars > MAX_ROW_CHARS)
+      fail(
+        `has a row (${row + 1}) longer than 1 MiB of text`,
+        column,
+        'shorten the cells of that row, or leave the long column out of the sheet',
+      );
   };
   const endCell = () => {
     const raw = value.join('');
     let text: string;
     if (type === 's') {
       const s = shared[Number(raw)];
-      if (s === undefined) return fail(`has a cell whose shared text ${raw || '(none)'} does not exist`);
+      if (s === undefined)
+        return fail(`has a cell whose shared text ${raw || '(none)'} does not exist`);
       hold(s.length);
       text = s;
     } else if (type === 'b') text = raw === '1' ? 'TRUE' : 'FALSE';
@@ -123,14 +170,25 @@ async function* readSheet(zip: ZipArchive, part: string, shared: readonly string
   const endRow = () => {
     if ([...cells.values()].every((v) => v === '')) return;
     if (!map) {
-      const header = Array.from({ length: Math.max(-1, ...cells.keys()) + 1 }, (_, c) => cells.get(c) ?? '');
+      const header = Array.from(
+        { length: Math.max(-1, ...cells.keys()) + 1 },
+        (_, c) => cells.get(c) ?? '',
+      );
       const mapped = mapColumns(header, options);
       if ('code' in mapped) {
-        sink(makeDiagnostic(mapped.code, `${where.file} ${mapped.message}`, at(where, row, mapped.column ?? 0), { hint: mapped.hint }));
+        sink(
+          makeDiagnostic(
+            mapped.code,
+            `${where.file} ${mapped.message}`,
+            at(where, row, mapped.column ?? 0),
+            { hint: mapped.hint },
+          ),
+        );
         throw new StopSheet();
       }
       map = mapped;
-      if (mapped.recognised !== undefined) sink(recognisedColumn(mapped.recognised, at(where, row, mapped.phone)));
+      if (mapped.recognised !== undefined)
+        sink(recognisedColumn(mapped.recognised, at(where, row, mapped.phone)));
       bare = mapped.vars.some(([name]) => name === '__proto__');
       return;
     }
@@ -138,20 +196,33 @@ async function* readSheet(zip: ZipArchive, part: string, shared: readonly string
     let failed = false;
     for (const [c, error] of errors) {
       if (c !== map.phone && !map.vars.some(([, index]) => index === c)) continue;
-      sink(makeDiagnostic('xlsx-invalid', `${where.file}: the cell holds the error ${error}`, at(where, row, c), { hint: 'fix the formula, or clear the cell' }));
+      sink(
+        makeDiagnostic(
+          'xlsx-invalid',
+          `${where.file}: the cell holds the error ${error}`,
+          at(where, row, c),
+          { hint: 'fix the formula, or clear the cell' },
+        ),
+      );
       failed = true;
     }
     if (failed) return;
     const vars: Vars = bare ? (Object.create(null) as Vars) : {};
     for (const [name, index] of map.vars) vars[name] = cells.get(index) ?? '';
-    out.push({ phoneNumber: cells.get(map.phone) ?? '', vars, line: row, cell: at(where, row, map.phone).cell });
+    out.push({
+      phoneNumber: cells.get(map.phone) ?? '',
+      vars,
+      line: row,
+      cell: at(where, row, map.phone).cell,
+    });
   };
 
   const parser = createXmlParser({
     open(name, a) {
       if (name === 'row') {
         const r = a.r === undefined ? row + 1 : Number(a.r) - 1;
-        if (!Number.isInteger(r) || r <= row || r >= MAX_ROWS) fail(`has a row numbered ${a.r ?? '?'} after row ${row + 1}`, 0);
+        if (!Number.isInteger(r) || r <= row || r >= MAX_ROWS)
+          fail(`has a row numbered ${a.r ?? '?'} after row ${row + 1}`, 0);
         row = r;
         cells = new Map();
         errors = new Map();
@@ -159,7 +230,8 @@ async function* readSheet(zip: ZipArchive, part: string, shared: readonly string
         column = -1;
       } else if (name === 'c') {
         const c = a.r === undefined ? column + 1 : columnOf(a.r);
-        if (c === undefined || c <= column || c >= MAX_COLUMNS) fail(`has a cell ${a.r ?? '?'} out of order in row ${row + 1}`);
+        if (c === undefined || c <= column || c >= MAX_COLUMNS)
+          fail(`has a cell ${a.r ?? '?'} out of order in row ${row + 1}`);
         column = c as number;
         type = a.t ?? 'n';
         value = [];
@@ -191,7 +263,10 @@ async function* readSheet(zip: ZipArchive, part: string, shared: readonly string
     }
     parser.close();
   } catch (error) {
-    if (!(error instanceof StopSheet)) throw new ZipProblem(`has a malformed part ${part} (${(error as Error).message.split('\n')[0] ?? ''})`);
+    if (!(error instanceof StopSheet))
+      throw new ZipProblem(
+        `has a malformed part ${part} (${(error as Error).message.split('\n')[0] ?? ''})`,
+      );
   } finally {
     stream.destroy();
   }

@@ -3,8 +3,8 @@ import { makeDiagnostic, type Diagnostic, type DiagnosticSink } from '../diagnos
 import { registerInputFile } from '../files/input-files.js';
 import { isInsideRoots } from '../files/inside-workspace.js';
 import { openRegularFile } from '../files/open-regular-file.js';
-import { displayFile } from '../spec/load-spec.js';
-import type { RecipientFileRef, SourcePosition, SpecDocument } from '../spec/types.js';
+import { displayFile } from '../message-spec/load-spec.js';
+import type { RecipientFileRef, SourcePosition, SpecDocument } from '../message-spec/types.js';
 import { duplicateDiagnostic, varsHash, whereTag } from './duplicates.js';
 import type { Identified } from './identify.js';
 import { identifyBatch, warmUpIdentifyWorker } from './phone-pool.js';
@@ -18,7 +18,13 @@ import type { Recipient } from './types.js';
 
 const WARM_UP_BYTES = 64 * 1024;
 
-const FORMATS: Record<string, RecipientFileRef['format']> = { '.csv': 'csv', '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.xlsx': 'xlsx' };
+const FORMATS: Record<string, RecipientFileRef['format']> = {
+  '.csv': 'csv',
+  '.json': 'json',
+  '.ndjson': 'ndjson',
+  '.jsonl': 'ndjson',
+  '.xlsx': 'xlsx',
+};
 /** Options that only tables (CSV, XLSX) have, and the one only workbooks have. */
 const TABLE_OPTIONS = ['phoneColumn', 'columns', 'sheet'] as const;
 
@@ -41,20 +47,40 @@ function defaultCountryOf(doc: SpecDocument, ref: RecipientFileRef): string | un
 }
 
 /** Reports the entry's options that do not fit its format or are not known; false when there are some. */
-function checkOptions(doc: SpecDocument, ref: RecipientFileRef, index: number, format: NonNullable<RecipientFileRef['format']>, sink: DiagnosticSink): boolean {
+function checkOptions(
+  doc: SpecDocument,
+  ref: RecipientFileRef,
+  index: number,
+  format: NonNullable<RecipientFileRef['format']>,
+  sink: DiagnosticSink,
+): boolean {
   let ok = true;
   const wrong = (key: string, message: string, hint: string) => {
     ok = false;
-    sink(makeDiagnostic('recipients-option', message, doc.locate(['recipients', index, key]), { hint }));
+    sink(
+      makeDiagnostic('recipients-option', message, doc.locate(['recipients', index, key]), {
+        hint,
+      }),
+    );
   };
   for (const key of TABLE_OPTIONS) {
     if (ref[key] === undefined) continue;
     if (key === 'sheet' ? format !== 'xlsx' : format !== 'csv' && format !== 'xlsx') {
-      wrong(key, `${key} applies to ${key === 'sheet' ? 'XLSX files' : 'CSV and XLSX files'}, not to ${format.toUpperCase()}`, format === 'json' || format === 'ndjson' ? 'JSON recipients are {phoneNumber, vars} objects' : `remove ${key}`);
+      wrong(
+        key,
+        `${key} applies to ${key === 'sheet' ? 'XLSX files' : 'CSV and XLSX files'}, not to ${format.toUpperCase()}`,
+        format === 'json' || format === 'ndjson'
+          ? 'JSON recipients are {phoneNumber, vars} objects'
+          : `remove ${key}`,
+      );
     }
   }
   if (ref.defaultCountry !== undefined && !isKnownCountry(ref.defaultCountry.toUpperCase())) {
-    wrong('defaultCountry', `'${ref.defaultCountry}' is not an ISO 3166 country code libphonenumber knows`, 'two letters, e.g. CH, DE, GB, US');
+    wrong(
+      'defaultCountry',
+      `'${ref.defaultCountry}' is not an ISO 3166 country code libphonenumber knows`,
+      'two letters, e.g. CH, DE, GB, US',
+    );
   }
   return ok;
 }
@@ -62,7 +88,12 @@ function checkOptions(doc: SpecDocument, ref: RecipientFileRef, index: number, f
 /** How the header of this file maps to phone column and vars: the entry's options over the config's. */
 function columnOptionsOf(doc: SpecDocument, ref: RecipientFileRef): ColumnOptions {
   const defaults = doc.recipientDefaults ?? {};
-  const phoneColumn = ref.phoneColumn !== undefined ? { name: ref.phoneColumn, required: true } : defaults.phoneColumn !== undefined ? { name: defaults.phoneColumn, required: false } : undefined;
+  const phoneColumn =
+    ref.phoneColumn !== undefined
+      ? { name: ref.phoneColumn, required: true }
+      : defaults.phoneColumn !== undefined
+        ? { name: defaults.phoneColumn, required: false }
+        : undefined;
   return {
     ...(phoneColumn ? { phoneColumn } : {}),
     columns: { ...defaults.columns, ...ref.columns },
@@ -70,31 +101,58 @@ function columnOptionsOf(doc: SpecDocument, ref: RecipientFileRef): ColumnOption
   };
 }
 
-async function* fileRecipients(doc: SpecDocument, ref: RecipientFileRef, index: number, sink: DiagnosticSink): AsyncIterable<RawRecipient[]> {
+async function* fileRecipients(
+  doc: SpecDocument,
+  ref: RecipientFileRef,
+  index: number,
+  sink: DiagnosticSink,
+): AsyncIterable<RawRecipient[]> {
   const absolute = resolveFile(doc, ref);
   const file = displayFile(absolute);
   const format = formatOf(ref);
   const where = doc.locate(['recipients', index, 'file']);
   if (!format) {
     const old = /\.xls$/i.test(ref.file);
-    sink(makeDiagnostic('recipients-format', `cannot tell the format of ${ref.file}`, where, { hint: old ? 'an old .xls workbook is not read: save it as .xlsx or CSV' : 'use .csv, .xlsx, .json, .ndjson or .jsonl, or set format:' }));
+    sink(
+      makeDiagnostic('recipients-format', `cannot tell the format of ${ref.file}`, where, {
+        hint: old
+          ? 'an old .xls workbook is not read: save it as .xlsx or CSV'
+          : 'use .csv, .xlsx, .json, .ndjson or .jsonl, or set format:',
+      }),
+    );
     return;
   }
   if (!checkOptions(doc, ref, index, format, sink)) return;
   // The spec's folder tree or the current directory; anything else only when allowed by name.
   const roots = [path.dirname(doc.absolutePath), process.cwd(), ...(doc.allowOutside ?? [])];
   if (!(await isInsideRoots(absolute, roots))) {
-    sink(makeDiagnostic('file-outside-workspace', `recipient file ${ref.file} is outside the workspace`, where, {
-      hint: "recipient files live beside the spec or under the current directory; allow another place with --allow-outside PATH (or allowOutside: in the config)",
-    }));
+    sink(
+      makeDiagnostic(
+        'file-outside-workspace',
+        `recipient file ${ref.file} is outside the workspace`,
+        where,
+        {
+          hint: 'recipient files live beside the spec or under the current directory; allow another place with --allow-outside PATH (or allowOutside: in the config)',
+        },
+      ),
+    );
     return;
   }
   const opened = await openRegularFile(absolute);
   if ('refusal' in opened) {
     const missing = opened.refusal.reason === 'missing';
-    sink(makeDiagnostic(missing ? 'recipients-file-not-found' : 'file-not-regular', `recipient file ${file} ${opened.refusal.message}`, where, {
-      hint: missing ? 'paths are relative to the spec file' : 'a recipient file is a regular CSV, XLSX, JSON or NDJSON file',
-    }));
+    sink(
+      makeDiagnostic(
+        missing ? 'recipients-file-not-found' : 'file-not-regular',
+        `recipient file ${file} ${opened.refusal.message}`,
+        where,
+        {
+          hint: missing
+            ? 'paths are relative to the spec file'
+            : 'a recipient file is a regular CSV, XLSX, JSON or NDJSON file',
+        },
+      ),
+    );
     return;
   }
   const { handle, size } = opened;
@@ -104,7 +162,11 @@ async function* fileRecipients(doc: SpecDocument, ref: RecipientFileRef, index: 
   if (size > WARM_UP_BYTES) warmUpIdentifyWorker();
   try {
     if (format === 'csv') yield* readCsv(handle, file, sink, columnOptionsOf(doc, ref));
-    else if (format === 'xlsx') yield* readXlsx(handle, file, sink, { ...columnOptionsOf(doc, ref), ...(ref.sheet === undefined ? {} : { sheet: ref.sheet }) });
+    else if (format === 'xlsx')
+      yield* readXlsx(handle, file, sink, {
+        ...columnOptionsOf(doc, ref),
+        ...(ref.sheet === undefined ? {} : { sheet: ref.sheet }),
+      });
     else if (format === 'json') yield* readJsonArray(handle, size, file, sink);
     else yield* readNdjson(handle, file, sink);
   } finally {
@@ -112,16 +174,34 @@ async function* fileRecipients(doc: SpecDocument, ref: RecipientFileRef, index: 
   }
 }
 
-function invalidPhone(raw: string, origin: SourcePosition, country: string | undefined, inline: boolean): Diagnostic {
+function invalidPhone(
+  raw: string,
+  origin: SourcePosition,
+  country: string | undefined,
+  inline: boolean,
+): Diagnostic {
   const national = !/^\s*(\+|00)/.test(raw);
   if (country !== undefined && national) {
-    return makeDiagnostic('phone-invalid', `'${raw}' is not a valid phone number of ${country} (defaultCountry)`, origin, {
-      hint: 'a number of another country is written with + or 00 and its country code, e.g. +49 151 12345678',
-    });
+    return makeDiagnostic(
+      'phone-invalid',
+      `'${raw}' is not a valid phone number of ${country} (defaultCountry)`,
+      origin,
+      {
+        hint: 'a number of another country is written with + or 00 and its country code, e.g. +49 151 12345678',
+      },
+    );
   }
-  return makeDiagnostic('phone-invalid', `'${raw}' is not a valid international phone number`, origin, {
-    hint: national && !inline && /^\s*0/.test(raw) ? 'it looks like a national number: set defaultCountry: (e.g. CH) on the recipient file or in the config, or write it with its country code' : 'write it with its country code, e.g. +41 79 302 67 27',
-  });
+  return makeDiagnostic(
+    'phone-invalid',
+    `'${raw}' is not a valid international phone number`,
+    origin,
+    {
+      hint:
+        national && !inline && /^\s*0/.test(raw)
+          ? 'it looks like a national number: set defaultCountry: (e.g. CH) on the recipient file or in the config, or write it with its country code'
+          : 'write it with its country code, e.g. +41 79 302 67 27',
+    },
+  );
 }
 
 /**
@@ -131,7 +211,10 @@ function invalidPhone(raw: string, origin: SourcePosition, country: string | und
 const LOOKAHEAD = 4;
 
 /** Batches of a spec's recipients, normalised and de-duplicated; invalid ones reported and skipped. */
-export async function* resolveRecipientBatches(doc: SpecDocument, sink: DiagnosticSink): AsyncIterable<Recipient[]> {
+export async function* resolveRecipientBatches(
+  doc: SpecDocument,
+  sink: DiagnosticSink,
+): AsyncIterable<Recipient[]> {
   const seen = new PhoneSet();
   const fileOf = (index: number): string => {
     const entry = doc.spec.recipients[index];
@@ -147,9 +230,20 @@ export async function* resolveRecipientBatches(doc: SpecDocument, sink: Diagnost
   };
   const firstAt = (index: number, line: number): SourcePosition => {
     const column = cellColumns.get(index);
-    return positionOf(index, fileOf(index), line, column === undefined ? undefined : `${column}${line + 1}`);
+    return positionOf(
+      index,
+      fileOf(index),
+      line,
+      column === undefined ? undefined : `${column}${line + 1}`,
+    );
   };
-  const finish = (rows: RawRecipient[], { phoneNumbers, messageIds }: Identified, index: number, file: string, country: string | undefined): Recipient[] => {
+  const finish = (
+    rows: RawRecipient[],
+    { phoneNumbers, messageIds }: Identified,
+    index: number,
+    file: string,
+    country: string | undefined,
+  ): Recipient[] => {
     const out: Recipient[] = [];
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] as RawRecipient;
@@ -173,13 +267,25 @@ export async function* resolveRecipientBatches(doc: SpecDocument, sink: Diagnost
   for (const [index, entry] of doc.spec.recipients.entries()) {
     const file = 'file' in entry ? displayFile(resolveFile(doc, entry)) : doc.file;
     const batches: AsyncIterable<RawRecipient[]> | RawRecipient[][] =
-      'file' in entry ? fileRecipients(doc, entry, index, sink) : [[{ phoneNumber: entry.phoneNumber, vars: entry.vars ?? {}, line: -1 }]];
+      'file' in entry
+        ? fileRecipients(doc, entry, index, sink)
+        : [[{ phoneNumber: entry.phoneNumber, vars: entry.vars ?? {}, line: -1 }]];
     const ahead: Array<{ rows: RawRecipient[]; identified: Promise<Identified> }> = [];
     const country = 'file' in entry ? defaultCountryOf(doc, entry) : undefined;
-    const settle = async ({ rows, identified }: (typeof ahead)[number]) => finish(rows, await identified, index, file, country);
+    const settle = async ({ rows, identified }: (typeof ahead)[number]) =>
+      finish(rows, await identified, index, file, country);
     for await (const rows of batches) {
-      const task = { numbers: rows.map((r) => r.phoneNumber), spec: doc.spec.name, revision: doc.spec.revision };
-      ahead.push({ rows, identified: identifyBatch(country === undefined ? task : { ...task, defaultCountry: country }) });
+      const task = {
+        numbers: rows.map((r) => r.phoneNumber),
+        spec: doc.spec.name,
+        revision: doc.spec.revision,
+      };
+      ahead.push({
+        rows,
+        identified: identifyBatch(
+          country === undefined ? task : { ...task, defaultCountry: country },
+        ),
+      });
       const due = ahead.length < LOOKAHEAD ? undefined : ahead.shift();
       if (due === undefined) continue;
       const out = await settle(due);
@@ -196,6 +302,9 @@ export async function* resolveRecipientBatches(doc: SpecDocument, sink: Diagnost
  * Streams a spec's recipients (inline, CSV, JSON, NDJSON) normalised, de-duplicated
  * (a duplicate is reported as a warning and yielded once), invalid ones reported and skipped.
  */
-export async function* resolveRecipients(doc: SpecDocument, sink: DiagnosticSink): AsyncIterable<Recipient> {
+export async function* resolveRecipients(
+  doc: SpecDocument,
+  sink: DiagnosticSink,
+): AsyncIterable<Recipient> {
   for await (const batch of resolveRecipientBatches(doc, sink)) yield* batch;
 }

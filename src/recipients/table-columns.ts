@@ -32,7 +32,19 @@ export interface ColumnProblem {
 }
 
 /** Header names read as the phone column, compared without case, spaces, '_', '-' or '.'. */
-export const PHONE_HEADERS = ['phoneNumber', 'phone', 'phone number', 'mobile', 'mobile number', 'mobile phone', 'msisdn', 'cell', 'cell phone', 'whatsapp', 'whatsapp number'];
+export const PHONE_HEADERS = [
+  'phoneNumber',
+  'phone',
+  'phone number',
+  'mobile',
+  'mobile number',
+  'mobile phone',
+  'msisdn',
+  'cell',
+  'cell phone',
+  'whatsapp',
+  'whatsapp number',
+];
 
 const loose = (name: string) => name.toLowerCase().replace(/[\s_.-]+/g, '');
 const RECOGNISED = new Set(PHONE_HEADERS.map(loose));
@@ -53,25 +65,49 @@ function findNamed(header: readonly string[], name: string): number[] {
   return header.flatMap((h, i) => (loose(h) === loose(name) ? [i] : []));
 }
 
-function phoneColumnOf(header: readonly string[], options: ColumnOptions): { index: number; recognised?: string } | ColumnProblem {
+function phoneColumnOf(
+  header: readonly string[],
+  options: ColumnOptions,
+): { index: number; recognised?: string } | ColumnProblem {
   const named = options.phoneColumn;
   if (named) {
     const found = findNamed(header, named.name);
     if (found.length === 1) return { index: found[0] as number };
-    if (found.length > 1) return { code: 'phone-column-ambiguous', message: `more than one column matches phoneColumn '${named.name}': ${listHeaders(found.map((i) => header[i] as string))}`, hint: 'give each column its own header' };
-    if (named.required) return { code: 'csv-missing-column', message: `has no column '${named.name}' (phoneColumn)`, hint: `the header row names the columns; found: ${listHeaders(header)}` };
+    if (found.length > 1)
+      return {
+        code: 'phone-column-ambiguous',
+        message: `more than one column matches phoneColumn '${named.name}': ${listHeaders(found.map((i) => header[i] as string))}`,
+        hint: 'give each column its own header',
+      };
+    if (named.required)
+      return {
+        code: 'csv-missing-column',
+        message: `has no column '${named.name}' (phoneColumn)`,
+        hint: `the header row names the columns; found: ${listHeaders(header)}`,
+      };
   }
-  const renamed = header.flatMap((h, i) => (Object.hasOwn(options.columns, h) && options.columns[h] === 'phoneNumber' ? [i] : []));
+  const renamed = header.flatMap((h, i) =>
+    Object.hasOwn(options.columns, h) && options.columns[h] === 'phoneNumber' ? [i] : [],
+  );
   if (renamed.length === 1) return { index: renamed[0] as number };
-  if (renamed.length > 1) return { code: 'phone-column-ambiguous', message: `more than one column is renamed to phoneNumber: ${listHeaders(renamed.map((i) => header[i] as string))}`, hint: 'rename one column to phoneNumber' };
+  if (renamed.length > 1)
+    return {
+      code: 'phone-column-ambiguous',
+      message: `more than one column is renamed to phoneNumber: ${listHeaders(renamed.map((i) => header[i] as string))}`,
+      hint: 'rename one column to phoneNumber',
+    };
   // An exact phoneNumber column wins, as it always has: other phone-like columns are then variables.
   const exact = header.indexOf('phoneNumber');
   if (exact >= 0 && !Object.hasOwn(options.columns, 'phoneNumber')) return { index: exact };
   // A column renamed or dropped in columns: is not a candidate.
-  const candidates = header.flatMap((h, i) => (RECOGNISED.has(loose(h)) && !Object.hasOwn(options.columns, h) ? [i] : []));
+  const candidates = header.flatMap((h, i) =>
+    RECOGNISED.has(loose(h)) && !Object.hasOwn(options.columns, h) ? [i] : [],
+  );
   if (candidates.length === 1) {
     const index = candidates[0] as number;
-    return header[index] === 'phoneNumber' ? { index } : { index, recognised: header[index] as string };
+    return header[index] === 'phoneNumber'
+      ? { index }
+      : { index, recognised: header[index] as string };
   }
   if (candidates.length > 1) {
     return {
@@ -91,10 +127,17 @@ function phoneColumnOf(header: readonly string[], options: ColumnOptions): { ind
  * Which column holds the phone numbers and which variable each other column becomes. Columns
  * with an empty header, or dropped with `columns: { name: null }`, give no variable.
  */
-export function mapColumns(header: readonly string[], options: ColumnOptions): ColumnMap | ColumnProblem {
+export function mapColumns(
+  header: readonly string[],
+  options: ColumnOptions,
+): ColumnMap | ColumnProblem {
   const absent = options.mustExist.filter((name) => !header.includes(name));
   if (absent.length > 0) {
-    return { code: 'columns-invalid', message: `has no column ${listHeaders(absent)} (named in columns:)`, hint: `the header has ${listHeaders(header)}` };
+    return {
+      code: 'columns-invalid',
+      message: `has no column ${listHeaders(absent)} (named in columns:)`,
+      hint: `the header has ${listHeaders(header)}`,
+    };
   }
   const phone = phoneColumnOf(header, options);
   if ('code' in phone) return phone;
@@ -116,13 +159,25 @@ export function mapColumns(header: readonly string[], options: ColumnOptions): C
     taken.set(renamed, index);
     vars.push([renamed, index]);
   }
-  return { phone: phone.index, vars, ...(phone.recognised === undefined ? {} : { recognised: phone.recognised }) };
+  return {
+    phone: phone.index,
+    vars,
+    ...(phone.recognised === undefined ? {} : { recognised: phone.recognised }),
+  };
 }
 
 /** A warning naming the column read as phone numbers when its header is not phoneNumber. */
-export function recognisedColumn(name: string, where: { file: string; line: number; column: number; cell?: string }): Diagnostic {
-  return makeDiagnostic('phone-column-found', `phone numbers are read from the column ${listHeaders([name])}`, where, {
-    severity: 'warning',
-    hint: `set phoneColumn: ${JSON.stringify(name)} on the recipient file (or in the config's recipients:) to say so`,
-  });
+export function recognisedColumn(
+  name: string,
+  where: { file: string; line: number; column: number; cell?: string },
+): Diagnostic {
+  return makeDiagnostic(
+    'phone-column-found',
+    `phone numbers are read from the column ${listHeaders([name])}`,
+    where,
+    {
+      severity: 'warning',
+      hint: `set phoneColumn: ${JSON.stringify(name)} on the recipient file (or in the config's recipients:) to say so`,
+    },
+  );
 }

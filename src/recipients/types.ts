@@ -1,4 +1,4 @@
-import type { SourcePosition, Vars } from '../spec/types.js';
+import type { SourcePosition, Vars } from '../message-spec/types.js';
 
 /** One recipient after normalisation: digits-only international number. */
 export interface Recipient {

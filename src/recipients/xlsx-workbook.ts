@@ -25,7 +25,8 @@ export function createXmlParser(handlers: XmlHandlers): SaxesParser {
   parser.on('opentag', (tag) => {
     if (!handlers.open) return;
     const attributes: Record<string, string> = Object.create(null) as Record<string, string>;
-    for (const [name, value] of Object.entries<string | { value: string }>(tag.attributes)) attributes[local(name)] = typeof value === 'string' ? value : value.value;
+    for (const [name, value] of Object.entries<string | { value: string }>(tag.attributes))
+      attributes[local(name)] = typeof value === 'string' ? value : value.value;
     handlers.open(local(tag.name), attributes);
   });
   if (handlers.text) {
@@ -40,7 +41,12 @@ export function createXmlParser(handlers: XmlHandlers): SaxesParser {
 }
 
 /** Parses a whole part; XML errors are ZipProblems naming the part. */
-async function parsePart(zip: ZipArchive, part: string, maxBytes: number, handlers: XmlHandlers): Promise<void> {
+async function parsePart(
+  zip: ZipArchive,
+  part: string,
+  maxBytes: number,
+  handlers: XmlHandlers,
+): Promise<void> {
   const stream = await zip.open(part, maxBytes);
   const parser = createXmlParser(handlers);
   stream.setEncoding('utf8');
@@ -48,21 +54,28 @@ async function parsePart(zip: ZipArchive, part: string, maxBytes: number, handle
     for await (const chunk of stream as AsyncIterable<string>) parser.write(chunk);
     parser.close();
   } catch (error) {
-    throw new ZipProblem(`has a malformed part ${part} (${(error as Error).message.split('\n')[0] ?? ''})`);
+    throw new ZipProblem(
+      `has a malformed part ${part} (${(error as Error).message.split('\n')[0] ?? ''})`,
+    );
   } finally {
     stream.destroy();
   }
 }
 
 /** Relationship targets by id, resolved against the folder of the part they belong to. */
-async function relationships(zip: ZipArchive, part: string): Promise<Map<string, { type: string; target: string }>> {
+async function relationships(
+  zip: ZipArchive,
+  part: string,
+): Promise<Map<string, { type: string; target: string }>> {
   const rels = `${path.dirname(part) === '.' ? '' : `${path.dirname(part)}/`}_rels/${path.basename(part)}.rels`;
   const out = new Map<string, { type: string; target: string }>();
   if (!zip.has(rels)) return out;
   await parsePart(zip, rels, MAX_SMALL_PART, {
     open(name, a) {
       if (name !== 'Relationship' || !a.Id || !a.Target || a.TargetMode === 'External') return;
-      const target = a.Target.startsWith('/') ? a.Target.slice(1) : path.normalize(path.join(path.dirname(part), a.Target));
+      const target = a.Target.startsWith('/')
+        ? a.Target.slice(1)
+        : path.normalize(path.join(path.dirname(part), a.Target));
       out.set(a.Id, { type: a.Type ?? '', target });
     },
   });
@@ -79,8 +92,12 @@ export interface Workbook {
 /** The workbook's sheets and shared strings part, found through the package relationships. */
 export async function readWorkbook(zip: ZipArchive): Promise<Workbook> {
   const root = await relationships(zip, '');
-  const office = [...root.values()].find((r) => r.type.endsWith('/officeDocument'))?.target ?? 'xl/workbook.xml';
-  if (!zip.has(office)) throw new ZipProblem('is not an XLSX workbook (no xl/workbook.xml; an old .xls or another zip file?)');
+  const office =
+    [...root.values()].find((r) => r.type.endsWith('/officeDocument'))?.target ?? 'xl/workbook.xml';
+  if (!zip.has(office))
+    throw new ZipProblem(
+      'is not an XLSX workbook (no xl/workbook.xml; an old .xls or another zip file?)',
+    );
   const rels = await relationships(zip, office);
   const sheets: Workbook['sheets'] = [];
   await parsePart(zip, office, MAX_SMALL_PART, {

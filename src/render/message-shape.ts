@@ -1,4 +1,4 @@
-import type { SpecDocument, SpecPath } from '../spec/types.js';
+import type { SpecDocument, SpecPath } from '../message-spec/types.js';
 import { compileTemplates, type CompiledField } from './templates.js';
 
 /**
@@ -29,7 +29,10 @@ export function messageShapeOf(doc: SpecDocument): MessageShape | undefined {
   const { fields } = compileTemplates(doc);
   const templated = fields.filter((f) => f.source.includes('{{'));
   if (templated.length === 0) return undefined;
-  return { fields: Object.fromEntries(templated.map((f) => [pointerOf(f.path), f.source])), variables: variableNames(fields) };
+  return {
+    fields: Object.fromEntries(templated.map((f) => [pointerOf(f.path), f.source])),
+    variables: variableNames(fields),
+  };
 }
 
 /**
@@ -38,7 +41,12 @@ export function messageShapeOf(doc: SpecDocument): MessageShape | undefined {
  */
 export function variableValue(value: unknown): string {
   // The cast names what is left after objects (String() takes anything, but no-base-to-string needs to see it).
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
-  const text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean);
+  const text =
+    value === null || value === undefined
+      ? ''
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+          String(value as string | number | boolean);
   return text.length > VALUE_LIMIT ? `${text.slice(0, VALUE_LIMIT - 1)}…` : text;
 }

@@ -2,8 +2,13 @@ import { describePosition } from '../diagnostics/position.js';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { WhatsApp } from '../api/types.js';
 import type { Recipient } from '../recipients/types.js';
-import type { SourcePosition, SpecDocument, Vars } from '../spec/types.js';
-import { compileTemplates, RenderLimitError, type CompiledField, type VariableRef } from './templates.js';
+import type { SourcePosition, SpecDocument, Vars } from '../message-spec/types.js';
+import {
+  compileTemplates,
+  RenderLimitError,
+  type CompiledField,
+  type VariableRef,
+} from './templates.js';
 import { variableNames, variableValue } from './message-shape.js';
 
 const COORDINATES = new Set(['latitude', 'longitude']);
@@ -40,15 +45,22 @@ const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
 /** `vars: { city: { optional: true } }` declares a variable rather than giving it a value. */
 export function isVarDeclaration(value: unknown): value is { optional: boolean } {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, 'optional');
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.hasOwn(value, 'optional')
+  );
 }
 
-const isEmpty = (value: unknown) => value === null || (typeof value === 'string' && value.trim() === '');
+const isEmpty = (value: unknown) =>
+  value === null || (typeof value === 'string' && value.trim() === '');
 
 function lookup(context: Vars, parts: readonly string[]): unknown {
   let value: unknown = context;
   for (const part of parts) {
-    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, part)) return undefined;
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, part))
+      return undefined;
     value = (value as Record<string, unknown>)[part];
   }
   return value;
@@ -74,30 +86,51 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
       const field = byPath.get(path.join('\u0000'));
       const key = path.at(-1);
       const coordinate = typeof key === 'string' && COORDINATES.has(key);
-      if (!field || (field.variables.length === 0 && !value.includes('{{') && !coordinate)) return () => value;
+      if (!field || (field.variables.length === 0 && !value.includes('{{') && !coordinate))
+        return () => value;
       return (context, recipient, problems) => {
         let text: string;
         try {
           text = field.render(context);
         } catch (error) {
           if (error instanceof RenderLimitError) {
-            problems.push(makeDiagnostic('render-limit', `${error.message}, for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`, doc.locate(path), { hint: 'loops over lists make text fast: keep what a message repeats small' }));
+            problems.push(
+              makeDiagnostic(
+                'render-limit',
+                `${error.message}, for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`,
+                doc.locate(path),
+                { hint: 'loops over lists make text fast: keep what a message repeats small' },
+              ),
+            );
             return value;
           }
-          problems.push(makeDiagnostic('variable-missing', `${(error as Error).message.split('\n')[0] ?? ''} for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`, doc.locate(path)));
+          problems.push(
+            makeDiagnostic(
+              'variable-missing',
+              `${(error as Error).message.split('\n')[0] ?? ''} for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`,
+              doc.locate(path),
+            ),
+          );
           return value;
         }
         if (!coordinate) return text;
         const n = DECIMAL.test(text.trim()) ? Number(text) : Number.NaN;
         if (!Number.isFinite(n)) {
-          problems.push(makeDiagnostic('schema-type', `${String(key)} rendered as '${text}', not a number, for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`, doc.locate(path)));
+          problems.push(
+            makeDiagnostic(
+              'schema-type',
+              `${String(key)} rendered as '${text}', not a number, for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`,
+              doc.locate(path),
+            ),
+          );
         }
         return n;
       };
     }
     if (Array.isArray(value)) {
       const items = value.map((v, i) => builder(v, [...path, i]));
-      return (context, recipient, problems) => items.map((build) => build(context, recipient, problems));
+      return (context, recipient, problems) =>
+        items.map((build) => build(context, recipient, problems));
     }
     if (value && typeof value === 'object') {
       const entries = Object.entries(value).map(([k, v]) => [k, builder(v, [...path, k])] as const);
@@ -111,8 +144,12 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
   };
   const buildWhatsApp = builder(doc.spec.whatsApp, ['whatsApp']);
   const specEntries = Object.entries(specVars).filter(([, v]) => !isVarDeclaration(v));
-  const optional = Object.entries(specVars).filter(([, v]) => isVarDeclaration(v) && v.optional).map(([k]) => k);
-  const references = fields.flatMap((field) => field.variables.map((ref) => ({ field, ref, name: ref.parts.join('.') })));
+  const optional = Object.entries(specVars)
+    .filter(([, v]) => isVarDeclaration(v) && v.optional)
+    .map(([k]) => k);
+  const references = fields.flatMap((field) =>
+    field.variables.map((ref) => ({ field, ref, name: ref.parts.join('.') })),
+  );
   const used = variableNames(fields).map((name) => ({ name, parts: name.split('.') }));
   const varsOf = (context: Vars): Readonly<Record<string, string>> => {
     if (used.length === 0) return NO_VARS;
@@ -139,22 +176,36 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
         const value = lookup(context, ref.parts);
         const isOptional = optional.includes(ref.parts[0] ?? '');
         if (value === undefined) {
-          if (!isOptional) unresolved.push({ code: 'variable-missing', name, where: refPosition(field, ref) });
+          if (!isOptional)
+            unresolved.push({ code: 'variable-missing', name, where: refPosition(field, ref) });
         } else if (!ref.printed) {
           continue;
         } else if (value !== null && typeof value === 'object') {
-          unresolved.push({ code: 'variable-not-text', name, where: refPosition(field, ref), kind: Array.isArray(value) ? 'a list' : 'a mapping' });
+          unresolved.push({
+            code: 'variable-not-text',
+            name,
+            where: refPosition(field, ref),
+            kind: Array.isArray(value) ? 'a list' : 'a mapping',
+          });
         } else if (isEmpty(value) && !ref.guarded && !isOptional) {
           problems.push(
-            makeDiagnostic('variable-empty', `variable '${name}' is ${value === null ? 'null' : 'empty'} for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`, recipient.origin, {
-              hint: `give it a value, guard it with {{#if ${name}}}…{{/if}}, or declare it optional in the spec: vars: { ${ref.parts[0] ?? name}: { optional: true } }`,
-            }),
+            makeDiagnostic(
+              'variable-empty',
+              `variable '${name}' is ${value === null ? 'null' : 'empty'} for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`,
+              recipient.origin,
+              {
+                hint: `give it a value, guard it with {{#if ${name}}}…{{/if}}, or declare it optional in the spec: vars: { ${ref.parts[0] ?? name}: { optional: true } }`,
+              },
+            ),
           );
         }
       }
-      if (unresolved.length > 0 || problems.length > 0) return { diagnostics: problems, unresolved };
+      if (unresolved.length > 0 || problems.length > 0)
+        return { diagnostics: problems, unresolved };
       const whatsApp = buildWhatsApp(context, recipient, problems) as WhatsApp;
-      return problems.length > 0 ? { diagnostics: problems } : { whatsApp, vars: varsOf(context), diagnostics: NONE };
+      return problems.length > 0
+        ? { diagnostics: problems }
+        : { whatsApp, vars: varsOf(context), diagnostics: NONE };
     },
   };
 }

@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { templateSyntaxDiagnostic } from '../spec/check-templates.js';
-import type { SpecDocument, SpecPath } from '../spec/types.js';
+import { templateSyntaxDiagnostic } from '../message-spec/check-templates.js';
+import type { SpecDocument, SpecPath } from '../message-spec/types.js';
 
 export interface VariableRef {
   /** Path segments, e.g. ['customer', 'name']. */
@@ -27,7 +27,14 @@ export interface CompiledField {
 const SAME_CONTEXT_BLOCKS = new Set(['if', 'unless']);
 
 /** Characters a rendered field may have: its API limit, else waspec's own cap. */
-const FIELD_LIMITS: Record<string, number> = { imageUrl: 2048, audioUrl: 2048, videoUrl: 2048, urlPlaceholder: 2048, locationName: 1000, address: 1000 };
+const FIELD_LIMITS: Record<string, number> = {
+  imageUrl: 2048,
+  audioUrl: 2048,
+  videoUrl: 2048,
+  urlPlaceholder: 2048,
+  locationName: 1000,
+  address: 1000,
+};
 export const DEFAULT_FIELD_LIMIT = 64 * 1024;
 /** Work one field may take to render for one recipient: loop iterations plus characters produced at every level. */
 export const RENDER_WORK_LIMIT = 500_000;
@@ -54,31 +61,53 @@ function createEnvironment(budget: Budget): typeof Handlebars {
   const env = Handlebars.create();
   env.unregisterHelper('log');
   const each = env.helpers.each as Handlebars.HelperDelegate;
-  env.registerHelper('each', function (this: unknown, context: unknown, options: Handlebars.HelperOptions) {
-    let produced = 0;
-    const line = (options as { loc?: { start: { line: number } } }).loc?.start.line ?? 1;
-    const counted = (inner: Handlebars.TemplateDelegate) => (value: unknown, runtime?: Handlebars.RuntimeOptions) => {
-      const out = inner(value, runtime);
-      produced += out.length;
-      budget.used += 1 + out.length;
-      if (produced > budget.limit) throw new RenderLimitError(`${budget.field} renders to more than ${budget.limit} characters (stopped early at the {{#each}} on line ${line} of the template)`);
-      if (budget.used > RENDER_WORK_LIMIT) throw new RenderLimitError(`${budget.field} takes too much work to render (loops within loops; stopped at the {{#each}} on line ${line} of the template)`);
-      return out;
-    };
-    return each.call(this, context, { ...options, fn: counted(options.fn), inverse: counted(options.inverse) }) as unknown;
-  });
+  env.registerHelper(
+    'each',
+    function (this: unknown, context: unknown, options: Handlebars.HelperOptions) {
+      let produced = 0;
+      const line = (options as { loc?: { start: { line: number } } }).loc?.start.line ?? 1;
+      const counted =
+        (inner: Handlebars.TemplateDelegate) =>
+        (value: unknown, runtime?: Handlebars.RuntimeOptions) => {
+          const out = inner(value, runtime);
+          produced += out.length;
+          budget.used += 1 + out.length;
+          if (produced > budget.limit)
+            throw new RenderLimitError(
+              `${budget.field} renders to more than ${budget.limit} characters (stopped early at the {{#each}} on line ${line} of the template)`,
+            );
+          if (budget.used > RENDER_WORK_LIMIT)
+            throw new RenderLimitError(
+              `${budget.field} takes too much work to render (loops within loops; stopped at the {{#each}} on line ${line} of the template)`,
+            );
+          return out;
+        };
+      return each.call(this, context, {
+        ...options,
+        fn: counted(options.fn),
+        inverse: counted(options.inverse),
+      }) as unknown;
+    },
+  );
   return env;
 }
 
 /** Statements this project does not run: partials and decorators (they can recurse or grow without a loop), and `log`. */
-function refused(program: hbs.AST.Program): { what: string; line: number; column: number } | undefined {
+function refused(
+  program: hbs.AST.Program,
+): { what: string; line: number; column: number } | undefined {
   for (const statement of program.body) {
     const at = { line: statement.loc.start.line, column: statement.loc.start.column };
-    if (statement.type === 'PartialStatement' || statement.type === 'PartialBlockStatement') return { what: 'partials ({{> …}})', ...at };
-    if (statement.type === 'DecoratorBlock' || statement.type === 'Decorator') return { what: 'decorators ({{* …}})', ...at };
+    if (statement.type === 'PartialStatement' || statement.type === 'PartialBlockStatement')
+      return { what: 'partials ({{> …}})', ...at };
+    if (statement.type === 'DecoratorBlock' || statement.type === 'Decorator')
+      return { what: 'decorators ({{* …}})', ...at };
     if (statement.type === 'MustacheStatement' || statement.type === 'BlockStatement') {
       const s = statement as hbs.AST.MustacheStatement | hbs.AST.BlockStatement;
-      const calls = [s.path, ...s.params].some((node) => node.type === 'PathExpression' && (node as hbs.AST.PathExpression).original === 'log');
+      const calls = [s.path, ...s.params].some(
+        (node) =>
+          node.type === 'PathExpression' && (node as hbs.AST.PathExpression).original === 'log',
+      );
       if (calls) return { what: 'the log helper', ...at };
       if (statement.type === 'BlockStatement') {
         const b = statement as hbs.AST.BlockStatement;
@@ -90,26 +119,43 @@ function refused(program: hbs.AST.Program): { what: string; line: number; column
   return undefined;
 }
 
-function collect(program: hbs.AST.Program, out: VariableRef[], guards: ReadonlySet<string> = new Set()): void {
+function collect(
+  program: hbs.AST.Program,
+  out: VariableRef[],
+  guards: ReadonlySet<string> = new Set(),
+): void {
   const addPath = (node: hbs.AST.Expression, printed: boolean, guard = false) => {
     if (node.type !== 'PathExpression') return;
     const p = node as hbs.AST.PathExpression;
     if (p.data || p.parts.length === 0 || /^(this|\.)/.test(p.original)) return;
     const guarded = guard || guards.has(p.parts.join('.'));
-    out.push({ parts: p.parts, line: p.loc.start.line, column: p.loc.start.column, printed, guarded });
+    out.push({
+      parts: p.parts,
+      line: p.loc.start.line,
+      column: p.loc.start.column,
+      printed,
+      guarded,
+    });
   };
   for (const statement of program.body) {
     if (statement.type === 'MustacheStatement' || statement.type === 'BlockStatement') {
       const s = statement as hbs.AST.MustacheStatement | hbs.AST.BlockStatement;
-      const isHelper = s.params.length > 0 || (s.hash?.pairs.length ?? 0) > 0 || statement.type === 'BlockStatement';
-      const name = s.path.type === 'PathExpression' ? (s.path as hbs.AST.PathExpression).original : '';
+      const isHelper =
+        s.params.length > 0 ||
+        (s.hash?.pairs.length ?? 0) > 0 ||
+        statement.type === 'BlockStatement';
+      const name =
+        s.path.type === 'PathExpression' ? (s.path as hbs.AST.PathExpression).original : '';
       if (!isHelper) addPath(s.path, true);
       // The condition of if/unless is there to test emptiness.
       s.params.forEach((param) => addPath(param, false, SAME_CONTEXT_BLOCKS.has(name)));
       s.hash?.pairs.forEach((pair: hbs.AST.HashPair) => addPath(pair.value, false));
       if (statement.type === 'BlockStatement' && SAME_CONTEXT_BLOCKS.has(name)) {
         const b = statement as hbs.AST.BlockStatement;
-        const tested = b.params[0]?.type === 'PathExpression' ? (b.params[0] as hbs.AST.PathExpression).parts.join('.') : undefined;
+        const tested =
+          b.params[0]?.type === 'PathExpression'
+            ? (b.params[0] as hbs.AST.PathExpression).parts.join('.')
+            : undefined;
         const withTested = tested === undefined ? guards : new Set([...guards, tested]);
         // {{#if x}}…{{else}}…{{/if}}: x has a value in the first branch; {{#unless x}} in the second.
         collect(b.program, out, name === 'if' ? withTested : guards);
@@ -120,14 +166,22 @@ function collect(program: hbs.AST.Program, out: VariableRef[], guards: ReadonlyS
 }
 
 /** Every string in whatsApp with the spec path that holds it. */
-function stringFields(value: unknown, path: Array<string | number>, out: Array<{ path: SpecPath; text: string }>): void {
+function stringFields(
+  value: unknown,
+  path: Array<string | number>,
+  out: Array<{ path: SpecPath; text: string }>,
+): void {
   if (typeof value === 'string') out.push({ path, text: value });
   else if (Array.isArray(value)) value.forEach((v, i) => stringFields(v, [...path, i], out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) stringFields(v, [...path, k], out);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) stringFields(v, [...path, k], out);
 }
 
 /** Compiles each template string of the spec once. */
-export function compileTemplates(doc: SpecDocument): { fields: CompiledField[]; diagnostics: Diagnostic[] } {
+export function compileTemplates(doc: SpecDocument): {
+  fields: CompiledField[];
+  diagnostics: Diagnostic[];
+} {
   const strings: Array<{ path: SpecPath; text: string }> = [];
   stringFields(doc.spec.whatsApp, ['whatsApp'], strings);
   const fields: CompiledField[] = [];
@@ -144,9 +198,14 @@ export function compileTemplates(doc: SpecDocument): { fields: CompiledField[]; 
       const bad = refused(ast);
       if (bad) {
         diagnostics.push(
-          makeDiagnostic('template-syntax', `${bad.what} cannot be used in ${path.join('.')} (line ${bad.line} of the template)`, doc.locate(path), {
-            hint: 'templates may use variables, {{#if}}, {{#unless}}, {{#each}}, {{#with}} and lookup',
-          }),
+          makeDiagnostic(
+            'template-syntax',
+            `${bad.what} cannot be used in ${path.join('.')} (line ${bad.line} of the template)`,
+            doc.locate(path),
+            {
+              hint: 'templates may use variables, {{#if}}, {{#unless}}, {{#each}}, {{#with}} and lookup',
+            },
+          ),
         );
         continue;
       }
@@ -154,7 +213,8 @@ export function compileTemplates(doc: SpecDocument): { fields: CompiledField[]; 
       collect(ast, variables);
       const template = env.compile(ast, { strict: true, noEscape: true });
       const key = path.at(-1);
-      const limit = (typeof key === 'string' ? FIELD_LIMITS[key] : undefined) ?? DEFAULT_FIELD_LIMIT;
+      const limit =
+        (typeof key === 'string' ? FIELD_LIMITS[key] : undefined) ?? DEFAULT_FIELD_LIMIT;
       const field = path.join('.');
       // Once a field has blown its budget the spec is in error: later recipients fail fast.
       let tripped: RenderLimitError | undefined;

@@ -14,21 +14,28 @@ export function formatApplySummary(result: ApplyResult): string {
     `Apply ${result.interrupted ? 'interrupted' : result.authFailure ? 'stopped' : 'complete'}: ${n(m.accepted)} accepted, ${n(m.rejected)} rejected, ${n(m.failed)} failed, ${n(m.inDoubt)} in doubt${m.notSent ? `, ${n(m.notSent)} not sent` : ''} (${n(result.requests)} ${result.requests === 1 ? 'request' : 'requests'}).`,
   ];
   const groups = Object.entries(result.byStatusGroup).sort();
-  if (groups.length > 0) lines.push(`Status groups: ${groups.map(([g, c]) => `${g} ×${n(c)}`).join(', ')}`);
+  if (groups.length > 0)
+    lines.push(`Status groups: ${groups.map(([g, c]) => `${g} ×${n(c)}`).join(', ')}`);
   for (const status of result.unknownStatuses.slice(0, 5)) {
-    lines.push(`  ? unknown status group ${status.groupId} ${revealOneLine(`${status.groupName} / ${status.id} ${status.name}: ${status.description}`)} (left in doubt)`);
+    lines.push(
+      `  ? unknown status group ${status.groupId} ${revealOneLine(`${status.groupName} / ${status.id} ${status.name}: ${status.description}`)} (left in doubt)`,
+    );
   }
   const failed = [
     ...result.failures.flatMap((f) => f.numbers.map((number) => ({ number, reason: f.reason }))),
-    ...result.inDoubtRequests.flatMap((f) => f.numbers.map((number) => ({ number, reason: `in doubt: ${f.reason}` }))),
+    ...result.inDoubtRequests.flatMap((f) =>
+      f.numbers.map((number) => ({ number, reason: `in doubt: ${f.reason}` })),
+    ),
   ];
   if (failed.length > 0) lines.push('Failed or in doubt:');
-  for (const { number, reason } of failed.slice(0, MAX_FAILED)) lines.push(`  ✗ ${revealOneLine(number)}: ${revealOneLine(reason)}`);
+  for (const { number, reason } of failed.slice(0, MAX_FAILED))
+    lines.push(`  ✗ ${revealOneLine(number)}: ${revealOneLine(reason)}`);
   if (failed.length > MAX_FAILED) lines.push(`  … and ${n(failed.length - MAX_FAILED)} more`);
   if (result.authFailure) lines.push(`Authentication failed: ${revealOneLine(result.authFailure)}`);
   if (m.notSent > 0) lines.push('Messages not sent stay planned: run apply again to send them.');
   if (m.failed > 0) lines.push('Failed messages are planned as retry by the next plan.');
-  if (m.inDoubt > 0) lines.push('Messages in doubt are not re-sent unless you ask: waspec plan --resend-in-doubt.');
+  if (m.inDoubt > 0)
+    lines.push('Messages in doubt are not re-sent unless you ask: waspec plan --resend-in-doubt.');
   return `${lines.join('\n')}\n`;
 }
 

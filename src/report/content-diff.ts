@@ -2,7 +2,11 @@ import { diffWordsWithSpace } from 'diff';
 import type { MessageContent } from '../api/types.js';
 import { MAX_PREVIOUS_CONTENTS } from '../plan/look-up-contents.js';
 import { contentHashOf, type Plan, type PlanEntry } from '../plan/types.js';
-import { MAX_STORED_CONTENT_CHARS, MAX_STORED_VALUE_CHARS, storedContentOf } from '../state/stored-content.js';
+import {
+  MAX_STORED_CONTENT_CHARS,
+  MAX_STORED_VALUE_CHARS,
+  storedContentOf,
+} from '../state/stored-content.js';
 import type { StoredContent } from '../state/types.js';
 import { describeContent } from './plan-content.js';
 
@@ -34,9 +38,13 @@ export interface DriftDiff {
 const MAX_EDITS = 1000;
 
 /** The words that differ between two values, marked on each side. */
-export function diffWords(before: string, after: string): { before: WordPart[]; after: WordPart[] } {
+export function diffWords(
+  before: string,
+  after: string,
+): { before: WordPart[]; after: WordPart[] } {
   const changes = diffWordsWithSpace(before, after, { maxEditLength: MAX_EDITS });
-  if (!changes) return { before: [{ text: before, changed: true }], after: [{ text: after, changed: true }] };
+  if (!changes)
+    return { before: [{ text: before, changed: true }], after: [{ text: after, changed: true }] };
   const out = { before: [] as WordPart[], after: [] as WordPart[] };
   for (const c of changes) {
     if (!c.added) out.before.push({ text: c.value, changed: c.removed });
@@ -53,7 +61,8 @@ export function diffContents(before: MessageContent, after: MessageContent): Fie
     const was = old.get(f.label);
     old.delete(f.label);
     if (was === undefined) changes.push({ kind: 'added', label: f.label, after: f.value });
-    else if (was !== f.value) changes.push({ kind: 'changed', label: f.label, ...diffWords(was, f.value) });
+    else if (was !== f.value)
+      changes.push({ kind: 'changed', label: f.label, ...diffWords(was, f.value) });
   }
   for (const [label, was] of old) changes.push({ kind: 'removed', label, before: was });
   return changes;
@@ -70,7 +79,11 @@ function previousContentOf(plan: Plan, hash: string): StoredContent | undefined 
  * content passes through what the state does to a content (numbers masked, values cut) first, so
  * like is compared with like.
  */
-export function driftDiffs(plan: Plan, contentHash: string, entries: readonly PlanEntry[]): DriftDiff[] {
+export function driftDiffs(
+  plan: Plan,
+  contentHash: string,
+  entries: readonly PlanEntry[],
+): DriftDiff[] {
   const now = Object.hasOwn(plan.contents, contentHash) ? plan.contents[contentHash] : undefined;
   const byPrevious = new Map<string, PlanEntry[]>();
   for (const e of entries) {
@@ -85,10 +98,18 @@ export function driftDiffs(plan: Plan, contentHash: string, entries: readonly Pl
       const omitted = plan.previousContentsOmitted
         ? `, or is one of the ${plan.previousContentsOmitted.toLocaleString('en-US')} the plan leaves out (it holds ${MAX_PREVIOUS_CONTENTS.toLocaleString('en-US')})`
         : '';
-      return { previousHash, entries: group, unknown: `earlier content unknown: it was accepted before the state kept contents${omitted}` };
+      return {
+        previousHash,
+        entries: group,
+        unknown: `earlier content unknown: it was accepted before the state kept contents${omitted}`,
+      };
     }
     const stored = storedContentOf(now);
-    const diff: DriftDiff = { previousHash, entries: group, fields: diffContents(earlier.content, stored.content) };
+    const diff: DriftDiff = {
+      previousHash,
+      entries: group,
+      fields: diffContents(earlier.content, stored.content),
+    };
     if (earlier.cut || stored.cut) diff.cut = true;
     return diff;
   });
@@ -99,13 +120,19 @@ export function driftDiffs(plan: Plan, contentHash: string, entries: readonly Pl
 export function diffNote(diff: DriftDiff): string | undefined {
   if (diff.unknown !== undefined) return diff.unknown;
   const limits = `${MAX_STORED_VALUE_CHARS.toLocaleString('en-US')} characters a value, ${MAX_STORED_CONTENT_CHARS.toLocaleString('en-US')} in all`;
-  if (diff.fields?.length === 0) return `no difference shows: the change is inside a masked phone number or beyond what the state keeps (${limits})`;
+  if (diff.fields?.length === 0)
+    return `no difference shows: the change is inside a masked phone number or beyond what the state keeps (${limits})`;
   if (diff.cut) return `compared as the state keeps contents: cut to ${limits}`;
   return undefined;
 }
 
 /** The diffs of a drift group's first `max` contents (a personalised spec has a content per recipient). */
-export function groupDriftDiffs(plan: Plan, contents: readonly string[], entries: readonly PlanEntry[], max: number): DriftDiff[] {
+export function groupDriftDiffs(
+  plan: Plan,
+  contents: readonly string[],
+  entries: readonly PlanEntry[],
+  max: number,
+): DriftDiff[] {
   const wanted = new Set(contents.slice(0, Math.max(0, max)));
   const byHash = new Map<string, PlanEntry[]>();
   for (const e of entries) {

@@ -10,10 +10,16 @@ export type DiagnosticsFormat = 'pretty' | 'json' | 'github';
 
 export function formatDiagnostics(
   all: readonly Diagnostic[],
-  options: { format: DiagnosticsFormat; color?: boolean; readLines?: PrettyOptions['readLines']; mask?: boolean },
+  options: {
+    format: DiagnosticsFormat;
+    color?: boolean;
+    readLines?: PrettyOptions['readLines'];
+    mask?: boolean;
+  },
 ): string {
   const diagnostics = options.mask ? all.map(maskDiagnostic) : all;
-  if (options.format === 'json') return escapeInvisibleInJson(JSON.stringify(diagnosticsToJson(diagnostics), null, 2));
+  if (options.format === 'json')
+    return escapeInvisibleInJson(JSON.stringify(diagnosticsToJson(diagnostics), null, 2));
   if (options.format === 'github') return formatDiagnosticsGithub(diagnostics);
   return formatDiagnosticsPretty(diagnostics, {
     color: options.color ?? false,

@@ -1,7 +1,9 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 
 /** Diagnostics as printed data: positions 1-based, as editors and people count. */
-export function diagnosticsToJson(diagnostics: readonly Diagnostic[]): Array<Record<string, unknown>> {
+export function diagnosticsToJson(
+  diagnostics: readonly Diagnostic[],
+): Array<Record<string, unknown>> {
   return diagnostics.map((d) => ({
     code: d.code,
     severity: d.severity,

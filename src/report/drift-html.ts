@@ -3,7 +3,9 @@ import { MAX_DIFFS_SHOWN } from './drift-pretty.js';
 import { escapeHtml } from './format-text.js';
 
 const marked = (parts: readonly WordPart[], tag: 'del' | 'ins'): string =>
-  parts.map((p) => (p.changed ? `<${tag}>${escapeHtml(p.text)}</${tag}>` : escapeHtml(p.text))).join('');
+  parts
+    .map((p) => (p.changed ? `<${tag}>${escapeHtml(p.text)}</${tag}>` : escapeHtml(p.text)))
+    .join('');
 
 const line = (side: 'before' | 'after', html: string) =>
   `<div class="diff-${side}"><span class="sign" aria-label="${side === 'before' ? 'accepted earlier' : 'now'}">${side === 'before' ? '−' : '+'}</span><span class="value">${html}</span></div>`;
@@ -23,12 +25,16 @@ function field(change: FieldChange): string {
 export function renderDriftHtml(diffs: readonly DriftDiff[]): string {
   const cards = diffs.slice(0, MAX_DIFFS_SHOWN).map((diff) => {
     const n = diff.entries.length;
-    const whom = diffs.length > 1 ? ` · ${n.toLocaleString('en-US')} recipient${n === 1 ? '' : 's'}` : '';
+    const whom =
+      diffs.length > 1 ? ` · ${n.toLocaleString('en-US')} recipient${n === 1 ? '' : 's'}` : '';
     const note = diffNote(diff);
     const fields = (diff.fields ?? []).map(field).join('');
     return `<div class="diff"><div class="diff-title">Changed since it was accepted${whom}</div>${fields}${note === undefined ? '' : `<div class="diff-note">${escapeHtml(note)}</div>`}</div>`;
   });
   const hidden = diffs.length - MAX_DIFFS_SHOWN;
-  if (hidden > 0) cards.push(`<div class="diff-note">and ${hidden.toLocaleString('en-US')} other earlier ${hidden === 1 ? 'content' : 'contents'}</div>`);
+  if (hidden > 0)
+    cards.push(
+      `<div class="diff-note">and ${hidden.toLocaleString('en-US')} other earlier ${hidden === 1 ? 'content' : 'contents'}</div>`,
+    );
   return cards.join('');
 }

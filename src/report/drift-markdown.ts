@@ -4,12 +4,16 @@ import { escapeMarkdown } from './escape-markdown.js';
 
 /** Removed words struck through, added ones underlined (GitHub renders <del> and <ins>). */
 const marked = (parts: readonly WordPart[], tag: 'del' | 'ins'): string =>
-  parts.map((p) => (p.changed ? `<${tag}>${escapeMarkdown(p.text)}</${tag}>` : escapeMarkdown(p.text))).join('');
+  parts
+    .map((p) => (p.changed ? `<${tag}>${escapeMarkdown(p.text)}</${tag}>` : escapeMarkdown(p.text)))
+    .join('');
 
 function row(change: FieldChange): string {
   const label = escapeMarkdown(change.label);
-  if (change.kind === 'added') return `| &#43; | ${label} | | <ins>${escapeMarkdown(change.after)}</ins> |`;
-  if (change.kind === 'removed') return `| &#45; | ${label} | <del>${escapeMarkdown(change.before)}</del> | |`;
+  if (change.kind === 'added')
+    return `| &#43; | ${label} | | <ins>${escapeMarkdown(change.after)}</ins> |`;
+  if (change.kind === 'removed')
+    return `| &#45; | ${label} | <del>${escapeMarkdown(change.before)}</del> | |`;
   return `| &#126; | ${label} | ${marked(change.before, 'del')} | ${marked(change.after, 'ins')} |`;
 }
 
@@ -18,13 +22,26 @@ export function formatDriftMarkdown(diffs: readonly DriftDiff[]): string[] {
   const out: string[] = [];
   for (const diff of diffs.slice(0, MAX_DIFFS_SHOWN)) {
     const n = diff.entries.length;
-    const whom = diffs.length > 1 ? ` (${n.toLocaleString('en-US')} ${n === 1 ? 'recipient' : 'recipients'})` : '';
+    const whom =
+      diffs.length > 1
+        ? ` (${n.toLocaleString('en-US')} ${n === 1 ? 'recipient' : 'recipients'})`
+        : '';
     out.push(`Changed since it was accepted${whom}:`, '');
-    if (diff.fields && diff.fields.length > 0) out.push('| | field | accepted earlier | now |', '| --- | --- | --- | --- |', ...diff.fields.map(row), '');
+    if (diff.fields && diff.fields.length > 0)
+      out.push(
+        '| | field | accepted earlier | now |',
+        '| --- | --- | --- | --- |',
+        ...diff.fields.map(row),
+        '',
+      );
     const note = diffNote(diff);
     if (note !== undefined) out.push(`_${escapeMarkdown(note)}_`, '');
   }
   const hidden = diffs.length - MAX_DIFFS_SHOWN;
-  if (hidden > 0) out.push(`_and ${hidden.toLocaleString('en-US')} other earlier ${hidden === 1 ? 'content' : 'contents'}_`, '');
+  if (hidden > 0)
+    out.push(
+      `_and ${hidden.toLocaleString('en-US')} other earlier ${hidden === 1 ? 'content' : 'contents'}_`,
+      '',
+    );
   return out;
 }

@@ -13,21 +13,31 @@ type Paint = (s: string) => string;
  * A word-marked value as printable lines. With colour, removed words are red and struck through,
  * added ones green and underlined; without, they are wrapped as git's --word-diff does: [-old-] {+new+}.
  */
-function markedLines(parts: readonly WordPart[], side: 'before' | 'after', color: boolean): string[] {
+function markedLines(
+  parts: readonly WordPart[],
+  side: 'before' | 'after',
+  color: boolean,
+): string[] {
   const c = pc.createColors(color);
   const mark: Paint = color
-    ? side === 'before' ? (s) => c.red(c.strikethrough(s)) : (s) => c.green(c.underline(s))
-    : side === 'before' ? (s) => `[-${s}-]` : (s) => `{+${s}+}`;
+    ? side === 'before'
+      ? (s) => c.red(c.strikethrough(s))
+      : (s) => c.green(c.underline(s))
+    : side === 'before'
+      ? (s) => `[-${s}-]`
+      : (s) => `{+${s}+}`;
   const lines: string[] = [];
   let line = '';
   for (const part of parts) {
-    revealInvisible(part.text).split('\n').forEach((segment, i) => {
-      if (i > 0) {
-        lines.push(line);
-        line = '';
-      }
-      if (segment !== '') line += part.changed ? mark(segment) : segment;
-    });
+    revealInvisible(part.text)
+      .split('\n')
+      .forEach((segment, i) => {
+        if (i > 0) {
+          lines.push(line);
+          line = '';
+        }
+        if (segment !== '') line += part.changed ? mark(segment) : segment;
+      });
   }
   lines.push(line);
   return lines;
@@ -35,15 +45,24 @@ function markedLines(parts: readonly WordPart[], side: 'before' | 'after', color
 
 function fieldLines(change: FieldChange, width: number, color: boolean): string[] {
   const c = pc.createColors(color);
-  const head = (symbol: string, paint: Paint) => `      ${paint(symbol)} ${c.dim(`${change.label.padEnd(width)} │`)} `;
+  const head = (symbol: string, paint: Paint) =>
+    `      ${paint(symbol)} ${c.dim(`${change.label.padEnd(width)} │`)} `;
   const more = `        ${' '.repeat(width)} ${c.dim('│')} `;
-  const block = (symbol: string, paint: Paint, lines: string[], first: string) => lines.map((line, i) => `${i === 0 ? first : more}${paint(symbol)} ${line}`);
-  if (change.kind === 'added') return block('+', c.green, revealInvisible(change.after).split('\n'), head('+', c.green));
-  if (change.kind === 'removed') return block('-', c.red, revealInvisible(change.before).split('\n'), head('-', c.red));
+  const block = (symbol: string, paint: Paint, lines: string[], first: string) =>
+    lines.map((line, i) => `${i === 0 ? first : more}${paint(symbol)} ${line}`);
+  if (change.kind === 'added')
+    return block('+', c.green, revealInvisible(change.after).split('\n'), head('+', c.green));
+  if (change.kind === 'removed')
+    return block('-', c.red, revealInvisible(change.before).split('\n'), head('-', c.red));
   const before = markedLines(change.before, 'before', color);
   const after = markedLines(change.after, 'after', color);
   const plain = (parts: readonly WordPart[]) => parts.map((p) => p.text).join('');
-  if (before.length === 1 && after.length === 1 && plain(change.before).length <= ONE_LINE && plain(change.after).length <= ONE_LINE) {
+  if (
+    before.length === 1 &&
+    after.length === 1 &&
+    plain(change.before).length <= ONE_LINE &&
+    plain(change.after).length <= ONE_LINE
+  ) {
     return [`${head('~', c.yellow)}${before[0] ?? ''} ${c.dim('→')} ${after[0] ?? ''}`];
   }
   return [...block('-', c.red, before, head('~', c.yellow)), ...block('+', c.green, after, more)];
@@ -55,7 +74,10 @@ export function formatDriftPretty(diffs: readonly DriftDiff[], color: boolean): 
   const lines: string[] = [];
   for (const diff of diffs.slice(0, MAX_DIFFS_SHOWN)) {
     const n = diff.entries.length;
-    const whom = diffs.length > 1 ? ` (${n.toLocaleString('en-US')} ${n === 1 ? 'recipient' : 'recipients'})` : '';
+    const whom =
+      diffs.length > 1
+        ? ` (${n.toLocaleString('en-US')} ${n === 1 ? 'recipient' : 'recipients'})`
+        : '';
     lines.push(c.dim(`      changed since it was accepted${whom}:`));
     const fields = diff.fields ?? [];
     const width = Math.max(0, ...fields.map((f) => f.label.length));
@@ -64,6 +86,11 @@ export function formatDriftPretty(diffs: readonly DriftDiff[], color: boolean): 
     if (note !== undefined) lines.push(c.dim(`      (${note})`));
   }
   const hidden = diffs.length - MAX_DIFFS_SHOWN;
-  if (hidden > 0) lines.push(c.dim(`      and ${hidden.toLocaleString('en-US')} other earlier ${hidden === 1 ? 'content' : 'contents'}`));
+  if (hidden > 0)
+    lines.push(
+      c.dim(
+        `      and ${hidden.toLocaleString('en-US')} other earlier ${hidden === 1 ? 'content' : 'contents'}`,
+      ),
+    );
   return lines;
 }

@@ -23,5 +23,7 @@ const ENTITIES: Record<string, string> = {
  * characters are shown escaped (a lone CR would otherwise end the table row).
  */
 export function escapeMarkdown(text: string): string {
-  return revealInvisible(text).replace(/[&<>|`*_[\]\\#~@!]/g, (ch) => ENTITIES[ch] ?? ch).replace(/\r?\n/g, '<br>');
+  return revealInvisible(text)
+    .replace(/[&<>|`*_[\]\\#~@!]/g, (ch) => ENTITIES[ch] ?? ch)
+    .replace(/\r?\n/g, '<br>');
 }

@@ -36,7 +36,10 @@ const MARKERS: ReadonlyArray<[string, string]> = [
 function applyMarkers(text: string): string {
   return MARKERS.reduce((out, [mark, tag]) => {
     const m = `\\${mark}`;
-    const pattern = new RegExp(`(^|[^\\w${m}])${m}([^\\s${m}](?:[^${m}\\n]*[^\\s${m}])?)${m}(?![\\w${m}])`, 'g');
+    const pattern = new RegExp(
+      `(^|[^\\w${m}])${m}([^\\s${m}](?:[^${m}\\n]*[^\\s${m}])?)${m}(?![\\w${m}])`,
+      'g',
+    );
     return out.replace(pattern, `$1<${tag}>$2</${tag}>`);
   }, text);
 }
@@ -44,5 +47,7 @@ function applyMarkers(text: string): string {
 /** A link only for http(s) URLs; anything else (javascript:, data:) stays text. */
 export function formatUrl(url: string): string {
   const safe = escapeHtml(url);
-  return /^https?:\/\//i.test(url) ? `<a href="${safe}" rel="noreferrer noopener" target="_blank">${safe}</a>` : `<span class="url">${safe}</span>`;
+  return /^https?:\/\//i.test(url)
+    ? `<a href="${safe}" rel="noreferrer noopener" target="_blank">${safe}</a>`
+    : `<span class="url">${safe}</span>`;
 }

@@ -6,7 +6,10 @@ import { ICONS } from './icons.js';
  * .state-*), whether the bubble is on (or will reach) the phone, and the footer's delivery mark:
  * ticks only where the API accepted the message, WhatsApp's clock where it is still to go.
  */
-export const PAGE_STATES: Record<PlanAction, { label: string; icon: string; reachesPhone: boolean; footer?: 'ticks' | 'clock' | 'failed' }> = {
+export const PAGE_STATES: Record<
+  PlanAction,
+  { label: string; icon: string; reachesPhone: boolean; footer?: 'ticks' | 'clock' | 'failed' }
+> = {
   send: { label: 'to send', icon: ICONS.pending, reachesPhone: true, footer: 'clock' },
   retry: { label: 'to retry', icon: ICONS.retry, reachesPhone: true, footer: 'clock' },
   unchanged: { label: 'already sent', icon: ICONS.accepted, reachesPhone: true, footer: 'ticks' },

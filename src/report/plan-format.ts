@@ -29,14 +29,25 @@ export function formatPlan(plan: Plan, options: FormatPlanOptions = {}): string 
   const limit = options.limit ?? 10;
   switch (format) {
     case 'pretty':
-      return formatPlanPretty(plan, { color: options.color ?? false, mask: options.mask ?? false, limit });
+      return formatPlanPretty(plan, {
+        color: options.color ?? false,
+        mask: options.mask ?? false,
+        limit,
+      });
     case 'json':
       return formatPlanJson(plan, { mask: options.mask ?? false });
     case 'markdown':
-      return formatPlanMarkdown(plan, { mask: options.mask ?? true, limit, ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }) });
+      return formatPlanMarkdown(plan, {
+        mask: options.mask ?? true,
+        limit,
+        ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
+      });
     case 'html':
       return renderPlanHtml(plan, { mask: options.mask ?? true });
     default:
-      throw new UsageError(`Unknown format ${String(format)}.`, `Use one of: ${PLAN_FORMATS.join(', ')}.`);
+      throw new UsageError(
+        `Unknown format ${String(format)}.`,
+        `Use one of: ${PLAN_FORMATS.join(', ')}.`,
+      );
   }
 }

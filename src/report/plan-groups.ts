@@ -1,4 +1,10 @@
-import { contentHashOf, type Plan, type PlanAction, type PlanEntry, type PlanSpecInfo } from '../plan/types.js';
+import {
+  contentHashOf,
+  type Plan,
+  type PlanAction,
+  type PlanEntry,
+  type PlanSpecInfo,
+} from '../plan/types.js';
 import { emptySummary } from '../plan/summarize-plan.js';
 import { ACTION_STYLE } from './plan-summary.js';
 
@@ -30,7 +36,14 @@ const emptyCounts = emptySummary;
  */
 export function groupPlan(plan: Plan): SpecGroups[] {
   const bySpec = new Map<string, SpecGroups>();
-  for (const info of plan.specs) bySpec.set(info.name, { name: info.name, info, counts: emptyCounts(), groups: [], contents: 0 });
+  for (const info of plan.specs)
+    bySpec.set(info.name, {
+      name: info.name,
+      info,
+      counts: emptyCounts(),
+      groups: [],
+      contents: 0,
+    });
   const buckets = new Map<string, { group: EntryGroup; seen: Set<string> }>();
   const specContents = new Map<string, Set<string>>();
   for (const entry of plan.entries) {

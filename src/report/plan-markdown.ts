@@ -5,7 +5,18 @@ import { groupDriftDiffs } from './content-diff.js';
 import { formatDriftMarkdown } from './drift-markdown.js';
 import type { ContentField } from './plan-content.js';
 import { groupPlan, reasonOf, type EntryGroup, type SpecGroups } from './plan-groups.js';
-import { countVariableValues, formatValues, pickSamples, sampleFields, shortValue, singleRenderShown, specMessage, variablesOf, type Detail, type SpecMessage } from './plan-messages.js';
+import {
+  countVariableValues,
+  formatValues,
+  pickSamples,
+  sampleFields,
+  shortValue,
+  singleRenderShown,
+  specMessage,
+  variablesOf,
+  type Detail,
+  type SpecMessage,
+} from './plan-messages.js';
 import { maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
 import { revealOneLine } from './reveal-invisible.js';
@@ -38,7 +49,16 @@ const ALL = Number.POSITIVE_INFINITY;
 
 /** Samples go first, then variable values and recipients, then long texts, then the messages, then the groups. */
 function levels(limit: number): Level[] {
-  const full: Level = { samples: 3, values: 5, recipients: limit, fieldChars: ALL, messages: true, groups: true, problems: ALL, specs: ALL };
+  const full: Level = {
+    samples: 3,
+    values: 5,
+    recipients: limit,
+    fieldChars: ALL,
+    messages: true,
+    groups: true,
+    problems: ALL,
+    specs: ALL,
+  };
   return [
     full,
     { ...full, samples: 1 },
@@ -46,8 +66,25 @@ function levels(limit: number): Level[] {
     { ...full, samples: 0, values: 3, recipients: Math.min(limit, 3) },
     { ...full, samples: 0, values: 0, recipients: 0 },
     { ...full, samples: 0, values: 0, recipients: 0, fieldChars: 300 },
-    { ...full, samples: 0, values: 0, recipients: 0, fieldChars: 300, messages: false, problems: 20 },
-    { ...full, samples: 0, values: 0, recipients: 0, fieldChars: 300, messages: false, groups: false, problems: 0 },
+    {
+      ...full,
+      samples: 0,
+      values: 0,
+      recipients: 0,
+      fieldChars: 300,
+      messages: false,
+      problems: 20,
+    },
+    {
+      ...full,
+      samples: 0,
+      values: 0,
+      recipients: 0,
+      fieldChars: 300,
+      messages: false,
+      groups: false,
+      problems: 0,
+    },
   ];
 }
 
@@ -98,10 +135,14 @@ class Page {
     const out = ['## waspec plan', '', `**${formatPlanSummary(this.plan.summary)}**`, ''];
     out.push(`| spec | ${ACTION_STYLE.map((s) => `${s.symbol} ${s.label}`).join(' | ')} |`);
     out.push(`| --- |${ACTION_STYLE.map(() => ' ---: |').join('')}`);
-    for (const spec of specs) out.push(`| ${escapeMarkdown(spec.name)} | ${ACTION_STYLE.map((s) => count(spec.counts[s.action])).join(' | ')} |`);
+    for (const spec of specs)
+      out.push(
+        `| ${escapeMarkdown(spec.name)} | ${ACTION_STYLE.map((s) => count(spec.counts[s.action])).join(' | ')} |`,
+      );
     out.push('');
     out.push(...this.problems(level.problems));
-    for (const spec of specs) out.push(...(level.groups ? this.spec(spec, level) : [`- ${this.headline(spec)}`]));
+    for (const spec of specs)
+      out.push(...(level.groups ? this.spec(spec, level) : [`- ${this.headline(spec)}`]));
     if (!level.groups && specs.length > 0) out.push('');
     const left = leftOut(level, full, this.specs.length, this.plan.diagnostics.length);
     if (left.length > 0) {
@@ -117,19 +158,29 @@ class Page {
     if (diagnostics.length === 0) return [];
     const listed = diagnostics.slice(0, limit).map((d) => `- ${this.problem(d)}`);
     const more = diagnostics.length - listed.length;
-    if (more > 0) listed.push(`- ${listed.length > 0 ? 'and ' : ''}${count(more)} ${listed.length > 0 ? 'more ' : ''}${more === 1 ? 'problem' : 'problems'}: see the log of this run or \`waspec validate\``);
+    if (more > 0)
+      listed.push(
+        `- ${listed.length > 0 ? 'and ' : ''}${count(more)} ${listed.length > 0 ? 'more ' : ''}${more === 1 ? 'problem' : 'problems'}: see the log of this run or \`waspec validate\``,
+      );
     return ['### Problems', '', ...listed, ''];
   }
 
   private problem(d: Diagnostic): string {
-    const where = d.file === undefined ? '' : `${d.file}${d.line === undefined ? '' : `:${d.line + 1}:${(d.column ?? 0) + 1}`}: `;
+    const where =
+      d.file === undefined
+        ? ''
+        : `${d.file}${d.line === undefined ? '' : `:${d.line + 1}:${(d.column ?? 0) + 1}`}: `;
     const text = this.mask ? maskPhonesIn(d.message) : d.message;
     return `**${d.severity}** ${escapeMarkdown(where)}${escapeMarkdown(text)} (${d.code})`;
   }
 
   private headline(spec: SpecGroups): string {
-    const where = spec.info ? ` (${escapeMarkdown(spec.info.file)}, revision ${spec.info.revision})` : ' (no longer in any spec file)';
-    const counts = ACTION_STYLE.filter((s) => spec.counts[s.action] > 0).map((s) => `${count(spec.counts[s.action])} ${s.label}`);
+    const where = spec.info
+      ? ` (${escapeMarkdown(spec.info.file)}, revision ${spec.info.revision})`
+      : ' (no longer in any spec file)';
+    const counts = ACTION_STYLE.filter((s) => spec.counts[s.action] > 0).map(
+      (s) => `${count(spec.counts[s.action])} ${s.label}`,
+    );
     return `<b>${escapeMarkdown(spec.name)}</b>${where}: ${counts.join(', ') || 'nothing'}`;
   }
 
@@ -139,7 +190,11 @@ class Page {
     if (level.messages) out.push(...this.message(message, spec.contents, level));
     const shown = new Set<string>();
     for (const group of spec.groups) out.push(...this.group(group, message, shown, level));
-    if (spec.counts.unchanged > 0) out.push(`= ${count(spec.counts.unchanged)} unchanged (already accepted with this content).`, '');
+    if (spec.counts.unchanged > 0)
+      out.push(
+        `= ${count(spec.counts.unchanged)} unchanged (already accepted with this content).`,
+        '',
+      );
     out.push('</details>', '');
     return out;
   }
@@ -147,36 +202,73 @@ class Page {
   private message(message: SpecMessage, renders: number, level: Level): string[] {
     if (message.kind === 'none') return [];
     const cell = (f: ContentField) => cut(f.value, level.fieldChars, escapeMarkdown);
-    if (message.kind === 'same') return ['**Message**, the same for every recipient:', '', ...fieldTable(message.fields, cell)];
+    if (message.kind === 'same')
+      return [
+        '**Message**, the same for every recipient:',
+        '',
+        ...fieldTable(message.fields, cell),
+      ];
     // Variables marked after escaping: `{{` and `}}` are never escaped, and entities inside <code> still read as text.
-    const marked = (f: ContentField) => cell(f).replace(/\{\{[^}]*\}\}/g, (v) => `<code>${v}</code>`);
-    return [`**Message** with its variables marked (${count(renders)} distinct renders):`, '', ...fieldTable(message.fields, marked)];
+    const marked = (f: ContentField) =>
+      cell(f).replace(/\{\{[^}]*\}\}/g, (v) => `<code>${v}</code>`);
+    return [
+      `**Message** with its variables marked (${count(renders)} distinct renders):`,
+      '',
+      ...fieldTable(message.fields, marked),
+    ];
   }
 
-  private group(group: EntryGroup, message: SpecMessage, shown: Set<string>, level: Level): string[] {
+  private group(
+    group: EntryGroup,
+    message: SpecMessage,
+    shown: Set<string>,
+    level: Level,
+  ): string[] {
     const style = styleOf(group.action);
     const n = group.entries.length;
-    const distinct = group.contents.length > 1 ? ` (${count(group.contents.length)} distinct messages)` : '';
-    const out = [`**${symbolText(group.action)} ${style.label}** to ${count(n)} ${n === 1 ? 'recipient' : 'recipients'}${distinct}: ${style.meaning}`, ''];
+    const distinct =
+      group.contents.length > 1 ? ` (${count(group.contents.length)} distinct messages)` : '';
+    const out = [
+      `**${symbolText(group.action)} ${style.label}** to ${count(n)} ${n === 1 ? 'recipient' : 'recipients'}${distinct}: ${style.meaning}`,
+      '',
+    ];
     const personal = (text: string) => (this.mask ? maskPhonesIn(text) : text);
     if (level.messages && message.kind !== 'same') {
       const picked = pickSamples(group.contents, shown, level.samples);
       const single = singleRenderShown(group, picked.samples, picked.shownAbove);
-      const values = level.values > 0 && !single ? countVariableValues(group.entries, variablesOf(message, group.entries), level.values) : [];
+      const values =
+        level.values > 0 && !single
+          ? countVariableValues(group.entries, variablesOf(message, group.entries), level.values)
+          : [];
       if (values.length > 0) {
         out.push('| variable | values |', '| --- | --- |');
-        for (const v of values) out.push(`| <code>{{${escapeMarkdown(v.name)}}}</code> | ${formatValues(v, (value) => escapeMarkdown(revealOneLine(shortValue(personal(value)))))} |`);
+        for (const v of values)
+          out.push(
+            `| <code>{{${escapeMarkdown(v.name)}}}</code> | ${formatValues(v, (value) => escapeMarkdown(revealOneLine(shortValue(personal(value)))))} |`,
+          );
         out.push('');
       }
       const samples = picked.samples.flatMap((hash) => {
         const content = this.plan.contents[hash];
         return content ? [sampleFields(content, message, this.plan.templates)] : [];
       });
-      out.push(...sampleTables(samples, (f) => cut(personal(f.value), level.fieldChars, escapeMarkdown)));
-      if (picked.shownAbove) out.push(`_The ${group.contents.length === 1 ? 'message' : 'messages'} shown above._`, '');
+      out.push(
+        ...sampleTables(samples, (f) => cut(personal(f.value), level.fieldChars, escapeMarkdown)),
+      );
+      if (picked.shownAbove)
+        out.push(`_The ${group.contents.length === 1 ? 'message' : 'messages'} shown above._`, '');
     }
-    if (level.messages && group.action === 'drift') out.push(...formatDriftMarkdown(groupDriftDiffs(this.plan, group.contents, group.entries, Math.max(1, level.samples))));
-    if (group.shift) out.push(`sendAt moved to ${escapeMarkdown(group.shift.sendAt)} (${escapeMarkdown(group.shift.reason)})`, '');
+    if (level.messages && group.action === 'drift')
+      out.push(
+        ...formatDriftMarkdown(
+          groupDriftDiffs(this.plan, group.contents, group.entries, Math.max(1, level.samples)),
+        ),
+      );
+    if (group.shift)
+      out.push(
+        `sendAt moved to ${escapeMarkdown(group.shift.sendAt)} (${escapeMarkdown(group.shift.reason)})`,
+        '',
+      );
     if (level.recipients > 0) out.push(this.recipients(group, level.recipients), '');
     return out;
   }
@@ -185,7 +277,9 @@ class Page {
     const listed = group.entries.slice(0, limit).map((e) => {
       const reason = reasonOf(e);
       const phone = `\`${revealOneLine(this.mask ? maskPhone(e.phoneNumber) : e.phoneNumber).replace(/`/g, '')}\``;
-      return reason === undefined ? phone : `${phone} (${escapeMarkdown(this.mask ? maskPhonesIn(reason) : reason)})`;
+      return reason === undefined
+        ? phone
+        : `${phone} (${escapeMarkdown(this.mask ? maskPhonesIn(reason) : reason)})`;
     });
     const more = group.entries.length - listed.length;
     return `Recipients: ${listed.join(', ')}${more > 0 ? ` and ${count(more)} more` : ''}`;
@@ -193,17 +287,33 @@ class Page {
 }
 
 /** Samples of one shape as one table, a row each; samples of different shapes (a plan without shapes) a table each. */
-function sampleTables(samples: ReadonlyArray<readonly ContentField[]>, cell: (f: ContentField) => string): string[] {
+function sampleTables(
+  samples: ReadonlyArray<readonly ContentField[]>,
+  cell: (f: ContentField) => string,
+): string[] {
   const labels = samples[0]?.map((f) => f.label) ?? [];
-  const sameLabels = samples.every((fields) => fields.map((f) => f.label).join('\u0000') === labels.join('\u0000'));
+  const sameLabels = samples.every(
+    (fields) => fields.map((f) => f.label).join('\u0000') === labels.join('\u0000'),
+  );
   if (labels.length === 0) return [];
-  if (!sameLabels) return samples.flatMap((fields, i) => [`Sample ${i + 1}:`, '', ...fieldTable(fields, cell)]);
+  if (!sameLabels)
+    return samples.flatMap((fields, i) => [`Sample ${i + 1}:`, '', ...fieldTable(fields, cell)]);
   const rows = samples.map((fields, i) => `| ${i + 1} | ${fields.map(cell).join(' | ')} |`);
-  return [`| sample | ${labels.map(escapeMarkdown).join(' | ')} |`, `| ---: |${labels.map(() => ' --- |').join('')}`, ...rows, ''];
+  return [
+    `| sample | ${labels.map(escapeMarkdown).join(' | ')} |`,
+    `| ---: |${labels.map(() => ' --- |').join('')}`,
+    ...rows,
+    '',
+  ];
 }
 
 function fieldTable(fields: readonly ContentField[], cell: (f: ContentField) => string): string[] {
-  return ['| field | value |', '| --- | --- |', ...fields.map((f) => `| ${escapeMarkdown(f.label)} | ${cell(f)} |`), ''];
+  return [
+    '| field | value |',
+    '| --- | --- |',
+    ...fields.map((f) => `| ${escapeMarkdown(f.label)} | ${cell(f)} |`),
+    '',
+  ];
 }
 
 /** A value cut to `max` characters before escaping (entities must not be cut in half). */
@@ -217,13 +327,24 @@ function leftOut(level: Level, full: Level, specs: number, problems: number): st
   const left: string[] = [];
   const detail = level.groups && level.messages;
   if (level.specs < specs) left.push(`${count(specs - level.specs)} of ${count(specs)} specs`);
-  if (level.problems < problems) left.push(`${count(problems - level.problems)} of ${count(problems)} problems`);
+  if (level.problems < problems)
+    left.push(`${count(problems - level.problems)} of ${count(problems)} problems`);
   if (!level.groups) left.push('the groups per action (the table counts them)');
   if (!detail) left.push("each spec's message");
-  if (full.samples > 0 && (!detail || level.samples < full.samples)) left.push(detail && level.samples > 0 ? 'all but one sample render per group' : 'sample renders');
-  if (full.values > 0 && (!detail || level.values < full.values)) left.push(detail && level.values > 0 ? 'less frequent variable values' : 'variable values');
-  if (detail && level.fieldChars < full.fieldChars) left.push(`message fields past ${count(level.fieldChars)} characters`);
-  if (full.recipients > 0 && (!level.groups || level.recipients < full.recipients)) left.push(level.groups && level.recipients > 0 ? `recipients past the first ${level.recipients}` : 'recipient lists');
+  if (full.samples > 0 && (!detail || level.samples < full.samples))
+    left.push(
+      detail && level.samples > 0 ? 'all but one sample render per group' : 'sample renders',
+    );
+  if (full.values > 0 && (!detail || level.values < full.values))
+    left.push(detail && level.values > 0 ? 'less frequent variable values' : 'variable values');
+  if (detail && level.fieldChars < full.fieldChars)
+    left.push(`message fields past ${count(level.fieldChars)} characters`);
+  if (full.recipients > 0 && (!level.groups || level.recipients < full.recipients))
+    left.push(
+      level.groups && level.recipients > 0
+        ? `recipients past the first ${level.recipients}`
+        : 'recipient lists',
+    );
   return left;
 }
 

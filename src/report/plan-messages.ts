@@ -17,7 +17,10 @@ export interface VariableValues {
  * shape (the fields as written, `{{variables}}` and all) when renders differ, or nothing (`none`:
  * orphans only, or differing renders in a plan that does not carry the shape).
  */
-export type SpecMessage = { kind: 'same'; fields: ContentField[] } | { kind: 'shape'; fields: ContentField[]; variables: string[] } | { kind: 'none' };
+export type SpecMessage =
+  | { kind: 'same'; fields: ContentField[] }
+  | { kind: 'shape'; fields: ContentField[]; variables: string[] }
+  | { kind: 'none' };
 
 /** Detail of a spec section; the markdown lowers it until the plan fits its budget. */
 export interface Detail {
@@ -34,17 +37,38 @@ export function specMessage(spec: SpecGroups, plan: Plan): SpecMessage {
   const content = first === undefined ? undefined : plan.contents[first];
   const shape = spec.info?.shape;
   // A saved plan away from its files has no contents: its shape is what there is to show.
-  if (!content) return shape ? { kind: 'shape', fields: Object.entries(shape.fields).map(([pointer, value]) => ({ label: pointer.replace(/^\/whatsApp\//, ''), value })), variables: shape.variables } : { kind: 'none' };
-  if (spec.contents === 1) return { kind: 'same', fields: describeContent(content, plan.templates) };
+  if (!content)
+    return shape
+      ? {
+          kind: 'shape',
+          fields: Object.entries(shape.fields).map(([pointer, value]) => ({
+            label: pointer.replace(/^\/whatsApp\//, ''),
+            value,
+          })),
+          variables: shape.variables,
+        }
+      : { kind: 'none' };
+  if (spec.contents === 1)
+    return { kind: 'same', fields: describeContent(content, plan.templates) };
   if (!shape) return { kind: 'none' };
-  return { kind: 'shape', fields: describeContent(withTemplates(content, shape.fields), plan.templates), variables: shape.variables };
+  return {
+    kind: 'shape',
+    fields: describeContent(withTemplates(content, shape.fields), plan.templates),
+    variables: shape.variables,
+  };
 }
 
 /** A render with the templated fields put back as written: the structure is the same for every render of a spec. */
-function withTemplates(content: MessageContent, fields: Readonly<Record<string, string>>): MessageContent {
+function withTemplates(
+  content: MessageContent,
+  fields: Readonly<Record<string, string>>,
+): MessageContent {
   const copy = structuredClone(content);
   for (const [pointer, template] of Object.entries(fields)) {
-    const path = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const path = pointer
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     const key = path.pop();
     // Own properties only: a saved plan is untrusted, and `/__proto__/…` must not reach a prototype.
     let node: unknown = copy;
@@ -59,7 +83,11 @@ function isOwn(node: unknown, key: string): node is Record<string, unknown> {
 }
 
 /** The fields of a render that its spec's templates fill; all of them when there is no shape. */
-export function sampleFields(content: MessageContent, message: SpecMessage, templates?: Plan['templates']): ContentField[] {
+export function sampleFields(
+  content: MessageContent,
+  message: SpecMessage,
+  templates?: Plan['templates'],
+): ContentField[] {
   const fields = describeContent(content, templates);
   if (message.kind !== 'shape') return fields;
   const written = new Map(message.fields.map((f) => [f.label, f.value]));
@@ -70,18 +98,30 @@ export function sampleFields(content: MessageContent, message: SpecMessage, temp
  * Up to `n` of the group's renders not shown earlier in its spec (they are marked shown), and
  * whether every render of the group was shown before (the formats then point up instead).
  */
-export function pickSamples(contents: readonly string[], shown: Set<string>, n: number): { samples: string[]; shownAbove: boolean } {
+export function pickSamples(
+  contents: readonly string[],
+  shown: Set<string>,
+  n: number,
+): { samples: string[]; shownAbove: boolean } {
   const samples: string[] = [];
   for (const hash of contents) {
     if (samples.length >= n) break;
     if (!shown.has(hash)) samples.push(hash);
   }
   samples.forEach((hash) => shown.add(hash));
-  return { samples, shownAbove: contents.length > 0 && samples.length === 0 && contents.every((hash) => shown.has(hash)) };
+  return {
+    samples,
+    shownAbove:
+      contents.length > 0 && samples.length === 0 && contents.every((hash) => shown.has(hash)),
+  };
 }
 
 /** A group of one render, shown in full: its variables' values would only repeat it. */
-export function singleRenderShown(group: EntryGroup, samples: readonly string[], shownAbove: boolean): boolean {
+export function singleRenderShown(
+  group: EntryGroup,
+  samples: readonly string[],
+  shownAbove: boolean,
+): boolean {
   return group.contents.length === 1 && (samples.length === 1 || shownAbove);
 }
 
@@ -95,7 +135,11 @@ export function variablesOf(message: SpecMessage, entries: readonly PlanEntry[])
 }
 
 /** How each variable's values spread over the entries; the counts of each add up to entries.length. */
-export function countVariableValues(entries: readonly PlanEntry[], names: readonly string[], top: number): VariableValues[] {
+export function countVariableValues(
+  entries: readonly PlanEntry[],
+  names: readonly string[],
+  top: number,
+): VariableValues[] {
   return names.map((name) => {
     const counts = new Map<string, number>();
     for (const e of entries) {
@@ -114,7 +158,11 @@ export function countVariableValues(entries: readonly PlanEntry[], names: readon
       if (shown.length > top) shown.pop();
     }
     const listed = shown.reduce((n, v) => n + v.count, 0);
-    return { name, top: shown, more: { values: counts.size - shown.length, count: entries.length - listed } };
+    return {
+      name,
+      top: shown,
+      more: { values: counts.size - shown.length, count: entries.length - listed },
+    };
   });
 }
 
@@ -122,8 +170,11 @@ const count = (n: number): string => n.toLocaleString('en-US');
 
 /** `Anna ×3 · Ben ×2 · +4,995 more (×4,995)`, each value shown by `show`. */
 export function formatValues(values: VariableValues, show: (value: string) => string): string {
-  const parts = values.top.map((v) => `${v.value === '' ? '(empty)' : show(v.value)} ×${count(v.count)}`);
-  if (values.more.values > 0) parts.push(`+${count(values.more.values)} more (×${count(values.more.count)})`);
+  const parts = values.top.map(
+    (v) => `${v.value === '' ? '(empty)' : show(v.value)} ×${count(v.count)}`,
+  );
+  if (values.more.values > 0)
+    parts.push(`+${count(values.more.values)} more (×${count(values.more.count)})`);
   return parts.join(' · ');
 }
 

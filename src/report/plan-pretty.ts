@@ -5,7 +5,18 @@ import { groupDriftDiffs } from './content-diff.js';
 import { formatDriftPretty } from './drift-pretty.js';
 import { groupPlan, reasonOf, type EntryGroup } from './plan-groups.js';
 import { maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
-import { countVariableValues, formatValues, pickSamples, sampleFields, shortValue, singleRenderShown, specMessage, variablesOf, type Detail, type SpecMessage } from './plan-messages.js';
+import {
+  countVariableValues,
+  formatValues,
+  pickSamples,
+  sampleFields,
+  shortValue,
+  singleRenderShown,
+  specMessage,
+  variablesOf,
+  type Detail,
+  type SpecMessage,
+} from './plan-messages.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
 import { revealInvisible, revealOneLine } from './reveal-invisible.js';
 
@@ -21,26 +32,47 @@ type Painters = Record<PlanAction | 'bold' | 'dim', Paint>;
 
 function painters(color: boolean): Painters {
   const c = pc.createColors(color);
-  return { send: c.green, retry: c.yellow, drift: c.yellow, rejected: c.red, 'in-doubt': c.magenta, orphan: c.dim, unchanged: c.dim, suppressed: c.red, capped: c.cyan, 'quiet-hours': c.cyan, bold: c.bold, dim: c.dim };
+  return {
+    send: c.green,
+    retry: c.yellow,
+    drift: c.yellow,
+    rejected: c.red,
+    'in-doubt': c.magenta,
+    orphan: c.dim,
+    unchanged: c.dim,
+    suppressed: c.red,
+    capped: c.cyan,
+    'quiet-hours': c.cyan,
+    bold: c.bold,
+    dim: c.dim,
+  };
 }
 
 /** The plan for a terminal: summary, legend, then per spec its message once and what happens to whom. */
 export function formatPlanPretty(plan: Plan, options: PrettyOptions): string {
   const paint = painters(options.color);
   const out: string[] = [paint.bold(formatPlanSummary(plan.summary)), ''];
-  out.push(paint.dim(`Legend: ${ACTION_STYLE.map((s) => `${s.symbol} ${s.label}`).join('  ')}`), '');
+  out.push(
+    paint.dim(`Legend: ${ACTION_STYLE.map((s) => `${s.symbol} ${s.label}`).join('  ')}`),
+    '',
+  );
   const detail: Detail = { samples: 3, values: 5, recipients: options.limit ?? 10 };
   for (const spec of groupPlan(plan)) {
-    const where = spec.info ? ` (${revealOneLine(spec.info.file)}, revision ${spec.info.revision})` : ' (no longer in any spec file)';
+    const where = spec.info
+      ? ` (${revealOneLine(spec.info.file)}, revision ${spec.info.revision})`
+      : ' (no longer in any spec file)';
     out.push(`${paint.bold(revealOneLine(spec.name))}${paint.dim(where)}`);
     const message = specMessage(spec, plan);
     out.push(...formatMessage(message, spec.contents, paint));
     const shown = new Set<string>();
-    for (const group of spec.groups) out.push(...formatGroup(group, plan, message, shown, paint, options, detail));
-    if (spec.counts.unchanged > 0) out.push(paint.unchanged(`  = ${spec.counts.unchanged.toLocaleString('en-US')} unchanged`));
+    for (const group of spec.groups)
+      out.push(...formatGroup(group, plan, message, shown, paint, options, detail));
+    if (spec.counts.unchanged > 0)
+      out.push(paint.unchanged(`  = ${spec.counts.unchanged.toLocaleString('en-US')} unchanged`));
     out.push('');
   }
-  if (plan.entries.length === 0) out.push('Nothing in scope: no messages compiled and none in the state.', '');
+  if (plan.entries.length === 0)
+    out.push('Nothing in scope: no messages compiled and none in the state.', '');
   if (hasErrors(plan.diagnostics)) {
     out.push(paint.rejected(`The plan has errors (see above): fix them before applying.`), '');
   }
@@ -48,56 +80,106 @@ export function formatPlanPretty(plan: Plan, options: PrettyOptions): string {
 }
 
 /** Labelled rows (`label │ value`, values over several lines), labels padded to one width. */
-function table(rows: ReadonlyArray<{ label: string; value: string }>, paint: Painters, mark: Paint = (s) => s): string[] {
+function table(
+  rows: ReadonlyArray<{ label: string; value: string }>,
+  paint: Painters,
+  mark: Paint = (s) => s,
+): string[] {
   // Labels can be variable names from a spec (`{{[any text]}}`): shown escaped like values.
   const shown = rows.map((r) => ({ label: revealOneLine(r.label), value: r.value }));
   const width = Math.max(...shown.map((r) => r.label.length));
   return shown.flatMap((r) => {
     const [first = '', ...rest] = revealInvisible(r.value).split('\n');
-    return [`      ${paint.dim(`${r.label.padEnd(width)} │`)} ${mark(first)}`, ...rest.map((more) => `      ${' '.repeat(width)} ${paint.dim('│')} ${mark(more)}`)];
+    return [
+      `      ${paint.dim(`${r.label.padEnd(width)} │`)} ${mark(first)}`,
+      ...rest.map((more) => `      ${' '.repeat(width)} ${paint.dim('│')} ${mark(more)}`),
+    ];
   });
 }
 
 function formatMessage(message: SpecMessage, renders: number, paint: Painters): string[] {
   if (message.kind === 'none') return [];
-  if (message.kind === 'same') return [paint.dim('  message · the same for every recipient'), ...table(message.fields, paint)];
-  const marked: Paint = (line) => line.replace(/\{\{[^}]*\}\}/g, (v) => paint.bold(paint.capped(v)));
+  if (message.kind === 'same')
+    return [paint.dim('  message · the same for every recipient'), ...table(message.fields, paint)];
+  const marked: Paint = (line) =>
+    line.replace(/\{\{[^}]*\}\}/g, (v) => paint.bold(paint.capped(v)));
   const what = `${message.variables.length} ${message.variables.length === 1 ? 'variable' : 'variables'} · ${renders.toLocaleString('en-US')} distinct renders`;
   return [paint.dim(`  message · ${what}`), ...table(message.fields, paint, marked)];
 }
 
-function formatGroup(group: EntryGroup, plan: Plan, message: SpecMessage, shown: Set<string>, paint: Painters, options: PrettyOptions, detail: Detail): string[] {
+function formatGroup(
+  group: EntryGroup,
+  plan: Plan,
+  message: SpecMessage,
+  shown: Set<string>,
+  paint: Painters,
+  options: PrettyOptions,
+  detail: Detail,
+): string[] {
   const style = styleOf(group.action);
   const n = group.entries.length;
-  const distinct = group.contents.length > 1 ? ` · ${group.contents.length.toLocaleString('en-US')} distinct messages` : '';
-  const lines = [`  ${paint[group.action](`${style.symbol} ${style.label}`)} ${paint.dim(`· ${n.toLocaleString('en-US')} ${n === 1 ? 'recipient' : 'recipients'}${distinct} · ${style.meaning}`)}`];
+  const distinct =
+    group.contents.length > 1
+      ? ` · ${group.contents.length.toLocaleString('en-US')} distinct messages`
+      : '';
+  const lines = [
+    `  ${paint[group.action](`${style.symbol} ${style.label}`)} ${paint.dim(`· ${n.toLocaleString('en-US')} ${n === 1 ? 'recipient' : 'recipients'}${distinct} · ${style.meaning}`)}`,
+  ];
   if (message.kind !== 'same') {
     const { samples, shownAbove } = pickSamples(group.contents, shown, detail.samples);
-    const rows = countVariableValues(group.entries, singleRenderShown(group, samples, shownAbove) ? [] : variablesOf(message, group.entries), detail.values).map((v) => ({
+    const rows = countVariableValues(
+      group.entries,
+      singleRenderShown(group, samples, shownAbove) ? [] : variablesOf(message, group.entries),
+      detail.values,
+    ).map((v) => ({
       label: `{{${v.name}}}`,
-      value: formatValues(v, (value) => revealOneLine(shortValue(options.mask ? maskPhonesIn(value) : value))),
+      value: formatValues(v, (value) =>
+        revealOneLine(shortValue(options.mask ? maskPhonesIn(value) : value)),
+      ),
     }));
     samples.forEach((hash, i) => {
       const content = plan.contents[hash];
       if (!content) return;
-      const fields = sampleFields(content, message, plan.templates).map((f) => ({ ...f, value: options.mask ? maskPhonesIn(f.value) : f.value }));
+      const fields = sampleFields(content, message, plan.templates).map((f) => ({
+        ...f,
+        value: options.mask ? maskPhonesIn(f.value) : f.value,
+      }));
       // Of a shape, one field (a text) needs no label: the message above says which it is.
       const [only] = fields;
-      const value = only && fields.length === 1 && message.kind === 'shape' ? only.value : fields.map((f) => `${f.label}: ${f.value}`).join('\n');
+      const value =
+        only && fields.length === 1 && message.kind === 'shape'
+          ? only.value
+          : fields.map((f) => `${f.label}: ${f.value}`).join('\n');
       rows.push({ label: `sample ${i + 1}`, value });
     });
     if (rows.length > 0) lines.push(...table(rows, paint));
-    if (shownAbove) lines.push(paint.dim(`      (${group.contents.length === 1 ? 'the message' : 'the messages'} shown above)`));
+    if (shownAbove)
+      lines.push(
+        paint.dim(
+          `      (${group.contents.length === 1 ? 'the message' : 'the messages'} shown above)`,
+        ),
+      );
   }
-  if (group.action === 'drift') lines.push(...formatDriftPretty(groupDriftDiffs(plan, group.contents, group.entries, Math.max(1, detail.samples)), options.color));
+  if (group.action === 'drift')
+    lines.push(
+      ...formatDriftPretty(
+        groupDriftDiffs(plan, group.contents, group.entries, Math.max(1, detail.samples)),
+        options.color,
+      ),
+    );
   // A saved plan (untrusted) carries the shift as written.
-  if (group.shift) lines.push(`      ${paint.dim('sendAt now │')} ${revealOneLine(group.shift.sendAt)} ${paint.dim(`(${revealOneLine(group.shift.reason)})`)}`);
+  if (group.shift)
+    lines.push(
+      `      ${paint.dim('sendAt now │')} ${revealOneLine(group.shift.sendAt)} ${paint.dim(`(${revealOneLine(group.shift.reason)})`)}`,
+    );
   const listed = group.entries.slice(0, detail.recipients).map((e) => {
     const phone = revealOneLine(options.mask ? maskPhone(e.phoneNumber) : e.phoneNumber);
     const reason = reasonOf(e);
     return reason === undefined ? phone : `${phone} ${paint.dim(`(${revealOneLine(reason)})`)}`;
   });
   const more = n - listed.length;
-  lines.push(`      to ${listed.join(', ')}${more > 0 ? ` and ${more.toLocaleString('en-US')} more` : ''}`);
+  lines.push(
+    `      to ${listed.join(', ')}${more > 0 ? ` and ${more.toLocaleString('en-US')} more` : ''}`,
+  );
   return lines;
 }

@@ -12,7 +12,8 @@ export function formatPlanSummary(summary: Record<PlanAction, number>): string {
   parts.push(`${count(summary.unchanged)} unchanged`, `${count(summary.drift)} drift`);
   if (summary.rejected > 0) parts.push(`${count(summary.rejected)} rejected`);
   parts.push(`${count(summary['in-doubt'])} in doubt`);
-  if (summary.orphan > 0) parts.push(`${count(summary.orphan)} ${summary.orphan === 1 ? 'orphan' : 'orphans'}`);
+  if (summary.orphan > 0)
+    parts.push(`${count(summary.orphan)} ${summary.orphan === 1 ? 'orphan' : 'orphans'}`);
   if (summary.suppressed > 0) parts.push(`${count(summary.suppressed)} suppressed`);
   if (summary.capped > 0) parts.push(`${count(summary.capped)} capped`);
   if (summary['quiet-hours'] > 0) parts.push(`${count(summary['quiet-hours'])} in quiet hours`);
@@ -20,17 +21,67 @@ export function formatPlanSummary(summary: Record<PlanAction, number>): string {
 }
 
 /** Symbol, label and meaning of each action, in display order. */
-export const ACTION_STYLE: ReadonlyArray<{ action: PlanAction; symbol: string; label: string; meaning: string }> = [
+export const ACTION_STYLE: ReadonlyArray<{
+  action: PlanAction;
+  symbol: string;
+  label: string;
+  meaning: string;
+}> = [
   { action: 'send', symbol: '+', label: 'send', meaning: 'new: will be sent' },
-  { action: 'retry', symbol: '↻', label: 'retry', meaning: 'failed before the API accepted it: will be sent again' },
-  { action: 'suppressed', symbol: '⊘', label: 'suppressed', meaning: 'on the suppression list: never sent' },
-  { action: 'capped', symbol: '⏸', label: 'capped', meaning: 'over the frequency cap: held back, sent by a later apply once the window allows' },
-  { action: 'quiet-hours', symbol: '⏸', label: 'quiet hours', meaning: "in the recipient's quiet hours: held back, sent by a later apply outside them" },
-  { action: 'drift', symbol: '~', label: 'drift', meaning: 'accepted earlier with other content: not re-sent (bump revision to send again)' },
-  { action: 'rejected', symbol: '!', label: 'rejected', meaning: 'refused by the API: not re-sent (--retry-rejected sends it again)' },
-  { action: 'in-doubt', symbol: '?', label: 'in doubt', meaning: 'sent, no answer recorded: not re-sent (--resend-in-doubt sends it again)' },
-  { action: 'orphan', symbol: '-', label: 'orphan', meaning: 'in the state, no longer in the spec: nothing is sent' },
-  { action: 'unchanged', symbol: '=', label: 'unchanged', meaning: 'already accepted with this content: nothing is sent' },
+  {
+    action: 'retry',
+    symbol: '↻',
+    label: 'retry',
+    meaning: 'failed before the API accepted it: will be sent again',
+  },
+  {
+    action: 'suppressed',
+    symbol: '⊘',
+    label: 'suppressed',
+    meaning: 'on the suppression list: never sent',
+  },
+  {
+    action: 'capped',
+    symbol: '⏸',
+    label: 'capped',
+    meaning: 'over the frequency cap: held back, sent by a later apply once the window allows',
+  },
+  {
+    action: 'quiet-hours',
+    symbol: '⏸',
+    label: 'quiet hours',
+    meaning: "in the recipient's quiet hours: held back, sent by a later apply outside them",
+  },
+  {
+    action: 'drift',
+    symbol: '~',
+    label: 'drift',
+    meaning: 'accepted earlier with other content: not re-sent (bump revision to send again)',
+  },
+  {
+    action: 'rejected',
+    symbol: '!',
+    label: 'rejected',
+    meaning: 'refused by the API: not re-sent (--retry-rejected sends it again)',
+  },
+  {
+    action: 'in-doubt',
+    symbol: '?',
+    label: 'in doubt',
+    meaning: 'sent, no answer recorded: not re-sent (--resend-in-doubt sends it again)',
+  },
+  {
+    action: 'orphan',
+    symbol: '-',
+    label: 'orphan',
+    meaning: 'in the state, no longer in the spec: nothing is sent',
+  },
+  {
+    action: 'unchanged',
+    symbol: '=',
+    label: 'unchanged',
+    meaning: 'already accepted with this content: nothing is sent',
+  },
 ];
 
 export function styleOf(action: PlanAction): (typeof ACTION_STYLE)[number] {

@@ -31,7 +31,8 @@ function renderDiagnostics(diagnostics: readonly Diagnostic[], mask: boolean): s
 }
 
 /** The letter in a chat's avatar: the first letter after a common prefix like `example-`. */
-const initial = (name: string) => (/[a-z0-9]/i.exec(name.replace(/^[a-z]+-(?=.)/i, ''))?.[0] ?? '?').toUpperCase();
+const initial = (name: string) =>
+  (/[a-z0-9]/i.exec(name.replace(/^[a-z]+-(?=.)/i, ''))?.[0] ?? '?').toUpperCase();
 
 interface BubbleGroup {
   action: PlanAction;
@@ -46,11 +47,14 @@ function bubbleGroups(entries: readonly PlanEntry[]): BubbleGroup[] {
     if (entry.action === 'orphan') continue;
     const key = `${entry.action}\u0000${entry.contentHash}`;
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { action: entry.action, hash: entry.contentHash, entries: [] }));
+    if (!group)
+      groups.set(key, (group = { action: entry.action, hash: entry.contentHash, entries: [] }));
     group.entries.push(entry);
   }
   const order = new Map(ACTION_STYLE.map((style, i) => [style.action, i]));
-  return [...groups.values()].sort((a, b) => (order.get(a.action) ?? 0) - (order.get(b.action) ?? 0));
+  return [...groups.values()].sort(
+    (a, b) => (order.get(a.action) ?? 0) - (order.get(b.action) ?? 0),
+  );
 }
 
 function renderBubble(plan: Plan, group: BubbleGroup, mask: boolean): string {
@@ -59,7 +63,10 @@ function renderBubble(plan: Plan, group: BubbleGroup, mask: boolean): string {
   const { action, entries } = group;
   const n = entries.length;
   const shifted = entries.filter((e) => 'shift' in e && e.shift).length;
-  const status = [`${n} ${PAGE_STATES[action].label}`, ...(shifted ? [`${shifted} moved out of quiet hours`] : [])].join(', ');
+  const status = [
+    `${n} ${PAGE_STATES[action].label}`,
+    ...(shifted ? [`${shifted} moved out of quiet hours`] : []),
+  ].join(', ');
   const samples = entries.slice(0, 3).map((e) => (mask ? maskPhone(e.phoneNumber) : e.phoneNumber));
   const more = n > 3 ? ` and ${n - 3} more` : '';
   const who = `${n} recipient${n === 1 ? '' : 's'}`;
@@ -70,7 +77,14 @@ function renderBubble(plan: Plan, group: BubbleGroup, mask: boolean): string {
 ${diff}<div class="recipients state-${action}">${escapeHtml(status)} · ${escapeHtml(samples.join(', '))}${more}</div>`;
 }
 
-function renderSpec(plan: Plan, id: string, name: string, file: string, entries: PlanEntry[], mask: boolean): string {
+function renderSpec(
+  plan: Plan,
+  id: string,
+  name: string,
+  file: string,
+  entries: PlanEntry[],
+  mask: boolean,
+): string {
   const bubbles = bubbleGroups(entries).map((group) => renderBubble(plan, group, mask));
   const orphans = entries.filter((e) => e.action === 'orphan').length;
   const body = bubbles.length > 0 ? bubbles.join('\n') : '<div class="empty">No messages.</div>';
@@ -78,10 +92,14 @@ function renderSpec(plan: Plan, id: string, name: string, file: string, entries:
 }
 
 /** Specs at a glance: each a link to its chat, with a badge per state it has. */
-function renderContents(specs: ReadonlyArray<{ id: string; name: string; entries: readonly PlanEntry[] }>): string {
+function renderContents(
+  specs: ReadonlyArray<{ id: string; name: string; entries: readonly PlanEntry[] }>,
+): string {
   const items = specs.map(({ id, name, entries }) => {
     const counts = summarizeEntries(entries);
-    const badges = ACTION_STYLE.filter((s) => counts[s.action] > 0).map((s) => stateBadge(s.action, counts[s.action]));
+    const badges = ACTION_STYLE.filter((s) => counts[s.action] > 0).map((s) =>
+      stateBadge(s.action, counts[s.action]),
+    );
     return `<li><a href="#${id}">${escapeHtml(name)}</a> ${badges.join(' ')}</li>`;
   });
   return `<nav class="toc" aria-label="specs"><h2>Specs</h2><ol>${items.join('')}</ol></nav>`;
@@ -97,16 +115,25 @@ export function renderPreviewContent(input: PreviewInput): string {
     if (list) list.push(entry);
     else bySpec.set(entry.spec, [entry]);
   }
-  const listed = plan.specs.map((s, i) => ({ id: `spec-${i + 1}`, name: s.name, file: s.file, entries: bySpec.get(s.name) ?? [] }));
+  const listed = plan.specs.map((s, i) => ({
+    id: `spec-${i + 1}`,
+    name: s.name,
+    file: s.file,
+    entries: bySpec.get(s.name) ?? [],
+  }));
   const specs = listed.map((s) => renderSpec(plan, s.id, s.name, s.file, s.entries, mask));
   // A page of several specs opens with their list, so a reviewer can jump to each.
   const contents = listed.length > 1 ? renderContents(listed) : '';
-  const failure = input.failure ? `<section class="diagnostics"><div class="diagnostic error">${escapeHtml(`error: ${input.failure}`)}</div></section>` : '';
+  const failure = input.failure
+    ? `<section class="diagnostics"><div class="diagnostic error">${escapeHtml(`error: ${input.failure}`)}</div></section>`
+    : '';
   return `<p class="summary">${escapeHtml(formatPlanSummary(plan.summary))}</p>${failure}${renderDiagnostics(input.diagnostics, mask)}${contents}${specs.join('\n')}`;
 }
 
 /** A whole, self-contained page (inline CSS; a script only for live updates, allowed by nonce). */
-export function renderPreviewPage(input: PreviewInput & { live?: { nonce: string }; title?: string }): string {
+export function renderPreviewPage(
+  input: PreviewInput & { live?: { nonce: string }; title?: string },
+): string {
   const script = input.live
     ? `<script nonce="${input.live.nonce}">
 const events = new EventSource('/events');
@@ -124,7 +151,9 @@ events.onmessage = async () => {
     : '';
   // Nothing but inline style and (live only) the one nonced script that fetches from this server.
   const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'; ${
-    input.live ? `connect-src 'self'; script-src 'nonce-${input.live.nonce}'` : "connect-src 'none'; script-src 'none'"
+    input.live
+      ? `connect-src 'self'; script-src 'nonce-${input.live.nonce}'`
+      : "connect-src 'none'; script-src 'none'"
   }`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

@@ -1,4 +1,8 @@
-import { describeInvisible, INVISIBLE, isEmojiJoiner } from '../diagnostics/invisible-characters.js';
+import {
+  describeInvisible,
+  INVISIBLE,
+  isEmojiJoiner,
+} from '../diagnostics/invisible-characters.js';
 
 const ANY_INVISIBLE = new RegExp(INVISIBLE.source, 'u');
 
@@ -8,9 +12,14 @@ const ANY_INVISIBLE = new RegExp(INVISIBLE.source, 'u');
  * reviewer reads and no terminal, table or page interprets it. `mark` wraps each escape (an HTML
  * span). Every plan and diagnostic formatter passes user text through this.
  */
-export function revealInvisible(text: string, mark: (escape: string) => string = (escape) => escape): string {
+export function revealInvisible(
+  text: string,
+  mark: (escape: string) => string = (escape) => escape,
+): string {
   if (!ANY_INVISIBLE.test(text)) return text;
-  return text.replace(INVISIBLE, (ch: string, offset: number, whole: string) => (isEmojiJoiner(ch, offset, whole) ? ch : mark(describeInvisible(ch))));
+  return text.replace(INVISIBLE, (ch: string, offset: number, whole: string) =>
+    isEmojiJoiner(ch, offset, whole) ? ch : mark(describeInvisible(ch)),
+  );
 }
 
 /** revealInvisible, and newlines as `\n` too: for one-line places (diagnostics, annotations, lists). */

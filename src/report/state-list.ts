@@ -4,7 +4,12 @@ import { revealOneLine as printable } from './reveal-invisible.js';
 
 /** `in-doubt` is how people name a message journalled in flight with no answer. */
 export type ListedOutcome = 'accepted' | 'rejected' | 'failed' | 'in-doubt';
-export const LISTED_OUTCOMES: readonly ListedOutcome[] = ['accepted', 'rejected', 'failed', 'in-doubt'];
+export const LISTED_OUTCOMES: readonly ListedOutcome[] = [
+  'accepted',
+  'rejected',
+  'failed',
+  'in-doubt',
+];
 
 export function listedOutcome(state: MessageState): ListedOutcome {
   return state.outcome === 'in-flight' ? 'in-doubt' : state.outcome;
@@ -12,16 +17,31 @@ export function listedOutcome(state: MessageState): ListedOutcome {
 
 /** Why a message is where it is, in a few words. */
 export function outcomeDetail(state: MessageState): string {
-  if (state.settled) return `settled as ${state.settled.as} by ${state.settled.by}: ${state.settled.reason}`;
-  if (state.status) return `${state.status.groupId} ${state.status.groupName} / ${state.status.name}`;
-  if (state.error) return state.httpStatus ? `HTTP ${state.httpStatus}: ${state.error}` : state.error;
+  if (state.settled)
+    return `settled as ${state.settled.as} by ${state.settled.by}: ${state.settled.reason}`;
+  if (state.status)
+    return `${state.status.groupId} ${state.status.groupName} / ${state.status.name}`;
+  if (state.error)
+    return state.httpStatus ? `HTTP ${state.httpStatus}: ${state.error}` : state.error;
   return state.outcome === 'in-flight' ? 'sent, no answer recorded' : '';
 }
 
 /** One line per message: messageId, spec@revision, number, outcome, last change, detail. */
-export function formatStateList(messages: readonly MessageState[], options: { mask: boolean }): string {
+export function formatStateList(
+  messages: readonly MessageState[],
+  options: { mask: boolean },
+): string {
   const lines = messages.map((m) =>
-    [printable(m.messageId), `${printable(m.spec)}@${m.revision}`, options.mask ? maskPhone(m.phoneNumber) : m.phoneNumber, listedOutcome(m).padEnd(8), printable(m.updatedAt), printable(outcomeDetail(m))].join('  ').trimEnd(),
+    [
+      printable(m.messageId),
+      `${printable(m.spec)}@${m.revision}`,
+      options.mask ? maskPhone(m.phoneNumber) : m.phoneNumber,
+      listedOutcome(m).padEnd(8),
+      printable(m.updatedAt),
+      printable(outcomeDetail(m)),
+    ]
+      .join('  ')
+      .trimEnd(),
   );
   const counts = new Map<ListedOutcome, number>();
   for (const m of messages) counts.set(listedOutcome(m), (counts.get(listedOutcome(m)) ?? 0) + 1);
@@ -29,6 +49,8 @@ export function formatStateList(messages: readonly MessageState[], options: { ma
     const n = counts.get(o);
     return n === undefined ? [] : [`${n} ${o}`];
   });
-  lines.push(`${messages.length} ${messages.length === 1 ? 'message' : 'messages'}${summary.length > 0 ? `: ${summary.join(', ')}` : ''}`);
+  lines.push(
+    `${messages.length} ${messages.length === 1 ? 'message' : 'messages'}${summary.length > 0 ? `: ${summary.join(', ')}` : ''}`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -4,7 +4,11 @@ import { revealOneLine as printable } from './reveal-invisible.js';
 import { listedOutcome, outcomeDetail } from './state-list.js';
 
 /** One message: what the state says of it, then every journal record that concerns it. */
-export function formatStateShow(state: MessageState, history: readonly JournalRecord[], options: { mask: boolean }): string {
+export function formatStateShow(
+  state: MessageState,
+  history: readonly JournalRecord[],
+  options: { mask: boolean },
+): string {
   const rows: Array<[string, string]> = [
     ['messageId', state.messageId],
     ['spec', `${printable(state.spec)} (revision ${state.revision})`],
@@ -17,19 +21,27 @@ export function formatStateShow(state: MessageState, history: readonly JournalRe
     ['last change', state.updatedAt],
   ];
   // The state is untrusted input: ids, hashes and times are shown escaped like the free text.
-  const lines = rows.filter(([, value]) => value !== '').map(([key, value]) => `${key.padEnd(12)} ${printable(value)}`);
+  const lines = rows
+    .filter(([, value]) => value !== '')
+    .map(([key, value]) => `${key.padEnd(12)} ${printable(value)}`);
   lines.push('', 'history:');
-  for (const record of history) lines.push(printable(`  ${record.at}  ${describe(record, state.messageId)}`));
+  for (const record of history)
+    lines.push(printable(`  ${record.at}  ${describe(record, state.messageId)}`));
   return `${lines.join('\n')}\n`;
 }
 
 function describe(record: JournalRecord, messageId: string): string {
   if (record.type === 'in-flight') return `in flight      request ${record.bulkId}`;
-  if (record.type === 'settle') return printable(`settled as ${record.as} by ${record.by}: ${record.reason}`);
+  if (record.type === 'settle')
+    return printable(`settled as ${record.as} by ${record.by}: ${record.reason}`);
   if (record.type === 'content') return `content kept   ${record.hash}`;
   const result = record.results.find((r) => r.messageId === messageId);
-  const why = result?.status ? `${result.status.groupName} / ${result.status.name}` : (result?.error ?? '');
-  return printable(`${(result?.outcome ?? '').padEnd(14)} request ${record.bulkId}${why ? `: ${why}` : ''}`);
+  const why = result?.status
+    ? `${result.status.groupName} / ${result.status.name}`
+    : (result?.error ?? '');
+  return printable(
+    `${(result?.outcome ?? '').padEnd(14)} request ${record.bulkId}${why ? `: ${why}` : ''}`,
+  );
 }
 
 /** Whether a record concerns the message (content records are shared by many: none). */

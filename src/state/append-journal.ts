@@ -8,8 +8,14 @@ import type { JournalRecord } from './types.js';
 const TAIL_CHUNK = 64 * 1024;
 const HEAD_BYTES = 4096;
 // Never through a symbolic link, never blocking on a FIFO.
-const APPEND_FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK;
-const STATE_HINT = "Point --state (or stateDir) at a folder of its own; waspec writes only to regular files it created.";
+const APPEND_FLAGS =
+  constants.O_RDWR |
+  constants.O_APPEND |
+  constants.O_CREAT |
+  constants.O_NOFOLLOW |
+  constants.O_NONBLOCK;
+const STATE_HINT =
+  'Point --state (or stateDir) at a folder of its own; waspec writes only to regular files it created.';
 
 async function openForAppend(file: string): Promise<FileHandle> {
   let fh: FileHandle;
@@ -17,9 +23,19 @@ async function openForAppend(file: string): Promise<FileHandle> {
     fh = await open(file, APPEND_FLAGS, 0o644);
   } catch (error) {
     const code = error instanceof Error && 'code' in error ? String(error.code) : '';
-    if (code === 'ELOOP') throw new StateError(`The state journal ${file} is a symbolic link; the state's files must be regular files.`, STATE_HINT);
-    if (code === 'EISDIR') throw new StateError(`The state journal ${file} is a directory; the state's files must be regular files.`, STATE_HINT);
-    throw new StateError(`The state journal ${file} cannot be opened for writing (${code || String(error)}).`);
+    if (code === 'ELOOP')
+      throw new StateError(
+        `The state journal ${file} is a symbolic link; the state's files must be regular files.`,
+        STATE_HINT,
+      );
+    if (code === 'EISDIR')
+      throw new StateError(
+        `The state journal ${file} is a directory; the state's files must be regular files.`,
+        STATE_HINT,
+      );
+    throw new StateError(
+      `The state journal ${file} cannot be opened for writing (${code || String(error)}).`,
+    );
   }
   const stats = await fh.stat();
   const foreign = !stats.isFile()
@@ -31,7 +47,10 @@ async function openForAppend(file: string): Promise<FileHandle> {
         : undefined;
   if (foreign) {
     await fh.close();
-    throw new StateError(`The state journal ${file} ${foreign}; the state's files must be regular files of its own.`, STATE_HINT);
+    throw new StateError(
+      `The state journal ${file} ${foreign}; the state's files must be regular files of its own.`,
+      STATE_HINT,
+    );
   }
   return fh;
 }
@@ -41,7 +60,10 @@ async function openForAppend(file: string): Promise<FileHandle> {
  * an incomplete last line left by a crash is cut off first, so it never ends up in the middle.
  * A file that is not a journal (its first line is no journal line) is never written to.
  */
-export async function appendJournal(file: string, records: readonly JournalRecord[]): Promise<void> {
+export async function appendJournal(
+  file: string,
+  records: readonly JournalRecord[],
+): Promise<void> {
   const fh = await openForAppend(file);
   try {
     const { size } = await fh.stat();
@@ -69,7 +91,8 @@ async function soundLength(fh: FileHandle, size: number, file: string): Promise<
     if (size <= HEAD_BYTES && isHeaderStart(head)) return 0;
     throw notAJournal(file);
   }
-  if (parseJournalLine(head.toString('utf8', 0, firstEnd), file).kind === 'invalid') throw notAJournal(file);
+  if (parseJournalLine(head.toString('utf8', 0, firstEnd), file).kind === 'invalid')
+    throw notAJournal(file);
   const last = Buffer.alloc(1);
   await fh.read(last, 0, 1, size - 1);
   if (last[0] === 0x0a) return size;
@@ -77,7 +100,10 @@ async function soundLength(fh: FileHandle, size: number, file: string): Promise<
 }
 
 function notAJournal(file: string): StateError {
-  return new StateError(`${file} is not a waspec state journal (its first line is not a journal line); waspec will not write to it.`, STATE_HINT);
+  return new StateError(
+    `${file} is not a waspec state journal (its first line is not a journal line); waspec will not write to it.`,
+    STATE_HINT,
+  );
 }
 
 /** Offset just after the last '\n' before `end` (0 if none). */

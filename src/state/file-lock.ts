@@ -7,16 +7,28 @@ import type { LockInfo, StateLock } from './types.js';
 const FORCE_HINT = 'If that process is gone (killed, crashed), run again with --force-unlock.';
 
 /** Takes lock.json exclusively; `force` takes over only a lock whose process is gone. */
-export async function takeLock(file: string, options: { force?: boolean } = {}): Promise<StateLock> {
-  const info: LockInfo = { owner: currentUser(), host: hostname(), pid: process.pid, since: new Date().toISOString() };
+export async function takeLock(
+  file: string,
+  options: { force?: boolean } = {},
+): Promise<StateLock> {
+  const info: LockInfo = {
+    owner: currentUser(),
+    host: hostname(),
+    pid: process.pid,
+    since: new Date().toISOString(),
+  };
   try {
     await writeFile(file, `${JSON.stringify(info)}\n`, { flag: 'wx' });
   } catch (error) {
     if (!isCode(error, 'EEXIST')) throw error;
     const holder = await readLockInfo(file);
-    if (!options.force) throw new LockHeldError(`The state is locked by ${describe(holder)}.`, FORCE_HINT);
+    if (!options.force)
+      throw new LockHeldError(`The state is locked by ${describe(holder)}.`, FORCE_HINT);
     const why = whyNotTakeOver(holder);
-    if (why) throw new LockHeldError(`The state is locked by ${describe(holder)}; --force-unlock refused: ${why}.`);
+    if (why)
+      throw new LockHeldError(
+        `The state is locked by ${describe(holder)}; --force-unlock refused: ${why}.`,
+      );
     await unlink(file).catch((e: unknown) => {
       if (!isCode(e, 'ENOENT')) throw e;
     });
@@ -28,7 +40,12 @@ export async function takeLock(file: string, options: { force?: boolean } = {}):
 
 async function releaseLock(file: string, info: LockInfo): Promise<void> {
   const holder = await readLockInfo(file);
-  if (holder && holder.pid === info.pid && holder.host === info.host && holder.since === info.since) {
+  if (
+    holder &&
+    holder.pid === info.pid &&
+    holder.host === info.host &&
+    holder.since === info.since
+  ) {
     await unlink(file).catch((e: unknown) => {
       if (!isCode(e, 'ENOENT')) throw e;
     });
@@ -44,15 +61,24 @@ const MAX_LOCK_BYTES = 4096;
 export async function readLockInfo(file: string): Promise<LockInfo | undefined> {
   const opened = await openRegularFile(file, { noFollow: true });
   if ('refusal' in opened) {
-    if (opened.refusal.reason === 'missing' || opened.refusal.reason === 'unreadable') return undefined;
-    throw new StateError(`The state lock ${file} ${opened.refusal.message}; the state's files must be regular files.`, 'Remove it by hand (waspec does not touch it) and run again.');
+    if (opened.refusal.reason === 'missing' || opened.refusal.reason === 'unreadable')
+      return undefined;
+    throw new StateError(
+      `The state lock ${file} ${opened.refusal.message}; the state's files must be regular files.`,
+      'Remove it by hand (waspec does not touch it) and run again.',
+    );
   }
   try {
     if (opened.size > MAX_LOCK_BYTES) return undefined;
     const value: unknown = JSON.parse(await opened.handle.readFile('utf8'));
     if (typeof value !== 'object' || value === null) return undefined;
     const { owner, host, pid, since } = value as Partial<Record<keyof LockInfo, unknown>>;
-    if (typeof owner !== 'string' || typeof host !== 'string' || typeof pid !== 'number' || typeof since !== 'string') {
+    if (
+      typeof owner !== 'string' ||
+      typeof host !== 'string' ||
+      typeof pid !== 'number' ||
+      typeof since !== 'string'
+    ) {
       return undefined;
     }
     return { owner, host, pid, since };

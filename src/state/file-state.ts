@@ -18,11 +18,16 @@ async function stateDir(dir: string, create: boolean): Promise<void> {
     throw new StateError(`The state directory ${dir} cannot be used (${String(code ?? error)}).`);
   });
   if (info && !info.isDirectory()) {
-    throw new StateError(`The state directory ${dir} is not a directory.`, 'Give --state (or stateDir) a folder; waspec keeps journal.ndjson and lock.json in it.');
+    throw new StateError(
+      `The state directory ${dir} is not a directory.`,
+      'Give --state (or stateDir) a folder; waspec keeps journal.ndjson and lock.json in it.',
+    );
   }
   if (!info && create) {
     await mkdir(dir, { recursive: true }).catch((error: unknown) => {
-      throw new StateError(`The state directory ${dir} cannot be created (${error instanceof Error && 'code' in error ? String(error.code) : String(error)}).`);
+      throw new StateError(
+        `The state directory ${dir} cannot be created (${error instanceof Error && 'code' in error ? String(error.code) : String(error)}).`,
+      );
     });
   }
 }

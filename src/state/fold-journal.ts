@@ -64,7 +64,10 @@ export function foldRecord(folded: FoldedState, record: JournalRecord): void {
 }
 
 /** A settled message ends accepted, or failed (so the next apply sends it) when it was not sent. */
-function settle(messages: Map<string, MessageState>, record: Extract<JournalRecord, { type: 'settle' }>): void {
+function settle(
+  messages: Map<string, MessageState>,
+  record: Extract<JournalRecord, { type: 'settle' }>,
+): void {
   for (const messageId of record.messageIds) {
     const state = messages.get(messageId);
     if (!state) continue;
@@ -72,7 +75,8 @@ function settle(messages: Map<string, MessageState>, record: Extract<JournalReco
     delete state.httpStatus;
     delete state.error;
     state.outcome = record.as === 'accepted' ? 'accepted' : 'failed';
-    if (record.as === 'not-sent') state.error = `settled as not sent by ${record.by}: ${record.reason}`;
+    if (record.as === 'not-sent')
+      state.error = `settled as not sent by ${record.by}: ${record.reason}`;
     state.updatedAt = record.at;
     state.settled = { as: record.as, by: record.by, at: record.at, reason: record.reason };
   }

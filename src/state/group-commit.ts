@@ -4,8 +4,12 @@ import type { JournalRecord } from './types.js';
  * Runs `runBatch` over one batch at a time: the items that arrive while a batch runs make up the
  * next one. Each call resolves once its batch has run (so: is durable, for a commit).
  */
-export function createBatcher<I>(runBatch: (items: I[]) => Promise<void>): (item: I) => Promise<void> {
-  let pending: { items: I[]; waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> } | undefined;
+export function createBatcher<I>(
+  runBatch: (items: I[]) => Promise<void>,
+): (item: I) => Promise<void> {
+  let pending:
+    | { items: I[]; waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> }
+    | undefined;
   let running = false;
 
   const drain = async () => {

@@ -14,7 +14,10 @@ export const RECORD_VERSION = 3;
 
 export const JOURNAL_HEADER = { waspec: 'state', formatVersion: JOURNAL_FORMAT_VERSION } as const;
 
-export type JournalLine = { kind: 'header' } | { kind: 'record'; record: JournalRecord } | { kind: 'invalid'; problem: string };
+export type JournalLine =
+  | { kind: 'header' }
+  | { kind: 'record'; record: JournalRecord }
+  | { kind: 'invalid'; problem: string };
 
 function refuseNewer(version: number, where: string, known = JOURNAL_FORMAT_VERSION): never {
   throw new StateError(
@@ -31,22 +34,42 @@ function compile(): Record<Kind, ValidateFunction> {
   const ajv = new Ajv2020({ allErrors: false, strict: false });
   addFormats.default(ajv);
   // Content records refer to the plan schema's definition of a content.
-  for (const file of ['journal-record', 'plan']) ajv.addSchema(JSON.parse(readFileSync(new URL(`../../schemas/${file}.schema.json`, import.meta.url), 'utf8')) as object);
+  for (const file of ['journal-record', 'plan'])
+    ajv.addSchema(
+      JSON.parse(
+        readFileSync(new URL(`../../schemas/${file}.schema.json`, import.meta.url), 'utf8'),
+      ) as object,
+    );
   const get = (name: string): ValidateFunction => {
     const validate = ajv.getSchema(`${SCHEMA_ID}#/$defs/${name}`);
     if (!validate) throw new Error(`journal schema lacks $defs/${name}`);
     return validate;
   };
-  return { header: get('header'), inFlight: get('inFlight'), outcome: get('outcome'), settle: get('settle'), contentRecord: get('contentRecord') };
+  return {
+    header: get('header'),
+    inFlight: get('inFlight'),
+    outcome: get('outcome'),
+    settle: get('settle'),
+    contentRecord: get('contentRecord'),
+  };
 }
 
-const BY_TYPE = new Map<string, Kind>([['in-flight', 'inFlight'], ['outcome', 'outcome'], ['settle', 'settle'], ['content', 'contentRecord']]);
+const BY_TYPE = new Map<string, Kind>([
+  ['in-flight', 'inFlight'],
+  ['outcome', 'outcome'],
+  ['settle', 'settle'],
+  ['content', 'contentRecord'],
+]);
 
 function describe(errors: readonly ErrorObject[]): string {
   const error = errors[0];
   if (!error) return 'it does not match the journal schema';
-  const where = error.instancePath === '' ? 'the record' : error.instancePath.slice(1).replace(/\//g, '.');
-  const allowed = error.keyword === 'enum' ? ` (${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : '';
+  const where =
+    error.instancePath === '' ? 'the record' : error.instancePath.slice(1).replace(/\//g, '.');
+  const allowed =
+    error.keyword === 'enum'
+      ? ` (${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')})`
+      : '';
   return `${where} ${error.message ?? 'is invalid'}${allowed}`;
 }
 
@@ -56,18 +79,32 @@ function describe(errors: readonly ErrorObject[]): string {
  * checked this way. A line from a newer format version throws a StateError.
  */
 export function checkJournalValue(value: unknown, where: string): JournalLine {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { kind: 'invalid', problem: 'it is not a JSON object' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { kind: 'invalid', problem: 'it is not a JSON object' };
   const header = 'waspec' in value;
-  const version = header ? (value as { formatVersion?: unknown }).formatVersion : (value as { v?: unknown }).v;
-  if (typeof version === 'number' && version > (header ? JOURNAL_FORMAT_VERSION : RECORD_VERSION)) refuseNewer(version, where, header ? JOURNAL_FORMAT_VERSION : RECORD_VERSION);
+  const version = header
+    ? (value as { formatVersion?: unknown }).formatVersion
+    : (value as { v?: unknown }).v;
+  if (typeof version === 'number' && version > (header ? JOURNAL_FORMAT_VERSION : RECORD_VERSION))
+    refuseNewer(version, where, header ? JOURNAL_FORMAT_VERSION : RECORD_VERSION);
   validators ??= compile();
   const type = (value as { type?: unknown }).type;
   const kind = header ? 'header' : typeof type === 'string' ? BY_TYPE.get(type) : undefined;
-  if (!kind) return { kind: 'invalid', problem: `type must be in-flight, outcome, settle or content, not ${JSON.stringify(type ?? null).slice(0, 40)}` };
+  if (!kind)
+    return {
+      kind: 'invalid',
+      problem: `type must be in-flight, outcome, settle or content, not ${JSON.stringify(type ?? null).slice(0, 40)}`,
+    };
   const validate = validators[kind];
   if (!validate(value)) return { kind: 'invalid', problem: describe(validate.errors ?? []) };
-  if (type === 'content' && storedChars((value as { content: unknown }).content) > MAX_STORED_CONTENT_CHARS) {
-    return { kind: 'invalid', problem: `content holds more than the ${MAX_STORED_CONTENT_CHARS} characters waspec stores` };
+  if (
+    type === 'content' &&
+    storedChars((value as { content: unknown }).content) > MAX_STORED_CONTENT_CHARS
+  ) {
+    return {
+      kind: 'invalid',
+      problem: `content holds more than the ${MAX_STORED_CONTENT_CHARS} characters waspec stores`,
+    };
   }
   return header ? { kind: 'header' } : { kind: 'record', record: value as JournalRecord };
 }

@@ -14,7 +14,10 @@ export interface MigrateResult {
  * already holds the source's first records (an earlier run, maybe interrupted) gets only the
  * rest; a target with other records is refused. Verified by reading the target back.
  */
-export async function migrateState(source: StateBackend, target: StateBackend): Promise<MigrateResult> {
+export async function migrateState(
+  source: StateBackend,
+  target: StateBackend,
+): Promise<MigrateResult> {
   // Neither side may change meanwhile (an apply on either would be lost or doubled).
   const sourceLock = await source.lock();
   try {
@@ -27,7 +30,9 @@ export async function migrateState(source: StateBackend, target: StateBackend): 
 async function copy(source: StateBackend, target: StateBackend): Promise<MigrateResult> {
   const records = await source.readRecords();
   const existing = await target.readRecords();
-  const mismatch = existing.findIndex((record, i) => i >= records.length || canonical(record) !== canonical(records[i]));
+  const mismatch = existing.findIndex(
+    (record, i) => i >= records.length || canonical(record) !== canonical(records[i]),
+  );
   if (mismatch !== -1) {
     throw new StateError(
       `The target state ${target.location} already holds other records (record ${mismatch + 1} differs from the source's); nothing was copied.`,
@@ -41,9 +46,15 @@ async function copy(source: StateBackend, target: StateBackend): Promise<Migrate
   } finally {
     await lock.release();
   }
-  const [after, copied, before] = [await target.read(), await target.readRecords(), await source.read()];
+  const [after, copied, before] = [
+    await target.read(),
+    await target.readRecords(),
+    await source.read(),
+  ];
   if (copied.length !== records.length || after.messages.size !== before.messages.size) {
-    throw new StateError(`The copy does not match: the source has ${records.length} records and ${before.messages.size} messages, the target ${copied.length} and ${after.messages.size}.`);
+    throw new StateError(
+      `The copy does not match: the source has ${records.length} records and ${before.messages.size} messages, the target ${copied.length} and ${after.messages.size}.`,
+    );
   }
   return { records: records.length, copied: rest.length, messages: after.messages.size };
 }
@@ -51,7 +62,8 @@ async function copy(source: StateBackend, target: StateBackend): Promise<Migrate
 /** JSON with sorted keys: a jsonb round trip reorders keys but must compare equal. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }
-

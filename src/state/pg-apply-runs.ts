@@ -4,7 +4,15 @@ import { advisoryKey } from './pg-keys.js';
 import { currentJournalDigest, insertRecords } from './pg-journal.js';
 import { workerAlive } from './pg-lock.js';
 import { quoteIdent } from './pg-migrations.js';
-import type { ApplyRun, ApplyRunProgress, ApplyRunRow, JournalRecord, NewApplyRun, RequestPhase, StartRunResult } from './types.js';
+import type {
+  ApplyRun,
+  ApplyRunProgress,
+  ApplyRunRow,
+  JournalRecord,
+  NewApplyRun,
+  RequestPhase,
+  StartRunResult,
+} from './types.js';
 
 /** Rows per INSERT when a run is materialised (one transaction for all of them). */
 const INSERT_PAGE = 500;
@@ -16,7 +24,12 @@ export interface RunTables {
 
 const names = ({ schema }: RunTables) => {
   const q = quoteIdent(schema);
-  return { run: `${q}.apply_run`, request: `${q}.apply_request`, worker: `${q}.apply_worker`, journal: `${q}.journal` };
+  return {
+    run: `${q}.apply_run`,
+    request: `${q}.apply_request`,
+    worker: `${q}.apply_worker`,
+    journal: `${q}.journal`,
+  };
 };
 
 interface RunRowDb {
@@ -29,7 +42,8 @@ interface RunRowDb {
   started_at: Date;
 }
 
-const RUN_COLUMNS = 'id::text AS id, inputs_digest, messages, requests, rate_limit, started_by, started_at';
+const RUN_COLUMNS =
+  'id::text AS id, inputs_digest, messages, requests, rate_limit, started_by, started_at';
 
 function toRun(row: RunRowDb): ApplyRun {
   return {
@@ -55,14 +69,25 @@ export async function inTransaction<T>(client: pg.ClientBase, fn: () => Promise<
   }
 }
 
-export async function findOpenRun(client: pg.ClientBase, tables: RunTables): Promise<ApplyRun | undefined> {
+export async function findOpenRun(
+  client: pg.ClientBase,
+  tables: RunTables,
+): Promise<ApplyRun | undefined> {
   const t = names(tables);
-  const found = await client.query<RunRowDb>(`SELECT ${RUN_COLUMNS} FROM ${t.run} WHERE workspace = $1 AND ended_at IS NULL`, [tables.workspace]);
+  const found = await client.query<RunRowDb>(
+    `SELECT ${RUN_COLUMNS} FROM ${t.run} WHERE workspace = $1 AND ended_at IS NULL`,
+    [tables.workspace],
+  );
   return found.rows[0] ? toRun(found.rows[0]) : undefined;
 }
 
 /** See SharedApplyStore.startRun. Starters of one workspace take turns (a transaction lock). */
-export async function startRun(client: pg.ClientBase, tables: RunTables, workerId: string, offer: NewApplyRun): Promise<StartRunResult> {
+export async function startRun(
+  client: pg.ClientBase,
+  tables: RunTables,
+  workerId: string,
+  offer: NewApplyRun,
+): Promise<StartRunResult> {
   const t = names(tables);
   const { workspace } = tables;
   const rollback = async <T>(value: T): Promise<T> => {
@@ -71,8 +96,13 @@ export async function startRun(client: pg.ClientBase, tables: RunTables, workerI
   };
   await client.query('BEGIN');
   try {
-    await client.query('SELECT pg_advisory_xact_lock($1)', [advisoryKey(tables.schema, `apply-run\0${workspace}`)]);
-    const open = await client.query<RunRowDb>(`SELECT ${RUN_COLUMNS} FROM ${t.run} WHERE workspace = $1 AND ended_at IS NULL FOR UPDATE`, [workspace]);
+    await client.query('SELECT pg_advisory_xact_lock($1)', [
+      advisoryKey(tables.schema, `apply-run\0${workspace}`),
+    ]);
+    const open = await client.query<RunRowDb>(
+      `SELECT ${RUN_COLUMNS} FROM ${t.run} WHERE workspace = $1 AND ended_at IS NULL FOR UPDATE`,
+      [workspace],
+    );
     const current = open.rows[0] ? toRun(open.rows[0]) : undefined;
     if (current && current.inputsDigest === offer.inputsDigest) {
       await attach(client, tables, workerId, current.id);
@@ -80,7 +110,10 @@ export async function startRun(client: pg.ClientBase, tables: RunTables, workerI
       return { kind: 'joined', run: current };
     }
     if (current) {
-      const live = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t.worker} w WHERE w.run_id = $1 AND ${workerAlive(tables.schema)}`, [current.id]);
+      const live = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${t.worker} w WHERE w.run_id = $1 AND ${workerAlive(tables.schema)}`,
+        [current.id],
+      );
       const n = live.rows[0]?.n ?? 0;
       if (n > 0) {
         throw new LockHeldError(
@@ -89,24 +122,46 @@ export async function startRun(client: pg.ClientBase, tables: RunTables, workerI
         );
       }
       // Its workers are gone: what they left pending was never journalled, so it is planned afresh.
-      await client.query(`UPDATE ${t.run} SET ended_at = now(), ended = 'abandoned' WHERE id = $1`, [current.id]);
-      await client.query(`UPDATE ${t.request} SET request = NULL WHERE run_id = $1 AND phase = 'pending'`, [current.id]);
+      await client.query(
+        `UPDATE ${t.run} SET ended_at = now(), ended = 'abandoned' WHERE id = $1`,
+        [current.id],
+      );
+      await client.query(
+        `UPDATE ${t.request} SET request = NULL WHERE run_id = $1 AND phase = 'pending'`,
+        [current.id],
+      );
     }
     if (offer.requests.length === 0) {
       await client.query('COMMIT');
       return { kind: 'nothing' };
     }
     // A plan read before another run's sends would send them again.
-    if ((await currentJournalDigest(client, t.journal, tables.schema, workspace)) !== offer.stateDigest) return await rollback({ kind: 'state-changed' as const });
+    if (
+      (await currentJournalDigest(client, t.journal, tables.schema, workspace)) !==
+      offer.stateDigest
+    )
+      return await rollback({ kind: 'state-changed' as const });
     const inserted = await client.query<RunRowDb>(
       `INSERT INTO ${t.run} (workspace, inputs_digest, messages, requests, rate_limit, started_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${RUN_COLUMNS}`,
-      [workspace, offer.inputsDigest, offer.messages, offer.requests.length, offer.rateLimit ?? null, offer.startedBy],
+      [
+        workspace,
+        offer.inputsDigest,
+        offer.messages,
+        offer.requests.length,
+        offer.rateLimit ?? null,
+        offer.startedBy,
+      ],
     );
     const row = inserted.rows[0];
     if (!row) throw new StateError('The state database did not record the apply run.');
     const run = toRun(row);
     for (let from = 0; from < offer.requests.length; from += INSERT_PAGE) {
-      const page = offer.requests.slice(from, from + INSERT_PAGE).map((r, i) => ({ seq: from + i, bulkId: r.bulkId, messages: r.messages, request: r.payload }));
+      const page = offer.requests.slice(from, from + INSERT_PAGE).map((r, i) => ({
+        seq: from + i,
+        bulkId: r.bulkId,
+        messages: r.messages,
+        request: r.payload,
+      }));
       await client.query(
         `INSERT INTO ${t.request} (run_id, seq, bulk_id, messages, request)
          SELECT $1, (r->>'seq')::int, r->>'bulkId', (r->>'messages')::int, r->'request' FROM jsonb_array_elements($2::jsonb) AS x(r)`,
@@ -123,14 +178,30 @@ export async function startRun(client: pg.ClientBase, tables: RunTables, workerI
   }
 }
 
-async function attach(client: pg.ClientBase, tables: RunTables, workerId: string, runId: string): Promise<void> {
-  await client.query(`UPDATE ${names(tables).worker} SET run_id = $2 WHERE id = $1`, [workerId, runId]);
+async function attach(
+  client: pg.ClientBase,
+  tables: RunTables,
+  workerId: string,
+  runId: string,
+): Promise<void> {
+  await client.query(`UPDATE ${names(tables).worker} SET run_id = $2 WHERE id = $1`, [
+    workerId,
+    runId,
+  ]);
 }
 
 /** Joins a run by id (the workers `apply --workers N` starts beside itself); undefined once it has ended. */
-export async function joinRun(client: pg.ClientBase, tables: RunTables, workerId: string, runId: string): Promise<ApplyRun | undefined> {
+export async function joinRun(
+  client: pg.ClientBase,
+  tables: RunTables,
+  workerId: string,
+  runId: string,
+): Promise<ApplyRun | undefined> {
   const t = names(tables);
-  const found = await client.query<RunRowDb>(`SELECT ${RUN_COLUMNS} FROM ${t.run} WHERE id = $1 AND workspace = $2 AND ended_at IS NULL`, [runId, tables.workspace]);
+  const found = await client.query<RunRowDb>(
+    `SELECT ${RUN_COLUMNS} FROM ${t.run} WHERE id = $1 AND workspace = $2 AND ended_at IS NULL`,
+    [runId, tables.workspace],
+  );
   const row = found.rows[0];
   if (!row) return undefined;
   await attach(client, tables, workerId, runId);
@@ -142,7 +213,10 @@ function parseJson(text: string | null, what: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new StateError(`The state database holds ${what} that is not JSON.`, 'Restore the database from a backup; waspec never changes rows it wrote.');
+    throw new StateError(
+      `The state database holds ${what} that is not JSON.`,
+      'Restore the database from a backup; waspec never changes rows it wrote.',
+    );
   }
 }
 
@@ -151,7 +225,10 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
   const t = names(tables);
   const { workspace } = tables;
   const expectOne = (result: pg.QueryResult, seq: number) => {
-    if (result.rowCount !== 1) throw new StateError(`Request ${seq} of apply run ${runId} is not this worker's any more; nothing more is sent.`);
+    if (result.rowCount !== 1)
+      throw new StateError(
+        `Request ${seq} of apply run ${runId} is not this worker's any more; nothing more is sent.`,
+      );
   };
   return {
     // claim, mark and finish run inside a transaction of the caller's (several lanes' together).
@@ -168,11 +245,27 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
       await insertRecords(client, t.journal, workspace, inFlight(payload));
       return { seq: row.seq, payload };
     },
-    mark: async (client: pg.ClientBase, seq: number, phase: 'out' | 'waiting', records: JournalRecord[]) => {
+    mark: async (
+      client: pg.ClientBase,
+      seq: number,
+      phase: 'out' | 'waiting',
+      records: JournalRecord[],
+    ) => {
       await insertRecords(client, t.journal, workspace, records);
-      expectOne(await client.query(`UPDATE ${t.request} SET phase = $3 WHERE run_id = $1 AND seq = $2 AND worker_id = $4 AND phase IN ('out', 'waiting')`, [runId, seq, phase, workerId]), seq);
+      expectOne(
+        await client.query(
+          `UPDATE ${t.request} SET phase = $3 WHERE run_id = $1 AND seq = $2 AND worker_id = $4 AND phase IN ('out', 'waiting')`,
+          [runId, seq, phase, workerId],
+        ),
+        seq,
+      );
     },
-    finish: async (client: pg.ClientBase, seq: number, outcome: unknown, records: JournalRecord[]) => {
+    finish: async (
+      client: pg.ClientBase,
+      seq: number,
+      outcome: unknown,
+      records: JournalRecord[],
+    ) => {
       await insertRecords(client, t.journal, workspace, records);
       // The request's body is no longer needed: the journal has what was sent.
       const done = await client.query(
@@ -185,7 +278,8 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
       // One round trip (no parameters in a multi-statement query: the run id is digits, checked).
       // A slot lost in a crash costs nothing, so its commit need not wait for the disk. The next
       // free slot moves on by 1/rate for every send of every worker; an idle budget does not pile up.
-      if (!/^\d+$/.test(runId)) throw new StateError(`The apply run id '${runId}' is not a number.`);
+      if (!/^\d+$/.test(runId))
+        throw new StateError(`The apply run id '${runId}' is not a number.`);
       // node-postgres answers a multi-statement query with one result per statement (its types say one).
       const results = (await client.query(
         `BEGIN; SET LOCAL synchronous_commit TO off;
@@ -198,14 +292,29 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
       return Math.max(0, wait);
     },
     progress: async (client: pg.ClientBase): Promise<ApplyRunProgress> => {
-      const result = await client.query<{ phase: RequestPhase; alive: boolean; requests: number; messages: number }>(
+      const result = await client.query<{
+        phase: RequestPhase;
+        alive: boolean;
+        requests: number;
+        messages: number;
+      }>(
         `SELECT r.phase, coalesce(bool_or(${workerAlive(tables.schema)}), false) AS alive, count(*)::int AS requests, sum(r.messages)::int AS messages
            FROM ${t.request} r LEFT JOIN ${t.worker} w ON w.id = r.worker_id
           WHERE r.run_id = $1 GROUP BY r.phase, r.worker_id`,
         [runId],
       );
-      const zero = (): Record<RequestPhase, number> => ({ pending: 0, out: 0, waiting: 0, done: 0 });
-      const progress: ApplyRunProgress = { requests: zero(), messages: zero(), orphaned: { requests: 0, messages: 0 }, liveWorkers: 0 };
+      const zero = (): Record<RequestPhase, number> => ({
+        pending: 0,
+        out: 0,
+        waiting: 0,
+        done: 0,
+      });
+      const progress: ApplyRunProgress = {
+        requests: zero(),
+        messages: zero(),
+        orphaned: { requests: 0, messages: 0 },
+        liveWorkers: 0,
+      };
       for (const row of result.rows) {
         if ((row.phase === 'out' || row.phase === 'waiting') && !row.alive) {
           progress.orphaned.requests += row.requests;
@@ -215,12 +324,23 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
         progress.requests[row.phase] += row.requests;
         progress.messages[row.phase] += row.messages;
       }
-      const live = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t.worker} w WHERE w.run_id = $1 AND ${workerAlive(tables.schema)}`, [runId]);
+      const live = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${t.worker} w WHERE w.run_id = $1 AND ${workerAlive(tables.schema)}`,
+        [runId],
+      );
       progress.liveWorkers = live.rows[0]?.n ?? 0;
       return progress;
     },
     rows: async (client: pg.ClientBase): Promise<ApplyRunRow[]> => {
-      const result = await client.query<{ seq: number; bulk_id: string; messages: number; phase: RequestPhase; alive: boolean; outcome: string | null; request: string | null }>(
+      const result = await client.query<{
+        seq: number;
+        bulk_id: string;
+        messages: number;
+        phase: RequestPhase;
+        alive: boolean;
+        outcome: string | null;
+        request: string | null;
+      }>(
         `SELECT r.seq, r.bulk_id, r.messages, r.phase, coalesce(${workerAlive(tables.schema)}, false) AS alive, r.outcome::text AS outcome,
                 CASE WHEN r.phase IN ('out', 'waiting') THEN r.request::text END AS request
            FROM ${t.request} r LEFT JOIN ${t.worker} w ON w.id = r.worker_id
@@ -236,7 +356,9 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
           messages: row.messages,
           phase: row.phase,
           workerAlive: open && row.alive,
-          ...(row.phase === 'done' ? { outcome: parseJson(row.outcome, `the outcome of ${where}`) } : {}),
+          ...(row.phase === 'done'
+            ? { outcome: parseJson(row.outcome, `the outcome of ${where}`) }
+            : {}),
           ...(open && !row.alive ? { payload: parseJson(row.request, where) } : {}),
         };
       });
@@ -249,7 +371,10 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
           [runId],
         );
         if ((open.rows[0]?.n ?? 0) > 0) return false;
-        await client.query(`UPDATE ${t.run} SET ended_at = now(), ended = 'finished' WHERE id = $1 AND ended_at IS NULL`, [runId]);
+        await client.query(
+          `UPDATE ${t.run} SET ended_at = now(), ended = 'finished' WHERE id = $1 AND ended_at IS NULL`,
+          [runId],
+        );
         return true;
       }),
   };

@@ -5,7 +5,11 @@ import { createHash } from 'node:crypto';
  * Hashing keeps workspaces of one database (and other applications' keys) apart.
  */
 export function advisoryKey(schema: string, name: string): string {
-  return createHash('sha256').update(`waspec\0${schema}\0${name}`).digest().readBigInt64BE(0).toString();
+  return createHash('sha256')
+    .update(`waspec\0${schema}\0${name}`)
+    .digest()
+    .readBigInt64BE(0)
+    .toString();
 }
 
 /**
@@ -13,5 +17,8 @@ export function advisoryKey(schema: string, name: string): string {
  * apply_worker id): it is held while the worker's session lives, so pg_locks tells who is alive.
  */
 export function workerLockClass(schema: string): number {
-  return createHash('sha256').update(`waspec\0${schema}\0apply-worker`).digest().readInt32BE(0) & 0x7fffffff;
+  return (
+    createHash('sha256').update(`waspec\0${schema}\0apply-worker`).digest().readInt32BE(0) &
+    0x7fffffff
+  );
 }

@@ -104,9 +104,14 @@ export function quoteIdent(name: string): string {
 
 /** The schema's version: 0 when waspec's tables are not there yet. */
 export async function schemaVersion(client: ClientBase, schema: string): Promise<number> {
-  const exists = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [`${quoteIdent(schema)}.schema_version`]);
+  const exists = await client.query<{ found: boolean }>(
+    'SELECT to_regclass($1) IS NOT NULL AS found',
+    [`${quoteIdent(schema)}.schema_version`],
+  );
   if (!exists.rows[0]?.found) return 0;
-  const result = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${quoteIdent(schema)}.schema_version`);
+  const result = await client.query<{ version: number | null }>(
+    `SELECT max(version) AS version FROM ${quoteIdent(schema)}.schema_version`,
+  );
   return result.rows[0]?.version ?? 0;
 }
 
@@ -120,14 +125,24 @@ export function refuseNewerSchema(version: number, where: string): void {
 }
 
 /** Creates or upgrades waspec's tables when they are older than this waspec; refuses newer ones. */
-export async function ensureSchema(client: ClientBase, schema: string, where: string, appliedBy: string): Promise<void> {
+export async function ensureSchema(
+  client: ClientBase,
+  schema: string,
+  where: string,
+  appliedBy: string,
+): Promise<void> {
   const version = await schemaVersion(client, schema);
   refuseNewerSchema(version, where);
   if (version < SCHEMA_VERSION) await migrate(client, schema, where, appliedBy);
 }
 
 /** Applies the missing steps; safe to run from many processes at once (they wait on one lock). */
-async function migrate(client: ClientBase, schema: string, where: string, appliedBy: string): Promise<void> {
+async function migrate(
+  client: ClientBase,
+  schema: string,
+  where: string,
+  appliedBy: string,
+): Promise<void> {
   const q = quoteIdent(schema);
   await client.query('BEGIN');
   try {
@@ -135,13 +150,18 @@ async function migrate(client: ClientBase, schema: string, where: string, applie
     // CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the schema exists.
     const present = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
     if (present.rowCount === 0) await client.query(`CREATE SCHEMA ${q}`);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${q}.schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), applied_by text NOT NULL)`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${q}.schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), applied_by text NOT NULL)`,
+    );
     const current = await schemaVersion(client, schema);
     refuseNewerSchema(current, where);
     for (const step of MIGRATIONS) {
       if (step.version <= current) continue;
       await client.query(step.sql.replaceAll('$schema', q));
-      await client.query(`INSERT INTO ${q}.schema_version (version, description, applied_by) VALUES ($1, $2, $3)`, [step.version, step.description, appliedBy]);
+      await client.query(
+        `INSERT INTO ${q}.schema_version (version, description, applied_by) VALUES ($1, $2, $3)`,
+        [step.version, step.description, appliedBy],
+      );
     }
     await client.query('COMMIT');
   } catch (error) {

@@ -11,7 +11,11 @@ export interface PgSession {
    * take in another caller's insert). `write` creates or upgrades the tables first; without it
    * `fn` gets `tables: false` when there are none yet (nothing was ever written).
    */
-  use<T>(doing: string, write: boolean, fn: (client: pg.Client, tables: boolean) => Promise<T>): Promise<T>;
+  use<T>(
+    doing: string,
+    write: boolean,
+    fn: (client: pg.Client, tables: boolean) => Promise<T>,
+  ): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -27,7 +31,12 @@ export function openPgSession(target: PgTarget, appliedBy: string): PgSession {
   let tail: Promise<unknown> = Promise.resolve();
 
   const connect = async (): Promise<pg.Client> => {
-    const c = new pg.Client({ connectionString: target.connectionString, application_name: 'waspec', connectionTimeoutMillis: 10_000, keepAlive: true });
+    const c = new pg.Client({
+      connectionString: target.connectionString,
+      application_name: 'waspec',
+      connectionTimeoutMillis: 10_000,
+      keepAlive: true,
+    });
     // Without a listener a dropped connection would crash the process.
     c.on('error', (error) => (lost ??= error));
     c.on('end', () => (lost ??= new Error('Connection terminated')));
@@ -40,7 +49,11 @@ export function openPgSession(target: PgTarget, appliedBy: string): PgSession {
     return c;
   };
 
-  const run = async <T>(doing: string, write: boolean, fn: (client: pg.Client, tables: boolean) => Promise<T>): Promise<T> => {
+  const run = async <T>(
+    doing: string,
+    write: boolean,
+    fn: (client: pg.Client, tables: boolean) => Promise<T>,
+  ): Promise<T> => {
     if (lost !== undefined) throw lostError(doing, lost);
     client ??= connect();
     const c = await client;
@@ -74,7 +87,8 @@ export function openPgSession(target: PgTarget, appliedBy: string): PgSession {
 }
 
 function lostError(doing: string, cause: unknown): StateLostError {
-  const why = cause instanceof Error ? (cause.message.split('\n')[0] ?? cause.message) : String(cause);
+  const why =
+    cause instanceof Error ? (cause.message.split('\n')[0] ?? cause.message) : String(cause);
   return new StateLostError(
     `Lost the connection to the state database (${why}); could not ${doing}. No more requests are sent; those in flight are in doubt.`,
     'Check the database, then run `waspec plan`: in-doubt messages are listed and never re-sent on their own.',

@@ -6,12 +6,24 @@ import { insertRecords, journalDigest, parseRow } from './pg-journal.js';
 import { quoteIdent } from './pg-migrations.js';
 import { StateError } from '../errors.js';
 import { createBatcher } from './group-commit.js';
-import { findOpenRun, inTransaction, joinRun, runWorkerQueries, startRun } from './pg-apply-runs.js';
+import {
+  findOpenRun,
+  inTransaction,
+  joinRun,
+  runWorkerQueries,
+  startRun,
+} from './pg-apply-runs.js';
 import { takePgLock, takePgWorkerLock } from './pg-lock.js';
 import { openPgSession } from './pg-session.js';
 import { openPgSuppressionTable } from './pg-suppressions.js';
 import type { StateTarget } from './state-target.js';
-import type { JournalRecord, SharedApplyStore, StateBackend, StateSnapshot, StoredContent } from './types.js';
+import type {
+  JournalRecord,
+  SharedApplyStore,
+  StateBackend,
+  StateSnapshot,
+  StoredContent,
+} from './types.js';
 
 const PAGE = 5000;
 
@@ -19,7 +31,9 @@ const PAGE = 5000;
  * The state in PostgreSQL: every journal record is a row of `journal` (jsonb, any record type),
  * keyed by workspace and in insertion order; the lock is an advisory lock of the session.
  */
-export function openPgStateStore(target: Extract<StateTarget, { kind: 'postgres' }>): StateBackend & SharedApplyStore {
+export function openPgStateStore(
+  target: Extract<StateTarget, { kind: 'postgres' }>,
+): StateBackend & SharedApplyStore {
   const user = currentUser();
   const session = openPgSession(target, `${user}@${hostname()}`);
   const journal = `${quoteIdent(target.schema)}.journal`;
@@ -58,7 +72,12 @@ export function openPgStateStore(target: Extract<StateTarget, { kind: 'postgres'
     read: async (): Promise<StateSnapshot> => {
       const folded = emptyFold();
       const { count, last } = await scan((record) => foldRecord(folded, record));
-      return { ...foldedSnapshot(folded), digest: journalDigest(target.schema, workspace, count, last), diagnostics: [], records: count };
+      return {
+        ...foldedSnapshot(folded),
+        digest: journalDigest(target.schema, workspace, count, last),
+        diagnostics: [],
+        records: count,
+      };
     },
     readRecords: async () => {
       const records: JournalRecord[] = [];
@@ -66,21 +85,35 @@ export function openPgStateStore(target: Extract<StateTarget, { kind: 'postgres'
       return records;
     },
     readContents: (hashes) =>
-      session.use('read stored contents', false, async (client, tables) => (tables ? selectContents(client, journal, workspace, hashes, target.display) : new Map())),
+      session.use('read stored contents', false, async (client, tables) =>
+        tables ? selectContents(client, journal, workspace, hashes, target.display) : new Map(),
+      ),
     append: async (records) => {
       if (records.length === 0) return;
-      await session.use('record in the state', true, (client) => insertRecords(client, journal, workspace, records));
+      await session.use('record in the state', true, (client) =>
+        insertRecords(client, journal, workspace, records),
+      );
     },
-    lock: () => session.use('take the state lock', true, (client) => takePgLock(client, target, user)),
+    lock: () =>
+      session.use('take the state lock', true, (client) => takePgLock(client, target, user)),
     suppressions: openPgSuppressionTable(session, target.schema, workspace),
     close: () => session.close(),
-    lockWorker: () => session.use('take the state lock', true, (client) => takePgWorkerLock(client, target, user)),
-    openRun: () => session.use('read the open apply', true, (client) => findOpenRun(client, target)),
-    startRun: (lock, run) => session.use('start the apply', true, (client) => startRun(client, target, lock.workerId, run)),
-    joinRun: (lock, runId) => session.use('join the apply', true, (client) => joinRun(client, target, lock.workerId, runId)),
+    lockWorker: () =>
+      session.use('take the state lock', true, (client) => takePgWorkerLock(client, target, user)),
+    openRun: () =>
+      session.use('read the open apply', true, (client) => findOpenRun(client, target)),
+    startRun: (lock, run) =>
+      session.use('start the apply', true, (client) =>
+        startRun(client, target, lock.workerId, run),
+      ),
+    joinRun: (lock, runId) =>
+      session.use('join the apply', true, (client) =>
+        joinRun(client, target, lock.workerId, runId),
+      ),
     worker: (lock, run) => {
       const q = runWorkerQueries(target, lock.workerId, run.id);
-      const use = <T>(doing: string, fn: (client: pg.Client) => Promise<T>) => session.use(doing, true, fn);
+      const use = <T>(doing: string, fn: (client: pg.Client) => Promise<T>) =>
+        session.use(doing, true, fn);
       // Claims and outcomes of lanes that come together share one transaction: one commit.
       const batch = createBatcher<(client: pg.Client) => Promise<void>>((ops) =>
         use('record in the state', (c) =>
@@ -114,7 +147,13 @@ export function openPgStateStore(target: Extract<StateTarget, { kind: 'postgres'
 }
 
 /** The content records of `hashes` (index journal_content_hash), first record of a hash first. */
-async function selectContents(client: pg.Client, journal: string, workspace: string, hashes: ReadonlySet<string>, where: string): Promise<Map<string, StoredContent>> {
+async function selectContents(
+  client: pg.Client,
+  journal: string,
+  workspace: string,
+  hashes: ReadonlySet<string>,
+  where: string,
+): Promise<Map<string, StoredContent>> {
   const found = new Map<string, StoredContent>();
   const wanted = [...hashes];
   for (let i = 0; i < wanted.length; i += PAGE) {
@@ -125,7 +164,10 @@ async function selectContents(client: pg.Client, journal: string, workspace: str
     for (const row of rows.rows) {
       const record = parseRow(row, where);
       if (record.type !== 'content' || found.has(record.hash)) continue;
-      found.set(record.hash, record.cut ? { content: record.content, cut: record.cut } : { content: record.content });
+      found.set(
+        record.hash,
+        record.cut ? { content: record.content, cut: record.cut } : { content: record.content },
+      );
     }
   }
   return found;

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import type { Suppression, SuppressionList, SuppressionTable, TableSuppression } from '../suppressions/types.js';
+import type {
+  Suppression,
+  SuppressionList,
+  SuppressionTable,
+  TableSuppression,
+} from '../suppressions/types.js';
 import { quoteIdent } from './pg-migrations.js';
 import type { PgSession } from './pg-session.js';
 
@@ -27,12 +32,17 @@ interface Row {
 }
 
 /** The suppression table of one workspace, over the state's session (one connection, calls in turn). */
-export function openPgSuppressionTable(session: PgSession, schema: string, workspace: string): SuppressionTable {
+export function openPgSuppressionTable(
+  session: PgSession,
+  schema: string,
+  workspace: string,
+): SuppressionTable {
   const table = `${quoteIdent(schema)}.suppression`;
   const location = `the suppression table of workspace ${workspace} (schema ${schema})`;
 
   const exists = async (client: pg.Client): Promise<boolean> =>
-    (await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [table])).rows[0]?.found ?? false;
+    (await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [table]))
+      .rows[0]?.found ?? false;
 
   /** Runs `fn` over every row in order, in one read-only snapshot (a cursor: a page at a time in memory). */
   const scan = (doing: string, onRow: (row: Row) => void, withDigest: boolean) =>
@@ -40,8 +50,14 @@ export function openPgSuppressionTable(session: PgSession, schema: string, works
       if (!(await exists(client))) return { count: 0, digest: EMPTY_DIGEST };
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       try {
-        const digest = withDigest ? ((await client.query<{ digest: string }>(digestSql(table), [workspace])).rows[0]?.digest ?? EMPTY_DIGEST) : '';
-        await client.query(`DECLARE suppression_rows NO SCROLL CURSOR FOR SELECT ${ROW_COLUMNS} FROM ${table} WHERE workspace = $1 ORDER BY phone_number`, [workspace]);
+        const digest = withDigest
+          ? ((await client.query<{ digest: string }>(digestSql(table), [workspace])).rows[0]
+              ?.digest ?? EMPTY_DIGEST)
+          : '';
+        await client.query(
+          `DECLARE suppression_rows NO SCROLL CURSOR FOR SELECT ${ROW_COLUMNS} FROM ${table} WHERE workspace = $1 ORDER BY phone_number`,
+          [workspace],
+        );
         let count = 0;
         for (;;) {
           const page = await client.query<Row>(`FETCH ${PAGE} FROM suppression_rows`);
@@ -64,22 +80,29 @@ export function openPgSuppressionTable(session: PgSession, schema: string, works
       const numbers = new Map<string, Suppression>();
       // Many rows share a reason and a day: one record each, so a million rows stay small.
       const shared = new Map<string, Suppression>();
-      const { digest } = await scan('read the suppression table', (row) => {
-        const date = row.added_at.slice(0, 10);
-        const key = `${row.reason ?? ''}\u0000${date}`;
-        let why = shared.get(key);
-        if (!why) {
-          why = { source: 'table', date, ...(row.reason === null ? {} : { reason: row.reason }) };
-          shared.set(key, why);
-        }
-        numbers.set(row.phone_number, why);
-      }, true);
+      const { digest } = await scan(
+        'read the suppression table',
+        (row) => {
+          const date = row.added_at.slice(0, 10);
+          const key = `${row.reason ?? ''}\u0000${date}`;
+          let why = shared.get(key);
+          if (!why) {
+            why = { source: 'table', date, ...(row.reason === null ? {} : { reason: row.reason }) };
+            shared.set(key, why);
+          }
+          numbers.set(row.phone_number, why);
+        },
+        true,
+      );
       return { numbers, diagnostics: [], digest };
     },
     digest: () =>
       session.use('read the suppression table', false, async (client) => {
         if (!(await exists(client))) return EMPTY_DIGEST;
-        return (await client.query<{ digest: string }>(digestSql(table), [workspace])).rows[0]?.digest ?? EMPTY_DIGEST;
+        return (
+          (await client.query<{ digest: string }>(digestSql(table), [workspace])).rows[0]?.digest ??
+          EMPTY_DIGEST
+        );
       }),
     add: (entries, by) =>
       session.use('add to the suppression table', true, async (client) => {
@@ -105,14 +128,26 @@ export function openPgSuppressionTable(session: PgSession, schema: string, works
       }),
     remove: (numbers) =>
       session.use('remove from the suppression table', true, async (client) => {
-        const result = await client.query<{ phone_number: string }>(`DELETE FROM ${table} WHERE workspace = $1 AND phone_number = ANY($2::text[]) RETURNING phone_number`, [workspace, [...numbers]]);
+        const result = await client.query<{ phone_number: string }>(
+          `DELETE FROM ${table} WHERE workspace = $1 AND phone_number = ANY($2::text[]) RETURNING phone_number`,
+          [workspace, [...numbers]],
+        );
         return result.rows.map((r) => r.phone_number);
       }),
     list: async (onRow: (row: TableSuppression) => void) =>
       (
-        await scan('read the suppression table', (row) => {
-          onRow({ phoneNumber: row.phone_number, addedAt: row.added_at, addedBy: row.added_by, ...(row.reason === null ? {} : { reason: row.reason }) });
-        }, false)
+        await scan(
+          'read the suppression table',
+          (row) => {
+            onRow({
+              phoneNumber: row.phone_number,
+              addedAt: row.added_at,
+              addedBy: row.added_by,
+              ...(row.reason === null ? {} : { reason: row.reason }),
+            });
+          },
+          false,
+        )
       ).count,
   };
 }

@@ -39,8 +39,7 @@ function makeInterner(): (record: JournalRecord) => JournalRecord {
         const known = specs.get(m.spec);
         if (known === undefined) {
           if (specs.size < MAX_INTERNED) specs.set(m.spec, m.spec);
-        }
-        else m.spec = known;
+        } else m.spec = known;
       }
       return record;
     }
@@ -52,8 +51,7 @@ function makeInterner(): (record: JournalRecord) => JournalRecord {
       // Bounded: statuses that all differ are kept as they came, not twice.
       if (known === undefined) {
         if (statuses.size < MAX_INTERNED) statuses.set(key, r.status);
-      }
-      else r.status = known;
+      } else r.status = known;
     }
     return record;
   };
@@ -64,7 +62,11 @@ function makeInterner(): (record: JournalRecord) => JournalRecord {
  * line (no newline: a crash while writing) is a warning; any other bad line is an error diagnostic
  * with its line number, and its record is not folded.
  */
-export async function readJournal(file: string, displayName: string, onRecord?: (record: JournalRecord) => void): Promise<StateSnapshot> {
+export async function readJournal(
+  file: string,
+  displayName: string,
+  onRecord?: (record: JournalRecord) => void,
+): Promise<StateSnapshot> {
   const hash = createHash('sha256');
   const folded = emptyFold();
   const diagnostics: Diagnostic[] = [];
@@ -75,18 +77,26 @@ export async function readJournal(file: string, displayName: string, onRecord?: 
   const handle = await openJournal(file, displayName);
   if (handle) {
     try {
-      for await (const line of readLines(handle, { maxLineBytes: MAX_JOURNAL_LINE_BYTES, onBytes: (chunk) => hash.update(chunk) })) {
+      for await (const line of readLines(handle, {
+        maxLineBytes: MAX_JOURNAL_LINE_BYTES,
+        onBytes: (chunk) => hash.update(chunk),
+      })) {
         lineNo++;
         if (!line.terminated) {
           // A lone unterminated line is a torn journal only if it is the start of a header.
-          if (lineNo === 1 && !isHeaderStart(line.bytes)) diagnostics.push(bad(displayName, lineNo, 'the journal does not start with its header line'));
+          if (lineNo === 1 && !isHeaderStart(line.bytes))
+            diagnostics.push(
+              bad(displayName, lineNo, 'the journal does not start with its header line'),
+            );
           else torn(diagnostics, displayName, lineNo);
           break;
         }
         const problem = line.tooLong ? 'it is longer than 32 MiB' : undefined;
         const text = problem ? '' : line.bytes.toString('utf8');
         if (!problem && text.trim() === '') continue;
-        const parsed = problem ? { kind: 'invalid' as const, problem } : parseJournalLine(text, `${displayName} (line ${lineNo})`);
+        const parsed = problem
+          ? { kind: 'invalid' as const, problem }
+          : parseJournalLine(text, `${displayName} (line ${lineNo})`);
         if (parsed.kind === 'invalid') {
           if (invalid++ < MAX_REPORTED) diagnostics.push(bad(displayName, lineNo, parsed.problem));
           continue;
@@ -102,7 +112,8 @@ export async function readJournal(file: string, displayName: string, onRecord?: 
       await handle.close();
     }
   }
-  if (invalid > MAX_REPORTED) diagnostics.push(bad(displayName, lineNo, `and ${invalid - MAX_REPORTED} more invalid lines`));
+  if (invalid > MAX_REPORTED)
+    diagnostics.push(bad(displayName, lineNo, `and ${invalid - MAX_REPORTED} more invalid lines`));
   return { ...foldedSnapshot(folded), digest: hash.digest('hex'), diagnostics, records };
 }
 
@@ -113,7 +124,11 @@ const CONTENT_MARK = Buffer.from('"type":"content"');
  * content records (as waspec writes them) are parsed; bad lines are skipped here, as `read`
  * reports them. The first record of a hash wins (a hash always names the same content).
  */
-export async function readJournalContents(file: string, displayName: string, hashes: ReadonlySet<string>): Promise<Map<string, StoredContent>> {
+export async function readJournalContents(
+  file: string,
+  displayName: string,
+  hashes: ReadonlySet<string>,
+): Promise<Map<string, StoredContent>> {
   const found = new Map<string, StoredContent>();
   if (hashes.size === 0) return found;
   const handle = await openJournal(file, displayName);
@@ -123,10 +138,14 @@ export async function readJournalContents(file: string, displayName: string, has
     for await (const line of readLines(handle, { maxLineBytes: MAX_JOURNAL_LINE_BYTES })) {
       lineNo++;
       if (!line.terminated || line.tooLong || !line.bytes.includes(CONTENT_MARK)) continue;
-      const parsed = parseJournalLine(line.bytes.toString('utf8'), `${displayName} (line ${lineNo})`);
+      const parsed = parseJournalLine(
+        line.bytes.toString('utf8'),
+        `${displayName} (line ${lineNo})`,
+      );
       if (parsed.kind !== 'record' || parsed.record.type !== 'content') continue;
       const { hash, content, cut } = parsed.record;
-      if (hashes.has(hash) && !found.has(hash)) found.set(hash, cut ? { content, cut } : { content });
+      if (hashes.has(hash) && !found.has(hash))
+        found.set(hash, cut ? { content, cut } : { content });
       if (found.size === hashes.size) break;
     }
   } finally {
@@ -141,13 +160,21 @@ function torn(diagnostics: Diagnostic[], file: string, line: number): void {
       'state-torn-line',
       `The last line of the state journal is incomplete (a crash while writing); it is ignored.`,
       { file, line: line - 1, column: 0 },
-      { severity: 'warning', hint: 'The next apply removes it. Messages it concerned show as in doubt or to retry.' },
+      {
+        severity: 'warning',
+        hint: 'The next apply removes it. Messages it concerned show as in doubt or to retry.',
+      },
     ),
   );
 }
 
 function bad(file: string, line: number, problem: string): Diagnostic {
-  return makeDiagnostic('state-record-invalid', `line ${line} of the state journal is not a valid record: ${problem}`, { file, line: line - 1, column: 0 }, {
-    hint: 'restore the journal from a backup or version control; waspec never rewrites earlier lines',
-  });
+  return makeDiagnostic(
+    'state-record-invalid',
+    `line ${line} of the state journal is not a valid record: ${problem}`,
+    { file, line: line - 1, column: 0 },
+    {
+      hint: 'restore the journal from a backup or version control; waspec never rewrites earlier lines',
+    },
+  );
 }

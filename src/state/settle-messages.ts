@@ -18,7 +18,12 @@ export interface SettlePlan {
 }
 
 /** Chooses the in-doubt messages a settle concerns and builds its journal record. */
-export function planSettle(snapshot: StateSnapshot, selection: SettleSelection, as: SettledAs, who: { by: string; reason: string; at: string }): SettlePlan {
+export function planSettle(
+  snapshot: StateSnapshot,
+  selection: SettleSelection,
+  as: SettledAs,
+  who: { by: string; reason: string; at: string },
+): SettlePlan {
   const selected: MessageState[] = [];
   const unknown: string[] = [];
   for (const id of selection.messageIds ?? []) {
@@ -29,7 +34,11 @@ export function planSettle(snapshot: StateSnapshot, selection: SettleSelection, 
   if (selection.spec !== undefined || selection.bulkId !== undefined) {
     for (const state of snapshot.messages.values()) {
       if (selection.spec !== undefined && state.spec !== selection.spec) continue;
-      if (selection.bulkId !== undefined && state.bulkId.toUpperCase() !== selection.bulkId.toUpperCase()) continue;
+      if (
+        selection.bulkId !== undefined &&
+        state.bulkId.toUpperCase() !== selection.bulkId.toUpperCase()
+      )
+        continue;
       if (!selected.includes(state)) selected.push(state);
     }
   }
@@ -37,7 +46,15 @@ export function planSettle(snapshot: StateSnapshot, selection: SettleSelection, 
   const skipped = selected.filter((m) => m.outcome !== 'in-flight');
   const plan: SettlePlan = { settled, skipped, unknown };
   if (settled.length > 0) {
-    plan.record = { v: 2, type: 'settle', at: who.at, by: who.by, reason: who.reason, as, messageIds: settled.map((m) => m.messageId) };
+    plan.record = {
+      v: 2,
+      type: 'settle',
+      at: who.at,
+      by: who.by,
+      reason: who.reason,
+      as,
+      messageIds: settled.map((m) => m.messageId),
+    };
   }
   return plan;
 }

@@ -27,7 +27,10 @@ export function isPostgresUrl(value: string): boolean {
 /** Checks a workspace name (letters, digits, . _ / -, up to 128). */
 export function checkWorkspaceName(name: string): string {
   if (!WORKSPACE_NAME.test(name)) {
-    throw new StateError(`The workspace name '${printable(name)}' is not allowed.`, 'Use letters, digits, dots, dashes, underscores and slashes (up to 128 characters), e.g. acme/promotions.');
+    throw new StateError(
+      `The workspace name '${printable(name)}' is not allowed.`,
+      'Use letters, digits, dots, dashes, underscores and slashes (up to 128 characters), e.g. acme/promotions.',
+    );
   }
   return name;
 }
@@ -36,25 +39,38 @@ export function checkWorkspaceName(name: string): string {
  * Parses a postgres:// URL. The error never repeats the URL (it may hold a password); the
  * display form drops the password.
  */
-export function parsePostgresTarget(url: string, workspace: string): Extract<StateTarget, { kind: 'postgres' }> {
+export function parsePostgresTarget(
+  url: string,
+  workspace: string,
+): Extract<StateTarget, { kind: 'postgres' }> {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new StateError('The state URL is not a valid URL.', 'Write it as postgres://USER@HOST:PORT/DATABASE (the password in PGPASSWORD).');
+    throw new StateError(
+      'The state URL is not a valid URL.',
+      'Write it as postgres://USER@HOST:PORT/DATABASE (the password in PGPASSWORD).',
+    );
   }
   if (!parsed.hostname && !parsed.searchParams.get('host')) {
-    throw new StateError('The state URL names no host.', 'Write it as postgres://USER@HOST:PORT/DATABASE.');
+    throw new StateError(
+      'The state URL names no host.',
+      'Write it as postgres://USER@HOST:PORT/DATABASE.',
+    );
   }
   const schema = parsed.searchParams.get('schema') ?? DEFAULT_SCHEMA;
   if (!SCHEMA_NAME.test(schema)) {
-    throw new StateError(`The schema name '${printable(schema)}' in the state URL is not allowed.`, 'Use lower-case letters, digits and underscores (e.g. ?schema=waspec).');
+    throw new StateError(
+      `The schema name '${printable(schema)}' in the state URL is not allowed.`,
+      'Use lower-case letters, digits and underscores (e.g. ?schema=waspec).',
+    );
   }
   parsed.searchParams.delete('schema');
   const password = parsed.password ? decodeURIComponent(parsed.password) : undefined;
   const shown = new URL(parsed.href);
   shown.password = '';
-  for (const key of [...shown.searchParams.keys()]) if (/pass|secret|key|cert/i.test(key)) shown.searchParams.set(key, '***');
+  for (const key of [...shown.searchParams.keys()])
+    if (/pass|secret|key|cert/i.test(key)) shown.searchParams.set(key, '***');
   return {
     kind: 'postgres',
     connectionString: parsed.href,
@@ -70,6 +86,12 @@ function printable(text: string): string {
 }
 
 /** The target a resolved configuration names: its state URL if any, else its directory. */
-export function stateTargetOf(config: { stateDir: string; stateUrl?: string; workspace: string }): StateTarget {
-  return config.stateUrl ? parsePostgresTarget(config.stateUrl, config.workspace) : { kind: 'file', dir: config.stateDir };
+export function stateTargetOf(config: {
+  stateDir: string;
+  stateUrl?: string;
+  workspace: string;
+}): StateTarget {
+  return config.stateUrl
+    ? parsePostgresTarget(config.stateUrl, config.workspace)
+    : { kind: 'file', dir: config.stateDir };
 }

@@ -58,7 +58,11 @@ export function storedContentOf(content: MessageContent): StoredContent {
     if (value !== null && typeof value === 'object') {
       // Sorted keys: equal contents (whatever their key order) are cut alike.
       const keys = Object.keys(value).sort();
-      return Object.fromEntries(keys.filter((k) => (value as Record<string, unknown>)[k] !== undefined).map((k) => [k, walk((value as Record<string, unknown>)[k])]));
+      return Object.fromEntries(
+        keys
+          .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+          .map((k) => [k, walk((value as Record<string, unknown>)[k])]),
+      );
     }
     return value;
   };
@@ -70,6 +74,7 @@ export function storedContentOf(content: MessageContent): StoredContent {
 export function storedChars(value: unknown): number {
   if (typeof value === 'string') return value.length;
   if (Array.isArray(value)) return value.reduce((n: number, item) => n + storedChars(item), 0);
-  if (value !== null && typeof value === 'object') return Object.values(value).reduce((n: number, item) => n + storedChars(item), 0);
+  if (value !== null && typeof value === 'object')
+    return Object.values(value).reduce((n: number, item) => n + storedChars(item), 0);
   return 0;
 }

@@ -222,7 +222,12 @@ export interface ApplyRunWorker {
    * Journals the outcome's records and stores the outcome, in one transaction; with `next`, claims
    * the next pending request in the same transaction (one commit per request instead of two).
    */
-  finish(seq: number, outcome: unknown, records: JournalRecord[], next?: (payload: unknown) => JournalRecord[]): Promise<ClaimedRequest | undefined>;
+  finish(
+    seq: number,
+    outcome: unknown,
+    records: JournalRecord[],
+    next?: (payload: unknown) => JournalRecord[],
+  ): Promise<ClaimedRequest | undefined>;
   /** Milliseconds until this worker's next send slot in the run's shared rate budget (0 without a limit). */
   slot(): Promise<number>;
   progress(): Promise<ApplyRunProgress>;

@@ -10,7 +10,10 @@ export interface FileSourceOptions {
 }
 
 /** The suppression files named by the config (`suppressions:`). */
-export function fileSuppressionSource(files: readonly string[], options: FileSourceOptions = {}): SuppressionSource {
+export function fileSuppressionSource(
+  files: readonly string[],
+  options: FileSourceOptions = {},
+): SuppressionSource {
   return {
     location: files.join(', '),
     files,
@@ -19,7 +22,10 @@ export function fileSuppressionSource(files: readonly string[], options: FileSou
       const diagnostics: Diagnostic[] = [];
       for (const file of files) {
         const where = options.sites?.[file];
-        await readSuppressionFile(file, numbers, (d) => diagnostics.push(d), { ...(options.roots ? { roots: options.roots } : {}), ...(where ? { where } : {}) });
+        await readSuppressionFile(file, numbers, (d) => diagnostics.push(d), {
+          ...(options.roots ? { roots: options.roots } : {}),
+          ...(where ? { where } : {}),
+        });
       }
       return { numbers, diagnostics };
     },
@@ -35,7 +41,9 @@ export interface SuppressionDigest {
  * Every source's numbers in one list (the first source that lists a number gives its reason),
  * with the digests of the sources that are not files.
  */
-export async function readSuppressions(sources: readonly SuppressionSource[]): Promise<SuppressionList & { digests: SuppressionDigest[] }> {
+export async function readSuppressions(
+  sources: readonly SuppressionSource[],
+): Promise<SuppressionList & { digests: SuppressionDigest[] }> {
   const numbers = new Map<string, Suppression>();
   const diagnostics: Diagnostic[] = [];
   const digests: SuppressionDigest[] = [];

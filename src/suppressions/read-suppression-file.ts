@@ -7,7 +7,7 @@ import { readLines } from '../files/read-lines.js';
 import { normalizePhoneNumber } from '../recipients/phone.js';
 import { readCsv } from '../recipients/read-csv.js';
 import { MAX_NDJSON_LINE_BYTES } from '../recipients/read-json.js';
-import { displayFile } from '../spec/load-spec.js';
+import { displayFile } from '../message-spec/load-spec.js';
 import type { Suppression } from './types.js';
 
 /** Where a file is named (the config's `suppressions:` entry), for diagnostics about the file itself. */
@@ -45,16 +45,28 @@ function bounded(value: string): string {
   return value.length > MAX_SUPPRESSION_TEXT ? `${value.slice(0, MAX_SUPPRESSION_TEXT)}…` : value;
 }
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? bounded(value.trim()) : undefined);
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? bounded(value.trim()) : undefined;
 
 /** NDJSON / JSONL: one {phoneNumber, reason?, date?} per line; a line over 1 MiB is skipped, never held. */
-async function* ndjsonRows(handle: FileHandle, file: string, sink: DiagnosticSink): AsyncIterable<Row[]> {
+async function* ndjsonRows(
+  handle: FileHandle,
+  file: string,
+  sink: DiagnosticSink,
+): AsyncIterable<Row[]> {
   let line = -1;
   const batch: Row[] = [];
   for await (const read of readLines(handle, { maxLineBytes: MAX_NDJSON_LINE_BYTES })) {
     line++;
     if (read.tooLong) {
-      sink(makeDiagnostic('json-syntax', `${file}: line ${line + 1} is longer than 1 MiB`, { file, line, column: 0 }, { hint: 'NDJSON holds one {"phoneNumber": …} object per line' }));
+      sink(
+        makeDiagnostic(
+          'json-syntax',
+          `${file}: line ${line + 1} is longer than 1 MiB`,
+          { file, line, column: 0 },
+          { hint: 'NDJSON holds one {"phoneNumber": …} object per line' },
+        ),
+      );
       continue;
     }
     const raw = read.bytes.toString('utf8');
@@ -63,16 +75,35 @@ async function* ndjsonRows(handle: FileHandle, file: string, sink: DiagnosticSin
     try {
       value = JSON.parse(line === 0 ? raw.replace(/^\uFEFF/, '') : raw);
     } catch (error) {
-      sink(makeDiagnostic('json-syntax', `${file}: ${(error as Error).message}`, { file, line, column: 0 }));
+      sink(
+        makeDiagnostic('json-syntax', `${file}: ${(error as Error).message}`, {
+          file,
+          line,
+          column: 0,
+        }),
+      );
       continue;
     }
-    const record = typeof value === 'object' && value !== null && !Array.isArray(value) ? new Map<string, unknown>(Object.entries(value)) : undefined;
+    const record =
+      typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? new Map<string, unknown>(Object.entries(value))
+        : undefined;
     const phone = record?.get('phoneNumber');
     if (typeof phone !== 'string') {
-      sink(makeDiagnostic('suppression-invalid', `${file}: each line must be an object with a phoneNumber string`, { file, line, column: 0 }));
+      sink(
+        makeDiagnostic(
+          'suppression-invalid',
+          `${file}: each line must be an object with a phoneNumber string`,
+          { file, line, column: 0 },
+        ),
+      );
       continue;
     }
-    batch.push({ phoneNumber: phone, line, ...optional(record?.get('reason'), record?.get('date')) });
+    batch.push({
+      phoneNumber: phone,
+      line,
+      ...optional(record?.get('reason'), record?.get('date')),
+    });
     if (batch.length >= 512) yield batch.splice(0);
   }
   if (batch.length > 0) yield batch;
@@ -87,35 +118,71 @@ function optional(reason: unknown, date: unknown): { reason?: string; date?: str
   return out;
 }
 
-async function* csvRows(handle: FileHandle, file: string, sink: DiagnosticSink): AsyncIterable<Row[]> {
+async function* csvRows(
+  handle: FileHandle,
+  file: string,
+  sink: DiagnosticSink,
+): AsyncIterable<Row[]> {
   for await (const batch of readCsv(handle, file, sink)) {
-    yield batch.map((r) => ({ phoneNumber: r.phoneNumber, line: r.line, ...optional(r.vars.reason, r.vars.date) }));
+    yield batch.map((r) => ({
+      phoneNumber: r.phoneNumber,
+      line: r.line,
+      ...optional(r.vars.reason, r.vars.date),
+    }));
   }
 }
 
 /** Opens the file if it may be read: inside the roots, a regular file, within the size cap. */
-async function openSuppressionFile(absolute: string, file: string, options: SuppressionFileOptions, sink: DiagnosticSink): Promise<FileHandle | undefined> {
+async function openSuppressionFile(
+  absolute: string,
+  file: string,
+  options: SuppressionFileOptions,
+  sink: DiagnosticSink,
+): Promise<FileHandle | undefined> {
   const where = options.where ?? { file };
   if (options.roots && !(await isInsideRoots(absolute, options.roots))) {
-    sink(makeDiagnostic('file-outside-workspace', `suppression file ${file} is outside the workspace`, where, {
-      hint: "suppression files live under the config file's folder or the current directory; allow another place with --allow-outside PATH (or allowOutside: in the config)",
-    }));
+    sink(
+      makeDiagnostic(
+        'file-outside-workspace',
+        `suppression file ${file} is outside the workspace`,
+        where,
+        {
+          hint: "suppression files live under the config file's folder or the current directory; allow another place with --allow-outside PATH (or allowOutside: in the config)",
+        },
+      ),
+    );
     return undefined;
   }
   // Never blocks on a FIFO or reads a device.
   const opened = await openRegularFile(absolute);
   if ('refusal' in opened) {
     const missing = opened.refusal.reason === 'missing';
-    sink(makeDiagnostic(missing ? 'suppressions-file-not-found' : 'file-not-regular', `suppression file ${file} ${opened.refusal.message}`, where, {
-      hint: missing ? 'paths in `suppressions:` are relative to the config file' : 'a suppression file is a regular CSV or NDJSON file',
-    }));
+    sink(
+      makeDiagnostic(
+        missing ? 'suppressions-file-not-found' : 'file-not-regular',
+        `suppression file ${file} ${opened.refusal.message}`,
+        where,
+        {
+          hint: missing
+            ? 'paths in `suppressions:` are relative to the config file'
+            : 'a suppression file is a regular CSV or NDJSON file',
+        },
+      ),
+    );
     return undefined;
   }
   if (opened.size > MAX_SUPPRESSION_FILE_BYTES) {
     await opened.handle.close();
-    sink(makeDiagnostic('file-too-large', `suppression file ${file} is ${(opened.size / 2 ** 20).toFixed(0)} MiB; a suppression file may be at most 128 MiB`, where, {
-      hint: 'split it into several files, or keep the list in the PostgreSQL state (waspec suppress import)',
-    }));
+    sink(
+      makeDiagnostic(
+        'file-too-large',
+        `suppression file ${file} is ${(opened.size / 2 ** 20).toFixed(0)} MiB; a suppression file may be at most 128 MiB`,
+        where,
+        {
+          hint: 'split it into several files, or keep the list in the PostgreSQL state (waspec suppress import)',
+        },
+      ),
+    );
     return undefined;
   }
   return opened.handle;
@@ -126,23 +193,45 @@ async function openSuppressionFile(absolute: string, file: string, options: Supp
  * date columns, or NDJSON) to `into`. Numbers are normalised as recipients are; one that is not a
  * valid number is a warning and kept as digits, since keeping it can only suppress more.
  */
-export async function readSuppressionFile(absolute: string, into: Map<string, Suppression>, sink: DiagnosticSink, options: SuppressionFileOptions = {}): Promise<void> {
+export async function readSuppressionFile(
+  absolute: string,
+  into: Map<string, Suppression>,
+  sink: DiagnosticSink,
+  options: SuppressionFileOptions = {},
+): Promise<void> {
   const file = displayFile(absolute);
   const ext = path.extname(absolute).toLowerCase();
   if (ext !== '.csv' && ext !== '.ndjson' && ext !== '.jsonl') {
-    sink(makeDiagnostic('recipients-format', `cannot tell the format of the suppression file ${file}`, options.where ?? { file }, { hint: 'use .csv, .ndjson or .jsonl' }));
+    sink(
+      makeDiagnostic(
+        'recipients-format',
+        `cannot tell the format of the suppression file ${file}`,
+        options.where ?? { file },
+        { hint: 'use .csv, .ndjson or .jsonl' },
+      ),
+    );
     return;
   }
   const handle = await openSuppressionFile(absolute, file, options, sink);
   if (!handle) return;
   try {
-    await addRows(ext === '.csv' ? csvRows(handle, file, sink) : ndjsonRows(handle, file, sink), file, into, sink);
+    await addRows(
+      ext === '.csv' ? csvRows(handle, file, sink) : ndjsonRows(handle, file, sink),
+      file,
+      into,
+      sink,
+    );
   } finally {
     await handle.close();
   }
 }
 
-async function addRows(rows: AsyncIterable<Row[]>, file: string, into: Map<string, Suppression>, sink: DiagnosticSink): Promise<void> {
+async function addRows(
+  rows: AsyncIterable<Row[]>,
+  file: string,
+  into: Map<string, Suppression>,
+  sink: DiagnosticSink,
+): Promise<void> {
   // Lines without reason or date share one record: a million of them stay small.
   const plain: Suppression = { source: file };
   let invalid = 0;
@@ -150,22 +239,40 @@ async function addRows(rows: AsyncIterable<Row[]>, file: string, into: Map<strin
     for (const row of batch) {
       const { number, valid } = suppressedNumber(row.phoneNumber);
       if (!valid) {
-        if (++invalid <= MAX_INVALID_REPORTED) sink(
-          makeDiagnostic('suppression-invalid', `${file}: ${bounded(row.phoneNumber.slice(0, 40))} is not a valid international number; suppressed as ${number || '(nothing)'}`, { file, line: row.line, column: 0 }, {
-            severity: 'warning',
-            hint: 'write numbers in international format, e.g. +41 79 302 67 27',
-          }),
-        );
+        if (++invalid <= MAX_INVALID_REPORTED)
+          sink(
+            makeDiagnostic(
+              'suppression-invalid',
+              `${file}: ${bounded(row.phoneNumber.slice(0, 40))} is not a valid international number; suppressed as ${number || '(nothing)'}`,
+              { file, line: row.line, column: 0 },
+              {
+                severity: 'warning',
+                hint: 'write numbers in international format, e.g. +41 79 302 67 27',
+              },
+            ),
+          );
         if (number === '') continue;
       }
       if (into.has(number)) continue; // the first listing's reason stands
       if (row.reason === undefined && row.date === undefined) into.set(number, plain);
-      else into.set(number, { source: file, ...(row.reason === undefined ? {} : { reason: row.reason }), ...(row.date === undefined ? {} : { date: row.date }) });
+      else
+        into.set(number, {
+          source: file,
+          ...(row.reason === undefined ? {} : { reason: row.reason }),
+          ...(row.date === undefined ? {} : { date: row.date }),
+        });
     }
   }
   if (invalid > MAX_INVALID_REPORTED) {
     const more = invalid - MAX_INVALID_REPORTED;
-    sink(makeDiagnostic('suppression-invalid', `${file}: ${more.toLocaleString('en-US')} more ${more === 1 ? 'number is' : 'numbers are'} not valid international numbers (suppressed as written)`, { file }, { severity: 'warning' }));
+    sink(
+      makeDiagnostic(
+        'suppression-invalid',
+        `${file}: ${more.toLocaleString('en-US')} more ${more === 1 ? 'number is' : 'numbers are'} not valid international numbers (suppressed as written)`,
+        { file },
+        { severity: 'warning' },
+      ),
+    );
   }
 }
 
@@ -175,7 +282,9 @@ async function addRows(rows: AsyncIterable<Row[]>, file: string, into: Map<strin
  */
 export function suppressedNumber(raw: string): { number: string; valid: boolean } {
   const number = normalizePhoneNumber(raw);
-  return number === undefined ? { number: raw.replace(/\D/g, '').replace(/^00/, ''), valid: false } : { number, valid: true };
+  return number === undefined
+    ? { number: raw.replace(/\D/g, '').replace(/^00/, ''), valid: false }
+    : { number, valid: true };
 }
 
 /** Invalid numbers reported one by one per file; the rest are counted in one line. */

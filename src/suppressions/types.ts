@@ -45,7 +45,10 @@ export interface SuppressionTable extends SuppressionSource {
   /** The digest `read()` gives, without reading the numbers (a saved plan's staleness check). */
   digest(): Promise<string>;
   /** Adds numbers (already normalised); a number already there keeps its reason and date. Returns how many were new. */
-  add(entries: ReadonlyArray<{ phoneNumber: string; reason?: string }>, by: string): Promise<number>;
+  add(
+    entries: ReadonlyArray<{ phoneNumber: string; reason?: string }>,
+    by: string,
+  ): Promise<number>;
   /** Removes numbers; returns those that were there. */
   remove(numbers: readonly string[]): Promise<string[]>;
   /** Every row, ordered by number, streamed to `onRow`; returns how many. */

@@ -10,7 +10,13 @@ import { createTokenProvider } from './token-provider.js';
 import type { SendResult, Transport } from './types.js';
 
 // Errors that happen before a connection exists: the request cannot have been processed.
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NEVER_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 function retryAfterMs(header: string | string[] | undefined): number | undefined {
   const value = Array.isArray(header) ? header[0] : header;
@@ -42,7 +48,10 @@ function reasonOf(body: string, status: number): string {
 /** got-based transport with token handling (WASPEC_TOKEN or tokenByAkSk). Never retries a POST. */
 export function createTransport(config: ResolvedConfig): Transport {
   const tokens = createTokenProvider(config);
-  const agent = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  const agent = {
+    http: new HttpAgent({ keepAlive: true }),
+    https: new HttpsAgent({ keepAlive: true }),
+  };
   const url = `${config.baseUrl}${SEND_PATH}`;
 
   async function send(body: RequestBody, signal?: AbortSignal): Promise<SendResult> {
@@ -62,7 +71,12 @@ export function createTransport(config: ResolvedConfig): Transport {
       const text = redactSecrets(response.body, tokens.secrets());
       if (response.statusCode !== 200) {
         const after = retryAfterMs(response.headers['retry-after']);
-        return { kind: 'http-error', status: response.statusCode, reason: reasonOf(text, response.statusCode), ...(after !== undefined ? { retryAfterMs: after } : {}) };
+        return {
+          kind: 'http-error',
+          status: response.statusCode,
+          reason: reasonOf(text, response.statusCode),
+          ...(after !== undefined ? { retryAfterMs: after } : {}),
+        };
       }
       let parsed: unknown;
       try {
@@ -71,15 +85,26 @@ export function createTransport(config: ResolvedConfig): Transport {
         return { kind: 'unknown', reason: 'HTTP 200 with a body that is not JSON' };
       }
       const errors = validateResponseBody(parsed);
-      if (errors.length > 0) return { kind: 'unknown', reason: redactAndCut(`HTTP 200 with an unexpected body: ${describeSchemaErrors(errors)}`, []) };
+      if (errors.length > 0)
+        return {
+          kind: 'unknown',
+          reason: redactAndCut(
+            `HTTP 200 with an unexpected body: ${describeSchemaErrors(errors)}`,
+            [],
+          ),
+        };
       return { kind: 'ok', response: parsed as ApiResponse };
     } catch (error) {
-      const message = redactAndCut(error instanceof Error ? error.message : String(error), tokens.secrets());
+      const message = redactAndCut(
+        error instanceof Error ? error.message : String(error),
+        tokens.secrets(),
+      );
       if (error instanceof RequestError) {
         // got sets timings.upload once the whole body was written: from then on the API may have
         // processed it, so the outcome is unknown; before it (or with no connection) nothing was sent.
         const uploaded = error.timings?.upload !== undefined;
-        if (NEVER_CONNECTED.has(error.code) || !uploaded) return { kind: 'not-sent', reason: `${error.code}: ${message}` };
+        if (NEVER_CONNECTED.has(error.code) || !uploaded)
+          return { kind: 'not-sent', reason: `${error.code}: ${message}` };
         return { kind: 'unknown', reason: `${error.code}: ${message}` };
       }
       return { kind: 'unknown', reason: message };

@@ -3,7 +3,8 @@ export function redactSecrets(text: string, secrets: ReadonlyArray<string | unde
   let out = text;
   for (const secret of secrets) {
     if (!secret || secret.length < 4) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join('[redacted]');
+    for (const form of new Set([secret, encodeURIComponent(secret)]))
+      out = out.split(form).join('[redacted]');
   }
   return out;
 }

@@ -21,7 +21,11 @@ const REQUESTED_TTL_SECONDS = 600;
 export function createTokenProvider(config: ResolvedConfig): TokenProvider {
   const secrets = [config.token, config.appSecret];
   if (!config.appSecret) {
-    if (!config.token) throw new AuthError('no credentials: set WASPEC_TOKEN, or WASPEC_APP_SECRET to obtain a token', 'secrets are read from the environment only');
+    if (!config.token)
+      throw new AuthError(
+        'no credentials: set WASPEC_TOKEN, or WASPEC_APP_SECRET to obtain a token',
+        'secrets are read from the environment only',
+      );
     const token = config.token;
     return { get: async () => token, refresh: async () => token, secrets: () => secrets };
   }
@@ -44,10 +48,16 @@ export function createTokenProvider(config: ResolvedConfig): TokenProvider {
       });
     } catch (error) {
       const reason = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
-      throw new AuthError(`cannot reach the token service at ${url}: ${reason}`, 'check WASPEC_BASE_URL or WASPEC_TOKEN_URL');
+      throw new AuthError(
+        `cannot reach the token service at ${url}: ${reason}`,
+        'check WASPEC_BASE_URL or WASPEC_TOKEN_URL',
+      );
     }
     if (response.statusCode === 401 || response.statusCode === 403) {
-      throw new AuthError(`the token service refused the app key/secret (HTTP ${response.statusCode})`, 'check WASPEC_APP_KEY and WASPEC_APP_SECRET');
+      throw new AuthError(
+        `the token service refused the app key/secret (HTTP ${response.statusCode})`,
+        'check WASPEC_APP_KEY and WASPEC_APP_SECRET',
+      );
     }
     let body: unknown;
     try {
@@ -55,7 +65,8 @@ export function createTokenProvider(config: ResolvedConfig): TokenProvider {
     } catch {
       body = undefined;
     }
-    const token = body && typeof body === 'object' && 'AccessToken' in body ? body.AccessToken : undefined;
+    const token =
+      body && typeof body === 'object' && 'AccessToken' in body ? body.AccessToken : undefined;
     if (typeof token === 'string' && token) {
       obtained.push(token);
       if (obtained.length > REMEMBERED_TOKENS) obtained.shift();
@@ -63,10 +74,16 @@ export function createTokenProvider(config: ResolvedConfig): TokenProvider {
     if (response.statusCode !== 200 || typeof token !== 'string' || !token) {
       throw new AuthError(`the token service answered HTTP ${response.statusCode} without a token`);
     }
-    const expires = Number(body && typeof body === 'object' && 'Expires' in body ? body.Expires : REQUESTED_TTL_SECONDS);
-    const lifetime = (Number.isFinite(expires) && expires > 0 ? expires : REQUESTED_TTL_SECONDS) * 1000;
+    const expires = Number(
+      body && typeof body === 'object' && 'Expires' in body ? body.Expires : REQUESTED_TTL_SECONDS,
+    );
+    const lifetime =
+      (Number.isFinite(expires) && expires > 0 ? expires : REQUESTED_TTL_SECONDS) * 1000;
     // Renew when 10% of the life or 60 s is left, whichever comes first.
-    cached = { token, renewAt: Date.now() + lifetime - Math.max(Math.min(60_000, lifetime / 2), lifetime / 10) };
+    cached = {
+      token,
+      renewAt: Date.now() + lifetime - Math.max(Math.min(60_000, lifetime / 2), lifetime / 10),
+    };
     return token;
   };
 

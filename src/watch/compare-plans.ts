@@ -42,12 +42,15 @@ export function comparePlans(before: Plan, after: Plan): PlanMove[] {
   const moves: PlanMove[] = [];
   const old = messagesBySpec(before);
   const now = messagesBySpec(after);
-  for (const [spec, messages] of now) if (!old.has(spec)) moves.push({ kind: 'spec-added', spec, messages: messages.size });
-  for (const [spec, messages] of old) if (!now.has(spec)) moves.push({ kind: 'spec-removed', spec, messages: messages.size });
+  for (const [spec, messages] of now)
+    if (!old.has(spec)) moves.push({ kind: 'spec-added', spec, messages: messages.size });
+  for (const [spec, messages] of old)
+    if (!now.has(spec)) moves.push({ kind: 'spec-removed', spec, messages: messages.size });
   const revisions = new Map(before.specs.map((s) => [s.name, s.revision]));
   for (const s of after.specs) {
     const from = revisions.get(s.name);
-    if (from !== undefined && from !== s.revision) moves.push({ kind: 'revision', spec: s.name, from, to: s.revision });
+    if (from !== undefined && from !== s.revision)
+      moves.push({ kind: 'revision', spec: s.name, from, to: s.revision });
   }
   for (const [spec, messages] of now) {
     const was = old.get(spec);
@@ -65,7 +68,13 @@ export function comparePlans(before: Plan, after: Plan): PlanMove[] {
     }
     let removed = 0;
     for (const phone of was.keys()) if (!messages.has(phone)) removed++;
-    if (changed > 0) moves.push({ kind: 'content', spec, fields: changedFields(before, after, [...pairs.values()]), messages: changed });
+    if (changed > 0)
+      moves.push({
+        kind: 'content',
+        spec,
+        fields: changedFields(before, after, [...pairs.values()]),
+        messages: changed,
+      });
     if (added > 0 || removed > 0) moves.push({ kind: 'recipients', spec, added, removed });
   }
   for (const action of PLAN_ACTIONS) {
@@ -81,7 +90,11 @@ export function comparePlans(before: Plan, after: Plan): PlanMove[] {
 }
 
 /** The labels (text, templateData, button 1 url, …) whose values differ in any pair, in display order. */
-function changedFields(before: Plan, after: Plan, pairs: ReadonlyArray<[string, string]>): string[] {
+function changedFields(
+  before: Plan,
+  after: Plan,
+  pairs: ReadonlyArray<[string, string]>,
+): string[] {
   const changed = new Set<string>();
   const order: string[] = [];
   for (const [from, to] of pairs) {
@@ -105,11 +118,16 @@ function changedFields(before: Plan, after: Plan, pairs: ReadonlyArray<[string, 
 }
 
 /** Problems of one severity present only before (fixed) or only after (new), by code, file and message. */
-function compareProblems(before: readonly Diagnostic[], after: readonly Diagnostic[], severity: 'error' | 'warning'): { fixed: number; added: number } {
+function compareProblems(
+  before: readonly Diagnostic[],
+  after: readonly Diagnostic[],
+  severity: 'error' | 'warning',
+): { fixed: number; added: number } {
   // Lines are left out: an edit above a problem moves it without fixing it.
   const key = (d: Diagnostic) => `${d.code}\u0000${d.file ?? ''}\u0000${d.message}`;
   const remaining = new Map<string, number>();
-  for (const d of before) if (d.severity === severity) remaining.set(key(d), (remaining.get(key(d)) ?? 0) + 1);
+  for (const d of before)
+    if (d.severity === severity) remaining.set(key(d), (remaining.get(key(d)) ?? 0) + 1);
   let added = 0;
   for (const d of after) {
     if (d.severity !== severity) continue;

@@ -3,14 +3,18 @@ import { styleOf } from '../report/plan-summary.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
 
 const count = (n: number): string => n.toLocaleString('en-US');
-const plural = (n: number, one: string, many = `${one}s`): string => `${count(n)} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`): string =>
+  `${count(n)} ${n === 1 ? one : many}`;
 
 /** Phrases past this many are summed up: the line stays short. */
 const MOST = 8;
 
 function fieldsText(fields: readonly string[]): string {
   if (fields.length === 0) return 'content';
-  if (fields.length <= 3) return fields.length === 1 ? (fields[0] ?? '') : `${fields.slice(0, -1).join(', ')} and ${fields.at(-1) ?? ''}`;
+  if (fields.length <= 3)
+    return fields.length === 1
+      ? (fields[0] ?? '')
+      : `${fields.slice(0, -1).join(', ')} and ${fields.at(-1) ?? ''}`;
   return `${fields.slice(0, 2).join(', ')} and ${count(fields.length - 2)} more fields`;
 }
 
@@ -26,11 +30,17 @@ function phrases(move: PlanMove, ofSpec: (spec: string) => string): string[] {
     case 'content':
       return [`${fieldsText(move.fields)} of ${spec} changed: ${plural(move.messages, 'message')}`];
     case 'recipients':
-      return [...(move.added > 0 ? [`+${plural(move.added, 'recipient')}${ofSpec(spec)}`] : []), ...(move.removed > 0 ? [`−${plural(move.removed, 'recipient')}${ofSpec(spec)}`] : [])];
+      return [
+        ...(move.added > 0 ? [`+${plural(move.added, 'recipient')}${ofSpec(spec)}`] : []),
+        ...(move.removed > 0 ? [`−${plural(move.removed, 'recipient')}${ofSpec(spec)}`] : []),
+      ];
     case 'action':
       return [`${styleOf(move.action).label} ${count(move.from)} → ${count(move.to)}`];
     case 'problems':
-      return [...(move.fixed > 0 ? [`${plural(move.fixed, move.severity)} fixed`] : []), ...(move.added > 0 ? [plural(move.added, `new ${move.severity}`)] : [])];
+      return [
+        ...(move.fixed > 0 ? [`${plural(move.fixed, move.severity)} fixed`] : []),
+        ...(move.added > 0 ? [plural(move.added, `new ${move.severity}`)] : []),
+      ];
   }
 }
 

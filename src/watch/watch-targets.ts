@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { recipientFiles } from '../recipients/resolve-recipients.js';
-import { loadWorkspace } from '../spec/load-workspace.js';
+import { loadWorkspace } from '../message-spec/load-workspace.js';
 import { JOURNAL_FILE } from '../state/file-state.js';
 
 /** What one run depends on: recomputed after every run, so edits change what is watched. */
@@ -19,18 +19,35 @@ export interface WatchTargets {
 const isSpecFile = (file: string) => /\.ya?ml$/i.test(file);
 
 async function isDirectory(p: string): Promise<boolean | undefined> {
-  return stat(p).then((s) => s.isDirectory(), () => undefined);
+  return stat(p).then(
+    (s) => s.isDirectory(),
+    () => undefined,
+  );
 }
 
 async function nearestExisting(dir: string): Promise<string> {
   let current = dir;
-  while ((await isDirectory(current)) !== true && path.dirname(current) !== current) current = path.dirname(current);
+  while ((await isDirectory(current)) !== true && path.dirname(current) !== current)
+    current = path.dirname(current);
   return current;
 }
 
-export async function findWatchTargets(paths: readonly string[], options: { stateDir: string; configFile: string; suppressionFiles?: readonly string[]; catalogueFile?: string }): Promise<WatchTargets> {
+export async function findWatchTargets(
+  paths: readonly string[],
+  options: {
+    stateDir: string;
+    configFile: string;
+    suppressionFiles?: readonly string[];
+    catalogueFile?: string;
+  },
+): Promise<WatchTargets> {
   const given = (paths.length > 0 ? paths : ['specs']).map((p) => path.resolve(p));
-  const inputs = [options.configFile, path.join(options.stateDir, JOURNAL_FILE), ...(options.suppressionFiles ?? []), ...(options.catalogueFile === undefined ? [] : [options.catalogueFile])];
+  const inputs = [
+    options.configFile,
+    path.join(options.stateDir, JOURNAL_FILE),
+    ...(options.suppressionFiles ?? []),
+    ...(options.catalogueFile === undefined ? [] : [options.catalogueFile]),
+  ];
   const files = new Set(inputs.map((f) => path.resolve(f)));
   const specDirs = new Set<string>();
   for (const p of given) {
@@ -60,7 +77,9 @@ export function isRelevantChange(targets: WatchTargets, event: string, file: str
   if (targets.files.has(file)) return true;
   if (isSpecFile(file) && targets.specDirs.has(path.dirname(file))) return true;
   if (event === 'addDir' || event === 'unlinkDir') {
-    return [...targets.missingDirs, ...targets.specDirs].some((d) => d === file || d.startsWith(file + path.sep));
+    return [...targets.missingDirs, ...targets.specDirs].some(
+      (d) => d === file || d.startsWith(file + path.sep),
+    );
   }
   return false;
 }

@@ -4,7 +4,7 @@ import type { CatalogueRef } from '../catalogue/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { WaspecError } from '../errors.js';
 import { buildPlan, specReadOptions, type BuildPlanOptions } from '../plan/build-plan.js';
-import type { RecipientDefaults } from '../spec/types.js';
+import type { RecipientDefaults } from '../message-spec/types.js';
 import { CONFIG_FILE } from '../plan/hash-file.js';
 import type { Plan } from '../plan/types.js';
 import { openFileStateStore } from '../state/file-state.js';
@@ -49,14 +49,28 @@ export interface WatchOptions {
  * Folders are watched rather than files, so an editor's delete-and-recreate save is seen.
  * Runs never overlap; changes during a run schedule one more.
  */
-export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) => void | Promise<void>, options: WatchOptions = {}): { close: () => Promise<void> } {
+export function watchWorkspace(
+  paths: readonly string[],
+  onRun: (run: WatchRun) => void | Promise<void>,
+  options: WatchOptions = {},
+): { close: () => Promise<void> } {
   const stateDir = options.stateDir ?? '.waspec';
   const configFile = options.configFile ?? CONFIG_FILE;
   const suppressionFiles = options.guard?.suppressions?.flatMap((s) => s.files) ?? [];
-  const targetOptions = { stateDir, configFile, suppressionFiles, ...(options.templates ? { catalogueFile: options.templates.path } : {}) };
+  const targetOptions = {
+    stateDir,
+    configFile,
+    suppressionFiles,
+    ...(options.templates ? { catalogueFile: options.templates.path } : {}),
+  };
   const store = options.store ?? openFileStateStore(stateDir);
   let watcher: FSWatcher | undefined;
-  let targets: WatchTargets = { files: new Set(), specDirs: new Set(), dirs: new Set(), missingDirs: new Set() };
+  let targets: WatchTargets = {
+    files: new Set(),
+    specDirs: new Set(),
+    dirs: new Set(),
+    missingDirs: new Set(),
+  };
   let count = 0;
   let running = false;
   let again = false;
@@ -69,7 +83,11 @@ export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) 
   /** A watcher on these folders, once it sees changes ('ready'). */
   const open = (dirs: Set<string>) =>
     new Promise<FSWatcher>((resolve) => {
-      const w = watch([...dirs], { ignoreInitial: true, depth: 0, awaitWriteFinish: { stabilityThreshold: 60, pollInterval: 20 } });
+      const w = watch([...dirs], {
+        ignoreInitial: true,
+        depth: 0,
+        awaitWriteFinish: { stabilityThreshold: 60, pollInterval: 20 },
+      });
       w.on('all', onEvent);
       w.on('error', (error) => options.onError?.(error));
       w.once('ready', () => resolve(w));
@@ -80,7 +98,8 @@ export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) 
    * folders change a new watcher replaces the old one once it is ready: no edit falls in between.
    */
   const retarget = async (next: WatchTargets) => {
-    const same = next.dirs.size === targets.dirs.size && [...next.dirs].every((d) => targets.dirs.has(d));
+    const same =
+      next.dirs.size === targets.dirs.size && [...next.dirs].every((d) => targets.dirs.has(d));
     targets = next;
     if (same || closed) return;
     const fresh = await open(next.dirs);
@@ -113,7 +132,11 @@ export function watchWorkspace(paths: readonly string[], onRun: (run: WatchRun) 
       // A state that cannot be read right now (mid-write, wrong version): say so and keep watching.
       const message = error instanceof Error ? error.message : String(error);
       const hint = error instanceof WaspecError ? error.hint : undefined;
-      result = { run, diagnostics: [], failure: hint === undefined ? { message } : { message, hint } };
+      result = {
+        run,
+        diagnostics: [],
+        failure: hint === undefined ? { message } : { message, hint },
+      };
     }
     try {
       await retarget(await findWatchTargets(paths, targetOptions));

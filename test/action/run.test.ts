@@ -22,7 +22,12 @@ interface Comment {
 /** A stand-in for GitHub's issue comment API on 127.0.0.1, recording every request. */
 async function fakeGitHub(options: { failWith?: number; comments?: Comment[] } = {}) {
   const comments: Comment[] = options.comments ?? [];
-  const requests: Array<{ method: string; url: string; authorization?: string; body?: { body: string } }> = [];
+  const requests: Array<{
+    method: string;
+    url: string;
+    authorization?: string;
+    body?: { body: string };
+  }> = [];
   let nextId = 1000;
   const read = async (req: IncomingMessage) => {
     let text = '';
@@ -32,13 +37,20 @@ async function fakeGitHub(options: { failWith?: number; comments?: Comment[] } =
   const server: Server = createServer((req, res) => {
     void (async () => {
       const body = await read(req);
-      requests.push({ method: req.method ?? '', url: req.url ?? '', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), ...(body ? { body } : {}) });
+      requests.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+        ...(body ? { body } : {}),
+      });
       const json = (status: number, value: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(value));
       };
-      if (req.headers.authorization !== `Bearer ${TOKEN}`) return json(401, { message: 'Bad credentials' });
-      if (options.failWith) return json(options.failWith, { message: 'Resource not accessible by integration' });
+      if (req.headers.authorization !== `Bearer ${TOKEN}`)
+        return json(401, { message: 'Bad credentials' });
+      if (options.failWith)
+        return json(options.failWith, { message: 'Resource not accessible by integration' });
       const url = new URL(req.url ?? '/', 'http://x');
       if (req.method === 'GET' && url.pathname === '/repos/acme/specs/issues/7/comments') {
         const page = Number(url.searchParams.get('page') ?? 1);
@@ -62,7 +74,12 @@ async function fakeGitHub(options: { failWith?: number; comments?: Comment[] } =
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, comments, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url,
+    comments,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 interface ActionRun extends CliResult {
@@ -71,8 +88,16 @@ interface ActionRun extends CliResult {
 }
 
 /** Runs action/run.mjs as the composite step does: inputs as INPUT_*, the runner's files faked. */
-async function runAction(dir: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<ActionRun> {
-  const files = { output: join(dir, '.gh-output'), summary: join(dir, '.gh-summary'), event: join(dir, '.gh-event.json') };
+async function runAction(
+  dir: string,
+  inputs: Record<string, string>,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ActionRun> {
+  const files = {
+    output: join(dir, '.gh-output'),
+    summary: join(dir, '.gh-summary'),
+    event: join(dir, '.gh-event.json'),
+  };
   await writeFile(files.output, '');
   await writeFile(files.summary, '');
   await writeFile(files.event, JSON.stringify({ pull_request: { number: 7 } }));
@@ -88,7 +113,9 @@ async function runAction(dir: string, inputs: Record<string, string>, env: NodeJ
       GITHUB_STEP_SUMMARY: files.summary,
       RUNNER_TEMP: dir,
       INPUT_GITHUB_TOKEN: TOKEN,
-      ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase().replace(/-/g, '_')}`, v])),
+      ...Object.fromEntries(
+        Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase().replace(/-/g, '_')}`, v]),
+      ),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -104,7 +131,8 @@ async function runAction(dir: string, inputs: Record<string, string>, env: NodeJ
 }
 
 function assertNoToken(run: ActionRun, extra: string[] = []): void {
-  for (const text of [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs), ...extra]) assert.not.ok(text.includes(TOKEN), 'the token is never printed');
+  for (const text of [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs), ...extra])
+    assert.not.ok(text.includes(TOKEN), 'the token is never printed');
 }
 
 test('action.yml: a composite action whose step gets every input and whose outputs come from that step', async () => {
@@ -118,17 +146,27 @@ test('action.yml: a composite action whose step gets every input and whose outpu
   assert.ok(step);
   assert.match(step.run, /action\/run\.mjs/);
   for (const name of Object.keys(action.inputs).filter((n) => n !== 'working-directory')) {
-    assert.is(step.env[`INPUT_${name.toUpperCase().replace(/-/g, '_')}`], `\${{ inputs.${name} }}`, name);
+    assert.is(
+      step.env[`INPUT_${name.toUpperCase().replace(/-/g, '_')}`],
+      `\${{ inputs.${name} }}`,
+      name,
+    );
   }
-  for (const [name, output] of Object.entries(action.outputs)) assert.is(output.value, `\${{ steps.waspec.outputs.${name} }}`);
-  for (const name of ['exit-code', 'has-changes', 'rejected', 'plan-file']) assert.ok(action.outputs[name], name);
+  for (const [name, output] of Object.entries(action.outputs))
+    assert.is(output.value, `\${{ steps.waspec.outputs.${name} }}`);
+  for (const name of ['exit-code', 'has-changes', 'rejected', 'plan-file'])
+    assert.ok(action.outputs[name], name);
 });
 
 test('plan: the markdown plan in the step summary, outputs from the exit code, one comment created then updated, the token never printed', async () => {
   const github = await fakeGitHub();
   const ws = await makeWorkspace(textSpec('promo', swissNumbers(3), 'Hello {{name}}'));
   try {
-    const first = await runAction(ws.dir, { command: 'plan', comment: 'true' }, { GITHUB_API_URL: github.url });
+    const first = await runAction(
+      ws.dir,
+      { command: 'plan', comment: 'true' },
+      { GITHUB_API_URL: github.url },
+    );
     assert.is(first.code, 0, first.stdout + first.stderr);
     assert.equal(first.outputs['exit-code'], '2');
     assert.equal(first.outputs['has-changes'], 'true');
@@ -143,10 +181,17 @@ test('plan: the markdown plan in the step summary, outputs from the exit code, o
     assert.ok(github.comments[0]?.body.startsWith('<!-- waspec-plan -->\n## waspec plan'));
     assert.match(first.stdout, /created the plan comment on pull request #7/);
 
-    const second = await runAction(ws.dir, { command: 'plan', comment: 'true' }, { GITHUB_API_URL: github.url });
+    const second = await runAction(
+      ws.dir,
+      { command: 'plan', comment: 'true' },
+      { GITHUB_API_URL: github.url },
+    );
     assert.is(second.code, 0);
     assert.is(github.comments.length, 1, 'the same comment, updated');
-    assert.equal(github.requests.map((r) => r.method), ['GET', 'POST', 'GET', 'PATCH']);
+    assert.equal(
+      github.requests.map((r) => r.method),
+      ['GET', 'POST', 'GET', 'PATCH'],
+    );
     assert.ok(github.requests.every((r) => r.authorization === `Bearer ${TOKEN}`));
     assertNoToken(first);
     assertNoToken(second);
@@ -162,14 +207,24 @@ test('the comment is found again past the first page, among other comments, by i
   const github = await fakeGitHub({ comments: others });
   const ws = await makeWorkspace(textSpec('promo', swissNumbers(2)));
   try {
-    const run = await runAction(ws.dir, { command: 'plan', comment: 'true', 'comment-id': 'eu' }, { GITHUB_API_URL: github.url });
+    const run = await runAction(
+      ws.dir,
+      { command: 'plan', comment: 'true', 'comment-id': 'eu' },
+      { GITHUB_API_URL: github.url },
+    );
     assert.is(run.code, 0, run.stdout + run.stderr);
-    assert.equal(github.requests.map((r) => `${r.method} ${r.url.replace(/\?.*page=(\d+).*/, ' page $1')}`), [
-      'GET /repos/acme/specs/issues/7/comments page 1',
-      'GET /repos/acme/specs/issues/7/comments page 2',
-      'PATCH /repos/acme/specs/issues/comments/500',
-    ]);
-    assert.match(github.comments.find((c) => c.id === 500)?.body ?? '', /^<!-- waspec-plan:eu -->\n## waspec plan/);
+    assert.equal(
+      github.requests.map((r) => `${r.method} ${r.url.replace(/\?.*page=(\d+).*/, ' page $1')}`),
+      [
+        'GET /repos/acme/specs/issues/7/comments page 1',
+        'GET /repos/acme/specs/issues/7/comments page 2',
+        'PATCH /repos/acme/specs/issues/comments/500',
+      ],
+    );
+    assert.match(
+      github.comments.find((c) => c.id === 500)?.body ?? '',
+      /^<!-- waspec-plan:eu -->\n## waspec plan/,
+    );
   } finally {
     await github.close();
     await ws.cleanup();
@@ -181,14 +236,27 @@ test('a plan too long for a comment is cut at a line under 65,536 characters, wi
   // waspec keeps markdown under 60,000 bytes by itself; a user who lifts that still gets a comment
   // GitHub takes. 300 specs of a long text each: about 800 characters of plan per spec.
   const numbers = swissNumbers(300);
-  const specs = Object.fromEntries(numbers.flatMap((phone, i) => Object.entries(textSpec(`s${i}`, [phone], `Message ${i}: ${'a long and careful sentence '.repeat(12)}`))));
+  const specs = Object.fromEntries(
+    numbers.flatMap((phone, i) =>
+      Object.entries(
+        textSpec(`s${i}`, [phone], `Message ${i}: ${'a long and careful sentence '.repeat(12)}`),
+      ),
+    ),
+  );
   const ws = await makeWorkspace(specs);
   try {
-    const run = await runAction(ws.dir, { command: 'plan', comment: 'true', args: '--max-bytes 1000000' }, { GITHUB_API_URL: github.url });
+    const run = await runAction(
+      ws.dir,
+      { command: 'plan', comment: 'true', args: '--max-bytes 1000000' },
+      { GITHUB_API_URL: github.url },
+    );
     assert.is(run.code, 0, run.stderr);
     const body = github.comments[0]?.body ?? '';
     assert.ok(run.summary.length > 65_536, `summary of ${run.summary.length} characters`);
-    assert.ok(body.length <= 65_536 && body.length > 60_000, `comment of ${body.length} characters`);
+    assert.ok(
+      body.length <= 65_536 && body.length > 60_000,
+      `comment of ${body.length} characters`,
+    );
     assert.match(body, /cut here to fit a comment; the full plan is in the job summary/);
     assert.match(body, /<\/details>\n$/, 'an open <details> is closed');
   } finally {
@@ -199,9 +267,16 @@ test('a plan too long for a comment is cut at a line under 65,536 characters, wi
 
 test('errors: exit 1, errors output, the problems in the summary and the comment; a comment that cannot be written is a warning', async () => {
   const github = await fakeGitHub({ failWith: 403 });
-  const ws = await makeWorkspace({ 'specs/bad.yaml': 'name: bad\nrevision: 1\nwhatsApp: { text: "Hi {{name}}" }\nrecipients:\n  - phoneNumber: "12"\n' });
+  const ws = await makeWorkspace({
+    'specs/bad.yaml':
+      'name: bad\nrevision: 1\nwhatsApp: { text: "Hi {{name}}" }\nrecipients:\n  - phoneNumber: "12"\n',
+  });
   try {
-    const run = await runAction(ws.dir, { command: 'plan', comment: 'true' }, { GITHUB_API_URL: github.url });
+    const run = await runAction(
+      ws.dir,
+      { command: 'plan', comment: 'true' },
+      { GITHUB_API_URL: github.url },
+    );
     assert.is(run.code, 1);
     assert.equal(run.outputs['exit-code'], '1');
     assert.equal(run.outputs.errors, 'true');
@@ -209,7 +284,10 @@ test('errors: exit 1, errors output, the problems in the summary and the comment
     assert.match(run.summary, /Problems/);
     assert.match(run.stdout, /^::error file=specs\/bad\.yaml/m, 'annotations reach the runner');
     assert.not.match(run.summary, /^::/m, 'and stay out of the summary');
-    assert.match(run.stdout, /::warning title=waspec::could not write the plan comment: GET \/repos\/acme\/specs\/issues\/7\/comments: 403 Resource not accessible/);
+    assert.match(
+      run.stdout,
+      /::warning title=waspec::could not write the plan comment: GET \/repos\/acme\/specs\/issues\/7\/comments: 403 Resource not accessible/,
+    );
     assertNoToken(run);
   } finally {
     await github.close();
@@ -221,9 +299,16 @@ test('comment: true outside a pull request is a warning and calls no API; format
   const github = await fakeGitHub();
   const ws = await makeWorkspace(textSpec('promo', swissNumbers(1)));
   try {
-    const run = await runAction(ws.dir, { command: 'plan', comment: 'true', format: 'pretty' }, { GITHUB_API_URL: github.url, GITHUB_EVENT_PATH: join(ws.dir, 'nothing.json') });
+    const run = await runAction(
+      ws.dir,
+      { command: 'plan', comment: 'true', format: 'pretty' },
+      { GITHUB_API_URL: github.url, GITHUB_EVENT_PATH: join(ws.dir, 'nothing.json') },
+    );
     assert.is(run.code, 0);
-    assert.match(run.stdout, /::warning title=waspec::comment: true, but this run is not for a pull request/);
+    assert.match(
+      run.stdout,
+      /::warning title=waspec::comment: true, but this run is not for a pull request/,
+    );
     assert.equal(github.requests, []);
     assert.match(run.summary, /^```text\n/m);
     const bad = await runAction(ws.dir, { command: 'deploy' });
@@ -250,10 +335,15 @@ test('waspec output is echoed with workflow commands stopped: spec text starting
     const inert = lines.slice(stop + 1, resume).join('\n');
     assert.match(inert, /Plan: 1 to send/);
     assert.match(inert, /::add-mask::Hi/, 'the spec text is inside the stopped part');
-    assert.not.ok([...lines.slice(0, stop), ...lines.slice(resume + 1)].some((l) => l.includes('::add-mask::')));
+    assert.not.ok(
+      [...lines.slice(0, stop), ...lines.slice(resume + 1)].some((l) => l.includes('::add-mask::')),
+    );
     const bad = await runAction(ws.dir, { command: 'deploy\n::add-mask::Hi' });
     assert.is(bad.code, 1);
-    assert.match(bad.stdout, /^::error title=waspec::command must be plan or apply, not 'deploy%0A::add-mask::Hi'$/m);
+    assert.match(
+      bad.stdout,
+      /^::error title=waspec::command must be plan or apply, not 'deploy%0A::add-mask::Hi'$/m,
+    );
     assert.not.ok(bad.stdout.split('\n').some((l) => l.startsWith('::add-mask::')));
   } finally {
     await ws.cleanup();
@@ -264,7 +354,11 @@ test('apply: plans, sends exactly that plan, and maps the result (accepted, reje
   const numbers = swissNumbers(4);
   const emulator = await startEmulator({ rejectNumbers: [numbers[3] as string] });
   const ws = await makeWorkspace(textSpec('promo', numbers));
-  const env = { WASPEC_BASE_URL: emulator.url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret };
+  const env = {
+    WASPEC_BASE_URL: emulator.url,
+    WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
+    WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
+  };
   try {
     const run = await runAction(ws.dir, { command: 'apply' }, env);
     assert.is(run.code, 3, run.stderr);
@@ -275,8 +369,15 @@ test('apply: plans, sends exactly that plan, and maps the result (accepted, reje
     assert.match(run.summary, /### waspec apply\n\n\| accepted \| rejected/);
     assert.match(run.summary, /\| 3 \| 1 \| 0 \| 0 \| 0 \|/);
     assert.is(emulator.stats().uniqueMessageIds, 4);
-    assert.not.match(run.stdout + run.stderr + run.summary, new RegExp(EMULATOR_DEFAULTS.appSecret));
-    assert.not.match(run.stdout + run.stderr + run.summary, /41791000000/, 'numbers masked in the log too');
+    assert.not.match(
+      run.stdout + run.stderr + run.summary,
+      new RegExp(EMULATOR_DEFAULTS.appSecret),
+    );
+    assert.not.match(
+      run.stdout + run.stderr + run.summary,
+      /41791000000/,
+      'numbers masked in the log too',
+    );
     assert.match(run.stderr, /417\*\*\*\*0000/);
 
     const again = await runAction(ws.dir, { command: 'apply' }, env);
@@ -294,11 +395,19 @@ test('apply of a saved plan (plan-file): the summary shows its texts restored fr
   const numbers = swissNumbers(2);
   const emulator = await startEmulator();
   const ws = await makeWorkspace(textSpec('promo', numbers));
-  const env = { WASPEC_BASE_URL: emulator.url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret };
+  const env = {
+    WASPEC_BASE_URL: emulator.url,
+    WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
+    WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
+  };
   try {
     assert.is((await runCli(['plan', '--out', 'plan.json'], { cwd: ws.dir })).code, 0);
     assert.not.match(await readFile(join(ws.dir, 'plan.json'), 'utf8'), /Person 0/);
-    const run = await runAction(ws.dir, { command: 'apply', 'plan-file': 'plan.json', format: 'markdown' }, env);
+    const run = await runAction(
+      ws.dir,
+      { command: 'apply', 'plan-file': 'plan.json', format: 'markdown' },
+      env,
+    );
     assert.is(run.code, 0, run.stderr);
     assert.equal(run.outputs.accepted, '2');
     assert.match(run.summary, /Hello Person 0/);

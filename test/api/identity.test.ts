@@ -20,7 +20,10 @@ test('bulkId is 64 uppercase hex and independent of order', () => {
 });
 
 test('content hash ignores key order and undefined fields', () => {
-  const h1 = contentHashOf({ whatsApp: { text: 'hi', templateName: undefined }, sendAt: undefined });
+  const h1 = contentHashOf({
+    whatsApp: { text: 'hi', templateName: undefined },
+    sendAt: undefined,
+  });
   const h2 = contentHashOf({ whatsApp: { text: 'hi' } });
   assert.is(h1, h2);
   assert.is.not(contentHashOf({ whatsApp: { text: 'hi!' } }), h1);
@@ -43,12 +46,22 @@ test('ids, bulkIds and content hashes keep their pinned values', () => {
       'a411a0e1-939c-560f-bf4c-b32a866ed3f2',
     ],
   );
-  assert.is(bulkIdFor(['b', 'a']), '7E18F737311B2DC3B2F269DD78396B0351F14FB66EFA879F768CB23181883C78');
-  assert.is(bulkIdFor(['a62d214c-2dfd-57f8-971e-57baa89231f8']), '60B01250B0475470E63534B63F08FDD161D650F2115A351A11FA9A6873933F63');
+  assert.is(
+    bulkIdFor(['b', 'a']),
+    '7E18F737311B2DC3B2F269DD78396B0351F14FB66EFA879F768CB23181883C78',
+  );
+  assert.is(
+    bulkIdFor(['a62d214c-2dfd-57f8-971e-57baa89231f8']),
+    '60B01250B0475470E63534B63F08FDD161D650F2115A351A11FA9A6873933F63',
+  );
   const content = {
     whatsApp: {
       text: 'Grüezi "Anna"\n',
-      mediaTemplate: { body: { placeholders: ['a', 'b'] }, header: undefined, buttons: [{ type: 'QUICK_REPLY', parameter: 'STOP' }] },
+      mediaTemplate: {
+        body: { placeholders: ['a', 'b'] },
+        header: undefined,
+        buttons: [{ type: 'QUICK_REPLY', parameter: 'STOP' }],
+      },
       zeta: 1,
       Alpha: true,
       é: null,
@@ -59,7 +72,10 @@ test('ids, bulkIds and content hashes keep their pinned values', () => {
     canonicalJson(content),
     '{"sendAt":"2026-12-01T09:00:00+01:00","whatsApp":{"Alpha":true,"mediaTemplate":{"body":{"placeholders":["a","b"]},"buttons":[{"parameter":"STOP","type":"QUICK_REPLY"}]},"text":"Grüezi \\"Anna\\"\\n","zeta":1,"é":null}}',
   );
-  assert.is(contentHashOf(content), '00cbe38cd5e193eb2e6a396a8cd62aeac09d815a0c3e9a3592574e633b9312a4');
+  assert.is(
+    contentHashOf(content),
+    '00cbe38cd5e193eb2e6a396a8cd62aeac09d815a0c3e9a3592574e633b9312a4',
+  );
 });
 
 test.run();

@@ -20,9 +20,15 @@ test('the reference example (with a real number) is valid', () => {
 
 test('URL limits: length and file type by extension', () => {
   assert.equal(keywordsAt(body({ imageUrl: 'https://a.example/x.PNG?v=2' })), []);
-  assert.equal(keywordsAt(body({ imageUrl: 'https://a.example/x.gif' })), ['/whatsApp/imageUrl:pattern']);
-  assert.equal(keywordsAt(body({ audioUrl: 'https://a.example/x.mp3' })), ['/whatsApp/audioUrl:pattern']);
-  assert.equal(keywordsAt(body({ videoUrl: 'https://a.example/x.mov' })), ['/whatsApp/videoUrl:pattern']);
+  assert.equal(keywordsAt(body({ imageUrl: 'https://a.example/x.gif' })), [
+    '/whatsApp/imageUrl:pattern',
+  ]);
+  assert.equal(keywordsAt(body({ audioUrl: 'https://a.example/x.mp3' })), [
+    '/whatsApp/audioUrl:pattern',
+  ]);
+  assert.equal(keywordsAt(body({ videoUrl: 'https://a.example/x.mov' })), [
+    '/whatsApp/videoUrl:pattern',
+  ]);
   const long = `https://a.example/${'x'.repeat(2040)}.png`;
   assert.equal(keywordsAt(body({ imageUrl: long })), ['/whatsApp/imageUrl:maxLength']);
 });
@@ -35,15 +41,28 @@ test('coordinates, texts and placeholders', () => {
   assert.equal(keywordsAt(body({ locationName: 'x'.repeat(1001), latitude: 1, longitude: 1 })), [
     '/whatsApp/locationName:maxLength',
   ]);
-  const empty = body({ templateName: 't', language: 'en', mediaTemplateData: { body: { placeholders: [''] } } });
+  const empty = body({
+    templateName: 't',
+    language: 'en',
+    mediaTemplateData: { body: { placeholders: [''] } },
+  });
   assert.equal(keywordsAt(empty), ['/whatsApp/mediaTemplateData/body/placeholders/0:minLength']);
-  const none = body({ templateName: 't', language: 'en', mediaTemplateData: { body: { placeholders: [] } } });
+  const none = body({
+    templateName: 't',
+    language: 'en',
+    mediaTemplateData: { body: { placeholders: [] } },
+  });
   assert.equal(keywordsAt(none), []);
 });
 
 test('phone numbers are international digits; required fields and unknown fields', () => {
-  assert.equal(keywordsAt(body({ text: 'hi' }, '155****8467')), ['/destinations/0/to/phoneNumber:pattern']);
-  assert.equal(keywordsAt({ whatsApp: { text: 'x' }, destinations: [] }), [':required', '/destinations:minItems']);
+  assert.equal(keywordsAt(body({ text: 'hi' }, '155****8467')), [
+    '/destinations/0/to/phoneNumber:pattern',
+  ]);
+  assert.equal(keywordsAt({ whatsApp: { text: 'x' }, destinations: [] }), [
+    ':required',
+    '/destinations:minItems',
+  ]);
   assert.equal(keywordsAt(body({ text: 'x', colour: 'red' })), ['/whatsApp:additionalProperties']);
 });
 
@@ -54,7 +73,13 @@ test('responses follow table 12', () => {
       {
         messageId: '10011',
         to: { phoneNumber: '41793026727' },
-        status: { groupName: 'PENDING', groupId: 1, name: 'PENDING_ACCEPTED', description: 'd', id: 26 },
+        status: {
+          groupName: 'PENDING',
+          groupId: 1,
+          name: 'PENDING_ACCEPTED',
+          description: 'd',
+          id: 26,
+        },
       },
     ],
   };

@@ -8,19 +8,41 @@ import { buildRequests, type PlannedRequest } from '../../src/apply/build-reques
 import { payloadOf } from '../../src/apply/queued-request.js';
 import { StateError } from '../../src/errors.js';
 import type { Plan } from '../../src/plan/types.js';
-import type { ApplyRunWorker, ClaimedRequest, JournalRecord, RequestPhase } from '../../src/state/types.js';
+import type {
+  ApplyRunWorker,
+  ClaimedRequest,
+  JournalRecord,
+  RequestPhase,
+} from '../../src/state/types.js';
 import type { SendResult, Transport } from '../../src/transport/types.js';
 
-const PENDING = { groupId: 1, groupName: 'PENDING', id: 26, name: 'PENDING_ACCEPTED', description: 'ok' };
+const PENDING = {
+  groupId: 1,
+  groupName: 'PENDING',
+  id: 26,
+  name: 'PENDING_ACCEPTED',
+  description: 'ok',
+};
 
 function requestsOf(n: number): PlannedRequest[] {
   const content = { whatsApp: { text: 'hi' } };
   const contentHash = contentHashOf(content);
   const entries = Array.from({ length: n }, (_, i) => {
     const phoneNumber = `4179200000${i}`;
-    return { action: 'send' as const, messageId: messageIdFor('s', 1, phoneNumber), spec: 's', revision: 1, phoneNumber, contentHash };
+    return {
+      action: 'send' as const,
+      messageId: messageIdFor('s', 1, phoneNumber),
+      spec: 's',
+      revision: 1,
+      phoneNumber,
+      contentHash,
+    };
   });
-  const plan = { specs: [{ name: 's', file: 's.yaml', revision: 1, batchSize: 1 }], contents: { [contentHash]: content }, entries } as unknown as Plan;
+  const plan = {
+    specs: [{ name: 's', file: 's.yaml', revision: 1, batchSize: 1 }],
+    contents: { [contentHash]: content },
+    entries,
+  } as unknown as Plan;
   return buildRequests(plan);
 }
 
@@ -37,7 +59,9 @@ interface Row {
 function memoryRun(rows: Row[], messages: number) {
   const journal: JournalRecord[] = [];
   const phases: Array<[number, RequestPhase]> = [];
-  const claim = async (inFlight: (payload: unknown) => JournalRecord[]): Promise<ClaimedRequest | undefined> => {
+  const claim = async (
+    inFlight: (payload: unknown) => JournalRecord[],
+  ): Promise<ClaimedRequest | undefined> => {
     const row = rows.find((r) => r.phase === 'pending');
     if (!row) return undefined;
     const records = inFlight(row.payload); // throws on a bad row: nothing is claimed or committed
@@ -47,7 +71,14 @@ function memoryRun(rows: Row[], messages: number) {
   };
   const open = (r: Row) => r.phase === 'out' || r.phase === 'waiting';
   const worker: ApplyRunWorker = {
-    run: { id: '1', inputsDigest: 'd', messages, requests: rows.length, startedBy: 'test', startedAt: '2026-01-01T00:00:00.000Z' },
+    run: {
+      id: '1',
+      inputsDigest: 'd',
+      messages,
+      requests: rows.length,
+      startedBy: 'test',
+      startedAt: '2026-01-01T00:00:00.000Z',
+    },
     claim,
     mark: async (seq, phase, records) => {
       journal.push(...records);
@@ -58,11 +89,25 @@ function memoryRun(rows: Row[], messages: number) {
     finish: async (seq, outcome, records, next) => {
       journal.push(...records);
       const row = rows[seq];
-      if (row) Object.assign(row, { phase: 'done', outcome: JSON.parse(JSON.stringify(outcome)) as unknown });
+      if (row)
+        Object.assign(row, {
+          phase: 'done',
+          outcome: JSON.parse(JSON.stringify(outcome)) as unknown,
+        });
       return next ? claim(next) : undefined;
     },
     slot: async () => 0,
-    progress: async () => ({ requests: { pending: rows.filter((r) => r.phase === 'pending').length, out: 0, waiting: 0, done: 0 }, messages: { pending: 0, out: 0, waiting: 0, done: 0 }, orphaned: { requests: 0, messages: 0 }, liveWorkers: 1 }),
+    progress: async () => ({
+      requests: {
+        pending: rows.filter((r) => r.phase === 'pending').length,
+        out: 0,
+        waiting: 0,
+        done: 0,
+      },
+      messages: { pending: 0, out: 0, waiting: 0, done: 0 },
+      orphaned: { requests: 0, messages: 0 },
+      liveWorkers: 1,
+    }),
     rows: async () =>
       rows.map((r) => ({
         seq: r.seq,
@@ -73,20 +118,37 @@ function memoryRun(rows: Row[], messages: number) {
         ...(r.phase === 'done' ? { outcome: r.outcome } : {}),
         ...(open(r) && r.other === 'gone' ? { payload: r.payload } : {}),
       })),
-    endIfDone: async () => !rows.some((r) => r.phase === 'pending' || (open(r) && r.other === 'alive')),
+    endIfDone: async () =>
+      !rows.some((r) => r.phase === 'pending' || (open(r) && r.other === 'alive')),
   };
   return { worker, journal, phases };
 }
 
 /** Answers from a script; fails a request whose in-flight record is not committed yet. */
-function transportOf(journal: JournalRecord[], script: SendResult[] = []): Transport & { bodies: RequestBody[] } {
+function transportOf(
+  journal: JournalRecord[],
+  script: SendResult[] = [],
+): Transport & { bodies: RequestBody[] } {
   const bodies: RequestBody[] = [];
   return {
     bodies,
     async send(body) {
-      if (!journal.some((r) => r.type === 'in-flight' && r.bulkId === body.bulkId)) throw new Error('sent before its in-flight record was committed');
+      if (!journal.some((r) => r.type === 'in-flight' && r.bulkId === body.bulkId))
+        throw new Error('sent before its in-flight record was committed');
       bodies.push(body);
-      return script.shift() ?? { kind: 'ok', response: { bulkId: body.bulkId, messages: body.destinations.map((d) => ({ messageId: d.messageId, to: d.to, status: PENDING })) } };
+      return (
+        script.shift() ?? {
+          kind: 'ok',
+          response: {
+            bulkId: body.bulkId,
+            messages: body.destinations.map((d) => ({
+              messageId: d.messageId,
+              to: d.to,
+              status: PENDING,
+            })),
+          },
+        }
+      );
     },
     refreshToken: async () => undefined,
     close() {},
@@ -97,13 +159,34 @@ const fast = { maxAttempts: 3, maxThrottledAttempts: 5, baseDelayMs: 1, maxDelay
 
 test('each request is claimed with its in-flight record, sent, and its outcome committed; a refused attempt waits as not processed', async () => {
   const requests = requestsOf(6);
-  const { worker, journal, phases } = memoryRun(requests.map((r, seq) => ({ seq, phase: 'pending', payload: payloadOf(r) })), 6);
-  const transport = transportOf(journal, [{ kind: 'http-error', status: 503, reason: 'HTTP 503: busy' }]);
-  const { result, ended } = await applyShared(worker, { transport, retry: fast, concurrency: 2, pollMs: 1 });
+  const { worker, journal, phases } = memoryRun(
+    requests.map((r, seq) => ({ seq, phase: 'pending', payload: payloadOf(r) })),
+    6,
+  );
+  const transport = transportOf(journal, [
+    { kind: 'http-error', status: 503, reason: 'HTTP 503: busy' },
+  ]);
+  const { result, ended } = await applyShared(worker, {
+    transport,
+    retry: fast,
+    concurrency: 2,
+    pollMs: 1,
+  });
   assert.ok(ended);
-  assert.equal(result.messages, { total: 6, accepted: 6, rejected: 0, failed: 0, inDoubt: 0, notSent: 0 });
+  assert.equal(result.messages, {
+    total: 6,
+    accepted: 6,
+    rejected: 0,
+    failed: 0,
+    inDoubt: 0,
+    notSent: 0,
+  });
   assert.is(transport.bodies.length, 7, 'six requests, one of them twice');
-  assert.equal(phases.map(([, phase]) => phase), ['waiting', 'out'], 'the 503 journalled before the backoff, in flight again before the retry');
+  assert.equal(
+    phases.map(([, phase]) => phase),
+    ['waiting', 'out'],
+    'the 503 journalled before the backoff, in flight again before the retry',
+  );
   assert.is(journal.filter((r) => r.type === 'outcome').length, 7);
 });
 
@@ -111,7 +194,10 @@ test("the summary is the whole run's: others' outcomes, a gone worker's request 
   const requests = requestsOf(5);
   const [a, b, c, d, e] = requests;
   if (!a || !b || !c || !d || !e) throw new Error('five requests');
-  const answered = outcomeOfAnswer(a, a.body.destinations.map((x) => ({ messageId: x.messageId, status: PENDING })));
+  const answered = outcomeOfAnswer(
+    a,
+    a.body.destinations.map((x) => ({ messageId: x.messageId, status: PENDING })),
+  );
   const { worker, journal } = memoryRun(
     [
       { seq: 0, phase: 'done', payload: payloadOf(a), other: 'alive', outcome: answered },
@@ -123,11 +209,33 @@ test("the summary is the whole run's: others' outcomes, a gone worker's request 
     5,
   );
   const transport = transportOf(journal);
-  const { result } = await applyShared(worker, { transport, retry: fast, concurrency: 1, pollMs: 1 });
-  assert.is(transport.bodies.length, 2, 'only the pending requests are sent: a gone worker\u2019s claims never again');
-  assert.equal(result.messages, { total: 5, accepted: 3, rejected: 0, failed: 1, inDoubt: 1, notSent: 0 });
-  assert.match(result.inDoubtRequests[0]?.reason ?? '', /its worker ended while the request was out/);
-  assert.match(result.failures[0]?.reason ?? '', /not processed: its worker ended during the backoff/);
+  const { result } = await applyShared(worker, {
+    transport,
+    retry: fast,
+    concurrency: 1,
+    pollMs: 1,
+  });
+  assert.is(
+    transport.bodies.length,
+    2,
+    'only the pending requests are sent: a gone worker\u2019s claims never again',
+  );
+  assert.equal(result.messages, {
+    total: 5,
+    accepted: 3,
+    rejected: 0,
+    failed: 1,
+    inDoubt: 1,
+    notSent: 0,
+  });
+  assert.match(
+    result.inDoubtRequests[0]?.reason ?? '',
+    /its worker ended while the request was out/,
+  );
+  assert.match(
+    result.failures[0]?.reason ?? '',
+    /not processed: its worker ended during the backoff/,
+  );
   assert.not.match(JSON.stringify(result), /41792000001/, 'numbers are masked');
 });
 
@@ -142,7 +250,10 @@ test('a request row that is not a valid request is refused before anything is se
     assert.unreachable('it applied a bad row');
   } catch (error) {
     assert.instance(error, StateError);
-    assert.match((error as Error).message, /not a request waspec can send \(its entries are not its destinations\)/);
+    assert.match(
+      (error as Error).message,
+      /not a request waspec can send \(its entries are not its destinations\)/,
+    );
   }
   assert.is(transport.bodies.length, 0);
   assert.is(journal.length, 0);

@@ -36,7 +36,10 @@ function assertDiagnostic(result: CliResult, expected: Expected, name: string): 
       d.column === expected.column &&
       (d.file ?? '').endsWith(expected.file ?? 'spec.yaml'),
   );
-  assert.ok(found, `${name}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(report.diagnostics)}`);
+  assert.ok(
+    found,
+    `${name}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(report.diagnostics)}`,
+  );
 }
 
 test(`the corpus has at least 30 cases (${cases.length})`, () => {
@@ -45,7 +48,9 @@ test(`the corpus has at least 30 cases (${cases.length})`, () => {
 
 for (const name of cases) {
   test(`bad input: ${name}`, async () => {
-    const expected = JSON.parse(await readFile(join(root, name, 'expected.json'), 'utf8')) as Expected;
+    const expected = JSON.parse(
+      await readFile(join(root, name, 'expected.json'), 'utf8'),
+    ) as Expected;
     const result = await runCli(['validate', join(root, name, 'spec.yaml'), '--format', 'json']);
     assertDiagnostic(result, expected, name);
   });
@@ -59,7 +64,11 @@ test('bad input: a 50 MB spec is refused without reading it', async () => {
     await handle.truncate(50 * 1024 * 1024);
     await handle.close();
     const result = await runCli(['validate', file, '--format', 'json']);
-    assertDiagnostic(result, { code: 'file-too-large', line: 1, column: 1, file: 'huge.yaml' }, 'huge');
+    assertDiagnostic(
+      result,
+      { code: 'file-too-large', line: 1, column: 1, file: 'huge.yaml' },
+      'huge',
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

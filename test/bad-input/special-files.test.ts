@@ -4,7 +4,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertNoStackTrace, collect, makeWorkspace, startCli, type CliResult } from '../helpers/cli.js';
+import {
+  assertNoStackTrace,
+  collect,
+  makeWorkspace,
+  startCli,
+  type CliResult,
+} from '../helpers/cli.js';
 
 const SECRET = 'SEKRET123xyz';
 
@@ -54,7 +60,9 @@ test('a recipient file outside the workspace (/proc/self/environ, ../x, a symlin
     await writeFile(join(outside, 'list.csv'), `phoneNumber,name\n41793026727,${SECRET}\n`);
     await symlink('/etc/passwd', join(dir, 'specs/link.csv'));
     for (const name of ['env', 'up', 'link']) {
-      const result = await run(['validate', `specs/${name}.yaml`, '--format', 'json'], dir, { WASPEC_APP_SECRET: SECRET });
+      const result = await run(['validate', `specs/${name}.yaml`, '--format', 'json'], dir, {
+        WASPEC_APP_SECRET: SECRET,
+      });
       expectOne(result, 'file-outside-workspace', `specs/${name}.yaml`);
       const pretty = await run(['plan', `specs/${name}.yaml`], dir, { WASPEC_APP_SECRET: SECRET });
       assert.is(pretty.code, 1);
@@ -62,11 +70,17 @@ test('a recipient file outside the workspace (/proc/self/environ, ../x, a symlin
       assert.not.match(pretty.stderr, /root:/);
     }
     // Named explicitly, the outside folder is allowed.
-    const allowed = await run(['validate', 'specs/up.yaml', '--allow-outside', outside, '--format', 'json'], dir);
+    const allowed = await run(
+      ['validate', 'specs/up.yaml', '--allow-outside', outside, '--format', 'json'],
+      dir,
+    );
     assert.is(allowed.code, 0, allowed.stdout + allowed.stderr);
     const config = await run(['validate', 'specs/up.yaml', '--format', 'json'], dir);
     assert.is(config.code, 1);
-    await writeFile(join(dir, 'waspec.config.yaml'), `profiles:\n  default: { allowOutside: ["${outside}"] }\n`);
+    await writeFile(
+      join(dir, 'waspec.config.yaml'),
+      `profiles:\n  default: { allowOutside: ["${outside}"] }\n`,
+    );
     const viaConfig = await run(['validate', 'specs/up.yaml', '--format', 'json'], dir);
     assert.is(viaConfig.code, 0, viaConfig.stdout + viaConfig.stderr);
   } finally {
@@ -86,20 +100,41 @@ test('FIFOs, directories and devices as spec or recipient files: a diagnostic, n
   });
   try {
     execFileSync('mkfifo', [join(dir, 'specs/people.csv'), join(dir, 'dropins/a.yaml')]);
-    expectOne(await run(['validate', 'specs/fifo.yaml', '--format', 'json'], dir), 'file-not-regular', 'specs/fifo.yaml');
-    expectOne(await run(['validate', 'specs/folder.yaml', '--format', 'json'], dir), 'file-not-regular', 'specs/folder.yaml');
-    expectOne(await run(['validate', 'specs/zero.yaml', '--allow-outside', '/dev', '--format', 'json'], dir), 'file-not-regular', 'specs/zero.yaml');
+    expectOne(
+      await run(['validate', 'specs/fifo.yaml', '--format', 'json'], dir),
+      'file-not-regular',
+      'specs/fifo.yaml',
+    );
+    expectOne(
+      await run(['validate', 'specs/folder.yaml', '--format', 'json'], dir),
+      'file-not-regular',
+      'specs/folder.yaml',
+    );
+    expectOne(
+      await run(
+        ['validate', 'specs/zero.yaml', '--allow-outside', '/dev', '--format', 'json'],
+        dir,
+      ),
+      'file-not-regular',
+      'specs/zero.yaml',
+    );
     // A FIFO named a.yaml in a spec folder.
     const folder = await run(['validate', 'dropins', '--format', 'json'], dir);
     assert.is(folder.code, 1);
-    assert.equal(diagnosticsOf(folder).map((d) => [d.code, d.file]), [['file-not-regular', 'dropins/a.yaml']]);
+    assert.equal(
+      diagnosticsOf(folder).map((d) => [d.code, d.file]),
+      [['file-not-regular', 'dropins/a.yaml']],
+    );
   } finally {
     await cleanup();
   }
 });
 
 test('--config /dev/zero, a FIFO or a folder: one error naming the file, exit 1', async () => {
-  const { dir, cleanup } = await makeWorkspace({ 'specs/x.yaml': spec('x', 'x.csv', 'csv'), 'specs/x.csv': 'phoneNumber,name\n41793026727,A\n' });
+  const { dir, cleanup } = await makeWorkspace({
+    'specs/x.yaml': spec('x', 'x.csv', 'csv'),
+    'specs/x.csv': 'phoneNumber,name\n41793026727,A\n',
+  });
   try {
     execFileSync('mkfifo', [join(dir, 'fifo.yaml')]);
     for (const config of ['/dev/zero', 'fifo.yaml', 'specs']) {
@@ -125,12 +160,25 @@ test('a --state that is a file, a journal that is a folder, a lock.json FIFO or 
   try {
     await mkdir(join(dir, 'fifo-lock'));
     execFileSync('mkfifo', [join(dir, 'fifo-lock/lock.json')]);
-    const env = { WASPEC_BASE_URL: 'http://127.0.0.1:9', WASPEC_APP_KEY: 'k', WASPEC_TOKEN: 't0ken-unused' };
+    const env = {
+      WASPEC_BASE_URL: 'http://127.0.0.1:9',
+      WASPEC_APP_KEY: 'k',
+      WASPEC_TOKEN: 't0ken-unused',
+    };
     const cases: Array<[string[], RegExp]> = [
-      [['plan', '--state', 'state-file'], /^error: The state directory state-file is not a directory\.$/m],
+      [
+        ['plan', '--state', 'state-file'],
+        /^error: The state directory state-file is not a directory\.$/m,
+      ],
       [['plan', '--state', 'journal-dir'], /^error: The state journal .* is a directory; /m],
-      [['apply', '--yes', '--state', 'fifo-lock'], /^error: The state lock .* is a FIFO \(named pipe\); /m],
-      [['apply', '--yes', '--force-unlock', '--state', 'lock-dir'], /^error: The state lock .* is a directory; /m],
+      [
+        ['apply', '--yes', '--state', 'fifo-lock'],
+        /^error: The state lock .* is a FIFO \(named pipe\); /m,
+      ],
+      [
+        ['apply', '--yes', '--force-unlock', '--state', 'lock-dir'],
+        /^error: The state lock .* is a directory; /m,
+      ],
     ];
     for (const [args, pattern] of cases) {
       const result = await run(args, dir, env);
@@ -161,7 +209,10 @@ test('JSON and NDJSON recipient files with a UTF-8 BOM are read; an NDJSON line 
     }
     const long = await run(['validate', 'specs/long.yaml', '--format', 'json'], dir);
     assert.is(long.code, 1);
-    assert.equal(diagnosticsOf(long).map((d) => [d.code, d.file, d.line]), [['json-syntax', 'specs/long.ndjson', 2]]);
+    assert.equal(
+      diagnosticsOf(long).map((d) => [d.code, d.file, d.line]),
+      [['json-syntax', 'specs/long.ndjson', 2]],
+    );
   } finally {
     await cleanup();
   }

@@ -22,7 +22,11 @@ test('the body, header and buttons are filled as the phone shows them', () => {
   const filled = fillTemplate(OFFER, {
     templateName: 'offer',
     language: 'en_GB',
-    mediaTemplateData: { header: { textPlaceholder: 'Anna' }, body: { placeholders: ['Anna', '20%', 'Acme'] }, buttons: [{ urlPlaceholder: 'A1' }, { quickReplyPayload: 'STOP' }] },
+    mediaTemplateData: {
+      header: { textPlaceholder: 'Anna' },
+      body: { placeholders: ['Anna', '20%', 'Acme'] },
+      buttons: [{ urlPlaceholder: 'A1' }, { quickReplyPayload: 'STOP' }],
+    },
   });
   assert.equal(filled, {
     headerText: 'Hello Anna',
@@ -39,7 +43,11 @@ test('the body, header and buttons are filled as the phone shows them', () => {
 });
 
 test('without body placeholders the body comes from templateData; a parameter without a value stays {{n}}', () => {
-  const filled = fillTemplate(OFFER, { templateName: 'offer', language: 'en_GB', templateData: ['Ben', '5%'] });
+  const filled = fillTemplate(OFFER, {
+    templateName: 'offer',
+    language: 'en_GB',
+    templateData: ['Ben', '5%'],
+  });
   assert.is(filled.bodyFrom, 'templateData');
   assert.is(filled.body, 'Hi Ben, 5% off at {{3}}. Ben, be quick!');
   assert.is(filled.headerText, 'Hello {{1}}');

@@ -8,9 +8,13 @@ import { assertNoStackTrace, makeWorkspace, runCli } from '../helpers/cli.js';
 
 // 1,500 recipients: a personal text for two in three (1,000 requests), two shared texts for the rest.
 const N = 1500;
-const rows = Array.from({ length: N }, (_, i) => `4179${String(3000000 + i)},${i % 3 !== 0 ? `P${i}` : i % 2 ? 'odd' : 'even'}`);
+const rows = Array.from(
+  { length: N },
+  (_, i) => `4179${String(3000000 + i)},${i % 3 !== 0 ? `P${i}` : i % 2 ? 'odd' : 'even'}`,
+);
 const files = {
-  'specs/big.yaml': 'name: big\nrevision: 1\nwhatsApp: { text: "code {{code}}" }\nrecipients:\n  - file: big.csv\n',
+  'specs/big.yaml':
+    'name: big\nrevision: 1\nwhatsApp: { text: "code {{code}}" }\nrecipients:\n  - file: big.csv\n',
   'specs/big.csv': `phoneNumber,code\n${rows.join('\n')}\n`,
 };
 
@@ -21,10 +25,15 @@ function check(bodies: RequestBody[]): void {
   for (const body of bodies) {
     assert.ok(body.destinations.length <= 100);
     assert.is(body.bulkId, bulkIdFor(body.destinations.map((d) => d.messageId)));
-    for (const d of body.destinations) assert.is(d.messageId, messageIdFor('big', 1, d.to.phoneNumber));
+    for (const d of body.destinations)
+      assert.is(d.messageId, messageIdFor('big', 1, d.to.phoneNumber));
   }
   const shared = bodies.filter((b) => b.whatsApp.text === 'code odd');
-  assert.equal(shared.map((b) => b.destinations.length), [100, 100, 50], 'shared content fills requests of 100');
+  assert.equal(
+    shared.map((b) => b.destinations.length),
+    [100, 100, 50],
+    'shared content fills requests of 100',
+  );
   assert.is(bodies.length, 1006);
 }
 

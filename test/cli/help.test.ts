@@ -30,7 +30,8 @@ test('every command has --help that exits 0', async () => {
 test('the overall help lists every command with its description', async () => {
   const result = await runCli(['--help']);
   assert.is(result.code, 0);
-  for (const command of COMMANDS) assert.match(result.stdout, new RegExp(`\\n  ${command}\\b[^\\n]* {2,}\\S`), command);
+  for (const command of COMMANDS)
+    assert.match(result.stdout, new RegExp(`\\n  ${command}\\b[^\\n]* {2,}\\S`), command);
 });
 
 test('--version prints the version and exits 0', async () => {

@@ -68,16 +68,28 @@ interface Printed {
   message: string;
 }
 
-async function validate(dir: string, args: string[]): Promise<{ code: number | null; diagnostics: Printed[] }> {
+async function validate(
+  dir: string,
+  args: string[],
+): Promise<{ code: number | null; diagnostics: Printed[] }> {
   const result = await runCli(['validate', ...args, '--format', 'json'], { cwd: dir });
   assertNoStackTrace(result);
-  return { code: result.code, diagnostics: (JSON.parse(result.stdout) as { diagnostics: Printed[] }).diagnostics };
+  return {
+    code: result.code,
+    diagnostics: (JSON.parse(result.stdout) as { diagnostics: Printed[] }).diagnostics,
+  };
 }
 
 const brief = (d: Printed) => `${d.code}@${d.file ?? ''}:${d.line ?? 0}:${d.column ?? 0}`;
 
 test('validate checks every template message against the catalogue, at the spec lines, with the other errors in one run', async () => {
-  const { dir, cleanup } = await makeWorkspace({ 'waspec.config.yaml': 'templates: approved/templates.yaml\n', 'approved/templates.yaml': CATALOGUE, 'specs/good.yaml': GOOD, 'specs/bad.yaml': BAD, 'specs/dynamic.yaml': DYNAMIC });
+  const { dir, cleanup } = await makeWorkspace({
+    'waspec.config.yaml': 'templates: approved/templates.yaml\n',
+    'approved/templates.yaml': CATALOGUE,
+    'specs/good.yaml': GOOD,
+    'specs/bad.yaml': BAD,
+    'specs/dynamic.yaml': DYNAMIC,
+  });
   try {
     const { code, diagnostics } = await validate(dir, ['specs']);
     assert.is(code, 1);
@@ -90,10 +102,15 @@ test('validate checks every template message against the catalogue, at the spec 
       'template-parameters@specs/bad.yaml:8:27',
     ]);
     const dynamic = diagnostics.find((d) => d.code === 'template-language-unknown');
-    assert.match(dynamic?.message ?? '', /template reminder is not approved in fr_FR, as rendered for the first recipient with it, 41793026730 \(specs\/dynamic\.yaml:9\)/);
+    assert.match(
+      dynamic?.message ?? '',
+      /template reminder is not approved in fr_FR, as rendered for the first recipient with it, 41793026730 \(specs\/dynamic\.yaml:9\)/,
+    );
     // Without the catalogue nothing changes: the same specs have only their own problem.
     await writeFile(join(dir, 'waspec.config.yaml'), '{}\n');
-    assert.equal((await validate(dir, ['specs'])).diagnostics.map(brief), ['phone-invalid@specs/bad.yaml:11:18']);
+    assert.equal((await validate(dir, ['specs'])).diagnostics.map(brief), [
+      'phone-invalid@specs/bad.yaml:11:18',
+    ]);
   } finally {
     await cleanup();
   }
@@ -106,33 +123,66 @@ test('a broken catalogue is reported at its own lines, beside the specs problems
     'specs/bad.yaml': BAD,
   });
   try {
-    assert.equal((await validate(dir, ['specs', '--config', 'ci.yaml'])).diagnostics.map(brief), ['phone-invalid@specs/bad.yaml:11:18']);
-    const { code, diagnostics } = await validate(dir, ['specs', '--config', 'ci.yaml', '--profile', 'strict']);
+    assert.equal((await validate(dir, ['specs', '--config', 'ci.yaml'])).diagnostics.map(brief), [
+      'phone-invalid@specs/bad.yaml:11:18',
+    ]);
+    const { code, diagnostics } = await validate(dir, [
+      'specs',
+      '--config',
+      'ci.yaml',
+      '--profile',
+      'strict',
+    ]);
     assert.is(code, 1);
-    assert.equal(diagnostics.map(brief), ['templates-invalid@broken.yaml:3:15', 'phone-invalid@specs/bad.yaml:11:18']);
+    assert.equal(diagnostics.map(brief), [
+      'templates-invalid@broken.yaml:3:15',
+      'phone-invalid@specs/bad.yaml:11:18',
+    ]);
     await writeFile(join(dir, 'ci.yaml'), 'templates: missing.yaml\n');
-    assert.equal((await validate(dir, ['specs', '--config', 'ci.yaml'])).diagnostics.map(brief)[0], 'file-not-found@ci.yaml:1:12');
+    assert.equal(
+      (await validate(dir, ['specs', '--config', 'ci.yaml'])).diagnostics.map(brief)[0],
+      'file-not-found@ci.yaml:1:12',
+    );
   } finally {
     await cleanup();
   }
 });
 
 test('plan shows the filled body; a saved plan records the catalogue and is stale once it changes', async () => {
-  const { dir, cleanup } = await makeWorkspace({ 'waspec.config.yaml': 'templates: templates.yaml\n', 'templates.yaml': CATALOGUE, 'specs/good.yaml': GOOD });
+  const { dir, cleanup } = await makeWorkspace({
+    'waspec.config.yaml': 'templates: templates.yaml\n',
+    'templates.yaml': CATALOGUE,
+    'specs/good.yaml': GOOD,
+  });
   try {
     const plan = await runCli(['plan', '--format', 'markdown', '--out', 'plan.json'], { cwd: dir });
     assert.is(plan.code, 0, plan.stderr);
     assert.ok(plan.stdout.includes('| body | Hi Anna, 20% off. |'), plan.stdout);
     assert.ok(plan.stdout.includes('| button 1 | &#91;Offer&#93; https://a.example/o/A1 |'));
-    const saved = JSON.parse(await readFile(join(dir, 'plan.json'), 'utf8')) as { templates: Array<{ name: string }>; inputs: { files: Array<{ path: string; kind: string }> } };
-    assert.equal(saved.templates.map((t) => t.name), ['offer'], 'only the templates the plan uses');
-    assert.ok(saved.inputs.files.some((f) => f.path === 'templates.yaml' && f.kind === 'templates'));
+    const saved = JSON.parse(await readFile(join(dir, 'plan.json'), 'utf8')) as {
+      templates: Array<{ name: string }>;
+      inputs: { files: Array<{ path: string; kind: string }> };
+    };
+    assert.equal(
+      saved.templates.map((t) => t.name),
+      ['offer'],
+      'only the templates the plan uses',
+    );
+    assert.ok(
+      saved.inputs.files.some((f) => f.path === 'templates.yaml' && f.kind === 'templates'),
+    );
     const show = await runCli(['show', 'plan.json'], { cwd: dir });
     assert.match(show.stdout, /body {9}│ Hi Anna, 20% off\./);
     await writeFile(join(dir, 'templates.yaml'), `${CATALOGUE}    footer: new\n`);
-    const apply = await runCli(['apply', 'plan.json'], { cwd: dir, env: { WASPEC_BASE_URL: 'http://127.0.0.1:9', WASPEC_APP_KEY: 'k', WASPEC_TOKEN: 't' } });
+    const apply = await runCli(['apply', 'plan.json'], {
+      cwd: dir,
+      env: { WASPEC_BASE_URL: 'http://127.0.0.1:9', WASPEC_APP_KEY: 'k', WASPEC_TOKEN: 't' },
+    });
     assert.is(apply.code, 1);
-    assert.match(apply.stderr + apply.stdout, /template catalogue edited since the plan was made: templates\.yaml/);
+    assert.match(
+      apply.stderr + apply.stdout,
+      /template catalogue edited since the plan was made: templates\.yaml/,
+    );
   } finally {
     await cleanup();
   }
@@ -140,7 +190,11 @@ test('plan shows the filled body; a saved plan records the catalogue and is stal
 
 test('dogfood: the example catalogue fits every template of examples/ and specs/', async () => {
   for (const folder of ['examples', 'specs']) {
-    const { code, diagnostics } = await validate(root, [folder, '--config', 'examples/waspec.config.yaml']);
+    const { code, diagnostics } = await validate(root, [
+      folder,
+      '--config',
+      'examples/waspec.config.yaml',
+    ]);
     assert.is(code, 0, JSON.stringify(diagnostics));
     assert.equal(diagnostics, [], folder);
   }

@@ -23,7 +23,13 @@ async function contactLists(): Promise<Record<string, string | Buffer>> {
       '',
     ].join('\n'),
     'specs/crm.xlsx': await makeXlsx([
-      { name: 'Notes', rows: [['not', 'this'], ['sheet', 1]] },
+      {
+        name: 'Notes',
+        rows: [
+          ['not', 'this'],
+          ['sheet', 1],
+        ],
+      },
       {
         name: 'Contacts',
         rows: [
@@ -42,10 +48,17 @@ test('validate: national numbers with the config and entry countries, renamed co
   try {
     const r = await runCli(['validate', '--format', 'json'], { cwd: ws.dir });
     assertNoStackTrace(r);
-    const out = JSON.parse(r.stdout) as { valid: boolean; recipients: number; diagnostics: Array<{ code: string; file?: string; cell?: string; line?: number }> };
+    const out = JSON.parse(r.stdout) as {
+      valid: boolean;
+      recipients: number;
+      diagnostics: Array<{ code: string; file?: string; cell?: string; line?: number }>;
+    };
     assert.is(out.valid, true, r.stdout);
     assert.is(out.recipients, 3);
-    assert.equal(out.diagnostics.map((d) => [d.code, d.file, d.cell, d.line]), [['phone-column-found', 'specs/crm.xlsx', 'Contacts!B1', 1]]);
+    assert.equal(
+      out.diagnostics.map((d) => [d.code, d.file, d.cell, d.line]),
+      [['phone-column-found', 'specs/crm.xlsx', 'Contacts!B1', 1]],
+    );
   } finally {
     await ws.cleanup();
   }
@@ -54,17 +67,28 @@ test('validate: national numbers with the config and entry countries, renamed co
 test('plan --out and apply of the saved plan: apply reads the files with the same config, sends to the international numbers', async () => {
   const ws = await makeWorkspace(await contactLists());
   const emulator = await startEmulator();
-  const env = { WASPEC_BASE_URL: emulator.url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret };
+  const env = {
+    WASPEC_BASE_URL: emulator.url,
+    WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
+    WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
+  };
   try {
     const plan = await runCli(['plan', '--format', 'json', '--no-mask'], { cwd: ws.dir, env });
-    const entries = (JSON.parse(plan.stdout) as { entries: Array<{ phoneNumber: string; action: string }> }).entries;
-    assert.equal(entries.map((e) => [e.phoneNumber, e.action]).sort(), [['41791234567', 'send'], ['41793026727', 'send'], ['4915112345678', 'send']]);
+    const entries = (
+      JSON.parse(plan.stdout) as { entries: Array<{ phoneNumber: string; action: string }> }
+    ).entries;
+    assert.equal(entries.map((e) => [e.phoneNumber, e.action]).sort(), [
+      ['41791234567', 'send'],
+      ['41793026727', 'send'],
+      ['4915112345678', 'send'],
+    ]);
     assert.is((await runCli(['plan', '--out', 'plan.json'], { cwd: ws.dir, env })).code, 0);
     const applied = await runCli(['apply', 'plan.json'], { cwd: ws.dir, env });
     assertNoStackTrace(applied);
     assert.is(applied.code, 0, applied.stderr);
     const sent = emulator.requestBodies().join('\n');
-    for (const number of ['41793026727', '41791234567', '4915112345678']) assert.match(sent, number);
+    for (const number of ['41793026727', '41791234567', '4915112345678'])
+      assert.match(sent, number);
     assert.match(sent, /Hi Anna from Bern/);
     assert.match(sent, /Hi Ben"/);
   } finally {
@@ -75,19 +99,36 @@ test('plan --out and apply of the saved plan: apply reads the files with the sam
 
 test('problems in a workbook are at their cell (file.xlsx:Sheet!B3), never a code frame of zipped bytes', async () => {
   const ws = await makeWorkspace({
-    'specs/v.yaml': 'name: v\nrevision: 1\nwhatsApp:\n  text: "Hi {{name}}"\nrecipients:\n  - file: people.xlsx\n',
-    'specs/people.xlsx': await makeXlsx([{ name: 'Sheet1', rows: [['phoneNumber', 'name'], ['41793026727', 'Anna'], ['41791234567', null], ['12', 'Carl']] }]),
+    'specs/v.yaml':
+      'name: v\nrevision: 1\nwhatsApp:\n  text: "Hi {{name}}"\nrecipients:\n  - file: people.xlsx\n',
+    'specs/people.xlsx': await makeXlsx([
+      {
+        name: 'Sheet1',
+        rows: [
+          ['phoneNumber', 'name'],
+          ['41793026727', 'Anna'],
+          ['41791234567', null],
+          ['12', 'Carl'],
+        ],
+      },
+    ]),
   });
   try {
     const r = await runCli(['validate'], { cwd: ws.dir });
     assertNoStackTrace(r);
     assert.is(r.code, 1);
     const text = r.stdout + r.stderr;
-    assert.match(text, /specs\/people\.xlsx:Sheet1!A4 +error +'12' is not a valid international phone number/);
+    assert.match(
+      text,
+      /specs\/people\.xlsx:Sheet1!A4 +error +'12' is not a valid international phone number/,
+    );
     assert.match(text, /specs\/people\.xlsx:Sheet1!A3 +error +variable 'name' is empty/);
     assert.not.match(text, /PK|\| /, 'no code frame');
     const github = await runCli(['validate'], { cwd: ws.dir, env: { GITHUB_ACTIONS: 'true' } });
-    assert.match(github.stdout, /::error file=specs\/people\.xlsx,title=phone-invalid::Sheet1!A4: /);
+    assert.match(
+      github.stdout,
+      /::error file=specs\/people\.xlsx,title=phone-invalid::Sheet1!A4: /,
+    );
   } finally {
     await ws.cleanup();
   }
@@ -114,9 +155,22 @@ test('options that do not fit the file, an unknown country, an old .xls: one dia
   try {
     const r = await runCli(['validate', '--format', 'json'], { cwd: ws.dir });
     assertNoStackTrace(r);
-    const out = JSON.parse(r.stdout) as { diagnostics: Array<{ code: string; line?: number; message: string; hint?: string }> };
-    assert.equal(out.diagnostics.map((d) => [d.code, d.line]), [['recipients-option', 6], ['recipients-option', 8], ['recipients-format', 9], ['recipients-empty', 5]]);
-    assert.match(out.diagnostics[0]?.message ?? '', /phoneColumn applies to CSV and XLSX files, not to JSON/);
+    const out = JSON.parse(r.stdout) as {
+      diagnostics: Array<{ code: string; line?: number; message: string; hint?: string }>;
+    };
+    assert.equal(
+      out.diagnostics.map((d) => [d.code, d.line]),
+      [
+        ['recipients-option', 6],
+        ['recipients-option', 8],
+        ['recipients-format', 9],
+        ['recipients-empty', 5],
+      ],
+    );
+    assert.match(
+      out.diagnostics[0]?.message ?? '',
+      /phoneColumn applies to CSV and XLSX files, not to JSON/,
+    );
     assert.match(out.diagnostics[2]?.hint ?? '', /save it as \.xlsx or CSV/);
   } finally {
     await ws.cleanup();
@@ -125,14 +179,21 @@ test('options that do not fit the file, an unknown country, an old .xls: one dia
 
 test('a national number without defaultCountry: the hint says to set it', async () => {
   const ws = await makeWorkspace({
-    'specs/v.yaml': 'name: v\nrevision: 1\nwhatsApp: { text: "Hi" }\nrecipients:\n  - file: people.csv\n',
+    'specs/v.yaml':
+      'name: v\nrevision: 1\nwhatsApp: { text: "Hi" }\nrecipients:\n  - file: people.csv\n',
     'specs/people.csv': 'Phone Number\n079 302 67 27\n',
   });
   try {
     const r = await runCli(['validate', '--format', 'json'], { cwd: ws.dir });
     const out = JSON.parse(r.stdout) as { diagnostics: Array<{ code: string; hint?: string }> };
-    assert.equal(out.diagnostics.map((d) => d.code), ['phone-column-found', 'phone-invalid', 'recipients-empty']);
-    assert.match(out.diagnostics[1]?.hint ?? '', /looks like a national number: set defaultCountry/);
+    assert.equal(
+      out.diagnostics.map((d) => d.code),
+      ['phone-column-found', 'phone-invalid', 'recipients-empty'],
+    );
+    assert.match(
+      out.diagnostics[1]?.hint ?? '',
+      /looks like a national number: set defaultCountry/,
+    );
   } finally {
     await ws.cleanup();
   }
@@ -143,7 +204,11 @@ test('the config: an unknown defaultCountry or a wrong columns value is a config
     ['recipients:\n  defaultCountry: XX\n', 2, /'XX' is not an ISO 3166 country code/],
     ['recipients:\n  columns: { "First Name": "first name" }\n', 2, /columns/],
   ] as const) {
-    const ws = await makeWorkspace({ 'waspec.config.yaml': config, 'specs/v.yaml': 'name: v\nrevision: 1\nwhatsApp: { text: "Hi" }\nrecipients:\n  - phoneNumber: "41793026727"\n' });
+    const ws = await makeWorkspace({
+      'waspec.config.yaml': config,
+      'specs/v.yaml':
+        'name: v\nrevision: 1\nwhatsApp: { text: "Hi" }\nrecipients:\n  - phoneNumber: "41793026727"\n',
+    });
     try {
       const r = await runCli(['validate'], { cwd: ws.dir });
       assertNoStackTrace(r);

@@ -42,9 +42,23 @@ test('no command prints or writes the app secret or the token', async () => {
     await run(['compile', ...spec, '--out', 'out'], withSecret);
     await run(['plan', ...spec, '--out', 'plan.json'], withSecret);
     await run(['show', 'plan.json', '--format', 'json'], withSecret);
-    assert.is((await run(['apply', '--yes', ...spec], { ...withSecret, WASPEC_APP_KEY: 'wrong-key' })).code, 1);
-    assert.is((await run(['apply', '--yes', ...spec], { ...base, WASPEC_APP_SECRET: WRONG_SECRET })).code, 1);
-    assert.is((await run(['apply', '--yes', '--format', 'json', ...spec], { ...base, WASPEC_TOKEN: WRONG_TOKEN })).code, 1);
+    assert.is(
+      (await run(['apply', '--yes', ...spec], { ...withSecret, WASPEC_APP_KEY: 'wrong-key' })).code,
+      1,
+    );
+    assert.is(
+      (await run(['apply', '--yes', ...spec], { ...base, WASPEC_APP_SECRET: WRONG_SECRET })).code,
+      1,
+    );
+    assert.is(
+      (
+        await run(['apply', '--yes', '--format', 'json', ...spec], {
+          ...base,
+          WASPEC_TOKEN: WRONG_TOKEN,
+        })
+      ).code,
+      1,
+    );
     assert.is((await run(['apply', '--yes', ...spec], withToken)).code, 0, results.at(-1)?.stderr);
     await run(['plan', ...spec, '--format', 'markdown'], withToken);
     await run(['apply', 'plan.json'], withSecret);
@@ -59,7 +73,8 @@ test('no command prints or writes the app secret or the token', async () => {
     assert.ok(files.some((f) => f.endsWith('plan.json')));
     for (const file of files) {
       const text = await readFile(file, 'utf8');
-      for (const secret of [APP_SECRET, TOKEN, WRONG_SECRET, WRONG_TOKEN]) assert.not.ok(text.includes(secret), `${file} holds a secret`);
+      for (const secret of [APP_SECRET, TOKEN, WRONG_SECRET, WRONG_TOKEN])
+        assert.not.ok(text.includes(secret), `${file} holds a secret`);
     }
   } finally {
     await emulator.close();
@@ -96,7 +111,12 @@ test('a token obtained from tokenByAkSk is redacted when the API echoes it; answ
         return;
       }
       res.statusCode = 400;
-      res.end(JSON.stringify({ error: `bad request; you sent Authorization: ${req.headers.authorization ?? ''} ${'and more '.repeat(200)}`, echo: body }));
+      res.end(
+        JSON.stringify({
+          error: `bad request; you sent Authorization: ${req.headers.authorization ?? ''} ${'and more '.repeat(200)}`,
+          echo: body,
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -105,7 +125,9 @@ test('a token obtained from tokenByAkSk is redacted when the API echoes it; answ
   try {
     const env = { WASPEC_BASE_URL: url, WASPEC_APP_KEY: 'k', WASPEC_APP_SECRET: APP_SECRET };
     const results = [await runCli(['apply', '--yes', 'specs/echo.yaml'], { cwd: dir, env })];
-    results.push(await runCli(['apply', '--yes', '--format', 'json', 'specs/echo.yaml'], { cwd: dir, env }));
+    results.push(
+      await runCli(['apply', '--yes', '--format', 'json', 'specs/echo.yaml'], { cwd: dir, env }),
+    );
     results.push(await runCli(['plan', 'specs/echo.yaml', '--format', 'json'], { cwd: dir, env }));
     assert.ok(issued.length >= 2, 'tokens were issued');
     assert.match(results[0]?.stdout ?? '', /\[redacted\]/);
@@ -119,7 +141,11 @@ test('a token obtained from tokenByAkSk is redacted when the API echoes it; answ
     }
     for (const line of journal.trim().split('\n')) {
       const record = JSON.parse(line) as { results?: Array<{ error?: string }> };
-      for (const r of record.results ?? []) assert.ok((r.error ?? '').length <= 320, `an answer kept whole: ${String(r.error?.length)}`);
+      for (const r of record.results ?? [])
+        assert.ok(
+          (r.error ?? '').length <= 320,
+          `an answer kept whole: ${String(r.error?.length)}`,
+        );
     }
   } finally {
     server.close();
@@ -133,7 +159,9 @@ const PGPASSWORD = 'Pg-env-pa55-b9d2aa';
 
 for (const backend of await postgresBackends()) {
   test('[postgres] the database password appears in no output, file, plan or state row', async () => {
-    const { dir, cleanup } = await makeWorkspace(textSpec('dbsecret', swissNumbers(4), 'Hi {{name}}'));
+    const { dir, cleanup } = await makeWorkspace(
+      textSpec('dbsecret', swissNumbers(4), 'Hi {{name}}'),
+    );
     const emulator = await startEmulator();
     try {
       await withState(backend, async (state) => {
@@ -141,41 +169,78 @@ for (const backend of await postgresBackends()) {
         withPassword.password = DB_PASSWORD;
         const unreachable = new URL(withPassword.href);
         unreachable.port = '1';
-        const env = { ...state.env, WASPEC_BASE_URL: emulator.url, WASPEC_APP_KEY: 'demo-app-key', WASPEC_APP_SECRET: 'demo-app-secret', WASPEC_STATE_URL: withPassword.href, PGPASSWORD };
+        const env = {
+          ...state.env,
+          WASPEC_BASE_URL: emulator.url,
+          WASPEC_APP_KEY: 'demo-app-key',
+          WASPEC_APP_SECRET: 'demo-app-secret',
+          WASPEC_STATE_URL: withPassword.href,
+          PGPASSWORD,
+        };
         const results: CliResult[] = [];
         const run = async (args: string[], extra: NodeJS.ProcessEnv = {}) => {
           const r = await runCli(args, { cwd: dir, env: { ...env, ...extra } });
           results.push(r);
           return r;
         };
-        assert.is((await run(['suppress', 'add', '41780000099', '--reason', 'replied STOP'])).code, 0, results.at(-1)?.stderr);
+        assert.is(
+          (await run(['suppress', 'add', '41780000099', '--reason', 'replied STOP'])).code,
+          0,
+          results.at(-1)?.stderr,
+        );
         await run(['suppress', 'list', '--no-mask']);
         assert.is((await run(['plan', '--out', 'plan.json'])).code, 0, results.at(-1)?.stderr);
         await run(['plan', '--format', 'json']);
         assert.is((await run(['apply', 'plan.json'])).code, 0, results.at(-1)?.stderr);
         // Workers (apply --workers) keep requests and outcomes in tables of their own.
-        for (const [name, text] of Object.entries(textSpec('more', swissNumbers(6, 3000000), 'Hi {{name}}', 1))) await writeFile(join(dir, name), text);
-        assert.is((await run(['apply', '--yes', '--workers', '2'])).code, 0, results.at(-1)?.stderr);
+        for (const [name, text] of Object.entries(
+          textSpec('more', swissNumbers(6, 3000000), 'Hi {{name}}', 1),
+        ))
+          await writeFile(join(dir, name), text);
+        assert.is(
+          (await run(['apply', '--yes', '--workers', '2'])).code,
+          0,
+          results.at(-1)?.stderr,
+        );
         assert.is((await run(['apply', '--yes'], { WASPEC_STATE_URL: unreachable.href })).code, 1);
         assert.is((await run(['plan'], { WASPEC_STATE_URL: unreachable.href })).code, 1);
-        assert.is((await run(['plan', '--state', withPassword.href])).code, 1, 'a password on the command line is refused');
+        assert.is(
+          (await run(['plan', '--state', withPassword.href])).code,
+          1,
+          'a password on the command line is refused',
+        );
         for (const r of results) {
           for (const secret of [DB_PASSWORD, PGPASSWORD]) {
-            assert.not.ok(r.stdout.includes(secret), `stdout holds the database password:\n${r.stdout}`);
-            assert.not.ok(r.stderr.includes(secret), `stderr holds the database password:\n${r.stderr}`);
+            assert.not.ok(
+              r.stdout.includes(secret),
+              `stdout holds the database password:\n${r.stdout}`,
+            );
+            assert.not.ok(
+              r.stderr.includes(secret),
+              `stderr holds the database password:\n${r.stderr}`,
+            );
           }
         }
         for (const file of await filesUnder(dir)) {
           const text = await readFile(file, 'utf8');
-          for (const secret of [DB_PASSWORD, PGPASSWORD]) assert.not.ok(text.includes(secret), `${file} holds the database password`);
+          for (const secret of [DB_PASSWORD, PGPASSWORD])
+            assert.not.ok(text.includes(secret), `${file} holds the database password`);
         }
         const rows = await adminQuery<{ text: string }>(
           `SELECT record::text AS text FROM "${schemaOf(state)}".journal UNION ALL SELECT row_to_json(h)::text FROM "${schemaOf(state)}".lock_holder h UNION ALL SELECT row_to_json(v)::text FROM "${schemaOf(state)}".schema_version v UNION ALL SELECT row_to_json(s)::text FROM "${schemaOf(state)}".suppression s
            UNION ALL SELECT row_to_json(r)::text FROM "${schemaOf(state)}".apply_run r UNION ALL SELECT row_to_json(q)::text FROM "${schemaOf(state)}".apply_request q
            UNION ALL SELECT row_to_json(w)::text FROM "${schemaOf(state)}".apply_worker w`,
         );
-        assert.ok(rows.rows.some((r) => r.text.includes('"phase":"done"')), 'the workers left their rows');
-        for (const row of rows.rows) for (const secret of [DB_PASSWORD, PGPASSWORD, 'demo-app-secret']) assert.not.ok(row.text.includes(secret), `a state row holds a secret: ${row.text.slice(0, 200)}`);
+        assert.ok(
+          rows.rows.some((r) => r.text.includes('"phase":"done"')),
+          'the workers left their rows',
+        );
+        for (const row of rows.rows)
+          for (const secret of [DB_PASSWORD, PGPASSWORD, 'demo-app-secret'])
+            assert.not.ok(
+              row.text.includes(secret),
+              `a state row holds a secret: ${row.text.slice(0, 200)}`,
+            );
       });
     } finally {
       await emulator.close();

@@ -1,17 +1,35 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { EMULATOR_DEFAULTS, startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
+import {
+  EMULATOR_DEFAULTS,
+  startEmulator,
+  type RunningEmulator,
+} from '../../src/emulator/server.js';
 import { CLI, makeWorkspace } from '../helpers/cli.js';
 import { swissNumbers, textSpec } from '../helpers/specs.js';
 
 // util-linux `script` gives the CLI a terminal, so the confirmation prompt and the progress bar run.
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
-function applyOnTerminal(dir: string, emulator: RunningEmulator, answer: string): Promise<{ code: number | null; output: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', WASPEC_BASE_URL: emulator.url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret };
+function applyOnTerminal(
+  dir: string,
+  emulator: RunningEmulator,
+  answer: string,
+): Promise<{ code: number | null; output: string }> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NO_COLOR: '1',
+    WASPEC_BASE_URL: emulator.url,
+    WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
+    WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
+  };
   delete env.CI;
-  const child = spawn('script', ['-qec', `"${process.execPath}" "${CLI}" apply`, '/dev/null'], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qec', `"${process.execPath}" "${CLI}" apply`, '/dev/null'], {
+    cwd: dir,
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let output = '';
   let answered = false;
   child.stdout.on('data', (chunk: Buffer) => {

@@ -16,23 +16,39 @@ const KILLS = 20;
 
 function actionsOf(plan: CliResult): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const e of (JSON.parse(plan.stdout) as { entries: Array<{ action: string }> }).entries) counts.set(e.action, (counts.get(e.action) ?? 0) + 1);
+  for (const e of (JSON.parse(plan.stdout) as { entries: Array<{ action: string }> }).entries)
+    counts.set(e.action, (counts.get(e.action) ?? 0) + 1);
   return counts;
 }
 
 for (const backend of await postgresBackends()) {
   test(`[postgres] ${MESSAGES} messages, ${WORKERS} workers, ${KILLS} SIGKILLs of workers, failing and resetting API: no duplicates, nothing lost`, async () => {
-    const { dir, cleanup } = await makeWorkspace(textSpec('crash', swissNumbers(MESSAGES), 'Our store opens at 9.', BATCH));
-    const emulator = await startEmulator({ latencyMs: 60, failRate: 0.1, resetRate: 0.02, seed: 11 });
+    const { dir, cleanup } = await makeWorkspace(
+      textSpec('crash', swissNumbers(MESSAGES), 'Our store opens at 9.', BATCH),
+    );
+    const emulator = await startEmulator({
+      latencyMs: 60,
+      failRate: 0.1,
+      resetRate: 0.02,
+      seed: 11,
+    });
     const random = createRandom(2027);
     try {
       await withState(backend, async (state) => {
-        const env = { ...state.env, WASPEC_BASE_URL: emulator.url, WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey, WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret };
+        const env = {
+          ...state.env,
+          WASPEC_BASE_URL: emulator.url,
+          WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
+          WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
+        };
         const live = new Set<ChildProcess>();
         const finished: Array<Promise<CliResult>> = [];
         const startWorker = () => {
           // Each as if on its own machine: the same command, joining the apply by its inputs.
-          const child = startCli(['apply', '--yes', '--workers', '1', '--concurrency', String(CONCURRENCY)], { cwd: dir, env });
+          const child = startCli(
+            ['apply', '--yes', '--workers', '1', '--concurrency', String(CONCURRENCY)],
+            { cwd: dir, env },
+          );
           live.add(child);
           finished.push(collect(child).finally(() => live.delete(child)));
         };
@@ -53,13 +69,24 @@ for (const backend of await postgresBackends()) {
         }
         const results = await Promise.all(finished);
         assert.is(kills, KILLS, 'the apply lasted for every kill');
-        for (const r of results) assert.ok(r.signal === 'SIGKILL' || [0, 3].includes(r.code ?? -1), `a worker failed: ${String(r.code)} ${r.stderr}`);
+        for (const r of results)
+          assert.ok(
+            r.signal === 'SIGKILL' || [0, 3].includes(r.code ?? -1),
+            `a worker failed: ${String(r.code)} ${r.stderr}`,
+          );
         const sentByWorkers = emulator.stats().requests;
 
         // Failed requests (500s, retries exhausted) are retried by later applies; in doubt ones never.
         let rounds = 0;
-        for (let actions = actionsOf(await runCli(['plan', '--format', 'json'], { cwd: dir, env })); (actions.get('send') ?? 0) + (actions.get('retry') ?? 0) > 0; rounds++) {
-          assert.ok(rounds < 6, `still to send after ${rounds} applies: ${JSON.stringify([...actions])}`);
+        for (
+          let actions = actionsOf(await runCli(['plan', '--format', 'json'], { cwd: dir, env }));
+          (actions.get('send') ?? 0) + (actions.get('retry') ?? 0) > 0;
+          rounds++
+        ) {
+          assert.ok(
+            rounds < 6,
+            `still to send after ${rounds} applies: ${JSON.stringify([...actions])}`,
+          );
           const again = await runCli(['apply', '--yes', '--workers', '2'], { cwd: dir, env });
           assert.ok([0, 3].includes(again.code ?? -1), again.stderr);
           actions = actionsOf(await runCli(['plan', '--format', 'json'], { cwd: dir, env }));
@@ -68,15 +95,33 @@ for (const backend of await postgresBackends()) {
         const stats = emulator.stats();
         assert.is(stats.duplicates, 0, 'no messageId reached the API twice');
         const plan = await runCli(['plan', '--format', 'json'], { cwd: dir, env });
-        const entries = (JSON.parse(plan.stdout) as { entries: Array<{ action: string; messageId: string }> }).entries;
+        const entries = (
+          JSON.parse(plan.stdout) as { entries: Array<{ action: string; messageId: string }> }
+        ).entries;
         const actions = actionsOf(plan);
         const unchanged = actions.get('unchanged') ?? 0;
         const inDoubt = actions.get('in-doubt') ?? 0;
         assert.is(entries.length, MESSAGES);
-        assert.is(unchanged + inDoubt, MESSAGES, `every message accepted or in doubt: ${JSON.stringify([...actions])}`);
-        const received = new Set(((await (await fetch(`${emulator.url}/_emulator/messages`)).json()) as Array<{ messageId: string }>).map((m) => m.messageId));
-        assert.is(entries.filter((e) => e.action === 'unchanged' && !received.has(e.messageId)).length, 0, 'recorded accepted but never received');
-        console.log(`  workers crash test: ${kills} kills, ${results.length} worker processes, ${sentByWorkers} requests by them, ${rounds} more applies, ${unchanged} accepted, ${inDoubt} in doubt, 0 duplicates`);
+        assert.is(
+          unchanged + inDoubt,
+          MESSAGES,
+          `every message accepted or in doubt: ${JSON.stringify([...actions])}`,
+        );
+        const received = new Set(
+          (
+            (await (await fetch(`${emulator.url}/_emulator/messages`)).json()) as Array<{
+              messageId: string;
+            }>
+          ).map((m) => m.messageId),
+        );
+        assert.is(
+          entries.filter((e) => e.action === 'unchanged' && !received.has(e.messageId)).length,
+          0,
+          'recorded accepted but never received',
+        );
+        console.log(
+          `  workers crash test: ${kills} kills, ${results.length} worker processes, ${sentByWorkers} requests by them, ${rounds} more applies, ${unchanged} accepted, ${inDoubt} in doubt, 0 duplicates`,
+        );
       });
     } finally {
       await emulator.close();

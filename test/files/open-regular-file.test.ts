@@ -26,7 +26,10 @@ test('FIFOs, devices, directories, /proc files and (with noFollow) symlinks are 
     assert.is(await refusalOf(join(dir, 'fifo')), 'not-a-file: is a FIFO (named pipe)');
     assert.is(await refusalOf('/dev/zero'), 'not-a-file: is a device');
     assert.is(await refusalOf(join(dir, 'folder')), 'not-a-file: is a directory');
-    assert.is(await refusalOf('/proc/self/environ'), 'not-a-file: is a system file, not a regular file');
+    assert.is(
+      await refusalOf('/proc/self/environ'),
+      'not-a-file: is a system file, not a regular file',
+    );
     assert.is(await refusalOf(join(dir, 'missing')), 'missing: does not exist');
     assert.is(await refusalOf(join(dir, 'link')), 'opened');
     assert.is(await refusalOf(join(dir, 'link'), true), 'symlink: is a symbolic link');
@@ -37,19 +40,32 @@ test('FIFOs, devices, directories, /proc files and (with noFollow) symlinks are 
 
 test('code frames show only lines of files named as input, hide secret-like lines, and stop at the scan cap', async () => {
   const { dir, cleanup } = await makeWorkspace({
-    'people.csv': 'phoneNumber,name\n41793026727,Anna\nWASPEC_APP_SECRET=SEKRET123xyz\nappSecret: abc\n447910000000,Bob\n',
+    'people.csv':
+      'phoneNumber,name\n41793026727,Anna\nWASPEC_APP_SECRET=SEKRET123xyz\nappSecret: abc\n447910000000,Bob\n',
     'other.csv': 'phoneNumber,name\n41793026727,Anna\n',
   });
   try {
     const people = join(dir, 'people.csv');
-    assert.is(readFrameLines(join(dir, 'other.csv'), 0, 2), undefined, 'a file never named as input');
+    assert.is(
+      readFrameLines(join(dir, 'other.csv'), 0, 2),
+      undefined,
+      'a file never named as input',
+    );
     registerInputFile(people);
     const lines = readFrameLines(people, 1, 4) ?? [];
-    assert.equal(lines, ['41793026727,Anna', '(not shown: looks like a secret)', '(not shown: looks like a secret)', '447910000000,Bob']);
+    assert.equal(lines, [
+      '41793026727,Anna',
+      '(not shown: looks like a secret)',
+      '(not shown: looks like a secret)',
+      '447910000000,Bob',
+    ]);
     assert.not.ok(JSON.stringify(lines).includes('SEKRET'));
     // A line far past the cap gets no frame (the reader does not scan the whole file).
     const big = join(dir, 'big.csv');
-    await writeFile(big, 'phoneNumber\n' + '41793026727\n'.repeat(Math.ceil((FRAME_SCAN_BYTES * 2) / 12)));
+    await writeFile(
+      big,
+      'phoneNumber\n' + '41793026727\n'.repeat(Math.ceil((FRAME_SCAN_BYTES * 2) / 12)),
+    );
     registerInputFile(big);
     assert.equal(readFrameLines(big, 0, 1), ['phoneNumber', '41793026727']);
     assert.is(readFrameLines(big, 700_000, 700_001), undefined);

@@ -5,13 +5,17 @@ import { join } from 'node:path';
 import { readLines } from '../../src/files/read-lines.js';
 import { makeWorkspace } from '../helpers/cli.js';
 
-async function linesOf(text: string | Buffer, maxLineBytes: number): Promise<Array<[string, boolean, boolean]>> {
+async function linesOf(
+  text: string | Buffer,
+  maxLineBytes: number,
+): Promise<Array<[string, boolean, boolean]>> {
   const { dir, cleanup } = await makeWorkspace({});
   try {
     await writeFile(join(dir, 'f'), text);
     const handle = await open(join(dir, 'f'));
     const out: Array<[string, boolean, boolean]> = [];
-    for await (const line of readLines(handle, { maxLineBytes })) out.push([line.bytes.toString('utf8'), line.terminated, line.tooLong]);
+    for await (const line of readLines(handle, { maxLineBytes }))
+      out.push([line.bytes.toString('utf8'), line.terminated, line.tooLong]);
     await handle.close();
     return out;
   } finally {

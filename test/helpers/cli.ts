@@ -14,7 +14,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
+export function startCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): ChildProcess {
   return spawn(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? process.cwd(),
     env: { ...process.env, NO_COLOR: '1', CI: 'true', ...options.env },
@@ -23,7 +26,10 @@ export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.P
 }
 
 /** Runs the CLI asynchronously (an in-process emulator must keep answering meanwhile). */
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   const child = startCli(args, options);
   return collect(child);
 }
@@ -40,7 +46,9 @@ export function collect(child: ChildProcess): Promise<CliResult> {
 }
 
 /** A temporary workspace with the given files; removed by the returned cleanup. */
-export async function makeWorkspace(files: Record<string, string | Buffer>): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+export async function makeWorkspace(
+  files: Record<string, string | Buffer>,
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'waspec-test-'));
   for (const [name, text] of Object.entries(files)) {
     await mkdir(dirname(join(dir, name)), { recursive: true });

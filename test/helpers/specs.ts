@@ -1,5 +1,10 @@
 /** A text spec for n recipients, with a CSV when n is large. */
-export function textSpec(name: string, phones: readonly string[], text = 'Hello {{name}}', batchSize = 50): Record<string, string> {
+export function textSpec(
+  name: string,
+  phones: readonly string[],
+  text = 'Hello {{name}}',
+  batchSize = 50,
+): Record<string, string> {
   const csv = ['phoneNumber,name', ...phones.map((p, i) => `${p},Person ${i}`)].join('\n');
   return {
     [`specs/${name}.yaml`]: `name: ${name}\nrevision: 1\nbatchSize: ${batchSize}\nwhatsApp:\n  text: "${text}"\nrecipients:\n  - file: ${name}.csv\n`,

@@ -10,7 +10,8 @@ import { openPgStateStore } from '../../src/state/pg-state.js';
 import { parsePostgresTarget } from '../../src/state/state-target.js';
 import type { StateBackend } from '../../src/state/types.js';
 
-export const TEST_DATABASE_URL = process.env.WASPEC_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_DATABASE_URL =
+  process.env.WASPEC_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface FreshState {
   backend: 'file' | 'postgres';
@@ -46,8 +47,14 @@ export function testUrl(schema: string, base = TEST_DATABASE_URL): string {
 }
 
 /** Runs SQL on the test database with a connection of its own. */
-export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 5000 });
+export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  sql: string,
+  params: unknown[] = [],
+): Promise<pg.QueryResult<R>> {
+  const client = new pg.Client({
+    connectionString: TEST_DATABASE_URL,
+    connectionTimeoutMillis: 5000,
+  });
   client.on('error', () => undefined);
   await client.connect();
   try {
@@ -113,7 +120,9 @@ export function postgresAvailable(): Promise<boolean> {
     (error: unknown) => {
       if (process.env.CI === 'true') return true; // under CI they run, and fail
       const why = error instanceof Error ? error.message : String(error);
-      console.log(`  skipping the PostgreSQL state tests: no server at ${new URL(TEST_DATABASE_URL).host} (${why}); set WASPEC_TEST_DATABASE_URL or start PostgreSQL`);
+      console.log(
+        `  skipping the PostgreSQL state tests: no server at ${new URL(TEST_DATABASE_URL).host} (${why}); set WASPEC_TEST_DATABASE_URL or start PostgreSQL`,
+      );
       return false;
     },
   );
@@ -131,7 +140,11 @@ export async function postgresBackends(): Promise<Backend[]> {
 }
 
 /** Runs `fn` with a fresh state, cleaned up afterwards. */
-export async function withState<T>(backend: Backend, fn: (state: FreshState) => Promise<T>, dir?: string): Promise<T> {
+export async function withState<T>(
+  backend: Backend,
+  fn: (state: FreshState) => Promise<T>,
+  dir?: string,
+): Promise<T> {
   const state = await backend.fresh(dir);
   try {
     return await fn(state);
@@ -141,7 +154,10 @@ export async function withState<T>(backend: Backend, fn: (state: FreshState) => 
 }
 
 /** `each(name, fn)` registers `fn` as one test per backend, named `[backend] name`. */
-export function testEachBackend(test: (name: string, fn: () => Promise<void>) => void, backends: readonly Backend[]): (name: string, fn: (backend: Backend) => Promise<void>) => void {
+export function testEachBackend(
+  test: (name: string, fn: () => Promise<void>) => void,
+  backends: readonly Backend[],
+): (name: string, fn: (backend: Backend) => Promise<void>) => void {
   return (name, fn) => {
     for (const backend of backends) test(`[${backend.name}] ${name}`, () => fn(backend));
   };

@@ -1,7 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 
 /** Collects a child's stdout and waits for text matching a pattern (with a timeout, never a sleep). */
-export function outputOf(child: ChildProcess): { text: () => string; waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<string> } {
+export function outputOf(child: ChildProcess): {
+  text: () => string;
+  waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<string>;
+} {
   let text = '';
   const waiters = new Set<() => void>();
   child.stdout?.on('data', (c: Buffer) => {
@@ -32,7 +35,11 @@ export function outputOf(child: ChildProcess): { text: () => string; waitFor: (p
 }
 
 /** Polls `condition` until it holds; fails after `timeoutMs` (generous: CI machines are shared) rather than hanging the run. */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+export async function waitUntil(
+  condition: () => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);

@@ -8,7 +8,19 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** What a clean clone needs to pack (its node_modules is linked, not copied). */
-const SOURCES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'LICENSE', 'README.md', 'CHANGELOG.md', 'src', 'schemas', 'scripts/build-validators.mjs', 'templates'];
+const SOURCES = [
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'LICENSE',
+  'README.md',
+  'CHANGELOG.md',
+  'src',
+  'schemas',
+  'scripts/build-validators.mjs',
+  'templates',
+];
 
 interface Run {
   code: number;
@@ -25,10 +37,15 @@ function shellEnv(): NodeJS.ProcessEnv {
 
 function run(command: string, args: string[], cwd: string, timeoutMs = 120_000): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(command, args, { cwd, env: shellEnv(), timeout: timeoutMs, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      command,
+      args,
+      { cwd, env: shellEnv(), timeout: timeoutMs, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -44,32 +61,79 @@ test('npm pack of a clean copy installs into an empty project: init, validate, p
     // A clean clone: no dist/ (prepack and prepare build it).
     const clone = join(work, 'clone');
     await mkdir(clone);
-    for (const source of SOURCES) await cp(join(ROOT, source), join(clone, source), { recursive: true });
+    for (const source of SOURCES)
+      await cp(join(ROOT, source), join(clone, source), { recursive: true });
     await symlink(join(ROOT, 'node_modules'), join(clone, 'node_modules'), 'dir');
-    const packed = ok(await run('npm', ['pack', '--json', '--pack-destination', work], clone), 'npm pack');
-    const [info] = JSON.parse(packed.slice(packed.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    const packed = ok(
+      await run('npm', ['pack', '--json', '--pack-destination', work], clone),
+      'npm pack',
+    );
+    const [info] = JSON.parse(packed.slice(packed.indexOf('['))) as Array<{
+      filename: string;
+      files: Array<{ path: string }>;
+    }>;
     const files = (info?.files ?? []).map((f) => f.path);
-    for (const file of ['dist/cli/main.js', 'dist/index.js', 'schemas/spec.schema.json', 'templates/init/specs/welcome.yaml', 'LICENSE']) {
+    for (const file of [
+      'dist/cli/main.js',
+      'dist/index.js',
+      'schemas/spec.schema.json',
+      'templates/init/specs/welcome.yaml',
+      'LICENSE',
+    ]) {
       assert.ok(files.includes(file), `${file} is in the tarball`);
     }
-    assert.not.ok(files.some((f) => f.startsWith('test/') || f.startsWith('src/')), 'no tests or sources in the tarball');
+    assert.not.ok(
+      files.some((f) => f.startsWith('test/') || f.startsWith('src/')),
+      'no tests or sources in the tarball',
+    );
     const tarball = join(work, info?.filename ?? '');
 
     // An empty repository outside the source tree.
     const project = join(work, 'newcomer');
     await mkdir(project);
-    ok(await run('npm', ['install', '--save-dev', tarball, '--prefer-offline', '--no-audit', '--no-fund'], project, 300_000), 'npm install');
-    const version = (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-    assert.is(ok(await run('npx', ['--no-install', 'waspec', '--version'], project), 'waspec --version').trim(), version);
+    ok(
+      await run(
+        'npm',
+        ['install', '--save-dev', tarball, '--prefer-offline', '--no-audit', '--no-fund'],
+        project,
+        300_000,
+      ),
+      'npm install',
+    );
+    const version = (
+      JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string }
+    ).version;
+    assert.is(
+      ok(
+        await run('npx', ['--no-install', 'waspec', '--version'], project),
+        'waspec --version',
+      ).trim(),
+      version,
+    );
 
-    ok(await run('npx', ['--no-install', 'waspec', 'init', '--ci', 'github'], project), 'waspec init');
+    ok(
+      await run('npx', ['--no-install', 'waspec', 'init', '--ci', 'github'], project),
+      'waspec init',
+    );
     const spec = await readFile(join(project, 'specs/welcome.yaml'), 'utf8');
     const schemaPath = /\$schema=(\S+)/.exec(spec)?.[1] ?? '';
-    const schema = JSON.parse(await readFile(join(project, 'specs', schemaPath), 'utf8')) as { title?: string };
-    assert.is(schema.title, 'waspec message spec', 'the $schema line of the example spec points at the installed schema');
+    const schema = JSON.parse(await readFile(join(project, 'specs', schemaPath), 'utf8')) as {
+      title?: string;
+    };
+    assert.is(
+      schema.title,
+      'waspec message spec',
+      'the $schema line of the example spec points at the installed schema',
+    );
 
-    assert.match(ok(await run('npx', ['--no-install', 'waspec', 'validate'], project), 'waspec validate'), /1 spec valid, 3 messages/);
-    assert.match(ok(await run('npx', ['--no-install', 'waspec', 'plan'], project), 'waspec plan'), /Plan: 3 to send/);
+    assert.match(
+      ok(await run('npx', ['--no-install', 'waspec', 'validate'], project), 'waspec validate'),
+      /1 spec valid, 3 messages/,
+    );
+    assert.match(
+      ok(await run('npx', ['--no-install', 'waspec', 'plan'], project), 'waspec plan'),
+      /Plan: 3 to send/,
+    );
     const demo = ok(await run('npx', ['--no-install', 'waspec', 'demo'], project), 'waspec demo');
     assert.match(demo, /Apply complete: 3 accepted/);
     assert.match(demo, /0 duplicates/);
@@ -79,7 +143,10 @@ test('npm pack of a clean copy installs into an empty project: init, validate, p
       join(project, 'check.mjs'),
       "import * as waspec from 'waspec';\nimport schema from 'waspec/schemas/spec.schema.json' with { type: 'json' };\nimport pkg from 'waspec/package.json' with { type: 'json' };\nconsole.log(typeof waspec.buildPlan, schema.title, pkg.name);\n",
     );
-    assert.is(ok(await run('node', ['check.mjs'], project), 'import waspec').trim(), 'function waspec message spec waspec');
+    assert.is(
+      ok(await run('node', ['check.mjs'], project), 'import waspec').trim(),
+      'function waspec message spec waspec',
+    );
 
     // Hints speak of waspec commands, not of this repository's npm scripts.
     const apply = await run('npx', ['--no-install', 'waspec', 'apply', '--yes'], project);

@@ -28,20 +28,42 @@ each('every category: send, retry, in-doubt, unchanged, drift, rejected, orphan'
       'store-hello 4915112345678 send',
       'store-hello 41790000099 orphan',
     ]);
-    assert.equal(plan.summary, { send: 5, retry: 1, unchanged: 1, drift: 1, rejected: 1, 'in-doubt': 1, orphan: 1, suppressed: 0, capped: 0, 'quiet-hours': 0 });
+    assert.equal(plan.summary, {
+      send: 5,
+      retry: 1,
+      unchanged: 1,
+      drift: 1,
+      rejected: 1,
+      'in-doubt': 1,
+      orphan: 1,
+      suppressed: 0,
+      capped: 0,
+      'quiet-hours': 0,
+    });
     assert.equal(Object.keys(plan.contents).sort(), ['h-hello', 'h-map', 'h-promo']);
     const drift = plan.entries.find((e) => e.action === 'drift');
     assert.is(drift?.previous?.contentHash, 'h-hello-old');
-    assert.is(plan.entries.find((e) => e.action === 'retry')?.previous?.error, 'HTTP 503 Service Unavailable');
-    assert.is(plan.entries.find((e) => e.action === 'rejected')?.previous?.statusName, 'REJECTED_DESTINATION');
-  }));
+    assert.is(
+      plan.entries.find((e) => e.action === 'retry')?.previous?.error,
+      'HTTP 503 Service Unavailable',
+    );
+    assert.is(
+      plan.entries.find((e) => e.action === 'rejected')?.previous?.statusName,
+      'REJECTED_DESTINATION',
+    );
+  }),
+);
 
 test('--retry-rejected and --resend-in-doubt turn those into send', () =>
   withTmpDir(async (dir) => {
     await writeFixtureState(dir);
     const snapshot = await openFileStateStore(dir).read();
-    const { entries } = await classifyMessages(fixtureMessages(), snapshot, { retryRejected: true, resendInDoubt: true });
-    const by = (phone: string, spec: string) => entries.find((e) => e.phoneNumber === phone && e.spec === spec)?.action;
+    const { entries } = await classifyMessages(fixtureMessages(), snapshot, {
+      retryRejected: true,
+      resendInDoubt: true,
+    });
+    const by = (phone: string, spec: string) =>
+      entries.find((e) => e.phoneNumber === phone && e.spec === spec)?.action;
     assert.is(by('41780000003', 'store-hello'), 'send');
     assert.is(by('41791234567', 'black-friday'), 'send');
     assert.is(by('447910000000', 'store-hello'), 'drift', 'drift is never re-sent');
@@ -51,13 +73,23 @@ test('orphans only for specs in scope; earlier revisions are history, not orphan
   withTmpDir(async (dir) => {
     await writeFixtureState(dir);
     const snapshot = await openFileStateStore(dir).read();
-    const scoped = await classifyMessages(fixtureMessages().filter((m) => m.spec === 'black-friday'), snapshot, {
-      scope: new Set(['black-friday']),
-    });
+    const scoped = await classifyMessages(
+      fixtureMessages().filter((m) => m.spec === 'black-friday'),
+      snapshot,
+      {
+        scope: new Set(['black-friday']),
+      },
+    );
     assert.is(scoped.entries.filter((e) => e.action === 'orphan').length, 0);
     const removed = await classifyMessages([], snapshot, {});
-    assert.is(removed.entries.length, snapshot.messages.size, 'with nothing compiled, every state message is an orphan');
-    const bumped = await classifyMessages([], snapshot, { revisions: new Map([['store-hello', 2]]) });
+    assert.is(
+      removed.entries.length,
+      snapshot.messages.size,
+      'with nothing compiled, every state message is an orphan',
+    );
+    const bumped = await classifyMessages([], snapshot, {
+      revisions: new Map([['store-hello', 2]]),
+    });
     assert.equal([...new Set(bumped.entries.map((e) => e.spec))], ['black-friday']);
   }));
 

@@ -25,13 +25,29 @@ export const PROMO: MessageContent = {
   sendAt: '2026-11-27T09:00:00+01:00',
   scenarioKey: 'promo',
 };
-export const HELLO: MessageContent = { whatsApp: { text: 'Hello *Ben* | <b>bold</b>\nSee you at the store.' } };
+export const HELLO: MessageContent = {
+  whatsApp: { text: 'Hello *Ben* | <b>bold</b>\nSee you at the store.' },
+};
 export const HELLO_OLD: MessageContent = { whatsApp: { text: 'Hello Ben' } };
 export const MAP: MessageContent = {
-  whatsApp: { locationName: 'Acme Zürich', address: 'Bahnhofstrasse 1, 8001 Zürich', latitude: 47.3769, longitude: 8.5417 },
+  whatsApp: {
+    locationName: 'Acme Zürich',
+    address: 'Bahnhofstrasse 1, 8001 Zürich',
+    latitude: 47.3769,
+    longitude: 8.5417,
+  },
 };
 
-const PHONES = ['41793026727', '447910000000', '41791234567', '41780000001', '41780000002', '41780000003', '41780000004', '4915112345678'];
+const PHONES = [
+  '41793026727',
+  '447910000000',
+  '41791234567',
+  '41780000001',
+  '41780000002',
+  '41780000003',
+  '41780000004',
+  '4915112345678',
+];
 
 /** A stand-in for the derived UUID that does not contain the phone number. */
 export function idOf(spec: string, phone: string): string {
@@ -39,7 +55,12 @@ export function idOf(spec: string, phone: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-function message(spec: string, phone: string, hash: string, content: MessageContent): CompiledMessage {
+function message(
+  spec: string,
+  phone: string,
+  hash: string,
+  content: MessageContent,
+): CompiledMessage {
   return {
     spec,
     revision: 1,
@@ -54,7 +75,16 @@ function message(spec: string, phone: string, hash: string, content: MessageCont
 
 /** Compiled messages: promo to 5 recipients (send, retry, in-doubt), hello (unchanged, drift, rejected), map (send). */
 export function fixtureMessages(): CompiledMessage[] {
-  const [p0, p1, p2, p3, p4, p5, p6, p7] = PHONES as [string, string, string, string, string, string, string, string];
+  const [p0, p1, p2, p3, p4, p5, p6, p7] = PHONES as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   return [
     message('black-friday', p0, 'h-promo', PROMO),
     message('black-friday', p1, 'h-promo', PROMO),
@@ -72,28 +102,65 @@ export function fixtureMessages(): CompiledMessage[] {
 /** Journal: p1 failed, p2 in flight (black-friday); hello p0 accepted same, p1 accepted other, p5 rejected; an orphan. */
 export async function writeFixtureState(dirOrStore: string | StateStore): Promise<void> {
   const store = typeof dirOrStore === 'string' ? openFileStateStore(dirOrStore) : dirOrStore;
-  const m = (spec: string, phone: string, contentHash: string) => ({ messageId: idOf(spec, phone), spec, phoneNumber: phone, contentHash });
+  const m = (spec: string, phone: string, contentHash: string) => ({
+    messageId: idOf(spec, phone),
+    spec,
+    phoneNumber: phone,
+    contentHash,
+  });
   const [p0, p1, p2, , , p5] = PHONES as [string, string, string, string, string, string];
   await store.append([
-    inFlight('BULK1', '2026-01-10T10:00:00.000Z', [m('store-hello', p0, 'h-hello'), m('store-hello', p5, 'h-hello'), m('store-hello', '41790000099', 'h-hello')]),
+    inFlight('BULK1', '2026-01-10T10:00:00.000Z', [
+      m('store-hello', p0, 'h-hello'),
+      m('store-hello', p5, 'h-hello'),
+      m('store-hello', '41790000099', 'h-hello'),
+    ]),
     outcome('BULK1', '2026-01-10T10:00:01.000Z', [
       { messageId: idOf('store-hello', p0), outcome: 'accepted', statusName: 'PENDING_ENROUTE' },
-      { messageId: idOf('store-hello', p5), outcome: 'rejected', statusName: 'REJECTED_DESTINATION' },
-      { messageId: idOf('store-hello', '41790000099'), outcome: 'accepted', statusName: 'PENDING_ENROUTE' },
+      {
+        messageId: idOf('store-hello', p5),
+        outcome: 'rejected',
+        statusName: 'REJECTED_DESTINATION',
+      },
+      {
+        messageId: idOf('store-hello', '41790000099'),
+        outcome: 'accepted',
+        statusName: 'PENDING_ENROUTE',
+      },
     ]),
     // Kept since contents are (the first request of h-hello predates that: its content is unknown).
-    { v: 3, type: 'content', at: '2026-01-10T10:00:02.000Z', hash: 'h-hello-old', content: HELLO_OLD },
+    {
+      v: 3,
+      type: 'content',
+      at: '2026-01-10T10:00:02.000Z',
+      hash: 'h-hello-old',
+      content: HELLO_OLD,
+    },
     inFlight('BULK2', '2026-01-10T10:00:02.000Z', [m('store-hello', p1, 'h-hello-old')]),
-    outcome('BULK2', '2026-01-10T10:00:03.000Z', [{ messageId: idOf('store-hello', p1), outcome: 'accepted', statusName: 'PENDING_ENROUTE' }]),
-    inFlight('BULK3', '2026-01-10T10:00:04.000Z', [m('black-friday', p1, 'h-promo'), m('black-friday', p2, 'h-promo')]),
-    outcome('BULK3', '2026-01-10T10:00:05.000Z', [{ messageId: idOf('black-friday', p1), outcome: 'failed', httpStatus: 503, error: 'HTTP 503 Service Unavailable' }]),
+    outcome('BULK2', '2026-01-10T10:00:03.000Z', [
+      { messageId: idOf('store-hello', p1), outcome: 'accepted', statusName: 'PENDING_ENROUTE' },
+    ]),
+    inFlight('BULK3', '2026-01-10T10:00:04.000Z', [
+      m('black-friday', p1, 'h-promo'),
+      m('black-friday', p2, 'h-promo'),
+    ]),
+    outcome('BULK3', '2026-01-10T10:00:05.000Z', [
+      {
+        messageId: idOf('black-friday', p1),
+        outcome: 'failed',
+        httpStatus: 503,
+        error: 'HTTP 503 Service Unavailable',
+      },
+    ]),
   ]);
 }
 
 export const FIXTURE_NOW = new Date('2026-02-01T12:00:00.000Z');
 
 /** A plan of these specs, contents and entries, with the fixed rest (time, empty inputs, options) and its summary. */
-export function planFrom(parts: Pick<Plan, 'specs' | 'contents' | 'entries'> & Partial<Plan>): Plan {
+export function planFrom(
+  parts: Pick<Plan, 'specs' | 'contents' | 'entries'> & Partial<Plan>,
+): Plan {
   return {
     formatVersion: 1,
     createdAt: FIXTURE_NOW.toISOString(),
@@ -111,7 +178,10 @@ export async function buildFixturePlan(dirOrStore: string | StateStore): Promise
   const store = typeof dirOrStore === 'string' ? openFileStateStore(dirOrStore) : dirOrStore;
   const snapshot = await store.read();
   const { entries, contents } = await classifyMessages(fixtureMessages(), snapshot, {
-    revisions: new Map([['black-friday', 1], ['store-hello', 1]]),
+    revisions: new Map([
+      ['black-friday', 1],
+      ['store-hello', 1],
+    ]),
   });
   return {
     formatVersion: 1,

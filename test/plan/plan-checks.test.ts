@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { checkSendAt, selectTargets } from '../../src/plan/plan-checks.js';
-import type { Spec, SpecDocument } from '../../src/spec/types.js';
+import type { Spec, SpecDocument } from '../../src/message-spec/types.js';
 
 function doc(spec: Partial<Spec> & { name: string }): SpecDocument {
   return {
@@ -10,7 +10,11 @@ function doc(spec: Partial<Spec> & { name: string }): SpecDocument {
     absolutePath: `/w/specs/${spec.name}.yaml`,
     digest: '0'.repeat(64),
     spec: { revision: 1, whatsApp: { text: 'hi' }, recipients: [], ...spec },
-    locate: (path) => ({ file: `specs/${spec.name}.yaml`, line: path[0] === 'sendAt' ? 3 : 0, column: path[0] === 'sendAt' ? 8 : 0 }),
+    locate: (path) => ({
+      file: `specs/${spec.name}.yaml`,
+      line: path[0] === 'sendAt' ? 3 : 0,
+      column: path[0] === 'sendAt' ? 8 : 0,
+    }),
     sourceOf: () => undefined,
   };
 }
@@ -31,7 +35,10 @@ test('--target keeps the named specs; an unknown one is target-not-found listing
   const diagnostics: Diagnostic[] = [];
   const docs = [doc({ name: 'a' }), doc({ name: 'b' }), doc({ name: 'c' })];
   assert.equal(selectTargets(docs, [], diagnostics).length, 3);
-  assert.equal(selectTargets(docs, ['c', 'a', 'zz'], diagnostics).map((d) => d.spec.name), ['a', 'c']);
+  assert.equal(
+    selectTargets(docs, ['c', 'a', 'zz'], diagnostics).map((d) => d.spec.name),
+    ['a', 'c'],
+  );
   assert.is(diagnostics.length, 1);
   assert.is(diagnostics[0]?.code, 'target-not-found');
   assert.match(diagnostics[0]?.hint ?? '', 'a, b, c');

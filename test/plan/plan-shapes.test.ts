@@ -21,8 +21,18 @@ test('a spec with templates carries its shape: each templated field as written, 
       },
       variables: ['name', 'discount', 'code'],
     });
-    assert.equal(plan.specs.find((s) => s.name === 'birthday')?.shape?.variables, ['name', 'vip', 'gift', 'store', 'city']);
-    assert.is(plan.specs.find((s) => s.name === 'store-hello')?.shape, undefined, 'no templates: every render is the same');
+    assert.equal(plan.specs.find((s) => s.name === 'birthday')?.shape?.variables, [
+      'name',
+      'vip',
+      'gift',
+      'store',
+      'city',
+    ]);
+    assert.is(
+      plan.specs.find((s) => s.name === 'store-hello')?.shape,
+      undefined,
+      'no templates: every render is the same',
+    );
   }));
 
 test('each message carries the values of the variables its message uses, and nothing else of the recipient', () =>
@@ -31,10 +41,18 @@ test('each message carries the values of the variables its message uses, and not
     const chloe = plan.entries.find((e) => e.phoneNumber === '41791000003');
     assert.equal({ ...(chloe && varsOf(chloe)) }, { name: 'Chloé', discount: '30', code: 'C3' });
     const ben = plan.entries.find((e) => e.phoneNumber === '41792000002');
-    assert.equal({ ...(ben && varsOf(ben)) }, { name: 'Ben', vip: 'false', gift: 'a mug', store: 'Acme', city: '' }, 'spec vars too; an optional one not given is empty');
+    assert.equal(
+      { ...(ben && varsOf(ben)) },
+      { name: 'Ben', vip: 'false', gift: 'a mug', store: 'Acme', city: '' },
+      'spec vars too; an optional one not given is empty',
+    );
     const hello = plan.entries.find((e) => e.spec === 'store-hello');
     assert.is(hello && varsOf(hello), undefined);
-    assert.not.match(JSON.stringify(plan), /@example\.com/, 'the CSV column no message uses is not in the plan');
+    assert.not.match(
+      JSON.stringify(plan),
+      /@example\.com/,
+      'the CSV column no message uses is not in the plan',
+    );
   }));
 
 test('variable values: text as is, null empty, lists and mappings as JSON, long ones cut', () => {
@@ -63,7 +81,10 @@ test('a saved plan keeps shapes but no variable values (personal data) and reads
     const saved = await readSavedPlan(file);
     const restored = saved.entries.find((e) => e.messageId === entry.messageId);
     assert.is(restored && varsOf(restored), undefined);
-    assert.equal(saved.specs.find((s) => s.name === 'black-friday')?.shape, plan.specs.find((s) => s.name === 'black-friday')?.shape);
+    assert.equal(
+      saved.specs.find((s) => s.name === 'black-friday')?.shape,
+      plan.specs.find((s) => s.name === 'black-friday')?.shape,
+    );
   }));
 
 test.run();

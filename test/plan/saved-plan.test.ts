@@ -2,7 +2,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdir, writeFile, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { findPlanChanges, privatePlan, readSavedPlan, writeSavedPlan } from '../../src/plan/saved-plan.js';
+import {
+  findPlanChanges,
+  privatePlan,
+  readSavedPlan,
+  writeSavedPlan,
+} from '../../src/plan/saved-plan.js';
 import { hashFile } from '../../src/plan/hash-file.js';
 import { openFileStateStore } from '../../src/state/file-state.js';
 import { WaspecError } from '../../src/errors.js';
@@ -18,7 +23,12 @@ const each = testEachBackend(test, await stateBackends());
 test('a saved plan reads back equal (numbers masked, no contents or vars) and valid against plan.schema.json', () =>
   withTmpDir(async (dir) => {
     const fixture = await buildFixturePlan(join(dir, 'state'));
-    const plan: Plan = { ...fixture, entries: fixture.entries.map((e, i) => (i === 0 && e.action !== 'orphan' ? { ...e, vars: { name: 'Anna' } } : e)) };
+    const plan: Plan = {
+      ...fixture,
+      entries: fixture.entries.map((e, i) =>
+        i === 0 && e.action !== 'orphan' ? { ...e, vars: { name: 'Anna' } } : e,
+      ),
+    };
     assert.ok(Object.keys(plan.contents).length > 0, 'the fixture has contents to leave out');
     await writeSavedPlan(join(dir, 'plan.json'), plan);
     const saved = await readSavedPlan(join(dir, 'plan.json'));
@@ -26,7 +36,11 @@ test('a saved plan reads back equal (numbers masked, no contents or vars) and va
     assert.is(saved.private, true);
     assert.equal(saved.contents, {});
     assert.ok(saved.entries.every((e) => varsOf(e) === undefined));
-    assert.equal(saved.entries.map(contentHashOf), plan.entries.map(contentHashOf), 'the content hashes stay');
+    assert.equal(
+      saved.entries.map(contentHashOf),
+      plan.entries.map(contentHashOf),
+      'the content hashes stay',
+    );
   }));
 
 test('a missing, non-JSON, foreign or newer file is a clear WaspecError', () =>
@@ -57,13 +71,17 @@ test('a saved plan whose entry lacks or has a field its action rules out is not 
       if (!found) throw new Error(`the fixture plan has no ${action} entry`);
       return found;
     };
-    const without = (entry: object, key: string) => Object.fromEntries(Object.entries(entry).filter(([k]) => k !== key));
+    const without = (entry: object, key: string) =>
+      Object.fromEntries(Object.entries(entry).filter(([k]) => k !== key));
     const broken: Array<[string, object]> = [
       ['a retry with no previous', without(of('retry'), 'previous')],
       ['a send with no contentHash', without(of('send'), 'contentHash')],
       ['an orphan with a contentHash', { ...of('orphan'), contentHash: 'x' }],
       ['a send with a hold', { ...of('send'), hold: { was: 'send', reason: 'r' } }],
-      ['an unchanged entry with a shift', { ...of('unchanged'), shift: { sendAt: '2026-01-01T00:00:00Z', reason: 'r' } }],
+      [
+        'an unchanged entry with a shift',
+        { ...of('unchanged'), shift: { sendAt: '2026-01-01T00:00:00Z', reason: 'r' } },
+      ],
     ];
     for (const [what, entry] of broken) {
       await writeFile(join(dir, 'plan.json'), JSON.stringify({ ...plan, entries: [entry] }));
@@ -72,7 +90,11 @@ test('a saved plan whose entry lacks or has a field its action rules out is not 
         assert.unreachable(`${what} was accepted`);
       } catch (error) {
         assert.instance(error, WaspecError, what);
-        assert.match((error as WaspecError).message, /not a waspec plan: it does not match the plan format \(\/entries\/0/, what);
+        assert.match(
+          (error as WaspecError).message,
+          /not a waspec plan: it does not match the plan format \(\/entries\/0/,
+          what,
+        );
       }
     }
     // The entries as planned are accepted (the failures above are the fields, not the rest).
@@ -86,7 +108,11 @@ async function freshPlan(dir: string): Promise<Plan> {
   await writeFile(join(dir, 'specs/a.yaml'), 'name: a\n');
   await writeFile(join(dir, 'specs/recipients/vip.csv'), 'phoneNumber\n41793026727\n');
   const store = openFileStateStore('.waspec');
-  await store.append([inFlight('B', '2026-01-01T00:00:00.000Z', [{ messageId: 'm', spec: 'a', phoneNumber: '41793026727', contentHash: 'h' }])]);
+  await store.append([
+    inFlight('B', '2026-01-01T00:00:00.000Z', [
+      { messageId: 'm', spec: 'a', phoneNumber: '41793026727', contentHash: 'h' },
+    ]),
+  ]);
   const snapshot = await store.read();
   const sha = async (p: string): Promise<string> => (await hashFile(p)) ?? '';
   return {
@@ -95,11 +121,26 @@ async function freshPlan(dir: string): Promise<Plan> {
     specs: [{ name: 'a', file: 'specs/a.yaml', revision: 1, batchSize: 100 }],
     contents: {},
     entries: [],
-    summary: { send: 0, retry: 0, unchanged: 0, drift: 0, rejected: 0, 'in-doubt': 0, orphan: 0, suppressed: 0, capped: 0, 'quiet-hours': 0 },
+    summary: {
+      send: 0,
+      retry: 0,
+      unchanged: 0,
+      drift: 0,
+      rejected: 0,
+      'in-doubt': 0,
+      orphan: 0,
+      suppressed: 0,
+      capped: 0,
+      'quiet-hours': 0,
+    },
     inputs: {
       files: [
         { path: 'specs/a.yaml', kind: 'spec', sha256: await sha('specs/a.yaml') },
-        { path: 'specs/recipients/vip.csv', kind: 'recipients', sha256: await sha('specs/recipients/vip.csv') },
+        {
+          path: 'specs/recipients/vip.csv',
+          kind: 'recipients',
+          sha256: await sha('specs/recipients/vip.csv'),
+        },
       ],
       state: { location: '.waspec', sha256: snapshot.digest, records: snapshot.records ?? 0 },
     },
@@ -122,18 +163,23 @@ async function inWorkspace(fn: (plan: Plan) => Promise<void>): Promise<void> {
 
 const store = () => openFileStateStore('.waspec');
 
-test('a fresh plan has no changes', () => inWorkspace(async (plan) => assert.equal(await findPlanChanges(plan, store()), [])));
+test('a fresh plan has no changes', () =>
+  inWorkspace(async (plan) => assert.equal(await findPlanChanges(plan, store()), [])));
 
 test('stale: spec edited', () =>
   inWorkspace(async (plan) => {
     await appendFile('specs/a.yaml', 'revision: 2\n');
-    assert.equal(await findPlanChanges(plan, store()), ['spec edited since the plan was made: specs/a.yaml']);
+    assert.equal(await findPlanChanges(plan, store()), [
+      'spec edited since the plan was made: specs/a.yaml',
+    ]);
   }));
 
 test('stale: recipient CSV edited', () =>
   inWorkspace(async (plan) => {
     await appendFile('specs/recipients/vip.csv', '447910000000\n');
-    assert.equal(await findPlanChanges(plan, store()), ['recipient file edited since the plan was made: specs/recipients/vip.csv']);
+    assert.equal(await findPlanChanges(plan, store()), [
+      'recipient file edited since the plan was made: specs/recipients/vip.csv',
+    ]);
   }));
 
 test('stale: spec added, config added', () =>
@@ -148,29 +194,75 @@ test('stale: spec added, config added', () =>
 
 each('stale: state changed (counts the new records)', (backend) =>
   inWorkspace(async (plan) => {
-    await withState(backend, async (state) => {
-      const m = { messageId: 'n', spec: 'a', phoneNumber: '447910000000', contentHash: 'h' };
-      await state.store.append([inFlight('B', '2026-01-01T00:00:00.000Z', [m])]);
-      const snapshot = await state.store.read();
-      // A PostgreSQL state's plan also records the digest of its suppression table.
-      const table = state.store.suppressions;
-      const suppressions = table ? { suppressions: [{ location: table.location, sha256: await table.digest() }] } : {};
-      const fresh = { ...plan, inputs: { ...plan.inputs, state: { location: state.store.location, sha256: snapshot.digest, records: snapshot.records ?? 0 }, ...suppressions } };
-      assert.equal(await findPlanChanges(fresh, state.store), []);
-      await state.store.append([inFlight('C', '2026-01-02T00:00:00.000Z', [m]), inFlight('D', '2026-01-02T00:00:00.000Z', [m])]);
-      assert.equal(await findPlanChanges(fresh, state.store), ['the state has 2 new records since the plan was made']);
-    }, process.cwd());
-  }));
+    await withState(
+      backend,
+      async (state) => {
+        const m = { messageId: 'n', spec: 'a', phoneNumber: '447910000000', contentHash: 'h' };
+        await state.store.append([inFlight('B', '2026-01-01T00:00:00.000Z', [m])]);
+        const snapshot = await state.store.read();
+        // A PostgreSQL state's plan also records the digest of its suppression table.
+        const table = state.store.suppressions;
+        const suppressions = table
+          ? { suppressions: [{ location: table.location, sha256: await table.digest() }] }
+          : {};
+        const fresh = {
+          ...plan,
+          inputs: {
+            ...plan.inputs,
+            state: {
+              location: state.store.location,
+              sha256: snapshot.digest,
+              records: snapshot.records ?? 0,
+            },
+            ...suppressions,
+          },
+        };
+        assert.equal(await findPlanChanges(fresh, state.store), []);
+        await state.store.append([
+          inFlight('C', '2026-01-02T00:00:00.000Z', [m]),
+          inFlight('D', '2026-01-02T00:00:00.000Z', [m]),
+        ]);
+        assert.equal(await findPlanChanges(fresh, state.store), [
+          'the state has 2 new records since the plan was made',
+        ]);
+      },
+      process.cwd(),
+    );
+  }),
+);
 
 test('a state whose new records answer every message of the plan: the plan was already applied', () =>
   inWorkspace(async (plan) => {
-    const send = (messageId: string) => ({ action: 'send' as const, messageId, spec: 'a', revision: 1, phoneNumber: '417****6727', contentHash: 'h' });
+    const send = (messageId: string) => ({
+      action: 'send' as const,
+      messageId,
+      spec: 'a',
+      revision: 1,
+      phoneNumber: '417****6727',
+      contentHash: 'h',
+    });
     const sending = { ...plan, entries: [send('s1'), send('s2')] };
-    const m = (messageId: string) => ({ messageId, spec: 'a', phoneNumber: '41793026727', contentHash: 'h' });
-    await store().append([inFlight('E', '2026-02-01T00:01:00.000Z', [m('s1'), m('s2')]), outcome('E', '2026-02-01T00:01:01.000Z', [{ messageId: 's1', outcome: 'accepted' }])]);
-    assert.equal(await findPlanChanges(sending, store()), ['the state has 2 new records since the plan was made'], 'one message still unanswered: stale as usual');
-    await store().append([outcome('E', '2026-02-01T00:01:02.000Z', [{ messageId: 's2', outcome: 'accepted' }])]);
-    assert.equal(await findPlanChanges(sending, store()), ['this plan was already applied (2 messages recorded since it was made)']);
+    const m = (messageId: string) => ({
+      messageId,
+      spec: 'a',
+      phoneNumber: '41793026727',
+      contentHash: 'h',
+    });
+    await store().append([
+      inFlight('E', '2026-02-01T00:01:00.000Z', [m('s1'), m('s2')]),
+      outcome('E', '2026-02-01T00:01:01.000Z', [{ messageId: 's1', outcome: 'accepted' }]),
+    ]);
+    assert.equal(
+      await findPlanChanges(sending, store()),
+      ['the state has 2 new records since the plan was made'],
+      'one message still unanswered: stale as usual',
+    );
+    await store().append([
+      outcome('E', '2026-02-01T00:01:02.000Z', [{ messageId: 's2', outcome: 'accepted' }]),
+    ]);
+    assert.equal(await findPlanChanges(sending, store()), [
+      'this plan was already applied (2 messages recorded since it was made)',
+    ]);
   }));
 
 test.run();

@@ -21,7 +21,8 @@ const fetchJson = (url: string) =>
     }).on('error', reject);
   });
 
-const spec = (text: string) => `name: hello\nrevision: 1\nwhatsApp:\n  text: "${text}"\nrecipients:\n  - phoneNumber: "+41 79 100 00 01"\n  - phoneNumber: "+41 79 100 00 02"\n`;
+const spec = (text: string) =>
+  `name: hello\nrevision: 1\nwhatsApp:\n  text: "${text}"\nrecipients:\n  - phoneNumber: "+41 79 100 00 01"\n  - phoneNumber: "+41 79 100 00 02"\n`;
 
 test('waspec preview serves the plan, re-renders on an edit and exits 0 on SIGTERM', async () => {
   const { dir, cleanup } = await makeWorkspace({ 'specs/hello.yaml': spec('Hi *there*') });

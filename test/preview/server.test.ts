@@ -15,11 +15,15 @@ interface Reply {
 
 function get(url: string, options: { host?: string; method?: string } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'GET', headers: options.host ? { host: options.host } : {} }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      url,
+      { method: options.method ?? 'GET', headers: options.host ? { host: options.host } : {} },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -59,14 +63,26 @@ test('serves the page, the render as JSON and an event per update', () =>
       const nonce = /script-src 'nonce-([^']+)'/.exec(page.body)?.[1];
       assert.ok(nonce, 'CSP allows only the nonced script');
       assert.match(page.body, new RegExp(`<script nonce="${nonce.replace(/[+/=]/g, '\\$&')}">`));
-      assert.is((JSON.parse((await get(`${server.url}api/preview`)).body) as { version: number }).version, 0);
+      assert.is(
+        (JSON.parse((await get(`${server.url}api/preview`)).body) as { version: number }).version,
+        0,
+      );
 
       const stream = listen(server.url);
       await stream.opened;
       const plan = await buildFixturePlan(`${dir}/state`);
-      server.update({ plan, diagnostics: [makeDiagnostic('yaml-syntax', 'bad <tag>', { file: 'specs/a.yaml', line: 2, column: 4 })] });
+      server.update({
+        plan,
+        diagnostics: [
+          makeDiagnostic('yaml-syntax', 'bad <tag>', { file: 'specs/a.yaml', line: 2, column: 4 }),
+        ],
+      });
       assert.is(await stream.event, '1');
-      const json = JSON.parse((await get(`${server.url}api/preview`)).body) as { version: number; html: string; summary: { send: number } };
+      const json = JSON.parse((await get(`${server.url}api/preview`)).body) as {
+        version: number;
+        html: string;
+        summary: { send: number };
+      };
       assert.is(json.version, 1);
       assert.is(json.summary.send, plan.summary.send);
       assert.match(json.html, /specs\/a\.yaml:3:5 <\/span>error: bad &#60;tag&#62;/);

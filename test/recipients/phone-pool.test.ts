@@ -1,23 +1,35 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { identify } from '../../src/recipients/identify.js';
-import { batchesDoneOffThread, identifyBatch, stopIdentifyWorker, warmUpIdentifyWorker } from '../../src/recipients/phone-pool.js';
+import {
+  batchesDoneOffThread,
+  identifyBatch,
+  stopIdentifyWorker,
+  warmUpIdentifyWorker,
+} from '../../src/recipients/phone-pool.js';
 import { join } from 'node:path';
 import { messageIdFor } from '../../src/api/identity.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { resolveRecipients } from '../../src/recipients/resolve-recipients.js';
-import { loadSpec } from '../../src/spec/load-spec.js';
+import { loadSpec } from '../../src/message-spec/load-spec.js';
 import { makeWorkspace } from '../helpers/cli.js';
 
 const numbers = Array.from({ length: 3000 }, (_, i) =>
-  i % 7 === 3 ? `+1 555 000 ${String(i).padStart(4, '0')}` : i % 11 === 5 ? 'not a number' : `+41 79 ${String(3000000 + i).slice(0, 3)} ${String(i).padStart(4, '0')}`,
+  i % 7 === 3
+    ? `+1 555 000 ${String(i).padStart(4, '0')}`
+    : i % 11 === 5
+      ? 'not a number'
+      : `+41 79 ${String(3000000 + i).slice(0, 3)} ${String(i).padStart(4, '0')}`,
 );
 
 test('a large batch is identified off-thread exactly as in-thread, in input order', async () => {
   warmUpIdentifyWorker();
   const before = batchesDoneOffThread();
   const task = { numbers, spec: 'promo', revision: 3 };
-  const [a, b] = await Promise.all([identifyBatch(task), identifyBatch({ ...task, numbers: numbers.slice().reverse() })]);
+  const [a, b] = await Promise.all([
+    identifyBatch(task),
+    identifyBatch({ ...task, numbers: numbers.slice().reverse() }),
+  ]);
   assert.is(batchesDoneOffThread() - before, 2, 'both batches went to the worker');
   const expected = identify(task);
   assert.equal(a, expected);
@@ -27,9 +39,12 @@ test('a large batch is identified off-thread exactly as in-thread, in input orde
   assert.is(expected.messageIds[i], messageIdFor('promo', 3, expected.phoneNumbers[i] ?? ''));
 });
 
-test("a large batch with a defaultCountry: the worker reads national numbers of that country, as in-thread", async () => {
+test('a large batch with a defaultCountry: the worker reads national numbers of that country, as in-thread', async () => {
   warmUpIdentifyWorker();
-  const national = Array.from({ length: 1000 }, (_, i) => `079 ${String(3000000 + i).slice(1, 4)} ${String(i).padStart(4, '0')}`);
+  const national = Array.from(
+    { length: 1000 },
+    (_, i) => `079 ${String(3000000 + i).slice(1, 4)} ${String(i).padStart(4, '0')}`,
+  );
   const before = batchesDoneOffThread();
   const task = { numbers: national, spec: 'promo', revision: 1, defaultCountry: 'CH' };
   const found = await identifyBatch(task);
@@ -41,21 +56,28 @@ test("a large batch with a defaultCountry: the worker reads national numbers of 
 
 test('a small batch is identified in-thread', async () => {
   const before = batchesDoneOffThread();
-  assert.equal(await identifyBatch({ numbers: ['+41 79 302 67 27', '007'], spec: 's', revision: 1 }), {
-    phoneNumbers: ['41793026727', null],
-    messageIds: [messageIdFor('s', 1, '41793026727'), null],
-  });
+  assert.equal(
+    await identifyBatch({ numbers: ['+41 79 302 67 27', '007'], spec: 's', revision: 1 }),
+    {
+      phoneNumbers: ['41793026727', null],
+      messageIds: [messageIdFor('s', 1, '41793026727'), null],
+    },
+  );
   assert.is(batchesDoneOffThread(), before);
 });
 
 test('a large CSV is identified off-thread with the same results, lines and warnings as in-thread', async () => {
-  const rows = Array.from({ length: 4000 }, (_, i) => `+41 79 ${String(3000000 + i).slice(1, 4)} ${String(i).padStart(4, '0')},Person ${i}`);
+  const rows = Array.from(
+    { length: 4000 },
+    (_, i) => `+41 79 ${String(3000000 + i).slice(1, 4)} ${String(i).padStart(4, '0')},Person ${i}`,
+  );
   rows[1500] = 'not-a-number,Nobody';
   rows[2500] = rows[10] ?? '';
   const csv = `phoneNumber,name\n${rows.join('\n')}\n`;
   assert.ok(csv.length > 64 * 1024, 'large enough for the worker');
   const { dir, cleanup } = await makeWorkspace({
-    'big.yaml': 'name: big\nrevision: 2\nwhatsApp: { text: "hi {{name}}" }\nrecipients:\n  - file: big.csv\n',
+    'big.yaml':
+      'name: big\nrevision: 2\nwhatsApp: { text: "hi {{name}}" }\nrecipients:\n  - file: big.csv\n',
     'big.csv': csv,
   });
   try {
@@ -67,10 +89,25 @@ test('a large CSV is identified off-thread with the same results, lines and warn
     for await (const r of resolveRecipients(doc, (d) => diagnostics.push(d))) recipients.push(r);
     assert.ok(batchesDoneOffThread() > before, 'the worker was used');
     assert.is(recipients.length, 3998);
-    assert.equal(diagnostics.map((d) => [d.code, d.line]), [['phone-invalid', 1501], ['phone-duplicate', 2501]]);
-    const expected = identify({ numbers: rows.map((r) => r.split(',')[0] ?? ''), spec: 'big', revision: 2 });
-    const valid = expected.phoneNumbers.flatMap((n, i) => (n === null || i === 2500 ? [] : [[n, expected.messageIds[i]]]));
-    assert.equal(recipients.map((r) => [r.phoneNumber, r.messageId]), valid);
+    assert.equal(
+      diagnostics.map((d) => [d.code, d.line]),
+      [
+        ['phone-invalid', 1501],
+        ['phone-duplicate', 2501],
+      ],
+    );
+    const expected = identify({
+      numbers: rows.map((r) => r.split(',')[0] ?? ''),
+      spec: 'big',
+      revision: 2,
+    });
+    const valid = expected.phoneNumbers.flatMap((n, i) =>
+      n === null || i === 2500 ? [] : [[n, expected.messageIds[i]]],
+    );
+    assert.equal(
+      recipients.map((r) => [r.phoneNumber, r.messageId]),
+      valid,
+    );
     assert.is(recipients[3997]?.origin.line, 4000);
   } finally {
     await cleanup();

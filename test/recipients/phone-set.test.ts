@@ -20,7 +20,8 @@ test('add reports whether a number was new, as a Set of strings would, across gr
 
 test('a number that is not international digits is refused rather than mistaken for another', () => {
   const set = new PhoneSet();
-  for (const bad of ['', '0', 'abc', '+41793026727x', '1e5', '99999999999999999999']) assert.throws(() => set.add(bad), RangeError, bad);
+  for (const bad of ['', '0', 'abc', '+41793026727x', '1e5', '99999999999999999999'])
+    assert.throws(() => set.add(bad), RangeError, bad);
 });
 
 test.run();

@@ -6,7 +6,9 @@ import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { readCsv, type RawRecipient } from '../../src/recipients/read-csv.js';
 import { makeWorkspace } from '../helpers/cli.js';
 
-async function read(text: string): Promise<{ rows: RawRecipient[]; diagnostics: Diagnostic[]; batches: number }> {
+async function read(
+  text: string,
+): Promise<{ rows: RawRecipient[]; diagnostics: Diagnostic[]; batches: number }> {
   const { dir, cleanup } = await makeWorkspace({ 'people.csv': text });
   try {
     const rows: RawRecipient[] = [];
@@ -31,7 +33,9 @@ const summary = (rows: RawRecipient[]) => rows.map((r) => [r.line, r.phoneNumber
 const problems = (diagnostics: Diagnostic[]) => diagnostics.map((d) => [d.code, d.line]);
 
 test('header, trimmed fields, BOM, CRLF and empty lines; lines are 0-based', async () => {
-  const { rows, diagnostics } = await read('\uFEFFphoneNumber , name\r\n 41793026727 , Anna \r\n\r\n   \r\n41793026728,Bob\r\n');
+  const { rows, diagnostics } = await read(
+    '\uFEFFphoneNumber , name\r\n 41793026727 , Anna \r\n\r\n   \r\n41793026728,Bob\r\n',
+  );
   assert.equal(summary(rows), [
     [1, '41793026727', { name: 'Anna' }],
     [4, '41793026728', { name: 'Bob' }],
@@ -50,7 +54,10 @@ test('a quoted field over several lines keeps the lines of the rows after it rig
 
 test('a row with the wrong number of fields is reported at its line and skipped; reading goes on', async () => {
   const { rows, diagnostics } = await read('phoneNumber,name\n1,a\n2,b,extra\n3\n4,d\n');
-  assert.equal(rows.map((r) => r.phoneNumber), ['1', '4']);
+  assert.equal(
+    rows.map((r) => r.phoneNumber),
+    ['1', '4'],
+  );
   assert.equal(problems(diagnostics), [
     ['csv-syntax', 2],
     ['csv-syntax', 3],
@@ -60,21 +67,30 @@ test('a row with the wrong number of fields is reported at its line and skipped;
 
 test('a quote never closed is reported at the line where its row starts; rows before it are kept', async () => {
   const { rows, diagnostics } = await read('phoneNumber,name\n1,a\n2,"b\n3,c\n4,d\n');
-  assert.equal(rows.map((r) => r.phoneNumber), ['1']);
+  assert.equal(
+    rows.map((r) => r.phoneNumber),
+    ['1'],
+  );
   assert.equal(problems(diagnostics), [['csv-syntax', 2]]);
   assert.match(diagnostics[0]?.message ?? '', /quoted field unterminated/);
 });
 
 test('a malformed quote is reported at its line, with a hint', async () => {
   const { rows, diagnostics } = await read('phoneNumber,name\n1,a\n2,"b"c\n3,d\n');
-  assert.equal(rows.map((r) => r.phoneNumber), ['1']);
+  assert.equal(
+    rows.map((r) => r.phoneNumber),
+    ['1'],
+  );
   assert.equal(problems(diagnostics), [['csv-syntax', 2]]);
   assert.match(diagnostics[0]?.hint ?? '', /double quotes/);
 });
 
 test('a row that does not end within 1 MiB stops the file with an error instead of growing without bound', async () => {
   const { rows, diagnostics } = await read(`phoneNumber,name\n1,a\n2,"${'x'.repeat(3 << 20)}\n`);
-  assert.equal(rows.map((r) => r.phoneNumber), ['1']);
+  assert.equal(
+    rows.map((r) => r.phoneNumber),
+    ['1'],
+  );
   assert.equal(problems(diagnostics), [['csv-syntax', 2]]);
   assert.match(diagnostics[0]?.message ?? '', /1 MiB/);
 });
@@ -96,7 +112,8 @@ test('a file that cannot be read (a folder) is a csv-syntax error with a hint, n
   try {
     const diagnostics: Diagnostic[] = [];
     const handle = await open(join(dir, 'people.csv'));
-    for await (const _ of readCsv(handle, 'people.csv', (d) => diagnostics.push(d))) assert.unreachable('no rows');
+    for await (const _ of readCsv(handle, 'people.csv', (d) => diagnostics.push(d)))
+      assert.unreachable('no rows');
     await handle.close();
     assert.equal(problems(diagnostics), [['csv-syntax', 0]]);
     assert.match(diagnostics[0]?.message ?? '', /cannot be read: EISDIR/);
@@ -116,12 +133,15 @@ test('many rows: several batches; multi-byte characters split between two reads 
   // Each row is 33 bytes with a 3-byte character, so some land across the 64 KiB reads.
   const n = 20_000;
   const lines = ['phoneNumber,name'];
-  for (let i = 0; i < n; i++) lines.push(`4179${String(i).padStart(7, '0')},€${String(i).padStart(17, '0')}`);
+  for (let i = 0; i < n; i++)
+    lines.push(`4179${String(i).padStart(7, '0')},€${String(i).padStart(17, '0')}`);
   const { rows, diagnostics, batches } = await read(`${lines.join('\n')}\n`);
   assert.equal(diagnostics, []);
   assert.is(rows.length, n);
   assert.ok(batches > 1, `${batches} batches`);
-  const broken = rows.filter((r, i) => r.vars.name !== `€${String(i).padStart(17, '0')}` || r.line !== i + 1);
+  const broken = rows.filter(
+    (r, i) => r.vars.name !== `€${String(i).padStart(17, '0')}` || r.line !== i + 1,
+  );
   assert.equal(broken.slice(0, 3), []);
 });
 

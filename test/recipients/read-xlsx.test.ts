@@ -18,7 +18,10 @@ async function read(bytes: Buffer, options: Partial<ColumnOptions> & { sheet?: s
   try {
     const handle = await open(join(dir, 'people.xlsx'));
     try {
-      for await (const batch of readXlsx(handle, 'people.xlsx', (d) => diagnostics.push(d), { ...NO_COLUMN_OPTIONS, ...options })) {
+      for await (const batch of readXlsx(handle, 'people.xlsx', (d) => diagnostics.push(d), {
+        ...NO_COLUMN_OPTIONS,
+        ...options,
+      })) {
         rows.push(...batch);
         batches++;
       }
@@ -34,7 +37,16 @@ async function read(bytes: Buffer, options: Partial<ColumnOptions> & { sheet?: s
 const problems = (diagnostics: Diagnostic[]) => diagnostics.map((d) => [d.code, d.cell ?? null]);
 
 test('column letters', () => {
-  assert.equal([0, 1, 25, 26, 27, 701, 702, 16383].map(columnLetters), ['A', 'B', 'Z', 'AA', 'AB', 'ZZ', 'AAA', 'XFD']);
+  assert.equal([0, 1, 25, 26, 27, 701, 702, 16383].map(columnLetters), [
+    'A',
+    'B',
+    'Z',
+    'AA',
+    'AB',
+    'ZZ',
+    'AAA',
+    'XFD',
+  ]);
 });
 
 test('cells as Excel stores them: shared and inline text, numbers (also in exponent form), booleans; rows named by the phone cell', async () => {
@@ -50,7 +62,10 @@ test('cells as Excel stores them: shared and inline text, numbers (also in expon
   };
   const parts = xlsxParts([sheet]);
   // Some writers store a whole number in exponent form.
-  parts['xl/worksheets/sheet1.xml'] = (parts['xl/worksheets/sheet1.xml'] as string).replace('<v>41793026727</v>', '<v>4.1793026727E10</v>');
+  parts['xl/worksheets/sheet1.xml'] = (parts['xl/worksheets/sheet1.xml'] as string).replace(
+    '<v>41793026727</v>',
+    '<v>4.1793026727E10</v>',
+  );
   const { rows, diagnostics } = await read(await zipParts(parts));
   assert.equal(diagnostics, []);
   assert.equal(
@@ -63,7 +78,17 @@ test('cells as Excel stores them: shared and inline text, numbers (also in expon
 });
 
 test('a recognised phone column is a warning at its header cell; a sheet name with a space is quoted', async () => {
-  const { rows, diagnostics } = await read(await makeXlsx([{ name: 'My List', rows: [['Name', 'Mobile'], ['Anna', '079 302 67 27']] }]));
+  const { rows, diagnostics } = await read(
+    await makeXlsx([
+      {
+        name: 'My List',
+        rows: [
+          ['Name', 'Mobile'],
+          ['Anna', '079 302 67 27'],
+        ],
+      },
+    ]),
+  );
   assert.equal(problems(diagnostics), [['phone-column-found', "'My List'!B1"]]);
   assert.equal(rows[0]?.cell, "'My List'!B2");
 });
@@ -73,8 +98,14 @@ test('the first sheet, or the one named by sheet:; an unknown sheet lists the sh
     { name: 'Notes', rows: [['phoneNumber'], ['41793026727']] },
     { name: 'VIP', rows: [['phoneNumber'], ['447911123456']] },
   ]);
-  assert.equal((await read(bytes)).rows.map((r) => r.phoneNumber), ['41793026727']);
-  assert.equal((await read(bytes, { sheet: 'VIP' })).rows.map((r) => r.cell), ['VIP!A2']);
+  assert.equal(
+    (await read(bytes)).rows.map((r) => r.phoneNumber),
+    ['41793026727'],
+  );
+  assert.equal(
+    (await read(bytes, { sheet: 'VIP' })).rows.map((r) => r.cell),
+    ['VIP!A2'],
+  );
   const missing = await read(bytes, { sheet: 'Vip list' });
   assert.equal(problems(missing.diagnostics), [['xlsx-invalid', null]]);
   assert.match(missing.diagnostics[0]?.message ?? '', /no sheet 'Vip list'/);
@@ -82,15 +113,37 @@ test('the first sheet, or the one named by sheet:; an unknown sheet lists the sh
 });
 
 test('an error value (#N/A) in a column that is read leaves its row out with a diagnostic; in a dropped column it is ignored', async () => {
-  const bytes = await makeXlsx([{ name: 'S', rows: [['phoneNumber', 'name', 'id'], ['41793026727', { error: '#N/A' }, 1], ['447911123456', 'Ben', { error: '#REF!' }]] }]);
+  const bytes = await makeXlsx([
+    {
+      name: 'S',
+      rows: [
+        ['phoneNumber', 'name', 'id'],
+        ['41793026727', { error: '#N/A' }, 1],
+        ['447911123456', 'Ben', { error: '#REF!' }],
+      ],
+    },
+  ]);
   const { rows, diagnostics } = await read(bytes, { columns: { id: null } });
-  assert.equal(rows.map((r) => r.phoneNumber), ['447911123456']);
+  assert.equal(
+    rows.map((r) => r.phoneNumber),
+    ['447911123456'],
+  );
   assert.equal(problems(diagnostics), [['xlsx-invalid', 'S!B2']]);
   assert.match(diagnostics[0]?.message ?? '', /#N\/A/);
 });
 
 test('header problems point at the header row', async () => {
-  const { rows, diagnostics } = await read(await makeXlsx([{ name: 'S', rows: [['Phone', 'Mobile'], ['41793026727', '41793026728']] }]));
+  const { rows, diagnostics } = await read(
+    await makeXlsx([
+      {
+        name: 'S',
+        rows: [
+          ['Phone', 'Mobile'],
+          ['41793026727', '41793026728'],
+        ],
+      },
+    ]),
+  );
   assert.equal(rows, []);
   assert.equal(problems(diagnostics), [['phone-column-ambiguous', 'S!A1']]);
 });
@@ -121,7 +174,10 @@ test('a zip without a workbook is not an XLSX workbook', async () => {
 test('a zip bomb (a sheet that expands hundreds of times) is refused before it is inflated', async () => {
   const parts = xlsxParts([{ name: 'S', rows: [['phoneNumber'], ['41793026727']] }]);
   // 64 MiB of whitespace inside the sheet's XML: valid XML, deflated to about 64 KiB.
-  parts['xl/worksheets/sheet1.xml'] = (parts['xl/worksheets/sheet1.xml'] as string).replace('<sheetData>', `<sheetData>${' '.repeat(64 << 20)}`);
+  parts['xl/worksheets/sheet1.xml'] = (parts['xl/worksheets/sheet1.xml'] as string).replace(
+    '<sheetData>',
+    `<sheetData>${' '.repeat(64 << 20)}`,
+  );
   const bytes = await zipParts(parts);
   assert.ok(bytes.length < 1 << 20, `${bytes.length} bytes`);
   const { rows, diagnostics } = await read(bytes);
@@ -132,7 +188,11 @@ test('a zip bomb (a sheet that expands hundreds of times) is refused before it i
 
 /** The central directory record of `name`, to rewrite the sizes it declares. */
 function centralRecord(zip: Buffer, name: string): number {
-  for (let at = zip.lastIndexOf(Buffer.from('PK\x01\x02', 'latin1')); at >= 0; at = zip.lastIndexOf(Buffer.from('PK\x01\x02', 'latin1'), at - 1)) {
+  for (
+    let at = zip.lastIndexOf(Buffer.from('PK\x01\x02', 'latin1'));
+    at >= 0;
+    at = zip.lastIndexOf(Buffer.from('PK\x01\x02', 'latin1'), at - 1)
+  ) {
     const length = zip.readUInt16LE(at + 28);
     if (zip.toString('utf8', at + 46, at + 46 + length) === name) return at;
   }
@@ -150,7 +210,15 @@ test('a part that declares more than the cap is refused without reading it', asy
 });
 
 test('a part that inflates past the size it declares is stopped (yauzl checks it)', async () => {
-  const bytes = await makeXlsx([{ name: 'S', rows: [['phoneNumber', 'name'], ['41793026727', 'Anna']] }]);
+  const bytes = await makeXlsx([
+    {
+      name: 'S',
+      rows: [
+        ['phoneNumber', 'name'],
+        ['41793026727', 'Anna'],
+      ],
+    },
+  ]);
   const record = centralRecord(bytes, 'xl/worksheets/sheet1.xml');
   bytes.writeUInt32LE(50, record + 24);
   const { rows, diagnostics } = await read(bytes);
@@ -162,9 +230,13 @@ test('a part that inflates past the size it declares is stopped (yauzl checks it
 test('malformed XML and entity declarations are diagnostics naming the part', async () => {
   const broken = xlsxParts([{ name: 'S', rows: [['phoneNumber'], ['41793026727']] }]);
   broken['xl/worksheets/sheet1.xml'] = '<worksheet><sheetData><row><c><v>1</c></row>';
-  assert.match((await read(await zipParts(broken))).diagnostics[0]?.message ?? '', /malformed part xl\/worksheets\/sheet1\.xml/);
+  assert.match(
+    (await read(await zipParts(broken))).diagnostics[0]?.message ?? '',
+    /malformed part xl\/worksheets\/sheet1\.xml/,
+  );
   const entities = xlsxParts([{ name: 'S', rows: [['phoneNumber'], ['41793026727']] }]);
-  entities['xl/sharedStrings.xml'] = '<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]><sst><si><t>&b;</t></si></sst>';
+  entities['xl/sharedStrings.xml'] =
+    '<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]><sst><si><t>&b;</t></si></sst>';
   const { diagnostics } = await read(await zipParts(entities));
   assert.equal(problems(diagnostics), [['xlsx-invalid', null]]);
   assert.match(diagnostics[0]?.message ?? '', /malformed part xl\/sharedStrings\.xml/);
@@ -173,8 +245,22 @@ test('malformed XML and entity declarations are diagnostics naming the part', as
 test('a row of more than 1 MiB of text stops the sheet with a diagnostic at that row, as in a CSV', async () => {
   // Random text: a repeated letter would compress like a zip bomb.
   const note = randomBytes(600_000).toString('hex');
-  const { rows, diagnostics } = await read(await makeXlsx([{ name: 'S', rows: [['phoneNumber', 'note'], ['41793026727', 'ok'], ['447911123456', note]] }]));
-  assert.equal(rows.map((r) => r.phoneNumber), ['41793026727']);
+  const { rows, diagnostics } = await read(
+    await makeXlsx([
+      {
+        name: 'S',
+        rows: [
+          ['phoneNumber', 'note'],
+          ['41793026727', 'ok'],
+          ['447911123456', note],
+        ],
+      },
+    ]),
+  );
+  assert.equal(
+    rows.map((r) => r.phoneNumber),
+    ['41793026727'],
+  );
   assert.equal(problems(diagnostics), [['xlsx-invalid', 'S!B3']]);
   assert.match(diagnostics[0]?.message ?? '', /longer than 1 MiB/);
   assert.match(diagnostics[0]?.hint ?? '', /shorten the cells/);
@@ -182,9 +268,15 @@ test('a row of more than 1 MiB of text stops the sheet with a diagnostic at that
 
 test('rows out of order are refused (a row number cannot go back)', async () => {
   const parts = xlsxParts([{ name: 'S', rows: [['phoneNumber'], ['41793026727']] }]);
-  parts['xl/worksheets/sheet1.xml'] = (parts['xl/worksheets/sheet1.xml'] as string).replace('<row r="2">', '<row r="1">');
+  parts['xl/worksheets/sheet1.xml'] = (parts['xl/worksheets/sheet1.xml'] as string).replace(
+    '<row r="2">',
+    '<row r="1">',
+  );
   const { diagnostics } = await read(await zipParts(parts));
-  assert.equal(problems(diagnostics).map(([code]) => code), ['xlsx-invalid']);
+  assert.equal(
+    problems(diagnostics).map(([code]) => code),
+    ['xlsx-invalid'],
+  );
   assert.match(diagnostics[0]?.message ?? '', /row numbered 1 after row 1/);
   assert.match(diagnostics[0]?.hint ?? '', /save the workbook again/, 'with a hint');
 });

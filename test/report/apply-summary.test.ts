@@ -6,7 +6,10 @@ import { formatApplyJson, formatApplySummary } from '../../src/report/apply-summ
 test('one request is "(1 request)", more are plural', () => {
   const one = { ...emptyApplyResult(1), requests: 1 };
   one.messages.accepted = 1;
-  assert.match(formatApplySummary(one), /1 accepted, 0 rejected, 0 failed, 0 in doubt \(1 request\)\./);
+  assert.match(
+    formatApplySummary(one),
+    /1 accepted, 0 rejected, 0 failed, 0 in doubt \(1 request\)\./,
+  );
   assert.match(formatApplySummary({ ...one, requests: 2 }), /\(2 requests\)\./);
 });
 
@@ -15,7 +18,12 @@ test('failed messages are listed by masked number with a one-line reason, the fi
   result.messages.failed = 12;
   const numbers = Array.from({ length: 11 }, (_, i) => `417****${String(1000 + i)}`);
   result.failures = [
-    { bulkId: 'b'.repeat(32), messages: 1, numbers: ['155****8467'], reason: 'HTTP 400: bad\u001b[2Jvalue\nnext' },
+    {
+      bulkId: 'b'.repeat(32),
+      messages: 1,
+      numbers: ['155****8467'],
+      reason: 'HTTP 400: bad\u001b[2Jvalue\nnext',
+    },
     { bulkId: 'c'.repeat(32), messages: 11, numbers, reason: 'HTTP 500' },
   ];
   const text = formatApplySummary(result);
@@ -29,10 +37,15 @@ test('failed messages are listed by masked number with a one-line reason, the fi
 test('an unknown status and an authentication failure (API answer text) are shown escaped', () => {
   const result = { ...emptyApplyResult(1), requests: 1 };
   result.messages.inDoubt = 1;
-  result.unknownStatuses = [{ groupId: 9, groupName: 'NEW\u001b[2J', id: 99, name: 'ODD\u202e', description: 'line\nnext' }];
+  result.unknownStatuses = [
+    { groupId: 9, groupName: 'NEW\u001b[2J', id: 99, name: 'ODD\u202e', description: 'line\nnext' },
+  ];
   result.authFailure = 'HTTP 401: no\u001b]8;;x\u0007';
   const text = formatApplySummary(result);
-  assert.match(text, / {2}\? unknown status group 9 NEW\\e\[2J \/ 99 ODD\\u\{202E\}: line\\nnext \(left in doubt\)\n/);
+  assert.match(
+    text,
+    / {2}\? unknown status group 9 NEW\\e\[2J \/ 99 ODD\\u\{202E\}: line\\nnext \(left in doubt\)\n/,
+  );
   assert.match(text, /Authentication failed: HTTP 401: no\\e\]8;;x\\u\{0007\}\n/);
   assert.not.match(text, /[\u0007\u001b\u202e]/u);
 });
@@ -40,7 +53,9 @@ test('an unknown status and an authentication failure (API answer text) are show
 test('apply --format json: API answer text keeps bidi and C1 characters as \\u escapes, and stays JSON', () => {
   const result = { ...emptyApplyResult(1), requests: 1 };
   result.messages.failed = 1;
-  result.failures = [{ bulkId: 'b1', messages: 1, numbers: ['155****8467'], reason: 'HTTP 400: \u202eevil\u0085' }];
+  result.failures = [
+    { bulkId: 'b1', messages: 1, numbers: ['155****8467'], reason: 'HTTP 400: \u202eevil\u0085' },
+  ];
   const text = formatApplyJson(result);
   assert.not.match(text, /[\u0080-\u009f\u202a-\u202e]/);
   assert.match(text, /\\u202e/);

@@ -9,7 +9,8 @@ import { buildFixturePlan, FIXTURE_PHONES } from '../plan/fixture-plan.js';
 import { withTmpDir } from '../state/tmp-dir.js';
 import { assertGolden } from './plan-golden.js';
 
-const golden = (name: string): string => fileURLToPath(new URL(`../plan/golden/${name}`, import.meta.url));
+const golden = (name: string): string =>
+  fileURLToPath(new URL(`../plan/golden/${name}`, import.meta.url));
 
 test('maskPhone keeps the first 3 and last 4 digits', () => {
   assert.is(maskPhone('41793026727'), '417****6727');
@@ -18,9 +19,23 @@ test('maskPhone keeps the first 3 and last 4 digits', () => {
 });
 
 test('summary line: thousands separators, optional categories only when present', () => {
-  const summary = { send: 1204, retry: 0, unchanged: 3, drift: 1, rejected: 0, 'in-doubt': 0, orphan: 0, suppressed: 0, capped: 0, 'quiet-hours': 0 };
+  const summary = {
+    send: 1204,
+    retry: 0,
+    unchanged: 3,
+    drift: 1,
+    rejected: 0,
+    'in-doubt': 0,
+    orphan: 0,
+    suppressed: 0,
+    capped: 0,
+    'quiet-hours': 0,
+  };
   assert.is(formatPlanSummary(summary), 'Plan: 1,204 to send, 3 unchanged, 1 drift, 0 in doubt');
-  assert.is(formatPlanSummary({ ...summary, retry: 2, orphan: 1 }), 'Plan: 1,204 to send, 2 to retry, 3 unchanged, 1 drift, 0 in doubt, 1 orphan');
+  assert.is(
+    formatPlanSummary({ ...summary, retry: 2, orphan: 1 }),
+    'Plan: 1,204 to send, 2 to retry, 3 unchanged, 1 drift, 0 in doubt, 1 orphan',
+  );
   assert.is(
     formatPlanSummary({ ...summary, suppressed: 2, capped: 1, 'quiet-hours': 3 }),
     'Plan: 1,204 to send, 3 unchanged, 1 drift, 0 in doubt, 2 suppressed, 1 capped, 3 in quiet hours',
@@ -52,7 +67,11 @@ test('pretty shows each distinct message once, with colours only when asked', ()
 test('no full phone number in markdown (default) or with --mask in any format', () =>
   withTmpDir(async (dir) => {
     const plan = await buildFixturePlan(dir);
-    plan.diagnostics.push({ code: 'phone-duplicate', severity: 'warning', message: '41793026727 appears twice' });
+    plan.diagnostics.push({
+      code: 'phone-duplicate',
+      severity: 'warning',
+      message: '41793026727 appears twice',
+    });
     const outputs = [
       formatPlan(plan, { format: 'markdown' }),
       formatPlan(plan, { format: 'pretty', mask: true }),
@@ -60,7 +79,8 @@ test('no full phone number in markdown (default) or with --mask in any format', 
       formatPlan(plan, { format: 'markdown', mask: true }),
     ];
     for (const out of outputs) {
-      for (const phone of [...FIXTURE_PHONES, '41790000099']) assert.not.ok(out.includes(phone), `${phone} leaked`);
+      for (const phone of [...FIXTURE_PHONES, '41790000099'])
+        assert.not.ok(out.includes(phone), `${phone} leaked`);
     }
     assert.ok(formatPlan(plan, { format: 'markdown', mask: false }).includes('41793026727'));
   }));

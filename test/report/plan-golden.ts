@@ -8,6 +8,7 @@ export async function assertGolden(file: string, actual: string): Promise<void> 
     return;
   }
   const expected = await readFile(file, 'utf8').catch(() => undefined);
-  if (expected === undefined) throw new Error(`golden file ${file} is missing: run with UPDATE_GOLDEN=1 and review it`);
+  if (expected === undefined)
+    throw new Error(`golden file ${file} is missing: run with UPDATE_GOLDEN=1 and review it`);
   assert.fixture(actual, expected);
 }

@@ -31,7 +31,10 @@ test('pretty and markdown show an approved template as the phone shows it, not a
   withTmpDir(async (dir) => {
     const plan = await planWithTemplates(dir);
     const pretty = formatPlan(plan, { format: 'pretty' });
-    assert.match(pretty, /\n {6}body {9}│ Hi \*Anna\*, Black Friday starts now\.\n {6} {12} │ See you soon\.\n/);
+    assert.match(
+      pretty,
+      /\n {6}body {9}│ Hi \*Anna\*, Black Friday starts now\.\n {6} {12} │ See you soon\.\n/,
+    );
     assert.match(pretty, /footer {7}│ Reply STOP to opt out/);
     assert.match(pretty, /button 1 {5}│ \[See the offer\] https:\/\/acme\.example\/offer\/A1/);
     assert.match(pretty, /button 2 {5}│ \[Stop\] quick reply "STOP"/);
@@ -39,8 +42,13 @@ test('pretty and markdown show an approved template as the phone shows it, not a
     // The body came from the placeholders: templateData is still shown, as it is sent.
     assert.match(pretty, /templateData {1}│ 1\. "Anna" {2}2\. "20%"/);
     const markdown = formatPlan(plan, { format: 'markdown' });
-    assert.ok(markdown.includes('| body | Hi &#42;Anna&#42;, Black Friday starts now.<br>See you soon. |'), markdown);
-    assert.ok(markdown.includes('| button 1 | &#91;See the offer&#93; https://acme.example/offer/A1 |'));
+    assert.ok(
+      markdown.includes('| body | Hi &#42;Anna&#42;, Black Friday starts now.<br>See you soon. |'),
+      markdown,
+    );
+    assert.ok(
+      markdown.includes('| button 1 | &#91;See the offer&#93; https://acme.example/offer/A1 |'),
+    );
     assert.not.ok(markdown.includes('body placeholders'));
   }));
 
@@ -48,15 +56,31 @@ test('the HTML plan fills the body, applies WhatsApp formatting after the values
   withTmpDir(async (dir) => {
     const plan = await planWithTemplates(dir);
     const html = formatPlan(plan, { format: 'html' });
-    assert.ok(html.includes('<div class="text template-body">Hi <strong>Anna</strong>, Black Friday starts now.<br>See you soon.</div>'), html);
+    assert.ok(
+      html.includes(
+        '<div class="text template-body">Hi <strong>Anna</strong>, Black Friday starts now.<br>See you soon.</div>',
+      ),
+      html,
+    );
     assert.ok(html.includes('<div class="template-footer">Reply STOP to opt out</div>'));
-    assert.match(html, /See the offer<small class="button-detail"><a href="https:\/\/acme\.example\/offer\/A1"/);
+    assert.match(
+      html,
+      /See the offer<small class="button-detail"><a href="https:\/\/acme\.example\/offer\/A1"/,
+    );
     assert.match(html, /Stop<small class="button-detail">payload STOP<\/small>/);
     assert.not.match(html, /<div class="label">Body<\/div>/);
 
     const hostile = structuredClone(PROMO);
-    hostile.whatsApp.mediaTemplateData = { ...hostile.whatsApp.mediaTemplateData, body: { placeholders: ['<img src=x onerror=alert(1)>'] } };
-    plan.contents = Object.fromEntries(Object.entries(plan.contents).map(([hash, content]) => [hash, content.whatsApp.templateName ? hostile : content]));
+    hostile.whatsApp.mediaTemplateData = {
+      ...hostile.whatsApp.mediaTemplateData,
+      body: { placeholders: ['<img src=x onerror=alert(1)>'] },
+    };
+    plan.contents = Object.fromEntries(
+      Object.entries(plan.contents).map(([hash, content]) => [
+        hash,
+        content.whatsApp.templateName ? hostile : content,
+      ]),
+    );
     const escaped = formatPlan(plan, { format: 'html' });
     assert.not.ok(escaped.includes('<img'), 'a value never becomes markup');
     assert.ok(escaped.includes('Hi <strong>&#60;img src=x onerror=alert(1)&#62;</strong>'));
@@ -78,9 +102,16 @@ test('a saved plan keeps its templates (schemas/plan.schema.json), so `show` fil
     await writeSavedPlan(join(dir, 'plan.json'), plan);
     const read = await readSavedPlan(join(dir, 'plan.json'));
     assert.equal(read.templates, [PROMO_OFFER]);
-    assert.not.match(formatPlan(read, { format: 'pretty' }), /Anna/, 'a saved plan holds no rendered parameters');
+    assert.not.match(
+      formatPlan(read, { format: 'pretty' }),
+      /Anna/,
+      'a saved plan holds no rendered parameters',
+    );
     // With its contents restored (show does, from the spec and recipient files).
-    assert.match(formatPlan({ ...read, contents: plan.contents }, { format: 'pretty' }), /body {9}│ Hi \*Anna\*/);
+    assert.match(
+      formatPlan({ ...read, contents: plan.contents }, { format: 'pretty' }),
+      /body {9}│ Hi \*Anna\*/,
+    );
   }));
 
 test.run();

@@ -12,11 +12,16 @@ test('WhatsApp formatting: bold, italic, strike, mono, line breaks', () => {
   assert.is(formatWhatsAppText('```*not bold*```'), '<code>*not bold*</code>');
   assert.is(formatWhatsAppText('2*3*4'), '2*3*4');
   assert.is(formatWhatsAppText('* not bold * snake_case_name'), '* not bold * snake_case_name');
-  assert.is(formatWhatsAppText('*_both_* and "*quoted*"'), '<strong><em>both</em></strong> and &#34;<strong>quoted</strong>&#34;');
+  assert.is(
+    formatWhatsAppText('*_both_* and "*quoted*"'),
+    '<strong><em>both</em></strong> and &#34;<strong>quoted</strong>&#34;',
+  );
 });
 
 test('all text is escaped: a message cannot inject markup or script', () => {
-  const html = formatWhatsAppText('<script>window.pwned=1</script> <img src=x onerror="alert(1)"> *<b>x</b>*');
+  const html = formatWhatsAppText(
+    '<script>window.pwned=1</script> <img src=x onerror="alert(1)"> *<b>x</b>*',
+  );
   assert.not.match(html, /<script|<img|<b>/);
   assert.match(html, /&#60;script&#62;/);
   assert.match(html, /<strong>&#60;b&#62;x&#60;\/b&#62;<\/strong>/);
@@ -44,7 +49,16 @@ test('a media template shows header, parameters and buttons; scheduled and scena
     scenarioKey: 'care',
   };
   const html = renderBubbleContent(content);
-  for (const part of ['promo', 'en_GB', 'Anna', 'href="https://cdn.example/h.png"', '20%', 'scheduled 2030-01-01T09:00:00+01:00', 'scenario care']) assert.ok(html.includes(part), part);
+  for (const part of [
+    'promo',
+    'en_GB',
+    'Anna',
+    'href="https://cdn.example/h.png"',
+    '20%',
+    'scheduled 2030-01-01T09:00:00+01:00',
+    'scenario care',
+  ])
+    assert.ok(html.includes(part), part);
   const buttons = renderButtons(content);
   assert.match(buttons, /class="button button-url">.*offer\/A1/);
   assert.match(buttons, /class="button button-reply">.*STOP/);
@@ -52,7 +66,14 @@ test('a media template shows header, parameters and buttons; scheduled and scena
 
 test('media and location cards escape everything and link only http(s) URLs', () => {
   const html = renderBubbleContent({
-    whatsApp: { imageUrl: 'javascript:alert(1)', videoUrl: 'https://v.example/"><script>x</script>', locationName: '<b>Shop</b>', address: "O'Street", latitude: 47.1, longitude: 8.2 },
+    whatsApp: {
+      imageUrl: 'javascript:alert(1)',
+      videoUrl: 'https://v.example/"><script>x</script>',
+      locationName: '<b>Shop</b>',
+      address: "O'Street",
+      latitude: 47.1,
+      longitude: 8.2,
+    },
   });
   assert.not.match(html, /href="javascript|<script|<b>/);
   assert.match(html, /<span class="url">javascript:alert\(1\)<\/span>/);
@@ -83,9 +104,15 @@ test('html: a spec name and an earlier content with markup and bidi characters a
     earlier.content = { whatsApp: { text: '<script>x</script>\u202E' } };
     const html = renderPlanHtml(plan, { mask: true });
     assert.not.match(html, /<img|<script>x|\u202e/);
-    assert.match(html, '<li><a href="#spec-1">&#60;img src=x onerror=alert(1)&#62;\\u{202E}evil</a>');
+    assert.match(
+      html,
+      '<li><a href="#spec-1">&#60;img src=x onerror=alert(1)&#62;\\u{202E}evil</a>',
+    );
     assert.match(html, 'data-spec="&#60;img src=x onerror=alert(1)&#62;\\u{202E}evil"');
-    assert.match(html, '<span class="value">&#60;<del>script</del>&#62;<del>x</del>&#60;/<del>script</del>&#62;<del>\\u{202E}</del></span>');
+    assert.match(
+      html,
+      '<span class="value">&#60;<del>script</del>&#62;<del>x</del>&#60;/<del>script</del>&#62;<del>\\u{202E}</del></span>',
+    );
   }));
 
 test.run();

@@ -13,7 +13,10 @@ const A = { messageId: 'id-a', spec: 's', phoneNumber: '41793026727', contentHas
 const B = { messageId: 'id-b', spec: 's', phoneNumber: '447910000000', contentHash: 'h1' };
 
 async function assertStateError(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   assert.instance(error, StateError, String(error));
   assert.match(String((error as Error).message), pattern);
 }
@@ -31,7 +34,10 @@ test('append writes a header line, then one line per record', () =>
   withTmpDir(async (dir) => {
     const store = openFileStateStore(dir);
     await store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A, B])]);
-    await store.append([inFlight('B2', '2026-01-01T00:01:00.000Z', [A]), outcome('B2', '2026-01-01T00:01:01.000Z', [{ messageId: 'id-a', outcome: 'accepted' }])]);
+    await store.append([
+      inFlight('B2', '2026-01-01T00:01:00.000Z', [A]),
+      outcome('B2', '2026-01-01T00:01:01.000Z', [{ messageId: 'id-a', outcome: 'accepted' }]),
+    ]);
     const lines = (await readFile(join(dir, 'journal.ndjson'), 'utf8')).trimEnd().split('\n');
     assert.equal(JSON.parse(lines[0] ?? ''), { waspec: 'state', formatVersion: 1 });
     assert.is(lines.length, 4);
@@ -53,8 +59,16 @@ for (const backend of backends) {
   test(`[${backend.name}] append then read folds the records (last outcome wins, first sentAt kept)`, () =>
     withState(backend, async ({ store }) => {
       await store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A, B])]);
-      await store.append([outcome('B1', '2026-01-01T00:00:01.000Z', [{ messageId: 'id-a', outcome: 'failed', error: 'timeout' }, { messageId: 'id-b', outcome: 'accepted', statusName: 'PENDING_ENROUTE' }])]);
-      await store.append([inFlight('B2', '2026-01-01T00:01:00.000Z', [A]), outcome('B2', '2026-01-01T00:01:01.000Z', [{ messageId: 'id-a', outcome: 'accepted' }])]);
+      await store.append([
+        outcome('B1', '2026-01-01T00:00:01.000Z', [
+          { messageId: 'id-a', outcome: 'failed', error: 'timeout' },
+          { messageId: 'id-b', outcome: 'accepted', statusName: 'PENDING_ENROUTE' },
+        ]),
+      ]);
+      await store.append([
+        inFlight('B2', '2026-01-01T00:01:00.000Z', [A]),
+        outcome('B2', '2026-01-01T00:01:01.000Z', [{ messageId: 'id-a', outcome: 'accepted' }]),
+      ]);
       const snap = await store.read();
       const a = snap.messages.get('id-a');
       assert.is(a?.outcome, 'accepted');
@@ -67,13 +81,27 @@ for (const backend of backends) {
       assert.is(snap.messages.get('id-b')?.status?.name, 'PENDING_ENROUTE');
       assert.is(snap.records, 4);
       assert.is(snap.diagnostics.length, 0);
-      assert.equal((await store.readRecords()).map((r) => `${r.type} ${r.type === 'settle' || r.type === 'content' ? '' : r.bulkId}`), ['in-flight B1', 'outcome B1', 'in-flight B2', 'outcome B2']);
+      assert.equal(
+        (await store.readRecords()).map(
+          (r) => `${r.type} ${r.type === 'settle' || r.type === 'content' ? '' : r.bulkId}`,
+        ),
+        ['in-flight B1', 'outcome B1', 'in-flight B2', 'outcome B2'],
+      );
     }));
 
   test(`[${backend.name}] appends started together on one store all survive, in order per message`, () =>
     withState(backend, async ({ store }) => {
       const ids = Array.from({ length: 40 }, (_, i) => `B${i}`);
-      await Promise.all(ids.map((id, i) => store.append([inFlight(id, '2026-01-01T00:00:00.000Z', [{ ...A, messageId: `id-${i}` }]), outcome(id, '2026-01-01T00:00:01.000Z', [{ messageId: `id-${i}`, outcome: 'accepted' }])])));
+      await Promise.all(
+        ids.map((id, i) =>
+          store.append([
+            inFlight(id, '2026-01-01T00:00:00.000Z', [{ ...A, messageId: `id-${i}` }]),
+            outcome(id, '2026-01-01T00:00:01.000Z', [
+              { messageId: `id-${i}`, outcome: 'accepted' },
+            ]),
+          ]),
+        ),
+      );
       const snap = await store.read();
       assert.is(snap.messages.size, 40);
       assert.is(snap.records, 80);
@@ -83,13 +111,22 @@ for (const backend of backends) {
   test(`[${backend.name}] more records than one read page, folded in the order written`, () =>
     withState(backend, async ({ store }) => {
       const records = [];
-      for (let i = 0; i < 6000; i++) records.push(inFlight(`B${i}`, '2026-01-01T00:00:00.000Z', [{ ...A, messageId: `m${i % 3000}` }]));
-      records.push(outcome('B5999', '2026-01-01T00:00:02.000Z', [{ messageId: 'm2999', outcome: 'accepted' }]));
+      for (let i = 0; i < 6000; i++)
+        records.push(
+          inFlight(`B${i}`, '2026-01-01T00:00:00.000Z', [{ ...A, messageId: `m${i % 3000}` }]),
+        );
+      records.push(
+        outcome('B5999', '2026-01-01T00:00:02.000Z', [{ messageId: 'm2999', outcome: 'accepted' }]),
+      );
       await store.append(records);
       const snap = await store.read();
       assert.is(snap.records, 6001);
       assert.is(snap.messages.size, 3000);
-      assert.is(snap.messages.get('m0')?.bulkId, 'B3000', 'the later in-flight record was folded last');
+      assert.is(
+        snap.messages.get('m0')?.bulkId,
+        'B3000',
+        'the later in-flight record was folded last',
+      );
       assert.is(snap.messages.get('m2999')?.outcome, 'accepted');
     }));
 }
@@ -98,7 +135,9 @@ test('a torn last line is ignored with a warning, earlier records kept; the next
   withTmpDir(async (dir) => {
     const store = openFileStateStore(dir);
     await store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]);
-    const whole = JSON.stringify(outcome('B1', '2026-01-01T00:00:01.000Z', [{ messageId: 'id-a', outcome: 'accepted' }]));
+    const whole = JSON.stringify(
+      outcome('B1', '2026-01-01T00:00:01.000Z', [{ messageId: 'id-a', outcome: 'accepted' }]),
+    );
     await appendFile(join(dir, 'journal.ndjson'), whole.slice(0, Math.floor(whole.length / 2)));
     const snap = await store.read();
     assert.is(snap.messages.get('id-a')?.outcome, 'in-flight');
@@ -106,7 +145,9 @@ test('a torn last line is ignored with a warning, earlier records kept; the next
     assert.is(snap.diagnostics[0]?.code, 'state-torn-line');
     assert.is(snap.diagnostics[0]?.severity, 'warning');
     assert.is(snap.diagnostics[0]?.line, 2);
-    await store.append([outcome('B1', '2026-01-01T00:00:02.000Z', [{ messageId: 'id-a', outcome: 'accepted' }])]);
+    await store.append([
+      outcome('B1', '2026-01-01T00:00:02.000Z', [{ messageId: 'id-a', outcome: 'accepted' }]),
+    ]);
     const after = await store.read();
     assert.is(after.diagnostics.length, 0);
     assert.is(after.messages.get('id-a')?.outcome, 'accepted');
@@ -121,8 +162,14 @@ test('a bad but complete line is kept by the next append (only an unterminated o
     await store.append([inFlight('B2', '2026-01-01T00:00:00.000Z', [B])]);
     assert.is((await readFile(join(dir, 'journal.ndjson'), 'utf8')).split('\n')[2], bad);
     const snap = await store.read();
-    assert.equal(snap.diagnostics.map((d) => [d.code, d.severity, d.line]), [['state-record-invalid', 'error', 2]]);
-    assert.match(snap.diagnostics[0]?.message ?? '', /line 3 .*type must be in-flight, outcome, settle or content, not "nonsense"/);
+    assert.equal(
+      snap.diagnostics.map((d) => [d.code, d.severity, d.line]),
+      [['state-record-invalid', 'error', 2]],
+    );
+    assert.match(
+      snap.diagnostics[0]?.message ?? '',
+      /line 3 .*type must be in-flight, outcome, settle or content, not "nonsense"/,
+    );
     assert.is(snap.messages.size, 2);
   }));
 
@@ -137,12 +184,21 @@ test('records that do not match the journal schema are diagnostics with their li
       '[1,2]',
       'not json',
     ];
-    await writeFile(join(dir, 'journal.ndjson'), `{"waspec":"state","formatVersion":1}\n${good}\n${bad.join('\n')}\n`);
+    await writeFile(
+      join(dir, 'journal.ndjson'),
+      `{"waspec":"state","formatVersion":1}\n${good}\n${bad.join('\n')}\n`,
+    );
     const snap = await openFileStateStore(dir).read();
-    assert.equal(snap.diagnostics.map((d) => [d.code, d.line]), [3, 4, 5, 6, 7].map((n) => ['state-record-invalid', n - 1]));
+    assert.equal(
+      snap.diagnostics.map((d) => [d.code, d.line]),
+      [3, 4, 5, 6, 7].map((n) => ['state-record-invalid', n - 1]),
+    );
     assert.match(snap.diagnostics[0]?.message ?? '', /messages\.0 must be object/);
     assert.match(snap.diagnostics[1]?.message ?? '', /must have required property/);
-    assert.match(snap.diagnostics[2]?.message ?? '', /outcome must be equal to one of the allowed values \(accepted, rejected, failed\)/);
+    assert.match(
+      snap.diagnostics[2]?.message ?? '',
+      /outcome must be equal to one of the allowed values \(accepted, rejected, failed\)/,
+    );
     assert.equal([...snap.messages.keys()], ['id-a']);
     assert.is(snap.messages.get('id-a')?.outcome, 'in-flight');
   }));
@@ -150,9 +206,15 @@ test('records that do not match the journal schema are diagnostics with their li
 test('a line over 32 MiB is skipped to its end (a diagnostic), the lines after it still read', () =>
   withTmpDir(async (dir) => {
     const header = '{"waspec":"state","formatVersion":1}\n';
-    await writeFile(join(dir, 'journal.ndjson'), `${header}${'x'.repeat(33 * 1024 * 1024)}\n${JSON.stringify(inFlight('B1', '2026-01-01T00:00:00.000Z', [A]))}\n`);
+    await writeFile(
+      join(dir, 'journal.ndjson'),
+      `${header}${'x'.repeat(33 * 1024 * 1024)}\n${JSON.stringify(inFlight('B1', '2026-01-01T00:00:00.000Z', [A]))}\n`,
+    );
     const snap = await openFileStateStore(dir).read();
-    assert.equal(snap.diagnostics.map((d) => [d.code, d.line]), [['state-record-invalid', 1]]);
+    assert.equal(
+      snap.diagnostics.map((d) => [d.code, d.line]),
+      [['state-record-invalid', 1]],
+    );
     assert.match(snap.diagnostics[0]?.message ?? '', /longer than 32 MiB/);
     assert.is(snap.messages.size, 1);
   }));
@@ -164,7 +226,10 @@ test('a symlinked journal is refused on read and on append; its target is untouc
     await symlink('../victim.txt', join(dir, 'state', 'journal.ndjson'));
     const store = openFileStateStore(join(dir, 'state'));
     await assertStateError(store.read(), /is a symbolic link/);
-    await assertStateError(store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]), /is a symbolic link/);
+    await assertStateError(
+      store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]),
+      /is a symbolic link/,
+    );
     assert.is(await readFile(join(dir, 'victim.txt'), 'utf8'), 'precious line');
   }));
 
@@ -176,7 +241,10 @@ test('a journal hard-linked to another file is never written: the other file is 
     await writeFile(join(dir, 'victim.ndjson'), `${header}{"v":1,"type":"in-fl`);
     await link(join(dir, 'victim.ndjson'), join(dir, 'state', 'journal.ndjson'));
     const store = openFileStateStore(join(dir, 'state'));
-    await assertStateError(store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]), /other hard link/);
+    await assertStateError(
+      store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]),
+      /other hard link/,
+    );
     assert.is(await readFile(join(dir, 'victim.ndjson'), 'utf8'), `${header}{"v":1,"type":"in-fl`);
   }));
 
@@ -186,9 +254,19 @@ test('a file that is not a journal is never cut as a torn tail nor written to', 
       await writeFile(join(dir, 'journal.ndjson'), text);
       const store = openFileStateStore(dir);
       const snap = await store.read();
-      assert.equal(snap.diagnostics[0] && [snap.diagnostics[0].code, snap.diagnostics[0].severity, snap.diagnostics[0].line], ['state-record-invalid', 'error', 0]);
+      assert.equal(
+        snap.diagnostics[0] && [
+          snap.diagnostics[0].code,
+          snap.diagnostics[0].severity,
+          snap.diagnostics[0].line,
+        ],
+        ['state-record-invalid', 'error', 0],
+      );
       assert.ok(snap.diagnostics.every((d) => d.code === 'state-record-invalid'));
-      await assertStateError(store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]), /not a waspec state journal/);
+      await assertStateError(
+        store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]),
+        /not a waspec state journal/,
+      );
       assert.is(await readFile(join(dir, 'journal.ndjson'), 'utf8'), text);
     }
   }));
@@ -198,17 +276,26 @@ test('a journal path that is a directory, or a state directory that is a file: a
     await mkdir(join(dir, 'state', 'journal.ndjson'), { recursive: true });
     const store = openFileStateStore(join(dir, 'state'));
     await assertStateError(store.read(), /is a directory/);
-    await assertStateError(store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]), /is a directory/);
+    await assertStateError(
+      store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]),
+      /is a directory/,
+    );
     await writeFile(join(dir, 'file'), 'x');
     const onFile = openFileStateStore(join(dir, 'file'));
     await assertStateError(onFile.read(), /is not a directory/);
     await assertStateError(onFile.lock(), /is not a directory/);
-    await assertStateError(onFile.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]), /is not a directory/);
+    await assertStateError(
+      onFile.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [A])]),
+      /is not a directory/,
+    );
   }));
 
 test('a journal from a newer waspec is refused with the version and an upgrade hint', () =>
   withTmpDir(async (dir) => {
-    for (const first of ['{"waspec":"state","formatVersion":2}\n', `{"v":${RECORD_VERSION + 1},"type":"in-flight","at":"x","bulkId":"b","messages":[]}\n`]) {
+    for (const first of [
+      '{"waspec":"state","formatVersion":2}\n',
+      `{"v":${RECORD_VERSION + 1},"type":"in-flight","at":"x","bulkId":"b","messages":[]}\n`,
+    ]) {
       await writeFile(join(dir, 'journal.ndjson'), first);
       try {
         await openFileStateStore(dir).read();
@@ -225,7 +312,11 @@ test('a big journal is read as a stream of lines (across chunk boundaries)', () 
   withTmpDir(async (dir) => {
     const lines = ['{"waspec":"state","formatVersion":1}'];
     for (let i = 0; i < 3000; i++) {
-      lines.push(JSON.stringify(inFlight(`B${i}`, '2026-01-01T00:00:00.000Z', [{ ...A, messageId: `m${i}` }])));
+      lines.push(
+        JSON.stringify(
+          inFlight(`B${i}`, '2026-01-01T00:00:00.000Z', [{ ...A, messageId: `m${i}` }]),
+        ),
+      );
     }
     await writeFile(join(dir, 'journal.ndjson'), `${lines.join('\n')}\n`);
     const snap = await openFileStateStore(dir).read();
@@ -236,18 +327,57 @@ test('a big journal is read as a stream of lines (across chunk boundaries)', () 
 test('a read state keeps one object per distinct API status and spec name, with the values as journalled', () =>
   withTmpDir(async (dir) => {
     const store = openFileStateStore(dir);
-    const refs = Array.from({ length: 6 }, (_, i) => ({ messageId: `id-${i}`, spec: 'promo', phoneNumber: `4179302670${i}`, contentHash: 'h' }));
-    await store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', refs.slice(0, 3)), inFlight('B2', '2026-01-01T00:00:00.000Z', refs.slice(3))]);
+    const refs = Array.from({ length: 6 }, (_, i) => ({
+      messageId: `id-${i}`,
+      spec: 'promo',
+      phoneNumber: `4179302670${i}`,
+      contentHash: 'h',
+    }));
     await store.append([
-      outcome('B1', '2026-01-01T00:00:01.000Z', refs.slice(0, 3).map((r) => ({ messageId: r.messageId, outcome: 'accepted', statusName: 'PENDING_ENROUTE' }))),
-      outcome('B2', '2026-01-01T00:00:01.000Z', refs.slice(3).map((r, i) => ({ messageId: r.messageId, outcome: i === 2 ? 'rejected' : 'accepted', statusName: i === 2 ? 'REJECTED_NETWORK' : 'PENDING_ENROUTE' }))),
+      inFlight('B1', '2026-01-01T00:00:00.000Z', refs.slice(0, 3)),
+      inFlight('B2', '2026-01-01T00:00:00.000Z', refs.slice(3)),
+    ]);
+    await store.append([
+      outcome(
+        'B1',
+        '2026-01-01T00:00:01.000Z',
+        refs.slice(0, 3).map((r) => ({
+          messageId: r.messageId,
+          outcome: 'accepted',
+          statusName: 'PENDING_ENROUTE',
+        })),
+      ),
+      outcome(
+        'B2',
+        '2026-01-01T00:00:01.000Z',
+        refs.slice(3).map((r, i) => ({
+          messageId: r.messageId,
+          outcome: i === 2 ? 'rejected' : 'accepted',
+          statusName: i === 2 ? 'REJECTED_NETWORK' : 'PENDING_ENROUTE',
+        })),
+      ),
     ]);
     const states = [...(await store.read()).messages.values()];
     const pending = states.filter((s) => s.status?.name === 'PENDING_ENROUTE');
     assert.is(pending.length, 5);
-    assert.ok(pending.every((s) => s.status === pending[0]?.status), 'equal statuses are one object');
-    assert.equal(pending[0]?.status, { groupId: 1, groupName: 'PENDING', id: 7, name: 'PENDING_ENROUTE', description: 'PENDING_ENROUTE' });
-    assert.equal(states[5]?.status, { groupId: 5, groupName: 'REJECTED', id: 7, name: 'REJECTED_NETWORK', description: 'REJECTED_NETWORK' });
+    assert.ok(
+      pending.every((s) => s.status === pending[0]?.status),
+      'equal statuses are one object',
+    );
+    assert.equal(pending[0]?.status, {
+      groupId: 1,
+      groupName: 'PENDING',
+      id: 7,
+      name: 'PENDING_ENROUTE',
+      description: 'PENDING_ENROUTE',
+    });
+    assert.equal(states[5]?.status, {
+      groupId: 5,
+      groupName: 'REJECTED',
+      id: 7,
+      name: 'REJECTED_NETWORK',
+      description: 'REJECTED_NETWORK',
+    });
     assert.ok(states.every((s) => s.spec === 'promo'));
   }));
 

@@ -38,14 +38,20 @@ test('a second lock is refused, naming owner, host, pid and since; release frees
     await first.release();
     const again = await store.lock();
     await again.release();
-    const left = await access(join(dir, 'lock.json')).then(() => true, () => false);
+    const left = await access(join(dir, 'lock.json')).then(
+      () => true,
+      () => false,
+    );
     assert.is(left, false, 'release removes lock.json');
   }));
 
 test('--force-unlock takes over the lock of a dead process', () =>
   withTmpDir(async (dir) => {
     const pid = deadPid();
-    await writeFile(join(dir, 'lock.json'), JSON.stringify({ owner: 'ci', host: hostname(), pid, since: '2026-01-01T00:00:00.000Z' }));
+    await writeFile(
+      join(dir, 'lock.json'),
+      JSON.stringify({ owner: 'ci', host: hostname(), pid, since: '2026-01-01T00:00:00.000Z' }),
+    );
     const store = openFileStateStore(dir);
     await refusal(store.lock());
     const lock = await store.lock({ force: true });
@@ -56,17 +62,29 @@ test('--force-unlock takes over the lock of a dead process', () =>
 test('--force-unlock of a live process or another host is refused and says why', () =>
   withTmpDir(async (dir) => {
     const store = openFileStateStore(dir);
-    await writeFile(join(dir, 'lock.json'), JSON.stringify({ owner: 'ci', host: hostname(), pid: process.pid, since: 'then' }));
+    await writeFile(
+      join(dir, 'lock.json'),
+      JSON.stringify({ owner: 'ci', host: hostname(), pid: process.pid, since: 'then' }),
+    );
     assert.match((await refusal(store.lock({ force: true }))).message, /still running/);
-    await writeFile(join(dir, 'lock.json'), JSON.stringify({ owner: 'ci', host: 'elsewhere.example', pid: 1, since: 'then' }));
-    assert.match((await refusal(store.lock({ force: true }))).message, /another host \(elsewhere\.example\)/);
+    await writeFile(
+      join(dir, 'lock.json'),
+      JSON.stringify({ owner: 'ci', host: 'elsewhere.example', pid: 1, since: 'then' }),
+    );
+    assert.match(
+      (await refusal(store.lock({ force: true }))).message,
+      /another host \(elsewhere\.example\)/,
+    );
   }));
 
 test('release does not remove a lock that is no longer ours', () =>
   withTmpDir(async (dir) => {
     const store = openFileStateStore(dir);
     const lock = await store.lock();
-    await writeFile(join(dir, 'lock.json'), JSON.stringify({ owner: 'x', host: 'other', pid: 1, since: 'later' }));
+    await writeFile(
+      join(dir, 'lock.json'),
+      JSON.stringify({ owner: 'x', host: 'other', pid: 1, since: 'later' }),
+    );
     await lock.release();
     await access(join(dir, 'lock.json'));
   }));
@@ -83,7 +101,12 @@ test('a lock.json that is a FIFO, a symlink or a directory is refused at once, n
       await mkdir(join(dir, name));
       await make();
       for (const force of [false, true]) {
-        const error = await openFileStateStore(join(dir, name)).lock({ force }).then(() => undefined, (e: unknown) => e);
+        const error = await openFileStateStore(join(dir, name))
+          .lock({ force })
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
         assert.instance(error, StateError, `${name}: ${String(error)}`);
         assert.match((error as Error).message, pattern);
       }
@@ -98,7 +121,8 @@ for (const backend of await stateBackends()) {
       const first = await state.store.lock();
       const other = state.reopen();
       const error = await refusal(other.lock());
-      for (const part of [first.info.owner, hostname(), `pid ${process.pid}`, first.info.since]) assert.ok(error.message.includes(part), `${part} in: ${error.message}`);
+      for (const part of [first.info.owner, hostname(), `pid ${process.pid}`, first.info.since])
+        assert.ok(error.message.includes(part), `${part} in: ${error.message}`);
       await first.release();
       const again = await other.lock();
       await refusal(state.store.lock());

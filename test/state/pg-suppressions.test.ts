@@ -27,12 +27,42 @@ for (const backend of await postgresBackends()) {
       assert.ok(table, 'a PostgreSQL state has a suppression table');
       const empty = await table.digest();
       assert.is((await table.read()).digest, empty, 'no table yet: the empty list');
-      assert.is(await table.add([{ phoneNumber: A, reason: 'replied STOP' }, { phoneNumber: B }], 'alice@host'), 2);
-      assert.is(await table.add([{ phoneNumber: A, reason: 'other' }, { phoneNumber: C, reason: 'complaint' }], 'bob@host'), 1);
-      assert.equal(await numbersOf(table), { [A]: 'replied STOP', [B]: undefined, [C]: 'complaint' });
+      assert.is(
+        await table.add(
+          [{ phoneNumber: A, reason: 'replied STOP' }, { phoneNumber: B }],
+          'alice@host',
+        ),
+        2,
+      );
+      assert.is(
+        await table.add(
+          [
+            { phoneNumber: A, reason: 'other' },
+            { phoneNumber: C, reason: 'complaint' },
+          ],
+          'bob@host',
+        ),
+        1,
+      );
+      assert.equal(await numbersOf(table), {
+        [A]: 'replied STOP',
+        [B]: undefined,
+        [C]: 'complaint',
+      });
       const rows: string[] = [];
-      assert.is(await table.list((r) => rows.push(`${r.phoneNumber} ${r.addedBy} ${r.reason ?? '-'} ${String(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(r.addedAt))}`)), 3);
-      assert.equal(rows, [`${B} alice@host - true`, `${C} bob@host complaint true`, `${A} alice@host replied STOP true`]);
+      assert.is(
+        await table.list((r) =>
+          rows.push(
+            `${r.phoneNumber} ${r.addedBy} ${r.reason ?? '-'} ${String(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(r.addedAt))}`,
+          ),
+        ),
+        3,
+      );
+      assert.equal(rows, [
+        `${B} alice@host - true`,
+        `${C} bob@host complaint true`,
+        `${A} alice@host replied STOP true`,
+      ]);
       const three = await table.digest();
       assert.is.not(three, empty);
       assert.is((await table.read()).digest, three, 'read and digest agree');
@@ -60,11 +90,27 @@ for (const backend of await postgresBackends()) {
         const table = state.store.suppressions as SuppressionTable;
         await table.add([{ phoneNumber: B, reason: 'replied STOP' }], 'alice@host');
         const plan = await buildPlan({ paths: [join(dir, 'specs')], store: state.store });
-        assert.equal(plan.entries.map((e) => [e.phoneNumber, e.action]), [[A, 'send'], [B, 'suppressed'], [C, 'send']]);
+        assert.equal(
+          plan.entries.map((e) => [e.phoneNumber, e.action]),
+          [
+            [A, 'send'],
+            [B, 'suppressed'],
+            [C, 'send'],
+          ],
+        );
         const held = plan.entries[1];
-        assert.match(held && 'hold' in held ? held.hold.reason : '', /^replied STOP, \d{4}-\d\d-\d\d$/);
-        assert.equal(plan.inputs.suppressions?.map((s) => s.location), [`the suppression table of workspace test (schema ${schemaOf(state)})`]);
-        assert.ok(!JSON.stringify(plan.inputs).includes(B), 'the plan records a digest, not the numbers');
+        assert.match(
+          held && 'hold' in held ? held.hold.reason : '',
+          /^replied STOP, \d{4}-\d\d-\d\d$/,
+        );
+        assert.equal(
+          plan.inputs.suppressions?.map((s) => s.location),
+          [`the suppression table of workspace test (schema ${schemaOf(state)})`],
+        );
+        assert.ok(
+          !JSON.stringify(plan.inputs).includes(B),
+          'the plan records a digest, not the numbers',
+        );
         assert.equal(await findPlanChanges(plan, state.store, { policy: {}, at: new Date() }), []);
         await table.add([{ phoneNumber: C }], 'bob@host');
         assert.equal(await findPlanChanges(plan, state.reopen(), { policy: {}, at: new Date() }), [
@@ -80,8 +126,12 @@ for (const backend of await postgresBackends()) {
       // The tables as the first waspec with a PostgreSQL state left them (migration step 1 only).
       const [first] = MIGRATIONS;
       const schema = `"${schemaOf(state)}"`;
-      await adminQuery(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), applied_by text NOT NULL)`);
-      await adminQuery(`${first?.sql.replaceAll('$schema', schema) ?? ''}; INSERT INTO ${schema}.schema_version (version, description, applied_by) VALUES (1, 'step 1', 'test')`);
+      await adminQuery(
+        `CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), applied_by text NOT NULL)`,
+      );
+      await adminQuery(
+        `${first?.sql.replaceAll('$schema', schema) ?? ''}; INSERT INTO ${schema}.schema_version (version, description, applied_by) VALUES (1, 'step 1', 'test')`,
+      );
       const role = `ro_${schemaOf(state)}`;
       await adminQuery(`CREATE ROLE ${role} LOGIN`);
       const url = new URL(state.url ?? '');
@@ -94,16 +144,26 @@ for (const backend of await postgresBackends()) {
         const empty = await before.read();
         assert.is(empty.numbers.size, 0);
         // The first write upgrades the tables; an empty table has the digest of no table, so plans made before stay fresh.
-        await state.store.append([inFlight('B1', '2026-01-01T00:00:00.000Z', [{ messageId: 'm', spec: 's', phoneNumber: A, contentHash: 'h' }])]);
+        await state.store.append([
+          inFlight('B1', '2026-01-01T00:00:00.000Z', [
+            { messageId: 'm', spec: 's', phoneNumber: A, contentHash: 'h' },
+          ]),
+        ]);
         assert.is(await (state.store.suppressions as SuppressionTable).digest(), empty.digest);
-        await (state.store.suppressions as SuppressionTable).add([{ phoneNumber: A, reason: 'replied STOP' }], 'alice@host');
+        await (state.store.suppressions as SuppressionTable).add(
+          [{ phoneNumber: A, reason: 'replied STOP' }],
+          'alice@host',
+        );
         await adminQuery(grant);
         assert.equal(await numbersOf(before), { [A]: 'replied STOP' });
         const error = await before.add([{ phoneNumber: B }], 'ro').then(
           () => undefined,
           (e: unknown) => e as Error,
         );
-        assert.match(error?.message ?? '', /may not add to the suppression table \(permission denied/);
+        assert.match(
+          error?.message ?? '',
+          /may not add to the suppression table \(permission denied/,
+        );
       } finally {
         await reader.close();
         await adminQuery(`DROP OWNED BY ${role}; DROP ROLE ${role}`);

@@ -30,7 +30,13 @@ export function inFlight(bulkId: string, at: string, messages: MessageRef[]): Jo
 export function outcome(
   bulkId: string,
   at: string,
-  results: Array<{ messageId: string; outcome: 'accepted' | 'rejected' | 'failed'; statusName?: string; error?: string; httpStatus?: number }>,
+  results: Array<{
+    messageId: string;
+    outcome: 'accepted' | 'rejected' | 'failed';
+    statusName?: string;
+    error?: string;
+    httpStatus?: number;
+  }>,
 ): JournalRecord {
   return {
     v: 1,
@@ -41,7 +47,15 @@ export function outcome(
       messageId: r.messageId,
       outcome: r.outcome,
       ...(r.statusName
-        ? { status: { groupId: r.outcome === 'accepted' ? 1 : 5, groupName: r.outcome === 'accepted' ? 'PENDING' : 'REJECTED', id: 7, name: r.statusName, description: r.statusName } }
+        ? {
+            status: {
+              groupId: r.outcome === 'accepted' ? 1 : 5,
+              groupName: r.outcome === 'accepted' ? 'PENDING' : 'REJECTED',
+              id: 7,
+              name: r.statusName,
+              description: r.statusName,
+            },
+          }
         : {}),
       ...(r.error ? { error: r.error } : {}),
       ...(r.httpStatus ? { httpStatus: r.httpStatus } : {}),

@@ -22,8 +22,10 @@ async function read(files: Record<string, string>, names: string[]) {
 test('CSV and NDJSON: numbers normalised like recipients, reason and date kept, the first listing wins', async () => {
   const list = await read(
     {
-      'a.csv': 'reason,phoneNumber,date\nreplied STOP,+41 79 302 67 27,2026-01-02\n,0044 7910 000000,\n',
-      'b.ndjson': '{"phoneNumber":"41793026727","reason":"later"}\n\n{"phoneNumber":"+49 151 12345678","date":"2026-02-03"}\n',
+      'a.csv':
+        'reason,phoneNumber,date\nreplied STOP,+41 79 302 67 27,2026-01-02\n,0044 7910 000000,\n',
+      'b.ndjson':
+        '{"phoneNumber":"41793026727","reason":"later"}\n\n{"phoneNumber":"+49 151 12345678","date":"2026-02-03"}\n',
     },
     ['a.csv', 'b.ndjson'],
   );
@@ -37,8 +39,16 @@ test('CSV and NDJSON: numbers normalised like recipients, reason and date kept, 
 
 test('invalid numbers are warnings (ten, then a count) and still suppressed as digits; reasons kept as written, bounded', async () => {
   const bad = Array.from({ length: 13 }, (_, i) => `12${i}`).join(',x\n');
-  const list = await read({ 'a.csv': `phoneNumber,reason\n${bad},x\n41793026727,"STOP\u001b[2J\u202e"\n41780000001,${'x'.repeat(300)}\n` }, ['a.csv']);
-  assert.equal(list.diagnostics.map((d) => [d.code, d.severity, d.line]).slice(0, 2), [['suppression-invalid', 'warning', 1], ['suppression-invalid', 'warning', 2]]);
+  const list = await read(
+    {
+      'a.csv': `phoneNumber,reason\n${bad},x\n41793026727,"STOP\u001b[2J\u202e"\n41780000001,${'x'.repeat(300)}\n`,
+    },
+    ['a.csv'],
+  );
+  assert.equal(list.diagnostics.map((d) => [d.code, d.severity, d.line]).slice(0, 2), [
+    ['suppression-invalid', 'warning', 1],
+    ['suppression-invalid', 'warning', 2],
+  ]);
   assert.is(list.diagnostics.length, 11);
   assert.match(list.diagnostics[10]?.message ?? '', '3 more numbers are not valid');
   assert.ok(list.numbers.has('120') && list.numbers.has('1212'));
@@ -50,13 +60,18 @@ test('a missing file, a folder, a FIFO or an unknown format is a diagnostic, nev
   const { dir, cleanup } = await makeWorkspace({ 'dir/x.csv/keep': '', 'a.txt': '41793026727\n' });
   try {
     execFileSync('mkfifo', [join(dir, 'fifo.csv')]);
-    const list = await fileSuppressionSource(['missing.csv', 'dir/x.csv', 'fifo.csv', 'a.txt'].map((n) => join(dir, n))).read();
-    assert.equal(list.diagnostics.map((d) => [d.code, d.severity]), [
-      ['suppressions-file-not-found', 'error'],
-      ['file-not-regular', 'error'],
-      ['file-not-regular', 'error'],
-      ['recipients-format', 'error'],
-    ]);
+    const list = await fileSuppressionSource(
+      ['missing.csv', 'dir/x.csv', 'fifo.csv', 'a.txt'].map((n) => join(dir, n)),
+    ).read();
+    assert.equal(
+      list.diagnostics.map((d) => [d.code, d.severity]),
+      [
+        ['suppressions-file-not-found', 'error'],
+        ['file-not-regular', 'error'],
+        ['file-not-regular', 'error'],
+        ['recipients-format', 'error'],
+      ],
+    );
     assert.match(list.diagnostics[2]?.message ?? '', /is a FIFO/);
     assert.is(list.numbers.size, 0);
   } finally {
@@ -65,21 +80,29 @@ test('a missing file, a folder, a FIFO or an unknown format is a diagnostic, nev
 });
 
 test('inside the workspace only (symbolic links resolved), unless allowed; problems point at the config line naming the file', async () => {
-  const { dir, cleanup } = await makeWorkspace({ 'work/in.csv': `phoneNumber\n${A}\n`, 'outside/out.csv': `phoneNumber\n${B}\n` });
+  const { dir, cleanup } = await makeWorkspace({
+    'work/in.csv': `phoneNumber\n${A}\n`,
+    'outside/out.csv': `phoneNumber\n${B}\n`,
+  });
   try {
     await symlink(join(dir, 'outside/out.csv'), join(dir, 'work/link.csv'));
     const work = join(dir, 'work');
     const files = ['in.csv', 'link.csv', '../outside/out.csv'].map((n) => join(work, n));
     const sites = { [files[1] ?? '']: { file: 'waspec.config.yaml', line: 0, column: 20 } };
     const confined = await fileSuppressionSource(files, { roots: [work], sites }).read();
-    assert.equal(confined.diagnostics.map((d) => [d.code, d.line, d.column]), [
-      ['file-outside-workspace', 0, 20],
-      ['file-outside-workspace', undefined, undefined],
-    ]);
+    assert.equal(
+      confined.diagnostics.map((d) => [d.code, d.line, d.column]),
+      [
+        ['file-outside-workspace', 0, 20],
+        ['file-outside-workspace', undefined, undefined],
+      ],
+    );
     assert.is(confined.diagnostics[0]?.file, 'waspec.config.yaml');
     assert.match(confined.diagnostics[0]?.hint ?? '', /--allow-outside/);
     assert.equal([...confined.numbers.keys()], [A]);
-    const allowed = await fileSuppressionSource(files, { roots: [work, join(dir, 'outside')] }).read();
+    const allowed = await fileSuppressionSource(files, {
+      roots: [work, join(dir, 'outside')],
+    }).read();
     assert.equal(allowed.diagnostics, []);
     assert.equal([...allowed.numbers.keys()], [A, B]);
   } finally {
@@ -97,7 +120,13 @@ test('a file over 128 MiB is refused unread; an NDJSON line over 1 MiB is skippe
       await truncate(join(dir, 'huge.csv'), MAX_SUPPRESSION_FILE_BYTES + 1);
     });
     const list = await fileSuppressionSource([join(dir, 'huge.csv'), join(dir, 'b.ndjson')]).read();
-    assert.equal(list.diagnostics.map((d) => [d.code, d.line]), [['file-too-large', undefined], ['json-syntax', 1]]);
+    assert.equal(
+      list.diagnostics.map((d) => [d.code, d.line]),
+      [
+        ['file-too-large', undefined],
+        ['json-syntax', 1],
+      ],
+    );
     assert.match(list.diagnostics[0]?.message ?? '', /at most 128 MiB/);
     assert.equal([...list.numbers.keys()], [A, B]);
   } finally {

@@ -7,9 +7,23 @@ import { createTransport } from '../../src/transport/create-transport.js';
 import { redactSecrets } from '../../src/transport/redact.js';
 
 const SECRET = 'app-secret-4f9a1c';
-const body = (messageId: string) => ({ bulkId: 'C'.repeat(64), destinations: [{ messageId, to: { phoneNumber: '41793026727' } }], whatsApp: { text: 'hi' } });
+const body = (messageId: string) => ({
+  bulkId: 'C'.repeat(64),
+  destinations: [{ messageId, to: { phoneNumber: '41793026727' } }],
+  whatsApp: { text: 'hi' },
+});
 const config = (baseUrl: string, extra: Partial<ResolvedConfig> = {}): ResolvedConfig => ({
-  baseUrl, appKey: 'demo-app-key', appSecret: SECRET, batchSize: 100, concurrency: 4, stateDir: '.waspec', workspace: 'default', timeoutMs: 2000, policy: {}, suppressions: [], ...extra,
+  baseUrl,
+  appKey: 'demo-app-key',
+  appSecret: SECRET,
+  batchSize: 100,
+  concurrency: 4,
+  stateDir: '.waspec',
+  workspace: 'default',
+  timeoutMs: 2000,
+  policy: {},
+  suppressions: [],
+  ...extra,
 });
 
 test('ok answers, HTTP errors with Retry-After, and one token for many requests', async () => {
@@ -19,7 +33,10 @@ test('ok answers, HTTP errors with Retry-After, and one token for many requests'
     const first = await transport.send(body('t1'));
     assert.is(first.kind, 'ok');
     const throttled = await transport.send(body('t2'));
-    assert.equal(throttled.kind === 'http-error' ? [throttled.status, throttled.retryAfterMs] : throttled, [429, 1000]);
+    assert.equal(
+      throttled.kind === 'http-error' ? [throttled.status, throttled.retryAfterMs] : throttled,
+      [429, 1000],
+    );
     assert.is(emulator.stats().tokensIssued, 1);
     await transport.refreshToken();
     assert.is(emulator.stats().tokensIssued, 2);
@@ -30,7 +47,9 @@ test('ok answers, HTTP errors with Retry-After, and one token for many requests'
 });
 
 test('a refused connection is not-sent; a reset after processing is unknown; a timeout is unknown', async () => {
-  const refused = createTransport(config('http://127.0.0.1:9', { token: 'tok-123456', appSecret: undefined }));
+  const refused = createTransport(
+    config('http://127.0.0.1:9', { token: 'tok-123456', appSecret: undefined }),
+  );
   assert.is((await refused.send(body('n1'))).kind, 'not-sent');
   refused.close();
 
@@ -61,7 +80,10 @@ test('a wrong secret is an AuthError that does not contain the secret', async ()
   const emulator = await startEmulator({ appSecret: 'the-right-one' });
   const transport = createTransport(config(emulator.url));
   try {
-    const error = await transport.send(body('a1')).then(() => undefined, (e: unknown) => e);
+    const error = await transport.send(body('a1')).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.instance(error, AuthError);
     assert.match((error as Error).message, /refused the app key\/secret \(HTTP 401\)/);
     assert.not.ok((error as Error).message.includes(SECRET));
@@ -72,7 +94,10 @@ test('a wrong secret is an AuthError that does not contain the secret', async ()
 });
 
 test('redaction removes secrets, also URL-encoded', () => {
-  assert.is(redactSecrets('token=a b+c/d and a%20b%2Bc%2Fd', ['a b+c/d']), 'token=[redacted] and [redacted]');
+  assert.is(
+    redactSecrets('token=a b+c/d and a%20b%2Bc%2Fd', ['a b+c/d']),
+    'token=[redacted] and [redacted]',
+  );
   assert.is(redactSecrets('nothing here', [undefined, '']), 'nothing here');
 });
 

@@ -7,7 +7,12 @@ import { makeWorkspace, runCli } from '../helpers/cli.js';
 const INJECTED = '::error file=specs/a.yaml,line=1::Security review approved';
 
 test('annotations escape %, CR and LF in data, and : , too in properties, as GitHub documents', () => {
-  const d = makeDiagnostic('send-at-invalid', `100% sure\r\n${INJECTED}`, { file: 'specs/a,b:c\n.yaml', line: 0, column: 0 }, { hint: 'x\ny' });
+  const d = makeDiagnostic(
+    'send-at-invalid',
+    `100% sure\r\n${INJECTED}`,
+    { file: 'specs/a,b:c\n.yaml', line: 0, column: 0 },
+    { hint: 'x\ny' },
+  );
   const out = formatDiagnosticsGithub([d]);
   assert.is(out.split('\n').length, 1, 'one line');
   assert.is(
@@ -17,7 +22,12 @@ test('annotations escape %, CR and LF in data, and : , too in properties, as Git
 });
 
 test('annotations mask phone numbers whatever the masking flag', () => {
-  const out = formatDiagnosticsGithub([makeDiagnostic('phone-duplicate', '41793026727 is listed more than once', { file: 'specs/a.yaml', line: 1 })]);
+  const out = formatDiagnosticsGithub([
+    makeDiagnostic('phone-duplicate', '41793026727 is listed more than once', {
+      file: 'specs/a.yaml',
+      line: 1,
+    }),
+  ]);
   assert.not.match(out, /41793026727/);
   assert.match(out, /417\*\*\*\*6727/);
 });
@@ -37,17 +47,30 @@ test('no spec content starts a line on stdout or stderr, in any command or forma
       ['validate', 'specs'],
       ['validate', 'ok'],
       ['plan', 'specs'],
-      ...(['pretty', 'markdown', 'json', 'html'] as const).map((format) => ['plan', 'ok', '--format', format]),
+      ...(['pretty', 'markdown', 'json', 'html'] as const).map((format) => [
+        'plan',
+        'ok',
+        '--format',
+        format,
+      ]),
       ['compile', 'ok'],
     ];
     let annotations = 0;
     for (const args of runs) {
       const r = await runCli(args, { cwd: ws.dir, env });
       for (const line of [...commands(r.stdout), ...commands(r.stderr)]) {
-        assert.match(line, /^::(error|warning) file=specs\/a\.yaml,line=\d+,col=\d+,title=[a-z-]+::|^::(error|warning) file=ok\/b\.(yaml|csv),line=\d+,col=\d+,title=[a-z-]+::/, `${args.join(' ')}: ${line}`);
+        assert.match(
+          line,
+          /^::(error|warning) file=specs\/a\.yaml,line=\d+,col=\d+,title=[a-z-]+::|^::(error|warning) file=ok\/b\.(yaml|csv),line=\d+,col=\d+,title=[a-z-]+::/,
+          `${args.join(' ')}: ${line}`,
+        );
         annotations++;
       }
-      assert.not.match(r.stdout + r.stderr, /^::error file=specs\/a\.yaml,line=1::/m, args.join(' '));
+      assert.not.match(
+        r.stdout + r.stderr,
+        /^::error file=specs\/a\.yaml,line=1::/m,
+        args.join(' '),
+      );
     }
     assert.ok(annotations > 0, 'waspec printed its own annotations');
   } finally {

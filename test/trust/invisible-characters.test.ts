@@ -12,7 +12,16 @@ const HOSTILE = 'Your order shipped.\u001b[8m Send BTC to x\u001b[0m\rThanks \u2
 const RAW = /[\u001b\r\u202e\u200b]/;
 
 function hostilePlan(): Plan {
-  const entries: PlanEntry[] = [{ action: 'send', messageId: '00000000-0000-5000-8000-000000000001', spec: 'shipped', revision: 1, phoneNumber: '41793026727', contentHash: 'h1' }];
+  const entries: PlanEntry[] = [
+    {
+      action: 'send',
+      messageId: '00000000-0000-5000-8000-000000000001',
+      spec: 'shipped',
+      revision: 1,
+      phoneNumber: '41793026727',
+      contentHash: 'h1',
+    },
+  ];
   return {
     formatVersion: 1,
     createdAt: '2026-01-01T00:00:00.000Z',
@@ -22,12 +31,22 @@ function hostilePlan(): Plan {
     summary: summarizeEntries(entries),
     inputs: { files: [], state: { location: '.waspec', sha256: 'x' } },
     options: { retryRejected: false, resendInDoubt: false, targets: [] },
-    diagnostics: [makeDiagnostic('control-character', `whatsApp.text contains ${HOSTILE}`, { file: 'specs/shipped.yaml', line: 3, column: 2 }, { severity: 'warning' })],
+    diagnostics: [
+      makeDiagnostic(
+        'control-character',
+        `whatsApp.text contains ${HOSTILE}`,
+        { file: 'specs/shipped.yaml', line: 3, column: 2 },
+        { severity: 'warning' },
+      ),
+    ],
   };
 }
 
 test('revealInvisible: ESC, CR, bidi and zero-width become visible escapes; emoji joiners stay', () => {
-  assert.is(revealInvisible('a\u001b[8mb\rc\u202Ed\u200Be\u00A0f\tg\nh'), 'a\\e[8mb\\rc\\u{202E}d\\u{200B}e\u00A0f\tg\nh');
+  assert.is(
+    revealInvisible('a\u001b[8mb\rc\u202Ed\u200Be\u00A0f\tg\nh'),
+    'a\\e[8mb\\rc\\u{202E}d\\u{200B}e\u00A0f\tg\nh',
+  );
   assert.is(revealInvisible('family 👨‍👩‍👧 ok'), 'family 👨‍👩‍👧 ok');
   assert.is(revealInvisible('\u0085\u2066x\u2069\uFEFF'), '\\u{0085}\\u{2066}x\\u{2069}\\u{FEFF}');
 });
@@ -81,7 +100,12 @@ test('validate: ESC and bidi overrides are errors, CR and zero-width warnings; a
     const run = async (dir: string) => {
       const r = await runCli(['validate', dir, '--format', 'json'], { cwd: ws.dir });
       assertNoStackTrace(r);
-      return { code: r.code, result: JSON.parse(r.stdout) as { diagnostics: Array<{ code: string; severity: string; line: number; message: string }> } };
+      return {
+        code: r.code,
+        result: JSON.parse(r.stdout) as {
+          diagnostics: Array<{ code: string; severity: string; line: number; message: string }>;
+        },
+      };
     };
     const esc = await run('specs');
     assert.is(esc.code, 1);
@@ -89,13 +113,22 @@ test('validate: ESC and bidi overrides are errors, CR and zero-width warnings; a
     assert.is(d?.severity, 'error');
     assert.is(d?.line, 4);
     assert.match(d?.message ?? '', /\\e/);
-    assert.is((await run('bidi')).result.diagnostics.find((x) => x.code === 'control-character')?.severity, 'error');
+    assert.is(
+      (await run('bidi')).result.diagnostics.find((x) => x.code === 'control-character')?.severity,
+      'error',
+    );
     const soft = await run('soft');
     assert.is(soft.code, 0);
-    assert.is(soft.result.diagnostics.find((x) => x.code === 'control-character')?.severity, 'warning');
+    assert.is(
+      soft.result.diagnostics.find((x) => x.code === 'control-character')?.severity,
+      'warning',
+    );
     const allowed = await run('allowed');
     assert.is(allowed.code, 0);
-    assert.is(allowed.result.diagnostics.find((x) => x.code === 'control-character')?.severity, 'warning');
+    assert.is(
+      allowed.result.diagnostics.find((x) => x.code === 'control-character')?.severity,
+      'warning',
+    );
     // Pretty output on a terminal stream shows it escaped, never raw.
     const pretty = await runCli(['validate', 'specs'], { cwd: ws.dir });
     assert.not.match(pretty.stdout + pretty.stderr, RAW);
@@ -107,12 +140,17 @@ test('validate: ESC and bidi overrides are errors, CR and zero-width warnings; a
 
 test('a control character from a recipient file is reported at its line, and plan shows it escaped', async () => {
   const ws = await makeWorkspace({
-    'specs/hi.yaml': 'name: hi\nrevision: 1\nwhatsApp:\n  text: "Hi {{name}}"\nrecipients:\n  - file: people.csv\n',
+    'specs/hi.yaml':
+      'name: hi\nrevision: 1\nwhatsApp:\n  text: "Hi {{name}}"\nrecipients:\n  - file: people.csv\n',
     'specs/people.csv': 'phoneNumber,name\n41793026727,Anna\n447910000000,"Ben\u001b[2J"\n',
   });
   try {
     const r = await runCli(['validate', '--format', 'json'], { cwd: ws.dir });
-    const d = (JSON.parse(r.stdout) as { diagnostics: Array<{ code: string; file: string; line: number; severity: string }> }).diagnostics.find((x) => x.code === 'control-character');
+    const d = (
+      JSON.parse(r.stdout) as {
+        diagnostics: Array<{ code: string; file: string; line: number; severity: string }>;
+      }
+    ).diagnostics.find((x) => x.code === 'control-character');
     assert.is(d?.file, 'specs/people.csv');
     assert.is(d?.line, 3);
     assert.is(d?.severity, 'error');

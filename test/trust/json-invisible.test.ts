@@ -9,7 +9,8 @@ const RAW = /[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 test('validate --format json: a bidi override from a recipient file header is a \\u escape', async () => {
   const ws = await makeWorkspace({
-    'specs/hi.yaml': 'name: hi\nrevision: 1\nwhatsApp:\n  text: "Hi"\nrecipients:\n  - file: people.csv\n',
+    'specs/hi.yaml':
+      'name: hi\nrevision: 1\nwhatsApp:\n  text: "Hi"\nrecipients:\n  - file: people.csv\n',
     'specs/people.csv': 'number\u202e,name\u0085\n41793026727,Anna\n',
   });
   try {
@@ -24,10 +25,16 @@ test('validate --format json: a bidi override from a recipient file header is a 
 });
 
 test('diagnostics as JSON: bidi and C1 characters of a message are \\u escapes', () => {
-  const text = formatDiagnostics([makeDiagnostic('yaml-syntax', 'bad \u202eevil\u0085', { file: 'a.yaml', line: 0, column: 0 })], { format: 'json' });
+  const text = formatDiagnostics(
+    [makeDiagnostic('yaml-syntax', 'bad \u202eevil\u0085', { file: 'a.yaml', line: 0, column: 0 })],
+    { format: 'json' },
+  );
   assert.not.match(text, RAW);
   assert.match(text, /\\u202e/);
-  assert.equal((JSON.parse(text) as Array<{ message: string }>)[0]?.message, 'bad \u202eevil\u0085');
+  assert.equal(
+    (JSON.parse(text) as Array<{ message: string }>)[0]?.message,
+    'bad \u202eevil\u0085',
+  );
 });
 
 test.run();

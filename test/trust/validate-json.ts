@@ -2,7 +2,15 @@ import { assertNoStackTrace, makeWorkspace, runCli } from '../helpers/cli.js';
 
 export interface ValidateJson {
   valid: boolean;
-  diagnostics: Array<{ code: string; severity: string; file?: string; line?: number; column?: number; message: string; hint?: string }>;
+  diagnostics: Array<{
+    code: string;
+    severity: string;
+    file?: string;
+    line?: number;
+    column?: number;
+    message: string;
+    hint?: string;
+  }>;
 }
 
 /** `waspec validate --format json` in a fresh workspace holding `files`. */

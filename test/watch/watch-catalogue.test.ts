@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { watchWorkspace, type WatchRun } from '../../src/watch/watch-workspace.js';
 import { withTmpDir } from '../state/tmp-dir.js';
 
-const SPEC = 'name: a\nrevision: 1\nwhatsApp:\n  templateName: hello\n  language: de_DE\nrecipients:\n  - phoneNumber: "41791000001"\n';
-const catalogue = (language: string) => `templates:\n  - name: hello\n    language: ${language}\n    body: Hello.\n`;
+const SPEC =
+  'name: a\nrevision: 1\nwhatsApp:\n  templateName: hello\n  language: de_DE\nrecipients:\n  - phoneNumber: "41791000001"\n';
+const catalogue = (language: string) =>
+  `templates:\n  - name: hello\n    language: ${language}\n    body: Hello.\n`;
 const codes = (run: WatchRun) => run.diagnostics.map((d) => d.code);
 
 test('watch re-plans when the template catalogue changes, and watches it', () =>
@@ -25,14 +27,20 @@ test('watch re-plans when the template catalogue changes, and watches it', () =>
     });
     // Polls the runs (each check is immediate; the deadline only bounds a failure).
     const until = async (what: string, ok: (run: WatchRun) => boolean) => {
-      for (const deadline = Date.now() + 8000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+      for (
+        const deadline = Date.now() + 8000;
+        Date.now() < deadline;
+        await new Promise((r) => setTimeout(r, 50))
+      ) {
         const run = runs.find(ok);
         if (run) return run;
       }
       throw new Error(`no run ${what}: ${JSON.stringify(runs.map(codes))}`);
     };
     try {
-      await until('with the unapproved language', (run) => codes(run).includes('template-language-unknown'));
+      await until('with the unapproved language', (run) =>
+        codes(run).includes('template-language-unknown'),
+      );
       assert.ok(watched.includes(join(dir, 'approved/templates.yaml')));
       await writeFile(join(dir, 'approved/templates.yaml'), catalogue('[en_GB, de_DE]'));
       const fixed = await until('once de_DE is approved', (run) => run.diagnostics.length === 0);

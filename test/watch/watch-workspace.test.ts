@@ -6,8 +6,10 @@ import { fileSuppressionSource } from '../../src/suppressions/file-suppressions.
 import { watchWorkspace, type WatchRun } from '../../src/watch/watch-workspace.js';
 import { withTmpDir } from '../state/tmp-dir.js';
 
-const spec = (name: string, file: string) => `name: ${name}\nrevision: 1\nwhatsApp:\n  text: "Hi {{name}}"\nrecipients:\n  - file: ${file}\n`;
-const csv = (...numbers: string[]) => `phoneNumber,name\n${numbers.map((n) => `${n},X`).join('\n')}\n`;
+const spec = (name: string, file: string) =>
+  `name: ${name}\nrevision: 1\nwhatsApp:\n  text: "Hi {{name}}"\nrecipients:\n  - file: ${file}\n`;
+const csv = (...numbers: string[]) =>
+  `phoneNumber,name\n${numbers.map((n) => `${n},X`).join('\n')}\n`;
 
 /** Runs as they come, and a wait for the next one that matches (with a timeout, never a sleep). */
 function recorder() {
@@ -28,7 +30,10 @@ function recorder() {
       for (;;) {
         const found = runs.slice(from).find(match);
         if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no run with ${what}; last: ${JSON.stringify(runs.at(-1)?.plan?.summary ?? runs.at(-1)?.diagnostics)}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `no run with ${what}; last: ${JSON.stringify(runs.at(-1)?.plan?.summary ?? runs.at(-1)?.diagnostics)}`,
+          );
         await new Promise<void>((resolve) => {
           wake = resolve;
           setTimeout(resolve, 250);
@@ -81,7 +86,10 @@ test('follows recipient files across atomic saves and spec edits, and watches th
       await mkdir(join(dir, 'state'));
       await writeFile(join(dir, 'state/journal.ndjson'), '{"not": "a record"}\n');
       const broken = await r.next((run) => run.run > count, 'a run after a state change');
-      assert.ok(broken.failure !== undefined || broken.diagnostics.length > 0, 'the broken state is reported');
+      assert.ok(
+        broken.failure !== undefined || broken.diagnostics.length > 0,
+        'the broken state is reported',
+      );
     } finally {
       await watcher.close();
     }
@@ -114,10 +122,15 @@ test('a suppression file is watched: listing a number re-plans it as suppressed'
 test('a spec folder that does not exist yet is picked up when it is created', () =>
   withTmpDir(async (dir) => {
     const r = recorder();
-    const watcher = watchWorkspace([join(dir, 'later')], r.onRun, { stateDir: join(dir, 'state'), configFile: join(dir, 'waspec.config.yaml') });
+    const watcher = watchWorkspace([join(dir, 'later')], r.onRun, {
+      stateDir: join(dir, 'state'),
+      configFile: join(dir, 'waspec.config.yaml'),
+    });
     try {
       const first = await r.next(() => true, 'a first run');
-      assert.ok(first.diagnostics.some((d) => d.code === 'file-not-found' || d.code === 'no-specs'));
+      assert.ok(
+        first.diagnostics.some((d) => d.code === 'file-not-found' || d.code === 'no-specs'),
+      );
       await mkdir(join(dir, 'later'));
       await writeFile(join(dir, 'later/people.csv'), csv('41791000001', '41791000002'));
       await writeFile(join(dir, 'later/b.yaml'), spec('b', 'people.csv'));

@@ -9,7 +9,8 @@ const spec = (name: string, file = 'people.csv') =>
   `name: ${name}\nrevision: 1\nwhatsApp:\n  text: "Hi {{name}}"\nrecipients:\n  - file: ${file}\n`;
 
 /** The block of run N, once it has ended. */
-const runBlock = (n: number) => new RegExp(`── waspec watch: run ${n} ──[\\s\\S]*?── end of run ${n} ──`);
+const runBlock = (n: number) =>
+  new RegExp(`── waspec watch: run ${n} ──[\\s\\S]*?── end of run ${n} ──`);
 
 test('watch re-plans on spec, recipient file, new and deleted specs; survives broken YAML', async () => {
   const { dir, cleanup } = await makeWorkspace({
@@ -21,7 +22,11 @@ test('watch re-plans on spec, recipient file, new and deleted specs; survives br
   try {
     let block = await out.waitFor(runBlock(1));
     assert.match(block, /Plan: 1 to send/);
-    assert.match(block, /message · the same for every recipient\n\s+text │ Hi Anna/, 'the plan itself, not only its summary');
+    assert.match(
+      block,
+      /message · the same for every recipient\n\s+text │ Hi Anna/,
+      'the plan itself, not only its summary',
+    );
     assert.not.match(block, /Since last run/, 'nothing to compare the first run with');
 
     await writeFile(join(dir, 'specs/hello.yaml'), `${spec('hello')}whatsApp: [\n`);
@@ -32,23 +37,37 @@ test('watch re-plans on spec, recipient file, new and deleted specs; survives br
     await writeFile(join(dir, 'specs/hello.yaml'), spec('hello'));
     block = await out.waitFor(runBlock(3));
     assert.match(block, /✓ valid/);
-    assert.match(block, /Since last run: hello now in the plan: 1 message · send 0 → 1 · \d+ errors? fixed\n── end of run 3 ──/);
+    assert.match(
+      block,
+      /Since last run: hello now in the plan: 1 message · send 0 → 1 · \d+ errors? fixed\n── end of run 3 ──/,
+    );
 
-    await writeFile(join(dir, 'specs/people.csv'), 'phoneNumber,name\n41791000001,Anna\n41791000002,Ben\n41791000003,Cleo\n');
+    await writeFile(
+      join(dir, 'specs/people.csv'),
+      'phoneNumber,name\n41791000001,Anna\n41791000002,Ben\n41791000003,Cleo\n',
+    );
     block = await out.waitFor(runBlock(4));
     assert.match(block, /Plan: 3 to send/);
     assert.match(block, /Since last run: \+2 recipients · send 1 → 3\n/);
 
-    await writeFile(join(dir, 'specs/hello.yaml'), spec('hello').replace('Hi {{name}}', 'Hello {{name}}'));
+    await writeFile(
+      join(dir, 'specs/hello.yaml'),
+      spec('hello').replace('Hi {{name}}', 'Hello {{name}}'),
+    );
     block = await out.waitFor(runBlock(5));
     assert.match(block, /Since last run: text of hello changed: 3 messages\n/);
 
     await writeFile(join(dir, 'specs/more.csv'), 'phoneNumber,name\n41791000009,Dan\n');
     await writeFile(join(dir, 'specs/second.yaml'), spec('second', 'more.csv'));
-    block = await out.waitFor(/── waspec watch: run \d+ ──(?:(?!── end)[\s\S])*Plan: 4 to send[\s\S]*?── end of run \d+ ──/);
+    block = await out.waitFor(
+      /── waspec watch: run \d+ ──(?:(?!── end)[\s\S])*Plan: 4 to send[\s\S]*?── end of run \d+ ──/,
+    );
 
     // A recipient file the new spec named is watched too.
-    await writeFile(join(dir, 'specs/more.csv'), 'phoneNumber,name\n41791000009,Dan\n41791000010,Eve\n');
+    await writeFile(
+      join(dir, 'specs/more.csv'),
+      'phoneNumber,name\n41791000009,Dan\n41791000010,Eve\n',
+    );
     await out.waitFor(/Plan: 5 to send/);
 
     await rm(join(dir, 'specs/hello.yaml'));

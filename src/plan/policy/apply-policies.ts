@@ -3,7 +3,13 @@ import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js
 import type { MessageContent } from '../../api/types.js';
 import type { StateSnapshot } from '../../state/types.js';
 import type { Suppression } from '../../suppressions/types.js';
-import { isSending, type HeldAction, type HeldEntry, type PlanEntry, type SendingEntry } from '../types.js';
+import {
+  isSending,
+  type HeldAction,
+  type HeldEntry,
+  type PlanEntry,
+  type SendingEntry,
+} from '../types.js';
 import { decideCaps } from './cap-policy.js';
 import { decideQuietHours, type QuietDecision } from './quiet-hours-policy.js';
 import { decideSize } from './size-policy.js';
@@ -57,12 +63,17 @@ function applyQuietHours(entries: PlanEntry[], context: PolicyContext): void {
     if (!isSending(entry)) return;
     const decision = decide(entry);
     if (decision.kind === 'hold') entries[index] = held(entry, 'quiet-hours', decision.reason);
-    else if (decision.kind === 'shift') entry.shift = { sendAt: decision.sendAt, reason: decision.reason };
+    else if (decision.kind === 'shift')
+      entry.shift = { sendAt: decision.sendAt, reason: decision.reason };
   });
 }
 
 /** The quiet-hours decision of each entry at its send time (its sendAt, or `now`). */
-export function quietHoursDecider(quiet: QuietHours, contents: PolicyContext['contents'], now: Date): (entry: SendingEntry) => QuietDecision {
+export function quietHoursDecider(
+  quiet: QuietHours,
+  contents: PolicyContext['contents'],
+  now: Date,
+): (entry: SendingEntry) => QuietDecision {
   // Sends share few instants (now, or a spec's sendAt) and countries: decide each pair once.
   const decided = new Map<string, QuietDecision>();
   return (entry) => {
@@ -102,13 +113,23 @@ function applyCaps(entries: PlanEntry[], context: PolicyContext): void {
   for (const m of context.state.messages.values()) {
     // Accepted or in doubt (it may have arrived); a message planned again now is counted once, as planned.
     if (m.outcome !== 'accepted' && m.outcome !== 'in-flight') continue;
-    if (plannedIds.has(m.messageId) || !planned.has(m.phoneNumber) || Date.parse(m.sentAt) < since || !inScope(m.spec)) continue;
+    if (
+      plannedIds.has(m.messageId) ||
+      !planned.has(m.phoneNumber) ||
+      Date.parse(m.sentAt) < since ||
+      !inScope(m.spec)
+    )
+      continue;
     received.set(m.phoneNumber, (received.get(m.phoneNumber) ?? 0) + 1);
   }
   for (const [phone, list] of planned) {
     const already = received.get(phone) ?? 0;
     if (list.length + already <= cap.count) continue;
-    const decisions = decideCaps(list.map(([, e]) => ({ spec: e.spec, priority: context.specs.get(e.spec)?.priority ?? 0 })), already, cap);
+    const decisions = decideCaps(
+      list.map(([, e]) => ({ spec: e.spec, priority: context.specs.get(e.spec)?.priority ?? 0 })),
+      already,
+      cap,
+    );
     list.forEach(([index, entry], i) => {
       const d = decisions[i];
       if (d?.kind === 'capped') entries[index] = held(entry, 'capped', d.reason);
@@ -126,12 +147,25 @@ function checkSizes(entries: readonly PlanEntry[], context: PolicyContext): Diag
   }
   const diagnostics: Diagnostic[] = [];
   const report = (decision: ReturnType<typeof decideSize>, where: SpecPolicy['where'] = {}) => {
-    if (decision.kind === 'too-large') diagnostics.push(makeDiagnostic('plan-too-large', decision.message, where, { hint: decision.hint }));
+    if (decision.kind === 'too-large')
+      diagnostics.push(
+        makeDiagnostic('plan-too-large', decision.message, where, { hint: decision.hint }),
+      );
   };
   for (const [spec, count] of perSpec) {
     const info = context.specs.get(spec);
-    report(decideSize(`spec ${spec} would send`, count, info?.maxRecipients, context.allowLarge), info?.where);
+    report(
+      decideSize(`spec ${spec} would send`, count, info?.maxRecipients, context.allowLarge),
+      info?.where,
+    );
   }
-  report(decideSize('this apply would send', total, context.policy.maxMessagesPerApply, context.allowLarge));
+  report(
+    decideSize(
+      'this apply would send',
+      total,
+      context.policy.maxMessagesPerApply,
+      context.allowLarge,
+    ),
+  );
   return diagnostics;
 }

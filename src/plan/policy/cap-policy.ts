@@ -17,9 +17,17 @@ export function comparePrecedence(a: CapCandidate, b: CapCandidate): number {
  * For one number: which of its planned messages fit under the cap, given how many it already
  * received in the window. Decisions are in the order of `candidates`.
  */
-export function decideCaps(candidates: readonly CapCandidate[], received: number, cap: FrequencyCap): CapDecision[] {
+export function decideCaps(
+  candidates: readonly CapCandidate[],
+  received: number,
+  cap: FrequencyCap,
+): CapDecision[] {
   const room = Math.max(0, cap.count - received);
-  const order = candidates.map((_, i) => i).sort((a, b) => comparePrecedence(candidates[a] as CapCandidate, candidates[b] as CapCandidate));
+  const order = candidates
+    .map((_, i) => i)
+    .sort((a, b) =>
+      comparePrecedence(candidates[a] as CapCandidate, candidates[b] as CapCandidate),
+    );
   const decisions: CapDecision[] = candidates.map(() => ({ kind: 'send' }));
   const scope = cap.scope === undefined ? '' : ` ${cap.scope}`;
   const rule = `at most ${cap.count}${scope} per ${cap.per}`;

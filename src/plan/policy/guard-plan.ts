@@ -1,7 +1,7 @@
 import type { Policy } from '../../config/policy.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { MessageContent } from '../../api/types.js';
-import type { SpecDocument } from '../../spec/types.js';
+import type { SpecDocument } from '../../message-spec/types.js';
 import type { StateSnapshot } from '../../state/types.js';
 import { readSuppressions, type SuppressionDigest } from '../../suppressions/file-suppressions.js';
 import type { SuppressionSource } from '../../suppressions/types.js';
@@ -33,7 +33,9 @@ export async function guardPlan(
     specs.set(doc.spec.name, {
       priority: priority ?? 0,
       ...(category === undefined ? {} : { category }),
-      ...(maxRecipients === undefined ? {} : { maxRecipients, where: doc.locate(['maxRecipients']) }),
+      ...(maxRecipients === undefined
+        ? {}
+        : { maxRecipients, where: doc.locate(['maxRecipients']) }),
     });
   }
   const diagnostics = applyPolicies(entries, {

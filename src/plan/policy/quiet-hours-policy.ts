@@ -9,10 +9,13 @@ export type QuietDecision =
 export type OffsetOf = (zone: string, at: Date) => number;
 
 const DAY = 1440;
-const minuteOf = (clock: string): number => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
+const minuteOf = (clock: string): number =>
+  Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
 
 function isQuiet(localMinute: number, from: number, to: number): boolean {
-  return from < to ? localMinute >= from && localMinute < to : localMinute >= from || localMinute < to;
+  return from < to
+    ? localMinute >= from && localMinute < to
+    : localMinute >= from || localMinute < to;
 }
 
 /** Attempts to find a time allowed in every zone before giving up (zones spread wider than the allowed hours). */
@@ -23,10 +26,16 @@ const MAX_SHIFTS = 8;
  * every zone (so the most westerly and easterly both); if not, held or moved to the earliest
  * minute that is allowed everywhere.
  */
-export function decideQuietHours(at: Date, zones: readonly string[], quiet: QuietHours, offsetOf: OffsetOf): QuietDecision {
+export function decideQuietHours(
+  at: Date,
+  zones: readonly string[],
+  quiet: QuietHours,
+  offsetOf: OffsetOf,
+): QuietDecision {
   const window = `quiet hours ${quiet.from}–${quiet.to}`;
   // No zone known for the number: it cannot be shown to be outside quiet hours.
-  if (zones.length === 0) return { kind: 'hold', reason: `${window}: no time zone known for this number` };
+  if (zones.length === 0)
+    return { kind: 'hold', reason: `${window}: no time zone known for this number` };
   const from = minuteOf(quiet.from);
   const to = minuteOf(quiet.to);
   let t = at.getTime();
@@ -43,11 +52,19 @@ export function decideQuietHours(at: Date, zones: readonly string[], quiet: Quie
     // Allowed in every zone at the planned time.
     if (quietZone === undefined && attempt === 0) return { kind: 'allowed' };
     // Allowed everywhere at a later minute: moved there.
-    if (quietZone === undefined) return { kind: 'shift', sendAt: new Date(t).toISOString().replace('.000Z', 'Z'), reason: `moved out of ${window}` };
+    if (quietZone === undefined)
+      return {
+        kind: 'shift',
+        sendAt: new Date(t).toISOString().replace('.000Z', 'Z'),
+        reason: `moved out of ${window}`,
+      };
     // In quiet hours and held: sent by a later apply outside them.
     if (quiet.mode === 'hold') return { kind: 'hold', reason: `${window} in ${quietZone}` };
     t = next;
   }
   // The zones are spread wider than the allowed hours: no minute suits them all.
-  return { kind: 'hold', reason: `${window}: no time outside them in every zone of the number's country` };
+  return {
+    kind: 'hold',
+    reason: `${window}: no time outside them in every zone of the number's country`,
+  };
 }

@@ -4,7 +4,10 @@ import { countryOfPhoneNumber } from '../../recipients/phone.js';
 const zonesByCountry = new Map<string, readonly string[]>();
 
 /** IANA zones of a number's country (libphonenumber's country, countries-and-timezones' zones); empty when unknown. */
-export function zonesOfPhoneNumber(phoneNumber: string): { country: string; zones: readonly string[] } {
+export function zonesOfPhoneNumber(phoneNumber: string): {
+  country: string;
+  zones: readonly string[];
+} {
   const country = countryOfPhoneNumber(phoneNumber) ?? '';
   let zones = zonesByCountry.get(country);
   if (!zones) {

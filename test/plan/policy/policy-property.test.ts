@@ -11,15 +11,31 @@ import type { Suppression } from '../../../src/suppressions/types.js';
 
 const NOW = new Date('2026-03-10T12:00:00Z');
 const CATEGORIES = ['marketing', 'service', undefined];
-const ACTIONS: StateAction[] = ['send', 'send', 'send', 'retry', 'unchanged', 'rejected', 'in-doubt'];
+const ACTIONS: StateAction[] = [
+  'send',
+  'send',
+  'send',
+  'retry',
+  'unchanged',
+  'rejected',
+  'in-doubt',
+];
 /** What the state has of a message that is not a plain send (applyPolicies does not read it). */
-const PREVIOUS: PreviousRecord = { contentHash: 'h', outcome: 'failed', bulkId: 'b', sentAt: NOW.toISOString() };
+const PREVIOUS: PreviousRecord = {
+  contentHash: 'h',
+  outcome: 'failed',
+  bulkId: 'b',
+  sentAt: NOW.toISOString(),
+};
 const OUTCOMES: Outcome[] = ['accepted', 'accepted', 'in-flight', 'rejected', 'failed'];
 
 function scenario(seed: number) {
   const r = random(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
-  const phones = Array.from({ length: 2 + Math.floor(r() * 8) }, (_, i) => `4179${String(1000000 + i)}`);
+  const phones = Array.from(
+    { length: 2 + Math.floor(r() * 8) },
+    (_, i) => `4179${String(1000000 + i)}`,
+  );
   const specs = new Map<string, SpecPolicy>();
   const specNames = Array.from({ length: 1 + Math.floor(r() * 5) }, (_, i) => `s${i}`);
   for (const name of specNames) {
@@ -31,8 +47,16 @@ function scenario(seed: number) {
     for (const phone of phones) {
       if (r() < 0.3) continue;
       const action = pick(ACTIONS);
-      const message = { messageId: `${spec}/${phone}`, spec, revision: 1, phoneNumber: phone, contentHash: 'h' };
-      entries.push(action === 'send' ? { action, ...message } : { action, ...message, previous: PREVIOUS });
+      const message = {
+        messageId: `${spec}/${phone}`,
+        spec,
+        revision: 1,
+        phoneNumber: phone,
+        contentHash: 'h',
+      };
+      entries.push(
+        action === 'send' ? { action, ...message } : { action, ...message, previous: PREVIOUS },
+      );
     }
   }
   const messages = new Map<string, MessageState>();
@@ -41,11 +65,29 @@ function scenario(seed: number) {
     const phone = pick(phones);
     const messageId = `old-${i}/${spec}/${phone}`;
     const sentAt = new Date(NOW.getTime() - Math.floor(r() * 72) * 3_600_000).toISOString();
-    messages.set(messageId, { messageId, spec, revision: 1, phoneNumber: phone, maskedPhoneNumber: '', contentHash: 'h', bulkId: 'b', sentAt, updatedAt: sentAt, outcome: pick(OUTCOMES) });
+    messages.set(messageId, {
+      messageId,
+      spec,
+      revision: 1,
+      phoneNumber: phone,
+      maskedPhoneNumber: '',
+      contentHash: 'h',
+      bulkId: 'b',
+      sentAt,
+      updatedAt: sentAt,
+      outcome: pick(OUTCOMES),
+    });
   }
-  const suppressed = new Map<string, Suppression>(phones.filter(() => r() < 0.25).map((p) => [p, { source: 'list.csv' }]));
+  const suppressed = new Map<string, Suppression>(
+    phones.filter(() => r() < 0.25).map((p) => [p, { source: 'list.csv' }]),
+  );
   const scope = pick(CATEGORIES);
-  const cap: FrequencyCap = { count: 1 + Math.floor(r() * 2), per: '24h', perMs: 86_400_000, ...(scope ? { scope } : {}) };
+  const cap: FrequencyCap = {
+    count: 1 + Math.floor(r() * 2),
+    per: '24h',
+    perMs: 86_400_000,
+    ...(scope ? { scope } : {}),
+  };
   return { entries, specs, messages, suppressed, cap };
 }
 
@@ -53,21 +95,42 @@ test('no plan sends a suppressed number or more than the cap allows (300 seeded 
   for (let seed = 1; seed <= 300; seed++) {
     const { entries, specs, messages, suppressed, cap } = scenario(seed);
     const before = entries.map((e) => e.action);
-    applyPolicies(entries, { policy: { maxPerRecipient: cap }, suppressed, specs, state: { messages }, contents: {}, now: NOW });
-    const inScope = (spec: string) => cap.scope === undefined || !specs.has(spec) || specs.get(spec)?.category === cap.scope;
+    applyPolicies(entries, {
+      policy: { maxPerRecipient: cap },
+      suppressed,
+      specs,
+      state: { messages },
+      contents: {},
+      now: NOW,
+    });
+    const inScope = (spec: string) =>
+      cap.scope === undefined || !specs.has(spec) || specs.get(spec)?.category === cap.scope;
     const sending = entries.filter((e) => e.action === 'send' || e.action === 'retry');
-    for (const e of sending) assert.not.ok(suppressed.has(e.phoneNumber), `seed ${seed}: ${e.messageId} sends a suppressed number`);
+    for (const e of sending)
+      assert.not.ok(
+        suppressed.has(e.phoneNumber),
+        `seed ${seed}: ${e.messageId} sends a suppressed number`,
+      );
     for (const phone of new Set(entries.map((e) => e.phoneNumber))) {
       const received = [...messages.values()].filter(
-        (m) => m.phoneNumber === phone && (m.outcome === 'accepted' || m.outcome === 'in-flight') && Date.parse(m.sentAt) >= NOW.getTime() - cap.perMs && inScope(m.spec),
+        (m) =>
+          m.phoneNumber === phone &&
+          (m.outcome === 'accepted' || m.outcome === 'in-flight') &&
+          Date.parse(m.sentAt) >= NOW.getTime() - cap.perMs &&
+          inScope(m.spec),
       ).length;
       const sent = sending.filter((e) => e.phoneNumber === phone && inScope(e.spec)).length;
-      assert.ok(sent <= Math.max(0, cap.count - received), `seed ${seed}: ${phone} gets ${sent} with ${received} received, cap ${cap.count}`);
+      assert.ok(
+        sent <= Math.max(0, cap.count - received),
+        `seed ${seed}: ${phone} gets ${sent} with ${received} received, cap ${cap.count}`,
+      );
     }
     // Only what would have been sent is held; nothing else changes.
     entries.forEach((e, i) => {
-      if (before[i] !== 'send' && before[i] !== 'retry') assert.is(e.action, before[i], `seed ${seed}: ${e.messageId}`);
-      else if (e.action !== before[i]) assert.is('hold' in e ? e.hold.was : undefined, before[i], `seed ${seed}: ${e.messageId}`);
+      if (before[i] !== 'send' && before[i] !== 'retry')
+        assert.is(e.action, before[i], `seed ${seed}: ${e.messageId}`);
+      else if (e.action !== before[i])
+        assert.is('hold' in e ? e.hold.was : undefined, before[i], `seed ${seed}: ${e.messageId}`);
     });
   }
 });

@@ -9,7 +9,11 @@ function position(lineCounter: LineCounter, offset: number | undefined, file: st
 }
 
 /** Keys that could reach an object's prototype are refused wherever they appear. */
-export function findForbiddenKeys(doc: Document, lineCounter: LineCounter, file: string): Diagnostic[] {
+export function findForbiddenKeys(
+  doc: Document,
+  lineCounter: LineCounter,
+  file: string,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   visit(doc, {
     Pair(_, pair) {
@@ -46,9 +50,13 @@ export function yamlErrors(doc: Document, lineCounter: LineCounter, file: string
     const where = position(lineCounter, error.pos[0], file);
     const message = error.message.split('\n')[0] ?? error.message;
     return error.code === 'DUPLICATE_KEY'
-      ? makeDiagnostic('yaml-duplicate-key', message, where, { hint: 'each key may appear once in a mapping' })
+      ? makeDiagnostic('yaml-duplicate-key', message, where, {
+          hint: 'each key may appear once in a mapping',
+        })
       : error.code === 'MISSING_CHAR'
-        ? makeDiagnostic('yaml-syntax', message, where, { hint: 'a quote or bracket opened earlier is not closed' })
+        ? makeDiagnostic('yaml-syntax', message, where, {
+            hint: 'a quote or bracket opened earlier is not closed',
+          })
         : makeDiagnostic('yaml-syntax', message, where);
   });
 }

@@ -24,11 +24,15 @@ function explain(error: unknown, text: string): { message: string; line: number;
         break;
       }
     }
-    const detail = (parse[4] ?? '').replace(/^Expecting (.*), got (.*)$/s, 'expected $1 but found $2');
+    const detail = (parse[4] ?? '').replace(
+      /^Expecting (.*), got (.*)$/s,
+      'expected $1 but found $2',
+    );
     return { message: detail, line, column };
   }
   const located = /^(.*) - (\d+):(\d+)$/s.exec(raw);
-  if (located) return { message: located[1] ?? raw, line: Number(located[2]), column: Number(located[3]) };
+  if (located)
+    return { message: located[1] ?? raw, line: Number(located[2]), column: Number(located[3]) };
   return { message: raw.replace(/\n/g, ' '), line: 1, column: 0 };
 }
 
@@ -38,18 +42,32 @@ function position(doc: Located, path: SpecPath, line: number, column: number): S
   const source = doc.sourceOf(path) ?? '';
   if (/^[|>]/.test(source)) {
     const content = source.split('\n')[line] ?? '';
-    return { ...base, line: base.line + line, column: content.length - content.trimStart().length + column };
+    return {
+      ...base,
+      line: base.line + line,
+      column: content.length - content.trimStart().length + column,
+    };
   }
   if (line === 1) return { ...base, column: base.column + (/^["']/.test(source) ? 1 : 0) + column };
   return base;
 }
 
 /** The template-syntax diagnostic for a Handlebars error: its whole message, at its line and column. */
-export function templateSyntaxDiagnostic(error: unknown, text: string, path: SpecPath, doc: Located): Diagnostic {
+export function templateSyntaxDiagnostic(
+  error: unknown,
+  text: string,
+  path: SpecPath,
+  doc: Located,
+): Diagnostic {
   const { message, line, column } = explain(error, text);
-  return makeDiagnostic('template-syntax', `malformed template in ${path.join('.')} (line ${line}, column ${column + 1} of the template): ${message}`, position(doc, path, line, column), {
-    hint: 'variables are written {{name}}; blocks as {{#if x}}…{{/if}}',
-  });
+  return makeDiagnostic(
+    'template-syntax',
+    `malformed template in ${path.join('.')} (line ${line}, column ${column + 1} of the template): ${message}`,
+    position(doc, path, line, column),
+    {
+      hint: 'variables are written {{name}}; blocks as {{#if x}}…{{/if}}',
+    },
+  );
 }
 
 /** Every template string of whatsApp parsed, so a syntax error is found with the spec's other problems. */
@@ -64,7 +82,8 @@ export function checkTemplates(whatsApp: unknown, doc: Located): Diagnostic[] {
         out.push(templateSyntaxDiagnostic(error, value, path, doc));
       }
     } else if (Array.isArray(value)) value.forEach((v, i) => visit(v, [...path, i]));
-    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, [...path, k]);
+    else if (value !== null && typeof value === 'object')
+      for (const [k, v] of Object.entries(value)) visit(v, [...path, k]);
   };
   visit(whatsApp, ['whatsApp']);
   return out;

@@ -1,11 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { loadSpec } from '../../src/spec/load-spec.js';
-import { loadWorkspace } from '../../src/spec/load-workspace.js';
+import { loadSpec } from '../../src/message-spec/load-spec.js';
+import { loadWorkspace } from '../../src/message-spec/load-workspace.js';
 import { makeWorkspace } from '../helpers/cli.js';
 
-const spec = 'name: hello\nrevision: 1\nwhatsApp:\n  templateName: promo\n  language: en\n  templateData: ["{{a}}", "b"]\nrecipients:\n  - phoneNumber: "41793026727"\n';
+const spec =
+  'name: hello\nrevision: 1\nwhatsApp:\n  templateName: promo\n  language: en\n  templateData: ["{{a}}", "b"]\nrecipients:\n  - phoneNumber: "41793026727"\n';
 
 test('a loaded spec maps paths back to source positions, with a nearest-ancestor fallback', async () => {
   const { dir, cleanup } = await makeWorkspace({ 'hello.yaml': spec });
@@ -13,7 +14,11 @@ test('a loaded spec maps paths back to source positions, with a nearest-ancestor
     const { value: doc, diagnostics } = await loadSpec(join(dir, 'hello.yaml'));
     assert.equal(diagnostics, []);
     assert.ok(doc);
-    assert.equal(doc.locate(['whatsApp', 'templateData', 1]), { file: doc.file, line: 5, column: 26 });
+    assert.equal(doc.locate(['whatsApp', 'templateData', 1]), {
+      file: doc.file,
+      line: 5,
+      column: 26,
+    });
     assert.equal(doc.locate(['whatsApp', 'nothing', 3]), { file: doc.file, line: 3, column: 2 });
     assert.is(doc.sourceOf(['recipients', 0, 'phoneNumber']), '"41793026727"');
     assert.match(doc.digest, /^[0-9a-f]{64}$/);
@@ -50,9 +55,15 @@ test('a workspace: folders read non-recursively, config skipped, duplicate names
   try {
     const workspace = await loadWorkspace([join(dir, 'specs')]);
     assert.is(workspace.docs.length, 1);
-    assert.equal(workspace.diagnostics.map((d) => d.code), ['duplicate-spec-name']);
+    assert.equal(
+      workspace.diagnostics.map((d) => d.code),
+      ['duplicate-spec-name'],
+    );
     const none = await loadWorkspace([join(dir, 'specs/nested/none')]);
-    assert.equal(none.diagnostics.map((d) => d.code), ['file-not-found']);
+    assert.equal(
+      none.diagnostics.map((d) => d.code),
+      ['file-not-found'],
+    );
   } finally {
     await cleanup();
   }

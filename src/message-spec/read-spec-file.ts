@@ -13,7 +13,14 @@ export async function readSpecFile(
   const opened = await openRegularFile(absolutePath);
   if ('refusal' in opened) {
     const special = opened.refusal.reason === 'not-a-file';
-    return { diagnostic: makeDiagnostic(special ? 'file-not-regular' : 'file-not-found', `${file} ${opened.refusal.message}`, { file }, special ? { hint: 'a spec is a regular YAML file' } : {}) };
+    return {
+      diagnostic: makeDiagnostic(
+        special ? 'file-not-regular' : 'file-not-found',
+        `${file} ${opened.refusal.message}`,
+        { file },
+        special ? { hint: 'a spec is a regular YAML file' } : {},
+      ),
+    };
   }
   const { handle, size } = opened;
   try {
@@ -29,7 +36,14 @@ export async function readSpecFile(
     }
     registerInputFile(absolutePath);
     const bytes = await readAtMost(handle, MAX_SPEC_BYTES);
-    if (bytes.length > MAX_SPEC_BYTES) return { diagnostic: makeDiagnostic('file-too-large', `${file} is over 1 MiB; specs may be at most 1 MiB`, { file, line: 0, column: 0 }) };
+    if (bytes.length > MAX_SPEC_BYTES)
+      return {
+        diagnostic: makeDiagnostic(
+          'file-too-large',
+          `${file} is over 1 MiB; specs may be at most 1 MiB`,
+          { file, line: 0, column: 0 },
+        ),
+      };
     return { bytes };
   } finally {
     await handle.close();

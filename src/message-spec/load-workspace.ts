@@ -17,7 +17,10 @@ export interface Workspace {
  * Finds spec files (a folder means every *.yaml / *.yml directly in it; default `specs/`),
  * loads each, and checks workspace rules such as unique spec names.
  */
-export async function loadWorkspace(paths: readonly string[], options: SpecReadOptions = {}): Promise<Workspace> {
+export async function loadWorkspace(
+  paths: readonly string[],
+  options: SpecReadOptions = {},
+): Promise<Workspace> {
   const given = paths.length > 0 ? paths : ['specs'];
   const { files, missing, named } = await findSpecFiles(given);
   const diagnostics: Diagnostic[] = missing.map((m) =>
@@ -25,9 +28,14 @@ export async function loadWorkspace(paths: readonly string[], options: SpecReadO
   );
   if (files.length === 0 && missing.length === 0) {
     diagnostics.push(
-      makeDiagnostic('no-specs', `no *.yaml or *.yml spec files in ${given.join(', ')}`, {}, {
-        hint: 'name spec files or folders: waspec validate specs/',
-      }),
+      makeDiagnostic(
+        'no-specs',
+        `no *.yaml or *.yml spec files in ${given.join(', ')}`,
+        {},
+        {
+          hint: 'name spec files or folders: waspec validate specs/',
+        },
+      ),
     );
   }
   const docs: SpecDocument[] = [];
@@ -39,9 +47,14 @@ export async function loadWorkspace(paths: readonly string[], options: SpecReadO
     const first = byName.get(value.spec.name);
     if (first) {
       diagnostics.push(
-        makeDiagnostic('duplicate-spec-name', `the spec name '${value.spec.name}' is also used by ${first.file}`, value.locate(['name']), {
-          hint: 'a name is the identity of a message; give each spec its own',
-        }),
+        makeDiagnostic(
+          'duplicate-spec-name',
+          `the spec name '${value.spec.name}' is also used by ${first.file}`,
+          value.locate(['name']),
+          {
+            hint: 'a name is the identity of a message; give each spec its own',
+          },
+        ),
       );
       continue;
     }

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { LineCounter, parseAllDocuments, isScalar, type Document } from 'yaml';
-import { hasErrors, makeDiagnostic, type Diagnostic, type WithDiagnostics } from '../diagnostics/diagnostic.js';
+import {
+  hasErrors,
+  makeDiagnostic,
+  type Diagnostic,
+  type WithDiagnostics,
+} from '../diagnostics/diagnostic.js';
 import { mapSchemaError } from '../diagnostics/schema-error.js';
 import { checkSpecCharacters } from './check-characters.js';
 import { findForbiddenKeys, firstAliasPosition, yamlErrors } from './check-yaml.js';
@@ -19,30 +24,51 @@ export { displayFile };
  * Reads one spec file: YAML with source positions, safety checks, schema and content rules.
  * `value` is undefined when the spec has errors that make it unusable.
  */
-export async function loadSpec(input: string, options: SpecReadOptions = {}): Promise<WithDiagnostics<SpecDocument | undefined>> {
+export async function loadSpec(
+  input: string,
+  options: SpecReadOptions = {},
+): Promise<WithDiagnostics<SpecDocument | undefined>> {
   const absolutePath = path.resolve(input);
   const file = displayFile(input);
   const read = await readSpecFile(absolutePath, file);
-  if (!read.bytes) return { value: undefined, diagnostics: read.diagnostic ? [read.diagnostic] : [] };
+  if (!read.bytes)
+    return { value: undefined, diagnostics: read.diagnostic ? [read.diagnostic] : [] };
   const source = read.bytes.toString('utf8');
   if (source.trim() === '') {
-    return { value: undefined, diagnostics: [makeDiagnostic('file-empty', `${file} is empty`, { file, line: 0, column: 0 })] };
+    return {
+      value: undefined,
+      diagnostics: [makeDiagnostic('file-empty', `${file} is empty`, { file, line: 0, column: 0 })],
+    };
   }
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const list: Document[] = Array.isArray(docs) ? docs : [];
   const doc = list[0];
   if (!doc || doc.contents === null) {
-    return { value: undefined, diagnostics: [makeDiagnostic('file-empty', `${file} holds no YAML document`, { file, line: 0, column: 0 })] };
+    return {
+      value: undefined,
+      diagnostics: [
+        makeDiagnostic('file-empty', `${file} holds no YAML document`, {
+          file,
+          line: 0,
+          column: 0,
+        }),
+      ],
+    };
   }
   const diagnostics = list.flatMap((d) => yamlErrors(d, lineCounter, file));
   const second = list[1];
   if (second) {
     const { line, col } = lineCounter.linePos(second.range?.[0] ?? 0);
     diagnostics.push(
-      makeDiagnostic('yaml-multiple-documents', `${file} holds more than one YAML document`, { file, line: line - 1, column: col - 1 }, {
-        hint: 'put each message in its own spec file',
-      }),
+      makeDiagnostic(
+        'yaml-multiple-documents',
+        `${file} holds more than one YAML document`,
+        { file, line: line - 1, column: col - 1 },
+        {
+          hint: 'put each message in its own spec file',
+        },
+      ),
     );
   }
   if (hasErrors(diagnostics)) return { value: undefined, diagnostics };
@@ -54,9 +80,14 @@ export async function loadSpec(input: string, options: SpecReadOptions = {}): Pr
     data = doc.toJS({ maxAliasCount: 100 });
   } catch {
     diagnostics.push(
-      makeDiagnostic('yaml-alias-limit', 'too many YAML aliases (more than 100 expansions)', firstAliasPosition(doc, lineCounter, file), {
-        hint: 'aliases that expand exponentially (a "billion laughs" document) are refused',
-      }),
+      makeDiagnostic(
+        'yaml-alias-limit',
+        'too many YAML aliases (more than 100 expansions)',
+        firstAliasPosition(doc, lineCounter, file),
+        {
+          hint: 'aliases that expand exponentially (a "billion laughs" document) are refused',
+        },
+      ),
     );
     return { value: undefined, diagnostics };
   }
@@ -73,18 +104,23 @@ export async function loadSpec(input: string, options: SpecReadOptions = {}): Pr
     if (!mapped) continue;
     const where = mapped.atKey ? map.locateKey(mapped.path) : map.locate(mapped.path);
     if (mapped.code === 'schema-type' && reported.has(`${where.line}:${where.column}`)) continue; // said as phone-unquoted
-    diagnostics.push(makeDiagnostic(mapped.code, mapped.message, where, mapped.hint ? { hint: mapped.hint } : {}));
+    diagnostics.push(
+      makeDiagnostic(mapped.code, mapped.message, where, mapped.hint ? { hint: mapped.hint } : {}),
+    );
   }
   if (isRecord(data) && isRecord(data.whatsApp)) {
     diagnostics.push(...checkContentRules(data as unknown as Spec, map));
     diagnostics.push(...checkTemplates(data.whatsApp, map));
   }
-  if (!spec || hasErrors(diagnostics)) return { value: undefined, diagnostics: dedupe(diagnostics) };
+  if (!spec || hasErrors(diagnostics))
+    return { value: undefined, diagnostics: dedupe(diagnostics) };
   const value: SpecDocument = {
     file,
     absolutePath,
     digest: createHash('sha256').update(read.bytes).digest('hex'),
-    ...(options.allowOutside && options.allowOutside.length > 0 ? { allowOutside: options.allowOutside.map((p) => path.resolve(p)) } : {}),
+    ...(options.allowOutside && options.allowOutside.length > 0
+      ? { allowOutside: options.allowOutside.map((p) => path.resolve(p)) }
+      : {}),
     ...(options.recipientDefaults ? { recipientDefaults: options.recipientDefaults } : {}),
     spec,
     locate: map.locate,
@@ -96,16 +132,22 @@ export async function loadSpec(input: string, options: SpecReadOptions = {}): Pr
 /** `phoneNumber: +41793026727` parses as a number and loses its + or leading zeros. */
 function unquotedPhoneNumbers(doc: Document, data: unknown, map: SourceMap): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const recipients = data && typeof data === 'object' && 'recipients' in data ? data.recipients : undefined;
+  const recipients =
+    data && typeof data === 'object' && 'recipients' in data ? data.recipients : undefined;
   if (!Array.isArray(recipients)) return out;
   recipients.forEach((_, index) => {
     const node = doc.getIn(['recipients', index, 'phoneNumber'], true);
     if (isScalar(node) && typeof node.value === 'number') {
       const text = map.sourceOf(['recipients', index, 'phoneNumber']) ?? String(node.value);
       out.push(
-        makeDiagnostic('phone-unquoted', `phoneNumber ${text} is written as a number`, map.locate(['recipients', index, 'phoneNumber']), {
-          hint: `quote it: phoneNumber: "${text}" (YAML drops a leading + and zeros from numbers)`,
-        }),
+        makeDiagnostic(
+          'phone-unquoted',
+          `phoneNumber ${text} is written as a number`,
+          map.locate(['recipients', index, 'phoneNumber']),
+          {
+            hint: `quote it: phoneNumber: "${text}" (YAML drops a leading + and zeros from numbers)`,
+          },
+        ),
       );
     }
   });

@@ -19,7 +19,9 @@ export function checkContentRules(spec: Spec, map: SourceMap): Diagnostic[] {
   const out: Diagnostic[] = [];
   const w = spec.whatsApp;
   const at = (path: Array<string | number>) => map.locate(path);
-  const kinds = Object.entries(KINDS).filter(([, fields]) => fields.some((f) => w[f] !== undefined));
+  const kinds = Object.entries(KINDS).filter(([, fields]) =>
+    fields.some((f) => w[f] !== undefined),
+  );
   if (kinds.length === 0) {
     out.push(
       makeDiagnostic('content-missing', 'whatsApp has no content', at(['whatsApp']), {
@@ -40,14 +42,26 @@ export function checkContentRules(spec: Spec, map: SourceMap): Diagnostic[] {
   }
   if (w.templateName !== undefined && w.language === undefined) {
     out.push(
-      makeDiagnostic('template-language-missing', 'templateName is set without language', map.locateKey(['whatsApp', 'templateName']), {
-        hint: 'add the language the template was registered with, e.g. language: en_GB',
-      }),
+      makeDiagnostic(
+        'template-language-missing',
+        'templateName is set without language',
+        map.locateKey(['whatsApp', 'templateName']),
+        {
+          hint: 'add the language the template was registered with, e.g. language: en_GB',
+        },
+      ),
     );
   }
   checkPair(out, map, ['whatsApp'], w.latitude, w.longitude);
   const header = w.mediaTemplateData?.header;
-  if (header) checkPair(out, map, ['whatsApp', 'mediaTemplateData', 'header'], header.latitude, header.longitude);
+  if (header)
+    checkPair(
+      out,
+      map,
+      ['whatsApp', 'mediaTemplateData', 'header'],
+      header.latitude,
+      header.longitude,
+    );
   if (w.mediaTemplateData !== undefined && w.templateName === undefined) {
     out.push(
       makeDiagnostic(
@@ -58,11 +72,19 @@ export function checkContentRules(spec: Spec, map: SourceMap): Diagnostic[] {
       ),
     );
   }
-  if (typeof spec.sendAt === 'string' && !(ISO_WITH_OFFSET.test(spec.sendAt) && !Number.isNaN(Date.parse(spec.sendAt)))) {
+  if (
+    typeof spec.sendAt === 'string' &&
+    !(ISO_WITH_OFFSET.test(spec.sendAt) && !Number.isNaN(Date.parse(spec.sendAt)))
+  ) {
     out.push(
-      makeDiagnostic('send-at-invalid', `sendAt '${spec.sendAt}' is not an ISO 8601 date-time with an offset`, at(['sendAt']), {
-        hint: 'e.g. sendAt: 2030-11-27T09:00:00+01:00 (quote it or not; the offset is required)',
-      }),
+      makeDiagnostic(
+        'send-at-invalid',
+        `sendAt '${spec.sendAt}' is not an ISO 8601 date-time with an offset`,
+        at(['sendAt']),
+        {
+          hint: 'e.g. sendAt: 2030-11-27T09:00:00+01:00 (quote it or not; the offset is required)',
+        },
+      ),
     );
   }
   return out;
@@ -79,8 +101,13 @@ function checkPair(
   const present = latitude === undefined ? 'longitude' : 'latitude';
   const missing = latitude === undefined ? 'latitude' : 'longitude';
   out.push(
-    makeDiagnostic('location-incomplete', `${present} is set without ${missing}`, map.locateKey([...base, present]), {
-      hint: 'latitude and longitude go together',
-    }),
+    makeDiagnostic(
+      'location-incomplete',
+      `${present} is set without ${missing}`,
+      map.locateKey([...base, present]),
+      {
+        hint: 'latitude and longitude go together',
+      },
+    ),
   );
 }
