@@ -3,7 +3,8 @@
 import { spawn } from 'node:child_process';
 
 // A pattern picks test files by path; only *.test.ts files (never fixtures or artifacts) are run.
-const pattern = process.argv[2];
+// Paths are matched below test/, so a leading test/ (as a shell completes it) is dropped.
+const pattern = process.argv[2]?.replace(/^(\.\/)?test\//, '');
 const filter =
   pattern === undefined
     ? '\\.test\\.ts$'
