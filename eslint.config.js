@@ -18,7 +18,7 @@ const LAYERS = [
     compile: ['message-spec', 'catalogue', 'config', 'recipients', 'render'],
   },
   { state: [], transport: [], plan: ['state'] },
-  { emulator: [], init: [], report: [], apply: [], watch: ['report'], preview: ['report'] },
+  { emulator: [], init: [], report: ['apply'], apply: [], watch: ['report'], preview: ['report'] },
   { cli: [], index: [] },
 ];
 

@@ -36,7 +36,7 @@ export { parsePostgresTarget, stateTargetOf, type StateTarget } from './state/st
 
 export { createTransport } from './transport/create-transport.js';
 export { applyPlan, type ApplyDeps, type ApplyProgress } from './apply/apply-plan.js';
-export type { ApplyResult } from './plan/apply-result.js';
+export type { ApplyResult } from './apply/apply-result.js';
 
 export {
   formatPlan,

@@ -1,6 +1,6 @@
 import { classifyStatus } from '../api/status-groups.js';
 import type { ApiStatus } from '../api/types.js';
-import type { MessageOutcome, RequestOutcome } from '../plan/apply-result.js';
+import type { MessageOutcome, RequestOutcome } from './apply-result.js';
 import { maskPhone } from '../recipients/mask-phone.js';
 import type { PlannedRequest } from './build-requests.js';
 

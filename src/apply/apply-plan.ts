@@ -1,5 +1,5 @@
 import PQueue from 'p-queue';
-import { summarizeApply, type ApplyResult, type RequestOutcome } from '../plan/apply-result.js';
+import { summarizeApply, type ApplyResult, type RequestOutcome } from './apply-result.js';
 import type { Plan } from '../plan/types.js';
 import { groupCommits } from '../state/group-commit.js';
 import type { StateStore } from '../state/types.js';

@@ -1,4 +1,4 @@
-import { summarizeApply, type ApplyResult, type RequestOutcome } from '../plan/apply-result.js';
+import { summarizeApply, type ApplyResult, type RequestOutcome } from './apply-result.js';
 import type { ApplyRunRow, ApplyRunWorker } from '../state/types.js';
 import { failedOutcome, inDoubtOutcome } from './answer-outcome.js';
 import { attemptContext, stopFollowing, type ApplyDeps, type ApplyProgress } from './apply-plan.js';

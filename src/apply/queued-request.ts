@@ -1,7 +1,7 @@
 import type { ApiStatus, RequestBody } from '../api/types.js';
 import { describeSchemaErrors, validateRequestBody } from '../api/validate-request.js';
 import { StateError } from '../errors.js';
-import type { MessageOutcome, RequestOutcome } from '../plan/apply-result.js';
+import type { MessageOutcome, RequestOutcome } from './apply-result.js';
 import type { PlannedRequest, RequestEntry } from './build-requests.js';
 
 /*

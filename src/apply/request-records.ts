@@ -1,4 +1,4 @@
-import type { RequestOutcome } from '../plan/apply-result.js';
+import type { RequestOutcome } from './apply-result.js';
 import type { Plan } from '../plan/types.js';
 import { maskPhone } from '../recipients/mask-phone.js';
 import { storedContentOf } from '../state/stored-content.js';

@@ -1,5 +1,5 @@
 import { AuthError } from '../errors.js';
-import type { RequestOutcome } from '../plan/apply-result.js';
+import type { RequestOutcome } from './apply-result.js';
 import type { JournalRecord } from '../state/types.js';
 import type { Transport } from '../transport/types.js';
 import { failedOutcome, inDoubtOutcome, outcomeOfAnswer } from './answer-outcome.js';

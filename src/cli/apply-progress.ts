@@ -1,16 +1,12 @@
 import cliProgress from 'cli-progress';
 import type { ApplyProgress } from '../apply/apply-plan.js';
-
-export interface ProgressReporter {
-  update(progress: ApplyProgress): void;
-  stop(): void;
-}
+import type { ProgressView } from '../apply/apply-view.js';
 
 /** A bar on a TTY; without one, a plain line every few seconds (CI logs stay readable). */
 export function createProgressReporter(
   stream: NodeJS.WriteStream = process.stderr,
   intervalMs = 2000,
-): ProgressReporter {
+): ProgressView {
   const since = performance.now();
   const rate = (p: ApplyProgress) =>
     (p.started / Math.max(0.001, (performance.now() - since) / 1000)).toFixed(1);

@@ -1,27 +1,40 @@
-import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
+import type { PlanOptions } from '../apply/apply-inputs.js';
+import { runApply as applyOperation, type ApplyOptions } from '../apply/run-apply.js';
 import {
   DEFAULT_BATCH_SIZE,
   loadConfig,
   requireSendConfig,
   type ResolvedConfig,
 } from '../config/load-config.js';
-import { hasErrors } from '../diagnostics/diagnostic.js';
 import { UsageError } from '../errors.js';
-import { emptyApplyResult } from '../plan/apply-result.js';
-import { planHasWork } from '../plan/summarize-plan.js';
-import { formatApplyJson, formatApplySummary } from '../report/apply-summary.js';
-import { formatPlan } from '../report/plan-format.js';
-import { openStateStore } from '../state/open-state.js';
-import { stateTargetOf } from '../state/state-target.js';
-import type { StateStore } from '../state/types.js';
+import { catalogueOf, guardSettingsOf } from '../plan/plan-settings.js';
+import { applyView } from './apply-view.js';
 import { ALLOW_LARGE_HELP, parseAllowLarge } from './plan-options.js';
-import { printDiagnostics } from './print-diagnostics.js';
-import { action, useColor } from './run.js';
-import { runWorkers } from './apply-workers.js';
-import { exitCodeOf, sendPlan, withApplyLock } from './send-plan.js';
+import { action } from './run.js';
 import { addStateOptions, stateOverrides } from './state-options.js';
-import { checkedSavedPlan, planAfresh, type ApplyFlags } from './apply-inputs.js';
+
+export interface ApplyFlags {
+  yes?: boolean;
+  state?: string;
+  workspace?: string;
+  config?: string;
+  profile?: string;
+  concurrency?: string;
+  rateLimit?: string;
+  batchSize?: string;
+  retryRejected?: boolean;
+  resendInDoubt?: boolean;
+  target: string[];
+  forceUnlock?: boolean;
+  allowLarge?: string;
+  format: 'pretty' | 'json';
+  allowOutside: string[];
+  mask?: boolean;
+  workers?: string;
+  /** Internal: a worker that `apply --workers N` started beside itself joins this run. */
+  workerOf?: string;
+}
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -98,24 +111,6 @@ export function defineApplyCommand(program: Command): void {
     .action(action((args: string[], flags: ApplyFlags) => runApply(args, flags)));
 }
 
-async function confirm(): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  // Ctrl-C or Ctrl-D at the prompt is a no.
-  const cancel = new AbortController();
-  rl.on('SIGINT', () => cancel.abort());
-  rl.on('close', () => cancel.abort());
-  try {
-    const answer = await rl.question("\nApply this plan? Only 'yes' will be accepted: ", {
-      signal: cancel.signal,
-    });
-    return answer.trim() === 'yes';
-  } catch {
-    return false;
-  } finally {
-    rl.close();
-  }
-}
-
 export async function configFor(flags: ApplyFlags): Promise<ResolvedConfig> {
   const overrides: Partial<ResolvedConfig> = stateOverrides(flags);
   const concurrency = positive('concurrency', flags.concurrency);
@@ -175,47 +170,50 @@ async function runApply(args: string[], flags: ApplyFlags): Promise<number> {
   }
   if (planFile) refusePlanningFlags(flags);
   const config = requireSendConfig(await configFor(flags));
-  if (workers !== undefined) return runWorkers(args, flags, planFile, config, workers);
-  const store = openStateStore(stateTargetOf(config));
-  try {
-    return await lockAndApply(args, flags, planFile, config, store);
-  } finally {
-    await store.close();
-  }
+  const options: ApplyOptions = {
+    ...(planFile ? { planFile } : {}),
+    planOptions: planOptionsOf(args, flags, config),
+    ask: !planFile && !flags.yes,
+    forceUnlock: flags.forceUnlock ?? false,
+    ...(workers === undefined ? {} : { workers }),
+    ...(flags.workerOf === undefined ? {} : { workerOf: flags.workerOf }),
+    workerArgv: (runId) => workerArgv(flags, runId),
+  };
+  return applyOperation(options, config, applyView(flags.format, flags.mask ?? false));
 }
 
-async function lockAndApply(
-  args: string[],
-  flags: ApplyFlags,
-  planFile: string | undefined,
-  config: ResolvedConfig,
-  store: StateStore,
-): Promise<number> {
-  parseAllowLarge(flags.allowLarge); // a bad value is refused before the lock is taken
-  return withApplyLock(store, flags.forceUnlock ?? false, async (interrupts) => {
-    const plan = planFile
-      ? await checkedSavedPlan(planFile, config, store)
-      : await planAfresh(args, flags, config, store);
-    printDiagnostics(plan.diagnostics, { mask: flags.mask ?? false });
-    if (hasErrors(plan.diagnostics)) return 1;
-    // With --format json, stdout holds the summary alone (for jq); the plan goes to stderr.
-    const planOut = flags.format === 'json' ? process.stderr : process.stdout;
-    planOut.write(
-      formatPlan(plan, { format: 'pretty', color: useColor(planOut), mask: flags.mask ?? false }),
-    );
-    if (!planHasWork(plan.summary)) {
-      planOut.write('\nNothing to send.\n');
-      if (flags.format === 'json') process.stdout.write(formatApplyJson(emptyApplyResult()));
-      return 0;
-    }
-    if (!planFile && !flags.yes && !(await confirm())) {
-      process.stderr.write('Apply cancelled; nothing was sent.\n');
-      return 1;
-    }
-    const result = await sendPlan(plan, config, store, interrupts);
-    process.stdout.write(
-      flags.format === 'json' ? formatApplyJson(result) : `\n${formatApplySummary(result)}`,
-    );
-    return exitCodeOf(result);
-  });
+/** What apply plans from its spec paths and flags. */
+function planOptionsOf(args: string[], flags: ApplyFlags, config: ResolvedConfig): PlanOptions {
+  const allowLarge = parseAllowLarge(flags.allowLarge);
+  return {
+    paths: args,
+    retryRejected: flags.retryRejected ?? false,
+    resendInDoubt: flags.resendInDoubt ?? false,
+    targets: flags.target,
+    defaultBatchSize: config.batchSize,
+    ...guardSettingsOf(config),
+    ...catalogueOf(config),
+    ...(allowLarge === undefined ? {} : { allowLarge }),
+    allowOutside: config.allowOutside ?? [],
+    recipientDefaults: config.recipients ?? {},
+  };
+}
+
+/** The command line of a worker started beside this one: this apply joining `runId`. */
+function workerArgv(flags: ApplyFlags, runId: string): string[] {
+  const pass = (name: string, value: string | undefined) =>
+    value === undefined ? [] : [`--${name}`, value];
+  return [
+    ...process.execArgv,
+    process.argv[1] ?? '',
+    'apply',
+    '--yes',
+    '--worker-of',
+    runId,
+    ...pass('state', flags.state),
+    ...pass('workspace', flags.workspace),
+    ...pass('config', flags.config),
+    ...pass('profile', flags.profile),
+    ...pass('concurrency', flags.concurrency),
+  ];
 }

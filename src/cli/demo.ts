@@ -4,16 +4,17 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load-config.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { EMULATOR_DEFAULTS, startEmulator } from '../emulator/server.js';
+import { exitCodeOf, sendPlan, withApplyLock } from '../apply/send-plan.js';
 import { buildPlan } from '../plan/build-plan.js';
+import { catalogueOf, guardSettingsOf } from '../plan/plan-settings.js';
 import { planHasWork } from '../plan/summarize-plan.js';
 import { formatApplySummary } from '../report/apply-summary.js';
 import { formatPlan } from '../report/plan-format.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { openFileStateStore } from '../state/file-state.js';
-import { catalogueOf, guardSettingsOf } from './plan-options.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action, useColor } from './run.js';
-import { exitCodeOf, sendPlan, withApplyLock } from './send-plan.js';
+import { createProgressReporter } from './apply-progress.js';
 
 interface DemoFlags {
   state: string;
@@ -70,7 +71,9 @@ async function runDemo(paths: string[], flags: DemoFlags): Promise<number> {
       }
       say('\n── apply ──\n');
       // The real tokenByAkSk flow, with the demo's app key and secret.
-      const result = await sendPlan(plan, config, store, interrupts);
+      const result = await sendPlan(plan, config, store, interrupts, () =>
+        createProgressReporter(),
+      );
       say(formatApplySummary(result));
       const after = await buildPlan({
         paths,

@@ -2,12 +2,10 @@ import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { stateTargetOf, type StateTarget } from '../state/state-target.js';
 import { stateOverrides, type StateFlags } from './state-options.js';
-import { loadConfig, type ResolvedConfig } from '../config/load-config.js';
-import type { Policy } from '../config/policy.js';
+import { loadConfig } from '../config/load-config.js';
 import type { CatalogueRef } from '../catalogue/types.js';
 import type { RecipientDefaults, SpecReadOptions } from '../message-spec/types.js';
-import { fileSuppressionSource } from '../suppressions/file-suppressions.js';
-import type { SuppressionSource } from '../suppressions/types.js';
+import { catalogueOf, guardSettingsOf, type GuardSettings } from '../plan/plan-settings.js';
 import { isPlanFormat, PLAN_FORMATS, type PlanFormat } from '../report/plan-format.js';
 import { DEFAULT_MARKDOWN_BYTES } from '../report/plan-markdown.js';
 
@@ -86,31 +84,6 @@ export async function resolvePlanSettings(
     allowOutside: config.allowOutside ?? [],
     ...catalogueOf(config),
     recipientDefaults: config.recipients ?? {},
-  };
-}
-
-/** The config's approved-template catalogue, as buildPlan and watch take it. */
-export function catalogueOf(config: ResolvedConfig): { templates?: CatalogueRef } {
-  return config.templates ? { templates: config.templates } : {};
-}
-
-export interface GuardSettings {
-  policy: Policy;
-  suppressions: SuppressionSource[];
-}
-
-export function guardSettingsOf(config: ResolvedConfig): GuardSettings {
-  if (config.suppressions.length === 0) return { policy: config.policy, suppressions: [] };
-  // Like recipient files: under the config's folder or the current directory, unless allowed by name.
-  const roots = [config.configDir ?? process.cwd(), process.cwd(), ...(config.allowOutside ?? [])];
-  return {
-    policy: config.policy,
-    suppressions: [
-      fileSuppressionSource(config.suppressions, {
-        roots,
-        ...(config.suppressionSites ? { sites: config.suppressionSites } : {}),
-      }),
-    ],
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ApplyResult } from '../plan/apply-result.js';
+import type { ApplyResult } from '../apply/apply-result.js';
 import { escapeInvisibleInJson } from '../plan/plan-json.js';
 import { revealOneLine } from './reveal-invisible.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { emptyApplyResult } from '../../src/plan/apply-result.js';
+import { emptyApplyResult } from '../../src/apply/apply-result.js';
 import { formatApplyJson, formatApplySummary } from '../../src/report/apply-summary.js';
 
 test('one request is "(1 request)", more are plural', () => {

@@ -7,7 +7,7 @@ import { buildRequests } from '../../../src/apply/build-requests.js';
 import { messageIdFor } from '../../../src/api/identity.js';
 import type { Policy } from '../../../src/config/policy.js';
 import { writeFile } from 'node:fs/promises';
-import { guardSettingsOf } from '../../../src/cli/plan-options.js';
+import { guardSettingsOf } from '../../../src/plan/plan-settings.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { buildPlan, type BuildPlanOptions } from '../../../src/plan/build-plan.js';
 import { findPlanChanges } from '../../../src/plan/plan-changes.js';

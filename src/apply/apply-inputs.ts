@@ -2,6 +2,7 @@ import type { ResolvedConfig } from '../config/load-config.js';
 import { StalePlanError } from '../errors.js';
 import { buildPlan, type BuildPlanOptions } from '../plan/build-plan.js';
 import { ALREADY_APPLIED } from '../plan/plan-changes.js';
+import { guardSettingsOf } from '../plan/plan-settings.js';
 import {
   findPlanChanges,
   inputFileChanges,
@@ -11,29 +12,9 @@ import {
 } from '../plan/saved-plan.js';
 import type { Plan } from '../plan/types.js';
 import type { StateStore } from '../state/types.js';
-import { catalogueOf, guardSettingsOf, parseAllowLarge } from './plan-options.js';
 
-export interface ApplyFlags {
-  yes?: boolean;
-  state?: string;
-  workspace?: string;
-  config?: string;
-  profile?: string;
-  concurrency?: string;
-  rateLimit?: string;
-  batchSize?: string;
-  retryRejected?: boolean;
-  resendInDoubt?: boolean;
-  target: string[];
-  forceUnlock?: boolean;
-  allowLarge?: string;
-  format: 'pretty' | 'json';
-  allowOutside: string[];
-  mask?: boolean;
-  workers?: string;
-  /** Internal: a worker that `apply --workers N` started beside itself joins this run. */
-  workerOf?: string;
-}
+/** What apply plans from when it is given spec paths instead of a saved plan. */
+export type PlanOptions = Omit<BuildPlanOptions, 'store'>;
 
 /**
  * A saved plan checked against the current inputs and state (refused if stale), its contents and
@@ -74,33 +55,7 @@ export async function checkedSavedPlan(
   return plan.private ? restoreEarlierContents(plan, store) : plan;
 }
 
-/** What apply plans from its spec paths and flags. */
-export function planOptionsOf(
-  args: string[],
-  flags: ApplyFlags,
-  config: ResolvedConfig,
-): Omit<BuildPlanOptions, 'store'> {
-  const allowLarge = parseAllowLarge(flags.allowLarge);
-  return {
-    paths: args,
-    retryRejected: flags.retryRejected ?? false,
-    resendInDoubt: flags.resendInDoubt ?? false,
-    targets: flags.target,
-    defaultBatchSize: config.batchSize,
-    ...guardSettingsOf(config),
-    ...catalogueOf(config),
-    ...(allowLarge === undefined ? {} : { allowLarge }),
-    allowOutside: config.allowOutside ?? [],
-    recipientDefaults: config.recipients ?? {},
-  };
-}
-
 /** A fresh plan of the spec paths with apply's options. */
-export function planAfresh(
-  args: string[],
-  flags: ApplyFlags,
-  config: ResolvedConfig,
-  store: StateStore,
-): Promise<Plan> {
-  return buildPlan({ ...planOptionsOf(args, flags, config), store });
+export function planAfresh(options: PlanOptions, store: StateStore): Promise<Plan> {
+  return buildPlan({ ...options, store });
 }

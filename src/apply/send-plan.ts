@@ -1,12 +1,12 @@
-import { applyPlan, type ApplyProgress } from '../apply/apply-plan.js';
 import type { ResolvedConfig } from '../config/load-config.js';
-import type { ApplyResult } from '../plan/apply-result.js';
 import type { Plan } from '../plan/types.js';
 import type { StateStore } from '../state/types.js';
 import { createTransport } from '../transport/create-transport.js';
 import type { Transport } from '../transport/types.js';
-import { createProgressReporter } from './apply-progress.js';
+import { applyPlan, type ApplyProgress } from './apply-plan.js';
+import type { ApplyResult } from './apply-result.js';
 import { handleInterrupts, type Interrupts } from './apply-signals.js';
+import type { ProgressView } from './apply-view.js';
 
 /** Runs `fn` holding the state's apply lock, with Ctrl-C handled as apply does; releases both however it ends. */
 export async function withApplyLock<T>(
@@ -35,16 +35,16 @@ export interface SendDeps {
 /**
  * How apply, demo and apply's workers send: obtain the token (a wrong key or secret fails here,
  * before anything is journalled or sent), then run `send`; from then on Ctrl-C stops issuing
- * requests instead of quitting. `progress: false` for workers a parent started (it shows theirs).
+ * requests instead of quitting. No `progress` for workers a parent started (it shows theirs).
  */
 export async function withTransport<T>(
   config: ResolvedConfig,
   interrupts: Interrupts,
   send: (deps: SendDeps) => Promise<T>,
-  options: { progress?: boolean } = {},
+  progressView?: () => ProgressView,
 ): Promise<T> {
   const transport = createTransport(config);
-  const progress = options.progress === false ? undefined : createProgressReporter();
+  const progress = progressView?.();
   try {
     await transport.refreshToken();
     interrupts.startSending();
@@ -66,13 +66,18 @@ export function sendPlan(
   config: ResolvedConfig,
   store: StateStore,
   interrupts: Interrupts,
+  progressView: () => ProgressView,
 ): Promise<ApplyResult> {
-  return withTransport(config, interrupts, (deps) =>
-    applyPlan(plan, {
-      ...deps,
-      store,
-      ...(config.rateLimit ? { rateLimit: config.rateLimit } : {}),
-    }),
+  return withTransport(
+    config,
+    interrupts,
+    (deps) =>
+      applyPlan(plan, {
+        ...deps,
+        store,
+        ...(config.rateLimit ? { rateLimit: config.rateLimit } : {}),
+      }),
+    progressView,
   );
 }
 

@@ -1,26 +1,22 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { messagesIn } from '../apply/apply-plan.js';
-import { applyShared } from '../apply/apply-shared.js';
-import { buildRequests } from '../apply/build-requests.js';
-import { payloadOf } from '../apply/queued-request.js';
-import { contentRecorder } from '../apply/request-records.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { StateError, UsageError } from '../errors.js';
-import { emptyApplyResult } from '../plan/apply-result.js';
 import { inputsDigest, readPlanInputs } from '../plan/plan-inputs.js';
 import { readSavedPlan } from '../plan/saved-plan.js';
-import { formatApplyJson, formatApplySummary } from '../report/apply-summary.js';
-import { formatPlan } from '../report/plan-format.js';
-import { revealOneLine } from '../report/reveal-invisible.js';
 import { openPgStateStore } from '../state/pg-state.js';
 import { stateTargetOf } from '../state/state-target.js';
 import type { ApplyRun, SharedApplyStore, StateStore, WorkerLock } from '../state/types.js';
-import { checkedSavedPlan, planAfresh, planOptionsOf, type ApplyFlags } from './apply-inputs.js';
+import { checkedSavedPlan, planAfresh } from './apply-inputs.js';
+import { messagesIn } from './apply-plan.js';
+import { applyShared } from './apply-shared.js';
 import { handleInterrupts } from './apply-signals.js';
-import { printDiagnostics } from './print-diagnostics.js';
-import { useColor } from './run.js';
+import type { ApplyView } from './apply-view.js';
+import { buildRequests } from './build-requests.js';
+import { payloadOf } from './queued-request.js';
+import { contentRecorder } from './request-records.js';
+import type { ApplyOptions } from './run-apply.js';
 import { exitCodeOf, withTransport } from './send-plan.js';
 
 /** Times a starter plans again when another run changed the state meanwhile. */
@@ -33,11 +29,10 @@ const ignore = () => undefined;
  * with the whole apply's summary; the one started by hand prints it.
  */
 export async function runWorkers(
-  args: string[],
-  flags: ApplyFlags,
-  planFile: string | undefined,
+  options: ApplyOptions,
   config: ResolvedConfig,
   workers: number,
+  view: ApplyView,
 ): Promise<number> {
   const target = stateTargetOf(config);
   if (target.kind !== 'postgres') {
@@ -47,7 +42,7 @@ export async function runWorkers(
     );
   }
   const store = openPgStateStore(target);
-  const child = flags.workerOf !== undefined;
+  const child = options.workerOf !== undefined;
   const children: Array<Promise<number | null>> = [];
   const kills: Array<() => void> = [];
   try {
@@ -61,30 +56,23 @@ export async function runWorkers(
     try {
       // A worker started beside its parent finds the run ended when the parent was quicker: done.
       const run =
-        flags.workerOf !== undefined
-          ? ((await store.joinRun(lock, flags.workerOf)) ?? 0)
-          : await startOrJoin(args, flags, planFile, config, store, lock);
+        options.workerOf !== undefined
+          ? ((await store.joinRun(lock, options.workerOf)) ?? 0)
+          : await startOrJoin(options, config, store, lock, view);
       if (typeof run === 'number') return run;
       // Started before this one's token: each gets its own, and a wrong key fails them all alike.
-      for (let n = 2; n <= workers; n++) children.push(startWorker(n, run.id, flags, kills));
+      for (let n = 2; n <= workers; n++)
+        children.push(startWorker(n, options.workerArgv(run.id), kills, view));
       const shared = await withTransport(
         config,
         interrupts,
         (deps) => applyShared(store.worker(lock, run), deps),
-        { progress: !child },
+        child ? undefined : () => view.progress(),
       );
       const codes = await Promise.all(children);
       if (child) return exitCodeOf(shared.result);
-      if (shared.othersAlive > 0) {
-        process.stderr.write(
-          `This worker stopped; ${shared.othersAlive} other ${shared.othersAlive === 1 ? 'worker carries' : 'workers carry'} on the apply. The summary is the whole apply's so far.\n`,
-        );
-      }
-      process.stdout.write(
-        flags.format === 'json'
-          ? formatApplyJson(shared.result)
-          : `\n${formatApplySummary(shared.result)}`,
-      );
+      if (shared.othersAlive > 0) view.othersCarryOn(shared.othersAlive);
+      view.result(shared.result);
       return withChildren(exitCodeOf(shared.result), codes);
     } finally {
       interrupts.dispose();
@@ -97,38 +85,20 @@ export async function runWorkers(
   }
 }
 
-/** A worker beside this one: the same command joining `runId`, its errors shown prefixed, its exit code. */
+/** A worker beside this one running `args` (node's), its errors shown prefixed, its exit code. */
 function startWorker(
   n: number,
-  runId: string,
-  flags: ApplyFlags,
+  args: string[],
   kills: Array<() => void>,
+  view: ApplyView,
 ): Promise<number | null> {
-  const pass = (name: string, value: string | undefined) =>
-    value === undefined ? [] : [`--${name}`, value];
-  const script = process.argv[1] ?? '';
-  const args = [
-    ...process.execArgv,
-    script,
-    'apply',
-    '--yes',
-    '--worker-of',
-    runId,
-    ...pass('state', flags.state),
-    ...pass('workspace', flags.workspace),
-    ...pass('config', flags.config),
-    ...pass('profile', flags.profile),
-    ...pass('concurrency', flags.concurrency),
-  ];
   const worker = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   kills.push(() => worker.kill('SIGTERM'));
   if (worker.stderr)
-    createInterface({ input: worker.stderr }).on('line', (line) =>
-      process.stderr.write(`worker ${n}: ${revealOneLine(line)}\n`),
-    );
+    createInterface({ input: worker.stderr }).on('line', (line) => view.workerLine(n, line));
   return new Promise((resolve) => {
     worker.on('error', (error) => {
-      process.stderr.write(`worker ${n}: could not start (${error.message})\n`);
+      view.workerLine(n, `could not start (${error.message})`);
       resolve(1);
     });
     worker.on('close', (code) => resolve(code));
@@ -147,29 +117,21 @@ function withChildren(own: number, codes: ReadonlyArray<number | null>): number 
  * plan joins without being checked again (its run has changed the state since).
  */
 async function startOrJoin(
-  args: string[],
-  flags: ApplyFlags,
-  planFile: string | undefined,
+  options: ApplyOptions,
   config: ResolvedConfig,
   store: StateStore & SharedApplyStore,
   lock: WorkerLock,
+  view: ApplyView,
 ): Promise<ApplyRun | number> {
-  const planOut = flags.format === 'json' ? process.stderr : process.stdout;
+  const { planFile } = options;
   const joined = (run: ApplyRun) => {
-    const rate =
-      run.rateLimit === undefined
-        ? ''
-        : `; its rate limit: ${run.rateLimit} requests/s for all workers together`;
-    // started_by is state another process wrote: shown escaped.
-    planOut.write(
-      `Joining apply run ${run.id}, started by ${revealOneLine(run.startedBy)} at ${run.startedAt}: ${run.requests.toLocaleString('en-US')} requests, ${run.messages.toLocaleString('en-US')} messages${rate}.\n`,
-    );
+    view.joined(run);
     return run;
   };
   const saved = planFile === undefined ? undefined : await readSavedPlan(planFile);
   const open = await store.openRun();
   if (open) {
-    const inputs = saved ?? (await readPlanInputs(planOptionsOf(args, flags, config), store));
+    const inputs = saved ?? (await readPlanInputs(options.planOptions, store));
     const digest = inputs && inputsDigest(inputs);
     // An empty offer joins the run of the same inputs, or finds it ended meanwhile: then plan.
     const join =
@@ -189,8 +151,8 @@ async function startOrJoin(
     const plan =
       saved && planFile
         ? await checkedSavedPlan(planFile, config, store, saved)
-        : await planAfresh(args, flags, config, store);
-    printDiagnostics(plan.diagnostics, { mask: flags.mask ?? false });
+        : await planAfresh(options.planOptions, store);
+    view.diagnostics(plan.diagnostics);
     if (hasErrors(plan.diagnostics)) return 1;
     const requests = buildRequests(plan);
     const contentRecords = contentRecorder(plan, requests);
@@ -210,17 +172,12 @@ async function startOrJoin(
     });
     if (started.kind === 'state-changed') continue; // another run sent meanwhile: plan again
     if (started.kind === 'joined') return joined(started.run);
-    planOut.write(
-      formatPlan(plan, { format: 'pretty', color: useColor(planOut), mask: flags.mask ?? false }),
-    );
+    view.plan(plan);
     if (started.kind === 'nothing') {
-      planOut.write('\nNothing to send.\n');
-      if (flags.format === 'json') process.stdout.write(formatApplyJson(emptyApplyResult()));
+      view.nothingToSend();
       return 0;
     }
-    planOut.write(
-      `\nApply run ${started.run.id}: ${started.run.requests.toLocaleString('en-US')} requests for the workers to share.\n`,
-    );
+    view.runStarted(started.run);
     return started.run;
   }
   throw new StateError(

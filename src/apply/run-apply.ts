@@ -1,0 +1,70 @@
+import type { ResolvedConfig } from '../config/load-config.js';
+import { hasErrors } from '../diagnostics/diagnostic.js';
+import { planHasWork } from '../plan/summarize-plan.js';
+import { openStateStore } from '../state/open-state.js';
+import { stateTargetOf } from '../state/state-target.js';
+import type { StateStore } from '../state/types.js';
+import { checkedSavedPlan, planAfresh, type PlanOptions } from './apply-inputs.js';
+import type { ApplyView } from './apply-view.js';
+import { runWorkers } from './apply-workers.js';
+import { exitCodeOf, sendPlan, withApplyLock } from './send-plan.js';
+
+/** What `waspec apply` was asked to do, its flags parsed. */
+export interface ApplyOptions {
+  /** A saved plan to send exactly as reviewed (refused if stale); otherwise plan afresh. */
+  planFile?: string;
+  /** How to plan afresh (and, for workers, which inputs a run is of). */
+  planOptions: PlanOptions;
+  /** Ask the view before sending. */
+  ask: boolean;
+  /** Take over the file state's lock of a process that no longer runs. */
+  forceUnlock: boolean;
+  /** Processes on this machine to share the apply (PostgreSQL state); undefined: this one alone. */
+  workers?: number;
+  /** Set in a worker another process started beside itself: the run it joins. */
+  workerOf?: string;
+  /** Node's arguments for a worker started beside this one that joins `runId`. */
+  workerArgv(runId: string): string[];
+}
+
+/** apply: plans (or checks a saved plan), sends it once and records every outcome; its exit code. */
+export async function runApply(
+  options: ApplyOptions,
+  config: ResolvedConfig,
+  view: ApplyView,
+): Promise<number> {
+  if (options.workers !== undefined) return runWorkers(options, config, options.workers, view);
+  const store = openStateStore(stateTargetOf(config));
+  try {
+    return await lockAndApply(options, config, store, view);
+  } finally {
+    await store.close();
+  }
+}
+
+async function lockAndApply(
+  options: ApplyOptions,
+  config: ResolvedConfig,
+  store: StateStore,
+  view: ApplyView,
+): Promise<number> {
+  return withApplyLock(store, options.forceUnlock, async (interrupts) => {
+    const plan = options.planFile
+      ? await checkedSavedPlan(options.planFile, config, store)
+      : await planAfresh(options.planOptions, store);
+    view.diagnostics(plan.diagnostics);
+    if (hasErrors(plan.diagnostics)) return 1;
+    view.plan(plan);
+    if (!planHasWork(plan.summary)) {
+      view.nothingToSend();
+      return 0;
+    }
+    if (options.ask && !(await view.confirm())) {
+      view.cancelled();
+      return 1;
+    }
+    const result = await sendPlan(plan, config, store, interrupts, () => view.progress());
+    view.result(result);
+    return exitCodeOf(result);
+  });
+}
