@@ -46,6 +46,8 @@ export interface RunningEmulator {
   requestBodies(): string[];
   /** Each send request (the newest `keepRequests`) with when it came and when and how it was answered (tests of crash bounds). */
   requestLog(): RequestLogEntry[];
+  /** Calls `listener` with each send request's log entry as it is answered; returns the unsubscribe. */
+  onAnswer(listener: (entry: Readonly<RequestLogEntry>) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -103,6 +105,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const bodies: string[] = [];
   let bodyChars = 0;
   const log: RequestLogEntry[] = [];
+  const listeners = new Set<(entry: Readonly<RequestLogEntry>) => void>();
+  const answered = (entry: RequestLogEntry) => {
+    for (const listener of listeners) listener({ ...entry });
+  };
   const keepBody = (text: string) => {
     bodies.push(text);
     bodyChars += text.length;
@@ -128,12 +134,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     entry?: RequestLogEntry,
   ) => {
     stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
-    if (entry) Object.assign(entry, { answer: status, answeredAt: Date.now() });
     sendJson(res, status, body, headers);
+    if (entry) {
+      Object.assign(entry, { answer: status, answeredAt: Date.now() });
+      answered(entry);
+    }
   };
   const reset = (req: IncomingMessage, entry: RequestLogEntry) => {
-    Object.assign(entry, { answer: 'reset', answeredAt: Date.now() });
     req.socket.destroy();
+    Object.assign(entry, { answer: 'reset', answeredAt: Date.now() });
+    answered(entry);
   };
   // The messageIds of a refused request, for the log: the refusal itself never depends on the body.
   const noteIds = async (req: IncomingMessage, entry: RequestLogEntry) => {
@@ -246,6 +256,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     stats: () => ({ ...stats, byStatus: { ...stats.byStatus }, tokensIssued: tokens.issued() }),
     requestBodies: () => [...bodies],
     requestLog: () => log.map((e) => ({ ...e })),
+    onAnswer: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,16 +1,17 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFile } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   EMULATOR_DEFAULTS,
   startEmulator,
   type RequestLogEntry,
+  type RunningEmulator,
 } from '../../src/emulator/server.js';
 import { createRandom } from '../../src/emulator/random.js';
 import { collect, makeWorkspace, runCli, startCli } from '../helpers/cli.js';
 import { swissNumbers, textSpec } from '../helpers/specs.js';
-import { waitUntil } from '../helpers/wait-output.js';
 
 const MESSAGES = 5000;
 const BATCH = 10;
@@ -18,6 +19,76 @@ const CONCURRENCY = 4;
 const KILLS = 10;
 /** Time the client needs to journal an answer it got; an answer older than this at a kill was recorded. */
 const JOURNAL_SLACK_MS = 800;
+
+/** The next send request answered that `matches`, or undefined when `child` exits first. */
+function nextAnswer(
+  emulator: RunningEmulator,
+  child: ChildProcess,
+  matches: (entry: Readonly<RequestLogEntry>) => boolean,
+): Promise<Readonly<RequestLogEntry> | undefined> {
+  return new Promise((resolve) => {
+    const finish = (entry?: Readonly<RequestLogEntry>) => {
+      off();
+      child.off('exit', onExit);
+      resolve(entry);
+    };
+    const onExit = () => finish();
+    const off = emulator.onAnswer((entry) => {
+      if (matches(entry)) finish(entry);
+    });
+    child.once('exit', onExit);
+    if (child.exitCode !== null) finish();
+  });
+}
+
+/** Reads a journal as it grows: each messageId's last record (`in-flight` or `outcome`). */
+function journalTail(dir: string): { read: () => Promise<ReadonlyMap<string, string>> } {
+  const last = new Map<string, string>();
+  let offset = 0;
+  let partial = '';
+  return {
+    read: async () => {
+      const handle = await open(join(dir, '.waspec', 'journal.ndjson'), 'r').catch(() => undefined);
+      if (handle) {
+        try {
+          const { size } = await handle.stat();
+          if (size > offset) {
+            const buffer = Buffer.alloc(size - offset);
+            await handle.read(buffer, 0, buffer.length, offset);
+            offset = size;
+            const lines = (partial + buffer.toString('utf8')).split('\n');
+            partial = lines.pop() ?? '';
+            for (const line of lines) {
+              if (!line.endsWith('}')) continue;
+              const record = JSON.parse(line) as {
+                messages?: Array<{ messageId: string }>;
+                results?: Array<{ messageId: string }>;
+              };
+              for (const m of record.messages ?? []) last.set(m.messageId, 'in-flight');
+              for (const r of record.results ?? []) last.set(r.messageId, 'outcome');
+            }
+          }
+        } finally {
+          await handle.close();
+        }
+      }
+      return last;
+    },
+  };
+}
+
+/** Checks `condition` until it holds; fails after `timeoutMs` rather than hanging the run. */
+async function waitUntilAsync(
+  condition: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 /** messageIds whose last journal record is in flight: what the next plan lists as in doubt. */
 async function inDoubtIds(dir: string): Promise<Set<string>> {
@@ -74,28 +145,48 @@ test(`apply of ${MESSAGES} messages SIGKILLed ${KILLS} times while throttled: no
     const outOfBound: string[] = [];
     for (let round = 0; round < KILLS * 3 && kills < KILLS; round++) {
       const before = await inDoubtIds(dir);
+      const startedAt = Date.now();
       const child = startCli(
         ['apply', '--yes', '--force-unlock', '--concurrency', String(CONCURRENCY)],
         { cwd: dir, env },
       );
       const done = collect(child);
-      const sentBefore = emulator.stats().requests;
-      // Wait until it is sending, then kill it at a random moment within the next seconds.
-      while (emulator.stats().requests === sentBefore && child.exitCode === null)
-        await new Promise((r) => setTimeout(r, 5));
-      await new Promise((r) => setTimeout(r, Math.floor(random() * 1500)));
+      // Every other kill follows the event it needs: a request of this run refused (429) and the
+      // refusal journalled, so the kill comes while it waits out its Retry-After. The others come
+      // at a random moment after the first answer.
+      const waiting = round % 2 === 0;
+      const answer = await nextAnswer(
+        emulator,
+        child,
+        (e) => e.receivedAt >= startedAt && (!waiting || e.answer === 429),
+      );
+      if (answer && waiting) {
+        const refused = new Set(answer.messageIds);
+        const journal = journalTail(dir);
+        await waitUntilAsync(async () => {
+          if (child.exitCode !== null) return true;
+          const last = await journal.read();
+          return [...refused].every((id) => last.get(id) === 'outcome');
+        }, 'the refusal journalled');
+      } else if (answer) {
+        await new Promise((r) => setTimeout(r, Math.floor(random() * 1500)));
+      }
       const killedAt = Date.now();
       if (child.kill('SIGKILL')) kills++;
       const result = await done;
       assert.ok(result.signal === 'SIGKILL' || result.code === 0, `run ${round}: ${result.stderr}`);
       const log = emulator.requestLog();
-      killedWhileWaiting += log.filter(
-        (e) =>
-          e.answer === 429 &&
-          e.answeredAt !== undefined &&
-          e.answeredAt < killedAt - JOURNAL_SLACK_MS &&
-          e.answeredAt > killedAt - 2000,
-      ).length;
+      // Still waiting at the kill: none of the refused messages went out again before it.
+      if (answer && waiting && result.signal === 'SIGKILL') {
+        const refused = new Set(answer.messageIds);
+        const resent = log.some(
+          (e) =>
+            e.receivedAt > (answer.answeredAt ?? 0) &&
+            e.receivedAt <= killedAt &&
+            e.messageIds.some((id) => refused.has(id)),
+        );
+        if (!resent) killedWhileWaiting++;
+      }
       const added = [...(await inDoubtIds(dir))].filter((id) => !before.has(id));
       outOfBound.push(...notOutAtKill(added, log, killedAt));
     }
@@ -149,7 +240,7 @@ test(`apply of ${MESSAGES} messages SIGKILLed ${KILLS} times while throttled: no
 });
 
 test('killed while waiting out a 429: the refused requests are retried, not in doubt', async () => {
-  // Four messages with different content: four requests, three of them refused by the throttle.
+  // Four messages with different content: four requests, some of them refused by the throttle.
   const phones = swissNumbers(4, 5000000);
   const rows = phones.map((p, i) => `${p},${i}`).join('\n');
   const { dir, cleanup } = await makeWorkspace({
@@ -166,12 +257,18 @@ test('killed while waiting out a 429: the refused requests are retried, not in d
   try {
     const child = startCli(['apply', '--yes', '--concurrency', '4'], { cwd: dir, env });
     const done = collect(child);
-    await waitUntil(
-      () => (emulator.stats().byStatus['429'] ?? 0) >= 3,
-      'three 429 answers',
-      30_000,
-    );
-    await new Promise((r) => setTimeout(r, 400)); // within the Retry-After of 1 s
+    // The kill follows the event it needs: every request answered and journalled, some refused
+    // (the run goes on only while one waits out its Retry-After).
+    const journal = journalTail(dir);
+    await waitUntilAsync(async () => {
+      assert.is(child.exitCode, null, 'killed before everything went through');
+      const last = await journal.read();
+      return (
+        emulator.stats().accepted < 4 &&
+        last.size === 4 &&
+        [...last.values()].every((type) => type === 'outcome')
+      );
+    }, 'every request answered and journalled, some refused');
     child.kill('SIGKILL');
     await done;
     const plan = await runCli(['plan', '--format', 'json'], { cwd: dir, env });
