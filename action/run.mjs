@@ -7,6 +7,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EXIT } from './exit-codes.mjs';
 import { upsertComment } from './github.mjs';
 import { cutComment, cutSummary, fence } from './limits.mjs';
 
@@ -67,7 +68,7 @@ function runWaspec(cli, args, env) {
       const annotations = lines.filter((l) => /^::(error|warning|notice)\b/.test(l));
       if (annotations.length > 0) process.stdout.write(`${annotations.join('\n')}\n`);
       resolve({
-        code: code ?? (signal ? 128 : 1),
+        code: code ?? (signal ? 128 : EXIT.error),
         stdout: lines.filter((l) => !/^::(error|warning|notice)\b/.test(l)).join('\n'),
       });
     });
@@ -200,7 +201,7 @@ async function main(env = process.env) {
       ['show', planFile, '--format', inputs.format, '--mask', ...inputs.args],
       childEnv,
     );
-    if (plan.code === 0) plan.code = 2; // a saved plan: its summary says whether there is work
+    if (plan.code === EXIT.ok) plan.code = EXIT.changes; // a saved plan: its summary says whether there is work
   } else {
     plan = await runWaspec(
       cli,
@@ -219,7 +220,7 @@ async function main(env = process.env) {
     );
   }
   echoInert(plan.stdout);
-  const summary = plan.code === 1 ? undefined : readSavedSummary(planFile);
+  const summary = plan.code === EXIT.error ? undefined : readSavedSummary(planFile);
   const planOutputs = {
     'has-changes': count(summary, 'send', 'retry') > 0,
     'to-send': count(summary, 'send', 'retry'),
@@ -227,17 +228,17 @@ async function main(env = process.env) {
   };
   const planText = shown(inputs.format, plan.stdout);
 
-  if (inputs.command === 'plan' || plan.code === 1) {
+  if (inputs.command === 'plan' || plan.code === EXIT.error) {
     setOutputs(env, {
       'exit-code': plan.code,
       ...planOutputs,
       rejected: count(summary, 'rejected'),
       'in-doubt': count(summary, 'in-doubt'),
-      errors: plan.code === 1,
+      errors: plan.code === EXIT.error,
     });
     writeSummary(env, planText);
     if (inputs.comment) await comment(env, inputs, planText);
-    return plan.code === 2 ? 0 : plan.code;
+    return plan.code === EXIT.changes ? EXIT.ok : plan.code;
   }
 
   const applied = await runWaspec(
@@ -260,7 +261,7 @@ async function main(env = process.env) {
     failed: m.failed ?? 0,
     'in-doubt': m.inDoubt ?? 0,
     'not-sent': m.notSent ?? 0,
-    errors: applied.code === 1,
+    errors: applied.code === EXIT.error,
   });
   const outcome = result
     ? `\n### waspec apply\n\n| accepted | rejected | failed | in doubt | not sent | requests |\n| ---: | ---: | ---: | ---: | ---: | ---: |\n| ${m.accepted ?? 0} | ${m.rejected ?? 0} | ${m.failed ?? 0} | ${m.inDoubt ?? 0} | ${m.notSent ?? 0} | ${result.requests ?? 0} |\n\nExit code ${applied.code}.\n`
@@ -276,6 +277,6 @@ main().then(
     process.stdout.write(
       `::error title=waspec::${escapeData(error instanceof Error ? error.message : String(error))}\n`,
     );
-    process.exit(1);
+    process.exit(EXIT.error);
   },
 );

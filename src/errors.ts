@@ -1,19 +1,54 @@
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 
+/** waspec's exit codes, for the CLI and the GitHub Action (action/exit-codes.mjs, kept equal by a test). */
+export const EXIT = {
+  /** Done: every message accepted, nothing to send, or no problem found. */
+  ok: 0,
+  /** Errors in the input, a refused command, or an apply stopped before sending. */
+  error: 1,
+  /** plan --detailed-exitcode: the plan has messages to send or retry. */
+  changes: 2,
+  /** apply: some message rejected, failed or in doubt. */
+  notAccepted: 3,
+  /** The connection to a PostgreSQL state was lost (in-flight requests are in doubt). */
+  stateLost: 4,
+  /** Interrupted by Ctrl-C or SIGTERM. */
+  interrupted: 130,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** What kind of operational failure a WaspecError is. */
+export type ErrorCode =
+  | 'usage'
+  | 'lock-held'
+  | 'auth'
+  | 'stale-plan'
+  | 'state'
+  | 'state-lost'
+  | 'config-invalid'
+  | 'config-missing'
+  | 'plan-file'
+  | 'init-failed';
+
 /**
  * Operational failures (not problems in user input, which are Diagnostics).
  * The CLI maps each to an exit code in one place (src/cli/run.ts) and prints only its message.
  */
 export class WaspecError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly hint: string | undefined;
-  readonly exitCode: number;
-  constructor(code: string, message: string, options: { hint?: string; exitCode?: number } = {}) {
+  readonly exitCode: ExitCode;
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { hint?: string; exitCode?: ExitCode } = {},
+  ) {
     super(message);
     this.name = 'WaspecError';
     this.code = code;
     this.hint = options.hint;
-    this.exitCode = options.exitCode ?? 1;
+    this.exitCode = options.exitCode ?? EXIT.error;
   }
 }
 
@@ -54,6 +89,28 @@ export class StateError extends WaspecError {
   constructor(message: string, hint?: string) {
     super('state', message, hint === undefined ? {} : { hint });
     this.name = 'StateError';
+  }
+}
+
+/** The connection to the state database was lost while waspec was using it. */
+export class StateLostError extends WaspecError {
+  constructor(message: string, hint?: string) {
+    super('state-lost', message, {
+      exitCode: EXIT.stateLost,
+      ...(hint === undefined ? {} : { hint }),
+    });
+    this.name = 'StateLostError';
+  }
+}
+
+/**
+ * A render stopped early: the field would be over its limit, or the template does too much work.
+ * Caught where a message is rendered and reported as a diagnostic, never shown as it is.
+ */
+export class RenderLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RenderLimitError';
   }
 }
 

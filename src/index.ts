@@ -27,6 +27,8 @@ export { buildPlan, type BuildPlanOptions } from './plan/build-plan.js';
 export { classifyMessage, classifyMessages } from './plan/classify-messages.js';
 export { isSending } from './plan/types.js';
 export { readSavedPlan, writeSavedPlan, findPlanChanges } from './plan/saved-plan.js';
+export type { PlanChange } from './plan/plan-change.js';
+export { describePlanChange } from './report/plan-changes.js';
 export { planHasWork, summarizeEntries } from './plan/summarize-plan.js';
 
 export { openFileStateStore } from './state/file-state.js';

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/load-config.js';
 import { StalePlanError } from '../errors.js';
 import { buildPlan, type BuildPlanOptions } from '../plan/build-plan.js';
-import { ALREADY_APPLIED } from '../plan/plan-changes.js';
+import type { PlanChange } from '../plan/plan-change.js';
 import { guardSettingsOf } from '../plan/plan-settings.js';
 import {
   findPlanChanges,
@@ -15,6 +15,19 @@ import type { StateStore } from '../state/types.js';
 
 /** What apply plans from when it is given spec paths instead of a saved plan. */
 export type PlanOptions = Omit<BuildPlanOptions, 'store'>;
+
+/** A saved plan refused because its inputs or the state changed since: what changed, as data. */
+export class SavedPlanChangedError extends StalePlanError {
+  constructor(
+    readonly planFile: string,
+    readonly changes: readonly PlanChange[],
+  ) {
+    super(
+      `the saved plan ${planFile} is stale (${changes.length} changes)`,
+      'run `waspec plan --out` again and review the new plan',
+    );
+  }
+}
 
 /**
  * A saved plan checked against the current inputs and state (refused if stale), its contents and
@@ -39,19 +52,7 @@ export async function checkedSavedPlan(
     at: new Date(),
     suppressions: guardSettingsOf(config).suppressions,
   });
-  const applied = changes.find((c) => c.startsWith(ALREADY_APPLIED));
-  if (changes.length === 1 && applied) {
-    throw new StalePlanError(
-      `${planFile}: ${applied.replace(/^t/, 'T')}; nothing to send.`,
-      'make a new plan with `waspec plan --out`',
-    );
-  }
-  if (changes.length > 0) {
-    throw new StalePlanError(
-      `the saved plan ${planFile} is stale:\n  - ${changes.join('\n  - ')}`,
-      'run `waspec plan --out` again and review the new plan',
-    );
-  }
+  if (changes.length > 0) throw new SavedPlanChangedError(planFile, changes);
   return plan.private ? restoreEarlierContents(plan, store) : plan;
 }
 

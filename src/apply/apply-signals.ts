@@ -1,3 +1,5 @@
+import { EXIT } from '../errors.js';
+
 export interface Interrupts {
   /** Aborted by the first Ctrl-C (or SIGTERM) once sending has started. */
   readonly signal: AbortSignal;
@@ -19,7 +21,7 @@ export function handleInterrupts(
   let sending = false;
   const quit = (message: string) => {
     process.stderr.write(message);
-    void releaseLock().finally(() => process.exit(130));
+    void releaseLock().finally(() => process.exit(EXIT.interrupted));
   };
   const onSignal = () => {
     options.onSignal?.();

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
-import { StateError, UsageError } from '../errors.js';
+import { StateError, UsageError, EXIT, type ExitCode } from '../errors.js';
 import { inputsDigest, readPlanInputs } from '../plan/plan-inputs.js';
 import { readSavedPlan } from '../plan/saved-plan.js';
 import { openPgStateStore } from '../state/pg-state.js';
@@ -33,7 +33,7 @@ export async function runWorkers(
   config: ResolvedConfig,
   workers: number,
   view: ApplyView,
-): Promise<number> {
+): Promise<ExitCode> {
   const target = stateTargetOf(config);
   if (target.kind !== 'postgres') {
     throw new UsageError(
@@ -57,7 +57,7 @@ export async function runWorkers(
       // A worker started beside its parent finds the run ended when the parent was quicker: done.
       const run =
         options.workerOf !== undefined
-          ? ((await store.joinRun(lock, options.workerOf)) ?? 0)
+          ? ((await store.joinRun(lock, options.workerOf)) ?? EXIT.ok)
           : await startOrJoin(options, config, store, lock, view);
       if (typeof run === 'number') return run;
       // Started before this one's token: each gets its own, and a wrong key fails them all alike.
@@ -106,9 +106,10 @@ function startWorker(
 }
 
 /** The whole apply's exit code, unless a worker beside this one failed (1) or lost the state (4). */
-function withChildren(own: number, codes: ReadonlyArray<number | null>): number {
-  const failed = codes.filter((c): c is number => c === 1 || c === 4);
-  return (own === 0 || own === 3) && failed.length > 0 ? Math.max(...failed) : own;
+function withChildren(own: ExitCode, codes: ReadonlyArray<number | null>): ExitCode {
+  const failed = codes.filter((c) => c === EXIT.error || c === EXIT.stateLost);
+  const worst = failed.includes(EXIT.stateLost) ? EXIT.stateLost : EXIT.error;
+  return (own === EXIT.ok || own === EXIT.notAccepted) && failed.length > 0 ? worst : own;
 }
 
 /**
@@ -122,7 +123,7 @@ async function startOrJoin(
   store: StateStore & SharedApplyStore,
   lock: WorkerLock,
   view: ApplyView,
-): Promise<ApplyRun | number> {
+): Promise<ApplyRun | ExitCode> {
   const { planFile } = options;
   const joined = (run: ApplyRun) => {
     view.joined(run);
@@ -153,7 +154,7 @@ async function startOrJoin(
         ? await checkedSavedPlan(planFile, config, store, saved)
         : await planAfresh(options.planOptions, store);
     view.diagnostics(plan.diagnostics);
-    if (hasErrors(plan.diagnostics)) return 1;
+    if (hasErrors(plan.diagnostics)) return EXIT.error;
     const requests = buildRequests(plan);
     const contentRecords = contentRecorder(plan, requests);
     const at = new Date().toISOString();
@@ -175,7 +176,7 @@ async function startOrJoin(
     view.plan(plan);
     if (started.kind === 'nothing') {
       view.nothingToSend();
-      return 0;
+      return EXIT.ok;
     }
     view.runStarted(started.run);
     return started.run;

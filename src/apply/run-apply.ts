@@ -1,3 +1,4 @@
+import { EXIT, type ExitCode } from '../errors.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { planHasWork } from '../plan/summarize-plan.js';
@@ -32,7 +33,7 @@ export async function runApply(
   options: ApplyOptions,
   config: ResolvedConfig,
   view: ApplyView,
-): Promise<number> {
+): Promise<ExitCode> {
   if (options.workers !== undefined) return runWorkers(options, config, options.workers, view);
   const store = openStateStore(stateTargetOf(config));
   try {
@@ -47,21 +48,21 @@ async function lockAndApply(
   config: ResolvedConfig,
   store: StateStore,
   view: ApplyView,
-): Promise<number> {
+): Promise<ExitCode> {
   return withApplyLock(store, options.forceUnlock, async (interrupts) => {
     const plan = options.planFile
       ? await checkedSavedPlan(options.planFile, config, store)
       : await planAfresh(options.planOptions, store);
     view.diagnostics(plan.diagnostics);
-    if (hasErrors(plan.diagnostics)) return 1;
+    if (hasErrors(plan.diagnostics)) return EXIT.error;
     view.plan(plan);
     if (!planHasWork(plan.summary)) {
       view.nothingToSend();
-      return 0;
+      return EXIT.ok;
     }
     if (options.ask && !(await view.confirm())) {
       view.cancelled();
-      return 1;
+      return EXIT.error;
     }
     const result = await sendPlan(plan, config, store, interrupts, () => view.progress());
     view.result(result);

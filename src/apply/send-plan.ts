@@ -1,3 +1,4 @@
+import { EXIT, type ExitCode } from '../errors.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { Plan } from '../plan/types.js';
 import type { StateStore } from '../state/types.js';
@@ -82,9 +83,9 @@ export function sendPlan(
 }
 
 /** apply's exit code: 1 authentication failed, 130 interrupted, 3 some message not accepted, else 0. */
-export function exitCodeOf(result: ApplyResult): number {
-  if (result.authFailure) return 1;
-  if (result.interrupted) return 130;
+export function exitCodeOf(result: ApplyResult): ExitCode {
+  if (result.authFailure) return EXIT.error;
+  if (result.interrupted) return EXIT.interrupted;
   const m = result.messages;
-  return m.rejected + m.failed + m.inDoubt + m.notSent > 0 ? 3 : 0;
+  return m.rejected + m.failed + m.inDoubt + m.notSent > 0 ? EXIT.notAccepted : EXIT.ok;
 }

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { PlanOptions } from '../apply/apply-inputs.js';
+import { SavedPlanChangedError, type PlanOptions } from '../apply/apply-inputs.js';
 import { runApply as applyOperation, type ApplyOptions } from '../apply/run-apply.js';
 import {
   DEFAULT_BATCH_SIZE,
@@ -7,8 +7,9 @@ import {
   requireSendConfig,
   type ResolvedConfig,
 } from '../config/load-config.js';
-import { UsageError } from '../errors.js';
+import { StalePlanError, UsageError, EXIT, type ExitCode } from '../errors.js';
 import { catalogueOf, guardSettingsOf } from '../plan/plan-settings.js';
+import { describeStalePlan } from '../report/plan-changes.js';
 import { applyView } from './apply-view.js';
 import { ALLOW_LARGE_HELP, parseAllowLarge } from './plan-options.js';
 import { action } from './run.js';
@@ -129,7 +130,7 @@ export async function configFor(flags: ApplyFlags): Promise<ResolvedConfig> {
 
 /** The number of worker processes to start here; undefined without --workers. */
 function workerCount(flags: ApplyFlags): number | undefined {
-  if (flags.workerOf !== undefined) return 1;
+  if (flags.workerOf !== undefined) return EXIT.error;
   if (flags.workers === undefined) return undefined;
   const n = Number(flags.workers);
   if (!Number.isInteger(n) || n < 1 || n > 64)
@@ -154,7 +155,7 @@ function refusePlanningFlags(flags: ApplyFlags): void {
   }
 }
 
-async function runApply(args: string[], flags: ApplyFlags): Promise<number> {
+async function runApply(args: string[], flags: ApplyFlags): Promise<ExitCode> {
   const planFile = args.length === 1 && args[0]?.endsWith('.json') ? args[0] : undefined;
   const interactive = Boolean(process.stdin.isTTY) && !process.env.CI;
   const workers = workerCount(flags);
@@ -179,7 +180,13 @@ async function runApply(args: string[], flags: ApplyFlags): Promise<number> {
     ...(flags.workerOf === undefined ? {} : { workerOf: flags.workerOf }),
     workerArgv: (runId) => workerArgv(flags, runId),
   };
-  return applyOperation(options, config, applyView(flags.format, flags.mask ?? false));
+  try {
+    return await applyOperation(options, config, applyView(flags.format, flags.mask ?? false));
+  } catch (error) {
+    if (!(error instanceof SavedPlanChangedError)) throw error;
+    const { message, hint } = describeStalePlan(error.planFile, error.changes);
+    throw new StalePlanError(message, hint);
+  }
 }
 
 /** What apply plans from its spec paths and flags. */

@@ -1,3 +1,4 @@
+import { EXIT, type ExitCode } from '../errors.js';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -104,7 +105,7 @@ async function countRequests(doc: SpecDocument, batchSize: number): Promise<numb
   return n;
 }
 
-async function runCompile(paths: string[], options: CompileOptions): Promise<number> {
+async function runCompile(paths: string[], options: CompileOptions): Promise<ExitCode> {
   const config = await loadConfig({
     ...(options.config ? { configFile: options.config } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
@@ -125,7 +126,7 @@ async function runCompile(paths: string[], options: CompileOptions): Promise<num
         diagnostics,
       );
     printDiagnostics(diagnostics);
-    return hasErrors(diagnostics) ? 1 : 0;
+    return hasErrors(diagnostics) ? EXIT.error : EXIT.ok;
   }
   await mkdir(options.out, { recursive: true });
   for (const doc of workspace.docs) {
@@ -146,5 +147,5 @@ async function runCompile(paths: string[], options: CompileOptions): Promise<num
     process.stderr.write(`wrote ${target} (${count} request${count === 1 ? '' : 's'})\n`);
   }
   printDiagnostics(diagnostics);
-  return hasErrors(diagnostics) ? 1 : 0;
+  return hasErrors(diagnostics) ? EXIT.error : EXIT.ok;
 }

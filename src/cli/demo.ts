@@ -1,3 +1,4 @@
+import { EXIT, type ExitCode } from '../errors.js';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -37,7 +38,7 @@ export function defineDemoCommand(program: Command): void {
     .action(action((paths: string[], flags: DemoFlags) => runDemo(paths, flags)));
 }
 
-async function runDemo(paths: string[], flags: DemoFlags): Promise<number> {
+async function runDemo(paths: string[], flags: DemoFlags): Promise<ExitCode> {
   if (flags.reset) await rm(flags.state, { recursive: true, force: true });
   const emulator = await startEmulator({ latencyMs: 20 });
   const say = (text: string) => process.stdout.write(text);
@@ -63,11 +64,11 @@ async function runDemo(paths: string[], flags: DemoFlags): Promise<number> {
         recipientDefaults: config.recipients ?? {},
       });
       printDiagnostics(plan.diagnostics);
-      if (hasErrors(plan.diagnostics)) return 1;
+      if (hasErrors(plan.diagnostics)) return EXIT.error;
       say(formatPlan(plan, { format: 'pretty', color: useColor(process.stdout), limit: 3 }));
       if (!planHasWork(plan.summary)) {
         say(`\nNothing to send (${formatPlanSummary(plan.summary)}). Use --reset to start over.\n`);
-        return 0;
+        return EXIT.ok;
       }
       say('\n── apply ──\n');
       // The real tokenByAkSk flow, with the demo's app key and secret.

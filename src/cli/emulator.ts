@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { EMULATOR_DEFAULTS, startEmulator, type EmulatorOptions } from '../emulator/server.js';
-import { UsageError } from '../errors.js';
+import { UsageError, EXIT, type ExitCode } from '../errors.js';
 import { action } from './run.js';
 
 interface EmulatorFlags {
@@ -69,7 +69,7 @@ export function defineEmulatorCommand(program: Command): void {
     .action(action(async (flags: EmulatorFlags) => runEmulator(flags)));
 }
 
-async function runEmulator(flags: EmulatorFlags): Promise<number> {
+async function runEmulator(flags: EmulatorFlags): Promise<ExitCode> {
   const options: EmulatorOptions = {
     port: number('port', flags.port, 65535) ?? EMULATOR_DEFAULTS.port,
     host: flags.host,
@@ -100,5 +100,5 @@ async function runEmulator(flags: EmulatorFlags): Promise<number> {
   process.stdout.write(
     `stopped: ${stats.requests} requests, ${stats.accepted} accepted, ${stats.rejected} rejected, ${stats.duplicates} duplicates\n`,
   );
-  return 0;
+  return EXIT.ok;
 }

@@ -1,3 +1,4 @@
+import { EXIT, type ExitCode } from '../errors.js';
 import { Option, type Command } from 'commander';
 import { scaffold } from '../init/scaffold.js';
 import { action } from './run.js';
@@ -24,12 +25,12 @@ export function defineInitCommand(program: Command): void {
     .action(action((dir: string, flags: InitFlags) => runInit(dir, flags)));
 }
 
-async function runInit(dir: string, flags: InitFlags): Promise<number> {
+async function runInit(dir: string, flags: InitFlags): Promise<ExitCode> {
   const results = await scaffold({ dir, ...(flags.ci ? { ci: flags.ci } : {}) });
   for (const { file, action, detail } of results)
     process.stdout.write(`${action.padEnd(7)} ${file}${detail ? ` (${detail})` : ''}\n`);
   process.stdout.write(
     '\nNext: npx waspec validate, npx waspec plan, npx waspec demo (sends to the built-in emulator only)\n',
   );
-  return 0;
+  return EXIT.ok;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { EXIT } from '../errors.js';
 import { reportError } from './run.js';
 import { packageVersion } from './version.js';
 
@@ -36,7 +37,7 @@ function commandsFor(args: readonly string[]): string[] {
 // `waspec plan | head` closes the pipe early: that is the reader's choice, not an error.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
     throw error;
   });
 }
@@ -58,7 +59,7 @@ try {
 } catch (error) {
   // commander throws on --help/--version (exit 0) and on usage errors (already printed).
   if (error instanceof Error && 'exitCode' in error && typeof error.exitCode === 'number') {
-    process.exitCode = error.exitCode === 0 ? 0 : 1;
+    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.error;
   } else {
     process.exitCode = reportError(error);
   }

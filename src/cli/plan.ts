@@ -1,3 +1,4 @@
+import { EXIT, type ExitCode } from '../errors.js';
 import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { hasErrors } from '../diagnostics/diagnostic.js';
@@ -69,7 +70,7 @@ export function definePlanCommand(program: Command): void {
     .action(action((paths: string[], flags: PlanFlags) => runPlan(paths, flags)));
 }
 
-async function runPlan(paths: string[], flags: PlanFlags): Promise<number> {
+async function runPlan(paths: string[], flags: PlanFlags): Promise<ExitCode> {
   const format = parseFormat(flags.format);
   const limit = parseLimit(flags.limit);
   const maxBytes = parseMaxBytes(flags.maxBytes, format);
@@ -118,6 +119,6 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<number> {
       }
     }
   }
-  if (failed) return 1;
-  return flags.detailedExitcode && planHasWork(plan.summary) ? 2 : 0;
+  if (failed) return EXIT.error;
+  return flags.detailedExitcode && planHasWork(plan.summary) ? EXIT.changes : EXIT.ok;
 }

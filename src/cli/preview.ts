@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { UsageError, EXIT, type ExitCode } from '../errors.js';
 import { startPreviewServer } from '../preview/server.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { watchWorkspace } from '../watch/watch-workspace.js';
@@ -44,7 +44,7 @@ export function definePreviewCommand(program: Command): void {
     .action(action((paths: string[], flags: PreviewFlags) => runPreview(paths, flags)));
 }
 
-async function runPreview(paths: string[], flags: PreviewFlags): Promise<number> {
+async function runPreview(paths: string[], flags: PreviewFlags): Promise<ExitCode> {
   const port = Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port must be a port number, not '${flags.port}'`);
@@ -89,7 +89,7 @@ async function runPreview(paths: string[], flags: PreviewFlags): Promise<number>
   await watcher.close();
   await store?.close();
   await server.close();
-  return 0;
+  return EXIT.ok;
 }
 
 /** Best effort: the URL is printed anyway, so a missing opener is not an error. */

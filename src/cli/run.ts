@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { ConfigError, WaspecError } from '../errors.js';
+import { ConfigError, EXIT, WaspecError, type ExitCode } from '../errors.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
 import { printDiagnostics, redactEnvSecrets } from './print-diagnostics.js';
 
@@ -13,7 +13,7 @@ export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
  * their message and hint (never a stack trace) and map to their exit code.
  */
 export function action<A extends unknown[]>(
-  fn: (...args: A) => Promise<number>,
+  fn: (...args: A) => Promise<ExitCode>,
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
@@ -24,7 +24,7 @@ export function action<A extends unknown[]>(
   };
 }
 
-export function reportError(error: unknown): number {
+export function reportError(error: unknown): ExitCode {
   const color = useColor(process.stderr);
   const red = color ? pc.red : (s: string) => s;
   const dim = color ? pc.dim : (s: string) => s;
@@ -48,5 +48,5 @@ export function reportError(error: unknown): number {
   } else {
     process.stderr.write('This is a bug in waspec; run with WASPEC_DEBUG=1 for details.\n');
   }
-  return 1;
+  return EXIT.error;
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { StalePlanError } from '../errors.js';
+import { StalePlanError, EXIT } from '../errors.js';
+import { describePlanChange } from '../report/plan-changes.js';
 import { inputFileChanges, readSavedPlan, restoreSavedPlan } from '../plan/saved-plan.js';
 import type { Plan } from '../plan/types.js';
 import { formatPlan } from '../report/plan-format.js';
@@ -50,7 +51,7 @@ export function defineShowCommand(program: Command): void {
           ...(maxBytes === undefined ? {} : { maxBytes }),
         }),
       );
-      return 0;
+      return EXIT.ok;
     }),
   );
 }
@@ -58,8 +59,8 @@ export function defineShowCommand(program: Command): void {
 /** The saved plan with its message texts from the spec and recipient files, when those are the plan's; else as saved, with a note. */
 async function withContents(plan: Plan, file: string, flags: ShowFlags): Promise<Plan> {
   if (!plan.private) return plan;
-  const changes = await inputFileChanges(plan);
-  let why = changes[0];
+  const [changed] = await inputFileChanges(plan);
+  let why = changed && describePlanChange(changed);
   if (why === undefined) {
     try {
       // Numbers stay masked, as saved.

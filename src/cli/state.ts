@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError, EXIT, type ExitCode } from '../errors.js';
 import {
   LISTED_OUTCOMES,
   listedOutcome,
@@ -152,7 +152,9 @@ const MAX_SETTLE_BY = 256;
 const masked = (m: MessageState, mask: boolean): MessageState =>
   mask ? { ...m, phoneNumber: maskPhone(m.phoneNumber) } : m;
 
-function runList(flags: CommonFlags & { spec?: string; outcome?: ListedOutcome }): Promise<number> {
+function runList(
+  flags: CommonFlags & { spec?: string; outcome?: ListedOutcome },
+): Promise<ExitCode> {
   return withStore(flags, async (store) => {
     const snapshot = await store.read();
     const messages = [...snapshot.messages.values()]
@@ -175,11 +177,11 @@ function runList(flags: CommonFlags & { spec?: string; outcome?: ListedOutcome }
         )}\n`,
       );
     else process.stdout.write(formatStateList(messages, { mask: flags.mask }));
-    return 0;
+    return EXIT.ok;
   });
 }
 
-function runShow(messageId: string, flags: CommonFlags): Promise<number> {
+function runShow(messageId: string, flags: CommonFlags): Promise<ExitCode> {
   return withStore(flags, async (store) => {
     const records = await store.readRecords();
     const snapshot = await store.read();
@@ -195,7 +197,7 @@ function runShow(messageId: string, flags: CommonFlags): Promise<number> {
         `${escapeInvisibleInJson(JSON.stringify({ message: masked(state, flags.mask), records: history.length }, null, 2))}\n`,
       );
     else process.stdout.write(formatStateShow(state, history, { mask: flags.mask }));
-    return 0;
+    return EXIT.ok;
   });
 }
 
@@ -222,7 +224,7 @@ function migrateTarget(to: string | undefined, workspace: string): StateTarget {
 
 async function runMigrate(
   flags: StateFlags & { to?: string; toWorkspace?: string },
-): Promise<number> {
+): Promise<ExitCode> {
   const { store: source, config } = await openStateFromFlags(flags);
   try {
     const from = stateTargetOf(config);
@@ -239,7 +241,7 @@ async function runMigrate(
         process.stdout.write(
           `Point waspec at the new state (WASPEC_STATE_URL or state: in the profile); ${from.dir} is left as it was.\n`,
         );
-      return 0;
+      return EXIT.ok;
     } finally {
       await target.close();
     }
@@ -257,7 +259,7 @@ function runSettle(
     reason: string;
     by?: string;
   },
-): Promise<number> {
+): Promise<ExitCode> {
   if (!flags.message?.length && flags.spec === undefined && flags.bulk === undefined) {
     throw new UsageError(
       'state settle needs --message, --spec or --bulk',
@@ -308,14 +310,14 @@ function runSettle(
       if (plan.unknown.length > 0)
         out.push(`Not in the state: ${plan.unknown.map((id) => JSON.stringify(id)).join(', ')}.`);
       process.stdout.write(`${out.join('\n')}\n`);
-      return plan.unknown.length > 0 || plan.settled.length === 0 ? 1 : 0;
+      return plan.unknown.length > 0 || plan.settled.length === 0 ? EXIT.error : EXIT.ok;
     } finally {
       await lock.release();
     }
   });
 }
 
-async function runUnlock(flags: StateFlags): Promise<number> {
+async function runUnlock(flags: StateFlags): Promise<ExitCode> {
   const { store, config } = await openStateFromFlags(flags);
   await store.close();
   const target = stateTargetOf(config);
@@ -323,7 +325,7 @@ async function runUnlock(flags: StateFlags): Promise<number> {
     process.stdout.write(
       `Nothing to unlock: the lock of ${target.display} is held by an apply's database session and ends with it.\n`,
     );
-    return 0;
+    return EXIT.ok;
   }
   const file = join(target.dir, LOCK_FILE);
   if (
@@ -333,7 +335,7 @@ async function runUnlock(flags: StateFlags): Promise<number> {
     ))
   ) {
     process.stdout.write('The state was not locked.\n');
-    return 0;
+    return EXIT.ok;
   }
   const holder = await readLockInfo(file);
   const lock = await takeLock(file, { force: true }); // refused while the holder runs, or on another host
@@ -344,5 +346,5 @@ async function runUnlock(flags: StateFlags): Promise<number> {
       ? `Removed the lock of ${revealOneLine(holder.owner)} on ${revealOneLine(holder.host)} (pid ${holder.pid}, gone) since ${revealOneLine(holder.since)}.\n`
       : 'Removed an unreadable lock file.\n',
   );
-  return 0;
+  return EXIT.ok;
 }

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { CONFIG_FILE_NAME } from '../config/load-config.js';
 import { hasErrors, makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { UsageError } from '../errors.js';
+import { UsageError, EXIT, type ExitCode } from '../errors.js';
 import { escapeInvisibleInJson } from '../plan/plan-json.js';
 import { maskPhone } from '../recipients/mask-phone.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
@@ -151,7 +151,7 @@ function normalise(numbers: readonly string[]): { numbers: string[]; warnings: D
   return { numbers: [...out], warnings };
 }
 
-function runAdd(raw: string[], flags: WriteFlags): Promise<number> {
+function runAdd(raw: string[], flags: WriteFlags): Promise<ExitCode> {
   const reason = boundedText('--reason', flags.reason);
   const by = byOf(flags);
   const { numbers, warnings } = normalise(raw);
@@ -165,11 +165,11 @@ function runAdd(raw: string[], flags: WriteFlags): Promise<number> {
     process.stdout.write(
       `Suppressed ${plural(added, 'number')} in ${table.location}${already > 0 ? `; ${already} already suppressed (kept as they were)` : ''}.\n`,
     );
-    return 0;
+    return EXIT.ok;
   });
 }
 
-function runRemove(raw: string[], flags: StateFlags): Promise<number> {
+function runRemove(raw: string[], flags: StateFlags): Promise<ExitCode> {
   const { numbers, warnings } = normalise(raw);
   printDiagnostics(warnings);
   return withTable(flags, async (table) => {
@@ -178,13 +178,13 @@ function runRemove(raw: string[], flags: StateFlags): Promise<number> {
     process.stdout.write(`Removed ${plural(removed.size, 'number')} from ${table.location}.\n`);
     if (missing.length > 0)
       process.stdout.write(`Not on the list: ${missing.map(maskPhone).join(', ')}.\n`);
-    return missing.length > 0 ? 1 : 0;
+    return missing.length > 0 ? EXIT.error : EXIT.ok;
   });
 }
 
 type ListFormat = 'pretty' | 'json' | 'ndjson';
 
-function runList(flags: StateFlags & { mask: boolean; format: ListFormat }): Promise<number> {
+function runList(flags: StateFlags & { mask: boolean; format: ListFormat }): Promise<ExitCode> {
   const shown = (row: TableSuppression): TableSuppression =>
     flags.mask ? { ...row, phoneNumber: maskPhone(row.phoneNumber) } : row;
   // Rows are state, untrusted like a file (a row may have been written by hand): every field shown escaped.
@@ -206,11 +206,11 @@ function runList(flags: StateFlags & { mask: boolean; format: ListFormat }): Pro
     if (flags.format === 'json') process.stdout.write(`${first ? '' : '\n'}]\n`);
     if (flags.format === 'pretty')
       process.stdout.write(`${plural(count, 'suppressed number')} in ${table.location}\n`);
-    return 0;
+    return EXIT.ok;
   });
 }
 
-async function runImport(file: string, flags: WriteFlags): Promise<number> {
+async function runImport(file: string, flags: WriteFlags): Promise<ExitCode> {
   const reason = boundedText('--reason', flags.reason);
   const by = byOf(flags);
   return withTable(flags, async (table) => {
@@ -221,7 +221,7 @@ async function runImport(file: string, flags: WriteFlags): Promise<number> {
     printDiagnostics(diagnostics);
     if (hasErrors(diagnostics)) {
       process.stderr.write(`Nothing imported: ${revealOneLine(file)} has errors.\n`);
-      return 1;
+      return EXIT.error;
     }
     const entries = [...numbers].map(([phoneNumber, why]) => {
       const r = why.reason ?? reason;
@@ -232,6 +232,6 @@ async function runImport(file: string, flags: WriteFlags): Promise<number> {
     process.stdout.write(
       `Imported ${plural(added, 'number')} of ${entries.length.toLocaleString('en-US')} from ${revealOneLine(file)} into ${table.location}${already > 0 ? ` (${already.toLocaleString('en-US')} already suppressed, kept as they were)` : ''}.\n`,
     );
-    return 0;
+    return EXIT.ok;
   });
 }

@@ -1,3 +1,4 @@
+import { EXIT, type ExitCode } from '../errors.js';
 import { Option, type Command } from 'commander';
 import { compileSpecBatches } from '../compile/compile-spec.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -51,7 +52,7 @@ export function defineValidateCommand(program: Command): void {
     );
 }
 
-async function runValidate(paths: string[], options: ValidateOptions): Promise<number> {
+async function runValidate(paths: string[], options: ValidateOptions): Promise<ExitCode> {
   const settings = await resolvePlanSettings(options);
   const workspace = await loadWorkspace(paths, {
     allowOutside: settings.allowOutside,
@@ -91,5 +92,5 @@ async function runValidate(paths: string[], options: ValidateOptions): Promise<n
         : `✓ ${plural(specs, 'spec')} valid, ${plural(recipients, 'message')}${warnings ? ` (${plural(warnings, 'warning')})` : ''}\n`,
     );
   }
-  return hasErrors(diagnostics) ? 1 : 0;
+  return hasErrors(diagnostics) ? EXIT.error : EXIT.ok;
 }

@@ -1,3 +1,4 @@
+import { EXIT, type ExitCode } from '../errors.js';
 import type { Command } from 'commander';
 import { formatDiagnostics } from '../report/diagnostics-format.js';
 import type { Plan } from '../plan/types.js';
@@ -62,7 +63,7 @@ export function formatRun(run: WatchRun, color: boolean, previous?: Plan): strin
   return lines.join('\n');
 }
 
-async function runWatch(paths: string[], flags: WatchFlags): Promise<number> {
+async function runWatch(paths: string[], flags: WatchFlags): Promise<ExitCode> {
   const { stateDir, target, guard, defaultBatchSize, allowOutside, recipientDefaults, templates } =
     await resolvePlanSettings(flags);
   const store = target.kind === 'postgres' ? openStateStore(target) : undefined;
@@ -94,5 +95,5 @@ async function runWatch(paths: string[], flags: WatchFlags): Promise<number> {
   });
   await watcher.close();
   await store?.close();
-  return 0;
+  return EXIT.ok;
 }

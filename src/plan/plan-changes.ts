@@ -5,30 +5,24 @@ import { listSpecFiles } from './list-spec-files.js';
 import type { SuppressionDigest } from '../suppressions/file-suppressions.js';
 import type { SuppressionSource, SuppressionTable } from '../suppressions/types.js';
 import { quietHoursSincePlan } from './policy/quiet-hours-now.js';
-import { isSending, type Plan, type PlanEntry, type PlanInputFile } from './types.js';
-
-const NOUN: Record<PlanInputFile['kind'], string> = {
-  spec: 'spec',
-  recipients: 'recipient file',
-  config: 'config',
-  suppressions: 'suppression file',
-  templates: 'template catalogue',
-};
+import type { PlanChange } from './plan-change.js';
+import { isSending, type Plan, type PlanEntry } from './types.js';
 
 /**
- * What changed since the plan was made: one readable line per changed spec, recipient file,
- * config or state, or immediate sends that would now arrive in quiet hours. Empty when the plan is still fresh.
+ * What changed since the plan was made: one change per changed spec, recipient file, config or
+ * state, or immediate sends that would now arrive in quiet hours. Empty when the plan is still fresh.
  */
 export async function findPlanChanges(
   plan: Plan,
   store: StateStore,
   now?: { policy: Policy; at: Date; suppressions?: readonly SuppressionSource[] },
-): Promise<string[]> {
+): Promise<PlanChange[]> {
   const changes = await inputFileChanges(plan);
   if (plan.options.paths && plan.options.targets.length === 0) {
     const known = new Set(plan.inputs.files.filter((f) => f.kind === 'spec').map((f) => f.path));
     for (const file of await listSpecFiles(plan.options.paths)) {
-      if (!known.has(file)) changes.push(`spec added since the plan was made: ${file}`);
+      if (!known.has(file))
+        changes.push({ kind: 'file', file: 'spec', change: 'added', path: file });
     }
   }
   const snapshot = await store.read();
@@ -36,8 +30,8 @@ export async function findPlanChanges(
     const applied = appliedSends(plan, snapshot);
     changes.push(
       applied === undefined
-        ? describeStateChange(plan.inputs.state.records, snapshot.records)
-        : alreadyAppliedChange(applied),
+        ? stateChange(plan.inputs.state.records, snapshot.records)
+        : { kind: 'already-applied', messages: applied },
     );
   }
   changes.push(
@@ -51,21 +45,21 @@ export async function findPlanChanges(
   return changes;
 }
 
-/** The spec, recipient, config and other files removed or edited since the plan was made, one line each. */
-export async function inputFileChanges(plan: Pick<Plan, 'inputs'>): Promise<string[]> {
-  const changes: string[] = [];
+/** The spec, recipient, config and other files removed or edited since the plan was made. */
+export async function inputFileChanges(plan: Pick<Plan, 'inputs'>): Promise<PlanChange[]> {
+  const changes: PlanChange[] = [];
   for (const file of plan.inputs.files) {
     const now = await hashFile(file.path);
     if (now === undefined)
-      changes.push(`${NOUN[file.kind]} removed since the plan was made: ${file.path}`);
+      changes.push({ kind: 'file', file: file.kind, change: 'removed', path: file.path });
     else if (now !== file.sha256)
-      changes.push(`${NOUN[file.kind]} edited since the plan was made: ${file.path}`);
+      changes.push({ kind: 'file', file: file.kind, change: 'edited', path: file.path });
   }
   if (
     !plan.inputs.files.some((f) => f.kind === 'config') &&
     (await hashFile(CONFIG_FILE)) !== undefined
   ) {
-    changes.push(`config added since the plan was made: ${CONFIG_FILE}`);
+    changes.push({ kind: 'file', file: 'config', change: 'added', path: CONFIG_FILE });
   }
   return changes;
 }
@@ -74,7 +68,7 @@ export async function inputFileChanges(plan: Pick<Plan, 'inputs'>): Promise<stri
 async function suppressionTableChanges(
   plan: Plan,
   sources: ReadonlyArray<SuppressionSource | SuppressionTable>,
-): Promise<string[]> {
+): Promise<PlanChange[]> {
   const tables = sources.filter((s) => s.files.length === 0);
   if (tables.length === 0 && !plan.inputs.suppressions) return [];
   // A table says its digest without sending every number over the connection.
@@ -84,25 +78,17 @@ async function suppressionTableChanges(
     if (sha256 !== undefined) digests.push({ location: table.location, sha256 });
   }
   const then = new Map((plan.inputs.suppressions ?? []).map((d) => [d.location, d.sha256]));
-  const changes: string[] = [];
+  const changes: PlanChange[] = [];
+  const listChange = (change: 'added' | 'changed' | 'dropped', location: string) =>
+    changes.push({ kind: 'suppression-list', change, location });
   for (const d of digests) {
     const before = then.get(d.location);
-    if (before === undefined)
-      changes.push(`suppression list added since the plan was made: ${d.location}`);
-    else if (before !== d.sha256)
-      changes.push(`suppression list changed since the plan was made: ${d.location}`);
+    if (before === undefined) listChange('added', d.location);
+    else if (before !== d.sha256) listChange('changed', d.location);
     then.delete(d.location);
   }
-  for (const location of then.keys())
-    changes.push(`suppression list no longer used since the plan was made: ${location}`);
+  for (const location of then.keys()) listChange('dropped', location);
   return changes;
-}
-
-/** The change line of a plan whose sends the state has all recorded since: it was already applied. */
-export const ALREADY_APPLIED = 'this plan was already applied';
-
-function alreadyAppliedChange(messages: number): string {
-  return `${ALREADY_APPLIED} (${messages.toLocaleString('en-US')} ${messages === 1 ? 'message' : 'messages'} recorded since it was made)`;
 }
 
 /**
@@ -120,10 +106,10 @@ function appliedSends(plan: Plan, snapshot: StateSnapshot): number | undefined {
   return sends.every(recorded) ? sends.length : undefined;
 }
 
-function describeStateChange(then: number | undefined, now: number | undefined): string {
-  if (then !== undefined && now !== undefined && now > then) {
-    const n = now - then;
-    return `the state has ${n.toLocaleString('en-US')} new ${n === 1 ? 'record' : 'records'} since the plan was made`;
-  }
-  return 'the state changed since the plan was made';
+function stateChange(then: number | undefined, now: number | undefined): PlanChange {
+  return then !== undefined && now !== undefined && now > then
+    ? { kind: 'state', records: now - then }
+    : { kind: 'state' };
 }
+
+export type { PlanChange } from './plan-change.js';

@@ -3,12 +3,8 @@ import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { WhatsApp } from '../api/types.js';
 import type { Recipient } from '../recipients/types.js';
 import type { SourcePosition, SpecDocument, Vars } from '../message-spec/types.js';
-import {
-  compileTemplates,
-  RenderLimitError,
-  type CompiledField,
-  type VariableRef,
-} from './templates.js';
+import { RenderLimitError } from '../errors.js';
+import { compileTemplates, type CompiledField, type VariableRef } from './templates.js';
 import { variableNames, variableValue } from './message-shape.js';
 
 const COORDINATES = new Set(['latitude', 'longitude']);

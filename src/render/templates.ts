@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { RenderLimitError } from '../errors.js';
 import { templateSyntaxDiagnostic } from '../message-spec/check-templates.js';
 import type { SpecDocument, SpecPath } from '../message-spec/types.js';
 
@@ -38,14 +39,6 @@ const FIELD_LIMITS: Record<string, number> = {
 export const DEFAULT_FIELD_LIMIT = 64 * 1024;
 /** Work one field may take to render for one recipient: loop iterations plus characters produced at every level. */
 export const RENDER_WORK_LIMIT = 500_000;
-
-/** A render stopped early: the field would be over its limit, or the template does too much work. */
-export class RenderLimitError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RenderLimitError';
-  }
-}
 
 interface Budget {
   field: string;

@@ -1,12 +1,4 @@
-import { StateError, WaspecError } from '../errors.js';
-
-/** The connection to the state database was lost while waspec was using it. */
-export class StateLostError extends WaspecError {
-  constructor(message: string, hint?: string) {
-    super('state-lost', message, { exitCode: 4, ...(hint === undefined ? {} : { hint }) });
-    this.name = 'StateLostError';
-  }
-}
+import { StateError, StateLostError, WaspecError } from '../errors.js';
 
 const GRANTS_HINT = 'See "PostgreSQL state" in the README for the grants plan and apply need.';
 

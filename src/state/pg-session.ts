@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { describePgError, isConnectionLoss, StateLostError } from './pg-errors.js';
+import { StateLostError } from '../errors.js';
+import { describePgError, isConnectionLoss } from './pg-errors.js';
 import { ensureSchema, schemaVersion, refuseNewerSchema, SCHEMA_VERSION } from './pg-migrations.js';
 import type { StateTarget } from './state-target.js';
 

@@ -2,12 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdir, writeFile, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  findPlanChanges,
-  privatePlan,
-  readSavedPlan,
-  writeSavedPlan,
-} from '../../src/plan/saved-plan.js';
+import { privatePlan, readSavedPlan, writeSavedPlan } from '../../src/plan/saved-plan.js';
 import { hashFile } from '../../src/plan/hash-file.js';
 import { openFileStateStore } from '../../src/state/file-state.js';
 import { WaspecError } from '../../src/errors.js';
@@ -16,6 +11,7 @@ import { maskPlan } from '../../src/plan/plan-json.js';
 import { withTmpDir } from '../state/tmp-dir.js';
 import { inFlight, outcome } from '../state/records.js';
 import { buildFixturePlan } from './fixture-plan.js';
+import { changeLines } from '../helpers/plan-changes.js';
 import { stateBackends, testEachBackend, withState } from '../helpers/state-backends.js';
 
 const each = testEachBackend(test, await stateBackends());
@@ -164,12 +160,12 @@ async function inWorkspace(fn: (plan: Plan) => Promise<void>): Promise<void> {
 const store = () => openFileStateStore('.waspec');
 
 test('a fresh plan has no changes', () =>
-  inWorkspace(async (plan) => assert.equal(await findPlanChanges(plan, store()), [])));
+  inWorkspace(async (plan) => assert.equal(await changeLines(plan, store()), [])));
 
 test('stale: spec edited', () =>
   inWorkspace(async (plan) => {
     await appendFile('specs/a.yaml', 'revision: 2\n');
-    assert.equal(await findPlanChanges(plan, store()), [
+    assert.equal(await changeLines(plan, store()), [
       'spec edited since the plan was made: specs/a.yaml',
     ]);
   }));
@@ -177,7 +173,7 @@ test('stale: spec edited', () =>
 test('stale: recipient CSV edited', () =>
   inWorkspace(async (plan) => {
     await appendFile('specs/recipients/vip.csv', '447910000000\n');
-    assert.equal(await findPlanChanges(plan, store()), [
+    assert.equal(await changeLines(plan, store()), [
       'recipient file edited since the plan was made: specs/recipients/vip.csv',
     ]);
   }));
@@ -186,7 +182,7 @@ test('stale: spec added, config added', () =>
   inWorkspace(async (plan) => {
     await writeFile('specs/b.yml', 'name: b\n');
     await writeFile('waspec.config.yaml', 'batchSize: 10\n');
-    assert.equal(await findPlanChanges(plan, store()), [
+    assert.equal(await changeLines(plan, store()), [
       'config added since the plan was made: waspec.config.yaml',
       'spec added since the plan was made: specs/b.yml',
     ]);
@@ -217,12 +213,12 @@ each('stale: state changed (counts the new records)', (backend) =>
             ...suppressions,
           },
         };
-        assert.equal(await findPlanChanges(fresh, state.store), []);
+        assert.equal(await changeLines(fresh, state.store), []);
         await state.store.append([
           inFlight('C', '2026-01-02T00:00:00.000Z', [m]),
           inFlight('D', '2026-01-02T00:00:00.000Z', [m]),
         ]);
-        assert.equal(await findPlanChanges(fresh, state.store), [
+        assert.equal(await changeLines(fresh, state.store), [
           'the state has 2 new records since the plan was made',
         ]);
       },
@@ -253,14 +249,14 @@ test('a state whose new records answer every message of the plan: the plan was a
       outcome('E', '2026-02-01T00:01:01.000Z', [{ messageId: 's1', outcome: 'accepted' }]),
     ]);
     assert.equal(
-      await findPlanChanges(sending, store()),
+      await changeLines(sending, store()),
       ['the state has 2 new records since the plan was made'],
       'one message still unanswered: stale as usual',
     );
     await store().append([
       outcome('E', '2026-02-01T00:01:02.000Z', [{ messageId: 's2', outcome: 'accepted' }]),
     ]);
-    assert.equal(await findPlanChanges(sending, store()), [
+    assert.equal(await changeLines(sending, store()), [
       'this plan was already applied (2 messages recorded since it was made)',
     ]);
   }));

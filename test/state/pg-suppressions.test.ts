@@ -4,12 +4,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { buildPlan } from '../../src/plan/build-plan.js';
-import { findPlanChanges } from '../../src/plan/plan-changes.js';
 import { MIGRATIONS } from '../../src/state/pg-migrations.js';
 import { openPgStateStore } from '../../src/state/pg-state.js';
 import { parsePostgresTarget } from '../../src/state/state-target.js';
 import type { SuppressionTable } from '../../src/suppressions/types.js';
 import { makeWorkspace } from '../helpers/cli.js';
+import { changeLines } from '../helpers/plan-changes.js';
 import { adminQuery, postgresBackends, schemaOf, withState } from '../helpers/state-backends.js';
 import { inFlight } from './records.js';
 
@@ -111,9 +111,9 @@ for (const backend of await postgresBackends()) {
           !JSON.stringify(plan.inputs).includes(B),
           'the plan records a digest, not the numbers',
         );
-        assert.equal(await findPlanChanges(plan, state.store, { policy: {}, at: new Date() }), []);
+        assert.equal(await changeLines(plan, state.store, { policy: {}, at: new Date() }), []);
         await table.add([{ phoneNumber: C }], 'bob@host');
-        assert.equal(await findPlanChanges(plan, state.reopen(), { policy: {}, at: new Date() }), [
+        assert.equal(await changeLines(plan, state.reopen(), { policy: {}, at: new Date() }), [
           `suppression list changed since the plan was made: the suppression table of workspace test (schema ${schemaOf(state)})`,
         ]);
       } finally {

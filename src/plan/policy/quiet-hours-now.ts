@@ -1,12 +1,13 @@
 import type { Policy } from '../../config/policy.js';
+import type { PlanChange } from '../plan-change.js';
 import { isSending, type Plan } from '../types.js';
 import { quietHoursDecider } from './apply-policies.js';
 
 /**
  * A saved plan decided quiet hours when it was made; applied later, its immediate sends may now
- * arrive in quiet hours. A line saying how many, or undefined when none do.
+ * arrive in quiet hours. How many, or undefined when none do.
  */
-export function quietHoursSincePlan(plan: Plan, policy: Policy, now: Date): string | undefined {
+export function quietHoursSincePlan(plan: Plan, policy: Policy, now: Date): PlanChange | undefined {
   const quiet = policy.quietHours;
   if (!quiet) return undefined;
   const decide = quietHoursDecider(quiet, plan.contents, now);
@@ -18,5 +19,5 @@ export function quietHoursSincePlan(plan: Plan, policy: Policy, now: Date): stri
     if (decide(entry).kind !== 'allowed') n++;
   }
   if (n === 0) return undefined;
-  return `${n.toLocaleString('en-US')} ${n === 1 ? 'message' : 'messages'} would now arrive in quiet hours (${quiet.from}–${quiet.to})`;
+  return { kind: 'quiet-hours', messages: n, from: quiet.from, to: quiet.to };
 }

@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { guardSettingsOf } from '../../../src/plan/plan-settings.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { buildPlan, type BuildPlanOptions } from '../../../src/plan/build-plan.js';
-import { findPlanChanges } from '../../../src/plan/plan-changes.js';
+import { changeLines } from '../../helpers/plan-changes.js';
 import type { Plan, PlanEntry } from '../../../src/plan/types.js';
 import { openFileStateStore } from '../../../src/state/file-state.js';
 import type { JournalRecord } from '../../../src/state/types.js';
@@ -307,13 +307,13 @@ test('suppression: a source that is not a file is recorded by digest; a saved pl
     );
     const store = openFileStateStore(join(root, '.waspec'));
     const current = { policy: {}, at: new Date(), suppressions: [source] };
-    assert.equal(await findPlanChanges(p, store, current), []);
+    assert.equal(await changeLines(p, store, current), []);
     rows.set(C, 'complaint');
-    assert.equal(await findPlanChanges(p, store, current), [
+    assert.equal(await changeLines(p, store, current), [
       'suppression list changed since the plan was made: table suppression (workspace test)',
     ]);
     assert.equal(
-      await findPlanChanges({ ...p, inputs: { ...p.inputs, suppressions: [] } }, store, current),
+      await changeLines({ ...p, inputs: { ...p.inputs, suppressions: [] } }, store, current),
       ['suppression list added since the plan was made: table suppression (workspace test)'],
     );
   });
@@ -328,13 +328,12 @@ test('quiet hours: a saved plan of immediate sends applied when they would arriv
       assert.is(p.summary.send, 1);
       const store = openFileStateStore(join(root, '.waspec'));
       assert.equal(
-        await findPlanChanges(p, store, { policy, at: new Date('2026-03-05T19:59:00Z') }),
+        await changeLines(p, store, { policy, at: new Date('2026-03-05T19:59:00Z') }),
         [],
       );
-      assert.equal(
-        await findPlanChanges(p, store, { policy, at: new Date('2026-03-05T20:00:00Z') }),
-        ['1 message would now arrive in quiet hours (21:00–08:00)'],
-      );
+      assert.equal(await changeLines(p, store, { policy, at: new Date('2026-03-05T20:00:00Z') }), [
+        '1 message would now arrive in quiet hours (21:00–08:00)',
+      ]);
     },
   );
 });
