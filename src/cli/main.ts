@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { reportError } from './run.js';
+import { argsWantJson, reportError } from './run.js';
 import { packageVersion } from './version.js';
 
 type DefineCommand = (program: Command) => void;
@@ -60,6 +60,6 @@ try {
   if (error instanceof Error && 'exitCode' in error && typeof error.exitCode === 'number') {
     process.exitCode = error.exitCode === 0 ? 0 : 1;
   } else {
-    process.exitCode = reportError(error);
+    process.exitCode = reportError(error, { json: argsWantJson(process.argv.slice(2)) });
   }
 }
