@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { EXIT } from '../errors.js';
-import { reportError } from './run.js';
+import { argsWantJson, reportError } from './run.js';
 import { packageVersion } from './version.js';
 
 type DefineCommand = (program: Command) => void;
@@ -61,6 +61,6 @@ try {
   if (error instanceof Error && 'exitCode' in error && typeof error.exitCode === 'number') {
     process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.error;
   } else {
-    process.exitCode = reportError(error);
+    process.exitCode = reportError(error, { json: argsWantJson(process.argv.slice(2)) });
   }
 }

@@ -1,5 +1,5 @@
-import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
+import { foldingSink } from '../diagnostics/fold.js';
 import { mapSchemaError, parsePointer } from '../diagnostics/schema-error.js';
 import { describePosition } from '../diagnostics/position.js';
 import { resolveRecipientBatches } from '../recipients/resolve-recipients.js';
@@ -29,9 +29,6 @@ function controlCharacters(
   if (found.every((escape) => inSpec.has(escape))) return undefined;
   return controlCharacterDiagnostic(text, what, where, allowed);
 }
-
-/** Problems of one kind reported per spec before they are summed up. */
-const REPORT_LIMIT = 20;
 
 const PROBE_DESTINATION = [{ messageId: 'probe', to: { phoneNumber: '41793026727' } }];
 
@@ -97,12 +94,13 @@ export async function* compileSpecBatches(
   renderer.diagnostics.forEach(sink);
   if (renderer.diagnostics.length > 0) return;
 
-  const counts = new Map<DiagnosticCode, number>();
-  const report: DiagnosticSink = (d) => {
-    const n = (counts.get(d.code) ?? 0) + 1;
-    counts.set(d.code, n);
-    if (n <= REPORT_LIMIT || d.severity === 'warning') sink(d);
-  };
+  // Rows that repeat one problem give its first few and a count, not one diagnostic each.
+  const folding = foldingSink(
+    sink,
+    (code, n, file) =>
+      `${n.toLocaleString('en-US')} more recipients of ${spec.name} have the problem '${code}'${file === undefined ? '' : ` in ${file}`} (not listed)`,
+  );
+  const report = folding.sink;
   const inSpec = new Set(findInvisible(stringsOf([spec.whatsApp, spec.vars]).join('\n')).found);
   // Validated contents; cleared when full (personalised messages never repeat, shared ones refill it).
   const cache = new Map<string, SharedContent>();
@@ -112,7 +110,7 @@ export async function* compileSpecBatches(
     ? createTemplateCheck(doc, options.catalogue, sink, report)
     : undefined;
 
-  for await (const batch of resolveRecipientBatches(doc, sink)) {
+  for await (const batch of resolveRecipientBatches(doc, report)) {
     const out: CompiledMessage[] = [];
     for (const recipient of batch) {
       recipients++;
@@ -180,17 +178,7 @@ export async function* compileSpecBatches(
     if (out.length > 0) yield out;
   }
   unresolved.diagnostics().forEach(sink);
-  for (const [code, n] of counts) {
-    if (n > REPORT_LIMIT && code !== 'phone-duplicate') {
-      sink(
-        makeDiagnostic(
-          code,
-          `${(n - REPORT_LIMIT).toLocaleString('en-US')} more recipients of ${spec.name} have the problem '${code}' (not listed)`,
-          doc.locate(['recipients']),
-        ),
-      );
-    }
-  }
+  folding.flush();
   if (recipients === 0) {
     sink(
       makeDiagnostic(

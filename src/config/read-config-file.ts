@@ -11,6 +11,7 @@ import type { CatalogueRef } from '../catalogue/types.js';
 import { displayFile } from '../files/display-file.js';
 import { isKnownCountry } from '../recipients/phone.js';
 import { createSourceMap } from '../message-spec/source-map.js';
+import { findStructureProblems, YAML_OPTIONS } from '../message-spec/check-yaml.js';
 import type { SourceLocation } from '../suppressions/read-suppression-file.js';
 import type { RecipientDefaults } from '../message-spec/types.js';
 import { readPolicy, readSuppressionPaths, type Policy } from './policy.js';
@@ -133,7 +134,7 @@ export async function readConfigFile(
     await opened.handle.close();
   }
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: counter });
   const at = (node: Node | null | undefined) => {
     const { line, col } = counter.linePos(node?.range?.[0] ?? 0);
     return { file, line: line - 1, column: col - 1 };
@@ -147,6 +148,8 @@ export async function readConfigFile(
     });
   });
   if (syntax.length > 0) return fail(syntax);
+  const structure = findStructureProblems(doc, counter, file);
+  if (structure.length > 0) return fail(structure);
   const secrets = secretKeys(doc, at);
   if (secrets.length > 0) return fail(secrets);
   if (doc.contents === null) return { profile: {}, policy: {}, suppressions: [], recipients: {} };

@@ -21,6 +21,11 @@ export const DIAGNOSTIC_CODES = {
   'yaml-alias-limit': 'Too many YAML aliases (an alias bomb is refused).',
   'yaml-multiple-documents': 'A spec file holds more than one YAML document.',
   'forbidden-key': 'A key such as __proto__, constructor or prototype is refused.',
+  'yaml-alias-cycle':
+    'A YAML alias or merge key refers to a node that contains it (the value would never end).',
+  'yaml-collection-key': 'A YAML mapping key is a list or a mapping (keys are plain text).',
+  'nesting-too-deep':
+    'Lists and mappings are nested more than 32 levels deep in a spec or a JSON/NDJSON recipient.',
 
   // --- the spec schema ---
   'schema-type': 'A value has the wrong type.',
@@ -67,6 +72,8 @@ export const DIAGNOSTIC_CODES = {
     'An XLSX file cannot be read: not a workbook, malformed, encrypted, no such sheet, or a part that expands past its limit (a zip bomb).',
   'json-syntax': 'A JSON or NDJSON recipient file is malformed.',
   'recipient-invalid': 'A recipient entry has the wrong shape.',
+  'value-too-long':
+    "A recipient's variable is longer than 4,096 characters (longer than any WhatsApp text); the recipient is left out.",
   'phone-unquoted': 'A phone number was written as a YAML number; quote it.',
   'phone-invalid':
     'A phone number is not a valid international number (or national number of the defaultCountry).',

@@ -9,7 +9,14 @@ import {
 } from '../diagnostics/diagnostic.js';
 import { mapSchemaError } from '../diagnostics/schema-error.js';
 import { checkSpecCharacters } from './check-characters.js';
-import { findForbiddenKeys, firstAliasPosition, yamlErrors } from './check-yaml.js';
+import {
+  findForbiddenKeys,
+  findStructureProblems,
+  firstAliasPosition,
+  YAML_OPTIONS,
+  yamlErrors,
+} from './check-yaml.js';
+import { MAX_NESTING, tooDeep } from '../diagnostics/nesting.js';
 import { checkContentRules } from './content-rules.js';
 import { readSpecFile } from './read-spec-file.js';
 import { createSourceMap, type SourceMap } from './source-map.js';
@@ -41,7 +48,7 @@ export async function loadSpec(
     };
   }
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const docs = parseAllDocuments(source, { ...YAML_OPTIONS, lineCounter });
   const list: Document[] = Array.isArray(docs) ? docs : [];
   const doc = list[0];
   if (!doc || doc.contents === null) {
@@ -72,6 +79,8 @@ export async function loadSpec(
     );
   }
   if (hasErrors(diagnostics)) return { value: undefined, diagnostics };
+  diagnostics.push(...findStructureProblems(doc, lineCounter, file));
+  if (hasErrors(diagnostics)) return { value: undefined, diagnostics };
   diagnostics.push(...findForbiddenKeys(doc, lineCounter, file));
   if (hasErrors(diagnostics)) return { value: undefined, diagnostics };
 
@@ -92,6 +101,18 @@ export async function loadSpec(
     return { value: undefined, diagnostics };
   }
   const map = createSourceMap(doc, lineCounter, file, source);
+  // Aliases can nest what each stays shallow where it is written.
+  const deep = tooDeep(data);
+  if (deep) {
+    diagnostics.push(
+      makeDiagnostic(
+        'nesting-too-deep',
+        `lists and mappings are nested more than ${MAX_NESTING} levels deep (through aliases)`,
+        map.locate(deep),
+      ),
+    );
+    return { value: undefined, diagnostics };
+  }
   diagnostics.push(...checkSpecCharacters(data, map.locate));
   // Every independent problem in one run: schema, content rules and template syntax are all checked.
   const unquoted = unquotedPhoneNumbers(doc, data, map);

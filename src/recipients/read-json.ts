@@ -1,13 +1,32 @@
 import type { FileHandle } from 'node:fs/promises';
+import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
+import { MAX_NESTING, tooDeep } from '../diagnostics/nesting.js';
 import { readLines } from '../files/read-lines.js';
 import type { Vars } from '../message-spec/types.js';
 import type { RawRecipient } from './read-csv.js';
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Checks one {phoneNumber, vars?} object; a string for what is wrong. */
-function toRaw(value: unknown, line: number): RawRecipient | string {
+interface Problem {
+  code: DiagnosticCode;
+  message: string;
+}
+
+/** Checks one {phoneNumber, vars?} object; what is wrong, if anything. */
+function toRaw(value: unknown, line: number): RawRecipient | Problem {
+  const raw = shapeOf(value, line);
+  if (typeof raw === 'string') return { code: 'recipient-invalid', message: raw };
+  // Rendering and duplicate detection walk vars: a depth bound keeps them off the call stack's limit.
+  if (tooDeep(raw.vars))
+    return {
+      code: 'nesting-too-deep',
+      message: `vars are nested more than ${MAX_NESTING} levels deep`,
+    };
+  return raw;
+}
+
+function shapeOf(value: unknown, line: number): RawRecipient | string {
   if (!value || typeof value !== 'object' || Array.isArray(value))
     return 'each recipient must be an object {phoneNumber, vars}';
   const entries: Array<[string, unknown]> = Object.entries(value);
@@ -75,8 +94,8 @@ export async function* readNdjson(
       continue;
     }
     const raw = toRaw(value, line);
-    if (typeof raw === 'string')
-      sink(makeDiagnostic('recipient-invalid', `${file}: ${raw}`, { file, line, column: 0 }));
+    if ('code' in raw)
+      sink(makeDiagnostic(raw.code, `${file}: ${raw.message}`, { file, line, column: 0 }));
     else batch.push(raw);
   }
   if (batch.length > 0) yield batch;
@@ -137,9 +156,9 @@ export async function* readJsonArray(
   const rows: RawRecipient[] = [];
   for (const [index, item] of value.entries()) {
     const raw = toRaw(item, keyLines[index] ?? 0);
-    if (typeof raw === 'string')
+    if ('code' in raw)
       sink(
-        makeDiagnostic('recipient-invalid', `${file}[${index}]: ${raw}`, {
+        makeDiagnostic(raw.code, `${file}[${index}]: ${raw.message}`, {
           file,
           line: keyLines[index] ?? 0,
           column: 0,

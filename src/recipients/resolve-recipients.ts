@@ -17,6 +17,23 @@ import type { ColumnOptions } from './table-columns.js';
 import type { Recipient } from './types.js';
 
 const WARM_UP_BYTES = 64 * 1024;
+/** WhatsApp's longest text: no variable longer than it can be sent. */
+export const MAX_VALUE_CHARS = 4096;
+
+/** The name of a variable (or a value nested in it) longer than MAX_VALUE_CHARS, if any. */
+function longValue(value: unknown, name: string): string | undefined {
+  if (typeof value === 'string') return value.length > MAX_VALUE_CHARS ? name : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  // Nesting is bounded where vars are read (MAX_NESTING), so this recursion is too.
+  for (const [key, v] of Object.entries(value)) {
+    const found = longValue(v, name);
+    if (found !== undefined) return found;
+    if (key.length > MAX_VALUE_CHARS) return name;
+  }
+  return undefined;
+}
+
+const cut = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
 
 const FORMATS: Record<string, RecipientFileRef['format']> = {
   '.csv': 'csv',
@@ -252,6 +269,21 @@ export async function* resolveRecipientBatches(
       const messageId = messageIds[i];
       if (!phoneNumber || !messageId) {
         sink(invalidPhone(row.phoneNumber, origin, country, row.line < 0));
+        continue;
+      }
+      // Before anything else reads the vars: rows sharing one huge value must not cost its size each.
+      const long = Object.entries(row.vars).find(([name, v]) => longValue(v, name) !== undefined);
+      if (long) {
+        sink(
+          makeDiagnostic(
+            'value-too-long',
+            `the variable '${cut(long[0])}' is longer than ${MAX_VALUE_CHARS.toLocaleString('en-US')} characters; the recipient is left out`,
+            origin,
+            {
+              hint: 'no WhatsApp text is that long: shorten the value, or drop the column with columns: { Name: null }',
+            },
+          ),
+        );
         continue;
       }
       const hash = varsHash(row.vars);
