@@ -1,5 +1,5 @@
 import { closeSync, readSync } from 'node:fs';
-import { isInputFile } from './input-files.js';
+import { isInputFile, lineCharsOf } from './input-files.js';
 import { openRegularFileSync } from './open-regular-file.js';
 
 /** Bytes read at most to reach the lines of a frame; a diagnostic further down gets no frame. */
@@ -29,6 +29,7 @@ export function readFrameLines(
   last: number,
 ): Array<string | undefined> | undefined {
   if (!isInputFile(file)) return undefined;
+  const keep = lineCharsOf(file) ?? FRAME_LINE_CHARS;
   const fd = openRegularFileSync(file);
   if (fd === undefined) return undefined;
   try {
@@ -39,11 +40,9 @@ export function readFrameLines(
     let scanned = 0;
     const finish = () => {
       if (line >= first) {
-        const text = Buffer.concat(pieces)
-          .toString('utf8')
-          .replace(/\r$/, '')
-          .slice(0, FRAME_LINE_CHARS);
-        out.push(looksSecret(text) ? '(not shown: looks like a secret)' : text);
+        const whole = Buffer.concat(pieces).toString('utf8').replace(/\r$/, '');
+        const text = whole.length > keep ? `${whole.slice(0, keep - 1)}…` : whole;
+        out.push(looksSecret(whole) ? '(not shown: looks like a secret)' : text);
       }
       pieces = [];
       line++;

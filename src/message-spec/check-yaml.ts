@@ -1,5 +1,6 @@
 import { isAlias, isScalar, visit, type Document, type LineCounter } from 'yaml';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { quoteInput } from '../diagnostics/quote.js';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -44,11 +45,20 @@ export function firstAliasPosition(doc: Document, lineCounter: LineCounter, file
   return position(lineCounter, offset, file);
 }
 
+/**
+ * The first line of a YAML library message with the source text it quotes cut and redacted (a
+ * file that is not YAML, such as .git/config, must not be shown whole).
+ */
+export function yamlErrorText(message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  return first.replace(/"((?:[^"\\]|\\.)*)"/g, (_, quoted: string) => `"${quoteInput(quoted)}"`);
+}
+
 /** YAML parse errors as diagnostics. */
 export function yamlErrors(doc: Document, lineCounter: LineCounter, file: string): Diagnostic[] {
   return doc.errors.map((error) => {
     const where = position(lineCounter, error.pos[0], file);
-    const message = error.message.split('\n')[0] ?? error.message;
+    const message = yamlErrorText(error.message);
     return error.code === 'DUPLICATE_KEY'
       ? makeDiagnostic('yaml-duplicate-key', message, where, {
           hint: 'each key may appear once in a mapping',
