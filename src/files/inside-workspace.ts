@@ -56,9 +56,9 @@ export async function refuseInput(
   const real = await realOf(file);
   const realRoots = await Promise.all(roots.map(realOf));
   const namedRoots = roots.map((root) => path.resolve(root));
-  if (!realRoots.some((root) => contains(root, real))) return { reason: 'outside' };
   const git = [named, real].some((p) => p.split(path.sep).some((s) => s.toLowerCase() === '.git'));
   if (git) return { reason: 'hidden', segment: '.git' };
+  if (!realRoots.some((root) => contains(root, real))) return { reason: 'outside' };
   const segment = hiddenBelow(realRoots, real) ?? hiddenBelow(namedRoots, named);
   return segment === undefined ? undefined : { reason: 'hidden', segment };
 }

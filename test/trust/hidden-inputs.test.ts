@@ -69,6 +69,9 @@ async function workspace() {
       'templates: catalogue.yaml\nsuppressions: [optouts.csv, optouts.ndjson]\n',
   });
   await symlink(join(ws.dir, '.git/config'), join(ws.dir, 'specs/linked.csv'));
+  // A spec that is a link to .git/config, and a hidden one: neither is read as a spec.
+  await symlink(join(ws.dir, '.git/config'), join(ws.dir, 'specs/evil.yaml'));
+  await symlink(join(ws.dir, '.env'), join(ws.dir, 'specs/.env.yaml'));
   return ws;
 }
 
@@ -79,6 +82,8 @@ const PLANTED = new Set([
   '.private/optouts.csv',
   '.private/people.xlsx',
   'specs/linked.csv',
+  'specs/evil.yaml',
+  'specs/.env.yaml',
   'copies/config.csv',
   'copies/env.csv',
   'copies/env.ndjson',
@@ -152,14 +157,15 @@ test('no input file under .git/ or hidden is opened, and no output quotes a toke
     const json = results.find(([run]) => run.name === 'hidden plan json')?.[1];
     const found = (
       JSON.parse(json?.stdout ?? '{}') as {
-        diagnostics: Array<{ code: string; file: string; line: number }>;
+        diagnostics: Array<{ code: string; file: string; line?: number }>;
       }
     ).diagnostics
       .filter((d) => d.code === 'file-hidden')
-      .map((d) => `${d.file}:${d.line}`)
+      .map((d) => `${d.file}:${d.line ?? '-'}`)
       .sort();
     // A plan's diagnostics count lines from 0: the spec's lines 7, 10, 12, 14, 16, 17 and 18.
     assert.equal(found, [
+      'specs/evil.yaml:-',
       'specs/hidden.yaml:11',
       'specs/hidden.yaml:13',
       'specs/hidden.yaml:15',
