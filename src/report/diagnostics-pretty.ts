@@ -2,7 +2,7 @@ import { locationOf } from '../diagnostics/position.js';
 import pc from 'picocolors';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { redactSecrets } from '../diagnostics/quote.js';
-import { maskPhonesIn } from '../recipients/mask-phone.js';
+import { maskPhonesIn } from '../diagnostics/mask-phone.js';
 import { revealInvisible, revealOneLine } from './reveal-invisible.js';
 
 export interface PrettyOptions {
