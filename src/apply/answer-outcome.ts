@@ -1,7 +1,7 @@
 import { classifyStatus } from '../api/status-groups.js';
 import type { ApiStatus } from '../api/types.js';
 import type { MessageOutcome, RequestOutcome } from './apply-result.js';
-import { maskPhone } from '../recipients/mask-phone.js';
+import { maskPhone } from '../diagnostics/mask-phone.js';
 import type { PlannedRequest } from './build-requests.js';
 
 const problem = (request: PlannedRequest, reason: string) => ({

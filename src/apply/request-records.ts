@@ -1,6 +1,6 @@
 import type { RequestOutcome } from './apply-result.js';
 import type { Plan } from '../plan/types.js';
-import { maskPhone } from '../recipients/mask-phone.js';
+import { maskPhone } from '../diagnostics/mask-phone.js';
 import { storedContentOf } from '../state/stored-content.js';
 import type { JournalRecord } from '../state/types.js';
 import type { PlannedRequest } from './build-requests.js';

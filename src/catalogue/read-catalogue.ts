@@ -9,7 +9,7 @@ import {
 import { displayPath, mapSchemaError } from '../diagnostics/schema-error.js';
 import { loadSchemaValidator, schemaErrorInputs } from '../diagnostics/schema-validator.js';
 import { registerInputFile } from '../files/input-files.js';
-import { isInsideRoots } from '../files/inside-workspace.js';
+import { hiddenInputText, refuseInput } from '../files/inside-workspace.js';
 import { openRegularFile } from '../files/open-regular-file.js';
 import { readAtMost } from '../files/read-at-most.js';
 import {
@@ -61,7 +61,17 @@ const refused = (diagnostics: Diagnostic[]): Result => ({ value: undefined, diag
 async function readBytes(ref: CatalogueRef): Promise<Buffer | Diagnostic> {
   const { file } = ref;
   // Checked before opening: a config must not make waspec show another file's lines.
-  if (ref.roots && !(await isInsideRoots(ref.path, ref.roots))) {
+  const refusal = ref.roots ? await refuseInput(ref.path, ref.roots) : undefined;
+  if (refusal?.reason === 'hidden') {
+    const text = hiddenInputText(refusal.segment);
+    return makeDiagnostic(
+      'file-hidden',
+      `the template catalogue ${file} ${text.message}`,
+      ref.at ?? { file },
+      { hint: text.hint },
+    );
+  }
+  if (refusal) {
     return makeDiagnostic(
       'file-outside-workspace',
       `the template catalogue ${file} is outside the workspace`,

@@ -10,7 +10,7 @@ import {
   type ListedOutcome,
 } from '../report/state-list.js';
 import { formatStateShow, mentions } from '../report/state-show.js';
-import { maskPhone } from '../recipients/mask-phone.js';
+import { maskPhone } from '../diagnostics/mask-phone.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
 import { currentUser, readLockInfo, takeLock } from '../state/file-lock.js';
 import { LOCK_FILE } from '../state/file-state.js';

@@ -5,7 +5,7 @@ import { CONFIG_FILE_NAME } from '../config/load-config.js';
 import { hasErrors, makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { UsageError, EXIT, type ExitCode } from '../errors.js';
 import { escapeInvisibleInJson } from '../plan/plan-json.js';
-import { maskPhone } from '../recipients/mask-phone.js';
+import { maskPhone } from '../diagnostics/mask-phone.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
 import { currentUser } from '../state/file-lock.js';
 import {

@@ -10,6 +10,7 @@ import { openRegularFile } from '../files/open-regular-file.js';
 import type { CatalogueRef } from '../catalogue/types.js';
 import { displayFile } from '../files/display-file.js';
 import { isKnownCountry } from '../recipients/phone.js';
+import { yamlErrorText } from '../message-spec/check-yaml.js';
 import { createSourceMap } from '../message-spec/source-map.js';
 import { findStructureProblems, YAML_OPTIONS } from '../message-spec/check-yaml.js';
 import type { SourceLocation } from '../suppressions/read-suppression-file.js';
@@ -141,7 +142,7 @@ export async function readConfigFile(
   };
   const syntax = doc.errors.map((e) => {
     const { line, col } = counter.linePos(e.pos[0]);
-    return makeDiagnostic('config-invalid', e.message.split('\n')[0] ?? 'malformed YAML', {
+    return makeDiagnostic('config-invalid', yamlErrorText(e.message) || 'malformed YAML', {
       file,
       line: line - 1,
       column: col - 1,

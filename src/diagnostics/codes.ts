@@ -13,6 +13,8 @@ export const DIAGNOSTIC_CODES = {
     'A spec, recipient, suppression, config or template catalogue file is a FIFO, device, directory or system file, not a regular file.',
   'file-outside-workspace':
     "A recipient file lies outside the spec's folder and the current directory, or a suppression file or template catalogue outside the config's folder and the current directory (allow it with --allow-outside).",
+  'file-hidden':
+    "An input file is hidden (a file or folder of its path starts with '.', e.g. .env) or under .git/: refused before it is opened unless allowed by name.",
   'no-specs': 'No *.yaml / *.yml spec files were found at the given paths.',
 
   // --- YAML ---

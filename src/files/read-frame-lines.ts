@@ -1,5 +1,5 @@
 import { closeSync, readSync } from 'node:fs';
-import { isInputFile } from './input-files.js';
+import { isInputFile, lineCharsOf } from './input-files.js';
 import { openRegularFileSync } from './open-regular-file.js';
 
 /** Bytes read at most to reach the lines of a frame; a diagnostic further down gets no frame. */
@@ -75,6 +75,7 @@ function scanLines(
   keep: (line: number) => boolean,
 ): { text: Map<number, string>; lines: number } | undefined {
   if (!isInputFile(file)) return undefined;
+  const chars = lineCharsOf(file) ?? FRAME_LINE_CHARS;
   const fd = openRegularFileSync(file);
   if (fd === undefined) return undefined;
   try {
@@ -85,11 +86,9 @@ function scanLines(
     let scanned = 0;
     const finish = () => {
       if (keep(line)) {
-        const shown = Buffer.concat(pieces)
-          .toString('utf8')
-          .replace(/\r$/, '')
-          .slice(0, FRAME_LINE_CHARS);
-        text.set(line, looksSecret(shown) ? '(not shown: looks like a secret)' : shown);
+        const whole = Buffer.concat(pieces).toString('utf8').replace(/\r$/, '');
+        const shown = whole.length > chars ? `${whole.slice(0, chars - 1)}…` : whole;
+        text.set(line, looksSecret(whole) ? '(not shown: looks like a secret)' : shown);
       }
       pieces = [];
       line++;

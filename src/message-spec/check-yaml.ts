@@ -10,6 +10,7 @@ import {
 } from 'yaml';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { MAX_NESTING } from '../diagnostics/nesting.js';
+import { quoteInput } from '../diagnostics/quote.js';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -54,11 +55,20 @@ export function firstAliasPosition(doc: Document, lineCounter: LineCounter, file
   return position(lineCounter, offset, file);
 }
 
+/**
+ * The first line of a YAML library message with the source text it quotes cut and redacted (a
+ * file that is not YAML, such as .git/config, must not be shown whole).
+ */
+export function yamlErrorText(message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  return first.replace(/"((?:[^"\\]|\\.)*)"/g, (_, quoted: string) => `"${quoteInput(quoted)}"`);
+}
+
 /** YAML parse errors as diagnostics. */
 export function yamlErrors(doc: Document, lineCounter: LineCounter, file: string): Diagnostic[] {
   return doc.errors.map((error) => {
     const where = position(lineCounter, error.pos[0], file);
-    const message = error.message.split('\n')[0] ?? error.message;
+    const message = yamlErrorText(error.message);
     // The parser's own recursion gave up: the document is nested too deep for it.
     if (error instanceof RangeError || /call stack/i.test(message))
       return makeDiagnostic(

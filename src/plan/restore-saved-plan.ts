@@ -2,7 +2,7 @@ import type { MessageContent } from '../api/types.js';
 import { compileSpec } from '../compile/compile-spec.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { StalePlanError } from '../errors.js';
-import { maskPhone } from '../recipients/mask-phone.js';
+import { maskPhone } from '../diagnostics/mask-phone.js';
 import { loadWorkspace } from '../message-spec/load-workspace.js';
 import type { SpecReadOptions } from '../message-spec/types.js';
 import type { StateStore } from '../state/types.js';

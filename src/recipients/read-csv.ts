@@ -1,9 +1,10 @@
 import type { FileHandle } from 'node:fs/promises';
 import Papa from 'papaparse';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
-import { looksSecret } from '../files/read-frame-lines.js';
+import { quoteInput } from '../diagnostics/quote.js';
 import type { Vars } from '../message-spec/types.js';
 import {
+  listHeaders,
   mapColumns,
   NO_COLUMN_OPTIONS,
   recognisedColumn,
@@ -32,11 +33,8 @@ function lineBreakOf(text: string): '\n' | '\r\n' | '\r' {
   return '\n';
 }
 
-/** A header quoted in a hint: cut, and hidden when it looks like a secret (a .env named as a CSV). */
-function shown(text: string): string {
-  if (looksSecret(text)) return '(not shown: looks like a secret)';
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
+/** A header quoted in a hint: its start only, secrets redacted (a .env named as a CSV). */
+const shown = (text: string) => `'${quoteInput(text)}'`;
 
 function count(text: string, char: string): number {
   let n = 0;
@@ -151,7 +149,7 @@ export async function* readCsv(
         syntax(
           `line ${at + 1} has ${fields.length} fields, the header has ${header.length}`,
           at,
-          `every row has the header's columns (${header.join(', ')}); ${QUOTE_HINT}`,
+          `every row has the header's columns (${listHeaders(header)}); ${QUOTE_HINT}`,
         );
         continue;
       }

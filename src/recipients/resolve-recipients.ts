@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { makeDiagnostic, type Diagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
+import { quoteInput } from '../diagnostics/quote.js';
 import { registerInputFile } from '../files/input-files.js';
-import { isInsideRoots } from '../files/inside-workspace.js';
+import { hiddenInputText, refuseInput } from '../files/inside-workspace.js';
 import { openRegularFile } from '../files/open-regular-file.js';
 import { displayFile } from '../message-spec/load-spec.js';
 import type { RecipientFileRef, SourcePosition, SpecDocument } from '../message-spec/types.js';
@@ -142,7 +143,17 @@ async function* fileRecipients(
   if (!checkOptions(doc, ref, index, format, sink)) return;
   // The spec's folder tree or the current directory; anything else only when allowed by name.
   const roots = [path.dirname(doc.absolutePath), process.cwd(), ...(doc.allowOutside ?? [])];
-  if (!(await isInsideRoots(absolute, roots))) {
+  const refusal = await refuseInput(absolute, roots);
+  if (refusal?.reason === 'hidden') {
+    const text = hiddenInputText(refusal.segment);
+    sink(
+      makeDiagnostic('file-hidden', `recipient file ${ref.file} ${text.message}`, where, {
+        hint: text.hint,
+      }),
+    );
+    return;
+  }
+  if (refusal) {
     sink(
       makeDiagnostic(
         'file-outside-workspace',
@@ -174,7 +185,7 @@ async function* fileRecipients(
   }
   const { handle, size } = opened;
   // Code frames show lines of text files only (a workbook is zipped XML).
-  if (format !== 'xlsx') registerInputFile(absolute);
+  if (format !== 'xlsx') registerInputFile(absolute, 'data');
   // Over 64 KiB (a few thousand rows) the worker pays for itself: start it while the file is read.
   if (size > WARM_UP_BYTES) warmUpIdentifyWorker();
   try {
@@ -201,7 +212,7 @@ function invalidPhone(
   if (country !== undefined && national) {
     return makeDiagnostic(
       'phone-invalid',
-      `'${raw}' is not a valid phone number of ${country} (defaultCountry)`,
+      `'${quoteInput(raw)}' is not a valid phone number of ${country} (defaultCountry)`,
       origin,
       {
         hint: 'a number of another country is written with + or 00 and its country code, e.g. +49 151 12345678',
@@ -210,7 +221,7 @@ function invalidPhone(
   }
   return makeDiagnostic(
     'phone-invalid',
-    `'${raw}' is not a valid international phone number`,
+    `'${quoteInput(raw)}' is not a valid international phone number`,
     origin,
     {
       hint:

@@ -1,5 +1,6 @@
 import { describePosition } from '../diagnostics/position.js';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { quoteInput } from '../diagnostics/quote.js';
 import type { WhatsApp } from '../api/types.js';
 import type { Recipient } from '../recipients/types.js';
 import type { SourcePosition, SpecDocument, Vars } from '../message-spec/types.js';
@@ -115,7 +116,7 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
           problems.push(
             makeDiagnostic(
               'schema-type',
-              `${String(key)} rendered as '${text}', not a number, for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`,
+              `${String(key)} rendered as '${quoteInput(text)}', not a number, for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`,
               doc.locate(path),
             ),
           );

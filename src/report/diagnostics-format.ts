@@ -3,7 +3,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnosticsGithub } from './diagnostics-github.js';
 import { diagnosticsToJson } from './diagnostics-json.js';
 import { formatDiagnosticsPretty, type PrettyOptions } from './diagnostics-pretty.js';
-import { maskDiagnostic } from '../recipients/mask-phone.js';
+import { maskDiagnostic } from '../diagnostics/mask-phone.js';
 import { escapeInvisibleInJson } from '../plan/plan-json.js';
 
 export type DiagnosticsFormat = 'pretty' | 'json' | 'github';

@@ -17,7 +17,7 @@ import {
   type Detail,
   type SpecMessage,
 } from './plan-messages.js';
-import { maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
+import { maskPhone, maskPhonesIn } from '../diagnostics/mask-phone.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
 import { revealOneLine } from './reveal-invisible.js';
 
@@ -201,7 +201,8 @@ class Page {
 
   private message(message: SpecMessage, renders: number, level: Level): string[] {
     if (message.kind === 'none') return [];
-    const cell = (f: ContentField) => cut(f.value, level.fieldChars, escapeMarkdown);
+    const cell = (f: ContentField) =>
+      cut(this.mask ? maskPhonesIn(f.value) : f.value, level.fieldChars, escapeMarkdown);
     if (message.kind === 'same')
       return [
         '**Message**, the same for every recipient:',

@@ -4,7 +4,7 @@ import type { Plan, PlanAction } from '../plan/types.js';
 import { groupDriftDiffs } from './content-diff.js';
 import { formatDriftPretty } from './drift-pretty.js';
 import { groupPlan, reasonOf, type EntryGroup } from './plan-groups.js';
-import { maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
+import { maskPhone, maskPhonesIn } from '../diagnostics/mask-phone.js';
 import {
   countVariableValues,
   formatValues,
@@ -63,7 +63,7 @@ export function formatPlanPretty(plan: Plan, options: PrettyOptions): string {
       : ' (no longer in any spec file)';
     out.push(`${paint.bold(revealOneLine(spec.name))}${paint.dim(where)}`);
     const message = specMessage(spec, plan);
-    out.push(...formatMessage(message, spec.contents, paint));
+    out.push(...formatMessage(message, spec.contents, paint, options.mask));
     const shown = new Set<string>();
     for (const group of spec.groups)
       out.push(...formatGroup(group, plan, message, shown, paint, options, detail));
@@ -97,14 +97,22 @@ function table(
   });
 }
 
-function formatMessage(message: SpecMessage, renders: number, paint: Painters): string[] {
+function formatMessage(
+  message: SpecMessage,
+  renders: number,
+  paint: Painters,
+  mask: boolean,
+): string[] {
   if (message.kind === 'none') return [];
+  const fields = mask
+    ? message.fields.map((f) => ({ ...f, value: maskPhonesIn(f.value) }))
+    : message.fields;
   if (message.kind === 'same')
-    return [paint.dim('  message · the same for every recipient'), ...table(message.fields, paint)];
+    return [paint.dim('  message · the same for every recipient'), ...table(fields, paint)];
   const marked: Paint = (line) =>
     line.replace(/\{\{[^}]*\}\}/g, (v) => paint.bold(paint.capped(v)));
   const what = `${message.variables.length} ${message.variables.length === 1 ? 'variable' : 'variables'} · ${renders.toLocaleString('en-US')} distinct renders`;
-  return [paint.dim(`  message · ${what}`), ...table(message.fields, paint, marked)];
+  return [paint.dim(`  message · ${what}`), ...table(fields, paint, marked)];
 }
 
 function formatGroup(

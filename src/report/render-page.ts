@@ -1,7 +1,7 @@
 import { locationOf } from '../diagnostics/position.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { CompiledPlanEntry, Plan, PlanAction, PlanEntry } from '../plan/types.js';
-import { maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
+import { maskPhone, maskPhonesIn } from '../diagnostics/mask-phone.js';
 import { summarizeEntries } from '../plan/summarize-plan.js';
 import { driftDiffs } from './content-diff.js';
 import { renderDriftHtml } from './drift-html.js';

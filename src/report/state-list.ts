@@ -1,5 +1,5 @@
 import type { MessageState } from '../state/types.js';
-import { maskPhone } from '../recipients/mask-phone.js';
+import { maskPhone } from '../diagnostics/mask-phone.js';
 import { revealOneLine as printable } from './reveal-invisible.js';
 
 /** `in-doubt` is how people name a message journalled in flight with no answer. */

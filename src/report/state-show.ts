@@ -1,5 +1,5 @@
 import type { JournalRecord, MessageState } from '../state/types.js';
-import { maskPhone } from '../recipients/mask-phone.js';
+import { maskPhone } from '../diagnostics/mask-phone.js';
 import { revealOneLine as printable } from './reveal-invisible.js';
 import { listedOutcome, outcomeDetail } from './state-list.js';
 

@@ -1,12 +1,13 @@
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
-import { isInsideRoots } from '../files/inside-workspace.js';
+import { quoteInput } from '../diagnostics/quote.js';
+import { hiddenInputText, refuseInput } from '../files/inside-workspace.js';
 import { openRegularFile } from '../files/open-regular-file.js';
 import { readLines } from '../files/read-lines.js';
 import { normalizePhoneNumber } from '../recipients/phone.js';
 import { readCsv } from '../recipients/read-csv.js';
-import { MAX_NDJSON_LINE_BYTES } from '../recipients/read-json.js';
+import { jsonSyntaxMessage, MAX_NDJSON_LINE_BYTES } from '../recipients/read-json.js';
 import { displayFile } from '../message-spec/load-spec.js';
 import type { Suppression } from './types.js';
 
@@ -76,7 +77,7 @@ async function* ndjsonRows(
       value = JSON.parse(line === 0 ? raw.replace(/^\uFEFF/, '') : raw);
     } catch (error) {
       sink(
-        makeDiagnostic('json-syntax', `${file}: ${(error as Error).message}`, {
+        makeDiagnostic('json-syntax', `${file}: ${jsonSyntaxMessage(error)}`, {
           file,
           line,
           column: 0,
@@ -140,7 +141,17 @@ async function openSuppressionFile(
   sink: DiagnosticSink,
 ): Promise<FileHandle | undefined> {
   const where = options.where ?? { file };
-  if (options.roots && !(await isInsideRoots(absolute, options.roots))) {
+  const refusal = options.roots ? await refuseInput(absolute, options.roots) : undefined;
+  if (refusal?.reason === 'hidden') {
+    const text = hiddenInputText(refusal.segment);
+    sink(
+      makeDiagnostic('file-hidden', `suppression file ${file} ${text.message}`, where, {
+        hint: text.hint,
+      }),
+    );
+    return undefined;
+  }
+  if (refusal) {
     sink(
       makeDiagnostic(
         'file-outside-workspace',
@@ -243,7 +254,7 @@ async function addRows(
           sink(
             makeDiagnostic(
               'suppression-invalid',
-              `${file}: ${bounded(row.phoneNumber.slice(0, 40))} is not a valid international number; suppressed as ${number || '(nothing)'}`,
+              `${file}: '${quoteInput(row.phoneNumber)}' is not a valid international number; suppressed as ${number || '(nothing)'}`,
               { file, line: row.line, column: 0 },
               {
                 severity: 'warning',

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/server.js';
 import { varsOf, type Plan } from '../../src/plan/types.js';
-import { maskPhone } from '../../src/recipients/mask-phone.js';
+import { maskPhone } from '../../src/diagnostics/mask-phone.js';
 import { makeDiagnostic } from '../../src/diagnostics/diagnostic.js';
 import { summarizeEntries } from '../../src/plan/summarize-plan.js';
 import { renderPreviewPage } from '../../src/report/render-page.js';
