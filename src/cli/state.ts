@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { stateUrlSecret } from '../config/state-url-secret.js';
 import { UsageError, EXIT, type ExitCode } from '../errors.js';
 import {
   LISTED_OUTCOMES,
@@ -214,10 +215,11 @@ function migrateTarget(to: string | undefined, workspace: string): StateTarget {
   }
   if (!isPostgresUrl(to)) return { kind: 'file', dir: to };
   const target = parsePostgresTarget(to, workspace);
-  if (target.password)
+  const secret = stateUrlSecret(to);
+  if (secret)
     throw new UsageError(
-      '--to must not hold a password (the command line is visible to other processes)',
-      'set PGPASSWORD, or put the whole URL in WASPEC_STATE_TO_URL and leave out --to',
+      `--to must not hold a password (${secret}): the command line is visible to other processes`,
+      'give it in the environment: PGPASSWORD, a ~/.pgpass file, or the whole URL in WASPEC_STATE_TO_URL (and leave out --to)',
     );
   return target;
 }

@@ -16,6 +16,7 @@ import { findStructureProblems, YAML_OPTIONS } from '../message-spec/check-yaml.
 import type { SourceLocation } from '../suppressions/read-suppression-file.js';
 import type { RecipientDefaults } from '../message-spec/types.js';
 import { readPolicy, readSuppressionPaths, type Policy } from './policy.js';
+import { stateUrlSecret } from './state-url-secret.js';
 
 /** The settings one profile may hold (schemas/config.schema.json). */
 export interface Profile {
@@ -228,23 +229,24 @@ export async function readConfigFile(
       'two letters, e.g. CH, DE, GB, US',
     );
   }
-  const passwords = Object.entries(config.profiles ?? {}).filter(
-    ([, p]) => p.state !== undefined && urlHasPassword(p.state),
-  );
+  const passwords = Object.entries(config.profiles ?? {}).flatMap(([name, p]) => {
+    const where = p.state === undefined ? undefined : stateUrlSecret(p.state);
+    return where === undefined ? [] : [{ name, where }];
+  });
   if (passwords.length > 0) {
     const profilesNode = top?.get('profiles', true);
     return fail(
-      passwords.map(([name]) => {
+      passwords.map(({ name, where }) => {
         const node = isMap(profilesNode)
           ? (profilesNode.get(name, true) as Node | undefined)
           : undefined;
         const stateNode = isMap(node) ? (node.get('state', true) as Node | undefined) : undefined;
         return makeDiagnostic(
           'config-secret',
-          'the state URL holds a password; secrets are never read from the config file',
+          `the state URL holds a password (${where}); secrets are never read from the config file`,
           at(stateNode),
           {
-            hint: 'remove it from the URL and set PGPASSWORD (or WASPEC_STATE_URL) in the environment',
+            hint: 'remove it from the URL and give it in the environment: PGPASSWORD, a ~/.pgpass file, or the whole URL in WASPEC_STATE_URL',
           },
         );
       }),
@@ -295,12 +297,4 @@ export async function readConfigFile(
     recipients,
     ...templates,
   };
-}
-
-function urlHasPassword(url: string): boolean {
-  try {
-    return new URL(url).password !== '';
-  } catch {
-    return false;
-  }
 }
