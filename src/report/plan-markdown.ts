@@ -13,6 +13,8 @@ import {
   shortValue,
   singleRenderShown,
   specMessage,
+  valuesKept,
+  VALUES_NOT_KEPT,
   variablesOf,
   type Detail,
   type SpecMessage,
@@ -133,6 +135,7 @@ class Page {
   render(level: Level, full: Level, maxBytes: number): string {
     const specs = this.specs.slice(0, level.specs);
     const out = ['## waspec plan', '', `**${formatPlanSummary(this.plan.summary)}**`, ''];
+    if (!valuesKept(this.plan)) out.push(`_Note: ${VALUES_NOT_KEPT}._`, '');
     out.push(`| spec | ${ACTION_STYLE.map((s) => `${s.symbol} ${s.label}`).join(' | ')} |`);
     out.push(`| --- |${ACTION_STYLE.map(() => ' ---: |').join('')}`);
     for (const spec of specs)
@@ -237,7 +240,7 @@ class Page {
       const picked = pickSamples(group.contents, shown, level.samples);
       const single = singleRenderShown(group, picked.samples, picked.shownAbove);
       const values =
-        level.values > 0 && !single
+        level.values > 0 && !single && valuesKept(this.plan)
           ? countVariableValues(group.entries, variablesOf(message, group.entries), level.values)
           : [];
       if (values.length > 0) {

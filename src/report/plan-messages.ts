@@ -166,6 +166,18 @@ export function countVariableValues(
   });
 }
 
+/**
+ * Whether the plan holds its recipients' values: a saved plan does not (personal data), until
+ * `show` or `apply` restores them from its spec and recipient files.
+ */
+export function valuesKept(plan: Plan): boolean {
+  return !(plan.private === true && Object.keys(plan.contents).length === 0);
+}
+
+/** Said once where a saved plan's values would be (instead of every variable as empty). */
+export const VALUES_NOT_KEPT =
+  'values are not kept in a saved plan; run show next to the specs to see them';
+
 const count = (n: number): string => n.toLocaleString('en-US');
 
 /** `Anna ×3 · Ben ×2 · +4,995 more (×4,995)`, each value shown by `show`. */

@@ -13,6 +13,8 @@ import {
   shortValue,
   singleRenderShown,
   specMessage,
+  valuesKept,
+  VALUES_NOT_KEPT,
   variablesOf,
   type Detail,
   type SpecMessage,
@@ -52,6 +54,7 @@ function painters(color: boolean): Painters {
 export function formatPlanPretty(plan: Plan, options: PrettyOptions): string {
   const paint = painters(options.color);
   const out: string[] = [paint.bold(formatPlanSummary(plan.summary)), ''];
+  if (!valuesKept(plan)) out.push(paint.dim(`Note: ${VALUES_NOT_KEPT}.`), '');
   out.push(
     paint.dim(`Legend: ${ACTION_STYLE.map((s) => `${s.symbol} ${s.label}`).join('  ')}`),
     '',
@@ -129,7 +132,9 @@ function formatGroup(
     const { samples, shownAbove } = pickSamples(group.contents, shown, detail.samples);
     const rows = countVariableValues(
       group.entries,
-      singleRenderShown(group, samples, shownAbove) ? [] : variablesOf(message, group.entries),
+      singleRenderShown(group, samples, shownAbove) || !valuesKept(plan)
+        ? []
+        : variablesOf(message, group.entries),
       detail.values,
     ).map((v) => ({
       label: `{{${v.name}}}`,
