@@ -89,7 +89,7 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     createdAt: now.toISOString(),
     specs,
     contents: classified.contents,
-    ...(await lookUpContents(classified.entries, snapshot, options.store)),
+    ...(await lookUpContents(classified.entries, snapshot, options.store, specs)),
     ...(catalogue?.value ? { templates: templatesUsed(classified.contents, catalogue.value) } : {}),
     entries: classified.entries,
     summary: summarizeEntries(classified.entries),
