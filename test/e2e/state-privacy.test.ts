@@ -29,7 +29,7 @@ const names = [
   'Fabienne Roth',
 ];
 const codes = ['QX7341', 'QX8812', 'QX9034', 'QX1176', 'QX2250', 'QX3391'];
-const csv = `phoneNumber,name,code\n${phones.map((p, i) => `${p},${names[i]},${codes[i]}`).join('\n')}\n`;
+const csv = `phoneNumber,name,code\n${phones.map((p, i) => `${p},${names[i] ?? ''},${codes[i] ?? ''}`).join('\n')}\n`;
 const spec = (until: string, name = 'promo') =>
   `name: ${name}\nrevision: 1\nbatchSize: 2\nwhatsApp:\n  text: "Hi {{name}}, your code is {{code}}. Valid until ${until}."\nrecipients:\n  - file: people.csv\n`;
 
@@ -143,7 +143,7 @@ each(
     const phone = phones[0] ?? '';
     const { dir, cleanup } = await makeWorkspace({
       'specs/promo.yaml': spec('31 August'),
-      'specs/people.csv': `phoneNumber,name,code\n${phone},${names[0]},${codes[0]}\n`,
+      'specs/people.csv': `phoneNumber,name,code\n${phone},${names[0] ?? ''},${codes[0] ?? ''}\n`,
     });
     const state = await backend.fresh(dir);
     try {
