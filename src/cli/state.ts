@@ -43,13 +43,13 @@ export function defineStateCommand(program: Command): void {
 
   sub(state, 'list')
     .description(
-      'Lists the messages the state knows, with their outcome (numbers masked unless --no-mask).',
+      'Lists the messages the state knows, with their outcome and masked number (the state keeps no full numbers).',
     )
     .option('--spec <name>', 'only this spec')
     .addOption(
       new Option('--outcome <outcome>', 'only messages with this outcome').choices(LISTED_OUTCOMES),
     )
-    .option('--no-mask', 'show full phone numbers')
+    .option('--no-mask', 'no effect: the state keeps masked numbers only (kept for scripts)')
     .addOption(
       new Option('--format <format>', 'output format')
         .choices(['pretty', 'json'])
@@ -64,7 +64,7 @@ export function defineStateCommand(program: Command): void {
       'Shows one message: its outcome, request, times, and every journal record about it. Given a phone number, shows every message to it (the state keeps no numbers: their messageIds are computed).',
     )
     .argument('<messageId-or-number>', 'the message (see `waspec state list`), or a phone number')
-    .option('--no-mask', 'show the full phone number')
+    .option('--no-mask', 'no effect: the state keeps masked numbers only (kept for scripts)')
     .addOption(
       new Option('--format <format>', 'output format')
         .choices(['pretty', 'json'])
