@@ -11,6 +11,11 @@ export interface Workspace {
   files?: string[];
   /** Whether some given path is a spec file rather than a folder (the workspace is then not every spec). */
   namesFiles?: boolean;
+  /**
+   * Whether some given path does not exist or some spec file found did not load: the specs loaded
+   * are then not the whole workspace either, and the state's other specs are out of the plan's scope.
+   */
+  incomplete?: boolean;
 }
 
 /**
@@ -61,5 +66,6 @@ export async function loadWorkspace(
     byName.set(value.spec.name, value);
     docs.push(value);
   }
-  return { docs, diagnostics, files, namesFiles: named.length > 0 };
+  const incomplete = missing.length > 0 || docs.length < files.length;
+  return { docs, diagnostics, files, namesFiles: named.length > 0, incomplete };
 }

@@ -56,10 +56,11 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     {
       retryRejected: options.retryRejected ?? false,
       resendInDoubt: options.resendInDoubt ?? false,
-      // Orphans only of specs in scope: --target, or the specs of the files named (not every spec of the state).
+      // Orphans only of specs in scope: --target, or the specs of the files named (not every spec of
+      // the state); a path that does not exist or a spec that did not load names no spec either.
       ...(targets.length > 0
         ? { scope: new Set(targets) }
-        : workspace.namesFiles
+        : workspace.namesFiles || workspace.incomplete
           ? { scope: new Set(workspace.docs.map((d) => d.spec.name)) }
           : {}),
       revisions: new Map(docs.map((d) => [d.spec.name, d.spec.revision])),
@@ -88,7 +89,7 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     createdAt: now.toISOString(),
     specs,
     contents: classified.contents,
-    ...(await lookUpContents(classified.entries, snapshot, options.store)),
+    ...(await lookUpContents(classified.entries, snapshot, options.store, specs)),
     ...(catalogue?.value ? { templates: templatesUsed(classified.contents, catalogue.value) } : {}),
     entries: classified.entries,
     summary: summarizeEntries(classified.entries),

@@ -31,6 +31,8 @@ export interface PreviousRecord {
   sentAt: string;
   statusName?: string;
   error?: string;
+  /** The spec's message as written when it was sent (absent for messages sent before waspec kept it). */
+  writtenHash?: string;
 }
 
 /** Sent with another sendAt than its content's (moved out of quiet hours). */
@@ -130,6 +132,10 @@ export interface PlanSpecInfo {
   batchSize: number;
   /** The spec's message as written, when it has templates: how reviewers see many renders at once. */
   shape?: MessageShape;
+  /** The spec's message as written ({{variables}} in place): what the state keeps, and drift is shown against. */
+  written?: MessageContent;
+  /** Hash of `written`: the in-flight records of its messages name it. */
+  writtenHash?: string;
 }
 
 /** The plan: plain, serialisable data (schemas/plan.schema.json). apply takes only this. */

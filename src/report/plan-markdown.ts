@@ -13,6 +13,8 @@ import {
   shortValue,
   singleRenderShown,
   specMessage,
+  valuesKept,
+  VALUES_NOT_KEPT,
   variablesOf,
   type Detail,
   type SpecMessage,
@@ -133,6 +135,7 @@ class Page {
   render(level: Level, full: Level, maxBytes: number): string {
     const specs = this.specs.slice(0, level.specs);
     const out = ['## waspec plan', '', `**${formatPlanSummary(this.plan.summary)}**`, ''];
+    if (!valuesKept(this.plan)) out.push(`_Note: ${VALUES_NOT_KEPT}._`, '');
     out.push(`| spec | ${ACTION_STYLE.map((s) => `${s.symbol} ${s.label}`).join(' | ')} |`);
     out.push(`| --- |${ACTION_STYLE.map(() => ' ---: |').join('')}`);
     for (const spec of specs)
@@ -187,7 +190,7 @@ class Page {
   private spec(spec: SpecGroups, level: Level): string[] {
     const out = ['<details>', `<summary>${this.headline(spec)}</summary>`, ''];
     const message = this.messages.get(spec) ?? { kind: 'none' };
-    if (level.messages) out.push(...this.message(message, spec.contents, level));
+    if (level.messages) out.push(...this.message(message, spec.allContents, level));
     const shown = new Set<string>();
     for (const group of spec.groups) out.push(...this.group(group, message, shown, level));
     if (spec.counts.unchanged > 0)
@@ -205,7 +208,7 @@ class Page {
       cut(this.mask ? maskPhonesIn(f.value) : f.value, level.fieldChars, escapeMarkdown);
     if (message.kind === 'same')
       return [
-        '**Message**, the same for every recipient:',
+        '**Message as written**, the same for every recipient:',
         '',
         ...fieldTable(message.fields, cell),
       ];
@@ -213,7 +216,7 @@ class Page {
     const marked = (f: ContentField) =>
       cell(f).replace(/\{\{[^}]*\}\}/g, (v) => `<code>${v}</code>`);
     return [
-      `**Message** with its variables marked (${count(renders)} distinct renders):`,
+      `**Message as written**, its variables marked (${count(renders)} distinct renders):`,
       '',
       ...fieldTable(message.fields, marked),
     ];
@@ -234,11 +237,22 @@ class Page {
       '',
     ];
     const personal = (text: string) => (this.mask ? maskPhonesIn(text) : text);
+    // The edit a reviewer judges comes first, at every level of detail (one diff of the message
+    // as written is small whatever the number of recipients).
+    if (group.action === 'drift') {
+      const diffs = groupDriftDiffs(
+        this.plan,
+        group.contents,
+        group.entries,
+        Math.max(1, level.samples),
+      );
+      out.push(...formatDriftMarkdown(level.messages ? diffs : diffs.slice(0, 1)));
+    }
     if (level.messages && message.kind !== 'same') {
       const picked = pickSamples(group.contents, shown, level.samples);
       const single = singleRenderShown(group, picked.samples, picked.shownAbove);
       const values =
-        level.values > 0 && !single
+        level.values > 0 && !single && valuesKept(this.plan)
           ? countVariableValues(group.entries, variablesOf(message, group.entries), level.values)
           : [];
       if (values.length > 0) {
@@ -259,12 +273,6 @@ class Page {
       if (picked.shownAbove)
         out.push(`_The ${group.contents.length === 1 ? 'message' : 'messages'} shown above._`, '');
     }
-    if (level.messages && group.action === 'drift')
-      out.push(
-        ...formatDriftMarkdown(
-          groupDriftDiffs(this.plan, group.contents, group.entries, Math.max(1, level.samples)),
-        ),
-      );
     if (group.shift)
       out.push(
         `sendAt moved to ${escapeMarkdown(group.shift.sendAt)} (${escapeMarkdown(group.shift.reason)})`,

@@ -3,7 +3,7 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import type { Plan, PlanAction } from '../plan/types.js';
 import { groupDriftDiffs } from './content-diff.js';
 import { formatDriftPretty } from './drift-pretty.js';
-import { groupPlan, reasonOf, type EntryGroup } from './plan-groups.js';
+import { groupPlan, reasonOf, type EntryGroup, type SpecGroups } from './plan-groups.js';
 import { maskPhone, maskPhonesIn } from '../diagnostics/mask-phone.js';
 import {
   countVariableValues,
@@ -13,6 +13,8 @@ import {
   shortValue,
   singleRenderShown,
   specMessage,
+  valuesKept,
+  VALUES_NOT_KEPT,
   variablesOf,
   type Detail,
   type SpecMessage,
@@ -52,6 +54,7 @@ function painters(color: boolean): Painters {
 export function formatPlanPretty(plan: Plan, options: PrettyOptions): string {
   const paint = painters(options.color);
   const out: string[] = [paint.bold(formatPlanSummary(plan.summary)), ''];
+  if (!valuesKept(plan)) out.push(paint.dim(`Note: ${VALUES_NOT_KEPT}.`), '');
   out.push(
     paint.dim(`Legend: ${ACTION_STYLE.map((s) => `${s.symbol} ${s.label}`).join('  ')}`),
     '',
@@ -63,7 +66,7 @@ export function formatPlanPretty(plan: Plan, options: PrettyOptions): string {
       : ' (no longer in any spec file)';
     out.push(`${paint.bold(revealOneLine(spec.name))}${paint.dim(where)}`);
     const message = specMessage(spec, plan);
-    out.push(...formatMessage(message, spec.contents, paint, options.mask));
+    out.push(...formatMessage(message, spec, paint, options.mask));
     const shown = new Set<string>();
     for (const group of spec.groups)
       out.push(...formatGroup(group, plan, message, shown, paint, options, detail));
@@ -97,9 +100,16 @@ function table(
   });
 }
 
+/** `3 to send, 4,996 unchanged, 1 rejected`: the spec's messages per category. */
+function categoryCounts(spec: SpecGroups): string {
+  return ACTION_STYLE.filter((s) => spec.counts[s.action] > 0)
+    .map((s) => `${spec.counts[s.action].toLocaleString('en-US')} ${s.label}`)
+    .join(', ');
+}
+
 function formatMessage(
   message: SpecMessage,
-  renders: number,
+  spec: SpecGroups,
   paint: Painters,
   mask: boolean,
 ): string[] {
@@ -107,12 +117,19 @@ function formatMessage(
   const fields = mask
     ? message.fields.map((f) => ({ ...f, value: maskPhonesIn(f.value) }))
     : message.fields;
+  const counts = categoryCounts(spec);
   if (message.kind === 'same')
-    return [paint.dim('  message · the same for every recipient'), ...table(fields, paint)];
+    return [
+      paint.dim(`  message as written · the same for every recipient · ${counts}`),
+      ...table(fields, paint),
+    ];
   const marked: Paint = (line) =>
     line.replace(/\{\{[^}]*\}\}/g, (v) => paint.bold(paint.capped(v)));
-  const what = `${message.variables.length} ${message.variables.length === 1 ? 'variable' : 'variables'} · ${renders.toLocaleString('en-US')} distinct renders`;
-  return [paint.dim(`  message · ${what}`), ...table(fields, paint, marked)];
+  const n = message.variables.length;
+  const renders =
+    spec.allContents > 0 ? ` · ${spec.allContents.toLocaleString('en-US')} distinct renders` : '';
+  const what = `${n} ${n === 1 ? 'variable' : 'variables'}${renders} · ${counts}`;
+  return [paint.dim(`  message as written · ${what}`), ...table(fields, paint, marked)];
 }
 
 function formatGroup(
@@ -133,11 +150,21 @@ function formatGroup(
   const lines = [
     `  ${paint[group.action](`${style.symbol} ${style.label}`)} ${paint.dim(`· ${n.toLocaleString('en-US')} ${n === 1 ? 'recipient' : 'recipients'}${distinct} · ${style.meaning}`)}`,
   ];
+  // The edit a reviewer judges comes first.
+  if (group.action === 'drift')
+    lines.push(
+      ...formatDriftPretty(
+        groupDriftDiffs(plan, group.contents, group.entries, Math.max(1, detail.samples)),
+        options.color,
+      ),
+    );
   if (message.kind !== 'same') {
     const { samples, shownAbove } = pickSamples(group.contents, shown, detail.samples);
     const rows = countVariableValues(
       group.entries,
-      singleRenderShown(group, samples, shownAbove) ? [] : variablesOf(message, group.entries),
+      singleRenderShown(group, samples, shownAbove) || !valuesKept(plan)
+        ? []
+        : variablesOf(message, group.entries),
       detail.values,
     ).map((v) => ({
       label: `{{${v.name}}}`,
@@ -168,13 +195,6 @@ function formatGroup(
         ),
       );
   }
-  if (group.action === 'drift')
-    lines.push(
-      ...formatDriftPretty(
-        groupDriftDiffs(plan, group.contents, group.entries, Math.max(1, detail.samples)),
-        options.color,
-      ),
-    );
   // A saved plan (untrusted) carries the shift as written.
   if (group.shift)
     lines.push(

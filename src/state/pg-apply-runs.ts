@@ -126,10 +126,8 @@ export async function startRun(
         `UPDATE ${t.run} SET ended_at = now(), ended = 'abandoned' WHERE id = $1`,
         [current.id],
       );
-      await client.query(
-        `UPDATE ${t.request} SET request = NULL WHERE run_id = $1 AND phase = 'pending'`,
-        [current.id],
-      );
+      // Requests hold full numbers and rendered texts: none is kept once its run has ended.
+      await client.query(`UPDATE ${t.request} SET request = NULL WHERE run_id = $1`, [current.id]);
     }
     if (offer.requests.length === 0) {
       await client.query('COMMIT');
@@ -375,6 +373,9 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
           `UPDATE ${t.run} SET ended_at = now(), ended = 'finished' WHERE id = $1 AND ended_at IS NULL`,
           [runId],
         );
+        // Requests hold full numbers and rendered texts: none is kept once the run has ended
+        // (done ones lost theirs already; ones a gone worker left out lose them now).
+        await client.query(`UPDATE ${t.request} SET request = NULL WHERE run_id = $1`, [runId]);
         return true;
       }),
   };

@@ -1,4 +1,5 @@
 import type { Policy, QuietHours } from '../../config/policy.js';
+import { messagesOfNumber, specRevisions } from '../../state/messages-of-number.js';
 import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { MessageContent } from '../../api/types.js';
 import type { StateSnapshot } from '../../state/types.js';
@@ -110,17 +111,15 @@ function applyCaps(entries: PlanEntry[], context: PolicyContext): void {
   });
   const since = context.now.getTime() - cap.perMs;
   const received = new Map<string, number>();
-  for (const m of context.state.messages.values()) {
-    // Accepted or in doubt (it may have arrived); a message planned again now is counted once, as planned.
-    if (m.outcome !== 'accepted' && m.outcome !== 'in-flight') continue;
-    if (
-      plannedIds.has(m.messageId) ||
-      !planned.has(m.phoneNumber) ||
-      Date.parse(m.sentAt) < since ||
-      !inScope(m.spec)
-    )
-      continue;
-    received.set(m.phoneNumber, (received.get(m.phoneNumber) ?? 0) + 1);
+  // The state keeps no numbers: a planned number's earlier messages are found by their messageIds.
+  const pairs = specRevisions(context.state.messages.values()).filter((p) => inScope(p.spec));
+  for (const phone of planned.keys()) {
+    for (const m of messagesOfNumber(context.state, phone, pairs)) {
+      // Accepted or in doubt (it may have arrived); a message planned again now is counted once, as planned.
+      if (m.outcome !== 'accepted' && m.outcome !== 'in-flight') continue;
+      if (plannedIds.has(m.messageId) || Date.parse(m.sentAt) < since) continue;
+      received.set(phone, (received.get(phone) ?? 0) + 1);
+    }
   }
   for (const [phone, list] of planned) {
     const already = received.get(phone) ?? 0;
