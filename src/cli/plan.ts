@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { buildPlan } from '../plan/build-plan.js';
 import { writeSavedPlan } from '../plan/saved-plan.js';
-import { planHasWork } from '../plan/summarize-plan.js';
+import { planNeedsReview } from '../plan/summarize-plan.js';
 import { formatPlan } from '../report/plan-format.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { openStateStore } from '../state/open-state.js';
@@ -58,7 +58,10 @@ export function definePlanCommand(program: Command): void {
       'plan messages sent without a recorded answer as send (may send them twice)',
     )
     .option('--target <spec>', 'plan only this spec (repeatable)', collect, [])
-    .option('--detailed-exitcode', 'exit 2 when the plan has something to send and no errors')
+    .option(
+      '--detailed-exitcode',
+      'exit 2 when the plan has something to send or recipients excluded, and no errors',
+    )
     .option('--allow-large <n>', ALLOW_LARGE_HELP);
   addAllowOutsideOption(command);
   addPlanOutputOptions(command)
@@ -119,5 +122,5 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<number> {
     }
   }
   if (failed) return 1;
-  return flags.detailedExitcode && planHasWork(plan.summary) ? 2 : 0;
+  return flags.detailedExitcode && planNeedsReview(plan.summary) ? 2 : 0;
 }

@@ -14,6 +14,8 @@ import type { MessageContent } from '../api/types.js';
 import { validateRequestBody } from '../api/validate-request.js';
 import type { Catalogue } from '../catalogue/types.js';
 import { createTemplateCheck } from './template-check.js';
+import { maskPhone } from '../recipients/mask-phone.js';
+import type { ExcludeSink } from '../recipients/types.js';
 
 /** Distinct contents remembered per spec; beyond it, old ones are re-validated if seen again. */
 const CONTENT_CACHE = 1000;
@@ -84,6 +86,8 @@ export async function* compileSpec(
 export interface CompileOptions {
   /** The approved templates: each template message is checked against its own (problems are diagnostics; messages still compile). */
   catalogue?: Catalogue;
+  /** Where recipients left out by `invalid: hold` / `duplicates: first` go (else they are warnings). */
+  exclude?: ExcludeSink;
 }
 
 /** compileSpec in batches: one await per batch rather than per message (large recipient files). */
@@ -112,11 +116,31 @@ export async function* compileSpecBatches(
     ? createTemplateCheck(doc, options.catalogue, sink, report)
     : undefined;
 
-  for await (const batch of resolveRecipientBatches(doc, sink)) {
+  for await (const batch of resolveRecipientBatches(doc, sink, options.exclude)) {
     const out: CompiledMessage[] = [];
     for (const recipient of batch) {
       recipients++;
       const rendered = renderer.render(recipient);
+      const empty = rendered.empty?.[0];
+      // invalid: hold: a recipient whose only problem is an empty value is left out, not an error.
+      if (
+        empty &&
+        recipient.hold &&
+        rendered.unresolved?.length === 0 &&
+        rendered.diagnostics.every((d) => d.code === 'variable-empty')
+      ) {
+        recipient.hold({
+          spec: spec.name,
+          file: empty.at.file,
+          line: empty.at.line,
+          column: empty.at.column,
+          ...(empty.at.cell === undefined ? {} : { cell: empty.at.cell }),
+          phone: maskPhone(recipient.phoneNumber),
+          code: 'variable-empty',
+          reason: `the variable '${empty.name}' is empty`,
+        });
+        continue;
+      }
       if (!rendered.whatsApp) {
         rendered.diagnostics.forEach(report);
         if (rendered.unresolved) unresolved.add(rendered.unresolved, recipient);

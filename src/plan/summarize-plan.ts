@@ -1,4 +1,4 @@
-import type { PlanAction, PlanEntry } from './types.js';
+import type { PlanAction, PlanEntry, PlanSummary } from './types.js';
 
 export function summarizeEntries(entries: readonly PlanEntry[]): Record<PlanAction, number> {
   const summary = emptySummary();
@@ -24,4 +24,12 @@ export function emptySummary(): Record<PlanAction, number> {
     capped: 0,
     'quiet-hours': 0,
   };
+}
+
+/**
+ * What `--detailed-exitcode` reports as exit 2: something to send, or recipients left out by
+ * `invalid: hold` (a reviewer's eye is wanted even when nothing is sent).
+ */
+export function planNeedsReview(summary: PlanSummary): boolean {
+  return planHasWork(summary) || (summary.excluded ?? 0) > 0;
 }

@@ -5,7 +5,7 @@ import { isInsideRoots } from '../files/inside-workspace.js';
 import { openRegularFile } from '../files/open-regular-file.js';
 import { displayFile } from '../message-spec/load-spec.js';
 import type { RecipientFileRef, SourcePosition, SpecDocument } from '../message-spec/types.js';
-import { duplicateDiagnostic, varsHash, whereTag } from './duplicates.js';
+import { duplicateDiagnostic, entryOf, lineOf, varsHash, whereTag } from './duplicates.js';
 import type { Identified } from './identify.js';
 import { identifyBatch, warmUpIdentifyWorker } from './phone-pool.js';
 import { PhoneSet } from './phone-set.js';
@@ -14,7 +14,9 @@ import { readJsonArray, readNdjson } from './read-json.js';
 import { readXlsx } from './read-xlsx.js';
 import { isKnownCountry } from './phone.js';
 import type { ColumnOptions } from './table-columns.js';
-import type { Recipient } from './types.js';
+import { delimiterOf } from './csv-delimiter.js';
+import { maskPhone } from './mask-phone.js';
+import type { ExcludeSink, Recipient } from './types.js';
 
 const WARM_UP_BYTES = 64 * 1024;
 
@@ -26,7 +28,14 @@ const FORMATS: Record<string, RecipientFileRef['format']> = {
   '.xlsx': 'xlsx',
 };
 /** Options that only tables (CSV, XLSX) have, and the one only workbooks have. */
-const TABLE_OPTIONS = ['phoneColumn', 'columns', 'sheet'] as const;
+const TABLE_OPTIONS = ['phoneColumn', 'columns', 'sheet', 'delimiter', 'encoding'] as const;
+const FORMATS_OF: Record<(typeof TABLE_OPTIONS)[number], ReadonlyArray<string>> = {
+  phoneColumn: ['csv', 'xlsx'],
+  columns: ['csv', 'xlsx'],
+  sheet: ['xlsx'],
+  delimiter: ['csv'],
+  encoding: ['csv'],
+};
 
 function resolveFile(doc: SpecDocument, ref: RecipientFileRef): string {
   return path.resolve(path.dirname(doc.absolutePath), ref.file);
@@ -65,10 +74,11 @@ function checkOptions(
   };
   for (const key of TABLE_OPTIONS) {
     if (ref[key] === undefined) continue;
-    if (key === 'sheet' ? format !== 'xlsx' : format !== 'csv' && format !== 'xlsx') {
+    const formats = FORMATS_OF[key];
+    if (!formats.includes(format)) {
       wrong(
         key,
-        `${key} applies to ${key === 'sheet' ? 'XLSX files' : 'CSV and XLSX files'}, not to ${format.toUpperCase()}`,
+        `${key} applies to ${formats.map((f) => f.toUpperCase()).join(' and ')} files, not to ${format.toUpperCase()}`,
         format === 'json' || format === 'ndjson'
           ? 'JSON recipients are {phoneNumber, vars} objects'
           : `remove ${key}`,
@@ -83,6 +93,27 @@ function checkOptions(
     );
   }
   return ok;
+}
+
+/** What a file's invalid rows and conflicting duplicates do: the entry's options over the config's. */
+function rowPolicyOf(
+  doc: SpecDocument,
+  entry: RecipientFileRef | object,
+): { hold: boolean; firstOfDuplicates: boolean } {
+  // Inline recipients are written in the spec by hand: their problems stay errors.
+  if (!('file' in entry)) return { hold: false, firstOfDuplicates: false };
+  const ref = entry as RecipientFileRef;
+  const defaults = doc.recipientDefaults ?? {};
+  return {
+    hold: (ref.invalid ?? defaults.invalid) === 'hold',
+    firstOfDuplicates: (ref.duplicates ?? defaults.duplicates) === 'first',
+  };
+}
+
+/** The number as written, masked for the plan: digits only, + kept. */
+function maskedRaw(raw: string): string {
+  const digits = raw.replace(/[^\d]/g, '');
+  return digits === '' ? '(empty)' : maskPhone(digits);
 }
 
 /** How the header of this file maps to phone column and vars: the entry's options over the config's. */
@@ -161,8 +192,16 @@ async function* fileRecipients(
   // Over 64 KiB (a few thousand rows) the worker pays for itself: start it while the file is read.
   if (size > WARM_UP_BYTES) warmUpIdentifyWorker();
   try {
-    if (format === 'csv') yield* readCsv(handle, file, sink, columnOptionsOf(doc, ref));
-    else if (format === 'xlsx')
+    if (format === 'csv') {
+      const defaults = doc.recipientDefaults ?? {};
+      const delimiter = delimiterOf(ref.delimiter ?? defaults.delimiter);
+      const encoding = ref.encoding ?? defaults.encoding;
+      yield* readCsv(handle, file, sink, {
+        ...columnOptionsOf(doc, ref),
+        ...(delimiter === undefined ? {} : { delimiter }),
+        ...(encoding === undefined ? {} : { encoding }),
+      });
+    } else if (format === 'xlsx')
       yield* readXlsx(handle, file, sink, {
         ...columnOptionsOf(doc, ref),
         ...(ref.sheet === undefined ? {} : { sheet: ref.sheet }),
@@ -214,19 +253,46 @@ const LOOKAHEAD = 4;
 export async function* resolveRecipientBatches(
   doc: SpecDocument,
   sink: DiagnosticSink,
+  exclude?: ExcludeSink,
 ): AsyncIterable<Recipient[]> {
   const seen = new PhoneSet();
   const fileOf = (index: number): string => {
     const entry = doc.spec.recipients[index];
     return entry && 'file' in entry ? displayFile(resolveFile(doc, entry)) : doc.file;
   };
+  // Without a plan to list them in (validate, compile), excluded rows are warnings.
+  const excludeTo: ExcludeSink =
+    exclude ??
+    ((row) =>
+      sink(
+        makeDiagnostic(
+          'recipient-excluded',
+          `${row.phone} is left out of ${row.spec}: ${row.reason}`,
+          {
+            file: row.file,
+            line: row.line,
+            column: row.column,
+            ...(row.cell ? { cell: row.cell } : {}),
+          },
+          {
+            severity: 'warning',
+            hint: 'invalid: hold (or duplicates: first) leaves such rows out; fix the row to send to it',
+          },
+        ),
+      ));
   // A spreadsheet's rows are named by the cell of their phone number: its sheet and column, per entry.
   const cellColumns = new Map<number, string>();
-  const positionOf = (index: number, file: string, line: number, cell?: string): SourcePosition => {
+  const positionOf = (
+    index: number,
+    file: string,
+    line: number,
+    cell?: string,
+    column = 0,
+  ): SourcePosition => {
     if (line < 0) return doc.locate(['recipients', index, 'phoneNumber']);
-    if (cell === undefined) return { file, line, column: 0 };
+    if (cell === undefined) return { file, line, column };
     if (!cellColumns.has(index)) cellColumns.set(index, cell.replace(/\d+$/, ''));
-    return { file, line, column: 0, cell };
+    return { file, line, column, cell };
   };
   const firstAt = (index: number, line: number): SourcePosition => {
     const column = cellColumns.get(index);
@@ -245,22 +311,70 @@ export async function* resolveRecipientBatches(
     country: string | undefined,
   ): Recipient[] => {
     const out: Recipient[] = [];
+    const policy = rowPolicyOf(doc, doc.spec.recipients[index] ?? {});
+    const hold = policy.hold ? excludeTo : undefined;
+    const leaveOut = (
+      code: 'phone-invalid' | 'phone-duplicate-conflict',
+      reason: string,
+      phone: string,
+      at: SourcePosition,
+    ) =>
+      excludeTo({
+        spec: doc.spec.name,
+        file: at.file,
+        line: at.line,
+        column: at.column,
+        ...(at.cell === undefined ? {} : { cell: at.cell }),
+        phone,
+        code,
+        reason,
+      });
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] as RawRecipient;
-      const origin = positionOf(index, file, row.line, row.cell);
+      const origin = positionOf(index, file, row.line, row.cell, row.column);
       const phoneNumber = phoneNumbers[i];
       const messageId = messageIds[i];
       if (!phoneNumber || !messageId) {
-        sink(invalidPhone(row.phoneNumber, origin, country, row.line < 0));
+        const problem = invalidPhone(row.phoneNumber, origin, country, row.line < 0);
+        if (hold)
+          leaveOut(
+            'phone-invalid',
+            row.phoneNumber.trim() === '' ? 'no phone number' : 'not a valid phone number',
+            maskedRaw(row.phoneNumber),
+            origin,
+          );
+        else sink(problem);
         continue;
       }
       const hash = varsHash(row.vars);
       const first = seen.addTagged(phoneNumber, { where: whereTag(index, row.line), hash });
       if (first) {
-        sink(duplicateDiagnostic(phoneNumber, doc.spec.name, first, { origin, hash }, firstAt));
+        const problem = duplicateDiagnostic(
+          phoneNumber,
+          doc.spec.name,
+          first,
+          { origin, hash },
+          firstAt,
+        );
+        if (problem.code === 'phone-duplicate-conflict' && (hold || policy.firstOfDuplicates)) {
+          const kept = firstAt(entryOf(first.where), lineOf(first.where));
+          leaveOut(
+            'phone-duplicate-conflict',
+            `the same number as ${kept.file}:${kept.line + 1} with other vars; the first row is kept`,
+            maskPhone(phoneNumber),
+            origin,
+          );
+        } else sink(problem);
         continue;
       }
-      out.push({ phoneNumber, messageId, vars: row.vars, origin });
+      out.push({
+        phoneNumber,
+        messageId,
+        vars: row.vars,
+        origin,
+        ...(row.places ? { places: row.places } : {}),
+        ...(hold ? { hold } : {}),
+      });
     }
     return out;
   };
