@@ -90,6 +90,19 @@ export interface CompileOptions {
   exclude?: ExcludeSink;
 }
 
+/**
+ * The checks of a spec with errors that do not depend on them (recipients, variables, the
+ * approved template), in the same run: they report to `sink` and compile nothing.
+ */
+export async function checkFlawedSpecs(
+  docs: readonly SpecDocument[],
+  sink: DiagnosticSink,
+  options: CompileOptions = {},
+): Promise<void> {
+  for (const doc of docs)
+    for await (const batch of compileSpecBatches(doc, sink, options)) void batch;
+}
+
 /** compileSpec in batches: one await per batch rather than per message (large recipient files). */
 export async function* compileSpecBatches(
   doc: SpecDocument,
@@ -98,8 +111,13 @@ export async function* compileSpecBatches(
 ): AsyncIterable<CompiledMessage[]> {
   const { spec } = doc;
   const renderer = createRenderer(doc);
-  renderer.diagnostics.forEach(sink);
-  if (renderer.diagnostics.length > 0) return;
+  // A flawed spec's template problems were reported when it was loaded.
+  if (!doc.flawed) renderer.diagnostics.forEach(sink);
+  if (renderer.diagnostics.length > 0) {
+    // The recipients do not depend on the message: their files, numbers and duplicates are still checked.
+    for await (const batch of resolveRecipientBatches(doc, sink, options.exclude)) void batch;
+    return;
+  }
 
   const counts = new Map<DiagnosticCode, number>();
   const report: DiagnosticSink = (d) => {
@@ -112,9 +130,10 @@ export async function* compileSpecBatches(
   const cache = new Map<string, SharedContent>();
   let recipients = 0;
   const unresolved = createUnresolvedSummary(Object.keys(spec.vars ?? {}));
-  const checkTemplate = options.catalogue
-    ? createTemplateCheck(doc, options.catalogue, sink, report)
-    : undefined;
+  const checkTemplate =
+    options.catalogue && (doc.flawed?.templates ?? true)
+      ? createTemplateCheck(doc, options.catalogue, sink, report)
+      : undefined;
 
   for await (const batch of resolveRecipientBatches(doc, sink, options.exclude)) {
     const out: CompiledMessage[] = [];
@@ -146,6 +165,8 @@ export async function* compileSpecBatches(
         if (rendered.unresolved) unresolved.add(rendered.unresolved, recipient);
         continue;
       }
+      // A flawed spec is never sent: its variables are checked, its requests are not built.
+      if (doc.flawed) continue;
       const content: MessageContent = { whatsApp: rendered.whatsApp };
       if (spec.sendAt !== undefined) content.sendAt = spec.sendAt;
       if (spec.scenarioKey !== undefined) content.scenarioKey = spec.scenarioKey;
@@ -215,7 +236,7 @@ export async function* compileSpecBatches(
       );
     }
   }
-  if (recipients === 0) {
+  if (recipients === 0 && !doc.flawed) {
     sink(
       makeDiagnostic(
         'recipients-empty',

@@ -125,6 +125,11 @@ export interface SpecDocument {
   /** The config's `recipients:` defaults (a spec's recipient file entry overrides them). */
   recipientDefaults?: RecipientDefaults;
   spec: Spec;
+  /**
+   * Set on a spec with errors whose other parts can still be checked in the same run (its
+   * recipients, variables and, when `templates`, its approved template): never compiled to send.
+   */
+  flawed?: { templates: boolean };
   /** Position of the node at `path`, or of its nearest ancestor that exists. */
   locate: (path: SpecPath) => SourcePosition;
   /** The raw source text of the node at `path` (used for e.g. unquoted phone numbers). */

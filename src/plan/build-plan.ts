@@ -2,7 +2,7 @@ import { readCatalogue } from '../catalogue/read-catalogue.js';
 import { templatesUsed } from '../catalogue/templates-used.js';
 import type { Catalogue, CatalogueRef } from '../catalogue/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { compileSpec } from '../compile/compile-spec.js';
+import { checkFlawedSpecs, compileSpec } from '../compile/compile-spec.js';
 import type { CompiledMessage } from '../compile/types.js';
 import { loadWorkspace } from '../message-spec/load-workspace.js';
 import type { RecipientDefaults, SpecDocument } from '../message-spec/types.js';
@@ -49,6 +49,11 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     ...snapshot.diagnostics,
   ];
   const docs = selectTargets(workspace.docs, targets, diagnostics);
+  await checkFlawedSpecs(
+    (workspace.flawed ?? []).filter((d) => targets.length === 0 || targets.includes(d.spec.name)),
+    (d) => diagnostics.push(d),
+    catalogue?.value ? { catalogue: catalogue.value } : {},
+  );
   for (const doc of docs) checkSendAt(doc, now, diagnostics);
 
   const excluded: ExcludedRecipient[] = [];
