@@ -1,3 +1,4 @@
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { makeDiagnostic, type Diagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
 import { registerInputFile } from '../files/input-files.js';
@@ -95,6 +96,22 @@ function checkOptions(
   return ok;
 }
 
+/** Whether a CSV is read as UTF-8: no other encoding set, no UTF-16 byte order mark. */
+async function readsAsUtf8(
+  doc: SpecDocument,
+  ref: RecipientFileRef,
+  handle: FileHandle,
+): Promise<boolean> {
+  const encoding = ref.encoding ?? doc.recipientDefaults?.encoding ?? 'utf-8';
+  const head = Buffer.alloc(2);
+  const { bytesRead } = await handle.read(head, 0, 2, 0);
+  const utf16 = bytesRead === 2 && (head.equals(UTF16_LE) || head.equals(UTF16_BE));
+  return encoding === 'utf-8' && !utf16;
+}
+
+const UTF16_LE = Buffer.from([0xff, 0xfe]);
+const UTF16_BE = Buffer.from([0xfe, 0xff]);
+
 /** What a file's invalid rows and conflicting duplicates do: the entry's options over the config's. */
 function rowPolicyOf(
   doc: SpecDocument,
@@ -187,8 +204,10 @@ async function* fileRecipients(
     return;
   }
   const { handle, size } = opened;
-  // Code frames show lines of text files only (a workbook is zipped XML).
-  if (format !== 'xlsx') registerInputFile(absolute);
+  // Code frames show lines of UTF-8 text files only (a workbook is zipped XML; UTF-16 and
+  // Windows-1252 lines would show as other characters).
+  if (format !== 'xlsx' && (format !== 'csv' || (await readsAsUtf8(doc, ref, handle))))
+    registerInputFile(absolute);
   // Over 64 KiB (a few thousand rows) the worker pays for itself: start it while the file is read.
   if (size > WARM_UP_BYTES) warmUpIdentifyWorker();
   try {
