@@ -99,8 +99,14 @@ export async function checkFlawedSpecs(
   sink: DiagnosticSink,
   options: CompileOptions = {},
 ): Promise<void> {
-  for (const doc of docs)
-    for await (const batch of compileSpecBatches(doc, sink, options)) void batch;
+  for (const doc of docs) await drain(compileSpecBatches(doc, sink, options));
+}
+
+/** Reads to the end for what is reported on the way. */
+async function drain(items: AsyncIterable<unknown>): Promise<void> {
+  for await (const _ of items) {
+    // Nothing is kept: the diagnostics went to the sink.
+  }
 }
 
 /** compileSpec in batches: one await per batch rather than per message (large recipient files). */
@@ -115,7 +121,7 @@ export async function* compileSpecBatches(
   if (!doc.flawed) renderer.diagnostics.forEach(sink);
   if (renderer.diagnostics.length > 0) {
     // The recipients do not depend on the message: their files, numbers and duplicates are still checked.
-    for await (const batch of resolveRecipientBatches(doc, sink, options.exclude)) void batch;
+    await drain(resolveRecipientBatches(doc, sink, options.exclude));
     return;
   }
 

@@ -143,7 +143,7 @@ export async function loadSpec(
     return {
       value: undefined,
       diagnostics: dedupe(diagnostics),
-      flawed: { ...document(data as unknown as Spec), flawed: { templates } },
+      flawed: { ...document(data as Spec), flawed: { templates } },
     };
   }
   return { value: document(spec), diagnostics };

@@ -5,7 +5,12 @@ import { registerInputFile } from '../files/input-files.js';
 import { isInsideRoots } from '../files/inside-workspace.js';
 import { openRegularFile } from '../files/open-regular-file.js';
 import { displayFile } from '../message-spec/load-spec.js';
-import type { RecipientFileRef, SourcePosition, SpecDocument } from '../message-spec/types.js';
+import type {
+  RecipientEntry,
+  RecipientFileRef,
+  SourcePosition,
+  SpecDocument,
+} from '../message-spec/types.js';
 import { duplicateDiagnostic, entryOf, lineOf, varsHash, whereTag } from './duplicates.js';
 import type { Identified } from './identify.js';
 import { identifyBatch, warmUpIdentifyWorker } from './phone-pool.js';
@@ -115,11 +120,11 @@ const UTF16_BE = Buffer.from([0xfe, 0xff]);
 /** What a file's invalid rows and conflicting duplicates do: the entry's options over the config's. */
 function rowPolicyOf(
   doc: SpecDocument,
-  entry: RecipientFileRef | object,
+  entry: RecipientEntry | undefined,
 ): { hold: boolean; firstOfDuplicates: boolean } {
   // Inline recipients are written in the spec by hand: their problems stay errors.
-  if (!('file' in entry)) return { hold: false, firstOfDuplicates: false };
-  const ref = entry as RecipientFileRef;
+  if (!entry || !('file' in entry)) return { hold: false, firstOfDuplicates: false };
+  const ref = entry;
   const defaults = doc.recipientDefaults ?? {};
   return {
     hold: (ref.invalid ?? defaults.invalid) === 'hold',
@@ -330,7 +335,7 @@ export async function* resolveRecipientBatches(
     country: string | undefined,
   ): Recipient[] => {
     const out: Recipient[] = [];
-    const policy = rowPolicyOf(doc, doc.spec.recipients[index] ?? {});
+    const policy = rowPolicyOf(doc, doc.spec.recipients[index]);
     const hold = policy.hold ? excludeTo : undefined;
     const leaveOut = (
       code: 'phone-invalid' | 'phone-duplicate-conflict',

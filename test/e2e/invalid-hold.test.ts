@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertNoStackTrace, makeWorkspace, runCli } from '../helpers/cli.js';
 import { makeXlsx } from '../helpers/xlsx.js';
@@ -95,7 +95,7 @@ test('invalid: hold: the rows are excluded with their reasons; the plan counts t
     const pretty = await runCli(['plan', 'promo.yaml', '--state', state], { cwd: dir });
     assert.match(pretty.stdout, /Excluded: 3 recipients/);
     assert.match(pretty.stdout, /✗ 1 empty variable/);
-    assert.not.match(pretty.stdout + pretty.stderr, /41781112233/, "an excluded number is masked");
+    assert.not.match(pretty.stdout + pretty.stderr, /41781112233/, 'an excluded number is masked');
 
     // A saved plan keeps the excluded rows and shows them again from the same inputs.
     const saved = await runCli(['plan', 'promo.yaml', '--state', state, '--out', 'plan.json'], {

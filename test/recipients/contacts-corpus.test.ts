@@ -39,7 +39,7 @@ function reviewed(plan: PlanJson) {
       at:
         cell === undefined
           ? `${String(file)}:${Number(line) + 1}:${Number(column) + 1}`
-          : `${String(file)}:${String(cell)}`,
+          : `${String(file)}:${cell as string}`,
       message,
     })),
   };
