@@ -245,6 +245,7 @@ async function main(env = process.env) {
   const planOutputs = {
     'has-changes': count(summary, 'send', 'retry') > 0,
     'to-send': count(summary, 'send', 'retry'),
+    excluded: count(summary, 'excluded'),
     'plan-file': summary ? planFile : '',
   };
   const planText = shown(inputs.format, plan.stdout);

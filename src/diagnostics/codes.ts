@@ -60,6 +60,14 @@ export const DIAGNOSTIC_CODES = {
   'recipients-format':
     'A recipient file has an unknown format (use .csv, .xlsx, .json, .ndjson or .jsonl).',
   'csv-syntax': 'A CSV file is malformed.',
+  'csv-delimiter':
+    "A CSV file's columns are read as separated by ';', tab or '|', found in its header row (set delimiter: to say so).",
+  'csv-encoding':
+    'A CSV file is not UTF-8 text (Windows-1252, or UTF-16 without a byte order mark); set encoding: or save it as CSV UTF-8.',
+  'column-unnamed':
+    'A CSV or XLSX row has a value in a column whose header is empty: the column is not read.',
+  'recipient-excluded':
+    'A recipient left out of the plan by invalid: hold or duplicates: first (an invalid number, an empty variable, a conflicting duplicate).',
   'csv-missing-column':
     'A CSV or XLSX file has no phone number column (phoneColumn, phoneNumber or a recognised name such as phone, mobile, msisdn).',
   'phone-column-found':

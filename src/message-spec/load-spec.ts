@@ -34,13 +34,14 @@ export { displayFile };
 export async function loadSpec(
   input: string,
   options: SpecReadOptions = {},
-): Promise<WithDiagnostics<SpecDocument | undefined>> {
+): Promise<WithDiagnostics<SpecDocument | undefined> & { flawed?: SpecDocument }> {
   const absolutePath = path.resolve(input);
   const file = displayFile(input);
   const read = await readSpecFile(absolutePath, file);
   if (!read.bytes)
     return { value: undefined, diagnostics: read.diagnostic ? [read.diagnostic] : [] };
-  const source = read.bytes.toString('utf8');
+  const bytes = read.bytes;
+  const source = bytes.toString('utf8');
   if (source.trim() === '') {
     return {
       value: undefined,
@@ -133,21 +134,40 @@ export async function loadSpec(
     diagnostics.push(...checkContentRules(data as unknown as Spec, map));
     diagnostics.push(...checkTemplates(data.whatsApp, map));
   }
-  if (!spec || hasErrors(diagnostics))
-    return { value: undefined, diagnostics: dedupe(diagnostics) };
-  const value: SpecDocument = {
+  const document = (checked: Spec): SpecDocument => ({
     file,
     absolutePath,
-    digest: createHash('sha256').update(read.bytes).digest('hex'),
+    digest: createHash('sha256').update(bytes).digest('hex'),
     ...(options.allowOutside && options.allowOutside.length > 0
       ? { allowOutside: options.allowOutside.map((p) => path.resolve(p)) }
       : {}),
     ...(options.recipientDefaults ? { recipientDefaults: options.recipientDefaults } : {}),
-    spec,
+    spec: checked,
     locate: map.locate,
     sourceOf: map.sourceOf,
-  };
-  return { value, diagnostics };
+  });
+  if (!spec || hasErrors(diagnostics)) {
+    // Every independent problem in one run: what the errors leave sound is still checked.
+    const broken = errors.map((e) => e.instancePath);
+    const sound =
+      isRecord(data) &&
+      typeof data.name === 'string' &&
+      Number.isInteger(data.revision) &&
+      isRecord(data.whatsApp) &&
+      Array.isArray(data.recipients) &&
+      unquoted.length === 0 &&
+      !broken.some((p) => /^\/(recipients|vars)(\/|$)/.test(p));
+    if (!sound) return { value: undefined, diagnostics: dedupe(diagnostics) };
+    const templates = !broken.some((p) =>
+      /^\/whatsApp\/(templateName|language|templateData|mediaTemplateData)(\/|$)/.test(p),
+    );
+    return {
+      value: undefined,
+      diagnostics: dedupe(diagnostics),
+      flawed: { ...document(data as Spec), flawed: { templates } },
+    };
+  }
+  return { value: document(spec), diagnostics };
 }
 
 /** `phoneNumber: +41793026727` parses as a number and loses its + or leading zeros. */

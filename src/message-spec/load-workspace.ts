@@ -6,6 +6,8 @@ import type { SpecDocument, SpecReadOptions } from './types.js';
 export interface Workspace {
   /** Loaded specs in a stable order (by file path). */
   docs: SpecDocument[];
+  /** Specs with errors whose recipients, variables and template can still be checked (never compiled to send). */
+  flawed?: SpecDocument[];
   diagnostics: Diagnostic[];
   /** Every spec file found, loaded or not. */
   files?: string[];
@@ -44,10 +46,12 @@ export async function loadWorkspace(
     );
   }
   const docs: SpecDocument[] = [];
+  const flawed: SpecDocument[] = [];
   const byName = new Map<string, SpecDocument>();
   for (const file of files) {
-    const { value, diagnostics: found } = await loadSpec(file, options);
+    const { value, diagnostics: found, flawed: partly } = await loadSpec(file, options);
     diagnostics.push(...found);
+    if (partly) flawed.push(partly);
     if (!value) continue;
     const first = byName.get(value.spec.name);
     if (first) {
@@ -67,5 +71,12 @@ export async function loadWorkspace(
     docs.push(value);
   }
   const incomplete = missing.length > 0 || docs.length < files.length;
-  return { docs, diagnostics, files, namesFiles: named.length > 0, incomplete };
+  return {
+    docs,
+    ...(flawed.length > 0 ? { flawed } : {}),
+    diagnostics,
+    files,
+    namesFiles: named.length > 0,
+    incomplete,
+  };
 }

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { MessageContent } from '../api/types.js';
 import type { MessageShape } from '../render/message-shape.js';
 import type { Outcome, StoredContent } from '../state/types.js';
+import type { ExcludedRecipient } from '../recipients/types.js';
 
 export type PlanAction =
   'send' | 'unchanged' | 'drift' | 'retry' | 'rejected' | 'in-doubt' | 'orphan' | HeldAction;
@@ -22,6 +23,9 @@ export const PLAN_ACTIONS: readonly PlanAction[] = [
   'capped',
   'quiet-hours',
 ];
+
+/** How many entries have each action; `excluded` counts the recipients left out (plan.excluded). */
+export type PlanSummary = Record<PlanAction, number> & { excluded?: number };
 
 /** What the state recorded of a message. */
 export interface PreviousRecord {
@@ -166,7 +170,12 @@ export interface Plan {
   /** The approved templates the contents use (from the config's catalogue), for showing them filled in. */
   templates?: ApprovedTemplate[];
   entries: PlanEntry[];
-  summary: Record<PlanAction, number>;
+  /**
+   * Recipient rows left out on purpose (`invalid: hold`, `duplicates: first`), with the reason:
+   * never sent. They have no entry (an invalid number has no messageId). Numbers are masked.
+   */
+  excluded?: ExcludedRecipient[];
+  summary: PlanSummary;
   inputs: {
     files: PlanInputFile[];
     /** `records`: how many journal records the state had (so staleness can say how many are new). */

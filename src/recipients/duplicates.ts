@@ -9,11 +9,13 @@ export function whereTag(entry: number, line: number): number {
   return entry * LINE_SPAN + (line + 1);
 }
 
-function lineOf(tag: number): number {
+/** The 0-based line of a where tag. */
+export function lineOf(tag: number): number {
   return (tag % LINE_SPAN) - 1;
 }
 
-function entryOf(tag: number): number {
+/** The recipients entry of a where tag. */
+export function entryOf(tag: number): number {
   return Math.floor(tag / LINE_SPAN);
 }
 

@@ -44,6 +44,16 @@ export const PHONE_HEADERS = [
   'cell phone',
   'whatsapp',
   'whatsapp number',
+  // As Swiss, German, French and Italian exports name a mobile number.
+  'handy',
+  'handynummer',
+  'mobil',
+  'mobilnummer',
+  'mobiltelefon',
+  'natel',
+  'natelnummer',
+  'portable',
+  'cellulare',
 ];
 
 const loose = (name: string) => name.toLowerCase().replace(/[\s_.-]+/g, '');

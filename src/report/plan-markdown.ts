@@ -22,6 +22,7 @@ import {
 import { maskPhone, maskPhonesIn } from '../diagnostics/mask-phone.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
 import { revealOneLine } from './reveal-invisible.js';
+import { excludedWhere, exclusionCounts } from './plan-excluded.js';
 
 export interface MarkdownOptions {
   /** Phone numbers are masked unless this is false. */
@@ -143,6 +144,7 @@ class Page {
         `| ${escapeMarkdown(spec.name)} | ${ACTION_STYLE.map((s) => count(spec.counts[s.action])).join(' | ')} |`,
       );
     out.push('');
+    out.push(...this.excluded(level.problems));
     out.push(...this.problems(level.problems));
     for (const spec of specs)
       out.push(...(level.groups ? this.spec(spec, level) : [`- ${this.headline(spec)}`]));
@@ -154,6 +156,29 @@ class Page {
       );
     }
     return `${out.join('\n').trimEnd()}\n`;
+  }
+
+  /** Recipients left out by invalid: hold: the counts per reason always, the first rows within `limit`. */
+  private excluded(limit: number): string[] {
+    const rows = this.plan.excluded ?? [];
+    if (rows.length === 0) return [];
+    const out = [
+      `### Excluded: ${count(rows.length)} ${rows.length === 1 ? 'recipient' : 'recipients'} left out, never sent`,
+      '',
+      '| reason | recipients |',
+      '| --- | ---: |',
+      ...exclusionCounts(rows).map((r) => `| ${r.label} | ${count(r.count)} |`),
+      '',
+    ];
+    const listed = rows
+      .slice(0, Math.min(limit, 5))
+      .map(
+        (row) =>
+          `- ${escapeMarkdown(revealOneLine(excludedWhere(row)))} ${escapeMarkdown(row.phone)}: ${escapeMarkdown(revealOneLine(row.reason))}`,
+      );
+    if (rows.length > listed.length && listed.length > 0)
+      listed.push(`- and ${count(rows.length - listed.length)} more`);
+    return listed.length > 0 ? [...out, ...listed, ''] : out;
   }
 
   private problems(limit: number): string[] {

@@ -21,6 +21,7 @@ import {
 } from './plan-messages.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
 import { revealInvisible, revealOneLine } from './reveal-invisible.js';
+import { excludedWhere, exclusionCounts } from './plan-excluded.js';
 
 export interface PrettyOptions {
   color: boolean;
@@ -76,10 +77,31 @@ export function formatPlanPretty(plan: Plan, options: PrettyOptions): string {
   }
   if (plan.entries.length === 0)
     out.push('Nothing in scope: no messages compiled and none in the state.', '');
+  out.push(...formatExcluded(plan, paint, options.limit ?? 10));
   if (hasErrors(plan.diagnostics)) {
     out.push(paint.rejected(`The plan has errors (see above): fix them before applying.`), '');
   }
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** Recipients left out by invalid: hold: counts per reason, then the first rows where they are. */
+function formatExcluded(plan: Plan, paint: Painters, limit: number): string[] {
+  const rows = plan.excluded ?? [];
+  if (rows.length === 0) return [];
+  const out = [
+    paint.bold(
+      `Excluded: ${rows.length.toLocaleString('en-US')} ${rows.length === 1 ? 'recipient' : 'recipients'} left out (invalid: hold, duplicates: first), never sent`,
+    ),
+  ];
+  for (const { label, count } of exclusionCounts(rows))
+    out.push(`  ✗ ${count.toLocaleString('en-US')} ${label}`);
+  for (const row of rows.slice(0, limit))
+    out.push(
+      `    ${paint.dim(revealOneLine(excludedWhere(row)))} ${revealOneLine(row.phone)} ${paint.dim(`(${revealOneLine(row.reason)})`)}`,
+    );
+  if (rows.length > limit)
+    out.push(paint.dim(`    … and ${(rows.length - limit).toLocaleString('en-US')} more`));
+  return [...out, ''];
 }
 
 /** Labelled rows (`label │ value`, values over several lines), labels padded to one width. */

@@ -101,10 +101,12 @@ test('no phone number column', async () => {
   assert.equal(problems(diagnostics), [['csv-missing-column', 0]]);
 });
 
-test('a header separated by semicolons: the hint says that columns are separated by commas', async () => {
-  const { diagnostics } = await read('phoneNumber;name\n41793026727;Anna\n');
-  assert.equal(problems(diagnostics), [['csv-missing-column', 0]]);
-  assert.match(diagnostics[0]?.hint ?? '', /separated by commas/);
+test('a header separated by semicolons is read as such, with a warning naming the delimiter', async () => {
+  const { rows, diagnostics } = await read('phoneNumber;name\n41793026727;Anna\n');
+  assert.equal(summary(rows), [[1, '41793026727', { name: 'Anna' }]]);
+  assert.equal(problems(diagnostics), [['csv-delimiter', 0]]);
+  assert.is(diagnostics[0]?.severity, 'warning');
+  assert.match(diagnostics[0]?.hint ?? '', /delimiter: ";"/);
 });
 
 test('a file that cannot be read (a folder) is a csv-syntax error with a hint, not a crash', async () => {
