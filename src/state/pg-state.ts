@@ -144,6 +144,7 @@ export function openPgStateStore(
             await q.finish(c, seq, outcome, records);
             return next ? q.claim(c, next) : undefined;
           }),
+        unclaim: (seq) => inBatch((c) => q.unclaim(c, seq)),
         slot: () => use('take a send slot', (c) => q.slot(c)),
         progress: () => use('read the apply', (c) => q.progress(c)),
         rows: () => use('read the apply', (c) => q.rows(c)),

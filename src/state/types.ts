@@ -244,6 +244,8 @@ export interface ApplyRunWorker {
     records: JournalRecord[],
     next?: (payload: unknown) => JournalRecord[],
   ): Promise<ClaimedRequest | undefined>;
+  /** Puts a claimed request waiting out its backoff back to pending, for the run's other workers. */
+  unclaim(seq: number): Promise<void>;
   /** Milliseconds until this worker's next send slot in the run's shared rate budget (0 without a limit). */
   slot(): Promise<number>;
   progress(): Promise<ApplyRunProgress>;
