@@ -308,6 +308,14 @@ export async function* resolveRecipientBatches(
   exclude?: ExcludeSink,
 ): AsyncIterable<Recipient[]> {
   const seen = new PhoneSet();
+  // Whether the spec's message (or its declared vars) mentions a variable name at all.
+  const written = JSON.stringify([doc.spec.whatsApp, doc.spec.vars ?? {}]);
+  const named = new Map<string, boolean>();
+  const namedByMessage = (name: string): boolean => {
+    let found = named.get(name);
+    if (found === undefined) named.set(name, (found = written.includes(name)));
+    return found;
+  };
   const fileOf = (index: number): string => {
     const entry = doc.spec.recipients[index];
     return entry && 'file' in entry ? displayFile(resolveFile(doc, entry)) : doc.file;
@@ -399,6 +407,9 @@ export async function* resolveRecipientBatches(
         continue;
       }
       // Before anything else reads the vars: rows sharing one huge value must not cost its size each.
+      // A long value the message never names (a CRM's notes column) is dropped, not an error.
+      for (const [name, v] of Object.entries(row.vars))
+        if (!namedByMessage(name) && longValue(v, name) !== undefined) delete row.vars[name];
       const long = Object.entries(row.vars).find(([name, v]) => longValue(v, name) !== undefined);
       if (long) {
         sink(

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import {
@@ -48,6 +48,31 @@ test('rows that all point at one 1 MB shared string: a value too long each, five
       /^1,995 more recipients of shared have the problem 'value-too-long' in shared\.xlsx/,
     );
     assert.is(long[5]?.severity, 'error');
+  });
+});
+
+test('a long value in a column the message never names (CRM notes) is dropped, not an error', async () => {
+  await inTemp(async (dir) => {
+    const notes = 'n'.repeat(10_000);
+    await writeFile(
+      join(dir, 'people.csv'),
+      `phoneNumber,name,notes\n+41793026727,Ann,${notes}\n+41793026728,Bob,${notes}\n`,
+    );
+    await writeFile(
+      join(dir, 'notes.yaml'),
+      'name: notes\nrevision: 1\nwhatsApp:\n  text: "Hi {{name}}"\nrecipients:\n  - file: people.csv\n',
+    );
+    const kept = await validate(join(dir, 'notes.yaml'));
+    assert.is(kept.code, 0, kept.stdout);
+    assert.not.ok(json(kept).diagnostics.some((d) => d.code === 'value-too-long'));
+    // Named by the message, the same value is an error at its row.
+    await writeFile(
+      join(dir, 'notes.yaml'),
+      'name: notes\nrevision: 1\nwhatsApp:\n  text: "Hi {{name}}: {{notes}}"\nrecipients:\n  - file: people.csv\n',
+    );
+    const refused = await validate(join(dir, 'notes.yaml'));
+    assert.is(refused.code, 1);
+    assert.ok(json(refused).diagnostics.some((d) => d.code === 'value-too-long'));
   });
 });
 
