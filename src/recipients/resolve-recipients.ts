@@ -409,7 +409,8 @@ export async function* resolveRecipientBatches(
       // Before anything else reads the vars: rows sharing one huge value must not cost its size each.
       // A long value the message never names (a CRM's notes column) is dropped, not an error.
       for (const [name, v] of Object.entries(row.vars))
-        if (!namedByMessage(name) && longValue(v, name) !== undefined) delete row.vars[name];
+        if (!namedByMessage(name) && longValue(v, name) !== undefined)
+          Reflect.deleteProperty(row.vars, name);
       const long = Object.entries(row.vars).find(([name, v]) => longValue(v, name) !== undefined);
       if (long) {
         sink(
