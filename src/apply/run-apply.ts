@@ -4,7 +4,8 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import { planHasWork } from '../plan/summarize-plan.js';
 import { openStateStore } from '../state/open-state.js';
 import { stateTargetOf } from '../state/state-target.js';
-import type { StateStore } from '../state/types.js';
+import type { Plan } from '../plan/types.js';
+import type { BreakerTrip, StateStore } from '../state/types.js';
 import { checkedSavedPlan, planAfresh, type PlanOptions } from './apply-inputs.js';
 import type { ApplyView } from './apply-view.js';
 import { runWorkers } from './apply-workers.js';
@@ -20,6 +21,10 @@ export interface ApplyOptions {
   ask: boolean;
   /** Take over the file state's lock of a process that no longer runs. */
   forceUnlock: boolean;
+  /** Send with no circuit breaker, and go on after a trip. */
+  ignoreBreaker?: boolean;
+  /** Go on after the last apply's breaker trip (the breaker stays on). */
+  resume?: boolean;
   /** Processes on this machine to share the apply (PostgreSQL state); undefined: this one alone. */
   workers?: number;
   /** Set in a worker another process started beside itself: the run it joins. */
@@ -60,12 +65,34 @@ async function lockAndApply(
       view.nothingToSend();
       return EXIT.ok;
     }
+    if (breakerHolds(plan, options)) {
+      view.breakerHolds(plan.inputs.state.breaker);
+      return EXIT.breaker;
+    }
     if (options.ask && !(await view.confirm())) {
       view.cancelled();
       return EXIT.error;
     }
-    const result = await sendPlan(plan, config, store, interrupts, () => view.progress());
+    const result = await sendPlan(
+      plan,
+      config,
+      store,
+      interrupts,
+      () => view.progress(),
+      options.ignoreBreaker ?? false,
+    );
     view.result(result);
     return exitCodeOf(result);
   });
+}
+
+/**
+ * Whether the last apply's breaker trip holds this one back: after a trip apply sends the rest
+ * only when told (--resume or --ignore-breaker); its first in-flight record clears the trip.
+ */
+export function breakerHolds(
+  plan: Plan,
+  options: Pick<ApplyOptions, 'ignoreBreaker' | 'resume'>,
+): plan is Plan & { inputs: { state: { breaker: BreakerTrip } } } {
+  return plan.inputs.state.breaker !== undefined && !options.ignoreBreaker && !options.resume;
 }
