@@ -4,12 +4,11 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import { planHasWork } from '../plan/summarize-plan.js';
 import { openStateStore } from '../state/open-state.js';
 import { stateTargetOf } from '../state/state-target.js';
-import type { Plan } from '../plan/types.js';
-import type { BreakerTrip, StateStore } from '../state/types.js';
+import type { StateStore } from '../state/types.js';
 import { checkedSavedPlan, planAfresh, type PlanOptions } from './apply-inputs.js';
 import type { ApplyView } from './apply-view.js';
 import { runWorkers } from './apply-workers.js';
-import { exitCodeOf, sendPlan, withApplyLock } from './send-plan.js';
+import { breakerHolds, exitCodeOf, sendPlan, withApplyLock } from './send-plan.js';
 
 /** What `waspec apply` was asked to do, its flags parsed. */
 export interface ApplyOptions {
@@ -84,15 +83,4 @@ async function lockAndApply(
     view.result(result);
     return exitCodeOf(result);
   });
-}
-
-/**
- * Whether the last apply's breaker trip holds this one back: after a trip apply sends the rest
- * only when told (--resume or --ignore-breaker); its first in-flight record clears the trip.
- */
-export function breakerHolds(
-  plan: Plan,
-  options: Pick<ApplyOptions, 'ignoreBreaker' | 'resume'>,
-): plan is Plan & { inputs: { state: { breaker: BreakerTrip } } } {
-  return plan.inputs.state.breaker !== undefined && !options.ignoreBreaker && !options.resume;
 }

@@ -2,7 +2,7 @@ import { EXIT, type ExitCode } from '../errors.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { DEFAULT_BREAKER, type BreakerSettings } from '../config/policy.js';
 import type { Plan } from '../plan/types.js';
-import type { StateStore } from '../state/types.js';
+import type { BreakerTrip, StateStore } from '../state/types.js';
 import { createTransport } from '../transport/create-transport.js';
 import type { Transport } from '../transport/types.js';
 import { applyPlan, type ApplyProgress } from './apply-plan.js';
@@ -98,4 +98,15 @@ export function exitCodeOf(result: ApplyResult): ExitCode {
   if (result.breaker) return EXIT.breaker;
   const m = result.messages;
   return m.rejected + m.failed + m.inDoubt + m.notSent > 0 ? EXIT.notAccepted : EXIT.ok;
+}
+
+/**
+ * Whether the last apply's breaker trip holds this one back: after a trip apply sends the rest
+ * only when told (--resume or --ignore-breaker); its first in-flight record clears the trip.
+ */
+export function breakerHolds(
+  plan: Plan,
+  options: { ignoreBreaker?: boolean; resume?: boolean },
+): plan is Plan & { inputs: { state: { breaker: BreakerTrip } } } {
+  return plan.inputs.state.breaker !== undefined && !options.ignoreBreaker && !options.resume;
 }

@@ -271,8 +271,15 @@ export interface ApplyRunWorker {
   slot(): Promise<number>;
   progress(): Promise<ApplyRunProgress>;
   rows(): Promise<ApplyRunRow[]>;
-  /** Ends the run when nothing is pending and no live worker has a request out; whether it has ended. */
+  /**
+   * Ends the run when nothing is pending (or its breaker tripped) and no live worker has a request
+   * out; whether it has ended.
+   */
   endIfDone(): Promise<boolean>;
+  /** Trips the run's breaker: no worker claims another request; `records` (the breaker record) journalled with the first trip. */
+  trip(trip: BreakerTrip, records: JournalRecord[]): Promise<void>;
+  /** The run's breaker trip, if it tripped. */
+  tripped(): Promise<BreakerTrip | undefined>;
 }
 
 /** The PostgreSQL state's applies by many workers. */

@@ -3,7 +3,14 @@ import * as assert from 'uvu/assert';
 import { EMULATOR_DEFAULTS, hashShare, startEmulator } from '../../src/emulator/server.js';
 import { assertNoStackTrace, makeWorkspace, runCli } from '../helpers/cli.js';
 import { swissNumbers, textSpec } from '../helpers/specs.js';
-import { stateBackends, testEachBackend, withState } from '../helpers/state-backends.js';
+import {
+  adminQuery,
+  postgresBackends,
+  schemaOf,
+  stateBackends,
+  testEachBackend,
+  withState,
+} from '../helpers/state-backends.js';
 
 const each = testEachBackend(test, await stateBackends());
 
@@ -163,5 +170,56 @@ each(
     }
   },
 );
+
+for (const backend of await postgresBackends()) {
+  test('[postgres] apply --workers: one worker tripping stops the claims of all; the run ends tripped, nothing unsent in doubt', async () => {
+    const { dir, cleanup } = await makeWorkspace(
+      textSpec('wide', swissNumbers(RECIPIENTS), 'Hi', BATCH),
+    );
+    const emulator = await startEmulator({ rejectRate: 0.3, latencyMs: 5 });
+    try {
+      await withState(
+        backend,
+        async (state) => {
+          const env = { ...state.env, ...emulatorEnv(emulator.url) };
+          const workers = 3;
+          const result = await runCli(
+            ['apply', '--yes', '--workers', String(workers), '--concurrency', String(CONCURRENCY)],
+            { cwd: dir, env },
+          );
+          assert.is(result.code, 5, result.stdout + result.stderr);
+          assertNoStackTrace(result);
+          assert.match(result.stdout, /Circuit breaker tripped/);
+          const sent = emulator.stats().accepted + emulator.stats().rejected;
+          // Each worker may judge its own window before the run's flag stops its claims.
+          assert.ok(
+            sent <= workers * (WINDOW + CONCURRENCY * BATCH),
+            `stopped early: ${sent} of ${RECIPIENTS}`,
+          );
+          assert.ok(sent < RECIPIENTS / 2, `${sent}`);
+          const run = await adminQuery<{ ended: string; tripped: boolean }>(
+            `SELECT ended, breaker IS NOT NULL AS tripped FROM "${schemaOf(state)}".apply_run`,
+          );
+          assert.equal(run.rows, [{ ended: 'breaker', tripped: true }]);
+          const breakers = await adminQuery<{ n: number }>(
+            `SELECT count(*)::int AS n FROM "${schemaOf(state)}".journal WHERE type = 'breaker'`,
+          );
+          assert.is(breakers.rows[0]?.n, 1, 'the trip journalled once');
+          const plan = await runCli(['plan', '--format', 'json'], { cwd: dir, env });
+          const counts = actions(plan.stdout);
+          assert.is(counts['in-doubt'], undefined, 'nothing is in doubt');
+          assert.is(counts.send, RECIPIENTS - sent);
+          const held = await runCli(['apply', '--yes', '--workers', '2'], { cwd: dir, env });
+          assert.is(held.code, 5, held.stdout + held.stderr);
+          assert.is(emulator.stats().accepted + emulator.stats().rejected, sent, 'nothing sent');
+        },
+        dir,
+      );
+    } finally {
+      await emulator.close();
+      await cleanup();
+    }
+  });
+}
 
 test.run();
