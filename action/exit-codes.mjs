@@ -6,5 +6,6 @@ export const EXIT = Object.freeze({
   changes: 2,
   notAccepted: 3,
   stateLost: 4,
+  breaker: 5,
   interrupted: 130,
 });

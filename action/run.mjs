@@ -288,9 +288,21 @@ async function main(env = process.env) {
   const outcome = result
     ? `\n### waspec apply\n\n| accepted | rejected | failed | in doubt | not sent | requests |\n| ---: | ---: | ---: | ---: | ---: | ---: |\n| ${m.accepted ?? 0} | ${m.rejected ?? 0} | ${m.failed ?? 0} | ${m.inDoubt ?? 0} | ${m.notSent ?? 0} | ${result.requests ?? 0} |\n\nExit code ${applied.code}.\n`
     : `\n### waspec apply\n\nExit code ${applied.code}: see the log.\n`;
-  writeSummary(env, `${planText}\n${outcome}`);
-  if (inputs.comment) await comment(env, inputs, `${planText}\n${outcome}`);
+  const report = `${planText}\n${outcome}${breakerNote(result?.breaker)}`;
+  writeSummary(env, report);
+  if (inputs.comment) await comment(env, inputs, report);
   return applied.code;
+}
+
+/** The circuit breaker's trip (docs/progressive-sending.md): its cause, and its reasons in a fence (API text). */
+function breakerNote(trip) {
+  if (typeof trip !== 'object' || trip === null) return '';
+  const pct = (x) => `${Math.round(Number(x) * 1000) / 10}%`;
+  const reasons = Array.isArray(trip.reasons)
+    ? trip.reasons.map((r) => `×${Number(r?.count)}  ${String(r?.reason)}`).join('\n')
+    : '';
+  const what = trip.cause === 'failed' ? 'failed' : 'rejected';
+  return `\n**Circuit breaker tripped**: ${pct(trip.share)} of the last ${Number(trip.answers)} answers ${what} (over ${pct(trip.threshold)}). Nothing more was sent; the rest stays unsent. The next apply needs \`--resume\` or \`--ignore-breaker\`.\n\n${reasons ? fence(reasons) : ''}`;
 }
 
 main().then(

@@ -38,7 +38,7 @@ export function planFor(n, batchSize) {
   };
 }
 
-async function measure(n, batchSize, concurrency, latencyMs = 0) {
+async function measure(n, batchSize, concurrency, latencyMs = 0, breaker = undefined) {
   const emulator = await startEmulator({ latencyMs });
   const dir = mkdtempSync(join(tmpdir(), 'waspec-bench-'));
   const transport = createTransport({
@@ -56,6 +56,7 @@ async function measure(n, batchSize, concurrency, latencyMs = 0) {
       store: openFileStateStore(dir),
       transport,
       concurrency,
+      ...(breaker ? { breaker } : {}),
     });
     const seconds = (performance.now() - started) / 1000;
     if (result.messages.accepted !== n || emulator.stats().duplicates !== 0)
@@ -115,6 +116,15 @@ export async function benchApply() {
   console.log(line('naive sender (1 per request, sequential, no journal)', naive));
   console.log(line('waspec apply (1 per request, sequential)', single));
   console.log(`ratio apply / naive: ${(batched.rate / naive.rate).toFixed(1)}x`);
+  // A healthy run: the circuit breaker (on by default) should cost nothing measurable.
+  const withBreaker = await measure(Number(process.env.BENCH_APPLY ?? 20000), 100, 4, 0, {
+    window: 200,
+    minAnswers: 20,
+    maxRejectedShare: 0.2,
+    maxFailedShare: 0.2,
+  });
+  console.log(line('waspec apply (100 per request, 4 in flight), breaker on', withBreaker));
+  console.log(`ratio breaker on / off: ${(withBreaker.rate / batched.rate).toFixed(2)}`);
   // When the network is the limit (100 ms per request), requests in flight decide the rate.
   const slow = Number(process.env.BENCH_APPLY_SLOW ?? 100000);
   console.log(

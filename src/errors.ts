@@ -12,6 +12,8 @@ export const EXIT = {
   notAccepted: 3,
   /** The connection to a PostgreSQL state was lost (in-flight requests are in doubt). */
   stateLost: 4,
+  /** apply: the circuit breaker stopped it (too many rejected or failed), or refuses to send after a trip. */
+  breaker: 5,
   /** Interrupted by Ctrl-C or SIGTERM. */
   interrupted: 130,
 } as const;

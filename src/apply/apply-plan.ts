@@ -1,11 +1,18 @@
 import PQueue from 'p-queue';
 import { summarizeApply, type ApplyResult, type RequestOutcome } from './apply-result.js';
+import type { BreakerSettings } from '../config/policy.js';
 import type { Plan } from '../plan/types.js';
 import { groupCommits } from '../state/group-commit.js';
 import type { StateStore } from '../state/types.js';
 import type { Transport } from '../transport/types.js';
+import { Breaker } from './breaker.js';
 import { buildRequests, type PlannedRequest } from './build-requests.js';
-import { contentRecorder, inFlightRecord, outcomeRecord } from './request-records.js';
+import {
+  breakerRecord,
+  contentRecorder,
+  inFlightRecord,
+  outcomeRecord,
+} from './request-records.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js';
 import { createTokenRenewal, recordsOf, sendRequest, type AttemptContext } from './send-request.js';
 
@@ -26,6 +33,8 @@ export interface ApplyDeps {
   rateLimit?: number;
   retry?: RetryOptions;
   signal?: AbortSignal;
+  /** The circuit breaker's thresholds; none: no breaker. */
+  breaker?: BreakerSettings;
   onProgress?: (progress: ApplyProgress) => void;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => Date;
@@ -94,6 +103,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   const ctx = attemptContext(deps, stop.signal);
   const hooks = { notProcessed: journal, resend: journal };
   const contentRecords = contentRecorder(plan, requests);
+  const breaker = deps.breaker && new Breaker(deps.breaker, ctx.now);
   const outcomes: RequestOutcome[] = [];
   let done = 0;
   let inFlight = 0;
@@ -109,7 +119,12 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     try {
       const outcome = await sendRequest(request, ctx, hooks);
       if (outcome.kind === 'failed' && outcome.authFailure) stop.abort(); // no new requests
-      await journal(recordsOf(outcomeRecord(request, outcome, ctx.now())));
+      const trip = breaker?.add(outcome);
+      if (trip) stop.abort(); // no new requests; those out finish and are recorded
+      await journal([
+        ...recordsOf(outcomeRecord(request, outcome, ctx.now())),
+        ...(trip ? [breakerRecord(trip)] : []),
+      ]);
       outcomes.push(outcome);
     } finally {
       inFlight--;
@@ -138,5 +153,6 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   dispose();
   const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failure) throw failure.reason;
-  return summarizeApply(total, outcomes, { interrupted: deps.signal?.aborted ?? false });
+  const result = summarizeApply(total, outcomes, { interrupted: deps.signal?.aborted ?? false });
+  return breaker?.trip ? { ...result, breaker: breaker.trip } : result;
 }

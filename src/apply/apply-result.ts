@@ -1,4 +1,5 @@
 import type { ApiStatus } from '../api/types.js';
+import type { BreakerTrip } from '../state/types.js';
 
 /** A request that ended without every message answered: its destinations, masked. */
 export interface RequestProblem {
@@ -45,6 +46,8 @@ export interface ApplyResult {
   interrupted: boolean;
   /** Set when authentication failed and the apply stopped. */
   authFailure?: string;
+  /** Set when the circuit breaker stopped the apply: what was not sent stays unsent. */
+  breaker?: BreakerTrip;
 }
 
 /** How one message of an answered request came out. */

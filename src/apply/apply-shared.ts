@@ -4,7 +4,8 @@ import { failedOutcome, inDoubtOutcome } from './answer-outcome.js';
 import { attemptContext, stopFollowing, type ApplyDeps, type ApplyProgress } from './apply-plan.js';
 import type { PlannedRequest } from './build-requests.js';
 import { parseQueuedRequest, parseStoredOutcome } from './queued-request.js';
-import { inFlightRecord, outcomeRecord } from './request-records.js';
+import { Breaker } from './breaker.js';
+import { breakerRecord, inFlightRecord, outcomeRecord } from './request-records.js';
 import { recordsOf, sendRequest } from './send-request.js';
 
 export interface SharedApplyDeps extends Omit<ApplyDeps, 'store' | 'rateLimit'> {
@@ -54,6 +55,9 @@ export async function applyShared(
     if (ms > 0) await wait(ms);
   };
   const where = (seq: number) => `Request ${seq} of apply run ${run.id}`;
+  // Each worker judges its own answers; a trip stops the claims of every worker of the run.
+  const breaker = deps.breaker && new Breaker(deps.breaker, ctx.now);
+  let tripped = false;
 
   // Each lane sends one request at a time: its outcome is committed with the claim of the next
   // (one commit per request), except where a send slot must be waited for first.
@@ -67,7 +71,7 @@ export async function applyShared(
     };
     const claimNext = async () => {
       await pace();
-      return stop.signal.aborted ? undefined : worker.claim(inFlight);
+      return stop.signal.aborted || tripped ? undefined : worker.claim(inFlight);
     };
     let claimed = await claimNext();
     while (claimed && request) {
@@ -95,8 +99,11 @@ export async function applyShared(
       if (outcome.kind === 'failed' && outcome.authFailure) stop.abort(); // no new requests from this worker
       const records = recordsOf(outcomeRecord(sending, outcome, ctx.now()));
       request = undefined;
-      if (stop.signal.aborted || run.rateLimit !== undefined) {
+      const trip = breaker?.add(outcome);
+      if (trip) tripped = true; // no new claims from this worker's lanes
+      if (stop.signal.aborted || tripped || run.rateLimit !== undefined) {
         await worker.finish(seq, outcome, records);
+        if (trip) await worker.trip(trip, [breakerRecord(trip)]);
         claimed = await claimNext();
       } else {
         claimed = await worker.finish(seq, outcome, records, inFlight);
@@ -125,7 +132,7 @@ export async function applyShared(
     while (!stop.signal.aborted && !(ended = await worker.endIfDone())) {
       await wait(pollMs);
       // A claim another worker rolled back (it died mid-transaction) is pending again.
-      if ((await worker.progress()).requests.pending > 0) await runLanes();
+      if (!tripped && (await worker.progress()).requests.pending > 0) await runLanes();
     }
   } finally {
     dispose();
@@ -133,10 +140,12 @@ export async function applyShared(
   }
   const outcomes = (await worker.rows()).flatMap((row) => outcomeOfRow(row, where(row.seq)));
   const othersAlive = ended ? 0 : (await worker.progress()).liveWorkers - 1;
+  const result = summarizeApply(run.messages, outcomes, {
+    interrupted: (deps.signal?.aborted ?? false) || (handBack?.aborted ?? false),
+  });
+  const trip = await worker.tripped();
   return {
-    result: summarizeApply(run.messages, outcomes, {
-      interrupted: (deps.signal?.aborted ?? false) || (handBack?.aborted ?? false),
-    }),
+    result: trip ? { ...result, breaker: trip } : result,
     ended,
     othersAlive: Math.max(0, othersAlive),
     handedBack: handBack?.aborted ?? false,

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Plan } from '../plan/types.js';
-import type { ApplyRun } from '../state/types.js';
+import type { ApplyRun, BreakerTrip } from '../state/types.js';
 import type { ApplyProgress } from './apply-plan.js';
 import type { ApplyResult } from './apply-result.js';
 
@@ -20,6 +20,8 @@ export interface ApplyView {
   /** The plan about to be sent. */
   plan(plan: Plan): void;
   nothingToSend(): void;
+  /** The last apply's breaker tripped and this one was not told to go on: nothing sent. */
+  breakerHolds(trip: BreakerTrip): void;
   /** Asks before sending; false cancels the apply. */
   confirm(): Promise<boolean>;
   cancelled(): void;

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
+import { planHasWork } from '../plan/summarize-plan.js';
 import { StateError, UsageError, EXIT, type ExitCode } from '../errors.js';
 import { inputsDigest, readPlanInputs } from '../plan/plan-inputs.js';
 import { readSavedPlan } from '../plan/saved-plan.js';
@@ -18,7 +19,7 @@ import { buildRequests } from './build-requests.js';
 import { payloadOf } from './queued-request.js';
 import { contentRecorder } from './request-records.js';
 import type { ApplyOptions } from './run-apply.js';
-import { exitCodeOf, withTransport } from './send-plan.js';
+import { breakerHolds, breakerOf, exitCodeOf, withTransport } from './send-plan.js';
 
 /** Times a starter plans again when another run changed the state meanwhile. */
 const MAX_PLANS = 3;
@@ -72,6 +73,7 @@ export async function runWorkers(
           applyShared(store.worker(lock, run), {
             ...deps,
             handBack: leftAlone.signal,
+            ...breakerOf(config, options.ignoreBreaker ?? false),
           }),
         child ? undefined : () => view.progress(),
       );
@@ -164,6 +166,11 @@ async function startOrJoin(
         : await planAfresh(options.planOptions, store);
     view.diagnostics(plan.diagnostics);
     if (hasErrors(plan.diagnostics)) return EXIT.error;
+    if (breakerHolds(plan, options) && planHasWork(plan.summary)) {
+      view.plan(plan);
+      view.breakerHolds(plan.inputs.state.breaker);
+      return EXIT.breaker;
+    }
     const requests = buildRequests(plan);
     const contentRecords = contentRecorder(plan, requests);
     const at = new Date().toISOString();

@@ -2,7 +2,7 @@ import type { RequestOutcome } from './apply-result.js';
 import type { Plan } from '../plan/types.js';
 import { maskPhone } from '../diagnostics/mask-phone.js';
 import { storedContentOf } from '../state/stored-content.js';
-import type { JournalRecord } from '../state/types.js';
+import type { BreakerTrip, JournalRecord } from '../state/types.js';
 import type { PlannedRequest } from './build-requests.js';
 
 /**
@@ -79,4 +79,9 @@ export function contentRecorder(
     if (hash === undefined || !toStore.delete(hash) || !content) return [];
     return [{ v: 4, type: 'message', at, hash, ...storedContentOf(content) }];
   };
+}
+
+/** Journalled with the outcome that tripped the breaker: plan shows it until an apply sends again. */
+export function breakerRecord(trip: BreakerTrip): JournalRecord {
+  return { v: 5, type: 'breaker', ...trip };
 }

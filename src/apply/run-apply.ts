@@ -8,7 +8,7 @@ import type { StateStore } from '../state/types.js';
 import { checkedSavedPlan, planAfresh, type PlanOptions } from './apply-inputs.js';
 import type { ApplyView } from './apply-view.js';
 import { runWorkers } from './apply-workers.js';
-import { exitCodeOf, sendPlan, withApplyLock } from './send-plan.js';
+import { breakerHolds, exitCodeOf, sendPlan, withApplyLock } from './send-plan.js';
 
 /** What `waspec apply` was asked to do, its flags parsed. */
 export interface ApplyOptions {
@@ -20,6 +20,10 @@ export interface ApplyOptions {
   ask: boolean;
   /** Take over the file state's lock of a process that no longer runs. */
   forceUnlock: boolean;
+  /** Send with no circuit breaker, and go on after a trip. */
+  ignoreBreaker?: boolean;
+  /** Go on after the last apply's breaker trip (the breaker stays on). */
+  resume?: boolean;
   /** Processes on this machine to share the apply (PostgreSQL state); undefined: this one alone. */
   workers?: number;
   /** Set in a worker another process started beside itself: the run it joins. */
@@ -60,11 +64,22 @@ async function lockAndApply(
       view.nothingToSend();
       return EXIT.ok;
     }
+    if (breakerHolds(plan, options)) {
+      view.breakerHolds(plan.inputs.state.breaker);
+      return EXIT.breaker;
+    }
     if (options.ask && !(await view.confirm())) {
       view.cancelled();
       return EXIT.error;
     }
-    const result = await sendPlan(plan, config, store, interrupts, () => view.progress());
+    const result = await sendPlan(
+      plan,
+      config,
+      store,
+      interrupts,
+      () => view.progress(),
+      options.ignoreBreaker ?? false,
+    );
     view.result(result);
     return exitCodeOf(result);
   });

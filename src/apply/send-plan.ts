@@ -1,7 +1,8 @@
 import { EXIT, type ExitCode } from '../errors.js';
 import type { ResolvedConfig } from '../config/load-config.js';
+import { DEFAULT_BREAKER, type BreakerSettings } from '../config/policy.js';
 import type { Plan } from '../plan/types.js';
-import type { StateStore } from '../state/types.js';
+import type { BreakerTrip, StateStore } from '../state/types.js';
 import { createTransport } from '../transport/create-transport.js';
 import type { Transport } from '../transport/types.js';
 import { applyPlan, type ApplyProgress } from './apply-plan.js';
@@ -68,6 +69,7 @@ export function sendPlan(
   store: StateStore,
   interrupts: Interrupts,
   progressView: () => ProgressView,
+  ignoreBreaker = false,
 ): Promise<ApplyResult> {
   return withTransport(
     config,
@@ -77,15 +79,34 @@ export function sendPlan(
         ...deps,
         store,
         ...(config.rateLimit ? { rateLimit: config.rateLimit } : {}),
+        ...breakerOf(config, ignoreBreaker),
       }),
     progressView,
   );
 }
 
-/** apply's exit code: 1 authentication failed, 130 interrupted, 3 some message not accepted, else 0. */
+/** The breaker apply sends with: the config's (DEFAULT_BREAKER when unset), none when off or ignored. */
+export function breakerOf(config: ResolvedConfig, ignore: boolean): { breaker?: BreakerSettings } {
+  const breaker = config.policy.breaker ?? DEFAULT_BREAKER;
+  return ignore || breaker === false ? {} : { breaker };
+}
+
+/** apply's exit code: 1 authentication failed, 130 interrupted, 5 the breaker stopped it, 3 some message not accepted, else 0. */
 export function exitCodeOf(result: ApplyResult): ExitCode {
   if (result.authFailure) return EXIT.error;
   if (result.interrupted) return EXIT.interrupted;
+  if (result.breaker) return EXIT.breaker;
   const m = result.messages;
   return m.rejected + m.failed + m.inDoubt + m.notSent > 0 ? EXIT.notAccepted : EXIT.ok;
+}
+
+/**
+ * Whether the last apply's breaker trip holds this one back: after a trip apply sends the rest
+ * only when told (--resume or --ignore-breaker); its first in-flight record clears the trip.
+ */
+export function breakerHolds(
+  plan: Plan,
+  options: { ignoreBreaker?: boolean; resume?: boolean },
+): plan is Plan & { inputs: { state: { breaker: BreakerTrip } } } {
+  return plan.inputs.state.breaker !== undefined && !options.ignoreBreaker && !options.resume;
 }

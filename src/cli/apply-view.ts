@@ -3,6 +3,7 @@ import { emptyApplyResult } from '../apply/apply-result.js';
 import type { ApplyView } from '../apply/apply-view.js';
 import { formatApplyJson, formatApplySummary } from '../report/apply-summary.js';
 import { formatPlan } from '../report/plan-format.js';
+import { AFTER_TRIP, breakerCause, breakerReasons } from '../report/breaker-trip.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
 import { createProgressReporter } from './apply-progress.js';
 import { printDiagnostics } from './print-diagnostics.js';
@@ -41,6 +42,10 @@ export function applyView(format: 'pretty' | 'json', mask: boolean): ApplyView {
       planOut.write('\nNothing to send.\n');
       if (json) process.stdout.write(formatApplyJson(emptyApplyResult()));
     },
+    breakerHolds: (trip) =>
+      process.stderr.write(
+        `\nThe last apply was stopped by its circuit breaker at ${trip.at}: ${breakerCause(trip)}. Top reasons:\n${breakerReasons(trip).join('\n')}\nNothing was sent. Fix the cause, then: ${AFTER_TRIP}.\n`,
+      ),
     confirm,
     cancelled: () => process.stderr.write('Apply cancelled; nothing was sent.\n'),
     joined: (run) => {

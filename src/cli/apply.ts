@@ -28,6 +28,8 @@ export interface ApplyFlags {
   resendInDoubt?: boolean;
   target: string[];
   forceUnlock?: boolean;
+  ignoreBreaker?: boolean;
+  resume?: boolean;
   allowLarge?: string;
   format: 'pretty' | 'json';
   allowOutside: string[];
@@ -93,6 +95,14 @@ export function defineApplyCommand(program: Command): void {
       '--force-unlock',
       "take over the file state's lock of a process that no longer runs (a PostgreSQL lock needs none)",
     )
+    .option(
+      '--ignore-breaker',
+      'send with no circuit breaker (policy.breaker), and go on after the last apply tripped it',
+    )
+    .option(
+      '--resume',
+      "go on after the last apply's circuit breaker tripped (the breaker stays on)",
+    )
     .option('--allow-large <n>', ALLOW_LARGE_HELP)
     .addOption(
       new Option('--format <format>', 'format of the final summary')
@@ -107,7 +117,7 @@ export function defineApplyCommand(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  waspec plan --out plan.json && waspec apply plan.json   review, then send exactly that\n  waspec apply --yes specs/                               plan afresh and send (CI)\n  waspec apply --yes --rate-limit 5 --concurrency 2       gentler on the API\n  waspec apply --yes --workers 4                          4 processes share the apply (PostgreSQL state;\n                                                          run it on more machines to join)\n\nExit codes: 0 every message accepted (or nothing to send), 1 error (nothing sent, or stopped),\n3 some message rejected, failed or in doubt, 4 the connection to a PostgreSQL state was lost\n(no more requests sent; those in flight are in doubt), 130 interrupted (Ctrl-C or SIGTERM: in-flight\nrequests finish and are recorded; a second one quits at once, leaving them in doubt).\n\nEnvironment: WASPEC_BASE_URL, WASPEC_APP_KEY, and WASPEC_TOKEN or WASPEC_APP_SECRET;\nWASPEC_STATE_URL and PGPASSWORD for a PostgreSQL state, WASPEC_WORKSPACE.',
+      '\nExamples:\n  waspec plan --out plan.json && waspec apply plan.json   review, then send exactly that\n  waspec apply --yes specs/                               plan afresh and send (CI)\n  waspec apply --yes --rate-limit 5 --concurrency 2       gentler on the API\n  waspec apply --yes --workers 4                          4 processes share the apply (PostgreSQL state;\n                                                          run it on more machines to join)\n\nExit codes: 0 every message accepted (or nothing to send), 1 error (nothing sent, or stopped),\n3 some message rejected, failed or in doubt, 4 the connection to a PostgreSQL state was lost\n(no more requests sent; those in flight are in doubt), 5 the circuit breaker stopped the apply (too many\nrejected or failed; nothing unsent is in doubt) or holds it after a trip (give --resume), 130 interrupted (Ctrl-C or SIGTERM: in-flight\nrequests finish and are recorded; a second one quits at once, leaving them in doubt).\n\nEnvironment: WASPEC_BASE_URL, WASPEC_APP_KEY, and WASPEC_TOKEN or WASPEC_APP_SECRET;\nWASPEC_STATE_URL and PGPASSWORD for a PostgreSQL state, WASPEC_WORKSPACE.',
     )
     .action(action((args: string[], flags: ApplyFlags) => runApply(args, flags)));
 }
@@ -176,6 +186,8 @@ async function runApply(args: string[], flags: ApplyFlags): Promise<ExitCode> {
     planOptions: planOptionsOf(args, flags, config),
     ask: !planFile && !flags.yes,
     forceUnlock: flags.forceUnlock ?? false,
+    ...(flags.ignoreBreaker ? { ignoreBreaker: true } : {}),
+    ...(flags.resume ? { resume: true } : {}),
     ...(workers === undefined ? {} : { workers }),
     ...(flags.workerOf === undefined ? {} : { workerOf: flags.workerOf }),
     workerArgv: (runId) => workerArgv(flags, runId),
@@ -222,5 +234,6 @@ function workerArgv(flags: ApplyFlags, runId: string): string[] {
     ...pass('config', flags.config),
     ...pass('profile', flags.profile),
     ...pass('concurrency', flags.concurrency),
+    ...(flags.ignoreBreaker ? ['--ignore-breaker'] : []),
   ];
 }

@@ -11,6 +11,7 @@ interface EmulatorFlags {
   token: string;
   reject: string[];
   failRate?: string;
+  rejectRate?: string;
   throttle?: string;
   resetRate?: string;
   latency?: string;
@@ -51,6 +52,10 @@ export function defineEmulatorCommand(program: Command): void {
       [],
     )
     .option(
+      '--reject-rate <r>',
+      'share of numbers answered with a REJECTED status, the same numbers every run (0-1)',
+    )
+    .option(
       '--fail-rate <r>',
       'share of send requests answered 500/502/503 without processing (0-1)',
     )
@@ -81,6 +86,7 @@ async function runEmulator(flags: EmulatorFlags): Promise<ExitCode> {
   const add = <K extends keyof EmulatorOptions>(key: K, value: EmulatorOptions[K] | undefined) => {
     if (value !== undefined) options[key] = value;
   };
+  add('rejectRate', number('reject-rate', flags.rejectRate, 1));
   add('failRate', number('fail-rate', flags.failRate, 1));
   add('throttleRps', number('throttle', flags.throttle));
   add('resetRate', number('reset-rate', flags.resetRate, 1));

@@ -19,8 +19,29 @@ export interface QuietHours {
   mode: 'hold' | 'shift';
 }
 
+/**
+ * An apply stops sending when, over its last `window` answers (at least `minAnswers`), the share of
+ * rejected messages or of messages of failed requests is over its threshold.
+ */
+export interface BreakerSettings {
+  window: number;
+  minAnswers: number;
+  maxRejectedShare: number;
+  maxFailedShare: number;
+}
+
+/** The breaker every apply has unless the config says otherwise. */
+export const DEFAULT_BREAKER: BreakerSettings = {
+  window: 200,
+  minAnswers: 20,
+  maxRejectedShare: 0.2,
+  maxFailedShare: 0.2,
+};
+
 /** Audience safety rules of the workspace (`policy:` in the config). */
 export interface Policy {
+  /** The circuit breaker's thresholds; `false` (`breaker: off`) turns it off; absent: DEFAULT_BREAKER. */
+  breaker?: BreakerSettings | false;
   maxPerRecipient?: FrequencyCap;
   maxMessagesPerApply?: number;
   quietHours?: QuietHours;
@@ -106,17 +127,51 @@ function readQuietHours(node: Node | null | undefined, fail: ConfigFail): QuietH
   return quiet;
 }
 
+function share(node: Node | null | undefined, name: string, fail: ConfigFail): number {
+  const value = scalar(node);
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1))
+    fail(node, `${name} must be a share from 0 to 1 (e.g. 0.2 for 20%)`);
+  return value;
+}
+
+function readBreaker(node: Node | null | undefined, fail: ConfigFail): BreakerSettings | false {
+  const value = scalar(node);
+  if (value === false || value === 'off') return false;
+  if (!isMap(node))
+    fail(
+      node,
+      'policy.breaker must be off, or a mapping {window, minAnswers, maxRejectedShare, maxFailedShare}',
+    );
+  const keys = keysOf(
+    node,
+    ['window', 'minAnswers', 'maxRejectedShare', 'maxFailedShare'],
+    'policy.breaker',
+    fail,
+  );
+  const settings = { ...DEFAULT_BREAKER };
+  if (keys.has('window'))
+    settings.window = positiveInt(keys.get('window'), 'policy.breaker.window', fail);
+  if (keys.has('minAnswers'))
+    settings.minAnswers = positiveInt(keys.get('minAnswers'), 'policy.breaker.minAnswers', fail);
+  for (const key of ['maxRejectedShare', 'maxFailedShare'] as const)
+    if (keys.has(key)) settings[key] = share(keys.get(key), `policy.breaker.${key}`, fail);
+  if (settings.window > 100_000)
+    fail(keys.get('window'), 'policy.breaker.window must be at most 100000 answers');
+  return settings;
+}
+
 /** `policy:` of the config file. */
 export function readPolicy(node: Node | null | undefined, fail: ConfigFail): Policy {
   if (node === undefined || node === null) return {};
   if (!isMap(node)) fail(node, 'policy must be a mapping');
   const keys = keysOf(
     node,
-    ['maxPerRecipient', 'maxMessagesPerApply', 'quietHours'],
+    ['maxPerRecipient', 'maxMessagesPerApply', 'quietHours', 'breaker'],
     'policy',
     fail,
   );
   const policy: Policy = {};
+  if (keys.has('breaker')) policy.breaker = readBreaker(keys.get('breaker'), fail);
   if (keys.has('maxPerRecipient'))
     policy.maxPerRecipient = readCap(keys.get('maxPerRecipient'), fail);
   if (keys.has('maxMessagesPerApply'))

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SEND_PATH, TOKEN_PATH } from '../api/paths.js';
@@ -17,6 +18,8 @@ export interface EmulatorOptions {
   token?: string;
   /** Phone numbers answered with a REJECTED status. */
   rejectNumbers?: readonly string[];
+  /** Share of numbers (0-1) answered with a REJECTED status, chosen by a hash of the number (the same ones every time). */
+  rejectRate?: number;
   failRate?: number;
   throttleRps?: number;
   resetRate?: number;
@@ -94,6 +97,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const appKey = options.appKey ?? EMULATOR_DEFAULTS.appKey;
   const random = createRandom(options.seed ?? 1);
   const reject = new Set(options.rejectNumbers ?? []);
+  const rejects = (phoneNumber: string) =>
+    reject.has(phoneNumber) ||
+    (options.rejectRate !== undefined && hashShare(phoneNumber) < options.rejectRate);
   const tokens = createTokenIssuer({
     appKey,
     appSecret: options.appSecret ?? EMULATOR_DEFAULTS.appSecret,
@@ -154,7 +160,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const accept = (body: RequestBody) =>
     body.destinations.map((d) => {
-      const status = reject.has(d.to.phoneNumber) ? REJECTED_DESTINATION : PENDING_ACCEPTED;
+      const status = rejects(d.to.phoneNumber) ? REJECTED_DESTINATION : PENDING_ACCEPTED;
       if (messages.has(d.messageId)) stats.duplicates++;
       else stats.uniqueMessageIds++;
       if (status === PENDING_ACCEPTED) stats.accepted++;
@@ -266,4 +272,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         server.closeAllConnections();
       }),
   };
+}
+
+/** A number's place in [0, 1), from its hash: a reject rate picks the same numbers on every run. */
+export function hashShare(phoneNumber: string): number {
+  return createHash('sha256').update(phoneNumber).digest().readUInt32BE(0) / 2 ** 32;
 }

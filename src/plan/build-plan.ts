@@ -110,6 +110,7 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
         location: options.store.location,
         sha256: snapshot.digest,
         records: snapshot.records ?? 0,
+        ...(snapshot.breaker ? { breaker: snapshot.breaker } : {}),
       },
       ...(inputs.suppressions ? { suppressions: inputs.suppressions } : {}),
     },

@@ -2,7 +2,7 @@ import type { ApprovedTemplate } from '../catalogue/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { MessageContent } from '../api/types.js';
 import type { MessageShape } from '../render/message-shape.js';
-import type { Outcome, StoredContent } from '../state/types.js';
+import type { BreakerTrip, Outcome, StoredContent } from '../state/types.js';
 import type { ExcludedRecipient } from '../recipients/types.js';
 
 export type PlanAction =
@@ -179,7 +179,13 @@ export interface Plan {
   inputs: {
     files: PlanInputFile[];
     /** `records`: how many journal records the state had (so staleness can say how many are new). */
-    state: { location: string; sha256: string; records?: number };
+    state: {
+      location: string;
+      sha256: string;
+      records?: number;
+      /** The last apply's breaker trip, when no apply has sent since (apply refuses to go on unless told). */
+      breaker?: BreakerTrip;
+    };
     /** Suppression sources that are not files (a database table), by digest of what was read. */
     suppressions?: Array<{ location: string; sha256: string }>;
   };

@@ -1,5 +1,6 @@
 import type { ApplyResult } from '../apply/apply-result.js';
 import { escapeInvisibleInJson } from '../plan/plan-json.js';
+import { AFTER_TRIP, breakerCause, breakerReasons } from './breaker-trip.js';
 import { revealOneLine } from './reveal-invisible.js';
 
 /** Rejected, failed and in-doubt messages listed by (masked) number and spec; the rest are counted. */
@@ -11,7 +12,7 @@ const n = (x: number) => x.toLocaleString('en-US');
 export function formatApplySummary(result: ApplyResult): string {
   const m = result.messages;
   const lines = [
-    `Apply ${result.interrupted ? 'interrupted' : result.authFailure ? 'stopped' : 'complete'}: ${n(m.accepted)} accepted, ${n(m.rejected)} rejected, ${n(m.failed)} failed, ${n(m.inDoubt)} in doubt${m.notSent ? `, ${n(m.notSent)} not sent` : ''} (${n(result.requests)} ${result.requests === 1 ? 'request' : 'requests'}).`,
+    `Apply ${result.interrupted ? 'interrupted' : result.authFailure || result.breaker ? 'stopped' : 'complete'}: ${n(m.accepted)} accepted, ${n(m.rejected)} rejected, ${n(m.failed)} failed, ${n(m.inDoubt)} in doubt${m.notSent ? `, ${n(m.notSent)} not sent` : ''} (${n(result.requests)} ${result.requests === 1 ? 'request' : 'requests'}).`,
   ];
   const groups = Object.entries(result.byStatusGroup).sort();
   if (groups.length > 0)
@@ -49,7 +50,14 @@ export function formatApplySummary(result: ApplyResult): string {
   const shown = Math.min(named.length, MAX_FAILED);
   if (total > shown) lines.push(`  … and ${n(total - shown)} more`);
   if (result.authFailure) lines.push(`Authentication failed: ${revealOneLine(result.authFailure)}`);
-  if (m.notSent > 0) lines.push('Messages not sent stay planned: run apply again to send them.');
+  if (result.breaker) {
+    lines.push(`Circuit breaker tripped: ${breakerCause(result.breaker)}. Top reasons:`);
+    lines.push(...breakerReasons(result.breaker));
+    lines.push(
+      `Nothing more was sent; the ${n(m.notSent)} messages not sent stay planned (none in doubt). Fix the cause, then: ${AFTER_TRIP}.`,
+    );
+  } else if (m.notSent > 0)
+    lines.push('Messages not sent stay planned: run apply again to send them.');
   if (m.failed > 0) lines.push('Failed messages are planned as retry by the next plan.');
   if (m.inDoubt > 0)
     lines.push('Messages in doubt are not re-sent unless you ask: waspec plan --resend-in-doubt.');

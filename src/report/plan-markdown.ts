@@ -20,6 +20,7 @@ import {
   type SpecMessage,
 } from './plan-messages.js';
 import { maskPhone, maskPhonesIn } from '../diagnostics/mask-phone.js';
+import { breakerPlanLine } from './breaker-trip.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
 import { revealOneLine } from './reveal-invisible.js';
 import { excludedWhere, exclusionCounts } from './plan-excluded.js';
@@ -135,7 +136,14 @@ class Page {
 
   render(level: Level, full: Level, maxBytes: number): string {
     const specs = this.specs.slice(0, level.specs);
-    const out = ['## waspec plan', '', `**${formatPlanSummary(this.plan.summary)}**`, ''];
+    const trip = this.plan.inputs.state.breaker;
+    const out = [
+      '## waspec plan',
+      '',
+      ...(trip ? [`> ⚠ ${escapeMarkdown(breakerPlanLine(trip))}`, ''] : []),
+      `**${formatPlanSummary(this.plan.summary)}**`,
+      '',
+    ];
     if (!valuesKept(this.plan)) out.push(`_Note: ${VALUES_NOT_KEPT}._`, '');
     out.push(`| spec | ${ACTION_STYLE.map((s) => `${s.symbol} ${s.label}`).join(' | ')} |`);
     out.push(`| --- |${ACTION_STYLE.map(() => ' ---: |').join('')}`);

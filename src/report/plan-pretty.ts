@@ -19,6 +19,7 @@ import {
   type Detail,
   type SpecMessage,
 } from './plan-messages.js';
+import { breakerPlanLine } from './breaker-trip.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
 import { revealInvisible, revealOneLine } from './reveal-invisible.js';
 import { excludedWhere, exclusionCounts } from './plan-excluded.js';
@@ -54,7 +55,12 @@ function painters(color: boolean): Painters {
 /** The plan for a terminal: summary, legend, then per spec its message once and what happens to whom. */
 export function formatPlanPretty(plan: Plan, options: PrettyOptions): string {
   const paint = painters(options.color);
-  const out: string[] = [paint.bold(formatPlanSummary(plan.summary)), ''];
+  const trip = plan.inputs.state.breaker;
+  const out: string[] = [
+    ...(trip ? [paint.bold(`⚠ ${breakerPlanLine(trip)}`), ''] : []),
+    paint.bold(formatPlanSummary(plan.summary)),
+    '',
+  ];
   if (!valuesKept(plan)) out.push(paint.dim(`Note: ${VALUES_NOT_KEPT}.`), '');
   out.push(
     paint.dim(`Legend: ${ACTION_STYLE.map((s) => `${s.symbol} ${s.label}`).join('  ')}`),

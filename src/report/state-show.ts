@@ -37,6 +37,7 @@ function describe(record: JournalRecord, messageId: string): string {
     return printable(`settled as ${record.as} by ${record.by}: ${record.reason}`);
   if (record.type === 'content' || record.type === 'message')
     return `${record.type} kept   ${record.hash}`;
+  if (record.type === 'breaker') return `breaker        ${record.cause}`;
   const result = record.results.find((r) => r.messageId === messageId);
   const why = result?.status
     ? `${result.status.groupName} / ${result.status.name}`
@@ -50,6 +51,7 @@ function describe(record: JournalRecord, messageId: string): string {
 export function mentions(record: JournalRecord, messageId: string): boolean {
   if (record.type === 'in-flight') return record.messages.some((m) => m.messageId === messageId);
   if (record.type === 'settle') return record.messageIds.includes(messageId);
-  if (record.type === 'content' || record.type === 'message') return false;
+  if (record.type === 'content' || record.type === 'message' || record.type === 'breaker')
+    return false;
   return record.results.some((r) => r.messageId === messageId);
 }

@@ -1,9 +1,11 @@
-import type { JournalRecord, MessageState, StateSnapshot } from './types.js';
+import type { BreakerTrip, JournalRecord, MessageState, StateSnapshot } from './types.js';
 
 /** What folding builds: the messages, and the hashes of the contents kept (each hash string once). */
 export interface FoldedState {
   messages: Map<string, MessageState>;
   contents: Map<string, string>;
+  /** The last breaker trip, cleared by the next in-flight record (an apply that sent again). */
+  breaker?: BreakerTrip;
 }
 
 export function emptyFold(): FoldedState {
@@ -11,8 +13,14 @@ export function emptyFold(): FoldedState {
 }
 
 /** The snapshot's view of a fold (its content hashes as a set sharing the messages' strings). */
-export function foldedSnapshot(folded: FoldedState): Pick<StateSnapshot, 'messages' | 'contents'> {
-  return { messages: folded.messages, contents: new Set(folded.contents.keys()) };
+export function foldedSnapshot(
+  folded: FoldedState,
+): Pick<StateSnapshot, 'messages' | 'contents' | 'breaker'> {
+  return {
+    messages: folded.messages,
+    contents: new Set(folded.contents.keys()),
+    ...(folded.breaker ? { breaker: folded.breaker } : {}),
+  };
 }
 
 /**
@@ -26,7 +34,13 @@ export function foldRecord(folded: FoldedState, record: JournalRecord): void {
     if (!contents.has(record.hash)) contents.set(record.hash, record.hash);
     return;
   }
+  if (record.type === 'breaker') {
+    const { v: _v, type: _type, ...trip } = record;
+    folded.breaker = trip;
+    return;
+  }
   if (record.type === 'in-flight') {
+    delete folded.breaker;
     for (const m of record.messages) {
       const before = messages.get(m.messageId);
       messages.set(m.messageId, {

@@ -234,6 +234,7 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
       const claimed = await client.query<{ seq: number; request: string | null }>(
         `UPDATE ${t.request} r SET phase = 'out', worker_id = $2, claimed_at = now()
           WHERE r.run_id = $1 AND r.seq = (SELECT seq FROM ${t.request} WHERE run_id = $1 AND phase = 'pending' ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+            AND (SELECT breaker IS NULL FROM ${t.run} WHERE id = $1 FOR SHARE)
           RETURNING r.seq, r.request::text AS request`,
         [runId, workerId],
       );
@@ -372,16 +373,17 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
         };
       });
     },
+    // A tripped run ends once no live worker has a request out: what is pending stays unsent.
     endIfDone: (client: pg.ClientBase) =>
       inTransaction(client, async () => {
         const open = await client.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM ${t.request} r LEFT JOIN ${t.worker} w ON w.id = r.worker_id
-            WHERE r.run_id = $1 AND (r.phase = 'pending' OR (r.phase IN ('out', 'waiting') AND ${workerAlive(tables.schema)}))`,
+            WHERE r.run_id = $1 AND ((r.phase = 'pending' AND (SELECT breaker IS NULL FROM ${t.run} WHERE id = $1)) OR (r.phase IN ('out', 'waiting') AND ${workerAlive(tables.schema)}))`,
           [runId],
         );
         if ((open.rows[0]?.n ?? 0) > 0) return false;
         await client.query(
-          `UPDATE ${t.run} SET ended_at = now(), ended = 'finished' WHERE id = $1 AND ended_at IS NULL`,
+          `UPDATE ${t.run} SET ended_at = now(), ended = CASE WHEN breaker IS NULL THEN 'finished' ELSE 'breaker' END WHERE id = $1 AND ended_at IS NULL`,
           [runId],
         );
         // Requests hold full numbers and rendered texts: none is kept once the run has ended
@@ -389,5 +391,20 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
         await client.query(`UPDATE ${t.request} SET request = NULL WHERE run_id = $1`, [runId]);
         return true;
       }),
+    /** Trips the run's breaker for every worker (the first trip wins) and journals `records` with it. */
+    trip: async (client: pg.ClientBase, trip: unknown, records: JournalRecord[]) => {
+      const set = await client.query(
+        `UPDATE ${t.run} SET breaker = $2::jsonb WHERE id = $1 AND breaker IS NULL`,
+        [runId, JSON.stringify(trip)],
+      );
+      if (set.rowCount === 1) await insertRecords(client, t.journal, workspace, records);
+    },
+    tripped: async (client: pg.ClientBase): Promise<unknown> => {
+      const found = await client.query<{ breaker: string | null }>(
+        `SELECT breaker::text AS breaker FROM ${t.run} WHERE id = $1`,
+        [runId],
+      );
+      return parseJson(found.rows[0]?.breaker ?? null, `the breaker trip of apply run ${runId}`);
+    },
   };
 }

@@ -94,6 +94,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; description: string; s
       );
       CREATE INDEX apply_request_pending ON $schema.apply_request (run_id, seq) WHERE phase = 'pending';`,
   },
+  {
+    version: 5,
+    description: "an apply run's circuit breaker trip (claims stop for every worker)",
+    sql: `ALTER TABLE $schema.apply_run ADD COLUMN breaker jsonb;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

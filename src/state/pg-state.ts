@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type pg from 'pg';
 import { currentUser } from './file-lock.js';
 import { emptyFold, foldedSnapshot, foldRecord } from './fold-journal.js';
+import { checkJournalValue } from './journal-format.js';
 import { insertRecords, journalDigest, parseRow } from './pg-journal.js';
 import { quoteIdent } from './pg-migrations.js';
 import { StateError } from '../errors.js';
@@ -19,6 +20,7 @@ import { openPgSession } from './pg-session.js';
 import { openPgSuppressionTable } from './pg-suppressions.js';
 import type { StateTarget } from './state-target.js';
 import type {
+  BreakerTrip,
   JournalRecord,
   SharedApplyStore,
   StateBackend,
@@ -149,6 +151,11 @@ export function openPgStateStore(
         progress: () => use('read the apply', (c) => q.progress(c)),
         rows: () => use('read the apply', (c) => q.rows(c)),
         endIfDone: () => use('end the apply', (c) => q.endIfDone(c)),
+        trip: (trip, records) => inBatch((c) => q.trip(c, trip, records)),
+        tripped: async () => {
+          const stored = await use('read the apply', (c) => q.tripped(c));
+          return stored === undefined ? undefined : breakerTripOf(stored, run.id);
+        },
       };
     },
   };
@@ -221,4 +228,19 @@ async function selectContents(
     }
   }
   return found;
+}
+
+/** A run's stored trip, checked as the journal record it was written with. */
+function breakerTripOf(stored: unknown, runId: string): BreakerTrip {
+  const line = checkJournalValue(
+    { ...(stored as object), v: 5, type: 'breaker' },
+    `(the breaker trip of apply run ${runId})`,
+  );
+  if (line.kind !== 'record' || line.record.type !== 'breaker')
+    throw new StateError(
+      `The state database holds a breaker trip of apply run ${runId} that waspec did not write.`,
+      'Restore the database from a backup; waspec never changes rows it wrote.',
+    );
+  const { v: _v, type: _type, ...trip } = line.record;
+  return trip;
 }

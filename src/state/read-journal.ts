@@ -43,7 +43,12 @@ function makeInterner(): (record: JournalRecord) => JournalRecord {
       }
       return record;
     }
-    if (record.type === 'settle' || record.type === 'content' || record.type === 'message')
+    if (
+      record.type === 'settle' ||
+      record.type === 'content' ||
+      record.type === 'message' ||
+      record.type === 'breaker'
+    )
       return record;
     for (const r of record.results) {
       if (r.status === undefined) continue;

@@ -89,7 +89,26 @@ export type JournalRecord =
       type: 'message';
       at: string;
       hash: string;
-    } & StoredContent);
+    } & StoredContent)
+  | ({
+      /** Version 5: a waspec that reads only versions 1 to 4 refuses the journal instead of calling it damaged. */
+      v: 5;
+      type: 'breaker';
+    } & BreakerTrip);
+
+/** Why an apply's circuit breaker stopped it: the share over its window of answers, and the top reasons. */
+export interface BreakerTrip {
+  /** ISO time it tripped. */
+  at: string;
+  /** Which share crossed its threshold: of rejected messages, or of messages of failed requests. */
+  cause: 'rejected' | 'failed';
+  /** The share (0-1) over `answers` answers, and the threshold it crossed. */
+  share: number;
+  threshold: number;
+  answers: number;
+  /** The commonest reasons in the window, most frequent first. */
+  reasons: Array<{ reason: string; count: number }>;
+}
 
 /**
  * A content as the state keeps it, once per contentHash (so a drift can be shown as a diff):
@@ -111,6 +130,8 @@ export interface StateSnapshot {
   records?: number;
   /** The hashes whose content the state keeps (content records, and messages as written). */
   contents: ReadonlySet<string>;
+  /** The last apply's circuit breaker trip, when no apply has sent since. */
+  breaker?: BreakerTrip;
 }
 
 export interface LockInfo {
@@ -250,8 +271,15 @@ export interface ApplyRunWorker {
   slot(): Promise<number>;
   progress(): Promise<ApplyRunProgress>;
   rows(): Promise<ApplyRunRow[]>;
-  /** Ends the run when nothing is pending and no live worker has a request out; whether it has ended. */
+  /**
+   * Ends the run when nothing is pending (or its breaker tripped) and no live worker has a request
+   * out; whether it has ended.
+   */
   endIfDone(): Promise<boolean>;
+  /** Trips the run's breaker: no worker claims another request; `records` (the breaker record) journalled with the first trip. */
+  trip(trip: BreakerTrip, records: JournalRecord[]): Promise<void>;
+  /** The run's breaker trip, if it tripped. */
+  tripped(): Promise<BreakerTrip | undefined>;
 }
 
 /** The PostgreSQL state's applies by many workers. */

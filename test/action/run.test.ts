@@ -524,6 +524,30 @@ test('apply: plans, sends exactly that plan, and maps the result (accepted, reje
   }
 });
 
+test('apply stopped by the circuit breaker: exit 5, the trip and its reasons in the step summary', async () => {
+  const emulator = await startEmulator({ rejectRate: 0.5 });
+  const ws = await makeWorkspace(textSpec('promo', swissNumbers(400), 'Hi', 10));
+  const env = {
+    WASPEC_BASE_URL: emulator.url,
+    WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
+    WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
+  };
+  try {
+    const run = await runAction(ws.dir, { command: 'apply' }, env);
+    assert.is(run.code, 5, run.stderr);
+    assert.equal(run.outputs['exit-code'], '5');
+    assert.match(
+      run.summary,
+      /\*\*Circuit breaker tripped\*\*: [\d.]+% of the last \d+ answers rejected \(over 20%\)/,
+    );
+    assert.match(run.summary, /```text\n×\d+ {2}REJECTED_DESTINATION: /);
+    assert.ok(Number(run.outputs['not-sent']) > 0);
+  } finally {
+    await emulator.close();
+    await ws.cleanup();
+  }
+});
+
 test('apply of a saved plan (plan-file): the summary shows its texts restored from the files, and it sends that plan', async () => {
   const numbers = swissNumbers(2);
   const emulator = await startEmulator();

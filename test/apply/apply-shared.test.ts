@@ -10,6 +10,7 @@ import { StateError } from '../../src/errors.js';
 import type { Plan } from '../../src/plan/types.js';
 import type {
   ApplyRunWorker,
+  BreakerTrip,
   ClaimedRequest,
   JournalRecord,
   RequestPhase,
@@ -59,9 +60,11 @@ interface Row {
 function memoryRun(rows: Row[], messages: number) {
   const journal: JournalRecord[] = [];
   const phases: Array<[number, RequestPhase]> = [];
+  let tripped: BreakerTrip | undefined;
   const claim = async (
     inFlight: (payload: unknown) => JournalRecord[],
   ): Promise<ClaimedRequest | undefined> => {
+    if (tripped) return undefined;
     const row = rows.find((r) => r.phase === 'pending');
     if (!row) return undefined;
     const records = inFlight(row.payload); // throws on a bad row: nothing is claimed or committed
@@ -124,7 +127,13 @@ function memoryRun(rows: Row[], messages: number) {
         ...(open(r) && r.other === 'gone' ? { payload: r.payload } : {}),
       })),
     endIfDone: async () =>
-      !rows.some((r) => r.phase === 'pending' || (open(r) && r.other === 'alive')),
+      !rows.some((r) => (r.phase === 'pending' && !tripped) || (open(r) && r.other === 'alive')),
+    trip: async (trip, records) => {
+      if (tripped) return;
+      tripped = trip;
+      journal.push(...records);
+    },
+    tripped: async () => tripped,
   };
   return { worker, journal, phases };
 }
@@ -313,6 +322,48 @@ test('a request row that is not a valid request is refused before anything is se
   }
   assert.is(transport.bodies.length, 0);
   assert.is(journal.length, 0);
+});
+
+test("a worker's breaker trips the run: no more claims, the trip journalled once, what is pending stays unsent", async () => {
+  const requests = requestsOf(40);
+  const { worker, journal } = memoryRun(
+    requests.map((r, seq) => ({ seq, phase: 'pending', payload: payloadOf(r) })),
+    40,
+  );
+  const rejected = { ...PENDING, groupId: 5, groupName: 'REJECTED', name: 'REJECTED_X' };
+  const transport = transportOf(
+    journal,
+    requests.map((r) => ({
+      kind: 'ok' as const,
+      response: {
+        bulkId: r.body.bulkId,
+        messages: r.body.destinations.map((d) => ({
+          messageId: d.messageId,
+          to: d.to,
+          status: rejected,
+        })),
+      },
+    })),
+  );
+  const { result, ended } = await applyShared(worker, {
+    transport,
+    retry: fast,
+    concurrency: 2,
+    pollMs: 1,
+    breaker: { window: 10, minAnswers: 5, maxRejectedShare: 0.5, maxFailedShare: 0.5 },
+  });
+  assert.ok(ended, 'a tripped run ends once nothing is out');
+  assert.is(result.breaker?.cause, 'rejected');
+  assert.equal(result.breaker?.reasons, [{ reason: 'REJECTED_X: ok', count: 5 }]);
+  assert.ok(transport.bodies.length <= 6, `5 answers and what was out: ${transport.bodies.length}`);
+  assert.is(result.messages.notSent, 40 - transport.bodies.length);
+  assert.is(result.messages.inDoubt, 0);
+  assert.is(journal.filter((r) => r.type === 'breaker').length, 1);
+  assert.is(
+    journal.filter((r) => r.type === 'in-flight').length,
+    transport.bodies.length,
+    'nothing unsent was journalled in flight',
+  );
 });
 
 test.run();

@@ -179,6 +179,7 @@ policy:
   maxPerRecipient: { count: 1, per: 24h, scope: marketing }
   maxMessagesPerApply: 50000
   quietHours: { from: "21:00", to: "08:00", mode: shift }
+  breaker: { window: 500, maxRejectedShare: 0.1 }
 `;
   const { dir, cleanup } = await makeWorkspace({ 'ops/waspec.config.yaml': text });
   try {
@@ -187,6 +188,7 @@ policy:
       maxPerRecipient: { count: 1, per: '24h', perMs: 86_400_000, scope: 'marketing' },
       maxMessagesPerApply: 50000,
       quietHours: { from: '21:00', to: '08:00', mode: 'shift' },
+      breaker: { window: 500, minAnswers: 20, maxRejectedShare: 0.1, maxFailedShare: 0.2 },
     });
     assert.equal(config.suppressions, [
       `${dir}/ops/lists/stop.csv`,
@@ -223,6 +225,14 @@ policy:
       /mode must be hold or shift/,
     ],
     ['policy:\n  maxPerApply: 3\n', 1, 2, /unknown key 'maxPerApply' in policy/],
+    [
+      'policy:\n  breaker: { maxRejectedShare: 20% }\n',
+      1,
+      31,
+      /policy.breaker.maxRejectedShare must be a share from 0 to 1/,
+    ],
+    ['policy:\n  breaker: { size: 10 }\n', 1, 13, /unknown key 'size' in policy.breaker/],
+    ['policy:\n  breaker: on\n', 1, 11, /policy.breaker must be off, or a mapping/],
     ['suppressions: { file: a.csv }\n', 0, 14, /suppressions must be a file path or a list/],
     [
       'suppressions:\n  - a.csv\n  - lists/stop.txt\n',

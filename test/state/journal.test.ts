@@ -82,10 +82,7 @@ for (const backend of backends) {
       assert.is(snap.records, 4);
       assert.is(snap.diagnostics.length, 0);
       assert.equal(
-        (await store.readRecords()).map(
-          (r) =>
-            `${r.type} ${r.type === 'settle' || r.type === 'content' || r.type === 'message' ? '' : r.bulkId}`,
-        ),
+        (await store.readRecords()).map((r) => `${r.type} ${'bulkId' in r ? r.bulkId : ''}`),
         ['in-flight B1', 'outcome B1', 'in-flight B2', 'outcome B2'],
       );
     }));
@@ -169,7 +166,7 @@ test('a bad but complete line is kept by the next append (only an unterminated o
     );
     assert.match(
       snap.diagnostics[0]?.message ?? '',
-      /line 3 .*type must be in-flight, outcome, settle, content or message, not "nonsense"/,
+      /line 3 .*type must be in-flight, outcome, settle, content, message or breaker, not "nonsense"/,
     );
     assert.is(snap.messages.size, 2);
   }));
