@@ -5,12 +5,11 @@ import { spawn } from 'node:child_process';
 // A pattern picks test files by path; only *.test.ts files (never fixtures or artifacts) are run.
 // Paths are matched below test/, so a leading test/ (as a shell completes it) is dropped.
 const pattern = process.argv[2]?.replace(/^(\.\/)?test\//, '');
+// Any *.test.ts whose path matches the pattern anywhere (`e2e/workers\.test` as well as `e2e/`).
 const filter =
   pattern === undefined
     ? '\\.test\\.ts$'
-    : pattern.endsWith('$')
-      ? pattern
-      : `(?:${pattern}).*\\.test\\.ts$`;
+    : `^(?=.*\\.test\\.ts$).*(?:${pattern.replace(/\$$/, '')})`;
 const child = spawn(
   process.execPath,
   ['--import', 'tsx', 'node_modules/uvu/bin.js', 'test', filter, '--no-color'],

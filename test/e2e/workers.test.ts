@@ -77,9 +77,13 @@ for (const backend of await postgresBackends()) {
           .map((b) => (JSON.parse(b) as { bulkId: string }).bulkId);
         assert.is(new Set(bulkIds).size, 60, 'no request was sent by both');
         const contents = await adminQuery<{ n: number }>(
-          `SELECT count(*)::int AS n FROM "${schemaOf(state)}".journal WHERE type = 'content'`,
+          `SELECT count(*)::int AS n FROM "${schemaOf(state)}".journal WHERE type = 'message'`,
         );
-        assert.is(contents.rows[0]?.n, 1, 'the one content is journalled once, with the run');
+        assert.is(
+          contents.rows[0]?.n,
+          1,
+          'the one message as written is journalled once, with the run',
+        );
       });
     } finally {
       await emulator.close();
