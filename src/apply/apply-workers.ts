@@ -5,7 +5,7 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import { StateError, UsageError, EXIT, type ExitCode } from '../errors.js';
 import { inputsDigest, readPlanInputs } from '../plan/plan-inputs.js';
 import { readSavedPlan } from '../plan/saved-plan.js';
-import { openPgStateStore } from '../state/pg-state.js';
+import { openStateStore } from '../state/open-state.js';
 import { stateTargetOf } from '../state/state-target.js';
 import type { ApplyRun, SharedApplyStore, StateStore, WorkerLock } from '../state/types.js';
 import { checkedSavedPlan, planAfresh } from './apply-inputs.js';
@@ -42,7 +42,7 @@ export async function runWorkers(
       'give --state postgres://… (or WASPEC_STATE_URL), or leave out --workers',
     );
   }
-  const store = openPgStateStore(target);
+  const store = openStateStore(target);
   const child = options.workerOf !== undefined;
   const children: Array<Promise<number | null>> = [];
   const kills: Array<() => void> = [];
