@@ -117,6 +117,30 @@ function withoutVars(entry: PlanEntry): PlanEntry {
   return rest;
 }
 
+/** V8 holds no longer string: a larger file could not be parsed as one JSON text anyway. */
+const MAX_PLAN_BYTES = 512 * 1024 * 1024;
+
+/** The plan file's text: a regular file (never a FIFO or device, which could block), bounded. */
+async function readPlanText(file: string): Promise<string> {
+  const cannotRead = (why: string) =>
+    new WaspecError('plan-file', `Cannot read the plan ${file}: ${why}.`, {
+      hint: 'Make one with: waspec plan --out plan.json',
+    });
+  const opened = await openRegularFile(path.resolve(file));
+  if ('refusal' in opened)
+    throw cannotRead(
+      opened.refusal.reason === 'missing' ? 'it does not exist' : `it ${opened.refusal.message}`,
+    );
+  try {
+    if (opened.size > MAX_PLAN_BYTES) throw cannotRead('it is over 512 MiB');
+    const bytes = await readAtMost(opened.handle, opened.size);
+    if (bytes.length > opened.size) throw cannotRead('it grew while being read');
+    return bytes.toString('utf8');
+  } finally {
+    await opened.handle.close();
+  }
+}
+
 function notAPlan(file: string, why: string): WaspecError {
   return new WaspecError('plan-file', `${file} is not a waspec plan: ${why}.`, {
     hint: 'Pass a file written by `waspec plan --out FILE` (format: schemas/plan.schema.json).',
