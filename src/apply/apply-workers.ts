@@ -17,7 +17,7 @@ import type { ApplyView } from './apply-view.js';
 import { buildRequests } from './build-requests.js';
 import { payloadOf } from './queued-request.js';
 import { contentRecorder } from './request-records.js';
-import type { ApplyOptions } from './run-apply.js';
+import type { ApplyOptions } from './apply-options.js';
 import { exitCodeOf, withTransport } from './send-plan.js';
 
 /** Times a starter plans again when another run changed the state meanwhile. */
