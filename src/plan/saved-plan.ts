@@ -90,7 +90,14 @@ async function readPlanText(file: string): Promise<string> {
     if (size > MAX_PLAN_BYTES) throw tooLarge(file, size);
     // Read up to its size as stated: a file growing meanwhile is never read past that.
     const bytes = await readAtMost(handle, size);
-    if (bytes.length > size) throw tooLarge(file, MAX_PLAN_BYTES + 1);
+    if (bytes.length > size)
+      throw new WaspecError(
+        'plan-file',
+        `Cannot read the plan ${file}: it grew while being read.`,
+        {
+          hint: 'Make one with: waspec plan --out plan.json',
+        },
+      );
     return bytes.toString('utf8');
   } catch (error) {
     if (error instanceof WaspecError) throw error;
@@ -115,30 +122,6 @@ function withoutVars(entry: PlanEntry): PlanEntry {
   if (entry.action === 'orphan' || entry.vars === undefined) return entry;
   const { vars: _vars, ...rest } = entry;
   return rest;
-}
-
-/** V8 holds no longer string: a larger file could not be parsed as one JSON text anyway. */
-const MAX_PLAN_BYTES = 512 * 1024 * 1024;
-
-/** The plan file's text: a regular file (never a FIFO or device, which could block), bounded. */
-async function readPlanText(file: string): Promise<string> {
-  const cannotRead = (why: string) =>
-    new WaspecError('plan-file', `Cannot read the plan ${file}: ${why}.`, {
-      hint: 'Make one with: waspec plan --out plan.json',
-    });
-  const opened = await openRegularFile(path.resolve(file));
-  if ('refusal' in opened)
-    throw cannotRead(
-      opened.refusal.reason === 'missing' ? 'it does not exist' : `it ${opened.refusal.message}`,
-    );
-  try {
-    if (opened.size > MAX_PLAN_BYTES) throw cannotRead('it is over 512 MiB');
-    const bytes = await readAtMost(opened.handle, opened.size);
-    if (bytes.length > opened.size) throw cannotRead('it grew while being read');
-    return bytes.toString('utf8');
-  } finally {
-    await opened.handle.close();
-  }
 }
 
 function notAPlan(file: string, why: string): WaspecError {
