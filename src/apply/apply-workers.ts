@@ -6,7 +6,7 @@ import { planHasWork } from '../plan/summarize-plan.js';
 import { StateError, UsageError, EXIT, type ExitCode } from '../errors.js';
 import { inputsDigest, readPlanInputs } from '../plan/plan-inputs.js';
 import { readSavedPlan } from '../plan/saved-plan.js';
-import { openPgStateStore } from '../state/pg-state.js';
+import { openStateStore } from '../state/open-state.js';
 import { stateTargetOf } from '../state/state-target.js';
 import type { ApplyRun, SharedApplyStore, StateStore, WorkerLock } from '../state/types.js';
 import { checkedSavedPlan, planAfresh } from './apply-inputs.js';
@@ -18,7 +18,7 @@ import type { ApplyView } from './apply-view.js';
 import { buildRequests } from './build-requests.js';
 import { payloadOf } from './queued-request.js';
 import { contentRecorder } from './request-records.js';
-import type { ApplyOptions } from './run-apply.js';
+import type { ApplyOptions } from './apply-options.js';
 import { breakerHolds, breakerOf, exitCodeOf, withTransport } from './send-plan.js';
 
 /** Times a starter plans again when another run changed the state meanwhile. */
@@ -43,7 +43,7 @@ export async function runWorkers(
       'give --state postgres://… (or WASPEC_STATE_URL), or leave out --workers',
     );
   }
-  const store = openPgStateStore(target);
+  const store = openStateStore(target);
   const child = options.workerOf !== undefined;
   const children: Array<Promise<number | null>> = [];
   const kills: Array<() => void> = [];

@@ -5,32 +5,11 @@ import { planHasWork } from '../plan/summarize-plan.js';
 import { openStateStore } from '../state/open-state.js';
 import { stateTargetOf } from '../state/state-target.js';
 import type { StateStore } from '../state/types.js';
-import { checkedSavedPlan, planAfresh, type PlanOptions } from './apply-inputs.js';
+import { checkedSavedPlan, planAfresh } from './apply-inputs.js';
+import type { ApplyOptions } from './apply-options.js';
 import type { ApplyView } from './apply-view.js';
 import { runWorkers } from './apply-workers.js';
 import { breakerHolds, exitCodeOf, sendPlan, withApplyLock } from './send-plan.js';
-
-/** What `waspec apply` was asked to do, its flags parsed. */
-export interface ApplyOptions {
-  /** A saved plan to send exactly as reviewed (refused if stale); otherwise plan afresh. */
-  planFile?: string;
-  /** How to plan afresh (and, for workers, which inputs a run is of). */
-  planOptions: PlanOptions;
-  /** Ask the view before sending. */
-  ask: boolean;
-  /** Take over the file state's lock of a process that no longer runs. */
-  forceUnlock: boolean;
-  /** Send with no circuit breaker, and go on after a trip. */
-  ignoreBreaker?: boolean;
-  /** Go on after the last apply's breaker trip (the breaker stays on). */
-  resume?: boolean;
-  /** Processes on this machine to share the apply (PostgreSQL state); undefined: this one alone. */
-  workers?: number;
-  /** Set in a worker another process started beside itself: the run it joins. */
-  workerOf?: string;
-  /** Node's arguments for a worker started beside this one that joins `runId`. */
-  workerArgv(runId: string): string[];
-}
 
 /** apply: plans (or checks a saved plan), sends it once and records every outcome; its exit code. */
 export async function runApply(
@@ -84,3 +63,5 @@ async function lockAndApply(
     return exitCodeOf(result);
   });
 }
+
+export type { ApplyOptions } from './apply-options.js';

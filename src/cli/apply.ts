@@ -3,7 +3,6 @@ import { SavedPlanChangedError, type PlanOptions } from '../apply/apply-inputs.j
 import { runApply as applyOperation, type ApplyOptions } from '../apply/run-apply.js';
 import {
   DEFAULT_BATCH_SIZE,
-  loadConfig,
   requireSendConfig,
   type ResolvedConfig,
 } from '../config/load-config.js';
@@ -13,7 +12,15 @@ import { describeStalePlan } from '../report/plan-changes.js';
 import { applyView } from './apply-view.js';
 import { ALLOW_LARGE_HELP, parseAllowLarge } from './plan-options.js';
 import { action } from './run.js';
-import { addStateOptions, stateOverrides } from './state-options.js';
+import {
+  addAllowOutsideOption,
+  addConfigOptions,
+  addFormatOption,
+  addMaskOptions,
+  addStateOptions,
+  maskOf,
+  resolveConfig,
+} from './options.js';
 
 export interface ApplyFlags {
   yes?: boolean;
@@ -49,8 +56,29 @@ function positive(name: string, value: string | undefined): number | undefined {
   return n;
 }
 
+const APPLY_HELP = [
+  '',
+  'Examples:',
+  '  waspec plan --out plan.json && waspec apply plan.json   review, then send exactly that',
+  '  waspec apply --yes specs/                               plan afresh and send (CI)',
+  '  waspec apply --yes --rate-limit 5 --concurrency 2       gentler on the API',
+  '  waspec apply --yes --workers 4                          4 processes share the apply (PostgreSQL state;',
+  '                                                          run it on more machines to join)',
+  '',
+  '--format json: the final summary as JSON on stdout (the plan goes to stderr).',
+  '',
+  'Exit codes: 0 every message accepted (or nothing to send), 1 error (nothing sent, or stopped),',
+  '3 some message rejected, failed or in doubt, 4 the connection to a PostgreSQL state was lost',
+  '(no more requests sent; those in flight are in doubt), 5 the circuit breaker stopped the apply (too many',
+  'rejected or failed; nothing unsent is in doubt) or holds it after a trip (give --resume), 130 interrupted',
+  '(Ctrl-C or SIGTERM: in-flight requests finish and are recorded; a second one quits at once, leaving them in doubt).',
+  '',
+  'Environment: WASPEC_BASE_URL, WASPEC_APP_KEY, and WASPEC_TOKEN or WASPEC_APP_SECRET;',
+  'WASPEC_STATE_URL and PGPASSWORD for a PostgreSQL state, WASPEC_WORKSPACE.',
+].join('\n');
+
 export function defineApplyCommand(program: Command): void {
-  addStateOptions(
+  const command = addStateOptions(
     program
       .command('apply')
       .summary('send what the plan says, exactly once')
@@ -68,8 +96,6 @@ export function defineApplyCommand(program: Command): void {
         'do not ask for confirmation (needed without a terminal unless a saved plan is given)',
       ),
   )
-    .option('--config <file>', 'config file (default waspec.config.yaml)')
-    .option('--profile <name>', 'config profile')
     .option('--concurrency <n>', 'requests in flight (default 4)')
     .option('--rate-limit <rps>', 'requests per second at most')
     .option(
@@ -82,10 +108,6 @@ export function defineApplyCommand(program: Command): void {
       'send again messages without a recorded answer (may send them twice)',
     )
     .option('--target <spec>', 'apply only this spec (repeatable)', collect, [])
-    .option(
-      '--mask',
-      'mask phone numbers (417****6727) in the plan and problems it prints (shared CI logs)',
-    )
     .option(
       '--workers <n>',
       'share the apply with N processes on this machine, and with workers started on other machines against the same PostgreSQL workspace and specs',
@@ -103,39 +125,24 @@ export function defineApplyCommand(program: Command): void {
       '--resume',
       "go on after the last apply's circuit breaker tripped (the breaker stays on)",
     )
-    .option('--allow-large <n>', ALLOW_LARGE_HELP)
-    .addOption(
-      new Option('--format <format>', 'format of the final summary')
-        .choices(['pretty', 'json'])
-        .default('pretty'),
-    )
-    .option(
-      '--allow-outside <path>',
-      "let recipient and suppression files come from PATH outside the workspace (the spec's or config's folder and the current directory; repeatable)",
-      collect,
-      [],
-    )
-    .addHelpText(
-      'after',
-      '\nExamples:\n  waspec plan --out plan.json && waspec apply plan.json   review, then send exactly that\n  waspec apply --yes specs/                               plan afresh and send (CI)\n  waspec apply --yes --rate-limit 5 --concurrency 2       gentler on the API\n  waspec apply --yes --workers 4                          4 processes share the apply (PostgreSQL state;\n                                                          run it on more machines to join)\n\nExit codes: 0 every message accepted (or nothing to send), 1 error (nothing sent, or stopped),\n3 some message rejected, failed or in doubt, 4 the connection to a PostgreSQL state was lost\n(no more requests sent; those in flight are in doubt), 5 the circuit breaker stopped the apply (too many\nrejected or failed; nothing unsent is in doubt) or holds it after a trip (give --resume), 130 interrupted (Ctrl-C or SIGTERM: in-flight\nrequests finish and are recorded; a second one quits at once, leaving them in doubt).\n\nEnvironment: WASPEC_BASE_URL, WASPEC_APP_KEY, and WASPEC_TOKEN or WASPEC_APP_SECRET;\nWASPEC_STATE_URL and PGPASSWORD for a PostgreSQL state, WASPEC_WORKSPACE.',
-    )
+    .option('--allow-large <n>', ALLOW_LARGE_HELP);
+  addConfigOptions(command);
+  addAllowOutsideOption(command);
+  addMaskOptions(command);
+  addFormatOption(command, ['pretty', 'json'])
+    .addHelpText('after', APPLY_HELP)
     .action(action((args: string[], flags: ApplyFlags) => runApply(args, flags)));
 }
 
 export async function configFor(flags: ApplyFlags): Promise<ResolvedConfig> {
-  const overrides: Partial<ResolvedConfig> = stateOverrides(flags);
+  const overrides: Partial<ResolvedConfig> = {};
   const concurrency = positive('concurrency', flags.concurrency);
   const rateLimit = positive('rate-limit', flags.rateLimit);
   const batchSize = positive('batch-size', flags.batchSize);
   if (concurrency !== undefined) overrides.concurrency = concurrency;
   if (rateLimit !== undefined) overrides.rateLimit = rateLimit;
   if (batchSize !== undefined) overrides.batchSize = batchSize;
-  if (flags.allowOutside.length > 0) overrides.allowOutside = flags.allowOutside;
-  return loadConfig({
-    ...(flags.config ? { configFile: flags.config } : {}),
-    ...(flags.profile ? { profile: flags.profile } : {}),
-    flags: overrides,
-  });
+  return resolveConfig(flags, overrides);
 }
 
 /** The number of worker processes to start here; undefined without --workers. */
@@ -193,7 +200,11 @@ async function runApply(args: string[], flags: ApplyFlags): Promise<ExitCode> {
     workerArgv: (runId) => workerArgv(flags, runId),
   };
   try {
-    return await applyOperation(options, config, applyView(flags.format, flags.mask ?? false));
+    return await applyOperation(
+      options,
+      config,
+      applyView(flags.format, maskOf(flags.mask, false)),
+    );
   } catch (error) {
     if (!(error instanceof SavedPlanChangedError)) throw error;
     const { message, hint } = describeStalePlan(error.planFile, error.changes);

@@ -3,14 +3,18 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { compileSpecBatches } from '../compile/compile-spec.js';
 import { batchSizeOf, groupRequestBatches, groupRequests } from '../compile/group-requests.js';
-import { loadConfig } from '../config/load-config.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadWorkspace } from '../message-spec/load-workspace.js';
 import type { SpecDocument } from '../message-spec/types.js';
-import { addAllowOutsideOption } from './plan-options.js';
+import {
+  addAllowOutsideOption,
+  addConfigOptions,
+  addFormatOption,
+  resolveConfig,
+} from './options.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action } from './run.js';
 
@@ -25,6 +29,17 @@ interface CompileOptions {
 /** Specs with more requests than this are written as NDJSON under --out. */
 const JSON_REQUEST_LIMIT = 1000;
 
+const COMPILE_HELP = [
+  '',
+  '--format json: an object per spec; ndjson: one request body per line.',
+  "The config's batchSize applies to specs that set none.",
+  `Under --out, a spec with more than ${JSON_REQUEST_LIMIT} requests is written as NDJSON.`,
+  'Output is deterministic: the same specs compile to the same bytes, the very bodies apply sends',
+  '(on a fresh state).',
+  '',
+  'Exit codes: 0 ok, 1 errors found (nothing is written for a spec with errors).',
+].join('\n');
+
 export function defineCompileCommand(program: Command): void {
   const command = program
     .command('compile')
@@ -33,22 +48,11 @@ export function defineCompileCommand(program: Command): void {
     .option(
       '-o, --out <dir>',
       'write one <spec-name>.json (or .ndjson) per spec into DIR instead of stdout',
-    )
-    .addOption(
-      new Option('--format <format>', 'json: an object per spec; ndjson: one request body per line')
-        .choices(['json', 'ndjson'])
-        .default('json'),
-    )
-    .option(
-      '--config <file>',
-      'config file (default waspec.config.yaml): its batchSize applies to specs that set none',
-    )
-    .option('--profile <name>', 'config profile');
+    );
+  addFormatOption(command, ['json', 'ndjson']);
+  addConfigOptions(command);
   addAllowOutsideOption(command)
-    .addHelpText(
-      'after',
-      `\nUnder --out, a spec with more than ${JSON_REQUEST_LIMIT} requests is written as NDJSON.\nOutput is deterministic: the same specs compile to the same bytes, the very bodies apply sends\n(on a fresh state).\n\nExit codes: 0 ok, 1 errors found (nothing is written for a spec with errors).`,
-    )
+    .addHelpText('after', COMPILE_HELP)
     .action(action(async (paths: string[], options: CompileOptions) => runCompile(paths, options)));
 }
 
@@ -106,11 +110,7 @@ async function countRequests(doc: SpecDocument, batchSize: number): Promise<numb
 }
 
 async function runCompile(paths: string[], options: CompileOptions): Promise<ExitCode> {
-  const config = await loadConfig({
-    ...(options.config ? { configFile: options.config } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
-    flags: { allowOutside: options.allowOutside },
-  });
+  const config = await resolveConfig(options);
   const workspace = await loadWorkspace(paths, {
     allowOutside: config.allowOutside ?? [],
     recipientDefaults: config.recipients ?? {},

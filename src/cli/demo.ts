@@ -2,7 +2,6 @@ import { EXIT, type ExitCode } from '../errors.js';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../config/load-config.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { EMULATOR_DEFAULTS, startEmulator } from '../emulator/server.js';
 import { exitCodeOf, sendPlan, withApplyLock } from '../apply/send-plan.js';
@@ -12,8 +11,9 @@ import { planHasWork } from '../plan/summarize-plan.js';
 import { formatApplySummary } from '../report/apply-summary.js';
 import { formatPlan } from '../report/plan-format.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
-import { openFileStateStore } from '../state/file-state.js';
+import { openStateStore } from '../state/open-state.js';
 import { printDiagnostics } from './print-diagnostics.js';
+import { resolveConfig } from './options.js';
 import { action, useColor } from './run.js';
 import { createProgressReporter } from './apply-progress.js';
 
@@ -21,6 +21,12 @@ interface DemoFlags {
   state: string;
   reset?: boolean;
 }
+
+const DEMO_HELP = [
+  '',
+  'Nothing leaves this machine: the emulator listens on 127.0.0.1 with demo credentials.',
+  'Run it twice: the second run sends nothing, because everything was already accepted.',
+].join('\n');
 
 export function defineDemoCommand(program: Command): void {
   program
@@ -31,10 +37,7 @@ export function defineDemoCommand(program: Command): void {
     .argument('[paths...]', 'spec files or folders', ['specs'])
     .option('--state <dir>', 'state directory of the demo', path.join('.waspec', 'demo'))
     .option('--reset', 'forget what earlier demos sent (wipe the demo state first)')
-    .addHelpText(
-      'after',
-      '\nNothing leaves this machine: the emulator listens on 127.0.0.1 with demo credentials.\nRun it twice: the second run sends nothing, because everything was already accepted.',
-    )
+    .addHelpText('after', DEMO_HELP)
     .action(action((paths: string[], flags: DemoFlags) => runDemo(paths, flags)));
 }
 
@@ -43,16 +46,17 @@ async function runDemo(paths: string[], flags: DemoFlags): Promise<ExitCode> {
   const emulator = await startEmulator({ latencyMs: 20 });
   const say = (text: string) => process.stdout.write(text);
   try {
-    const config = await loadConfig({
-      env: {
+    const config = await resolveConfig(
+      {},
+      { stateDir: flags.state },
+      {
         WASPEC_BASE_URL: emulator.url,
         WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
         WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
       },
-      flags: { stateDir: flags.state },
-    });
+    );
     say(`waspec demo: emulator on ${emulator.url}, state in ${flags.state}\n\n── plan ──\n`);
-    const store = openFileStateStore(config.stateDir);
+    const store = openStateStore({ kind: 'file', dir: config.stateDir });
     // --force takes over only the lock of a demo that is gone.
     return await withApplyLock(store, true, async (interrupts) => {
       const plan = await buildPlan({

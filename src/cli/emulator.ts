@@ -27,6 +27,13 @@ function number(name: string, value: string | undefined, max = Infinity): number
   return n;
 }
 
+const EMULATOR_HELP = [
+  '',
+  'Endpoints: POST /apiaccess/rest/ccmessaging/omni/1/advanced, POST /apigovernance/api/oauth/tokenByAkSk,',
+  'GET /_emulator/stats, GET /_emulator/messages, GET /_emulator/requests, POST /_emulator/expire-tokens.',
+  'Stops on Ctrl-C.',
+].join('\n');
+
 export function defineEmulatorCommand(program: Command): void {
   program
     .command('emulator')
@@ -67,10 +74,7 @@ export function defineEmulatorCommand(program: Command): void {
     .option('--latency <ms>', 'delay before each send answer')
     .option('--token-ttl <s>', 'lifetime of issued tokens in seconds')
     .option('--seed <n>', 'seed of the fault injection, for repeatable runs')
-    .addHelpText(
-      'after',
-      '\nEndpoints: POST /apiaccess/rest/ccmessaging/omni/1/advanced, POST /apigovernance/api/oauth/tokenByAkSk,\nGET /_emulator/stats, GET /_emulator/messages, GET /_emulator/requests, POST /_emulator/expire-tokens.\nStops on Ctrl-C.',
-    )
+    .addHelpText('after', EMULATOR_HELP)
     .action(action(async (flags: EmulatorFlags) => runEmulator(flags)));
 }
 

@@ -8,6 +8,18 @@ interface InitFlags {
   state?: CiState;
 }
 
+const INIT_HELP = [
+  '',
+  'Writes waspec.config.yaml, specs/welcome.yaml and specs/recipients/welcome.csv, and adds the',
+  'local state to .gitignore; with --ci github also .github/workflows/waspec.yml. It never',
+  'overwrites a file (it says which it kept), so running it again changes nothing.',
+  '',
+  'Examples:',
+  '  npx waspec init',
+  '  npx waspec init --ci github',
+  '  npx waspec init --ci github --state git',
+].join('\n');
+
 export function defineInitCommand(program: Command): void {
   program
     .command('init')
@@ -22,13 +34,7 @@ export function defineInitCommand(program: Command): void {
         "where the workflow keeps the state: postgres (a repository secret's database) or git (a committed journal)",
       ).choices(['postgres', 'git']),
     )
-    .addHelpText(
-      'after',
-      '\nWrites waspec.config.yaml, specs/welcome.yaml and specs/recipients/welcome.csv, and adds the\n' +
-        'local state to .gitignore; with --ci github also .github/workflows/waspec.yml. It never\n' +
-        'overwrites a file (it says which it kept), so running it again changes nothing.\n\n' +
-        'Examples:\n  npx waspec init\n  npx waspec init --ci github\n  npx waspec init --ci github --state git',
-    )
+    .addHelpText('after', INIT_HELP)
     .action(action((dir: string, flags: InitFlags) => runInit(dir, flags)));
 }
 

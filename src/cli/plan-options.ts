@@ -1,8 +1,13 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { stateTargetOf, type StateTarget } from '../state/state-target.js';
-import { stateOverrides, type StateFlags } from './state-options.js';
-import { loadConfig } from '../config/load-config.js';
+import {
+  addFormatOption,
+  addMaskOptions,
+  maskOf,
+  resolveConfig,
+  type StateFlags,
+} from './options.js';
 import type { CatalogueRef } from '../catalogue/types.js';
 import type { RecipientDefaults, SpecReadOptions } from '../message-spec/types.js';
 import { catalogueOf, guardSettingsOf, type GuardSettings } from '../plan/plan-settings.js';
@@ -18,12 +23,7 @@ export interface PlanOutputOptions {
 }
 
 export function addPlanOutputOptions(command: Command): Command {
-  return command
-    .addOption(
-      new Option('--format <format>', 'output format').choices(PLAN_FORMATS).default('pretty'),
-    )
-    .option('--mask', 'mask phone numbers (417****6727) in every format')
-    .option('--no-mask', 'show full phone numbers in markdown and html (masked there by default)')
+  return addMaskOptions(addFormatOption(command, PLAN_FORMATS))
     .option('--limit <n>', 'recipients listed per message before "and N more"', '10')
     .option(
       '--max-bytes <n>',
@@ -44,6 +44,11 @@ export function parseMaxBytes(value: string | undefined, format: PlanFormat): nu
       `--max-bytes must be a whole number of at least ${MIN_MARKDOWN_BYTES}, not ${value}.`,
     );
   return n;
+}
+
+/** Plans are masked by default where they get shared: markdown and html (see maskOf). */
+export function planMask(flag: boolean | undefined, format: PlanFormat): boolean {
+  return maskOf(flag, format === 'markdown' || format === 'html');
 }
 
 export function parseFormat(value: string): PlanFormat {
@@ -71,11 +76,7 @@ export async function resolvePlanSettings(
   recipientDefaults: RecipientDefaults;
   templates?: CatalogueRef;
 }> {
-  const config = await loadConfig({
-    ...(options.config ? { configFile: options.config } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
-    flags: { ...stateOverrides(options), allowOutside: options.allowOutside ?? [] },
-  });
+  const config = await resolveConfig(options);
   return {
     stateDir: config.stateDir,
     target: stateTargetOf(config),
@@ -107,16 +108,6 @@ export async function resolveSpecReadOptions(options: {
 }): Promise<SpecReadOptions> {
   const { allowOutside, recipientDefaults } = await resolvePlanSettings(options);
   return { allowOutside, recipientDefaults };
-}
-
-/** --allow-outside PATH, repeatable. */
-export function addAllowOutsideOption(command: Command): Command {
-  return command.option(
-    '--allow-outside <path>',
-    "let recipient and suppression files come from PATH (a file or folder) outside the workspace (the spec's or config's folder and the current directory; repeatable)",
-    (value: string, previous: string[]) => [...previous, value],
-    [],
-  );
 }
 
 export { printDiagnostics } from './print-diagnostics.js';

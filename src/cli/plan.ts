@@ -9,18 +9,23 @@ import { formatPlan } from '../report/plan-format.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { openStateStore } from '../state/open-state.js';
 import {
-  addAllowOutsideOption,
   addPlanOutputOptions,
   ALLOW_LARGE_HELP,
   parseAllowLarge,
   parseFormat,
   parseLimit,
   parseMaxBytes,
+  planMask,
   printDiagnostics,
   resolvePlanSettings,
   type PlanOutputOptions,
 } from './plan-options.js';
-import { addStateOptions, type StateFlags } from './state-options.js';
+import {
+  addAllowOutsideOption,
+  addConfigOptions,
+  addStateOptions,
+  type StateFlags,
+} from './options.js';
 import { action, useColor } from './run.js';
 
 interface PlanFlags extends PlanOutputOptions, StateFlags {
@@ -47,8 +52,6 @@ export function definePlanCommand(program: Command): void {
       )
       .argument('[paths...]', 'spec files or folders', ['specs']),
   )
-    .option('--config <file>', 'config file (default waspec.config.yaml)')
-    .option('--profile <name>', 'config profile')
     .option(
       '--out <file>',
       'save the plan as JSON for `waspec apply FILE` (with --format html: write the HTML page there)',
@@ -64,6 +67,7 @@ export function definePlanCommand(program: Command): void {
       'exit 2 when the plan has a change (send, retry or drift) and no errors',
     )
     .option('--allow-large <n>', ALLOW_LARGE_HELP);
+  addConfigOptions(command);
   addAllowOutsideOption(command);
   addPlanOutputOptions(command)
     .addHelpText(
@@ -93,16 +97,14 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<ExitCode> {
     ...(settings.templates ? { templates: settings.templates } : {}),
     recipientDefaults: settings.recipientDefaults,
   }).finally(() => store.close());
-  const mask = flags.mask;
-  printDiagnostics(plan.diagnostics, {
-    mask: mask ?? (format === 'markdown' || format === 'html'),
-  });
+  const mask = planMask(flags.mask, format);
+  printDiagnostics(plan.diagnostics, { mask });
   const failed = hasErrors(plan.diagnostics);
   const text = formatPlan(plan, {
     format,
     limit,
     color: useColor(process.stdout),
-    ...(mask === undefined ? {} : { mask }),
+    mask,
     ...(maxBytes === undefined ? {} : { maxBytes }),
   });
   if (format === 'html' && flags.out) {

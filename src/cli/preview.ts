@@ -5,7 +5,8 @@ import { startPreviewServer } from '../preview/server.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { watchWorkspace } from '../watch/watch-workspace.js';
 import { openStateStore } from '../state/open-state.js';
-import { addAllowOutsideOption, resolvePlanSettings } from './plan-options.js';
+import { resolvePlanSettings } from './plan-options.js';
+import { addAllowOutsideOption, addConfigOptions, addStateOptions } from './options.js';
 import { action, reportError } from './run.js';
 
 interface PreviewFlags {
@@ -19,6 +20,13 @@ interface PreviewFlags {
   open?: boolean;
 }
 
+const PREVIEW_HELP = [
+  '',
+  'The state is planned against, read only (changes of a PostgreSQL state start no run).',
+  'Phone numbers on the page are masked. Ctrl-C stops it. For a file to share, use',
+  '`waspec plan --format html --out plan.html`.',
+].join('\n');
+
 export function definePreviewCommand(program: Command): void {
   const command = program
     .command('preview')
@@ -28,19 +36,10 @@ export function definePreviewCommand(program: Command): void {
     .argument('[paths...]', 'spec files or folders', ['specs'])
     .option('--port <n>', 'port (0: any free port)', '4173')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--open', 'open the page in the default browser')
-    .option(
-      '--state <dir-or-url>',
-      'state to plan against, read only: a directory or a postgres:// URL (changes of a PostgreSQL state start no run)',
-    )
-    .option('--workspace <name>', 'workspace in a PostgreSQL state')
-    .option('--config <file>', 'config file (default waspec.config.yaml)')
-    .option('--profile <name>', 'config profile');
+    .option('--open', 'open the page in the default browser');
+  addConfigOptions(addStateOptions(command));
   addAllowOutsideOption(command)
-    .addHelpText(
-      'after',
-      '\nPhone numbers on the page are masked. Ctrl-C stops it. For a file to share, use\n`waspec plan --format html --out plan.html`.',
-    )
+    .addHelpText('after', PREVIEW_HELP)
     .action(action((paths: string[], flags: PreviewFlags) => runPreview(paths, flags)));
 }
 

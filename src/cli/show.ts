@@ -7,14 +7,15 @@ import type { Plan } from '../plan/types.js';
 import { formatPlan } from '../report/plan-format.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
 import {
-  addAllowOutsideOption,
   addPlanOutputOptions,
   parseFormat,
   parseLimit,
   parseMaxBytes,
+  planMask,
   resolveSpecReadOptions,
   type PlanOutputOptions,
 } from './plan-options.js';
+import { addAllowOutsideOption, addConfigOptions } from './options.js';
 import { action, useColor } from './run.js';
 
 interface ShowFlags extends PlanOutputOptions {
@@ -32,9 +33,8 @@ export function defineShowCommand(program: Command): void {
         'A saved plan holds no message texts (they are personal data): show takes them from its spec and\n' +
         "recipient files when they are here and unchanged, and otherwise shows each spec's message as written.",
     )
-    .argument('<planfile>', 'the saved plan (JSON)')
-    .option('--config <file>', 'config file (default waspec.config.yaml)')
-    .option('--profile <name>', 'config profile');
+    .argument('<planfile>', 'the saved plan (JSON)');
+  addConfigOptions(command);
   addAllowOutsideOption(command);
   addPlanOutputOptions(command).action(
     action(async (file: string, flags: ShowFlags) => {
@@ -42,13 +42,12 @@ export function defineShowCommand(program: Command): void {
       const maxBytes = parseMaxBytes(flags.maxBytes, format);
       const limit = parseLimit(flags.limit);
       const plan = await withContents(await readSavedPlan(file), file, flags);
-      const mask = flags.mask;
       process.stdout.write(
         formatPlan(plan, {
           format,
           limit,
           color: useColor(process.stdout),
-          ...(mask === undefined ? {} : { mask }),
+          mask: planMask(flags.mask, format),
           ...(maxBytes === undefined ? {} : { maxBytes }),
         }),
       );

@@ -9,14 +9,19 @@ import {
   LISTED_OUTCOMES,
   listedOutcome,
   formatStateList,
+  formatStateListJson,
   type ListedOutcome,
 } from '../report/state-list.js';
-import { formatStateShow, mentions } from '../report/state-show.js';
+import {
+  formatShownMessages,
+  formatShownMessagesJson,
+  mentions,
+  type ShownMessage,
+} from '../report/state-show.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
 import { currentUser, readLockInfo, takeLock } from '../state/file-lock.js';
 import { LOCK_FILE } from '../state/file-state.js';
 import { migrateState } from '../state/migrate-state.js';
-import { escapeInvisibleInJson } from '../plan/plan-json.js';
 import { openStateStore } from '../state/open-state.js';
 import { planSettle } from '../state/settle-messages.js';
 import {
@@ -25,14 +30,36 @@ import {
   stateTargetOf,
   type StateTarget,
 } from '../state/state-target.js';
-import type { MessageState, SettledAs, StateBackend } from '../state/types.js';
+import type { SettledAs, StateBackend } from '../state/types.js';
 import { action } from './run.js';
-import { addStateSubcommand as sub, openStateFromFlags, type StateFlags } from './state-options.js';
+import {
+  addByOption,
+  addFormatOption,
+  addStateNoMaskOption,
+  addStateSubcommand as sub,
+  openStateFromFlags,
+  type StateFlags,
+} from './options.js';
 
 interface CommonFlags extends StateFlags {
-  mask: boolean;
+  mask?: boolean;
   format: 'pretty' | 'json';
 }
+
+interface SettleFlags extends StateFlags {
+  message?: string[];
+  spec?: string;
+  bulk?: string;
+  as: SettledAs;
+  reason: string;
+  by?: string;
+}
+
+const MIGRATE_HELP = [
+  '',
+  'Example:',
+  '  waspec state migrate --state .waspec --to postgres://waspec@db.example.com/messaging --workspace acme',
+].join('\n');
 
 export function defineStateCommand(program: Command): void {
   const state = program
@@ -42,36 +69,26 @@ export function defineStateCommand(program: Command): void {
       'Commands on the state itself (a directory or a PostgreSQL workspace): list and show messages, copy the state elsewhere, settle messages left in doubt, remove a stale file lock.',
     );
 
-  sub(state, 'list')
+  const list = sub(state, 'list')
     .description(
       'Lists the messages the state knows, with their outcome and masked number (the state keeps no full numbers).',
     )
     .option('--spec <name>', 'only this spec')
     .addOption(
       new Option('--outcome <outcome>', 'only messages with this outcome').choices(LISTED_OUTCOMES),
-    )
-    .option('--no-mask', 'no effect: the state keeps masked numbers only (kept for scripts)')
-    .addOption(
-      new Option('--format <format>', 'output format')
-        .choices(['pretty', 'json'])
-        .default('pretty'),
-    )
-    .action(
-      action((flags: CommonFlags & { spec?: string; outcome?: ListedOutcome }) => runList(flags)),
     );
+  addFormatOption(addStateNoMaskOption(list), ['pretty', 'json']).action(
+    action((flags: CommonFlags & { spec?: string; outcome?: ListedOutcome }) => runList(flags)),
+  );
 
-  sub(state, 'show')
+  const show = sub(state, 'show')
     .description(
       'Shows one message: its outcome, request, times, and every journal record about it. Given a phone number, shows every message to it (the state keeps no numbers: their messageIds are computed).',
     )
-    .argument('<messageId-or-number>', 'the message (see `waspec state list`), or a phone number')
-    .option('--no-mask', 'no effect: the state keeps masked numbers only (kept for scripts)')
-    .addOption(
-      new Option('--format <format>', 'output format')
-        .choices(['pretty', 'json'])
-        .default('pretty'),
-    )
-    .action(action((messageId: string, flags: CommonFlags) => runShow(messageId, flags)));
+    .argument('<messageId-or-number>', 'the message (see `waspec state list`), or a phone number');
+  addFormatOption(addStateNoMaskOption(show), ['pretty', 'json']).action(
+    action((idOrNumber: string, flags: CommonFlags) => runShow(idOrNumber, flags)),
+  );
 
   sub(state, 'migrate')
     .description(
@@ -86,15 +103,12 @@ export function defineStateCommand(program: Command): void {
       '--to-workspace <name>',
       'workspace in a PostgreSQL target (default: the source workspace)',
     )
-    .addHelpText(
-      'after',
-      '\nExample:\n  waspec state migrate --state .waspec --to postgres://waspec@db.example.com/messaging --workspace acme',
-    )
+    .addHelpText('after', MIGRATE_HELP)
     .action(
       action((flags: StateFlags & { to?: string; toWorkspace?: string }) => runMigrate(flags)),
     );
 
-  sub(state, 'settle')
+  const settle = sub(state, 'settle')
     .description(
       'Resolves messages left in doubt (sent, no answer recorded) after checking them, e.g. in the AICC console: --as accepted (never sent again) ' +
         'or --as not-sent (the next apply sends them). Only in-doubt messages change; the record keeps who and why.',
@@ -110,22 +124,8 @@ export function defineStateCommand(program: Command): void {
     .requiredOption(
       '--reason <text>',
       'why, for the record (e.g. "seen as delivered in the AICC console, ticket 123")',
-    )
-    .option('--by <name>', 'who settles them (default: the user name)')
-    .action(
-      action(
-        (
-          flags: StateFlags & {
-            message?: string[];
-            spec?: string;
-            bulk?: string;
-            as: SettledAs;
-            reason: string;
-            by?: string;
-          },
-        ) => runSettle(flags),
-      ),
     );
+  addByOption(settle).action(action((flags: SettleFlags) => runSettle(flags)));
 
   sub(state, 'unlock')
     .description(
@@ -174,9 +174,6 @@ async function withStore<T>(
 const MAX_SETTLE_REASON = 1000;
 const MAX_SETTLE_BY = 256;
 
-// The state keeps masked numbers only (--mask changes nothing any more; kept for scripts).
-const masked = (m: MessageState, _mask: boolean): MessageState => m;
-
 function runList(
   flags: CommonFlags & { spec?: string; outcome?: ListedOutcome },
 ): Promise<ExitCode> {
@@ -191,17 +188,8 @@ function runList(
       .sort((a, b) =>
         a.spec === b.spec ? a.sentAt.localeCompare(b.sentAt) : a.spec.localeCompare(b.spec),
       );
-    if (flags.format === 'json')
-      process.stdout.write(
-        `${escapeInvisibleInJson(
-          JSON.stringify(
-            messages.map((m) => masked(m, flags.mask)),
-            null,
-            2,
-          ),
-        )}\n`,
-      );
-    else process.stdout.write(formatStateList(messages, { mask: flags.mask }));
+    const view = flags.format === 'json' ? formatStateListJson : formatStateList;
+    process.stdout.write(view(messages));
     return EXIT.ok;
   });
 }
@@ -218,24 +206,15 @@ function runShow(idOrNumber: string, flags: CommonFlags): Promise<ExitCode> {
         `The state ${store.location} has no message ${JSON.stringify(idOrNumber)} (by messageId or phone number).`,
         'List the messages with `waspec state list`.',
       );
-    const shown = states.map((state) => ({
+    const shown: ShownMessage[] = states.map((state) => ({
       state,
       history: records.filter((r) => mentions(r, state.messageId)),
     }));
-    if (flags.format === 'json') {
-      const json = shown.map(({ state, history }) => ({
-        message: masked(state, flags.mask),
-        records: history.length,
-      }));
-      process.stdout.write(
-        `${escapeInvisibleInJson(JSON.stringify(byId ? json[0] : json, null, 2))}\n`,
-      );
-    } else
-      process.stdout.write(
-        shown
-          .map(({ state, history }) => formatStateShow(state, history, { mask: flags.mask }))
-          .join('\n'),
-      );
+    process.stdout.write(
+      flags.format === 'json'
+        ? formatShownMessagesJson(shown, byId !== undefined)
+        : formatShownMessages(shown),
+    );
     return EXIT.ok;
   });
 }
@@ -290,16 +269,7 @@ async function runMigrate(
   }
 }
 
-function runSettle(
-  flags: StateFlags & {
-    message?: string[];
-    spec?: string;
-    bulk?: string;
-    as: SettledAs;
-    reason: string;
-    by?: string;
-  },
-): Promise<ExitCode> {
+function runSettle(flags: SettleFlags): Promise<ExitCode> {
   if (!flags.message?.length && flags.spec === undefined && flags.bulk === undefined) {
     throw new UsageError(
       'state settle needs --message, --spec or --bulk',

@@ -1,12 +1,17 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { CONFIG_FILE_NAME, type ResolvedConfig } from '../config/load-config.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { UsageError, EXIT, type ExitCode } from '../errors.js';
-import { escapeInvisibleInJson } from '../plan/plan-json.js';
 import { maskPhone } from '../diagnostics/mask-phone.js';
+import { plural } from '../report/plural.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
+import {
+  SUPPRESSION_LIST_FORMATS,
+  suppressionListView,
+  type SuppressionListFormat,
+} from '../report/suppression-list.js';
 import { currentUser } from '../state/file-lock.js';
 import {
   MAX_SUPPRESSION_TEXT as MAX_TEXT,
@@ -15,10 +20,19 @@ import {
 } from '../suppressions/read-suppression-file.js';
 import { removableNumbers, tableNumbers } from '../suppressions/command-numbers.js';
 import { isKnownCountry } from '../recipients/phone.js';
-import type { Suppression, SuppressionTable, TableSuppression } from '../suppressions/types.js';
+import type { Suppression, SuppressionTable } from '../suppressions/types.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action } from './run.js';
-import { addStateSubcommand, openStateFromFlags, type StateFlags } from './state-options.js';
+import {
+  addByOption,
+  addDefaultCountryOption,
+  addFormatOption,
+  addMaskOptions,
+  addStateSubcommand,
+  maskOf,
+  openStateFromFlags,
+  type StateFlags,
+} from './options.js';
 
 interface WriteFlags extends StateFlags {
   reason?: string;
@@ -26,8 +40,28 @@ interface WriteFlags extends StateFlags {
   defaultCountry?: string;
 }
 
-const DEFAULT_COUNTRY_HELP =
-  "country of national numbers (079 302 67 27 with CH), as for recipients (default: the config's recipients.defaultCountry)";
+const ADD_HELP = [
+  '',
+  'Examples:',
+  '  waspec suppress add +41793026727 --reason "replied STOP"',
+  '  waspec suppress add "+44 7910 000000" 4915112345678 --state postgres://waspec@db.example.com/messaging --workspace acme',
+].join('\n');
+
+const LIST_HELP = [
+  '',
+  '--format ndjson: one object a line, which `suppress import` reads.',
+  '',
+  'Examples:',
+  '  waspec suppress list',
+  '  waspec suppress list --format ndjson --no-mask > suppressed.ndjson   (a copy `suppress import` reads back)',
+].join('\n');
+
+const IMPORT_HELP = [
+  '',
+  'Examples:',
+  '  waspec suppress import lists/stop.csv',
+  '  waspec suppress import complaints.ndjson --reason complaint --workspace acme',
+].join('\n');
 
 export function defineSuppressCommand(program: Command): void {
   const suppress = program
@@ -39,7 +73,7 @@ export function defineSuppressCommand(program: Command): void {
         `With the file state, suppressed numbers live in the files listed under \`suppressions:\` in ${CONFIG_FILE_NAME}.`,
     );
 
-  addStateSubcommand(suppress, 'add')
+  const add = addStateSubcommand(suppress, 'add')
     .description(
       'Suppresses numbers (normalised exactly as recipients are: +41 79 302 67 27 is 41793026727, and so is 079 302 67 27 with defaultCountry CH). ' +
         'A number that is not valid is refused (exit 1) and nothing is added. A number already suppressed keeps its reason and date.',
@@ -48,60 +82,44 @@ export function defineSuppressCommand(program: Command): void {
       '<numbers...>',
       'phone numbers, in international format (or national, see --default-country)',
     )
-    .option('--reason <text>', 'why, shown in plans (e.g. "replied STOP")')
-    .option('--by <name>', 'who adds them (default: user@host)')
-    .option('--default-country <code>', DEFAULT_COUNTRY_HELP)
-    .addHelpText(
-      'after',
-      '\nExamples:\n  waspec suppress add +41793026727 --reason "replied STOP"\n  waspec suppress add "+44 7910 000000" 4915112345678 --state postgres://waspec@db.example.com/messaging --workspace acme',
-    )
+    .option('--reason <text>', 'why, shown in plans (e.g. "replied STOP")');
+  addDefaultCountryOption(addByOption(add))
+    .addHelpText('after', ADD_HELP)
     .action(action((numbers: string[], flags: WriteFlags) => runAdd(numbers, flags)));
 
-  addStateSubcommand(suppress, 'remove')
+  const remove = addStateSubcommand(suppress, 'remove')
     .description(
       'Takes numbers off the suppression table, so plans may send to them again. Exit 1 when a number was not on it.',
     )
     .argument(
       '<numbers...>',
       'phone numbers, in international format (or national, see --default-country)',
-    )
-    .option('--default-country <code>', DEFAULT_COUNTRY_HELP)
+    );
+  addDefaultCountryOption(remove)
     .addHelpText('after', '\nExample:\n  waspec suppress remove +41793026727')
     .action(action((numbers: string[], flags: WriteFlags) => runRemove(numbers, flags)));
 
-  addStateSubcommand(suppress, 'list')
-    .description(
-      'Lists the suppressed numbers (masked unless --no-mask) with when, by whom and why they were added; then the count.',
-    )
-    .option('--no-mask', 'show full phone numbers')
-    .addOption(
-      new Option(
-        '--format <format>',
-        'output format (ndjson: one object a line, which `suppress import` reads)',
-      )
-        .choices(['pretty', 'json', 'ndjson'])
-        .default('pretty'),
-    )
-    .addHelpText(
-      'after',
-      '\nExamples:\n  waspec suppress list\n  waspec suppress list --format ndjson --no-mask > suppressed.ndjson   (a copy `suppress import` reads back)',
-    )
-    .action(action((flags: StateFlags & { mask: boolean; format: ListFormat }) => runList(flags)));
+  const list = addStateSubcommand(suppress, 'list').description(
+    'Lists the suppressed numbers (masked unless --no-mask) with when, by whom and why they were added; then the count.',
+  );
+  addFormatOption(addMaskOptions(list), SUPPRESSION_LIST_FORMATS)
+    .addHelpText('after', LIST_HELP)
+    .action(
+      action((flags: StateFlags & { mask?: boolean; format: SuppressionListFormat }) =>
+        runList(flags),
+      ),
+    );
 
-  addStateSubcommand(suppress, 'import')
+  const importCommand = addStateSubcommand(suppress, 'import')
     .description(
       'Adds every number of a suppression file (CSV with a phoneNumber column and optional reason column, or NDJSON lines {"phoneNumber", "reason"}), ' +
         "read as the config's suppression files are. All or nothing: a file with errors imports nothing. Numbers already suppressed keep their reason and date; " +
         "a file's date column is not imported (added_at is the time of the import).",
     )
     .argument('<file>', 'a .csv, .ndjson or .jsonl file')
-    .option('--reason <text>', 'reason for the rows that give none')
-    .option('--by <name>', 'who adds them (default: user@host)')
-    .option('--default-country <code>', DEFAULT_COUNTRY_HELP)
-    .addHelpText(
-      'after',
-      '\nExamples:\n  waspec suppress import lists/stop.csv\n  waspec suppress import complaints.ndjson --reason complaint --workspace acme',
-    )
+    .option('--reason <text>', 'reason for the rows that give none');
+  addDefaultCountryOption(addByOption(importCommand))
+    .addHelpText('after', IMPORT_HELP)
     .action(action((file: string, flags: WriteFlags) => runImport(file, flags)));
 }
 
@@ -135,8 +153,6 @@ function boundedText(flag: string, value: string | undefined): string | undefine
 
 const byOf = (flags: WriteFlags): string =>
   boundedText('--by', flags.by) ?? `${currentUser()}@${hostname()}`;
-const plural = (n: number, one: string, many = `${one}s`): string =>
-  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 /** --default-country, else the config's recipients.defaultCountry. */
 function defaultCountryOf(flags: WriteFlags, config: ResolvedConfig): string | undefined {
@@ -192,30 +208,15 @@ function runRemove(raw: string[], flags: WriteFlags): Promise<ExitCode> {
   });
 }
 
-type ListFormat = 'pretty' | 'json' | 'ndjson';
-
-function runList(flags: StateFlags & { mask: boolean; format: ListFormat }): Promise<ExitCode> {
-  const shown = (row: TableSuppression): TableSuppression =>
-    flags.mask ? { ...row, phoneNumber: maskPhone(row.phoneNumber) } : row;
-  // Rows are state, untrusted like a file (a row may have been written by hand): every field shown escaped.
-  const line: Record<ListFormat, (row: TableSuppression, first: boolean) => string> = {
-    pretty: (r) =>
-      `${[revealOneLine(r.phoneNumber).padEnd(15), r.addedAt, revealOneLine(r.addedBy), revealOneLine(r.reason ?? '')].join('  ').trimEnd()}\n`,
-    // Reasons are untrusted text: invisible characters as \u escapes, never raw on a terminal.
-    json: (r, first) => `${first ? '\n' : ',\n'}  ${escapeInvisibleInJson(JSON.stringify(r))}`,
-    ndjson: (r) => `${escapeInvisibleInJson(JSON.stringify(r))}\n`,
-  };
+function runList(
+  flags: StateFlags & { mask?: boolean; format: SuppressionListFormat },
+): Promise<ExitCode> {
+  // The state read back: masked unless --no-mask (see maskOf).
+  const view = suppressionListView(flags.format, { mask: maskOf(flags.mask, true) });
   return withTable(flags, async (table) => {
-    // Written row by row: a list of a million numbers is never held.
-    let first = true;
-    if (flags.format === 'json') process.stdout.write('[');
-    const count = await table.list((row) => {
-      process.stdout.write(line[flags.format](shown(row), first));
-      first = false;
-    });
-    if (flags.format === 'json') process.stdout.write(`${first ? '' : '\n'}]\n`);
-    if (flags.format === 'pretty')
-      process.stdout.write(`${plural(count, 'suppressed number')} in ${table.location}\n`);
+    process.stdout.write(view.start());
+    const count = await table.list((row) => process.stdout.write(view.row(row)));
+    process.stdout.write(view.end(count, table.location));
     return EXIT.ok;
   });
 }

@@ -1,11 +1,12 @@
 import { EXIT, type ExitCode } from '../errors.js';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { checkFlawedSpecs, compileSpecBatches } from '../compile/compile-spec.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticsToJson } from '../report/diagnostics-json.js';
 import { loadWorkspace } from '../message-spec/load-workspace.js';
 import { readCatalogue } from '../catalogue/read-catalogue.js';
-import { addAllowOutsideOption, resolvePlanSettings } from './plan-options.js';
+import { resolvePlanSettings } from './plan-options.js';
+import { addAllowOutsideOption, addConfigOptions, addFormatOption } from './options.js';
 import { checkSendAt } from '../plan/plan-checks.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { escapeInvisibleInJson } from '../plan/plan-json.js';
@@ -23,6 +24,17 @@ interface ValidateOptions {
 const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 const plural = (n: number, word: string) => `${grouped(n)} ${word}${n === 1 ? '' : 's'}`;
 
+const VALIDATE_HELP = [
+  '',
+  'The config gives allowOutside and the template catalogue (templates:).',
+  '',
+  'Examples:',
+  '  waspec validate                 # every spec in specs/',
+  '  waspec validate specs/promo.yaml --format json',
+  '',
+  'Exit codes: 0 valid (warnings alone exit 0), 1 errors found.',
+].join('\n');
+
 export function defineValidateCommand(program: Command): void {
   const command = program
     .command('validate')
@@ -31,22 +43,11 @@ export function defineValidateCommand(program: Command): void {
     )
     .argument('[paths...]', 'spec files or folders (a folder means every *.yaml / *.yml in it)', [
       'specs',
-    ])
-    .addOption(
-      new Option('--format <format>', 'output format')
-        .choices(['pretty', 'json'])
-        .default('pretty'),
-    )
-    .option(
-      '--config <file>',
-      'config file (default waspec.config.yaml): its allowOutside and its template catalogue (templates:)',
-    )
-    .option('--profile <name>', 'config profile');
+    ]);
+  addFormatOption(command, ['pretty', 'json']);
+  addConfigOptions(command);
   addAllowOutsideOption(command)
-    .addHelpText(
-      'after',
-      '\nExamples:\n  waspec validate                 # every spec in specs/\n  waspec validate specs/promo.yaml --format json\n\nExit codes: 0 valid (warnings alone exit 0), 1 errors found.',
-    )
+    .addHelpText('after', VALIDATE_HELP)
     .action(
       action(async (paths: string[], options: ValidateOptions) => runValidate(paths, options)),
     );

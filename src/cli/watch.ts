@@ -8,7 +8,8 @@ import { comparePlans } from '../watch/compare-plans.js';
 import { formatPlanMoves } from '../watch/format-moves.js';
 import { watchWorkspace, type WatchRun } from '../watch/watch-workspace.js';
 import { openStateStore } from '../state/open-state.js';
-import { addAllowOutsideOption, resolvePlanSettings } from './plan-options.js';
+import { resolvePlanSettings } from './plan-options.js';
+import { addAllowOutsideOption, addConfigOptions, addStateOptions } from './options.js';
 import { action, reportError, useColor } from './run.js';
 
 interface WatchFlags {
@@ -19,25 +20,27 @@ interface WatchFlags {
   profile?: string;
 }
 
+const WATCH_HELP = [
+  '',
+  'The state is planned against, read only (changes of a PostgreSQL state start no run).',
+  'Watched: the spec files and folders (new *.yaml files in them are picked up), every recipient',
+  'file the specs name (recomputed after each run), the config file and the state journal.',
+  'On a terminal the screen is cleared before each run; otherwise each run is one block',
+  'between "── waspec watch: run N ──" and "── end of run N ──". From the second run on, a line says what',
+  'moved since the previous plan, e.g. "Since last run: text of promo changed: 3,100 messages · +12 recipients".',
+  'Ctrl-C stops it (exit 0).',
+].join('\n');
+
 export function defineWatchCommand(program: Command): void {
   const command = program
     .command('watch')
     .description(
       're-validate and re-plan on every change of the specs, their recipient files, the config and the state; each run prints the plan and what moved since the last one',
     )
-    .argument('[paths...]', 'spec files or folders', ['specs'])
-    .option(
-      '--state <dir-or-url>',
-      'state to plan against, read only: a directory or a postgres:// URL (changes of a PostgreSQL state start no run)',
-    )
-    .option('--workspace <name>', 'workspace in a PostgreSQL state')
-    .option('--config <file>', 'config file (default waspec.config.yaml)')
-    .option('--profile <name>', 'config profile');
+    .argument('[paths...]', 'spec files or folders', ['specs']);
+  addConfigOptions(addStateOptions(command));
   addAllowOutsideOption(command)
-    .addHelpText(
-      'after',
-      '\nWatched: the spec files and folders (new *.yaml files in them are picked up), every recipient\nfile the specs name (recomputed after each run), the config file and the state journal.\nOn a terminal the screen is cleared before each run; otherwise each run is one block\nbetween "── waspec watch: run N ──" and "── end of run N ──". From the second run on, a line says what\nmoved since the previous plan, e.g. "Since last run: text of promo changed: 3,100 messages · +12 recipients".\nCtrl-C stops it (exit 0).',
-    )
+    .addHelpText('after', WATCH_HELP)
     .action(action((paths: string[], flags: WatchFlags) => runWatch(paths, flags)));
 }
 

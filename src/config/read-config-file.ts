@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import { isMap, isScalar, LineCounter, parseDocument, visit, type Node } from 'yaml';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { mapSchemaError } from '../diagnostics/schema-error.js';
+import { loadSchemaValidator } from '../diagnostics/schema-validator.js';
 import { ConfigError } from '../errors.js';
 import { openRegularFile } from '../files/open-regular-file.js';
 import type { CatalogueRef } from '../catalogue/types.js';
@@ -66,11 +65,7 @@ const SECRET_HINT =
 let validator: ValidateFunction<ConfigData> | undefined;
 
 function validate(data: unknown): ValidateFunction<ConfigData> {
-  validator ??= new Ajv2020({ allErrors: true, strict: false }).compile<ConfigData>(
-    JSON.parse(
-      readFileSync(new URL('../../schemas/config.schema.json', import.meta.url), 'utf8'),
-    ) as object,
-  );
+  validator ??= loadSchemaValidator<ConfigData>('config');
   validator(data);
   return validator;
 }

@@ -11,6 +11,11 @@ const ANY_INVISIBLE = new RegExp(INVISIBLE.source, 'u');
 const ZWJ_BETWEEN_EMOJI =
   /(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/u;
 
+/** Whether a text holds an invisible character: a quick test before replacing or listing them. */
+export function hasInvisible(text: string): boolean {
+  return ANY_INVISIBLE.test(text);
+}
+
 /** Characters that change how the rest of a line looks (ESC sequences, bidi overrides and isolates). */
 const DECEPTIVE = /[\u001B\u202A-\u202E\u2066-\u2069]/u;
 

@@ -14,6 +14,7 @@ export const SCHEMA_VALIDATORS = {
     file: 'templates.schema.json',
     options: { allErrors: true, strict: false, verbose: true },
   },
+  config: { file: 'config.schema.json', options: { allErrors: true, strict: false } },
 } as const;
 
 export type SchemaName = keyof typeof SCHEMA_VALIDATORS;

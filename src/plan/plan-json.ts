@@ -1,8 +1,6 @@
 import type { Plan, PlanEntry } from './types.js';
 import { maskDiagnostic, maskPhone, maskPhonesIn } from '../diagnostics/mask-phone.js';
-import { INVISIBLE } from '../diagnostics/invisible-characters.js';
-
-const ANY_INVISIBLE = new RegExp(INVISIBLE.source, 'u');
+import { hasInvisible, INVISIBLE } from '../diagnostics/invisible-characters.js';
 
 function maskEntry(entry: PlanEntry): PlanEntry {
   const masked: PlanEntry = { ...entry, phoneNumber: maskPhone(entry.phoneNumber) };
@@ -52,7 +50,7 @@ export function formatPlanJson(plan: Plan, options: { mask: boolean }): string {
 
 /** JSON text with invisible characters as \u escapes (JSON.stringify leaves C1, zero-width and bidi raw). */
 export function escapeInvisibleInJson(json: string): string {
-  if (!ANY_INVISIBLE.test(json)) return json;
+  if (!hasInvisible(json)) return json;
   return json.replace(
     INVISIBLE,
     (ch: string) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,

@@ -90,7 +90,14 @@ async function readPlanText(file: string): Promise<string> {
     if (size > MAX_PLAN_BYTES) throw tooLarge(file, size);
     // Read up to its size as stated: a file growing meanwhile is never read past that.
     const bytes = await readAtMost(handle, size);
-    if (bytes.length > size) throw tooLarge(file, MAX_PLAN_BYTES + 1);
+    if (bytes.length > size)
+      throw new WaspecError(
+        'plan-file',
+        `Cannot read the plan ${file}: it grew while being read.`,
+        {
+          hint: 'Make one with: waspec plan --out plan.json',
+        },
+      );
     return bytes.toString('utf8');
   } catch (error) {
     if (error instanceof WaspecError) throw error;

@@ -9,6 +9,7 @@ import {
 } from '../state/stored-content.js';
 import type { StoredContent } from '../state/types.js';
 import { describeContent } from './plan-content.js';
+import { plural } from './plural.js';
 
 /** A piece of a value; `changed` pieces are the words removed (before) or added (after). */
 export interface WordPart {
@@ -125,7 +126,7 @@ export function driftDiffs(
 /** A diff's heading: what changed, and for how many recipients when that is not plain from the group. */
 export function diffTitle(diff: DriftDiff, several: boolean): string {
   const n = diff.entries.length;
-  const whom = `${n.toLocaleString('en-US')} ${n === 1 ? 'recipient' : 'recipients'}`;
+  const whom = plural(n, 'recipient');
   if (diff.written === 'message')
     return `The message as written changed since it was accepted (${whom})`;
   if (diff.written === 'values')

@@ -1,5 +1,6 @@
 import type { PlanChange } from '../plan/plan-change.js';
 import type { PlanInputFile } from '../plan/types.js';
+import { plural } from './plural.js';
 
 const NOUN: Record<PlanInputFile['kind'], string> = {
   spec: 'spec',
@@ -11,9 +12,6 @@ const NOUN: Record<PlanInputFile['kind'], string> = {
 
 const LIST_CHANGE = { added: 'added', changed: 'changed', dropped: 'no longer used' } as const;
 
-const count = (n: number, one: string, many: string) =>
-  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-
 /** One line saying what changed since a saved plan was made. */
 export function describePlanChange(change: PlanChange): string {
   switch (change.kind) {
@@ -22,13 +20,13 @@ export function describePlanChange(change: PlanChange): string {
     case 'state':
       return change.records === undefined
         ? 'the state changed since the plan was made'
-        : `the state has ${count(change.records, 'new record', 'new records')} since the plan was made`;
+        : `the state has ${plural(change.records, 'new record', 'new records')} since the plan was made`;
     case 'already-applied':
-      return `this plan was already applied (${count(change.messages, 'message', 'messages')} recorded since it was made)`;
+      return `this plan was already applied (${plural(change.messages, 'message', 'messages')} recorded since it was made)`;
     case 'suppression-list':
       return `suppression list ${LIST_CHANGE[change.change]} since the plan was made: ${change.location}`;
     case 'quiet-hours':
-      return `${count(change.messages, 'message', 'messages')} would now arrive in quiet hours (${change.from}–${change.to})`;
+      return `${plural(change.messages, 'message', 'messages')} would now arrive in quiet hours (${change.from}–${change.to})`;
   }
 }
 

@@ -24,6 +24,7 @@ import { breakerPlanLine } from './breaker-trip.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
 import { revealOneLine } from './reveal-invisible.js';
 import { excludedWhere, exclusionCounts } from './plan-excluded.js';
+import { plural } from './plural.js';
 
 export interface MarkdownOptions {
   /** Phone numbers are masked unless this is false. */
@@ -171,7 +172,7 @@ class Page {
     const rows = this.plan.excluded ?? [];
     if (rows.length === 0) return [];
     const out = [
-      `### Excluded: ${count(rows.length)} ${rows.length === 1 ? 'recipient' : 'recipients'} left out, never sent`,
+      `### Excluded: ${plural(rows.length, 'recipient')} left out, never sent`,
       '',
       '| reason | recipients |',
       '| --- | ---: |',
@@ -266,7 +267,7 @@ class Page {
     const distinct =
       group.contents.length > 1 ? ` (${count(group.contents.length)} distinct messages)` : '';
     const out = [
-      `**${symbolText(group.action)} ${style.label}** to ${count(n)} ${n === 1 ? 'recipient' : 'recipients'}${distinct}: ${style.meaning}`,
+      `**${symbolText(group.action)} ${style.label}** to ${plural(n, 'recipient')}${distinct}: ${style.meaning}`,
       '',
     ];
     const personal = (text: string) => (this.mask ? maskPhonesIn(text) : text);

@@ -23,6 +23,7 @@ import { breakerPlanLine } from './breaker-trip.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
 import { revealInvisible, revealOneLine } from './reveal-invisible.js';
 import { excludedWhere, exclusionCounts } from './plan-excluded.js';
+import { plural } from './plural.js';
 
 export interface PrettyOptions {
   color: boolean;
@@ -96,7 +97,7 @@ function formatExcluded(plan: Plan, paint: Painters, limit: number): string[] {
   if (rows.length === 0) return [];
   const out = [
     paint.bold(
-      `Excluded: ${rows.length.toLocaleString('en-US')} ${rows.length === 1 ? 'recipient' : 'recipients'} left out (invalid: hold, duplicates: first), never sent`,
+      `Excluded: ${plural(rows.length, 'recipient')} left out (invalid: hold, duplicates: first), never sent`,
     ),
   ];
   for (const { label, count } of exclusionCounts(rows))
@@ -176,7 +177,7 @@ function formatGroup(
       ? ` · ${group.contents.length.toLocaleString('en-US')} distinct messages`
       : '';
   const lines = [
-    `  ${paint[group.action](`${style.symbol} ${style.label}`)} ${paint.dim(`· ${n.toLocaleString('en-US')} ${n === 1 ? 'recipient' : 'recipients'}${distinct} · ${style.meaning}`)}`,
+    `  ${paint[group.action](`${style.symbol} ${style.label}`)} ${paint.dim(`· ${plural(n, 'recipient')}${distinct} · ${style.meaning}`)}`,
   ];
   // The edit a reviewer judges comes first.
   if (group.action === 'drift')

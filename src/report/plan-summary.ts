@@ -1,4 +1,5 @@
 import type { PlanAction, PlanSummary } from '../plan/types.js';
+import { plural } from './plural.js';
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
@@ -12,8 +13,7 @@ export function formatPlanSummary(summary: PlanSummary): string {
   parts.push(`${count(summary.unchanged)} unchanged`, `${count(summary.drift)} drift`);
   if (summary.rejected > 0) parts.push(`${count(summary.rejected)} rejected`);
   parts.push(`${count(summary['in-doubt'])} in doubt`);
-  if (summary.orphan > 0)
-    parts.push(`${count(summary.orphan)} ${summary.orphan === 1 ? 'orphan' : 'orphans'}`);
+  if (summary.orphan > 0) parts.push(plural(summary.orphan, 'orphan'));
   if (summary.suppressed > 0) parts.push(`${count(summary.suppressed)} suppressed`);
   if (summary.capped > 0) parts.push(`${count(summary.capped)} capped`);
   if (summary['quiet-hours'] > 0) parts.push(`${count(summary['quiet-hours'])} in quiet hours`);

@@ -1,10 +1,9 @@
 import {
   describeInvisible,
+  hasInvisible,
   INVISIBLE,
   isEmojiJoiner,
 } from '../diagnostics/invisible-characters.js';
-
-const ANY_INVISIBLE = new RegExp(INVISIBLE.source, 'u');
 
 /**
  * The text with every invisible or control character (ESC, CR, C1, zero-width, bidi controls)
@@ -16,7 +15,7 @@ export function revealInvisible(
   text: string,
   mark: (escape: string) => string = (escape) => escape,
 ): string {
-  if (!ANY_INVISIBLE.test(text)) return text;
+  if (!hasInvisible(text)) return text;
   return text.replace(INVISIBLE, (ch: string, offset: number, whole: string) =>
     isEmojiJoiner(ch, offset, whole) ? ch : mark(describeInvisible(ch)),
   );

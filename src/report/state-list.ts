@@ -1,4 +1,5 @@
 import type { MessageState } from '../state/types.js';
+import { escapeInvisibleInJson } from '../plan/plan-json.js';
 import { revealOneLine as printable } from './reveal-invisible.js';
 
 /** `in-doubt` is how people name a message journalled in flight with no answer. */
@@ -26,10 +27,7 @@ export function outcomeDetail(state: MessageState): string {
 }
 
 /** One line per message: messageId, spec@revision, number, outcome, last change, detail. */
-export function formatStateList(
-  messages: readonly MessageState[],
-  _options: { mask: boolean },
-): string {
+export function formatStateList(messages: readonly MessageState[]): string {
   const lines = messages.map((m) =>
     [
       printable(m.messageId),
@@ -52,4 +50,9 @@ export function formatStateList(
     `${messages.length} ${messages.length === 1 ? 'message' : 'messages'}${summary.length > 0 ? `: ${summary.join(', ')}` : ''}`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** The messages as a JSON array (invisible characters escaped; the state keeps masked numbers only). */
+export function formatStateListJson(messages: readonly MessageState[]): string {
+  return `${escapeInvisibleInJson(JSON.stringify(messages, null, 2))}\n`;
 }

@@ -1,13 +1,10 @@
 import type { JournalRecord, MessageState } from '../state/types.js';
 import { revealOneLine as printable } from './reveal-invisible.js';
+import { escapeInvisibleInJson } from '../plan/plan-json.js';
 import { listedOutcome, outcomeDetail } from './state-list.js';
 
 /** One message: what the state says of it, then every journal record that concerns it. */
-export function formatStateShow(
-  state: MessageState,
-  history: readonly JournalRecord[],
-  _options: { mask: boolean },
-): string {
+export function formatStateShow(state: MessageState, history: readonly JournalRecord[]): string {
   const rows: Array<[string, string]> = [
     ['messageId', state.messageId],
     ['spec', `${printable(state.spec)} (revision ${state.revision})`],
@@ -54,4 +51,24 @@ export function mentions(record: JournalRecord, messageId: string): boolean {
   if (record.type === 'content' || record.type === 'message' || record.type === 'breaker')
     return false;
   return record.results.some((r) => r.messageId === messageId);
+}
+
+/** A message shown: what the state says of it and the journal records that concern it. */
+export interface ShownMessage {
+  state: MessageState;
+  history: readonly JournalRecord[];
+}
+
+/** The messages shown (one by messageId, or every message to a phone number), one after another. */
+export function formatShownMessages(shown: readonly ShownMessage[]): string {
+  return shown.map(({ state, history }) => formatStateShow(state, history)).join('\n');
+}
+
+/**
+ * As JSON: each message and how many records concern it; one object when asked by messageId,
+ * an array when asked by phone number.
+ */
+export function formatShownMessagesJson(shown: readonly ShownMessage[], byId: boolean): string {
+  const json = shown.map(({ state, history }) => ({ message: state, records: history.length }));
+  return `${escapeInvisibleInJson(JSON.stringify(byId ? json[0] : json, null, 2))}\n`;
 }

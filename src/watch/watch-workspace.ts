@@ -7,7 +7,7 @@ import { buildPlan, specReadOptions, type BuildPlanOptions } from '../plan/build
 import type { RecipientDefaults } from '../message-spec/types.js';
 import { CONFIG_FILE } from '../plan/hash-file.js';
 import type { Plan } from '../plan/types.js';
-import { openFileStateStore } from '../state/file-state.js';
+import { openStateStore } from '../state/open-state.js';
 import type { StateStore } from '../state/types.js';
 import { findWatchTargets, isRelevantChange, type WatchTargets } from './watch-targets.js';
 
@@ -63,7 +63,7 @@ export function watchWorkspace(
     suppressionFiles,
     ...(options.templates ? { catalogueFile: options.templates.path } : {}),
   };
-  const store = options.store ?? openFileStateStore(stateDir);
+  const store = options.store ?? openStateStore({ kind: 'file', dir: stateDir });
   let watcher: FSWatcher | undefined;
   let targets: WatchTargets = {
     files: new Set(),

@@ -74,6 +74,11 @@ const SAMPLES: Record<SchemaName, unknown[]> = {
     },
     null,
   ],
+  config: [
+    { profiles: { default: { concurrency: 4 } } },
+    { profiles: { default: { concurrency: 'four', unknown: true } }, extra: 1 },
+    null,
+  ],
 };
 
 for (const name of Object.keys(SCHEMA_VALIDATORS) as SchemaName[]) {
