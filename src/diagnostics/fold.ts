@@ -4,6 +4,14 @@ import type { DiagnosticCode } from './codes.js';
 /** Diagnostics of one code in one file listed before the rest are counted instead. */
 export const LISTED_PER_KIND = 5;
 
+/** Problems with a file a spec names: as many as the spec's lines, each one to fix, never folded. */
+const NEVER_FOLDED: ReadonlySet<string> = new Set([
+  'file-hidden',
+  'file-outside-workspace',
+  'file-not-regular',
+  'recipients-file-not-found',
+]);
+
 interface Folded {
   first: Diagnostic;
   count: number;
@@ -25,6 +33,7 @@ export function foldingSink(
   const folded = new Map<string, Folded>();
   return {
     sink(d) {
+      if (NEVER_FOLDED.has(d.code)) return sink(d);
       const key = `${d.code}\0${d.file ?? ''}`;
       const n = (seen.get(key) ?? 0) + 1;
       seen.set(key, n);

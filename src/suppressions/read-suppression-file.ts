@@ -258,7 +258,7 @@ async function addRows(
           sink(
             makeDiagnostic(
               'suppression-invalid',
-              `${file}: '${quoteInput(row.phoneNumber)}' ${notValid(defaultCountry)}: it would suppress no one`,
+              `${file}: ${quoteInput(row.phoneNumber)} ${notValid(defaultCountry)}: it would suppress no one`,
               { file, line: row.line, column: 0 },
               { hint: SUPPRESSION_HINT },
             ),
