@@ -27,7 +27,7 @@ test('the CLI reference has every command, flag and exit code', () => {
     assert.ok(cli.includes(heading), heading);
   for (const flag of ['`--detailed-exitcode`', '`--allow-large <n>`', '`--workers <n>`'])
     assert.ok(cli.includes(flag), flag);
-  for (const exit of ['`0`', '`1`', '`2`', '`3`', '`4`', '`130`'])
+  for (const exit of ['`0`', '`1`', '`2`', '`3`', '`4`', '`5`', '`130`'])
     assert.match(cli, new RegExp(`\\| ${exit}\\s+\\|`));
 });
 
