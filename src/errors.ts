@@ -2,19 +2,19 @@ import type { Diagnostic } from './diagnostics/diagnostic.js';
 
 /** waspec's exit codes, for the CLI and the GitHub Action (action/exit-codes.mjs, kept equal by a test). */
 export const EXIT = {
-  /** Done: every message accepted, nothing to send, or no problem found. */
+  /** Success: every message accepted, nothing to send, or no problem found (warnings alone exit 0). */
   ok: 0,
-  /** Errors in the input, a refused command, or an apply stopped before sending. */
+  /** Errors in the input, or an operational error (the message says which): a refused command, an apply stopped before sending. */
   error: 1,
-  /** plan --detailed-exitcode: the plan has messages to send or retry. */
+  /** plan --detailed-exitcode: the plan shows a change (send, retry or drift; held and excluded messages do not count). */
   changes: 2,
-  /** apply: some message rejected, failed or in doubt. */
+  /** apply: some message was rejected, failed or is in doubt. */
   notAccepted: 3,
-  /** The connection to a PostgreSQL state was lost (in-flight requests are in doubt). */
+  /** apply: the connection to the PostgreSQL state was lost; no more requests were sent, those in flight are in doubt. */
   stateLost: 4,
   /** apply: the circuit breaker stopped it (too many rejected or failed), or refuses to send after a trip. */
   breaker: 5,
-  /** Interrupted by Ctrl-C or SIGTERM. */
+  /** apply interrupted by Ctrl-C or SIGTERM (in-flight requests were recorded first). */
   interrupted: 130,
 } as const;
 

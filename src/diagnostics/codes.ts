@@ -1,6 +1,6 @@
 /**
  * Every diagnostic code waspec can emit, with a one-line meaning.
- * Codes are stable: tools and users match on them. The README lists them (a test checks it).
+ * Codes are stable: tools and users match on them. docs/reference/diagnostics.md lists them (a test checks it).
  */
 export const DIAGNOSTIC_CODES = {
   // --- reading files ---

@@ -1,6 +1,6 @@
 import { StateError, StateLostError, WaspecError } from '../errors.js';
 
-const GRANTS_HINT = 'See "PostgreSQL state" in the README for the grants plan and apply need.';
+const GRANTS_HINT = 'See docs/reference/state-tables.md for the grants plan and apply need.';
 
 interface PgLikeError {
   code?: string;

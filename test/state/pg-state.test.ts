@@ -208,7 +208,7 @@ for (const backend of await postgresBackends()) {
             reader.append([inFlight('B2', '2026-01-01T00:00:00.000Z', [A])]),
           );
           assert.match(error.message, /may not record in the state \(permission denied/);
-          assert.match(error.hint ?? '', /README/);
+          assert.match(error.hint ?? '', /state-tables/);
         } finally {
           await reader.close();
         }
