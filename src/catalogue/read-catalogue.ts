@@ -22,6 +22,8 @@ import {
   type Catalogue,
   type CatalogueRef,
   type HeaderKind,
+  type TemplateCategory,
+  type TemplateStatus,
 } from './types.js';
 
 export const MAX_CATALOGUE_BYTES = 1024 * 1024;
@@ -31,6 +33,8 @@ interface CatalogueData {
   templates: Array<{
     name: string;
     language: string | string[];
+    category?: TemplateCategory;
+    status?: TemplateStatus;
     header?: { kind: HeaderKind; text?: string };
     body: string;
     footer?: string;
@@ -221,6 +225,8 @@ function approved(entry: Entry, language: string): ApprovedTemplate {
     buttons: (entry.buttons ?? []).map((b) => ({ ...b })),
   };
   if (entry.footer !== undefined) template.footer = entry.footer;
+  if (entry.category !== undefined) template.category = entry.category;
+  if (entry.status !== undefined) template.status = entry.status;
   return template;
 }
 

@@ -95,6 +95,8 @@ export const DIAGNOSTIC_CODES = {
     'templateData or the body placeholders do not have as many items as the template body has parameters (or a text header its one).',
   'template-header':
     'The header does not match the template: media missing or of the wrong kind, or a header the template does not have.',
+  'template-not-approved':
+    'The catalogue lists the template as paused, disabled or pending (status:): WhatsApp refuses to send it.',
   'template-buttons':
     'The buttons do not match the template: a button value missing, extra, or of the wrong kind.',
 
