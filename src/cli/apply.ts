@@ -11,7 +11,12 @@ import { StalePlanError, UsageError, EXIT, type ExitCode } from '../errors.js';
 import { catalogueOf, guardSettingsOf } from '../plan/plan-settings.js';
 import { describeStalePlan } from '../report/plan-changes.js';
 import { applyView } from './apply-view.js';
-import { ALLOW_LARGE_HELP, parseAllowLarge } from './plan-options.js';
+import {
+  ALLOW_COST_HELP,
+  ALLOW_LARGE_HELP,
+  parseAllowCost,
+  parseAllowLarge,
+} from './plan-options.js';
 import { action } from './run.js';
 import { addStateOptions, stateOverrides } from './state-options.js';
 
@@ -29,6 +34,7 @@ export interface ApplyFlags {
   target: string[];
   forceUnlock?: boolean;
   allowLarge?: string;
+  allowCost?: string;
   format: 'pretty' | 'json';
   allowOutside: string[];
   mask?: boolean;
@@ -94,6 +100,8 @@ export function defineApplyCommand(program: Command): void {
       "take over the file state's lock of a process that no longer runs (a PostgreSQL lock needs none)",
     )
     .option('--allow-large <n>', ALLOW_LARGE_HELP)
+    .option('--allow-cost <amount>', ALLOW_COST_HELP)
+    .option('--allow-cost <amount>', ALLOW_COST_HELP)
     .addOption(
       new Option('--format <format>', 'format of the final summary')
         .choices(['pretty', 'json'])
@@ -146,6 +154,8 @@ function refusePlanningFlags(flags: ApplyFlags): void {
     flags.resendInDoubt && '--resend-in-doubt',
     flags.batchSize !== undefined && '--batch-size',
     flags.allowLarge !== undefined && '--allow-large',
+    flags.allowCost !== undefined && '--allow-cost',
+    flags.allowCost !== undefined && '--allow-cost',
   ].filter((flag): flag is string => typeof flag === 'string');
   if (given.length > 0) {
     throw new UsageError(
@@ -192,6 +202,7 @@ async function runApply(args: string[], flags: ApplyFlags): Promise<ExitCode> {
 /** What apply plans from its spec paths and flags. */
 function planOptionsOf(args: string[], flags: ApplyFlags, config: ResolvedConfig): PlanOptions {
   const allowLarge = parseAllowLarge(flags.allowLarge);
+  const allowCost = parseAllowCost(flags.allowCost);
   return {
     paths: args,
     retryRejected: flags.retryRejected ?? false,
@@ -201,6 +212,7 @@ function planOptionsOf(args: string[], flags: ApplyFlags, config: ResolvedConfig
     ...guardSettingsOf(config),
     ...catalogueOf(config),
     ...(allowLarge === undefined ? {} : { allowLarge }),
+    ...(allowCost === undefined ? {} : { allowCost }),
     allowOutside: config.allowOutside ?? [],
     recipientDefaults: config.recipients ?? {},
   };

@@ -4,6 +4,7 @@ import { stateTargetOf, type StateTarget } from '../state/state-target.js';
 import { stateOverrides, type StateFlags } from './state-options.js';
 import { loadConfig } from '../config/load-config.js';
 import type { CatalogueRef } from '../catalogue/types.js';
+import type { RatesRef } from '../rates/types.js';
 import type { RecipientDefaults, SpecReadOptions } from '../message-spec/types.js';
 import { catalogueOf, guardSettingsOf, type GuardSettings } from '../plan/plan-settings.js';
 import { isPlanFormat, PLAN_FORMATS, type PlanFormat } from '../report/plan-format.js';
@@ -95,6 +96,19 @@ export function parseAllowLarge(value: string | undefined): number | undefined {
     throw new UsageError(`--allow-large must be a whole number of messages, not ${value}.`);
   return n;
 }
+
+/** --allow-cost AMOUNT: a decimal in the rate card's currency, kept as written. */
+export function parseAllowCost(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,12}(\.\d{1,6})?$/.test(value))
+    throw new UsageError(
+      `--allow-cost must be an amount in the rate card's currency such as 120.50, not ${value}.`,
+    );
+  return value;
+}
+
+export const ALLOW_COST_HELP =
+  'approve a plan costing up to AMOUNT (rate card currency) above policy.budget (AMOUNT at least the estimate)';
 
 export const ALLOW_LARGE_HELP =
   "approve sending N messages above a spec's maxRecipients or policy.maxMessagesPerApply (N at least the real number)";

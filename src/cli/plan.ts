@@ -11,7 +11,9 @@ import { openStateStore } from '../state/open-state.js';
 import {
   addAllowOutsideOption,
   addPlanOutputOptions,
+  ALLOW_COST_HELP,
   ALLOW_LARGE_HELP,
+  parseAllowCost,
   parseAllowLarge,
   parseFormat,
   parseLimit,
@@ -30,6 +32,7 @@ interface PlanFlags extends PlanOutputOptions, StateFlags {
   target: string[];
   detailedExitcode?: boolean;
   allowLarge?: string;
+  allowCost?: string;
   allowOutside: string[];
 }
 
@@ -60,7 +63,8 @@ export function definePlanCommand(program: Command): void {
     )
     .option('--target <spec>', 'plan only this spec (repeatable)', collect, [])
     .option('--detailed-exitcode', 'exit 2 when the plan has something to send and no errors')
-    .option('--allow-large <n>', ALLOW_LARGE_HELP);
+    .option('--allow-large <n>', ALLOW_LARGE_HELP)
+    .option('--allow-cost <amount>', ALLOW_COST_HELP);
   addAllowOutsideOption(command);
   addPlanOutputOptions(command)
     .addHelpText(
@@ -75,6 +79,7 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<ExitCode> {
   const limit = parseLimit(flags.limit);
   const maxBytes = parseMaxBytes(flags.maxBytes, format);
   const allowLarge = parseAllowLarge(flags.allowLarge);
+  const allowCost = parseAllowCost(flags.allowCost);
   const settings = await resolvePlanSettings(flags);
   const store = openStateStore(settings.target);
   const plan = await buildPlan({
@@ -82,6 +87,7 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<ExitCode> {
     store,
     ...settings.guard,
     ...(allowLarge === undefined ? {} : { allowLarge }),
+    ...(allowCost === undefined ? {} : { allowCost }),
     retryRejected: flags.retryRejected ?? false,
     resendInDoubt: flags.resendInDoubt ?? false,
     targets: flags.target,

@@ -100,6 +100,10 @@ export const DIAGNOSTIC_CODES = {
   'template-buttons':
     'The buttons do not match the template: a button value missing, extra, or of the wrong kind.',
 
+  // --- the rate card (rates: in the config) ---
+  'rates-invalid':
+    'The rate card is malformed: not schemas/rates.schema.json, a price that is not a decimal of at most 6 places, a calling code listed twice, or no complete default row.',
+
   // --- plan ---
   'send-at-past': 'sendAt is in the past.',
   'state-torn-line': 'The last line of the state journal was cut off (a crash); it is ignored.',
@@ -108,6 +112,10 @@ export const DIAGNOSTIC_CODES = {
   'target-not-found': 'A --target names no spec.',
   'plan-too-large':
     'A spec sends more than its maxRecipients, or the plan more than policy.maxMessagesPerApply; --allow-large N approves N.',
+
+  'plan-over-budget':
+    'The plan would cost more than policy.budget (per apply or per spec) by the rate card; --allow-cost AMOUNT approves up to AMOUNT.',
+  'rates-missing': 'policy.budget is set but the config names no rate card (rates:).',
 
   // --- suppressions ---
   'suppressions-file-not-found': 'A suppression file named in the config does not exist.',

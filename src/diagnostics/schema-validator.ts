@@ -14,6 +14,10 @@ export const SCHEMA_VALIDATORS = {
     file: 'templates.schema.json',
     options: { allErrors: true, strict: false, verbose: true },
   },
+  rates: {
+    file: 'rates.schema.json',
+    options: { allErrors: true, strict: false, verbose: true },
+  },
 } as const;
 
 export type SchemaName = keyof typeof SCHEMA_VALIDATORS;

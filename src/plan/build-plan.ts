@@ -6,9 +6,11 @@ import { compileSpec } from '../compile/compile-spec.js';
 import type { CompiledMessage } from '../compile/types.js';
 import { loadWorkspace } from '../message-spec/load-workspace.js';
 import type { RecipientDefaults, SpecDocument } from '../message-spec/types.js';
+import type { RatesRef } from '../rates/types.js';
 import type { StateStore } from '../state/types.js';
 import { classifyMessages } from './classify-messages.js';
 import { lookUpContents } from './look-up-contents.js';
+import { planCost } from './plan-cost.js';
 import { checkSendAt, selectTargets } from './plan-checks.js';
 import { guardPlan, type GuardOptions } from './policy/guard-plan.js';
 import { summarizeEntries } from './summarize-plan.js';
@@ -32,6 +34,10 @@ export interface BuildPlanOptions extends Omit<GuardOptions, 'now'> {
   templates?: CatalogueRef;
   /** The config's defaults for recipient files (`recipients:`). */
   recipientDefaults?: RecipientDefaults;
+  /** The rate card (the config's `rates:`): the plan's cost, checked against policy.budget. */
+  rates?: RatesRef;
+  /** --allow-cost AMOUNT: the cost approved above policy.budget. */
+  allowCost?: string;
 }
 
 /** Loads, compiles and diffs the specs against the state. Errors are in plan.diagnostics. */
@@ -78,6 +84,14 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     { ...options, suppressions, now },
   );
   diagnostics.push(...guarded.diagnostics);
+  const priced = await planCost(
+    classified.entries,
+    classified.contents,
+    docs,
+    { state: snapshot, ...(catalogue?.value ? { catalogue: catalogue.value } : {}) },
+    { ...options, ...(options.policy?.budget ? { budget: options.policy.budget } : {}) },
+  );
+  diagnostics.push(...priced.diagnostics);
   const {
     specs,
     inputs,
@@ -92,6 +106,7 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     ...(catalogue?.value ? { templates: templatesUsed(classified.contents, catalogue.value) } : {}),
     entries: classified.entries,
     summary: summarizeEntries(classified.entries),
+    ...(priced.cost ? { cost: priced.cost } : {}),
     inputs: {
       files: inputs.files,
       state: {

@@ -3,6 +3,9 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { MessageContent } from '../api/types.js';
 import type { MessageShape } from '../render/message-shape.js';
 import type { Outcome, StoredContent } from '../state/types.js';
+import type { PlanCost } from './plan-cost-types.js';
+
+export type { PlanCost } from './plan-cost-types.js';
 
 export type PlanAction =
   'send' | 'unchanged' | 'drift' | 'retry' | 'rejected' | 'in-doubt' | 'orphan' | HeldAction;
@@ -119,7 +122,7 @@ export function isSending(entry: PlanEntry): entry is SendingEntry {
 export interface PlanInputFile {
   /** Path relative to the workspace root (cwd). */
   path: string;
-  kind: 'spec' | 'recipients' | 'config' | 'suppressions' | 'templates';
+  kind: 'spec' | 'recipients' | 'config' | 'suppressions' | 'templates' | 'rates';
   sha256: string;
 }
 
@@ -161,6 +164,8 @@ export interface Plan {
   templates?: ApprovedTemplate[];
   entries: PlanEntry[];
   summary: Record<PlanAction, number>;
+  /** What the messages it sends cost, by the config's rate card (`rates:`); absent without one. */
+  cost?: PlanCost;
   inputs: {
     files: PlanInputFile[];
     /** `records`: how many journal records the state had (so staleness can say how many are new). */
@@ -176,6 +181,8 @@ export interface Plan {
     paths?: string[];
     /** `--allow-large N`: the size approved above maxRecipients / maxMessagesPerApply. */
     allowLarge?: number;
+    /** `--allow-cost AMOUNT` as written: the cost approved above policy.budget. */
+    allowCost?: string;
   };
   diagnostics: Diagnostic[];
 }

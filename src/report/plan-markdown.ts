@@ -19,6 +19,7 @@ import {
 } from './plan-messages.js';
 import { maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
+import { costHeadline, costRows } from './plan-cost.js';
 import { revealOneLine } from './reveal-invisible.js';
 
 export interface MarkdownOptions {
@@ -133,6 +134,7 @@ class Page {
   render(level: Level, full: Level, maxBytes: number): string {
     const specs = this.specs.slice(0, level.specs);
     const out = ['## waspec plan', '', `**${formatPlanSummary(this.plan.summary)}**`, ''];
+    if (this.plan.cost) out.push(...costMarkdown(this.plan.cost));
     out.push(`| spec | ${ACTION_STYLE.map((s) => `${s.symbol} ${s.label}`).join(' | ')} |`);
     out.push(`| --- |${ACTION_STYLE.map(() => ' ---: |').join('')}`);
     for (const spec of specs)
@@ -351,4 +353,16 @@ function leftOut(level: Level, full: Level, specs: number, problems: number): st
 /** `+` and `-` at a line start would become list items; `!`/`~` are escaped. */
 function symbolText(action: PlanAction): string {
   return escapeMarkdown(styleOf(action).symbol).replace('+', '&#43;').replace(/^-$/, '&#45;');
+}
+
+/** The cost under the summary: the Action's comment shows it in its first lines. */
+function costMarkdown(cost: NonNullable<Plan['cost']>): string[] {
+  return [
+    `**${escapeMarkdown(costHeadline(cost))}**`,
+    '',
+    '| | cost (messages) |',
+    '| --- | ---: |',
+    ...costRows(cost).map((r) => `| ${escapeMarkdown(r.label)} | ${escapeMarkdown(r.value)} |`),
+    '',
+  ];
 }

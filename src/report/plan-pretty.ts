@@ -18,6 +18,7 @@ import {
   type SpecMessage,
 } from './plan-messages.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
+import { costHeadline, costRows } from './plan-cost.js';
 import { revealInvisible, revealOneLine } from './reveal-invisible.js';
 
 export interface PrettyOptions {
@@ -52,6 +53,8 @@ function painters(color: boolean): Painters {
 export function formatPlanPretty(plan: Plan, options: PrettyOptions): string {
   const paint = painters(options.color);
   const out: string[] = [paint.bold(formatPlanSummary(plan.summary)), ''];
+  if (plan.cost)
+    out.push(paint.bold(costHeadline(plan.cost)), ...table(costRows(plan.cost), paint), '');
   out.push(
     paint.dim(`Legend: ${ACTION_STYLE.map((s) => `${s.symbol} ${s.label}`).join('  ')}`),
     '',
