@@ -11,6 +11,7 @@ import type { StateStore } from '../state/types.js';
 import { classifyMessages } from './classify-messages.js';
 import { lookUpContents } from './look-up-contents.js';
 import { planCost } from './plan-cost.js';
+import { estimatePace } from './estimate-pace.js';
 import { checkSendAt, selectTargets } from './plan-checks.js';
 import { guardPlan, type GuardOptions } from './policy/guard-plan.js';
 import { summarizeEntries } from './summarize-plan.js';
@@ -38,6 +39,8 @@ export interface BuildPlanOptions extends Omit<GuardOptions, 'now'> {
   rates?: RatesRef;
   /** --allow-cost AMOUNT: the cost approved above policy.budget. */
   allowCost?: string;
+  /** Requests per second apply keeps to (the config's rateLimit): how long it takes. */
+  rateLimit?: number;
 }
 
 /** Loads, compiles and diffs the specs against the state. Errors are in plan.diagnostics. */
@@ -107,6 +110,17 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     entries: classified.entries,
     summary: summarizeEntries(classified.entries),
     ...(priced.cost ? { cost: priced.cost } : {}),
+    ...(guarded.limit ? { messagingLimit: guarded.limit } : {}),
+    ...(options.rateLimit === undefined
+      ? {}
+      : {
+          pace: estimatePace(
+            classified.entries,
+            classified.contents,
+            new Map(specs.map((s) => [s.name, s.batchSize])),
+            options.rateLimit,
+          ),
+        }),
     inputs: {
       files: inputs.files,
       state: {

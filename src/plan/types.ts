@@ -4,14 +4,15 @@ import type { MessageContent } from '../api/types.js';
 import type { MessageShape } from '../render/message-shape.js';
 import type { Outcome, StoredContent } from '../state/types.js';
 import type { PlanCost } from './plan-cost-types.js';
+import type { LimitFigures } from './policy/apply-policies.js';
 
 export type { PlanCost } from './plan-cost-types.js';
 
 export type PlanAction =
   'send' | 'unchanged' | 'drift' | 'retry' | 'rejected' | 'in-doubt' | 'orphan' | HeldAction;
 
-/** Messages the policy keeps from being sent (suppression list, frequency cap, quiet hours). */
-export type HeldAction = 'suppressed' | 'capped' | 'quiet-hours';
+/** Messages the policy keeps from being sent (suppression list, frequency cap, quiet hours, messaging limit). */
+export type HeldAction = 'suppressed' | 'capped' | 'quiet-hours' | 'limit';
 
 export const PLAN_ACTIONS: readonly PlanAction[] = [
   'send',
@@ -24,6 +25,7 @@ export const PLAN_ACTIONS: readonly PlanAction[] = [
   'suppressed',
   'capped',
   'quiet-hours',
+  'limit',
 ];
 
 /** What the state recorded of a message. */
@@ -166,6 +168,10 @@ export interface Plan {
   summary: Record<PlanAction, number>;
   /** What the messages it sends cost, by the config's rate card (`rates:`); absent without one. */
   cost?: PlanCost;
+  /** The messaging limit (policy.messagingLimit): recipients counted and held; absent without one. */
+  messagingLimit?: LimitFigures;
+  /** How long apply takes: its requests, and at the configured rate limit the seconds. */
+  pace?: { requests: number; rateLimit?: number; seconds?: number };
   inputs: {
     files: PlanInputFile[];
     /** `records`: how many journal records the state had (so staleness can say how many are new). */

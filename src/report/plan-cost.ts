@@ -1,4 +1,4 @@
-import type { PlanCost } from '../plan/types.js';
+import type { Plan, PlanCost } from '../plan/types.js';
 import { formatCents, parseAmount } from '../rates/money.js';
 
 /** Countries named before "the rest" is summed. */
@@ -53,4 +53,32 @@ export function costRows(cost: PlanCost): Array<{ label: string; value: string }
       value: `no category in the catalogue: ${cost.uncategorised.join(', ')}`,
     });
   return rows;
+}
+
+/** The messaging limit and how long apply takes, in a line each. */
+export function paceLines(plan: Pick<Plan, 'messagingLimit' | 'pace'>): string[] {
+  const out: string[] = [];
+  const limit = plan.messagingLimit;
+  if (limit) {
+    const over =
+      limit.over === 0
+        ? 'none over it'
+        : `${n(limit.over)} over it ${limit.mode === 'hold' ? 'held' : 'scheduled in later waves'}, the first from ${limit.nextAt ?? '?'}`;
+    out.push(
+      `Messaging limit: ${n(limit.recent)} + ${n(limit.admitted)} of ${n(limit.limit)} unique recipients in 24 h; ${over}`,
+    );
+  }
+  const pace = plan.pace;
+  if (pace?.seconds !== undefined && pace.rateLimit !== undefined)
+    out.push(
+      `Duration: ${n(pace.requests)} requests at ${pace.rateLimit}/s take about ${duration(pace.seconds)}`,
+    );
+  return out;
+}
+
+function duration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return h > 0 ? `${h} h ${m} min` : m > 0 ? `${m} min ${s} s` : `${s} s`;
 }

@@ -19,7 +19,7 @@ import {
 } from './plan-messages.js';
 import { maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
-import { costHeadline, costRows } from './plan-cost.js';
+import { costHeadline, costRows, paceLines } from './plan-cost.js';
 import { revealOneLine } from './reveal-invisible.js';
 
 export interface MarkdownOptions {
@@ -134,6 +134,7 @@ class Page {
   render(level: Level, full: Level, maxBytes: number): string {
     const specs = this.specs.slice(0, level.specs);
     const out = ['## waspec plan', '', `**${formatPlanSummary(this.plan.summary)}**`, ''];
+    out.push(...paceLines(this.plan).flatMap((l) => [`**${escapeMarkdown(l)}**`, '']));
     if (this.plan.cost) out.push(...costMarkdown(this.plan.cost));
     out.push(`| spec | ${ACTION_STYLE.map((s) => `${s.symbol} ${s.label}`).join(' | ')} |`);
     out.push(`| --- |${ACTION_STYLE.map(() => ' ---: |').join('')}`);

@@ -18,7 +18,7 @@ import {
   type SpecMessage,
 } from './plan-messages.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
-import { costHeadline, costRows } from './plan-cost.js';
+import { costHeadline, costRows, paceLines } from './plan-cost.js';
 import { revealInvisible, revealOneLine } from './reveal-invisible.js';
 
 export interface PrettyOptions {
@@ -44,6 +44,7 @@ function painters(color: boolean): Painters {
     suppressed: c.red,
     capped: c.cyan,
     'quiet-hours': c.cyan,
+    limit: c.cyan,
     bold: c.bold,
     dim: c.dim,
   };
@@ -53,6 +54,8 @@ function painters(color: boolean): Painters {
 export function formatPlanPretty(plan: Plan, options: PrettyOptions): string {
   const paint = painters(options.color);
   const out: string[] = [paint.bold(formatPlanSummary(plan.summary)), ''];
+  const pace = paceLines(plan);
+  if (pace.length > 0) out.push(...pace.map((l) => paint.bold(l)), '');
   if (plan.cost)
     out.push(paint.bold(costHeadline(plan.cost)), ...table(costRows(plan.cost), paint), '');
   out.push(

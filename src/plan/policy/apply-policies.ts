@@ -11,6 +11,7 @@ import {
   type SendingEntry,
 } from '../types.js';
 import { decideCaps } from './cap-policy.js';
+import { decideLimit } from './limit-policy.js';
 import { decideQuietHours, type QuietDecision } from './quiet-hours-policy.js';
 import { decideSize } from './size-policy.js';
 import { decideSuppression } from './suppression-policy.js';
@@ -25,8 +26,24 @@ export interface SpecPolicy {
   where?: { file?: string; line?: number; column?: number };
 }
 
+/** What the messaging limit found, for the plan (`messagingLimit`). */
+export interface LimitFigures {
+  limit: number;
+  /** Unique recipients the state recorded in the last 24 hours. */
+  recent: number;
+  /** New unique recipients this apply reaches. */
+  admitted: number;
+  /** Messages held (hold) or moved to a later wave (schedule). */
+  over: number;
+  mode: 'hold' | 'schedule';
+  /** When the first message over the limit can go. */
+  nextAt?: string;
+}
+
 export interface PolicyContext {
   policy: Policy;
+  /** Filled in by the messaging limit, when the policy has one. */
+  figures?: { limit?: LimitFigures };
   suppressed: ReadonlyMap<string, Suppression>;
   specs: ReadonlyMap<string, SpecPolicy>;
   state: Pick<StateSnapshot, 'messages'>;
@@ -52,6 +69,7 @@ export function applyPolicies(entries: PlanEntry[], context: PolicyContext): Dia
   });
   if (context.policy.quietHours) applyQuietHours(entries, context);
   if (context.policy.maxPerRecipient) applyCaps(entries, context);
+  if (context.policy.messagingLimit) applyMessagingLimit(entries, context);
   return checkSizes(entries, context);
 }
 
@@ -135,6 +153,65 @@ function applyCaps(entries: PlanEntry[], context: PolicyContext): void {
       if (d?.kind === 'capped') entries[index] = held(entry, 'capped', d.reason);
     });
   }
+}
+
+const DAY_MS = 86_400_000;
+
+/** WhatsApp's messaging limit: unique recipients per moving 24 hours, across every spec of the state. */
+function applyMessagingLimit(entries: PlanEntry[], context: PolicyContext): void {
+  const limit = context.policy.messagingLimit;
+  if (!limit) return;
+  const now = context.now.getTime();
+  const recent = new Map<string, number>();
+  for (const m of context.state.messages.values()) {
+    if (m.outcome !== 'accepted' && m.outcome !== 'in-flight') continue;
+    if (m.settled?.as === 'not-sent') continue;
+    const at = Date.parse(m.sentAt);
+    if (!(at > now - DAY_MS)) continue;
+    if (at > (recent.get(m.phoneNumber) ?? -Infinity)) recent.set(m.phoneNumber, at);
+  }
+  const sending: Array<[number, SendingEntry]> = [];
+  entries.forEach((entry, index) => {
+    if (isSending(entry)) sending.push([index, entry]);
+  });
+  const decisions = decideLimit(
+    sending.map(([, e]) => ({
+      phoneNumber: e.phoneNumber,
+      spec: e.spec,
+      priority: context.specs.get(e.spec)?.priority ?? 0,
+    })),
+    { limit, windowMs: DAY_MS, now, recent },
+  );
+  const mode = context.policy.overLimit ?? 'hold';
+  let over = 0;
+  let nextAt: number | undefined;
+  const newRecipients = new Set<string>();
+  sending.forEach(([index, entry], i) => {
+    const d = decisions[i];
+    if (d?.kind !== 'over') {
+      if (!recent.has(entry.phoneNumber)) newRecipients.add(entry.phoneNumber);
+      return;
+    }
+    over++;
+    nextAt = Math.min(nextAt ?? d.at, d.at);
+    if (mode === 'hold') {
+      entries[index] = held(entry, 'limit', d.reason);
+      return;
+    }
+    // A later wave: sent now with a sendAt, never earlier than a sendAt it already has.
+    const sendAt = entry.shift?.sendAt ?? context.contents[entry.contentHash]?.sendAt;
+    if (sendAt === undefined || Date.parse(sendAt) < d.at)
+      entry.shift = { sendAt: new Date(d.at).toISOString(), reason: d.reason };
+  });
+  context.figures ??= {};
+  context.figures.limit = {
+    limit,
+    recent: recent.size,
+    admitted: newRecipients.size,
+    over,
+    mode,
+    ...(nextAt === undefined ? {} : { nextAt: new Date(nextAt).toISOString() }),
+  };
 }
 
 function checkSizes(entries: readonly PlanEntry[], context: PolicyContext): Diagnostic[] {
