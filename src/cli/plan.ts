@@ -11,7 +11,9 @@ import { openStateStore } from '../state/open-state.js';
 import {
   addAllowOutsideOption,
   addPlanOutputOptions,
+  addMediaOptions,
   ALLOW_COST_HELP,
+  mediaCheckOf,
   ALLOW_LARGE_HELP,
   parseAllowCost,
   parseAllowLarge,
@@ -34,6 +36,8 @@ interface PlanFlags extends PlanOutputOptions, StateFlags {
   allowLarge?: string;
   allowCost?: string;
   allowOutside: string[];
+  checkMedia?: boolean;
+  allowPrivateMedia?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -66,6 +70,7 @@ export function definePlanCommand(program: Command): void {
     .option('--allow-large <n>', ALLOW_LARGE_HELP)
     .option('--allow-cost <amount>', ALLOW_COST_HELP);
   addAllowOutsideOption(command);
+  addMediaOptions(command);
   addPlanOutputOptions(command)
     .addHelpText(
       'after',
@@ -88,6 +93,7 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<ExitCode> {
     ...settings.guard,
     ...(allowLarge === undefined ? {} : { allowLarge }),
     ...(allowCost === undefined ? {} : { allowCost }),
+    ...(await mediaCheckOf(flags)),
     retryRejected: flags.retryRejected ?? false,
     resendInDoubt: flags.resendInDoubt ?? false,
     targets: flags.target,

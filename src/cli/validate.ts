@@ -5,7 +5,15 @@ import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticsToJson } from '../report/diagnostics-json.js';
 import { loadWorkspace } from '../message-spec/load-workspace.js';
 import { readCatalogue } from '../catalogue/read-catalogue.js';
-import { addAllowOutsideOption, resolvePlanSettings } from './plan-options.js';
+import {
+  addAllowOutsideOption,
+  addMediaOptions,
+  mediaCheckOf,
+  resolvePlanSettings,
+} from './plan-options.js';
+import { checkMediaUrls } from '../plan/check-media-urls.js';
+import type { WhatsApp } from '../api/types.js';
+import { mediaFieldsOf } from '../api/media-limits.js';
 import { checkSendAt } from '../plan/plan-checks.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { escapeInvisibleInJson } from '../plan/plan-json.js';
@@ -13,6 +21,8 @@ import { action } from './run.js';
 
 interface ValidateOptions {
   format: 'pretty' | 'json';
+  checkMedia?: boolean;
+  allowPrivateMedia?: boolean;
   allowOutside: string[];
   config?: string;
   profile?: string;
@@ -42,7 +52,7 @@ export function defineValidateCommand(program: Command): void {
       'config file (default waspec.config.yaml): its allowOutside and its template catalogue (templates:)',
     )
     .option('--profile <name>', 'config profile');
-  addAllowOutsideOption(command)
+  addMediaOptions(addAllowOutsideOption(command))
     .addHelpText(
       'after',
       '\nExamples:\n  waspec validate                 # every spec in specs/\n  waspec validate specs/promo.yaml --format json\n\nExit codes: 0 valid (warnings alone exit 0), 1 errors found.',
@@ -62,15 +72,30 @@ async function runValidate(paths: string[], options: ValidateOptions): Promise<E
   const diagnostics: Diagnostic[] = [...workspace.diagnostics, ...(catalogue?.diagnostics ?? [])];
   let recipients = 0;
   const now = new Date();
+  const { checkMedia } = await mediaCheckOf(options);
+  // Each spec's messages with distinct media URLs, for --check-media.
+  const media: Array<{ doc: (typeof workspace.docs)[number]; whatsApp: WhatsApp }> = [];
   for (const doc of workspace.docs) {
     checkSendAt(doc, now, diagnostics);
+    const seen = new Set<string>();
     for await (const batch of compileSpecBatches(
       doc,
       (d) => diagnostics.push(d),
       catalogue?.value ? { catalogue: catalogue.value } : {},
-    ))
+    )) {
       recipients += batch.length;
+      if (checkMedia)
+        for (const m of batch) {
+          const urls = mediaFieldsOf(m.content.whatsApp)
+            .map((f) => f.url)
+            .join('\n');
+          if (urls === '' || seen.has(urls)) continue;
+          seen.add(urls);
+          media.push({ doc, whatsApp: m.content.whatsApp });
+        }
+    }
   }
+  if (checkMedia) diagnostics.push(...(await checkMediaUrls(media, checkMedia)));
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
   const specs = workspace.files?.length ?? workspace.docs.length;

@@ -41,6 +41,8 @@ export const DIAGNOSTIC_CODES = {
   'send-at-invalid': 'sendAt is not an ISO 8601 date-time with an offset.',
   'url-too-long': 'A URL is longer than 2048 characters.',
   'media-type': 'A media URL does not end in an allowed file type.',
+  'media-check':
+    'With --check-media: a media URL does not answer 200, serves another type than the API takes, is larger than its limit, is slow or unreachable, or names a private address.',
   'url-scheme': 'A media URL is not an http:// or https:// URL.',
   'text-too-long': 'A text is longer than its limit (locationName, address: 1000).',
   'coordinate-range': 'A latitude or longitude is out of range.',

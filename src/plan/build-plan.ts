@@ -11,6 +11,10 @@ import type { StateStore } from '../state/types.js';
 import { classifyMessages } from './classify-messages.js';
 import { lookUpContents } from './look-up-contents.js';
 import { planCost } from './plan-cost.js';
+import { checkMediaUrls } from './check-media-urls.js';
+import type { MediaCheck } from '../api/media-limits.js';
+import type { MessageContent } from '../api/types.js';
+import { isSending, type PlanEntry } from './types.js';
 import { estimatePace } from './estimate-pace.js';
 import { checkSendAt, selectTargets } from './plan-checks.js';
 import { guardPlan, type GuardOptions } from './policy/guard-plan.js';
@@ -41,6 +45,8 @@ export interface BuildPlanOptions extends Omit<GuardOptions, 'now'> {
   allowCost?: string;
   /** Requests per second apply keeps to (the config's rateLimit): how long it takes. */
   rateLimit?: number;
+  /** --check-media: fetches each media URL the plan sends (the transport's checker). */
+  checkMedia?: MediaCheck;
 }
 
 /** Loads, compiles and diffs the specs against the state. Errors are in plan.diagnostics. */
@@ -95,6 +101,13 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     { ...options, ...(options.policy?.budget ? { budget: options.policy.budget } : {}) },
   );
   diagnostics.push(...priced.diagnostics);
+  if (options.checkMedia)
+    diagnostics.push(
+      ...(await checkMediaUrls(
+        sentContents(classified.entries, classified.contents, docs),
+        options.checkMedia,
+      )),
+    );
   const {
     specs,
     inputs,
@@ -144,4 +157,23 @@ async function* compileAll(
 ): AsyncIterable<CompiledMessage> {
   for (const doc of docs)
     yield* compileSpec(doc, (d) => diagnostics.push(d), catalogue ? { catalogue } : {});
+}
+
+/** Each spec's distinct contents that apply sends, with the spec they come from. */
+function* sentContents(
+  entries: readonly PlanEntry[],
+  contents: Readonly<Record<string, MessageContent>>,
+  docs: readonly SpecDocument[],
+): Iterable<{ doc: SpecDocument; whatsApp: MessageContent['whatsApp'] }> {
+  const byName = new Map(docs.map((d) => [d.spec.name, d]));
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    if (!isSending(entry)) continue;
+    const key = `${entry.spec}\u0000${entry.contentHash}`;
+    const doc = byName.get(entry.spec);
+    const content = contents[entry.contentHash];
+    if (seen.has(key) || !doc || !content) continue;
+    seen.add(key);
+    yield { doc, whatsApp: content.whatsApp };
+  }
 }
