@@ -15,6 +15,11 @@ export interface CostInputs {
   /** Each spec's `pricing:` (what its messages without a template are charged as). */
   pricing: ReadonlyMap<string, PricingCategory>;
   state: Pick<StateSnapshot, 'messages'>;
+  /**
+   * Specs whose message names its template as written (or has none): their category is known
+   * without reading each content (a personalised spec has as many as recipients).
+   */
+  literal?: ReadonlyMap<string, { templateName?: string; language?: string }>;
 }
 
 /** Counts by spec, calling code and category: the only per-message work; prices apply to the sums. */
@@ -119,29 +124,36 @@ function add<K>(
 /**
  * A message's pricing category: its template's in the catalogue, else the spec's `pricing:`, else
  * service for a message without a template and marketing (the dearest, said so) for a template
- * the catalogue does not categorise. Decided once per spec and content.
+ * the catalogue does not categorise. Decided once per spec and template (not per content: a
+ * personalised spec has as many contents as recipients).
  */
 function categoriser(inputs: CostInputs) {
   const decided = new Map<string, PricingCategory>();
   const uncategorised = new Set<string>();
-  const decide = (spec: string, hash: string): PricingCategory => {
-    const w = inputs.contents[hash]?.whatsApp;
+  const decide = (spec: string, name: string | undefined, language: string | undefined) => {
     const template =
-      w?.templateName !== undefined && w.language !== undefined
-        ? inputs.catalogue?.templates.get(templateKey(w.templateName, w.language))
+      name !== undefined && language !== undefined
+        ? inputs.catalogue?.templates.get(templateKey(name, language))
         : undefined;
     if (template?.category) return template.category;
     const own = inputs.pricing.get(spec);
     if (own) return own;
-    if (w?.templateName === undefined) return 'service';
-    uncategorised.add(w.templateName);
+    if (name === undefined) return 'service';
+    uncategorised.add(name);
     return 'marketing';
   };
+  const bySpec = new Map<string, PricingCategory>();
+  for (const [spec, w] of inputs.literal ?? [])
+    bySpec.set(spec, decide(spec, w.templateName, w.language));
   return Object.assign(
     (spec: string, hash: string): PricingCategory => {
-      const key = `${spec}\u0000${hash}`;
+      const known = bySpec.get(spec);
+      if (known !== undefined) return known;
+      const w = inputs.contents[hash]?.whatsApp;
+      const name = w?.templateName;
+      const key = name === undefined ? spec : `${spec}\u0000${name}\u0000${w?.language ?? ''}`;
       let category = decided.get(key);
-      if (category === undefined) decided.set(key, (category = decide(spec, hash)));
+      if (category === undefined) decided.set(key, (category = decide(spec, name, w?.language)));
       return category;
     },
     { uncategorised },

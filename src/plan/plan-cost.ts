@@ -46,14 +46,22 @@ export async function planCost(
   if (!card.value) return { diagnostics: card.diagnostics };
   const pricing = new Map<string, PricingCategory>();
   const where = new Map<string, ReturnType<SpecDocument['locate']>>();
+  const literal = new Map<string, { templateName?: string; language?: string }>();
   for (const doc of docs) {
     if (doc.spec.pricing) pricing.set(doc.spec.name, doc.spec.pricing);
     where.set(doc.spec.name, doc.locate(['name']));
+    const { templateName, language } = doc.spec.whatsApp;
+    if (!`${templateName ?? ''}${language ?? ''}`.includes('{{'))
+      literal.set(doc.spec.name, {
+        ...(templateName === undefined ? {} : { templateName }),
+        ...(language === undefined ? {} : { language }),
+      });
   }
   const cost = estimateCost(entries, {
     rates: card.value,
     contents,
     pricing,
+    literal,
     state: context.state,
     ...(context.catalogue ? { catalogue: context.catalogue } : {}),
   });
