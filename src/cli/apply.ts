@@ -101,7 +101,6 @@ export function defineApplyCommand(program: Command): void {
     )
     .option('--allow-large <n>', ALLOW_LARGE_HELP)
     .option('--allow-cost <amount>', ALLOW_COST_HELP)
-    .option('--allow-cost <amount>', ALLOW_COST_HELP)
     .addOption(
       new Option('--format <format>', 'format of the final summary')
         .choices(['pretty', 'json'])
@@ -154,7 +153,6 @@ function refusePlanningFlags(flags: ApplyFlags): void {
     flags.resendInDoubt && '--resend-in-doubt',
     flags.batchSize !== undefined && '--batch-size',
     flags.allowLarge !== undefined && '--allow-large',
-    flags.allowCost !== undefined && '--allow-cost',
     flags.allowCost !== undefined && '--allow-cost',
   ].filter((flag): flag is string => typeof flag === 'string');
   if (given.length > 0) {

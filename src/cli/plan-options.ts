@@ -4,7 +4,6 @@ import { stateTargetOf, type StateTarget } from '../state/state-target.js';
 import { stateOverrides, type StateFlags } from './state-options.js';
 import { loadConfig } from '../config/load-config.js';
 import type { CatalogueRef } from '../catalogue/types.js';
-import type { RatesRef } from '../rates/types.js';
 import type { MediaCheck } from '../api/media-limits.js';
 import { createMediaChecker } from '../transport/check-media.js';
 import type { RecipientDefaults, SpecReadOptions } from '../message-spec/types.js';
