@@ -48,14 +48,41 @@ async function call(github, method, path, body) {
   return text ? JSON.parse(text) : undefined;
 }
 
+/** Who the workflow's own GITHUB_TOKEN comments as (an installation token: GET /user refuses it). */
+export const ACTIONS_BOT = 'github-actions[bot]';
+
 /**
- * The id of the comment on `issue` whose body starts with `marker`, or undefined.
+ * The login the token acts as: GET /user for a user's token; an installation token (the
+ * workflow's GITHUB_TOKEN) is refused there (403) and comments as github-actions[bot].
+ * @param {{ apiUrl: string, token: string }} github
+ * @returns {Promise<string>}
+ */
+export async function tokenLogin(github) {
+  try {
+    const user = await call(github, 'GET', '/user');
+    if (typeof user?.login === 'string' && user.login !== '') return user.login;
+  } catch (error) {
+    if (!(error instanceof GitHubError) || (error.status !== 403 && error.status !== 404))
+      throw error;
+  }
+  return ACTIONS_BOT;
+}
+
+/**
+ * The id of the comment on `issue` that this action wrote: its body starts with `marker` and its
+ * author is `login` (anyone can start a comment with the marker). Undefined when there is none.
  * @param {{ apiUrl: string, token: string }} github
  * @param {string} repo owner/name
  * @param {number} issue
  * @param {string} marker
+ * @param {string} login
  */
-export async function findComment(github, repo, issue, marker) {
+export async function findComment(github, repo, issue, marker, login) {
+  const mine = (c) =>
+    typeof c?.body === 'string' &&
+    c.body.startsWith(marker) &&
+    typeof c.user?.login === 'string' &&
+    c.user.login.toLowerCase() === login.toLowerCase();
   for (let page = 1; page <= MAX_PAGES; page++) {
     const comments = await call(
       github,
@@ -63,15 +90,16 @@ export async function findComment(github, repo, issue, marker) {
       `/repos/${repo}/issues/${issue}/comments?per_page=100&page=${page}`,
     );
     if (!Array.isArray(comments)) return undefined;
-    const mine = comments.find((c) => typeof c?.body === 'string' && c.body.startsWith(marker));
-    if (mine) return Number(mine.id);
+    const found = comments.find(mine);
+    if (found) return Number(found.id);
     if (comments.length < 100) return undefined;
   }
   return undefined;
 }
 
 /**
- * Creates the plan comment, or updates the one found by its marker: one comment per pull request.
+ * Creates the plan comment, or updates the one this token wrote before (found by its marker and
+ * its author): one comment per pull request, and never someone else's.
  * @param {{ apiUrl: string, token: string }} github
  * @param {string} repo
  * @param {number} issue
@@ -80,15 +108,15 @@ export async function findComment(github, repo, issue, marker) {
  * @returns {Promise<{ action: 'created' | 'updated', id: number }>}
  */
 export async function upsertComment(github, repo, issue, marker, body) {
-  const id = await findComment(github, repo, issue, marker);
+  const login = await tokenLogin(github);
+  const id = await findComment(github, repo, issue, marker, login);
   if (id !== undefined) {
     try {
       await call(github, 'PATCH', `/repos/${repo}/issues/comments/${id}`, { body });
       return { action: 'updated', id };
     } catch (error) {
-      // Someone else's comment with the marker (403) or one deleted meanwhile (404): write our own.
-      if (!(error instanceof GitHubError) || (error.status !== 403 && error.status !== 404))
-        throw error;
+      // Deleted meanwhile: write a new one.
+      if (!(error instanceof GitHubError) || error.status !== 404) throw error;
     }
   }
   const created = await call(github, 'POST', `/repos/${repo}/issues/${issue}/comments`, { body });

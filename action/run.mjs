@@ -51,25 +51,46 @@ function findCli(cwd) {
 }
 
 /**
+ * A line of waspec's stderr as this step prints it: no workflow command can start in it. The
+ * runner takes a line starting with `::` (after spaces) as a command, and `##[` anywhere as an old
+ * one; a zero-width space between the two characters keeps the text as it reads.
+ */
+const inertLine = (line) =>
+  line.replace(/^(\s*):(?=:)/, '$1:\u200b').replace(/#(?=#\[)/g, '#\u200b');
+
+/**
  * Runs waspec; stdout is returned without the GitHub annotations waspec prints in Actions, which
- * go to this step's stdout so the runner still sees them; stderr streams through.
+ * go to this step's stdout so the runner still sees them. Only lines starting with this run's
+ * random key are annotations (a quoted file name such as `::error title=x::a.csv` is not one).
+ * stderr streams through line by line, made inert.
  */
 function runWaspec(cli, args, env) {
+  const key = `waspec-${randomUUID()}`;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cli, ...args], {
-      env,
-      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...env, WASPEC_ANNOTATION_KEY: key },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk) => (out += chunk));
+    let partial = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      if (lines.length > 0) process.stderr.write(`${lines.map(inertLine).join('\n')}\n`);
+    });
     child.on('close', (code, signal) => {
+      if (partial !== '') process.stderr.write(`${inertLine(partial)}\n`);
       const lines = out.split('\n');
-      const annotations = lines.filter((l) => /^::(error|warning|notice)\b/.test(l));
+      const annotations = lines
+        .filter((l) => l.startsWith(`${key}::`))
+        .map((l) => l.slice(key.length));
       if (annotations.length > 0) process.stdout.write(`${annotations.join('\n')}\n`);
       resolve({
         code: code ?? (signal ? 128 : EXIT.error),
-        stdout: lines.filter((l) => !/^::(error|warning|notice)\b/.test(l)).join('\n'),
+        stdout: lines.filter((l) => !l.startsWith(key)).join('\n'),
       });
     });
   });
@@ -233,6 +254,7 @@ async function main(env = process.env) {
   const planOutputs = {
     'has-changes': count(summary, 'send', 'retry') > 0,
     'to-send': count(summary, 'send', 'retry'),
+    excluded: count(summary, 'excluded'),
     'plan-file': summary ? planFile : '',
     cost: saved?.cost ? `${saved.cost.currency} ${saved.cost.total.amount}` : '',
   };

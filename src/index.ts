@@ -48,7 +48,7 @@ export {
 } from './report/plan-format.js';
 export { formatPlanSummary } from './report/plan-summary.js';
 export { formatApplySummary } from './report/apply-summary.js';
-export { maskPhone } from './recipients/mask-phone.js';
+export { maskPhone } from './diagnostics/mask-phone.js';
 export {
   renderPreviewPage,
   renderPreviewContent,

@@ -1,13 +1,14 @@
 import { classifyStatus } from '../api/status-groups.js';
 import type { ApiStatus } from '../api/types.js';
 import type { MessageOutcome, RequestOutcome } from './apply-result.js';
-import { maskPhone } from '../recipients/mask-phone.js';
+import { maskPhone } from '../diagnostics/mask-phone.js';
 import type { PlannedRequest } from './build-requests.js';
 
 const problem = (request: PlannedRequest, reason: string) => ({
   bulkId: request.body.bulkId,
   messages: request.entries.length,
   numbers: request.entries.map((e) => maskPhone(e.phoneNumber)),
+  specs: request.entries.map((e) => e.spec),
   reason,
 });
 
@@ -20,13 +21,17 @@ export function outcomeOfAnswer(
   answer: ReadonlyArray<{ messageId: string; status: ApiStatus }>,
 ): RequestOutcome {
   const byId = new Map(answer.map((m) => [m.messageId, m.status]));
-  const messages = request.entries.map(({ messageId }): MessageOutcome => {
+  const messages = request.entries.map(({ messageId, phoneNumber, spec }): MessageOutcome => {
     const status = byId.get(messageId);
-    if (!status) return { messageId, outcome: 'in-doubt' };
+    // Named (masked) only when not accepted: the summary lists those.
+    const named = () => ({ number: maskPhone(phoneNumber), spec });
+    if (!status) return { messageId, outcome: 'in-doubt', ...named() };
     const statusClass = classifyStatus(status);
     return statusClass === 'unknown'
-      ? { messageId, outcome: 'in-doubt', status }
-      : { messageId, outcome: statusClass, status };
+      ? { messageId, outcome: 'in-doubt', status, ...named() }
+      : statusClass === 'rejected'
+        ? { messageId, outcome: statusClass, status, ...named() }
+        : { messageId, outcome: statusClass, status };
   });
   return { kind: 'answered', bulkId: request.body.bulkId, messages };
 }

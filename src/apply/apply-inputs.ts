@@ -2,14 +2,9 @@ import type { ResolvedConfig } from '../config/load-config.js';
 import { StalePlanError } from '../errors.js';
 import { buildPlan, type BuildPlanOptions } from '../plan/build-plan.js';
 import type { PlanChange } from '../plan/plan-change.js';
-import { guardSettingsOf } from '../plan/plan-settings.js';
-import {
-  findPlanChanges,
-  inputFileChanges,
-  readSavedPlan,
-  restoreEarlierContents,
-  restoreSavedPlan,
-} from '../plan/saved-plan.js';
+import { catalogueOf, guardSettingsOf } from '../plan/plan-settings.js';
+import { readSavedPlan } from '../plan/saved-plan.js';
+import { verifySavedPlan } from '../plan/verify-saved-plan.js';
 import type { Plan } from '../plan/types.js';
 import type { StateStore } from '../state/types.js';
 
@@ -30,8 +25,8 @@ export class SavedPlanChangedError extends StalePlanError {
 }
 
 /**
- * A saved plan checked against the current inputs and state (refused if stale), its contents and
- * numbers restored from the hash-checked files.
+ * A saved plan checked against the current inputs and state (refused if stale, or if it is not
+ * what its own inputs plan now): the plan apply sends is made afresh from those inputs.
  */
 export async function checkedSavedPlan(
   planFile: string,
@@ -39,21 +34,17 @@ export async function checkedSavedPlan(
   store: StateStore,
   saved?: Plan,
 ): Promise<Plan> {
-  let plan = saved ?? (await readSavedPlan(planFile));
-  // Contents and numbers come from the files, when unchanged (edits are refused below): the quiet-hours check needs the contents' sendAt.
-  const specOptions = {
+  const checked = await verifySavedPlan(saved ?? (await readSavedPlan(planFile)), planFile, {
+    store,
+    defaultBatchSize: config.batchSize,
+    ...guardSettingsOf(config),
+    ...catalogueOf(config),
     allowOutside: config.allowOutside ?? [],
     recipientDefaults: config.recipients ?? {},
-  };
-  if ((await inputFileChanges(plan)).length === 0)
-    plan = await restoreSavedPlan(plan, planFile, specOptions);
-  const changes = await findPlanChanges(plan, store, {
-    policy: config.policy,
-    at: new Date(),
-    suppressions: guardSettingsOf(config).suppressions,
+    ...(config.configDir ? { configDir: config.configDir } : {}),
   });
-  if (changes.length > 0) throw new SavedPlanChangedError(planFile, changes);
-  return plan.private ? restoreEarlierContents(plan, store) : plan;
+  if ('changes' in checked) throw new SavedPlanChangedError(planFile, checked.changes);
+  return checked.plan;
 }
 
 /** A fresh plan of the spec paths with apply's options. */

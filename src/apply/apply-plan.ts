@@ -31,17 +31,17 @@ export interface ApplyDeps {
   now?: () => Date;
 }
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms`, or less when `signal` aborts; its abort listener goes when the wait ends (no pile-up over a long run). */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
 }
 
@@ -75,7 +75,7 @@ export function attemptContext(
     transport: deps.transport,
     token: createTokenRenewal(deps.transport),
     retry: deps.retry ?? DEFAULT_RETRY,
-    sleep: deps.sleep ?? defaultSleep,
+    sleep: deps.sleep ?? abortableSleep,
     now: () => (deps.now?.() ?? new Date()).toISOString(),
     stop,
   };

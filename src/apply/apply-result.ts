@@ -5,8 +5,21 @@ export interface RequestProblem {
   bulkId: string;
   messages: number;
   numbers: string[];
+  /** The spec of each number (same order); absent in outcomes of an older waspec. */
+  specs?: string[];
   reason: string;
 }
+
+/** A message the API answered for but did not accept, named for the summary. */
+export interface AnsweredProblem {
+  outcome: 'rejected' | 'in-doubt';
+  number: string;
+  spec?: string;
+  reason: string;
+}
+
+/** Answered problems the result keeps by name (the rest are counted): memory stays bounded. */
+export const MAX_NAMED_PROBLEMS = 10;
 
 /** What an apply of a plan came to (apply returns it, report formats it). */
 export interface ApplyResult {
@@ -25,6 +38,8 @@ export interface ApplyResult {
   failures: RequestProblem[];
   /** Requests that went out without an answer (timeout, reset): the API may have them. */
   inDoubtRequests: RequestProblem[];
+  /** The first MAX_NAMED_PROBLEMS rejected (or answered but in doubt) messages, masked. */
+  answeredProblems?: AnsweredProblem[];
   /** Statuses of a group waspec does not know: left in doubt, shown as they came. */
   unknownStatuses: ApiStatus[];
   interrupted: boolean;
@@ -34,9 +49,15 @@ export interface ApplyResult {
 
 /** How one message of an answered request came out. */
 export type MessageOutcome =
-  | { messageId: string; outcome: 'accepted' | 'rejected'; status: ApiStatus }
+  | ({ messageId: string; outcome: 'accepted' | 'rejected'; status: ApiStatus } & Named)
   /** An unknown status group (status kept) or a destination missing from the answer: never guessed. */
-  | { messageId: string; outcome: 'in-doubt'; status?: ApiStatus };
+  | ({ messageId: string; outcome: 'in-doubt'; status?: ApiStatus } & Named);
+
+/** Who a message went to (masked) and its spec, for naming it in the summary. */
+interface Named {
+  number?: string;
+  spec?: string;
+}
 
 /** How one request came out, after its retries. */
 export type RequestOutcome =
@@ -61,12 +82,34 @@ export function emptyApplyResult(total = 0): ApplyResult {
   };
 }
 
-const problemOf = ({ bulkId, messages, numbers, reason }: RequestProblem): RequestProblem => ({
+const problemOf = ({
   bulkId,
   messages,
   numbers,
+  specs,
+  reason,
+}: RequestProblem): RequestProblem => ({
+  bulkId,
+  messages,
+  numbers,
+  ...(specs ? { specs } : {}),
   reason,
 });
+
+function nameProblem(result: ApplyResult, message: MessageOutcome): void {
+  if (message.outcome === 'accepted') return;
+  const named = (result.answeredProblems ??= []);
+  if (named.length >= MAX_NAMED_PROBLEMS) return;
+  const s = message.status;
+  named.push({
+    outcome: message.outcome,
+    number: message.number ?? message.messageId,
+    ...(message.spec === undefined ? {} : { spec: message.spec }),
+    reason: s
+      ? `${s.name}${s.description ? `: ${s.description}` : ''}`
+      : 'no status for it in the answer',
+  });
+}
 
 /** Adds one request's outcome to `result` (an accumulator, so that a fold over many requests stays linear). */
 function addOutcome(result: ApplyResult, outcome: RequestOutcome): ApplyResult {
@@ -88,6 +131,7 @@ function addOutcome(result: ApplyResult, outcome: RequestOutcome): ApplyResult {
       const group = `${message.status.groupId} ${message.status.groupName}`;
       result.byStatusGroup[group] = (result.byStatusGroup[group] ?? 0) + 1;
     }
+    nameProblem(result, message);
     if (message.outcome === 'accepted') m.accepted++;
     else if (message.outcome === 'rejected') m.rejected++;
     else {

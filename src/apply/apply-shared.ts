@@ -10,6 +10,12 @@ import { recordsOf, sendRequest } from './send-request.js';
 export interface SharedApplyDeps extends Omit<ApplyDeps, 'store' | 'rateLimit'> {
   /** How often the whole apply's progress and end are looked up (default 1 s). */
   pollMs?: number;
+  /**
+   * Aborted when this worker is left alone (its parent died, its output closed): it claims nothing
+   * more, finishes what is out, puts what waits out a backoff back for the others, and returns
+   * without waiting for the rest of the apply.
+   */
+  handBack?: AbortSignal;
 }
 
 /** This worker's part of a shared apply, and the whole apply's result. */
@@ -19,6 +25,8 @@ export interface SharedApplyResult {
   ended: boolean;
   /** Other workers still applying when this one stopped. */
   othersAlive: number;
+  /** Whether this worker handed its work back (`handBack` aborted). */
+  handedBack: boolean;
 }
 
 /**
@@ -33,7 +41,10 @@ export async function applyShared(
   deps: SharedApplyDeps,
 ): Promise<SharedApplyResult> {
   const { run } = worker;
-  const { stop, dispose } = stopFollowing(deps.signal);
+  const { handBack } = deps;
+  const { stop, dispose } = stopFollowing(
+    deps.signal && handBack ? AbortSignal.any([deps.signal, handBack]) : (deps.signal ?? handBack),
+  );
   const ctx = attemptContext(deps, stop.signal);
   const pollMs = deps.pollMs ?? 1000;
   const wait = (ms: number) => ctx.sleep(ms, stop.signal);
@@ -48,6 +59,8 @@ export async function applyShared(
   // (one commit per request), except where a send slot must be waited for first.
   const lane = async () => {
     let request: PlannedRequest | undefined;
+    // Whether the claimed request waits out a backoff (its last attempt journalled as not processed).
+    let waiting = false;
     const inFlight = (payload: unknown) => {
       request = parseQueuedRequest(payload, 'a request row of the apply');
       return [inFlightRecord(request, ctx.now())];
@@ -60,11 +73,25 @@ export async function applyShared(
     while (claimed && request) {
       const { seq } = claimed;
       const sending = request;
+      waiting = false;
       const outcome = await sendRequest(sending, ctx, {
-        notProcessed: (records) => worker.mark(seq, 'waiting', records),
+        notProcessed: async (records) => {
+          await worker.mark(seq, 'waiting', records);
+          waiting = true;
+        },
         pace,
-        resend: (records) => worker.mark(seq, 'out', records),
+        resend: async (records) => {
+          await worker.mark(seq, 'out', records);
+          waiting = false;
+        },
       });
+      if (handBack?.aborted && waiting) {
+        // Not sent again since its refusal: another worker sends it, not this one's summary.
+        request = undefined;
+        await worker.unclaim(seq);
+        claimed = await claimNext();
+        continue;
+      }
       if (outcome.kind === 'failed' && outcome.authFailure) stop.abort(); // no new requests from this worker
       const records = recordsOf(outcomeRecord(sending, outcome, ctx.now()));
       request = undefined;
@@ -107,9 +134,12 @@ export async function applyShared(
   const outcomes = (await worker.rows()).flatMap((row) => outcomeOfRow(row, where(row.seq)));
   const othersAlive = ended ? 0 : (await worker.progress()).liveWorkers - 1;
   return {
-    result: summarizeApply(run.messages, outcomes, { interrupted: deps.signal?.aborted ?? false }),
+    result: summarizeApply(run.messages, outcomes, {
+      interrupted: (deps.signal?.aborted ?? false) || (handBack?.aborted ?? false),
+    }),
     ended,
     othersAlive: Math.max(0, othersAlive),
+    handedBack: handBack?.aborted ?? false,
   };
 }
 

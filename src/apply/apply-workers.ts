@@ -12,6 +12,7 @@ import { checkedSavedPlan, planAfresh } from './apply-inputs.js';
 import { messagesIn } from './apply-plan.js';
 import { applyShared } from './apply-shared.js';
 import { handleInterrupts } from './apply-signals.js';
+import { watchLeftAlone } from './left-alone.js';
 import type { ApplyView } from './apply-view.js';
 import { buildRequests } from './build-requests.js';
 import { payloadOf } from './queued-request.js';
@@ -53,6 +54,7 @@ export async function runWorkers(
       onSignal: () => kills.forEach((kill) => kill()),
     });
     if (child) process.on('SIGINT', ignore);
+    const leftAlone = watchLeftAlone();
     try {
       // A worker started beside its parent finds the run ended when the parent was quicker: done.
       const run =
@@ -66,15 +68,21 @@ export async function runWorkers(
       const shared = await withTransport(
         config,
         interrupts,
-        (deps) => applyShared(store.worker(lock, run), deps),
+        (deps) =>
+          applyShared(store.worker(lock, run), {
+            ...deps,
+            handBack: leftAlone.signal,
+          }),
         child ? undefined : () => view.progress(),
       );
       const codes = await Promise.all(children);
+      if (shared.handedBack) return EXIT.error; // left alone: its work handed back, its summary unseen
       if (child) return exitCodeOf(shared.result);
       if (shared.othersAlive > 0) view.othersCarryOn(shared.othersAlive);
       view.result(shared.result);
       return withChildren(exitCodeOf(shared.result), codes);
     } finally {
+      leftAlone.dispose();
       interrupts.dispose();
       process.off('SIGINT', ignore);
       await lock.release();
@@ -92,7 +100,8 @@ function startWorker(
   kills: Array<() => void>,
   view: ApplyView,
 ): Promise<number | null> {
-  const worker = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // The channel tells the worker when this process dies (it then hands back its work).
+  const worker = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   kills.push(() => worker.kill('SIGTERM'));
   if (worker.stderr)
     createInterface({ input: worker.stderr }).on('line', (line) => view.workerLine(n, line));

@@ -7,7 +7,10 @@ import { isSending, type Plan, type SendingEntry } from '../plan/types.js';
 export type RequestEntry = Pick<
   SendingEntry,
   'messageId' | 'spec' | 'revision' | 'phoneNumber' | 'contentHash'
->;
+> & {
+  /** The spec's message as written (what the journal names instead of the rendered text). */
+  writtenHash?: string;
+};
 
 export interface PlannedRequest {
   body: RequestBody;
@@ -27,6 +30,7 @@ export function buildRequests(plan: Plan): PlannedRequest[] {
     ]),
   );
   const byId = new Map<string, RequestEntry>();
+  const written = new Map(plan.specs.map((s) => [s.name, s.writtenHash]));
   for (const entry of plan.entries) {
     if (!isSending(entry)) continue;
     const planned = plan.contents[entry.contentHash];
@@ -41,7 +45,15 @@ export function buildRequests(plan: Plan): PlannedRequest[] {
       ? `${entry.contentHash}\u0000${entry.shift.sendAt}`
       : entry.contentHash;
     const { messageId, spec, revision, phoneNumber, contentHash } = entry;
-    byId.set(messageId, { messageId, spec, revision, phoneNumber, contentHash });
+    const writtenHash = written.get(spec);
+    byId.set(messageId, {
+      messageId,
+      spec,
+      revision,
+      phoneNumber,
+      contentHash,
+      ...(writtenHash === undefined ? {} : { writtenHash }),
+    });
     group.grouper.add(
       {
         spec: entry.spec,

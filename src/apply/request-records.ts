@@ -1,14 +1,18 @@
 import type { RequestOutcome } from './apply-result.js';
 import type { Plan } from '../plan/types.js';
-import { maskPhone } from '../recipients/mask-phone.js';
+import { maskPhone } from '../diagnostics/mask-phone.js';
 import { storedContentOf } from '../state/stored-content.js';
 import type { JournalRecord } from '../state/types.js';
 import type { PlannedRequest } from './build-requests.js';
 
-/** Journalled before each attempt: a crash after it leaves the request's messages in doubt. */
+/**
+ * Journalled before each attempt: a crash after it leaves the request's messages in doubt. It keeps
+ * no full number (the messageId is derived from it) and no text: the masked number, the content's
+ * hash and the hash of the spec's message as written.
+ */
 export function inFlightRecord(request: PlannedRequest, at: string): JournalRecord {
   return {
-    v: 1,
+    v: 4,
     type: 'in-flight',
     at,
     bulkId: request.body.bulkId,
@@ -16,9 +20,9 @@ export function inFlightRecord(request: PlannedRequest, at: string): JournalReco
       messageId: e.messageId,
       spec: e.spec,
       revision: e.revision,
-      phoneNumber: e.phoneNumber,
       maskedPhoneNumber: maskPhone(e.phoneNumber),
       contentHash: e.contentHash,
+      ...(e.writtenHash === undefined ? {} : { writtenHash: e.writtenHash }),
     })),
   };
 }
@@ -54,22 +58,25 @@ export function outcomeRecord(
   return results.length > 0 ? { v: 1, type: 'outcome', at, bulkId, results } : undefined;
 }
 
-/** The content a request carries (its entries share one: requests are grouped by content). */
-const contentHashOf = (request: PlannedRequest) => request.entries[0]?.contentHash ?? '';
-
 /**
- * Each content the state does not keep yet goes into the journal once, with the first request
- * that carries it (a plan without the list, from an older waspec: each content sent, once).
+ * Each spec's message as written that the state does not keep yet goes into the journal once, with
+ * the first request of the spec (a plan without the list, from an older waspec: each one sent,
+ * once). Rendered contents are not kept: they hold recipients' values.
  */
 export function contentRecorder(
-  plan: Pick<Plan, 'contents' | 'contentsToStore'>,
+  plan: Pick<Plan, 'specs' | 'contentsToStore'>,
   requests: readonly PlannedRequest[],
 ): (request: PlannedRequest, at: string) => JournalRecord[] {
-  const toStore = new Set(plan.contentsToStore ?? requests.map(contentHashOf));
+  const written = new Map(
+    plan.specs.flatMap((s) => (s.written && s.writtenHash ? [[s.writtenHash, s.written]] : [])),
+  );
+  const toStore = new Set(
+    plan.contentsToStore ?? requests.flatMap((r) => r.entries.map((e) => e.writtenHash ?? '')),
+  );
   return (request, at) => {
-    const hash = contentHashOf(request);
-    const content = plan.contents[hash];
-    if (!toStore.delete(hash) || !content) return [];
-    return [{ v: 3, type: 'content', at, hash, ...storedContentOf(content) }];
+    const hash = request.entries[0]?.writtenHash;
+    const content = hash === undefined ? undefined : written.get(hash);
+    if (hash === undefined || !toStore.delete(hash) || !content) return [];
+    return [{ v: 4, type: 'message', at, hash, ...storedContentOf(content) }];
   };
 }

@@ -8,7 +8,13 @@ import {
 } from '../diagnostics/diagnostic.js';
 import { displayPath, mapSchemaError } from '../diagnostics/schema-error.js';
 import { loadSchemaValidator, schemaErrorInputs } from '../diagnostics/schema-validator.js';
-import { findForbiddenKeys, firstAliasPosition, yamlErrors } from '../message-spec/check-yaml.js';
+import {
+  findForbiddenKeys,
+  findStructureProblems,
+  firstAliasPosition,
+  YAML_OPTIONS,
+  yamlErrors,
+} from '../message-spec/check-yaml.js';
 import { createSourceMap, type SourceMap } from '../message-spec/source-map.js';
 import { placeholdersOf } from './placeholders.js';
 import { MAX_NAMED_FILE_BYTES, readNamedFile } from './read-named-file.js';
@@ -66,9 +72,11 @@ export async function readCatalogue(ref: CatalogueRef): Promise<Result> {
   if (!Buffer.isBuffer(bytes)) return refused([bytes]);
   const text = bytes.toString('utf8');
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: counter });
   const syntax = yamlErrors(doc, counter, file);
   if (syntax.length > 0) return refused(syntax);
+  const structure = findStructureProblems(doc, counter, file);
+  if (structure.length > 0) return refused(structure);
   const forbidden = findForbiddenKeys(doc, counter, file);
   if (forbidden.length > 0) return refused(forbidden);
   if (doc.contents === null)

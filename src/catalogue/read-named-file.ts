@@ -1,6 +1,6 @@
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { registerInputFile } from '../files/input-files.js';
-import { isInsideRoots } from '../files/inside-workspace.js';
+import { hiddenInputText, refuseInput } from '../files/inside-workspace.js';
 import { openRegularFile } from '../files/open-regular-file.js';
 import { readAtMost } from '../files/read-at-most.js';
 import type { SourcePosition } from '../message-spec/types.js';
@@ -32,7 +32,19 @@ export async function readNamedFile(
 ): Promise<Buffer | Diagnostic> {
   const { file } = ref;
   // Checked before opening: a config must not make waspec show another file's lines.
-  if (ref.roots && !(await isInsideRoots(ref.path, ref.roots))) {
+  const refusal = ref.roots ? await refuseInput(ref.path, ref.roots) : undefined;
+  if (refusal?.reason === 'hidden') {
+    const text = hiddenInputText(refusal.segment);
+    return makeDiagnostic(
+      'file-hidden',
+      `${kind.what} ${file} ${text.message}`,
+      ref.at ?? { file },
+      {
+        hint: text.hint,
+      },
+    );
+  }
+  if (refusal) {
     return makeDiagnostic(
       'file-outside-workspace',
       `${kind.what} ${file} is outside the workspace`,

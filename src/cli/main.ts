@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { outputClosed } from '../apply/left-alone.js';
 import { EXIT } from '../errors.js';
-import { reportError } from './run.js';
+import { argsWantJson, reportError } from './run.js';
 import { packageVersion } from './version.js';
 
 type DefineCommand = (program: Command) => void;
@@ -34,10 +35,14 @@ function commandsFor(args: readonly string[]): string[] {
   return Object.keys(COMMANDS);
 }
 
-// `waspec plan | head` closes the pipe early: that is the reader's choice, not an error.
+// `waspec plan | head` closes the pipe early: that is the reader's choice, not an error. A worker
+// of apply --workers hands back its work first, and never ends with 0 while it holds claims.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') {
+      if (outputClosed()) return;
+      process.exit(process.exitCode ?? EXIT.ok);
+    }
     throw error;
   });
 }
@@ -61,6 +66,6 @@ try {
   if (error instanceof Error && 'exitCode' in error && typeof error.exitCode === 'number') {
     process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.error;
   } else {
-    process.exitCode = reportError(error);
+    process.exitCode = reportError(error, { json: argsWantJson(process.argv.slice(2)) });
   }
 }

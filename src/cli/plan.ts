@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { buildPlan } from '../plan/build-plan.js';
 import { writeSavedPlan } from '../plan/saved-plan.js';
-import { planHasWork } from '../plan/summarize-plan.js';
+import { planHasChanges } from '../plan/summarize-plan.js';
 import { formatPlan } from '../report/plan-format.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { openStateStore } from '../state/open-state.js';
@@ -66,7 +66,10 @@ export function definePlanCommand(program: Command): void {
       'plan messages sent without a recorded answer as send (may send them twice)',
     )
     .option('--target <spec>', 'plan only this spec (repeatable)', collect, [])
-    .option('--detailed-exitcode', 'exit 2 when the plan has something to send and no errors')
+    .option(
+      '--detailed-exitcode',
+      'exit 2 when the plan has a change (send, retry or drift) and no errors',
+    )
     .option('--allow-large <n>', ALLOW_LARGE_HELP)
     .option('--allow-cost <amount>', ALLOW_COST_HELP);
   addAllowOutsideOption(command);
@@ -74,7 +77,7 @@ export function definePlanCommand(program: Command): void {
   addPlanOutputOptions(command)
     .addHelpText(
       'after',
-      '\nExit codes: 0 ok, 1 errors, 2 something to send (with --detailed-exitcode).',
+      '\nExit codes: 0 ok, 1 errors, 2 a change to send, retry or drift (with --detailed-exitcode).',
     )
     .action(action((paths: string[], flags: PlanFlags) => runPlan(paths, flags)));
 }
@@ -132,5 +135,5 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<ExitCode> {
     }
   }
   if (failed) return EXIT.error;
-  return flags.detailedExitcode && planHasWork(plan.summary) ? EXIT.changes : EXIT.ok;
+  return flags.detailedExitcode && planHasChanges(plan.summary) ? EXIT.changes : EXIT.ok;
 }

@@ -21,8 +21,11 @@ export function printDiagnostics(
     `${redactEnvSecrets(formatDiagnostics(diagnostics, { format: 'pretty', color: useColor(process.stderr), mask: options.mask ?? false }))}\n\n`,
   );
   if (process.env.GITHUB_ACTIONS === 'true') {
-    process.stdout.write(
-      `${redactEnvSecrets(formatDiagnostics(diagnostics, { format: 'github' }))}\n`,
+    // The Action relays only annotation lines that start with its key, so no quoted input passes as one.
+    const key = process.env.WASPEC_ANNOTATION_KEY ?? '';
+    const lines = redactEnvSecrets(formatDiagnostics(diagnostics, { format: 'github' })).split(
+      '\n',
     );
+    process.stdout.write(`${lines.map((line) => `${key}${line}`).join('\n')}\n`);
   }
 }

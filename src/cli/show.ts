@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { StalePlanError, EXIT } from '../errors.js';
 import { describePlanChange } from '../report/plan-changes.js';
 import { inputFileChanges, readSavedPlan, restoreSavedPlan } from '../plan/saved-plan.js';
+import { savedPlanOutside, savedPlanRoots } from '../plan/verify-saved-plan.js';
 import type { Plan } from '../plan/types.js';
 import { formatPlan } from '../report/plan-format.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
@@ -59,12 +60,17 @@ export function defineShowCommand(program: Command): void {
 /** The saved plan with its message texts from the spec and recipient files, when those are the plan's; else as saved, with a note. */
 async function withContents(plan: Plan, file: string, flags: ShowFlags): Promise<Plan> {
   if (!plan.private) return plan;
-  const [changed] = await inputFileChanges(plan);
-  let why = changed && describePlanChange(changed);
+  const specOptions = await resolveSpecReadOptions(flags);
+  // Files it names outside the workspace are not read (a saved plan is untrusted).
+  let why = await savedPlanOutside(plan, savedPlanRoots(specOptions));
+  if (why === undefined) {
+    const [changed] = await inputFileChanges(plan);
+    why = changed && describePlanChange(changed);
+  }
   if (why === undefined) {
     try {
       // Numbers stay masked, as saved.
-      return await restoreSavedPlan(plan, file, await resolveSpecReadOptions(flags), {
+      return await restoreSavedPlan(plan, file, specOptions, {
         numbers: false,
       });
     } catch (error) {

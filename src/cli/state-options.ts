@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig, type ResolvedConfig } from '../config/load-config.js';
+import { stateUrlSecret } from '../config/state-url-secret.js';
 import { UsageError } from '../errors.js';
 import { openStateStore } from '../state/open-state.js';
 import { isPostgresUrl, stateTargetOf } from '../state/state-target.js';
@@ -37,19 +38,19 @@ export function stateOverrides(flags: StateFlags): Partial<ResolvedConfig> {
   if (flags.workspace) overrides.workspace = flags.workspace;
   if (!flags.state) return overrides;
   if (!isPostgresUrl(flags.state)) return { ...overrides, stateDir: flags.state };
-  let password = '';
   try {
-    password = new URL(flags.state).password;
+    new URL(flags.state);
   } catch {
     throw new UsageError(
       '--state is not a valid postgres:// URL',
       'write it as postgres://USER@HOST:PORT/DATABASE',
     );
   }
-  if (password) {
+  const secret = stateUrlSecret(flags.state);
+  if (secret) {
     throw new UsageError(
-      '--state must not hold a password (the command line is visible to other processes)',
-      'set PGPASSWORD, or put the whole URL in WASPEC_STATE_URL',
+      `--state must not hold a password (${secret}): the command line is visible to other processes`,
+      'give it in the environment: PGPASSWORD, a ~/.pgpass file, or the whole URL in WASPEC_STATE_URL',
     );
   }
   return { ...overrides, stateUrl: flags.state };

@@ -1,7 +1,9 @@
 import { Option, type Command } from 'commander';
+import { messagesOfNumber } from '../state/messages-of-number.js';
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { stateUrlSecret } from '../config/state-url-secret.js';
 import { UsageError, EXIT, type ExitCode } from '../errors.js';
 import {
   LISTED_OUTCOMES,
@@ -10,7 +12,6 @@ import {
   type ListedOutcome,
 } from '../report/state-list.js';
 import { formatStateShow, mentions } from '../report/state-show.js';
-import { maskPhone } from '../recipients/mask-phone.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
 import { currentUser, readLockInfo, takeLock } from '../state/file-lock.js';
 import { LOCK_FILE } from '../state/file-state.js';
@@ -43,13 +44,13 @@ export function defineStateCommand(program: Command): void {
 
   sub(state, 'list')
     .description(
-      'Lists the messages the state knows, with their outcome (numbers masked unless --no-mask).',
+      'Lists the messages the state knows, with their outcome and masked number (the state keeps no full numbers).',
     )
     .option('--spec <name>', 'only this spec')
     .addOption(
       new Option('--outcome <outcome>', 'only messages with this outcome').choices(LISTED_OUTCOMES),
     )
-    .option('--no-mask', 'show full phone numbers')
+    .option('--no-mask', 'no effect: the state keeps masked numbers only (kept for scripts)')
     .addOption(
       new Option('--format <format>', 'output format')
         .choices(['pretty', 'json'])
@@ -61,10 +62,10 @@ export function defineStateCommand(program: Command): void {
 
   sub(state, 'show')
     .description(
-      'Shows one message: its outcome, request, times, and every journal record about it.',
+      'Shows one message: its outcome, request, times, and every journal record about it. Given a phone number, shows every message to it (the state keeps no numbers: their messageIds are computed).',
     )
-    .argument('<messageId>', 'the message (see `waspec state list`)')
-    .option('--no-mask', 'show the full phone number')
+    .argument('<messageId-or-number>', 'the message (see `waspec state list`), or a phone number')
+    .option('--no-mask', 'no effect: the state keeps masked numbers only (kept for scripts)')
     .addOption(
       new Option('--format <format>', 'output format')
         .choices(['pretty', 'json'])
@@ -131,6 +132,30 @@ export function defineStateCommand(program: Command): void {
       "Removes the file state's lock.json left by an apply that is gone (refused while its process runs). A PostgreSQL lock needs no unlock: it ends with its session.",
     )
     .action(action((flags: StateFlags) => runUnlock(flags)));
+
+  sub(state, 'compact')
+    .description(
+      'Rewrites the state without the personal data an older waspec kept: full phone numbers of in-flight records and rendered message texts (content records) go; ' +
+        'messageIds, masked numbers, hashes and outcomes stay, so plans, drift and settle work as before. Takes the apply lock.',
+    )
+    .action(action((flags: StateFlags) => runCompact(flags)));
+}
+
+function runCompact(flags: StateFlags): Promise<ExitCode> {
+  return withStore(flags, async (store) => {
+    const lock = await store.lock();
+    try {
+      const result = await store.compact();
+      process.stdout.write(
+        result.rewritten + result.removed === 0
+          ? `Nothing to compact: ${store.location} keeps no full numbers or rendered texts.\n`
+          : `Compacted ${store.location}: full numbers removed from ${result.rewritten} in-flight records, ${result.removed} content records (rendered texts) removed; ${result.records} records kept.\n`,
+      );
+      return EXIT.ok;
+    } finally {
+      await lock.release();
+    }
+  });
 }
 
 async function withStore<T>(
@@ -149,8 +174,8 @@ async function withStore<T>(
 const MAX_SETTLE_REASON = 1000;
 const MAX_SETTLE_BY = 256;
 
-const masked = (m: MessageState, mask: boolean): MessageState =>
-  mask ? { ...m, phoneNumber: maskPhone(m.phoneNumber) } : m;
+// The state keeps masked numbers only (--mask changes nothing any more; kept for scripts).
+const masked = (m: MessageState, _mask: boolean): MessageState => m;
 
 function runList(
   flags: CommonFlags & { spec?: string; outcome?: ListedOutcome },
@@ -181,22 +206,36 @@ function runList(
   });
 }
 
-function runShow(messageId: string, flags: CommonFlags): Promise<ExitCode> {
+function runShow(idOrNumber: string, flags: CommonFlags): Promise<ExitCode> {
   return withStore(flags, async (store) => {
     const records = await store.readRecords();
     const snapshot = await store.read();
-    const state = snapshot.messages.get(messageId);
-    if (!state)
+    const byId = snapshot.messages.get(idOrNumber);
+    // Not a messageId: a phone number, whose messages are found by the messageIds it would have.
+    const states = byId ? [byId] : messagesOfNumber(snapshot, idOrNumber);
+    if (states.length === 0)
       throw new UsageError(
-        `The state ${store.location} has no message ${JSON.stringify(messageId)}.`,
+        `The state ${store.location} has no message ${JSON.stringify(idOrNumber)} (by messageId or phone number).`,
         'List the messages with `waspec state list`.',
       );
-    const history = records.filter((r) => mentions(r, messageId));
-    if (flags.format === 'json')
+    const shown = states.map((state) => ({
+      state,
+      history: records.filter((r) => mentions(r, state.messageId)),
+    }));
+    if (flags.format === 'json') {
+      const json = shown.map(({ state, history }) => ({
+        message: masked(state, flags.mask),
+        records: history.length,
+      }));
       process.stdout.write(
-        `${escapeInvisibleInJson(JSON.stringify({ message: masked(state, flags.mask), records: history.length }, null, 2))}\n`,
+        `${escapeInvisibleInJson(JSON.stringify(byId ? json[0] : json, null, 2))}\n`,
       );
-    else process.stdout.write(formatStateShow(state, history, { mask: flags.mask }));
+    } else
+      process.stdout.write(
+        shown
+          .map(({ state, history }) => formatStateShow(state, history, { mask: flags.mask }))
+          .join('\n'),
+      );
     return EXIT.ok;
   });
 }
@@ -214,10 +253,11 @@ function migrateTarget(to: string | undefined, workspace: string): StateTarget {
   }
   if (!isPostgresUrl(to)) return { kind: 'file', dir: to };
   const target = parsePostgresTarget(to, workspace);
-  if (target.password)
+  const secret = stateUrlSecret(to);
+  if (secret)
     throw new UsageError(
-      '--to must not hold a password (the command line is visible to other processes)',
-      'set PGPASSWORD, or put the whole URL in WASPEC_STATE_TO_URL and leave out --to',
+      `--to must not hold a password (${secret}): the command line is visible to other processes`,
+      'give it in the environment: PGPASSWORD, a ~/.pgpass file, or the whole URL in WASPEC_STATE_TO_URL (and leave out --to)',
     );
   return target;
 }

@@ -1,18 +1,20 @@
 import { Option, type Command } from 'commander';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { CONFIG_FILE_NAME } from '../config/load-config.js';
-import { hasErrors, makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { CONFIG_FILE_NAME, type ResolvedConfig } from '../config/load-config.js';
+import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { UsageError, EXIT, type ExitCode } from '../errors.js';
 import { escapeInvisibleInJson } from '../plan/plan-json.js';
-import { maskPhone } from '../recipients/mask-phone.js';
+import { maskPhone } from '../diagnostics/mask-phone.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
 import { currentUser } from '../state/file-lock.js';
 import {
   MAX_SUPPRESSION_TEXT as MAX_TEXT,
   readSuppressionFile,
-  suppressedNumber,
+  SUPPRESSION_HINT,
 } from '../suppressions/read-suppression-file.js';
+import { removableNumbers, tableNumbers } from '../suppressions/command-numbers.js';
+import { isKnownCountry } from '../recipients/phone.js';
 import type { Suppression, SuppressionTable, TableSuppression } from '../suppressions/types.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action } from './run.js';
@@ -21,7 +23,11 @@ import { addStateSubcommand, openStateFromFlags, type StateFlags } from './state
 interface WriteFlags extends StateFlags {
   reason?: string;
   by?: string;
+  defaultCountry?: string;
 }
+
+const DEFAULT_COUNTRY_HELP =
+  "country of national numbers (079 302 67 27 with CH), as for recipients (default: the config's recipients.defaultCountry)";
 
 export function defineSuppressCommand(program: Command): void {
   const suppress = program
@@ -35,11 +41,16 @@ export function defineSuppressCommand(program: Command): void {
 
   addStateSubcommand(suppress, 'add')
     .description(
-      'Suppresses numbers (normalised like recipients: +41 79 302 67 27 is 41793026727). A number already suppressed keeps its reason and date.',
+      'Suppresses numbers (normalised exactly as recipients are: +41 79 302 67 27 is 41793026727, and so is 079 302 67 27 with defaultCountry CH). ' +
+        'A number that is not valid is refused (exit 1) and nothing is added. A number already suppressed keeps its reason and date.',
     )
-    .argument('<numbers...>', 'phone numbers, in international format')
+    .argument(
+      '<numbers...>',
+      'phone numbers, in international format (or national, see --default-country)',
+    )
     .option('--reason <text>', 'why, shown in plans (e.g. "replied STOP")')
     .option('--by <name>', 'who adds them (default: user@host)')
+    .option('--default-country <code>', DEFAULT_COUNTRY_HELP)
     .addHelpText(
       'after',
       '\nExamples:\n  waspec suppress add +41793026727 --reason "replied STOP"\n  waspec suppress add "+44 7910 000000" 4915112345678 --state postgres://waspec@db.example.com/messaging --workspace acme',
@@ -50,9 +61,13 @@ export function defineSuppressCommand(program: Command): void {
     .description(
       'Takes numbers off the suppression table, so plans may send to them again. Exit 1 when a number was not on it.',
     )
-    .argument('<numbers...>', 'phone numbers, in international format')
+    .argument(
+      '<numbers...>',
+      'phone numbers, in international format (or national, see --default-country)',
+    )
+    .option('--default-country <code>', DEFAULT_COUNTRY_HELP)
     .addHelpText('after', '\nExample:\n  waspec suppress remove +41793026727')
-    .action(action((numbers: string[], flags: StateFlags) => runRemove(numbers, flags)));
+    .action(action((numbers: string[], flags: WriteFlags) => runRemove(numbers, flags)));
 
   addStateSubcommand(suppress, 'list')
     .description(
@@ -82,6 +97,7 @@ export function defineSuppressCommand(program: Command): void {
     .argument('<file>', 'a .csv, .ndjson or .jsonl file')
     .option('--reason <text>', 'reason for the rows that give none')
     .option('--by <name>', 'who adds them (default: user@host)')
+    .option('--default-country <code>', DEFAULT_COUNTRY_HELP)
     .addHelpText(
       'after',
       '\nExamples:\n  waspec suppress import lists/stop.csv\n  waspec suppress import complaints.ndjson --reason complaint --workspace acme',
@@ -91,7 +107,7 @@ export function defineSuppressCommand(program: Command): void {
 
 async function withTable<T>(
   flags: StateFlags,
-  fn: (table: SuppressionTable) => Promise<T>,
+  fn: (table: SuppressionTable, config: ResolvedConfig) => Promise<T>,
 ): Promise<T> {
   const { store, config } = await openStateFromFlags(flags);
   try {
@@ -101,7 +117,7 @@ async function withTable<T>(
         'add the numbers to one of those files (CSV: phoneNumber,reason,date), or give --state postgres://… (or WASPEC_STATE_URL)',
       );
     }
-    return await fn(store.suppressions);
+    return await fn(store.suppressions, config);
   } finally {
     await store.close();
   }
@@ -122,41 +138,34 @@ const byOf = (flags: WriteFlags): string =>
 const plural = (n: number, one: string, many = `${one}s`): string =>
   `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
-/** The numbers as the table keeps them; an invalid one is a warning and kept as digits, as in files. */
-function normalise(numbers: readonly string[]): { numbers: string[]; warnings: Diagnostic[] } {
-  const out = new Set<string>();
-  const warnings: Diagnostic[] = [];
-  for (const raw of numbers) {
-    const { number, valid } = suppressedNumber(raw);
-    if (number === '')
-      throw new UsageError(
-        `'${revealOneLine(raw.slice(0, 40))}' is not a phone number (no digits)`,
-        'write numbers in international format, e.g. +41 79 302 67 27',
-      );
-    if (!valid) {
-      warnings.push(
-        makeDiagnostic(
-          'suppression-invalid',
-          `${raw.slice(0, 40)} is not a valid international number; taken as ${number}`,
-          {},
-          {
-            severity: 'warning',
-            hint: 'write numbers in international format, e.g. +41 79 302 67 27',
-          },
-        ),
-      );
-    }
-    out.add(number);
-  }
-  return { numbers: [...out], warnings };
+/** --default-country, else the config's recipients.defaultCountry. */
+function defaultCountryOf(flags: WriteFlags, config: ResolvedConfig): string | undefined {
+  const given = flags.defaultCountry?.trim().toUpperCase();
+  if (given === undefined) return config.recipients?.defaultCountry?.toUpperCase();
+  if (!isKnownCountry(given))
+    throw new UsageError(
+      `--default-country '${revealOneLine(given.slice(0, 40))}' is not an ISO 3166 country code libphonenumber knows`,
+      'two letters, e.g. CH, DE, GB, US',
+    );
+  return given;
+}
+
+/** Checked before the state is opened (the same answer with any state). */
+function requireDigits(numbers: readonly string[]): void {
+  const raw = numbers.find((n) => !/\d/.test(n));
+  if (raw !== undefined)
+    throw new UsageError(
+      `'${revealOneLine(raw.slice(0, 40))}' is not a phone number (no digits)`,
+      SUPPRESSION_HINT,
+    );
 }
 
 function runAdd(raw: string[], flags: WriteFlags): Promise<ExitCode> {
   const reason = boundedText('--reason', flags.reason);
   const by = byOf(flags);
-  const { numbers, warnings } = normalise(raw);
-  printDiagnostics(warnings);
-  return withTable(flags, async (table) => {
+  requireDigits(raw);
+  return withTable(flags, async (table, config) => {
+    const numbers = tableNumbers(raw, defaultCountryOf(flags, config));
     const added = await table.add(
       numbers.map((phoneNumber) => ({ phoneNumber, ...(reason === undefined ? {} : { reason }) })),
       by,
@@ -169,10 +178,11 @@ function runAdd(raw: string[], flags: WriteFlags): Promise<ExitCode> {
   });
 }
 
-function runRemove(raw: string[], flags: StateFlags): Promise<ExitCode> {
-  const { numbers, warnings } = normalise(raw);
-  printDiagnostics(warnings);
-  return withTable(flags, async (table) => {
+function runRemove(raw: string[], flags: WriteFlags): Promise<ExitCode> {
+  requireDigits(raw);
+  return withTable(flags, async (table, config) => {
+    const { numbers, warnings } = removableNumbers(raw, defaultCountryOf(flags, config));
+    printDiagnostics(warnings);
     const removed = new Set(await table.remove(numbers));
     const missing = numbers.filter((n) => !removed.has(n));
     process.stdout.write(`Removed ${plural(removed.size, 'number')} from ${table.location}.\n`);
@@ -213,11 +223,14 @@ function runList(flags: StateFlags & { mask: boolean; format: ListFormat }): Pro
 async function runImport(file: string, flags: WriteFlags): Promise<ExitCode> {
   const reason = boundedText('--reason', flags.reason);
   const by = byOf(flags);
-  return withTable(flags, async (table) => {
+  return withTable(flags, async (table, config) => {
     // Named on the command line by the operator: read wherever it is (still a regular file, size-capped).
     const numbers = new Map<string, Suppression>();
     const diagnostics: Diagnostic[] = [];
-    await readSuppressionFile(path.resolve(file), numbers, (d) => diagnostics.push(d));
+    const defaultCountry = defaultCountryOf(flags, config);
+    await readSuppressionFile(path.resolve(file), numbers, (d) => diagnostics.push(d), {
+      ...(defaultCountry ? { defaultCountry } : {}),
+    });
     printDiagnostics(diagnostics);
     if (hasErrors(diagnostics)) {
       process.stderr.write(`Nothing imported: ${revealOneLine(file)} has errors.\n`);

@@ -1,6 +1,6 @@
 import { EXIT, type ExitCode } from '../errors.js';
 import { Option, type Command } from 'commander';
-import { compileSpecBatches } from '../compile/compile-spec.js';
+import { checkFlawedSpecs, compileSpecBatches } from '../compile/compile-spec.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticsToJson } from '../report/diagnostics-json.js';
 import { loadWorkspace } from '../message-spec/load-workspace.js';
@@ -95,6 +95,11 @@ async function runValidate(paths: string[], options: ValidateOptions): Promise<E
         }
     }
   }
+  await checkFlawedSpecs(
+    workspace.flawed ?? [],
+    (d) => diagnostics.push(d),
+    catalogue?.value ? { catalogue: catalogue.value } : {},
+  );
   if (checkMedia) diagnostics.push(...(await checkMediaUrls(media, checkMedia)));
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;

@@ -1,5 +1,5 @@
-import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
+import { foldingSink } from '../diagnostics/fold.js';
 import { mapSchemaError, parsePointer } from '../diagnostics/schema-error.js';
 import { describePosition } from '../diagnostics/position.js';
 import { resolveRecipientBatches } from '../recipients/resolve-recipients.js';
@@ -14,6 +14,8 @@ import type { MessageContent } from '../api/types.js';
 import { validateRequestBody } from '../api/validate-request.js';
 import type { Catalogue } from '../catalogue/types.js';
 import { createTemplateCheck } from './template-check.js';
+import { maskPhone } from '../diagnostics/mask-phone.js';
+import type { ExcludeSink } from '../recipients/types.js';
 
 /** Distinct contents remembered per spec; beyond it, old ones are re-validated if seen again. */
 const CONTENT_CACHE = 1000;
@@ -29,9 +31,6 @@ function controlCharacters(
   if (found.every((escape) => inSpec.has(escape))) return undefined;
   return controlCharacterDiagnostic(text, what, where, allowed);
 }
-
-/** Problems of one kind reported per spec before they are summed up. */
-const REPORT_LIMIT = 20;
 
 const PROBE_DESTINATION = [{ messageId: 'probe', to: { phoneNumber: '41793026727' } }];
 
@@ -84,6 +83,27 @@ export async function* compileSpec(
 export interface CompileOptions {
   /** The approved templates: each template message is checked against its own (problems are diagnostics; messages still compile). */
   catalogue?: Catalogue;
+  /** Where recipients left out by `invalid: hold` / `duplicates: first` go (else they are warnings). */
+  exclude?: ExcludeSink;
+}
+
+/**
+ * The checks of a spec with errors that do not depend on them (recipients, variables, the
+ * approved template), in the same run: they report to `sink` and compile nothing.
+ */
+export async function checkFlawedSpecs(
+  docs: readonly SpecDocument[],
+  sink: DiagnosticSink,
+  options: CompileOptions = {},
+): Promise<void> {
+  for (const doc of docs) await drain(compileSpecBatches(doc, sink, options));
+}
+
+/** Reads to the end for what is reported on the way. */
+async function drain(items: AsyncIterable<unknown>): Promise<void> {
+  for await (const _ of items) {
+    // Nothing is kept: the diagnostics went to the sink.
+  }
 }
 
 /** compileSpec in batches: one await per batch rather than per message (large recipient files). */
@@ -94,34 +114,63 @@ export async function* compileSpecBatches(
 ): AsyncIterable<CompiledMessage[]> {
   const { spec } = doc;
   const renderer = createRenderer(doc);
-  renderer.diagnostics.forEach(sink);
-  if (renderer.diagnostics.length > 0) return;
+  // A flawed spec's template problems were reported when it was loaded.
+  if (!doc.flawed) renderer.diagnostics.forEach(sink);
+  if (renderer.diagnostics.length > 0) {
+    // The recipients do not depend on the message: their files, numbers and duplicates are still checked.
+    await drain(resolveRecipientBatches(doc, sink, options.exclude));
+    return;
+  }
 
-  const counts = new Map<DiagnosticCode, number>();
-  const report: DiagnosticSink = (d) => {
-    const n = (counts.get(d.code) ?? 0) + 1;
-    counts.set(d.code, n);
-    if (n <= REPORT_LIMIT || d.severity === 'warning') sink(d);
-  };
+  // Rows that repeat one problem give its first few and a count, not one diagnostic each.
+  const folding = foldingSink(
+    sink,
+    (code, n, file) =>
+      `${n.toLocaleString('en-US')} more recipients of ${spec.name} have the problem '${code}'${file === undefined ? '' : ` in ${file}`} (not listed)`,
+  );
+  const report = folding.sink;
   const inSpec = new Set(findInvisible(stringsOf([spec.whatsApp, spec.vars]).join('\n')).found);
   // Validated contents; cleared when full (personalised messages never repeat, shared ones refill it).
   const cache = new Map<string, SharedContent>();
   let recipients = 0;
   const unresolved = createUnresolvedSummary(Object.keys(spec.vars ?? {}));
-  const checkTemplate = options.catalogue
-    ? createTemplateCheck(doc, options.catalogue, sink, report)
-    : undefined;
+  const checkTemplate =
+    options.catalogue && (doc.flawed?.templates ?? true)
+      ? createTemplateCheck(doc, options.catalogue, sink, report)
+      : undefined;
 
-  for await (const batch of resolveRecipientBatches(doc, sink)) {
+  for await (const batch of resolveRecipientBatches(doc, report, options.exclude)) {
     const out: CompiledMessage[] = [];
     for (const recipient of batch) {
       recipients++;
       const rendered = renderer.render(recipient);
+      const empty = rendered.empty?.[0];
+      // invalid: hold: a recipient whose only problem is an empty value is left out, not an error.
+      if (
+        empty &&
+        recipient.hold &&
+        rendered.unresolved?.length === 0 &&
+        rendered.diagnostics.every((d) => d.code === 'variable-empty')
+      ) {
+        recipient.hold({
+          spec: spec.name,
+          file: empty.at.file,
+          line: empty.at.line,
+          column: empty.at.column,
+          ...(empty.at.cell === undefined ? {} : { cell: empty.at.cell }),
+          phone: maskPhone(recipient.phoneNumber),
+          code: 'variable-empty',
+          reason: `the variable '${empty.name}' is empty`,
+        });
+        continue;
+      }
       if (!rendered.whatsApp) {
         rendered.diagnostics.forEach(report);
         if (rendered.unresolved) unresolved.add(rendered.unresolved, recipient);
         continue;
       }
+      // A flawed spec is never sent: its variables are checked, its requests are not built.
+      if (doc.flawed) continue;
       const content: MessageContent = { whatsApp: rendered.whatsApp };
       if (spec.sendAt !== undefined) content.sendAt = spec.sendAt;
       if (spec.scenarioKey !== undefined) content.scenarioKey = spec.scenarioKey;
@@ -180,18 +229,8 @@ export async function* compileSpecBatches(
     if (out.length > 0) yield out;
   }
   unresolved.diagnostics().forEach(sink);
-  for (const [code, n] of counts) {
-    if (n > REPORT_LIMIT && code !== 'phone-duplicate') {
-      sink(
-        makeDiagnostic(
-          code,
-          `${(n - REPORT_LIMIT).toLocaleString('en-US')} more recipients of ${spec.name} have the problem '${code}' (not listed)`,
-          doc.locate(['recipients']),
-        ),
-      );
-    }
-  }
-  if (recipients === 0) {
+  folding.flush();
+  if (recipients === 0 && !doc.flawed) {
     sink(
       makeDiagnostic(
         'recipients-empty',

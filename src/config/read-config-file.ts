@@ -10,11 +10,14 @@ import { openRegularFile } from '../files/open-regular-file.js';
 import type { CatalogueRef } from '../catalogue/types.js';
 import { displayFile } from '../files/display-file.js';
 import { isKnownCountry } from '../recipients/phone.js';
+import { yamlErrorText } from '../message-spec/check-yaml.js';
 import { createSourceMap } from '../message-spec/source-map.js';
+import { findStructureProblems, YAML_OPTIONS } from '../message-spec/check-yaml.js';
 import type { SourceLocation } from '../suppressions/read-suppression-file.js';
 import type { RecipientDefaults } from '../message-spec/types.js';
 import type { RatesRef } from '../rates/types.js';
 import { readPolicy, readSuppressionPaths, type Policy } from './policy.js';
+import { stateUrlSecret } from './state-url-secret.js';
 
 /** The settings one profile may hold (schemas/config.schema.json). */
 export interface Profile {
@@ -147,20 +150,22 @@ export async function readConfigFile(
     await opened.handle.close();
   }
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: counter });
   const at = (node: Node | null | undefined) => {
     const { line, col } = counter.linePos(node?.range?.[0] ?? 0);
     return { file, line: line - 1, column: col - 1 };
   };
   const syntax = doc.errors.map((e) => {
     const { line, col } = counter.linePos(e.pos[0]);
-    return makeDiagnostic('config-invalid', e.message.split('\n')[0] ?? 'malformed YAML', {
+    return makeDiagnostic('config-invalid', yamlErrorText(e.message) || 'malformed YAML', {
       file,
       line: line - 1,
       column: col - 1,
     });
   });
   if (syntax.length > 0) return fail(syntax);
+  const structure = findStructureProblems(doc, counter, file);
+  if (structure.length > 0) return fail(structure);
   const secrets = secretKeys(doc, at);
   if (secrets.length > 0) return fail(secrets);
   if (doc.contents === null) return { profile: {}, policy: {}, suppressions: [], recipients: {} };
@@ -238,23 +243,24 @@ export async function readConfigFile(
       'two letters, e.g. CH, DE, GB, US',
     );
   }
-  const passwords = Object.entries(config.profiles ?? {}).filter(
-    ([, p]) => p.state !== undefined && urlHasPassword(p.state),
-  );
+  const passwords = Object.entries(config.profiles ?? {}).flatMap(([name, p]) => {
+    const where = p.state === undefined ? undefined : stateUrlSecret(p.state);
+    return where === undefined ? [] : [{ name, where }];
+  });
   if (passwords.length > 0) {
     const profilesNode = top?.get('profiles', true);
     return fail(
-      passwords.map(([name]) => {
+      passwords.map(({ name, where }) => {
         const node = isMap(profilesNode)
           ? (profilesNode.get(name, true) as Node | undefined)
           : undefined;
         const stateNode = isMap(node) ? (node.get('state', true) as Node | undefined) : undefined;
         return makeDiagnostic(
           'config-secret',
-          'the state URL holds a password; secrets are never read from the config file',
+          `the state URL holds a password (${where}); secrets are never read from the config file`,
           at(stateNode),
           {
-            hint: 'remove it from the URL and set PGPASSWORD (or WASPEC_STATE_URL) in the environment',
+            hint: 'remove it from the URL and give it in the environment: PGPASSWORD, a ~/.pgpass file, or the whole URL in WASPEC_STATE_URL',
           },
         );
       }),
@@ -326,12 +332,4 @@ export async function readConfigFile(
     ...templates,
     ...rates,
   };
-}
-
-function urlHasPassword(url: string): boolean {
-  try {
-    return new URL(url).password !== '';
-  } catch {
-    return false;
-  }
 }

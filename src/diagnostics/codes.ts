@@ -13,6 +13,8 @@ export const DIAGNOSTIC_CODES = {
     'A spec, recipient, suppression, config or template catalogue file is a FIFO, device, directory or system file, not a regular file.',
   'file-outside-workspace':
     "A recipient file lies outside the spec's folder and the current directory, or a suppression file or template catalogue outside the config's folder and the current directory (allow it with --allow-outside).",
+  'file-hidden':
+    "An input file is hidden (a file or folder of its path starts with '.', e.g. .env) or under .git/: refused before it is opened unless allowed by name.",
   'no-specs': 'No *.yaml / *.yml spec files were found at the given paths.',
 
   // --- YAML ---
@@ -21,6 +23,11 @@ export const DIAGNOSTIC_CODES = {
   'yaml-alias-limit': 'Too many YAML aliases (an alias bomb is refused).',
   'yaml-multiple-documents': 'A spec file holds more than one YAML document.',
   'forbidden-key': 'A key such as __proto__, constructor or prototype is refused.',
+  'yaml-alias-cycle':
+    'A YAML alias or merge key refers to a node that contains it (the value would never end).',
+  'yaml-collection-key': 'A YAML mapping key is a list or a mapping (keys are plain text).',
+  'nesting-too-deep':
+    'Lists and mappings are nested more than 32 levels deep in a spec or a JSON/NDJSON recipient.',
 
   // --- the spec schema ---
   'schema-type': 'A value has the wrong type.',
@@ -55,6 +62,14 @@ export const DIAGNOSTIC_CODES = {
   'recipients-format':
     'A recipient file has an unknown format (use .csv, .xlsx, .json, .ndjson or .jsonl).',
   'csv-syntax': 'A CSV file is malformed.',
+  'csv-delimiter':
+    "A CSV file's columns are read as separated by ';', tab or '|', found in its header row (set delimiter: to say so).",
+  'csv-encoding':
+    'A CSV file is not UTF-8 text (Windows-1252, or UTF-16 without a byte order mark); set encoding: or save it as CSV UTF-8.',
+  'column-unnamed':
+    'A CSV or XLSX row has a value in a column whose header is empty: the column is not read.',
+  'recipient-excluded':
+    'A recipient left out of the plan by invalid: hold or duplicates: first (an invalid number, an empty variable, a conflicting duplicate).',
   'csv-missing-column':
     'A CSV or XLSX file has no phone number column (phoneColumn, phoneNumber or a recognised name such as phone, mobile, msisdn).',
   'phone-column-found':
@@ -69,6 +84,8 @@ export const DIAGNOSTIC_CODES = {
     'An XLSX file cannot be read: not a workbook, malformed, encrypted, no such sheet, or a part that expands past its limit (a zip bomb).',
   'json-syntax': 'A JSON or NDJSON recipient file is malformed.',
   'recipient-invalid': 'A recipient entry has the wrong shape.',
+  'value-too-long':
+    "A recipient's variable is longer than 4,096 characters (longer than any WhatsApp text); the recipient is left out.",
   'phone-unquoted': 'A phone number was written as a YAML number; quote it.',
   'phone-invalid':
     'A phone number is not a valid international number (or national number of the defaultCountry).',

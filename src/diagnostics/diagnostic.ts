@@ -1,4 +1,5 @@
 import type { DiagnosticCode } from './codes.js';
+import { redactSecrets } from './quote.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -35,11 +36,16 @@ export function makeDiagnostic(
   where: { file?: string; line?: number; column?: number; cell?: string } = {},
   extra: { severity?: Severity; hint?: string } = {},
 ): Diagnostic {
-  const d: Diagnostic = { code, severity: extra.severity ?? 'error', message };
+  // Whatever a message quotes, a credential in it is never shown.
+  const d: Diagnostic = {
+    code,
+    severity: extra.severity ?? 'error',
+    message: redactSecrets(message),
+  };
   if (where.file !== undefined) d.file = where.file;
   if (where.line !== undefined) d.line = where.line;
   if (where.column !== undefined) d.column = where.column;
   if (where.cell !== undefined) d.cell = where.cell;
-  if (extra.hint !== undefined) d.hint = extra.hint;
+  if (extra.hint !== undefined) d.hint = redactSecrets(extra.hint);
   return d;
 }

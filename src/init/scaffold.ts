@@ -17,7 +17,11 @@ export interface ScaffoldOptions {
   dir: string;
   /** Also write a CI workflow. */
   ci?: 'github';
+  /** Where that workflow keeps the state: PostgreSQL (the default) or a journal committed to git. */
+  ciState?: CiState;
 }
+
+export type CiState = 'postgres' | 'git';
 
 // Shipped in the package beside dist/ (and beside src/ in this repository).
 const TEMPLATES = fileURLToPath(new URL('../../templates/init/', import.meta.url));
@@ -28,8 +32,11 @@ const FILES: ReadonlyArray<[template: string, target: string]> = [
   ['specs/welcome.yaml', 'specs/welcome.yaml'],
   ['specs/recipients/welcome.csv', 'specs/recipients/welcome.csv'],
 ];
-const CI_FILES: Record<NonNullable<ScaffoldOptions['ci']>, [string, string]> = {
-  github: ['github/waspec.yml', '.github/workflows/waspec.yml'],
+const CI_FILES: Record<NonNullable<ScaffoldOptions['ci']>, Record<CiState, [string, string]>> = {
+  github: {
+    postgres: ['github/waspec.yml', '.github/workflows/waspec.yml'],
+    git: ['github/waspec-git-state.yml', '.github/workflows/waspec.yml'],
+  },
 };
 
 /** Local state that stays out of git; the journal itself is meant to be committed. */
@@ -98,7 +105,9 @@ async function updateGitignore(dir: string): Promise<ScaffoldResult> {
 
 /** Sets up a repository for waspec; running it again changes nothing. */
 export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult[]> {
-  const files = options.ci ? [...FILES, CI_FILES[options.ci]] : FILES;
+  const files = options.ci
+    ? [...FILES, CI_FILES[options.ci][options.ciState ?? 'postgres']]
+    : FILES;
   const results: ScaffoldResult[] = [];
   for (const [template, target] of files) {
     results.push(

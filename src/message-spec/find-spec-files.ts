@@ -32,7 +32,8 @@ export async function findSpecFiles(paths: readonly string[]): Promise<FoundSpec
     } else {
       const names = await readdir(given);
       for (const name of names) {
-        if (SPEC_FILE.test(name) && !NOT_SPECS.has(path.basename(name))) {
+        // Hidden files (.x.yaml) are not specs, as .github/ or .git/ are not spec folders.
+        if (SPEC_FILE.test(name) && !NOT_SPECS.has(path.basename(name)) && !name.startsWith('.')) {
           files.add(path.normalize(path.join(given, name)));
         }
       }

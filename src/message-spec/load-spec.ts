@@ -9,7 +9,14 @@ import {
 } from '../diagnostics/diagnostic.js';
 import { mapSchemaError } from '../diagnostics/schema-error.js';
 import { checkSpecCharacters } from './check-characters.js';
-import { findForbiddenKeys, firstAliasPosition, yamlErrors } from './check-yaml.js';
+import {
+  findForbiddenKeys,
+  findStructureProblems,
+  firstAliasPosition,
+  YAML_OPTIONS,
+  yamlErrors,
+} from './check-yaml.js';
+import { MAX_NESTING, tooDeep } from '../diagnostics/nesting.js';
 import { checkContentRules } from './content-rules.js';
 import { readSpecFile } from './read-spec-file.js';
 import { createSourceMap, type SourceMap } from './source-map.js';
@@ -27,13 +34,14 @@ export { displayFile };
 export async function loadSpec(
   input: string,
   options: SpecReadOptions = {},
-): Promise<WithDiagnostics<SpecDocument | undefined>> {
+): Promise<WithDiagnostics<SpecDocument | undefined> & { flawed?: SpecDocument }> {
   const absolutePath = path.resolve(input);
   const file = displayFile(input);
   const read = await readSpecFile(absolutePath, file);
   if (!read.bytes)
     return { value: undefined, diagnostics: read.diagnostic ? [read.diagnostic] : [] };
-  const source = read.bytes.toString('utf8');
+  const bytes = read.bytes;
+  const source = bytes.toString('utf8');
   if (source.trim() === '') {
     return {
       value: undefined,
@@ -41,7 +49,7 @@ export async function loadSpec(
     };
   }
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const docs = parseAllDocuments(source, { ...YAML_OPTIONS, lineCounter });
   const list: Document[] = Array.isArray(docs) ? docs : [];
   const doc = list[0];
   if (!doc || doc.contents === null) {
@@ -72,6 +80,8 @@ export async function loadSpec(
     );
   }
   if (hasErrors(diagnostics)) return { value: undefined, diagnostics };
+  diagnostics.push(...findStructureProblems(doc, lineCounter, file));
+  if (hasErrors(diagnostics)) return { value: undefined, diagnostics };
   diagnostics.push(...findForbiddenKeys(doc, lineCounter, file));
   if (hasErrors(diagnostics)) return { value: undefined, diagnostics };
 
@@ -92,6 +102,18 @@ export async function loadSpec(
     return { value: undefined, diagnostics };
   }
   const map = createSourceMap(doc, lineCounter, file, source);
+  // Aliases can nest what each stays shallow where it is written.
+  const deep = tooDeep(data);
+  if (deep) {
+    diagnostics.push(
+      makeDiagnostic(
+        'nesting-too-deep',
+        `lists and mappings are nested more than ${MAX_NESTING} levels deep (through aliases)`,
+        map.locate(deep),
+      ),
+    );
+    return { value: undefined, diagnostics };
+  }
   diagnostics.push(...checkSpecCharacters(data, map.locate));
   // Every independent problem in one run: schema, content rules and template syntax are all checked.
   const unquoted = unquotedPhoneNumbers(doc, data, map);
@@ -112,21 +134,40 @@ export async function loadSpec(
     diagnostics.push(...checkContentRules(data as unknown as Spec, map));
     diagnostics.push(...checkTemplates(data.whatsApp, map));
   }
-  if (!spec || hasErrors(diagnostics))
-    return { value: undefined, diagnostics: dedupe(diagnostics) };
-  const value: SpecDocument = {
+  const document = (checked: Spec): SpecDocument => ({
     file,
     absolutePath,
-    digest: createHash('sha256').update(read.bytes).digest('hex'),
+    digest: createHash('sha256').update(bytes).digest('hex'),
     ...(options.allowOutside && options.allowOutside.length > 0
       ? { allowOutside: options.allowOutside.map((p) => path.resolve(p)) }
       : {}),
     ...(options.recipientDefaults ? { recipientDefaults: options.recipientDefaults } : {}),
-    spec,
+    spec: checked,
     locate: map.locate,
     sourceOf: map.sourceOf,
-  };
-  return { value, diagnostics };
+  });
+  if (!spec || hasErrors(diagnostics)) {
+    // Every independent problem in one run: what the errors leave sound is still checked.
+    const broken = errors.map((e) => e.instancePath);
+    const sound =
+      isRecord(data) &&
+      typeof data.name === 'string' &&
+      Number.isInteger(data.revision) &&
+      isRecord(data.whatsApp) &&
+      Array.isArray(data.recipients) &&
+      unquoted.length === 0 &&
+      !broken.some((p) => /^\/(recipients|vars)(\/|$)/.test(p));
+    if (!sound) return { value: undefined, diagnostics: dedupe(diagnostics) };
+    const templates = !broken.some((p) =>
+      /^\/whatsApp\/(templateName|language|templateData|mediaTemplateData)(\/|$)/.test(p),
+    );
+    return {
+      value: undefined,
+      diagnostics: dedupe(diagnostics),
+      flawed: { ...document(data as Spec), flawed: { templates } },
+    };
+  }
+  return { value: document(spec), diagnostics };
 }
 
 /** `phoneNumber: +41793026727` parses as a number and loses its + or leading zeros. */

@@ -6,11 +6,18 @@ import type { SpecDocument, SpecReadOptions } from './types.js';
 export interface Workspace {
   /** Loaded specs in a stable order (by file path). */
   docs: SpecDocument[];
+  /** Specs with errors whose recipients, variables and template can still be checked (never compiled to send). */
+  flawed?: SpecDocument[];
   diagnostics: Diagnostic[];
   /** Every spec file found, loaded or not. */
   files?: string[];
   /** Whether some given path is a spec file rather than a folder (the workspace is then not every spec). */
   namesFiles?: boolean;
+  /**
+   * Whether some given path does not exist or some spec file found did not load: the specs loaded
+   * are then not the whole workspace either, and the state's other specs are out of the plan's scope.
+   */
+  incomplete?: boolean;
 }
 
 /**
@@ -39,10 +46,12 @@ export async function loadWorkspace(
     );
   }
   const docs: SpecDocument[] = [];
+  const flawed: SpecDocument[] = [];
   const byName = new Map<string, SpecDocument>();
   for (const file of files) {
-    const { value, diagnostics: found } = await loadSpec(file, options);
+    const { value, diagnostics: found, flawed: partly } = await loadSpec(file, options);
     diagnostics.push(...found);
+    if (partly) flawed.push(partly);
     if (!value) continue;
     const first = byName.get(value.spec.name);
     if (first) {
@@ -61,5 +70,13 @@ export async function loadWorkspace(
     byName.set(value.spec.name, value);
     docs.push(value);
   }
-  return { docs, diagnostics, files, namesFiles: named.length > 0 };
+  const incomplete = missing.length > 0 || docs.length < files.length;
+  return {
+    docs,
+    ...(flawed.length > 0 ? { flawed } : {}),
+    diagnostics,
+    files,
+    namesFiles: named.length > 0,
+    incomplete,
+  };
 }

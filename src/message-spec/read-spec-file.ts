@@ -1,5 +1,7 @@
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import path from 'node:path';
 import { registerInputFile } from '../files/input-files.js';
+import { hiddenInputText, refuseInput } from '../files/inside-workspace.js';
 import { openRegularFile } from '../files/open-regular-file.js';
 import { readAtMost } from '../files/read-at-most.js';
 
@@ -10,6 +12,19 @@ export async function readSpecFile(
   absolutePath: string,
   file: string,
 ): Promise<{ bytes?: Buffer; diagnostic?: Diagnostic }> {
+  // A spec may lie anywhere it is named, but not be (or link to) a hidden file or one under .git/.
+  const refusal = await refuseInput(absolutePath, [process.cwd(), path.dirname(absolutePath)]);
+  if (refusal?.reason === 'hidden') {
+    const text = hiddenInputText(refusal.segment);
+    return {
+      diagnostic: makeDiagnostic(
+        'file-hidden',
+        `${file} ${text.message}`,
+        { file },
+        { hint: text.hint },
+      ),
+    };
+  }
   const opened = await openRegularFile(absolutePath);
   if ('refusal' in opened) {
     const special = opened.refusal.reason === 'not-a-file';

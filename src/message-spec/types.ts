@@ -50,6 +50,14 @@ export interface RecipientDefaults {
   columns?: Record<string, string | null>;
   /** ISO 3166 alpha-2 country of numbers written without + or 00 (e.g. CH: 079 302 67 27). */
   defaultCountry?: string;
+  /** CSV: the column separator (`tab` for a tab); by default found in the header row. */
+  delimiter?: ',' | ';' | '\t' | 'tab' | '|';
+  /** CSV: the text encoding of a file without a byte order mark (default UTF-8). */
+  encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+  /** A row with an invalid number, an empty variable or a conflicting duplicate: an error (default) or held out of the plan as excluded. */
+  invalid?: 'error' | 'hold';
+  /** Rows of one number with different vars: an error (default), or the first row kept and the others excluded. */
+  duplicates?: 'error' | 'first';
 }
 
 export interface RecipientFileRef extends RecipientDefaults {
@@ -119,6 +127,11 @@ export interface SpecDocument {
   /** The config's `recipients:` defaults (a spec's recipient file entry overrides them). */
   recipientDefaults?: RecipientDefaults;
   spec: Spec;
+  /**
+   * Set on a spec with errors whose other parts can still be checked in the same run (its
+   * recipients, variables and, when `templates`, its approved template): never compiled to send.
+   */
+  flawed?: { templates: boolean };
   /** Position of the node at `path`, or of its nearest ancestor that exists. */
   locate: (path: SpecPath) => SourcePosition;
   /** The raw source text of the node at `path` (used for e.g. unquoted phone numbers). */

@@ -2,12 +2,13 @@ import { readCatalogue } from '../catalogue/read-catalogue.js';
 import { templatesUsed } from '../catalogue/templates-used.js';
 import type { Catalogue, CatalogueRef } from '../catalogue/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { compileSpec } from '../compile/compile-spec.js';
+import { checkFlawedSpecs, compileSpec } from '../compile/compile-spec.js';
 import type { CompiledMessage } from '../compile/types.js';
 import { loadWorkspace } from '../message-spec/load-workspace.js';
 import type { RecipientDefaults, SpecDocument } from '../message-spec/types.js';
 import type { RatesRef } from '../rates/types.js';
 import type { StateStore } from '../state/types.js';
+import type { ExcludedRecipient, ExcludeSink } from '../recipients/types.js';
 import { classifyMessages } from './classify-messages.js';
 import { lookUpContents } from './look-up-contents.js';
 import { planCost } from './plan-cost.js';
@@ -63,18 +64,25 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     ...snapshot.diagnostics,
   ];
   const docs = selectTargets(workspace.docs, targets, diagnostics);
+  await checkFlawedSpecs(
+    (workspace.flawed ?? []).filter((d) => targets.length === 0 || targets.includes(d.spec.name)),
+    (d) => diagnostics.push(d),
+    catalogue?.value ? { catalogue: catalogue.value } : {},
+  );
   for (const doc of docs) checkSendAt(doc, now, diagnostics);
 
+  const excluded: ExcludedRecipient[] = [];
   const classified = await classifyMessages(
-    compileAll(docs, diagnostics, catalogue?.value),
+    compileAll(docs, diagnostics, catalogue?.value, (row) => excluded.push(row)),
     snapshot,
     {
       retryRejected: options.retryRejected ?? false,
       resendInDoubt: options.resendInDoubt ?? false,
-      // Orphans only of specs in scope: --target, or the specs of the files named (not every spec of the state).
+      // Orphans only of specs in scope: --target, or the specs of the files named (not every spec of
+      // the state); a path that does not exist or a spec that did not load names no spec either.
       ...(targets.length > 0
         ? { scope: new Set(targets) }
-        : workspace.namesFiles
+        : workspace.namesFiles || workspace.incomplete
           ? { scope: new Set(workspace.docs.map((d) => d.spec.name)) }
           : {}),
       revisions: new Map(docs.map((d) => [d.spec.name, d.spec.revision])),
@@ -118,10 +126,14 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     createdAt: now.toISOString(),
     specs,
     contents: classified.contents,
-    ...(await lookUpContents(classified.entries, snapshot, options.store)),
+    ...(await lookUpContents(classified.entries, snapshot, options.store, specs)),
     ...(catalogue?.value ? { templates: templatesUsed(classified.contents, catalogue.value) } : {}),
     entries: classified.entries,
-    summary: summarizeEntries(classified.entries),
+    ...(excluded.length > 0 ? { excluded: sortExcluded(excluded, docs) } : {}),
+    summary: {
+      ...summarizeEntries(classified.entries),
+      ...(excluded.length > 0 ? { excluded: excluded.length } : {}),
+    },
     ...(priced.cost ? { cost: priced.cost } : {}),
     ...(guarded.limit ? { messagingLimit: guarded.limit } : {}),
     ...(options.rateLimit === undefined
@@ -150,13 +162,29 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
 
 export { specReadOptions };
 
+/** Excluded rows in spec order, then by place (compile finds empty values after invalid numbers). */
+function sortExcluded(rows: ExcludedRecipient[], docs: SpecDocument[]): ExcludedRecipient[] {
+  const order = new Map(docs.map((d, i) => [d.spec.name, i]));
+  return rows.sort(
+    (a, b) =>
+      (order.get(a.spec) ?? 0) - (order.get(b.spec) ?? 0) ||
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+      a.line - b.line ||
+      a.column - b.column,
+  );
+}
+
 async function* compileAll(
   docs: SpecDocument[],
   diagnostics: Diagnostic[],
   catalogue: Catalogue | undefined,
+  exclude: ExcludeSink,
 ): AsyncIterable<CompiledMessage> {
   for (const doc of docs)
-    yield* compileSpec(doc, (d) => diagnostics.push(d), catalogue ? { catalogue } : {});
+    yield* compileSpec(doc, (d) => diagnostics.push(d), {
+      exclude,
+      ...(catalogue ? { catalogue } : {}),
+    });
 }
 
 /** Each spec's distinct contents that apply sends, with the spec they come from. */

@@ -48,6 +48,7 @@ function previousOf(state: MessageState): PreviousRecord {
     bulkId: state.bulkId,
     sentAt: state.sentAt,
   };
+  if (state.writtenHash !== undefined) previous.writtenHash = state.writtenHash;
   if (state.status) previous.statusName = state.status.name;
   if (state.error !== undefined) previous.error = state.error;
   else if (state.httpStatus !== undefined) previous.error = `HTTP ${state.httpStatus}`;
@@ -108,7 +109,8 @@ function findOrphans(
       messageId: state.messageId,
       spec: state.spec,
       revision: state.revision,
-      phoneNumber: state.phoneNumber,
+      // The state keeps no full number: an orphan is named by its masked one.
+      phoneNumber: state.maskedPhoneNumber,
       previous: previousOf(state),
     });
   }

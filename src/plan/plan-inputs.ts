@@ -4,7 +4,10 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { CatalogueRef } from '../catalogue/types.js';
 import type { RatesRef } from '../rates/types.js';
 import { recipientFiles } from '../recipients/resolve-recipients.js';
-import { messageShapeOf, type MessageShape } from '../render/message-shape.js';
+import { messageShapeOf, writtenMessageOf, type MessageShape } from '../render/message-shape.js';
+import { contentHashOf } from '../api/identity.js';
+import type { MessageContent } from '../api/types.js';
+import { storedContentOf } from '../state/stored-content.js';
 import { loadWorkspace } from '../message-spec/load-workspace.js';
 import type { SpecDocument, SpecReadOptions } from '../message-spec/types.js';
 import type { StateStore } from '../state/types.js';
@@ -46,6 +49,12 @@ const isTable = (source: SuppressionSource): source is SuppressionTable =>
 
 const withShape = (shape: MessageShape | undefined) => (shape ? { shape } : {});
 
+/** The spec's message as written, as the state keeps it (numbers masked), and its hash. */
+function writtenOf(doc: SpecDocument): { written: MessageContent; writtenHash: string } {
+  const written = storedContentOf(writtenMessageOf(doc)).content;
+  return { written, writtenHash: contentHashOf(written) };
+}
+
 /** The inputs of a plan of `docs` (the specs in scope), given the digests of the suppression tables read. */
 export async function planInputsOf(
   docs: readonly SpecDocument[],
@@ -60,6 +69,7 @@ export async function planInputsOf(
       revision: d.spec.revision,
       batchSize: batchSizeOf(d, options.defaultBatchSize),
       ...withShape(messageShapeOf(d)),
+      ...writtenOf(d),
     })),
     inputs: {
       files: await inputFiles(

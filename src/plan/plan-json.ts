@@ -1,5 +1,5 @@
 import type { Plan, PlanEntry } from './types.js';
-import { maskDiagnostic, maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
+import { maskDiagnostic, maskPhone, maskPhonesIn } from '../diagnostics/mask-phone.js';
 import { INVISIBLE } from '../diagnostics/invisible-characters.js';
 
 const ANY_INVISIBLE = new RegExp(INVISIBLE.source, 'u');
@@ -20,10 +20,26 @@ export function maskVars(vars: Readonly<Record<string, string>>): Record<string,
   );
 }
 
-/** The plan with every phone number masked (entries, the reasons and variable values they quote, and diagnostics). */
+/** Every string in a JSON value with its phone numbers masked (a content, a spec's shape). */
+function maskStrings<T>(value: T): T {
+  if (typeof value === 'string') return maskPhonesIn(value) as T;
+  if (Array.isArray(value)) return value.map(maskStrings) as T;
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, maskStrings(item)]),
+    ) as T;
+  return value;
+}
+
+/** The plan with every phone number masked (entries, the reasons, variable values and texts they quote, and diagnostics). */
 export function maskPlan(plan: Plan): Plan {
   return {
     ...plan,
+    specs: plan.specs.map((spec) =>
+      spec.shape ? { ...spec, shape: maskStrings(spec.shape) } : spec,
+    ),
+    contents: maskStrings(plan.contents),
+    ...(plan.previousContents ? { previousContents: maskStrings(plan.previousContents) } : {}),
     entries: plan.entries.map(maskEntry),
     diagnostics: plan.diagnostics.map(maskDiagnostic),
   };

@@ -34,6 +34,9 @@ export function guardSettingsOf(config: ResolvedConfig): GuardSettings {
       fileSuppressionSource(config.suppressions, {
         roots,
         ...(config.suppressionSites ? { sites: config.suppressionSites } : {}),
+        ...(config.recipients?.defaultCountry
+          ? { defaultCountry: config.recipients.defaultCountry }
+          : {}),
       }),
     ],
     ...rates,

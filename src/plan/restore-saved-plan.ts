@@ -1,8 +1,9 @@
 import type { MessageContent } from '../api/types.js';
 import { compileSpec } from '../compile/compile-spec.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { ExcludedRecipient } from '../recipients/types.js';
 import { StalePlanError } from '../errors.js';
-import { maskPhone } from '../recipients/mask-phone.js';
+import { maskPhone } from '../diagnostics/mask-phone.js';
 import { loadWorkspace } from '../message-spec/load-workspace.js';
 import type { SpecReadOptions } from '../message-spec/types.js';
 import type { StateStore } from '../state/types.js';
@@ -37,8 +38,10 @@ export async function restoreSavedPlan(
   const diagnostics: Diagnostic[] = [...workspace.diagnostics];
   const compiled = new Map<string, Compiled>();
   const contents: Record<string, MessageContent> = {};
+  const excluded: string[] = [];
+  const exclude = (row: ExcludedRecipient) => excluded.push(excludedKey(row));
   for (const doc of workspace.docs.filter((d) => specs.has(d.spec.name))) {
-    for await (const m of compileSpec(doc, (d) => diagnostics.push(d))) {
+    for await (const m of compileSpec(doc, (d) => diagnostics.push(d), { exclude })) {
       compiled.set(m.messageId, {
         phoneNumber: m.phoneNumber,
         contentHash: m.contentHash,
@@ -53,6 +56,12 @@ export async function restoreSavedPlan(
       'run `waspec plan --out` again and review the new plan',
     );
   if (hasErrors(diagnostics)) throw refuse('they no longer compile without errors');
+  // The rows invalid: hold left out must be the ones the reviewer saw left out.
+  const planned = (plan.excluded ?? []).filter((r) => specs.has(r.spec)).map(excludedKey);
+  if (planned.sort().join('\n') !== excluded.sort().join('\n'))
+    throw refuse(
+      `the recipients left out by invalid: hold differ (${planned.length} in the plan, ${excluded.length} now)`,
+    );
   const used: Record<string, MessageContent> = {};
   const entries = plan.entries.map((entry): PlanEntry => {
     if (entry.action === 'orphan') return entry;
@@ -68,6 +77,11 @@ export async function restoreSavedPlan(
     return restored;
   });
   return { ...plan, contents: used, entries };
+}
+
+/** What identifies an excluded row across compiles: its spec, place and reason. */
+function excludedKey(row: ExcludedRecipient): string {
+  return [row.spec, row.file, row.line, row.column, row.code, row.phone].join('\u0000');
 }
 
 /** A saved plan's drift entries with their earlier contents from the state (which the caller checked is the plan's). */

@@ -11,6 +11,16 @@ export function planHasWork(summary: Record<PlanAction, number>): boolean {
   return summary.send + summary.retry > 0;
 }
 
+/**
+ * Whether the plan shows a change a reviewer must see (`--detailed-exitcode` exits 2): messages to
+ * send or retry, and drift (not re-sent, but the message differs from what was accepted). Messages
+ * held by a standing rule (suppressed, capped, quiet hours) and ones waiting on a person (rejected,
+ * in doubt) are not changes: they would be held or waiting on every run.
+ */
+export function planHasChanges(summary: Record<PlanAction, number>): boolean {
+  return summary.send + summary.retry + summary.drift > 0;
+}
+
 export function emptySummary(): Record<PlanAction, number> {
   return {
     send: 0,

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { MessageContent } from '../api/types.js';
 import type { MessageShape } from '../render/message-shape.js';
 import type { Outcome, StoredContent } from '../state/types.js';
+import type { ExcludedRecipient } from '../recipients/types.js';
 import type { PlanCost } from './plan-cost-types.js';
 import type { LimitFigures } from './policy/apply-policies.js';
 
@@ -28,6 +29,9 @@ export const PLAN_ACTIONS: readonly PlanAction[] = [
   'limit',
 ];
 
+/** How many entries have each action; `excluded` counts the recipients left out (plan.excluded). */
+export type PlanSummary = Record<PlanAction, number> & { excluded?: number };
+
 /** What the state recorded of a message. */
 export interface PreviousRecord {
   contentHash: string;
@@ -36,6 +40,8 @@ export interface PreviousRecord {
   sentAt: string;
   statusName?: string;
   error?: string;
+  /** The spec's message as written when it was sent (absent for messages sent before waspec kept it). */
+  writtenHash?: string;
 }
 
 /** Sent with another sendAt than its content's (moved out of quiet hours). */
@@ -135,6 +141,10 @@ export interface PlanSpecInfo {
   batchSize: number;
   /** The spec's message as written, when it has templates: how reviewers see many renders at once. */
   shape?: MessageShape;
+  /** The spec's message as written ({{variables}} in place): what the state keeps, and drift is shown against. */
+  written?: MessageContent;
+  /** Hash of `written`: the in-flight records of its messages name it. */
+  writtenHash?: string;
 }
 
 /** The plan: plain, serialisable data (schemas/plan.schema.json). apply takes only this. */
@@ -165,7 +175,12 @@ export interface Plan {
   /** The approved templates the contents use (from the config's catalogue), for showing them filled in. */
   templates?: ApprovedTemplate[];
   entries: PlanEntry[];
-  summary: Record<PlanAction, number>;
+  /**
+   * Recipient rows left out on purpose (`invalid: hold`, `duplicates: first`), with the reason:
+   * never sent. They have no entry (an invalid number has no messageId). Numbers are masked.
+   */
+  excluded?: ExcludedRecipient[];
+  summary: PlanSummary;
   /** What the messages it sends cost, by the config's rate card (`rates:`); absent without one. */
   cost?: PlanCost;
   /** The messaging limit (policy.messagingLimit): recipients counted and held; absent without one. */

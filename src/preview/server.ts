@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { emptySummary } from '../plan/summarize-plan.js';
 import type { Plan } from '../plan/types.js';
 import { renderPreviewContent, renderPreviewPage } from '../report/render-page.js';
-import { maskDiagnostic } from '../recipients/mask-phone.js';
+import { maskDiagnostic } from '../diagnostics/mask-phone.js';
 
 export interface PreviewState {
   version: number;

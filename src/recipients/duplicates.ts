@@ -9,30 +9,57 @@ export function whereTag(entry: number, line: number): number {
   return entry * LINE_SPAN + (line + 1);
 }
 
-function lineOf(tag: number): number {
+/** The 0-based line of a where tag. */
+export function lineOf(tag: number): number {
   return (tag % LINE_SPAN) - 1;
 }
 
-function entryOf(tag: number): number {
+/** The recipients entry of a where tag. */
+export function entryOf(tag: number): number {
   return Math.floor(tag / LINE_SPAN);
 }
 
+/** Strings at least this long are hashed once and then stand in the row's text by their hash. */
+const LONG = 64;
+/** Hashes of long strings remembered (a workbook's shared strings repeat the very same string). */
+const LONG_HASHES = 4096;
+const longHashes = new Map<string, string>();
+
+function fnv(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+/**
+ * A long string by its hash, computed once per string: rows that all point at one shared string
+ * cost a map look-up each, not a pass over its text (V8 keeps a string's own hash with it).
+ */
+function stringKey(text: string): string {
+  if (text.length < LONG) return JSON.stringify(text);
+  let key = longHashes.get(text);
+  if (key === undefined) {
+    if (longHashes.size >= LONG_HASHES) longHashes.clear();
+    key = `#${text.length}:${fnv(text).toString(36)}`;
+    longHashes.set(text, key);
+  }
+  return key;
+}
+
 function canonical(value: unknown): string {
+  if (typeof value === 'string') return stringKey(value);
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   const record = value as Record<string, unknown>;
   return `{${Object.keys(record)
     .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonical(record[k])}`)
+    .map((k) => `${stringKey(k)}:${canonical(record[k])}`)
     .join(',')}}`;
 }
 
 /** A 32-bit hash (FNV-1a) of a row's vars, key order aside: tells whether two rows of one number differ. */
 export function varsHash(vars: Vars): number {
-  const text = canonical(vars);
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash >>> 0;
+  return fnv(canonical(vars));
 }
 
 const shown = (p: SourcePosition) => `${p.file}:${p.line + 1}`;

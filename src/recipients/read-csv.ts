@@ -1,9 +1,19 @@
 import type { FileHandle } from 'node:fs/promises';
 import Papa from 'papaparse';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
-import { looksSecret } from '../files/read-frame-lines.js';
+import { quoteInput } from '../diagnostics/quote.js';
 import type { Vars } from '../message-spec/types.js';
 import {
+  delimiterName,
+  detectDelimiter,
+  headerLine,
+  otherDelimiter,
+  type Delimiter,
+} from './csv-delimiter.js';
+import { decodeText, NotText, type TextEncoding } from './decode-text.js';
+import { CsvPlaces, type ValuePlaces } from './value-places.js';
+import {
+  listHeaders,
   mapColumns,
   NO_COLUMN_OPTIONS,
   recognisedColumn,
@@ -17,6 +27,16 @@ export interface RawRecipient {
   line: number;
   /** In a spreadsheet: the cell of the phone number (Sheet1!B12). */
   cell?: string;
+  /** In a CSV: the 0-based column of the phone number's field. */
+  column?: number;
+  /** Where each variable's value is (its field or cell), for diagnostics about a value. */
+  places?: ValuePlaces;
+}
+
+/** How a CSV is read beyond its columns: the separator and the text encoding (both detected by default). */
+export interface CsvOptions extends ColumnOptions {
+  delimiter?: Delimiter;
+  encoding?: TextEncoding;
 }
 
 const QUOTE_HINT =
@@ -32,11 +52,8 @@ function lineBreakOf(text: string): '\n' | '\r\n' | '\r' {
   return '\n';
 }
 
-/** A header quoted in a hint: cut, and hidden when it looks like a secret (a .env named as a CSV). */
-function shown(text: string): string {
-  if (looksSecret(text)) return '(not shown: looks like a secret)';
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
+/** A header quoted in a hint: its start only, secrets redacted (a .env named as a CSV). */
+const shown = (text: string) => `'${quoteInput(text)}'`;
 
 function count(text: string, char: string): number {
   let n = 0;
@@ -46,6 +63,8 @@ function count(text: string, char: string): number {
 
 interface Parsed {
   rows: string[][];
+  /** Per row: the offset in the text where it starts. */
+  starts: number[];
   /** Per row: its syntax error, if any (an unclosed quote first). */
   errors: Array<Papa.ParseError | undefined>;
   /** Text after the last complete row, to be read again with the next piece. */
@@ -53,12 +72,12 @@ interface Parsed {
 }
 
 /** Parses `text`; unless it is the last, its last row may be cut short and is left in `rest`. */
-function parsePiece(text: string, newline: string, last: boolean): Parsed {
+function parsePiece(text: string, newline: string, delimiter: string, last: boolean): Parsed {
   const rows: string[][] = [];
   const ends: number[] = [];
   const errors: Array<Papa.ParseError | undefined> = [];
   Papa.parse<string[]>(text, {
-    delimiter: ',',
+    delimiter,
     newline: newline as Papa.ParseConfig['newline'],
     step: (result) => {
       rows.push(result.data);
@@ -66,9 +85,69 @@ function parsePiece(text: string, newline: string, last: boolean): Parsed {
       errors.push(result.errors.find((e) => e.code === 'MissingQuotes') ?? result.errors[0]);
     },
   });
-  if (last) return { rows, errors, rest: '' };
+  const starts = [0, ...ends];
+  if (last) return { rows, starts, errors, rest: '' };
   const complete = Math.max(0, rows.length - 1);
-  return { rows: rows.slice(0, complete), errors, rest: text.slice(ends[complete - 1] ?? 0) };
+  return {
+    rows: rows.slice(0, complete),
+    starts,
+    errors,
+    rest: text.slice(ends[complete - 1] ?? 0),
+  };
+}
+
+/**
+ * The 0-based column of each field's value (past leading spaces) in the row starting at `start`,
+ * and each field's line offset from the row's first line when a quoted field spans lines.
+ */
+function fieldColumns(
+  text: string,
+  start: number,
+  fields: readonly string[],
+  delimiter: string,
+  newline: string,
+): { columns: number[]; lines?: number[] } {
+  const columns: number[] = [];
+  let lines: number[] | undefined;
+  const lineBreak = newline === '\r' ? '\r' : '\n';
+  let lineStart = start;
+  let lineOffset = 0;
+  let pos = start;
+  for (const field of fields) {
+    let value = pos;
+    while (text[value] === ' ') value++;
+    columns.push(value - lineStart);
+    if (lineOffset > 0) lines ??= new Array<number>(columns.length - 1).fill(0);
+    lines?.push(lineOffset);
+    let end = pos + field.length;
+    if (text[pos] === '"') {
+      end = pos + 1;
+      for (;;) {
+        const quote = text.indexOf('"', end);
+        if (quote < 0) {
+          end = text.length;
+          break;
+        }
+        end = quote + 1;
+        if (text[end] !== '"') break;
+        end++;
+      }
+      for (
+        let n = text.indexOf(lineBreak, pos);
+        n >= 0 && n < end;
+        n = text.indexOf(lineBreak, n + 1)
+      ) {
+        lineOffset++;
+        lineStart = n + 1;
+      }
+      // Text between the closing quote and the delimiter (malformed but read by the parser).
+      const next = text.indexOf(delimiter, end);
+      const stop = text.indexOf(lineBreak, end);
+      if (next >= 0 && (stop < 0 || next < stop)) end = next;
+    }
+    pos = end + delimiter.length;
+  }
+  return lines ? { columns, lines } : { columns };
 }
 
 /**
@@ -80,17 +159,18 @@ export async function* readCsv(
   handle: FileHandle,
   file: string,
   sink: DiagnosticSink,
-  options: ColumnOptions = NO_COLUMN_OPTIONS,
+  options: CsvOptions = NO_COLUMN_OPTIONS,
 ): AsyncIterable<RawRecipient[]> {
-  const syntax = (message: string, line: number, hint = QUOTE_HINT) =>
-    sink(makeDiagnostic('csv-syntax', `${file}: ${message}`, { file, line, column: 0 }, { hint }));
-  // Text decoding in the stream keeps a character split between two reads whole.
-  const stream = handle.createReadStream({
-    encoding: 'utf8',
-    highWaterMark: 1 << 16,
-    autoClose: false,
-  });
+  const syntax = (message: string, line: number, hint = QUOTE_HINT, column = 0) =>
+    sink(makeDiagnostic('csv-syntax', `${file}: ${message}`, { file, line, column }, { hint }));
+  const stream = handle.createReadStream({ highWaterMark: 1 << 16, autoClose: false });
   let newline: string | undefined;
+  let delimiter: Delimiter | undefined = options.delimiter;
+  let firstLine = '';
+  /** Variable name → field index, for the places of values. */
+  let fieldOf = new Map<string, number>();
+  /** Header columns without a name: a value under one is reported once. */
+  let unnamed: number[] = [];
   let pending = '';
   /** 0-based line where `pending` starts. */
   let line = 0;
@@ -102,7 +182,23 @@ export async function* readCsv(
   // The recipients of the complete rows of `text`, or undefined to stop reading.
   const rowsOf = (text: string, last: boolean): RawRecipient[] | undefined => {
     newline ??= lineBreakOf(text);
-    const { rows, errors, rest } = parsePiece(text, newline, last);
+    if (delimiter === undefined) {
+      firstLine = headerLine(text);
+      delimiter = detectDelimiter(firstLine);
+      if (delimiter !== ',')
+        sink(
+          makeDiagnostic(
+            'csv-delimiter',
+            `${file}: columns are read as separated by ${delimiterName(delimiter)} (found in the header row)`,
+            { file, line: 0, column: 0 },
+            {
+              severity: 'warning',
+              hint: `set delimiter: ${delimiter === '\t' ? 'tab' : JSON.stringify(delimiter)} on the recipient file (or in the config's recipients:) to say so`,
+            },
+          ),
+        );
+    } else if (firstLine === '') firstLine = headerLine(text);
+    const { rows, starts, errors, rest } = parsePiece(text, newline, delimiter, last);
     pending = rest;
     const out: RawRecipient[] = [];
     for (let r = 0; r < rows.length; r++) {
@@ -119,30 +215,46 @@ export async function* readCsv(
         continue;
       }
       if (fields.length === 1 && (fields[0] as string).trim() === '') continue;
+      const places = fieldColumns(text, starts[r] ?? 0, fields, delimiter, newline);
       if (!header) {
         header = fields.map((name, i) => (i === 0 ? name.replace(/^\uFEFF/, '') : name).trim());
         const map = mapColumns(header, options);
         if ('code' in map) {
-          const otherSeparator =
-            map.code === 'csv-missing-column' && /[;\t|]/.test(header.join(''));
+          const other =
+            map.code === 'csv-missing-column' || map.code === 'columns-invalid'
+              ? otherDelimiter(firstLine, delimiter)
+              : undefined;
           sink(
             makeDiagnostic(
               map.code,
               `${file} ${map.message}`,
-              { file, line: at, column: 0 },
               {
-                hint: otherSeparator
-                  ? `columns are separated by commas; this header looks separated by another character: ${shown(header.join(','))}`
-                  : map.hint,
+                file,
+                line: at,
+                column: map.column === undefined ? 0 : (places.columns[map.column] ?? 0),
+              },
+              {
+                hint:
+                  other === undefined
+                    ? map.hint
+                    : `columns are read as separated by ${delimiterName(delimiter)}, and this header also holds ${delimiterName(other)}: set delimiter: ${other === '\t' ? 'tab' : JSON.stringify(other)} on the recipient file if that is its separator; the header: ${shown(header.join(delimiter))}`,
               },
             ),
           );
           return undefined;
         }
         if (map.recognised !== undefined)
-          sink(recognisedColumn(map.recognised, { file, line: at, column: 0 }));
+          sink(
+            recognisedColumn(map.recognised, {
+              file,
+              line: at,
+              column: places.columns[map.phone] ?? 0,
+            }),
+          );
         phoneColumn = map.phone;
         others = map.vars;
+        fieldOf = new Map(others);
+        unnamed = header.flatMap((name, i) => (name === '' && i !== phoneColumn ? [i] : []));
         // A column named __proto__ must stay a var, not set the prototype of a plain object.
         bare = others.some(([name]) => name === '__proto__');
         continue;
@@ -151,19 +263,40 @@ export async function* readCsv(
         syntax(
           `line ${at + 1} has ${fields.length} fields, the header has ${header.length}`,
           at,
-          `every row has the header's columns (${header.join(', ')}); ${QUOTE_HINT}`,
+          `every row has the header's columns (${listHeaders(header)}); ${QUOTE_HINT}`,
         );
         continue;
       }
+      const lost = unnamed.find((i) => (fields[i] as string).trim() !== '');
+      if (lost !== undefined) {
+        sink(
+          makeDiagnostic(
+            'column-unnamed',
+            `${file}: line ${at + 1} has a value in column ${lost + 1}, whose header is empty: the column is not read`,
+            { file, line: at + (places.lines?.[lost] ?? 0), column: places.columns[lost] ?? 0 },
+            {
+              severity: 'warning',
+              hint: 'give the column a header to read it as a variable (values further down are not reported)',
+            },
+          ),
+        );
+        unnamed = [];
+      }
       const vars: Vars = bare ? (Object.create(null) as Vars) : {};
       for (const [name, index] of others) vars[name] = (fields[index] as string).trim();
-      out.push({ phoneNumber: (fields[phoneColumn] as string).trim(), vars, line: at });
+      out.push({
+        phoneNumber: (fields[phoneColumn] as string).trim(),
+        vars,
+        line: at,
+        column: places.columns[phoneColumn] ?? 0,
+        places: new CsvPlaces(file, at, places.columns, places.lines, fieldOf),
+      });
     }
     return out;
   };
 
   try {
-    for await (const piece of stream as AsyncIterable<string>) {
+    for await (const piece of decodeText(stream as AsyncIterable<Uint8Array>, options.encoding)) {
       const rows = rowsOf(pending + piece, false);
       if (!rows) return;
       if (rows.length > 0) yield rows;
@@ -175,6 +308,23 @@ export async function* readCsv(
     const rows = rowsOf(pending, true);
     if (rows && rows.length > 0) yield rows;
   } catch (error) {
+    if (error instanceof NotText) {
+      sink(
+        makeDiagnostic(
+          'csv-encoding',
+          error.utf16
+            ? `${file} is not UTF-8 text: it looks like UTF-16 without a byte order mark`
+            : `${file} is not UTF-8 text: line ${error.line + 1} has bytes that are not UTF-8 (Windows-1252, as "Save as CSV" writes on many Windows setups?)`,
+          { file, line: error.line, column: error.column },
+          {
+            hint: error.utf16
+              ? 'set encoding: utf-16le (or utf-16be) on the recipient file, or save it as "CSV UTF-8"'
+              : 'set encoding: windows-1252 on the recipient file (or in the config\'s recipients:), or save it as "CSV UTF-8"',
+          },
+        ),
+      );
+      return;
+    }
     syntax(
       `cannot be read: ${(error as Error).message}`,
       line,

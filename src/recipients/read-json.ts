@@ -1,13 +1,43 @@
 import type { FileHandle } from 'node:fs/promises';
+import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
+import { MAX_NESTING, tooDeep } from '../diagnostics/nesting.js';
+import { quoteInput } from '../diagnostics/quote.js';
 import { readLines } from '../files/read-lines.js';
 import type { Vars } from '../message-spec/types.js';
 import type { RawRecipient } from './read-csv.js';
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Checks one {phoneNumber, vars?} object; a string for what is wrong. */
-function toRaw(value: unknown, line: number): RawRecipient | string {
+/**
+ * What JSON.parse found wrong, without the excerpt of the text it quotes (a file that is not
+ * JSON, such as a .env, must not be shown): "Unexpected token 'c' (not valid JSON)".
+ */
+export function jsonSyntaxMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const head = message.split(/,? "| in JSON at /)[0] ?? message;
+  return `${quoteInput(head, 60)} (not valid JSON)`;
+}
+
+interface Problem {
+  code: DiagnosticCode;
+  message: string;
+}
+
+/** Checks one {phoneNumber, vars?} object; what is wrong, if anything. */
+function toRaw(value: unknown, line: number): RawRecipient | Problem {
+  const raw = shapeOf(value, line);
+  if (typeof raw === 'string') return { code: 'recipient-invalid', message: raw };
+  // Rendering and duplicate detection walk vars: a depth bound keeps them off the call stack's limit.
+  if (tooDeep(raw.vars))
+    return {
+      code: 'nesting-too-deep',
+      message: `vars are nested more than ${MAX_NESTING} levels deep`,
+    };
+  return raw;
+}
+
+function shapeOf(value: unknown, line: number): RawRecipient | string {
   if (!value || typeof value !== 'object' || Array.isArray(value))
     return 'each recipient must be an object {phoneNumber, vars}';
   const entries: Array<[string, unknown]> = Object.entries(value);
@@ -17,7 +47,7 @@ function toRaw(value: unknown, line: number): RawRecipient | string {
   const vars: Vars = Object.create(null) as Vars;
   for (const [key, v] of entries) {
     if (key === 'phoneNumber') continue;
-    if (key !== 'vars') return `unknown field '${key}' (expected phoneNumber and vars)`;
+    if (key !== 'vars') return `unknown field '${quoteInput(key)}' (expected phoneNumber and vars)`;
     if (!v || typeof v !== 'object' || Array.isArray(v)) return 'vars must be an object';
     for (const [name, varValue] of Object.entries(v)) {
       if (FORBIDDEN.has(name)) return `the variable name '${name}' is not allowed`;
@@ -66,7 +96,7 @@ export async function* readNdjson(
       value = JSON.parse(line === 0 ? text.replace(BOM, '') : text);
     } catch (error) {
       sink(
-        makeDiagnostic('json-syntax', `${file}: ${(error as Error).message}`, {
+        makeDiagnostic('json-syntax', `${file}: ${jsonSyntaxMessage(error)}`, {
           file,
           line,
           column: 0,
@@ -75,8 +105,8 @@ export async function* readNdjson(
       continue;
     }
     const raw = toRaw(value, line);
-    if (typeof raw === 'string')
-      sink(makeDiagnostic('recipient-invalid', `${file}: ${raw}`, { file, line, column: 0 }));
+    if ('code' in raw)
+      sink(makeDiagnostic(raw.code, `${file}: ${raw.message}`, { file, line, column: 0 }));
     else batch.push(raw);
   }
   if (batch.length > 0) yield batch;
@@ -109,7 +139,7 @@ export async function* readJsonArray(
     const offset = Number(/position (\d+)/.exec(message)?.[1] ?? 0);
     const before = text.slice(0, offset).split('\n');
     sink(
-      makeDiagnostic('json-syntax', `${file}: ${message}`, {
+      makeDiagnostic('json-syntax', `${file}: ${jsonSyntaxMessage(error)}`, {
         file,
         line: before.length - 1,
         column: before.at(-1)?.length ?? 0,
@@ -137,9 +167,9 @@ export async function* readJsonArray(
   const rows: RawRecipient[] = [];
   for (const [index, item] of value.entries()) {
     const raw = toRaw(item, keyLines[index] ?? 0);
-    if (typeof raw === 'string')
+    if ('code' in raw)
       sink(
-        makeDiagnostic('recipient-invalid', `${file}[${index}]: ${raw}`, {
+        makeDiagnostic(raw.code, `${file}[${index}]: ${raw.message}`, {
           file,
           line: keyLines[index] ?? 0,
           column: 0,

@@ -10,7 +10,14 @@ import {
   type ColumnMap,
   type ColumnOptions,
 } from './table-columns.js';
-import { createXmlParser, readSharedStrings, readWorkbook } from './xlsx-workbook.js';
+import {
+  createXmlParser,
+  readCellFormats,
+  readSharedStrings,
+  readWorkbook,
+} from './xlsx-workbook.js';
+import { formatCell } from './cell-format.js';
+import { CellPlaces } from './value-places.js';
 
 /** A sheet's XML streams; past this it is refused (Excel's own limit, 1,048,576 rows, fits well within). */
 export const MAX_SHEET_BYTES = 1 << 30;
@@ -96,7 +103,15 @@ export async function* readXlsx(
     const shared = workbook.sharedStrings
       ? await readSharedStrings(zip, workbook.sharedStrings)
       : [];
-    yield* readSheet(zip, sheet.part, shared, { file, sheet: sheet.name }, sink, options);
+    const formats = workbook.styles ? await readCellFormats(zip, workbook.styles) : [];
+    yield* readSheet(
+      zip,
+      sheet.part,
+      { shared, formats },
+      { file, sheet: sheet.name },
+      sink,
+      options,
+    );
   } catch (error) {
     if (!(error instanceof ZipProblem)) throw error;
     invalid(error.message, RESAVE);
@@ -109,7 +124,7 @@ class StopSheet extends Error {}
 async function* readSheet(
   zip: ZipArchive,
   part: string,
-  shared: readonly string[],
+  { shared, formats }: { shared: readonly string[]; formats: ReadonlyArray<string | undefined> },
   where: Where,
   sink: DiagnosticSink,
   options: ColumnOptions,
@@ -117,6 +132,13 @@ async function* readSheet(
   let out: RawRecipient[] = [];
   let map: ColumnMap | undefined;
   let bare = false;
+  /** Variable name → its column, for the cells of values. */
+  let columnsOf = new Map<string, readonly [number, string]>();
+  /** The header's columns: a value beyond it or under an empty header is reported once. */
+  let headerNames: string[] = [];
+  let lostReported = false;
+  // The cell's number format (its style's), applied to values of variables.
+  let style = 0;
   // The row being read: its 0-based number, its cells by column, the text held so far.
   let row = -1;
   let cells = new Map<number, string>();
@@ -163,7 +185,9 @@ async function* readSheet(
     else if (type === 'e') {
       errors.set(column, raw);
       text = '';
-    } else if (type === 'n') text = numberText(raw);
+    } else if (type === 'n')
+      // A date or a percentage reads as shown; the phone number keeps its digits.
+      text = map && column !== map.phone ? formatCell(raw, formats[style]) : numberText(raw);
     else text = raw;
     cells.set(column, text.trim());
   };
@@ -187,6 +211,8 @@ async function* readSheet(
         throw new StopSheet();
       }
       map = mapped;
+      headerNames = header;
+      columnsOf = new Map(mapped.vars.map(([name, c]) => [name, [c, columnLetters(c)] as const]));
       if (mapped.recognised !== undefined)
         sink(recognisedColumn(mapped.recognised, at(where, row, mapped.phone)));
       bare = mapped.vars.some(([name]) => name === '__proto__');
@@ -207,6 +233,26 @@ async function* readSheet(
       failed = true;
     }
     if (failed) return;
+    if (!lostReported) {
+      const phone = map.phone;
+      const lost = [...cells].find(
+        ([c, v]) => v !== '' && c !== phone && (headerNames[c] ?? '') === '',
+      )?.[0];
+      if (lost !== undefined) {
+        lostReported = true;
+        sink(
+          makeDiagnostic(
+            'column-unnamed',
+            `${where.file}: column ${columnLetters(lost)} has a value in row ${row + 1} but no header: the column is not read`,
+            at(where, row, lost),
+            {
+              severity: 'warning',
+              hint: `give column ${columnLetters(lost)} a header in the header row to read it as a variable (a merged header cell names only its first column; values further down are not reported)`,
+            },
+          ),
+        );
+      }
+    }
     const vars: Vars = bare ? (Object.create(null) as Vars) : {};
     for (const [name, index] of map.vars) vars[name] = cells.get(index) ?? '';
     out.push({
@@ -214,6 +260,7 @@ async function* readSheet(
       vars,
       line: row,
       cell: at(where, row, map.phone).cell,
+      places: new CellPlaces(where.file, sheetRef(where.sheet), row, columnsOf),
     });
   };
 
@@ -234,6 +281,7 @@ async function* readSheet(
           fail(`has a cell ${a.r ?? '?'} out of order in row ${row + 1}`);
         column = c as number;
         type = a.t ?? 'n';
+        style = a.s === undefined ? 0 : Number(a.s);
         value = [];
         inline = false;
       } else if (name === 'is') inline = true;

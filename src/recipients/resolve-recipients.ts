@@ -1,11 +1,18 @@
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { makeDiagnostic, type Diagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
+import { quoteInput } from '../diagnostics/quote.js';
 import { registerInputFile } from '../files/input-files.js';
-import { isInsideRoots } from '../files/inside-workspace.js';
+import { hiddenInputText, refuseInput } from '../files/inside-workspace.js';
 import { openRegularFile } from '../files/open-regular-file.js';
 import { displayFile } from '../message-spec/load-spec.js';
-import type { RecipientFileRef, SourcePosition, SpecDocument } from '../message-spec/types.js';
-import { duplicateDiagnostic, varsHash, whereTag } from './duplicates.js';
+import type {
+  RecipientEntry,
+  RecipientFileRef,
+  SourcePosition,
+  SpecDocument,
+} from '../message-spec/types.js';
+import { duplicateDiagnostic, entryOf, lineOf, varsHash, whereTag } from './duplicates.js';
 import type { Identified } from './identify.js';
 import { identifyBatch, warmUpIdentifyWorker } from './phone-pool.js';
 import { PhoneSet } from './phone-set.js';
@@ -14,9 +21,28 @@ import { readJsonArray, readNdjson } from './read-json.js';
 import { readXlsx } from './read-xlsx.js';
 import { isKnownCountry } from './phone.js';
 import type { ColumnOptions } from './table-columns.js';
-import type { Recipient } from './types.js';
+import { delimiterOf } from './csv-delimiter.js';
+import { maskPhone } from '../diagnostics/mask-phone.js';
+import type { ExcludeSink, Recipient } from './types.js';
 
 const WARM_UP_BYTES = 64 * 1024;
+/** WhatsApp's longest text: no variable longer than it can be sent. */
+export const MAX_VALUE_CHARS = 4096;
+
+/** The name of a variable (or a value nested in it) longer than MAX_VALUE_CHARS, if any. */
+function longValue(value: unknown, name: string): string | undefined {
+  if (typeof value === 'string') return value.length > MAX_VALUE_CHARS ? name : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  // Nesting is bounded where vars are read (MAX_NESTING), so this recursion is too.
+  for (const [key, v] of Object.entries(value)) {
+    const found = longValue(v, name);
+    if (found !== undefined) return found;
+    if (key.length > MAX_VALUE_CHARS) return name;
+  }
+  return undefined;
+}
+
+const cut = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
 
 const FORMATS: Record<string, RecipientFileRef['format']> = {
   '.csv': 'csv',
@@ -26,7 +52,14 @@ const FORMATS: Record<string, RecipientFileRef['format']> = {
   '.xlsx': 'xlsx',
 };
 /** Options that only tables (CSV, XLSX) have, and the one only workbooks have. */
-const TABLE_OPTIONS = ['phoneColumn', 'columns', 'sheet'] as const;
+const TABLE_OPTIONS = ['phoneColumn', 'columns', 'sheet', 'delimiter', 'encoding'] as const;
+const FORMATS_OF: Record<(typeof TABLE_OPTIONS)[number], ReadonlyArray<string>> = {
+  phoneColumn: ['csv', 'xlsx'],
+  columns: ['csv', 'xlsx'],
+  sheet: ['xlsx'],
+  delimiter: ['csv'],
+  encoding: ['csv'],
+};
 
 function resolveFile(doc: SpecDocument, ref: RecipientFileRef): string {
   return path.resolve(path.dirname(doc.absolutePath), ref.file);
@@ -65,10 +98,11 @@ function checkOptions(
   };
   for (const key of TABLE_OPTIONS) {
     if (ref[key] === undefined) continue;
-    if (key === 'sheet' ? format !== 'xlsx' : format !== 'csv' && format !== 'xlsx') {
+    const formats = FORMATS_OF[key];
+    if (!formats.includes(format)) {
       wrong(
         key,
-        `${key} applies to ${key === 'sheet' ? 'XLSX files' : 'CSV and XLSX files'}, not to ${format.toUpperCase()}`,
+        `${key} applies to ${formats.map((f) => f.toUpperCase()).join(' and ')} files, not to ${format.toUpperCase()}`,
         format === 'json' || format === 'ndjson'
           ? 'JSON recipients are {phoneNumber, vars} objects'
           : `remove ${key}`,
@@ -83,6 +117,43 @@ function checkOptions(
     );
   }
   return ok;
+}
+
+/** Whether a CSV is read as UTF-8: no other encoding set, no UTF-16 byte order mark. */
+async function readsAsUtf8(
+  doc: SpecDocument,
+  ref: RecipientFileRef,
+  handle: FileHandle,
+): Promise<boolean> {
+  const encoding = ref.encoding ?? doc.recipientDefaults?.encoding ?? 'utf-8';
+  const head = Buffer.alloc(2);
+  const { bytesRead } = await handle.read(head, 0, 2, 0);
+  const utf16 = bytesRead === 2 && (head.equals(UTF16_LE) || head.equals(UTF16_BE));
+  return encoding === 'utf-8' && !utf16;
+}
+
+const UTF16_LE = Buffer.from([0xff, 0xfe]);
+const UTF16_BE = Buffer.from([0xfe, 0xff]);
+
+/** What a file's invalid rows and conflicting duplicates do: the entry's options over the config's. */
+function rowPolicyOf(
+  doc: SpecDocument,
+  entry: RecipientEntry | undefined,
+): { hold: boolean; firstOfDuplicates: boolean } {
+  // Inline recipients are written in the spec by hand: their problems stay errors.
+  if (!entry || !('file' in entry)) return { hold: false, firstOfDuplicates: false };
+  const ref = entry;
+  const defaults = doc.recipientDefaults ?? {};
+  return {
+    hold: (ref.invalid ?? defaults.invalid) === 'hold',
+    firstOfDuplicates: (ref.duplicates ?? defaults.duplicates) === 'first',
+  };
+}
+
+/** The number as written, masked for the plan: digits only, + kept. */
+function maskedRaw(raw: string): string {
+  const digits = raw.replace(/[^\d]/g, '');
+  return digits === '' ? '(empty)' : maskPhone(digits);
 }
 
 /** How the header of this file maps to phone column and vars: the entry's options over the config's. */
@@ -125,7 +196,17 @@ async function* fileRecipients(
   if (!checkOptions(doc, ref, index, format, sink)) return;
   // The spec's folder tree or the current directory; anything else only when allowed by name.
   const roots = [path.dirname(doc.absolutePath), process.cwd(), ...(doc.allowOutside ?? [])];
-  if (!(await isInsideRoots(absolute, roots))) {
+  const refusal = await refuseInput(absolute, roots);
+  if (refusal?.reason === 'hidden') {
+    const text = hiddenInputText(refusal.segment);
+    sink(
+      makeDiagnostic('file-hidden', `recipient file ${ref.file} ${text.message}`, where, {
+        hint: text.hint,
+      }),
+    );
+    return;
+  }
+  if (refusal) {
     sink(
       makeDiagnostic(
         'file-outside-workspace',
@@ -156,13 +237,23 @@ async function* fileRecipients(
     return;
   }
   const { handle, size } = opened;
-  // Code frames show lines of text files only (a workbook is zipped XML).
-  if (format !== 'xlsx') registerInputFile(absolute);
+  // Code frames show lines of UTF-8 text files only (a workbook is zipped XML; UTF-16 and
+  // Windows-1252 lines would show as other characters).
+  if (format !== 'xlsx' && (format !== 'csv' || (await readsAsUtf8(doc, ref, handle))))
+    registerInputFile(absolute, 'data');
   // Over 64 KiB (a few thousand rows) the worker pays for itself: start it while the file is read.
   if (size > WARM_UP_BYTES) warmUpIdentifyWorker();
   try {
-    if (format === 'csv') yield* readCsv(handle, file, sink, columnOptionsOf(doc, ref));
-    else if (format === 'xlsx')
+    if (format === 'csv') {
+      const defaults = doc.recipientDefaults ?? {};
+      const delimiter = delimiterOf(ref.delimiter ?? defaults.delimiter);
+      const encoding = ref.encoding ?? defaults.encoding;
+      yield* readCsv(handle, file, sink, {
+        ...columnOptionsOf(doc, ref),
+        ...(delimiter === undefined ? {} : { delimiter }),
+        ...(encoding === undefined ? {} : { encoding }),
+      });
+    } else if (format === 'xlsx')
       yield* readXlsx(handle, file, sink, {
         ...columnOptionsOf(doc, ref),
         ...(ref.sheet === undefined ? {} : { sheet: ref.sheet }),
@@ -184,7 +275,7 @@ function invalidPhone(
   if (country !== undefined && national) {
     return makeDiagnostic(
       'phone-invalid',
-      `'${raw}' is not a valid phone number of ${country} (defaultCountry)`,
+      `'${quoteInput(raw)}' is not a valid phone number of ${country} (defaultCountry)`,
       origin,
       {
         hint: 'a number of another country is written with + or 00 and its country code, e.g. +49 151 12345678',
@@ -193,7 +284,7 @@ function invalidPhone(
   }
   return makeDiagnostic(
     'phone-invalid',
-    `'${raw}' is not a valid international phone number`,
+    `'${quoteInput(raw)}' is not a valid international phone number`,
     origin,
     {
       hint:
@@ -214,19 +305,46 @@ const LOOKAHEAD = 4;
 export async function* resolveRecipientBatches(
   doc: SpecDocument,
   sink: DiagnosticSink,
+  exclude?: ExcludeSink,
 ): AsyncIterable<Recipient[]> {
   const seen = new PhoneSet();
   const fileOf = (index: number): string => {
     const entry = doc.spec.recipients[index];
     return entry && 'file' in entry ? displayFile(resolveFile(doc, entry)) : doc.file;
   };
+  // Without a plan to list them in (validate, compile), excluded rows are warnings.
+  const excludeTo: ExcludeSink =
+    exclude ??
+    ((row) =>
+      sink(
+        makeDiagnostic(
+          'recipient-excluded',
+          `${row.phone} is left out of ${row.spec}: ${row.reason}`,
+          {
+            file: row.file,
+            line: row.line,
+            column: row.column,
+            ...(row.cell ? { cell: row.cell } : {}),
+          },
+          {
+            severity: 'warning',
+            hint: 'invalid: hold (or duplicates: first) leaves such rows out; fix the row to send to it',
+          },
+        ),
+      ));
   // A spreadsheet's rows are named by the cell of their phone number: its sheet and column, per entry.
   const cellColumns = new Map<number, string>();
-  const positionOf = (index: number, file: string, line: number, cell?: string): SourcePosition => {
+  const positionOf = (
+    index: number,
+    file: string,
+    line: number,
+    cell?: string,
+    column = 0,
+  ): SourcePosition => {
     if (line < 0) return doc.locate(['recipients', index, 'phoneNumber']);
-    if (cell === undefined) return { file, line, column: 0 };
+    if (cell === undefined) return { file, line, column };
     if (!cellColumns.has(index)) cellColumns.set(index, cell.replace(/\d+$/, ''));
-    return { file, line, column: 0, cell };
+    return { file, line, column, cell };
   };
   const firstAt = (index: number, line: number): SourcePosition => {
     const column = cellColumns.get(index);
@@ -245,22 +363,85 @@ export async function* resolveRecipientBatches(
     country: string | undefined,
   ): Recipient[] => {
     const out: Recipient[] = [];
+    const policy = rowPolicyOf(doc, doc.spec.recipients[index]);
+    const hold = policy.hold ? excludeTo : undefined;
+    const leaveOut = (
+      code: 'phone-invalid' | 'phone-duplicate-conflict',
+      reason: string,
+      phone: string,
+      at: SourcePosition,
+    ) =>
+      excludeTo({
+        spec: doc.spec.name,
+        file: at.file,
+        line: at.line,
+        column: at.column,
+        ...(at.cell === undefined ? {} : { cell: at.cell }),
+        phone,
+        code,
+        reason,
+      });
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] as RawRecipient;
-      const origin = positionOf(index, file, row.line, row.cell);
+      const origin = positionOf(index, file, row.line, row.cell, row.column);
       const phoneNumber = phoneNumbers[i];
       const messageId = messageIds[i];
       if (!phoneNumber || !messageId) {
-        sink(invalidPhone(row.phoneNumber, origin, country, row.line < 0));
+        const problem = invalidPhone(row.phoneNumber, origin, country, row.line < 0);
+        if (hold)
+          leaveOut(
+            'phone-invalid',
+            row.phoneNumber.trim() === '' ? 'no phone number' : 'not a valid phone number',
+            maskedRaw(row.phoneNumber),
+            origin,
+          );
+        else sink(problem);
+        continue;
+      }
+      // Before anything else reads the vars: rows sharing one huge value must not cost its size each.
+      const long = Object.entries(row.vars).find(([name, v]) => longValue(v, name) !== undefined);
+      if (long) {
+        sink(
+          makeDiagnostic(
+            'value-too-long',
+            `the variable '${cut(long[0])}' is longer than ${MAX_VALUE_CHARS.toLocaleString('en-US')} characters; the recipient is left out`,
+            origin,
+            {
+              hint: 'no WhatsApp text is that long: shorten the value, or drop the column with columns: { Name: null }',
+            },
+          ),
+        );
         continue;
       }
       const hash = varsHash(row.vars);
       const first = seen.addTagged(phoneNumber, { where: whereTag(index, row.line), hash });
       if (first) {
-        sink(duplicateDiagnostic(phoneNumber, doc.spec.name, first, { origin, hash }, firstAt));
+        const problem = duplicateDiagnostic(
+          phoneNumber,
+          doc.spec.name,
+          first,
+          { origin, hash },
+          firstAt,
+        );
+        if (problem.code === 'phone-duplicate-conflict' && (hold || policy.firstOfDuplicates)) {
+          const kept = firstAt(entryOf(first.where), lineOf(first.where));
+          leaveOut(
+            'phone-duplicate-conflict',
+            `the same number as ${kept.file}:${kept.line + 1} with other vars; the first row is kept`,
+            maskPhone(phoneNumber),
+            origin,
+          );
+        } else sink(problem);
         continue;
       }
-      out.push({ phoneNumber, messageId, vars: row.vars, origin });
+      out.push({
+        phoneNumber,
+        messageId,
+        vars: row.vars,
+        origin,
+        ...(row.places ? { places: row.places } : {}),
+        ...(hold ? { hold } : {}),
+      });
     }
     return out;
   };

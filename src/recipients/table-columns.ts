@@ -1,4 +1,4 @@
-import { looksSecret } from '../files/read-frame-lines.js';
+import { quoteInput } from '../diagnostics/quote.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 
@@ -44,19 +44,34 @@ export const PHONE_HEADERS = [
   'cell phone',
   'whatsapp',
   'whatsapp number',
+  // As Swiss, German, French and Italian exports name a mobile number.
+  'handy',
+  'handynummer',
+  'mobil',
+  'mobilnummer',
+  'mobiltelefon',
+  'natel',
+  'natelnummer',
+  'portable',
+  'cellulare',
 ];
 
 const loose = (name: string) => name.toLowerCase().replace(/[\s_.-]+/g, '');
 const RECOGNISED = new Set(PHONE_HEADERS.map(loose));
+/** Header names a message lists at most (a file that is not a table must not be quoted whole). */
+const HEADERS_SHOWN = 6;
 
 /**
  * Header names quoted in a message, cut to a readable length, and hidden when they look like a
  * secret (a .env named as a CSV).
  */
 export function listHeaders(names: readonly string[]): string {
-  if (looksSecret(names.join(','))) return '(not shown: looks like a secret)';
-  const text = names.map((n) => `'${n}'`).join(', ');
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text || '(none)';
+  const text = names
+    .slice(0, HEADERS_SHOWN)
+    .map((n) => `'${quoteInput(n, 24)}'`)
+    .join(', ');
+  const more = names.length > HEADERS_SHOWN ? ` and ${names.length - HEADERS_SHOWN} more` : '';
+  return text ? `${text}${more}` : '(none)';
 }
 
 function findNamed(header: readonly string[], name: string): number[] {
@@ -76,13 +91,13 @@ function phoneColumnOf(
     if (found.length > 1)
       return {
         code: 'phone-column-ambiguous',
-        message: `more than one column matches phoneColumn '${named.name}': ${listHeaders(found.map((i) => header[i] as string))}`,
+        message: `more than one column matches phoneColumn '${quoteInput(named.name)}': ${listHeaders(found.map((i) => header[i] as string))}`,
         hint: 'give each column its own header',
       };
     if (named.required)
       return {
         code: 'csv-missing-column',
-        message: `has no column '${named.name}' (phoneColumn)`,
+        message: `has no column '${quoteInput(named.name)}' (phoneColumn)`,
         hint: `the header row names the columns; found: ${listHeaders(header)}`,
       };
   }

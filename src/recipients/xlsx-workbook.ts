@@ -1,6 +1,7 @@
 import path from 'node:path/posix';
 import { SaxesParser } from 'saxes';
 import { ZipProblem, type ZipArchive } from '../files/read-zip.js';
+import { formatCodeOf } from './cell-format.js';
 
 /** Workbook, relationship and other small parts: a few KiB in practice. */
 const MAX_SMALL_PART = 1 << 20;
@@ -87,6 +88,8 @@ export interface Workbook {
   sheets: Array<{ name: string; part: string }>;
   /** The shared strings part, when the workbook has one. */
   sharedStrings?: string;
+  /** The styles part, when the workbook has one (number formats of cells). */
+  styles?: string;
 }
 
 /** The workbook's sheets and shared strings part, found through the package relationships. */
@@ -108,7 +111,35 @@ export async function readWorkbook(zip: ZipArchive): Promise<Workbook> {
     },
   });
   const sharedStrings = [...rels.values()].find((r) => r.type.endsWith('/sharedStrings'))?.target;
-  return { sheets, ...(sharedStrings && zip.has(sharedStrings) ? { sharedStrings } : {}) };
+  const styles = [...rels.values()].find((r) => r.type.endsWith('/styles'))?.target;
+  return {
+    sheets,
+    ...(sharedStrings && zip.has(sharedStrings) ? { sharedStrings } : {}),
+    ...(styles && zip.has(styles) ? { styles } : {}),
+  };
+}
+
+/** Per cell style (the s= of a cell), the format code of its number format; undefined for General. */
+export async function readCellFormats(
+  zip: ZipArchive,
+  part: string,
+): Promise<Array<string | undefined>> {
+  const custom = new Map<number, string>();
+  const formats: Array<string | undefined> = [];
+  let inCellXfs = false;
+  await parsePart(zip, part, MAX_SMALL_PART * 16, {
+    open(name, a) {
+      if (name === 'numFmt' && a.numFmtId !== undefined && a.formatCode !== undefined)
+        custom.set(Number(a.numFmtId), a.formatCode);
+      else if (name === 'cellXfs') inCellXfs = true;
+      else if (name === 'xf' && inCellXfs)
+        formats.push(formatCodeOf(Number(a.numFmtId ?? 0), custom));
+    },
+    close(name) {
+      if (name === 'cellXfs') inCellXfs = false;
+    },
+  });
+  return formats;
 }
 
 /** The shared strings table: the text of each <si>, phonetic runs (<rPh>) left out. */

@@ -1,3 +1,4 @@
+import type { MessageContent } from '../api/types.js';
 import type { SpecDocument, SpecPath } from '../message-spec/types.js';
 import { compileTemplates, type CompiledField } from './templates.js';
 
@@ -49,4 +50,18 @@ export function variableValue(value: unknown): string {
         : // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
           String(value as string | number | boolean);
   return text.length > VALUE_LIMIT ? `${text.slice(0, VALUE_LIMIT - 1)}…` : text;
+}
+
+/**
+ * The spec's message as written: its whatsApp object with every `{{variable}}` in place, with its
+ * sendAt and scenarioKey. The same for every recipient, and holds none of their values: what the
+ * state keeps of a message, and what a drift is shown against.
+ */
+export function writtenMessageOf(doc: SpecDocument): MessageContent {
+  const { spec } = doc;
+  return {
+    whatsApp: spec.whatsApp as MessageContent['whatsApp'],
+    ...(spec.sendAt === undefined ? {} : { sendAt: spec.sendAt }),
+    ...(spec.scenarioKey === undefined ? {} : { scenarioKey: spec.scenarioKey }),
+  };
 }

@@ -1,5 +1,6 @@
 import { describePosition } from '../diagnostics/position.js';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { quoteInput } from '../diagnostics/quote.js';
 import type { WhatsApp } from '../api/types.js';
 import type { Recipient } from '../recipients/types.js';
 import type { SourcePosition, SpecDocument, Vars } from '../message-spec/types.js';
@@ -28,6 +29,8 @@ export interface RenderResult {
   vars?: Readonly<Record<string, string>>;
   diagnostics: Diagnostic[];
   unresolved?: UnresolvedVariable[];
+  /** Variables printed empty, by name as written, with where their value is (beside their diagnostics). */
+  empty?: Array<{ name: string; at: SourcePosition }>;
 }
 
 export interface MessageRenderer {
@@ -115,7 +118,7 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
           problems.push(
             makeDiagnostic(
               'schema-type',
-              `${String(key)} rendered as '${text}', not a number, for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`,
+              `${String(key)} rendered as '${quoteInput(text)}', not a number, for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`,
               doc.locate(path),
             ),
           );
@@ -168,6 +171,7 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
       }
       const problems: Diagnostic[] = [];
       const unresolved: UnresolvedVariable[] = [];
+      const empty: Array<{ name: string; at: SourcePosition }> = [];
       for (const { field, ref, name } of references) {
         const value = lookup(context, ref.parts);
         const isOptional = optional.includes(ref.parts[0] ?? '');
@@ -184,11 +188,14 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
             kind: Array.isArray(value) ? 'a list' : 'a mapping',
           });
         } else if (isEmpty(value) && !ref.guarded && !isOptional) {
+          // At the value itself (its CSV field or cell) when the recipient file says where it is.
+          const at = recipient.places?.at(ref.parts[0] ?? name) ?? recipient.origin;
+          empty.push({ name, at });
           problems.push(
             makeDiagnostic(
               'variable-empty',
-              `variable '${name}' is ${value === null ? 'null' : 'empty'} for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`,
-              recipient.origin,
+              `variable '${name}' is ${value === null ? 'null' : 'empty'} for ${recipient.phoneNumber} (${describePosition(at)})`,
+              at,
               {
                 hint: `give it a value, guard it with {{#if ${name}}}…{{/if}}, or declare it optional in the spec: vars: { ${ref.parts[0] ?? name}: { optional: true } }`,
               },
@@ -197,7 +204,7 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
         }
       }
       if (unresolved.length > 0 || problems.length > 0)
-        return { diagnostics: problems, unresolved };
+        return { diagnostics: problems, unresolved, ...(empty.length > 0 ? { empty } : {}) };
       const whatsApp = buildWhatsApp(context, recipient, problems) as WhatsApp;
       return problems.length > 0
         ? { diagnostics: problems }

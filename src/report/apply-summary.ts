@@ -2,7 +2,7 @@ import type { ApplyResult } from '../apply/apply-result.js';
 import { escapeInvisibleInJson } from '../plan/plan-json.js';
 import { revealOneLine } from './reveal-invisible.js';
 
-/** Failed messages listed by (masked) number; the rest are counted. */
+/** Rejected, failed and in-doubt messages listed by (masked) number and spec; the rest are counted. */
 const MAX_FAILED = 10;
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -21,16 +21,33 @@ export function formatApplySummary(result: ApplyResult): string {
       `  ? unknown status group ${status.groupId} ${revealOneLine(`${status.groupName} / ${status.id} ${status.name}: ${status.description}`)} (left in doubt)`,
     );
   }
-  const failed = [
-    ...result.failures.flatMap((f) => f.numbers.map((number) => ({ number, reason: f.reason }))),
+  const spec = (specs: readonly string[] | undefined, i: number) => specs?.[i];
+  const named = [
+    ...(result.answeredProblems ?? []).map((p) => ({
+      number: p.number,
+      spec: p.spec,
+      reason: `${p.outcome === 'rejected' ? 'rejected' : 'in doubt'}: ${p.reason}`,
+    })),
+    ...result.failures.flatMap((f) =>
+      f.numbers.map((number, i) => ({ number, spec: spec(f.specs, i), reason: f.reason })),
+    ),
     ...result.inDoubtRequests.flatMap((f) =>
-      f.numbers.map((number) => ({ number, reason: `in doubt: ${f.reason}` })),
+      f.numbers.map((number, i) => ({
+        number,
+        spec: spec(f.specs, i),
+        reason: `in doubt: ${f.reason}`,
+      })),
     ),
   ];
-  if (failed.length > 0) lines.push('Failed or in doubt:');
-  for (const { number, reason } of failed.slice(0, MAX_FAILED))
-    lines.push(`  ✗ ${revealOneLine(number)}: ${revealOneLine(reason)}`);
-  if (failed.length > MAX_FAILED) lines.push(`  … and ${n(failed.length - MAX_FAILED)} more`);
+  // Every rejected, failed or in-doubt message counts, named or not (answered ones are kept up to ten).
+  const total = Math.max(named.length, m.rejected + m.failed + m.inDoubt);
+  if (total > 0) lines.push('Rejected, failed or in doubt:');
+  for (const { number, spec: name, reason } of named.slice(0, MAX_FAILED))
+    lines.push(
+      `  ✗ ${revealOneLine(number)}${name === undefined ? '' : ` (${revealOneLine(name)})`}: ${revealOneLine(reason)}`,
+    );
+  const shown = Math.min(named.length, MAX_FAILED);
+  if (total > shown) lines.push(`  … and ${n(total - shown)} more`);
   if (result.authFailure) lines.push(`Authentication failed: ${revealOneLine(result.authFailure)}`);
   if (m.notSent > 0) lines.push('Messages not sent stay planned: run apply again to send them.');
   if (m.failed > 0) lines.push('Failed messages are planned as retry by the next plan.');

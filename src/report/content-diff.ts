@@ -32,6 +32,12 @@ export interface DriftDiff {
   unknown?: string;
   /** The earlier content was cut by the state: only the kept part is compared. */
   cut?: boolean;
+  /**
+   * Set when the diff is of the spec's message as written (`previousHash` is its hash): one diff
+   * for every recipient it concerns. `values` when the message as written is the same, so only
+   * recipients' values changed (the state keeps no earlier values to show).
+   */
+  written?: 'message' | 'values';
 }
 
 /** Word diffs stop after this many edits (the whole value then shows as changed): bounded work. */
@@ -116,9 +122,22 @@ export function driftDiffs(
   return diffs.sort((a, b) => b.entries.length - a.entries.length);
 }
 
+/** A diff's heading: what changed, and for how many recipients when that is not plain from the group. */
+export function diffTitle(diff: DriftDiff, several: boolean): string {
+  const n = diff.entries.length;
+  const whom = `${n.toLocaleString('en-US')} ${n === 1 ? 'recipient' : 'recipients'}`;
+  if (diff.written === 'message')
+    return `The message as written changed since it was accepted (${whom})`;
+  if (diff.written === 'values')
+    return `Recipients' values changed since they were accepted (${whom}); the message as written is the same`;
+  return `Changed since it was accepted${several ? ` (${whom})` : ''}`;
+}
+
 /** Says what a diff cannot show: an empty one (the change is in a masked number or a cut part), a cut one. */
 export function diffNote(diff: DriftDiff): string | undefined {
   if (diff.unknown !== undefined) return diff.unknown;
+  if (diff.written === 'values')
+    return 'the state keeps no earlier values (they are personal data): the values now are listed with the group';
   const limits = `${MAX_STORED_VALUE_CHARS.toLocaleString('en-US')} characters a value, ${MAX_STORED_CONTENT_CHARS.toLocaleString('en-US')} in all`;
   if (diff.fields?.length === 0)
     return `no difference shows: the change is inside a masked phone number or beyond what the state keeps (${limits})`;
@@ -126,13 +145,73 @@ export function diffNote(diff: DriftDiff): string | undefined {
   return undefined;
 }
 
-/** The diffs of a drift group's first `max` contents (a personalised spec has a content per recipient). */
+/**
+ * The diffs of the message as written: one per earlier message as written, each for every
+ * recipient it concerns (a personalised spec's 5,000 drifts are one edit of its text).
+ */
+function writtenDiffs(plan: Plan, entries: readonly PlanEntry[]): DriftDiff[] {
+  const specs = new Map(plan.specs.map((s) => [s.name, s]));
+  const byPrevious = new Map<string, PlanEntry[]>();
+  for (const e of entries) {
+    const key = `${e.spec}\n${e.previous?.writtenHash ?? ''}`;
+    const group = byPrevious.get(key);
+    if (group) group.push(e);
+    else byPrevious.set(key, [e]);
+  }
+  return [...byPrevious.values()].map((group): DriftDiff => {
+    const first = group[0] as PlanEntry;
+    const previousHash = first.previous?.writtenHash ?? '';
+    const spec = specs.get(first.spec);
+    if (spec?.writtenHash === previousHash)
+      return { previousHash, entries: group, fields: [], written: 'values' };
+    const earlier = previousContentOf(plan, previousHash);
+    if (!earlier || !spec?.written)
+      return {
+        previousHash,
+        entries: group,
+        written: 'message',
+        unknown: 'the earlier message as written is unknown to this plan',
+      };
+    const diff: DriftDiff = {
+      previousHash,
+      entries: group,
+      fields: diffContents(earlier.content, spec.written),
+      written: 'message',
+    };
+    if (earlier.cut) diff.cut = true;
+    return diff;
+  });
+}
+
+/**
+ * The diffs of a drift group: of the message as written for messages the state keeps that of,
+ * biggest first; else of the group's first `max` contents (a personalised spec has one per recipient).
+ */
 export function groupDriftDiffs(
   plan: Plan,
   contents: readonly string[],
   entries: readonly PlanEntry[],
   max: number,
 ): DriftDiff[] {
+  const ofWritten = entries.filter((e) => e.previous?.writtenHash !== undefined);
+  const written = ofWritten.length > 0 ? writtenDiffs(plan, ofWritten) : [];
+  const older =
+    ofWritten.length === entries.length
+      ? []
+      : entries.filter((e) => e.previous?.writtenHash === undefined);
+  return [
+    ...written.sort((a, b) => b.entries.length - a.entries.length),
+    ...olderDiffs(plan, contents, older, max),
+  ];
+}
+
+function olderDiffs(
+  plan: Plan,
+  contents: readonly string[],
+  entries: readonly PlanEntry[],
+  max: number,
+): DriftDiff[] {
+  if (entries.length === 0) return [];
   const wanted = new Set(contents.slice(0, Math.max(0, max)));
   const byHash = new Map<string, PlanEntry[]>();
   for (const e of entries) {

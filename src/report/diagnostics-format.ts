@@ -1,9 +1,9 @@
-import { readFrameLines } from '../files/read-frame-lines.js';
+import { createFrameReader } from '../files/read-frame-lines.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnosticsGithub } from './diagnostics-github.js';
 import { diagnosticsToJson } from './diagnostics-json.js';
 import { formatDiagnosticsPretty, type PrettyOptions } from './diagnostics-pretty.js';
-import { maskDiagnostic } from '../recipients/mask-phone.js';
+import { maskDiagnostic } from '../diagnostics/mask-phone.js';
 import { escapeInvisibleInJson } from '../plan/plan-json.js';
 
 export type DiagnosticsFormat = 'pretty' | 'json' | 'github';
@@ -23,7 +23,8 @@ export function formatDiagnostics(
   if (options.format === 'github') return formatDiagnosticsGithub(diagnostics);
   return formatDiagnosticsPretty(diagnostics, {
     color: options.color ?? false,
-    readLines: options.readLines ?? readFrameLines,
+    // Each file is read once for all its frames.
+    readLines: options.readLines ?? createFrameReader(diagnostics),
     mask: options.mask ?? false,
   });
 }

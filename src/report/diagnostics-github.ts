@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { maskPhonesIn } from '../recipients/mask-phone.js';
+import { maskPhonesIn } from '../diagnostics/mask-phone.js';
 import { revealInvisible } from './reveal-invisible.js';
 
 // Workflow commands need %, CR and LF escaped (and , : in properties), as GitHub documents; other

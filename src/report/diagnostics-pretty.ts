@@ -1,7 +1,8 @@
 import { locationOf } from '../diagnostics/position.js';
 import pc from 'picocolors';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { maskPhonesIn } from '../recipients/mask-phone.js';
+import { redactSecrets } from '../diagnostics/quote.js';
+import { maskPhonesIn } from '../diagnostics/mask-phone.js';
 import { revealInvisible, revealOneLine } from './reveal-invisible.js';
 
 export interface PrettyOptions {
@@ -32,7 +33,7 @@ function codeFrame(
   const width = String(last + 1).length;
   const out: string[] = [];
   for (let i = first; i <= last; i++) {
-    const raw = (lines[i - first] ?? '').slice(0, 200);
+    const raw = redactSecrets((lines[i - first] ?? '').slice(0, 200));
     const text = revealInvisible(mask ? maskPhonesIn(raw) : raw);
     const gutter = `${String(i + 1).padStart(width)} | `;
     out.push(`${i === line ? '> ' : '  '}${color ? pc.dim(gutter) : gutter}${text}`);

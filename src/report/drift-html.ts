@@ -1,4 +1,10 @@
-import { diffNote, type DriftDiff, type FieldChange, type WordPart } from './content-diff.js';
+import {
+  diffNote,
+  diffTitle,
+  type DriftDiff,
+  type FieldChange,
+  type WordPart,
+} from './content-diff.js';
 import { MAX_DIFFS_SHOWN } from './drift-pretty.js';
 import { escapeHtml } from './format-text.js';
 
@@ -24,12 +30,9 @@ function field(change: FieldChange): string {
 /** A drift's card under its bubble: each changed field, old over new, changed words marked. */
 export function renderDriftHtml(diffs: readonly DriftDiff[]): string {
   const cards = diffs.slice(0, MAX_DIFFS_SHOWN).map((diff) => {
-    const n = diff.entries.length;
-    const whom =
-      diffs.length > 1 ? ` · ${n.toLocaleString('en-US')} recipient${n === 1 ? '' : 's'}` : '';
     const note = diffNote(diff);
     const fields = (diff.fields ?? []).map(field).join('');
-    return `<div class="diff"><div class="diff-title">Changed since it was accepted${whom}</div>${fields}${note === undefined ? '' : `<div class="diff-note">${escapeHtml(note)}</div>`}</div>`;
+    return `<div class="diff"><div class="diff-title">${escapeHtml(diffTitle(diff, diffs.length > 1))}</div>${fields}${note === undefined ? '' : `<div class="diff-note">${escapeHtml(note)}</div>`}</div>`;
   });
   const hidden = diffs.length - MAX_DIFFS_SHOWN;
   if (hidden > 0)

@@ -1,4 +1,10 @@
-import { diffNote, type DriftDiff, type FieldChange, type WordPart } from './content-diff.js';
+import {
+  diffNote,
+  diffTitle,
+  type DriftDiff,
+  type FieldChange,
+  type WordPart,
+} from './content-diff.js';
 import { MAX_DIFFS_SHOWN } from './drift-pretty.js';
 import { escapeMarkdown } from './escape-markdown.js';
 
@@ -21,12 +27,7 @@ function row(change: FieldChange): string {
 export function formatDriftMarkdown(diffs: readonly DriftDiff[]): string[] {
   const out: string[] = [];
   for (const diff of diffs.slice(0, MAX_DIFFS_SHOWN)) {
-    const n = diff.entries.length;
-    const whom =
-      diffs.length > 1
-        ? ` (${n.toLocaleString('en-US')} ${n === 1 ? 'recipient' : 'recipients'})`
-        : '';
-    out.push(`Changed since it was accepted${whom}:`, '');
+    out.push(`${escapeMarkdown(diffTitle(diff, diffs.length > 1))}:`, '');
     if (diff.fields && diff.fields.length > 0)
       out.push(
         '| | field | accepted earlier | now |',

@@ -1,5 +1,11 @@
 import pc from 'picocolors';
-import { diffNote, type DriftDiff, type FieldChange, type WordPart } from './content-diff.js';
+import {
+  diffNote,
+  diffTitle,
+  type DriftDiff,
+  type FieldChange,
+  type WordPart,
+} from './content-diff.js';
 import { revealInvisible } from './reveal-invisible.js';
 
 /** Earlier contents shown per drift group; the others are counted. */
@@ -73,12 +79,8 @@ export function formatDriftPretty(diffs: readonly DriftDiff[], color: boolean): 
   const c = pc.createColors(color);
   const lines: string[] = [];
   for (const diff of diffs.slice(0, MAX_DIFFS_SHOWN)) {
-    const n = diff.entries.length;
-    const whom =
-      diffs.length > 1
-        ? ` (${n.toLocaleString('en-US')} ${n === 1 ? 'recipient' : 'recipients'})`
-        : '';
-    lines.push(c.dim(`      changed since it was accepted${whom}:`));
+    const title = diffTitle(diff, diffs.length > 1);
+    lines.push(c.dim(`      ${title.charAt(0).toLowerCase()}${title.slice(1)}:`));
     const fields = diff.fields ?? [];
     const width = Math.max(0, ...fields.map((f) => f.label.length));
     for (const change of fields) lines.push(...fieldLines(change, width, color));

@@ -25,6 +25,10 @@ export interface SpecGroups {
   groups: EntryGroup[];
   /** The distinct contents over its groups. */
   contents: number;
+  /** Messages compiled now (every action but orphan, unchanged ones too). */
+  compiled: number;
+  /** The distinct contents of all its compiled messages (unchanged ones too). */
+  allContents: number;
 }
 
 const emptyCounts = emptySummary;
@@ -43,18 +47,35 @@ export function groupPlan(plan: Plan): SpecGroups[] {
       counts: emptyCounts(),
       groups: [],
       contents: 0,
+      compiled: 0,
+      allContents: 0,
     });
   const buckets = new Map<string, { group: EntryGroup; seen: Set<string> }>();
   const specContents = new Map<string, Set<string>>();
+  const allOf = new Map<string, Set<string>>();
   for (const entry of plan.entries) {
     let spec = bySpec.get(entry.spec);
     if (!spec) {
-      spec = { name: entry.spec, counts: emptyCounts(), groups: [], contents: 0 };
+      spec = {
+        name: entry.spec,
+        counts: emptyCounts(),
+        groups: [],
+        contents: 0,
+        compiled: 0,
+        allContents: 0,
+      };
       bySpec.set(entry.spec, spec);
     }
     spec.counts[entry.action]++;
-    if (entry.action === 'unchanged') continue;
     const contentHash = contentHashOf(entry);
+    if (contentHash !== undefined) {
+      spec.compiled++;
+      const every = allOf.get(entry.spec) ?? new Set<string>();
+      every.add(contentHash);
+      allOf.set(entry.spec, every);
+      spec.allContents = every.size;
+    }
+    if (entry.action === 'unchanged') continue;
     const shift = 'shift' in entry ? entry.shift : undefined;
     const key = `${entry.spec}\u0000${entry.action}\u0000${shift?.sendAt ?? ''}`;
     let bucket = buckets.get(key);

@@ -13,14 +13,17 @@ import {
   shortValue,
   singleRenderShown,
   specMessage,
+  valuesKept,
+  VALUES_NOT_KEPT,
   variablesOf,
   type Detail,
   type SpecMessage,
 } from './plan-messages.js';
-import { maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
+import { maskPhone, maskPhonesIn } from '../diagnostics/mask-phone.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
 import { costHeadline, costRows, paceLines } from './plan-cost.js';
 import { revealOneLine } from './reveal-invisible.js';
+import { excludedWhere, exclusionCounts } from './plan-excluded.js';
 
 export interface MarkdownOptions {
   /** Phone numbers are masked unless this is false. */
@@ -136,6 +139,7 @@ class Page {
     const out = ['## waspec plan', '', `**${formatPlanSummary(this.plan.summary)}**`, ''];
     out.push(...paceLines(this.plan).flatMap((l) => [`**${escapeMarkdown(l)}**`, '']));
     if (this.plan.cost) out.push(...costMarkdown(this.plan.cost));
+    if (!valuesKept(this.plan)) out.push(`_Note: ${VALUES_NOT_KEPT}._`, '');
     out.push(`| spec | ${ACTION_STYLE.map((s) => `${s.symbol} ${s.label}`).join(' | ')} |`);
     out.push(`| --- |${ACTION_STYLE.map(() => ' ---: |').join('')}`);
     for (const spec of specs)
@@ -143,6 +147,7 @@ class Page {
         `| ${escapeMarkdown(spec.name)} | ${ACTION_STYLE.map((s) => count(spec.counts[s.action])).join(' | ')} |`,
       );
     out.push('');
+    out.push(...this.excluded(level.problems));
     out.push(...this.problems(level.problems));
     for (const spec of specs)
       out.push(...(level.groups ? this.spec(spec, level) : [`- ${this.headline(spec)}`]));
@@ -154,6 +159,29 @@ class Page {
       );
     }
     return `${out.join('\n').trimEnd()}\n`;
+  }
+
+  /** Recipients left out by invalid: hold: the counts per reason always, the first rows within `limit`. */
+  private excluded(limit: number): string[] {
+    const rows = this.plan.excluded ?? [];
+    if (rows.length === 0) return [];
+    const out = [
+      `### Excluded: ${count(rows.length)} ${rows.length === 1 ? 'recipient' : 'recipients'} left out, never sent`,
+      '',
+      '| reason | recipients |',
+      '| --- | ---: |',
+      ...exclusionCounts(rows).map((r) => `| ${r.label} | ${count(r.count)} |`),
+      '',
+    ];
+    const listed = rows
+      .slice(0, Math.min(limit, 5))
+      .map(
+        (row) =>
+          `- ${escapeMarkdown(revealOneLine(excludedWhere(row)))} ${escapeMarkdown(row.phone)}: ${escapeMarkdown(revealOneLine(row.reason))}`,
+      );
+    if (rows.length > listed.length && listed.length > 0)
+      listed.push(`- and ${count(rows.length - listed.length)} more`);
+    return listed.length > 0 ? [...out, ...listed, ''] : out;
   }
 
   private problems(limit: number): string[] {
@@ -190,7 +218,7 @@ class Page {
   private spec(spec: SpecGroups, level: Level): string[] {
     const out = ['<details>', `<summary>${this.headline(spec)}</summary>`, ''];
     const message = this.messages.get(spec) ?? { kind: 'none' };
-    if (level.messages) out.push(...this.message(message, spec.contents, level));
+    if (level.messages) out.push(...this.message(message, spec.allContents, level));
     const shown = new Set<string>();
     for (const group of spec.groups) out.push(...this.group(group, message, shown, level));
     if (spec.counts.unchanged > 0)
@@ -204,10 +232,11 @@ class Page {
 
   private message(message: SpecMessage, renders: number, level: Level): string[] {
     if (message.kind === 'none') return [];
-    const cell = (f: ContentField) => cut(f.value, level.fieldChars, escapeMarkdown);
+    const cell = (f: ContentField) =>
+      cut(this.mask ? maskPhonesIn(f.value) : f.value, level.fieldChars, escapeMarkdown);
     if (message.kind === 'same')
       return [
-        '**Message**, the same for every recipient:',
+        '**Message as written**, the same for every recipient:',
         '',
         ...fieldTable(message.fields, cell),
       ];
@@ -215,7 +244,7 @@ class Page {
     const marked = (f: ContentField) =>
       cell(f).replace(/\{\{[^}]*\}\}/g, (v) => `<code>${v}</code>`);
     return [
-      `**Message** with its variables marked (${count(renders)} distinct renders):`,
+      `**Message as written**, its variables marked (${count(renders)} distinct renders):`,
       '',
       ...fieldTable(message.fields, marked),
     ];
@@ -236,11 +265,22 @@ class Page {
       '',
     ];
     const personal = (text: string) => (this.mask ? maskPhonesIn(text) : text);
+    // The edit a reviewer judges comes first, at every level of detail (one diff of the message
+    // as written is small whatever the number of recipients).
+    if (group.action === 'drift') {
+      const diffs = groupDriftDiffs(
+        this.plan,
+        group.contents,
+        group.entries,
+        Math.max(1, level.samples),
+      );
+      out.push(...formatDriftMarkdown(level.messages ? diffs : diffs.slice(0, 1)));
+    }
     if (level.messages && message.kind !== 'same') {
       const picked = pickSamples(group.contents, shown, level.samples);
       const single = singleRenderShown(group, picked.samples, picked.shownAbove);
       const values =
-        level.values > 0 && !single
+        level.values > 0 && !single && valuesKept(this.plan)
           ? countVariableValues(group.entries, variablesOf(message, group.entries), level.values)
           : [];
       if (values.length > 0) {
@@ -261,12 +301,6 @@ class Page {
       if (picked.shownAbove)
         out.push(`_The ${group.contents.length === 1 ? 'message' : 'messages'} shown above._`, '');
     }
-    if (level.messages && group.action === 'drift')
-      out.push(
-        ...formatDriftMarkdown(
-          groupDriftDiffs(this.plan, group.contents, group.entries, Math.max(1, level.samples)),
-        ),
-      );
     if (group.shift)
       out.push(
         `sendAt moved to ${escapeMarkdown(group.shift.sendAt)} (${escapeMarkdown(group.shift.reason)})`,

@@ -32,7 +32,44 @@ export interface Detail {
   recipients: number;
 }
 
+/**
+ * The spec's message: as written (template, header, body, buttons, `{{variables}}` in place) when
+ * the plan carries it; `same` only where every recipient gets exactly the same content — the
+ * message has no variables, or at least two recipients all share one render (so no one person's
+ * text is ever shown as everyone's).
+ */
 export function specMessage(spec: SpecGroups, plan: Plan): SpecMessage {
+  const written = spec.info?.written;
+  if (written) {
+    if (!JSON.stringify(written).includes('{{'))
+      return { kind: 'same', fields: describeContent(written, plan.templates) };
+    const hash =
+      spec.compiled >= 2 && spec.allContents === 1 ? firstContent(spec, plan) : undefined;
+    const render = hash === undefined ? undefined : plan.contents[hash];
+    if (render) return { kind: 'same', fields: describeContent(render, plan.templates) };
+    return {
+      kind: 'shape',
+      fields: describeContent(written, plan.templates),
+      variables: spec.info?.shape?.variables ?? [],
+    };
+  }
+  return messageOfOlderPlan(spec, plan);
+}
+
+/** The content of a compiled message of the spec (unchanged ones too), if the plan holds it. */
+function firstContent(spec: SpecGroups, plan: Plan): string | undefined {
+  for (const e of plan.entries)
+    if (
+      e.spec === spec.name &&
+      e.action !== 'orphan' &&
+      Object.hasOwn(plan.contents, e.contentHash)
+    )
+      return e.contentHash;
+  return undefined;
+}
+
+/** A plan of an older waspec (no message as written): its shape, or its only render. */
+function messageOfOlderPlan(spec: SpecGroups, plan: Plan): SpecMessage {
   const first = spec.groups.find((g) => g.contents.length > 0)?.contents[0];
   const content = first === undefined ? undefined : plan.contents[first];
   const shape = spec.info?.shape;
@@ -48,7 +85,7 @@ export function specMessage(spec: SpecGroups, plan: Plan): SpecMessage {
           variables: shape.variables,
         }
       : { kind: 'none' };
-  if (spec.contents === 1)
+  if (spec.compiled >= 2 && spec.allContents === 1)
     return { kind: 'same', fields: describeContent(content, plan.templates) };
   if (!shape) return { kind: 'none' };
   return {
@@ -165,6 +202,18 @@ export function countVariableValues(
     };
   });
 }
+
+/**
+ * Whether the plan holds its recipients' values: a saved plan does not (personal data), until
+ * `show` or `apply` restores them from its spec and recipient files.
+ */
+export function valuesKept(plan: Plan): boolean {
+  return !(plan.private === true && Object.keys(plan.contents).length === 0);
+}
+
+/** Said once where a saved plan's values would be (instead of every variable as empty). */
+export const VALUES_NOT_KEPT =
+  'values are not kept in a saved plan; run show next to the specs to see them';
 
 const count = (n: number): string => n.toLocaleString('en-US');
 

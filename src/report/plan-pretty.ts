@@ -3,8 +3,8 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import type { Plan, PlanAction } from '../plan/types.js';
 import { groupDriftDiffs } from './content-diff.js';
 import { formatDriftPretty } from './drift-pretty.js';
-import { groupPlan, reasonOf, type EntryGroup } from './plan-groups.js';
-import { maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
+import { groupPlan, reasonOf, type EntryGroup, type SpecGroups } from './plan-groups.js';
+import { maskPhone, maskPhonesIn } from '../diagnostics/mask-phone.js';
 import {
   countVariableValues,
   formatValues,
@@ -13,6 +13,8 @@ import {
   shortValue,
   singleRenderShown,
   specMessage,
+  valuesKept,
+  VALUES_NOT_KEPT,
   variablesOf,
   type Detail,
   type SpecMessage,
@@ -20,6 +22,7 @@ import {
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
 import { costHeadline, costRows, paceLines } from './plan-cost.js';
 import { revealInvisible, revealOneLine } from './reveal-invisible.js';
+import { excludedWhere, exclusionCounts } from './plan-excluded.js';
 
 export interface PrettyOptions {
   color: boolean;
@@ -58,6 +61,7 @@ export function formatPlanPretty(plan: Plan, options: PrettyOptions): string {
   if (pace.length > 0) out.push(...pace.map((l) => paint.bold(l)), '');
   if (plan.cost)
     out.push(paint.bold(costHeadline(plan.cost)), ...table(costRows(plan.cost), paint), '');
+  if (!valuesKept(plan)) out.push(paint.dim(`Note: ${VALUES_NOT_KEPT}.`), '');
   out.push(
     paint.dim(`Legend: ${ACTION_STYLE.map((s) => `${s.symbol} ${s.label}`).join('  ')}`),
     '',
@@ -69,7 +73,7 @@ export function formatPlanPretty(plan: Plan, options: PrettyOptions): string {
       : ' (no longer in any spec file)';
     out.push(`${paint.bold(revealOneLine(spec.name))}${paint.dim(where)}`);
     const message = specMessage(spec, plan);
-    out.push(...formatMessage(message, spec.contents, paint));
+    out.push(...formatMessage(message, spec, paint, options.mask));
     const shown = new Set<string>();
     for (const group of spec.groups)
       out.push(...formatGroup(group, plan, message, shown, paint, options, detail));
@@ -79,10 +83,31 @@ export function formatPlanPretty(plan: Plan, options: PrettyOptions): string {
   }
   if (plan.entries.length === 0)
     out.push('Nothing in scope: no messages compiled and none in the state.', '');
+  out.push(...formatExcluded(plan, paint, options.limit ?? 10));
   if (hasErrors(plan.diagnostics)) {
     out.push(paint.rejected(`The plan has errors (see above): fix them before applying.`), '');
   }
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** Recipients left out by invalid: hold: counts per reason, then the first rows where they are. */
+function formatExcluded(plan: Plan, paint: Painters, limit: number): string[] {
+  const rows = plan.excluded ?? [];
+  if (rows.length === 0) return [];
+  const out = [
+    paint.bold(
+      `Excluded: ${rows.length.toLocaleString('en-US')} ${rows.length === 1 ? 'recipient' : 'recipients'} left out (invalid: hold, duplicates: first), never sent`,
+    ),
+  ];
+  for (const { label, count } of exclusionCounts(rows))
+    out.push(`  ✗ ${count.toLocaleString('en-US')} ${label}`);
+  for (const row of rows.slice(0, limit))
+    out.push(
+      `    ${paint.dim(revealOneLine(excludedWhere(row)))} ${revealOneLine(row.phone)} ${paint.dim(`(${revealOneLine(row.reason)})`)}`,
+    );
+  if (rows.length > limit)
+    out.push(paint.dim(`    … and ${(rows.length - limit).toLocaleString('en-US')} more`));
+  return [...out, ''];
 }
 
 /** Labelled rows (`label │ value`, values over several lines), labels padded to one width. */
@@ -103,14 +128,36 @@ function table(
   });
 }
 
-function formatMessage(message: SpecMessage, renders: number, paint: Painters): string[] {
+/** `3 to send, 4,996 unchanged, 1 rejected`: the spec's messages per category. */
+function categoryCounts(spec: SpecGroups): string {
+  return ACTION_STYLE.filter((s) => spec.counts[s.action] > 0)
+    .map((s) => `${spec.counts[s.action].toLocaleString('en-US')} ${s.label}`)
+    .join(', ');
+}
+
+function formatMessage(
+  message: SpecMessage,
+  spec: SpecGroups,
+  paint: Painters,
+  mask: boolean,
+): string[] {
   if (message.kind === 'none') return [];
+  const fields = mask
+    ? message.fields.map((f) => ({ ...f, value: maskPhonesIn(f.value) }))
+    : message.fields;
+  const counts = categoryCounts(spec);
   if (message.kind === 'same')
-    return [paint.dim('  message · the same for every recipient'), ...table(message.fields, paint)];
+    return [
+      paint.dim(`  message as written · the same for every recipient · ${counts}`),
+      ...table(fields, paint),
+    ];
   const marked: Paint = (line) =>
     line.replace(/\{\{[^}]*\}\}/g, (v) => paint.bold(paint.capped(v)));
-  const what = `${message.variables.length} ${message.variables.length === 1 ? 'variable' : 'variables'} · ${renders.toLocaleString('en-US')} distinct renders`;
-  return [paint.dim(`  message · ${what}`), ...table(message.fields, paint, marked)];
+  const n = message.variables.length;
+  const renders =
+    spec.allContents > 0 ? ` · ${spec.allContents.toLocaleString('en-US')} distinct renders` : '';
+  const what = `${n} ${n === 1 ? 'variable' : 'variables'}${renders} · ${counts}`;
+  return [paint.dim(`  message as written · ${what}`), ...table(fields, paint, marked)];
 }
 
 function formatGroup(
@@ -131,11 +178,21 @@ function formatGroup(
   const lines = [
     `  ${paint[group.action](`${style.symbol} ${style.label}`)} ${paint.dim(`· ${n.toLocaleString('en-US')} ${n === 1 ? 'recipient' : 'recipients'}${distinct} · ${style.meaning}`)}`,
   ];
+  // The edit a reviewer judges comes first.
+  if (group.action === 'drift')
+    lines.push(
+      ...formatDriftPretty(
+        groupDriftDiffs(plan, group.contents, group.entries, Math.max(1, detail.samples)),
+        options.color,
+      ),
+    );
   if (message.kind !== 'same') {
     const { samples, shownAbove } = pickSamples(group.contents, shown, detail.samples);
     const rows = countVariableValues(
       group.entries,
-      singleRenderShown(group, samples, shownAbove) ? [] : variablesOf(message, group.entries),
+      singleRenderShown(group, samples, shownAbove) || !valuesKept(plan)
+        ? []
+        : variablesOf(message, group.entries),
       detail.values,
     ).map((v) => ({
       label: `{{${v.name}}}`,
@@ -166,13 +223,6 @@ function formatGroup(
         ),
       );
   }
-  if (group.action === 'drift')
-    lines.push(
-      ...formatDriftPretty(
-        groupDriftDiffs(plan, group.contents, group.entries, Math.max(1, detail.samples)),
-        options.color,
-      ),
-    );
   // A saved plan (untrusted) carries the shift as written.
   if (group.shift)
     lines.push(

@@ -1,4 +1,4 @@
-import type { PlanAction } from '../plan/types.js';
+import type { PlanAction, PlanSummary } from '../plan/types.js';
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
@@ -6,7 +6,7 @@ const count = (n: number): string => n.toLocaleString('en-US');
  * The one-line summary, e.g. `Plan: 1,204 to send, 3 unchanged, 1 drift, 0 in doubt`.
  * send, unchanged, drift and in doubt always show; retry, rejected, orphan and held ones when present.
  */
-export function formatPlanSummary(summary: Record<PlanAction, number>): string {
+export function formatPlanSummary(summary: PlanSummary): string {
   const parts = [`${count(summary.send)} to send`];
   if (summary.retry > 0) parts.push(`${count(summary.retry)} to retry`);
   parts.push(`${count(summary.unchanged)} unchanged`, `${count(summary.drift)} drift`);
@@ -19,6 +19,7 @@ export function formatPlanSummary(summary: Record<PlanAction, number>): string {
   if (summary['quiet-hours'] > 0) parts.push(`${count(summary['quiet-hours'])} in quiet hours`);
   // Absent in plans of an older waspec.
   if ((summary.limit ?? 0) > 0) parts.push(`${count(summary.limit)} over the messaging limit`);
+  if ((summary.excluded ?? 0) > 0) parts.push(`${count(summary.excluded ?? 0)} excluded`);
   return `Plan: ${parts.join(', ')}`;
 }
 

@@ -1,9 +1,9 @@
 import { locationOf } from '../diagnostics/position.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { CompiledPlanEntry, Plan, PlanAction, PlanEntry } from '../plan/types.js';
-import { maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
+import { maskPhone, maskPhonesIn } from '../diagnostics/mask-phone.js';
 import { summarizeEntries } from '../plan/summarize-plan.js';
-import { driftDiffs } from './content-diff.js';
+import { groupDriftDiffs } from './content-diff.js';
 import { renderDriftHtml } from './drift-html.js';
 import { footerMark, PAGE_STATES, stateBadge } from './page-states.js';
 import { ACTION_STYLE, formatPlanSummary } from './plan-summary.js';
@@ -72,7 +72,8 @@ function renderBubble(plan: Plan, group: BubbleGroup, mask: boolean): string {
   const who = `${n} recipient${n === 1 ? '' : 's'}`;
   const footer = `<div class="footer"><span class="count">${who}</span>${footerMark(action)}</div>`;
   const kind = PAGE_STATES[action].reachesPhone ? '' : ' held';
-  const diff = action === 'drift' ? renderDriftHtml(driftDiffs(plan, group.hash, entries)) : '';
+  const diff =
+    action === 'drift' ? renderDriftHtml(groupDriftDiffs(plan, [group.hash], entries, 1)) : '';
   return `<div class="bubble-row state-${action}"><div class="bubble${kind}" data-state="${action}" data-recipients="${n}">${stateBadge(action)}${renderBubbleContent(content, plan.templates)}${footer}${renderButtons(content, plan.templates)}</div></div>
 ${diff}<div class="recipients state-${action}">${escapeHtml(status)} · ${escapeHtml(samples.join(', '))}${more}</div>`;
 }

@@ -1,5 +1,4 @@
 import type { MessageState } from '../state/types.js';
-import { maskPhone } from '../recipients/mask-phone.js';
 import { revealOneLine as printable } from './reveal-invisible.js';
 
 /** `in-doubt` is how people name a message journalled in flight with no answer. */
@@ -29,13 +28,13 @@ export function outcomeDetail(state: MessageState): string {
 /** One line per message: messageId, spec@revision, number, outcome, last change, detail. */
 export function formatStateList(
   messages: readonly MessageState[],
-  options: { mask: boolean },
+  _options: { mask: boolean },
 ): string {
   const lines = messages.map((m) =>
     [
       printable(m.messageId),
       `${printable(m.spec)}@${m.revision}`,
-      options.mask ? maskPhone(m.phoneNumber) : m.phoneNumber,
+      m.maskedPhoneNumber,
       listedOutcome(m).padEnd(8),
       printable(m.updatedAt),
       printable(outcomeDetail(m)),

@@ -1,5 +1,4 @@
 import type { JournalRecord, MessageState } from '../state/types.js';
-import { maskPhone } from '../recipients/mask-phone.js';
 import { revealOneLine as printable } from './reveal-invisible.js';
 import { listedOutcome, outcomeDetail } from './state-list.js';
 
@@ -7,16 +6,18 @@ import { listedOutcome, outcomeDetail } from './state-list.js';
 export function formatStateShow(
   state: MessageState,
   history: readonly JournalRecord[],
-  options: { mask: boolean },
+  _options: { mask: boolean },
 ): string {
   const rows: Array<[string, string]> = [
     ['messageId', state.messageId],
     ['spec', `${printable(state.spec)} (revision ${state.revision})`],
-    ['phoneNumber', options.mask ? maskPhone(state.phoneNumber) : state.phoneNumber],
+    // The state keeps no full number (an older one's was removed when it was read).
+    ['phoneNumber', state.maskedPhoneNumber],
     ['outcome', listedOutcome(state)],
     ['detail', printable(outcomeDetail(state))],
     ['bulkId', state.bulkId],
     ['contentHash', state.contentHash],
+    ['writtenHash', state.writtenHash ?? ''],
     ['first sent', state.sentAt],
     ['last change', state.updatedAt],
   ];
@@ -34,7 +35,8 @@ function describe(record: JournalRecord, messageId: string): string {
   if (record.type === 'in-flight') return `in flight      request ${record.bulkId}`;
   if (record.type === 'settle')
     return printable(`settled as ${record.as} by ${record.by}: ${record.reason}`);
-  if (record.type === 'content') return `content kept   ${record.hash}`;
+  if (record.type === 'content' || record.type === 'message')
+    return `${record.type} kept   ${record.hash}`;
   const result = record.results.find((r) => r.messageId === messageId);
   const why = result?.status
     ? `${result.status.groupName} / ${result.status.name}`
@@ -48,6 +50,6 @@ function describe(record: JournalRecord, messageId: string): string {
 export function mentions(record: JournalRecord, messageId: string): boolean {
   if (record.type === 'in-flight') return record.messages.some((m) => m.messageId === messageId);
   if (record.type === 'settle') return record.messageIds.includes(messageId);
-  if (record.type === 'content') return false;
+  if (record.type === 'content' || record.type === 'message') return false;
   return record.results.some((r) => r.messageId === messageId);
 }

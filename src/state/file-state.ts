@@ -5,6 +5,7 @@ import { appendJournal } from './append-journal.js';
 import { takeLock } from './file-lock.js';
 import { groupCommits } from './group-commit.js';
 import { readJournal, readJournalContents } from './read-journal.js';
+import { compactJournal } from './compact-journal.js';
 import type { JournalRecord, StateBackend } from './types.js';
 
 export const JOURNAL_FILE = 'journal.ndjson';
@@ -55,6 +56,10 @@ export function openFileStateStore(dir: string): StateBackend {
       return readJournalContents(journal, journal, hashes);
     },
     close: async () => undefined,
+    compact: async () => {
+      await stateDir(dir, false);
+      return compactJournal(journal);
+    },
     append: groupCommits(async (records) => {
       await stateDir(dir, true);
       await appendJournal(journal, records);

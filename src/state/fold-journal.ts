@@ -22,7 +22,7 @@ export function foldedSnapshot(folded: FoldedState): Pick<StateSnapshot, 'messag
  */
 export function foldRecord(folded: FoldedState, record: JournalRecord): void {
   const { messages, contents } = folded;
-  if (record.type === 'content') {
+  if (record.type === 'content' || record.type === 'message') {
     if (!contents.has(record.hash)) contents.set(record.hash, record.hash);
     return;
   }
@@ -33,10 +33,12 @@ export function foldRecord(folded: FoldedState, record: JournalRecord): void {
         messageId: m.messageId,
         spec: m.spec,
         revision: m.revision,
-        phoneNumber: m.phoneNumber,
         maskedPhoneNumber: m.maskedPhoneNumber,
         // The content record's string: a million messages of one content hold it once.
         contentHash: contents.get(m.contentHash) ?? m.contentHash,
+        ...(m.writtenHash === undefined
+          ? {}
+          : { writtenHash: contents.get(m.writtenHash) ?? m.writtenHash }),
         bulkId: record.bulkId,
         sentAt: before?.sentAt ?? record.at,
         updatedAt: record.at,

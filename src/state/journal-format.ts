@@ -9,8 +9,8 @@ import type { JournalRecord } from './types.js';
 /** The journal file's layout (its header line) this code reads and writes. */
 export const JOURNAL_FORMAT_VERSION = 1;
 
-/** The newest record version this code reads (settle records are version 2, content records 3). */
-export const RECORD_VERSION = 3;
+/** The newest record version this code reads (settle 2, content 3, in-flight without a number and message records 4). */
+export const RECORD_VERSION = 4;
 
 export const JOURNAL_HEADER = { waspec: 'state', formatVersion: JOURNAL_FORMAT_VERSION } as const;
 
@@ -27,7 +27,7 @@ function refuseNewer(version: number, where: string, known = JOURNAL_FORMAT_VERS
 }
 
 const SCHEMA_ID = 'https://waspec.dev/schemas/journal-record.schema.json';
-type Kind = 'header' | 'inFlight' | 'outcome' | 'settle' | 'contentRecord';
+type Kind = 'header' | 'inFlight' | 'outcome' | 'settle' | 'contentRecord' | 'messageRecord';
 let validators: Record<Kind, ValidateFunction> | undefined;
 
 function compile(): Record<Kind, ValidateFunction> {
@@ -51,6 +51,7 @@ function compile(): Record<Kind, ValidateFunction> {
     outcome: get('outcome'),
     settle: get('settle'),
     contentRecord: get('contentRecord'),
+    messageRecord: get('messageRecord'),
   };
 }
 
@@ -59,6 +60,7 @@ const BY_TYPE = new Map<string, Kind>([
   ['outcome', 'outcome'],
   ['settle', 'settle'],
   ['content', 'contentRecord'],
+  ['message', 'messageRecord'],
 ]);
 
 function describe(errors: readonly ErrorObject[]): string {
@@ -93,12 +95,12 @@ export function checkJournalValue(value: unknown, where: string): JournalLine {
   if (!kind)
     return {
       kind: 'invalid',
-      problem: `type must be in-flight, outcome, settle or content, not ${JSON.stringify(type ?? null).slice(0, 40)}`,
+      problem: `type must be in-flight, outcome, settle, content or message, not ${JSON.stringify(type ?? null).slice(0, 40)}`,
     };
   const validate = validators[kind];
   if (!validate(value)) return { kind: 'invalid', problem: describe(validate.errors ?? []) };
   if (
-    type === 'content' &&
+    (type === 'content' || type === 'message') &&
     storedChars((value as { content: unknown }).content) > MAX_STORED_CONTENT_CHARS
   ) {
     return {

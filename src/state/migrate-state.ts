@@ -1,4 +1,5 @@
 import { StateError } from '../errors.js';
+import { compactRecords } from './compact-records.js';
 import type { StateBackend } from './types.js';
 
 export interface MigrateResult {
@@ -10,7 +11,8 @@ export interface MigrateResult {
 }
 
 /**
- * Copies every journal record of `source` to `target`, in order. Idempotent: a target that
+ * Copies every journal record of `source` to `target`, in order, without personal data (full
+ * numbers and rendered texts an older waspec wrote are left behind: compactRecord). Idempotent: a target that
  * already holds the source's first records (an earlier run, maybe interrupted) gets only the
  * rest; a target with other records is refused. Verified by reading the target back.
  */
@@ -28,7 +30,8 @@ export async function migrateState(
 }
 
 async function copy(source: StateBackend, target: StateBackend): Promise<MigrateResult> {
-  const records = await source.readRecords();
+  // The target gets the records as the state keeps them now: no full numbers, no rendered texts.
+  const { kept: records } = compactRecords(await source.readRecords());
   const existing = await target.readRecords();
   const mismatch = existing.findIndex(
     (record, i) => i >= records.length || canonical(record) !== canonical(records[i]),

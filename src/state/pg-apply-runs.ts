@@ -126,10 +126,8 @@ export async function startRun(
         `UPDATE ${t.run} SET ended_at = now(), ended = 'abandoned' WHERE id = $1`,
         [current.id],
       );
-      await client.query(
-        `UPDATE ${t.request} SET request = NULL WHERE run_id = $1 AND phase = 'pending'`,
-        [current.id],
-      );
+      // Requests hold full numbers and rendered texts: none is kept once its run has ended.
+      await client.query(`UPDATE ${t.request} SET request = NULL WHERE run_id = $1`, [current.id]);
     }
     if (offer.requests.length === 0) {
       await client.query('COMMIT');
@@ -274,6 +272,17 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
       );
       expectOne(done, seq);
     },
+    // A request waiting out its backoff goes back to pending for the run's other workers: its last
+    // attempt was journalled as not processed, and whoever claims it journals it in flight again.
+    unclaim: async (client: pg.ClientBase, seq: number) => {
+      expectOne(
+        await client.query(
+          `UPDATE ${t.request} SET phase = 'pending', worker_id = NULL, claimed_at = NULL WHERE run_id = $1 AND seq = $2 AND worker_id = $3 AND phase = 'waiting'`,
+          [runId, seq, workerId],
+        ),
+        seq,
+      );
+    },
     slot: async (client: pg.ClientBase): Promise<number> => {
       // One round trip (no parameters in a multi-statement query: the run id is digits, checked).
       // A slot lost in a crash costs nothing, so its commit need not wait for the disk. The next
@@ -375,6 +384,9 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
           `UPDATE ${t.run} SET ended_at = now(), ended = 'finished' WHERE id = $1 AND ended_at IS NULL`,
           [runId],
         );
+        // Requests hold full numbers and rendered texts: none is kept once the run has ended
+        // (done ones lost theirs already; ones a gone worker left out lose them now).
+        await client.query(`UPDATE ${t.request} SET request = NULL WHERE run_id = $1`, [runId]);
         return true;
       }),
   };

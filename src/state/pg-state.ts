@@ -5,6 +5,7 @@ import { emptyFold, foldedSnapshot, foldRecord } from './fold-journal.js';
 import { insertRecords, journalDigest, parseRow } from './pg-journal.js';
 import { quoteIdent } from './pg-migrations.js';
 import { StateError } from '../errors.js';
+import { compactRecord, type CompactResult } from './compact-records.js';
 import { createBatcher } from './group-commit.js';
 import {
   findOpenRun,
@@ -98,6 +99,12 @@ export function openPgStateStore(
       session.use('take the state lock', true, (client) => takePgLock(client, target, user)),
     suppressions: openPgSuppressionTable(session, target.schema, workspace),
     close: () => session.close(),
+    compact: () =>
+      session.use('compact the state', true, async (client, tables) =>
+        tables
+          ? inTransaction(client, () => compactRows(client, journal, workspace, target.display))
+          : { records: 0, rewritten: 0, removed: 0 },
+      ),
     lockWorker: () =>
       session.use('take the state lock', true, (client) => takePgWorkerLock(client, target, user)),
     openRun: () =>
@@ -137,6 +144,7 @@ export function openPgStateStore(
             await q.finish(c, seq, outcome, records);
             return next ? q.claim(c, next) : undefined;
           }),
+        unclaim: (seq) => inBatch((c) => q.unclaim(c, seq)),
         slot: () => use('take a send slot', (c) => q.slot(c)),
         progress: () => use('read the apply', (c) => q.progress(c)),
         rows: () => use('read the apply', (c) => q.rows(c)),
@@ -147,6 +155,47 @@ export function openPgStateStore(
 }
 
 /** The content records of `hashes` (index journal_content_hash), first record of a hash first. */
+/**
+ * Rewrites the workspace's in-flight rows that hold full numbers and deletes its content rows
+ * (rendered texts), in place: ids and order stay.
+ */
+async function compactRows(
+  client: pg.ClientBase,
+  journal: string,
+  workspace: string,
+  where: string,
+): Promise<CompactResult> {
+  const removed = await client.query(
+    `DELETE FROM ${journal} WHERE workspace = $1 AND type = 'content'`,
+    [workspace],
+  );
+  let rewritten = 0;
+  let last = '0';
+  for (;;) {
+    const page = await client.query<{ id: string; record: string }>(
+      `SELECT j.id::text AS id, j.record::text AS record FROM ${journal} j WHERE j.workspace = $1 AND j.type = 'in-flight' AND j.id > $2 AND j.record::text LIKE '%"phoneNumber"%' ORDER BY j.id LIMIT ${PAGE}`,
+      [workspace, last],
+    );
+    for (const row of page.rows) {
+      last = row.id;
+      const record = parseRow(row, where);
+      const now = compactRecord(record);
+      if (now === undefined || now === record) continue;
+      await client.query(`UPDATE ${journal} SET record = $2::jsonb WHERE id = $1`, [
+        row.id,
+        JSON.stringify(now),
+      ]);
+      rewritten++;
+    }
+    if (page.rows.length < PAGE) break;
+  }
+  const count = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ${journal} WHERE workspace = $1`,
+    [workspace],
+  );
+  return { records: count.rows[0]?.n ?? 0, rewritten, removed: removed.rowCount ?? 0 };
+}
+
 async function selectContents(
   client: pg.Client,
   journal: string,
@@ -158,12 +207,13 @@ async function selectContents(
   const wanted = [...hashes];
   for (let i = 0; i < wanted.length; i += PAGE) {
     const rows = await client.query<{ id: string; record: string }>(
-      `SELECT j.id::text AS id, j.record::text AS record FROM ${journal} j WHERE j.workspace = $1 AND j.type = 'content' AND j.record->>'hash' = ANY($2::text[]) ORDER BY j.id`,
+      `SELECT j.id::text AS id, j.record::text AS record FROM ${journal} j WHERE j.workspace = $1 AND j.type IN ('content', 'message') AND j.record->>'hash' = ANY($2::text[]) ORDER BY j.id`,
       [workspace, wanted.slice(i, i + PAGE)],
     );
     for (const row of rows.rows) {
       const record = parseRow(row, where);
-      if (record.type !== 'content' || found.has(record.hash)) continue;
+      if ((record.type !== 'content' && record.type !== 'message') || found.has(record.hash))
+        continue;
       found.set(
         record.hash,
         record.cut ? { content: record.content, cut: record.cut } : { content: record.content },

@@ -43,7 +43,8 @@ function makeInterner(): (record: JournalRecord) => JournalRecord {
       }
       return record;
     }
-    if (record.type === 'settle' || record.type === 'content') return record;
+    if (record.type === 'settle' || record.type === 'content' || record.type === 'message')
+      return record;
     for (const r of record.results) {
       if (r.status === undefined) continue;
       const key = JSON.stringify(r.status);
@@ -117,7 +118,7 @@ export async function readJournal(
   return { ...foldedSnapshot(folded), digest: hash.digest('hex'), diagnostics, records };
 }
 
-const CONTENT_MARK = Buffer.from('"type":"content"');
+const CONTENT_MARKS = [Buffer.from('"type":"content"'), Buffer.from('"type":"message"')];
 
 /**
  * The stored contents of `hashes`, read again from the journal. Only lines that look like
@@ -137,12 +138,14 @@ export async function readJournalContents(
     let lineNo = 0;
     for await (const line of readLines(handle, { maxLineBytes: MAX_JOURNAL_LINE_BYTES })) {
       lineNo++;
-      if (!line.terminated || line.tooLong || !line.bytes.includes(CONTENT_MARK)) continue;
+      if (!line.terminated || line.tooLong || !CONTENT_MARKS.some((m) => line.bytes.includes(m)))
+        continue;
       const parsed = parseJournalLine(
         line.bytes.toString('utf8'),
         `${displayName} (line ${lineNo})`,
       );
-      if (parsed.kind !== 'record' || parsed.record.type !== 'content') continue;
+      if (parsed.kind !== 'record') continue;
+      if (parsed.record.type !== 'content' && parsed.record.type !== 'message') continue;
       const { hash, content, cut } = parsed.record;
       if (hashes.has(hash) && !found.has(hash))
         found.set(hash, cut ? { content, cut } : { content });

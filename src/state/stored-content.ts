@@ -1,23 +1,11 @@
 import type { MessageContent } from '../api/types.js';
-import { maskPhone, maskPhonesIn } from '../recipients/mask-phone.js';
+import { maskPhonesIn } from '../diagnostics/mask-phone.js';
 import type { StoredContent } from './types.js';
 
 /** Characters kept of one value: WhatsApp's longest text (4,096) fits whole. */
 export const MAX_STORED_VALUE_CHARS = 4096;
 /** Characters kept of all the values of one content together. */
 export const MAX_STORED_CONTENT_CHARS = 16 * 1024;
-
-/** A number written the international way, with spaces, dots, dashes or brackets (+41 79 302 67 27). */
-const INTERNATIONAL = /\+\d[\d ().-]{6,}\d/g;
-
-/** Every phone number in a text masked: digit runs of 8 to 15, and +-prefixed ones with separators. */
-function maskNumbers(text: string): string {
-  const spaced = text.replace(INTERNATIONAL, (match) => {
-    const digits = match.replace(/\D/g, '');
-    return digits.length >= 8 && digits.length <= 15 ? `+${maskPhone(digits)}` : match;
-  });
-  return maskPhonesIn(spaced);
-}
 
 /** `text` cut to `keep` UTF-16 units without splitting a surrogate pair. */
 function cutText(text: string, keep: number): string {
@@ -37,7 +25,7 @@ export function storedContentOf(content: MessageContent): StoredContent {
   let cut = false;
   const walk = (value: unknown): unknown => {
     if (typeof value === 'string') {
-      const masked = maskNumbers(value);
+      const masked = maskPhonesIn(value);
       const keep = Math.min(masked.length, MAX_STORED_VALUE_CHARS, budget);
       if (keep < masked.length) cut = true;
       const kept = keep < masked.length ? cutText(masked, keep) : masked;

@@ -9,9 +9,10 @@ export interface MessageState {
   messageId: string;
   spec: string;
   revision: number;
-  phoneNumber: string;
   maskedPhoneNumber: string;
   contentHash: string;
+  /** Hash of the spec's message as written when it was sent (a message record keeps it). */
+  writtenHash?: string;
   bulkId: string;
   /** ISO time the request was first journalled as in flight. */
   sentAt: string;
@@ -34,7 +35,8 @@ export type SettledAs = 'accepted' | 'not-sent';
 /** One line of the journal. `v` is the journal format version. */
 export type JournalRecord =
   | {
-      v: 1;
+      /** Version 4 keeps no phone number (version 1 did: read, and removed by `state compact`). */
+      v: 1 | 4;
       type: 'in-flight';
       at: string;
       bulkId: string;
@@ -42,9 +44,11 @@ export type JournalRecord =
         messageId: string;
         spec: string;
         revision: number;
-        phoneNumber: string;
+        /** Only in version 1 records: never written any more. */
+        phoneNumber?: string;
         maskedPhoneNumber: string;
         contentHash: string;
+        writtenHash?: string;
       }>;
     }
   | {
@@ -78,6 +82,13 @@ export type JournalRecord =
       at: string;
       /** The contentHash in-flight records name: of the content as sent, before masking and cutting. */
       hash: string;
+    } & StoredContent)
+  | ({
+      /** Version 4: the spec's message as written, once per hash (no recipient's values). */
+      v: 4;
+      type: 'message';
+      at: string;
+      hash: string;
     } & StoredContent);
 
 /**
@@ -98,7 +109,7 @@ export interface StateSnapshot {
   diagnostics: Diagnostic[];
   /** How many records were folded (lets a stale plan say how many are new). */
   records?: number;
-  /** The contentHashes whose content the state keeps (content records). */
+  /** The hashes whose content the state keeps (content records, and messages as written). */
   contents: ReadonlySet<string>;
 }
 
@@ -138,6 +149,11 @@ export interface StateBackend extends StateStore {
   readRecords(): Promise<JournalRecord[]>;
   /** Releases connections (a no-op for files). */
   close(): Promise<void>;
+  /**
+   * Rewrites the records without personal data (compactRecord): full numbers and rendered texts
+   * of older waspecs go. The caller holds the lock.
+   */
+  compact(): Promise<import('./compact-records.js').CompactResult>;
 }
 
 /** A worker's share of the apply lock (apply --workers, PostgreSQL only). */
@@ -228,6 +244,8 @@ export interface ApplyRunWorker {
     records: JournalRecord[],
     next?: (payload: unknown) => JournalRecord[],
   ): Promise<ClaimedRequest | undefined>;
+  /** Puts a claimed request waiting out its backoff back to pending, for the run's other workers. */
+  unclaim(seq: number): Promise<void>;
   /** Milliseconds until this worker's next send slot in the run's shared rate budget (0 without a limit). */
   slot(): Promise<number>;
   progress(): Promise<ApplyRunProgress>;

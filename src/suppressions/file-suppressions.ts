@@ -7,6 +7,8 @@ export interface FileSourceOptions {
   roots?: readonly string[];
   /** Where the config names each file, by absolute path. */
   sites?: Readonly<Record<string, SourceLocation>>;
+  /** The country of national numbers (the config's `recipients.defaultCountry`). */
+  defaultCountry?: string;
 }
 
 /** The suppression files named by the config (`suppressions:`). */
@@ -25,6 +27,7 @@ export function fileSuppressionSource(
         await readSuppressionFile(file, numbers, (d) => diagnostics.push(d), {
           ...(options.roots ? { roots: options.roots } : {}),
           ...(where ? { where } : {}),
+          ...(options.defaultCountry ? { defaultCountry: options.defaultCountry } : {}),
         });
       }
       return { numbers, diagnostics };

@@ -1,12 +1,13 @@
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { makeDiagnostic, type DiagnosticSink } from '../diagnostics/diagnostic.js';
-import { isInsideRoots } from '../files/inside-workspace.js';
+import { quoteInput } from '../diagnostics/quote.js';
+import { hiddenInputText, refuseInput } from '../files/inside-workspace.js';
 import { openRegularFile } from '../files/open-regular-file.js';
 import { readLines } from '../files/read-lines.js';
 import { normalizePhoneNumber } from '../recipients/phone.js';
 import { readCsv } from '../recipients/read-csv.js';
-import { MAX_NDJSON_LINE_BYTES } from '../recipients/read-json.js';
+import { jsonSyntaxMessage, MAX_NDJSON_LINE_BYTES } from '../recipients/read-json.js';
 import { displayFile } from '../message-spec/load-spec.js';
 import type { Suppression } from './types.js';
 
@@ -25,6 +26,8 @@ export interface SuppressionFileOptions {
   roots?: readonly string[];
   /** Where the config names the file. */
   where?: SourceLocation;
+  /** The country of national numbers (the config's `recipients.defaultCountry`), as for recipients. */
+  defaultCountry?: string;
 }
 
 /** The list is held in memory whole (a Set of numbers): a file past this is refused, not read. */
@@ -76,7 +79,7 @@ async function* ndjsonRows(
       value = JSON.parse(line === 0 ? raw.replace(/^\uFEFF/, '') : raw);
     } catch (error) {
       sink(
-        makeDiagnostic('json-syntax', `${file}: ${(error as Error).message}`, {
+        makeDiagnostic('json-syntax', `${file}: ${jsonSyntaxMessage(error)}`, {
           file,
           line,
           column: 0,
@@ -140,7 +143,17 @@ async function openSuppressionFile(
   sink: DiagnosticSink,
 ): Promise<FileHandle | undefined> {
   const where = options.where ?? { file };
-  if (options.roots && !(await isInsideRoots(absolute, options.roots))) {
+  const refusal = options.roots ? await refuseInput(absolute, options.roots) : undefined;
+  if (refusal?.reason === 'hidden') {
+    const text = hiddenInputText(refusal.segment);
+    sink(
+      makeDiagnostic('file-hidden', `suppression file ${file} ${text.message}`, where, {
+        hint: text.hint,
+      }),
+    );
+    return undefined;
+  }
+  if (refusal) {
     sink(
       makeDiagnostic(
         'file-outside-workspace',
@@ -191,7 +204,7 @@ async function openSuppressionFile(
 /**
  * Adds the numbers of one suppression file (CSV with a phoneNumber column and optional reason and
  * date columns, or NDJSON) to `into`. Numbers are normalised as recipients are; one that is not a
- * valid number is a warning and kept as digits, since keeping it can only suppress more.
+ * valid number is an error (it would suppress no one) and is not added.
  */
 export async function readSuppressionFile(
   absolute: string,
@@ -220,6 +233,7 @@ export async function readSuppressionFile(
       file,
       into,
       sink,
+      options.defaultCountry,
     );
   } finally {
     await handle.close();
@@ -231,27 +245,25 @@ async function addRows(
   file: string,
   into: Map<string, Suppression>,
   sink: DiagnosticSink,
+  defaultCountry: string | undefined,
 ): Promise<void> {
   // Lines without reason or date share one record: a million of them stay small.
   const plain: Suppression = { source: file };
   let invalid = 0;
   for await (const batch of rows) {
     for (const row of batch) {
-      const { number, valid } = suppressedNumber(row.phoneNumber);
-      if (!valid) {
+      const number = suppressedNumber(row.phoneNumber, defaultCountry);
+      if (number === undefined) {
         if (++invalid <= MAX_INVALID_REPORTED)
           sink(
             makeDiagnostic(
               'suppression-invalid',
-              `${file}: ${bounded(row.phoneNumber.slice(0, 40))} is not a valid international number; suppressed as ${number || '(nothing)'}`,
+              `${file}: '${quoteInput(row.phoneNumber)}' ${notValid(defaultCountry)}: it would suppress no one`,
               { file, line: row.line, column: 0 },
-              {
-                severity: 'warning',
-                hint: 'write numbers in international format, e.g. +41 79 302 67 27',
-              },
+              { hint: SUPPRESSION_HINT },
             ),
           );
-        if (number === '') continue;
+        continue;
       }
       if (into.has(number)) continue; // the first listing's reason stands
       if (row.reason === undefined && row.date === undefined) into.set(number, plain);
@@ -268,24 +280,32 @@ async function addRows(
     sink(
       makeDiagnostic(
         'suppression-invalid',
-        `${file}: ${more.toLocaleString('en-US')} more ${more === 1 ? 'number is' : 'numbers are'} not valid international numbers (suppressed as written)`,
+        `${file}: ${more.toLocaleString('en-US')} more ${more === 1 ? 'number is' : 'numbers are'} not valid international numbers`,
         { file },
-        { severity: 'warning' },
+        { hint: SUPPRESSION_HINT },
       ),
     );
   }
 }
 
 /**
- * A number as the suppression list keeps it: normalised as recipients are, or, when it is not a
- * valid number, its digits (keeping it can only suppress more).
+ * A number as the suppression list keeps it: normalised exactly as recipients are (a national
+ * number with the config's `recipients.defaultCountry`); undefined when it is not a valid number,
+ * which is an error: kept as written it would match no recipient and suppress no one.
  */
-export function suppressedNumber(raw: string): { number: string; valid: boolean } {
-  const number = normalizePhoneNumber(raw);
-  return number === undefined
-    ? { number: raw.replace(/\D/g, '').replace(/^00/, ''), valid: false }
-    : { number, valid: true };
+export function suppressedNumber(raw: string, defaultCountry?: string): string | undefined {
+  return normalizePhoneNumber(raw, defaultCountry?.toUpperCase());
 }
+
+/** "is not a valid …" for a number suppressedNumber refused. */
+export function notValid(defaultCountry: string | undefined): string {
+  return defaultCountry === undefined
+    ? 'is not a valid international number'
+    : `is not a valid international number nor a national number of ${defaultCountry.toUpperCase()}`;
+}
+
+export const SUPPRESSION_HINT =
+  'write numbers in international format (+41 79 302 67 27); national ones (079 302 67 27) need recipients.defaultCountry in the config (or --default-country)';
 
 /** Invalid numbers reported one by one per file; the rest are counted in one line. */
 const MAX_INVALID_REPORTED = 10;

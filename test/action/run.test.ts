@@ -17,10 +17,19 @@ const TOKEN = 'ghs_fakeTokenForTests0123456789abcdefABCDEF';
 interface Comment {
   id: number;
   body: string;
+  user?: { login: string };
 }
 
-/** A stand-in for GitHub's issue comment API on 127.0.0.1, recording every request. */
-async function fakeGitHub(options: { failWith?: number; comments?: Comment[] } = {}) {
+const BOT = 'github-actions[bot]';
+
+/**
+ * A stand-in for GitHub's issue comment API on 127.0.0.1, recording every request. The token is
+ * the workflow's GITHUB_TOKEN (GET /user refused, comments by github-actions[bot]) unless `login`
+ * makes it a user's token.
+ */
+async function fakeGitHub(
+  options: { failWith?: number; comments?: Comment[]; login?: string } = {},
+) {
   const comments: Comment[] = options.comments ?? [];
   const requests: Array<{
     method: string;
@@ -52,13 +61,17 @@ async function fakeGitHub(options: { failWith?: number; comments?: Comment[] } =
       if (options.failWith)
         return json(options.failWith, { message: 'Resource not accessible by integration' });
       const url = new URL(req.url ?? '/', 'http://x');
+      if (req.method === 'GET' && url.pathname === '/user')
+        return options.login
+          ? json(200, { login: options.login })
+          : json(403, { message: 'Resource not accessible by integration' });
       if (req.method === 'GET' && url.pathname === '/repos/acme/specs/issues/7/comments') {
         const page = Number(url.searchParams.get('page') ?? 1);
         const size = Number(url.searchParams.get('per_page') ?? 30);
         return json(200, comments.slice((page - 1) * size, page * size));
       }
       if (req.method === 'POST' && url.pathname === '/repos/acme/specs/issues/7/comments' && body) {
-        const created = { id: nextId++, body: body.body };
+        const created = { id: nextId++, body: body.body, user: { login: options.login ?? BOT } };
         comments.push(created);
         return json(201, created);
       }
@@ -190,7 +203,7 @@ test('plan: the markdown plan in the step summary, outputs from the exit code, o
     assert.is(github.comments.length, 1, 'the same comment, updated');
     assert.equal(
       github.requests.map((r) => r.method),
-      ['GET', 'POST', 'GET', 'PATCH'],
+      ['GET', 'GET', 'POST', 'GET', 'GET', 'PATCH'],
     );
     assert.ok(github.requests.every((r) => r.authorization === `Bearer ${TOKEN}`));
     assertNoToken(first);
@@ -202,8 +215,11 @@ test('plan: the markdown plan in the step summary, outputs from the exit code, o
 });
 
 test('the comment is found again past the first page, among other comments, by its marker (and a comment-id tells two apart)', async () => {
-  const others = Array.from({ length: 150 }, (_, i) => ({ id: i + 1, body: `comment ${i}` }));
-  others.push({ id: 500, body: '<!-- waspec-plan:eu -->\nold plan' });
+  const others: Comment[] = Array.from({ length: 150 }, (_, i) => ({
+    id: i + 1,
+    body: `comment ${i}`,
+  }));
+  others.push({ id: 500, body: '<!-- waspec-plan:eu -->\nold plan', user: { login: BOT } });
   const github = await fakeGitHub({ comments: others });
   const ws = await makeWorkspace(textSpec('promo', swissNumbers(2)));
   try {
@@ -216,6 +232,7 @@ test('the comment is found again past the first page, among other comments, by i
     assert.equal(
       github.requests.map((r) => `${r.method} ${r.url.replace(/\?.*page=(\d+).*/, ' page $1')}`),
       [
+        'GET /user',
         'GET /repos/acme/specs/issues/7/comments page 1',
         'GET /repos/acme/specs/issues/7/comments page 2',
         'PATCH /repos/acme/specs/issues/comments/500',
@@ -261,6 +278,117 @@ test('a plan too long for a comment is cut at a line under 65,536 characters, wi
     assert.match(body, /<\/details>\n$/, 'an open <details> is closed');
   } finally {
     await github.close();
+    await ws.cleanup();
+  }
+});
+
+test('a comment by someone else that starts with the marker is never edited: the action writes its own and updates only that', async () => {
+  const fake = {
+    id: 41,
+    body: '<!-- waspec-plan -->\nApproved by the release manager.',
+    user: { login: 'mallory' },
+  };
+  const github = await fakeGitHub({ comments: [{ ...fake }] });
+  const ws = await makeWorkspace(textSpec('promo', swissNumbers(2)));
+  try {
+    for (let run = 0; run < 2; run++) {
+      const result = await runAction(
+        ws.dir,
+        { command: 'plan', comment: 'true' },
+        { GITHUB_API_URL: github.url },
+      );
+      assert.is(result.code, 0, result.stdout + result.stderr);
+    }
+    assert.equal(
+      github.comments.find((c) => c.id === 41),
+      fake,
+      "mallory's comment unchanged",
+    );
+    assert.equal(
+      github.requests.map((r) => `${r.method} ${r.url.replace(/\?.*/, '')}`),
+      [
+        'GET /user',
+        'GET /repos/acme/specs/issues/7/comments',
+        'POST /repos/acme/specs/issues/7/comments',
+        'GET /user',
+        'GET /repos/acme/specs/issues/7/comments',
+        'PATCH /repos/acme/specs/issues/comments/1000',
+      ],
+    );
+    assert.equal(
+      github.comments.map((c) => [c.id, c.user?.login]),
+      [
+        [41, 'mallory'],
+        [1000, BOT],
+      ],
+    );
+  } finally {
+    await github.close();
+    await ws.cleanup();
+  }
+});
+
+test("with a user's token the comment is the one that user wrote (GET /user), not the bot's or another user's", async () => {
+  const comments = [
+    { id: 1, body: '<!-- waspec-plan -->\nby the bot', user: { login: BOT } },
+    { id: 2, body: '<!-- waspec-plan -->\nby someone', user: { login: 'mallory' } },
+    { id: 3, body: '<!-- waspec-plan -->\nold plan', user: { login: 'CI-User' } },
+  ];
+  const github = await fakeGitHub({ comments, login: 'ci-user' });
+  const ws = await makeWorkspace(textSpec('promo', swissNumbers(1)));
+  try {
+    const run = await runAction(
+      ws.dir,
+      { command: 'plan', comment: 'true' },
+      { GITHUB_API_URL: github.url },
+    );
+    assert.is(run.code, 0, run.stdout + run.stderr);
+    assert.equal(
+      github.requests.filter((r) => r.method === 'PATCH').map((r) => r.url),
+      ['/repos/acme/specs/issues/comments/3'],
+    );
+    assert.match(github.comments[2]?.body ?? '', /## waspec plan/);
+    assert.match(github.comments[0]?.body ?? '', /by the bot$/);
+    assert.match(github.comments[1]?.body ?? '', /by someone$/);
+  } finally {
+    await github.close();
+    await ws.cleanup();
+  }
+});
+
+test('a file named like a workflow command starts none: not on stderr, not as an annotation, not in the plan', async () => {
+  const name = '::error title=x::Approved.csv';
+  const ws = await makeWorkspace({
+    'specs/promo.yaml': `name: promo\nrevision: 1\nwhatsApp: { text: "Hi {{name}}" }\nrecipients:\n  - file: "../${name}"\n  - file: "../::add-mask::missing.csv"\n`,
+    [name]: 'phoneNumber,name\n12,Anna\n::warning::row,Ben\n',
+  });
+  try {
+    for (const format of ['markdown', 'pretty', 'json']) {
+      const run = await runAction(ws.dir, { command: 'plan', format });
+      assert.is(run.code, 1, run.stdout + run.stderr);
+      const stdout = run.stdout.split('\n');
+      const stop = stdout.findIndex((l) => l.startsWith('::stop-commands::'));
+      const resume = stdout.indexOf(`::${stdout[stop]?.slice('::stop-commands::'.length) ?? ''}::`);
+      const live = [
+        ...stdout.slice(0, stop),
+        ...stdout.slice(resume + 1),
+        ...run.stderr.split('\n'),
+      ];
+      const commands = live.filter((l) => /^\s*::/.test(l) || l.includes('##['));
+      // What remains are waspec's annotations (escaped properties, a known code) and the action's own.
+      for (const line of commands)
+        assert.match(
+          line,
+          /^::(error|warning) file=[^,:]*(,line=\d+,col=\d+)?,title=[a-z-]+::|^::(stop-commands::|[\w-]+::$)/,
+          `${format}: ${line}`,
+        );
+      assert.ok(
+        commands.some((l) => l.startsWith('::error file=%3A%3Aerror title=x%3A%3AApproved.csv')),
+        `${format}: the annotation names the file, escaped:\n${commands.join('\n')}`,
+      );
+      assert.match(run.stderr, /:\u200b:error title=x::Approved\.csv/, 'stderr shows the name');
+    }
+  } finally {
     await ws.cleanup();
   }
 });

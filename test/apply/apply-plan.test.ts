@@ -35,7 +35,17 @@ function planOf(n: number, batchSize: number): Plan {
   return {
     formatVersion: 1,
     createdAt: '',
-    specs: [{ name: 's', file: 's.yaml', revision: 1, batchSize }],
+    // A message without variables: as written it is its only content (the same hash).
+    specs: [
+      {
+        name: 's',
+        file: 's.yaml',
+        revision: 1,
+        batchSize,
+        written: content,
+        writtenHash: contentHash,
+      },
+    ],
     contents: { [contentHash]: content },
     entries,
     summary: {
@@ -147,13 +157,13 @@ each('batches by batch size, journals before sending, records every outcome', as
     );
     assert.ok(flight >= 0 && outcome > flight, 'in flight first, then the outcome');
   }
-  // The content once (a plan without contentsToStore: each content sent), before its first request.
-  assert.is(store.records[0]?.type, 'content');
+  // The message as written once (a plan without contentsToStore: each one sent), before its first request.
+  assert.is(store.records[0]?.type, 'message');
   assert.equal(store.records.map((r) => r.type).sort(), [
-    'content',
     'in-flight',
     'in-flight',
     'in-flight',
+    'message',
     'outcome',
     'outcome',
     'outcome',
@@ -178,14 +188,14 @@ each(
         retry: fast,
         concurrency: 2,
       });
-      return store.records.filter((r) => r.type === 'content');
+      return store.records.filter((r) => r.type === 'message');
     };
     const hash = Object.keys(planOf(1, 1).contents)[0] ?? '';
     assert.equal(await run([]), [], 'the state keeps it already');
     const kept = await run([hash]);
     assert.is(kept.length, 1);
-    assert.equal(kept[0]?.type === 'content' && kept[0].content, { whatsApp: { text: 'hi' } });
-    const withContent = batches.find((b) => b.some((r) => r.type === 'content'));
+    assert.equal(kept[0]?.type === 'message' && kept[0].content, { whatsApp: { text: 'hi' } });
+    const withContent = batches.find((b) => b.some((r) => r.type === 'message'));
     assert.ok(
       withContent?.some((r) => r.type === 'in-flight' && r.messages[0]?.contentHash === hash),
       'written with an in-flight record of its content',
@@ -209,7 +219,7 @@ each(
     // Each refused attempt is journalled as not processed before the backoff, and in flight again before the next.
     assert.equal(
       store.records.map((r) => r.type),
-      ['content', 'in-flight', 'outcome', 'in-flight', 'outcome', 'in-flight', 'outcome'],
+      ['message', 'in-flight', 'outcome', 'in-flight', 'outcome', 'in-flight', 'outcome'],
     );
 
     const store2 = await journalStore(backend);
@@ -228,7 +238,7 @@ each(
     assert.is(t3.bodies.length, 1);
     assert.equal(
       store3.records.map((r) => r.type),
-      ['content', 'in-flight'],
+      ['message', 'in-flight'],
       'no outcome: the next plan shows it in doubt',
     );
   },

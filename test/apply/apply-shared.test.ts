@@ -96,6 +96,11 @@ function memoryRun(rows: Row[], messages: number) {
         });
       return next ? claim(next) : undefined;
     },
+    unclaim: async (seq) => {
+      phases.push([seq, 'pending']);
+      const row = rows[seq];
+      if (row) row.phase = 'pending';
+    },
     slot: async () => 0,
     progress: async () => ({
       requests: {
@@ -237,6 +242,57 @@ test("the summary is the whole run's: others' outcomes, a gone worker's request 
     /not processed: its worker ended during the backoff/,
   );
   assert.not.match(JSON.stringify(result), /41792000001/, 'numbers are masked');
+});
+
+test('a worker left alone finishes what is out, puts what waits back for the others, and claims nothing more', async () => {
+  const requests = requestsOf(4);
+  const rows: Row[] = requests.map((r, seq) => ({ seq, phase: 'pending', payload: payloadOf(r) }));
+  const { worker, journal, phases } = memoryRun(rows, 4);
+  const transport = transportOf(journal);
+  const handBack = new AbortController();
+  // The second request's answer comes only after the worker is left alone: it is out then.
+  let answer: () => void = () => undefined;
+  const answered = new Promise<void>((resolve) => (answer = resolve));
+  let backoffs = 0;
+  const send = transport.send.bind(transport);
+  transport.send = async (body) => {
+    const result = await send(body);
+    if (body.bulkId === requests[0]?.body.bulkId)
+      return { kind: 'http-error', status: 429, reason: 'HTTP 429: too many requests' };
+    await answered;
+    return result;
+  };
+  const applying = applyShared(worker, {
+    transport,
+    retry: fast,
+    concurrency: 2,
+    pollMs: 1,
+    handBack: handBack.signal,
+    // A backoff lasts until the worker stops waiting.
+    sleep: (_ms, signal) =>
+      new Promise<void>((resolve) => {
+        backoffs++;
+        if (backoffs === 1) handBack.abort(); // the first request waits, the second is out
+        if (signal?.aborted) resolve();
+        signal?.addEventListener('abort', () => resolve(), { once: true });
+      }),
+  });
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  answer();
+  const { handedBack, ended } = await applying;
+  assert.ok(handedBack);
+  assert.not.ok(ended, 'it does not wait for the others');
+  assert.is(transport.bodies.length, 2, 'nothing claimed after it was left alone');
+  assert.equal(
+    rows.map((r) => r.phase),
+    ['pending', 'done', 'pending', 'pending'],
+    'the refused request back to pending, the one out answered and recorded',
+  );
+  assert.equal(phases, [
+    [0, 'waiting'],
+    [0, 'pending'],
+  ]);
+  assert.ok(journal.some((r) => r.type === 'outcome' && r.bulkId === requests[1]?.body.bulkId));
 });
 
 test('a request row that is not a valid request is refused before anything is sent', async () => {

@@ -157,8 +157,11 @@ test('plan shows the filled body; a saved plan records the catalogue and is stal
   try {
     const plan = await runCli(['plan', '--format', 'markdown', '--out', 'plan.json'], { cwd: dir });
     assert.is(plan.code, 0, plan.stderr);
-    assert.ok(plan.stdout.includes('| body | Hi Anna, 20% off. |'), plan.stdout);
-    assert.ok(plan.stdout.includes('| button 1 | &#91;Offer&#93; https://a.example/o/A1 |'));
+    // The message as written, filled into the approved template; the one render as its sample.
+    assert.ok(plan.stdout.includes('| body | Hi <code>{{name}}</code>, 20% off. |'), plan.stdout);
+    assert.ok(
+      plan.stdout.includes('| 1 | Hi Anna, 20% off. | &#91;Offer&#93; https://a.example/o/A1 |'),
+    );
     const saved = JSON.parse(await readFile(join(dir, 'plan.json'), 'utf8')) as {
       templates: Array<{ name: string }>;
       inputs: { files: Array<{ path: string; kind: string }> };
@@ -172,7 +175,8 @@ test('plan shows the filled body; a saved plan records the catalogue and is stal
       saved.inputs.files.some((f) => f.path === 'templates.yaml' && f.kind === 'templates'),
     );
     const show = await runCli(['show', 'plan.json'], { cwd: dir });
-    assert.match(show.stdout, /body {9}│ Hi Anna, 20% off\./);
+    assert.match(show.stdout, /body {9}│ Hi \{\{name\}\}, 20% off\./);
+    assert.match(show.stdout, /body: Hi Anna, 20% off\./);
     await writeFile(join(dir, 'templates.yaml'), `${CATALOGUE}    footer: new\n`);
     const apply = await runCli(['apply', 'plan.json'], {
       cwd: dir,

@@ -1,4 +1,5 @@
 import { test } from 'uvu';
+import { maskPhone } from '../../src/diagnostics/mask-phone.js';
 import * as assert from 'uvu/assert';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -103,6 +104,14 @@ each('a REJECTED number: exit 3, and the next plan shows it rejected', async (ba
     assert.is(result.code, 3, result.stderr);
     assert.match(result.stdout, /2 accepted, 1 rejected/);
     assert.match(result.stdout, /5 REJECTED ×1/);
+    // Named by masked number and spec, never in full.
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `Rejected, failed or in doubt:\n  ✗ ${maskPhone(phones[1] ?? '').replace(/\*/g, '\\*')} \\(promo\\): rejected: `,
+      ),
+    );
+    assert.not.ok(result.stdout.includes(phones[1] ?? '-'), result.stdout);
     const plan = await runCli(['plan', '--format', 'json'], { cwd: ctx.dir, env: ctx.env });
     const entries = (
       JSON.parse(plan.stdout) as { entries: Array<{ action: string; phoneNumber: string }> }

@@ -122,7 +122,8 @@ test('problems in a workbook are at their cell (file.xlsx:Sheet!B3), never a cod
       text,
       /specs\/people\.xlsx:Sheet1!A4 +error +'12' is not a valid international phone number/,
     );
-    assert.match(text, /specs\/people\.xlsx:Sheet1!A3 +error +variable 'name' is empty/);
+    // The empty value's own cell (B3), not the phone number's (A3).
+    assert.match(text, /specs\/people\.xlsx:Sheet1!B3 +error +variable 'name' is empty/);
     assert.not.match(text, /PK|\| /, 'no code frame');
     const github = await runCli(['validate'], { cwd: ws.dir, env: { GITHUB_ACTIONS: 'true' } });
     assert.match(

@@ -73,8 +73,8 @@ async function apply(ctx: Ctx): Promise<void> {
   assert.is(run.code, 0, run.stderr);
 }
 
-const contentRecords = (records: readonly JournalRecord[]) =>
-  records.filter((r): r is Extract<JournalRecord, { type: 'content' }> => r.type === 'content');
+const messageRecords = (records: readonly JournalRecord[]) =>
+  records.filter((r): r is Extract<JournalRecord, { type: 'message' }> => r.type === 'message');
 
 async function readAll(state: FreshState): Promise<JournalRecord[]> {
   const store: StateBackend = state.reopen();
@@ -86,43 +86,44 @@ async function readAll(state: FreshState): Promise<JournalRecord[]> {
 }
 
 each(
-  'apply keeps each content once, with the first request that carries it, without any phone number',
+  "apply keeps each spec's message as written once, with the first request of the spec, and no rendered text",
   (backend) =>
     withWorkspace(backend, async (ctx) => {
       await apply(ctx);
       const records = await readAll(ctx.state);
-      const contents = contentRecords(records);
+      const written = messageRecords(records);
       const inFlight = records.filter((r) => r.type === 'in-flight');
       assert.is(
         inFlight.length,
         3 + 2,
         'notice: a request per recipient (batchSize 1); personal: one per content',
       );
-      assert.is(contents.length, 3, 'one for the notice (3 requests), one per personal text');
-      assert.is(new Set(contents.map((c) => c.hash)).size, 3);
-      for (const c of contents) {
+      assert.is(written.length, 2, 'one per spec: its message as written');
+      assert.is(records.filter((r) => r.type === 'content').length, 0, 'no rendered text');
+      for (const c of written) {
         const at = records.indexOf(c);
         const next = records[at + 1];
         assert.ok(
-          next?.type === 'in-flight' && next.messages[0]?.contentHash === c.hash,
+          next?.type === 'in-flight' && next.messages[0]?.writtenHash === c.hash,
           'written just before the in-flight record of its first request',
         );
       }
-      const text = JSON.stringify(contents);
+      const text = JSON.stringify(records);
       for (const phone of phones) {
-        assert.not.ok(text.includes(phone), `${phone} is in a content record`);
-        assert.not.ok(
-          text.includes(phone.slice(4)),
-          `the last digits of ${phone} with separators are there`,
-        );
+        assert.not.ok(text.includes(phone), `${phone} is in the state`);
+        assert.not.ok(text.includes(phone.slice(4)), `the last digits of ${phone} are there`);
       }
-      assert.match(text, /we have 417\*\*\*\*\d{4} and \+417\*\*\*\*\d{4} on file/);
+      assert.not.match(text, /P0|P1/);
+      assert.match(
+        JSON.stringify(written),
+        /Hi \{\{name\}\}, we have \{\{own\}\} and \{\{spaced\}\} on file/,
+      );
 
-      // More recipients of a content the state keeps, and a run with nothing to send: no new content record.
+      // More recipients of a message the state keeps, and a run with nothing to send: no new record.
       await appendFile(join(ctx.dir, 'specs/notice.csv'), `${phones[3] ?? ''}\n`);
       await apply(ctx);
       await apply(ctx);
-      assert.is(contentRecords(await readAll(ctx.state)).length, 3);
+      assert.is(messageRecords(await readAll(ctx.state)).length, 2);
     }),
 );
 
@@ -143,8 +144,13 @@ each(
         pretty.stdout,
         /~ text │ Our store opens at \[-9-\] on Monday\. → Our store opens at \{\+10\+\} on Monday\./,
       );
-      assert.match(pretty.stdout, /~ text │ - \[-Hi-\] P0, we have 417\*\*\*\*\d{4} and/);
-      assert.match(pretty.stdout, /│ \+ \{\+Hello\+\} P0, we have/);
+      // The personal spec: one diff of its message as written, for both recipients.
+      assert.match(
+        pretty.stdout,
+        /the message as written changed since it was accepted \(2 recipients\)/,
+      );
+      assert.match(pretty.stdout, /~ text │ - \[-Hi-\] \{\{name\}\}, we have \{\{own\}\} and/);
+      assert.match(pretty.stdout, /│ \+ \{\+Hello\+\} \{\{name\}\}, we have/);
       assert.not.match(pretty.stdout, /earlier content unknown/);
       const markdown = await runCli(['plan', '--format', 'markdown'], {
         cwd: ctx.dir,
@@ -168,33 +174,43 @@ each(
         ...markdown.stdout.split('\n').filter((l) => l.startsWith('| &#126; |')),
         ...(html.stdout.match(/<div class="diff">.*?<\/div><\/div><\/div>/g) ?? []),
       ];
-      assert.is(diffs.length, 6);
+      assert.is(
+        diffs.filter((d) => d.startsWith('| &#126; |')).length,
+        2,
+        'one diff per spec in markdown',
+      );
+      assert.match(html.stdout, /The message as written changed since it was accepted/);
       for (const diff of diffs)
         for (const phone of phones) assert.not.ok(diff.includes(phone), diff);
       const json = JSON.parse(
         (await runCli(['plan', '--format', 'json'], { cwd: ctx.dir, env: ctx.env })).stdout,
       ) as { summary: { drift: number }; previousContents: Record<string, unknown> };
       assert.is(json.summary.drift, 5);
-      assert.is(Object.keys(json.previousContents).length, 3);
+      assert.is(Object.keys(json.previousContents).length, 2);
     }),
 );
 
 each(
-  'a journal from before contents were kept still plans: the drift says its earlier content is unknown',
+  'a journal from before messages as written were kept still plans: the drift says its earlier content is unknown',
   (backend) =>
     withWorkspace(backend, async (ctx) => {
       await apply(ctx);
-      // What an older waspec left: the same journal without content records.
+      // What an older waspec left: the same journal without messages as written.
       if (backend.name === 'file') {
         const journal = join(ctx.dir, '.waspec/journal.ndjson');
         const lines = (await readFile(journal, 'utf8'))
           .split('\n')
-          .filter((l) => !l.includes('"type":"content"'));
+          .filter((l) => !l.includes('"type":"message"'))
+          .map((l) => l.replace(/,"writtenHash":"[0-9a-f]+"/g, ''));
         await writeFile(journal, lines.join('\n'));
       } else {
-        await adminQuery(`DELETE FROM "${schemaOf(ctx.state)}".journal WHERE type = 'content'`);
+        const journal = `"${schemaOf(ctx.state)}".journal`;
+        await adminQuery(`DELETE FROM ${journal} WHERE type = 'message'`);
+        await adminQuery(
+          `UPDATE ${journal} SET record = jsonb_set(record, '{messages}', (SELECT jsonb_agg(m - 'writtenHash') FROM jsonb_array_elements(record->'messages') m)) WHERE type = 'in-flight'`,
+        );
       }
-      assert.is(contentRecords(await readAll(ctx.state)).length, 0);
+      assert.is(messageRecords(await readAll(ctx.state)).length, 0);
       await writeFile(
         join(ctx.dir, 'specs/notice.yaml'),
         files('Opening at 10.', PERSONAL)['specs/notice.yaml'],
@@ -206,11 +222,11 @@ each(
         plan.stdout,
         /\(earlier content unknown: it was accepted before the state kept contents\)/,
       );
-      // The next apply keeps the content it sends, though the state kept none before.
+      // The next apply keeps the message as written it sends, though the state kept none before.
       await appendFile(join(ctx.dir, 'specs/notice.csv'), `${phones[4] ?? ''}\n`);
       await apply(ctx);
       assert.equal(
-        contentRecords(await readAll(ctx.state)).map((c) => c.content.whatsApp.text),
+        messageRecords(await readAll(ctx.state)).map((c) => c.content.whatsApp.text),
         ['Opening at 10.'],
       );
     }),

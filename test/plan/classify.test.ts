@@ -26,7 +26,7 @@ each('every category: send, retry, in-doubt, unchanged, drift, rejected, orphan'
       'store-hello 41780000003 rejected',
       'store-hello 41780000004 send',
       'store-hello 4915112345678 send',
-      'store-hello 41790000099 orphan',
+      'store-hello 417****0099 orphan',
     ]);
     assert.equal(plan.summary, {
       send: 5,

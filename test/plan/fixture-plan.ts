@@ -1,6 +1,6 @@
 // A plan with every category, built the real way: journal records through the file store,
 // compiled messages by hand (until compileSpec is used end to end), classifyMessages.
-import { createHash } from 'node:crypto';
+import { messageIdFor } from '../../src/api/identity.js';
 import type { CompiledMessage } from '../../src/compile/types.js';
 import type { MessageContent } from '../../src/api/types.js';
 import { classifyMessages } from '../../src/plan/classify-messages.js';
@@ -49,10 +49,9 @@ const PHONES = [
   '4915112345678',
 ];
 
-/** A stand-in for the derived UUID that does not contain the phone number. */
+/** The messageId as compile derives it (the frequency cap finds a number's messages by it). */
 export function idOf(spec: string, phone: string): string {
-  const h = createHash('sha256').update(`${spec}/${phone}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return messageIdFor(spec, 1, phone);
 }
 
 function message(

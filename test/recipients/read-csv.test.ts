@@ -101,10 +101,12 @@ test('no phone number column', async () => {
   assert.equal(problems(diagnostics), [['csv-missing-column', 0]]);
 });
 
-test('a header separated by semicolons: the hint says that columns are separated by commas', async () => {
-  const { diagnostics } = await read('phoneNumber;name\n41793026727;Anna\n');
-  assert.equal(problems(diagnostics), [['csv-missing-column', 0]]);
-  assert.match(diagnostics[0]?.hint ?? '', /separated by commas/);
+test('a header separated by semicolons is read as such, with a warning naming the delimiter', async () => {
+  const { rows, diagnostics } = await read('phoneNumber;name\n41793026727;Anna\n');
+  assert.equal(summary(rows), [[1, '41793026727', { name: 'Anna' }]]);
+  assert.equal(problems(diagnostics), [['csv-delimiter', 0]]);
+  assert.is(diagnostics[0]?.severity, 'warning');
+  assert.match(diagnostics[0]?.hint ?? '', /delimiter: ";"/);
 });
 
 test('a file that cannot be read (a folder) is a csv-syntax error with a hint, not a crash', async () => {
@@ -149,7 +151,17 @@ test('a header that looks like a secret (a .env named as a CSV) is not quoted in
   const { diagnostics } = await read('DB_PASSWORD=hunter2-very-secret\nAPI=1\n');
   assert.is(diagnostics[0]?.code, 'csv-missing-column');
   assert.not.match(diagnostics[0]?.hint ?? '', /hunter2/);
-  assert.match(diagnostics[0]?.hint ?? '', /not shown: looks like a secret/);
+  assert.match(diagnostics[0]?.hint ?? '', /PASSWORD=\[redacted\]/);
+});
+
+test('a header line is quoted in part only: a few names, each cut', async () => {
+  const names = Array.from({ length: 20 }, (_, i) => `column_${i}_${'x'.repeat(60)}`);
+  const { diagnostics } = await read(`${names.join(',')}\n1,2\n`);
+  const hint = diagnostics[0]?.hint ?? '';
+  assert.is(diagnostics[0]?.code, 'csv-missing-column');
+  assert.ok(!hint.includes(names[0] as string), hint);
+  assert.ok(!hint.includes('column_19'), hint);
+  assert.match(hint, /and 14 more/);
 });
 
 test.run();

@@ -63,3 +63,33 @@ test('apply --format json: API answer text keeps bidi and C1 characters as \\u e
 });
 
 test.run();
+
+test('rejected and answered-in-doubt messages are named by masked number and spec with failed ones; all count', () => {
+  const result = { ...emptyApplyResult(25), requests: 3 };
+  result.messages.rejected = 20;
+  result.messages.failed = 1;
+  result.messages.accepted = 4;
+  result.answeredProblems = Array.from({ length: 10 }, (_, i) => ({
+    outcome: 'rejected' as const,
+    number: `417****${String(2000 + i)}`,
+    spec: 'promo',
+    reason: 'REJECTED_DESTINATION: bad number',
+  }));
+  result.failures = [
+    {
+      bulkId: 'd'.repeat(32),
+      messages: 1,
+      numbers: ['417****3000'],
+      specs: ['news'],
+      reason: 'HTTP 500',
+    },
+  ];
+  const text = formatApplySummary(result);
+  assert.match(
+    text,
+    /Rejected, failed or in doubt:\n {2}✗ 417\*\*\*\*2000 \(promo\): rejected: REJECTED_DESTINATION: bad number\n/,
+  );
+  assert.is(text.split('✗').length - 1, 10);
+  assert.not.match(text, /3000/);
+  assert.match(text, / {2}… and 11 more\n/);
+});

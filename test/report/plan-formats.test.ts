@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { fileURLToPath } from 'node:url';
 import { formatPlan } from '../../src/report/plan-format.js';
 import { formatPlanSummary } from '../../src/report/plan-summary.js';
-import { maskPhone } from '../../src/recipients/mask-phone.js';
+import { maskPhone } from '../../src/diagnostics/mask-phone.js';
 import { escapeMarkdown } from '../../src/report/escape-markdown.js';
 import { buildFixturePlan, FIXTURE_PHONES } from '../plan/fixture-plan.js';
 import { withTmpDir } from '../state/tmp-dir.js';

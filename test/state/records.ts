@@ -1,6 +1,6 @@
 // Hand-made journal records for the state and plan tests.
 import type { JournalRecord } from '../../src/state/types.js';
-import { maskPhone } from '../../src/recipients/mask-phone.js';
+import { maskPhone } from '../../src/diagnostics/mask-phone.js';
 
 export interface MessageRef {
   messageId: string;

@@ -37,23 +37,50 @@ test('CSV and NDJSON: numbers normalised like recipients, reason and date kept, 
   assert.equal(list.diagnostics, []);
 });
 
-test('invalid numbers are warnings (ten, then a count) and still suppressed as digits; reasons kept as written, bounded', async () => {
+test('invalid numbers are errors (ten, then a count) and suppress nothing; reasons kept as written, bounded', async () => {
   const bad = Array.from({ length: 13 }, (_, i) => `12${i}`).join(',x\n');
   const list = await read(
     {
-      'a.csv': `phoneNumber,reason\n${bad},x\n41793026727,"STOP\u001b[2J\u202e"\n41780000001,${'x'.repeat(300)}\n`,
+      'a.csv': `phoneNumber,reason\n${bad},x\n41793026727,"STOP\u001b[2J\u202e"\n41780000001,${'x'.repeat(300)}\n079 302 67 28,national\n`,
     },
     ['a.csv'],
   );
   assert.equal(list.diagnostics.map((d) => [d.code, d.severity, d.line]).slice(0, 2), [
-    ['suppression-invalid', 'warning', 1],
-    ['suppression-invalid', 'warning', 2],
+    ['suppression-invalid', 'error', 1],
+    ['suppression-invalid', 'error', 2],
   ]);
+  assert.match(
+    list.diagnostics[0]?.message ?? '',
+    /120 is not a valid international number: it would suppress no one/,
+  );
   assert.is(list.diagnostics.length, 11);
-  assert.match(list.diagnostics[10]?.message ?? '', '3 more numbers are not valid');
-  assert.ok(list.numbers.has('120') && list.numbers.has('1212'));
+  assert.match(list.diagnostics[10]?.message ?? '', '4 more numbers are not valid');
+  assert.is(list.diagnostics[10]?.severity, 'error');
+  assert.equal([...list.numbers.keys()].sort(), ['41780000001', '41793026727']);
   assert.is(list.numbers.get('41793026727')?.reason, 'STOP\u001b[2J\u202e');
   assert.is(list.numbers.get('41780000001')?.reason?.length, 201);
+});
+
+test("national numbers are read with the config's defaultCountry, exactly as recipients", async () => {
+  const { dir, cleanup } = await makeWorkspace({
+    'a.csv': 'phoneNumber\n079 302 67 27\n+44 7910 000000\n0044 7910 000001\n078 123 45 6\n',
+  });
+  try {
+    const list = await fileSuppressionSource([join(dir, 'a.csv')], { defaultCountry: 'ch' }).read();
+    assert.equal([...list.numbers.keys()], ['41793026727', '447910000000', '447910000001']);
+    assert.equal(
+      list.diagnostics.map((d) => [d.severity, d.line, d.message.replace(/^.*a\.csv: /, '')]),
+      [
+        [
+          'error',
+          4,
+          '078 123 45 6 is not a valid international number nor a national number of CH: it would suppress no one',
+        ],
+      ],
+    );
+  } finally {
+    await cleanup();
+  }
 });
 
 test('a missing file, a folder, a FIFO or an unknown format is a diagnostic, never a crash or a hang', async () => {

@@ -93,6 +93,37 @@ test('a wrong secret is an AuthError that does not contain the secret', async ()
   }
 });
 
+test('redaction finds a token percent-encoded (either case), JSON-escaped and base64-encoded at any offset', () => {
+  const token = 'eyJhbGciOi/J+IUzI1NiIs"x\\y~z.T0ken-9ab44d2e';
+  const forms = [
+    token,
+    encodeURIComponent(token),
+    encodeURIComponent(token).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+    [...Buffer.from(token)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join(''),
+    JSON.stringify(token).slice(1, -1),
+    JSON.stringify(token).slice(1, -1).replace(/\//g, '\\/'),
+    token.replace(/./g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  ];
+  for (const prefix of ['', 'B', 'Be', 'Bearer ', 'Authorization: Bearer ']) {
+    for (const suffix of ['', '!', '!!', ' more']) {
+      const whole = Buffer.from(`${prefix}${token}${suffix}`);
+      forms.push(whole.toString('base64'), whole.toString('base64url'));
+      forms.push(encodeURIComponent(whole.toString('base64')));
+      forms.push(JSON.stringify(whole.toString('base64')).slice(1, -1).replace(/\//g, '\\/'));
+    }
+  }
+  const secretParts = [token.slice(4, 20), Buffer.from(token).toString('base64').slice(4, 20)];
+  for (const form of forms) {
+    const out = redactSecrets(`answer: ${form} end`, [token]);
+    assert.match(out, /\[redacted\]/, form);
+    for (const part of secretParts) assert.not.ok(out.includes(part), `${form} -> ${out}`);
+  }
+  assert.is(
+    redactSecrets('an ordinary answer, nothing echoed', [token]),
+    'an ordinary answer, nothing echoed',
+  );
+});
+
 test('redaction removes secrets, also URL-encoded', () => {
   assert.is(
     redactSecrets('token=a b+c/d and a%20b%2Bc%2Fd', ['a b+c/d']),

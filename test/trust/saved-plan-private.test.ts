@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/server.js';
 import { varsOf, type Plan } from '../../src/plan/types.js';
-import { maskPhone } from '../../src/recipients/mask-phone.js';
+import { maskPhone } from '../../src/diagnostics/mask-phone.js';
 import { makeDiagnostic } from '../../src/diagnostics/diagnostic.js';
 import { summarizeEntries } from '../../src/plan/summarize-plan.js';
 import { renderPreviewPage } from '../../src/report/render-page.js';
@@ -195,6 +195,19 @@ test('show restores the texts of a saved plan where its files are, unchanged; el
     );
     assert.match(elsewhere.stdout, /Hello \{\{name\}\} from \{\{city\}\}/);
     assert.match(elsewhere.stdout, /4 to send/);
+    // Values are not in a saved plan: said once, never shown as blank values.
+    assert.is(
+      elsewhere.stdout.split(
+        'values are not kept in a saved plan; run show next to the specs to see them',
+      ).length - 1,
+      1,
+      elsewhere.stdout,
+    );
+    assert.not.match(elsewhere.stdout, /\(empty\)/);
+    const markdown = await runCli(['show', 'plan.json', '--format', 'markdown'], { cwd: away });
+    assert.match(markdown.stdout, /values are not kept in a saved plan/);
+    assert.not.match(markdown.stdout, /\(empty\)/);
+    assert.not.match(pretty.stdout, /values are not kept/);
     for (const p of people)
       assert.not.ok(elsewhere.stdout.includes(p.name), `${p.name} shown without the files`);
     // The plan's file paths are untrusted: the note shows their control characters escaped.

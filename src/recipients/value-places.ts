@@ -1,0 +1,51 @@
+import type { SourcePosition } from '../message-spec/types.js';
+
+/** Where a row's values are in its file, by variable name: a CSV field or a spreadsheet cell. */
+export interface ValuePlaces {
+  at(name: string): SourcePosition | undefined;
+}
+
+/** A CSV row's fields: their 0-based columns, and line offsets when a quoted field spans lines. */
+export class CsvPlaces implements ValuePlaces {
+  constructor(
+    private readonly file: string,
+    private readonly line: number,
+    private readonly columns: readonly number[],
+    private readonly lines: readonly number[] | undefined,
+    /** Variable name → field index, shared by the rows of a file. */
+    private readonly fields: ReadonlyMap<string, number>,
+  ) {}
+
+  at(name: string): SourcePosition | undefined {
+    const index = this.fields.get(name);
+    if (index === undefined) return undefined;
+    return {
+      file: this.file,
+      line: this.line + (this.lines?.[index] ?? 0),
+      column: this.columns[index] ?? 0,
+    };
+  }
+}
+
+/** A spreadsheet row's cells: the sheet and row, with the column of each variable. */
+export class CellPlaces implements ValuePlaces {
+  constructor(
+    private readonly file: string,
+    /** The sheet as written in a reference (quoted unless plain). */
+    private readonly sheet: string,
+    private readonly row: number,
+    /** Variable name → [column index, column letters], shared by the rows of a sheet. */
+    private readonly columns: ReadonlyMap<string, readonly [number, string]>,
+  ) {}
+
+  at(name: string): SourcePosition | undefined {
+    const column = this.columns.get(name);
+    if (column === undefined) return undefined;
+    return {
+      file: this.file,
+      line: this.row,
+      column: column[0],
+      cell: `${this.sheet}!${column[1]}${this.row + 1}`,
+    };
+  }
+}
