@@ -99,7 +99,6 @@ function previousOf(n: number): Map<string, MessageState> {
       messageId: `old-${i}`,
       spec: 'm',
       revision: 1,
-      phoneNumber: phone,
       maskedPhoneNumber: `${phone.slice(0, 3)}****${phone.slice(-4)}`,
       contentHash: 'old',
       bulkId: 'b',

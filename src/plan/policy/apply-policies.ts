@@ -1,7 +1,8 @@
 import type { Policy, QuietHours } from '../../config/policy.js';
+import { messagesOfNumber, specRevisions } from '../../state/messages-of-number.js';
 import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { MessageContent } from '../../api/types.js';
-import type { StateSnapshot } from '../../state/types.js';
+import type { MessageState, StateSnapshot } from '../../state/types.js';
 import type { Suppression } from '../../suppressions/types.js';
 import {
   isSending,
@@ -128,17 +129,15 @@ function applyCaps(entries: PlanEntry[], context: PolicyContext): void {
   });
   const since = context.now.getTime() - cap.perMs;
   const received = new Map<string, number>();
-  for (const m of context.state.messages.values()) {
-    // Accepted or in doubt (it may have arrived); a message planned again now is counted once, as planned.
-    if (m.outcome !== 'accepted' && m.outcome !== 'in-flight') continue;
-    if (
-      plannedIds.has(m.messageId) ||
-      !planned.has(m.phoneNumber) ||
-      Date.parse(m.sentAt) < since ||
-      !inScope(m.spec)
-    )
-      continue;
-    received.set(m.phoneNumber, (received.get(m.phoneNumber) ?? 0) + 1);
+  // The state keeps no numbers: a planned number's earlier messages are found by their messageIds.
+  const pairs = specRevisions(context.state.messages.values()).filter((p) => inScope(p.spec));
+  for (const phone of planned.keys()) {
+    for (const m of messagesOfNumber(context.state, phone, pairs)) {
+      // Accepted or in doubt (it may have arrived); a message planned again now is counted once, as planned.
+      if (m.outcome !== 'accepted' && m.outcome !== 'in-flight') continue;
+      if (plannedIds.has(m.messageId) || Date.parse(m.sentAt) < since) continue;
+      received.set(phone, (received.get(phone) ?? 0) + 1);
+    }
   }
   for (const [phone, list] of planned) {
     const already = received.get(phone) ?? 0;
@@ -162,18 +161,15 @@ function applyMessagingLimit(entries: PlanEntry[], context: PolicyContext): void
   const limit = context.policy.messagingLimit;
   if (!limit) return;
   const now = context.now.getTime();
-  const recent = new Map<string, number>();
-  for (const m of context.state.messages.values()) {
-    if (m.outcome !== 'accepted' && m.outcome !== 'in-flight') continue;
-    if (m.settled?.as === 'not-sent') continue;
-    const at = Date.parse(m.sentAt);
-    if (!(at > now - DAY_MS)) continue;
-    if (at > (recent.get(m.phoneNumber) ?? -Infinity)) recent.set(m.phoneNumber, at);
-  }
   const sending: Array<[number, SendingEntry]> = [];
   entries.forEach((entry, index) => {
     if (isSending(entry)) sending.push([index, entry]);
   });
+  const recent = recentRecipients(
+    context.state,
+    sending.map(([, e]) => e.phoneNumber),
+    now - DAY_MS,
+  );
   const decisions = decideLimit(
     sending.map(([, e]) => ({
       phoneNumber: e.phoneNumber,
@@ -212,6 +208,38 @@ function applyMessagingLimit(entries: PlanEntry[], context: PolicyContext): void
     mode,
     ...(nextAt === undefined ? {} : { nextAt: new Date(nextAt).toISOString() }),
   };
+}
+
+/**
+ * The recipients the state reached after `since`, with the time of their last message. The state
+ * keeps no numbers: a planned number's messages are found by their messageIds (as the cap does)
+ * and keyed by the number; any other message counts as a recipient of its own, keyed by its
+ * messageId, so one reached by several specs counts once per spec (more held, never more sent).
+ */
+function recentRecipients(
+  state: PolicyContext['state'],
+  planned: readonly string[],
+  since: number,
+): Map<string, number> {
+  const counts = (m: MessageState) =>
+    (m.outcome === 'accepted' || m.outcome === 'in-flight') &&
+    m.settled?.as !== 'not-sent' &&
+    Date.parse(m.sentAt) > since;
+  const recent = new Map<string, number>();
+  const matched = new Set<string>();
+  const pairs = specRevisions(state.messages.values());
+  for (const phone of new Set(planned)) {
+    for (const m of messagesOfNumber(state, phone, pairs)) {
+      if (!counts(m)) continue;
+      matched.add(m.messageId);
+      const at = Date.parse(m.sentAt);
+      if (at > (recent.get(phone) ?? -Infinity)) recent.set(phone, at);
+    }
+  }
+  for (const m of state.messages.values())
+    if (!matched.has(m.messageId) && counts(m))
+      recent.set(`\u0000${m.messageId}`, Date.parse(m.sentAt));
+  return recent;
 }
 
 function checkSizes(entries: readonly PlanEntry[], context: PolicyContext): Diagnostic[] {

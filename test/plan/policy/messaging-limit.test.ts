@@ -1,6 +1,7 @@
 // The messaging limit through buildPlan on real spec files and a state of recent sends.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { messageIdFor } from '../../../src/api/identity.js';
 import { buildPlan } from '../../../src/plan/build-plan.js';
@@ -19,15 +20,23 @@ const range = (n: number, f: (i: number) => string) => Array.from({ length: n },
 // The state: 100 recipients in the last 24 hours (50 at 20 h ago, 50 at 2 h ago), 10 more 30 h ago.
 const RECENT = range(100, (i) => phone('4177000', i));
 const OLD = range(10, (i) => phone('4176000', i));
-function sent(numbers: string[], at: string, bulk: string): JournalRecord[] {
+function sent(numbers: string[], at: string, bulk: string, from = 'old'): JournalRecord[] {
   const refs = numbers.map((p) => ({
-    messageId: messageIdFor('old', 1, p),
-    spec: 'old',
+    messageId: messageIdFor(from, 1, p),
+    spec: from,
     phoneNumber: p,
     contentHash: 'c',
   }));
+  // Journal v4, as apply writes it now: masked numbers and messageIds, no full number.
+  const record = inFlight(bulk, at, refs);
+  if (record.type !== 'in-flight') throw new Error('not in flight');
+  const v4: JournalRecord = {
+    ...record,
+    v: 4,
+    messages: record.messages.map(({ phoneNumber: _, ...m }) => m),
+  };
   return [
-    inFlight(bulk, at, refs),
+    v4,
     outcome(
       bulk,
       at,
@@ -130,6 +139,40 @@ test('overLimit: schedule sends the rest now with a sendAt in the wave that has 
   );
   // Scheduled waves are requests of their own: vip 2, promo now 1, its waves of 50, 50, 130: 1, 1, 2.
   assert.equal(plan.pace?.requests, 7);
+});
+
+test('the state keeps no numbers: a planned number reached by two specs counts once, others once per spec', async () => {
+  const [a, b, c, d, e] = range(5, (i) => phone('4177500', i));
+  const { dir, cleanup } = await makeWorkspace(spec('next', [a, b, c] as string[]));
+  try {
+    const store = openFileStateStore(join(dir, '.waspec'));
+    // a (planned) and d (not planned) by two specs an hour ago, e by one.
+    await store.append([
+      ...sent([a, d, e] as string[], '2026-03-01T11:00:00.000Z', 'B1'),
+      ...sent([a, d] as string[], '2026-03-01T11:00:00.000Z', 'B2', 'other'),
+    ]);
+    const journal = await readFile(join(dir, '.waspec', 'journal.ndjson'), 'utf8');
+    assert.not.ok(journal.includes(a as string));
+    const plan = await buildPlan({
+      paths: [join(dir, 'specs')],
+      store,
+      policy: { messagingLimit: 5 },
+      now: NOW,
+    });
+    // a once; d twice (nothing tells its two messages apart); e once: 4 of 5, so b goes and c waits.
+    assert.is(plan.messagingLimit?.recent, 4);
+    assert.is(plan.messagingLimit?.admitted, 1);
+    assert.equal(
+      plan.entries.filter((x) => x.spec === 'next').map((x) => [x.phoneNumber.slice(-1), x.action]),
+      [
+        ['0', 'send'],
+        ['1', 'send'],
+        ['2', 'limit'],
+      ],
+    );
+  } finally {
+    await cleanup();
+  }
 });
 
 test('no limit in the policy: nothing held, no figures', async () => {
