@@ -11,9 +11,10 @@ const LAYERS = [
   {
     'message-spec': [],
     catalogue: ['message-spec'],
+    rates: ['message-spec', 'catalogue', 'recipients'],
     recipients: ['message-spec'],
     suppressions: ['message-spec', 'recipients'],
-    config: ['message-spec', 'catalogue', 'recipients', 'suppressions'],
+    config: ['message-spec', 'catalogue', 'rates', 'recipients', 'suppressions'],
     render: ['message-spec', 'recipients'],
     compile: ['message-spec', 'catalogue', 'config', 'recipients', 'render'],
   },

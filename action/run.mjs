@@ -128,12 +128,20 @@ const shown = (format, text) =>
     ? text
     : `## waspec plan\n\n${fence(text, format === 'json' ? 'json' : 'text')}`;
 
-function readSavedSummary(file) {
+function readSaved(file) {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')).summary;
+    return JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     return undefined;
   }
+}
+
+/** The cost line of a saved plan, for the comment's first lines (markdown has it already). */
+function costLine(cost) {
+  if (!cost || typeof cost !== 'object' || !cost.total) return '';
+  const amount = String(cost.total.amount ?? '').replace(/[^\d.-]/g, '');
+  const currency = String(cost.currency ?? '').replace(/[^A-Z]/g, '');
+  return `**Estimated cost: ${currency} ${amount}** (${Number(cost.total.messages) || 0} messages)\n\n`;
 }
 
 /** The pull request of this run's event, or undefined (a push, a schedule). */
@@ -241,14 +249,16 @@ async function main(env = process.env) {
     );
   }
   echoInert(plan.stdout);
-  const summary = plan.code === EXIT.error ? undefined : readSavedSummary(planFile);
+  const saved = plan.code === EXIT.error ? undefined : readSaved(planFile);
+  const summary = saved?.summary;
   const planOutputs = {
     'has-changes': count(summary, 'send', 'retry') > 0,
     'to-send': count(summary, 'send', 'retry'),
     excluded: count(summary, 'excluded'),
     'plan-file': summary ? planFile : '',
+    cost: saved?.cost ? `${saved.cost.currency} ${saved.cost.total.amount}` : '',
   };
-  const planText = shown(inputs.format, plan.stdout);
+  const planText = `${inputs.format === 'markdown' ? '' : costLine(saved?.cost)}${shown(inputs.format, plan.stdout)}`;
 
   if (inputs.command === 'plan' || plan.code === EXIT.error) {
     setOutputs(env, {

@@ -86,6 +86,16 @@ export function checkTemplateMessage(
     return out;
   }
   const label = `${name} (${template.language})`;
+  const status = template.status ?? 'approved';
+  if (status !== 'approved')
+    add(
+      'template-not-approved',
+      ['whatsApp', 'templateName'],
+      `template ${label} is ${status} (${catalogue.file}); WhatsApp refuses to send it`,
+      status === 'pending'
+        ? 'wait for the approval, then set status: approved in the catalogue'
+        : 'send another template, or set status: approved once WhatsApp Manager shows it active again',
+    );
   checkParameters(w, template, label, add);
   checkHeader(w, template, label, add);
   checkButtons(w.mediaTemplateData?.buttons ?? [], template, label, add);

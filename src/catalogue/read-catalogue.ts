@@ -8,10 +8,6 @@ import {
 } from '../diagnostics/diagnostic.js';
 import { displayPath, mapSchemaError } from '../diagnostics/schema-error.js';
 import { loadSchemaValidator, schemaErrorInputs } from '../diagnostics/schema-validator.js';
-import { registerInputFile } from '../files/input-files.js';
-import { hiddenInputText, refuseInput } from '../files/inside-workspace.js';
-import { openRegularFile } from '../files/open-regular-file.js';
-import { readAtMost } from '../files/read-at-most.js';
 import {
   findForbiddenKeys,
   findStructureProblems,
@@ -21,6 +17,7 @@ import {
 } from '../message-spec/check-yaml.js';
 import { createSourceMap, type SourceMap } from '../message-spec/source-map.js';
 import { placeholdersOf } from './placeholders.js';
+import { MAX_NAMED_FILE_BYTES, readNamedFile } from './read-named-file.js';
 import {
   templateKey,
   type ApprovedButton,
@@ -28,15 +25,19 @@ import {
   type Catalogue,
   type CatalogueRef,
   type HeaderKind,
+  type TemplateCategory,
+  type TemplateStatus,
 } from './types.js';
 
-export const MAX_CATALOGUE_BYTES = 1024 * 1024;
+export const MAX_CATALOGUE_BYTES = MAX_NAMED_FILE_BYTES;
 
 /** The catalogue file as written (schemas/templates.schema.json). */
 interface CatalogueData {
   templates: Array<{
     name: string;
     language: string | string[];
+    category?: TemplateCategory;
+    status?: TemplateStatus;
     header?: { kind: HeaderKind; text?: string };
     body: string;
     footer?: string;
@@ -57,66 +58,17 @@ const PATTERNS: Record<string, string> = {
 type Result = WithDiagnostics<Catalogue | undefined>;
 const refused = (diagnostics: Diagnostic[]): Result => ({ value: undefined, diagnostics });
 
-/** The file's bytes, or why they cannot be read: like a spec or the config, a regular file of at most 1 MiB. */
-async function readBytes(ref: CatalogueRef): Promise<Buffer | Diagnostic> {
-  const { file } = ref;
-  // Checked before opening: a config must not make waspec show another file's lines.
-  const refusal = ref.roots ? await refuseInput(ref.path, ref.roots) : undefined;
-  if (refusal?.reason === 'hidden') {
-    const text = hiddenInputText(refusal.segment);
-    return makeDiagnostic(
-      'file-hidden',
-      `the template catalogue ${file} ${text.message}`,
-      ref.at ?? { file },
-      { hint: text.hint },
-    );
-  }
-  if (refusal) {
-    return makeDiagnostic(
-      'file-outside-workspace',
-      `the template catalogue ${file} is outside the workspace`,
-      ref.at ?? { file },
-      {
-        hint: "the catalogue lives under the config file's folder or the current directory; allow another place with --allow-outside PATH (or allowOutside: in the config)",
-      },
-    );
-  }
-  const opened = await openRegularFile(ref.path);
-  if ('refusal' in opened) {
-    const special = opened.refusal.reason === 'not-a-file';
-    return makeDiagnostic(
-      special ? 'file-not-regular' : 'file-not-found',
-      `the template catalogue ${file} ${opened.refusal.message}`,
-      ref.at ?? { file },
-      {
-        hint: special
-          ? 'the catalogue is a regular YAML file'
-          : 'fix the path in `templates:` of the config (relative to the config file), or remove it',
-      },
-    );
-  }
-  try {
-    const tooLarge = makeDiagnostic(
-      'file-too-large',
-      `the template catalogue ${file} is larger than 1 MiB`,
-      { file, line: 0, column: 0 },
-    );
-    if (opened.size > MAX_CATALOGUE_BYTES) return tooLarge;
-    registerInputFile(ref.path);
-    const bytes = await readAtMost(opened.handle, MAX_CATALOGUE_BYTES);
-    return bytes.length > MAX_CATALOGUE_BYTES ? tooLarge : bytes;
-  } finally {
-    await opened.handle.close();
-  }
-}
-
 /**
  * Reads the approved-template catalogue named by the config. It is untrusted input: every
  * problem is a diagnostic at its line and column, and the catalogue is undefined when it has any.
  */
 export async function readCatalogue(ref: CatalogueRef): Promise<Result> {
   const { file } = ref;
-  const bytes = await readBytes(ref);
+  const bytes = await readNamedFile(ref, {
+    what: 'the template catalogue',
+    key: 'templates',
+    form: 'a regular YAML file',
+  });
   if (!Buffer.isBuffer(bytes)) return refused([bytes]);
   const text = bytes.toString('utf8');
   const counter = new LineCounter();
@@ -239,6 +191,8 @@ function approved(entry: Entry, language: string): ApprovedTemplate {
     buttons: (entry.buttons ?? []).map((b) => ({ ...b })),
   };
   if (entry.footer !== undefined) template.footer = entry.footer;
+  if (entry.category !== undefined) template.category = entry.category;
+  if (entry.status !== undefined) template.status = entry.status;
   return template;
 }
 

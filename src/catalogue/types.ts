@@ -12,10 +12,20 @@ export interface ApprovedButton {
   phoneNumber?: string;
 }
 
+/** What WhatsApp charges a template message as (schemas/rates.schema.json prices each). */
+export type TemplateCategory = 'marketing' | 'utility' | 'authentication';
+
+/** Whether WhatsApp sends the template now: only approved ones are sent. */
+export type TemplateStatus = 'approved' | 'paused' | 'disabled' | 'pending';
+
 /** One approved template in one language: plain data, saved in plans (plan.templates). */
 export interface ApprovedTemplate {
   name: string;
   language: string;
+  /** Its pricing category, when the catalogue says it. */
+  category?: TemplateCategory;
+  /** Absent: approved. */
+  status?: TemplateStatus;
   header: { kind: HeaderKind; text?: string };
   /** With {{1}}…{{n}}. */
   body: string;

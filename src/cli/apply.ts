@@ -10,7 +10,12 @@ import { StalePlanError, UsageError, EXIT, type ExitCode } from '../errors.js';
 import { catalogueOf, guardSettingsOf } from '../plan/plan-settings.js';
 import { describeStalePlan } from '../report/plan-changes.js';
 import { applyView } from './apply-view.js';
-import { ALLOW_LARGE_HELP, parseAllowLarge } from './plan-options.js';
+import {
+  ALLOW_COST_HELP,
+  ALLOW_LARGE_HELP,
+  parseAllowCost,
+  parseAllowLarge,
+} from './plan-options.js';
 import { action } from './run.js';
 import {
   addAllowOutsideOption,
@@ -38,6 +43,7 @@ export interface ApplyFlags {
   ignoreBreaker?: boolean;
   resume?: boolean;
   allowLarge?: string;
+  allowCost?: string;
   format: 'pretty' | 'json';
   allowOutside: string[];
   mask?: boolean;
@@ -125,7 +131,8 @@ export function defineApplyCommand(program: Command): void {
       '--resume',
       "go on after the last apply's circuit breaker tripped (the breaker stays on)",
     )
-    .option('--allow-large <n>', ALLOW_LARGE_HELP);
+    .option('--allow-large <n>', ALLOW_LARGE_HELP)
+    .option('--allow-cost <amount>', ALLOW_COST_HELP);
   addConfigOptions(command);
   addAllowOutsideOption(command);
   addMaskOptions(command);
@@ -163,6 +170,7 @@ function refusePlanningFlags(flags: ApplyFlags): void {
     flags.resendInDoubt && '--resend-in-doubt',
     flags.batchSize !== undefined && '--batch-size',
     flags.allowLarge !== undefined && '--allow-large',
+    flags.allowCost !== undefined && '--allow-cost',
   ].filter((flag): flag is string => typeof flag === 'string');
   if (given.length > 0) {
     throw new UsageError(
@@ -215,6 +223,7 @@ async function runApply(args: string[], flags: ApplyFlags): Promise<ExitCode> {
 /** What apply plans from its spec paths and flags. */
 function planOptionsOf(args: string[], flags: ApplyFlags, config: ResolvedConfig): PlanOptions {
   const allowLarge = parseAllowLarge(flags.allowLarge);
+  const allowCost = parseAllowCost(flags.allowCost);
   return {
     paths: args,
     retryRejected: flags.retryRejected ?? false,
@@ -224,6 +233,7 @@ function planOptionsOf(args: string[], flags: ApplyFlags, config: ResolvedConfig
     ...guardSettingsOf(config),
     ...catalogueOf(config),
     ...(allowLarge === undefined ? {} : { allowLarge }),
+    ...(allowCost === undefined ? {} : { allowCost }),
     allowOutside: config.allowOutside ?? [],
     recipientDefaults: config.recipients ?? {},
   };

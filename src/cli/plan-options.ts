@@ -9,6 +9,8 @@ import {
   type StateFlags,
 } from './options.js';
 import type { CatalogueRef } from '../catalogue/types.js';
+import type { MediaCheck } from '../api/media-limits.js';
+import { createMediaChecker } from '../transport/check-media.js';
 import type { RecipientDefaults, SpecReadOptions } from '../message-spec/types.js';
 import { catalogueOf, guardSettingsOf, type GuardSettings } from '../plan/plan-settings.js';
 import { isPlanFormat, PLAN_FORMATS, type PlanFormat } from '../report/plan-format.js';
@@ -96,6 +98,48 @@ export function parseAllowLarge(value: string | undefined): number | undefined {
     throw new UsageError(`--allow-large must be a whole number of messages, not ${value}.`);
   return n;
 }
+
+/** --check-media and --allow-private-media, shared by validate and plan. */
+export function addMediaOptions(command: Command): Command {
+  return command
+    .option(
+      '--check-media',
+      'fetch each distinct media URL once (HEAD) and check it answers 200 with a type and size the API takes (media.check: true in the config does it always)',
+    )
+    .option(
+      '--allow-private-media',
+      'let --check-media fetch private and loopback addresses (media.allowPrivate in the config)',
+    );
+}
+
+/** The media checker the flags or the config ask for, if any. */
+export async function mediaCheckOf(flags: {
+  checkMedia?: boolean;
+  allowPrivateMedia?: boolean;
+  config?: string;
+  profile?: string;
+}): Promise<{ checkMedia?: MediaCheck }> {
+  const config = await resolveConfig({
+    ...(flags.config ? { config: flags.config } : {}),
+    ...(flags.profile ? { profile: flags.profile } : {}),
+  });
+  if (!(flags.checkMedia ?? config.media?.check)) return {};
+  const allowPrivate = flags.allowPrivateMedia ?? config.media?.allowPrivate ?? false;
+  return { checkMedia: createMediaChecker({ allowPrivate }) };
+}
+
+/** --allow-cost AMOUNT: a decimal in the rate card's currency, kept as written. */
+export function parseAllowCost(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,12}(\.\d{1,6})?$/.test(value))
+    throw new UsageError(
+      `--allow-cost must be an amount in the rate card's currency such as 120.50, not ${value}.`,
+    );
+  return value;
+}
+
+export const ALLOW_COST_HELP =
+  'approve a plan costing up to AMOUNT (rate card currency) above policy.budget (AMOUNT at least the estimate)';
 
 export const ALLOW_LARGE_HELP =
   "approve sending N messages above a spec's maxRecipients or policy.maxMessagesPerApply (N at least the real number)";

@@ -10,7 +10,11 @@ import { formatPlanSummary } from '../report/plan-summary.js';
 import { openStateStore } from '../state/open-state.js';
 import {
   addPlanOutputOptions,
+  addMediaOptions,
+  ALLOW_COST_HELP,
+  mediaCheckOf,
   ALLOW_LARGE_HELP,
+  parseAllowCost,
   parseAllowLarge,
   parseFormat,
   parseLimit,
@@ -35,7 +39,10 @@ interface PlanFlags extends PlanOutputOptions, StateFlags {
   target: string[];
   detailedExitcode?: boolean;
   allowLarge?: string;
+  allowCost?: string;
   allowOutside: string[];
+  checkMedia?: boolean;
+  allowPrivateMedia?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -66,9 +73,11 @@ export function definePlanCommand(program: Command): void {
       '--detailed-exitcode',
       'exit 2 when the plan has a change (send, retry or drift) and no errors',
     )
-    .option('--allow-large <n>', ALLOW_LARGE_HELP);
+    .option('--allow-large <n>', ALLOW_LARGE_HELP)
+    .option('--allow-cost <amount>', ALLOW_COST_HELP);
   addConfigOptions(command);
   addAllowOutsideOption(command);
+  addMediaOptions(command);
   addPlanOutputOptions(command)
     .addHelpText(
       'after',
@@ -82,6 +91,7 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<ExitCode> {
   const limit = parseLimit(flags.limit);
   const maxBytes = parseMaxBytes(flags.maxBytes, format);
   const allowLarge = parseAllowLarge(flags.allowLarge);
+  const allowCost = parseAllowCost(flags.allowCost);
   const settings = await resolvePlanSettings(flags);
   const store = openStateStore(settings.target);
   const plan = await buildPlan({
@@ -89,6 +99,8 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<ExitCode> {
     store,
     ...settings.guard,
     ...(allowLarge === undefined ? {} : { allowLarge }),
+    ...(allowCost === undefined ? {} : { allowCost }),
+    ...(await mediaCheckOf(flags)),
     retryRejected: flags.retryRejected ?? false,
     resendInDoubt: flags.resendInDoubt ?? false,
     targets: flags.target,

@@ -5,8 +5,11 @@ import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticsToJson } from '../report/diagnostics-json.js';
 import { loadWorkspace } from '../message-spec/load-workspace.js';
 import { readCatalogue } from '../catalogue/read-catalogue.js';
-import { resolvePlanSettings } from './plan-options.js';
+import { addMediaOptions, mediaCheckOf, resolvePlanSettings } from './plan-options.js';
 import { addAllowOutsideOption, addConfigOptions, addFormatOption } from './options.js';
+import { checkMediaUrls } from '../plan/check-media-urls.js';
+import type { WhatsApp } from '../api/types.js';
+import { mediaFieldsOf } from '../api/media-limits.js';
 import { checkSendAt } from '../plan/plan-checks.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { escapeInvisibleInJson } from '../plan/plan-json.js';
@@ -14,6 +17,8 @@ import { action } from './run.js';
 
 interface ValidateOptions {
   format: 'pretty' | 'json';
+  checkMedia?: boolean;
+  allowPrivateMedia?: boolean;
   allowOutside: string[];
   config?: string;
   profile?: string;
@@ -46,7 +51,7 @@ export function defineValidateCommand(program: Command): void {
     ]);
   addFormatOption(command, ['pretty', 'json']);
   addConfigOptions(command);
-  addAllowOutsideOption(command)
+  addMediaOptions(addAllowOutsideOption(command))
     .addHelpText('after', VALIDATE_HELP)
     .action(
       action(async (paths: string[], options: ValidateOptions) => runValidate(paths, options)),
@@ -63,20 +68,35 @@ async function runValidate(paths: string[], options: ValidateOptions): Promise<E
   const diagnostics: Diagnostic[] = [...workspace.diagnostics, ...(catalogue?.diagnostics ?? [])];
   let recipients = 0;
   const now = new Date();
+  const { checkMedia } = await mediaCheckOf(options);
+  // Each spec's messages with distinct media URLs, for --check-media.
+  const media: Array<{ doc: (typeof workspace.docs)[number]; whatsApp: WhatsApp }> = [];
   for (const doc of workspace.docs) {
     checkSendAt(doc, now, diagnostics);
+    const seen = new Set<string>();
     for await (const batch of compileSpecBatches(
       doc,
       (d) => diagnostics.push(d),
       catalogue?.value ? { catalogue: catalogue.value } : {},
-    ))
+    )) {
       recipients += batch.length;
+      if (checkMedia)
+        for (const m of batch) {
+          const urls = mediaFieldsOf(m.content.whatsApp)
+            .map((f) => f.url)
+            .join('\n');
+          if (urls === '' || seen.has(urls)) continue;
+          seen.add(urls);
+          media.push({ doc, whatsApp: m.content.whatsApp });
+        }
+    }
   }
   await checkFlawedSpecs(
     workspace.flawed ?? [],
     (d) => diagnostics.push(d),
     catalogue?.value ? { catalogue: catalogue.value } : {},
   );
+  if (checkMedia) diagnostics.push(...(await checkMediaUrls(media, checkMedia)));
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
   const specs = workspace.files?.length ?? workspace.docs.length;

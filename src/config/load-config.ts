@@ -4,8 +4,9 @@ import type { CatalogueRef } from '../catalogue/types.js';
 import { WaspecError } from '../errors.js';
 import type { SourceLocation } from '../suppressions/read-suppression-file.js';
 import type { RecipientDefaults } from '../message-spec/types.js';
+import type { RatesRef } from '../rates/types.js';
 import type { Policy } from './policy.js';
-import { readConfigFile, type ConfigFileSettings } from './read-config-file.js';
+import { readConfigFile, type ConfigFileSettings, type MediaSettings } from './read-config-file.js';
 
 export interface ResolvedConfig {
   /** e.g. https://service.example.com (no trailing slash) */
@@ -45,6 +46,10 @@ export interface ResolvedConfig {
   templates?: CatalogueRef;
   /** Defaults for every recipient file (the config's `recipients:`). */
   recipients?: RecipientDefaults;
+  /** The rate card named by `rates:`. */
+  rates?: RatesRef;
+  /** `media:`: check media URLs on every validate and plan, and whether private addresses may be fetched. */
+  media?: MediaSettings;
 }
 
 export interface ConfigOverrides {
@@ -136,6 +141,12 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
       ...read.templates,
       roots: [config.configDir ?? cwd, cwd, ...(config.allowOutside ?? [])],
     };
+  if (read.rates)
+    config.rates = {
+      ...read.rates,
+      roots: [config.configDir ?? cwd, cwd, ...(config.allowOutside ?? [])],
+    };
+  if (read.media) config.media = read.media;
   if (env.WASPEC_TOKEN) config.token = env.WASPEC_TOKEN;
   if (env.WASPEC_APP_SECRET) config.appSecret = env.WASPEC_APP_SECRET;
   return config;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { parseAmount } from '../rates/money.js';
 
 /** At most `count` messages of a category to one number in any `per` window. */
 export interface FrequencyCap {
@@ -38,6 +39,14 @@ export const DEFAULT_BREAKER: BreakerSettings = {
   maxFailedShare: 0.2,
 };
 
+/** Most an apply (and each spec in it) may cost, in millionths of the rate card's currency. */
+export interface Budget {
+  perApply?: bigint;
+  perSpec?: bigint;
+  /** As written, for messages. */
+  written: { perApply?: string; perSpec?: string };
+}
+
 /** Audience safety rules of the workspace (`policy:` in the config). */
 export interface Policy {
   /** The circuit breaker's thresholds; `false` (`breaker: off`) turns it off; absent: DEFAULT_BREAKER. */
@@ -45,6 +54,11 @@ export interface Policy {
   maxPerRecipient?: FrequencyCap;
   maxMessagesPerApply?: number;
   quietHours?: QuietHours;
+  budget?: Budget;
+  /** Unique recipients the account may reach in a moving 24 hours (WhatsApp's messaging limit). */
+  messagingLimit?: number;
+  /** Over the messaging limit: hold (default) or schedule in later 24-hour waves. */
+  overLimit?: 'hold' | 'schedule';
 }
 
 export type ConfigFail = (node: Node | null | undefined, message: string, hint?: string) => never;
@@ -166,7 +180,15 @@ export function readPolicy(node: Node | null | undefined, fail: ConfigFail): Pol
   if (!isMap(node)) fail(node, 'policy must be a mapping');
   const keys = keysOf(
     node,
-    ['maxPerRecipient', 'maxMessagesPerApply', 'quietHours', 'breaker'],
+    [
+      'maxPerRecipient',
+      'maxMessagesPerApply',
+      'quietHours',
+      'breaker',
+      'budget',
+      'messagingLimit',
+      'overLimit',
+    ],
     'policy',
     fail,
   );
@@ -181,7 +203,42 @@ export function readPolicy(node: Node | null | undefined, fail: ConfigFail): Pol
       fail,
     );
   if (keys.has('quietHours')) policy.quietHours = readQuietHours(keys.get('quietHours'), fail);
+  if (keys.has('budget')) policy.budget = readBudget(keys.get('budget'), fail);
+  if (keys.has('messagingLimit'))
+    policy.messagingLimit = positiveInt(keys.get('messagingLimit'), 'policy.messagingLimit', fail);
+  if (keys.has('overLimit')) {
+    const mode = scalar(keys.get('overLimit'));
+    if (mode !== 'hold' && mode !== 'schedule')
+      fail(keys.get('overLimit'), 'policy.overLimit must be hold or schedule');
+    policy.overLimit = mode;
+  }
   return policy;
+}
+
+function amount(node: Node | null | undefined, name: string, fail: ConfigFail): [bigint, string] {
+  // The digits as written: a budget is money, never a float.
+  const written = isScalar(node) ? (node.source ?? String(node.value)) : undefined;
+  const value = parseAmount(written);
+  if (value === undefined || written === undefined)
+    fail(node, `${name} must be an amount in the rate card's currency, e.g. 250 or 99.50`);
+  return [value, written];
+}
+
+function readBudget(node: Node | null | undefined, fail: ConfigFail): Budget {
+  if (isScalar(node)) {
+    const [perApply, written] = amount(node, 'policy.budget', fail);
+    return { perApply, written: { perApply: written } };
+  }
+  if (!isMap(node)) fail(node, 'policy.budget must be an amount or a mapping {perApply, perSpec}');
+  const keys = keysOf(node, ['perApply', 'perSpec'], 'policy.budget', fail);
+  const budget: Budget = { written: {} };
+  for (const key of ['perApply', 'perSpec'] as const) {
+    if (!keys.has(key)) continue;
+    const [value, written] = amount(keys.get(key), `policy.budget.${key}`, fail);
+    budget[key] = value;
+    budget.written[key] = written;
+  }
+  return budget;
 }
 
 /**

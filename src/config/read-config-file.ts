@@ -14,6 +14,7 @@ import { createSourceMap } from '../message-spec/source-map.js';
 import { findStructureProblems, YAML_OPTIONS } from '../message-spec/check-yaml.js';
 import type { SourceLocation } from '../suppressions/read-suppression-file.js';
 import type { RecipientDefaults } from '../message-spec/types.js';
+import type { RatesRef } from '../rates/types.js';
 import { readPolicy, readSuppressionPaths, type Policy } from './policy.js';
 import { stateUrlSecret } from './state-url-secret.js';
 
@@ -37,10 +38,20 @@ export interface Profile {
   templates?: string;
 }
 
+/** `media:` of the config: checking media URLs before sending. */
+export interface MediaSettings {
+  /** Every validate and plan fetches each media URL (as --check-media). */
+  check?: boolean;
+  /** Media URLs may name private or loopback addresses (as --allow-private-media). */
+  allowPrivate?: boolean;
+}
+
 interface ConfigData {
   profile?: string;
   profiles?: Record<string, Profile>;
   templates?: string;
+  rates?: string;
+  media?: MediaSettings;
   recipients?: RecipientDefaults;
 }
 
@@ -55,6 +66,9 @@ export interface ConfigFileSettings {
   templates?: CatalogueRef;
   /** Defaults for every recipient file (`recipients:`). */
   recipients: RecipientDefaults;
+  /** The rate card (`rates:`). */
+  rates?: RatesRef;
+  media?: MediaSettings;
 }
 
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -261,8 +275,28 @@ export async function readConfigFile(
     doc.getIn(['templates'], true) as Node | undefined,
     config.templates,
   );
+  const rates: { rates?: RatesRef; media?: MediaSettings } = {
+    ...(config.rates === undefined
+      ? {}
+      : {
+          rates: {
+            path: path.resolve(base, config.rates),
+            file: displayFile(path.resolve(base, config.rates)),
+            at: at(doc.getIn(['rates'], true) as Node | undefined),
+          },
+        }),
+    ...(config.media ? { media: { ...config.media } } : {}),
+  };
   if (config.profiles === undefined)
-    return { profile: {}, policy, suppressions, suppressionSites, recipients, ...topTemplates };
+    return {
+      profile: {},
+      policy,
+      suppressions,
+      suppressionSites,
+      recipients,
+      ...topTemplates,
+      ...rates,
+    };
   const profile = Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
   if (profile === undefined) {
     const chosen = top?.get('profile', true) as Node | undefined;
@@ -291,5 +325,6 @@ export async function readConfigFile(
     suppressionSites,
     recipients,
     ...templates,
+    ...rates,
   };
 }

@@ -48,6 +48,8 @@ export const DIAGNOSTIC_CODES = {
   'send-at-invalid': 'sendAt is not an ISO 8601 date-time with an offset.',
   'url-too-long': 'A URL is longer than 2048 characters.',
   'media-type': 'A media URL does not end in an allowed file type.',
+  'media-check':
+    'With --check-media: a media URL does not answer 200, serves another type than the API takes, is larger than its limit, is slow or unreachable, or names a private address.',
   'url-scheme': 'A media URL is not an http:// or https:// URL.',
   'text-too-long': 'A text is longer than its limit (locationName, address: 1000).',
   'coordinate-range': 'A latitude or longitude is out of range.',
@@ -112,8 +114,14 @@ export const DIAGNOSTIC_CODES = {
     'templateData or the body placeholders do not have as many items as the template body has parameters (or a text header its one).',
   'template-header':
     'The header does not match the template: media missing or of the wrong kind, or a header the template does not have.',
+  'template-not-approved':
+    'The catalogue lists the template as paused, disabled or pending (status:): WhatsApp refuses to send it.',
   'template-buttons':
     'The buttons do not match the template: a button value missing, extra, or of the wrong kind.',
+
+  // --- the rate card (rates: in the config) ---
+  'rates-invalid':
+    'The rate card is malformed: not schemas/rates.schema.json, a price that is not a decimal of at most 6 places, a calling code listed twice, or no complete default row.',
 
   // --- plan ---
   'send-at-past': 'sendAt is in the past.',
@@ -123,6 +131,10 @@ export const DIAGNOSTIC_CODES = {
   'target-not-found': 'A --target names no spec.',
   'plan-too-large':
     'A spec sends more than its maxRecipients, or the plan more than policy.maxMessagesPerApply; --allow-large N approves N.',
+
+  'plan-over-budget':
+    'The plan would cost more than policy.budget (per apply or per spec) by the rate card; --allow-cost AMOUNT approves up to AMOUNT.',
+  'rates-missing': 'policy.budget is set but the config names no rate card (rates:).',
 
   // --- suppressions ---
   'suppressions-file-not-found': 'A suppression file named in the config does not exist.',

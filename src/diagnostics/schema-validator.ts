@@ -15,6 +15,10 @@ export const SCHEMA_VALIDATORS = {
     options: { allErrors: true, strict: false, verbose: true },
   },
   config: { file: 'config.schema.json', options: { allErrors: true, strict: false } },
+  rates: {
+    file: 'rates.schema.json',
+    options: { allErrors: true, strict: false, verbose: true },
+  },
 } as const;
 
 export type SchemaName = keyof typeof SCHEMA_VALIDATORS;

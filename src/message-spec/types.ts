@@ -83,6 +83,8 @@ export interface Spec {
   batchSize?: number;
   /** What kind of message (frequency caps count by category). */
   category?: string;
+  /** What WhatsApp charges its messages as, when no template category says it (rate card). */
+  pricing?: 'marketing' | 'utility' | 'authentication' | 'service';
   /** Precedence under a frequency cap: higher first, then by name (default 0). */
   priority?: number;
   /** Most messages one apply may send for this spec (size guard). */

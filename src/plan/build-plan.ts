@@ -6,10 +6,17 @@ import { checkFlawedSpecs, compileSpec } from '../compile/compile-spec.js';
 import type { CompiledMessage } from '../compile/types.js';
 import { loadWorkspace } from '../message-spec/load-workspace.js';
 import type { RecipientDefaults, SpecDocument } from '../message-spec/types.js';
+import type { RatesRef } from '../rates/types.js';
 import type { StateStore } from '../state/types.js';
 import type { ExcludedRecipient, ExcludeSink } from '../recipients/types.js';
 import { classifyMessages } from './classify-messages.js';
 import { lookUpContents } from './look-up-contents.js';
+import { planCost } from './plan-cost.js';
+import { checkMediaUrls } from './check-media-urls.js';
+import type { MediaCheck } from '../api/media-limits.js';
+import type { MessageContent } from '../api/types.js';
+import { isSending, type PlanEntry } from './types.js';
+import { estimatePace } from './estimate-pace.js';
 import { checkSendAt, selectTargets } from './plan-checks.js';
 import { guardPlan, type GuardOptions } from './policy/guard-plan.js';
 import { summarizeEntries } from './summarize-plan.js';
@@ -33,6 +40,14 @@ export interface BuildPlanOptions extends Omit<GuardOptions, 'now'> {
   templates?: CatalogueRef;
   /** The config's defaults for recipient files (`recipients:`). */
   recipientDefaults?: RecipientDefaults;
+  /** The rate card (the config's `rates:`): the plan's cost, checked against policy.budget. */
+  rates?: RatesRef;
+  /** --allow-cost AMOUNT: the cost approved above policy.budget. */
+  allowCost?: string;
+  /** Requests per second apply keeps to (the config's rateLimit): how long it takes. */
+  rateLimit?: number;
+  /** --check-media: fetches each media URL the plan sends (the transport's checker). */
+  checkMedia?: MediaCheck;
 }
 
 /** Loads, compiles and diffs the specs against the state. Errors are in plan.diagnostics. */
@@ -86,6 +101,21 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     { ...options, suppressions, now },
   );
   diagnostics.push(...guarded.diagnostics);
+  const priced = await planCost(
+    classified.entries,
+    classified.contents,
+    docs,
+    { state: snapshot, ...(catalogue?.value ? { catalogue: catalogue.value } : {}) },
+    { ...options, ...(options.policy?.budget ? { budget: options.policy.budget } : {}) },
+  );
+  diagnostics.push(...priced.diagnostics);
+  if (options.checkMedia)
+    diagnostics.push(
+      ...(await checkMediaUrls(
+        sentContents(classified.entries, classified.contents, docs),
+        options.checkMedia,
+      )),
+    );
   const {
     specs,
     inputs,
@@ -104,6 +134,18 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
       ...summarizeEntries(classified.entries),
       ...(excluded.length > 0 ? { excluded: excluded.length } : {}),
     },
+    ...(priced.cost ? { cost: priced.cost } : {}),
+    ...(guarded.limit ? { messagingLimit: guarded.limit } : {}),
+    ...(options.rateLimit === undefined
+      ? {}
+      : {
+          pace: estimatePace(
+            classified.entries,
+            classified.contents,
+            new Map(specs.map((s) => [s.name, s.batchSize])),
+            options.rateLimit,
+          ),
+        }),
     inputs: {
       files: inputs.files,
       state: {
@@ -144,4 +186,23 @@ async function* compileAll(
       exclude,
       ...(catalogue ? { catalogue } : {}),
     });
+}
+
+/** Each spec's distinct contents that apply sends, with the spec they come from. */
+function* sentContents(
+  entries: readonly PlanEntry[],
+  contents: Readonly<Record<string, MessageContent>>,
+  docs: readonly SpecDocument[],
+): Iterable<{ doc: SpecDocument; whatsApp: MessageContent['whatsApp'] }> {
+  const byName = new Map(docs.map((d) => [d.spec.name, d]));
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    if (!isSending(entry)) continue;
+    const key = `${entry.spec}\u0000${entry.contentHash}`;
+    const doc = byName.get(entry.spec);
+    const content = contents[entry.contentHash];
+    if (seen.has(key) || !doc || !content) continue;
+    seen.add(key);
+    yield { doc, whatsApp: content.whatsApp };
+  }
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { batchSizeOf } from '../compile/group-requests.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { CatalogueRef } from '../catalogue/types.js';
+import type { RatesRef } from '../rates/types.js';
 import { recipientFiles } from '../recipients/resolve-recipients.js';
 import { messageShapeOf, writtenMessageOf, type MessageShape } from '../render/message-shape.js';
 import { contentHashOf } from '../api/identity.js';
@@ -27,10 +28,12 @@ export interface PlanInputOptions extends SpecReadOptions {
   retryRejected?: boolean;
   resendInDoubt?: boolean;
   allowLarge?: number;
+  allowCost?: string;
   defaultBatchSize?: number;
   /** The config's suppression sources (a PostgreSQL state's table comes with the store). */
   suppressions?: readonly SuppressionSource[];
   templates?: CatalogueRef;
+  rates?: RatesRef;
 }
 
 /** What reading the specs takes from the options: where recipient files may be, and their defaults. */
@@ -73,6 +76,7 @@ export async function planInputsOf(
         docs,
         options.suppressions?.flatMap((s) => s.files) ?? [],
         options.templates?.path,
+        options.rates?.path,
       ),
       ...(tableDigests.length > 0 ? { suppressions: [...tableDigests] } : {}),
     },
@@ -82,6 +86,7 @@ export async function planInputsOf(
       targets: [...(options.targets ?? [])],
       paths,
       ...(options.allowLarge === undefined ? {} : { allowLarge: options.allowLarge }),
+      ...(options.allowCost === undefined ? {} : { allowCost: options.allowCost }),
     },
   };
 }
@@ -119,7 +124,7 @@ export async function readPlanInputs(
  * digest, so they join instead of starting another.
  */
 export function inputsDigest(plan: PlanInputs): string {
-  const { retryRejected, resendInDoubt, targets, paths, allowLarge } = plan.options;
+  const { retryRejected, resendInDoubt, targets, paths, allowLarge, allowCost } = plan.options;
   const inputs = {
     files: [...plan.inputs.files]
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
@@ -132,6 +137,8 @@ export function inputsDigest(plan: PlanInputs): string {
       targets: [...targets].sort(),
       paths: paths ?? [],
       allowLarge: allowLarge ?? null,
+      // Only when given: digests of plans made without it stay as they were.
+      ...(allowCost === undefined ? {} : { allowCost }),
     },
   };
   return createHash('sha256').update(JSON.stringify(inputs)).digest('hex');
@@ -141,6 +148,7 @@ async function inputFiles(
   docs: readonly SpecDocument[],
   suppressionFiles: readonly string[],
   catalogueFile: string | undefined,
+  ratesFile: string | undefined,
 ): Promise<PlanInputFile[]> {
   const files: PlanInputFile[] = [];
   const seen = new Set<string>();
@@ -159,5 +167,6 @@ async function inputFiles(
     add(workspacePath(file), 'suppressions', await hashFile(file));
   if (catalogueFile !== undefined)
     add(workspacePath(catalogueFile), 'templates', await hashFile(catalogueFile));
+  if (ratesFile !== undefined) add(workspacePath(ratesFile), 'rates', await hashFile(ratesFile));
   return files;
 }

@@ -33,5 +33,6 @@ export function emptySummary(): Record<PlanAction, number> {
     suppressed: 0,
     capped: 0,
     'quiet-hours': 0,
+    limit: 0,
   };
 }

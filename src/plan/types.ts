@@ -4,12 +4,16 @@ import type { MessageContent } from '../api/types.js';
 import type { MessageShape } from '../render/message-shape.js';
 import type { BreakerTrip, Outcome, StoredContent } from '../state/types.js';
 import type { ExcludedRecipient } from '../recipients/types.js';
+import type { PlanCost } from './plan-cost-types.js';
+import type { LimitFigures } from './policy/apply-policies.js';
+
+export type { PlanCost } from './plan-cost-types.js';
 
 export type PlanAction =
   'send' | 'unchanged' | 'drift' | 'retry' | 'rejected' | 'in-doubt' | 'orphan' | HeldAction;
 
-/** Messages the policy keeps from being sent (suppression list, frequency cap, quiet hours). */
-export type HeldAction = 'suppressed' | 'capped' | 'quiet-hours';
+/** Messages the policy keeps from being sent (suppression list, frequency cap, quiet hours, messaging limit). */
+export type HeldAction = 'suppressed' | 'capped' | 'quiet-hours' | 'limit';
 
 export const PLAN_ACTIONS: readonly PlanAction[] = [
   'send',
@@ -22,6 +26,7 @@ export const PLAN_ACTIONS: readonly PlanAction[] = [
   'suppressed',
   'capped',
   'quiet-hours',
+  'limit',
 ];
 
 /** How many entries have each action; `excluded` counts the recipients left out (plan.excluded). */
@@ -125,7 +130,7 @@ export function isSending(entry: PlanEntry): entry is SendingEntry {
 export interface PlanInputFile {
   /** Path relative to the workspace root (cwd). */
   path: string;
-  kind: 'spec' | 'recipients' | 'config' | 'suppressions' | 'templates';
+  kind: 'spec' | 'recipients' | 'config' | 'suppressions' | 'templates' | 'rates';
   sha256: string;
 }
 
@@ -176,6 +181,12 @@ export interface Plan {
    */
   excluded?: ExcludedRecipient[];
   summary: PlanSummary;
+  /** What the messages it sends cost, by the config's rate card (`rates:`); absent without one. */
+  cost?: PlanCost;
+  /** The messaging limit (policy.messagingLimit): recipients counted and held; absent without one. */
+  messagingLimit?: LimitFigures;
+  /** How long apply takes: its requests, and at the configured rate limit the seconds. */
+  pace?: { requests: number; rateLimit?: number; seconds?: number };
   inputs: {
     files: PlanInputFile[];
     /** `records`: how many journal records the state had (so staleness can say how many are new). */
@@ -197,6 +208,8 @@ export interface Plan {
     paths?: string[];
     /** `--allow-large N`: the size approved above maxRecipients / maxMessagesPerApply. */
     allowLarge?: number;
+    /** `--allow-cost AMOUNT` as written: the cost approved above policy.budget. */
+    allowCost?: string;
   };
   diagnostics: Diagnostic[];
 }

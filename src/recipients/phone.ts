@@ -57,3 +57,24 @@ export function countryOfPhoneNumber(digits: string): string | undefined {
   }
   return parsePhoneNumberFromString(`+${digits}`)?.country;
 }
+
+let callingCodes: Set<string> | undefined;
+const callingCodeByPrefix = new Map<string, string>();
+
+/**
+ * The country calling code of a normalised number (41793026727 → "41"), from libphonenumber's
+ * codes: they form a prefix code, so the first 1 to 3 digits say it without parsing the number.
+ */
+export function callingCodeOf(digits: string): string {
+  const prefix = digits.slice(0, 3);
+  const known = callingCodeByPrefix.get(prefix);
+  if (known !== undefined) return known;
+  callingCodes ??= new Set(getCountries().map((c) => getCountryCallingCode(c)));
+  let code: string | undefined;
+  for (let length = 1; length <= 3 && code === undefined; length++)
+    if (callingCodes.has(digits.slice(0, length))) code = digits.slice(0, length);
+  // Non-geographic codes (+800, +882…) are not any country's: the number says.
+  code ??= parsePhoneNumberFromString(`+${digits}`)?.countryCallingCode ?? '';
+  callingCodeByPrefix.set(prefix, code);
+  return code;
+}

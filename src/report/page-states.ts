@@ -20,6 +20,7 @@ export const PAGE_STATES: Record<
   suppressed: { label: 'suppressed', icon: ICONS.blocked, reachesPhone: false },
   capped: { label: 'capped', icon: ICONS.paused, reachesPhone: false },
   'quiet-hours': { label: 'in quiet hours', icon: ICONS.moon, reachesPhone: false },
+  limit: { label: 'over the limit', icon: ICONS.paused, reachesPhone: false },
   orphan: { label: 'orphan', icon: ICONS.orphan, reachesPhone: false },
 };
 

@@ -61,7 +61,7 @@ a { color: var(--link); }
 /* The states of a message: a colour, an icon and a word each (page-states.ts). */
 .state-send { --state: #1f7a3a; } .state-retry { --state: #0b63b6; } .state-unchanged { --state: #54656f; }
 .state-drift { --state: #b34700; } .state-rejected { --state: #c62828; } .state-in-doubt { --state: #7b1fa2; }
-.state-suppressed { --state: #6d4c41; } .state-capped { --state: #00796b; } .state-quiet-hours { --state: #3949ab; } .state-orphan { --state: #667781; }
+.state-suppressed { --state: #6d4c41; } .state-capped { --state: #00796b; } .state-quiet-hours { --state: #3949ab; } .state-limit { --state: #ad1457; } .state-orphan { --state: #667781; }
 .badge { display: inline-flex; align-items: center; gap: 4px; padding: 1px 8px 1px 6px; border-radius: 10px; background: var(--state); color: #fff; font-size: 12px; font-weight: 600; line-height: 18px; white-space: nowrap; }
 .badge .n { font-weight: 400; }
 .bubble > .badge { margin: 0 0 5px; }

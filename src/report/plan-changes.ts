@@ -8,6 +8,7 @@ const NOUN: Record<PlanInputFile['kind'], string> = {
   config: 'config',
   suppressions: 'suppression file',
   templates: 'template catalogue',
+  rates: 'rate card',
 };
 
 const LIST_CHANGE = { added: 'added', changed: 'changed', dropped: 'no longer used' } as const;

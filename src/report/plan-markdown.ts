@@ -22,6 +22,7 @@ import {
 import { maskPhone, maskPhonesIn } from '../diagnostics/mask-phone.js';
 import { breakerPlanLine } from './breaker-trip.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
+import { costHeadline, costRows, paceLines } from './plan-cost.js';
 import { revealOneLine } from './reveal-invisible.js';
 import { excludedWhere, exclusionCounts } from './plan-excluded.js';
 import { plural } from './plural.js';
@@ -145,6 +146,8 @@ class Page {
       `**${formatPlanSummary(this.plan.summary)}**`,
       '',
     ];
+    out.push(...paceLines(this.plan).flatMap((l) => [`**${escapeMarkdown(l)}**`, '']));
+    if (this.plan.cost) out.push(...costMarkdown(this.plan.cost));
     if (!valuesKept(this.plan)) out.push(`_Note: ${VALUES_NOT_KEPT}._`, '');
     out.push(`| spec | ${ACTION_STYLE.map((s) => `${s.symbol} ${s.label}`).join(' | ')} |`);
     out.push(`| --- |${ACTION_STYLE.map(() => ' ---: |').join('')}`);
@@ -394,4 +397,16 @@ function leftOut(level: Level, full: Level, specs: number, problems: number): st
 /** `+` and `-` at a line start would become list items; `!`/`~` are escaped. */
 function symbolText(action: PlanAction): string {
   return escapeMarkdown(styleOf(action).symbol).replace('+', '&#43;').replace(/^-$/, '&#45;');
+}
+
+/** The cost under the summary: the Action's comment shows it in its first lines. */
+function costMarkdown(cost: NonNullable<Plan['cost']>): string[] {
+  return [
+    `**${escapeMarkdown(costHeadline(cost))}**`,
+    '',
+    '| | cost (messages) |',
+    '| --- | ---: |',
+    ...costRows(cost).map((r) => `| ${escapeMarkdown(r.label)} | ${escapeMarkdown(r.value)} |`),
+    '',
+  ];
 }

@@ -21,6 +21,7 @@ import {
 } from './plan-messages.js';
 import { breakerPlanLine } from './breaker-trip.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
+import { costHeadline, costRows, paceLines } from './plan-cost.js';
 import { revealInvisible, revealOneLine } from './reveal-invisible.js';
 import { excludedWhere, exclusionCounts } from './plan-excluded.js';
 import { plural } from './plural.js';
@@ -48,6 +49,7 @@ function painters(color: boolean): Painters {
     suppressed: c.red,
     capped: c.cyan,
     'quiet-hours': c.cyan,
+    limit: c.cyan,
     bold: c.bold,
     dim: c.dim,
   };
@@ -62,6 +64,10 @@ export function formatPlanPretty(plan: Plan, options: PrettyOptions): string {
     paint.bold(formatPlanSummary(plan.summary)),
     '',
   ];
+  const pace = paceLines(plan);
+  if (pace.length > 0) out.push(...pace.map((l) => paint.bold(l)), '');
+  if (plan.cost)
+    out.push(paint.bold(costHeadline(plan.cost)), ...table(costRows(plan.cost), paint), '');
   if (!valuesKept(plan)) out.push(paint.dim(`Note: ${VALUES_NOT_KEPT}.`), '');
   out.push(
     paint.dim(`Legend: ${ACTION_STYLE.map((s) => `${s.symbol} ${s.label}`).join('  ')}`),

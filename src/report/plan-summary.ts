@@ -17,6 +17,8 @@ export function formatPlanSummary(summary: PlanSummary): string {
   if (summary.suppressed > 0) parts.push(`${count(summary.suppressed)} suppressed`);
   if (summary.capped > 0) parts.push(`${count(summary.capped)} capped`);
   if (summary['quiet-hours'] > 0) parts.push(`${count(summary['quiet-hours'])} in quiet hours`);
+  // Absent in plans of an older waspec.
+  if ((summary.limit ?? 0) > 0) parts.push(`${count(summary.limit)} over the messaging limit`);
   if ((summary.excluded ?? 0) > 0) parts.push(`${count(summary.excluded ?? 0)} excluded`);
   return `Plan: ${parts.join(', ')}`;
 }
@@ -52,6 +54,13 @@ export const ACTION_STYLE: ReadonlyArray<{
     symbol: '⏸',
     label: 'quiet hours',
     meaning: "in the recipient's quiet hours: held back, sent by a later apply outside them",
+  },
+  {
+    action: 'limit',
+    symbol: '⏸',
+    label: 'limit',
+    meaning:
+      'over the messaging limit (unique recipients per 24 h): held back, sent by a later apply from the time shown',
   },
   {
     action: 'drift',

@@ -59,6 +59,7 @@ function planOf(n: number, batchSize: number): Plan {
       suppressed: 0,
       capped: 0,
       'quiet-hours': 0,
+      limit: 0,
     },
     inputs: { files: [], state: { location: '', sha256: '' } },
     options: { retryRejected: false, resendInDoubt: false, targets: [] },

@@ -41,6 +41,24 @@ const CATALOGUE = `templates:
     language: en_GB
     header: { kind: video }
     body: Watch.
+  - name: sale_paused
+    language: en_GB
+    category: marketing
+    status: paused
+    body: Sale.
+  - name: sale_disabled
+    language: en_GB
+    status: disabled
+    body: Sale.
+  - name: sale_pending
+    language: en_GB
+    status: pending
+    body: Sale.
+  - name: sale_approved
+    language: en_GB
+    category: marketing
+    status: approved
+    body: Sale.
 `;
 
 const OFFER_BUTTONS = [
@@ -83,6 +101,26 @@ const CASES: Case[] = [
       '  mediaTemplateData: { header: { latitude: 47.1, longitude: 8.5 } }',
     ],
     [],
+  ],
+  [
+    'an approved template (status: approved)',
+    ['  templateName: sale_approved', '  language: en_GB'],
+    [],
+  ],
+  [
+    'a paused template',
+    ['  templateName: sale_paused', '  language: en_GB'],
+    [['template-not-approved', 'sale_paused']],
+  ],
+  [
+    'a disabled template',
+    ['  templateName: sale_disabled', '  language: en_GB'],
+    [['template-not-approved', 'sale_disabled']],
+  ],
+  [
+    'a pending template',
+    ['  templateName: sale_pending', '  language: en_GB'],
+    [['template-not-approved', 'sale_pending']],
   ],
   [
     'an unknown template',
@@ -297,7 +335,7 @@ test('the diagnostics say what the template expects', () =>
     );
     assert.match(
       messages({ templateName: 'zzz', language: 'en_GB' })[0] ?? '',
-      /\| approved: clip, contract, hello, offer, reminder, shipped, store/,
+      /\| approved: clip, contract, hello, offer, reminder, sale_approved, sale_disabled, sale_paused, sale_pending, shipped, …$/,
     );
     assert.match(
       messages({ templateName: 'reminder', language: 'fr_FR' })[0] ?? '',

@@ -50,6 +50,15 @@ const SAMPLES: Record<SchemaName, unknown[]> = {
   ],
   response: [{}, { requestError: 1 }, { messages: [{ messageId: 3 }] }],
   plan: [{}, { formatVersion: 1, entries: 'x' }],
+  rates: [
+    {
+      currency: 'USD',
+      effective: '2025-07-01',
+      source: 'x',
+      prices: [{ code: 'default', marketing: 0.1, utility: '0.02', authentication: 0, service: 0 }],
+    },
+    { currency: 'usd', effective: 'July', prices: [{ code: '+41', marketing: -1 }] },
+  ],
   templates: [
     {
       templates: [

@@ -39,6 +39,7 @@ each('every category: send, retry, in-doubt, unchanged, drift, rejected, orphan'
       suppressed: 0,
       capped: 0,
       'quiet-hours': 0,
+      limit: 0,
     });
     assert.equal(Object.keys(plan.contents).sort(), ['h-hello', 'h-map', 'h-promo']);
     const drift = plan.entries.find((e) => e.action === 'drift');

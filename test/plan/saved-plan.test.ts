@@ -128,6 +128,7 @@ async function freshPlan(dir: string): Promise<Plan> {
       suppressed: 0,
       capped: 0,
       'quiet-hours': 0,
+      limit: 0,
     },
     inputs: {
       files: [

@@ -30,6 +30,7 @@ test('summary line: thousands separators, optional categories only when present'
     suppressed: 0,
     capped: 0,
     'quiet-hours': 0,
+    limit: 0,
   };
   assert.is(formatPlanSummary(summary), 'Plan: 1,204 to send, 3 unchanged, 1 drift, 0 in doubt');
   assert.is(

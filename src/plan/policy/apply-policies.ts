@@ -2,7 +2,7 @@ import type { Policy, QuietHours } from '../../config/policy.js';
 import { messagesOfNumber, specRevisions } from '../../state/messages-of-number.js';
 import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { MessageContent } from '../../api/types.js';
-import type { StateSnapshot } from '../../state/types.js';
+import type { MessageState, StateSnapshot } from '../../state/types.js';
 import type { Suppression } from '../../suppressions/types.js';
 import {
   isSending,
@@ -12,6 +12,7 @@ import {
   type SendingEntry,
 } from '../types.js';
 import { decideCaps } from './cap-policy.js';
+import { decideLimit } from './limit-policy.js';
 import { decideQuietHours, type QuietDecision } from './quiet-hours-policy.js';
 import { decideSize } from './size-policy.js';
 import { decideSuppression } from './suppression-policy.js';
@@ -26,8 +27,24 @@ export interface SpecPolicy {
   where?: { file?: string; line?: number; column?: number };
 }
 
+/** What the messaging limit found, for the plan (`messagingLimit`). */
+export interface LimitFigures {
+  limit: number;
+  /** Unique recipients the state recorded in the last 24 hours. */
+  recent: number;
+  /** New unique recipients this apply reaches. */
+  admitted: number;
+  /** Messages held (hold) or moved to a later wave (schedule). */
+  over: number;
+  mode: 'hold' | 'schedule';
+  /** When the first message over the limit can go. */
+  nextAt?: string;
+}
+
 export interface PolicyContext {
   policy: Policy;
+  /** Filled in by the messaging limit, when the policy has one. */
+  figures?: { limit?: LimitFigures };
   suppressed: ReadonlyMap<string, Suppression>;
   specs: ReadonlyMap<string, SpecPolicy>;
   state: Pick<StateSnapshot, 'messages'>;
@@ -53,6 +70,7 @@ export function applyPolicies(entries: PlanEntry[], context: PolicyContext): Dia
   });
   if (context.policy.quietHours) applyQuietHours(entries, context);
   if (context.policy.maxPerRecipient) applyCaps(entries, context);
+  if (context.policy.messagingLimit) applyMessagingLimit(entries, context);
   return checkSizes(entries, context);
 }
 
@@ -134,6 +152,94 @@ function applyCaps(entries: PlanEntry[], context: PolicyContext): void {
       if (d?.kind === 'capped') entries[index] = held(entry, 'capped', d.reason);
     });
   }
+}
+
+const DAY_MS = 86_400_000;
+
+/** WhatsApp's messaging limit: unique recipients per moving 24 hours, across every spec of the state. */
+function applyMessagingLimit(entries: PlanEntry[], context: PolicyContext): void {
+  const limit = context.policy.messagingLimit;
+  if (!limit) return;
+  const now = context.now.getTime();
+  const sending: Array<[number, SendingEntry]> = [];
+  entries.forEach((entry, index) => {
+    if (isSending(entry)) sending.push([index, entry]);
+  });
+  const recent = recentRecipients(
+    context.state,
+    sending.map(([, e]) => e.phoneNumber),
+    now - DAY_MS,
+  );
+  const decisions = decideLimit(
+    sending.map(([, e]) => ({
+      phoneNumber: e.phoneNumber,
+      spec: e.spec,
+      priority: context.specs.get(e.spec)?.priority ?? 0,
+    })),
+    { limit, windowMs: DAY_MS, now, recent },
+  );
+  const mode = context.policy.overLimit ?? 'hold';
+  let over = 0;
+  let nextAt: number | undefined;
+  const newRecipients = new Set<string>();
+  sending.forEach(([index, entry], i) => {
+    const d = decisions[i];
+    if (d?.kind !== 'over') {
+      if (!recent.has(entry.phoneNumber)) newRecipients.add(entry.phoneNumber);
+      return;
+    }
+    over++;
+    nextAt = Math.min(nextAt ?? d.at, d.at);
+    if (mode === 'hold') {
+      entries[index] = held(entry, 'limit', d.reason);
+      return;
+    }
+    // A later wave: sent now with a sendAt, never earlier than a sendAt it already has.
+    const sendAt = entry.shift?.sendAt ?? context.contents[entry.contentHash]?.sendAt;
+    if (sendAt === undefined || Date.parse(sendAt) < d.at)
+      entry.shift = { sendAt: new Date(d.at).toISOString(), reason: d.reason };
+  });
+  context.figures ??= {};
+  context.figures.limit = {
+    limit,
+    recent: recent.size,
+    admitted: newRecipients.size,
+    over,
+    mode,
+    ...(nextAt === undefined ? {} : { nextAt: new Date(nextAt).toISOString() }),
+  };
+}
+
+/**
+ * The recipients the state reached after `since`, with the time of their last message. The state
+ * keeps no numbers: a planned number's messages are found by their messageIds (as the cap does)
+ * and keyed by the number; any other message counts as a recipient of its own, keyed by its
+ * messageId, so one reached by several specs counts once per spec (more held, never more sent).
+ */
+function recentRecipients(
+  state: PolicyContext['state'],
+  planned: readonly string[],
+  since: number,
+): Map<string, number> {
+  const counts = (m: MessageState) =>
+    (m.outcome === 'accepted' || m.outcome === 'in-flight') &&
+    m.settled?.as !== 'not-sent' &&
+    Date.parse(m.sentAt) > since;
+  const recent = new Map<string, number>();
+  const matched = new Set<string>();
+  const pairs = specRevisions(state.messages.values());
+  for (const phone of new Set(planned)) {
+    for (const m of messagesOfNumber(state, phone, pairs)) {
+      if (!counts(m)) continue;
+      matched.add(m.messageId);
+      const at = Date.parse(m.sentAt);
+      if (at > (recent.get(phone) ?? -Infinity)) recent.set(phone, at);
+    }
+  }
+  for (const m of state.messages.values())
+    if (!matched.has(m.messageId) && counts(m))
+      recent.set(`\u0000${m.messageId}`, Date.parse(m.sentAt));
+  return recent;
 }
 
 function checkSizes(entries: readonly PlanEntry[], context: PolicyContext): Diagnostic[] {

@@ -6,7 +6,12 @@ import type { StateSnapshot } from '../../state/types.js';
 import { readSuppressions, type SuppressionDigest } from '../../suppressions/file-suppressions.js';
 import type { SuppressionSource } from '../../suppressions/types.js';
 import type { PlanEntry } from '../types.js';
-import { applyPolicies, type SpecPolicy } from './apply-policies.js';
+import {
+  applyPolicies,
+  type LimitFigures,
+  type PolicyContext,
+  type SpecPolicy,
+} from './apply-policies.js';
 
 export interface GuardOptions {
   policy?: Policy;
@@ -25,7 +30,11 @@ export async function guardPlan(
   docs: readonly SpecDocument[],
   snapshot: Pick<StateSnapshot, 'messages'>,
   options: GuardOptions,
-): Promise<{ diagnostics: Diagnostic[]; digests: SuppressionDigest[] }> {
+): Promise<{
+  diagnostics: Diagnostic[];
+  digests: SuppressionDigest[];
+  limit?: LimitFigures;
+}> {
   const list = await readSuppressions(options.suppressions ?? []);
   const specs = new Map<string, SpecPolicy>();
   for (const doc of docs) {
@@ -38,7 +47,9 @@ export async function guardPlan(
         : { maxRecipients, where: doc.locate(['maxRecipients']) }),
     });
   }
+  const figures: NonNullable<PolicyContext['figures']> = {};
   const diagnostics = applyPolicies(entries, {
+    figures,
     policy: options.policy ?? {},
     suppressed: list.numbers,
     specs,
@@ -47,5 +58,9 @@ export async function guardPlan(
     now: options.now,
     ...(options.allowLarge === undefined ? {} : { allowLarge: options.allowLarge }),
   });
-  return { diagnostics: [...list.diagnostics, ...diagnostics], digests: list.digests };
+  return {
+    diagnostics: [...list.diagnostics, ...diagnostics],
+    digests: list.digests,
+    ...(figures.limit ? { limit: figures.limit } : {}),
+  };
 }
