@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 const named = process.argv.slice(2);
 for (const section of named.length > 0
   ? named
-  : (process.env.BENCH_SECTIONS ?? 'compile,apply,workers,startup,suppress,hostile').split(',')) {
+  : (process.env.BENCH_SECTIONS ?? 'compile,apply,workers,startup,suppress,hostile,scale').split(
+      ',',
+    )) {
   const file = new URL(`./${section}.mjs`, import.meta.url);
   if (!existsSync(file)) continue;
   const module = await import(file.href);
