@@ -2,7 +2,8 @@ import type { Plan, PlanEntry } from './types.js';
 import { maskDiagnostic, maskPhone, maskPhonesIn } from '../diagnostics/mask-phone.js';
 import { hasInvisible, INVISIBLE } from '../diagnostics/invisible-characters.js';
 
-function maskEntry(entry: PlanEntry): PlanEntry {
+/** The entry with its number masked, and the numbers its reason, error and variable values quote. */
+export function maskEntry(entry: PlanEntry): PlanEntry {
   const masked: PlanEntry = { ...entry, phoneNumber: maskPhone(entry.phoneNumber) };
   if ('hold' in masked) masked.hold = { ...masked.hold, reason: maskPhonesIn(masked.hold.reason) };
   if (masked.previous?.error !== undefined)
@@ -31,6 +32,11 @@ function maskStrings<T>(value: T): T {
 
 /** The plan with every phone number masked (entries, the reasons, variable values and texts they quote, and diagnostics). */
 export function maskPlan(plan: Plan): Plan {
+  return { ...maskPlanHead(plan), entries: plan.entries.map(maskEntry) };
+}
+
+/** maskPlan of all but the entries (left as they are: a writer masks them one by one). */
+export function maskPlanHead(plan: Plan): Plan {
   return {
     ...plan,
     specs: plan.specs.map((spec) =>
@@ -38,7 +44,6 @@ export function maskPlan(plan: Plan): Plan {
     ),
     contents: maskStrings(plan.contents),
     ...(plan.previousContents ? { previousContents: maskStrings(plan.previousContents) } : {}),
-    entries: plan.entries.map(maskEntry),
     diagnostics: plan.diagnostics.map(maskDiagnostic),
   };
 }

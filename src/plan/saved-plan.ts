@@ -1,11 +1,14 @@
-import { writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { loadSchemaValidator } from '../diagnostics/schema-validator.js';
 import { WaspecError } from '../errors.js';
 import { openRegularFile } from '../files/open-regular-file.js';
 import { readAtMost } from '../files/read-at-most.js';
-import { formatPlanJson } from './plan-json.js';
+import { digestEntries } from './entries-digest.js';
+import { escapeInvisibleInJson, maskEntry, maskPlanHead } from './plan-json.js';
 import type { Plan, PlanEntry } from './types.js';
 
 export { findPlanChanges, inputFileChanges } from './plan-changes.js';
@@ -16,20 +19,74 @@ let validator: ValidateFunction<Plan> | undefined;
 /**
  * Writes the plan as JSON without personal data, so it is safe as a CI artifact: numbers masked
  * (entries and diagnostics), no rendered contents, variable values or earlier contents. apply and
- * show take those from the hash-checked spec and recipient files (restoreSavedPlan).
+ * show take those from the hash-checked spec and recipient files (restoreSavedPlan). Written entry
+ * by entry (never as one string); a plan of more than SAVED_ENTRIES_LISTED entries lists the first
+ * of them and keeps a digest of all (`entriesDigest`), which apply checks against its fresh plan.
  */
 export async function writeSavedPlan(file: string, plan: Plan): Promise<void> {
-  const text = formatPlanJson(privatePlan(plan), { mask: true });
-  // apply would refuse it: said now, not after the review.
-  const size = Buffer.byteLength(text);
-  if (size > MAX_PLAN_BYTES) throw tooLarge(file, size);
-  await writeFile(file, text);
+  const out = createWriteStream(file);
+  let size = 0;
+  const write = async (text: string) => {
+    size += Buffer.byteLength(text);
+    // apply would refuse it: said now, not after the review.
+    if (size > MAX_PLAN_BYTES) throw tooLarge(file, size);
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  try {
+    for (const chunk of savedPlanChunks(plan)) await write(chunk);
+    out.end();
+    await once(out, 'finish');
+  } catch (error) {
+    out.destroy();
+    await rm(file, { force: true });
+    throw error;
+  }
+}
+
+/** Entries a saved plan lists in full; beyond, it lists these first ones and a digest of all. */
+export const SAVED_ENTRIES_LISTED = 10_000;
+
+/** The saved plan's JSON text in pieces, as JSON.stringify(plan, null, 2) gives it whole. */
+function* savedPlanChunks(plan: Plan): Generator<string> {
+  const large = plan.entries.length > SAVED_ENTRIES_LISTED;
+  const saved: Record<string, unknown> = { ...maskPlanHead(privateHead(plan)) };
+  // apply plans again and journals what its fresh plan names: a large plan leaves this list out.
+  if (large) delete saved.contentsToStore;
+  const keys = Object.keys(saved).filter((k) => saved[k] !== undefined);
+  yield '{';
+  for (const [i, key] of keys.entries()) {
+    const comma = i < keys.length - 1 || (large && key === 'entries') ? ',' : '';
+    yield `\n  ${JSON.stringify(key)}: `;
+    if (key !== 'entries') {
+      yield `${escapeInvisibleInJson(JSON.stringify(saved[key], null, 2).replaceAll('\n', '\n  '))}${comma}`;
+      continue;
+    }
+    const listed = large ? plan.entries.slice(0, SAVED_ENTRIES_LISTED) : plan.entries;
+    if (listed.length === 0) yield '[]';
+    else {
+      yield '[';
+      for (const [j, entry] of listed.entries()) {
+        const text = JSON.stringify(maskEntry(withoutVars(entry)), null, 2);
+        yield `\n    ${escapeInvisibleInJson(text.replaceAll('\n', '\n    '))}${j < listed.length - 1 ? ',' : ''}`;
+      }
+      yield '\n  ]';
+    }
+    yield comma;
+    if (large)
+      yield `\n  "entriesDigest": ${JSON.stringify(digestEntries(plan.entries), null, 2).replaceAll('\n', '\n  ')}${i < keys.length - 1 ? ',' : ''}`;
+  }
+  yield '\n}\n';
 }
 
 /** The plan as saved: messageIds, content hashes and the specs' shapes stay; what recipients' data rendered goes. */
 export function privatePlan(plan: Plan): Plan {
+  return { ...privateHead(plan), entries: plan.entries.map(withoutVars) };
+}
+
+/** privatePlan but for the entries (as they are: the writer takes their vars out one by one). */
+function privateHead(plan: Plan): Plan {
   const { previousContents: _previous, previousContentsOmitted: _omitted, ...rest } = plan;
-  return { ...rest, private: true, contents: {}, entries: plan.entries.map(withoutVars) };
+  return { ...rest, private: true, contents: {} };
 }
 
 /**

@@ -175,6 +175,8 @@ export interface Plan {
   /** The approved templates the contents use (from the config's catalogue), for showing them filled in. */
   templates?: ApprovedTemplate[];
   entries: PlanEntry[];
+  /** A saved plan of many messages: `entries` are its first ones, this digest covers all (src/plan/entries-digest.ts). */
+  entriesDigest?: { count: number; sha256: string };
   /**
    * Recipient rows left out on purpose (`invalid: hold`, `duplicates: first`), with the reason:
    * never sent. They have no entry (an invalid number has no messageId). Numbers are masked.

@@ -8,6 +8,7 @@ import { buildPlan, type BuildPlanOptions } from './build-plan.js';
 import type { PlanChange } from './plan-change.js';
 import { findPlanChanges } from './plan-changes.js';
 import { quietHoursSincePlan } from './policy/quiet-hours-now.js';
+import { digestEntries } from './entries-digest.js';
 import { summarizeEntries } from './summarize-plan.js';
 import { contentHashOf, PLAN_ACTIONS, type Plan, type PlanEntry } from './types.js';
 
@@ -71,9 +72,18 @@ function checkConsistent(plan: Plan, file: string): void {
       throw untrusted(file, `it lists message ${quote(entry.messageId)} more than once`);
     seen.add(entry.messageId);
   }
+  if (plan.entriesDigest) {
+    const total = PLAN_ACTIONS.reduce((n, a) => n + (plan.summary[a] ?? 0), 0);
+    if (total !== plan.entriesDigest.count || plan.entries.length > total)
+      throw untrusted(
+        file,
+        `its summary counts ${total} messages but its digest ${plan.entriesDigest.count} and it lists ${plan.entries.length}`,
+      );
+  }
   const counted = summarizeEntries(plan.entries);
   const wrong = PLAN_ACTIONS.find((a) => (plan.summary[a] ?? 0) !== counted[a]);
-  if (wrong)
+  // A plan with a digest lists only its first entries: its summary is checked against the fresh plan.
+  if (wrong && !plan.entriesDigest)
     throw untrusted(
       file,
       `its summary says ${plan.summary[wrong] ?? 0} ${wrong} but it lists ${counted[wrong]}`,
@@ -142,6 +152,30 @@ function firstMismatch(saved: Plan, fresh: Plan): string | undefined {
   return undefined;
 }
 
+/**
+ * For a plan saved with a digest: its listed entries must be the fresh plan's first ones, its
+ * summary the fresh plan's, and its digest that of every fresh entry.
+ */
+function digestMismatch(saved: Plan, fresh: Plan): string | undefined {
+  const digest = saved.entriesDigest;
+  if (!digest) return undefined;
+  const listed = firstMismatch(saved, {
+    ...fresh,
+    entries: fresh.entries.slice(0, saved.entries.length),
+  });
+  if (listed) return listed;
+  const counted = summarizeEntries(fresh.entries);
+  const wrong = PLAN_ACTIONS.find((a) => (saved.summary[a] ?? 0) !== counted[a]);
+  if (wrong)
+    return `it says ${saved.summary[wrong] ?? 0} ${wrong}, but a plan of its inputs says ${counted[wrong]}`;
+  const now = digestEntries(fresh.entries);
+  if (now.count !== digest.count)
+    return `it has ${digest.count} messages, but a plan of its inputs has ${now.count}`;
+  if (now.sha256 !== digest.sha256)
+    return 'its entries digest is not that of a plan of its inputs (a message differs in action, content, number or treatment)';
+  return undefined;
+}
+
 /** Specs and input files listed in the saved plan that a plan of its paths now does not list, or the reverse. */
 function inputsMismatch(saved: Plan, fresh: Plan): string | undefined {
   const spec = (s: Plan['specs'][number]) =>
@@ -205,7 +239,9 @@ export async function verifySavedPlan(
   const quiet =
     rest.policy && quietHoursSincePlan({ ...saved, contents: fresh.contents }, rest.policy, at);
   if (quiet) return { changes: [quiet] };
-  const why = inputsMismatch(saved, fresh) ?? firstMismatch(saved, fresh);
+  const why =
+    inputsMismatch(saved, fresh) ??
+    (saved.entriesDigest ? digestMismatch(saved, fresh) : firstMismatch(saved, fresh));
   if (why) throw untrusted(file, why);
   return { plan: fresh };
 }
