@@ -33,7 +33,13 @@ export function redactSecrets(text: string): string {
     )
     .replace(USERINFO, `//${REDACTED}@`)
     .replace(KNOWN_PREFIX, REDACTED)
-    .replace(RUN, (run) => (looksRandom(run) ? REDACTED : run));
+    .replace(RUN, (run) =>
+      // A path (a temporary folder's random name) is judged segment by segment, not as one run.
+      run
+        .split('/')
+        .map((part) => (part.length >= 24 && looksRandom(part) ? REDACTED : part))
+        .join('/'),
+    );
 }
 
 /** `text` cut to `max` characters (… marks the cut) without splitting a surrogate pair. */
