@@ -24,7 +24,7 @@ test('watch re-plans on spec, recipient file, new and deleted specs; survives br
     assert.match(block, /Plan: 1 to send/);
     assert.match(
       block,
-      /message · the same for every recipient\n\s+text │ Hi Anna/,
+      /message as written · [^\n]*\n\s+text │ Hi \{\{name\}\}/,
       'the plan itself, not only its summary',
     );
     assert.not.match(block, /Since last run/, 'nothing to compare the first run with');
