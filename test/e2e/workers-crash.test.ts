@@ -46,7 +46,15 @@ for (const backend of await postgresBackends()) {
         const startWorker = () => {
           // Each as if on its own machine: the same command, joining the apply by its inputs.
           const child = startCli(
-            ['apply', '--yes', '--workers', '1', '--concurrency', String(CONCURRENCY)],
+            [
+              'apply',
+              '--yes',
+              '--ignore-breaker',
+              '--workers',
+              '1',
+              '--concurrency',
+              String(CONCURRENCY),
+            ],
             { cwd: dir, env },
           );
           live.add(child);
@@ -87,7 +95,10 @@ for (const backend of await postgresBackends()) {
             rounds < 6,
             `still to send after ${rounds} applies: ${JSON.stringify([...actions])}`,
           );
-          const again = await runCli(['apply', '--yes', '--workers', '2'], { cwd: dir, env });
+          const again = await runCli(['apply', '--yes', '--ignore-breaker', '--workers', '2'], {
+            cwd: dir,
+            env,
+          });
           assert.ok([0, 3].includes(again.code ?? -1), again.stderr);
           actions = actionsOf(await runCli(['plan', '--format', 'json'], { cwd: dir, env }));
         }
