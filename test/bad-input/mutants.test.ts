@@ -10,6 +10,7 @@ import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { loadWorkspace } from '../../src/message-spec/load-workspace.js';
 import { formatDiagnostics } from '../../src/report/diagnostics-format.js';
 import { assertNoStackTrace, runCli } from '../helpers/cli.js';
+import { createRandom } from '../../src/emulator/random.js';
 
 // Seeded mutants of examples/ (lines deleted, repeated, swapped; anchors, aliases and merge keys,
 // some referring to themselves; quotes left open; deep nesting): every one must end in
@@ -19,18 +20,6 @@ import { assertNoStackTrace, runCli } from '../helpers/cli.js';
 const MUTANTS = 300;
 const THROUGH_CLI = 5;
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
-
-/** mulberry32: a small seeded generator, so a failure names a mutant that can be made again. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 type Mutation = (lines: string[], pick: (n: number) => number) => void;
 
@@ -135,7 +124,7 @@ test(`${MUTANTS} seeded mutants of examples/ end in diagnostics, never in an err
     await cp(examples, dir, { recursive: true });
     const names = Object.keys(MUTATIONS);
     for (let seed = 1; seed <= MUTANTS; seed++) {
-      const next = random(seed);
+      const next = createRandom(seed);
       const pick = (n: number) => Math.floor(next() * n);
       const file = files[pick(files.length)] ?? '';
       const lines = (originals.get(file) ?? '').split('\n');
