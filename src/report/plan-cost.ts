@@ -1,5 +1,6 @@
 import type { Plan, PlanCost } from '../plan/types.js';
 import { formatCents, parseAmount } from '../rates/money.js';
+import { revealOneLine as shown } from './reveal-invisible.js';
 
 /** Countries named before "the rest" is summed. */
 export const TOP_COUNTRIES = 5;
@@ -16,13 +17,15 @@ const signed = (amount: string) => {
 /** The headline: what the plan costs, with the rate card it was priced with. */
 export function costHeadline(cost: PlanCost): string {
   const example = cost.rates.example ? ', an EXAMPLE card' : '';
-  return `Estimated cost: ${cost.currency} ${cents(cost.total.amount)} for ${n(cost.total.messages)} messages (rates ${cost.rates.file}, effective ${cost.rates.effective}${example})`;
+  // A saved plan's figures are untrusted: its texts are shown escaped.
+  return `Estimated cost: ${shown(cost.currency)} ${cents(cost.total.amount)} for ${n(cost.total.messages)} messages (rates ${shown(cost.rates.file)}, effective ${shown(cost.rates.effective)}${example})`;
 }
 
 /** The figures as rows of label and value: per category, the top countries and the rest, per spec with its change. */
 export function costRows(cost: PlanCost): Array<{ label: string; value: string }> {
+  const currency = shown(cost.currency);
   const money = (amount: string, messages: number) =>
-    `${cost.currency} ${cents(amount)} (${n(messages)})`;
+    `${currency} ${cents(amount)} (${n(messages)})`;
   const rows: Array<{ label: string; value: string }> = [];
   for (const c of cost.byCategory)
     if (c.messages > 0) rows.push({ label: c.category, value: money(c.amount, c.messages) });
@@ -38,19 +41,19 @@ export function costRows(cost: PlanCost): Array<{ label: string; value: string }
     const messages = rest.reduce((sum, c) => sum + c.messages, 0);
     rows.push({
       label: `${rest.length} other codes`,
-      value: `${cost.currency} ${formatCents(micros)} (${n(messages)})`,
+      value: `${currency} ${formatCents(micros)} (${n(messages)})`,
     });
   }
   for (const s of cost.bySpec) {
     const change = s.previous
-      ? `, ${signed(s.change ?? '0.00')} against revision ${s.previous.revision} (${cost.currency} ${cents(s.previous.amount)}, ${n(s.previous.messages)})`
+      ? `, ${signed(s.change ?? '0.00')} against revision ${s.previous.revision} (${currency} ${cents(s.previous.amount)}, ${n(s.previous.messages)})`
       : ', no earlier apply';
-    rows.push({ label: `spec ${s.spec}`, value: `${money(s.amount, s.messages)}${change}` });
+    rows.push({ label: `spec ${shown(s.spec)}`, value: `${money(s.amount, s.messages)}${change}` });
   }
   if (cost.uncategorised)
     rows.push({
       label: 'priced as marketing',
-      value: `no category in the catalogue: ${cost.uncategorised.join(', ')}`,
+      value: `no category in the catalogue: ${shown(cost.uncategorised.join(', '))}`,
     });
   return rows;
 }
