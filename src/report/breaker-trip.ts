@@ -24,5 +24,5 @@ export const AFTER_TRIP =
 export function breakerPlanLine(trip: BreakerTrip): string {
   const top = trip.reasons[0];
   const reason = top ? `; top reason: ${revealOneLine(top.reason)} ×${top.count}` : '';
-  return `Circuit breaker tripped at ${trip.at}: ${breakerCause(trip)}${reason}. The rest is unsent; ${AFTER_TRIP}.`;
+  return `Circuit breaker tripped at ${revealOneLine(trip.at)}: ${breakerCause(trip)}${reason}. The rest is unsent; ${AFTER_TRIP}.`;
 }

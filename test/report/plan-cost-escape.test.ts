@@ -2,6 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { PlanCost } from '../../src/plan/types.js';
 import { costHeadline, costRows } from '../../src/report/plan-cost.js';
+import { breakerPlanLine } from '../../src/report/breaker-trip.js';
+import type { BreakerTrip } from '../../src/state/types.js';
 
 // A saved plan (an artifact) may carry any text in its cost: none reaches a terminal raw.
 const RAW = /[\u001b\u009b\u202e]/;
@@ -21,6 +23,18 @@ test('a saved plan cost with control and bidi characters is shown escaped', () =
   );
   assert.not.match(text, RAW, text);
   assert.match(text, /Estimated cost: US/);
+});
+
+test("a breaker trip's time from a saved plan or the state is shown escaped", () => {
+  const trip = {
+    at: '2026-01-01\u001b[2J',
+    cause: 'rejected',
+    share: 0.3,
+    threshold: 0.2,
+    answers: 200,
+    reasons: [{ reason: 'BAD\u202e', count: 3 }],
+  } as unknown as BreakerTrip;
+  assert.not.match(breakerPlanLine(trip), RAW);
 });
 
 test.run();
