@@ -85,7 +85,7 @@ export const DIAGNOSTIC_CODES = {
   'json-syntax': 'A JSON or NDJSON recipient file is malformed.',
   'recipient-invalid': 'A recipient entry has the wrong shape.',
   'value-too-long':
-    "A recipient's variable is longer than 4,096 characters (longer than any WhatsApp text); the recipient is left out.",
+    'A variable the message uses is longer than 4,096 characters (longer than any WhatsApp text); the recipient is left out. A long value in a column the message never names is dropped without a word.',
   'phone-unquoted': 'A phone number was written as a YAML number; quote it.',
   'phone-invalid':
     'A phone number is not a valid international number (or national number of the defaultCountry).',
