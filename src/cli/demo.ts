@@ -58,15 +58,17 @@ async function runDemo(paths: string[], flags: DemoFlags): Promise<ExitCode> {
     say(`waspec demo: emulator on ${emulator.url}, state in ${flags.state}\n\n── plan ──\n`);
     const store = openStateStore({ kind: 'file', dir: config.stateDir });
     // --force takes over only the lock of a demo that is gone.
+    // The same inputs plan before and after the apply.
+    const inputs = {
+      paths,
+      store,
+      ...guardSettingsOf(config),
+      ...catalogueOf(config),
+      defaultBatchSize: config.batchSize,
+      recipientDefaults: config.recipients ?? {},
+    };
     return await withApplyLock(store, true, async (interrupts) => {
-      const plan = await buildPlan({
-        paths,
-        store,
-        ...guardSettingsOf(config),
-        ...catalogueOf(config),
-        defaultBatchSize: config.batchSize,
-        recipientDefaults: config.recipients ?? {},
-      });
+      const plan = await buildPlan(inputs);
       printDiagnostics(plan.diagnostics);
       if (hasErrors(plan.diagnostics)) return EXIT.error;
       say(formatPlan(plan, { format: 'pretty', color: useColor(process.stdout), limit: 3 }));
@@ -80,14 +82,7 @@ async function runDemo(paths: string[], flags: DemoFlags): Promise<ExitCode> {
         createProgressReporter(),
       );
       say(formatApplySummary(result));
-      const after = await buildPlan({
-        paths,
-        store,
-        ...guardSettingsOf(config),
-        ...catalogueOf(config),
-        defaultBatchSize: config.batchSize,
-        recipientDefaults: config.recipients ?? {},
-      });
+      const after = await buildPlan(inputs);
       say(`\n── plan again ──\n${formatPlanSummary(after.summary)}\n`);
       const stats = emulator.stats();
       say(
