@@ -9,6 +9,7 @@ import type { Plan } from '../../src/plan/types.js';
 import type { JournalRecord, StateStore } from '../../src/state/types.js';
 import type { SendResult, Transport } from '../../src/transport/types.js';
 import { stateBackends, testEachBackend, type Backend } from '../helpers/state-backends.js';
+import { emptySummary } from '../../src/plan/summarize-plan.js';
 
 const PENDING = {
   groupId: 1,
@@ -48,19 +49,7 @@ function planOf(n: number, batchSize: number): Plan {
     ],
     contents: { [contentHash]: content },
     entries,
-    summary: {
-      send: n,
-      retry: 0,
-      unchanged: 0,
-      drift: 0,
-      rejected: 0,
-      'in-doubt': 0,
-      orphan: 0,
-      suppressed: 0,
-      capped: 0,
-      'quiet-hours': 0,
-      limit: 0,
-    },
+    summary: { ...emptySummary(), send: n },
     inputs: { files: [], state: { location: '', sha256: '' } },
     options: { retryRejected: false, resendInDoubt: false, targets: [] },
     diagnostics: [],

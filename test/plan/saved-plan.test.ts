@@ -13,6 +13,7 @@ import { inFlight, outcome } from '../state/records.js';
 import { buildFixturePlan } from './fixture-plan.js';
 import { changeLines } from '../helpers/plan-changes.js';
 import { stateBackends, testEachBackend, withState } from '../helpers/state-backends.js';
+import { emptySummary } from '../../src/plan/summarize-plan.js';
 
 const each = testEachBackend(test, await stateBackends());
 
@@ -117,19 +118,7 @@ async function freshPlan(dir: string): Promise<Plan> {
     specs: [{ name: 'a', file: 'specs/a.yaml', revision: 1, batchSize: 100 }],
     contents: {},
     entries: [],
-    summary: {
-      send: 0,
-      retry: 0,
-      unchanged: 0,
-      drift: 0,
-      rejected: 0,
-      'in-doubt': 0,
-      orphan: 0,
-      suppressed: 0,
-      capped: 0,
-      'quiet-hours': 0,
-      limit: 0,
-    },
+    summary: emptySummary(),
     inputs: {
       files: [
         { path: 'specs/a.yaml', kind: 'spec', sha256: await sha('specs/a.yaml') },

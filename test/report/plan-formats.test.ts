@@ -8,6 +8,7 @@ import { escapeMarkdown } from '../../src/report/escape-markdown.js';
 import { buildFixturePlan, FIXTURE_PHONES } from '../plan/fixture-plan.js';
 import { withTmpDir } from '../state/tmp-dir.js';
 import { assertGolden } from './plan-golden.js';
+import { emptySummary } from '../../src/plan/summarize-plan.js';
 
 const golden = (name: string): string =>
   fileURLToPath(new URL(`../plan/golden/${name}`, import.meta.url));
@@ -19,19 +20,7 @@ test('maskPhone keeps the first 3 and last 4 digits', () => {
 });
 
 test('summary line: thousands separators, optional categories only when present', () => {
-  const summary = {
-    send: 1204,
-    retry: 0,
-    unchanged: 3,
-    drift: 1,
-    rejected: 0,
-    'in-doubt': 0,
-    orphan: 0,
-    suppressed: 0,
-    capped: 0,
-    'quiet-hours': 0,
-    limit: 0,
-  };
+  const summary = { ...emptySummary(), send: 1204, unchanged: 3, drift: 1 };
   assert.is(formatPlanSummary(summary), 'Plan: 1,204 to send, 3 unchanged, 1 drift, 0 in doubt');
   assert.is(
     formatPlanSummary({ ...summary, retry: 2, orphan: 1 }),
