@@ -17,7 +17,7 @@ export async function compactJournal(file: string): Promise<CompactResult> {
   const bad = snapshot.diagnostics.find((d) => d.severity === 'error');
   if (bad)
     throw new StateError(
-      `The state journal ${file} has invalid lines (${bad.message}); it was not compacted.`,
+      `The state journal ${file}${bad.line === undefined ? '' : `:${bad.line + 1}`} has invalid lines (${bad.message}); it was not compacted.`,
       'Restore the journal from a backup or version control first; compacting would drop those lines.',
     );
   const { kept, result } = compactRecords(records);
