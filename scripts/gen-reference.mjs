@@ -33,11 +33,12 @@ const table = (head, rows) =>
 
 /** The commands in --help order, as src/cli/main.ts lists them (name → module → define function). */
 async function commandModules() {
-  const main = await readFile(new URL('dist/cli/main.js', ROOT), 'utf8');
+  // The source: dist/cli/main.js is bundled (scripts/bundle-cli.mjs), its imports renamed.
+  const main = await readFile(new URL('src/cli/main.ts', ROOT), 'utf8');
   const found = [
     ...main.matchAll(/(\w+): async \(\) => \(await import\('\.\/([\w-]+\.js)'\)\)\.(\w+)/g),
   ].map(([, name, file, define]) => ({ name, file, define }));
-  if (found.length === 0) throw new Error('no command found in dist/cli/main.js');
+  if (found.length === 0) throw new Error('no command found in src/cli/main.ts');
   return found;
 }
 

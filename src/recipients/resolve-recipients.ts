@@ -16,9 +16,8 @@ import { duplicateDiagnostic, entryOf, lineOf, varsHash, whereTag } from './dupl
 import type { Identified } from './identify.js';
 import { identifyBatch, warmUpIdentifyWorker } from './phone-pool.js';
 import { PhoneSet } from './phone-set.js';
-import { readCsv, type RawRecipient } from './read-csv.js';
+import type { RawRecipient } from './read-csv.js';
 import { readJsonArray, readNdjson } from './read-json.js';
-import { readXlsx } from './read-xlsx.js';
 import { isKnownCountry } from './phone.js';
 import type { ColumnOptions } from './table-columns.js';
 import { delimiterOf } from './csv-delimiter.js';
@@ -244,7 +243,9 @@ async function* fileRecipients(
   // Over 64 KiB (a few thousand rows) the worker pays for itself: start it while the file is read.
   if (size > WARM_UP_BYTES) warmUpIdentifyWorker();
   try {
+    // The CSV and XLSX readers (papaparse; yauzl, saxes, numfmt) load when a file of theirs is read.
     if (format === 'csv') {
+      const { readCsv } = await import('./read-csv.js');
       const defaults = doc.recipientDefaults ?? {};
       const delimiter = delimiterOf(ref.delimiter ?? defaults.delimiter);
       const encoding = ref.encoding ?? defaults.encoding;
@@ -253,12 +254,13 @@ async function* fileRecipients(
         ...(delimiter === undefined ? {} : { delimiter }),
         ...(encoding === undefined ? {} : { encoding }),
       });
-    } else if (format === 'xlsx')
+    } else if (format === 'xlsx') {
+      const { readXlsx } = await import('./read-xlsx.js');
       yield* readXlsx(handle, file, sink, {
         ...columnOptionsOf(doc, ref),
         ...(ref.sheet === undefined ? {} : { sheet: ref.sheet }),
       });
-    else if (format === 'json') yield* readJsonArray(handle, size, file, sink);
+    } else if (format === 'json') yield* readJsonArray(handle, size, file, sink);
     else yield* readNdjson(handle, file, sink);
   } finally {
     await handle.close();

@@ -1,4 +1,5 @@
-import { diffWordsWithSpace } from 'diff';
+// The word diff alone (3 of the package's 19 modules: every plan loads this file).
+import { diffWordsWithSpace } from 'diff/lib/diff/word.js';
 import type { MessageContent } from '../api/types.js';
 import { MAX_PREVIOUS_CONTENTS } from '../plan/look-up-contents.js';
 import { contentHashOf, type Plan, type PlanEntry } from '../plan/types.js';

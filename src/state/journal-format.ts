@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { StateError } from '../errors.js';
 import { MAX_STORED_CONTENT_CHARS, storedChars } from './stored-content.js';
@@ -37,9 +36,14 @@ type Kind =
   | 'breakerRecord';
 let validators: Record<Kind, ValidateFunction> | undefined;
 
+// ajv is loaded when the first journal line is checked, not at start-up of every command.
+const require = createRequire(import.meta.url);
+
 function compile(): Record<Kind, ValidateFunction> {
+  const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
   const ajv = new Ajv2020({ allErrors: false, strict: false });
-  addFormats.default(ajv);
+  addFormats(ajv);
   // Content records refer to the plan schema's definition of a content.
   for (const file of ['journal-record', 'plan'])
     ajv.addSchema(

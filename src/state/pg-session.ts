@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { StateLostError } from '../errors.js';
 import { describePgError, isConnectionLoss } from './pg-errors.js';
 import { ensureSchema, schemaVersion, refuseNewerSchema, SCHEMA_VERSION } from './pg-migrations.js';
@@ -32,7 +32,9 @@ export function openPgSession(target: PgTarget, appliedBy: string): PgSession {
   let tail: Promise<unknown> = Promise.resolve();
 
   const connect = async (): Promise<pg.Client> => {
-    const c = new pg.Client({
+    // pg is loaded on the first connection, not at start-up of every command that can open a state.
+    const { default: postgres } = await import('pg');
+    const c = new postgres.Client({
       connectionString: target.connectionString,
       application_name: 'waspec',
       connectionTimeoutMillis: 10_000,

@@ -6,7 +6,6 @@ import { hiddenInputText, refuseInput } from '../files/inside-workspace.js';
 import { openRegularFile } from '../files/open-regular-file.js';
 import { readLines } from '../files/read-lines.js';
 import { normalizePhoneNumber } from '../recipients/phone.js';
-import { readCsv } from '../recipients/read-csv.js';
 import { jsonSyntaxMessage, MAX_NDJSON_LINE_BYTES } from '../recipients/read-json.js';
 import { displayFile } from '../message-spec/load-spec.js';
 import type { Suppression } from './types.js';
@@ -126,6 +125,8 @@ async function* csvRows(
   file: string,
   sink: DiagnosticSink,
 ): AsyncIterable<Row[]> {
+  // papaparse loads when a CSV list is read (the plan of a spec without a list never does).
+  const { readCsv } = await import('../recipients/read-csv.js');
   for await (const batch of readCsv(handle, file, sink)) {
     yield batch.map((r) => ({
       phoneNumber: r.phoneNumber,

@@ -1,6 +1,6 @@
-import got, { type Response } from 'got';
+import type { Response } from 'got';
 import { isIP } from 'node:net';
-import PQueue from 'p-queue';
+import type PQueue from 'p-queue';
 import {
   MEDIA_RULES,
   type MediaCheck,
@@ -27,13 +27,17 @@ const MB = (n: number) => `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0
  * with the API reference's limits for its kind. Only http(s); private addresses only if allowed.
  */
 export function createMediaChecker(options: MediaCheckOptions = {}): MediaCheck {
-  const queue = new PQueue({ concurrency: options.concurrency ?? 8 });
+  // p-queue and got load with the first URL checked, not at start-up of every command that can check.
+  let queue: Promise<PQueue> | undefined;
   const cache = new Map<string, Promise<MediaVerdict>>();
   return (url, kind) => {
     const key = `${kind} ${url}`;
     let verdict = cache.get(key);
     if (!verdict) {
-      verdict = queue.add(() => checkOne(url, kind, options));
+      queue ??= import('p-queue').then(
+        ({ default: Queue }) => new Queue({ concurrency: options.concurrency ?? 8 }),
+      );
+      verdict = queue.then((q) => q.add(() => checkOne(url, kind, options)));
       cache.set(key, verdict);
     }
     return verdict;
@@ -107,6 +111,7 @@ async function fetchHead(url: URL, options: MediaCheckOptions): Promise<Response
     throwHttpErrors: false,
     ...(options.allowPrivate ? {} : { dnsLookup: publicOnlyLookup }),
   } as const;
+  const { default: got } = await import('got');
   const head = await got.head(url, common);
   if (head.statusCode !== 405 && head.statusCode !== 501) return head;
   return new Promise<Response>((resolve, reject) => {

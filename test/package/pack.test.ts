@@ -19,6 +19,7 @@ const SOURCES = [
   'src',
   'schemas',
   'scripts/build-validators.mjs',
+  'scripts/bundle-cli.mjs',
   'templates',
 ];
 
