@@ -6,7 +6,7 @@ import { groupCommits } from '../state/group-commit.js';
 import type { StateStore } from '../state/types.js';
 import type { Transport } from '../transport/types.js';
 import { Breaker } from './breaker.js';
-import { buildRequests, type PlannedRequest } from './build-requests.js';
+import { buildRequests, requestsByStage, type PlannedRequest } from './build-requests.js';
 import {
   breakerRecord,
   contentRecorder,
@@ -138,20 +138,28 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     ...(deps.rateLimit ? rateWindow(deps.rateLimit) : {}),
   });
   // Tasks check the stop signal when they start, so a stop drains the queue without sending.
-  const settled = await Promise.allSettled(
-    requests.map((request) =>
-      queue.add(async () => {
-        try {
-          await run(request);
-        } catch (error) {
-          stop.abort(); // e.g. the state cannot be written: send nothing more
-          throw error;
-        }
-      }),
-    ),
-  );
+  const sendAll = (stage: readonly PlannedRequest[]) =>
+    Promise.allSettled(
+      stage.map((request) =>
+        queue.add(async () => {
+          try {
+            await run(request);
+          } catch (error) {
+            stop.abort(); // e.g. the state cannot be written: send nothing more
+            throw error;
+          }
+        }),
+      ),
+    );
+  // Stage by stage (seed, canary, rest): every request of a stage is answered before the next starts.
+  let failure: PromiseRejectedResult | undefined;
+  for (const stage of requestsByStage(requests)) {
+    if (stop.signal.aborted) break;
+    const settled = await sendAll(stage);
+    failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failure) break;
+  }
   dispose();
-  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failure) throw failure.reason;
   const result = summarizeApply(total, outcomes, { interrupted: deps.signal?.aborted ?? false });
   return breaker?.trip ? { ...result, breaker: breaker.trip } : result;

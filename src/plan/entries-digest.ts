@@ -15,13 +15,15 @@ export interface EntriesDigest {
 
 /**
  * What of an entry a saved plan vouches for, as one line: what apply compares one for one with a
- * fresh plan (messageId, action, spec, revision, content, held from and moved to, masked number).
+ * fresh plan (messageId, action, spec, revision, content, held from and moved to, masked number,
+ * and the stage when it has one: a plan without stages digests as before stages existed).
  */
 export function canonicalEntry(entry: PlanEntry): string {
   const held = 'hold' in entry ? entry.hold.was : '';
   const shift = 'shift' in entry && entry.shift ? entry.shift.sendAt : '';
   // An orphan's number is masked already (the state keeps no full one).
   const phone = entry.action === 'orphan' ? entry.phoneNumber : maskPhone(entry.phoneNumber);
+  const stage = 'stage' in entry && entry.stage ? [entry.stage] : [];
   return `${JSON.stringify([
     entry.messageId,
     entry.action,
@@ -31,6 +33,7 @@ export function canonicalEntry(entry: PlanEntry): string {
     held,
     shift,
     phone,
+    ...stage,
   ])}\n`;
 }
 

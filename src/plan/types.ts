@@ -65,11 +65,27 @@ interface CompiledEntry extends EntryBase {
   vars?: Readonly<Record<string, string>>;
 }
 
+/**
+ * The step of a progressive apply an entry is sent in: apply sends every seed message, then every
+ * canary message, then the rest (STAGES order). Absent on the entries of a spec with no rollout
+ * and no seeds: apply sends them with the rest.
+ */
+export type Stage = 'seed' | 'canary' | 'rest';
+
+/** The order apply sends the stages in: the plan's contract. */
+export const STAGES: readonly Stage[] = ['seed', 'canary', 'rest'];
+
+/** An entry's stage; an entry without one is sent with the rest. */
+export function stageOf(entry: { stage?: Stage }): Stage {
+  return entry.stage ?? 'rest';
+}
+
 /** Not in the state, or sent again (--retry-rejected, --resend-in-doubt: then `previous` is set). */
 export interface SendEntry extends CompiledEntry {
   action: 'send';
   previous?: PreviousRecord;
   shift?: Shift;
+  stage?: Stage;
 }
 
 /** Failed before the API accepted it: sent again. */
@@ -77,6 +93,7 @@ export interface RetryEntry extends CompiledEntry {
   action: 'retry';
   previous: PreviousRecord;
   shift?: Shift;
+  stage?: Stage;
 }
 
 /** In the state, and not sent this time. */

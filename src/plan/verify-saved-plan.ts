@@ -116,6 +116,11 @@ function treatment(entry: PlanEntry): string {
   return `${held} ${shift}`;
 }
 
+/** The stage an entry is sent in, as the plan says it ('' for none). */
+function stageText(entry: PlanEntry): string {
+  return 'stage' in entry && entry.stage ? entry.stage : '';
+}
+
 /** Words for what the state records of a message, for a refusal. */
 function stateSays(entry: PlanEntry): string {
   if (entry.previous === undefined) return 'the state has no record of it';
@@ -139,6 +144,8 @@ function firstMismatch(saved: Plan, fresh: Plan): string | undefined {
       return `message ${id} of ${quote(entry.spec)} has other content than its spec and recipient files give`;
     if (treatment(entry) !== treatment(expected))
       return `message ${id} is not held or moved as the policy and the state decide now`;
+    if (stageText(entry) !== stageText(expected))
+      return `message ${id} is in stage ${quote(stageText(entry) || 'none')}, but a plan of its inputs sends it in ${stageText(expected) || 'no stage'}`;
     if (
       expected.action !== 'orphan' &&
       entry.phoneNumber !== expected.phoneNumber &&
@@ -172,7 +179,7 @@ function digestMismatch(saved: Plan, fresh: Plan): string | undefined {
   if (now.count !== digest.count)
     return `it has ${digest.count} messages, but a plan of its inputs has ${now.count}`;
   if (now.sha256 !== digest.sha256)
-    return 'its entries digest is not that of a plan of its inputs (a message differs in action, content, number or treatment)';
+    return 'its entries digest is not that of a plan of its inputs (a message differs in action, content, number, treatment or stage)';
   return undefined;
 }
 
