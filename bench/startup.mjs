@@ -48,7 +48,7 @@ export async function benchStartup() {
       if (goal) ratios += ` | ${judge(goal, cpu, 'CPU')}; ${judge(goal, wall, 'wall')}`;
     }
     console.log(
-      `${name.padEnd(36)} ${r.wallMs.toFixed(0).padStart(4)} ms ${r.cpuMs.toFixed(0).padStart(4)} ms | ${ratios}`,
+      `${name.padEnd(36)} ${r.wallMs.toFixed(0).padStart(4)} ms ${r.cpuMs.toFixed(0).padStart(4)} ms |${ratios ? ` ${ratios}` : ''}`,
     );
   }
 }
