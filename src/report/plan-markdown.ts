@@ -253,7 +253,7 @@ class Page {
     const marked = (f: ContentField) =>
       cell(f).replace(/\{\{[^}]*\}\}/g, (v) => `<code>${v}</code>`);
     return [
-      `**Message as written**, its variables marked (${count(renders)} distinct renders):`,
+      `**Message as written**, its variables marked (${plural(renders, 'distinct render')}):`,
       '',
       ...fieldTable(message.fields, marked),
     ];

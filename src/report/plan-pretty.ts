@@ -161,9 +161,8 @@ function formatMessage(
   const marked: Paint = (line) =>
     line.replace(/\{\{[^}]*\}\}/g, (v) => paint.bold(paint.capped(v)));
   const n = message.variables.length;
-  const renders =
-    spec.allContents > 0 ? ` · ${spec.allContents.toLocaleString('en-US')} distinct renders` : '';
-  const what = `${n} ${n === 1 ? 'variable' : 'variables'}${renders} · ${counts}`;
+  const renders = spec.allContents > 0 ? ` · ${plural(spec.allContents, 'distinct render')}` : '';
+  const what = `${plural(n, 'variable')}${renders} · ${counts}`;
   return [paint.dim(`  message as written · ${what}`), ...table(fields, paint, marked)];
 }
 

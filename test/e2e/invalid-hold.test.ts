@@ -41,7 +41,7 @@ test('by default an invalid number, an empty variable and a conflicting duplicat
   }
 });
 
-test('invalid: hold: the rows are excluded with their reasons; the plan counts them in every format; exit 2', async () => {
+test('invalid: hold: the rows are excluded with their reasons; the plan counts them in every format; exit 2 (from its sends)', async () => {
   const { dir, cleanup } = await workspace('    invalid: hold\n');
   try {
     const state = join(dir, 'state.jsonl');
