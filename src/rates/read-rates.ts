@@ -13,7 +13,6 @@ import { findForbiddenKeys, firstAliasPosition, yamlErrors } from '../message-sp
 import { createSourceMap } from '../message-spec/source-map.js';
 import type { SourcePosition, SpecPath } from '../message-spec/types.js';
 import { parseAmount } from './money.js';
-import { readRatesCsv } from './rates-csv.js';
 import {
   PRICING_CATEGORIES,
   type PricingCategory,
@@ -55,7 +54,10 @@ export async function readRates(ref: RatesRef): Promise<Result> {
   });
   if (!Buffer.isBuffer(bytes)) return refused([bytes]);
   const text = bytes.toString('utf8');
-  const parsed = /\.csv$/i.test(ref.path) ? readRatesCsv(text, file) : parseYaml(text, file);
+  // papaparse loads for a CSV rate card only (a plan without rates never reads one).
+  const parsed = /\.csv$/i.test(ref.path)
+    ? (await import('./rates-csv.js')).readRatesCsv(text, file)
+    : parseYaml(text, file);
   if ('diagnostics' in parsed) return refused(parsed.diagnostics);
   const { data, source } = parsed;
   validator ??= loadSchemaValidator<RatesData>('rates');
