@@ -9,8 +9,8 @@ import type { JournalRecord } from './types.js';
 /** The journal file's layout (its header line) this code reads and writes. */
 export const JOURNAL_FORMAT_VERSION = 1;
 
-/** The newest record version this code reads (settle 2, content 3, in-flight without a number and message records 4, breaker records 5). */
-export const RECORD_VERSION = 5;
+/** The newest record version this code reads (settle 2, content 3, in-flight without a number and message records 4, breaker records 5, canary records 6). */
+export const RECORD_VERSION = 6;
 
 export const JOURNAL_HEADER = { waspec: 'state', formatVersion: JOURNAL_FORMAT_VERSION } as const;
 
@@ -34,7 +34,8 @@ type Kind =
   | 'settle'
   | 'contentRecord'
   | 'messageRecord'
-  | 'breakerRecord';
+  | 'breakerRecord'
+  | 'canaryRecord';
 let validators: Record<Kind, ValidateFunction> | undefined;
 
 function compile(): Record<Kind, ValidateFunction> {
@@ -60,6 +61,7 @@ function compile(): Record<Kind, ValidateFunction> {
     contentRecord: get('contentRecord'),
     messageRecord: get('messageRecord'),
     breakerRecord: get('breakerRecord'),
+    canaryRecord: get('canaryRecord'),
   };
 }
 
@@ -70,6 +72,7 @@ const BY_TYPE = new Map<string, Kind>([
   ['content', 'contentRecord'],
   ['message', 'messageRecord'],
   ['breaker', 'breakerRecord'],
+  ['canary', 'canaryRecord'],
 ]);
 
 function describe(errors: readonly ErrorObject[]): string {
@@ -104,7 +107,7 @@ export function checkJournalValue(value: unknown, where: string): JournalLine {
   if (!kind)
     return {
       kind: 'invalid',
-      problem: `type must be in-flight, outcome, settle, content, message or breaker, not ${JSON.stringify(type ?? null).slice(0, 40)}`,
+      problem: `type must be in-flight, outcome, settle, content, message, breaker or canary, not ${JSON.stringify(type ?? null).slice(0, 40)}`,
     };
   const validate = validators[kind];
   if (!validate(value)) return { kind: 'invalid', problem: describe(validate.errors ?? []) };
