@@ -7,5 +7,6 @@ export const EXIT = Object.freeze({
   notAccepted: 3,
   stateLost: 4,
   breaker: 5,
+  paused: 6,
   interrupted: 130,
 });

@@ -294,14 +294,27 @@ async function main(env = process.env) {
     'in-doubt': m.inDoubt ?? 0,
     'not-sent': m.notSent ?? 0,
     errors: applied.code === EXIT.error,
+    paused: applied.code === EXIT.paused,
   });
   const outcome = result
     ? `\n### waspec apply\n\n| accepted | rejected | failed | in doubt | not sent | requests |\n| ---: | ---: | ---: | ---: | ---: | ---: |\n| ${m.accepted ?? 0} | ${m.rejected ?? 0} | ${m.failed ?? 0} | ${m.inDoubt ?? 0} | ${m.notSent ?? 0} | ${result.requests ?? 0} |\n\nExit code ${applied.code}.\n`
     : `\n### waspec apply\n\nExit code ${applied.code}: see the log.\n`;
-  const report = `${planText}\n${outcome}${breakerNote(result?.breaker)}`;
+  const report = `${planText}\n${outcome}${canaryNote(result)}${breakerNote(result?.breaker)}`;
   writeSummary(env, report);
   if (inputs.comment) await comment(env, inputs, report);
-  return applied.code;
+  // Paused after a healthy canary: not a failure (the job that sends the rest comes later).
+  return applied.code === EXIT.paused ? EXIT.ok : applied.code;
+}
+
+/** The canary an apply sent (docs/progressive-sending.md): healthy or not, and whether it paused. */
+function canaryNote(result) {
+  const canary = result?.canary;
+  if (typeof canary !== 'object' || canary === null) return '';
+  const sent = `**Canary**: ${Number(canary.messages)} messages sent`;
+  if (canary.healthy !== true) return `\n${sent}, not healthy: the rest was not sent.\n`;
+  return result.paused === true
+    ? `\n${sent}, healthy. **Paused** after the canary (rollout.pause): the next apply sends the rest.\n`
+    : `\n${sent}, healthy; the rest followed.\n`;
 }
 
 /** The circuit breaker's trip (docs/progressive-sending.md): its cause, and its reasons in a fence (API text). */

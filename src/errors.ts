@@ -14,6 +14,8 @@ export const EXIT = {
   stateLost: 4,
   /** apply: the circuit breaker stopped it (too many rejected or failed), or refuses to send after a trip. */
   breaker: 5,
+  /** apply: paused after a healthy canary (rollout.pause); not a failure: the next apply sends the rest. */
+  paused: 6,
   /** apply interrupted by Ctrl-C or SIGTERM (in-flight requests were recorded first). */
   interrupted: 130,
 } as const;

@@ -3,12 +3,13 @@ import { summarizeApply, type ApplyResult, type RequestOutcome } from './apply-r
 import type { BreakerSettings } from '../config/policy.js';
 import type { Plan } from '../plan/types.js';
 import { groupCommits } from '../state/group-commit.js';
-import type { StateStore } from '../state/types.js';
+import type { BreakerTrip, JournalRecord, StateStore } from '../state/types.js';
 import type { Transport } from '../transport/types.js';
 import { Breaker } from './breaker.js';
 import { buildRequests, requestsByStage, type PlannedRequest } from './build-requests.js';
 import {
   breakerRecord,
+  canaryRecords,
   contentRecorder,
   inFlightRecord,
   outcomeRecord,
@@ -104,6 +105,8 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   const hooks = { notProcessed: journal, resend: journal };
   const contentRecords = contentRecorder(plan, requests);
   const breaker = deps.breaker && new Breaker(deps.breaker, ctx.now);
+  // The canary's own answers, judged once they are all in.
+  const canaryJudge = deps.breaker && new Breaker(deps.breaker, ctx.now);
   const outcomes: RequestOutcome[] = [];
   let done = 0;
   let inFlight = 0;
@@ -121,6 +124,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
       if (outcome.kind === 'failed' && outcome.authFailure) stop.abort(); // no new requests
       const trip = breaker?.add(outcome);
       if (trip) stop.abort(); // no new requests; those out finish and are recorded
+      if (request.stage === 'canary') canaryJudge?.add(outcome);
       await journal([
         ...recordsOf(outcomeRecord(request, outcome, ctx.now())),
         ...(trip ? [breakerRecord(trip)] : []),
@@ -153,14 +157,68 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     );
   // Stage by stage (seed, canary, rest): every request of a stage is answered before the next starts.
   let failure: PromiseRejectedResult | undefined;
+  let canary: ApplyResult['canary'];
+  let canaryTrip: BreakerTrip | undefined;
+  let paused = false;
   for (const stage of requestsByStage(requests)) {
     if (stop.signal.aborted) break;
     const settled = await sendAll(stage);
     failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failure) break;
+    if (stage[0]?.stage !== 'canary') continue;
+    const tripped = breaker?.trip;
+    // Interrupted, or the credentials refused: some canary messages unsent, so no verdict.
+    if (stop.signal.aborted && !tripped) continue;
+    // Every canary answer is in: judged with the breaker's thresholds before the rest is sent.
+    const verdict = canaryVerdict(
+      stage,
+      tripped ?? canaryJudge?.judge(),
+      ctx.now(),
+      tripped !== undefined,
+    );
+    canary = verdict.canary;
+    if (!tripped) canaryTrip = verdict.trip;
+    try {
+      await journal(verdict.records);
+    } catch (error) {
+      failure = { status: 'rejected', reason: error };
+      break;
+    }
+    if (!canary.healthy) stop.abort();
+    else if (plan.stages?.pause) {
+      paused = true;
+      break;
+    }
   }
   dispose();
   if (failure) throw failure.reason;
   const result = summarizeApply(total, outcomes, { interrupted: deps.signal?.aborted ?? false });
-  return breaker?.trip ? { ...result, breaker: breaker.trip } : result;
+  const trip = breaker?.trip ?? canaryTrip;
+  return {
+    ...result,
+    ...(trip ? { breaker: trip } : {}),
+    ...(canary ? { canary } : {}),
+    ...(paused ? { paused: true as const } : {}),
+  };
+}
+
+/**
+ * The canary's verdict once its answers are in: unhealthy when the breaker tripped over them
+ * (`trip`: then its record, unless the breaker journalled it already), else healthy and a canary
+ * record per spec revision it sent, so later applies send the rest without a canary.
+ */
+export function canaryVerdict(
+  requests: readonly PlannedRequest[],
+  trip: BreakerTrip | undefined,
+  at: string,
+  journalled = false,
+): { canary: NonNullable<ApplyResult['canary']>; trip?: BreakerTrip; records: JournalRecord[] } {
+  const messages = messagesIn(requests);
+  if (trip)
+    return {
+      canary: { messages, healthy: false },
+      trip,
+      records: journalled ? [] : [breakerRecord(trip)],
+    };
+  return { canary: { messages, healthy: true }, records: canaryRecords(requests, at) };
 }

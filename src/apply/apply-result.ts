@@ -48,6 +48,13 @@ export interface ApplyResult {
   authFailure?: string;
   /** Set when the circuit breaker stopped the apply: what was not sent stays unsent. */
   breaker?: BreakerTrip;
+  /**
+   * Set when the apply sent a canary: its messages, and whether its answers were healthy (the
+   * breaker's thresholds over them; when not, `breaker` says why and the rest stays unsent).
+   */
+  canary?: { messages: number; healthy: boolean };
+  /** Set when the apply stopped after a healthy canary (rollout.pause): the rest waits for the next apply. */
+  paused?: true;
 }
 
 /** How one message of an answered request came out. */

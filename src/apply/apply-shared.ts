@@ -6,6 +6,7 @@ import type { PlannedRequest } from './build-requests.js';
 import { parseQueuedRequest, parseStoredOutcome } from './queued-request.js';
 import { Breaker } from './breaker.js';
 import { breakerRecord, inFlightRecord, outcomeRecord } from './request-records.js';
+import type { JournalRecord } from '../state/types.js';
 import { recordsOf, sendRequest } from './send-request.js';
 
 export interface SharedApplyDeps extends Omit<ApplyDeps, 'store' | 'rateLimit'> {
@@ -125,13 +126,40 @@ export async function applyShared(
     if (failure) throw failure.reason;
   };
 
+  /**
+   * Once every canary request of the run is answered, judges their stored answers with the
+   * breaker's thresholds (whichever worker comes first records the verdict for all): unhealthy
+   * trips the run's breaker; healthy journals the canary records and lets the rest go, or pauses.
+   * Whether it judged.
+   */
+  const judgeCanary = async (): Promise<boolean> => {
+    const canary = run.canary;
+    if (!canary || stop.signal.aborted) return false;
+    const answers = await worker.canaryAnswered();
+    if (!answers) return false;
+    const judge = deps.breaker && new Breaker(deps.breaker, ctx.now);
+    for (const [i, answer] of answers.entries())
+      judge?.add(parseStoredOutcome(answer, `The canary answer ${i + 1} of apply run ${run.id}`));
+    const trip = judge?.judge();
+    if (trip) {
+      tripped = true;
+      await worker.trip(trip, [breakerRecord(trip)]);
+      return true;
+    }
+    const at = ctx.now();
+    const records: JournalRecord[] = canary.sent.map((s) => ({ v: 6, type: 'canary', at, ...s }));
+    await worker.judgeCanary(canary.pause ? 'paused' : 'passed', records);
+    return true;
+  };
+
   const progress = watchProgress(worker, deps.onProgress, pollMs);
   let ended = false;
   try {
     await runLanes();
     while (!stop.signal.aborted && !(ended = await worker.endIfDone())) {
-      await wait(pollMs);
-      // A claim another worker rolled back (it died mid-transaction) is pending again.
+      if (!(await judgeCanary())) await wait(pollMs);
+      // A claim another worker rolled back (it died mid-transaction) is pending again; or the
+      // canary passed and the rest may be claimed.
       if (!tripped && (await worker.progress()).requests.pending > 0) await runLanes();
     }
   } finally {
@@ -144,8 +172,15 @@ export async function applyShared(
     interrupted: (deps.signal?.aborted ?? false) || (handBack?.aborted ?? false),
   });
   const trip = await worker.tripped();
+  const verdict = run.canary ? await worker.canaryVerdict() : undefined;
+  const canary = run.canary && (verdict || trip) ? canaryResult(run.canary, verdict) : undefined;
   return {
-    result: trip ? { ...result, breaker: trip } : result,
+    result: {
+      ...result,
+      ...(trip ? { breaker: trip } : {}),
+      ...(canary ? { canary } : {}),
+      ...(verdict === 'paused' && !trip ? { paused: true as const } : {}),
+    },
     ended,
     othersAlive: Math.max(0, othersAlive),
     handedBack: handBack?.aborted ?? false,
@@ -195,5 +230,16 @@ function watchProgress(
       tick();
       await polling;
     },
+  };
+}
+
+/** The run's canary as the result says it: healthy when judged so (a trip before the verdict: not). */
+function canaryResult(
+  canary: NonNullable<ApplyRunWorker['run']['canary']>,
+  verdict: 'passed' | 'paused' | undefined,
+): NonNullable<ApplyResult['canary']> {
+  return {
+    messages: canary.sent.reduce((n, s) => n + s.messages, 0),
+    healthy: verdict !== undefined,
   };
 }

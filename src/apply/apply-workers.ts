@@ -8,7 +8,15 @@ import { inputsDigest, readPlanInputs } from '../plan/plan-inputs.js';
 import { readSavedPlan } from '../plan/saved-plan.js';
 import { openStateStore } from '../state/open-state.js';
 import { stateTargetOf } from '../state/state-target.js';
-import type { ApplyRun, SharedApplyStore, StateStore, WorkerLock } from '../state/types.js';
+import {
+  STAGE_RANK,
+  type ApplyRun,
+  type SharedApplyStore,
+  type StateStore,
+  type WorkerLock,
+} from '../state/types.js';
+import type { Plan } from '../plan/types.js';
+import type { PlannedRequest } from './build-requests.js';
 import { checkedSavedPlan, planAfresh } from './apply-inputs.js';
 import { messagesIn } from './apply-plan.js';
 import { applyShared } from './apply-shared.js';
@@ -17,7 +25,7 @@ import { watchLeftAlone } from './left-alone.js';
 import type { ApplyView } from './apply-view.js';
 import { buildRequests } from './build-requests.js';
 import { payloadOf } from './queued-request.js';
-import { contentRecorder } from './request-records.js';
+import { canaryRecords, contentRecorder } from './request-records.js';
 import type { ApplyOptions } from './apply-options.js';
 import { breakerHolds, breakerOf, exitCodeOf, withTransport } from './send-plan.js';
 
@@ -184,7 +192,9 @@ async function startOrJoin(
         bulkId: r.body.bulkId,
         messages: r.entries.length,
         payload: payloadOf(r),
+        ...(r.stage ? { stage: STAGE_RANK[r.stage] } : {}),
       })),
+      ...runCanaryOf(plan, requests),
       records: requests.flatMap((r) => contentRecords(r, at)),
     });
     if (started.kind === 'state-changed') continue; // another run sent meanwhile: plan again
@@ -201,4 +211,19 @@ async function startOrJoin(
     `The state kept changing while this apply planned (${MAX_PLANS} times); nothing was sent.`,
     'Another apply is writing to the workspace; run this one again when it is done.',
   );
+}
+
+/** The run's canary: the plan's canary requests by spec revision, and whether the run pauses after them. */
+function runCanaryOf(
+  plan: Plan,
+  requests: readonly PlannedRequest[],
+): {
+  canary?: { pause: boolean; sent: Array<{ spec: string; revision: number; messages: number }> };
+} {
+  const canary = requests.filter((r) => r.stage === 'canary');
+  if (canary.length === 0) return {};
+  const sent = canaryRecords(canary, '').flatMap((r) =>
+    r.type === 'canary' ? [{ spec: r.spec, revision: r.revision, messages: r.messages }] : [],
+  );
+  return { canary: { pause: plan.stages?.pause ?? false, sent } };
 }

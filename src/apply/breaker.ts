@@ -74,8 +74,18 @@ export class Breaker {
     this.next = (this.next + 1) % window;
   }
 
-  private check(): BreakerTrip | undefined {
-    const { maxRejectedShare, maxFailedShare, minAnswers, window } = this.settings;
+  /**
+   * The verdict once every answer expected is in (a canary's): the thresholds over what the window
+   * holds, however few answers (minAnswers is for judging while answers still come in). The trip
+   * when it trips; it stays tripped.
+   */
+  judge(): BreakerTrip | undefined {
+    if (this.tripped) return this.tripped;
+    return this.size === 0 ? undefined : this.check(1);
+  }
+
+  private check(minAnswers = this.settings.minAnswers): BreakerTrip | undefined {
+    const { maxRejectedShare, maxFailedShare, window } = this.settings;
     if (this.size < Math.min(minAnswers, window)) return undefined;
     const rejectedShare = this.rejected / this.size;
     const failedShare = this.failed / this.size;

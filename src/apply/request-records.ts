@@ -2,7 +2,7 @@ import type { RequestOutcome } from './apply-result.js';
 import type { Plan } from '../plan/types.js';
 import { maskPhone } from '../diagnostics/mask-phone.js';
 import { storedContentOf } from '../state/stored-content.js';
-import type { BreakerTrip, JournalRecord } from '../state/types.js';
+import type { BreakerTrip, CanarySent, JournalRecord } from '../state/types.js';
 import type { PlannedRequest } from './build-requests.js';
 
 /**
@@ -84,4 +84,17 @@ export function contentRecorder(
 /** Journalled with the outcome that tripped the breaker: plan shows it until an apply sends again. */
 export function breakerRecord(trip: BreakerTrip): JournalRecord {
   return { v: 5, type: 'breaker', ...trip };
+}
+
+/** The records of the canary `requests` sent and judged healthy: one per spec revision. */
+export function canaryRecords(requests: readonly PlannedRequest[], at: string): JournalRecord[] {
+  const sent = new Map<string, CanarySent>();
+  for (const request of requests)
+    for (const entry of request.entries) {
+      const key = `${entry.spec}\u0000${entry.revision}`;
+      const known = sent.get(key);
+      if (known) known.messages++;
+      else sent.set(key, { at, spec: entry.spec, revision: entry.revision, messages: 1 });
+    }
+  return [...sent.values()].map((s) => ({ v: 6, type: 'canary', ...s }));
 }

@@ -91,11 +91,15 @@ export function breakerOf(config: ResolvedConfig, ignore: boolean): { breaker?: 
   return ignore || breaker === false ? {} : { breaker };
 }
 
-/** apply's exit code: 1 authentication failed, 130 interrupted, 5 the breaker stopped it, 3 some message not accepted, else 0. */
+/**
+ * apply's exit code: 1 authentication failed, 130 interrupted, 5 the breaker stopped it (or judged
+ * the canary unhealthy), 6 paused after a healthy canary, 3 some message not accepted, else 0.
+ */
 export function exitCodeOf(result: ApplyResult): ExitCode {
   if (result.authFailure) return EXIT.error;
   if (result.interrupted) return EXIT.interrupted;
   if (result.breaker) return EXIT.breaker;
+  if (result.paused) return EXIT.paused;
   const m = result.messages;
   return m.rejected + m.failed + m.inDoubt + m.notSent > 0 ? EXIT.notAccepted : EXIT.ok;
 }

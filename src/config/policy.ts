@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { parseAmount } from '../rates/money.js';
+import { parseCanary, type Rollout } from '../message-spec/rollout.js';
 
 /** At most `count` messages of a category to one number in any `per` window. */
 export interface FrequencyCap {
@@ -59,6 +60,8 @@ export interface Policy {
   messagingLimit?: number;
   /** Over the messaging limit: hold (default) or schedule in later 24-hour waves. */
   overLimit?: 'hold' | 'schedule';
+  /** The rollout of every spec that has no `rollout:` of its own (a canary first). */
+  rollout?: Rollout;
 }
 
 export type ConfigFail = (node: Node | null | undefined, message: string, hint?: string) => never;
@@ -174,6 +177,21 @@ function readBreaker(node: Node | null | undefined, fail: ConfigFail): BreakerSe
   return settings;
 }
 
+function readRollout(node: Node | null | undefined, fail: ConfigFail): Rollout {
+  if (!isMap(node)) fail(node, 'policy.rollout must be a mapping {canary, pause}');
+  const keys = keysOf(node, ['canary', 'pause'], 'policy.rollout', fail);
+  const canary = parseCanary(scalar(keys.get('canary')));
+  if (!canary)
+    fail(
+      keys.get('canary') ?? node,
+      'policy.rollout.canary must be a share such as "5%" (0.001% to 100%) or a count of at least 1',
+    );
+  const pause = keys.has('pause') ? scalar(keys.get('pause')) : false;
+  if (typeof pause !== 'boolean')
+    fail(keys.get('pause'), 'policy.rollout.pause must be true or false');
+  return { canary, pause };
+}
+
 /** `policy:` of the config file. */
 export function readPolicy(node: Node | null | undefined, fail: ConfigFail): Policy {
   if (node === undefined || node === null) return {};
@@ -188,12 +206,14 @@ export function readPolicy(node: Node | null | undefined, fail: ConfigFail): Pol
       'budget',
       'messagingLimit',
       'overLimit',
+      'rollout',
     ],
     'policy',
     fail,
   );
   const policy: Policy = {};
   if (keys.has('breaker')) policy.breaker = readBreaker(keys.get('breaker'), fail);
+  if (keys.has('rollout')) policy.rollout = readRollout(keys.get('rollout'), fail);
   if (keys.has('maxPerRecipient'))
     policy.maxPerRecipient = readCap(keys.get('maxPerRecipient'), fail);
   if (keys.has('maxMessagesPerApply'))

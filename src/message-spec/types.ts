@@ -1,5 +1,7 @@
 /** The spec format users write (schemas/spec.schema.json is the truth). */
 
+import type { RolloutSpec } from './rollout.js';
+
 export interface HeaderSpec {
   textPlaceholder?: string;
   imageUrl?: string;
@@ -89,6 +91,8 @@ export interface Spec {
   priority?: number;
   /** Most messages one apply may send for this spec (size guard). */
   maxRecipients?: number;
+  /** Send a canary first (docs/progressive-sending.md); overrides the config's policy.rollout. */
+  rollout?: RolloutSpec;
   whatsApp: WhatsAppSpec;
   recipients: RecipientEntry[];
 }

@@ -21,6 +21,7 @@ import { checkSendAt, selectTargets } from './plan-checks.js';
 import { guardPlan, type GuardOptions } from './policy/guard-plan.js';
 import { summarizeEntries } from './summarize-plan.js';
 import { planInputsOf, specReadOptions } from './plan-inputs.js';
+import { assignStages, planStages } from './stages.js';
 import type { Plan } from './types.js';
 
 export interface BuildPlanOptions extends Omit<GuardOptions, 'now'> {
@@ -101,6 +102,14 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     { ...options, suppressions, now },
   );
   diagnostics.push(...guarded.diagnostics);
+  // After the policy: only what is sent gets a stage.
+  const rollouts = assignStages(
+    classified.entries,
+    docs,
+    options.policy?.rollout,
+    snapshot.canaries,
+  );
+  const stages = planStages(classified.entries, rollouts);
   const priced = await planCost(
     classified.entries,
     classified.contents,
@@ -124,7 +133,10 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
   return {
     formatVersion: 1,
     createdAt: now.toISOString(),
-    specs,
+    specs: specs.map((spec) => {
+      const rollout = rollouts.get(spec.name);
+      return rollout ? { ...spec, rollout } : spec;
+    }),
     contents: classified.contents,
     ...(await lookUpContents(classified.entries, snapshot, options.store, specs)),
     ...(catalogue?.value ? { templates: templatesUsed(classified.contents, catalogue.value) } : {}),
@@ -136,6 +148,7 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     },
     ...(priced.cost ? { cost: priced.cost } : {}),
     ...(guarded.limit ? { messagingLimit: guarded.limit } : {}),
+    ...(stages ? { stages } : {}),
     ...(options.rateLimit === undefined
       ? {}
       : {

@@ -151,11 +151,32 @@ export interface PlanInputFile {
   sha256: string;
 }
 
+/** A spec's rollout as the plan shows it (docs/progressive-sending.md). */
+export interface SpecRolloutInfo {
+  /** The canary as written: "5%" or a count. */
+  canary: string;
+  /** Whether apply stops after the canary. */
+  pause: boolean;
+  /** Set when the state records this revision's canary sent (and healthy): its messages go with the rest. */
+  sent?: { at: string; messages: number };
+}
+
+/** The messages apply sends in each stage (seed → canary → rest); entries without a stage count as rest. */
+export interface PlanStages {
+  seed: number;
+  canary: number;
+  rest: number;
+  /** apply stops after the canary (a spec's rollout.pause) and a later apply sends the rest. */
+  pause?: true;
+}
+
 export interface PlanSpecInfo {
   name: string;
   file: string;
   revision: number;
   batchSize: number;
+  /** Its rollout (the spec's, or the config's policy.rollout); absent without one. */
+  rollout?: SpecRolloutInfo;
   /** The spec's message as written, when it has templates: how reviewers see many renders at once. */
   shape?: MessageShape;
   /** The spec's message as written ({{variables}} in place): what the state keeps, and drift is shown against. */
@@ -204,6 +225,8 @@ export interface Plan {
   cost?: PlanCost;
   /** The messaging limit (policy.messagingLimit): recipients counted and held; absent without one. */
   messagingLimit?: LimitFigures;
+  /** The stages apply sends in, with their messages; absent when no spec has a rollout or seeds. */
+  stages?: PlanStages;
   /** How long apply takes: its requests, and at the configured rate limit the seconds. */
   pace?: { requests: number; rateLimit?: number; seconds?: number };
   inputs: {

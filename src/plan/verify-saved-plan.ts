@@ -186,7 +186,7 @@ function digestMismatch(saved: Plan, fresh: Plan): string | undefined {
 /** Specs and input files listed in the saved plan that a plan of its paths now does not list, or the reverse. */
 function inputsMismatch(saved: Plan, fresh: Plan): string | undefined {
   const spec = (s: Plan['specs'][number]) =>
-    JSON.stringify([s.name, s.file, s.revision, s.batchSize]);
+    JSON.stringify([s.name, s.file, s.revision, s.batchSize, ...(s.rollout ? [s.rollout] : [])]);
   const a = new Set(saved.specs.map(spec));
   const b = new Set(fresh.specs.map(spec));
   if (a.size !== saved.specs.length || [...a].some((s) => !b.has(s)) || a.size !== b.size)
@@ -196,6 +196,9 @@ function inputsMismatch(saved: Plan, fresh: Plan): string | undefined {
   const fb = new Set(fresh.inputs.files.map(input));
   if (fa.size !== fb.size || [...fa].some((f) => !fb.has(f)))
     return 'its input files are not those its specs and the config name';
+  const stages = (p: Plan) => JSON.stringify(p.stages ?? null);
+  if (stages(saved) !== stages(fresh))
+    return 'its stages (seed, canary, rest) are not those a plan of its inputs gives';
   return undefined;
 }
 

@@ -12,8 +12,9 @@ const n = (x: number) => x.toLocaleString('en-US');
 export function formatApplySummary(result: ApplyResult): string {
   const m = result.messages;
   const lines = [
-    `Apply ${result.interrupted ? 'interrupted' : result.authFailure || result.breaker ? 'stopped' : 'complete'}: ${n(m.accepted)} accepted, ${n(m.rejected)} rejected, ${n(m.failed)} failed, ${n(m.inDoubt)} in doubt${m.notSent ? `, ${n(m.notSent)} not sent` : ''} (${n(result.requests)} ${result.requests === 1 ? 'request' : 'requests'}).`,
+    `Apply ${result.interrupted ? 'interrupted' : result.authFailure || result.breaker ? 'stopped' : result.paused ? 'paused' : 'complete'}: ${n(m.accepted)} accepted, ${n(m.rejected)} rejected, ${n(m.failed)} failed, ${n(m.inDoubt)} in doubt${m.notSent ? `, ${n(m.notSent)} not ${result.paused ? 'sent yet' : 'sent'}` : ''} (${n(result.requests)} ${result.requests === 1 ? 'request' : 'requests'}).`,
   ];
+  if (result.canary) lines.push(canaryLine(result));
   const groups = Object.entries(result.byStatusGroup).sort();
   if (groups.length > 0)
     lines.push(`Status groups: ${groups.map(([g, c]) => `${g} ×${n(c)}`).join(', ')}`);
@@ -50,7 +51,11 @@ export function formatApplySummary(result: ApplyResult): string {
   const shown = Math.min(named.length, MAX_FAILED);
   if (total > shown) lines.push(`  … and ${n(total - shown)} more`);
   if (result.authFailure) lines.push(`Authentication failed: ${revealOneLine(result.authFailure)}`);
-  if (result.breaker) {
+  if (result.paused)
+    lines.push(
+      `Paused after the canary (rollout.pause): the ${n(m.notSent)} other messages wait. Look at the canary, then run apply again to send the rest.`,
+    );
+  else if (result.breaker) {
     lines.push(`Circuit breaker tripped: ${breakerCause(result.breaker)}. Top reasons:`);
     lines.push(...breakerReasons(result.breaker));
     lines.push(
@@ -62,6 +67,15 @@ export function formatApplySummary(result: ApplyResult): string {
   if (m.inDoubt > 0)
     lines.push('Messages in doubt are not re-sent unless you ask: waspec plan --resend-in-doubt.');
   return `${lines.join('\n')}\n`;
+}
+
+/** The canary's verdict: sent and healthy (the rest followed, or waits), or not healthy. */
+function canaryLine(result: ApplyResult): string {
+  const canary = result.canary;
+  if (!canary) return '';
+  const sent = `Canary: ${n(canary.messages)} ${canary.messages === 1 ? 'message' : 'messages'} sent`;
+  if (!canary.healthy) return `${sent}, not healthy: the rest was not sent.`;
+  return `${sent}, healthy by the breaker's thresholds${result.paused ? '' : '; the rest followed'}.`;
 }
 
 /** `apply --format json`: API answer text inside keeps invisible characters as \u escapes. */

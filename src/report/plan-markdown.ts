@@ -23,6 +23,7 @@ import { maskPhone, maskPhonesIn } from '../diagnostics/mask-phone.js';
 import { breakerPlanLine } from './breaker-trip.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
 import { costHeadline, costRows, paceLines } from './plan-cost.js';
+import { stagesLines } from './plan-stages.js';
 import { revealOneLine } from './reveal-invisible.js';
 import { excludedWhere, exclusionCounts } from './plan-excluded.js';
 import { plural } from './plural.js';
@@ -146,6 +147,7 @@ class Page {
       `**${formatPlanSummary(this.plan.summary)}**`,
       '',
     ];
+    out.push(...stagesLines(this.plan).flatMap((l) => [`**${escapeMarkdown(l)}**`, '']));
     out.push(...paceLines(this.plan).flatMap((l) => [`**${escapeMarkdown(l)}**`, '']));
     if (this.plan.cost) out.push(...costMarkdown(this.plan.cost));
     if (!valuesKept(this.plan)) out.push(`_Note: ${VALUES_NOT_KEPT}._`, '');

@@ -22,6 +22,7 @@ import {
 import { breakerPlanLine } from './breaker-trip.js';
 import { ACTION_STYLE, formatPlanSummary, styleOf } from './plan-summary.js';
 import { costHeadline, costRows, paceLines } from './plan-cost.js';
+import { stagesLines } from './plan-stages.js';
 import { revealInvisible, revealOneLine } from './reveal-invisible.js';
 import { excludedWhere, exclusionCounts } from './plan-excluded.js';
 import { plural } from './plural.js';
@@ -64,6 +65,8 @@ export function formatPlanPretty(plan: Plan, options: PrettyOptions): string {
     paint.bold(formatPlanSummary(plan.summary)),
     '',
   ];
+  const stages = stagesLines(plan);
+  if (stages.length > 0) out.push(...stages.map((l) => paint.bold(l)), '');
   const pace = paceLines(plan);
   if (pace.length > 0) out.push(...pace.map((l) => paint.bold(l)), '');
   if (plan.cost)

@@ -7,6 +7,7 @@ import { groupDriftDiffs } from './content-diff.js';
 import { renderDriftHtml } from './drift-html.js';
 import { footerMark, PAGE_STATES, stateBadge } from './page-states.js';
 import { ACTION_STYLE, formatPlanSummary } from './plan-summary.js';
+import { stagesLines } from './plan-stages.js';
 import { escapeHtml } from './format-text.js';
 import { PAGE_STYLE } from './page-style.js';
 import { renderBubbleContent, renderButtons } from './render-bubble.js';
@@ -128,7 +129,10 @@ export function renderPreviewContent(input: PreviewInput): string {
   const failure = input.failure
     ? `<section class="diagnostics"><div class="diagnostic error">${escapeHtml(`error: ${input.failure}`)}</div></section>`
     : '';
-  return `<p class="summary">${escapeHtml(formatPlanSummary(plan.summary))}</p>${failure}${renderDiagnostics(input.diagnostics, mask)}${contents}${specs.join('\n')}`;
+  const stages = stagesLines(plan)
+    .map((l) => `<p class="summary">${escapeHtml(l)}</p>`)
+    .join('');
+  return `<p class="summary">${escapeHtml(formatPlanSummary(plan.summary))}</p>${stages}${failure}${renderDiagnostics(input.diagnostics, mask)}${contents}${specs.join('\n')}`;
 }
 
 /** A whole, self-contained page (inline CSS; a script only for live updates, allowed by nonce). */

@@ -35,6 +35,7 @@ function describe(record: JournalRecord, messageId: string): string {
   if (record.type === 'content' || record.type === 'message')
     return `${record.type} kept   ${record.hash}`;
   if (record.type === 'breaker') return `breaker        ${record.cause}`;
+  if (record.type === 'canary') return `canary sent    ${record.spec} ${record.revision}`;
   const result = record.results.find((r) => r.messageId === messageId);
   const why = result?.status
     ? `${result.status.groupName} / ${result.status.name}`
@@ -48,7 +49,12 @@ function describe(record: JournalRecord, messageId: string): string {
 export function mentions(record: JournalRecord, messageId: string): boolean {
   if (record.type === 'in-flight') return record.messages.some((m) => m.messageId === messageId);
   if (record.type === 'settle') return record.messageIds.includes(messageId);
-  if (record.type === 'content' || record.type === 'message' || record.type === 'breaker')
+  if (
+    record.type === 'content' ||
+    record.type === 'message' ||
+    record.type === 'breaker' ||
+    record.type === 'canary'
+  )
     return false;
   return record.results.some((r) => r.messageId === messageId);
 }

@@ -1,4 +1,11 @@
-import type { BreakerTrip, JournalRecord, MessageState, StateSnapshot } from './types.js';
+import {
+  canaryKey,
+  type BreakerTrip,
+  type CanarySent,
+  type JournalRecord,
+  type MessageState,
+  type StateSnapshot,
+} from './types.js';
 
 /** What folding builds: the messages, and the hashes of the contents kept (each hash string once). */
 export interface FoldedState {
@@ -6,6 +13,8 @@ export interface FoldedState {
   contents: Map<string, string>;
   /** The last breaker trip, cleared by the next in-flight record (an apply that sent again). */
   breaker?: BreakerTrip;
+  /** The canaries sent, by canaryKey. */
+  canaries?: Map<string, CanarySent>;
 }
 
 export function emptyFold(): FoldedState {
@@ -15,11 +24,12 @@ export function emptyFold(): FoldedState {
 /** The snapshot's view of a fold (its content hashes as a set sharing the messages' strings). */
 export function foldedSnapshot(
   folded: FoldedState,
-): Pick<StateSnapshot, 'messages' | 'contents' | 'breaker'> {
+): Pick<StateSnapshot, 'messages' | 'contents' | 'breaker' | 'canaries'> {
   return {
     messages: folded.messages,
     contents: new Set(folded.contents.keys()),
     ...(folded.breaker ? { breaker: folded.breaker } : {}),
+    ...(folded.canaries ? { canaries: folded.canaries } : {}),
   };
 }
 
@@ -32,6 +42,11 @@ export function foldRecord(folded: FoldedState, record: JournalRecord): void {
   const { messages, contents } = folded;
   if (record.type === 'content' || record.type === 'message') {
     if (!contents.has(record.hash)) contents.set(record.hash, record.hash);
+    return;
+  }
+  if (record.type === 'canary') {
+    const { v: _v, type: _type, ...sent } = record;
+    (folded.canaries ??= new Map()).set(canaryKey(sent.spec, sent.revision), sent);
     return;
   }
   if (record.type === 'breaker') {

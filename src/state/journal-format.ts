@@ -8,8 +8,8 @@ import type { JournalRecord } from './types.js';
 /** The journal file's layout (its header line) this code reads and writes. */
 export const JOURNAL_FORMAT_VERSION = 1;
 
-/** The newest record version this code reads (settle 2, content 3, in-flight without a number and message records 4, breaker records 5). */
-export const RECORD_VERSION = 5;
+/** The newest record version this code reads (settle 2, content 3, in-flight without a number and message records 4, breaker records 5, canary records 6). */
+export const RECORD_VERSION = 6;
 
 export const JOURNAL_HEADER = { waspec: 'state', formatVersion: JOURNAL_FORMAT_VERSION } as const;
 
@@ -33,7 +33,8 @@ type Kind =
   | 'settle'
   | 'contentRecord'
   | 'messageRecord'
-  | 'breakerRecord';
+  | 'breakerRecord'
+  | 'canaryRecord';
 let validators: Record<Kind, ValidateFunction> | undefined;
 
 // ajv is loaded when the first journal line is checked, not at start-up of every command.
@@ -64,6 +65,7 @@ function compile(): Record<Kind, ValidateFunction> {
     contentRecord: get('contentRecord'),
     messageRecord: get('messageRecord'),
     breakerRecord: get('breakerRecord'),
+    canaryRecord: get('canaryRecord'),
   };
 }
 
@@ -74,6 +76,7 @@ const BY_TYPE = new Map<string, Kind>([
   ['content', 'contentRecord'],
   ['message', 'messageRecord'],
   ['breaker', 'breakerRecord'],
+  ['canary', 'canaryRecord'],
 ]);
 
 function describe(errors: readonly ErrorObject[]): string {
@@ -108,7 +111,7 @@ export function checkJournalValue(value: unknown, where: string): JournalLine {
   if (!kind)
     return {
       kind: 'invalid',
-      problem: `type must be in-flight, outcome, settle, content, message or breaker, not ${JSON.stringify(type ?? null).slice(0, 40)}`,
+      problem: `type must be in-flight, outcome, settle, content, message, breaker or canary, not ${JSON.stringify(type ?? null).slice(0, 40)}`,
     };
   const validate = validators[kind];
   if (!validate(value)) return { kind: 'invalid', problem: describe(validate.errors ?? []) };

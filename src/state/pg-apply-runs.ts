@@ -4,14 +4,16 @@ import { advisoryKey } from './pg-keys.js';
 import { currentJournalDigest, insertRecords } from './pg-journal.js';
 import { workerAlive } from './pg-lock.js';
 import { quoteIdent } from './pg-migrations.js';
-import type {
-  ApplyRun,
-  ApplyRunProgress,
-  ApplyRunRow,
-  JournalRecord,
-  NewApplyRun,
-  RequestPhase,
-  StartRunResult,
+import {
+  STAGE_RANK,
+  type ApplyRun,
+  type ApplyRunProgress,
+  type ApplyRunRow,
+  type JournalRecord,
+  type NewApplyRun,
+  type RequestPhase,
+  type RunCanary,
+  type StartRunResult,
 } from './types.js';
 
 /** Rows per INSERT when a run is materialised (one transaction for all of them). */
@@ -40,10 +42,39 @@ interface RunRowDb {
   rate_limit: number | null;
   started_by: string;
   started_at: Date;
+  canary: string | null;
 }
 
 const RUN_COLUMNS =
-  'id::text AS id, inputs_digest, messages, requests, rate_limit, started_by, started_at';
+  'id::text AS id, inputs_digest, messages, requests, rate_limit, started_by, started_at, canary::text AS canary';
+
+function isRunCanary(value: unknown): value is RunCanary {
+  if (typeof value !== 'object' || value === null) return false;
+  const { pause, sent } = value as { pause?: unknown; sent?: unknown };
+  return (
+    typeof pause === 'boolean' &&
+    Array.isArray(sent) &&
+    sent.every(
+      (s: unknown) =>
+        typeof s === 'object' &&
+        s !== null &&
+        typeof (s as { spec?: unknown }).spec === 'string' &&
+        Number.isInteger((s as { revision?: unknown }).revision) &&
+        Number.isInteger((s as { messages?: unknown }).messages),
+    )
+  );
+}
+
+function canaryOf(row: RunRowDb): { canary?: RunCanary } {
+  if (row.canary === null) return {};
+  const canary = parseJson(row.canary, `the canary of apply run ${row.id}`);
+  if (!isRunCanary(canary))
+    throw new StateError(
+      `The state database holds a canary of apply run ${row.id} that waspec did not write.`,
+      'Restore the database from a backup; waspec never changes rows it wrote.',
+    );
+  return { canary };
+}
 
 function toRun(row: RunRowDb): ApplyRun {
   return {
@@ -54,6 +85,7 @@ function toRun(row: RunRowDb): ApplyRun {
     ...(row.rate_limit === null ? {} : { rateLimit: row.rate_limit }),
     startedBy: row.started_by,
     startedAt: row.started_at.toISOString(),
+    ...canaryOf(row),
   };
 }
 
@@ -140,7 +172,7 @@ export async function startRun(
     )
       return await rollback({ kind: 'state-changed' as const });
     const inserted = await client.query<RunRowDb>(
-      `INSERT INTO ${t.run} (workspace, inputs_digest, messages, requests, rate_limit, started_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${RUN_COLUMNS}`,
+      `INSERT INTO ${t.run} (workspace, inputs_digest, messages, requests, rate_limit, started_by, staged, canary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING ${RUN_COLUMNS}`,
       [
         workspace,
         offer.inputsDigest,
@@ -148,6 +180,8 @@ export async function startRun(
         offer.requests.length,
         offer.rateLimit ?? null,
         offer.startedBy,
+        offer.requests.some((r) => (r.stage ?? STAGE_RANK.rest) !== STAGE_RANK.rest),
+        offer.canary ? JSON.stringify(offer.canary) : null,
       ],
     );
     const row = inserted.rows[0];
@@ -159,10 +193,11 @@ export async function startRun(
         bulkId: r.bulkId,
         messages: r.messages,
         request: r.payload,
+        stage: r.stage ?? STAGE_RANK.rest,
       }));
       await client.query(
-        `INSERT INTO ${t.request} (run_id, seq, bulk_id, messages, request)
-         SELECT $1, (r->>'seq')::int, r->>'bulkId', (r->>'messages')::int, r->'request' FROM jsonb_array_elements($2::jsonb) AS x(r)`,
+        `INSERT INTO ${t.request} (run_id, seq, bulk_id, messages, request, stage)
+         SELECT $1, (r->>'seq')::int, r->>'bulkId', (r->>'messages')::int, r->'request', (r->>'stage')::smallint FROM jsonb_array_elements($2::jsonb) AS x(r)`,
         [run.id, JSON.stringify(page)],
       );
     }
@@ -228,13 +263,53 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
         `Request ${seq} of apply run ${runId} is not this worker's any more; nothing more is sent.`,
       );
   };
+  // A staged run's pending request p may go once every request of an earlier stage is answered
+  // (none pending, none out with a live worker) and, for the rest, once its canary passed.
+  const unanswered = (stage: string) =>
+    `EXISTS (SELECT 1 FROM ${t.request} e LEFT JOIN ${t.worker} w ON w.id = e.worker_id
+      WHERE e.run_id = $1 AND ${stage} AND (e.phase = 'pending' OR (e.phase IN ('out', 'waiting') AND ${workerAlive(tables.schema)})))`;
+  const stageOpen = `(NOT (SELECT staged FROM ${t.run} WHERE id = $1) OR (NOT ${unanswered('e.stage < p.stage')}
+      AND (p.stage < ${STAGE_RANK.rest} OR (SELECT canary IS NULL OR gate = 'passed' FROM ${t.run} WHERE id = $1))))`;
   return {
+    canaryAnswered: async (client: pg.ClientBase): Promise<unknown[] | undefined> => {
+      const run = await client.query<{ judge: boolean }>(
+        `SELECT (canary IS NOT NULL AND gate IS NULL AND breaker IS NULL AND NOT ${unanswered(`e.stage = ${STAGE_RANK.canary}`)}) AS judge FROM ${t.run} WHERE id = $1`,
+        [runId],
+      );
+      if (!run.rows[0]?.judge) return undefined;
+      const done = await client.query<{ seq: number; outcome: string }>(
+        `SELECT seq, outcome::text AS outcome FROM ${t.request} WHERE run_id = $1 AND stage = ${STAGE_RANK.canary} AND phase = 'done' ORDER BY seq`,
+        [runId],
+      );
+      return done.rows.map((row) =>
+        parseJson(row.outcome, `the outcome of request ${row.seq} of apply run ${runId}`),
+      );
+    },
+    judgeCanary: async (
+      client: pg.ClientBase,
+      verdict: 'passed' | 'paused',
+      records: JournalRecord[],
+    ) => {
+      const set = await client.query(
+        `UPDATE ${t.run} SET gate = $2 WHERE id = $1 AND gate IS NULL AND breaker IS NULL`,
+        [runId, verdict],
+      );
+      if (set.rowCount === 1) await insertRecords(client, t.journal, workspace, records);
+    },
+    canaryVerdict: async (client: pg.ClientBase): Promise<'passed' | 'paused' | undefined> => {
+      const found = await client.query<{ gate: string | null }>(
+        `SELECT gate FROM ${t.run} WHERE id = $1`,
+        [runId],
+      );
+      const gate = found.rows[0]?.gate;
+      return gate === 'passed' || gate === 'paused' ? gate : undefined;
+    },
     // claim, mark and finish run inside a transaction of the caller's (several lanes' together).
     claim: async (client: pg.ClientBase, inFlight: (payload: unknown) => JournalRecord[]) => {
       const claimed = await client.query<{ seq: number; request: string | null }>(
         `UPDATE ${t.request} r SET phase = 'out', worker_id = $2, claimed_at = now()
-          WHERE r.run_id = $1 AND r.seq = (SELECT seq FROM ${t.request} WHERE run_id = $1 AND phase = 'pending' ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
-            AND (SELECT breaker IS NULL FROM ${t.run} WHERE id = $1 FOR SHARE)
+          WHERE r.run_id = $1 AND r.seq = (SELECT p.seq FROM ${t.request} p WHERE p.run_id = $1 AND p.phase = 'pending' AND ${stageOpen} ORDER BY p.seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+            AND (SELECT breaker IS NULL AND gate IS DISTINCT FROM 'paused' FROM ${t.run} WHERE id = $1 FOR SHARE)
           RETURNING r.seq, r.request::text AS request`,
         [runId, workerId],
       );
@@ -378,12 +453,12 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
       inTransaction(client, async () => {
         const open = await client.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM ${t.request} r LEFT JOIN ${t.worker} w ON w.id = r.worker_id
-            WHERE r.run_id = $1 AND ((r.phase = 'pending' AND (SELECT breaker IS NULL FROM ${t.run} WHERE id = $1)) OR (r.phase IN ('out', 'waiting') AND ${workerAlive(tables.schema)}))`,
+            WHERE r.run_id = $1 AND ((r.phase = 'pending' AND (SELECT breaker IS NULL AND gate IS DISTINCT FROM 'paused' FROM ${t.run} WHERE id = $1)) OR (r.phase IN ('out', 'waiting') AND ${workerAlive(tables.schema)}))`,
           [runId],
         );
         if ((open.rows[0]?.n ?? 0) > 0) return false;
         await client.query(
-          `UPDATE ${t.run} SET ended_at = now(), ended = CASE WHEN breaker IS NULL THEN 'finished' ELSE 'breaker' END WHERE id = $1 AND ended_at IS NULL`,
+          `UPDATE ${t.run} SET ended_at = now(), ended = CASE WHEN breaker IS NOT NULL THEN 'breaker' WHEN gate = 'paused' THEN 'paused' ELSE 'finished' END WHERE id = $1 AND ended_at IS NULL`,
           [runId],
         );
         // Requests hold full numbers and rendered texts: none is kept once the run has ended

@@ -99,6 +99,13 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; description: string; s
     description: "an apply run's circuit breaker trip (claims stop for every worker)",
     sql: `ALTER TABLE $schema.apply_run ADD COLUMN breaker jsonb;`,
   },
+  {
+    version: 6,
+    description: "stages of an apply run's requests (seed, canary, rest) and its canary's verdict",
+    sql: `ALTER TABLE $schema.apply_request ADD COLUMN stage smallint NOT NULL DEFAULT 2;
+      ALTER TABLE $schema.apply_run ADD COLUMN staged boolean NOT NULL DEFAULT false,
+        ADD COLUMN canary jsonb, ADD COLUMN gate text;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -152,6 +152,9 @@ export function openPgStateStore(
         rows: () => use('read the apply', (c) => q.rows(c)),
         endIfDone: () => use('end the apply', (c) => q.endIfDone(c)),
         trip: (trip, records) => inBatch((c) => q.trip(c, trip, records)),
+        canaryAnswered: () => use('read the apply', (c) => q.canaryAnswered(c)),
+        judgeCanary: (verdict, records) => inBatch((c) => q.judgeCanary(c, verdict, records)),
+        canaryVerdict: () => use('read the apply', (c) => q.canaryVerdict(c)),
         tripped: async () => {
           const stored = await use('read the apply', (c) => q.tripped(c));
           return stored === undefined ? undefined : breakerTripOf(stored, run.id);

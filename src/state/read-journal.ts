@@ -47,7 +47,8 @@ function makeInterner(): (record: JournalRecord) => JournalRecord {
       record.type === 'settle' ||
       record.type === 'content' ||
       record.type === 'message' ||
-      record.type === 'breaker'
+      record.type === 'breaker' ||
+      record.type === 'canary'
     )
       return record;
     for (const r of record.results) {

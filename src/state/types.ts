@@ -94,7 +94,22 @@ export type JournalRecord =
       /** Version 5: a waspec that reads only versions 1 to 4 refuses the journal instead of calling it damaged. */
       v: 5;
       type: 'breaker';
-    } & BreakerTrip);
+    } & BreakerTrip)
+  | ({
+      /** Version 6: a spec's canary was sent and judged healthy (docs/progressive-sending.md). */
+      v: 6;
+      type: 'canary';
+    } & CanarySent);
+
+/** A spec revision's canary, sent by an apply and judged healthy: later applies send the rest without one. */
+export interface CanarySent {
+  /** ISO time it was judged. */
+  at: string;
+  spec: string;
+  revision: number;
+  /** How many canary messages that apply sent. */
+  messages: number;
+}
 
 /** Why an apply's circuit breaker stopped it: the share over its window of answers, and the top reasons. */
 export interface BreakerTrip {
@@ -132,6 +147,13 @@ export interface StateSnapshot {
   contents: ReadonlySet<string>;
   /** The last apply's circuit breaker trip, when no apply has sent since. */
   breaker?: BreakerTrip;
+  /** The canaries sent, by spec and revision (canaryKey): the last one of each. */
+  canaries?: ReadonlyMap<string, CanarySent>;
+}
+
+/** The key of a spec revision's canary in StateSnapshot.canaries. */
+export function canaryKey(spec: string, revision: number): string {
+  return `${spec}\u0000${revision}`;
 }
 
 export interface LockInfo {
@@ -192,7 +214,18 @@ export interface ApplyRun {
   rateLimit?: number;
   startedBy: string;
   startedAt: string;
+  /** Set when the run sends a canary: judged once its requests are answered, before the rest. */
+  canary?: RunCanary;
 }
+
+/** A run's canary: whether it pauses after it, and the canary messages of each spec revision. */
+export interface RunCanary {
+  pause: boolean;
+  sent: Array<{ spec: string; revision: number; messages: number }>;
+}
+
+/** A request's stage as a rank: every request of a lower rank is answered before a higher one is sent. */
+export const STAGE_RANK = { seed: 0, canary: 1, rest: 2 } as const;
 
 /** What a starter offers: the plan's requests, and what it was planned from. */
 export interface NewApplyRun {
@@ -202,8 +235,10 @@ export interface NewApplyRun {
   messages: number;
   rateLimit?: number;
   startedBy: string;
-  /** In send order; `payload` is the request as apply needs it (no secrets). */
-  requests: Array<{ bulkId: string; messages: number; payload: unknown }>;
+  /** In send order; `payload` is the request as apply needs it (no secrets); `stage` a STAGE_RANK (default rest). */
+  requests: Array<{ bulkId: string; messages: number; payload: unknown; stage?: number }>;
+  /** The run's canary, when it has one. */
+  canary?: RunCanary;
   /** Journalled with the run (the content records of contents the state does not keep yet). */
   records: JournalRecord[];
 }
@@ -280,6 +315,15 @@ export interface ApplyRunWorker {
   trip(trip: BreakerTrip, records: JournalRecord[]): Promise<void>;
   /** The run's breaker trip, if it tripped. */
   tripped(): Promise<BreakerTrip | undefined>;
+  /**
+   * The stored outcomes of the run's canary requests once none is pending or out with a live
+   * worker, while the canary is not judged yet (and the breaker has not tripped); else undefined.
+   */
+  canaryAnswered(): Promise<unknown[] | undefined>;
+  /** Records the canary's verdict (the first wins) and journals `records` with it: 'passed' lets the rest be claimed. */
+  judgeCanary(verdict: 'passed' | 'paused', records: JournalRecord[]): Promise<void>;
+  /** The canary's verdict, if judged. */
+  canaryVerdict(): Promise<'passed' | 'paused' | undefined>;
 }
 
 /** The PostgreSQL state's applies by many workers. */

@@ -105,6 +105,9 @@ function memoryRun(rows: Row[], messages: number) {
       if (row) row.phase = 'pending';
     },
     slot: async () => 0,
+    canaryAnswered: async () => undefined,
+    judgeCanary: async () => undefined,
+    canaryVerdict: async () => undefined,
     progress: async () => ({
       requests: {
         pending: rows.filter((r) => r.phase === 'pending').length,

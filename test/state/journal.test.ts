@@ -166,7 +166,7 @@ test('a bad but complete line is kept by the next append (only an unterminated o
     );
     assert.match(
       snap.diagnostics[0]?.message ?? '',
-      /line 3 .*type must be in-flight, outcome, settle, content, message or breaker, not "nonsense"/,
+      /line 3 .*type must be in-flight, outcome, settle, content, message, breaker or canary, not "nonsense"/,
     );
     assert.is(snap.messages.size, 2);
   }));
