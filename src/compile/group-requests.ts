@@ -3,6 +3,9 @@ import type { Destination, MessageContent, RequestBody } from '../api/types.js';
 import { DEFAULT_BATCH_SIZE } from '../config/load-config.js';
 import type { SpecDocument } from '../message-spec/types.js';
 import type { CompiledMessage } from './types.js';
+import { bodyTailOf } from './body-text.js';
+
+export { bodyTailOf };
 
 /** Groups waiting for more recipients at once; beyond it, groups that stopped growing are sent. */
 const MAX_PENDING = 10_000;
@@ -70,10 +73,66 @@ export async function* groupRequestBatches(
   if (rest.length > 0) yield rest;
 }
 
+/** What a grouping rule keeps of a group: how it grows, how big it is, what it turns into. */
+interface GroupShape<G, M, T> {
+  open(message: M): G;
+  push(group: G, message: M): void;
+  size(group: G): number;
+  close(group: G): T;
+}
+
 /**
  * The one grouping rule, used by compile (messages as they stream) and apply (a plan's entries):
- * `add` pushes the bodies a message completes onto `ready`, `finish` returns the rest.
+ * `add` pushes what the groups a message completes turn into onto `ready`, `finish` returns the
+ * rest. `keyOf` names a message's group.
  */
+function createGrouper<G extends { generation: number }, M, T>(
+  batchSize: number,
+  maxPending: number,
+  keyOf: (message: M) => string,
+  shape: GroupShape<G, M, T>,
+): { add(message: M, ready: T[]): void; finish(): T[] } {
+  const pending = new Map<string, G>();
+  let generation = 0;
+  // Too many groups waiting: send those that did not grow since the last pass and those of a single
+  // recipient so far (one-off contents); if that frees less than half, send them all. Each pass
+  // frees at least half, so grouping stays amortised O(1) per message.
+  const overflow = (ready: T[]) => {
+    const before = pending.size;
+    for (const [key, group] of pending) {
+      if (group.generation < generation || shape.size(group) === 1) {
+        pending.delete(key);
+        ready.push(shape.close(group));
+      }
+    }
+    if (pending.size * 2 > before) {
+      for (const group of pending.values()) ready.push(shape.close(group));
+      pending.clear();
+    }
+    generation++;
+  };
+  return {
+    add(message, ready) {
+      const key = keyOf(message);
+      let group = pending.get(key);
+      if (group) shape.push(group, message);
+      else pending.set(key, (group = shape.open(message)));
+      group.generation = generation;
+      if (shape.size(group) >= batchSize) {
+        pending.delete(key);
+        ready.push(shape.close(group));
+      } else if (pending.size > maxPending) {
+        overflow(ready);
+      }
+    },
+    finish() {
+      const rest = [...pending.values()].map((group) => shape.close(group));
+      pending.clear();
+      return rest;
+    },
+  };
+}
+
 export function createRequestGrouper(
   batchSize: number,
   maxPending = MAX_PENDING,
@@ -81,52 +140,95 @@ export function createRequestGrouper(
   add(message: GroupableMessage, ready: RequestBody[]): void;
   finish(): RequestBody[];
 } {
-  const pending = new Map<string, Pending>();
-  let generation = 0;
-  // Too many groups waiting: send those that did not grow since the last pass and those of a single
-  // recipient so far (one-off contents); if that frees less than half, send them all. Each pass
-  // frees at least half, so grouping stays amortised O(1) per message.
-  const overflow = (ready: RequestBody[]) => {
-    const before = pending.size;
-    for (const [key, group] of pending) {
-      if (group.generation < generation || group.destinations.length === 1) {
-        pending.delete(key);
-        ready.push(toRequestBody(group.content, group.destinations));
-      }
-    }
-    if (pending.size * 2 > before) {
-      for (const group of pending.values())
-        ready.push(toRequestBody(group.content, group.destinations));
-      pending.clear();
-    }
-    generation++;
-  };
-  return {
-    add(message, ready) {
-      const key = `${message.spec}\u0000${message.contentKey}`;
-      let group = pending.get(key);
-      if (!group) {
-        group = { content: message.content, destinations: [], generation };
-        pending.set(key, group);
-      }
-      group.generation = generation;
-      group.destinations.push({
-        messageId: message.messageId,
-        to: { phoneNumber: message.phoneNumber },
-      });
-      if (group.destinations.length >= batchSize) {
-        pending.delete(key);
-        ready.push(toRequestBody(group.content, group.destinations));
-      } else if (pending.size > maxPending) {
-        overflow(ready);
-      }
+  const destinationOf = (message: GroupableMessage): Destination => ({
+    messageId: message.messageId,
+    to: { phoneNumber: message.phoneNumber },
+  });
+  return createGrouper<Pending, GroupableMessage, RequestBody>(
+    batchSize,
+    maxPending,
+    (message) => `${message.spec}\u0000${message.contentKey}`,
+    {
+      open: (message) => ({
+        content: message.content,
+        destinations: [destinationOf(message)],
+        generation: 0,
+      }),
+      push: (group, message) => group.destinations.push(destinationOf(message)),
+      size: (group) => group.destinations.length,
+      close: (group) => toRequestBody(group.content, group.destinations),
     },
-    finish() {
-      const rest = [...pending.values()].map((group) =>
-        toRequestBody(group.content, group.destinations),
-      );
-      pending.clear();
-      return rest;
+  );
+}
+
+/** What the text grouper reads of a message: a spec's compiled messages. */
+export type TextGroupableMessage = Pick<
+  CompiledMessage,
+  'contentKey' | 'content' | 'messageId' | 'phoneNumber'
+> & {
+  /** The body's JSON after its destinations (`,"whatsApp":…}`), when the message knows it. */
+  readonly bodyTail?: string;
+};
+
+interface TextGroup {
+  /** The JSON of the destinations so far, comma-separated. */
+  destinations: string;
+  /** Their messageIds (the bulkId is derived from them). */
+  ids: string[];
+  tail: string;
+  generation: number;
+}
+
+// A messageId is a UUID and a normalised phone number digits: neither needs escaping in JSON.
+const destinationText = (message: TextGroupableMessage): string =>
+  `{"messageId":"${message.messageId}","to":{"phoneNumber":"${message.phoneNumber}"}}`;
+
+/**
+ * The grouping of createRequestGrouper for the messages of one spec, each body as its JSON text
+ * (the very text JSON.stringify gives of toRequestBody's object) without building the objects:
+ * compile prints a million bodies, and a group waiting for more recipients holds three strings.
+ */
+export function createBodyTextGrouper(
+  batchSize: number,
+  maxPending = MAX_PENDING,
+): {
+  add(message: TextGroupableMessage, ready: string[]): void;
+  finish(): string[];
+} {
+  return createGrouper<TextGroup, TextGroupableMessage, string>(
+    batchSize,
+    maxPending,
+    (message) => message.contentKey,
+    {
+      open: (message) => ({
+        destinations: destinationText(message),
+        ids: [message.messageId],
+        tail: message.bodyTail ?? bodyTailOf(message.content),
+        generation: 0,
+      }),
+      push: (group, message) => {
+        group.destinations += `,${destinationText(message)}`;
+        group.ids.push(message.messageId);
+      },
+      size: (group) => group.ids.length,
+      close: (group) =>
+        `{"bulkId":"${bulkIdFor(group.ids)}","destinations":[${group.destinations}]${group.tail}`,
     },
-  };
+  );
+}
+
+/** The bodies of one spec's messages as JSON text, in the batches the messages complete them. */
+export async function* groupBodyTextBatches(
+  messages: AsyncIterable<readonly TextGroupableMessage[]>,
+  batchSize: number,
+  maxPending = MAX_PENDING,
+): AsyncIterable<string[]> {
+  const grouper = createBodyTextGrouper(batchSize, maxPending);
+  for await (const batch of messages) {
+    const ready: string[] = [];
+    for (const message of batch) grouper.add(message, ready);
+    if (ready.length > 0) yield ready;
+  }
+  const rest = grouper.finish();
+  if (rest.length > 0) yield rest;
 }
