@@ -170,65 +170,94 @@ export type TextGroupableMessage = Pick<
   readonly bodyTail?: string;
 };
 
-interface TextGroup {
-  /** The JSON of the destinations so far, comma-separated. */
-  destinations: string;
-  /** Their messageIds (the bulkId is derived from them). */
-  ids: string[];
+/** A group of one spec's messages waiting for more: the strings its body is made of, no more. */
+export interface TextGroup {
+  /** The first message's id and number. */
+  id: string;
+  phone: string;
+  /** The ids and numbers of the others, in turn. */
+  more: string[] | undefined;
   tail: string;
   generation: number;
 }
 
 // A messageId is a UUID and a normalised phone number digits: neither needs escaping in JSON.
-const destinationText = (message: TextGroupableMessage): string =>
-  `{"messageId":"${message.messageId}","to":{"phoneNumber":"${message.phoneNumber}"}}`;
+const destinationText = (id: string, phone: string): string =>
+  `{"messageId":"${id}","to":{"phoneNumber":"${phone}"}}`;
+
+/** The JSON text of a group's request body: what JSON.stringify gives of toRequestBody's object. */
+export function bodyText(group: TextGroup): string {
+  const { id, phone, more, tail } = group;
+  let destinations = destinationText(id, phone);
+  let bulkId: string;
+  if (more === undefined) bulkId = bulkIdFor([id]);
+  else {
+    const ids = [id];
+    for (let i = 0; i < more.length; i += 2) {
+      const otherId = more[i] as string;
+      ids.push(otherId);
+      destinations += `,${destinationText(otherId, more[i + 1] as string)}`;
+    }
+    bulkId = bulkIdFor(ids);
+  }
+  return `{"bulkId":"${bulkId}","destinations":[${destinations}]${tail}`;
+}
 
 /**
- * The grouping of createRequestGrouper for the messages of one spec, each body as its JSON text
- * (the very text JSON.stringify gives of toRequestBody's object) without building the objects:
- * compile prints a million bodies, and a group waiting for more recipients holds three strings.
+ * The grouping of createRequestGrouper for the messages of one spec, each group closed as the
+ * strings of its body (bodyText gives its JSON) without building the body's objects: compile prints
+ * a million bodies, and a group waiting for more recipients holds a few references.
  */
 export function createBodyTextGrouper(
   batchSize: number,
   maxPending = MAX_PENDING,
 ): {
-  add(message: TextGroupableMessage, ready: string[]): void;
-  finish(): string[];
+  add(message: TextGroupableMessage, ready: TextGroup[]): void;
+  finish(): TextGroup[];
 } {
-  return createGrouper<TextGroup, TextGroupableMessage, string>(
+  return createGrouper<TextGroup, TextGroupableMessage, TextGroup>(
     batchSize,
     maxPending,
     (message) => message.contentKey,
     {
       open: (message) => ({
-        destinations: destinationText(message),
-        ids: [message.messageId],
+        id: message.messageId,
+        phone: message.phoneNumber,
+        more: undefined,
         tail: message.bodyTail ?? bodyTailOf(message.content),
         generation: 0,
       }),
       push: (group, message) => {
-        group.destinations += `,${destinationText(message)}`;
-        group.ids.push(message.messageId);
+        (group.more ??= []).push(message.messageId, message.phoneNumber);
       },
-      size: (group) => group.ids.length,
-      close: (group) =>
-        `{"bulkId":"${bulkIdFor(group.ids)}","destinations":[${group.destinations}]${group.tail}`,
+      size: (group) => 1 + (group.more === undefined ? 0 : group.more.length / 2),
+      close: (group) => group,
     },
   );
 }
 
-/** The bodies of one spec's messages as JSON text, in the batches the messages complete them. */
+/** Bodies turned into text at once: their strings live no longer than their write. */
+const TEXT_CHUNK = 512;
+
+/**
+ * The bodies of one spec's messages as JSON text, as the messages complete them, in chunks of
+ * at most TEXT_CHUNK.
+ */
 export async function* groupBodyTextBatches(
   messages: AsyncIterable<readonly TextGroupableMessage[]>,
   batchSize: number,
   maxPending = MAX_PENDING,
 ): AsyncIterable<string[]> {
   const grouper = createBodyTextGrouper(batchSize, maxPending);
+  const ready: TextGroup[] = [];
+  const chunks = function* (groups: TextGroup[]): Iterable<string[]> {
+    for (let i = 0; i < groups.length; i += TEXT_CHUNK)
+      yield groups.slice(i, i + TEXT_CHUNK).map(bodyText);
+  };
   for await (const batch of messages) {
-    const ready: string[] = [];
     for (const message of batch) grouper.add(message, ready);
-    if (ready.length > 0) yield ready;
+    yield* chunks(ready);
+    ready.length = 0;
   }
-  const rest = grouper.finish();
-  if (rest.length > 0) yield rest;
+  yield* chunks(grouper.finish());
 }

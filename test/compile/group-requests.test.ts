@@ -1,7 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
+  bodyText,
   createBodyTextGrouper,
+  type TextGroup,
   createRequestGrouper,
   groupRequests,
 } from '../../src/compile/group-requests.js';
@@ -108,11 +110,13 @@ test('the text grouper gives the very JSON of the object grouper, in the same or
       const ready: RequestBody[] = [];
       objects.add(m, ready);
       expected.push(...ready.map((b) => JSON.stringify(b)));
-      texts.add(m, actual);
+      const closed: TextGroup[] = [];
+      texts.add(m, closed);
+      actual.push(...closed.map(bodyText));
       assert.equal(actual.length, expected.length);
     }
     expected.push(...objects.finish().map((b) => JSON.stringify(b)));
-    actual.push(...texts.finish());
+    actual.push(...texts.finish().map(bodyText));
     assert.equal(actual, expected, `batch size ${batchSize}, ${maxPending} pending`);
   }
 });
