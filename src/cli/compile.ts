@@ -5,7 +5,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import type { Command } from 'commander';
 import { compileSpecBatches } from '../compile/compile-spec.js';
-import { batchSizeOf, groupRequestBatches, groupRequests } from '../compile/group-requests.js';
+import { batchSizeOf, groupBodyTextBatches } from '../compile/group-requests.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadWorkspace } from '../message-spec/load-workspace.js';
 import type { SpecDocument } from '../message-spec/types.js';
@@ -75,7 +75,7 @@ async function emit(
   diagnostics: Diagnostic[],
 ): Promise<number> {
   let count = 0;
-  const batches = groupRequestBatches(
+  const batches = groupBodyTextBatches(
     compileSpecBatches(doc, (d) => diagnostics.push(d)),
     batchSize,
   );
@@ -88,9 +88,7 @@ async function emit(
   for await (const bodies of batches) {
     let text = '';
     for (const body of bodies) {
-      text += ndjson
-        ? `${JSON.stringify(body)}\n`
-        : `${count ? ',' : ''}\n    ${JSON.stringify(body)}`;
+      text += ndjson ? `${body}\n` : `${count ? ',' : ''}\n    ${body}`;
       count++;
     }
     await write(stream, text);
@@ -101,11 +99,11 @@ async function emit(
 
 async function countRequests(doc: SpecDocument, batchSize: number): Promise<number> {
   let n = 0;
-  for await (const _ of groupRequests(
+  for await (const bodies of groupBodyTextBatches(
     compileSpecBatches(doc, () => {}),
     batchSize,
   ))
-    if (++n > JSON_REQUEST_LIMIT) break;
+    if ((n += bodies.length) > JSON_REQUEST_LIMIT) break;
   return n;
 }
 

@@ -10,6 +10,7 @@ import { findInvisible } from '../diagnostics/invisible-characters.js';
 import type { SourcePosition, SpecDocument } from '../message-spec/types.js';
 import { contentHashOf } from '../api/identity.js';
 import type { CompiledMessage } from './types.js';
+import { bodyTailOf } from './body-text.js';
 import type { MessageContent } from '../api/types.js';
 import { validateRequestBody } from '../api/validate-request.js';
 import type { Catalogue } from '../catalogue/types.js';
@@ -40,6 +41,8 @@ interface SharedContent {
   key: string;
   valid: boolean;
   hash?: string;
+  /** The JSON of a request body of this content after its destinations. */
+  tail?: string;
 }
 
 // compile and validate never read the hash, plan does: it is computed on first read, once per content.
@@ -64,6 +67,15 @@ class Compiled implements CompiledMessage {
 
   get contentHash(): string {
     return (this.shared.hash ??= contentHashOf(this.shared.content));
+  }
+
+  get bodyTail(): string {
+    const { content, key } = this.shared;
+    // The key is `{"whatsApp":…}` when the content has nothing else (its JSON, in the body's order).
+    return (this.shared.tail ??=
+      content.sendAt === undefined && content.scenarioKey === undefined
+        ? `,${key.slice(1)}`
+        : bodyTailOf(content));
   }
 }
 

@@ -3,6 +3,9 @@ import type { Destination, MessageContent, RequestBody } from '../api/types.js';
 import { DEFAULT_BATCH_SIZE } from '../config/load-config.js';
 import type { SpecDocument } from '../message-spec/types.js';
 import type { CompiledMessage } from './types.js';
+import { bodyTailOf } from './body-text.js';
+
+export { bodyTailOf };
 
 /** Groups waiting for more recipients at once; beyond it, groups that stopped growing are sent. */
 const MAX_PENDING = 10_000;
@@ -70,10 +73,66 @@ export async function* groupRequestBatches(
   if (rest.length > 0) yield rest;
 }
 
+/** What a grouping rule keeps of a group: how it grows, how big it is, what it turns into. */
+interface GroupShape<G, M, T> {
+  open(message: M): G;
+  push(group: G, message: M): void;
+  size(group: G): number;
+  close(group: G): T;
+}
+
 /**
  * The one grouping rule, used by compile (messages as they stream) and apply (a plan's entries):
- * `add` pushes the bodies a message completes onto `ready`, `finish` returns the rest.
+ * `add` pushes what the groups a message completes turn into onto `ready`, `finish` returns the
+ * rest. `keyOf` names a message's group.
  */
+function createGrouper<G extends { generation: number }, M, T>(
+  batchSize: number,
+  maxPending: number,
+  keyOf: (message: M) => string,
+  shape: GroupShape<G, M, T>,
+): { add(message: M, ready: T[]): void; finish(): T[] } {
+  const pending = new Map<string, G>();
+  let generation = 0;
+  // Too many groups waiting: send those that did not grow since the last pass and those of a single
+  // recipient so far (one-off contents); if that frees less than half, send them all. Each pass
+  // frees at least half, so grouping stays amortised O(1) per message.
+  const overflow = (ready: T[]) => {
+    const before = pending.size;
+    for (const [key, group] of pending) {
+      if (group.generation < generation || shape.size(group) === 1) {
+        pending.delete(key);
+        ready.push(shape.close(group));
+      }
+    }
+    if (pending.size * 2 > before) {
+      for (const group of pending.values()) ready.push(shape.close(group));
+      pending.clear();
+    }
+    generation++;
+  };
+  return {
+    add(message, ready) {
+      const key = keyOf(message);
+      let group = pending.get(key);
+      if (group) shape.push(group, message);
+      else pending.set(key, (group = shape.open(message)));
+      group.generation = generation;
+      if (shape.size(group) >= batchSize) {
+        pending.delete(key);
+        ready.push(shape.close(group));
+      } else if (pending.size > maxPending) {
+        overflow(ready);
+      }
+    },
+    finish() {
+      const rest = [...pending.values()].map((group) => shape.close(group));
+      pending.clear();
+      return rest;
+    },
+  };
+}
+
 export function createRequestGrouper(
   batchSize: number,
   maxPending = MAX_PENDING,
@@ -81,52 +140,124 @@ export function createRequestGrouper(
   add(message: GroupableMessage, ready: RequestBody[]): void;
   finish(): RequestBody[];
 } {
-  const pending = new Map<string, Pending>();
-  let generation = 0;
-  // Too many groups waiting: send those that did not grow since the last pass and those of a single
-  // recipient so far (one-off contents); if that frees less than half, send them all. Each pass
-  // frees at least half, so grouping stays amortised O(1) per message.
-  const overflow = (ready: RequestBody[]) => {
-    const before = pending.size;
-    for (const [key, group] of pending) {
-      if (group.generation < generation || group.destinations.length === 1) {
-        pending.delete(key);
-        ready.push(toRequestBody(group.content, group.destinations));
-      }
-    }
-    if (pending.size * 2 > before) {
-      for (const group of pending.values())
-        ready.push(toRequestBody(group.content, group.destinations));
-      pending.clear();
-    }
-    generation++;
-  };
-  return {
-    add(message, ready) {
-      const key = `${message.spec}\u0000${message.contentKey}`;
-      let group = pending.get(key);
-      if (!group) {
-        group = { content: message.content, destinations: [], generation };
-        pending.set(key, group);
-      }
-      group.generation = generation;
-      group.destinations.push({
-        messageId: message.messageId,
-        to: { phoneNumber: message.phoneNumber },
-      });
-      if (group.destinations.length >= batchSize) {
-        pending.delete(key);
-        ready.push(toRequestBody(group.content, group.destinations));
-      } else if (pending.size > maxPending) {
-        overflow(ready);
-      }
+  const destinationOf = (message: GroupableMessage): Destination => ({
+    messageId: message.messageId,
+    to: { phoneNumber: message.phoneNumber },
+  });
+  return createGrouper<Pending, GroupableMessage, RequestBody>(
+    batchSize,
+    maxPending,
+    (message) => `${message.spec}\u0000${message.contentKey}`,
+    {
+      open: (message) => ({
+        content: message.content,
+        destinations: [destinationOf(message)],
+        generation: 0,
+      }),
+      push: (group, message) => group.destinations.push(destinationOf(message)),
+      size: (group) => group.destinations.length,
+      close: (group) => toRequestBody(group.content, group.destinations),
     },
-    finish() {
-      const rest = [...pending.values()].map((group) =>
-        toRequestBody(group.content, group.destinations),
-      );
-      pending.clear();
-      return rest;
+  );
+}
+
+/** What the text grouper reads of a message: a spec's compiled messages. */
+export type TextGroupableMessage = Pick<
+  CompiledMessage,
+  'contentKey' | 'content' | 'messageId' | 'phoneNumber'
+> & {
+  /** The body's JSON after its destinations (`,"whatsApp":…}`), when the message knows it. */
+  readonly bodyTail?: string;
+};
+
+/** A group of one spec's messages waiting for more: the strings its body is made of, no more. */
+export interface TextGroup {
+  /** The first message's id and number. */
+  id: string;
+  phone: string;
+  /** The ids and numbers of the others, in turn. */
+  more: string[] | undefined;
+  tail: string;
+  generation: number;
+}
+
+// A messageId is a UUID and a normalised phone number digits: neither needs escaping in JSON.
+const destinationText = (id: string, phone: string): string =>
+  `{"messageId":"${id}","to":{"phoneNumber":"${phone}"}}`;
+
+/** The JSON text of a group's request body: what JSON.stringify gives of toRequestBody's object. */
+export function bodyText(group: TextGroup): string {
+  const { id, phone, more, tail } = group;
+  let destinations = destinationText(id, phone);
+  let bulkId: string;
+  if (more === undefined) bulkId = bulkIdFor([id]);
+  else {
+    const ids = [id];
+    for (let i = 0; i < more.length; i += 2) {
+      const otherId = more[i] as string;
+      ids.push(otherId);
+      destinations += `,${destinationText(otherId, more[i + 1] as string)}`;
+    }
+    bulkId = bulkIdFor(ids);
+  }
+  return `{"bulkId":"${bulkId}","destinations":[${destinations}]${tail}`;
+}
+
+/**
+ * The grouping of createRequestGrouper for the messages of one spec, each group closed as the
+ * strings of its body (bodyText gives its JSON) without building the body's objects: compile prints
+ * a million bodies, and a group waiting for more recipients holds a few references.
+ */
+export function createBodyTextGrouper(
+  batchSize: number,
+  maxPending = MAX_PENDING,
+): {
+  add(message: TextGroupableMessage, ready: TextGroup[]): void;
+  finish(): TextGroup[];
+} {
+  return createGrouper<TextGroup, TextGroupableMessage, TextGroup>(
+    batchSize,
+    maxPending,
+    (message) => message.contentKey,
+    {
+      open: (message) => ({
+        id: message.messageId,
+        phone: message.phoneNumber,
+        more: undefined,
+        tail: message.bodyTail ?? bodyTailOf(message.content),
+        generation: 0,
+      }),
+      push: (group, message) => {
+        (group.more ??= []).push(message.messageId, message.phoneNumber);
+      },
+      size: (group) => 1 + (group.more === undefined ? 0 : group.more.length / 2),
+      close: (group) => group,
     },
+  );
+}
+
+/** Bodies turned into text at once: their strings live no longer than their write. */
+const TEXT_CHUNK = 512;
+
+/**
+ * The bodies of one spec's messages as JSON text, as the messages complete them, in chunks of
+ * at most TEXT_CHUNK.
+ */
+export async function* groupBodyTextBatches(
+  messages: AsyncIterable<readonly TextGroupableMessage[]>,
+  batchSize: number,
+  maxPending = MAX_PENDING,
+): AsyncIterable<string[]> {
+  const grouper = createBodyTextGrouper(batchSize, maxPending);
+  const ready: TextGroup[] = [];
+  const chunks = function* (groups: TextGroup[]): Iterable<string[]> {
+    for (let i = 0; i < groups.length; i += TEXT_CHUNK)
+      yield groups.slice(i, i + TEXT_CHUNK).map(bodyText);
   };
+  for await (const batch of messages) {
+    for (const message of batch) grouper.add(message, ready);
+    yield* chunks(ready);
+    ready.length = 0;
+  }
+  yield* chunks(grouper.finish());
 }

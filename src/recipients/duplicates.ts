@@ -23,43 +23,62 @@ export function entryOf(tag: number): number {
 const LONG = 64;
 /** Hashes of long strings remembered (a workbook's shared strings repeat the very same string). */
 const LONG_HASHES = 4096;
-const longHashes = new Map<string, string>();
+const longHashes = new Map<string, number>();
 
-function fnv(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+function fnv(text: string, hash = FNV_OFFSET): number {
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
   return hash >>> 0;
 }
 
+/** Spreads the bits of a hash (murmur3's finaliser), so that sums of hashes do not cancel out. */
+function mix(hash: number): number {
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return (hash ^ (hash >>> 16)) >>> 0;
+}
+
 /**
- * A long string by its hash, computed once per string: rows that all point at one shared string
- * cost a map look-up each, not a pass over its text (V8 keeps a string's own hash with it).
+ * A string folded into `hash`. A long one is hashed once per string: rows that all point at one
+ * shared string cost a map look-up each, not a pass over its text (V8 keeps a string's own hash
+ * with it).
  */
-function stringKey(text: string): string {
-  if (text.length < LONG) return JSON.stringify(text);
-  let key = longHashes.get(text);
-  if (key === undefined) {
+function stringHash(text: string, hash: number): number {
+  if (text.length < LONG) return fnv(text, Math.imul(hash ^ 0x73, FNV_PRIME));
+  let own = longHashes.get(text);
+  if (own === undefined) {
     if (longHashes.size >= LONG_HASHES) longHashes.clear();
-    key = `#${text.length}:${fnv(text).toString(36)}`;
-    longHashes.set(text, key);
+    own = fnv(text);
+    longHashes.set(text, own);
   }
-  return key;
+  return fnv(`#${text.length}:${own}`, hash);
 }
 
-function canonical(value: unknown): string {
-  if (typeof value === 'string') return stringKey(value);
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const record = value as Record<string, unknown>;
-  return `{${Object.keys(record)
-    .sort()
-    .map((k) => `${stringKey(k)}:${canonical(record[k])}`)
-    .join(',')}}`;
+/** `value` folded into `hash`: strings by their text, a mapping by its entries whatever their order. */
+function valueHash(value: unknown, hash: number): number {
+  if (typeof value === 'string') return stringHash(value, hash);
+  if (value === null || typeof value !== 'object')
+    return fnv(JSON.stringify(value) ?? 'undefined', Math.imul(hash ^ 0x76, FNV_PRIME));
+  if (Array.isArray(value)) {
+    hash = Math.imul(hash ^ 0x5b, FNV_PRIME);
+    for (const item of value) hash = Math.imul(valueHash(item, hash) ^ 0x2c, FNV_PRIME);
+    return hash >>> 0;
+  }
+  // Order aside: the sum of each entry's hash (key and value), mixed.
+  let sum = 0;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const entry = valueHash((value as Record<string, unknown>)[key], stringHash(key, FNV_OFFSET));
+    sum = (sum + mix(entry)) | 0;
+  }
+  return fnv('}', Math.imul(hash ^ 0x7b, FNV_PRIME) ^ sum);
 }
 
-/** A 32-bit hash (FNV-1a) of a row's vars, key order aside: tells whether two rows of one number differ. */
+/** A 32-bit hash of a row's vars, key order aside: tells whether two rows of one number differ. */
 export function varsHash(vars: Vars): number {
-  return fnv(canonical(vars));
+  return valueHash(vars, FNV_OFFSET);
 }
 
 const shown = (p: SourcePosition) => `${p.file}:${p.line + 1}`;

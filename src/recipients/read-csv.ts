@@ -106,6 +106,7 @@ function fieldColumns(
   fields: readonly string[],
   delimiter: string,
   newline: string,
+  upTo = fields.length,
 ): { columns: number[]; lines?: number[] } {
   const columns: number[] = [];
   let lines: number[] | undefined;
@@ -113,7 +114,8 @@ function fieldColumns(
   let lineStart = start;
   let lineOffset = 0;
   let pos = start;
-  for (const field of fields) {
+  for (let f = 0; f < upTo; f++) {
+    const field = fields[f] as string;
     let value = pos;
     while (text[value] === ' ') value++;
     columns.push(value - lineStart);
@@ -215,8 +217,13 @@ export async function* readCsv(
         continue;
       }
       if (fields.length === 1 && (fields[0] as string).trim() === '') continue;
-      const places = fieldColumns(text, starts[r] ?? 0, fields, delimiter, newline);
+      const start = starts[r] ?? 0;
+      const rowDelimiter = delimiter;
+      const rowNewline = newline;
+      // Every field's place is worked out when a diagnostic asks (rarely); the phone's now.
+      const placesOf = () => fieldColumns(text, start, fields, rowDelimiter, rowNewline);
       if (!header) {
+        const places = placesOf();
         header = fields.map((name, i) => (i === 0 ? name.replace(/^\uFEFF/, '') : name).trim());
         const map = mapColumns(header, options);
         if ('code' in map) {
@@ -269,6 +276,7 @@ export async function* readCsv(
       }
       const lost = unnamed.find((i) => (fields[i] as string).trim() !== '');
       if (lost !== undefined) {
+        const places = placesOf();
         sink(
           makeDiagnostic(
             'column-unnamed',
@@ -288,8 +296,11 @@ export async function* readCsv(
         phoneNumber: (fields[phoneColumn] as string).trim(),
         vars,
         line: at,
-        column: places.columns[phoneColumn] ?? 0,
-        places: new CsvPlaces(file, at, places.columns, places.lines, fieldOf),
+        column:
+          fieldColumns(text, start, fields, delimiter, newline, phoneColumn + 1).columns[
+            phoneColumn
+          ] ?? 0,
+        places: new CsvPlaces(file, at, placesOf, fieldOf),
       });
     }
     return out;

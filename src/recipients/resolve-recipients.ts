@@ -410,15 +410,22 @@ export async function* resolveRecipientBatches(
       }
       // Before anything else reads the vars: rows sharing one huge value must not cost its size each.
       // A long value the message never names (a CRM's notes column) is dropped, not an error.
-      for (const [name, v] of Object.entries(row.vars))
-        if (!namedByMessage(name) && longValue(v, name) !== undefined)
-          Reflect.deleteProperty(row.vars, name);
-      const long = Object.entries(row.vars).find(([name, v]) => longValue(v, name) !== undefined);
-      if (long) {
+      let long: string | undefined;
+      for (const name in row.vars) {
+        // Own keys only (a row's vars may have no prototype); short text, the usual case, first.
+        if (!Object.hasOwn(row.vars, name)) continue;
+        const v = row.vars[name];
+        if (typeof v === 'string' && v.length <= MAX_VALUE_CHARS && name.length <= MAX_VALUE_CHARS)
+          continue;
+        if (longValue(v, name) === undefined) continue;
+        if (!namedByMessage(name)) Reflect.deleteProperty(row.vars, name);
+        else long ??= name;
+      }
+      if (long !== undefined) {
         sink(
           makeDiagnostic(
             'value-too-long',
-            `the variable '${cut(long[0])}' is longer than ${MAX_VALUE_CHARS.toLocaleString('en-US')} characters; the recipient is left out`,
+            `the variable '${cut(long)}' is longer than ${MAX_VALUE_CHARS.toLocaleString('en-US')} characters; the recipient is left out`,
             origin,
             {
               hint: 'no WhatsApp text is that long: shorten the value, or drop the column with columns: { Name: null }',

@@ -7,11 +7,13 @@ export interface ValuePlaces {
 
 /** A CSV row's fields: their 0-based columns, and line offsets when a quoted field spans lines. */
 export class CsvPlaces implements ValuePlaces {
+  private places: { columns: readonly number[]; lines?: readonly number[] } | undefined;
+
   constructor(
     private readonly file: string,
     private readonly line: number,
-    private readonly columns: readonly number[],
-    private readonly lines: readonly number[] | undefined,
+    /** The fields' columns and line offsets, worked out on the first question (most rows get none). */
+    private placesOf: (() => { columns: readonly number[]; lines?: readonly number[] }) | undefined,
     /** Variable name → field index, shared by the rows of a file. */
     private readonly fields: ReadonlyMap<string, number>,
   ) {}
@@ -19,10 +21,14 @@ export class CsvPlaces implements ValuePlaces {
   at(name: string): SourcePosition | undefined {
     const index = this.fields.get(name);
     if (index === undefined) return undefined;
+    if (this.places === undefined) {
+      this.places = this.placesOf?.() ?? { columns: [] };
+      this.placesOf = undefined;
+    }
     return {
       file: this.file,
-      line: this.line + (this.lines?.[index] ?? 0),
-      column: this.columns[index] ?? 0,
+      line: this.line + (this.places.lines?.[index] ?? 0),
+      column: this.places.columns[index] ?? 0,
     };
   }
 }

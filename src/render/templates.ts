@@ -158,6 +158,62 @@ function collect(
   }
 }
 
+/** A piece of a plain template: its text, or the path of a variable it prints. */
+type Piece = string | readonly string[];
+
+/**
+ * The pieces of a template made of text and variables alone (`Hi {{name}}, {{order.id}}`), or
+ * undefined when it has anything else (helpers, blocks, `this`, `@data`, `../`).
+ */
+export function plainPieces(program: hbs.AST.Program, helpers: object): Piece[] | undefined {
+  const pieces: Piece[] = [];
+  for (const statement of program.body) {
+    if (statement.type === 'ContentStatement') {
+      // Its value is after whitespace control ({{~ … ~}}), as the compiled template prints it.
+      const { value } = statement as hbs.AST.ContentStatement;
+      if (value !== '') pieces.push(value);
+    } else if (statement.type === 'CommentStatement') {
+      continue;
+    } else if (statement.type === 'MustacheStatement') {
+      const m = statement as hbs.AST.MustacheStatement;
+      if (m.params.length > 0 || (m.hash?.pairs.length ?? 0) > 0) return undefined;
+      if (m.path.type !== 'PathExpression') return undefined;
+      const p = m.path as hbs.AST.PathExpression;
+      if (p.data || p.depth !== 0 || p.parts.length === 0 || /^(this|\.)/.test(p.original))
+        return undefined;
+      // A name that is also a helper's calls the helper.
+      if (p.parts.length === 1 && Object.hasOwn(helpers, p.parts[0] ?? '')) return undefined;
+      pieces.push([...p.parts]);
+    } else return undefined;
+  }
+  return pieces;
+}
+
+/**
+ * What the strict, unescaped compiled template prints for `pieces`, when every variable is an own
+ * property holding text, a number, a boolean or null; undefined otherwise (the template itself then
+ * runs, for its errors and its way of printing anything else).
+ */
+export function renderPlain(pieces: readonly Piece[], context: object): string | undefined {
+  let out = '';
+  for (const piece of pieces) {
+    if (typeof piece === 'string') {
+      out += piece;
+      continue;
+    }
+    let value: unknown = context;
+    for (const part of piece) {
+      if (value === null || typeof value !== 'object' || !Object.hasOwn(value, part))
+        return undefined;
+      value = (value as Record<string, unknown>)[part];
+    }
+    if (typeof value === 'string') out += value;
+    else if (typeof value === 'number' || typeof value === 'boolean') out += String(value);
+    else if (value !== null) return undefined;
+  }
+  return out;
+}
+
 /** Every string in whatsApp with the spec path that holds it. */
 function stringFields(
   value: unknown,
@@ -204,6 +260,7 @@ export function compileTemplates(doc: SpecDocument): {
       }
       const variables: VariableRef[] = [];
       collect(ast, variables);
+      const pieces = plainPieces(ast, env.helpers);
       const template = env.compile(ast, { strict: true, noEscape: true });
       const key = path.at(-1);
       const limit =
@@ -213,6 +270,9 @@ export function compileTemplates(doc: SpecDocument): {
       let tripped: RenderLimitError | undefined;
       const render = (context: object): string => {
         if (tripped) throw tripped;
+        // Text and variables alone: printed here, without a template call's runtime set-up.
+        const plain = pieces && renderPlain(pieces, context);
+        if (plain !== undefined) return plain;
         budget.field = field;
         budget.limit = limit;
         budget.used = 0;
