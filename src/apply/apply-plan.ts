@@ -1,12 +1,12 @@
 import PQueue from 'p-queue';
-import { summarizeApply, type ApplyResult, type RequestOutcome } from './apply-result.js';
+import { applySummary, type ApplyResult } from './apply-result.js';
 import type { BreakerSettings } from '../config/policy.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan, Stage } from '../plan/types.js';
 import { groupCommits } from '../state/group-commit.js';
 import type { BreakerTrip, JournalRecord, StateStore } from '../state/types.js';
 import type { Transport } from '../transport/types.js';
 import { Breaker } from './breaker.js';
-import { buildRequests, requestsByStage, type PlannedRequest } from './build-requests.js';
+import { plannedRequests, sendingCount, type PlannedRequest } from './build-requests.js';
 import {
   breakerRecord,
   canaryRecords,
@@ -96,18 +96,20 @@ export function attemptContext(
  * sent and its outcome after, so a crash leaves every message unsent, in doubt, or recorded.
  */
 export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
-  const requests = buildRequests(plan);
-  const total = messagesIn(requests);
+  // Requests are built as the queue takes them (the plan is checked whole first): only those
+  // queued or out are held (and the canary's, for its verdict), whatever the plan's size.
+  const requests = plannedRequests(plan);
+  const total = sendingCount(plan);
   const { stop, dispose } = stopFollowing(deps.signal);
   // Records of requests finishing together share one commit (one fsync, one transaction).
   const journal = groupCommits((records) => deps.store.append(records));
   const ctx = attemptContext(deps, stop.signal);
   const hooks = { notProcessed: journal, resend: journal };
-  const contentRecords = contentRecorder(plan, requests);
+  const contentRecords = contentRecorder(plan);
   const breaker = deps.breaker && new Breaker(deps.breaker, ctx.now);
   // The canary's own answers, judged once they are all in.
   const canaryJudge = deps.breaker && new Breaker(deps.breaker, ctx.now);
-  const outcomes: RequestOutcome[] = [];
+  const summary = applySummary(total);
   let done = 0;
   let inFlight = 0;
   let started = 0;
@@ -129,7 +131,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
         ...recordsOf(outcomeRecord(request, outcome, ctx.now())),
         ...(trip ? [breakerRecord(trip)] : []),
       ]);
-      outcomes.push(outcome);
+      summary.add(outcome);
     } finally {
       inFlight--;
       done += request.entries.length;
@@ -137,41 +139,40 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     }
   };
 
+  const concurrency = Math.max(1, deps.concurrency ?? 4);
   const queue = new PQueue({
-    concurrency: Math.max(1, deps.concurrency ?? 4),
+    concurrency,
     ...(deps.rateLimit ? rateWindow(deps.rateLimit) : {}),
   });
-  // Tasks check the stop signal when they start, so a stop drains the queue without sending.
-  const sendAll = (stage: readonly PlannedRequest[]) =>
-    Promise.allSettled(
-      stage.map((request) =>
-        queue.add(async () => {
-          try {
-            await run(request);
-          } catch (error) {
-            stop.abort(); // e.g. the state cannot be written: send nothing more
-            throw error;
-          }
-        }),
-      ),
-    );
-  // Stage by stage (seed, canary, rest): every request of a stage is answered before the next starts.
-  let failure: PromiseRejectedResult | undefined;
+  let failure: { reason: unknown } | undefined;
+  const add = (request: PlannedRequest) =>
+    queue
+      .add(async () => {
+        try {
+          await run(request);
+        } catch (error) {
+          stop.abort(); // e.g. the state cannot be written: send nothing more
+          throw error;
+        }
+      })
+      .catch((reason: unknown) => {
+        failure ??= { reason };
+      });
   let canary: ApplyResult['canary'];
   let canaryTrip: BreakerTrip | undefined;
   let paused = false;
-  for (const stage of requestsByStage(requests)) {
-    if (stop.signal.aborted) break;
-    const settled = await sendAll(stage);
-    failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failure) break;
-    if (stage[0]?.stage !== 'canary') continue;
+  let canaryRequests: PlannedRequest[] = [];
+  // Once a stage's requests are all answered: a canary is judged (whether the rest goes on).
+  const closeStage = async (stage: Stage): Promise<boolean> => {
+    await queue.onIdle();
+    if (failure) return false;
+    if (stage !== 'canary') return true;
     const tripped = breaker?.trip;
     // Interrupted, or the credentials refused: some canary messages unsent, so no verdict.
-    if (stop.signal.aborted && !tripped) continue;
+    if (stop.signal.aborted && !tripped) return true;
     // Every canary answer is in: judged with the breaker's thresholds before the rest is sent.
     const verdict = canaryVerdict(
-      stage,
+      canaryRequests,
       tripped ?? canaryJudge?.judge(),
       ctx.now(),
       tripped !== undefined,
@@ -181,18 +182,44 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     try {
       await journal(verdict.records);
     } catch (error) {
-      failure = { status: 'rejected', reason: error };
-      break;
+      failure = { reason: error };
+      return false;
     }
     if (!canary.healthy) stop.abort();
     else if (plan.stages?.pause) {
       paused = true;
-      break;
+      return false;
     }
+    return true;
+  };
+  try {
+    // Stage by stage (seed, canary, rest): every request of a stage is answered before the next
+    // starts. Tasks check the stop signal when they start, so a stop drains the queue unsent.
+    let current: Stage | undefined;
+    for (const request of requests) {
+      const stage = request.stage ?? 'rest';
+      if (current !== undefined && stage !== current) {
+        const goOn = await closeStage(current);
+        current = undefined;
+        canaryRequests = [];
+        if (!goOn || stop.signal.aborted) break;
+      }
+      current = stage;
+      if (request.stage === 'canary') canaryRequests.push(request);
+      if (stop.signal.aborted || failure) {
+        if (request.stage === 'canary') continue; // the verdict counts the whole canary
+        break;
+      }
+      void add(request);
+      if (queue.size >= concurrency) await queue.onSizeLessThan(concurrency);
+    }
+    if (current !== undefined) await closeStage(current);
+    await queue.onIdle();
+  } finally {
+    dispose();
   }
-  dispose();
   if (failure) throw failure.reason;
-  const result = summarizeApply(total, outcomes, { interrupted: deps.signal?.aborted ?? false });
+  const result = summary.finish({ interrupted: deps.signal?.aborted ?? false });
   const trip = breaker?.trip ?? canaryTrip;
   return {
     ...result,

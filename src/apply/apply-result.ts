@@ -161,10 +161,26 @@ export function summarizeApply(
   outcomes: Iterable<RequestOutcome>,
   stopped: { interrupted: boolean },
 ): ApplyResult {
+  const summary = applySummary(total);
+  for (const outcome of outcomes) summary.add(outcome);
+  return summary.finish(stopped);
+}
+
+/** summarizeApply one outcome at a time, as requests end: no outcome is kept once counted. */
+export function applySummary(total: number): {
+  add(outcome: RequestOutcome): void;
+  finish(stopped: { interrupted: boolean }): ApplyResult;
+} {
   let result = emptyApplyResult(total);
-  for (const outcome of outcomes) result = addOutcome(result, outcome);
-  const m = result.messages;
-  m.notSent = total - (m.accepted + m.rejected + m.failed + m.inDoubt);
-  result.interrupted = stopped.interrupted;
-  return result;
+  return {
+    add: (outcome) => {
+      result = addOutcome(result, outcome);
+    },
+    finish: (stopped) => {
+      const m = result.messages;
+      m.notSent = total - (m.accepted + m.rejected + m.failed + m.inDoubt);
+      result.interrupted = stopped.interrupted;
+      return result;
+    },
+  };
 }

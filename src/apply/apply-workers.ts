@@ -180,7 +180,7 @@ async function startOrJoin(
       return EXIT.breaker;
     }
     const requests = buildRequests(plan);
-    const contentRecords = contentRecorder(plan, requests);
+    const contentRecords = contentRecorder(plan);
     const at = new Date().toISOString();
     const started = await store.startRun(lock, {
       inputsDigest: inputsDigest(plan),

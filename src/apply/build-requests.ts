@@ -1,4 +1,4 @@
-import type { RequestBody } from '../api/types.js';
+import type { MessageContent, RequestBody } from '../api/types.js';
 import { createRequestGrouper } from '../compile/group-requests.js';
 import { WaspecError } from '../errors.js';
 import {
@@ -6,6 +6,7 @@ import {
   stageOf,
   STAGES,
   type Plan,
+  type PlanEntry,
   type SendingEntry,
   type Stage,
 } from '../plan/types.js';
@@ -26,12 +27,6 @@ export interface PlannedRequest {
   stage?: Stage;
 }
 
-interface Group {
-  grouper: ReturnType<typeof createRequestGrouper>;
-  bodies: RequestBody[];
-  stage: Stage | undefined;
-}
-
 /**
  * The plan's send and retry entries as request bodies, grouped by compile's rule, spec by spec with
  * the batch size the plan recorded: on a fresh state, exactly the bodies `compile` prints. Entries
@@ -40,74 +35,106 @@ interface Group {
  * canary, rest), each stage spec by spec. Entries without a stage go with the rest.
  */
 export function buildRequests(plan: Plan): PlannedRequest[] {
-  // Per stage, per spec in the plan's spec order (as compile groups), made when first needed.
-  const groups = new Map<Stage, Map<string, Group>>();
-  const groupOf = (entry: SendingEntry): Group | undefined => {
-    const stage = stageOf(entry);
-    let specs = groups.get(stage);
-    if (!specs) {
-      specs = new Map(
-        plan.specs.map((spec) => [
-          spec.name,
-          { grouper: createRequestGrouper(spec.batchSize), bodies: [], stage: undefined },
-        ]),
-      );
-      groups.set(stage, specs);
-    }
-    const group = specs.get(entry.spec);
-    if (group && entry.stage) group.stage = entry.stage;
-    return group;
-  };
-  const byId = new Map<string, RequestEntry>();
-  const written = new Map(plan.specs.map((s) => [s.name, s.writtenHash]));
-  for (const entry of plan.entries) {
-    if (!isSending(entry)) continue;
-    const planned = plan.contents[entry.contentHash];
-    const group = groupOf(entry);
-    if (!planned || !group)
+  return [...plannedRequests(plan)];
+}
+
+/** How many messages the plan sends (its send and retry entries). */
+export function sendingCount(plan: Pick<Plan, 'entries'>): number {
+  let n = 0;
+  for (const entry of plan.entries) if (isSending(entry)) n++;
+  return n;
+}
+
+/** Where the entries of one stage and spec lie in the plan, and whether any names its stage. */
+interface Part {
+  first: number;
+  last: number;
+  named: boolean;
+}
+
+/**
+ * buildRequests one request at a time, in the same order: only the requests still being grouped
+ * are held (the grouper's pending groups), so apply's memory does not grow with the plan's requests.
+ * The whole plan is checked first (a missing spec or content is refused before anything is sent).
+ */
+export function plannedRequests(
+  plan: Pick<Plan, 'specs' | 'entries' | 'contents'>,
+): Iterable<PlannedRequest> {
+  const specs = new Set(plan.specs.map((s) => s.name));
+  // Per stage and spec, the range of its entries (compile yields spec after spec).
+  const parts = new Map<string, Part>();
+  plan.entries.forEach((entry, i) => {
+    if (!isSending(entry)) return;
+    const planned = Object.hasOwn(plan.contents, entry.contentHash);
+    if (!planned || !specs.has(entry.spec))
       throw new WaspecError(
         'plan-file',
         `the plan has no ${planned ? 'spec' : `content ${entry.contentHash}`} for ${entry.spec}`,
       );
-    const content = entry.shift ? { ...planned, sendAt: entry.shift.sendAt } : planned;
-    const contentKey = entry.shift
-      ? `${entry.contentHash}\u0000${entry.shift.sendAt}`
-      : entry.contentHash;
-    const { messageId, spec, revision, phoneNumber, contentHash } = entry;
-    const writtenHash = written.get(spec);
+    const key = `${stageOf(entry)}\u0000${entry.spec}`;
+    const part = parts.get(key);
+    if (part) {
+      part.last = i;
+      part.named ||= entry.stage !== undefined;
+    } else parts.set(key, { first: i, last: i, named: entry.stage !== undefined });
+  });
+  return (function* () {
+    for (const stage of STAGES)
+      for (const spec of plan.specs) {
+        const part = parts.get(`${stage}\u0000${spec.name}`);
+        if (part) yield* partRequests(plan, spec, stage, part);
+      }
+  })();
+}
+
+function* partRequests(
+  plan: Pick<Plan, 'entries' | 'contents'>,
+  spec: Plan['specs'][number],
+  stage: Stage,
+  part: Part,
+): Generator<PlannedRequest> {
+  const grouper = createRequestGrouper(spec.batchSize);
+  // The entries of destinations not sent yet (in a group still growing).
+  const byId = new Map<string, RequestEntry>();
+  const { writtenHash } = spec;
+  const planned = (body: RequestBody): PlannedRequest => {
+    const entries: RequestEntry[] = [];
+    for (const d of body.destinations) {
+      const e = byId.get(d.messageId);
+      if (e === undefined) continue;
+      byId.delete(d.messageId);
+      entries.push(e);
+    }
+    return { body, entries, ...(part.named ? { stage } : {}) };
+  };
+  const ready: RequestBody[] = [];
+  for (let i = part.first; i <= part.last; i++) {
+    const entry = plan.entries[i] as PlanEntry;
+    if (!isSending(entry) || entry.spec !== spec.name || stageOf(entry) !== stage) continue;
+    const content = plan.contents[entry.contentHash] as MessageContent;
+    const { messageId, revision, phoneNumber, contentHash } = entry;
     byId.set(messageId, {
       messageId,
-      spec,
+      spec: spec.name,
       revision,
       phoneNumber,
       contentHash,
       ...(writtenHash === undefined ? {} : { writtenHash }),
     });
-    group.grouper.add(
+    grouper.add(
       {
-        spec: entry.spec,
-        contentKey,
-        content,
-        messageId: entry.messageId,
-        phoneNumber: entry.phoneNumber,
+        spec: spec.name,
+        contentKey: entry.shift ? `${contentHash}\u0000${entry.shift.sendAt}` : contentHash,
+        content: entry.shift ? { ...content, sendAt: entry.shift.sendAt } : content,
+        messageId,
+        phoneNumber,
       },
-      group.bodies,
+      ready,
     );
+    for (const body of ready) yield planned(body);
+    ready.length = 0;
   }
-  const requests: PlannedRequest[] = [];
-  for (const stage of STAGES)
-    for (const { grouper, bodies, stage: named } of groups.get(stage)?.values() ?? []) {
-      for (const body of [...bodies, ...grouper.finish()]) {
-        requests.push({
-          body,
-          entries: body.destinations
-            .map((d) => byId.get(d.messageId))
-            .filter((e): e is RequestEntry => e !== undefined),
-          ...(named ? { stage: named } : {}),
-        });
-      }
-    }
-  return requests;
+  for (const body of grouper.finish()) yield planned(body);
 }
 
 /** The requests in runs of one stage each, in the order given (buildRequests: STAGES order). */

@@ -65,13 +65,13 @@ export function outcomeRecord(
  */
 export function contentRecorder(
   plan: Pick<Plan, 'specs' | 'contentsToStore'>,
-  requests: readonly PlannedRequest[],
 ): (request: PlannedRequest, at: string) => JournalRecord[] {
   const written = new Map(
     plan.specs.flatMap((s) => (s.written && s.writtenHash ? [[s.writtenHash, s.written]] : [])),
   );
+  // An older plan's: every spec's (one whose messages are not sent has no request to go with).
   const toStore = new Set(
-    plan.contentsToStore ?? requests.flatMap((r) => r.entries.map((e) => e.writtenHash ?? '')),
+    plan.contentsToStore ?? plan.specs.flatMap((s) => (s.writtenHash ? [s.writtenHash] : [])),
   );
   return (request, at) => {
     const hash = request.entries[0]?.writtenHash;

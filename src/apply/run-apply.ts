@@ -2,6 +2,7 @@ import { EXIT, type ExitCode } from '../errors.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { planHasWork } from '../plan/summarize-plan.js';
+import { dropVars } from '../plan/types.js';
 import { openStateStore } from '../state/open-state.js';
 import { stateTargetOf } from '../state/state-target.js';
 import type { StateStore } from '../state/types.js';
@@ -51,6 +52,7 @@ async function lockAndApply(
       view.cancelled();
       return EXIT.error;
     }
+    dropVars(plan); // shown: not needed to send
     const result = await sendPlan(
       plan,
       config,
