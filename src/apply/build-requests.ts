@@ -17,6 +17,8 @@ export type RequestEntry = Pick<
 > & {
   /** The spec's message as written (what the journal names instead of the rendered text). */
   writtenHash?: string;
+  /** A test message to a seed: journalled as one. */
+  test?: true;
 };
 
 export interface PlannedRequest {
@@ -82,6 +84,7 @@ export function buildRequests(plan: Plan): PlannedRequest[] {
       phoneNumber,
       contentHash,
       ...(writtenHash === undefined ? {} : { writtenHash }),
+      ...(entry.seed ? { test: true as const } : {}),
     });
     group.grouper.add(
       {
