@@ -13,10 +13,30 @@ const VARIANT = '89ab';
 
 /** Deterministic UUID (v5 layout, sha256-based) from (spec name, revision, phone number). */
 export function messageIdFor(spec: string, revision: number, phoneNumber: string): string {
-  const hex = sha256Hex(`${NAMESPACE}\n${spec}\n${revision}\n${phoneNumber}`);
+  return uuidOf(sha256Hex(`${NAMESPACE}\n${spec}\n${revision}\n${phoneNumber}`));
+}
+
+function uuidOf(hex: string): string {
   // Version nibble 5; variant bits 10 (the top two bits of byte 8).
   const variant = VARIANT[Number.parseInt(hex[16] ?? '0', 16) & 0x3] ?? '8';
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+const SEED_NAMESPACE = 'waspec/seedMessageId/v1';
+
+/**
+ * The messageId of a test message to a seed: from (spec name, revision, content hash, phone number),
+ * so a seed gets each content once and a changed text again. Never a recipient's messageId.
+ */
+export function seedMessageIdFor(
+  spec: string,
+  revision: number,
+  contentHash: string,
+  phoneNumber: string,
+): string {
+  return uuidOf(
+    sha256Hex(`${SEED_NAMESPACE}\n${spec}\n${revision}\n${contentHash}\n${phoneNumber}`),
+  );
 }
 
 /** 64 uppercase hex characters derived from the messageIds of one request (order-independent). */

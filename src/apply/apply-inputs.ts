@@ -41,6 +41,7 @@ export async function checkedSavedPlan(
     ...catalogueOf(config),
     allowOutside: config.allowOutside ?? [],
     recipientDefaults: config.recipients ?? {},
+    ...(config.seed ? { seed: config.seed } : {}),
     ...(config.configDir ? { configDir: config.configDir } : {}),
   });
   if ('changes' in checked) throw new SavedPlanChangedError(planFile, checked.changes);

@@ -14,6 +14,8 @@ export interface ApplyOptions {
   ignoreBreaker?: boolean;
   /** Go on after the last apply's breaker trip (the breaker stays on). */
   resume?: boolean;
+  /** Send only the seeds' test messages (`apply --seed-only`); a later apply sends the rest. */
+  seedOnly?: boolean;
   /** Processes on this machine to share the apply (PostgreSQL state); undefined: this one alone. */
   workers?: number;
   /** Set in a worker another process started beside itself: the run it joins. */

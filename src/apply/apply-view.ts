@@ -3,6 +3,7 @@ import type { Plan } from '../plan/types.js';
 import type { ApplyRun, BreakerTrip } from '../state/types.js';
 import type { ApplyProgress } from './apply-plan.js';
 import type { ApplyResult } from './apply-result.js';
+import type { SeedOnlyStep } from './seed-only.js';
 
 /** Shows an apply's progress while it sends; stopped once sending ends. */
 export interface ProgressView {
@@ -20,6 +21,13 @@ export interface ApplyView {
   /** The plan about to be sent. */
   plan(plan: Plan): void;
   nothingToSend(): void;
+  /** `apply --seed-only` and no spec in scope has seeds: nothing sent. */
+  noSeeds(): void;
+  /**
+   * `apply --seed-only` ended: its seeds' test messages were accepted (`sent`), or the seeds already
+   * had this content; what to check and how to send the rest.
+   */
+  seedsDone(step: SeedOnlyStep, sent: boolean): void;
   /** The last apply's breaker tripped and this one was not told to go on: nothing sent. */
   breakerHolds(trip: BreakerTrip): void;
   /** Asks before sending; false cancels the apply. */

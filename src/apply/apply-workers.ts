@@ -28,6 +28,7 @@ import { payloadOf } from './queued-request.js';
 import { canaryRecords, contentRecorder } from './request-records.js';
 import type { ApplyOptions } from './apply-options.js';
 import { breakerHolds, breakerOf, exitCodeOf, withTransport } from './send-plan.js';
+import { seedOnlyDigest, seedOnlyPlan, seedOnlyStep, type SeedOnlyStep } from './seed-only.js';
 
 /** Times a starter plans again when another run changed the state meanwhile. */
 const MAX_PLANS = 3;
@@ -66,10 +67,11 @@ export async function runWorkers(
     const leftAlone = watchLeftAlone();
     try {
       // A worker started beside its parent finds the run ended when the parent was quicker: done.
+      let step: SeedOnlyStep | undefined;
       const run =
         options.workerOf !== undefined
           ? ((await store.joinRun(lock, options.workerOf)) ?? EXIT.ok)
-          : await startOrJoin(options, config, store, lock, view);
+          : await startOrJoin(options, config, store, lock, view, (s) => (step = s));
       if (typeof run === 'number') return run;
       // Started before this one's token: each gets its own, and a wrong key fails them all alike.
       for (let n = 2; n <= workers; n++)
@@ -90,7 +92,10 @@ export async function runWorkers(
       if (child) return exitCodeOf(shared.result);
       if (shared.othersAlive > 0) view.othersCarryOn(shared.othersAlive);
       view.result(shared.result);
-      return withChildren(exitCodeOf(shared.result), codes);
+      const code = withChildren(exitCodeOf(shared.result), codes);
+      if (options.seedOnly && code === EXIT.ok)
+        view.seedsDone(step ?? seedStepOfResult(shared.result.messages.accepted), true);
+      return code;
     } finally {
       leftAlone.dispose();
       interrupts.dispose();
@@ -142,8 +147,11 @@ async function startOrJoin(
   store: StateStore & SharedApplyStore,
   lock: WorkerLock,
   view: ApplyView,
+  seedStep: (step: SeedOnlyStep) => void,
 ): Promise<ApplyRun | ExitCode> {
   const { planFile } = options;
+  // A run of the seeds alone is another run than the whole plan's of the same inputs.
+  const runDigest = (digest: string) => (options.seedOnly ? seedOnlyDigest(digest) : digest);
   const joined = (run: ApplyRun) => {
     view.joined(run);
     return run;
@@ -152,7 +160,7 @@ async function startOrJoin(
   const open = await store.openRun();
   if (open) {
     const inputs = saved ?? (await readPlanInputs(options.planOptions, store));
-    const digest = inputs && inputsDigest(inputs);
+    const digest = inputs && runDigest(inputsDigest(inputs));
     // An empty offer joins the run of the same inputs, or finds it ended meanwhile: then plan.
     const join =
       digest === open.inputsDigest
@@ -174,16 +182,23 @@ async function startOrJoin(
         : await planAfresh(options.planOptions, store);
     view.diagnostics(plan.diagnostics);
     if (hasErrors(plan.diagnostics)) return EXIT.error;
-    if (breakerHolds(plan, options) && planHasWork(plan.summary)) {
+    const step = seedOnlyStep(plan);
+    if (options.seedOnly && !step.hasSeeds) {
+      view.plan(plan);
+      view.noSeeds();
+      return EXIT.error;
+    }
+    const sending = options.seedOnly ? seedOnlyPlan(plan) : plan;
+    if (breakerHolds(plan, options) && planHasWork(sending.summary)) {
       view.plan(plan);
       view.breakerHolds(plan.inputs.state.breaker);
       return EXIT.breaker;
     }
-    const requests = buildRequests(plan);
-    const contentRecords = contentRecorder(plan);
+    const requests = buildRequests(sending);
+    const contentRecords = contentRecorder(sending);
     const at = new Date().toISOString();
     const started = await store.startRun(lock, {
-      inputsDigest: inputsDigest(plan),
+      inputsDigest: runDigest(inputsDigest(plan)),
       stateDigest: plan.inputs.state.sha256,
       messages: messagesIn(requests),
       ...(config.rateLimit ? { rateLimit: config.rateLimit } : {}),
@@ -201,9 +216,11 @@ async function startOrJoin(
     if (started.kind === 'joined') return joined(started.run);
     view.plan(plan);
     if (started.kind === 'nothing') {
-      view.nothingToSend();
+      if (options.seedOnly) view.seedsDone(step, false);
+      else view.nothingToSend();
       return EXIT.ok;
     }
+    seedStep(step);
     view.runStarted(started.run);
     return started.run;
   }
@@ -226,4 +243,9 @@ function runCanaryOf(
     r.type === 'canary' ? [{ spec: r.spec, revision: r.revision, messages: r.messages }] : [],
   );
   return { canary: { pause: plan.stages?.pause ?? false, sent } };
+}
+
+/** A worker that joined a seed-only run has no plan: what it knows of the step is the whole run's answers. */
+function seedStepOfResult(accepted: number): SeedOnlyStep {
+  return { seeds: accepted, phones: accepted, hasSeeds: true };
 }

@@ -18,6 +18,8 @@ export type RequestEntry = Pick<
 > & {
   /** The spec's message as written (what the journal names instead of the rendered text). */
   writtenHash?: string;
+  /** A test message to a seed: journalled as one. */
+  test?: true;
 };
 
 export interface PlannedRequest {
@@ -120,6 +122,7 @@ function* partRequests(
       phoneNumber,
       contentHash,
       ...(writtenHash === undefined ? {} : { writtenHash }),
+      ...(entry.seed ? { test: true as const } : {}),
     });
     grouper.add(
       {

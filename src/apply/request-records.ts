@@ -11,8 +11,11 @@ import type { PlannedRequest } from './build-requests.js';
  * hash and the hash of the spec's message as written.
  */
 export function inFlightRecord(request: PlannedRequest, at: string): JournalRecord {
+  // Version 7 only when it marks test messages: an older waspec then refuses the state instead of
+  // taking them for messages to recipients; other records stay readable by it.
+  const test = request.entries.some((e) => e.test);
   return {
-    v: 4,
+    v: test ? 7 : 4,
     type: 'in-flight',
     at,
     bulkId: request.body.bulkId,
@@ -23,6 +26,7 @@ export function inFlightRecord(request: PlannedRequest, at: string): JournalReco
       maskedPhoneNumber: maskPhone(e.phoneNumber),
       contentHash: e.contentHash,
       ...(e.writtenHash === undefined ? {} : { writtenHash: e.writtenHash }),
+      ...(e.test ? { test: true as const } : {}),
     })),
   };
 }

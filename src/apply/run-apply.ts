@@ -10,6 +10,7 @@ import { checkedSavedPlan, planAfresh } from './apply-inputs.js';
 import type { ApplyOptions } from './apply-options.js';
 import type { ApplyView } from './apply-view.js';
 import { runWorkers } from './apply-workers.js';
+import { seedOnlyPlan, seedOnlyStep } from './seed-only.js';
 import { breakerHolds, exitCodeOf, sendPlan, withApplyLock } from './send-plan.js';
 
 /** apply: plans (or checks a saved plan), sends it once and records every outcome; its exit code. */
@@ -40,8 +41,15 @@ async function lockAndApply(
     view.diagnostics(plan.diagnostics);
     if (hasErrors(plan.diagnostics)) return EXIT.error;
     view.plan(plan);
-    if (!planHasWork(plan.summary)) {
-      view.nothingToSend();
+    const step = seedOnlyStep(plan);
+    if (options.seedOnly && !step.hasSeeds) {
+      view.noSeeds();
+      return EXIT.error;
+    }
+    const sending = options.seedOnly ? seedOnlyPlan(plan) : plan;
+    if (!planHasWork(sending.summary)) {
+      if (options.seedOnly) view.seedsDone(step, false);
+      else view.nothingToSend();
       return EXIT.ok;
     }
     if (breakerHolds(plan, options)) {
@@ -54,7 +62,7 @@ async function lockAndApply(
     }
     dropVars(plan); // shown: not needed to send
     const result = await sendPlan(
-      plan,
+      sending,
       config,
       store,
       interrupts,
@@ -62,7 +70,9 @@ async function lockAndApply(
       options.ignoreBreaker ?? false,
     );
     view.result(result);
-    return exitCodeOf(result);
+    const code = exitCodeOf(result);
+    if (options.seedOnly && code === EXIT.ok) view.seedsDone(step, true);
+    return code;
   });
 }
 

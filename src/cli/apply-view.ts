@@ -5,6 +5,7 @@ import { formatApplyJson, formatApplySummary } from '../report/apply-summary.js'
 import { formatPlan } from '../report/plan-format.js';
 import { AFTER_TRIP, breakerCause, breakerReasons } from '../report/breaker-trip.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
+import { formatSeedsDone, NO_SEEDS } from '../report/plan-seeds.js';
 import { createProgressReporter } from './apply-progress.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { useColor } from './run.js';
@@ -41,6 +42,11 @@ export function applyView(format: 'pretty' | 'json', mask: boolean): ApplyView {
     nothingToSend: () => {
       planOut.write('\nNothing to send.\n');
       if (json) process.stdout.write(formatApplyJson(emptyApplyResult()));
+    },
+    noSeeds: () => process.stderr.write(`\n${NO_SEEDS}`),
+    seedsDone: (step, sent) => {
+      if (!sent && json) process.stdout.write(formatApplyJson(emptyApplyResult()));
+      process.stderr.write(`\n${formatSeedsDone(step, sent)}`);
     },
     breakerHolds: (trip) =>
       process.stderr.write(

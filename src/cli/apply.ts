@@ -42,6 +42,7 @@ export interface ApplyFlags {
   forceUnlock?: boolean;
   ignoreBreaker?: boolean;
   resume?: boolean;
+  seedOnly?: boolean;
   allowLarge?: string;
   allowCost?: string;
   format: 'pretty' | 'json';
@@ -131,6 +132,10 @@ export function defineApplyCommand(program: Command): void {
       '--resume',
       "go on after the last apply's circuit breaker tripped (the breaker stays on)",
     )
+    .option(
+      '--seed-only',
+      "send only the seeds' test messages (seed: in the spec or the config), then stop: check them on the seed phones; a later apply sends the rest",
+    )
     .option('--allow-large <n>', ALLOW_LARGE_HELP)
     .option('--allow-cost <amount>', ALLOW_COST_HELP);
   addConfigOptions(command);
@@ -203,6 +208,7 @@ async function runApply(args: string[], flags: ApplyFlags): Promise<ExitCode> {
     forceUnlock: flags.forceUnlock ?? false,
     ...(flags.ignoreBreaker ? { ignoreBreaker: true } : {}),
     ...(flags.resume ? { resume: true } : {}),
+    ...(flags.seedOnly ? { seedOnly: true } : {}),
     ...(workers === undefined ? {} : { workers }),
     ...(flags.workerOf === undefined ? {} : { workerOf: flags.workerOf }),
     workerArgv: (runId) => workerArgv(flags, runId),
@@ -236,6 +242,7 @@ function planOptionsOf(args: string[], flags: ApplyFlags, config: ResolvedConfig
     ...(allowCost === undefined ? {} : { allowCost }),
     allowOutside: config.allowOutside ?? [],
     recipientDefaults: config.recipients ?? {},
+    ...(config.seed ? { seed: config.seed } : {}),
   };
 }
 

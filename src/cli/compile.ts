@@ -112,6 +112,7 @@ async function runCompile(paths: string[], options: CompileOptions): Promise<Exi
   const workspace = await loadWorkspace(paths, {
     allowOutside: config.allowOutside ?? [],
     recipientDefaults: config.recipients ?? {},
+    ...(config.seed ? { seed: config.seed } : {}),
   });
   const diagnostics: Diagnostic[] = [...workspace.diagnostics];
   if (!options.out) {

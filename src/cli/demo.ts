@@ -66,6 +66,7 @@ async function runDemo(paths: string[], flags: DemoFlags): Promise<ExitCode> {
       ...catalogueOf(config),
       defaultBatchSize: config.batchSize,
       recipientDefaults: config.recipients ?? {},
+      ...(config.seed ? { seed: config.seed } : {}),
     };
     return await withApplyLock(store, true, async (interrupts) => {
       const plan = await buildPlan(inputs);

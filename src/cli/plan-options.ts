@@ -11,7 +11,7 @@ import {
 import type { CatalogueRef } from '../catalogue/types.js';
 import type { MediaCheck } from '../api/media-limits.js';
 import { createMediaChecker } from '../transport/check-media.js';
-import type { RecipientDefaults, SpecReadOptions } from '../message-spec/types.js';
+import type { RecipientDefaults, SeedSource, SpecReadOptions } from '../message-spec/types.js';
 import { catalogueOf, guardSettingsOf, type GuardSettings } from '../plan/plan-settings.js';
 import { isPlanFormat, PLAN_FORMATS, type PlanFormat } from '../report/plan-format.js';
 import { DEFAULT_MARKDOWN_BYTES } from '../report/plan-markdown.js';
@@ -76,6 +76,7 @@ export async function resolvePlanSettings(
   defaultBatchSize: number;
   allowOutside: string[];
   recipientDefaults: RecipientDefaults;
+  seed?: SeedSource;
   templates?: CatalogueRef;
 }> {
   const config = await resolveConfig(options);
@@ -87,6 +88,7 @@ export async function resolvePlanSettings(
     allowOutside: config.allowOutside ?? [],
     ...catalogueOf(config),
     recipientDefaults: config.recipients ?? {},
+    ...(config.seed ? { seed: config.seed } : {}),
   };
 }
 
@@ -150,8 +152,8 @@ export async function resolveSpecReadOptions(options: {
   config?: string;
   profile?: string;
 }): Promise<SpecReadOptions> {
-  const { allowOutside, recipientDefaults } = await resolvePlanSettings(options);
-  return { allowOutside, recipientDefaults };
+  const { allowOutside, recipientDefaults, seed } = await resolvePlanSettings(options);
+  return { allowOutside, recipientDefaults, ...(seed ? { seed } : {}) };
 }
 
 export { printDiagnostics } from './print-diagnostics.js';

@@ -108,6 +108,7 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<ExitCode> {
     allowOutside: settings.allowOutside,
     ...(settings.templates ? { templates: settings.templates } : {}),
     recipientDefaults: settings.recipientDefaults,
+    ...(settings.seed ? { seed: settings.seed } : {}),
   }).finally(() => store.close());
   const mask = planMask(flags.mask, format);
   printDiagnostics(plan.diagnostics, { mask });

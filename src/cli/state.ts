@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { messagesOfNumber } from '../state/messages-of-number.js';
+import { messagesOfNumber, testMessagesOfNumber } from '../state/messages-of-number.js';
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -200,7 +200,9 @@ function runShow(idOrNumber: string, flags: CommonFlags): Promise<ExitCode> {
     const snapshot = await store.read();
     const byId = snapshot.messages.get(idOrNumber);
     // Not a messageId: a phone number, whose messages are found by the messageIds it would have.
-    const states = byId ? [byId] : messagesOfNumber(snapshot, idOrNumber);
+    const states = byId
+      ? [byId]
+      : [...messagesOfNumber(snapshot, idOrNumber), ...testMessagesOfNumber(snapshot, idOrNumber)];
     if (states.length === 0)
       throw new UsageError(
         `The state ${store.location} has no message ${JSON.stringify(idOrNumber)} (by messageId or phone number).`,

@@ -63,6 +63,7 @@ async function runValidate(paths: string[], options: ValidateOptions): Promise<E
   const workspace = await loadWorkspace(paths, {
     allowOutside: settings.allowOutside,
     recipientDefaults: settings.recipientDefaults,
+    ...(settings.seed ? { seed: settings.seed } : {}),
   });
   const catalogue = settings.templates ? await readCatalogue(settings.templates) : undefined;
   const diagnostics: Diagnostic[] = [...workspace.diagnostics, ...(catalogue?.diagnostics ?? [])];

@@ -8,7 +8,10 @@ import { createUnresolvedSummary } from './unresolved-summary.js';
 import { controlCharacterDiagnostic, stringsOf } from '../message-spec/check-characters.js';
 import { findInvisible } from '../diagnostics/invisible-characters.js';
 import type { SourcePosition, SpecDocument } from '../message-spec/types.js';
-import { contentHashOf } from '../api/identity.js';
+import { contentHashOf, seedMessageIdFor } from '../api/identity.js';
+import { resolveSeeds, type Seed } from '../recipients/resolve-seeds.js';
+import { normalizePhoneNumber } from '../recipients/phone.js';
+import { quoteInput } from '../diagnostics/quote.js';
 import type { CompiledMessage } from './types.js';
 import { bodyTailOf } from './body-text.js';
 import type { MessageContent } from '../api/types.js';
@@ -55,6 +58,7 @@ class Compiled implements CompiledMessage {
     private readonly shared: SharedContent,
     readonly origin: SourcePosition,
     readonly vars: Readonly<Record<string, string>> | undefined,
+    readonly seed?: true,
   ) {}
 
   get content(): MessageContent {
@@ -128,6 +132,8 @@ export async function* compileSpecBatches(
   const renderer = createRenderer(doc);
   // A flawed spec's template problems were reported when it was loaded.
   if (!doc.flawed) renderer.diagnostics.forEach(sink);
+  const seeds = await resolveSeeds(doc, sink);
+  const sample = createSampleFinder(doc, seeds);
   if (renderer.diagnostics.length > 0) {
     // The recipients do not depend on the message: their files, numbers and duplicates are still checked.
     await drain(resolveRecipientBatches(doc, sink, options.exclude));
@@ -226,20 +232,22 @@ export async function* compileSpecBatches(
         cache.set(contentKey, known);
       }
       if (!known.valid) continue;
-      out.push(
-        new Compiled(
-          spec.name,
-          spec.revision,
-          recipient.messageId,
-          recipient.phoneNumber,
-          known,
-          recipient.origin,
-          rendered.vars,
-        ),
+      const compiled = new Compiled(
+        spec.name,
+        spec.revision,
+        recipient.messageId,
+        recipient.phoneNumber,
+        known,
+        recipient.origin,
+        rendered.vars,
       );
+      sample?.offer(compiled, known);
+      out.push(compiled);
     }
     if (out.length > 0) yield out;
   }
+  const seedMessages = sample?.finish(sink) ?? [];
+  if (seedMessages.length > 0) yield seedMessages;
   unresolved.diagnostics().forEach(sink);
   folding.flush();
   if (recipients === 0 && !doc.flawed) {
@@ -253,3 +261,88 @@ export async function* compileSpecBatches(
     );
   }
 }
+
+/**
+ * Picks the spec's sample recipient (seed.sampleFrom, else the first) as its messages go by, and
+ * makes the seeds' messages of its content at the end; a seed that is also a recipient is a warning.
+ */
+function createSampleFinder(doc: SpecDocument, seeds: readonly Seed[]) {
+  const source = doc.seed;
+  if (!source || seeds.length === 0 || doc.flawed) return undefined;
+  const wanted = source.sampleFrom;
+  const country = (source.defaultCountry ?? doc.recipientDefaults?.defaultCountry)?.toUpperCase();
+  const id =
+    wanted !== undefined && UUID.test(wanted.trim()) ? wanted.trim().toLowerCase() : undefined;
+  const phone =
+    wanted === undefined || id !== undefined ? undefined : normalizePhoneNumber(wanted, country);
+  const byNumber = new Map(seeds.map((s) => [s.phoneNumber, s]));
+  const alsoRecipient: Seed[] = [];
+  let found: { message: Compiled; shared: SharedContent } | undefined;
+  return {
+    offer(message: Compiled, shared: SharedContent): void {
+      const seed = byNumber.get(message.phoneNumber);
+      if (seed) alsoRecipient.push(seed);
+      if (found) return;
+      if (wanted === undefined || message.messageId === id || message.phoneNumber === phone)
+        found = { message, shared };
+    },
+    finish(sink: DiagnosticSink): CompiledMessage[] {
+      for (const seed of alsoRecipient)
+        sink(
+          makeDiagnostic(
+            'seed-also-recipient',
+            `the seed ${seed.phoneNumber} is also a recipient of ${doc.spec.name}: it gets the test message and the real one`,
+            seed.origin,
+            {
+              severity: 'warning',
+              hint: 'seeds are internal phones; remove it from one of the lists',
+            },
+          ),
+        );
+      if (!found) {
+        if (wanted !== undefined)
+          sink(
+            makeDiagnostic(
+              'seed-sample-not-found',
+              id === undefined && phone === undefined
+                ? `seed.sampleFrom '${quoteInput(wanted)}' is neither a phone number nor a messageId`
+                : `seed.sampleFrom '${quoteInput(wanted)}' names no recipient of ${doc.spec.name} whose message compiles`,
+              source.locate(['sampleFrom']),
+              {
+                hint: "name one of the spec's recipients by phone number or messageId, or leave sampleFrom out to use the first",
+              },
+            ),
+          );
+        return [];
+      }
+      const { message, shared } = found;
+      const seedShared: SharedContent = {
+        content: shared.content,
+        // Seeds share requests only with each other: never with the recipients they go before.
+        key: `seed\u0000${shared.key}`,
+        valid: true,
+        hash: message.contentHash,
+      };
+      return seeds.map(
+        (seed) =>
+          new Compiled(
+            doc.spec.name,
+            doc.spec.revision,
+            seedMessageIdFor(
+              doc.spec.name,
+              doc.spec.revision,
+              message.contentHash,
+              seed.phoneNumber,
+            ),
+            seed.phoneNumber,
+            seedShared,
+            seed.origin,
+            message.vars,
+            true,
+          ),
+      );
+    },
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

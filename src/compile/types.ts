@@ -17,4 +17,9 @@ export interface CompiledMessage {
   origin: SourcePosition;
   /** The value of each variable the message uses (what plans summarise; no other recipient data). */
   vars?: Readonly<Record<string, string>>;
+  /**
+   * A test message to one of the spec's seeds (`seed:`): the content of its sample recipient, its
+   * messageId from the content hash and the seed's number (never a recipient's).
+   */
+  seed?: true;
 }

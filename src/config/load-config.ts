@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { CatalogueRef } from '../catalogue/types.js';
 import { WaspecError } from '../errors.js';
 import type { SourceLocation } from '../suppressions/read-suppression-file.js';
-import type { RecipientDefaults } from '../message-spec/types.js';
+import type { RecipientDefaults, SeedSource } from '../message-spec/types.js';
 import type { RatesRef } from '../rates/types.js';
 import type { Policy } from './policy.js';
 import { readConfigFile, type ConfigFileSettings, type MediaSettings } from './read-config-file.js';
@@ -46,6 +46,8 @@ export interface ResolvedConfig {
   templates?: CatalogueRef;
   /** Defaults for every recipient file (the config's `recipients:`). */
   recipients?: RecipientDefaults;
+  /** The config's `seed:`: test recipients of every spec without its own. */
+  seed?: SeedSource;
   /** The rate card named by `rates:`. */
   rates?: RatesRef;
   /** `media:`: check media URLs on every validate and plan, and whether private addresses may be fetched. */
@@ -123,6 +125,7 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Resol
     ...(read.suppressionSites ? { suppressionSites: read.suppressionSites } : {}),
     configDir: exists ? path.dirname(file) : cwd,
     recipients: read.recipients,
+    ...(read.seed ? { seed: read.seed } : {}),
     allowOutside: [
       ...(flags.allowOutside ?? []).map((p) => path.resolve(cwd, p)),
       ...(profile.allowOutside ?? []),

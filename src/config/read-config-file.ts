@@ -13,7 +13,7 @@ import { yamlErrorText } from '../message-spec/check-yaml.js';
 import { createSourceMap } from '../message-spec/source-map.js';
 import { findStructureProblems, YAML_OPTIONS } from '../message-spec/check-yaml.js';
 import type { SourceLocation } from '../suppressions/read-suppression-file.js';
-import type { RecipientDefaults } from '../message-spec/types.js';
+import type { RecipientDefaults, SeedSource, SeedSpec } from '../message-spec/types.js';
 import type { RatesRef } from '../rates/types.js';
 import { readPolicy, readSuppressionPaths, type Policy } from './policy.js';
 import { stateUrlSecret } from './state-url-secret.js';
@@ -53,6 +53,7 @@ interface ConfigData {
   rates?: string;
   media?: MediaSettings;
   recipients?: RecipientDefaults;
+  seed?: Omit<SeedSpec, 'sampleFrom'>;
 }
 
 /** What the config file holds for this run: the wanted profile and the workspace-wide settings. */
@@ -66,6 +67,8 @@ export interface ConfigFileSettings {
   templates?: CatalogueRef;
   /** Defaults for every recipient file (`recipients:`). */
   recipients: RecipientDefaults;
+  /** Test recipients of every spec without its own `seed:` (files relative to the config file). */
+  seed?: SeedSource;
   /** The rate card (`rates:`). */
   rates?: RatesRef;
   media?: MediaSettings;
@@ -238,6 +241,18 @@ export async function readConfigFile(
       'two letters, e.g. CH, DE, GB, US',
     );
   }
+  const seedMap = map ?? createSourceMap(doc, counter, file, text);
+  const seed: { seed?: SeedSource } = config.seed
+    ? {
+        seed: {
+          ...config.seed,
+          from: 'config',
+          file,
+          absolutePath: absolute,
+          locate: (p) => seedMap.locate(['seed', ...p]),
+        },
+      }
+    : {};
   const passwords = Object.entries(config.profiles ?? {}).flatMap(([name, p]) => {
     const where = p.state === undefined ? undefined : stateUrlSecret(p.state);
     return where === undefined ? [] : [{ name, where }];
@@ -294,6 +309,7 @@ export async function readConfigFile(
       suppressions,
       suppressionSites,
       recipients,
+      ...seed,
       ...topTemplates,
       ...rates,
     };
@@ -324,6 +340,7 @@ export async function readConfigFile(
     suppressions,
     suppressionSites,
     recipients,
+    ...seed,
     ...templates,
     ...rates,
   };

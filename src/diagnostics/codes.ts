@@ -94,6 +94,12 @@ export const DIAGNOSTIC_CODES = {
   'phone-duplicate-conflict':
     'The same phone number appears twice in one spec with different vars (the message would depend on row order).',
   'recipients-empty': 'A spec has no recipients.',
+  'seed-sample-not-found':
+    "seed.sampleFrom names no recipient of the spec whose message compiles (a phone number or messageId), so the seeds' message cannot be rendered.",
+  'seed-too-many':
+    'A spec has more than 1,000 seeds (test recipients are a few internal phones, not an audience).',
+  'seed-also-recipient':
+    'A seed is also a recipient of the spec: it gets the test message and the real one.',
 
   // --- rendering ---
   'template-syntax': 'A Handlebars expression is malformed.',

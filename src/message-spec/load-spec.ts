@@ -21,7 +21,7 @@ import { checkContentRules } from './content-rules.js';
 import { readSpecFile } from './read-spec-file.js';
 import { createSourceMap, type SourceMap } from './source-map.js';
 import { validateSpecData } from './spec-schema.js';
-import type { Spec, SpecDocument, SpecReadOptions } from './types.js';
+import type { SeedSource, Spec, SpecDocument, SpecReadOptions } from './types.js';
 import { checkTemplates } from './check-templates.js';
 import { displayFile } from '../files/display-file.js';
 
@@ -134,6 +134,19 @@ export async function loadSpec(
     diagnostics.push(...checkContentRules(data as unknown as Spec, map));
     diagnostics.push(...checkTemplates(data.whatsApp, map));
   }
+  const seedOf = (checked: Spec, configured: SeedSource | undefined): { seed?: SeedSource } => {
+    const own = checked.seed;
+    if (own === undefined) return configured ? { seed: configured } : {};
+    return {
+      seed: {
+        ...own,
+        from: 'spec',
+        file,
+        absolutePath,
+        locate: (p) => map.locate(['seed', ...p]),
+      },
+    };
+  };
   const document = (checked: Spec): SpecDocument => ({
     file,
     absolutePath,
@@ -142,6 +155,7 @@ export async function loadSpec(
       ? { allowOutside: options.allowOutside.map((p) => path.resolve(p)) }
       : {}),
     ...(options.recipientDefaults ? { recipientDefaults: options.recipientDefaults } : {}),
+    ...seedOf(checked, options.seed),
     spec: checked,
     locate: map.locate,
     sourceOf: map.sourceOf,
@@ -156,7 +170,7 @@ export async function loadSpec(
       isRecord(data.whatsApp) &&
       Array.isArray(data.recipients) &&
       unquoted.length === 0 &&
-      !broken.some((p) => /^\/(recipients|vars)(\/|$)/.test(p));
+      !broken.some((p) => /^\/(recipients|vars|seed)(\/|$)/.test(p));
     if (!sound) return { value: undefined, diagnostics: dedupe(diagnostics) };
     const templates = !broken.some((p) =>
       /^\/whatsApp\/(templateName|language|templateData|mediaTemplateData)(\/|$)/.test(p),
@@ -175,23 +189,38 @@ function unquotedPhoneNumbers(doc: Document, data: unknown, map: SourceMap): Dia
   const out: Diagnostic[] = [];
   const recipients =
     data && typeof data === 'object' && 'recipients' in data ? data.recipients : undefined;
-  if (!Array.isArray(recipients)) return out;
-  recipients.forEach((_, index) => {
-    const node = doc.getIn(['recipients', index, 'phoneNumber'], true);
-    if (isScalar(node) && typeof node.value === 'number') {
-      const text = map.sourceOf(['recipients', index, 'phoneNumber']) ?? String(node.value);
+  if (Array.isArray(recipients))
+    recipients.forEach((_, index) => {
+      const node = doc.getIn(['recipients', index, 'phoneNumber'], true);
+      if (isScalar(node) && typeof node.value === 'number') {
+        const text = map.sourceOf(['recipients', index, 'phoneNumber']) ?? String(node.value);
+        out.push(
+          makeDiagnostic(
+            'phone-unquoted',
+            `phoneNumber ${text} is written as a number`,
+            map.locate(['recipients', index, 'phoneNumber']),
+            {
+              hint: `quote it: phoneNumber: "${text}" (YAML drops a leading + and zeros from numbers)`,
+            },
+          ),
+        );
+      }
+    });
+  const seed = isRecord(data) && isRecord(data.seed) ? data.seed.recipients : undefined;
+  if (Array.isArray(seed))
+    seed.forEach((_, index) => {
+      const node = doc.getIn(['seed', 'recipients', index], true);
+      if (!isScalar(node) || typeof node.value !== 'number') return;
+      const text = map.sourceOf(['seed', 'recipients', index]) ?? String(node.value);
       out.push(
         makeDiagnostic(
           'phone-unquoted',
-          `phoneNumber ${text} is written as a number`,
-          map.locate(['recipients', index, 'phoneNumber']),
-          {
-            hint: `quote it: phoneNumber: "${text}" (YAML drops a leading + and zeros from numbers)`,
-          },
+          `the seed number ${text} is written as a number`,
+          map.locate(['seed', 'recipients', index]),
+          { hint: `quote it: - "${text}" (YAML drops a leading + and zeros from numbers)` },
         ),
       );
-    }
-  });
+    });
   return out;
 }
 

@@ -73,6 +73,30 @@ export interface RecipientFileRef extends RecipientDefaults {
 
 export type RecipientEntry = InlineRecipient | RecipientFileRef;
 
+/** A seed: a phone number as written, or a file of them (read as a recipient file; other columns unused). */
+export type SeedEntry = string | RecipientFileRef;
+
+/** `seed:` of a spec: test recipients who get the message before anyone else. */
+export interface SeedSpec {
+  recipients: SeedEntry[];
+  /** The real recipient whose variables the seeds' message is rendered with (phone number or messageId); default the first. */
+  sampleFrom?: string;
+  /** Country of seed numbers written without + or 00 (default: the config's recipients.defaultCountry). */
+  defaultCountry?: string;
+}
+
+/**
+ * Where a spec's seeds are written: the spec's own `seed:` or the config's. File entries are
+ * relative to `absolutePath`'s folder; `locate` takes a path inside the `seed:` mapping.
+ */
+export interface SeedSource extends SeedSpec {
+  from: 'spec' | 'config';
+  /** The file `seed:` is written in (as shown) and its absolute path. */
+  file: string;
+  absolutePath: string;
+  locate: (path: SpecPath) => SourcePosition;
+}
+
 export interface Spec {
   name: string;
   revision: number;
@@ -95,6 +119,8 @@ export interface Spec {
   rollout?: RolloutSpec;
   whatsApp: WhatsAppSpec;
   recipients: RecipientEntry[];
+  /** Test recipients first (replaces the config's seed:). */
+  seed?: SeedSpec;
 }
 
 /** A key or index path into the spec, e.g. ['whatsApp', 'templateData', 0]. */
@@ -116,6 +142,8 @@ export interface SpecReadOptions {
   allowOutside?: readonly string[];
   /** The config's `recipients:` defaults for every recipient file. */
   recipientDefaults?: RecipientDefaults;
+  /** The config's `seed:`, for every spec without its own. */
+  seed?: SeedSource;
 }
 
 /** A loaded, schema-checked spec with a way back to its source. */
@@ -130,6 +158,8 @@ export interface SpecDocument {
   allowOutside?: readonly string[];
   /** The config's `recipients:` defaults (a spec's recipient file entry overrides them). */
   recipientDefaults?: RecipientDefaults;
+  /** Its seeds: the spec's `seed:`, else the config's (absent: none). */
+  seed?: SeedSource;
   spec: Spec;
   /**
    * Set on a spec with errors whose other parts can still be checked in the same run (its

@@ -5,7 +5,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkFlawedSpecs, compileSpec } from '../compile/compile-spec.js';
 import type { CompiledMessage } from '../compile/types.js';
 import { loadWorkspace } from '../message-spec/load-workspace.js';
-import type { RecipientDefaults, SpecDocument } from '../message-spec/types.js';
+import type { RecipientDefaults, SeedSource, SpecDocument } from '../message-spec/types.js';
 import type { RatesRef } from '../rates/types.js';
 import type { StateStore } from '../state/types.js';
 import type { ExcludedRecipient, ExcludeSink } from '../recipients/types.js';
@@ -15,11 +15,11 @@ import { planCost } from './plan-cost.js';
 import { checkMediaUrls } from './check-media-urls.js';
 import type { MediaCheck } from '../api/media-limits.js';
 import type { MessageContent } from '../api/types.js';
-import { isSending, type PlanEntry } from './types.js';
+import { isSeed, isSending, type PlanEntry } from './types.js';
 import { estimatePace } from './estimate-pace.js';
 import { checkSendAt, selectTargets } from './plan-checks.js';
 import { guardPlan, type GuardOptions } from './policy/guard-plan.js';
-import { summarizeEntries } from './summarize-plan.js';
+import { countSeeds, summarizeEntries } from './summarize-plan.js';
 import { planInputsOf, specReadOptions } from './plan-inputs.js';
 import { assignStages, planStages } from './stages.js';
 import type { Plan } from './types.js';
@@ -41,6 +41,8 @@ export interface BuildPlanOptions extends Omit<GuardOptions, 'now'> {
   templates?: CatalogueRef;
   /** The config's defaults for recipient files (`recipients:`). */
   recipientDefaults?: RecipientDefaults;
+  /** The config's `seed:` (test recipients of every spec without its own). */
+  seed?: SeedSource;
   /** The rate card (the config's `rates:`): the plan's cost, checked against policy.budget. */
   rates?: RatesRef;
   /** --allow-cost AMOUNT: the cost approved above policy.budget. */
@@ -73,21 +75,23 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
   for (const doc of docs) checkSendAt(doc, now, diagnostics);
 
   const excluded: ExcludedRecipient[] = [];
-  const classified = await classifyMessages(
-    compileAll(docs, diagnostics, catalogue?.value, (row) => excluded.push(row)),
-    snapshot,
-    {
-      retryRejected: options.retryRejected ?? false,
-      resendInDoubt: options.resendInDoubt ?? false,
-      // Orphans only of specs in scope: --target, or the specs of the files named (not every spec of
-      // the state); a path that does not exist or a spec that did not load names no spec either.
-      ...(targets.length > 0
-        ? { scope: new Set(targets) }
-        : workspace.namesFiles || workspace.incomplete
-          ? { scope: new Set(workspace.docs.map((d) => d.spec.name)) }
-          : {}),
-      revisions: new Map(docs.map((d) => [d.spec.name, d.spec.revision])),
-    },
+  const classified = seedsFirst(
+    await classifyMessages(
+      compileAll(docs, diagnostics, catalogue?.value, (row) => excluded.push(row)),
+      snapshot,
+      {
+        retryRejected: options.retryRejected ?? false,
+        resendInDoubt: options.resendInDoubt ?? false,
+        // Orphans only of specs in scope: --target, or the specs of the files named (not every spec of
+        // the state); a path that does not exist or a spec that did not load names no spec either.
+        ...(targets.length > 0
+          ? { scope: new Set(targets) }
+          : workspace.namesFiles || workspace.incomplete
+            ? { scope: new Set(workspace.docs.map((d) => d.spec.name)) }
+            : {}),
+        revisions: new Map(docs.map((d) => [d.spec.name, d.spec.revision])),
+      },
+    ),
   );
   // A PostgreSQL state brings its workspace's suppression table, read with the config's files.
   const suppressions = [
@@ -102,6 +106,8 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     { ...options, suppressions, now },
   );
   diagnostics.push(...guarded.diagnostics);
+  // What the policy leaves a seed to send goes in the first stage: before any other message.
+  for (const entry of classified.entries) if (isSending(entry) && entry.seed) entry.stage = 'seed';
   // After the policy: only what is sent gets a stage.
   const rollouts = assignStages(
     classified.entries,
@@ -125,6 +131,7 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
         options.checkMedia,
       )),
     );
+  const seeds = countSeeds(classified.entries);
   const {
     specs,
     inputs,
@@ -144,6 +151,7 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     ...(excluded.length > 0 ? { excluded: sortExcluded(excluded, docs) } : {}),
     summary: {
       ...summarizeEntries(classified.entries),
+      ...(seeds > 0 ? { seeds } : {}),
       ...(excluded.length > 0 ? { excluded: excluded.length } : {}),
     },
     ...(priced.cost ? { cost: priced.cost } : {}),
@@ -218,4 +226,11 @@ function* sentContents(
     seen.add(key);
     yield { doc, whatsApp: content.whatsApp };
   }
+}
+
+/** Seeds' test messages before every other entry (each group in its order): what apply sends first. */
+function seedsFirst<T extends { entries: PlanEntry[] }>(classified: T): T {
+  const seeds = classified.entries.filter(isSeed);
+  if (seeds.length === 0) return classified;
+  return { ...classified, entries: [...seeds, ...classified.entries.filter((e) => !isSeed(e))] };
 }

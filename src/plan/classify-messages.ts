@@ -19,7 +19,7 @@ export interface Classified {
 
 type MessageLike = Pick<
   CompiledMessage,
-  'messageId' | 'spec' | 'revision' | 'phoneNumber' | 'contentHash' | 'content' | 'vars'
+  'messageId' | 'spec' | 'revision' | 'phoneNumber' | 'contentHash' | 'content' | 'vars' | 'seed'
 >;
 
 /** The action for one compiled message given what the state knows of it. */
@@ -49,6 +49,7 @@ function previousOf(state: MessageState): PreviousRecord {
     sentAt: state.sentAt,
   };
   if (state.writtenHash !== undefined) previous.writtenHash = state.writtenHash;
+  if (state.test) previous.test = true;
   if (state.status) previous.statusName = state.status.name;
   if (state.error !== undefined) previous.error = state.error;
   else if (state.httpStatus !== undefined) previous.error = `HTTP ${state.httpStatus}`;
@@ -113,6 +114,8 @@ export async function classifyMessages(
               contentHash: m.contentHash,
             }
     ) as PlanEntry;
+    // Few (seeds are internal numbers): set after, so the common entry keeps its shape.
+    if (m.seed) (entry as { seed?: true }).seed = true;
     entries.push(entry);
   }
   entries.push(...findOrphans(snapshot, seen, options));
@@ -128,6 +131,8 @@ function findOrphans(
   const orphans: PlanEntry[] = [];
   for (const state of snapshot.messages.values()) {
     if (seen.has(state.messageId)) continue;
+    // A seed's test message of an earlier content is history: the seed got the text of its day.
+    if (state.test) continue;
     if (options.scope && !options.scope.has(state.spec)) continue;
     const current = options.revisions?.get(state.spec);
     if (current !== undefined && state.revision < current) continue;

@@ -29,12 +29,17 @@ type Tally = Map<string, Map<string, Map<PricingCategory, number>>>;
 export function estimateCost(entries: readonly PlanEntry[], inputs: CostInputs): PlanCost {
   const categoryOf = categoriser(inputs);
   const now: Tally = new Map();
+  const seeds: Tally = new Map();
   const specCategory = new Map<string, PricingCategory>();
   for (const entry of entries) {
     if (entry.action === 'orphan') continue;
     const category = categoryOf(entry.spec, entry.contentHash);
     specCategory.set(entry.spec, category);
-    if (isSending(entry)) count(now, entry.spec, callingCodeOf(entry.phoneNumber), category);
+    if (!isSending(entry)) continue;
+    const code = callingCodeOf(entry.phoneNumber);
+    count(now, entry.spec, code, category);
+    // Test messages cost what any message does: counted, and shown on their own as well.
+    if (entry.seed) count(seeds, entry.spec, code, category);
   }
   const before = lastApplies(inputs.state, specCategory);
   const price = (code: string): RatePrices =>
@@ -66,6 +71,7 @@ export function estimateCost(entries: readonly PlanEntry[], inputs: CostInputs):
         add(byCountry, code, n, amount);
       }
   const { rates } = inputs;
+  const seedSum = sum(seeds);
   return {
     currency: rates.currency,
     rates: {
@@ -97,6 +103,7 @@ export function estimateCost(entries: readonly PlanEntry[], inputs: CostInputs):
         change: formatAmount(current.amount - previous.amount),
       };
     }),
+    ...(seedSum.messages > 0 ? { seeds: figure(seedSum) } : {}),
     ...(categoryOf.uncategorised.size > 0
       ? { uncategorised: [...categoryOf.uncategorised].sort() }
       : {}),
@@ -161,8 +168,9 @@ function categoriser(inputs: CostInputs) {
 }
 
 /**
- * Each spec's last apply as the state has it: its messages of the highest revision recorded as
- * accepted or in doubt, priced as the spec's messages are now (the state keeps no category).
+ * Each spec's last apply as the state has it: its messages to recipients (not seeds' test
+ * messages) of the highest revision recorded as accepted or in doubt, priced as the spec's
+ * messages are now (the state keeps no category).
  */
 function lastApplies(
   state: Pick<StateSnapshot, 'messages'>,
@@ -172,7 +180,8 @@ function lastApplies(
   const counted = (m: { outcome: string; settled?: { as: string } }) =>
     (m.outcome === 'accepted' || m.outcome === 'in-flight') && m.settled?.as !== 'not-sent';
   for (const m of state.messages.values()) {
-    if (!categories.has(m.spec) || !counted(m)) continue;
+    // Seeds may have had several contents of one revision: the last apply is its recipients'.
+    if (m.test || !categories.has(m.spec) || !counted(m)) continue;
     if (m.revision > (revision.get(m.spec) ?? -Infinity)) revision.set(m.spec, m.revision);
   }
   const out = new Map<string, { revision: number; tally: Tally }>();
@@ -180,7 +189,8 @@ function lastApplies(
   for (const m of state.messages.values()) {
     const last = out.get(m.spec);
     const category = categories.get(m.spec);
-    if (!last || category === undefined || m.revision !== last.revision || !counted(m)) continue;
+    if (!last || category === undefined || m.revision !== last.revision || m.test || !counted(m))
+      continue;
     // The masked number keeps its first digits: enough for the calling code.
     count(last.tally, m.spec, callingCodeOf(m.maskedPhoneNumber), category);
   }

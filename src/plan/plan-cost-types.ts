@@ -23,6 +23,8 @@ export interface PlanCost {
       change?: string;
     }
   >;
+  /** The test messages to seeds among them (also in total and every breakdown); absent when none are sent. */
+  seeds?: CostFigure;
   /** Templates the catalogue gives no category: priced as marketing. */
   uncategorised?: string[];
 }

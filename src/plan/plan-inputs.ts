@@ -4,6 +4,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { CatalogueRef } from '../catalogue/types.js';
 import type { RatesRef } from '../rates/types.js';
 import { recipientFiles } from '../recipients/resolve-recipients.js';
+import { seedFiles } from '../recipients/resolve-seeds.js';
 import { messageShapeOf, writtenMessageOf, type MessageShape } from '../render/message-shape.js';
 import { contentHashOf } from '../api/identity.js';
 import type { MessageContent } from '../api/types.js';
@@ -41,6 +42,7 @@ export function specReadOptions(options: SpecReadOptions): SpecReadOptions {
   return {
     ...(options.allowOutside ? { allowOutside: options.allowOutside } : {}),
     ...(options.recipientDefaults ? { recipientDefaults: options.recipientDefaults } : {}),
+    ...(options.seed ? { seed: options.seed } : {}),
   };
 }
 
@@ -159,7 +161,7 @@ async function inputFiles(
   };
   for (const doc of docs) {
     add(workspacePath(doc.file), 'spec', doc.digest);
-    for (const file of recipientFiles(doc))
+    for (const file of [...recipientFiles(doc), ...seedFiles(doc)])
       add(workspacePath(file), 'recipients', await hashFile(file));
   }
   add(CONFIG_FILE, 'config', await hashFile(CONFIG_FILE));

@@ -1,9 +1,16 @@
-import type { PlanAction, PlanEntry } from './types.js';
+import { isSeed, isSending, type PlanAction, type PlanEntry } from './types.js';
 
 export function summarizeEntries(entries: readonly PlanEntry[]): Record<PlanAction, number> {
   const summary = emptySummary();
   for (const e of entries) summary[e.action]++;
   return summary;
+}
+
+/** The test messages to seeds apply sends (send and retry entries of seeds). */
+export function countSeeds(entries: readonly PlanEntry[]): number {
+  let n = 0;
+  for (const e of entries) if (isSending(e) && isSeed(e)) n++;
+  return n;
 }
 
 /** Whether applying the plan would send anything (send or retry entries). */

@@ -29,8 +29,11 @@ export const PLAN_ACTIONS: readonly PlanAction[] = [
   'limit',
 ];
 
-/** How many entries have each action; `excluded` counts the recipients left out (plan.excluded). */
-export type PlanSummary = Record<PlanAction, number> & { excluded?: number };
+/**
+ * How many entries have each action; `excluded` counts the recipients left out (plan.excluded),
+ * `seeds` the test messages to seeds among send and retry.
+ */
+export type PlanSummary = Record<PlanAction, number> & { excluded?: number; seeds?: number };
 
 /** What the state recorded of a message. */
 export interface PreviousRecord {
@@ -42,6 +45,8 @@ export interface PreviousRecord {
   error?: string;
   /** The spec's message as written when it was sent (absent for messages sent before waspec kept it). */
   writtenHash?: string;
+  /** A test message to a seed (the state marks it). */
+  test?: true;
 }
 
 /** Sent with another sendAt than its content's (moved out of quiet hours). */
@@ -63,6 +68,11 @@ interface CompiledEntry extends EntryBase {
   contentHash: string;
   /** The value of each variable its spec's message uses (absent for messages without variables). */
   vars?: Readonly<Record<string, string>>;
+  /**
+   * A test message to one of the spec's seeds (`seed:`), rendered with its sample recipient's
+   * variables: apply sends it before any other message, `apply --seed-only` only these.
+   */
+  seed?: true;
 }
 
 /**
@@ -151,6 +161,11 @@ export function dropVars(plan: Pick<Plan, 'entries'>): void {
     const { vars: _vars, ...rest } = entry;
     entries[i] = rest;
   }
+}
+
+/** Whether the entry is a test message to a seed (compiled now, or as the state recorded it). */
+export function isSeed(entry: PlanEntry): boolean {
+  return entry.action === 'orphan' ? entry.previous.test === true : entry.seed === true;
 }
 
 /** Whether apply sends the entry (send or retry). */

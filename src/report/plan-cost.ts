@@ -44,6 +44,11 @@ export function costRows(cost: PlanCost): Array<{ label: string; value: string }
       value: `${currency} ${formatCents(micros)} (${n(messages)})`,
     });
   }
+  if (cost.seeds)
+    rows.push({
+      label: 'seeds (test messages)',
+      value: `${money(cost.seeds.amount, cost.seeds.messages)}, included above`,
+    });
   for (const s of cost.bySpec) {
     const change = s.previous
       ? `, ${signed(s.change ?? '0.00')} against revision ${s.previous.revision} (${currency} ${cents(s.previous.amount)}, ${n(s.previous.messages)})`

@@ -1,5 +1,6 @@
 import {
   contentHashOf,
+  isSeed,
   type Plan,
   type PlanAction,
   type PlanEntry,
@@ -14,6 +15,8 @@ export interface EntryGroup {
   contents: string[];
   /** The sendAt the group is moved to (out of quiet hours), when it is. */
   shift?: { sendAt: string; reason: string };
+  /** Test messages to seeds (shown before the spec's other groups). */
+  seed?: true;
   entries: PlanEntry[];
 }
 
@@ -77,11 +80,13 @@ export function groupPlan(plan: Plan): SpecGroups[] {
     }
     if (entry.action === 'unchanged') continue;
     const shift = 'shift' in entry ? entry.shift : undefined;
-    const key = `${entry.spec}\u0000${entry.action}\u0000${shift?.sendAt ?? ''}`;
+    const seed = isSeed(entry);
+    const key = `${entry.spec}\u0000${entry.action}\u0000${shift?.sendAt ?? ''}\u0000${seed ? 'seed' : ''}`;
     let bucket = buckets.get(key);
     if (!bucket) {
       const group: EntryGroup = { action: entry.action, contents: [], entries: [] };
       if (shift) group.shift = shift;
+      if (seed) group.seed = true;
       bucket = { group, seen: new Set() };
       buckets.set(key, bucket);
       spec.groups.push(group);
@@ -99,7 +104,11 @@ export function groupPlan(plan: Plan): SpecGroups[] {
   const order = new Map(ACTION_STYLE.map((s, i) => [s.action, i]));
   for (const spec of bySpec.values()) {
     // Stable sort keeps first-appearance order within an action.
-    spec.groups.sort((a, b) => (order.get(a.action) ?? 0) - (order.get(b.action) ?? 0));
+    spec.groups.sort(
+      (a, b) =>
+        Number(b.seed ?? false) - Number(a.seed ?? false) ||
+        (order.get(a.action) ?? 0) - (order.get(b.action) ?? 0),
+    );
   }
   return [...bySpec.values()].filter((s) => s.info || Object.values(s.counts).some((n) => n > 0));
 }
@@ -123,4 +132,12 @@ export function reasonOf(entry: PlanEntry): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** Who a group goes to: `3 recipients`, or `2 seeds (test messages)`. */
+export function groupWhom(group: EntryGroup): string {
+  const n = group.entries.length;
+  return group.seed
+    ? `${n.toLocaleString('en-US')} ${n === 1 ? 'seed' : 'seeds'} (test ${n === 1 ? 'message' : 'messages'})`
+    : `${n.toLocaleString('en-US')} ${n === 1 ? 'recipient' : 'recipients'}`;
 }

@@ -4,7 +4,7 @@ import { escapeMarkdown } from './escape-markdown.js';
 import { groupDriftDiffs } from './content-diff.js';
 import { formatDriftMarkdown } from './drift-markdown.js';
 import type { ContentField } from './plan-content.js';
-import { groupPlan, reasonOf, type EntryGroup, type SpecGroups } from './plan-groups.js';
+import { groupPlan, groupWhom, reasonOf, type EntryGroup, type SpecGroups } from './plan-groups.js';
 import {
   countVariableValues,
   formatValues,
@@ -268,11 +268,10 @@ class Page {
     level: Level,
   ): string[] {
     const style = styleOf(group.action);
-    const n = group.entries.length;
     const distinct =
       group.contents.length > 1 ? ` (${count(group.contents.length)} distinct messages)` : '';
     const out = [
-      `**${symbolText(group.action)} ${style.label}** to ${plural(n, 'recipient')}${distinct}: ${style.meaning}`,
+      `**${symbolText(group.action)} ${style.label}** to ${groupWhom(group)}${distinct}: ${style.meaning}`,
       '',
     ];
     const personal = (text: string) => (this.mask ? maskPhonesIn(text) : text);

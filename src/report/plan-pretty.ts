@@ -3,7 +3,7 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import type { Plan, PlanAction } from '../plan/types.js';
 import { groupDriftDiffs } from './content-diff.js';
 import { formatDriftPretty } from './drift-pretty.js';
-import { groupPlan, reasonOf, type EntryGroup, type SpecGroups } from './plan-groups.js';
+import { groupPlan, groupWhom, reasonOf, type EntryGroup, type SpecGroups } from './plan-groups.js';
 import { maskPhone, maskPhonesIn } from '../diagnostics/mask-phone.js';
 import {
   countVariableValues,
@@ -185,7 +185,7 @@ function formatGroup(
       ? ` · ${group.contents.length.toLocaleString('en-US')} distinct messages`
       : '';
   const lines = [
-    `  ${paint[group.action](`${style.symbol} ${style.label}`)} ${paint.dim(`· ${plural(n, 'recipient')}${distinct} · ${style.meaning}`)}`,
+    `  ${paint[group.action](`${style.symbol} ${style.label}`)} ${paint.dim(`· ${groupWhom(group)}${distinct} · ${style.meaning}`)}`,
   ];
   // The edit a reviewer judges comes first.
   if (group.action === 'drift')

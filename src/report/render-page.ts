@@ -38,6 +38,8 @@ const initial = (name: string) =>
 interface BubbleGroup {
   action: PlanAction;
   hash: string;
+  /** Test messages to seeds (a bubble of their own, first). */
+  seed: boolean;
   entries: CompiledPlanEntry[];
 }
 
@@ -46,15 +48,20 @@ function bubbleGroups(entries: readonly PlanEntry[]): BubbleGroup[] {
   const groups = new Map<string, BubbleGroup>();
   for (const entry of entries) {
     if (entry.action === 'orphan') continue;
-    const key = `${entry.action}\u0000${entry.contentHash}`;
+    const seed = entry.seed === true;
+    const key = `${entry.action}\u0000${entry.contentHash}\u0000${seed ? 'seed' : ''}`;
     let group = groups.get(key);
     if (!group)
-      groups.set(key, (group = { action: entry.action, hash: entry.contentHash, entries: [] }));
+      groups.set(
+        key,
+        (group = { action: entry.action, hash: entry.contentHash, seed, entries: [] }),
+      );
     group.entries.push(entry);
   }
   const order = new Map(ACTION_STYLE.map((style, i) => [style.action, i]));
   return [...groups.values()].sort(
-    (a, b) => (order.get(a.action) ?? 0) - (order.get(b.action) ?? 0),
+    (a, b) =>
+      Number(b.seed) - Number(a.seed) || (order.get(a.action) ?? 0) - (order.get(b.action) ?? 0),
   );
 }
 
@@ -70,7 +77,9 @@ function renderBubble(plan: Plan, group: BubbleGroup, mask: boolean): string {
   ].join(', ');
   const samples = entries.slice(0, 3).map((e) => (mask ? maskPhone(e.phoneNumber) : e.phoneNumber));
   const more = n > 3 ? ` and ${n - 3} more` : '';
-  const who = `${n} recipient${n === 1 ? '' : 's'}`;
+  const who = group.seed
+    ? `${n} seed${n === 1 ? '' : 's'} (test)`
+    : `${n} recipient${n === 1 ? '' : 's'}`;
   const footer = `<div class="footer"><span class="count">${who}</span>${footerMark(action)}</div>`;
   const kind = PAGE_STATES[action].reachesPhone ? '' : ' held';
   const diff =

@@ -10,6 +10,7 @@ export function formatStateShow(state: MessageState, history: readonly JournalRe
     ['spec', `${printable(state.spec)} (revision ${state.revision})`],
     // The state keeps no full number (an older one's was removed when it was read).
     ['phoneNumber', state.maskedPhoneNumber],
+    ['kind', state.test ? 'test message (a seed of the spec)' : ''],
     ['outcome', listedOutcome(state)],
     ['detail', printable(outcomeDetail(state))],
     ['bulkId', state.bulkId],

@@ -72,6 +72,7 @@ export function foldRecord(folded: FoldedState, record: JournalRecord): void {
         sentAt: before?.sentAt ?? record.at,
         updatedAt: record.at,
         outcome: 'in-flight',
+        ...(m.test ? { test: true as const } : {}),
       });
     }
     return;

@@ -8,8 +8,8 @@ import type { JournalRecord } from './types.js';
 /** The journal file's layout (its header line) this code reads and writes. */
 export const JOURNAL_FORMAT_VERSION = 1;
 
-/** The newest record version this code reads (settle 2, content 3, in-flight without a number and message records 4, breaker records 5, canary records 6). */
-export const RECORD_VERSION = 6;
+/** The newest record version this code reads (settle 2, content 3, in-flight without a number and message records 4, breaker records 5, canary records 6, in-flight with test messages 7). */
+export const RECORD_VERSION = 7;
 
 export const JOURNAL_HEADER = { waspec: 'state', formatVersion: JOURNAL_FORMAT_VERSION } as const;
 

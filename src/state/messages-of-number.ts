@@ -1,4 +1,4 @@
-import { messageIdFor } from '../api/identity.js';
+import { messageIdFor, seedMessageIdFor } from '../api/identity.js';
 import type { MessageState, StateSnapshot } from './types.js';
 
 /** The digits a messageId is derived from: `+41 79 302 67 27` and `0041793026727` are 41793026727. */
@@ -35,4 +35,29 @@ export function messagesOfNumber(
     if (state) found.push(state);
   }
   return found;
+}
+
+/**
+ * The state's test messages to one number as a seed: their messageIds come from (spec, revision,
+ * content hash, number), so each distinct (spec, revision, content) of the state's test messages is
+ * looked up once (a handful: seeds get one message per content).
+ */
+export function testMessagesOfNumber(
+  snapshot: Pick<StateSnapshot, 'messages'>,
+  phone: string,
+): MessageState[] {
+  const digits = numberDigits(phone);
+  const tried = new Set<string>();
+  const found: MessageState[] = [];
+  for (const m of snapshot.messages.values()) {
+    if (!m.test) continue;
+    const key = `${m.revision}\n${m.contentHash}\n${m.spec}`;
+    if (tried.has(key)) continue;
+    tried.add(key);
+    const state = snapshot.messages.get(
+      seedMessageIdFor(m.spec, m.revision, m.contentHash, digits),
+    );
+    if (state?.test) found.push(state);
+  }
+  return found.sort((a, b) => (a.sentAt < b.sentAt ? -1 : a.sentAt > b.sentAt ? 1 : 0));
 }

@@ -25,6 +25,8 @@ export interface MessageState {
   httpStatus?: number;
   /** A readable reason for a failure (never contains secrets). */
   error?: string;
+  /** A test message to a seed (`seed:` of its spec), not to a recipient. */
+  test?: true;
   /** Set when a person settled an in-doubt message (`waspec state settle`). */
   settled?: { as: SettledAs; by: string; at: string; reason: string };
 }
@@ -35,8 +37,12 @@ export type SettledAs = 'accepted' | 'not-sent';
 /** One line of the journal. `v` is the journal format version. */
 export type JournalRecord =
   | {
-      /** Version 4 keeps no phone number (version 1 did: read, and removed by `state compact`). */
-      v: 1 | 4;
+      /**
+       * Version 4 keeps no phone number (version 1 did: read, and removed by `state compact`);
+       * version 7 may mark messages as tests (a waspec that reads only 1 to 6 refuses it instead of
+       * taking test messages for real ones).
+       */
+      v: 1 | 4 | 7;
       type: 'in-flight';
       at: string;
       bulkId: string;
@@ -49,6 +55,8 @@ export type JournalRecord =
         maskedPhoneNumber: string;
         contentHash: string;
         writtenHash?: string;
+        /** Version 7: a test message to a seed. */
+        test?: true;
       }>;
     }
   | {

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { recipientFiles } from '../recipients/resolve-recipients.js';
+import { seedFiles } from '../recipients/resolve-seeds.js';
 import { loadWorkspace } from '../message-spec/load-workspace.js';
 import { JOURNAL_FILE } from '../state/file-state.js';
 
@@ -59,7 +60,7 @@ export async function findWatchTargets(
   const workspace = await loadWorkspace(paths).catch(() => ({ docs: [] }));
   for (const doc of workspace.docs) {
     files.add(path.resolve(doc.file));
-    for (const file of recipientFiles(doc)) files.add(path.resolve(file));
+    for (const file of [...recipientFiles(doc), ...seedFiles(doc)]) files.add(path.resolve(file));
   }
   const wanted = new Set([...specDirs, ...[...files].map((f) => path.dirname(f))]);
   const dirs = new Set<string>();

@@ -60,6 +60,8 @@ function held(entry: SendingEntry, action: HeldAction, reason: string): HeldEntr
 /**
  * The audience safety rules, in this order: suppressed numbers are never sent; then quiet hours
  * (held or moved); then frequency caps over what is still sent; then size guards over the result.
+ * Seeds (test messages) are suppressed like anyone and count in the messaging limit (WhatsApp
+ * counts them); quiet hours, caps and size guards are about the audience and leave them out.
  * Changes `entries` in place (a held entry replaces its send); size errors are returned as diagnostics.
  */
 export function applyPolicies(entries: PlanEntry[], context: PolicyContext): Diagnostic[] {
@@ -79,7 +81,8 @@ function applyQuietHours(entries: PlanEntry[], context: PolicyContext): void {
   if (!quiet) return;
   const decide = quietHoursDecider(quiet, context.contents, context.now);
   entries.forEach((entry, index) => {
-    if (!isSending(entry)) return;
+    // Seeds are internal phones whose owners wait to look at the message now: not held or moved.
+    if (!isSending(entry) || entry.seed) return;
     const decision = decide(entry);
     if (decision.kind === 'hold') entries[index] = held(entry, 'quiet-hours', decision.reason);
     else if (decision.kind === 'shift')
@@ -121,7 +124,8 @@ function applyCaps(entries: PlanEntry[], context: PolicyContext): void {
   const planned = new Map<string, Array<[number, SendingEntry]>>();
   const plannedIds = new Set<string>();
   entries.forEach((entry, index) => {
-    if (!isSending(entry) || !inScope(entry.spec)) return;
+    // The cap protects recipients: a seed's test message is neither capped nor counted.
+    if (!isSending(entry) || entry.seed || !inScope(entry.spec)) return;
     const list = planned.get(entry.phoneNumber);
     if (list) list.push([index, entry]);
     else planned.set(entry.phoneNumber, [[index, entry]]);
@@ -246,7 +250,8 @@ function checkSizes(entries: readonly PlanEntry[], context: PolicyContext): Diag
   const perSpec = new Map<string, number>();
   let total = 0;
   for (const entry of entries) {
-    if (!isSending(entry)) continue;
+    // The size guards count the audience: seeds (at most MAX_SEEDS a spec) are not in it.
+    if (!isSending(entry) || entry.seed) continue;
     perSpec.set(entry.spec, (perSpec.get(entry.spec) ?? 0) + 1);
     total++;
   }
