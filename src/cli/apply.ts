@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '@commander-js/extra-typings';
 import { SavedPlanChangedError, type PlanOptions } from '../apply/apply-inputs.js';
 import { runApply as applyOperation, type ApplyOptions } from '../apply/run-apply.js';
 import {
@@ -25,33 +25,8 @@ import {
   addStateOptions,
   maskOf,
   resolveConfig,
+  type FlagsOf,
 } from './options.js';
-
-export interface ApplyFlags {
-  yes?: boolean;
-  state?: string;
-  workspace?: string;
-  config?: string;
-  profile?: string;
-  concurrency?: string;
-  rateLimit?: string;
-  batchSize?: string;
-  retryRejected?: boolean;
-  resendInDoubt?: boolean;
-  target: string[];
-  forceUnlock?: boolean;
-  ignoreBreaker?: boolean;
-  resume?: boolean;
-  seedOnly?: boolean;
-  allowLarge?: string;
-  allowCost?: string;
-  format: 'pretty' | 'json';
-  allowOutside: string[];
-  mask?: boolean;
-  workers?: string;
-  /** Internal: a worker that `apply --workers N` started beside itself joins this run. */
-  workerOf?: string;
-}
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -84,7 +59,8 @@ const APPLY_HELP = [
   'WASPEC_STATE_URL and PGPASSWORD for a PostgreSQL state, WASPEC_WORKSPACE.',
 ].join('\n');
 
-export function defineApplyCommand(program: Command): void {
+/** `apply` and its flags, in --help order. */
+function applyCommand(program: Command) {
   const command = addStateOptions(
     program
       .command('apply')
@@ -138,12 +114,18 @@ export function defineApplyCommand(program: Command): void {
     )
     .option('--allow-large <n>', ALLOW_LARGE_HELP)
     .option('--allow-cost <amount>', ALLOW_COST_HELP);
-  addConfigOptions(command);
-  addAllowOutsideOption(command);
-  addMaskOptions(command);
-  addFormatOption(command, ['pretty', 'json'])
+  return addFormatOption(addMaskOptions(addAllowOutsideOption(addConfigOptions(command))), [
+    'pretty',
+    'json',
+  ]);
+}
+
+export type ApplyFlags = FlagsOf<ReturnType<typeof applyCommand>>;
+
+export function defineApplyCommand(program: Command): void {
+  applyCommand(program)
     .addHelpText('after', APPLY_HELP)
-    .action(action((args: string[], flags: ApplyFlags) => runApply(args, flags)));
+    .action(action((args, flags) => runApply(args, flags)));
 }
 
 export async function configFor(flags: ApplyFlags): Promise<ResolvedConfig> {

@@ -3,7 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { compileSpecBatches } from '../compile/compile-spec.js';
 import { batchSizeOf, groupBodyTextBatches } from '../compile/group-requests.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -14,17 +14,10 @@ import {
   addConfigOptions,
   addFormatOption,
   resolveConfig,
+  type FlagsOf,
 } from './options.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action } from './run.js';
-
-interface CompileOptions {
-  out?: string;
-  format: 'json' | 'ndjson';
-  config?: string;
-  profile?: string;
-  allowOutside: string[];
-}
 
 /** Specs with more requests than this are written as NDJSON under --out. */
 const JSON_REQUEST_LIMIT = 1000;
@@ -40,7 +33,8 @@ const COMPILE_HELP = [
   'Exit codes: 0 ok, 1 errors found (nothing is written for a spec with errors).',
 ].join('\n');
 
-export function defineCompileCommand(program: Command): void {
+/** `compile` and its flags, in --help order. */
+function compileCommand(program: Command) {
   const command = program
     .command('compile')
     .description('compile specs into sendWhatsappMessage request bodies (nothing is sent)')
@@ -49,11 +43,15 @@ export function defineCompileCommand(program: Command): void {
       '-o, --out <dir>',
       'write one <spec-name>.json (or .ndjson) per spec into DIR instead of stdout',
     );
-  addFormatOption(command, ['json', 'ndjson']);
-  addConfigOptions(command);
-  addAllowOutsideOption(command)
+  return addAllowOutsideOption(addConfigOptions(addFormatOption(command, ['json', 'ndjson'])));
+}
+
+type CompileOptions = FlagsOf<ReturnType<typeof compileCommand>>;
+
+export function defineCompileCommand(program: Command): void {
+  compileCommand(program)
     .addHelpText('after', COMPILE_HELP)
-    .action(action(async (paths: string[], options: CompileOptions) => runCompile(paths, options)));
+    .action(action(async (paths, options) => runCompile(paths, options)));
 }
 
 async function write(stream: NodeJS.WritableStream, text: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { EXIT, type ExitCode } from '../errors.js';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { EMULATOR_DEFAULTS, startEmulator } from '../emulator/server.js';
 import { exitCodeOf, sendPlan, withApplyLock } from '../apply/send-plan.js';
@@ -13,14 +13,9 @@ import { formatPlan } from '../report/plan-format.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { openStateStore } from '../state/open-state.js';
 import { printDiagnostics } from './print-diagnostics.js';
-import { resolveConfig } from './options.js';
+import { resolveConfig, type FlagsOf } from './options.js';
 import { action, useColor } from './run.js';
 import { createProgressReporter } from './apply-progress.js';
-
-interface DemoFlags {
-  state: string;
-  reset?: boolean;
-}
 
 const DEMO_HELP = [
   '',
@@ -28,17 +23,24 @@ const DEMO_HELP = [
   'Run it twice: the second run sends nothing, because everything was already accepted.',
 ].join('\n');
 
-export function defineDemoCommand(program: Command): void {
-  program
+/** `demo` and its flags, in --help order. */
+function demoCommand(program: Command) {
+  return program
     .command('demo')
     .description(
       'plan and apply of specs/ against the built-in API emulator, with a local state directory',
     )
     .argument('[paths...]', 'spec files or folders', ['specs'])
     .option('--state <dir>', 'state directory of the demo', path.join('.waspec', 'demo'))
-    .option('--reset', 'forget what earlier demos sent (wipe the demo state first)')
+    .option('--reset', 'forget what earlier demos sent (wipe the demo state first)');
+}
+
+type DemoFlags = FlagsOf<ReturnType<typeof demoCommand>>;
+
+export function defineDemoCommand(program: Command): void {
+  demoCommand(program)
     .addHelpText('after', DEMO_HELP)
-    .action(action((paths: string[], flags: DemoFlags) => runDemo(paths, flags)));
+    .action(action((paths, flags) => runDemo(paths, flags)));
 }
 
 async function runDemo(paths: string[], flags: DemoFlags): Promise<ExitCode> {

@@ -1,23 +1,8 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { EMULATOR_DEFAULTS, startEmulator, type EmulatorOptions } from '../emulator/server.js';
 import { UsageError, EXIT, type ExitCode } from '../errors.js';
+import type { FlagsOf } from './options.js';
 import { action } from './run.js';
-
-interface EmulatorFlags {
-  port: string;
-  host: string;
-  appKey: string;
-  appSecret: string;
-  token: string;
-  reject: string[];
-  failRate?: string;
-  rejectRate?: string;
-  throttle?: string;
-  resetRate?: string;
-  latency?: string;
-  tokenTtl?: string;
-  seed?: string;
-}
 
 function number(name: string, value: string | undefined, max = Infinity): number | undefined {
   if (value === undefined) return undefined;
@@ -34,8 +19,9 @@ const EMULATOR_HELP = [
   'Stops on Ctrl-C.',
 ].join('\n');
 
-export function defineEmulatorCommand(program: Command): void {
-  program
+/** `emulator` and its flags, in --help order. */
+function emulatorCommand(program: Command) {
+  return program
     .command('emulator')
     .description(
       'run a local stand-in for the AICC API (sendWhatsappMessage and tokenByAkSk) on 127.0.0.1',
@@ -73,9 +59,15 @@ export function defineEmulatorCommand(program: Command): void {
     )
     .option('--latency <ms>', 'delay before each send answer')
     .option('--token-ttl <s>', 'lifetime of issued tokens in seconds')
-    .option('--seed <n>', 'seed of the fault injection, for repeatable runs')
+    .option('--seed <n>', 'seed of the fault injection, for repeatable runs');
+}
+
+type EmulatorFlags = FlagsOf<ReturnType<typeof emulatorCommand>>;
+
+export function defineEmulatorCommand(program: Command): void {
+  emulatorCommand(program)
     .addHelpText('after', EMULATOR_HELP)
-    .action(action(async (flags: EmulatorFlags) => runEmulator(flags)));
+    .action(action(async (flags) => runEmulator(flags)));
 }
 
 async function runEmulator(flags: EmulatorFlags): Promise<ExitCode> {

@@ -1,12 +1,8 @@
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '@commander-js/extra-typings';
 import { EXIT, UsageError, type ExitCode } from '../errors.js';
-import { scaffold, type CiState } from '../init/scaffold.js';
+import { scaffold } from '../init/scaffold.js';
+import type { FlagsOf } from './options.js';
 import { action } from './run.js';
-
-interface InitFlags {
-  ci?: 'github';
-  state?: CiState;
-}
 
 const INIT_HELP = [
   '',
@@ -20,8 +16,9 @@ const INIT_HELP = [
   '  npx waspec init --ci github --state git',
 ].join('\n');
 
-export function defineInitCommand(program: Command): void {
-  program
+/** `init` and its flags, in --help order. */
+function initCommand(program: Command) {
+  return program
     .command('init')
     .description(
       'set up this repository for waspec: a config, an example spec, .gitignore entries (and a CI workflow)',
@@ -33,9 +30,15 @@ export function defineInitCommand(program: Command): void {
         '--state <where>',
         "where the workflow keeps the state: postgres (a repository secret's database) or git (a committed journal)",
       ).choices(['postgres', 'git']),
-    )
+    );
+}
+
+type InitFlags = FlagsOf<ReturnType<typeof initCommand>>;
+
+export function defineInitCommand(program: Command): void {
+  initCommand(program)
     .addHelpText('after', INIT_HELP)
-    .action(action((dir: string, flags: InitFlags) => runInit(dir, flags)));
+    .action(action((dir, flags) => runInit(dir, flags)));
 }
 
 async function runInit(dir: string, flags: InitFlags): Promise<ExitCode> {

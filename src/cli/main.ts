@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command } from '@commander-js/extra-typings';
 import { outputClosed } from '../apply/left-alone.js';
 import { EXIT } from '../errors.js';
 import { argsWantJson, reportError } from './run.js';

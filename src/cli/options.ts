@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 import { loadConfig, type ResolvedConfig } from '../config/load-config.js';
 import { stateUrlSecret } from '../config/state-url-secret.js';
 import { UsageError } from '../errors.js';
@@ -27,53 +27,69 @@ export const HELP = {
     "country of national numbers (079 302 67 27 with CH), as for recipients (default: the config's recipients.defaultCountry)",
 } as const;
 
-export interface ConfigFlags {
-  config?: string;
-  profile?: string;
-}
+/**
+ * A command of any arguments and options: the builders below add their options to it and return
+ * it typed with them, so a command's flags are the type its definitions give (`FlagsOf`), never a
+ * hand-written interface.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- commander's own bound for arguments
+export type AnyArgs = any[];
 
-export interface StateFlags extends ConfigFlags {
-  state?: string;
-  workspace?: string;
-}
+/** The parsed flags of a command, as its option definitions type them. */
+export type FlagsOf<C extends { opts(): OptionValues }> = ReturnType<C['opts']>;
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** --config and --profile: which config file, and which profile of it. */
-export function addConfigOptions(command: Command): Command {
+export function addConfigOptions<A extends AnyArgs, O extends OptionValues, G extends OptionValues>(
+  command: Command<A, O, G>,
+) {
   return command.option('--config <file>', HELP.config).option('--profile <name>', HELP.profile);
 }
 
 /** --state and --workspace, as every command that reads or writes the state has them. */
-export function addStateOptions(command: Command): Command {
+export function addStateOptions<A extends AnyArgs, O extends OptionValues, G extends OptionValues>(
+  command: Command<A, O, G>,
+) {
   return command
     .option('--state <dir-or-url>', HELP.state)
     .option('--workspace <name>', HELP.workspace);
 }
 
 /** --allow-outside PATH, repeatable. */
-export function addAllowOutsideOption(command: Command): Command {
+export function addAllowOutsideOption<
+  A extends AnyArgs,
+  O extends OptionValues,
+  G extends OptionValues,
+>(command: Command<A, O, G>) {
   return command.option('--allow-outside <path>', HELP.allowOutside, collect, []);
 }
 
 /** --format with these choices, the first the default. */
-export function addFormatOption(
-  command: Command,
-  choices: readonly [string, ...string[]],
-  help: string = HELP.format,
-): Command {
+export function addFormatOption<
+  A extends AnyArgs,
+  O extends OptionValues,
+  G extends OptionValues,
+  const C extends readonly [string, ...string[]],
+>(command: Command<A, O, G>, choices: C, help: string = HELP.format) {
   return command.addOption(
-    new Option('--format <format>', help).choices(choices).default(choices[0]),
+    new Option('--format <format>', help).choices(choices).default<C[0]>(choices[0]),
   );
 }
 
 /** --default-country CODE: how national numbers given to a command are read. */
-export function addDefaultCountryOption(command: Command): Command {
+export function addDefaultCountryOption<
+  A extends AnyArgs,
+  O extends OptionValues,
+  G extends OptionValues,
+>(command: Command<A, O, G>) {
   return command.option('--default-country <code>', HELP.defaultCountry);
 }
 
 /** --by NAME: who a record of the state is by. */
-export function addByOption(command: Command): Command {
+export function addByOption<A extends AnyArgs, O extends OptionValues, G extends OptionValues>(
+  command: Command<A, O, G>,
+) {
   return command.option('--by <name>', HELP.by);
 }
 
@@ -83,14 +99,33 @@ export function addByOption(command: Command): Command {
  * state and suppress listings), and shown in full in pretty and json of one's own specs; `--mask`
  * and `--no-mask` override it. `maskOf` applies the rule.
  */
-export function addMaskOptions(command: Command): Command {
+export function addMaskOptions<A extends AnyArgs, O extends OptionValues, G extends OptionValues>(
+  command: Command<A, O, G>,
+) {
   return command.option('--mask', HELP.mask).option('--no-mask', HELP.noMask);
 }
 
 /** --no-mask of the commands that read the state back: accepted for scripts, changes nothing. */
-export function addStateNoMaskOption(command: Command): Command {
+export function addStateNoMaskOption<
+  A extends AnyArgs,
+  O extends OptionValues,
+  G extends OptionValues,
+>(command: Command<A, O, G>) {
   return command.option('--no-mask', HELP.noMaskState);
 }
+
+// The flag types of the shared builders, taken from their definitions on a command with no
+// options yet (commander's `{}`: hence the rule below, which flags that empty type).
+/* eslint-disable @typescript-eslint/no-generated-empty-object-type */
+type NoOptions = FlagsOf<Command>;
+
+/** --config and --profile as parsed. */
+export type ConfigFlags = FlagsOf<ReturnType<typeof addConfigOptions<[], NoOptions, NoOptions>>>;
+
+/** --config, --profile, --state and --workspace as parsed. */
+export type StateFlags = ConfigFlags &
+  FlagsOf<ReturnType<typeof addStateOptions<[], NoOptions, NoOptions>>>;
+/* eslint-enable @typescript-eslint/no-generated-empty-object-type */
 
 /** Whether to mask: the flag when given, else the command's default by the rule above. */
 export function maskOf(flag: boolean | undefined, maskedByDefault: boolean): boolean {
@@ -143,7 +178,7 @@ export function resolveConfig(
 }
 
 /** A subcommand of `state` or `suppress`: where the state is, and which config and profile name it. */
-export function addStateSubcommand(parent: Command, name: string): Command {
+export function addStateSubcommand<const N extends string>(parent: Command, name: N) {
   return addConfigOptions(addStateOptions(parent.command(name)));
 }
 

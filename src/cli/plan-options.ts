@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command, OptionValues } from '@commander-js/extra-typings';
 import { UsageError } from '../errors.js';
 import { stateTargetOf, type StateTarget } from '../state/state-target.js';
 import {
@@ -6,6 +6,8 @@ import {
   addMaskOptions,
   maskOf,
   resolveConfig,
+  type AnyArgs,
+  type FlagsOf,
   type StateFlags,
 } from './options.js';
 import type { CatalogueRef } from '../catalogue/types.js';
@@ -13,24 +15,32 @@ import type { MediaCheck } from '../api/media-limits.js';
 import { createMediaChecker } from '../transport/check-media.js';
 import type { RecipientDefaults, SeedSource, SpecReadOptions } from '../message-spec/types.js';
 import { catalogueOf, guardSettingsOf, type GuardSettings } from '../plan/plan-settings.js';
-import { isPlanFormat, PLAN_FORMATS, type PlanFormat } from '../report/plan-format.js';
+import { PLAN_FORMATS, type PlanFormat } from '../report/plan-format.js';
 import { DEFAULT_MARKDOWN_BYTES } from '../report/plan-markdown.js';
 
-/** Options shared by `plan` and `show` for printing a plan. */
-export interface PlanOutputOptions {
-  format: string;
-  mask?: boolean;
-  limit: string;
-  maxBytes?: string;
-}
-
-export function addPlanOutputOptions(command: Command): Command {
-  return addMaskOptions(addFormatOption(command, PLAN_FORMATS))
+/** The options `plan` and `show` print a plan with: --format, --mask/--no-mask, --limit, --max-bytes. */
+const planOutputOptions = (command: Command) =>
+  addMaskOptions(addFormatOption(command, PLAN_FORMATS))
     .option('--limit <n>', 'recipients listed per message before "and N more"', '10')
     .option(
       '--max-bytes <n>',
       `most bytes of --format markdown (default ${DEFAULT_MARKDOWN_BYTES}: one pull request comment); detail is left out, and said so, to fit`,
     );
+
+/** The flags `planOutputOptions` defines, as parsed. */
+export type PlanOutputFlags = FlagsOf<ReturnType<typeof planOutputOptions>>;
+
+/**
+ * Adds the plan output options to a command of any flags. (Typed through `PlanOutputFlags`: the
+ * type inferred for four chained options on a generic command is too long for a declaration file.)
+ */
+export function addPlanOutputOptions<
+  A extends AnyArgs,
+  O extends OptionValues,
+  G extends OptionValues,
+>(command: Command<A, O, G>): Command<A, O & PlanOutputFlags, G> {
+  planOutputOptions(command as unknown as Command);
+  return command as unknown as Command<A, O & PlanOutputFlags, G>;
 }
 
 /** The smallest --max-bytes: the summary, one spec's headline and the last line fit in it. */
@@ -51,12 +61,6 @@ export function parseMaxBytes(value: string | undefined, format: PlanFormat): nu
 /** Plans are masked by default where they get shared: markdown and html (see maskOf). */
 export function planMask(flag: boolean | undefined, format: PlanFormat): boolean {
   return maskOf(flag, format === 'markdown' || format === 'html');
-}
-
-export function parseFormat(value: string): PlanFormat {
-  if (!isPlanFormat(value))
-    throw new UsageError(`Unknown format ${value}.`, `Use one of: ${PLAN_FORMATS.join(', ')}.`);
-  return value;
 }
 
 export function parseLimit(value: string): number {
@@ -102,7 +106,9 @@ export function parseAllowLarge(value: string | undefined): number | undefined {
 }
 
 /** --check-media and --allow-private-media, shared by validate and plan. */
-export function addMediaOptions(command: Command): Command {
+export function addMediaOptions<A extends AnyArgs, O extends OptionValues, G extends OptionValues>(
+  command: Command<A, O, G>,
+) {
   return command
     .option(
       '--check-media',

@@ -1,5 +1,5 @@
 import { EXIT, type ExitCode } from '../errors.js';
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { writeFile } from 'node:fs/promises';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { buildPlan } from '../plan/build-plan.js';
@@ -16,38 +16,24 @@ import {
   ALLOW_LARGE_HELP,
   parseAllowCost,
   parseAllowLarge,
-  parseFormat,
   parseLimit,
   parseMaxBytes,
   planMask,
   printDiagnostics,
   resolvePlanSettings,
-  type PlanOutputOptions,
 } from './plan-options.js';
 import {
   addAllowOutsideOption,
   addConfigOptions,
   addStateOptions,
-  type StateFlags,
+  type FlagsOf,
 } from './options.js';
 import { action, useColor } from './run.js';
 
-interface PlanFlags extends PlanOutputOptions, StateFlags {
-  out?: string;
-  retryRejected?: boolean;
-  resendInDoubt?: boolean;
-  target: string[];
-  detailedExitcode?: boolean;
-  allowLarge?: string;
-  allowCost?: string;
-  allowOutside: string[];
-  checkMedia?: boolean;
-  allowPrivateMedia?: boolean;
-}
-
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-export function definePlanCommand(program: Command): void {
+/** `plan` and its flags, in --help order. */
+function planCommand(program: Command) {
   const command = addStateOptions(
     program
       .command('plan')
@@ -75,19 +61,22 @@ export function definePlanCommand(program: Command): void {
     )
     .option('--allow-large <n>', ALLOW_LARGE_HELP)
     .option('--allow-cost <amount>', ALLOW_COST_HELP);
-  addConfigOptions(command);
-  addAllowOutsideOption(command);
-  addMediaOptions(command);
-  addPlanOutputOptions(command)
+  return addPlanOutputOptions(addMediaOptions(addAllowOutsideOption(addConfigOptions(command))));
+}
+
+type PlanFlags = FlagsOf<ReturnType<typeof planCommand>>;
+
+export function definePlanCommand(program: Command): void {
+  planCommand(program)
     .addHelpText(
       'after',
       '\nExit codes: 0 ok, 1 errors, 2 a change to send, retry or drift (with --detailed-exitcode).',
     )
-    .action(action((paths: string[], flags: PlanFlags) => runPlan(paths, flags)));
+    .action(action((paths, flags) => runPlan(paths, flags)));
 }
 
 async function runPlan(paths: string[], flags: PlanFlags): Promise<ExitCode> {
-  const format = parseFormat(flags.format);
+  const format = flags.format;
   const limit = parseLimit(flags.limit);
   const maxBytes = parseMaxBytes(flags.maxBytes, format);
   const allowLarge = parseAllowLarge(flags.allowLarge);

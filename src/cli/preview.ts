@@ -1,24 +1,18 @@
 import { spawn } from 'node:child_process';
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { UsageError, EXIT, type ExitCode } from '../errors.js';
 import { startPreviewServer } from '../preview/server.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { watchWorkspace } from '../watch/watch-workspace.js';
 import { openStateStore } from '../state/open-state.js';
 import { resolvePlanSettings } from './plan-options.js';
-import { addAllowOutsideOption, addConfigOptions, addStateOptions } from './options.js';
+import {
+  addAllowOutsideOption,
+  addConfigOptions,
+  addStateOptions,
+  type FlagsOf,
+} from './options.js';
 import { action, reportError } from './run.js';
-
-interface PreviewFlags {
-  allowOutside: string[];
-  port: string;
-  host: string;
-  state?: string;
-  workspace?: string;
-  config?: string;
-  profile?: string;
-  open?: boolean;
-}
 
 const PREVIEW_HELP = [
   '',
@@ -27,7 +21,8 @@ const PREVIEW_HELP = [
   '`waspec plan --format html --out plan.html`.',
 ].join('\n');
 
-export function definePreviewCommand(program: Command): void {
+/** `preview` and its flags, in --help order. */
+function previewCommand(program: Command) {
   const command = program
     .command('preview')
     .description(
@@ -37,10 +32,15 @@ export function definePreviewCommand(program: Command): void {
     .option('--port <n>', 'port (0: any free port)', '4173')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--open', 'open the page in the default browser');
-  addConfigOptions(addStateOptions(command));
-  addAllowOutsideOption(command)
+  return addAllowOutsideOption(addConfigOptions(addStateOptions(command)));
+}
+
+type PreviewFlags = FlagsOf<ReturnType<typeof previewCommand>>;
+
+export function definePreviewCommand(program: Command): void {
+  previewCommand(program)
     .addHelpText('after', PREVIEW_HELP)
-    .action(action((paths: string[], flags: PreviewFlags) => runPreview(paths, flags)));
+    .action(action((paths, flags) => runPreview(paths, flags)));
 }
 
 async function runPreview(paths: string[], flags: PreviewFlags): Promise<ExitCode> {

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import pc from 'picocolors';
 import { ConfigError, EXIT, WaspecError, type ExitCode } from '../errors.js';
 import { escapeInvisibleInJson } from '../plan/plan-json.js';
@@ -30,7 +30,7 @@ export function action<A extends unknown[]>(
 /** Whether the command (commander passes it last to an action) was asked for JSON or NDJSON. */
 function wantsJson(command: unknown): boolean {
   if (!(command instanceof Command)) return false;
-  const format: unknown = command.opts().format;
+  const { format } = (command as CommandUnknownOpts).opts();
   return format === 'json' || format === 'ndjson';
 }
 

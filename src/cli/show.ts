@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { StalePlanError, EXIT } from '../errors.js';
 import { describePlanChange } from '../report/plan-changes.js';
 import { inputFileChanges, readSavedPlan, restoreSavedPlan } from '../plan/saved-plan.js';
@@ -8,23 +8,16 @@ import { formatPlan } from '../report/plan-format.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
 import {
   addPlanOutputOptions,
-  parseFormat,
   parseLimit,
   parseMaxBytes,
   planMask,
   resolveSpecReadOptions,
-  type PlanOutputOptions,
 } from './plan-options.js';
-import { addAllowOutsideOption, addConfigOptions } from './options.js';
+import { addAllowOutsideOption, addConfigOptions, type FlagsOf } from './options.js';
 import { action, useColor } from './run.js';
 
-interface ShowFlags extends PlanOutputOptions {
-  config?: string;
-  profile?: string;
-  allowOutside: string[];
-}
-
-export function defineShowCommand(program: Command): void {
+/** `show` and its flags, in --help order. */
+function showCommand(program: Command) {
   const command = program
     .command('show')
     .summary('print a saved plan')
@@ -34,11 +27,15 @@ export function defineShowCommand(program: Command): void {
         "recipient files when they are here and unchanged, and otherwise shows each spec's message as written.",
     )
     .argument('<planfile>', 'the saved plan (JSON)');
-  addConfigOptions(command);
-  addAllowOutsideOption(command);
-  addPlanOutputOptions(command).action(
-    action(async (file: string, flags: ShowFlags) => {
-      const format = parseFormat(flags.format);
+  return addPlanOutputOptions(addAllowOutsideOption(addConfigOptions(command)));
+}
+
+type ShowFlags = FlagsOf<ReturnType<typeof showCommand>>;
+
+export function defineShowCommand(program: Command): void {
+  showCommand(program).action(
+    action(async (file, flags) => {
+      const format = flags.format;
       const maxBytes = parseMaxBytes(flags.maxBytes, format);
       const limit = parseLimit(flags.limit);
       const plan = await withContents(await readSavedPlan(file), file, flags);

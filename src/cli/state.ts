@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '@commander-js/extra-typings';
 import { messagesOfNumber, testMessagesOfNumber } from '../state/messages-of-number.js';
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -10,7 +10,6 @@ import {
   listedOutcome,
   formatStateList,
   formatStateListJson,
-  type ListedOutcome,
 } from '../report/state-list.js';
 import {
   formatShownMessages,
@@ -30,7 +29,7 @@ import {
   stateTargetOf,
   type StateTarget,
 } from '../state/state-target.js';
-import type { SettledAs, StateBackend } from '../state/types.js';
+import type { StateBackend } from '../state/types.js';
 import { action } from './run.js';
 import {
   addByOption,
@@ -38,22 +37,9 @@ import {
   addStateNoMaskOption,
   addStateSubcommand as sub,
   openStateFromFlags,
+  type FlagsOf,
   type StateFlags,
 } from './options.js';
-
-interface CommonFlags extends StateFlags {
-  mask?: boolean;
-  format: 'pretty' | 'json';
-}
-
-interface SettleFlags extends StateFlags {
-  message?: string[];
-  spec?: string;
-  bulk?: string;
-  as: SettledAs;
-  reason: string;
-  by?: string;
-}
 
 const MIGRATE_HELP = [
   '',
@@ -61,14 +47,8 @@ const MIGRATE_HELP = [
   '  waspec state migrate --state .waspec --to postgres://waspec@db.example.com/messaging --workspace acme',
 ].join('\n');
 
-export function defineStateCommand(program: Command): void {
-  const state = program
-    .command('state')
-    .summary('inspect, migrate, settle and unlock the state')
-    .description(
-      'Commands on the state itself (a directory or a PostgreSQL workspace): list and show messages, copy the state elsewhere, settle messages left in doubt, remove a stale file lock.',
-    );
-
+/** `state list` and its flags, in --help order. */
+function listCommand(state: Command) {
   const list = sub(state, 'list')
     .description(
       'Lists the messages the state knows, with their outcome and masked number (the state keeps no full numbers).',
@@ -77,20 +57,22 @@ export function defineStateCommand(program: Command): void {
     .addOption(
       new Option('--outcome <outcome>', 'only messages with this outcome').choices(LISTED_OUTCOMES),
     );
-  addFormatOption(addStateNoMaskOption(list), ['pretty', 'json']).action(
-    action((flags: CommonFlags & { spec?: string; outcome?: ListedOutcome }) => runList(flags)),
-  );
+  return addFormatOption(addStateNoMaskOption(list), ['pretty', 'json']);
+}
 
+/** `state show` and its flags. */
+function showCommand(state: Command) {
   const show = sub(state, 'show')
     .description(
       'Shows one message: its outcome, request, times, and every journal record about it. Given a phone number, shows every message to it (the state keeps no numbers: their messageIds are computed).',
     )
     .argument('<messageId-or-number>', 'the message (see `waspec state list`), or a phone number');
-  addFormatOption(addStateNoMaskOption(show), ['pretty', 'json']).action(
-    action((idOrNumber: string, flags: CommonFlags) => runShow(idOrNumber, flags)),
-  );
+  return addFormatOption(addStateNoMaskOption(show), ['pretty', 'json']);
+}
 
-  sub(state, 'migrate')
+/** `state migrate` and its flags. */
+function migrateCommand(state: Command) {
+  return sub(state, 'migrate')
     .description(
       'Copies every journal record of the state into another one: a file journal into PostgreSQL (--to postgres://…), or back (--to DIR). ' +
         'Safe to run again: records already there are not copied twice; a target holding other records is refused. Counts are verified after the copy.',
@@ -102,12 +84,11 @@ export function defineStateCommand(program: Command): void {
     .option(
       '--to-workspace <name>',
       'workspace in a PostgreSQL target (default: the source workspace)',
-    )
-    .addHelpText('after', MIGRATE_HELP)
-    .action(
-      action((flags: StateFlags & { to?: string; toWorkspace?: string }) => runMigrate(flags)),
     );
+}
 
+/** `state settle` and its flags. */
+function settleCommand(state: Command) {
   const settle = sub(state, 'settle')
     .description(
       'Resolves messages left in doubt (sent, no answer recorded) after checking them, e.g. in the AICC console: --as accepted (never sent again) ' +
@@ -125,20 +106,40 @@ export function defineStateCommand(program: Command): void {
       '--reason <text>',
       'why, for the record (e.g. "seen as delivered in the AICC console, ticket 123")',
     );
-  addByOption(settle).action(action((flags: SettleFlags) => runSettle(flags)));
+  return addByOption(settle);
+}
+
+type ListFlags = FlagsOf<ReturnType<typeof listCommand>>;
+type ShowFlags = FlagsOf<ReturnType<typeof showCommand>>;
+type MigrateFlags = FlagsOf<ReturnType<typeof migrateCommand>>;
+type SettleFlags = FlagsOf<ReturnType<typeof settleCommand>>;
+
+export function defineStateCommand(program: Command): void {
+  const state = program
+    .command('state')
+    .summary('inspect, migrate, settle and unlock the state')
+    .description(
+      'Commands on the state itself (a directory or a PostgreSQL workspace): list and show messages, copy the state elsewhere, settle messages left in doubt, remove a stale file lock.',
+    );
+  listCommand(state).action(action((flags) => runList(flags)));
+  showCommand(state).action(action((idOrNumber, flags) => runShow(idOrNumber, flags)));
+  migrateCommand(state)
+    .addHelpText('after', MIGRATE_HELP)
+    .action(action((flags) => runMigrate(flags)));
+  settleCommand(state).action(action((flags) => runSettle(flags)));
 
   sub(state, 'unlock')
     .description(
       "Removes the file state's lock.json left by an apply that is gone (refused while its process runs). A PostgreSQL lock needs no unlock: it ends with its session.",
     )
-    .action(action((flags: StateFlags) => runUnlock(flags)));
+    .action(action((flags) => runUnlock(flags)));
 
   sub(state, 'compact')
     .description(
       'Rewrites the state without the personal data an older waspec kept: full phone numbers of in-flight records and rendered message texts (content records) go; ' +
         'messageIds, masked numbers, hashes and outcomes stay, so plans, drift and settle work as before. Takes the apply lock.',
     )
-    .action(action((flags: StateFlags) => runCompact(flags)));
+    .action(action((flags) => runCompact(flags)));
 }
 
 function runCompact(flags: StateFlags): Promise<ExitCode> {
@@ -174,9 +175,7 @@ async function withStore<T>(
 const MAX_SETTLE_REASON = 1000;
 const MAX_SETTLE_BY = 256;
 
-function runList(
-  flags: CommonFlags & { spec?: string; outcome?: ListedOutcome },
-): Promise<ExitCode> {
+function runList(flags: ListFlags): Promise<ExitCode> {
   return withStore(flags, async (store) => {
     const snapshot = await store.read();
     const messages = [...snapshot.messages.values()]
@@ -194,7 +193,7 @@ function runList(
   });
 }
 
-function runShow(idOrNumber: string, flags: CommonFlags): Promise<ExitCode> {
+function runShow(idOrNumber: string, flags: ShowFlags): Promise<ExitCode> {
   return withStore(flags, async (store) => {
     const records = await store.readRecords();
     const snapshot = await store.read();
@@ -243,9 +242,7 @@ function migrateTarget(to: string | undefined, workspace: string): StateTarget {
   return target;
 }
 
-async function runMigrate(
-  flags: StateFlags & { to?: string; toWorkspace?: string },
-): Promise<ExitCode> {
+async function runMigrate(flags: MigrateFlags): Promise<ExitCode> {
   const { store: source, config } = await openStateFromFlags(flags);
   try {
     const from = stateTargetOf(config);

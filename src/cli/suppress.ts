@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { CONFIG_FILE_NAME, type ResolvedConfig } from '../config/load-config.js';
@@ -7,11 +7,7 @@ import { UsageError, EXIT, type ExitCode } from '../errors.js';
 import { maskPhone } from '../diagnostics/mask-phone.js';
 import { plural } from '../report/plural.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
-import {
-  SUPPRESSION_LIST_FORMATS,
-  suppressionListView,
-  type SuppressionListFormat,
-} from '../report/suppression-list.js';
+import { SUPPRESSION_LIST_FORMATS, suppressionListView } from '../report/suppression-list.js';
 import { currentUser } from '../state/file-lock.js';
 import {
   MAX_SUPPRESSION_TEXT as MAX_TEXT,
@@ -31,14 +27,9 @@ import {
   addStateSubcommand,
   maskOf,
   openStateFromFlags,
+  type FlagsOf,
   type StateFlags,
 } from './options.js';
-
-interface WriteFlags extends StateFlags {
-  reason?: string;
-  by?: string;
-  defaultCountry?: string;
-}
 
 const ADD_HELP = [
   '',
@@ -63,16 +54,8 @@ const IMPORT_HELP = [
   '  waspec suppress import complaints.ndjson --reason complaint --workspace acme',
 ].join('\n');
 
-export function defineSuppressCommand(program: Command): void {
-  const suppress = program
-    .command('suppress')
-    .summary('add, remove, list and import suppressed numbers (PostgreSQL state)')
-    .description(
-      "Manages the suppression table of a PostgreSQL state's workspace: numbers that are never sent a message. Every plan and apply on that state " +
-        "takes them with the config's suppression files; a saved plan made before a number was added is refused as stale. " +
-        `With the file state, suppressed numbers live in the files listed under \`suppressions:\` in ${CONFIG_FILE_NAME}.`,
-    );
-
+/** `suppress add` and its flags, in --help order. */
+function addCommand(suppress: Command) {
   const add = addStateSubcommand(suppress, 'add')
     .description(
       'Suppresses numbers (normalised exactly as recipients are: +41 79 302 67 27 is 41793026727, and so is 079 302 67 27 with defaultCountry CH). ' +
@@ -83,10 +66,11 @@ export function defineSuppressCommand(program: Command): void {
       'phone numbers, in international format (or national, see --default-country)',
     )
     .option('--reason <text>', 'why, shown in plans (e.g. "replied STOP")');
-  addDefaultCountryOption(addByOption(add))
-    .addHelpText('after', ADD_HELP)
-    .action(action((numbers: string[], flags: WriteFlags) => runAdd(numbers, flags)));
+  return addDefaultCountryOption(addByOption(add));
+}
 
+/** `suppress remove` and its flags. */
+function removeCommand(suppress: Command) {
   const remove = addStateSubcommand(suppress, 'remove')
     .description(
       'Takes numbers off the suppression table, so plans may send to them again. Exit 1 when a number was not on it.',
@@ -95,22 +79,20 @@ export function defineSuppressCommand(program: Command): void {
       '<numbers...>',
       'phone numbers, in international format (or national, see --default-country)',
     );
-  addDefaultCountryOption(remove)
-    .addHelpText('after', '\nExample:\n  waspec suppress remove +41793026727')
-    .action(action((numbers: string[], flags: WriteFlags) => runRemove(numbers, flags)));
+  return addDefaultCountryOption(remove);
+}
 
+/** `suppress list` and its flags. */
+function listCommand(suppress: Command) {
   const list = addStateSubcommand(suppress, 'list').description(
     'Lists the suppressed numbers (masked unless --no-mask) with when, by whom and why they were added; then the count.',
   );
-  addFormatOption(addMaskOptions(list), SUPPRESSION_LIST_FORMATS)
-    .addHelpText('after', LIST_HELP)
-    .action(
-      action((flags: StateFlags & { mask?: boolean; format: SuppressionListFormat }) =>
-        runList(flags),
-      ),
-    );
+  return addFormatOption(addMaskOptions(list), SUPPRESSION_LIST_FORMATS);
+}
 
-  const importCommand = addStateSubcommand(suppress, 'import')
+/** `suppress import` and its flags. */
+function importCommand(suppress: Command) {
+  const command = addStateSubcommand(suppress, 'import')
     .description(
       'Adds every number of a suppression file (CSV with a phoneNumber column and optional reason column, or NDJSON lines {"phoneNumber", "reason"}), ' +
         "read as the config's suppression files are. All or nothing: a file with errors imports nothing. Numbers already suppressed keep their reason and date; " +
@@ -118,9 +100,35 @@ export function defineSuppressCommand(program: Command): void {
     )
     .argument('<file>', 'a .csv, .ndjson or .jsonl file')
     .option('--reason <text>', 'reason for the rows that give none');
-  addDefaultCountryOption(addByOption(importCommand))
+  return addDefaultCountryOption(addByOption(command));
+}
+
+type AddFlags = FlagsOf<ReturnType<typeof addCommand>>;
+type RemoveFlags = FlagsOf<ReturnType<typeof removeCommand>>;
+type ListFlags = FlagsOf<ReturnType<typeof listCommand>>;
+type ImportFlags = FlagsOf<ReturnType<typeof importCommand>>;
+
+export function defineSuppressCommand(program: Command): void {
+  const suppress = program
+    .command('suppress')
+    .summary('add, remove, list and import suppressed numbers (PostgreSQL state)')
+    .description(
+      "Manages the suppression table of a PostgreSQL state's workspace: numbers that are never sent a message. Every plan and apply on that state " +
+        "takes them with the config's suppression files; a saved plan made before a number was added is refused as stale. " +
+        `With the file state, suppressed numbers live in the files listed under \`suppressions:\` in ${CONFIG_FILE_NAME}.`,
+    );
+  addCommand(suppress)
+    .addHelpText('after', ADD_HELP)
+    .action(action((numbers, flags) => runAdd(numbers, flags)));
+  removeCommand(suppress)
+    .addHelpText('after', '\nExample:\n  waspec suppress remove +41793026727')
+    .action(action((numbers, flags) => runRemove(numbers, flags)));
+  listCommand(suppress)
+    .addHelpText('after', LIST_HELP)
+    .action(action((flags) => runList(flags)));
+  importCommand(suppress)
     .addHelpText('after', IMPORT_HELP)
-    .action(action((file: string, flags: WriteFlags) => runImport(file, flags)));
+    .action(action((file, flags) => runImport(file, flags)));
 }
 
 async function withTable<T>(
@@ -151,11 +159,14 @@ function boundedText(flag: string, value: string | undefined): string | undefine
   return value.trim();
 }
 
-const byOf = (flags: WriteFlags): string =>
+const byOf = (flags: { by?: string }): string =>
   boundedText('--by', flags.by) ?? `${currentUser()}@${hostname()}`;
 
 /** --default-country, else the config's recipients.defaultCountry. */
-function defaultCountryOf(flags: WriteFlags, config: ResolvedConfig): string | undefined {
+function defaultCountryOf(
+  flags: { defaultCountry?: string },
+  config: ResolvedConfig,
+): string | undefined {
   const given = flags.defaultCountry?.trim().toUpperCase();
   if (given === undefined) return config.recipients?.defaultCountry?.toUpperCase();
   if (!isKnownCountry(given))
@@ -176,7 +187,7 @@ function requireDigits(numbers: readonly string[]): void {
     );
 }
 
-function runAdd(raw: string[], flags: WriteFlags): Promise<ExitCode> {
+function runAdd(raw: string[], flags: AddFlags): Promise<ExitCode> {
   const reason = boundedText('--reason', flags.reason);
   const by = byOf(flags);
   requireDigits(raw);
@@ -194,7 +205,7 @@ function runAdd(raw: string[], flags: WriteFlags): Promise<ExitCode> {
   });
 }
 
-function runRemove(raw: string[], flags: WriteFlags): Promise<ExitCode> {
+function runRemove(raw: string[], flags: RemoveFlags): Promise<ExitCode> {
   requireDigits(raw);
   return withTable(flags, async (table, config) => {
     const { numbers, warnings } = removableNumbers(raw, defaultCountryOf(flags, config));
@@ -208,9 +219,7 @@ function runRemove(raw: string[], flags: WriteFlags): Promise<ExitCode> {
   });
 }
 
-function runList(
-  flags: StateFlags & { mask?: boolean; format: SuppressionListFormat },
-): Promise<ExitCode> {
+function runList(flags: ListFlags): Promise<ExitCode> {
   // The state read back: masked unless --no-mask (see maskOf).
   const view = suppressionListView(flags.format, { mask: maskOf(flags.mask, true) });
   return withTable(flags, async (table) => {
@@ -221,7 +230,7 @@ function runList(
   });
 }
 
-async function runImport(file: string, flags: WriteFlags): Promise<ExitCode> {
+async function runImport(file: string, flags: ImportFlags): Promise<ExitCode> {
   const reason = boundedText('--reason', flags.reason);
   const by = byOf(flags);
   return withTable(flags, async (table, config) => {

@@ -1,12 +1,17 @@
 import { EXIT, type ExitCode } from '../errors.js';
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { checkFlawedSpecs, compileSpecBatches } from '../compile/compile-spec.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticsToJson } from '../report/diagnostics-json.js';
 import { loadWorkspace } from '../message-spec/load-workspace.js';
 import { readCatalogue } from '../catalogue/read-catalogue.js';
 import { addMediaOptions, mediaCheckOf, resolvePlanSettings } from './plan-options.js';
-import { addAllowOutsideOption, addConfigOptions, addFormatOption } from './options.js';
+import {
+  addAllowOutsideOption,
+  addConfigOptions,
+  addFormatOption,
+  type FlagsOf,
+} from './options.js';
 import { checkMediaUrls } from '../plan/check-media-urls.js';
 import type { WhatsApp } from '../api/types.js';
 import { mediaFieldsOf } from '../api/media-limits.js';
@@ -14,15 +19,6 @@ import { checkSendAt } from '../plan/plan-checks.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { escapeInvisibleInJson } from '../plan/plan-json.js';
 import { action } from './run.js';
-
-interface ValidateOptions {
-  format: 'pretty' | 'json';
-  checkMedia?: boolean;
-  allowPrivateMedia?: boolean;
-  allowOutside: string[];
-  config?: string;
-  profile?: string;
-}
 
 // Digits grouped as toLocaleString('en-US') does, without loading ICU's number formatting (about
 // 50 ms, as much as the rest of validating a small spec).
@@ -40,7 +36,8 @@ const VALIDATE_HELP = [
   'Exit codes: 0 valid (warnings alone exit 0), 1 errors found.',
 ].join('\n');
 
-export function defineValidateCommand(program: Command): void {
+/** `validate` and its flags, in --help order. */
+function validateCommand(program: Command) {
   const command = program
     .command('validate')
     .description(
@@ -49,13 +46,17 @@ export function defineValidateCommand(program: Command): void {
     .argument('[paths...]', 'spec files or folders (a folder means every *.yaml / *.yml in it)', [
       'specs',
     ]);
-  addFormatOption(command, ['pretty', 'json']);
-  addConfigOptions(command);
-  addMediaOptions(addAllowOutsideOption(command))
+  return addMediaOptions(
+    addAllowOutsideOption(addConfigOptions(addFormatOption(command, ['pretty', 'json']))),
+  );
+}
+
+type ValidateOptions = FlagsOf<ReturnType<typeof validateCommand>>;
+
+export function defineValidateCommand(program: Command): void {
+  validateCommand(program)
     .addHelpText('after', VALIDATE_HELP)
-    .action(
-      action(async (paths: string[], options: ValidateOptions) => runValidate(paths, options)),
-    );
+    .action(action(async (paths, options) => runValidate(paths, options)));
 }
 
 async function runValidate(paths: string[], options: ValidateOptions): Promise<ExitCode> {

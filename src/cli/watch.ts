@@ -1,5 +1,5 @@
 import { EXIT, type ExitCode } from '../errors.js';
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { formatDiagnostics } from '../report/diagnostics-format.js';
 import type { Plan } from '../plan/types.js';
 import { formatPlan } from '../report/plan-format.js';
@@ -9,16 +9,13 @@ import { formatPlanMoves } from '../watch/format-moves.js';
 import { watchWorkspace, type WatchRun } from '../watch/watch-workspace.js';
 import { openStateStore } from '../state/open-state.js';
 import { resolvePlanSettings } from './plan-options.js';
-import { addAllowOutsideOption, addConfigOptions, addStateOptions } from './options.js';
+import {
+  addAllowOutsideOption,
+  addConfigOptions,
+  addStateOptions,
+  type FlagsOf,
+} from './options.js';
 import { action, reportError, useColor } from './run.js';
-
-interface WatchFlags {
-  allowOutside: string[];
-  state?: string;
-  workspace?: string;
-  config?: string;
-  profile?: string;
-}
 
 const WATCH_HELP = [
   '',
@@ -31,17 +28,23 @@ const WATCH_HELP = [
   'Ctrl-C stops it (exit 0).',
 ].join('\n');
 
-export function defineWatchCommand(program: Command): void {
+/** `watch` and its flags, in --help order. */
+function watchCommand(program: Command) {
   const command = program
     .command('watch')
     .description(
       're-validate and re-plan on every change of the specs, their recipient files, the config and the state; each run prints the plan and what moved since the last one',
     )
     .argument('[paths...]', 'spec files or folders', ['specs']);
-  addConfigOptions(addStateOptions(command));
-  addAllowOutsideOption(command)
+  return addAllowOutsideOption(addConfigOptions(addStateOptions(command)));
+}
+
+type WatchFlags = FlagsOf<ReturnType<typeof watchCommand>>;
+
+export function defineWatchCommand(program: Command): void {
+  watchCommand(program)
     .addHelpText('after', WATCH_HELP)
-    .action(action((paths: string[], flags: WatchFlags) => runWatch(paths, flags)));
+    .action(action((paths, flags) => runWatch(paths, flags)));
 }
 
 /** One run's block: problems, the plan, and (after the first plan) what moved since the previous one. */
