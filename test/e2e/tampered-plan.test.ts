@@ -291,6 +291,43 @@ each(
   },
 );
 
+each(
+  'a saved plan whose stages were edited (another recipient made the canary, or the pause dropped) is refused',
+  async (backend) => {
+    const ctx = await setup(backend, {
+      'specs/hello.yaml': `${spec('hello', [A, B])}rollout: { canary: 1, pause: true }\n`,
+    });
+    try {
+      await savePlan(ctx);
+      const plan = await readFile(join(ctx.dir, 'p.json'), 'utf8');
+      assert.match(plan, /"stage": "canary"/);
+      // The other recipient made the canary: the counts stay as reviewed.
+      await ctx.edit((p) => {
+        for (const e of p.entries) e.stage = e.stage === 'canary' ? 'rest' : 'canary';
+      });
+      assertRefused(
+        await ctx.run(['apply', 'p.json', '--yes']),
+        /message \S+ is in stage rest, but a plan of its inputs sends it in canary/,
+      );
+      await writeFile(join(ctx.dir, 'p.json'), plan);
+      await ctx.edit((p) => {
+        delete (p as unknown as { stages: { pause?: true } }).stages.pause;
+      });
+      assertRefused(
+        await ctx.run(['apply', 'p.json', '--yes']),
+        /its stages \(seed, canary, rest\) are not those a plan of its inputs gives/,
+      );
+      assert.is(ctx.emulator.stats().requests, 0, 'nothing sent');
+      await writeFile(join(ctx.dir, 'p.json'), plan);
+      const applied = await ctx.run(['apply', 'p.json', '--yes']);
+      assert.is(applied.code, 6, applied.stdout + applied.stderr);
+      assert.is(ctx.emulator.stats().accepted, 1, 'the canary alone');
+    } finally {
+      await ctx.done();
+    }
+  },
+);
+
 test('a 240 MB plan file is refused before it is read', async () => {
   const { dir, cleanup } = await makeWorkspace({ 'specs/hello.yaml': spec('hello', [A]) });
   try {
