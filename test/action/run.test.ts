@@ -548,6 +548,38 @@ test('apply stopped by the circuit breaker: exit 5, the trip and its reasons in 
   }
 });
 
+test('apply paused after a healthy canary: the step succeeds, paused=true, exit-code 6; the next apply sends the rest', async () => {
+  const numbers = swissNumbers(20);
+  const emulator = await startEmulator();
+  const files = textSpec('promo', numbers, 'Hi', 5);
+  files['specs/promo.yaml'] += 'rollout:\n  canary: 4\n  pause: true\n';
+  const ws = await makeWorkspace(files);
+  const env = {
+    WASPEC_BASE_URL: emulator.url,
+    WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
+    WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
+  };
+  try {
+    const run = await runAction(ws.dir, { command: 'apply' }, env);
+    assert.is(run.code, 0, run.stderr);
+    assert.equal(run.outputs['exit-code'], '6');
+    assert.equal(run.outputs.paused, 'true');
+    assert.equal(run.outputs.accepted, '4');
+    assert.match(run.summary, /\*\*Canary\*\*: 4 messages sent, healthy\. \*\*Paused\*\*/);
+    assert.is(emulator.stats().uniqueMessageIds, 4);
+
+    const rest = await runAction(ws.dir, { command: 'apply' }, env);
+    assert.is(rest.code, 0, rest.stderr);
+    assert.equal(rest.outputs.paused, 'false');
+    assert.equal(rest.outputs.accepted, '16');
+    assert.is(emulator.stats().uniqueMessageIds, 20);
+    assert.is(emulator.stats().duplicates, 0);
+  } finally {
+    await emulator.close();
+    await ws.cleanup();
+  }
+});
+
 test('apply of a saved plan (plan-file): the summary shows its texts restored from the files, and it sends that plan', async () => {
   const numbers = swissNumbers(2);
   const emulator = await startEmulator();
