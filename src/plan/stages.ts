@@ -3,6 +3,7 @@ import { canaryCount, canaryText, rolloutOf, type Rollout } from '../message-spe
 import type { SpecDocument } from '../message-spec/types.js';
 import { canaryKey, type CanarySent } from '../state/types.js';
 import {
+  isSeed,
   isSending,
   stageOf,
   type PlanEntry,
@@ -22,7 +23,7 @@ function rank(messageId: string): string {
 
 /**
  * Which of a spec's messages are its canary: the `canaryCount` whose messageIds rank first by
- * hash, among all its messages compiled now (sent or not), so a re-plan picks the same ones and
+ * hash, among all its recipients' messages compiled now (sent or not; seeds are not among them), so a re-plan picks the same ones and
  * adding recipients moves only a few.
  */
 export function chooseCanary(messageIds: readonly string[], rollout: Rollout): Set<string> {
@@ -59,7 +60,8 @@ export function assignStages(
   if (rollouts.size === 0) return infos;
   const ids = new Map<string, string[]>();
   for (const entry of entries) {
-    if (entry.action === 'orphan' || !rollouts.has(entry.spec)) continue;
+    // Seeds are test messages, sent before the canary: the share is of the audience alone.
+    if (entry.action === 'orphan' || isSeed(entry) || !rollouts.has(entry.spec)) continue;
     const list = ids.get(entry.spec);
     if (list) list.push(entry.messageId);
     else ids.set(entry.spec, [entry.messageId]);

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { fileURLToPath } from 'node:url';
 import type { SpecDocument } from '../../src/message-spec/types.js';
 import { assignStages, chooseCanary, planStages } from '../../src/plan/stages.js';
-import type { Plan } from '../../src/plan/types.js';
+import type { Plan, PlanEntry } from '../../src/plan/types.js';
 import { formatPlan } from '../../src/report/plan-format.js';
 import { canaryKey } from '../../src/state/types.js';
 import { buildFixturePlan } from '../plan/fixture-plan.js';
@@ -93,6 +93,25 @@ test('the canary is the same on every plan, and adding recipients moves only a f
   assert.ok(kept >= 40, `most of the canary stays: ${kept} of 50`);
   assert.is(chooseCanary(ids, { canary: { count: 7 }, pause: false }).size, 7);
   assert.is(chooseCanary(ids.slice(0, 3), { canary: { percent: 0.1 }, pause: false }).size, 1);
+});
+
+test('seeds are not in the canary: a canary of 3 is 3 recipients, whatever the seeds', () => {
+  const send = (id: string, extra: Partial<PlanEntry> = {}) =>
+    ({
+      action: 'send',
+      messageId: id,
+      spec: 'promo',
+      revision: 1,
+      phoneNumber: '41791000000',
+      contentHash: 'c'.repeat(64),
+      ...extra,
+    }) as PlanEntry;
+  const entries: PlanEntry[] = [
+    ...Array.from({ length: 5 }, (_, i) => send(`seed-${i}`, { seed: true, stage: 'seed' })),
+    ...Array.from({ length: 10 }, (_, i) => send(`m-${i}`)),
+  ];
+  const rollouts = assignStages(entries, [doc('promo', { canary: 3 })], undefined, undefined);
+  assert.equal(planStages(entries, rollouts), { seed: 5, canary: 3, rest: 7 });
 });
 
 test.run();
