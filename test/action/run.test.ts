@@ -552,7 +552,8 @@ test('apply paused after a healthy canary: the step succeeds, paused=true, exit-
   const numbers = swissNumbers(20);
   const emulator = await startEmulator();
   const files = textSpec('promo', numbers, 'Hi', 5);
-  files['specs/promo.yaml'] += 'rollout:\n  canary: 4\n  pause: true\n';
+  files['specs/promo.yaml'] =
+    `${files['specs/promo.yaml'] ?? ''}rollout:\n  canary: 4\n  pause: true\n`;
   const ws = await makeWorkspace(files);
   const env = {
     WASPEC_BASE_URL: emulator.url,
