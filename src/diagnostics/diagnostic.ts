@@ -12,6 +12,12 @@ export interface Diagnostic {
   file?: string;
   line?: number;
   column?: number;
+  /**
+   * Where the problem ends, when its source range is known: the line and column of its last
+   * character (0-based, inclusive; never before line/column).
+   */
+  endLine?: number;
+  endColumn?: number;
   /** In a spreadsheet: the cell (Sheet1!B12), shown instead of line and column. */
   cell?: string;
   hint?: string;
@@ -33,7 +39,14 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 export function makeDiagnostic(
   code: DiagnosticCode,
   message: string,
-  where: { file?: string; line?: number; column?: number; cell?: string } = {},
+  where: {
+    file?: string;
+    line?: number;
+    column?: number;
+    endLine?: number;
+    endColumn?: number;
+    cell?: string;
+  } = {},
   extra: { severity?: Severity; hint?: string } = {},
 ): Diagnostic {
   // Whatever a message quotes, a credential in it is never shown.
@@ -46,6 +59,16 @@ export function makeDiagnostic(
   if (where.line !== undefined) d.line = where.line;
   if (where.column !== undefined) d.column = where.column;
   if (where.cell !== undefined) d.cell = where.cell;
+  // An end goes with a start and never lies before it.
+  if (
+    d.line !== undefined &&
+    where.endLine !== undefined &&
+    where.endColumn !== undefined &&
+    (where.endLine > d.line || (where.endLine === d.line && where.endColumn >= (d.column ?? 0)))
+  ) {
+    d.endLine = where.endLine;
+    d.endColumn = where.endColumn;
+  }
   if (extra.hint !== undefined) d.hint = redactSecrets(extra.hint);
   return d;
 }

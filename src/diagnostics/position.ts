@@ -14,3 +14,11 @@ export function locationOf(d: {
   if (d.cell !== undefined) return `${d.file}:${d.cell}`;
   return d.line === undefined ? d.file : `${d.file}:${d.line + 1}:${(d.column ?? 0) + 1}`;
 }
+
+/** A position without its end: for a point found inside a located range (e.g. in a template). */
+export function startOf<T extends { endLine?: number; endColumn?: number }>(p: T): T {
+  const start = { ...p };
+  delete start.endLine;
+  delete start.endColumn;
+  return start;
+}

@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { startOf } from '../diagnostics/position.js';
 import type { SourcePosition, SpecPath } from './types.js';
 
 interface Located {
@@ -38,7 +39,7 @@ function explain(error: unknown, text: string): { message: string; line: number;
 
 /** The spec position of a template's line and column (plain, quoted or block scalars). */
 function position(doc: Located, path: SpecPath, line: number, column: number): SourcePosition {
-  const base = doc.locate(path);
+  const base = startOf(doc.locate(path));
   const source = doc.sourceOf(path) ?? '';
   if (/^[|>]/.test(source)) {
     const content = source.split('\n')[line] ?? '';

@@ -50,11 +50,25 @@ export function createSourceMap(
     const { line, col } = lineCounter.linePos(offset ?? 0);
     return { file, line: line - 1, column: col - 1 };
   };
+  /** The node's start and, when it is the node asked for, its last character (trailing breaks left out). */
+  const span = (node: Node | null | undefined, exact: boolean): SourcePosition => {
+    const start = at(node?.range?.[0]);
+    const range = exact ? node?.range : undefined;
+    if (!range) return start;
+    let end = range[1];
+    while (end > range[0] && /\s/.test(source[end - 1] ?? '')) end -= 1;
+    if (end <= range[0]) return start;
+    const last = at(end - 1);
+    return { ...start, endLine: last.line, endColumn: last.column };
+  };
   return {
-    locate: (path) => at(walk(doc, path).node?.range?.[0]),
+    locate: (path) => {
+      const found = walk(doc, path);
+      return span(found.node, found.exact);
+    },
     locateKey: (path) => {
       const found = walk(doc, path);
-      return at((found.exact ? (found.key ?? found.node) : found.node)?.range?.[0]);
+      return found.exact ? span(found.key ?? found.node, true) : at(found.node?.range?.[0]);
     },
     sourceOf: (path) => {
       const found = walk(doc, path);

@@ -132,6 +132,9 @@ export interface SourcePosition {
   line: number;
   /** 0-based */
   column: number;
+  /** The line and column of the last character, when the source range is known (0-based). */
+  endLine?: number;
+  endColumn?: number;
   /** In a spreadsheet: the cell, e.g. Sheet1!B12 (shown instead of line and column). */
   cell?: string;
 }

@@ -1,4 +1,4 @@
-import { describePosition } from '../diagnostics/position.js';
+import { describePosition, startOf } from '../diagnostics/position.js';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { quoteInput } from '../diagnostics/quote.js';
 import type { WhatsApp } from '../api/types.js';
@@ -74,7 +74,9 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
   const refPosition = (field: CompiledField, ref: VariableRef): SourcePosition => {
     const base = doc.locate(field.path);
     const quoted = /^["']/.test(doc.sourceOf(field.path) ?? '');
-    return ref.line === 1 ? { ...base, column: base.column + (quoted ? 1 : 0) + ref.column } : base;
+    return ref.line === 1
+      ? { ...startOf(base), column: base.column + (quoted ? 1 : 0) + ref.column }
+      : base;
   };
 
   type Build = (context: Vars, recipient: Recipient, problems: Diagnostic[]) => unknown;

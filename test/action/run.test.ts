@@ -384,7 +384,7 @@ test('a file named like a workflow command starts none: not on stderr, not as an
       for (const line of commands)
         assert.match(
           line,
-          /^::(error|warning) file=[^,:]*(,line=\d+,col=\d+)?,title=[a-z-]+::|^::(stop-commands::|[\w-]+::$)/,
+          /^::(error|warning) file=[^,:]*(,line=\d+(,col=\d+)?(,endLine=\d+)?(,endColumn=\d+)?)?,title=[a-z-]+::|^::(stop-commands::|[\w-]+::$)/,
           `${format}: ${line}`,
         );
       assert.ok(

@@ -18,6 +18,8 @@ test('a loaded spec maps paths back to source positions, with a nearest-ancestor
       file: doc.file,
       line: 5,
       column: 26,
+      endLine: 5,
+      endColumn: 28,
     });
     assert.equal(doc.locate(['whatsApp', 'nothing', 3]), { file: doc.file, line: 3, column: 2 });
     assert.is(doc.sourceOf(['recipients', 0, 'phoneNumber']), '"41793026727"');

@@ -61,7 +61,7 @@ test('no spec content starts a line on stdout or stderr, in any command or forma
       for (const line of [...commands(r.stdout), ...commands(r.stderr)]) {
         assert.match(
           line,
-          /^::(error|warning) file=specs\/a\.yaml,line=\d+,col=\d+,title=[a-z-]+::|^::(error|warning) file=ok\/b\.(yaml|csv),line=\d+,col=\d+,title=[a-z-]+::/,
+          /^::(error|warning) file=(specs\/a\.yaml|ok\/b\.(yaml|csv)),line=\d+(,col=\d+)?(,endLine=\d+)?(,endColumn=\d+)?,title=[a-z-]+::/,
           `${args.join(' ')}: ${line}`,
         );
         annotations++;
