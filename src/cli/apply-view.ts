@@ -9,6 +9,7 @@ import { formatSeedsDone, NO_SEEDS } from '../report/plan-seeds.js';
 import { createProgressReporter } from './apply-progress.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { useColor } from './run.js';
+import { noun } from '../report/plural.js';
 
 async function confirm(): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -72,7 +73,7 @@ export function applyView(format: 'pretty' | 'json', mask: boolean): ApplyView {
     workerLine: (n, line) => process.stderr.write(`worker ${n}: ${revealOneLine(line)}\n`),
     othersCarryOn: (count) =>
       process.stderr.write(
-        `This worker stopped; ${count} other ${count === 1 ? 'worker carries' : 'workers carry'} on the apply. The summary is the whole apply's so far.\n`,
+        `This worker stopped; ${count} other ${noun(count, 'worker carries', 'workers carry')} on the apply. The summary is the whole apply's so far.\n`,
       ),
     result: (result) =>
       process.stdout.write(json ? formatApplyJson(result) : `\n${formatApplySummary(result)}`),

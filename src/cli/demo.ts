@@ -16,6 +16,7 @@ import { printDiagnostics } from './print-diagnostics.js';
 import { resolveConfig, type FlagsOf } from './options.js';
 import { action, useColor } from './run.js';
 import { createProgressReporter } from './apply-progress.js';
+import { noun } from '../report/plural.js';
 
 const DEMO_HELP = [
   '',
@@ -89,7 +90,7 @@ async function runDemo(paths: string[], flags: DemoFlags): Promise<ExitCode> {
       say(`\n── plan again ──\n${formatPlanSummary(after.summary)}\n`);
       const stats = emulator.stats();
       say(
-        `Emulator: ${stats.requests} requests, ${stats.uniqueMessageIds} messages, ${stats.duplicates} duplicates, ${stats.tokensIssued} ${stats.tokensIssued === 1 ? 'token' : 'tokens'} issued.\n`,
+        `Emulator: ${stats.requests} requests, ${stats.uniqueMessageIds} messages, ${stats.duplicates} duplicates, ${stats.tokensIssued} ${noun(stats.tokensIssued, 'token')} issued.\n`,
       );
       return exitCodeOf(result);
     });
