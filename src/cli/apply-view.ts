@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { emptyApplyResult } from '../apply/apply-result.js';
 import type { ApplyView } from '../apply/apply-view.js';
+import { interruptsView } from './interrupts-view.js';
 import { formatApplyJson, formatApplySummary } from '../report/apply-summary.js';
 import { formatPlan } from '../report/plan-format.js';
 import { AFTER_TRIP, breakerCause, breakerReasons } from '../report/breaker-trip.js';
@@ -37,6 +38,7 @@ export function applyView(format: 'pretty' | 'json', mask: boolean): ApplyView {
   const json = format === 'json';
   const planOut = json ? process.stderr : process.stdout;
   return {
+    ...interruptsView,
     diagnostics: (diagnostics) => printDiagnostics(diagnostics, { mask }),
     plan: (plan) =>
       planOut.write(formatPlan(plan, { format: 'pretty', color: useColor(planOut), mask })),
