@@ -25,3 +25,24 @@ for (const [name, { options }] of Object.entries(SCHEMA_VALIDATORS)) {
     `${code}\nmodule.exports.schemaDigest = ${JSON.stringify(schemaDigest(text))};\n`,
   );
 }
+
+// The journal's branches, one export each, from the journal and plan schemas together.
+const {
+  JOURNAL_AJV_OPTIONS,
+  JOURNAL_KINDS,
+  JOURNAL_SCHEMA_ID,
+  journalSchemaDigest,
+  journalSchemas,
+} = await import('../dist/state/journal-format.js');
+const schemas = journalSchemas();
+const journalAjv = new Ajv2020({ ...JOURNAL_AJV_OPTIONS, code: { source: true } });
+addFormats(journalAjv);
+for (const schema of schemas) journalAjv.addSchema(schema);
+const journalCode = standaloneCode(
+  journalAjv,
+  Object.fromEntries(JOURNAL_KINDS.map((kind) => [kind, `${JOURNAL_SCHEMA_ID}#/$defs/${kind}`])),
+);
+writeFileSync(
+  new URL('journal.cjs', out),
+  `${journalCode}\nmodule.exports.schemaDigest = ${JSON.stringify(journalSchemaDigest(schemas))};\n`,
+);

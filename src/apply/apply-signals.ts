@@ -1,10 +1,23 @@
-import { EXIT } from '../errors.js';
+import { EXIT, type ExitCode } from '../errors.js';
 
 export interface Interrupts {
   /** Aborted by the first Ctrl-C (or SIGTERM) once sending has started. */
   readonly signal: AbortSignal;
   startSending(): void;
   dispose(): void;
+}
+
+/**
+ * What a Ctrl-C (or SIGTERM) did: `cancelled` before sending (nothing was sent), `stopping` the
+ * first while sending (no new requests), `quitting` the second (in flight stays in doubt).
+ */
+export type Interruption = 'cancelled' | 'stopping' | 'quitting';
+
+/** How the command tells of an interruption and ends the process; the apply decides only when. */
+export interface InterruptsView {
+  interrupted(what: Interruption): void;
+  /** Ends the process with `code`; called once the lock is released. */
+  quit(code: ExitCode): void;
 }
 
 /**
@@ -15,22 +28,20 @@ export interface Interrupts {
  */
 export function handleInterrupts(
   releaseLock: () => Promise<void>,
+  view: InterruptsView,
   options: { onSignal?: () => void; signals?: readonly NodeJS.Signals[] } = {},
 ): Interrupts {
   const controller = new AbortController();
   let sending = false;
-  const quit = (message: string) => {
-    process.stderr.write(message);
-    void releaseLock().finally(() => process.exit(EXIT.interrupted));
+  const quit = (what: Interruption) => {
+    view.interrupted(what);
+    void releaseLock().finally(() => view.quit(EXIT.interrupted));
   };
   const onSignal = () => {
     options.onSignal?.();
-    if (!sending) return quit('\nCancelled; nothing was sent.\n');
-    if (controller.signal.aborted)
-      return quit('\nQuitting now: requests in flight will show as in doubt in the next plan.\n');
-    process.stderr.write(
-      '\nStopping: no new requests; waiting for those in flight (Ctrl-C again to quit at once).\n',
-    );
+    if (!sending) return quit('cancelled');
+    if (controller.signal.aborted) return quit('quitting');
+    view.interrupted('stopping');
     controller.abort();
   };
   const signals = options.signals ?? ['SIGINT', 'SIGTERM'];

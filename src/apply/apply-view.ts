@@ -3,6 +3,7 @@ import type { Plan } from '../plan/types.js';
 import type { ApplyRun, BreakerTrip } from '../state/types.js';
 import type { ApplyProgress } from './apply-plan.js';
 import type { ApplyResult } from './apply-result.js';
+import type { InterruptsView } from './apply-signals.js';
 import type { SeedOnlyStep } from './seed-only.js';
 
 /** Shows an apply's progress while it sends; stopped once sending ends. */
@@ -15,7 +16,7 @@ export interface ProgressView {
  * What an apply tells its user, in the order it happens; the command chooses how (pretty or
  * JSON), the apply decides only when.
  */
-export interface ApplyView {
+export interface ApplyView extends InterruptsView {
   /** The plan's problems, shown whether or not they stop the apply. */
   diagnostics(diagnostics: readonly Diagnostic[]): void;
   /** The plan about to be sent. */

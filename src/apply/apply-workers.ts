@@ -59,7 +59,7 @@ export async function runWorkers(
   try {
     const lock = await store.lockWorker();
     // A started worker leaves Ctrl-C to its parent, which passes it on as SIGTERM.
-    const interrupts = handleInterrupts(() => lock.release(), {
+    const interrupts = handleInterrupts(() => lock.release(), view, {
       ...(child ? { signals: ['SIGTERM'] as const } : {}),
       onSignal: () => kills.forEach((kill) => kill()),
     });

@@ -34,7 +34,7 @@ async function lockAndApply(
   store: StateStore,
   view: ApplyView,
 ): Promise<ExitCode> {
-  return withApplyLock(store, options.forceUnlock, async (interrupts) => {
+  return withApplyLock(store, options.forceUnlock, view, async (interrupts) => {
     const plan = options.planFile
       ? await checkedSavedPlan(options.planFile, config, store)
       : await planAfresh(options.planOptions, store);

@@ -7,17 +7,18 @@ import { createTransport } from '../transport/create-transport.js';
 import type { Transport } from '../transport/types.js';
 import { applyPlan, type ApplyProgress } from './apply-plan.js';
 import type { ApplyResult } from './apply-result.js';
-import { handleInterrupts, type Interrupts } from './apply-signals.js';
+import { handleInterrupts, type Interrupts, type InterruptsView } from './apply-signals.js';
 import type { ProgressView } from './apply-view.js';
 
 /** Runs `fn` holding the state's apply lock, with Ctrl-C handled as apply does; releases both however it ends. */
 export async function withApplyLock<T>(
   store: StateStore,
   force: boolean,
+  view: InterruptsView,
   fn: (interrupts: Interrupts) => Promise<T>,
 ): Promise<T> {
   const lock = await store.lock({ force });
-  const interrupts = handleInterrupts(() => lock.release());
+  const interrupts = handleInterrupts(() => lock.release(), view);
   try {
     return await fn(interrupts);
   } finally {

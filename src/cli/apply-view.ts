@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { emptyApplyResult } from '../apply/apply-result.js';
 import type { ApplyView } from '../apply/apply-view.js';
+import { interruptsView } from './interrupts-view.js';
 import { formatApplyJson, formatApplySummary } from '../report/apply-summary.js';
 import { formatPlan } from '../report/plan-format.js';
 import { AFTER_TRIP, breakerCause, breakerReasons } from '../report/breaker-trip.js';
@@ -9,6 +10,7 @@ import { formatSeedsDone, NO_SEEDS } from '../report/plan-seeds.js';
 import { createProgressReporter } from './apply-progress.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { useColor } from './run.js';
+import { noun } from '../report/plural.js';
 
 async function confirm(): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -36,6 +38,7 @@ export function applyView(format: 'pretty' | 'json', mask: boolean): ApplyView {
   const json = format === 'json';
   const planOut = json ? process.stderr : process.stdout;
   return {
+    ...interruptsView,
     diagnostics: (diagnostics) => printDiagnostics(diagnostics, { mask }),
     plan: (plan) =>
       planOut.write(formatPlan(plan, { format: 'pretty', color: useColor(planOut), mask })),
@@ -72,7 +75,7 @@ export function applyView(format: 'pretty' | 'json', mask: boolean): ApplyView {
     workerLine: (n, line) => process.stderr.write(`worker ${n}: ${revealOneLine(line)}\n`),
     othersCarryOn: (count) =>
       process.stderr.write(
-        `This worker stopped; ${count} other ${count === 1 ? 'worker carries' : 'workers carry'} on the apply. The summary is the whole apply's so far.\n`,
+        `This worker stopped; ${count} other ${noun(count, 'worker carries', 'workers carry')} on the apply. The summary is the whole apply's so far.\n`,
       ),
     result: (result) =>
       process.stdout.write(json ? formatApplyJson(result) : `\n${formatApplySummary(result)}`),

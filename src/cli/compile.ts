@@ -18,6 +18,7 @@ import {
 } from './options.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { action } from './run.js';
+import { noun } from '../report/plural.js';
 
 /** Specs with more requests than this are written as NDJSON under --out. */
 const JSON_REQUEST_LIMIT = 1000;
@@ -141,7 +142,7 @@ async function runCompile(paths: string[], options: CompileOptions): Promise<Exi
       continue;
     }
     await rename(temporary, target);
-    process.stderr.write(`wrote ${target} (${count} request${count === 1 ? '' : 's'})\n`);
+    process.stderr.write(`wrote ${target} (${count} ${noun(count, 'request')})\n`);
   }
   printDiagnostics(diagnostics);
   return hasErrors(diagnostics) ? EXIT.error : EXIT.ok;

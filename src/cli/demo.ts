@@ -5,6 +5,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { EMULATOR_DEFAULTS, startEmulator } from '../emulator/server.js';
 import { exitCodeOf, sendPlan, withApplyLock } from '../apply/send-plan.js';
+import { interruptsView } from './interrupts-view.js';
 import { buildPlan } from '../plan/build-plan.js';
 import { catalogueOf, guardSettingsOf } from '../plan/plan-settings.js';
 import { planHasWork } from '../plan/summarize-plan.js';
@@ -16,6 +17,7 @@ import { printDiagnostics } from './print-diagnostics.js';
 import { resolveConfig, type FlagsOf } from './options.js';
 import { action, useColor } from './run.js';
 import { createProgressReporter } from './apply-progress.js';
+import { noun } from '../report/plural.js';
 
 const DEMO_HELP = [
   '',
@@ -70,7 +72,7 @@ async function runDemo(paths: string[], flags: DemoFlags): Promise<ExitCode> {
       recipientDefaults: config.recipients ?? {},
       ...(config.seed ? { seed: config.seed } : {}),
     };
-    return await withApplyLock(store, true, async (interrupts) => {
+    return await withApplyLock(store, true, interruptsView, async (interrupts) => {
       const plan = await buildPlan(inputs);
       printDiagnostics(plan.diagnostics);
       if (hasErrors(plan.diagnostics)) return EXIT.error;
@@ -89,7 +91,7 @@ async function runDemo(paths: string[], flags: DemoFlags): Promise<ExitCode> {
       say(`\n── plan again ──\n${formatPlanSummary(after.summary)}\n`);
       const stats = emulator.stats();
       say(
-        `Emulator: ${stats.requests} requests, ${stats.uniqueMessageIds} messages, ${stats.duplicates} duplicates, ${stats.tokensIssued} ${stats.tokensIssued === 1 ? 'token' : 'tokens'} issued.\n`,
+        `Emulator: ${stats.requests} requests, ${stats.uniqueMessageIds} messages, ${stats.duplicates} duplicates, ${stats.tokensIssued} ${noun(stats.tokensIssued, 'token')} issued.\n`,
       );
       return exitCodeOf(result);
     });

@@ -13,6 +13,7 @@ import {
   type FlagsOf,
 } from './options.js';
 import { action, reportError } from './run.js';
+import { noun } from '../report/plural.js';
 
 const PREVIEW_HELP = [
   '',
@@ -66,7 +67,7 @@ async function runPreview(paths: string[], flags: PreviewFlags): Promise<ExitCod
         ? formatPlanSummary(run.plan.summary)
         : `no plan: ${run.failure?.message ?? 'unknown'}`;
       process.stdout.write(
-        `run ${run.run}: ${outcome}${errors ? ` · ${errors} error${errors === 1 ? '' : 's'}` : ''}\n`,
+        `run ${run.run}: ${outcome}${errors ? ` · ${errors} ${noun(errors, 'error')}` : ''}\n`,
       );
     },
     {

@@ -40,6 +40,7 @@ import {
   type FlagsOf,
   type StateFlags,
 } from './options.js';
+import { noun } from '../report/plural.js';
 
 const MIGRATE_HELP = [
   '',
@@ -308,13 +309,13 @@ function runSettle(flags: SettleFlags): Promise<ExitCode> {
       if (plan.record) await store.append([plan.record]);
       const out: string[] = [];
       out.push(
-        `Settled ${plan.settled.length} in-doubt ${plan.settled.length === 1 ? 'message' : 'messages'} as ${flags.as} (by ${revealOneLine(by)}).`,
+        `Settled ${plan.settled.length} in-doubt ${noun(plan.settled.length, 'message')} as ${flags.as} (by ${revealOneLine(by)}).`,
       );
       if (flags.as === 'not-sent' && plan.settled.length > 0)
         out.push('The next apply sends them.');
       if (plan.skipped.length > 0)
         out.push(
-          `Left ${plan.skipped.length} that ${plan.skipped.length === 1 ? 'is' : 'are'} not in doubt (${[...new Set(plan.skipped.map(listedOutcome))].join(', ')}): settle never overrides an answer of the API.`,
+          `Left ${plan.skipped.length} that ${noun(plan.skipped.length, 'is', 'are')} not in doubt (${[...new Set(plan.skipped.map(listedOutcome))].join(', ')}): settle never overrides an answer of the API.`,
         );
       if (plan.unknown.length > 0)
         out.push(`Not in the state: ${plan.unknown.map((id) => JSON.stringify(id)).join(', ')}.`);

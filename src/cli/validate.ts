@@ -19,11 +19,7 @@ import { checkSendAt } from '../plan/plan-checks.js';
 import { printDiagnostics } from './print-diagnostics.js';
 import { escapeInvisibleInJson } from '../plan/plan-json.js';
 import { action } from './run.js';
-
-// Digits grouped as toLocaleString('en-US') does, without loading ICU's number formatting (about
-// 50 ms, as much as the rest of validating a small spec).
-const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-const plural = (n: number, word: string) => `${grouped(n)} ${word}${n === 1 ? '' : 's'}`;
+import { plural } from '../report/plural.js';
 
 const VALIDATE_HELP = [
   '',

@@ -16,6 +16,7 @@ import {
   type FlagsOf,
 } from './options.js';
 import { action, reportError, useColor } from './run.js';
+import { noun } from '../report/plural.js';
 
 const WATCH_HELP = [
   '',
@@ -53,8 +54,7 @@ export function formatRun(run: WatchRun, color: boolean, previous?: Plan): strin
   if (run.diagnostics.length > 0)
     lines.push(formatDiagnostics(run.diagnostics, { format: 'pretty', color }));
   const errors = run.diagnostics.filter((d) => d.severity === 'error').length;
-  if (!run.failure)
-    lines.push(errors > 0 ? `✗ ${errors} error${errors === 1 ? '' : 's'}` : '✓ valid');
+  if (!run.failure) lines.push(errors > 0 ? `✗ ${errors} ${noun(errors, 'error')}` : '✓ valid');
   if (run.failure)
     lines.push(
       `error: ${revealOneLine(run.failure.message)}`,

@@ -1,3 +1,4 @@
+import { noun } from './plural.js';
 import type { ApplyResult } from '../apply/apply-result.js';
 import { escapeInvisibleInJson } from '../plan/plan-json.js';
 import { AFTER_TRIP, breakerCause, breakerReasons } from './breaker-trip.js';
@@ -12,7 +13,7 @@ const n = (x: number) => x.toLocaleString('en-US');
 export function formatApplySummary(result: ApplyResult): string {
   const m = result.messages;
   const lines = [
-    `Apply ${result.interrupted ? 'interrupted' : result.authFailure || result.breaker ? 'stopped' : result.paused ? 'paused' : 'complete'}: ${n(m.accepted)} accepted, ${n(m.rejected)} rejected, ${n(m.failed)} failed, ${n(m.inDoubt)} in doubt${m.notSent ? `, ${n(m.notSent)} not ${result.paused ? 'sent yet' : 'sent'}` : ''} (${n(result.requests)} ${result.requests === 1 ? 'request' : 'requests'}).`,
+    `Apply ${result.interrupted ? 'interrupted' : result.authFailure || result.breaker ? 'stopped' : result.paused ? 'paused' : 'complete'}: ${n(m.accepted)} accepted, ${n(m.rejected)} rejected, ${n(m.failed)} failed, ${n(m.inDoubt)} in doubt${m.notSent ? `, ${n(m.notSent)} not ${result.paused ? 'sent yet' : 'sent'}` : ''} (${n(result.requests)} ${noun(result.requests, 'request')}).`,
   ];
   if (result.canary) lines.push(canaryLine(result));
   const groups = Object.entries(result.byStatusGroup).sort();
@@ -73,7 +74,7 @@ export function formatApplySummary(result: ApplyResult): string {
 function canaryLine(result: ApplyResult): string {
   const canary = result.canary;
   if (!canary) return '';
-  const sent = `Canary: ${n(canary.messages)} ${canary.messages === 1 ? 'message' : 'messages'} sent`;
+  const sent = `Canary: ${n(canary.messages)} ${noun(canary.messages, 'message')} sent`;
   if (!canary.healthy) return `${sent}, not healthy: the rest was not sent.`;
   return `${sent}, healthy by the breaker's thresholds${result.paused ? '' : '; the rest followed'}.`;
 }

@@ -1,3 +1,4 @@
+import { noun } from './plural.js';
 import {
   diffNote,
   diffTitle,
@@ -37,7 +38,7 @@ export function renderDriftHtml(diffs: readonly DriftDiff[]): string {
   const hidden = diffs.length - MAX_DIFFS_SHOWN;
   if (hidden > 0)
     cards.push(
-      `<div class="diff-note">and ${hidden.toLocaleString('en-US')} other earlier ${hidden === 1 ? 'content' : 'contents'}</div>`,
+      `<div class="diff-note">and ${hidden.toLocaleString('en-US')} other earlier ${noun(hidden, 'content')}</div>`,
     );
   return cards.join('');
 }

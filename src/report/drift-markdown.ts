@@ -1,3 +1,4 @@
+import { noun } from './plural.js';
 import {
   diffNote,
   diffTitle,
@@ -41,7 +42,7 @@ export function formatDriftMarkdown(diffs: readonly DriftDiff[]): string[] {
   const hidden = diffs.length - MAX_DIFFS_SHOWN;
   if (hidden > 0)
     out.push(
-      `_and ${hidden.toLocaleString('en-US')} other earlier ${hidden === 1 ? 'content' : 'contents'}_`,
+      `_and ${hidden.toLocaleString('en-US')} other earlier ${noun(hidden, 'content')}_`,
       '',
     );
   return out;

@@ -1,3 +1,4 @@
+import { noun } from './plural.js';
 import pc from 'picocolors';
 import {
   diffNote,
@@ -90,9 +91,7 @@ export function formatDriftPretty(diffs: readonly DriftDiff[], color: boolean): 
   const hidden = diffs.length - MAX_DIFFS_SHOWN;
   if (hidden > 0)
     lines.push(
-      c.dim(
-        `      and ${hidden.toLocaleString('en-US')} other earlier ${hidden === 1 ? 'content' : 'contents'}`,
-      ),
+      c.dim(`      and ${hidden.toLocaleString('en-US')} other earlier ${noun(hidden, 'content')}`),
     );
   return lines;
 }

@@ -8,6 +8,7 @@ import {
 } from '../plan/types.js';
 import { emptySummary } from '../plan/summarize-plan.js';
 import { ACTION_STYLE } from './plan-summary.js';
+import { noun, plural } from './plural.js';
 
 export interface EntryGroup {
   action: PlanAction;
@@ -137,7 +138,5 @@ export function reasonOf(entry: PlanEntry): string | undefined {
 /** Who a group goes to: `3 recipients`, or `2 seeds (test messages)`. */
 export function groupWhom(group: EntryGroup): string {
   const n = group.entries.length;
-  return group.seed
-    ? `${n.toLocaleString('en-US')} ${n === 1 ? 'seed' : 'seeds'} (test ${n === 1 ? 'message' : 'messages'})`
-    : `${n.toLocaleString('en-US')} ${n === 1 ? 'recipient' : 'recipients'}`;
+  return group.seed ? `${plural(n, 'seed')} (test ${noun(n, 'message')})` : plural(n, 'recipient');
 }

@@ -26,7 +26,7 @@ import { costHeadline, costRows, paceLines } from './plan-cost.js';
 import { stagesLines } from './plan-stages.js';
 import { revealOneLine } from './reveal-invisible.js';
 import { excludedWhere, exclusionCounts } from './plan-excluded.js';
-import { plural } from './plural.js';
+import { noun, plural } from './plural.js';
 
 export interface MarkdownOptions {
   /** Phone numbers are masked unless this is false. */
@@ -202,7 +202,7 @@ class Page {
     const more = diagnostics.length - listed.length;
     if (more > 0)
       listed.push(
-        `- ${listed.length > 0 ? 'and ' : ''}${count(more)} ${listed.length > 0 ? 'more ' : ''}${more === 1 ? 'problem' : 'problems'}: see the log of this run or \`waspec validate\``,
+        `- ${listed.length > 0 ? 'and ' : ''}${count(more)} ${listed.length > 0 ? 'more ' : ''}${noun(more, 'problem')}: see the log of this run or \`waspec validate\``,
       );
     return ['### Problems', '', ...listed, ''];
   }
@@ -309,7 +309,7 @@ class Page {
         ...sampleTables(samples, (f) => cut(personal(f.value), level.fieldChars, escapeMarkdown)),
       );
       if (picked.shownAbove)
-        out.push(`_The ${group.contents.length === 1 ? 'message' : 'messages'} shown above._`, '');
+        out.push(`_The ${noun(group.contents.length, 'message')} shown above._`, '');
     }
     if (group.shift)
       out.push(

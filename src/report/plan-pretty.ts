@@ -25,7 +25,7 @@ import { costHeadline, costRows, paceLines } from './plan-cost.js';
 import { stagesLines } from './plan-stages.js';
 import { revealInvisible, revealOneLine } from './reveal-invisible.js';
 import { excludedWhere, exclusionCounts } from './plan-excluded.js';
-import { plural } from './plural.js';
+import { noun, plural } from './plural.js';
 
 export interface PrettyOptions {
   color: boolean;
@@ -226,11 +226,7 @@ function formatGroup(
     });
     if (rows.length > 0) lines.push(...table(rows, paint));
     if (shownAbove)
-      lines.push(
-        paint.dim(
-          `      (${group.contents.length === 1 ? 'the message' : 'the messages'} shown above)`,
-        ),
-      );
+      lines.push(paint.dim(`      (${noun(group.contents.length, 'the message')} shown above)`));
   }
   // A saved plan (untrusted) carries the shift as written.
   if (group.shift)

@@ -1,6 +1,6 @@
 import type { SeedOnlyStep } from '../apply/seed-only.js';
 import { isSeed, isSending, type Plan, type PlanEntry } from '../plan/types.js';
-import { plural } from './plural.js';
+import { noun, plural } from './plural.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -61,7 +61,7 @@ export function formatSeedsDone(step: SeedOnlyStep, sent: boolean): string {
   const rest =
     step.rest === undefined
       ? 'the messages to recipients wait'
-      : `${plural(step.rest, 'message')} to recipients ${step.rest === 1 ? 'waits' : 'wait'}`;
+      : `${plural(step.rest, 'message')} to recipients ${noun(step.rest, 'waits', 'wait')}`;
   const what = sent
     ? `Seeds only: ${plural(step.seeds, 'test message')} to ${plural(step.phones, 'seed')} accepted; ${rest} (not sent).`
     : `Seeds only: the seeds already have this text (nothing sent); ${rest} (not sent).`;

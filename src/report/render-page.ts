@@ -1,3 +1,4 @@
+import { noun } from './plural.js';
 import { locationOf } from '../diagnostics/position.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { CompiledPlanEntry, Plan, PlanAction, PlanEntry } from '../plan/types.js';
@@ -77,9 +78,7 @@ function renderBubble(plan: Plan, group: BubbleGroup, mask: boolean): string {
   ].join(', ');
   const samples = entries.slice(0, 3).map((e) => (mask ? maskPhone(e.phoneNumber) : e.phoneNumber));
   const more = n > 3 ? ` and ${n - 3} more` : '';
-  const who = group.seed
-    ? `${n} seed${n === 1 ? '' : 's'} (test)`
-    : `${n} recipient${n === 1 ? '' : 's'}`;
+  const who = group.seed ? `${n} ${noun(n, 'seed')} (test)` : `${n} ${noun(n, 'recipient')}`;
   const footer = `<div class="footer"><span class="count">${who}</span>${footerMark(action)}</div>`;
   const kind = PAGE_STATES[action].reachesPhone ? '' : ' held';
   const diff =

@@ -1,3 +1,4 @@
+import { noun } from './plural.js';
 import type { MessageState } from '../state/types.js';
 import { escapeInvisibleInJson } from '../plan/plan-json.js';
 import { revealOneLine as printable } from './reveal-invisible.js';
@@ -47,7 +48,7 @@ export function formatStateList(messages: readonly MessageState[]): string {
     return n === undefined ? [] : [`${n} ${o}`];
   });
   lines.push(
-    `${messages.length} ${messages.length === 1 ? 'message' : 'messages'}${summary.length > 0 ? `: ${summary.join(', ')}` : ''}`,
+    `${messages.length} ${noun(messages.length, 'message')}${summary.length > 0 ? `: ${summary.join(', ')}` : ''}`,
   );
   return `${lines.join('\n')}\n`;
 }

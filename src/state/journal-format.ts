@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { schemaDigest } from '../diagnostics/schema-validator.js';
 import { StateError } from '../errors.js';
 import { MAX_STORED_CONTENT_CHARS, storedChars } from './stored-content.js';
 import type { JournalRecord } from './types.js';
@@ -25,48 +26,72 @@ function refuseNewer(version: number, where: string, known = JOURNAL_FORMAT_VERS
   );
 }
 
-const SCHEMA_ID = 'https://waspec.dev/schemas/journal-record.schema.json';
-type Kind =
-  | 'header'
-  | 'inFlight'
-  | 'outcome'
-  | 'settle'
-  | 'contentRecord'
-  | 'messageRecord'
-  | 'breakerRecord'
-  | 'canaryRecord';
+export const JOURNAL_SCHEMA_ID = 'https://waspec.dev/schemas/journal-record.schema.json';
+/** The journal schema's branches, each validated on its own; the build generates their code. */
+export const JOURNAL_KINDS = [
+  'header',
+  'inFlight',
+  'outcome',
+  'settle',
+  'contentRecord',
+  'messageRecord',
+  'breakerRecord',
+  'canaryRecord',
+] as const;
+type Kind = (typeof JOURNAL_KINDS)[number];
+export const JOURNAL_AJV_OPTIONS = { allErrors: false, strict: false } as const;
 let validators: Record<Kind, ValidateFunction> | undefined;
 
-// ajv is loaded when the first journal line is checked, not at start-up of every command.
+// ajv (or the generated code) is loaded when the first journal line is checked, not at start-up.
 const require = createRequire(import.meta.url);
 
-function compile(): Record<Kind, ValidateFunction> {
-  const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
-  const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
-  const ajv = new Ajv2020({ allErrors: false, strict: false });
-  addFormats(ajv);
-  // Content records refer to the plan schema's definition of a content.
-  for (const file of ['journal-record', 'plan'])
-    ajv.addSchema(
+/** The schemas a journal line is checked against: content records refer to the plan schema's content. */
+export function journalSchemas(): object[] {
+  return ['journal-record', 'plan'].map(
+    (file) =>
       JSON.parse(
         readFileSync(new URL(`../../schemas/${file}.schema.json`, import.meta.url), 'utf8'),
       ) as object,
-    );
-  const get = (name: string): ValidateFunction => {
-    const validate = ajv.getSchema(`${SCHEMA_ID}#/$defs/${name}`);
+  );
+}
+
+/** The digest of the schemas as they are now; generated code is used only when it matches. */
+export function journalSchemaDigest(schemas = journalSchemas()): string {
+  return schemaDigest(JSON.stringify(schemas));
+}
+
+function compile(schemas: object[]): Record<Kind, ValidateFunction> {
+  const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
+  const ajv = new Ajv2020(JOURNAL_AJV_OPTIONS);
+  addFormats(ajv);
+  for (const schema of schemas) ajv.addSchema(schema);
+  const get = (name: Kind): ValidateFunction => {
+    const validate = ajv.getSchema(`${JOURNAL_SCHEMA_ID}#/$defs/${name}`);
     if (!validate) throw new Error(`journal schema lacks $defs/${name}`);
     return validate;
   };
-  return {
-    header: get('header'),
-    inFlight: get('inFlight'),
-    outcome: get('outcome'),
-    settle: get('settle'),
-    contentRecord: get('contentRecord'),
-    messageRecord: get('messageRecord'),
-    breakerRecord: get('breakerRecord'),
-    canaryRecord: get('canaryRecord'),
-  };
+  return Object.fromEntries(JOURNAL_KINDS.map((kind) => [kind, get(kind)])) as Record<
+    Kind,
+    ValidateFunction
+  >;
+}
+
+/**
+ * The journal's validators: the code the build generated (dist/validators/journal.cjs) when it
+ * came from the schemas as they are now, else compiled (tests run from source).
+ */
+function load(): Record<Kind, ValidateFunction> {
+  const schemas = journalSchemas();
+  let generated: (Record<Kind, ValidateFunction> & { schemaDigest?: string }) | undefined;
+  try {
+    generated = require('../validators/journal.cjs') as typeof generated;
+  } catch (error) {
+    if (!(error instanceof Error && 'code' in error && error.code === 'MODULE_NOT_FOUND'))
+      throw error;
+  }
+  if (generated?.schemaDigest === journalSchemaDigest(schemas)) return generated;
+  return compile(schemas);
 }
 
 const BY_TYPE = new Map<string, Kind>([
@@ -105,7 +130,7 @@ export function checkJournalValue(value: unknown, where: string): JournalLine {
     : (value as { v?: unknown }).v;
   if (typeof version === 'number' && version > (header ? JOURNAL_FORMAT_VERSION : RECORD_VERSION))
     refuseNewer(version, where, header ? JOURNAL_FORMAT_VERSION : RECORD_VERSION);
-  validators ??= compile();
+  validators ??= load();
   const type = (value as { type?: unknown }).type;
   const kind = header ? 'header' : typeof type === 'string' ? BY_TYPE.get(type) : undefined;
   if (!kind)

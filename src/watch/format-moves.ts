@@ -1,10 +1,9 @@
 import type { PlanMove } from './compare-plans.js';
 import { styleOf } from '../report/plan-summary.js';
 import { revealOneLine } from '../report/reveal-invisible.js';
+import { plural } from '../report/plural.js';
 
 const count = (n: number): string => n.toLocaleString('en-US');
-const plural = (n: number, one: string, many = `${one}s`): string =>
-  `${count(n)} ${n === 1 ? one : many}`;
 
 /** Phrases past this many are summed up: the line stays short. */
 const MOST = 8;

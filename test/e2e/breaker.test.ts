@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { EMULATOR_DEFAULTS, hashShare, startEmulator } from '../../src/emulator/server.js';
+import { hashShare, startEmulator } from '../../src/emulator/server.js';
 import { assertNoStackTrace, makeWorkspace, runCli } from '../helpers/cli.js';
+import { emulatorEnv } from '../helpers/emulator.js';
 import { swissNumbers, textSpec } from '../helpers/specs.js';
 import {
   adminQuery,
@@ -13,12 +14,6 @@ import {
 } from '../helpers/state-backends.js';
 
 const each = testEachBackend(test, await stateBackends());
-
-const emulatorEnv = (url: string) => ({
-  WASPEC_BASE_URL: url,
-  WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
-  WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
-});
 
 function actions(stdout: string): Record<string, number> {
   const counts: Record<string, number> = {};

@@ -1,11 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  EMULATOR_DEFAULTS,
-  startEmulator,
-  type RunningEmulator,
-} from '../../src/emulator/server.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
 import { assertNoStackTrace, makeWorkspace, runCli } from '../helpers/cli.js';
+import { emulatorEnv } from '../helpers/emulator.js';
 import { swissNumbers, textSpec } from '../helpers/specs.js';
 import {
   adminQuery,
@@ -17,12 +14,6 @@ import {
 } from '../helpers/state-backends.js';
 
 const each = testEachBackend(test, await stateBackends());
-
-const emulatorEnv = (url: string) => ({
-  WASPEC_BASE_URL: url,
-  WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
-  WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
-});
 
 interface PlanJson {
   entries: Array<{ action: string; messageId: string; stage?: string }>;

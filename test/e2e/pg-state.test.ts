@@ -2,17 +2,12 @@ import { test } from 'uvu';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
-import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/server.js';
+import { startEmulator } from '../../src/emulator/server.js';
 import { assertNoStackTrace, collect, makeWorkspace, runCli, startCli } from '../helpers/cli.js';
+import { emulatorEnv } from '../helpers/emulator.js';
 import { swissNumbers, textSpec } from '../helpers/specs.js';
 import { adminQuery, postgresBackends, schemaOf, withState } from '../helpers/state-backends.js';
 import { outputOf, waitUntil } from '../helpers/wait-output.js';
-
-const emulatorEnv = (url: string) => ({
-  WASPEC_BASE_URL: url,
-  WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
-  WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
-});
 
 function countActions(stdout: string): Map<string, number> {
   const counts = new Map<string, number>();

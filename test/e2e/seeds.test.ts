@@ -3,12 +3,9 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRandom } from '../../src/emulator/random.js';
-import {
-  EMULATOR_DEFAULTS,
-  startEmulator,
-  type RequestLogEntry,
-} from '../../src/emulator/server.js';
+import { startEmulator, type RequestLogEntry } from '../../src/emulator/server.js';
 import { assertNoStackTrace, makeWorkspace, runCli } from '../helpers/cli.js';
+import { emulatorEnv } from '../helpers/emulator.js';
 import { swissNumbers } from '../helpers/specs.js';
 import {
   postgresBackends,
@@ -19,12 +16,6 @@ import {
 
 const each = testEachBackend(test, await stateBackends());
 const eachPostgres = testEachBackend(test, await postgresBackends());
-
-const emulatorEnv = (url: string) => ({
-  WASPEC_BASE_URL: url,
-  WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
-  WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
-});
 
 interface JsonEntry {
   action: string;

@@ -2,8 +2,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/server.js';
+import { startEmulator } from '../../src/emulator/server.js';
 import { assertNoStackTrace, collect, makeWorkspace, runCli, startCli } from '../helpers/cli.js';
+import { emulatorEnv } from '../helpers/emulator.js';
 import { swissNumbers, textSpec } from '../helpers/specs.js';
 import {
   adminQuery,
@@ -13,12 +14,6 @@ import {
   type FreshState,
 } from '../helpers/state-backends.js';
 import { waitUntil } from '../helpers/wait-output.js';
-
-const emulatorEnv = (url: string) => ({
-  WASPEC_BASE_URL: url,
-  WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
-  WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
-});
 
 /** Requests of the (only) apply run, by the worker that claimed them. */
 async function requestsByWorker(state: FreshState): Promise<Map<string, number>> {

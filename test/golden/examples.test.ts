@@ -1,8 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/cli.js';
+import { assertGolden } from '../helpers/golden.js';
 
 // Each example compiles to the reviewed request bodies beside this file (UPDATE_GOLDEN=1 rewrites them).
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -23,8 +24,7 @@ for (const example of examples) {
     assert.is(first.code, 0, first.stderr);
     const second = await runCli(['compile', `examples/${example}`], { cwd: root });
     assert.is(second.stdout, first.stdout, 'two compiles differ');
-    if (process.env.UPDATE_GOLDEN) await writeFile(golden(name), first.stdout);
-    assert.fixture(first.stdout, await readFile(golden(name), 'utf8'));
+    await assertGolden(golden(name), first.stdout);
   });
 }
 

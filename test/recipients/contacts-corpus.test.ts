@@ -1,10 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/cli.js';
+import { assertGolden } from '../helpers/golden.js';
 
 // Real-shaped exports (test/fixtures/contacts/<name>/), each planned against its reviewed golden
 // plan.golden.json (UPDATE_GOLDEN=1 rewrites them; review the diff). The binary ones come from
@@ -69,9 +70,7 @@ for (const name of folders) {
       );
       assert.is(r.code, 0, r.stderr);
       const text = `${JSON.stringify(reviewed(JSON.parse(r.stdout) as PlanJson), null, 2)}\n`;
-      const golden = join(dir, 'plan.golden.json');
-      if (process.env.UPDATE_GOLDEN) await writeFile(golden, text);
-      assert.fixture(text, await readFile(golden, 'utf8'));
+      await assertGolden(join(dir, 'plan.golden.json'), text);
     } finally {
       await rm(state, { recursive: true, force: true });
     }

@@ -15,7 +15,7 @@ import type { JournalRecord } from '../../src/state/types.js';
 import { idOf, planFrom } from '../plan/fixture-plan.js';
 import { inFlight, outcome } from '../state/records.js';
 import { withTmpDir } from '../state/tmp-dir.js';
-import { assertGolden } from './plan-golden.js';
+import { assertGolden } from '../helpers/golden.js';
 
 const golden = (name: string): string =>
   fileURLToPath(new URL(`../plan/golden/${name}`, import.meta.url));

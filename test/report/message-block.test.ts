@@ -11,7 +11,7 @@ import { openFileStateStore } from '../../src/state/file-state.js';
 import type { JournalRecord } from '../../src/state/types.js';
 import { SHAPES_DIR, SHAPES_NOW } from '../plan/shape-fixture.js';
 import { withTmpDir } from '../state/tmp-dir.js';
-import { assertGolden } from './plan-golden.js';
+import { assertGolden } from '../helpers/golden.js';
 
 const golden = (name: string): string =>
   fileURLToPath(new URL(`../plan/golden/message-block/${name}`, import.meta.url));

@@ -7,7 +7,7 @@ import { maskPhone } from '../../src/diagnostics/mask-phone.js';
 import { escapeMarkdown } from '../../src/report/escape-markdown.js';
 import { buildFixturePlan, FIXTURE_PHONES } from '../plan/fixture-plan.js';
 import { withTmpDir } from '../state/tmp-dir.js';
-import { assertGolden } from './plan-golden.js';
+import { assertGolden } from '../helpers/golden.js';
 import { emptySummary } from '../../src/plan/summarize-plan.js';
 
 const golden = (name: string): string =>

@@ -6,7 +6,7 @@ import { isSending } from '../../src/plan/types.js';
 import { formatPlan } from '../../src/report/plan-format.js';
 import { buildShapesPlan } from '../plan/shape-fixture.js';
 import { withTmpDir } from '../state/tmp-dir.js';
-import { assertGolden } from './plan-golden.js';
+import { assertGolden } from '../helpers/golden.js';
 
 const golden = (name: string): string =>
   fileURLToPath(new URL(`../plan/golden/${name}`, import.meta.url));

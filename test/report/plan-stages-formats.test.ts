@@ -8,7 +8,7 @@ import { formatPlan } from '../../src/report/plan-format.js';
 import { canaryKey } from '../../src/state/types.js';
 import { buildFixturePlan } from '../plan/fixture-plan.js';
 import { withTmpDir } from '../state/tmp-dir.js';
-import { assertGolden } from './plan-golden.js';
+import { assertGolden } from '../helpers/golden.js';
 
 const golden = (name: string): string =>
   fileURLToPath(new URL(`../plan/golden/${name}`, import.meta.url));
