@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator/server.js';
 import { collect, makeWorkspace, runCli, type CliResult } from '../helpers/cli.js';
+import { emulatorEnv } from '../helpers/emulator.js';
 import { swissNumbers, textSpec } from '../helpers/specs.js';
 
 const RUN = fileURLToPath(new URL('../../action/run.mjs', import.meta.url));
@@ -487,11 +488,7 @@ test('apply: plans, sends exactly that plan, and maps the result (accepted, reje
   const numbers = swissNumbers(4);
   const emulator = await startEmulator({ rejectNumbers: [numbers[3] as string] });
   const ws = await makeWorkspace(textSpec('promo', numbers));
-  const env = {
-    WASPEC_BASE_URL: emulator.url,
-    WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
-    WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
-  };
+  const env = emulatorEnv(emulator.url);
   try {
     const run = await runAction(ws.dir, { command: 'apply' }, env);
     assert.is(run.code, 3, run.stderr);
@@ -527,11 +524,7 @@ test('apply: plans, sends exactly that plan, and maps the result (accepted, reje
 test('apply stopped by the circuit breaker: exit 5, the trip and its reasons in the step summary', async () => {
   const emulator = await startEmulator({ rejectRate: 0.5 });
   const ws = await makeWorkspace(textSpec('promo', swissNumbers(400), 'Hi', 10));
-  const env = {
-    WASPEC_BASE_URL: emulator.url,
-    WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
-    WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
-  };
+  const env = emulatorEnv(emulator.url);
   try {
     const run = await runAction(ws.dir, { command: 'apply' }, env);
     assert.is(run.code, 5, run.stderr);
@@ -555,11 +548,7 @@ test('apply paused after a healthy canary: the step succeeds, paused=true, exit-
   files['specs/promo.yaml'] =
     `${files['specs/promo.yaml'] ?? ''}rollout:\n  canary: 4\n  pause: true\n`;
   const ws = await makeWorkspace(files);
-  const env = {
-    WASPEC_BASE_URL: emulator.url,
-    WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
-    WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
-  };
+  const env = emulatorEnv(emulator.url);
   try {
     const run = await runAction(ws.dir, { command: 'apply' }, env);
     assert.is(run.code, 0, run.stderr);
@@ -585,11 +574,7 @@ test('apply of a saved plan (plan-file): the summary shows its texts restored fr
   const numbers = swissNumbers(2);
   const emulator = await startEmulator();
   const ws = await makeWorkspace(textSpec('promo', numbers));
-  const env = {
-    WASPEC_BASE_URL: emulator.url,
-    WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
-    WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
-  };
+  const env = emulatorEnv(emulator.url);
   try {
     assert.is((await runCli(['plan', '--out', 'plan.json'], { cwd: ws.dir })).code, 0);
     assert.not.match(await readFile(join(ws.dir, 'plan.json'), 'utf8'), /Person 0/);
