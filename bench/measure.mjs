@@ -13,9 +13,10 @@ export async function measure(args, { cwd = process.cwd(), okCodes = [0] } = {})
   const file = join(dir, 'rusage.json');
   try {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', hook, ...args], {
+    const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --import ${hook}`.trim();
+    const child = spawn(process.execPath, args, {
       cwd,
-      env: { ...process.env, WASPEC_BENCH_RUSAGE: file },
+      env: { ...process.env, NODE_OPTIONS: nodeOptions, WASPEC_BENCH_RUSAGE: file },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -26,7 +27,18 @@ export async function measure(args, { cwd = process.cwd(), okCodes = [0] } = {})
     const wallMs = performance.now() - started;
     if (!okCodes.includes(code))
       throw new Error(`${args.join(' ')} exited ${code}: ${stderr.slice(0, 2000)}`);
-    return { wallMs, ...JSON.parse(readFileSync(file, 'utf8')), stdout };
+    // One line per node process (the command and any it started): CPU summed, the largest peak RSS.
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    return {
+      wallMs,
+      cpuMs: lines.reduce((sum, l) => sum + l.cpuMs, 0),
+      maxRssMiB: Math.max(...lines.map((l) => l.maxRssMiB)),
+      processes: lines.length,
+      stdout,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

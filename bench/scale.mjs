@@ -4,6 +4,7 @@
 // `BENCH_SIZES=10000000 node --expose-gc bench/run.mjs scale` for this section alone), and beside a
 // size of 10,000,000 or more also 1,000,000, for the goal "10M takes at most 11x the time of 1M".
 // `node bench/run.mjs scale` alone without BENCH_SIZES runs 2,000,000. Figures, not pass/fail.
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { generate } from './compile.mjs';
 import { judge } from './goals.mjs';
@@ -22,7 +23,8 @@ function sizes() {
     ...(process.env.BENCH_SECTIONS ?? '').split(','),
   ].includes('scale');
   const given = process.env.BENCH_SIZES?.split(',').map(Number);
-  const large = (given ?? (named ? [2_000_000] : [])).filter((n) => n >= 2_000_000);
+  // Named on its own (`bench/run.mjs scale`), it takes any size given, for a quick look at 200,000.
+  const large = (given ?? (named ? [2_000_000] : [])).filter((n) => named || n >= 2_000_000);
   if (large.some((n) => n >= 10_000_000) && !large.includes(1_000_000)) large.push(1_000_000);
   return [...new Set(large)].sort((a, b) => a - b);
 }
@@ -49,6 +51,44 @@ async function run(args, env = {}) {
   }
 }
 
+const DATABASE_URL =
+  process.env.WASPEC_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A fresh schema of the bench database for `apply --workers`, or undefined when none answers. */
+async function pgSchema() {
+  const { default: pg } = await import('pg');
+  const admin = async (sql) => {
+    const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 5000 });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      return await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  try {
+    await admin('SELECT 1');
+  } catch {
+    return undefined;
+  }
+  const schema = `waspec_scale_${randomBytes(5).toString('hex')}`;
+  const url = new URL(DATABASE_URL);
+  url.searchParams.set('schema', schema);
+  return { url: url.href, drop: () => admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`) };
+}
+
+/** The commands of each size, in the order they run (each line of the section). */
+export const SCALE_COMMANDS = [
+  'plan',
+  'plan --out',
+  'apply --yes',
+  'apply --yes plan.json',
+  'plan, state of all',
+  'apply, state of all',
+  'apply --workers 2 (pg)',
+];
+
 export async function benchScale() {
   const list = sizes();
   if (list.length === 0) {
@@ -63,6 +103,7 @@ export async function benchScale() {
     await generate(n);
     const spec = `recipients-${n}.yaml`;
     const state = `${dir}state-scale-${n}`;
+    const saved = `${dir}state-scale-saved-${n}`;
     const at = `at ${n.toLocaleString('en-US')}`;
     console.log(`\nscale: ${n.toLocaleString('en-US')} personalised recipients, file state`);
     console.log('                                wall       CPU  peak RSS | goal (issue 26)');
@@ -73,32 +114,57 @@ export async function benchScale() {
         `${name.padEnd(26)} ${fmt(r)} | RSS ${judge(goal, r.maxRssMiB, `${name} ${at}`)}`,
       );
     };
-    rmSync(state, { recursive: true, force: true });
+    for (const d of [state, saved]) rmSync(d, { recursive: true, force: true });
     line('plan', 'planRss', await run([cli, 'plan', '--state', state, spec]));
     const out = `${dir}plan-${n}.json`;
-    line('plan --out', 'planRss', await run([cli, 'plan', '--state', state, '--out', out, spec]));
+    line('plan --out', 'planRss', await run([cli, 'plan', '--state', saved, '--out', out, spec]));
     const emulator = await startEmulator({ latencyMs: 0 });
+    const api = {
+      WASPEC_BASE_URL: emulator.url,
+      WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
+      WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
+    };
+    const apply = ['apply', '--yes', '--concurrency', CONCURRENCY];
     try {
+      line('apply --yes', 'applyRss', await run([cli, ...apply, '--state', state, spec], api));
       line(
-        'apply --yes (emulator)',
+        'apply --yes plan.json',
         'applyRss',
-        await run([cli, 'apply', '--yes', '--concurrency', CONCURRENCY, '--state', state, spec], {
-          WASPEC_BASE_URL: emulator.url,
-          WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
-          WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
-        }),
+        await run([cli, ...apply, '--state', saved, out], api),
       );
+      // The state now holds a record of every message: planning against it reads them all.
+      line('plan, state of all', 'planRss', await run([cli, 'plan', '--state', state, spec]));
+      line(
+        'apply, state of all',
+        'applyRss',
+        await run([cli, ...apply, '--state', state, spec], api),
+      );
+      const pgState = await pgSchema();
+      if (!pgState)
+        console.log(
+          `${'apply --workers 2 (pg)'.padEnd(26)} skipped: no PostgreSQL at ${DATABASE_URL}`,
+        );
+      else
+        try {
+          line(
+            'apply --workers 2 (pg)',
+            'applyRss',
+            await run([cli, ...apply, '--workers', '2', '--state', pgState.url, spec], api),
+          );
+        } finally {
+          await pgState.drop();
+        }
     } finally {
       await emulator.close();
     }
-    rmSync(state, { recursive: true, force: true });
+    for (const d of [state, saved]) rmSync(d, { recursive: true, force: true });
     rmSync(out, { force: true });
   }
   const small = list.includes(1_000_000) ? 1_000_000 : undefined;
   const large = list.filter((n) => n >= 10_000_000);
   for (const n of small ? large : []) {
     console.log(`\nscale: CPU time at ${n.toLocaleString('en-US')} over CPU time at 1,000,000`);
-    for (const name of ['plan', 'plan --out', 'apply --yes (emulator)']) {
+    for (const name of SCALE_COMMANDS) {
       const a = cpu.get(`${name} ${small}`);
       const b = cpu.get(`${name} ${n}`);
       if (a === undefined || b === undefined) continue;
