@@ -1,10 +1,12 @@
 import { EXIT, type ExitCode } from '../errors.js';
 import type { Command } from '@commander-js/extra-typings';
+import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { buildPlan } from '../plan/build-plan.js';
 import { writeSavedPlan } from '../plan/saved-plan.js';
 import { planHasChanges } from '../plan/summarize-plan.js';
+import { planJsonChunks } from '../plan/plan-json.js';
 import { formatPlan } from '../report/plan-format.js';
 import { formatPlanSummary } from '../report/plan-summary.js';
 import { openStateStore } from '../state/open-state.js';
@@ -102,13 +104,18 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<ExitCode> {
   const mask = planMask(flags.mask, format);
   printDiagnostics(plan.diagnostics, { mask });
   const failed = hasErrors(plan.diagnostics);
-  const text = formatPlan(plan, {
-    format,
-    limit,
-    color: useColor(process.stdout),
-    mask,
-    ...(maxBytes === undefined ? {} : { maxBytes }),
-  });
+  // JSON lists every entry and content: millions of them are more text than one string holds.
+  if (format === 'json') await writeChunks(process.stdout, planJsonChunks(plan, { mask }));
+  const text =
+    format === 'json'
+      ? ''
+      : formatPlan(plan, {
+          format,
+          limit,
+          color: useColor(process.stdout),
+          mask,
+          ...(maxBytes === undefined ? {} : { maxBytes }),
+        });
   if (format === 'html' && flags.out) {
     await writeFile(flags.out, text);
     process.stdout.write(
@@ -128,4 +135,17 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<ExitCode> {
   }
   if (failed) return EXIT.error;
   return flags.detailedExitcode && planHasChanges(plan.summary) ? EXIT.changes : EXIT.ok;
+}
+
+/** Writes the pieces in blocks of about 64 KiB, waiting when the stream asks. */
+async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
+  let block = '';
+  for (const chunk of chunks) {
+    block += chunk;
+    if (block.length < 65536) continue;
+    const full = block;
+    block = '';
+    if (!stream.write(full)) await once(stream, 'drain');
+  }
+  if (block && !stream.write(block)) await once(stream, 'drain');
 }

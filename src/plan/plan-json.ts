@@ -1,6 +1,7 @@
 import type { Plan, PlanEntry } from './types.js';
 import { maskDiagnostic, maskPhone, maskPhonesIn } from '../diagnostics/mask-phone.js';
 import { hasInvisible, INVISIBLE } from '../diagnostics/invisible-characters.js';
+import { jsonChunks, type TopMember } from './json-chunks.js';
 
 /** The entry with its number masked, and the numbers its reason, error and variable values quote. */
 export function maskEntry(entry: PlanEntry): PlanEntry {
@@ -37,20 +38,53 @@ export function maskPlan(plan: Plan): Plan {
 
 /** maskPlan of all but the entries (left as they are: a writer masks them one by one). */
 export function maskPlanHead(plan: Plan): Plan {
+  return { ...maskPlanMeta(plan), contents: maskStrings(plan.contents) };
+}
+
+/** maskPlanHead but for the contents too (a writer masks them one by one). */
+function maskPlanMeta(plan: Plan): Plan {
   return {
     ...plan,
     specs: plan.specs.map((spec) =>
       spec.shape ? { ...spec, shape: maskStrings(spec.shape) } : spec,
     ),
-    contents: maskStrings(plan.contents),
     ...(plan.previousContents ? { previousContents: maskStrings(plan.previousContents) } : {}),
     diagnostics: plan.diagnostics.map(maskDiagnostic),
   };
 }
 
-/** The plan as JSON (schemas/plan.schema.json), as saved by `plan --out`. */
+/** The plan as JSON (schemas/plan.schema.json): `plan --format json`. */
 export function formatPlanJson(plan: Plan, options: { mask: boolean }): string {
-  return `${escapeInvisibleInJson(JSON.stringify(options.mask ? maskPlan(plan) : plan, null, 2))}\n`;
+  return [...planJsonChunks(plan, options)].join('');
+}
+
+/**
+ * formatPlanJson in pieces, each entry and each content on its own (entries and contents masked
+ * as they are written): the text of millions of them is more than one string may hold.
+ */
+export function* planJsonChunks(plan: Plan, options: { mask: boolean }): Generator<string> {
+  const head = options.mask ? maskPlanMeta(plan) : plan;
+  const { entries, contents } = plan;
+  const members = Object.keys(head).map((key): TopMember => {
+    if (key === 'entries')
+      return [key, { stream: 'array', items: options.mask ? mapped(entries, maskEntry) : entries }];
+    if (key === 'contents')
+      return [key, { stream: 'object', members: contentMembers(contents, options.mask) }];
+    return [key, head[key as keyof Plan]];
+  });
+  yield* jsonChunks(members);
+}
+
+function* mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
+  for (const item of items) yield f(item);
+}
+
+function* contentMembers(
+  contents: Plan['contents'],
+  mask: boolean,
+): Generator<readonly [string, unknown]> {
+  for (const hash of Object.keys(contents))
+    yield [hash, mask ? maskStrings(contents[hash]) : contents[hash]];
 }
 
 /** JSON text with invisible characters as \u escapes (JSON.stringify leaves C1, zero-width and bidi raw). */

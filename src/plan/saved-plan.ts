@@ -8,7 +8,8 @@ import { WaspecError } from '../errors.js';
 import { openRegularFile } from '../files/open-regular-file.js';
 import { readAtMost } from '../files/read-at-most.js';
 import { digestEntries } from './entries-digest.js';
-import { escapeInvisibleInJson, maskEntry, maskPlanHead } from './plan-json.js';
+import { jsonChunks, type TopMember } from './json-chunks.js';
+import { maskEntry, maskPlanHead } from './plan-json.js';
 import type { Plan, PlanEntry } from './types.js';
 
 export { findPlanChanges, inputFileChanges } from './plan-changes.js';
@@ -47,35 +48,26 @@ export async function writeSavedPlan(file: string, plan: Plan): Promise<void> {
 export const SAVED_ENTRIES_LISTED = 10_000;
 
 /** The saved plan's JSON text in pieces, as JSON.stringify(plan, null, 2) gives it whole. */
-function* savedPlanChunks(plan: Plan): Generator<string> {
+function savedPlanChunks(plan: Plan): Generator<string> {
   const large = plan.entries.length > SAVED_ENTRIES_LISTED;
   const saved: Record<string, unknown> = { ...maskPlanHead(privateHead(plan)) };
   // apply plans again and journals what its fresh plan names: a large plan leaves this list out.
   if (large) delete saved.contentsToStore;
-  const keys = Object.keys(saved).filter((k) => saved[k] !== undefined);
-  yield '{';
-  for (const [i, key] of keys.entries()) {
-    const comma = i < keys.length - 1 || (large && key === 'entries') ? ',' : '';
-    yield `\n  ${JSON.stringify(key)}: `;
+  const members: TopMember[] = [];
+  for (const key of Object.keys(saved)) {
     if (key !== 'entries') {
-      yield `${escapeInvisibleInJson(JSON.stringify(saved[key], null, 2).replaceAll('\n', '\n  '))}${comma}`;
+      members.push([key, saved[key]]);
       continue;
     }
     const listed = large ? plan.entries.slice(0, SAVED_ENTRIES_LISTED) : plan.entries;
-    if (listed.length === 0) yield '[]';
-    else {
-      yield '[';
-      for (const [j, entry] of listed.entries()) {
-        const text = JSON.stringify(maskEntry(withoutVars(entry)), null, 2);
-        yield `\n    ${escapeInvisibleInJson(text.replaceAll('\n', '\n    '))}${j < listed.length - 1 ? ',' : ''}`;
-      }
-      yield '\n  ]';
-    }
-    yield comma;
-    if (large)
-      yield `\n  "entriesDigest": ${JSON.stringify(digestEntries(plan.entries), null, 2).replaceAll('\n', '\n  ')}${i < keys.length - 1 ? ',' : ''}`;
+    members.push([key, { stream: 'array', items: savedEntries(listed) }]);
+    if (large) members.push(['entriesDigest', digestEntries(plan.entries)]);
   }
-  yield '\n}\n';
+  return jsonChunks(members);
+}
+
+function* savedEntries(entries: readonly PlanEntry[]): Generator<PlanEntry> {
+  for (const entry of entries) yield maskEntry(withoutVars(entry));
 }
 
 /** The plan as saved: messageIds, content hashes and the specs' shapes stay; what recipients' data rendered goes. */
