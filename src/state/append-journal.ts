@@ -55,27 +55,86 @@ async function openForAppend(file: string): Promise<FileHandle> {
   return fh;
 }
 
-/**
- * Appends records as lines and fsyncs before resolving. A header line starts a new journal;
- * an incomplete last line left by a crash is cut off first, so it never ends up in the middle.
- * A file that is not a journal (its first line is no journal line) is never written to.
- */
-export async function appendJournal(
-  file: string,
-  records: readonly JournalRecord[],
-): Promise<void> {
+/** The journal opened for appending, its torn tail (if any) cut off and a new one given its header. */
+async function openChecked(file: string): Promise<FileHandle> {
   const fh = await openForAppend(file);
   try {
     const { size } = await fh.stat();
     const keep = size === 0 ? 0 : await soundLength(fh, size, file);
     if (keep < size) await fh.truncate(keep);
-    const lines = records.map((r) => `${JSON.stringify(r)}\n`);
-    if (keep === 0) lines.unshift(`${JSON.stringify(JOURNAL_HEADER)}\n`);
-    await fh.write(lines.join(''));
-    await fh.sync();
-  } finally {
+    if (keep === 0) await fh.write(`${JSON.stringify(JOURNAL_HEADER)}\n`);
+    return fh;
+  } catch (error) {
     await fh.close();
+    throw error;
   }
+}
+
+async function writeSynced(fh: FileHandle, records: readonly JournalRecord[]): Promise<void> {
+  let lines = '';
+  for (const record of records) lines += `${JSON.stringify(record)}\n`;
+  await fh.write(lines);
+  await fh.sync();
+}
+
+export interface JournalAppender {
+  /**
+   * Appends records as lines, durable (fsynced) when it resolves. A header line starts a new
+   * journal; an incomplete last line left by a crash is cut off first, so it never ends up in the
+   * middle. A file that is not a journal (its first line is no journal line) is never written to.
+   */
+  append(records: readonly JournalRecord[]): Promise<void>;
+  /** Whether the journal is open now (kept between appends). */
+  readonly open: boolean;
+  /**
+   * Keep the journal open between appends (on) or not (off: it is closed). Only while the state's
+   * lock is held: no other process writes the journal or replaces it meanwhile.
+   */
+  keepOpen(on: boolean): Promise<void>;
+  /** Closes the journal if it is kept open (it is replaced, e.g. compacted); the next append opens it again. */
+  reopen(): Promise<void>;
+}
+
+/**
+ * The appends to one journal: each one write and one fsync while the file is kept open
+ * (an apply's thousands of commits under its lock) instead of opening, checking its tail and
+ * closing it each time. An append that fails closes it: the next one checks the tail again.
+ */
+export function journalAppender(file: string): JournalAppender {
+  // Open between appends; an append takes it while it writes and puts it back if it may keep it.
+  let kept: FileHandle | undefined;
+  let keep = false;
+  // Bumped by every close: an append under way then does not put back a file replaced meanwhile.
+  let opened = 0;
+  const close = async () => {
+    opened++;
+    const fh = kept;
+    kept = undefined;
+    await fh?.close();
+  };
+  return {
+    get open() {
+      return kept !== undefined;
+    },
+    async append(records) {
+      const at = opened;
+      const fh = kept ?? (await openChecked(file));
+      kept = undefined;
+      let ok = false;
+      try {
+        await writeSynced(fh, records);
+        ok = true;
+      } finally {
+        if (ok && keep && at === opened && kept === undefined) kept = fh;
+        else await fh.close();
+      }
+    },
+    async keepOpen(on) {
+      keep = on;
+      if (!on) await close();
+    },
+    reopen: close,
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { StateError } from '../errors.js';
 import { join } from 'node:path';
-import { appendJournal } from './append-journal.js';
+import { journalAppender } from './append-journal.js';
 import { takeLock } from './file-lock.js';
 import { groupCommits } from './group-commit.js';
 import { readJournal, readJournalContents } from './read-journal.js';
@@ -39,6 +39,8 @@ async function stateDir(dir: string, create: boolean): Promise<void> {
  */
 export function openFileStateStore(dir: string): StateBackend {
   const journal = join(dir, JOURNAL_FILE);
+  // While this store holds the lock, the journal stays open between appends.
+  const appender = journalAppender(journal);
   return {
     location: dir,
     read: async () => {
@@ -58,15 +60,27 @@ export function openFileStateStore(dir: string): StateBackend {
     close: async () => undefined,
     compact: async () => {
       await stateDir(dir, false);
+      await appender.reopen(); // compaction replaces the file
       return compactJournal(journal);
     },
     append: groupCommits(async (records) => {
-      await stateDir(dir, true);
-      await appendJournal(journal, records);
+      if (!appender.open) await stateDir(dir, true);
+      await appender.append(records);
     }),
     lock: async (options) => {
       await stateDir(dir, true);
-      return takeLock(join(dir, LOCK_FILE), options);
+      const lock = await takeLock(join(dir, LOCK_FILE), options);
+      await appender.keepOpen(true);
+      return {
+        info: lock.info,
+        release: async () => {
+          try {
+            await appender.keepOpen(false);
+          } finally {
+            await lock.release();
+          }
+        },
+      };
     },
   };
 }
