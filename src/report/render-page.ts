@@ -44,6 +44,12 @@ interface BubbleGroup {
   entries: CompiledPlanEntry[];
 }
 
+/**
+ * Bubbles a spec's chat shows at most: a personalised spec has a content per recipient, and a
+ * page of millions of them would be more than a browser (or one string) holds.
+ */
+export const MAX_BUBBLES = 100;
+
 /** One bubble per content and state, in the plan's order of states (to send first, already sent last). */
 function bubbleGroups(entries: readonly PlanEntry[]): BubbleGroup[] {
   const groups = new Map<string, BubbleGroup>();
@@ -95,7 +101,15 @@ function renderSpec(
   entries: PlanEntry[],
   mask: boolean,
 ): string {
-  const bubbles = bubbleGroups(entries).map((group) => renderBubble(plan, group, mask));
+  const groups = bubbleGroups(entries);
+  const bubbles = groups.slice(0, MAX_BUBBLES).map((group) => renderBubble(plan, group, mask));
+  const hidden = groups.slice(MAX_BUBBLES);
+  if (hidden.length > 0) {
+    const recipients = hidden.reduce((sum, g) => sum + g.entries.length, 0);
+    bubbles.push(
+      `<div class="empty">${hidden.length} more ${noun(hidden.length, 'content')} to ${recipients} ${noun(recipients, 'recipient')} not shown: the page shows the first ${MAX_BUBBLES} of a spec.</div>`,
+    );
+  }
   const orphans = entries.filter((e) => e.action === 'orphan').length;
   const body = bubbles.length > 0 ? bubbles.join('\n') : '<div class="empty">No messages.</div>';
   return `<section class="spec" id="${id}" data-spec="${escapeHtml(name)}"><h2><span class="avatar">${escapeHtml(initial(name))}</span><span>${escapeHtml(name)}<small>${escapeHtml(file)}${orphans ? ` · ${orphans} orphan` : ''}</small></span></h2><div class="chat">${body}</div></section>`;

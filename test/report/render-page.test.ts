@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { formatUrl, formatWhatsAppText } from '../../src/report/format-text.js';
 import { renderBubbleContent, renderButtons } from '../../src/report/render-bubble.js';
 import { renderPlanHtml } from '../../src/report/plan-html.js';
+import { MAX_BUBBLES } from '../../src/report/render-page.js';
 import { buildFixturePlan } from '../plan/fixture-plan.js';
 import { withTmpDir } from '../state/tmp-dir.js';
 
@@ -112,6 +113,38 @@ test('html: a spec name and an earlier content with markup and bidi characters a
     assert.match(
       html,
       '<span class="value">&#60;<del>script</del>&#62;<del>x</del>&#60;/<del>script</del>&#62;<del>\\u{202E}</del></span>',
+    );
+  }));
+
+test('html: a spec of more distinct contents than a page shows lists the first MAX_BUBBLES and counts the rest', () =>
+  withTmpDir(async (dir) => {
+    const plan = await buildFixturePlan(`${dir}/state`);
+    const [first] = plan.specs;
+    assert.ok(first, 'the fixture has a spec');
+    const spec = { ...first, name: 'personal', file: 'specs/personal.yaml' };
+    plan.specs.push(spec);
+    const extra = MAX_BUBBLES + 30;
+    for (let i = 0; i < extra; i++) {
+      const contentHash = `personal-${i}`;
+      plan.contents[contentHash] = { whatsApp: { text: `Hi person number ${i}` } };
+      plan.entries.push({
+        action: 'send',
+        messageId: `m-${i}`,
+        spec: spec.name,
+        revision: spec.revision,
+        phoneNumber: `+4179${String(i).padStart(7, '0')}`,
+        contentHash,
+      });
+    }
+    const html = renderPlanHtml(plan, { mask: true });
+    const section = html.slice(html.indexOf('data-spec="personal"'));
+    const chat = section.slice(0, section.indexOf('</section>'));
+    assert.is(chat.split('class="bubble-row').length - 1, MAX_BUBBLES);
+    assert.match(chat, `Hi person number ${MAX_BUBBLES - 1}<`);
+    assert.not.match(chat, `Hi person number ${MAX_BUBBLES}<`);
+    assert.match(
+      chat,
+      `30 more contents to 30 recipients not shown: the page shows the first ${MAX_BUBBLES} of a spec.`,
     );
   }));
 
