@@ -148,6 +148,7 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     ...(await lookUpContents(classified.entries, snapshot, options.store, specs)),
     ...(catalogue?.value ? { templates: templatesUsed(classified.contents, catalogue.value) } : {}),
     entries: classified.entries,
+    ...(classified.variables.rows > 0 ? { variables: classified.variables } : {}),
     ...(excluded.length > 0 ? { excluded: sortExcluded(excluded, docs) } : {}),
     summary: {
       ...summarizeEntries(classified.entries),

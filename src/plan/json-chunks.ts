@@ -18,8 +18,9 @@ function isStreamed(value: unknown): value is Streamed {
 }
 
 /** JSON.stringify(value, null, 2) indented to `depth` levels, invisible characters escaped. */
-function nested(value: unknown, depth: number): string {
-  const text = JSON.stringify(value, null, 2);
+function nested(value: unknown, depth: number): string | undefined {
+  const text = JSON.stringify(value, null, 2) as string | undefined;
+  if (text === undefined) return undefined;
   const pad = '  '.repeat(depth);
   return escapeInvisibleInJson(depth === 0 ? text : text.replaceAll('\n', `\n${pad}`));
 }
@@ -33,24 +34,27 @@ export function* jsonChunks(members: Iterable<TopMember>): Generator<string> {
   let first = true;
   yield '{';
   for (const [key, value] of members) {
-    if (value === undefined || typeof value === 'function') continue;
+    // What JSON.stringify leaves out (undefined, a function, a toJSON giving undefined) is left out.
+    const whole = isStreamed(value) ? undefined : nested(value, 1);
+    if (!isStreamed(value) && whole === undefined) continue;
     yield `${first ? '' : ','}\n  ${escapeInvisibleInJson(JSON.stringify(key))}: `;
     first = false;
     if (!isStreamed(value)) {
-      yield nested(value, 1);
+      yield whole ?? 'null';
       continue;
     }
     const [open, close] = value.stream === 'array' ? ['[', ']'] : ['{', '}'];
     let empty = true;
     if (value.stream === 'array')
       for (const item of value.items) {
-        yield `${empty ? open : ','}\n    ${nested(item ?? null, 2)}`;
+        yield `${empty ? open : ','}\n    ${nested(item, 2) ?? 'null'}`;
         empty = false;
       }
     else
       for (const [name, item] of value.members) {
-        if (item === undefined || typeof item === 'function') continue;
-        yield `${empty ? open : ','}\n    ${escapeInvisibleInJson(JSON.stringify(name))}: ${nested(item, 2)}`;
+        const text = nested(item, 2);
+        if (text === undefined) continue;
+        yield `${empty ? open : ','}\n    ${escapeInvisibleInJson(JSON.stringify(name))}: ${text}`;
         empty = false;
       }
     yield empty ? `${open}${close}` : `\n  ${close}`;

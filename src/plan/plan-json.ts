@@ -1,16 +1,30 @@
-import type { Plan, PlanEntry } from './types.js';
+import { varsOf, type Plan, type PlanEntry } from './types.js';
+import type { VarsTable } from './vars-table.js';
 import { maskDiagnostic, maskPhone, maskPhonesIn } from '../diagnostics/mask-phone.js';
 import { hasInvisible, INVISIBLE } from '../diagnostics/invisible-characters.js';
 import { jsonChunks, type TopMember } from './json-chunks.js';
 
 /** The entry with its number masked, and the numbers its reason, error and variable values quote. */
-export function maskEntry(entry: PlanEntry): PlanEntry {
-  const masked: PlanEntry = { ...entry, phoneNumber: maskPhone(entry.phoneNumber) };
+export function maskEntry(entry: PlanEntry, variables?: VarsTable): PlanEntry {
+  const masked: PlanEntry = {
+    ...withValues(entry, variables),
+    phoneNumber: maskPhone(entry.phoneNumber),
+  };
   if ('hold' in masked) masked.hold = { ...masked.hold, reason: maskPhonesIn(masked.hold.reason) };
   if (masked.previous?.error !== undefined)
     masked.previous = { ...masked.previous, error: maskPhonesIn(masked.previous.error) };
-  if (masked.action !== 'orphan' && masked.vars) masked.vars = maskVars(masked.vars);
+  if (masked.action !== 'orphan' && typeof masked.vars === 'object')
+    masked.vars = maskVars(masked.vars);
   return masked;
+}
+
+/** The entry with its variable values in place of its row in the plan's table (same key order). */
+export function withValues(entry: PlanEntry, variables: VarsTable | undefined): PlanEntry {
+  if (entry.action === 'orphan' || typeof entry.vars !== 'number') return entry;
+  const vars = varsOf(entry, variables);
+  if (vars) return { ...entry, vars };
+  const { vars: _row, ...rest } = entry;
+  return rest;
 }
 
 /** Variable values with the numbers they quote masked (a column of phone numbers is personal data too). */
@@ -33,7 +47,7 @@ function maskStrings<T>(value: T): T {
 
 /** The plan with every phone number masked (entries, the reasons, variable values and texts they quote, and diagnostics). */
 export function maskPlan(plan: Plan): Plan {
-  return { ...maskPlanHead(plan), entries: plan.entries.map(maskEntry) };
+  return { ...maskPlanHead(plan), entries: plan.entries.map((e) => maskEntry(e, plan.variables)) };
 }
 
 /** maskPlan of all but the entries (left as they are: a writer masks them one by one). */
@@ -67,7 +81,15 @@ export function* planJsonChunks(plan: Plan, options: { mask: boolean }): Generat
   const { entries, contents } = plan;
   const members = Object.keys(head).map((key): TopMember => {
     if (key === 'entries')
-      return [key, { stream: 'array', items: options.mask ? mapped(entries, maskEntry) : entries }];
+      return [
+        key,
+        {
+          stream: 'array',
+          items: mapped(entries, (e) =>
+            options.mask ? maskEntry(e, plan.variables) : withValues(e, plan.variables),
+          ),
+        },
+      ];
     if (key === 'contents')
       return [key, { stream: 'object', members: contentMembers(contents, options.mask) }];
     return [key, head[key as keyof Plan]];

@@ -77,7 +77,12 @@ export function privatePlan(plan: Plan): Plan {
 
 /** privatePlan but for the entries (as they are: the writer takes their vars out one by one). */
 function privateHead(plan: Plan): Plan {
-  const { previousContents: _previous, previousContentsOmitted: _omitted, ...rest } = plan;
+  const {
+    previousContents: _previous,
+    previousContentsOmitted: _omitted,
+    variables: _variables,
+    ...rest
+  } = plan;
   return { ...rest, private: true, contents: {} };
 }
 

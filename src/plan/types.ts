@@ -6,6 +6,7 @@ import type { BreakerTrip, Outcome, StoredContent } from '../state/types.js';
 import type { ExcludedRecipient } from '../recipients/types.js';
 import type { PlanCost } from './plan-cost-types.js';
 import type { LimitFigures } from './policy/apply-policies.js';
+import type { VarsRow, VarsTable } from './vars-table.js';
 
 export type { PlanCost } from './plan-cost-types.js';
 
@@ -66,8 +67,11 @@ interface EntryBase {
 interface CompiledEntry extends EntryBase {
   /** Its content now: key into Plan.contents. */
   contentHash: string;
-  /** The value of each variable its spec's message uses (absent for messages without variables). */
-  vars?: Readonly<Record<string, string>>;
+  /**
+   * The value of each variable its spec's message uses (absent for messages without variables):
+   * in a plan buildPlan made, its row in `Plan.variables` (varsOf gives the values).
+   */
+  vars?: Readonly<Record<string, string>> | VarsRow;
   /**
    * A test message to one of the spec's seeds (`seed:`), rendered with its sample recipient's
    * variables: apply sends it before any other message, `apply --seed-only` only these.
@@ -144,20 +148,39 @@ export function contentHashOf(entry: PlanEntry): string | undefined {
   return entry.action === 'orphan' ? undefined : entry.contentHash;
 }
 
-/** The variable values the entry was rendered with, if any. */
-export function varsOf(entry: PlanEntry): Readonly<Record<string, string>> | undefined {
-  return entry.action === 'orphan' ? undefined : entry.vars;
+/** The variable values the entry was rendered with, if any (from the plan's table when it has a row there). */
+export function varsOf(
+  entry: PlanEntry,
+  variables: VarsTable | undefined,
+): Readonly<Record<string, string>> | undefined {
+  if (entry.action === 'orphan' || entry.vars === undefined) return undefined;
+  if (typeof entry.vars !== 'number') return entry.vars;
+  return variables?.values(entry.vars);
+}
+
+/** One variable's value in the entry, if it has it. */
+export function varOf(
+  entry: PlanEntry,
+  name: string,
+  variables: VarsTable | undefined,
+): string | undefined {
+  if (entry.action === 'orphan' || entry.vars === undefined) return undefined;
+  if (typeof entry.vars === 'number') return variables?.value(entry.vars, name);
+  return Object.hasOwn(entry.vars, name) ? entry.vars[name] : undefined;
 }
 
 /**
- * Takes the variable values out of the plan's entries, in place (only the formats show them):
- * apply sends without them, and at millions of recipients they are a fifth of the plan's memory.
+ * Takes the variable values out of the plan, in place (only the formats show them): apply sends
+ * without them, and at millions of recipients they are a fifth of the plan's memory.
  */
-export function dropVars(plan: Pick<Plan, 'entries'>): void {
+export function dropVars(plan: Pick<Plan, 'entries' | 'variables'>): void {
+  delete plan.variables;
   const { entries } = plan;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];
-    if (entry === undefined || entry.action === 'orphan' || entry.vars === undefined) continue;
+    // A row number costs nothing once the table is gone: only objects are taken out.
+    if (entry === undefined || entry.action === 'orphan' || typeof entry.vars !== 'object')
+      continue;
     const { vars: _vars, ...rest } = entry;
     entries[i] = rest;
   }
@@ -242,6 +265,11 @@ export interface Plan {
   /** The approved templates the contents use (from the config's catalogue), for showing them filled in. */
   templates?: ApprovedTemplate[];
   entries: PlanEntry[];
+  /**
+   * The variable values of the entries whose `vars` is a row number (a plan buildPlan made): held
+   * compactly instead of an object per entry, left out of JSON and of saved plans.
+   */
+  variables?: VarsTable;
   /** A saved plan of many messages: `entries` are its first ones, this digest covers all (src/plan/entries-digest.ts). */
   entriesDigest?: { count: number; sha256: string };
   /**

@@ -291,7 +291,12 @@ class Page {
       const single = singleRenderShown(group, picked.samples, picked.shownAbove);
       const values =
         level.values > 0 && !single && valuesKept(this.plan)
-          ? countVariableValues(group.entries, variablesOf(message, group.entries), level.values)
+          ? countVariableValues(
+              group.entries,
+              variablesOf(message, group.entries, this.plan.variables),
+              level.values,
+              this.plan.variables,
+            )
           : [];
       if (values.length > 0) {
         out.push('| variable | values |', '| --- | --- |');

@@ -1,5 +1,6 @@
 import type { MessageContent } from '../api/types.js';
-import { varsOf, type Plan, type PlanEntry } from '../plan/types.js';
+import { varOf, varsOf, type Plan, type PlanEntry } from '../plan/types.js';
+import type { VarsTable } from '../plan/vars-table.js';
 import { describeContent, type ContentField } from './plan-content.js';
 import type { EntryGroup, SpecGroups } from './plan-groups.js';
 
@@ -163,11 +164,16 @@ export function singleRenderShown(
 }
 
 /** The variables to summarise: the shape's, else (a plan without shapes) those its entries carry. */
-export function variablesOf(message: SpecMessage, entries: readonly PlanEntry[]): string[] {
+export function variablesOf(
+  message: SpecMessage,
+  entries: readonly PlanEntry[],
+  variables: VarsTable | undefined,
+): string[] {
   if (message.kind === 'shape') return message.variables;
   if (message.kind === 'same') return [];
   const names = new Set<string>();
-  for (const e of entries) for (const name of Object.keys(varsOf(e) ?? {})) names.add(name);
+  for (const e of entries)
+    for (const name of Object.keys(varsOf(e, variables) ?? {})) names.add(name);
   return [...names];
 }
 
@@ -176,12 +182,12 @@ export function countVariableValues(
   entries: readonly PlanEntry[],
   names: readonly string[],
   top: number,
+  variables: VarsTable | undefined,
 ): VariableValues[] {
   return names.map((name) => {
     const counts = new Map<string, number>();
     for (const e of entries) {
-      const vars = varsOf(e);
-      const value = vars && Object.hasOwn(vars, name) ? (vars[name] ?? '') : '';
+      const value = varOf(e, name, variables) ?? '';
       counts.set(value, (counts.get(value) ?? 0) + 1);
     }
     // One pass keeping the `top` largest (a sort of 100,000 distinct names costs more); the Map

@@ -201,8 +201,9 @@ function formatGroup(
       group.entries,
       singleRenderShown(group, samples, shownAbove) || !valuesKept(plan)
         ? []
-        : variablesOf(message, group.entries),
+        : variablesOf(message, group.entries, plan.variables),
       detail.values,
+      plan.variables,
     ).map((v) => ({
       label: `{{${v.name}}}`,
       value: formatValues(v, (value) =>

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isSending } from '../../src/plan/types.js';
+import { isSending, varsOf } from '../../src/plan/types.js';
 import { formatPlan } from '../../src/report/plan-format.js';
 import { buildShapesPlan } from '../plan/shape-fixture.js';
 import { withTmpDir } from '../state/tmp-dir.js';
@@ -63,7 +63,7 @@ test('masked formats mask numbers in variable values and samples, not only recip
       .filter(isSending)
       .find((e) => e.spec === 'birthday' && e.action === 'send');
     assert.ok(hello?.contentHash);
-    hello.vars = { ...hello.vars, gift: 'a call from 41793026727' };
+    hello.vars = { ...varsOf(hello, plan.variables), gift: 'a call from 41793026727' };
     const content = plan.contents[hello.contentHash];
     assert.ok(content);
     content.whatsApp.text = 'Happy birthday! Call 41793026727.';
@@ -90,7 +90,7 @@ test('variable names and values from a spec or recipient file are shown escaped,
       .filter(isSending)
       .find((e) => e.spec === 'black-friday' && e.action === 'send');
     assert.ok(entry);
-    entry.vars = { ...entry.vars, 'x\u001b[2J': 'evil\u202e\r' };
+    entry.vars = { ...varsOf(entry, plan.variables), 'x\u001b[2J': 'evil\u202e\r' };
     for (const format of ['pretty', 'markdown'] as const) {
       const out = formatPlan(plan, { format });
       assert.not.match(out, /[\u001b\u202e\r]/, format);
