@@ -14,6 +14,11 @@ export const GOALS = {
   versionStart: { what: 'waspec --version / node -e 0 (issue 15)', limit: 1.5, unit: 'x' },
   validateStart: { what: 'validate of one small spec / node -e 0', limit: 3, unit: 'x' },
   planStart: { what: 'plan of one small spec / node -e 0', limit: 4, unit: 'x' },
+  stateBytes: {
+    what: 'state snapshot bytes per accepted message (10M in well under 1 GiB)',
+    limit: 80,
+    unit: ' B',
+  },
   linear: { what: 'time at 10M / time at 1M', limit: 11, unit: 'x' },
 };
 

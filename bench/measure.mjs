@@ -7,8 +7,8 @@ import { join } from 'node:path';
 
 const hook = new URL('./rusage.mjs', import.meta.url).href;
 
-/** `args` are node's arguments (script first). Rejects when the child exits with a non-zero code. */
-export async function measure(args, { cwd = process.cwd(), okCodes = [0] } = {}) {
+/** `args` are node's arguments (script first); `env` is added to this process's environment. Rejects when the child exits with a non-zero code. */
+export async function measure(args, { cwd = process.cwd(), okCodes = [0], env = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'waspec-measure-'));
   const file = join(dir, 'rusage.json');
   try {
@@ -16,7 +16,7 @@ export async function measure(args, { cwd = process.cwd(), okCodes = [0] } = {})
     const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --import ${hook}`.trim();
     const child = spawn(process.execPath, args, {
       cwd,
-      env: { ...process.env, NODE_OPTIONS: nodeOptions, WASPEC_BENCH_RUSAGE: file },
+      env: { ...process.env, ...env, NODE_OPTIONS: nodeOptions, WASPEC_BENCH_RUSAGE: file },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -14,7 +14,8 @@ const named = process.argv.slice(2);
 for (const section of named.length > 0
   ? named
   : (
-      process.env.BENCH_SECTIONS ?? 'compile,apply,workers,startup,suppress,hostile,cost,scale'
+      process.env.BENCH_SECTIONS ??
+      'compile,state,apply,workers,startup,suppress,hostile,cost,scale'
     ).split(',')) {
   const file = new URL(`./${section}.mjs`, import.meta.url);
   if (!existsSync(file)) continue;

@@ -1,15 +1,15 @@
+import { MessageTable } from './message-table.js';
 import {
   canaryKey,
   type BreakerTrip,
   type CanarySent,
   type JournalRecord,
-  type MessageState,
   type StateSnapshot,
 } from './types.js';
 
 /** What folding builds: the messages, and the hashes of the contents kept (each hash string once). */
 export interface FoldedState {
-  messages: Map<string, MessageState>;
+  messages: MessageTable;
   contents: Map<string, string>;
   /** The last breaker trip, cleared by the next in-flight record (an apply that sent again). */
   breaker?: BreakerTrip;
@@ -18,7 +18,7 @@ export interface FoldedState {
 }
 
 export function emptyFold(): FoldedState {
-  return { messages: new Map(), contents: new Map() };
+  return { messages: new MessageTable(), contents: new Map() };
 }
 
 /** The snapshot's view of a fold (its content hashes as a set sharing the messages' strings). */
@@ -26,7 +26,7 @@ export function foldedSnapshot(
   folded: FoldedState,
 ): Pick<StateSnapshot, 'messages' | 'contents' | 'breaker' | 'canaries'> {
   return {
-    messages: folded.messages,
+    messages: folded.messages.seal(),
     contents: new Set(folded.contents.keys()),
     ...(folded.breaker ? { breaker: folded.breaker } : {}),
     ...(folded.canaries ? { canaries: folded.canaries } : {}),
@@ -56,60 +56,9 @@ export function foldRecord(folded: FoldedState, record: JournalRecord): void {
   }
   if (record.type === 'in-flight') {
     delete folded.breaker;
-    for (const m of record.messages) {
-      const before = messages.get(m.messageId);
-      messages.set(m.messageId, {
-        messageId: m.messageId,
-        spec: m.spec,
-        revision: m.revision,
-        maskedPhoneNumber: m.maskedPhoneNumber,
-        // The content record's string: a million messages of one content hold it once.
-        contentHash: contents.get(m.contentHash) ?? m.contentHash,
-        ...(m.writtenHash === undefined
-          ? {}
-          : { writtenHash: contents.get(m.writtenHash) ?? m.writtenHash }),
-        bulkId: record.bulkId,
-        sentAt: before?.sentAt ?? record.at,
-        updatedAt: record.at,
-        outcome: 'in-flight',
-        ...(m.test ? { test: true as const } : {}),
-      });
-    }
+    messages.open(record);
     return;
   }
-  if (record.type === 'settle') return settle(messages, record);
-  for (const r of record.results) {
-    const state = messages.get(r.messageId);
-    // An outcome without its in-flight record cannot be attributed to a spec: skip it.
-    if (!state) continue;
-    state.outcome = r.outcome;
-    state.updatedAt = record.at;
-    delete state.settled;
-    state.bulkId = record.bulkId;
-    delete state.status;
-    delete state.httpStatus;
-    delete state.error;
-    if (r.status !== undefined) state.status = r.status;
-    if (r.httpStatus !== undefined) state.httpStatus = r.httpStatus;
-    if (r.error !== undefined) state.error = r.error;
-  }
-}
-
-/** A settled message ends accepted, or failed (so the next apply sends it) when it was not sent. */
-function settle(
-  messages: Map<string, MessageState>,
-  record: Extract<JournalRecord, { type: 'settle' }>,
-): void {
-  for (const messageId of record.messageIds) {
-    const state = messages.get(messageId);
-    if (!state) continue;
-    delete state.status;
-    delete state.httpStatus;
-    delete state.error;
-    state.outcome = record.as === 'accepted' ? 'accepted' : 'failed';
-    if (record.as === 'not-sent')
-      state.error = `settled as not sent by ${record.by}: ${record.reason}`;
-    state.updatedAt = record.at;
-    state.settled = { as: record.as, by: record.by, at: record.at, reason: record.reason };
-  }
+  if (record.type === 'settle') messages.settle(record);
+  else messages.close(record);
 }

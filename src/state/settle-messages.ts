@@ -25,11 +25,15 @@ export function planSettle(
   who: { by: string; reason: string; at: string },
 ): SettlePlan {
   const selected: MessageState[] = [];
+  // By messageId: the snapshot builds a new object on each look-up.
+  const chosen = new Set<string>();
   const unknown: string[] = [];
   for (const id of selection.messageIds ?? []) {
     const state = snapshot.messages.get(id);
-    if (state) selected.push(state);
-    else unknown.push(id);
+    if (state) {
+      chosen.add(state.messageId);
+      selected.push(state);
+    } else unknown.push(id);
   }
   if (selection.spec !== undefined || selection.bulkId !== undefined) {
     for (const state of snapshot.messages.values()) {
@@ -39,7 +43,9 @@ export function planSettle(
         state.bulkId.toUpperCase() !== selection.bulkId.toUpperCase()
       )
         continue;
-      if (!selected.includes(state)) selected.push(state);
+      if (chosen.has(state.messageId)) continue;
+      chosen.add(state.messageId);
+      selected.push(state);
     }
   }
   const settled = selected.filter((m) => m.outcome === 'in-flight');

@@ -143,8 +143,22 @@ export interface StoredContent {
   cut?: true;
 }
 
+/**
+ * The state's messages by messageId, read-only: a Map, or the columns a read fills
+ * (message-table.ts), whose `get` and `values` build each MessageState anew (equal values, never
+ * the same object twice: compare messageIds, not objects).
+ */
+export interface MessageStates {
+  readonly size: number;
+  get(messageId: string): MessageState | undefined;
+  has(messageId: string): boolean;
+  /** In the order the messages were first journalled. */
+  values(): IterableIterator<MessageState>;
+  keys(): IterableIterator<string>;
+}
+
 export interface StateSnapshot {
-  messages: Map<string, MessageState>;
+  messages: MessageStates;
   /** sha256 hex of the journal bytes read; a saved plan records it. */
   digest: string;
   /** E.g. a torn last line. */

@@ -1,0 +1,622 @@
+import { randomBytes } from 'node:crypto';
+import { bulkIdFor } from '../api/identity.js';
+import type { ApiStatus } from '../api/types.js';
+import type { JournalRecord, MessageState, MessageStates, Outcome } from './types.js';
+
+/**
+ * The state's messages in columns: a message is some 46 bytes of typed arrays instead of an object
+ * of several hundred bytes (ten million of them must fit in a small machine). messageIds that are
+ * UUIDs as waspec makes them are 16 bytes, content hashes 32 bytes in a table (a hash repeated
+ * nearby is kept once), bulkIds 32 bytes per request (none when it is the one of its only
+ * message), spec, revision, message as written, test mark and masked number one index into a table
+ * of their combinations, times numbers. What is rare (errors, settlements, HTTP statuses, texts
+ * that are not as waspec writes them) is kept as it came in maps. `get` and `values` build a
+ * MessageState equal to the one folding records into objects gave, keys in the same order.
+ */
+
+/** Records per chunk: columns grow a chunk at a time (no copy of what is there), the first one doubling. */
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+const LOW = CHUNK - 1;
+const FIRST_CAPACITY = 64;
+
+const OUTCOMES: readonly Outcome[] = ['in-flight', 'accepted', 'rejected', 'failed'];
+const OUTCOME_BITS = 3;
+/** The message has an entry in `tails`. */
+const HAS_TAIL = 4;
+/** The messageId is not a UUID as waspec makes them: it is in `otherIds`. */
+const OTHER_ID = 8;
+/** The message has an entry in `times`. */
+const HAS_TIMES = 16;
+/** Status column: none, or in the message's tail (more distinct statuses than the column counts). */
+const NO_STATUS = 0;
+const TAIL_STATUS = 255;
+/** Bulk column: the bulkId is bulkIdFor([messageId]) (a request of one message). */
+const OWN_BULK = 0xffffffff;
+/** Delta column: updatedAt is in `times` (not as toISOString writes it, or too far from sentAt). */
+const TIMES_HELD = -0x80000000;
+/** Values kept once in the status column's table; beyond, a message keeps its own in its tail. */
+const MAX_STATUSES = 254;
+/** Nearby values looked up before a new table entry is made (a bound: the map is emptied when full). */
+const RECENT = 4096;
+
+/**
+ * The last keys of a message that has them, in the order folding into objects gave them (an
+ * outcome's status, httpStatus, error; a settlement's error and settled): the same deletes and
+ * assignments are made on it. A status kept in the status column comes before these.
+ */
+type Tail = Partial<Pick<MessageState, 'status' | 'httpStatus' | 'error' | 'settled'>>;
+
+/** Times that are not toISOString's text of their instant (or an updatedAt too far from sentAt). */
+interface Times {
+  sentAt?: string;
+  updatedAt?: string;
+}
+
+class Chunk {
+  ids: Uint32Array;
+  content: Uint32Array;
+  bulk: Uint32Array;
+  shape: Uint32Array;
+  sentAt: Float64Array;
+  delta: Int32Array;
+  flags: Uint8Array;
+  status: Uint8Array;
+  constructor(readonly capacity: number) {
+    this.ids = new Uint32Array(capacity * 4);
+    this.content = new Uint32Array(capacity);
+    this.bulk = new Uint32Array(capacity);
+    this.shape = new Uint32Array(capacity);
+    this.sentAt = new Float64Array(capacity);
+    this.delta = new Int32Array(capacity);
+    this.flags = new Uint8Array(capacity);
+    this.status = new Uint8Array(capacity);
+  }
+
+  /** A chunk of twice the capacity holding this one's records. */
+  grown(): Chunk {
+    const next = new Chunk(Math.min(this.capacity * 2, CHUNK));
+    next.ids.set(this.ids);
+    next.content.set(this.content);
+    next.bulk.set(this.bulk);
+    next.shape.set(this.shape);
+    next.sentAt.set(this.sentAt);
+    next.delta.set(this.delta);
+    next.flags.set(this.flags);
+    next.status.set(this.status);
+    return next;
+  }
+}
+
+const HEX = '0123456789abcdef';
+
+/** The value of a hex digit (lower case, or upper case when `upper`); -1 for anything else. */
+function nibble(code: number, upper: boolean): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  const a = upper ? 65 : 97;
+  return code >= a && code <= a + 5 ? code - a + 10 : -1;
+}
+
+/** Writes the 16 bytes of a lower-case UUID (8-4-4-4-12) as four big-endian words; false if it is not one. */
+function parseUuid(text: string, out: Uint32Array, at: number): boolean {
+  if (text.length !== 36) return false;
+  let word = 0;
+  let digits = 0;
+  for (let i = 0; i < 36; i++) {
+    const code = text.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (code !== 45) return false;
+      continue;
+    }
+    const v = nibble(code, false);
+    if (v < 0) return false;
+    word = (word << 4) | v;
+    if (++digits % 8 === 0) {
+      out[at + (digits >> 3) - 1] = word >>> 0;
+      word = 0;
+    }
+  }
+  return true;
+}
+
+function hex8(word: number): string {
+  let s = '';
+  for (let shift = 28; shift >= 0; shift -= 4) s += HEX.charAt((word >>> shift) & 15);
+  return s;
+}
+
+function uuidOfWords(ids: Uint32Array, at: number): string {
+  const a = hex8(ids[at] ?? 0);
+  const b = hex8(ids[at + 1] ?? 0);
+  const c = hex8(ids[at + 2] ?? 0);
+  const d = hex8(ids[at + 3] ?? 0);
+  return `${a}-${b.slice(0, 4)}-${b.slice(4)}-${c.slice(0, 4)}-${c.slice(4)}${d}`;
+}
+
+/**
+ * Strings of 64 hex digits (content hashes, bulkIds) as 32 bytes each, appended in chunks; other
+ * strings as they came. An entry is looked up among recent ones before a new one is made.
+ */
+class HexTable {
+  private chunks: Buffer[] = [];
+  private capacity = 0;
+  size = 0;
+  private readonly other = new Map<number, string>();
+  private recent: Map<string, number> | undefined = new Map();
+
+  constructor(private readonly upper: boolean) {}
+
+  /** The index of `text`: a recent entry of it, or a new one. */
+  intern(text: string): number {
+    const known = this.recent?.get(text);
+    // A negative note is a request of one message (MessageTable.open), not an entry.
+    if (known !== undefined && known >= 0) return known;
+    const index = this.add(text);
+    this.remember(text, index);
+    return index;
+  }
+
+  remember(text: string, index: number): void {
+    if (!this.recent) return;
+    if (this.recent.size >= RECENT) this.recent.clear();
+    this.recent.set(text, index);
+  }
+
+  /** A recent index noted for `text`, if any. */
+  recall(text: string): number | undefined {
+    return this.recent?.get(text);
+  }
+
+  private add(text: string): number {
+    const index = this.size++;
+    if (index >= this.capacity) this.grow();
+    const chunk = this.chunks[index >>> CHUNK_BITS] as Buffer;
+    const at = (index & LOW) * 32;
+    if (text.length !== 64) {
+      this.other.set(index, text);
+      return index;
+    }
+    for (let i = 0; i < 32; i++) {
+      const hi = nibble(text.charCodeAt(2 * i), this.upper);
+      const lo = nibble(text.charCodeAt(2 * i + 1), this.upper);
+      if (hi < 0 || lo < 0) {
+        this.other.set(index, text);
+        return index;
+      }
+      chunk[at + i] = (hi << 4) | lo;
+    }
+    return index;
+  }
+
+  private grow(): void {
+    const last = this.chunks.length - 1;
+    const lastCapacity = last < 0 ? 0 : (this.chunks[last] as Buffer).length / 32;
+    if (last >= 0 && lastCapacity < CHUNK) {
+      const next = Buffer.alloc(Math.min(lastCapacity * 2, CHUNK) * 32);
+      (this.chunks[last] as Buffer).copy(next);
+      this.chunks[last] = next;
+      this.capacity += next.length / 32 - lastCapacity;
+    } else {
+      const size = last < 0 ? FIRST_CAPACITY : CHUNK;
+      this.chunks.push(Buffer.alloc(size * 32));
+      this.capacity += size;
+    }
+  }
+
+  get(index: number): string {
+    const other = this.other.get(index);
+    if (other !== undefined) return other;
+    const at = (index & LOW) * 32;
+    const text = (this.chunks[index >>> CHUNK_BITS] as Buffer).toString('hex', at, at + 32);
+    return this.upper ? text.toUpperCase() : text;
+  }
+
+  /** Lets go of what only adding needs. */
+  seal(): void {
+    this.recent = undefined;
+  }
+}
+
+interface Shape {
+  spec: string;
+  revision: number;
+  writtenHash: string | undefined;
+  test: boolean;
+  maskedPhoneNumber: string;
+}
+
+type InFlight = Extract<JournalRecord, { type: 'in-flight' }>;
+type InFlightMessage = InFlight['messages'][number];
+type OutcomeRecord = Extract<JournalRecord, { type: 'outcome' }>;
+type SettleRecord = Extract<JournalRecord, { type: 'settle' }>;
+
+/** An ISO time as a number when toISOString writes that number as exactly this text; NaN otherwise. */
+function instantOf(at: string): number {
+  const ms = Date.parse(at);
+  return Number.isNaN(ms) || new Date(ms).toISOString() !== at ? Number.NaN : ms;
+}
+
+/**
+ * The state's messages by messageId, built by folding journal records (fold-journal.ts) and
+ * read-only once sealed. Iterates in the order messages were first journalled, as a Map would.
+ */
+export class MessageTable implements MessageStates {
+  private chunks: Chunk[] = [];
+  private capacity = 0;
+  private count = 0;
+  /** Open addressing on the messageId's words: index + 1 of each UUID message, 0 for a free slot. */
+  private slots = new Int32Array(1024);
+  private readonly seed = randomBytes(4).readUInt32LE(0);
+  private readonly otherIds = new Map<string, number>();
+  private readonly idOfOther = new Map<number, string>();
+  private readonly tails = new Map<number, Tail>();
+  private readonly times = new Map<number, Times>();
+  private readonly hashes = new HexTable(false);
+  private readonly bulks = new HexTable(true);
+  private readonly shapes: Shape[] = [];
+  private shapeKeys: Map<string, number> | undefined = new Map();
+  private readonly statuses: ApiStatus[] = [];
+  private statusKeys: Map<string, number> | undefined = new Map();
+  private readonly key = new Uint32Array(4);
+  /** The last instant written as text, and its text (messages of one record share their times). */
+  private lastMs = Number.NaN;
+  private lastIso = '';
+  private lastAt = '';
+  private lastAtMs = Number.NaN;
+
+  get size(): number {
+    return this.count;
+  }
+
+  has(messageId: string): boolean {
+    return this.indexOf(messageId) >= 0;
+  }
+
+  get(messageId: string): MessageState | undefined {
+    const index = this.indexOf(messageId);
+    return index < 0 ? undefined : this.stateAt(index);
+  }
+
+  *values(): IterableIterator<MessageState> {
+    for (let i = 0; i < this.count; i++) yield this.stateAt(i);
+  }
+
+  *keys(): IterableIterator<string> {
+    for (let i = 0; i < this.count; i++) yield this.idAt(i);
+  }
+
+  private idAt(index: number): string {
+    const chunk = this.chunks[index >>> CHUNK_BITS] as Chunk;
+    const i = index & LOW;
+    return (chunk.flags[i] as number) & OTHER_ID
+      ? (this.idOfOther.get(index) as string)
+      : uuidOfWords(chunk.ids, i * 4);
+  }
+
+  /** Lets go of the tables only folding needs; the table is read-only from now on. */
+  seal(): this {
+    this.shapeKeys = undefined;
+    this.statusKeys = undefined;
+    this.hashes.seal();
+    this.bulks.seal();
+    return this;
+  }
+
+  // Folding (fold-journal.ts keeps the rules; these store their result).
+
+  /** An in-flight record: each message (re)opened, its first sentAt kept. */
+  open(record: InFlight): void {
+    const at = this.instant(record.at);
+    let bulk: number | undefined;
+    const own = record.messages.length === 1;
+    for (const m of record.messages) {
+      let index = this.indexOf(m.messageId);
+      const fresh = index < 0;
+      if (fresh) {
+        index = this.append(m.messageId);
+        this.setSentAt(index, record.at, at);
+      }
+      const chunk = this.chunks[index >>> CHUNK_BITS] as Chunk;
+      const i = index & LOW;
+      // A new object in place of the message's: no status, error nor settlement any more.
+      this.setTail(index, chunk, i, undefined);
+      chunk.status[i] = NO_STATUS;
+      chunk.content[i] = this.hashes.intern(m.contentHash);
+      chunk.shape[i] = this.shapeOf(m);
+      if (own && bulkIdFor([m.messageId]) === record.bulkId) {
+        chunk.bulk[i] = OWN_BULK;
+        this.bulks.remember(record.bulkId, -1 - index);
+      } else {
+        bulk ??= this.bulks.intern(record.bulkId);
+        chunk.bulk[i] = bulk;
+      }
+      this.setOutcome(chunk, i, 0);
+      this.setUpdated(index, chunk, i, record.at, at);
+    }
+  }
+
+  /** An outcome record: each message it names that the state knows closed; the last one wins. */
+  close(record: OutcomeRecord): void {
+    const at = this.instant(record.at);
+    let bulk: number | undefined;
+    for (const r of record.results) {
+      const index = this.indexOf(r.messageId);
+      // An outcome without its in-flight record cannot be attributed to a spec: skip it.
+      if (index < 0) continue;
+      const chunk = this.chunks[index >>> CHUNK_BITS] as Chunk;
+      const i = index & LOW;
+      const noted = this.bulks.recall(record.bulkId);
+      if (noted === -1 - index) chunk.bulk[i] = OWN_BULK;
+      else {
+        bulk ??= noted !== undefined && noted >= 0 ? noted : this.bulks.intern(record.bulkId);
+        chunk.bulk[i] = bulk;
+      }
+      this.setOutcome(chunk, i, OUTCOMES.indexOf(r.outcome));
+      // Folding deletes settled, status, httpStatus and error, then sets those the result has.
+      const tail: Tail = {};
+      const status = r.status === undefined ? NO_STATUS : this.statusIndex(r.status);
+      chunk.status[i] = status;
+      if (status === TAIL_STATUS) tail.status = r.status;
+      if (r.httpStatus !== undefined) tail.httpStatus = r.httpStatus;
+      if (r.error !== undefined) tail.error = r.error;
+      this.setTail(index, chunk, i, tail);
+      this.setUpdated(index, chunk, i, record.at, at);
+    }
+  }
+
+  /** A settle record: each message it names ends accepted, or failed when it was not sent. */
+  settle(record: SettleRecord): void {
+    const at = this.instant(record.at);
+    for (const messageId of record.messageIds) {
+      const index = this.indexOf(messageId);
+      if (index < 0) continue;
+      const chunk = this.chunks[index >>> CHUNK_BITS] as Chunk;
+      const i = index & LOW;
+      // As folding into an object: status, httpStatus and error deleted; a settlement before keeps its place.
+      const tail: Tail = { ...this.tailOf(index, chunk, i) };
+      delete tail.status;
+      delete tail.httpStatus;
+      delete tail.error;
+      chunk.status[i] = NO_STATUS;
+      this.setOutcome(chunk, i, record.as === 'accepted' ? 1 : 3);
+      if (record.as === 'not-sent')
+        tail.error = `settled as not sent by ${record.by}: ${record.reason}`;
+      tail.settled = { as: record.as, by: record.by, at: record.at, reason: record.reason };
+      this.setTail(index, chunk, i, tail);
+      this.setUpdated(index, chunk, i, record.at, at);
+    }
+  }
+
+  // Reading.
+
+  private indexOf(messageId: string): number {
+    const key = this.key;
+    if (!parseUuid(messageId, key, 0)) return this.otherIds.get(messageId) ?? -1;
+    const mask = this.slots.length - 1;
+    for (let slot = this.hash(key, 0) & mask; ; slot = (slot + 1) & mask) {
+      const held = this.slots[slot] as number;
+      if (held === 0) return -1;
+      const index = held - 1;
+      const ids = (this.chunks[index >>> CHUNK_BITS] as Chunk).ids;
+      const at = (index & LOW) * 4;
+      if (
+        ids[at] === key[0] &&
+        ids[at + 1] === key[1] &&
+        ids[at + 2] === key[2] &&
+        ids[at + 3] === key[3]
+      )
+        return index;
+    }
+  }
+
+  private stateAt(index: number): MessageState {
+    const chunk = this.chunks[index >>> CHUNK_BITS] as Chunk;
+    const i = index & LOW;
+    const flags = chunk.flags[i] as number;
+    const shape = this.shapes[chunk.shape[i] as number] as Shape;
+    const times = flags & HAS_TIMES ? this.times.get(index) : undefined;
+    const sentMs = chunk.sentAt[i] as number;
+    const delta = chunk.delta[i] as number;
+    const bulk = chunk.bulk[i] as number;
+    const messageId = this.idAt(index);
+    const contentHash = this.hashes.get(chunk.content[i] as number);
+    const bulkId = bulk === OWN_BULK ? bulkIdFor([messageId]) : this.bulks.get(bulk);
+    const sentAt = times?.sentAt ?? this.iso(sentMs);
+    const updatedAt = delta === TIMES_HELD ? (times?.updatedAt ?? '') : this.iso(sentMs + delta);
+    const outcome = OUTCOMES[flags & OUTCOME_BITS] as Outcome;
+    // Every key in one literal, in the order folding gave them (writtenHash only when there is one).
+    const state: MessageState =
+      shape.writtenHash === undefined
+        ? {
+            messageId,
+            spec: shape.spec,
+            revision: shape.revision,
+            maskedPhoneNumber: shape.maskedPhoneNumber,
+            contentHash,
+            bulkId,
+            sentAt,
+            updatedAt,
+            outcome,
+          }
+        : {
+            messageId,
+            spec: shape.spec,
+            revision: shape.revision,
+            maskedPhoneNumber: shape.maskedPhoneNumber,
+            contentHash,
+            writtenHash: shape.writtenHash,
+            bulkId,
+            sentAt,
+            updatedAt,
+            outcome,
+          };
+    if (shape.test) state.test = true;
+    const status = chunk.status[i] as number;
+    if (status !== NO_STATUS && status !== TAIL_STATUS) state.status = this.statuses[status - 1];
+    if (flags & HAS_TAIL) Object.assign(state, this.tails.get(index));
+    return state;
+  }
+
+  private iso(ms: number): string {
+    if (ms !== this.lastMs) {
+      this.lastMs = ms;
+      this.lastIso = new Date(ms).toISOString();
+    }
+    return this.lastIso;
+  }
+
+  // Storing.
+
+  private hash(words: Uint32Array, at: number): number {
+    let h = this.seed;
+    for (let k = 0; k < 4; k++) {
+      h = Math.imul(h ^ (words[at + k] as number), 0x85ebca6b);
+      h ^= h >>> 13;
+    }
+    h = Math.imul(h, 0xc2b2ae35);
+    return (h ^ (h >>> 16)) >>> 0;
+  }
+
+  /** A new message at the end (its id stored and indexed); its other columns are set by the caller. */
+  private append(messageId: string): number {
+    const index = this.count++;
+    if (index >= this.capacity) this.grow();
+    const chunk = this.chunks[index >>> CHUNK_BITS] as Chunk;
+    const i = index & LOW;
+    if (parseUuid(messageId, chunk.ids, i * 4)) {
+      if ((this.count - this.otherIds.size) * 4 > this.slots.length * 3) this.rehash();
+      else this.place(index);
+    } else {
+      chunk.flags[i] = OTHER_ID;
+      this.otherIds.set(messageId, index);
+      this.idOfOther.set(index, messageId);
+    }
+    return index;
+  }
+
+  private place(index: number): void {
+    const mask = this.slots.length - 1;
+    let slot =
+      this.hash((this.chunks[index >>> CHUNK_BITS] as Chunk).ids, (index & LOW) * 4) & mask;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+    this.slots[slot] = index + 1;
+  }
+
+  /** Twice the slots, every UUID message placed again (the new one included). */
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2);
+    for (let index = 0; index < this.count; index++) {
+      const chunk = this.chunks[index >>> CHUNK_BITS] as Chunk;
+      if (!((chunk.flags[index & LOW] as number) & OTHER_ID)) this.place(index);
+    }
+  }
+
+  private grow(): void {
+    const last = this.chunks.length - 1;
+    const tail = this.chunks[last];
+    if (tail && tail.capacity < CHUNK) {
+      const next = tail.grown();
+      this.chunks[last] = next;
+      this.capacity += next.capacity - tail.capacity;
+    } else {
+      const chunk = new Chunk(tail ? CHUNK : FIRST_CAPACITY);
+      this.chunks.push(chunk);
+      this.capacity += chunk.capacity;
+    }
+  }
+
+  private instant(at: string): number {
+    if (at !== this.lastAt) {
+      this.lastAt = at;
+      this.lastAtMs = instantOf(at);
+    }
+    return this.lastAtMs;
+  }
+
+  private setOutcome(chunk: Chunk, i: number, outcome: number): void {
+    chunk.flags[i] = ((chunk.flags[i] as number) & ~OUTCOME_BITS) | outcome;
+  }
+
+  private setSentAt(index: number, at: string, ms: number): void {
+    const chunk = this.chunks[index >>> CHUNK_BITS] as Chunk;
+    chunk.sentAt[index & LOW] = ms;
+    if (Number.isNaN(ms)) this.timesOf(index, chunk, index & LOW).sentAt = at;
+  }
+
+  private setUpdated(index: number, chunk: Chunk, i: number, at: string, ms: number): void {
+    const delta = ms - (chunk.sentAt[i] as number);
+    if (!Number.isNaN(delta) && delta > TIMES_HELD && delta <= 0x7fffffff) {
+      chunk.delta[i] = delta;
+      const times = (chunk.flags[i] as number) & HAS_TIMES ? this.times.get(index) : undefined;
+      if (times?.updatedAt === undefined) return;
+      delete times.updatedAt;
+      if (times.sentAt === undefined) {
+        this.times.delete(index);
+        chunk.flags[i] = (chunk.flags[i] as number) & ~HAS_TIMES;
+      }
+    } else {
+      chunk.delta[i] = TIMES_HELD;
+      this.timesOf(index, chunk, i).updatedAt = at;
+    }
+  }
+
+  private timesOf(index: number, chunk: Chunk, i: number): Times {
+    const known = (chunk.flags[i] as number) & HAS_TIMES ? this.times.get(index) : undefined;
+    if (known) return known;
+    const times: Times = {};
+    this.times.set(index, times);
+    chunk.flags[i] = (chunk.flags[i] as number) | HAS_TIMES;
+    return times;
+  }
+
+  private tailOf(index: number, chunk: Chunk, i: number): Tail | undefined {
+    return (chunk.flags[i] as number) & HAS_TAIL ? this.tails.get(index) : undefined;
+  }
+
+  /** The message's tail replaced (none when empty). */
+  private setTail(index: number, chunk: Chunk, i: number, tail: Tail | undefined): void {
+    const flags = chunk.flags[i] as number;
+    if (tail === undefined || Object.keys(tail).length === 0) {
+      if (flags & HAS_TAIL) {
+        this.tails.delete(index);
+        chunk.flags[i] = flags & ~HAS_TAIL;
+      }
+      return;
+    }
+    this.tails.set(index, tail);
+    chunk.flags[i] = flags | HAS_TAIL;
+  }
+
+  private shapeOf(m: InFlightMessage): number {
+    const { spec, revision, writtenHash, maskedPhoneNumber } = m;
+    const test = m.test === true;
+    // Each variable part but the last is length-prefixed: different shapes never share a key.
+    const key = `${revision}|${test ? 1 : 0}|${writtenHash === undefined ? '-' : `${writtenHash.length}:${writtenHash}`}|${maskedPhoneNumber.length}:${maskedPhoneNumber}|${spec}`;
+    const keys = (this.shapeKeys ??= new Map<string, number>());
+    const known = keys.get(key);
+    if (known !== undefined) return known;
+    const index = this.shapes.length;
+    this.shapes.push({ spec, revision, writtenHash, test, maskedPhoneNumber });
+    keys.set(key, index);
+    return index;
+  }
+
+  private lastStatus: ApiStatus | undefined;
+  private lastStatusIndex = NO_STATUS;
+
+  private statusIndex(status: ApiStatus): number {
+    if (status === this.lastStatus) return this.lastStatusIndex;
+    const keys = (this.statusKeys ??= new Map<string, number>());
+    const key = JSON.stringify(status);
+    let index = keys.get(key);
+    if (index === undefined) {
+      if (this.statuses.length >= MAX_STATUSES) return TAIL_STATUS;
+      this.statuses.push(status);
+      index = this.statuses.length;
+      keys.set(key, index);
+    }
+    this.lastStatus = status;
+    this.lastStatusIndex = index;
+    return index;
+  }
+}
