@@ -1,6 +1,7 @@
 import type { CompiledMessage } from '../compile/types.js';
 import type { MessageContent } from '../api/types.js';
 import type { MessageState, StateSnapshot } from '../state/types.js';
+import { contentsRecord, createContentStore, type ContentStoreOptions } from './content-store.js';
 import type { PlanEntry, PreviousRecord, StateAction } from './types.js';
 
 export interface ClassifyOptions {
@@ -10,6 +11,8 @@ export interface ClassifyOptions {
   scope?: ReadonlySet<string>;
   /** Current revision per spec: state messages of earlier revisions are history, not orphans. */
   revisions?: ReadonlyMap<string, number>;
+  /** Where contents past the first ones spill (a personalised message has one per recipient). */
+  contents?: ContentStoreOptions;
 }
 
 export interface Classified {
@@ -63,12 +66,12 @@ export async function classifyMessages(
   options: ClassifyOptions = {},
 ): Promise<Classified> {
   const entries: PlanEntry[] = [];
-  const contents: Record<string, MessageContent> = {};
+  const store = createContentStore(options.contents);
   const seen = new Set<string>();
   for await (const m of messages) {
     if (seen.has(m.messageId)) continue;
     seen.add(m.messageId);
-    contents[m.contentHash] ??= m.content;
+    store.add(m.contentHash, m.content);
     const state = snapshot.messages.get(m.messageId);
     const action = state ? classifyMessage(state, m.contentHash, options) : 'send';
     const hasVars = m.vars !== undefined && Object.keys(m.vars).length > 0;
@@ -119,7 +122,7 @@ export async function classifyMessages(
     entries.push(entry);
   }
   entries.push(...findOrphans(snapshot, seen, options));
-  return { entries, contents };
+  return { entries, contents: contentsRecord(store) };
 }
 
 /** State messages of in-scope specs that nothing compiled any more, by spec then phone number. */

@@ -41,6 +41,7 @@ export function openFileStateStore(dir: string): StateBackend {
   const journal = join(dir, JOURNAL_FILE);
   return {
     location: dir,
+    tempDir: dir,
     read: async () => {
       await stateDir(dir, false);
       return readJournal(journal, journal);
