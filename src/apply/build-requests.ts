@@ -1,6 +1,7 @@
 import type { MessageContent, RequestBody } from '../api/types.js';
 import { createRequestGrouper } from '../compile/group-requests.js';
 import { WaspecError } from '../errors.js';
+import { hasContent } from '../plan/content-store.js';
 import {
   isSending,
   stageOf,
@@ -67,7 +68,7 @@ export function plannedRequests(
   const parts = new Map<string, Part>();
   plan.entries.forEach((entry, i) => {
     if (!isSending(entry)) return;
-    const planned = Object.hasOwn(plan.contents, entry.contentHash);
+    const planned = hasContent(plan.contents, entry.contentHash);
     if (!planned || !specs.has(entry.spec))
       throw new WaspecError(
         'plan-file',

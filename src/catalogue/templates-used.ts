@@ -3,11 +3,11 @@ import { templateKey, type ApprovedTemplate, type Catalogue } from './types.js';
 
 /** The approved templates some content uses, once each, in catalogue order: what a plan carries to show them filled in. */
 export function templatesUsed(
-  contents: Record<string, MessageContent>,
+  contents: Iterable<MessageContent>,
   catalogue: Catalogue,
 ): ApprovedTemplate[] {
   const used = new Set<string>();
-  for (const { whatsApp } of Object.values(contents)) {
+  for (const { whatsApp } of contents) {
     if (whatsApp.templateName !== undefined && whatsApp.language !== undefined)
       used.add(templateKey(whatsApp.templateName, whatsApp.language));
   }

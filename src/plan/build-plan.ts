@@ -10,6 +10,7 @@ import type { RatesRef } from '../rates/types.js';
 import type { StateStore } from '../state/types.js';
 import type { ExcludedRecipient, ExcludeSink } from '../recipients/types.js';
 import { classifyMessages } from './classify-messages.js';
+import { contentValues } from './content-store.js';
 import { lookUpContents } from './look-up-contents.js';
 import { planCost } from './plan-cost.js';
 import { checkMediaUrls } from './check-media-urls.js';
@@ -90,6 +91,7 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
             ? { scope: new Set(workspace.docs.map((d) => d.spec.name)) }
             : {}),
         revisions: new Map(docs.map((d) => [d.spec.name, d.spec.revision])),
+        contents: options.store.tempDir === undefined ? {} : { dir: options.store.tempDir },
       },
     ),
   );
@@ -146,7 +148,9 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
     }),
     contents: classified.contents,
     ...(await lookUpContents(classified.entries, snapshot, options.store, specs)),
-    ...(catalogue?.value ? { templates: templatesUsed(classified.contents, catalogue.value) } : {}),
+    ...(catalogue?.value
+      ? { templates: templatesUsed(contentValues(classified.contents), catalogue.value) }
+      : {}),
     entries: classified.entries,
     ...(classified.variables.rows > 0 ? { variables: classified.variables } : {}),
     ...(excluded.length > 0 ? { excluded: sortExcluded(excluded, docs) } : {}),

@@ -1,6 +1,7 @@
 import type { CompiledMessage } from '../compile/types.js';
 import type { MessageContent } from '../api/types.js';
 import type { MessageState, StateSnapshot } from '../state/types.js';
+import { contentsRecord, createContentStore, type ContentStoreOptions } from './content-store.js';
 import type { PlanEntry, PreviousRecord, StateAction } from './types.js';
 import { VarsTable } from './vars-table.js';
 
@@ -11,6 +12,8 @@ export interface ClassifyOptions {
   scope?: ReadonlySet<string>;
   /** Current revision per spec: state messages of earlier revisions are history, not orphans. */
   revisions?: ReadonlyMap<string, number>;
+  /** Where contents past the first ones spill (a personalised message has one per recipient). */
+  contents?: ContentStoreOptions;
 }
 
 export interface Classified {
@@ -66,13 +69,13 @@ export async function classifyMessages(
   options: ClassifyOptions = {},
 ): Promise<Classified> {
   const entries: PlanEntry[] = [];
-  const contents: Record<string, MessageContent> = {};
+  const store = createContentStore(options.contents);
   const variables = new VarsTable();
   const seen = new Set<string>();
   for await (const m of messages) {
     if (seen.has(m.messageId)) continue;
     seen.add(m.messageId);
-    contents[m.contentHash] ??= m.content;
+    store.add(m.contentHash, m.content);
     const state = snapshot.messages.get(m.messageId);
     const action = state ? classifyMessage(state, m.contentHash, options) : 'send';
     // The values in the table, not an object per entry (a fifth of the plan's memory otherwise).
@@ -126,7 +129,7 @@ export async function classifyMessages(
     entries.push(entry);
   }
   entries.push(...findOrphans(snapshot, seen, options));
-  return { entries, contents, variables };
+  return { entries, contents: contentsRecord(store), variables };
 }
 
 /** State messages of in-scope specs that nothing compiled any more, by spec then phone number. */

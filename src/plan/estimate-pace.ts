@@ -1,4 +1,5 @@
 import type { MessageContent } from '../api/types.js';
+import { sendAtOf } from './content-store.js';
 import { isSending, type Plan, type PlanEntry } from './types.js';
 
 /**
@@ -14,7 +15,7 @@ export function estimatePace(
   const groups = new Map<string, { spec: string; n: number }>();
   for (const entry of entries) {
     if (!isSending(entry)) continue;
-    const sendAt = entry.shift?.sendAt ?? contents[entry.contentHash]?.sendAt ?? '';
+    const sendAt = entry.shift?.sendAt ?? sendAtOf(contents, entry.contentHash) ?? '';
     const key = `${entry.spec}\u0000${entry.contentHash}\u0000${sendAt}`;
     const group = groups.get(key);
     if (group) group.n++;

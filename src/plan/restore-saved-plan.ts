@@ -40,8 +40,13 @@ export async function restoreSavedPlan(
   const contents: Record<string, MessageContent> = {};
   const excluded: string[] = [];
   const exclude = (row: ExcludedRecipient) => excluded.push(excludedKey(row));
+  // Only the messages the plan lists are kept (a plan of many lists its first ones): memory
+  // follows the plan file, not the recipient files.
+  const listed = new Set<string>();
+  for (const e of plan.entries) if (e.action !== 'orphan') listed.add(e.messageId);
   for (const doc of workspace.docs.filter((d) => specs.has(d.spec.name))) {
     for await (const m of compileSpec(doc, (d) => diagnostics.push(d), { exclude })) {
+      if (!listed.has(m.messageId)) continue;
       compiled.set(m.messageId, {
         phoneNumber: m.phoneNumber,
         contentHash: m.contentHash,

@@ -101,6 +101,7 @@ function checkConsistent(plan: Plan, file: string): void {
 function withSnapshot(store: StateStore, snapshot: StateSnapshot): StateStore {
   return {
     location: store.location,
+    ...(store.tempDir === undefined ? {} : { tempDir: store.tempDir }),
     read: () => Promise.resolve(snapshot),
     append: (records) => store.append(records),
     lock: (options) => store.lock(options),

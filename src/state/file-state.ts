@@ -43,6 +43,7 @@ export function openFileStateStore(dir: string): StateBackend {
   const appender = journalAppender(journal);
   return {
     location: dir,
+    tempDir: dir,
     read: async () => {
       await stateDir(dir, false);
       return readJournal(journal, journal);

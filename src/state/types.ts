@@ -194,6 +194,8 @@ export interface StateLock {
 export interface StateStore {
   /** Human description, e.g. the directory. */
   readonly location: string;
+  /** Where a plan may keep a temporary file (the file state's folder); absent: the OS temp dir. */
+  readonly tempDir?: string;
   read(): Promise<StateSnapshot>;
   /** Durable when it resolves (fsync). */
   append(records: JournalRecord[]): Promise<void>;

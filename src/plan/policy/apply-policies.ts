@@ -3,6 +3,7 @@ import { messagesOfNumber, specRevisions } from '../../state/messages-of-number.
 import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { MessageContent } from '../../api/types.js';
 import type { MessageState, StateSnapshot } from '../../state/types.js';
+import { sendAtOf } from '../content-store.js';
 import type { Suppression } from '../../suppressions/types.js';
 import {
   isSending,
@@ -99,7 +100,7 @@ export function quietHoursDecider(
   // Sends share few instants (now, or a spec's sendAt) and countries: decide each pair once.
   const decided = new Map<string, QuietDecision>();
   return (entry) => {
-    const sendAt = entry.shift?.sendAt ?? contents[entry.contentHash]?.sendAt;
+    const sendAt = entry.shift?.sendAt ?? sendAtOf(contents, entry.contentHash);
     const at = sendAt === undefined ? now : new Date(sendAt);
     const { country, zones } = zonesOfPhoneNumber(entry.phoneNumber);
     const key = `${country}\u0000${at.getTime()}`;
@@ -199,7 +200,7 @@ function applyMessagingLimit(entries: PlanEntry[], context: PolicyContext): void
       return;
     }
     // A later wave: sent now with a sendAt, never earlier than a sendAt it already has.
-    const sendAt = entry.shift?.sendAt ?? context.contents[entry.contentHash]?.sendAt;
+    const sendAt = entry.shift?.sendAt ?? sendAtOf(context.contents, entry.contentHash);
     if (sendAt === undefined || Date.parse(sendAt) < d.at)
       entry.shift = { sendAt: new Date(d.at).toISOString(), reason: d.reason };
   });

@@ -2,6 +2,7 @@ import type { Policy } from '../../config/policy.js';
 import type { PlanChange } from '../plan-change.js';
 import { isSending, type Plan } from '../types.js';
 import { quietHoursDecider } from './apply-policies.js';
+import { hasContent } from '../content-store.js';
 
 /**
  * A saved plan decided quiet hours when it was made; applied later, its immediate sends may now
@@ -15,7 +16,7 @@ export function quietHoursSincePlan(plan: Plan, policy: Policy, now: Date): Plan
   for (const entry of plan.entries) {
     if (!isSending(entry)) continue;
     // A saved plan's contents (their sendAt) are restored after its files are checked; unrestored, it is refused anyway.
-    if (!entry.shift && !Object.hasOwn(plan.contents, entry.contentHash)) continue;
+    if (!entry.shift && !hasContent(plan.contents, entry.contentHash)) continue;
     if (decide(entry).kind !== 'allowed') n++;
   }
   if (n === 0) return undefined;
