@@ -4,7 +4,7 @@
 // without a PostgreSQL server (WASPEC_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,8 @@ import pg from 'pg';
 import { applyPlan } from '../dist/apply/apply-plan.js';
 import { EMULATOR_DEFAULTS, startEmulator } from '../dist/emulator/server.js';
 import { planFor } from './apply.mjs';
+import { generate } from './compile.mjs';
+import { judge } from './goals.mjs';
 import { openFileStateStore } from '../dist/state/file-state.js';
 import { openPgStateStore } from '../dist/state/pg-state.js';
 import { parsePostgresTarget } from '../dist/state/state-target.js';
@@ -160,6 +162,91 @@ async function workers(n, count, { latencyMs = 0, rateLimit } = {}) {
   }
 }
 
+/** Peak RSS (VmHWM) of a process so far, in MiB; 0 once it has gone. */
+function peakMiB(pid) {
+  try {
+    return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** The processes `pid` started (none once it has gone). */
+function childrenOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * apply --workers 2 of the bench's personalised spec over `n` recipients (one request each), until
+ * the first requests are answered, then stopped (Ctrl-C twice): the peak RSS of the process that
+ * planned and materialised the run (its requests inserted into the state) and of the worker it
+ * started. Linux only (/proc).
+ */
+async function materialisePeak(n) {
+  const { spec } = await generate(n);
+  const emulator = await startEmulator({ latencyMs: 0 });
+  const schema = freshSchema();
+  const child = spawn(process.execPath, [CLI, 'apply', '--yes', '--workers', '2', spec], {
+    cwd: new URL('./data/', import.meta.url).pathname,
+    env: {
+      ...process.env,
+      CI: 'true',
+      NO_COLOR: '1',
+      WASPEC_BASE_URL: emulator.url,
+      WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
+      WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
+      WASPEC_STATE_URL: schema.url,
+      WASPEC_WORKSPACE: 'bench',
+    },
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
+  const closed = new Promise((resolve) => child.on('close', resolve));
+  const peak = { starter: 0, worker: 0 };
+  let stopping = false;
+  const started = performance.now();
+  const timer = setInterval(() => {
+    peak.starter = Math.max(peak.starter, peakMiB(child.pid));
+    for (const pid of childrenOf(child.pid)) peak.worker = Math.max(peak.worker, peakMiB(pid));
+    if (!stopping && emulator.stats().accepted > 100) {
+      stopping = true;
+      child.kill('SIGINT');
+      setTimeout(() => child.kill('SIGINT'), 2000);
+    }
+  }, 100);
+  try {
+    await closed;
+    return { ...peak, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    clearInterval(timer);
+    await emulator.close();
+    await schema.drop();
+  }
+}
+
+/** Peak RSS of apply --workers 2 at BENCH_WORKERS_RSS recipients (default 200,000; 0: none). */
+export async function benchWorkersRss() {
+  // Issue 26 goal 1: the run's requests are inserted as they are built, a page at a time.
+  const sizes = (process.env.BENCH_WORKERS_RSS ?? '200000').split(',').map(Number).filter(Boolean);
+  if (sizes.length > 0 && process.platform === 'linux') {
+    console.log(
+      '\napply --workers 2 of the personalised spec (one request per recipient), until it sends: peak RSS',
+    );
+    for (const size of sizes) {
+      const r = await materialisePeak(size);
+      console.log(
+        `${size.toLocaleString('en-US').padStart(10)} recipients  starter ${Math.round(r.starter).toLocaleString('en-US').padStart(6)} MiB | ${judge('applyRss', r.starter, `apply --workers 2 at ${size.toLocaleString('en-US')}`)}  worker ${Math.round(r.worker).toLocaleString('en-US').padStart(5)} MiB`,
+      );
+    }
+  }
+}
+
 export async function benchWorkers() {
   try {
     await admin('SELECT 1');
@@ -199,6 +286,8 @@ export async function benchWorkers() {
       `${`${count} ${count === 1 ? 'worker' : 'workers'}`.padEnd(18)} ${r.seconds.toFixed(2).padStart(7)} s ${r.rate.toFixed(1).padStart(11)} ${(r.rate / one.rate).toFixed(2).padStart(5)}x | ${r.steady.toFixed(1).padStart(10)} ${(r.steady / one.steady).toFixed(2).padStart(5)}x`,
     );
   }
+
+  await benchWorkersRss();
 
   const limit = Number(process.env.BENCH_WORKERS_RATE ?? 20);
   const limited = Number(process.env.BENCH_WORKERS_LIMITED ?? 300);

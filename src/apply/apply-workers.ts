@@ -10,22 +10,23 @@ import { openStateStore } from '../state/open-state.js';
 import { stateTargetOf } from '../state/state-target.js';
 import {
   STAGE_RANK,
+  canaryKey,
   type ApplyRun,
+  type JournalRecord,
+  type NewApplyRun,
   type SharedApplyStore,
   type StateStore,
   type WorkerLock,
 } from '../state/types.js';
 import type { Plan } from '../plan/types.js';
-import type { PlannedRequest } from './build-requests.js';
 import { checkedSavedPlan, planAfresh } from './apply-inputs.js';
-import { messagesIn } from './apply-plan.js';
 import { applyShared } from './apply-shared.js';
 import { handleInterrupts } from './apply-signals.js';
 import { watchLeftAlone } from './left-alone.js';
 import type { ApplyView } from './apply-view.js';
-import { buildRequests } from './build-requests.js';
+import { plannedRequests } from './build-requests.js';
 import { payloadOf } from './queued-request.js';
-import { canaryRecords, contentRecorder } from './request-records.js';
+import { contentRecorder } from './request-records.js';
 import type { ApplyOptions } from './apply-options.js';
 import { breakerHolds, breakerOf, exitCodeOf, withTransport } from './send-plan.js';
 import { seedOnlyDigest, seedOnlyPlan, seedOnlyStep, type SeedOnlyStep } from './seed-only.js';
@@ -167,10 +168,9 @@ async function startOrJoin(
         ? await store.startRun(lock, {
             inputsDigest: digest,
             stateDigest: '',
-            messages: 0,
             startedBy: '',
             requests: [],
-            records: [],
+            finish: () => ({ records: [] }),
           })
         : undefined;
     if (join?.kind === 'joined') return joined(join.run);
@@ -194,23 +194,12 @@ async function startOrJoin(
       view.breakerHolds(plan.inputs.state.breaker);
       return EXIT.breaker;
     }
-    const requests = buildRequests(sending);
-    const contentRecords = contentRecorder(sending);
-    const at = new Date().toISOString();
     const started = await store.startRun(lock, {
       inputsDigest: runDigest(inputsDigest(plan)),
       stateDigest: plan.inputs.state.sha256,
-      messages: messagesIn(requests),
       ...(config.rateLimit ? { rateLimit: config.rateLimit } : {}),
       startedBy: `${lock.info.owner}@${lock.info.host}`,
-      requests: requests.map((r) => ({
-        bulkId: r.body.bulkId,
-        messages: r.entries.length,
-        payload: payloadOf(r),
-        ...(r.stage ? { stage: STAGE_RANK[r.stage] } : {}),
-      })),
-      ...runCanaryOf(plan, requests),
-      records: requests.flatMap((r) => contentRecords(r, at)),
+      ...runRequests(sending, plan.stages?.pause ?? false),
     });
     if (started.kind === 'state-changed') continue; // another run sent meanwhile: plan again
     if (started.kind === 'joined') return joined(started.run);
@@ -230,19 +219,40 @@ async function startOrJoin(
   );
 }
 
-/** The run's canary: the plan's canary requests by spec revision, and whether the run pauses after them. */
-function runCanaryOf(
-  plan: Plan,
-  requests: readonly PlannedRequest[],
-): {
-  canary?: { pause: boolean; sent: Array<{ spec: string; revision: number; messages: number }> };
-} {
-  const canary = requests.filter((r) => r.stage === 'canary');
-  if (canary.length === 0) return {};
-  const sent = canaryRecords(canary, '').flatMap((r) =>
-    r.type === 'canary' ? [{ spec: r.spec, revision: r.revision, messages: r.messages }] : [],
-  );
-  return { canary: { pause: plan.stages?.pause ?? false, sent } };
+/**
+ * The run's requests, built as the run takes them (only those of the page being inserted are
+ * held), and once they are all taken: the content records to journal with them and the canary
+ * (its messages by spec revision, and whether the run pauses after it).
+ */
+function runRequests(plan: Plan, pause: boolean): Pick<NewApplyRun, 'requests' | 'finish'> {
+  const contentRecords = contentRecorder(plan);
+  const at = new Date().toISOString();
+  const records: JournalRecord[] = [];
+  const canary = new Map<string, { spec: string; revision: number; messages: number }>();
+  const requests = plannedRequests(plan);
+  return {
+    requests: (function* () {
+      for (const r of requests) {
+        records.push(...contentRecords(r, at));
+        if (r.stage === 'canary')
+          for (const { spec, revision } of r.entries) {
+            const known = canary.get(canaryKey(spec, revision));
+            if (known) known.messages++;
+            else canary.set(canaryKey(spec, revision), { spec, revision, messages: 1 });
+          }
+        yield {
+          bulkId: r.body.bulkId,
+          messages: r.entries.length,
+          payload: payloadOf(r),
+          ...(r.stage ? { stage: STAGE_RANK[r.stage] } : {}),
+        };
+      }
+    })(),
+    finish: () => ({
+      records,
+      ...(canary.size > 0 ? { canary: { pause, sent: [...canary.values()] } } : {}),
+    }),
+  };
 }
 
 /** A worker that joined a seed-only run has no plan: what it knows of the step is the whole run's answers. */

@@ -16,7 +16,7 @@ import {
   type StartRunResult,
 } from './types.js';
 
-/** Rows per INSERT when a run is materialised (one transaction for all of them). */
+/** Requests per INSERT when a run is materialised (one transaction for all of them): those held at once. */
 const INSERT_PAGE = 500;
 
 export interface RunTables {
@@ -161,7 +161,11 @@ export async function startRun(
       // Requests hold full numbers and rendered texts: none is kept once its run has ended.
       await client.query(`UPDATE ${t.request} SET request = NULL WHERE run_id = $1`, [current.id]);
     }
-    if (offer.requests.length === 0) {
+    // The requests are built as they are inserted: a page of them at a time, all in this
+    // transaction, so no worker sees the run before it is whole and a crash leaves nothing.
+    const requests = offer.requests[Symbol.iterator]();
+    let next = requests.next();
+    if (next.done) {
       await client.query('COMMIT');
       return { kind: 'nothing' };
     }
@@ -171,37 +175,47 @@ export async function startRun(
       offer.stateDigest
     )
       return await rollback({ kind: 'state-changed' as const });
-    const inserted = await client.query<RunRowDb>(
-      `INSERT INTO ${t.run} (workspace, inputs_digest, messages, requests, rate_limit, started_by, staged, canary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING ${RUN_COLUMNS}`,
-      [
-        workspace,
-        offer.inputsDigest,
-        offer.messages,
-        offer.requests.length,
-        offer.rateLimit ?? null,
-        offer.startedBy,
-        offer.requests.some((r) => (r.stage ?? STAGE_RANK.rest) !== STAGE_RANK.rest),
-        offer.canary ? JSON.stringify(offer.canary) : null,
-      ],
+    // Its counts, stages and canary are set once its requests are in.
+    const inserted = await client.query<{ id: string }>(
+      `INSERT INTO ${t.run} (workspace, inputs_digest, messages, requests, rate_limit, started_by, staged) VALUES ($1, $2, 0, 0, $3, $4, false) RETURNING id::text AS id`,
+      [workspace, offer.inputsDigest, offer.rateLimit ?? null, offer.startedBy],
     );
-    const row = inserted.rows[0];
-    if (!row) throw new StateError('The state database did not record the apply run.');
-    const run = toRun(row);
-    for (let from = 0; from < offer.requests.length; from += INSERT_PAGE) {
-      const page = offer.requests.slice(from, from + INSERT_PAGE).map((r, i) => ({
-        seq: from + i,
-        bulkId: r.bulkId,
-        messages: r.messages,
-        request: r.payload,
-        stage: r.stage ?? STAGE_RANK.rest,
-      }));
+    const runId = inserted.rows[0]?.id;
+    if (runId === undefined)
+      throw new StateError('The state database did not record the apply run.');
+    let seq = 0;
+    let messages = 0;
+    let staged = false;
+    while (!next.done) {
+      const page: unknown[] = [];
+      for (; !next.done && page.length < INSERT_PAGE; next = requests.next()) {
+        const r = next.value;
+        const stage = r.stage ?? STAGE_RANK.rest;
+        staged ||= stage !== STAGE_RANK.rest;
+        messages += r.messages;
+        page.push({
+          seq: seq++,
+          bulkId: r.bulkId,
+          messages: r.messages,
+          request: r.payload,
+          stage,
+        });
+      }
       await client.query(
         `INSERT INTO ${t.request} (run_id, seq, bulk_id, messages, request, stage)
          SELECT $1, (r->>'seq')::int, r->>'bulkId', (r->>'messages')::int, r->'request', (r->>'stage')::smallint FROM jsonb_array_elements($2::jsonb) AS x(r)`,
-        [run.id, JSON.stringify(page)],
+        [runId, JSON.stringify(page)],
       );
     }
-    await insertRecords(client, t.journal, workspace, offer.records);
+    const { canary, records } = offer.finish();
+    const updated = await client.query<RunRowDb>(
+      `UPDATE ${t.run} SET messages = $2, requests = $3, staged = $4, canary = $5::jsonb WHERE id = $1 RETURNING ${RUN_COLUMNS}`,
+      [runId, messages, seq, staged, canary ? JSON.stringify(canary) : null],
+    );
+    const row = updated.rows[0];
+    if (!row) throw new StateError('The state database did not record the apply run.');
+    const run = toRun(row);
+    await insertRecords(client, t.journal, workspace, records);
     await attach(client, tables, workerId, run.id);
     await client.query('COMMIT');
     return { kind: 'started', run };

@@ -251,20 +251,32 @@ export interface RunCanary {
 /** A request's stage as a rank: every request of a lower rank is answered before a higher one is sent. */
 export const STAGE_RANK = { seed: 0, canary: 1, rest: 2 } as const;
 
+/** One request of a new run: `payload` is the request as apply needs it (no secrets); `stage` a STAGE_RANK (default rest). */
+export interface NewRunRequest {
+  bulkId: string;
+  messages: number;
+  payload: unknown;
+  stage?: number;
+}
+
 /** What a starter offers: the plan's requests, and what it was planned from. */
 export interface NewApplyRun {
   inputsDigest: string;
   /** The state digest the plan read: a state changed since is planned again, never materialised. */
   stateDigest: string;
-  messages: number;
   rateLimit?: number;
   startedBy: string;
-  /** In send order; `payload` is the request as apply needs it (no secrets); `stage` a STAGE_RANK (default rest). */
-  requests: Array<{ bulkId: string; messages: number; payload: unknown; stage?: number }>;
-  /** The run's canary, when it has one. */
-  canary?: RunCanary;
-  /** Journalled with the run (the content records of contents the state does not keep yet). */
-  records: JournalRecord[];
+  /**
+   * In send order, gone through once while they are inserted (a starter builds them meanwhile, so
+   * only a page of them is held); none: nothing to send.
+   */
+  requests: Iterable<NewRunRequest>;
+  /**
+   * Asked once the requests are all gone through (a starter gathers them while building the
+   * requests): the run's canary, when it has one, and the records journalled with the run (the
+   * content records of contents the state does not keep yet).
+   */
+  finish(): { canary?: RunCanary; records: JournalRecord[] };
 }
 
 export type StartRunResult =
