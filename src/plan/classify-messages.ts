@@ -41,9 +41,10 @@ export function classifyMessage(
   }
 }
 
-function previousOf(state: MessageState): PreviousRecord {
+/** `contentHash`: the compiled message's, kept instead of the state's equal one (the state builds a new string). */
+function previousOf(state: MessageState, contentHash?: string): PreviousRecord {
   const previous: PreviousRecord = {
-    contentHash: state.contentHash,
+    contentHash: state.contentHash === contentHash ? contentHash : state.contentHash,
     outcome: state.outcome,
     bulkId: state.bulkId,
     sentAt: state.sentAt,
@@ -84,7 +85,7 @@ export async function classifyMessages(
               phoneNumber: m.phoneNumber,
               contentHash: m.contentHash,
               vars: m.vars,
-              previous: previousOf(state),
+              previous: previousOf(state, m.contentHash),
             }
           : {
               action,
@@ -93,7 +94,7 @@ export async function classifyMessages(
               revision: m.revision,
               phoneNumber: m.phoneNumber,
               contentHash: m.contentHash,
-              previous: previousOf(state),
+              previous: previousOf(state, m.contentHash),
             }
         : hasVars
           ? {
