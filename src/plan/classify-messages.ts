@@ -47,9 +47,10 @@ export function classifyMessage(
   }
 }
 
-function previousOf(state: MessageState): PreviousRecord {
+/** `contentHash`: the compiled message's, kept instead of the state's equal one (the state builds a new string). */
+function previousOf(state: MessageState, contentHash?: string): PreviousRecord {
   const previous: PreviousRecord = {
-    contentHash: state.contentHash,
+    contentHash: state.contentHash === contentHash ? contentHash : state.contentHash,
     outcome: state.outcome,
     bulkId: state.bulkId,
     sentAt: state.sentAt,
@@ -94,7 +95,7 @@ export async function classifyMessages(
               phoneNumber: m.phoneNumber,
               contentHash: m.contentHash,
               vars,
-              previous: previousOf(state),
+              previous: previousOf(state, m.contentHash),
             }
           : {
               action,
@@ -103,7 +104,7 @@ export async function classifyMessages(
               revision: m.revision,
               phoneNumber: m.phoneNumber,
               contentHash: m.contentHash,
-              previous: previousOf(state),
+              previous: previousOf(state, m.contentHash),
             }
         : hasVars
           ? {

@@ -203,12 +203,19 @@ class HexTable {
     }
   }
 
+  /** The last entry read, and its text: messages of one request share one string. */
+  private lastIndex = -1;
+  private lastText = '';
+
   get(index: number): string {
+    if (index === this.lastIndex) return this.lastText;
     const other = this.other.get(index);
     if (other !== undefined) return other;
     const at = (index & LOW) * 32;
     const text = (this.chunks[index >>> CHUNK_BITS] as Buffer).toString('hex', at, at + 32);
-    return this.upper ? text.toUpperCase() : text;
+    this.lastIndex = index;
+    this.lastText = this.upper ? text.toUpperCase() : text;
+    return this.lastText;
   }
 
   /** Lets go of what only adding needs. */

@@ -29,6 +29,9 @@ import type {
 } from './types.js';
 
 const PAGE = 5000;
+/** A read's page holds about this much record text: rows of a hundred messages are 15 kB each. */
+const PAGE_BYTES = 4 * 1024 * 1024;
+const FIRST_PAGE = 100;
 
 /**
  * The state in PostgreSQL: every journal record is a row of `journal` (jsonb, any record type),
@@ -50,17 +53,25 @@ export function openPgStateStore(
       try {
         let last = '0';
         let count = 0;
+        // Pages in key order, each sized from the rows before it to hold about PAGE_BYTES.
+        let limit = FIRST_PAGE;
         for (;;) {
           const page = await client.query<{ id: string; record: string }>(
-            `SELECT j.id::text AS id, j.record::text AS record FROM ${journal} j WHERE j.workspace = $1 AND j.id > $2 ORDER BY j.id LIMIT ${PAGE}`,
+            `SELECT j.id::text AS id, j.record::text AS record FROM ${journal} j WHERE j.workspace = $1 AND j.id > $2 ORDER BY j.id LIMIT ${limit}`,
             [workspace, last],
           );
+          let bytes = 0;
           for (const row of page.rows) {
+            bytes += row.record.length;
             onRecord(parseRow(row, target.display));
             last = row.id;
             count++;
           }
-          if (page.rows.length < PAGE) break;
+          if (page.rows.length < limit) break;
+          limit = Math.max(
+            1,
+            Math.min(PAGE, Math.floor((PAGE_BYTES * limit) / Math.max(bytes, 1))),
+          );
         }
         await client.query('COMMIT');
         return { count, last };
