@@ -90,6 +90,117 @@ export class VarsTable {
     return found;
   }
 
+  /**
+   * Where one variable's value of a row is, as bytes: its chunk, start and end (start = end for a
+   * row without it, chunk -1); what counting compares instead of decoding every value.
+   */
+  locate(row: VarsRow, name: string): { chunk: number; start: number; end: number } {
+    const none = { chunk: -1, start: 0, end: 0 };
+    if (!Number.isInteger(row) || row < 0 || row >= this.count) return none;
+    const where = this.offsets[Math.floor(row / BLOCK)]?.[row % BLOCK] ?? 0;
+    const index = Math.floor(where / TWO_32);
+    const chunk = this.chunks[index];
+    if (chunk === undefined) return none;
+    const [id, first] = readVarint(chunk, where % TWO_32);
+    let at = first;
+    for (const n of this.nameLists[id] ?? []) {
+      const [length, start] = readVarint(chunk, at);
+      at = start + length;
+      if (n === name) return { chunk: index, start, end: at };
+    }
+    return none;
+  }
+
+  /**
+   * One variable's values over `rows` (-1, or a row without it: the empty value): how many
+   * distinct values, and the `top` most frequent (ties: the first seen first). Counted over the
+   * bytes (a hash, sorted, then compared), so that a million distinct values are not a million
+   * strings in a Map: only the values listed are decoded.
+   */
+  countValues(
+    rows: ArrayLike<number>,
+    name: string,
+    top: number,
+  ): { top: Array<{ value: string; count: number }>; distinct: number } {
+    const n = rows.length;
+    const chunkOf = new Int32Array(n);
+    const startOf = new Uint32Array(n);
+    const endOf = new Uint32Array(n);
+    const keys = new BigUint64Array(n);
+    for (let k = 0; k < n; k++) {
+      const where = this.locate(rows[k] ?? -1, name);
+      chunkOf[k] = where.chunk;
+      startOf[k] = where.start;
+      endOf[k] = where.end;
+      const bytes = this.chunks[where.chunk];
+      let hash = 0x811c9dc5;
+      if (bytes)
+        for (let i = where.start; i < where.end; i++)
+          hash = Math.imul(hash ^ (bytes[i] ?? 0), 0x01000193) >>> 0;
+      keys[k] = (BigInt(hash) << 32n) | BigInt(k);
+    }
+    keys.sort();
+    const same = (a: number, b: number): boolean => {
+      const length = (endOf[a] ?? 0) - (startOf[a] ?? 0);
+      if (length !== (endOf[b] ?? 0) - (startOf[b] ?? 0)) return false;
+      if (length === 0) return true;
+      const x = this.chunks[chunkOf[a] ?? -1];
+      const y = this.chunks[chunkOf[b] ?? -1];
+      if (!x || !y) return false;
+      return x.compare(y, startOf[b], endOf[b], startOf[a], endOf[a]) === 0;
+    };
+    // Kept in order: count descending, then first seen.
+    const shown: Array<{ first: number; count: number }> = [];
+    const offer = (first: number, count: number) => {
+      const last = shown.at(-1);
+      if (
+        shown.length === top &&
+        last &&
+        (last.count > count || (last.count === count && last.first < first))
+      )
+        return;
+      let at = shown.length;
+      for (; at > 0; at--) {
+        const before = shown[at - 1];
+        if (!before || before.count > count || (before.count === count && before.first < first))
+          break;
+      }
+      shown.splice(at, 0, { first, count });
+      if (shown.length > top) shown.pop();
+    };
+    let distinct = 0;
+    let i = 0;
+    while (i < n) {
+      const hash = (keys[i] ?? 0n) >> 32n;
+      let j = i + 1;
+      while (j < n && (keys[j] ?? 0n) >> 32n === hash) j++;
+      // One hash, usually one value; members in first-seen order, split by their bytes.
+      let members = [];
+      for (let m = i; m < j; m++) members.push(Number((keys[m] ?? 0n) & 0xffffffffn));
+      while (members.length > 0) {
+        const first = members[0] ?? 0;
+        const rest = [];
+        let count = 0;
+        for (const k of members) {
+          if (same(first, k)) count++;
+          else rest.push(k);
+        }
+        distinct++;
+        if (top > 0) offer(first, count);
+        members = rest;
+      }
+      i = j;
+    }
+    return {
+      top: shown.map(({ first, count }) => ({
+        value:
+          this.chunks[chunkOf[first] ?? -1]?.toString('utf8', startOf[first], endOf[first]) ?? '',
+        count,
+      })),
+      distinct,
+    };
+  }
+
   /** Left out of JSON: a plan's variable values are shown, never saved with it. */
   toJSON(): undefined {
     return undefined;

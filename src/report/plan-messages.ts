@@ -184,6 +184,17 @@ export function countVariableValues(
   top: number,
   variables: VarsTable | undefined,
 ): VariableValues[] {
+  const rows = variables && tableRows(entries);
+  if (variables && rows)
+    return names.map((name) => {
+      const counted = variables.countValues(rows, name, top);
+      const listed = counted.top.reduce((n, v) => n + v.count, 0);
+      return {
+        name,
+        top: counted.top,
+        more: { values: counted.distinct - counted.top.length, count: entries.length - listed },
+      };
+    });
   return names.map((name) => {
     const counts = new Map<string, number>();
     for (const e of entries) {
@@ -207,6 +218,18 @@ export function countVariableValues(
       more: { values: counts.size - shown.length, count: entries.length - listed },
     };
   });
+}
+
+/** The entries' rows in the plan's table (-1: no values), when every entry names its values so. */
+function tableRows(entries: readonly PlanEntry[]): Int32Array | undefined {
+  const rows = new Int32Array(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    const vars = e && e.action !== 'orphan' ? e.vars : undefined;
+    if (vars !== undefined && typeof vars !== 'number') return undefined;
+    rows[i] = vars ?? -1;
+  }
+  return rows;
 }
 
 /**

@@ -50,4 +50,46 @@ test('a variable named __proto__ stays a value, not a prototype; the table is le
   assert.is(JSON.stringify({ a: 1, variables: table }), '{"a":1}');
 });
 
+/** The counts as a Map of strings gives them: what countValues must equal. */
+function naive(table: VarsTable, rows: number[], name: string, top: number) {
+  const counts = new Map<string, number>();
+  for (const row of rows) {
+    const value = table.value(row, name) ?? '';
+    counts.set(value, (counts.get(value) ?? 0) + 1);
+  }
+  const sorted = [...counts].map(([value, count], first) => ({ value, count, first }));
+  sorted.sort((a, b) => b.count - a.count || a.first - b.first);
+  return {
+    top: sorted.slice(0, top).map(({ value, count }) => ({ value, count })),
+    distinct: counts.size,
+  };
+}
+
+test('countValues counts as a Map of the decoded values would: ties first seen first, missing values empty', () => {
+  const table = new VarsTable();
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const rows: number[] = [];
+  for (let i = 0; i < 5000; i++) {
+    const r = random();
+    if (r < 0.05) rows.push(-1);
+    else if (r < 0.1) rows.push(table.add({ other: 'x' }));
+    else
+      rows.push(
+        table.add({
+          name: r < 0.5 ? `N${Math.floor(random() * 40)}` : `Zoé ${Math.floor(random() * 3000)}`,
+          code: '',
+        }),
+      );
+  }
+  for (const top of [0, 1, 3, 5])
+    for (const name of ['name', 'code', 'absent'])
+      assert.equal(
+        table.countValues(rows, name, top),
+        naive(table, rows, name, top),
+        `${name} ${top}`,
+      );
+  assert.equal(table.countValues([], 'name', 5), { top: [], distinct: 0 });
+});
+
 test.run();
