@@ -65,45 +65,62 @@ async function close(stream: WriteStream): Promise<void> {
   );
 }
 
-/** Streams one spec's requests as `{spec, file, requests: [...]}` or NDJSON lines. */
+/** How a spec's output starts, puts each body and ends: JSON (`{spec, file, requests: [...]}`) or NDJSON. */
+function layout(doc: SpecDocument, ndjson: boolean) {
+  return {
+    head: ndjson
+      ? ''
+      : `{\n  "spec": ${JSON.stringify(doc.spec.name)},\n  "file": ${JSON.stringify(doc.file)},\n  "requests": [`,
+    body: (body: string, index: number) =>
+      ndjson ? `${body}\n` : `${index ? ',' : ''}\n    ${body}`,
+    tail: (count: number) => (ndjson ? '' : `${count ? '\n  ' : ''}]\n}\n`),
+  };
+}
+
+/**
+ * Streams one spec's requests to what `open` gives, in the layout it says. With `decided`
+ * unset, the first JSON_REQUEST_LIMIT + 1 bodies are held until the count decides JSON or NDJSON
+ * (one pass over the recipients, not a count first).
+ */
 async function emit(
   doc: SpecDocument,
   batchSize: number,
-  stream: NodeJS.WritableStream,
-  ndjson: boolean,
+  open: (ndjson: boolean) => NodeJS.WritableStream,
+  decided: boolean | undefined,
   diagnostics: Diagnostic[],
 ): Promise<number> {
   let count = 0;
+  type Out = { stream: NodeJS.WritableStream; layout: ReturnType<typeof layout> };
+  const held: string[] = [];
+  const start = async (ndjson: boolean): Promise<Out> => {
+    const started = { stream: open(ndjson), layout: layout(doc, ndjson) };
+    let text = started.layout.head;
+    held.forEach((body, index) => (text += started.layout.body(body, index)));
+    held.length = 0;
+    if (text !== '') await write(started.stream, text);
+    return started;
+  };
+  let out = decided === undefined ? undefined : await start(decided);
   const batches = groupBodyTextBatches(
     compileSpecBatches(doc, (d) => diagnostics.push(d)),
     batchSize,
   );
-  if (!ndjson)
-    await write(
-      stream,
-      `{\n  "spec": ${JSON.stringify(doc.spec.name)},\n  "file": ${JSON.stringify(doc.file)},\n  "requests": [`,
-    );
   // One write per batch of bodies: a million small writes cost more than the JSON itself.
   for await (const bodies of batches) {
-    let text = '';
-    for (const body of bodies) {
-      text += ndjson ? `${body}\n` : `${count ? ',' : ''}\n    ${body}`;
-      count++;
+    if (!out) {
+      held.push(...bodies);
+      count += bodies.length;
+      if (count > JSON_REQUEST_LIMIT) out = await start(true);
+      continue;
     }
-    await write(stream, text);
+    let text = '';
+    for (const body of bodies) text += out.layout.body(body, count++);
+    await write(out.stream, text);
   }
-  if (!ndjson) await write(stream, `${count ? '\n  ' : ''}]\n}\n`);
+  out ??= await start(false);
+  const tail = out.layout.tail(count);
+  if (tail !== '') await write(out.stream, tail);
   return count;
-}
-
-async function countRequests(doc: SpecDocument, batchSize: number): Promise<number> {
-  let n = 0;
-  for await (const bodies of groupBodyTextBatches(
-    compileSpecBatches(doc, () => {}),
-    batchSize,
-  ))
-    if ((n += bodies.length) > JSON_REQUEST_LIMIT) break;
-  return n;
 }
 
 async function runCompile(paths: string[], options: CompileOptions): Promise<ExitCode> {
@@ -119,24 +136,36 @@ async function runCompile(paths: string[], options: CompileOptions): Promise<Exi
       await emit(
         doc,
         batchSizeOf(doc, config.batchSize),
-        process.stdout,
+        () => process.stdout,
         options.format === 'ndjson',
         diagnostics,
       );
     printDiagnostics(diagnostics);
     return hasErrors(diagnostics) ? EXIT.error : EXIT.ok;
   }
-  await mkdir(options.out, { recursive: true });
+  const dir = options.out;
+  await mkdir(dir, { recursive: true });
   for (const doc of workspace.docs) {
     const batchSize = batchSizeOf(doc, config.batchSize);
-    const ndjson =
-      options.format === 'ndjson' || (await countRequests(doc, batchSize)) > JSON_REQUEST_LIMIT;
-    const target = path.join(options.out, `${doc.spec.name}.${ndjson ? 'ndjson' : 'json'}`);
-    const temporary = `${target}.tmp-${process.pid}`;
-    const stream = createWriteStream(temporary);
+    let target = '';
+    let temporary = '';
+    const streams: WriteStream[] = [];
+    const open = (ndjson: boolean) => {
+      target = path.join(dir, `${doc.spec.name}.${ndjson ? 'ndjson' : 'json'}`);
+      temporary = `${target}.tmp-${process.pid}`;
+      const stream = createWriteStream(temporary);
+      streams.push(stream);
+      return stream;
+    };
     const before = diagnostics.length;
-    const count = await emit(doc, batchSize, stream, ndjson, diagnostics);
-    await close(stream);
+    const count = await emit(
+      doc,
+      batchSize,
+      open,
+      options.format === 'ndjson' ? true : undefined,
+      diagnostics,
+    );
+    for (const stream of streams) await close(stream);
     if (hasErrors(diagnostics.slice(before))) {
       await unlink(temporary);
       continue;
