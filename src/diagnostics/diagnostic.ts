@@ -39,14 +39,7 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 export function makeDiagnostic(
   code: DiagnosticCode,
   message: string,
-  where: {
-    file?: string;
-    line?: number;
-    column?: number;
-    endLine?: number;
-    endColumn?: number;
-    cell?: string;
-  } = {},
+  where: Pick<Diagnostic, 'file' | 'line' | 'column' | 'endLine' | 'endColumn' | 'cell'> = {},
   extra: { severity?: Severity; hint?: string } = {},
 ): Diagnostic {
   // Whatever a message quotes, a credential in it is never shown.
