@@ -4,11 +4,11 @@
 // `BENCH_SIZES=10000000 node --expose-gc bench/run.mjs scale` for this section alone), and beside a
 // size of 10,000,000 or more also 1,000,000, for the goal "10M takes at most 11x the time of 1M".
 // `node bench/run.mjs scale` alone without BENCH_SIZES runs 2,000,000. Figures, not pass/fail.
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { generate } from './compile.mjs';
 import { judge } from './goals.mjs';
 import { measure } from './measure.mjs';
+import { admin, DATABASE_URL, freshSchema } from './workers.mjs';
 import { startEmulator, EMULATOR_DEFAULTS } from '../dist/emulator/server.js';
 
 // Personalised messages are one request each: at the default 4 in flight, 2,000,000 take hours.
@@ -51,31 +51,14 @@ async function run(args, env = {}) {
   }
 }
 
-const DATABASE_URL =
-  process.env.WASPEC_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
 /** A fresh schema of the bench database for `apply --workers`, or undefined when none answers. */
 async function pgSchema() {
-  const { default: pg } = await import('pg');
-  const admin = async (sql) => {
-    const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 5000 });
-    client.on('error', () => undefined);
-    await client.connect();
-    try {
-      return await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
   try {
     await admin('SELECT 1');
   } catch {
     return undefined;
   }
-  const schema = `waspec_scale_${randomBytes(5).toString('hex')}`;
-  const url = new URL(DATABASE_URL);
-  url.searchParams.set('schema', schema);
-  return { url: url.href, drop: () => admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`) };
+  return freshSchema('waspec_scale');
 }
 
 /** The commands of each size, in the order they run (each line of the section). */

@@ -19,11 +19,11 @@ import { openPgStateStore } from '../dist/state/pg-state.js';
 import { parsePostgresTarget } from '../dist/state/state-target.js';
 import { createTransport } from '../dist/transport/create-transport.js';
 
-const DATABASE_URL =
+export const DATABASE_URL =
   process.env.WASPEC_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
-async function admin(sql) {
+export async function admin(sql) {
   const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 5000 });
   client.on('error', () => undefined);
   await client.connect();
@@ -35,8 +35,8 @@ async function admin(sql) {
 }
 
 /** A fresh schema of the test database for one run, dropped by `drop`. */
-function freshSchema() {
-  const schema = `waspec_bench_${randomBytes(5).toString('hex')}`;
+export function freshSchema(prefix = 'waspec_bench') {
+  const schema = `${prefix}_${randomBytes(5).toString('hex')}`;
   const url = new URL(DATABASE_URL);
   url.searchParams.set('schema', schema);
   return { url: url.href, drop: () => admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`) };
