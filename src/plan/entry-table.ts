@@ -38,7 +38,8 @@ const NO_CONTENT = 0xffffffff;
 const NO_VARS = -1;
 const OBJECT_VARS = -2;
 
-const E164 = /^\+[1-9][0-9]{0,14}$/;
+/** A number as compile writes it (digits, no leading zero; `+` kept as the sign of the column). */
+const NUMBER = /^\+?[1-9][0-9]{0,14}$/;
 
 class Chunk {
   readonly kind = new Uint8Array(CHUNK);
@@ -105,7 +106,7 @@ class Hashes {
     }
     const bytes = this.scratch;
     bytes.write(text, 'hex');
-    const prefix = bytes.readUInt32BE(0);
+    const prefix = mix(bytes, 0);
     const mask = this.slots.length - 1;
     let at = prefix & mask;
     for (;;) {
@@ -131,7 +132,7 @@ class Hashes {
     const mask = this.slots.length - 1;
     for (let i = 0; i < this.count; i++) {
       const chunk = this.chunks[i >>> BITS] as Buffer;
-      let at = chunk.readUInt32BE((i & LOW) * 32) & mask;
+      let at = mix(chunk, (i & LOW) * 32) & mask;
       while (this.slots[at] !== 0) at = (at + 1) & mask;
       this.slots[at] = i + 1;
     }
@@ -375,7 +376,11 @@ export class EntryTable implements WritableEntries {
       (this.otherIds.size > 0 ? this.otherIds.get(row) : undefined) ?? uuidOfWords(c.ids, j * 4);
     const [spec, revision] = this.keys[c.key[j] as number] as [string, number];
     const digits = c.phone[j] as number;
-    const phoneNumber = Number.isNaN(digits) ? (this.otherPhones.get(row) as string) : `+${digits}`;
+    const phoneNumber = Number.isNaN(digits)
+      ? (this.otherPhones.get(row) as string)
+      : digits < 0
+        ? `+${-digits}`
+        : `${digits}`;
     // Fields in the order classify and the policy gave them (JSON outputs are compared byte for byte).
     const entry: Record<string, unknown> = { action, messageId, spec, revision, phoneNumber };
     const content = c.content[j] as number;
@@ -455,8 +460,9 @@ export class EntryTable implements WritableEntries {
   }
 
   private writePhone(c: Chunk, j: number, row: number, phoneNumber: string): void {
-    if (E164.test(phoneNumber)) {
-      c.phone[j] = Number(phoneNumber.slice(1));
+    if (NUMBER.test(phoneNumber)) {
+      c.phone[j] =
+        phoneNumber.charCodeAt(0) === 43 ? -Number(phoneNumber.slice(1)) : Number(phoneNumber);
       return;
     }
     c.phone[j] = Number.NaN;
@@ -466,7 +472,11 @@ export class EntryTable implements WritableEntries {
   // --- messageId look-up while building ---
 
   private slotOf(words: Uint32Array, other: string | undefined): number {
-    if (other === undefined) return (words[0] as number) ^ (words[3] as number);
+    if (other === undefined) {
+      let h = 0;
+      for (let i = 0; i < 4; i++) h = Math.imul(h ^ (words[i] as number), 0x9e3779b1);
+      return (h ^ (h >>> 15)) >>> 0;
+    }
     let h = 0x811c9dc5;
     for (let i = 0; i < other.length; i++) h = Math.imul(h ^ other.charCodeAt(i), 0x01000193);
     return h >>> 0;
@@ -503,6 +513,13 @@ export class EntryTable implements WritableEntries {
     while (slots[at] !== 0) at = (at + 1) & mask;
     slots[at] = row + 1;
   }
+}
+
+/** A slot number from all 32 bytes of a hash (not only its first: any hash spreads over the slots). */
+function mix(bytes: Buffer, at: number): number {
+  let h = 0;
+  for (let i = 0; i < 32; i += 4) h = Math.imul(h ^ bytes.readUInt32LE(at + i), 0x9e3779b1);
+  return (h ^ (h >>> 15)) >>> 0;
 }
 
 /** How many of the ascending rows are ≤ p. */
