@@ -1,4 +1,5 @@
 import type { MessageContent, RequestBody } from '../api/types.js';
+import { entryAt } from '../plan/entry-list.js';
 import { createRequestGrouper } from '../compile/group-requests.js';
 import { WaspecError } from '../errors.js';
 import { hasContent } from '../plan/content-store.js';
@@ -112,7 +113,7 @@ function* partRequests(
   };
   const ready: RequestBody[] = [];
   for (let i = part.first; i <= part.last; i++) {
-    const entry = plan.entries[i] as PlanEntry;
+    const entry = entryAt(plan.entries, i);
     if (!isSending(entry) || entry.spec !== spec.name || stageOf(entry) !== stage) continue;
     const content = plan.contents[entry.contentHash] as MessageContent;
     const { messageId, revision, phoneNumber, contentHash } = entry;

@@ -16,7 +16,8 @@ import { planCost } from './plan-cost.js';
 import { checkMediaUrls } from './check-media-urls.js';
 import type { MediaCheck } from '../api/media-limits.js';
 import type { MessageContent } from '../api/types.js';
-import { isSeed, isSending, type PlanEntry } from './types.js';
+import { isSending } from './types.js';
+import { setEntry, type EntryList } from './entry-list.js';
 import { estimatePace } from './estimate-pace.js';
 import { checkSendAt, selectTargets } from './plan-checks.js';
 import { guardPlan, type GuardOptions } from './policy/guard-plan.js';
@@ -76,24 +77,22 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
   for (const doc of docs) checkSendAt(doc, now, diagnostics);
 
   const excluded: ExcludedRecipient[] = [];
-  const classified = seedsFirst(
-    await classifyMessages(
-      compileAll(docs, diagnostics, catalogue?.value, (row) => excluded.push(row)),
-      snapshot,
-      {
-        retryRejected: options.retryRejected ?? false,
-        resendInDoubt: options.resendInDoubt ?? false,
-        // Orphans only of specs in scope: --target, or the specs of the files named (not every spec of
-        // the state); a path that does not exist or a spec that did not load names no spec either.
-        ...(targets.length > 0
-          ? { scope: new Set(targets) }
-          : workspace.namesFiles || workspace.incomplete
-            ? { scope: new Set(workspace.docs.map((d) => d.spec.name)) }
-            : {}),
-        revisions: new Map(docs.map((d) => [d.spec.name, d.spec.revision])),
-        contents: options.store.tempDir === undefined ? {} : { dir: options.store.tempDir },
-      },
-    ),
+  const classified = await classifyMessages(
+    compileAll(docs, diagnostics, catalogue?.value, (row) => excluded.push(row)),
+    snapshot,
+    {
+      retryRejected: options.retryRejected ?? false,
+      resendInDoubt: options.resendInDoubt ?? false,
+      // Orphans only of specs in scope: --target, or the specs of the files named (not every spec of
+      // the state); a path that does not exist or a spec that did not load names no spec either.
+      ...(targets.length > 0
+        ? { scope: new Set(targets) }
+        : workspace.namesFiles || workspace.incomplete
+          ? { scope: new Set(workspace.docs.map((d) => d.spec.name)) }
+          : {}),
+      revisions: new Map(docs.map((d) => [d.spec.name, d.spec.revision])),
+      contents: options.store.tempDir === undefined ? {} : { dir: options.store.tempDir },
+    },
   );
   // A PostgreSQL state brings its workspace's suppression table, read with the config's files.
   const suppressions = [
@@ -109,7 +108,10 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
   );
   diagnostics.push(...guarded.diagnostics);
   // What the policy leaves a seed to send goes in the first stage: before any other message.
-  for (const entry of classified.entries) if (isSending(entry) && entry.seed) entry.stage = 'seed';
+  classified.entries.forEach((entry, i) => {
+    if (isSending(entry) && entry.seed)
+      setEntry(classified.entries, i, { ...entry, stage: 'seed' });
+  });
   // After the policy: only what is sent gets a stage.
   const rollouts = assignStages(
     classified.entries,
@@ -216,7 +218,7 @@ async function* compileAll(
 
 /** Each spec's distinct contents that apply sends, with the spec they come from. */
 function* sentContents(
-  entries: readonly PlanEntry[],
+  entries: EntryList,
   contents: Readonly<Record<string, MessageContent>>,
   docs: readonly SpecDocument[],
 ): Iterable<{ doc: SpecDocument; whatsApp: MessageContent['whatsApp'] }> {
@@ -231,11 +233,4 @@ function* sentContents(
     seen.add(key);
     yield { doc, whatsApp: content.whatsApp };
   }
-}
-
-/** Seeds' test messages before every other entry (each group in its order): what apply sends first. */
-function seedsFirst<T extends { entries: PlanEntry[] }>(classified: T): T {
-  const seeds = classified.entries.filter(isSeed);
-  if (seeds.length === 0) return classified;
-  return { ...classified, entries: [...seeds, ...classified.entries.filter((e) => !isSeed(e))] };
 }

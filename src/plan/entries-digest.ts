@@ -1,3 +1,4 @@
+import type { EntryList } from './entry-list.js';
 import { createHash } from 'node:crypto';
 import { maskPhone } from '../diagnostics/mask-phone.js';
 import { contentHashOf, type PlanEntry } from './types.js';
@@ -38,7 +39,7 @@ export function canonicalEntry(entry: PlanEntry): string {
 }
 
 /** The digest of a plan's entries (full numbers or masked ones give the same). */
-export function digestEntries(entries: readonly PlanEntry[]): EntriesDigest {
+export function digestEntries(entries: EntryList): EntriesDigest {
   const hash = createHash('sha256');
   for (const entry of entries) hash.update(canonicalEntry(entry));
   return { count: entries.length, sha256: hash.digest('hex') };

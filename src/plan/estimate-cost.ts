@@ -1,3 +1,4 @@
+import type { EntryList } from './entry-list.js';
 import type { MessageContent } from '../api/types.js';
 import type { Catalogue } from '../catalogue/types.js';
 import { templateKey } from '../catalogue/types.js';
@@ -26,7 +27,7 @@ export interface CostInputs {
 type Tally = Map<string, Map<string, Map<PricingCategory, number>>>;
 
 /** The cost of what the plan sends, and of each spec's last apply, priced exactly (bigint millionths). */
-export function estimateCost(entries: readonly PlanEntry[], inputs: CostInputs): PlanCost {
+export function estimateCost(entries: EntryList, inputs: CostInputs): PlanCost {
   const categoryOf = categoriser(inputs);
   const now: Tally = new Map();
   const seeds: Tally = new Map();

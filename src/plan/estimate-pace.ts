@@ -1,3 +1,4 @@
+import type { EntryList } from './entry-list.js';
 import type { MessageContent } from '../api/types.js';
 import { sendAtOf } from './content-store.js';
 import { isSending, type Plan, type PlanEntry } from './types.js';
@@ -7,7 +8,7 @@ import { isSending, type Plan, type PlanEntry } from './types.js';
  * requests are grouped) and, at `rateLimit` requests a second, how many seconds that takes.
  */
 export function estimatePace(
-  entries: readonly PlanEntry[],
+  entries: EntryList,
   contents: Readonly<Record<string, MessageContent>>,
   batchSizes: ReadonlyMap<string, number>,
   rateLimit: number | undefined,

@@ -1,3 +1,4 @@
+import type { EntryList } from './entry-list.js';
 import type { StateSnapshot, StateStore, StoredContent } from '../state/types.js';
 import { isSending, type Plan, type PlanEntry, type PlanSpecInfo } from './types.js';
 
@@ -10,7 +11,7 @@ export const MAX_PREVIOUS_CONTENTS = 2000;
  * messages as written the state does not keep yet (apply stores those).
  */
 export async function lookUpContents(
-  entries: readonly PlanEntry[],
+  entries: EntryList,
   snapshot: Pick<StateSnapshot, 'contents'>,
   store: Pick<StateStore, 'readContents'>,
   specs: ReadonlyArray<Pick<PlanSpecInfo, 'name' | 'writtenHash'>> = [],

@@ -1,3 +1,4 @@
+import type { EntryList } from './entry-list.js';
 import type { MessageContent } from '../api/types.js';
 import type { Catalogue } from '../catalogue/types.js';
 import type { Budget } from '../config/policy.js';
@@ -21,7 +22,7 @@ export interface CostOptions {
 
 /** Reads the rate card, prices what the plan sends and checks it against the budget. */
 export async function planCost(
-  entries: readonly PlanEntry[],
+  entries: EntryList,
   contents: Readonly<Record<string, MessageContent>>,
   docs: readonly SpecDocument[],
   context: { catalogue?: Catalogue; state: Pick<StateSnapshot, 'messages'> },

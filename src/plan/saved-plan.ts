@@ -1,3 +1,4 @@
+import type { EntryList } from './entry-list.js';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { rm } from 'node:fs/promises';
@@ -66,7 +67,7 @@ function savedPlanChunks(plan: Plan): Generator<string> {
   return jsonChunks(members);
 }
 
-function* savedEntries(entries: readonly PlanEntry[]): Generator<PlanEntry> {
+function* savedEntries(entries: EntryList): Generator<PlanEntry> {
   for (const entry of entries) yield maskEntry(withoutVars(entry));
 }
 

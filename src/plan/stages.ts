@@ -1,3 +1,4 @@
+import { setEntry, type EntryList } from './entry-list.js';
 import { createHash } from 'node:crypto';
 import { canaryCount, canaryText, rolloutOf, type Rollout } from '../message-spec/rollout.js';
 import type { SpecDocument } from '../message-spec/types.js';
@@ -39,7 +40,7 @@ export function chooseCanary(messageIds: readonly string[], rollout: Rollout): S
  * that have a stage already (seeds) keep it. Returns each spec's rollout as the plan shows it.
  */
 export function assignStages(
-  entries: PlanEntry[],
+  entries: EntryList,
   docs: readonly SpecDocument[],
   policy: Rollout | undefined,
   canaries: ReadonlyMap<string, CanarySent> | undefined,
@@ -69,10 +70,11 @@ export function assignStages(
   const chosen = new Map<string, Set<string>>();
   for (const [spec, list] of ids)
     if (!infos.get(spec)?.sent) chosen.set(spec, chooseCanary(list, rollouts.get(spec) as Rollout));
-  for (const entry of entries) {
-    if (!isSending(entry) || entry.stage || !rollouts.has(entry.spec)) continue;
-    entry.stage = chosen.get(entry.spec)?.has(entry.messageId) ? 'canary' : 'rest';
-  }
+  entries.forEach((entry, i) => {
+    if (!isSending(entry) || entry.stage || !rollouts.has(entry.spec)) return;
+    const stage = chosen.get(entry.spec)?.has(entry.messageId) ? 'canary' : 'rest';
+    setEntry(entries, i, { ...entry, stage });
+  });
   return infos;
 }
 
@@ -82,7 +84,7 @@ export function assignStages(
  * something is left to send after it.
  */
 export function planStages(
-  entries: readonly PlanEntry[],
+  entries: EntryList,
   rollouts: ReadonlyMap<string, SpecRolloutInfo>,
 ): PlanStages | undefined {
   const stages: PlanStages = { seed: 0, canary: 0, rest: 0 };

@@ -1,13 +1,14 @@
+import type { EntryList } from './entry-list.js';
 import { isSeed, isSending, type PlanAction, type PlanEntry } from './types.js';
 
-export function summarizeEntries(entries: readonly PlanEntry[]): Record<PlanAction, number> {
+export function summarizeEntries(entries: EntryList): Record<PlanAction, number> {
   const summary = emptySummary();
   for (const e of entries) summary[e.action]++;
   return summary;
 }
 
 /** The test messages to seeds apply sends (send and retry entries of seeds). */
-export function countSeeds(entries: readonly PlanEntry[]): number {
+export function countSeeds(entries: EntryList): number {
   let n = 0;
   for (const e of entries) if (isSending(e) && isSeed(e)) n++;
   return n;

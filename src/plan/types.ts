@@ -7,6 +7,7 @@ import type { ExcludedRecipient } from '../recipients/types.js';
 import type { PlanCost } from './plan-cost-types.js';
 import type { LimitFigures } from './policy/apply-policies.js';
 import type { VarsRow, VarsTable } from './vars-table.js';
+import { setEntry, type EntryList } from './entry-list.js';
 
 export type { PlanCost } from './plan-cost-types.js';
 
@@ -177,12 +178,12 @@ export function dropVars(plan: Pick<Plan, 'entries' | 'variables'>): void {
   delete plan.variables;
   const { entries } = plan;
   for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i];
+    const entry = entries.at(i);
     // A row number costs nothing once the table is gone: only objects are taken out.
     if (entry === undefined || entry.action === 'orphan' || typeof entry.vars !== 'object')
       continue;
     const { vars: _vars, ...rest } = entry;
-    entries[i] = rest;
+    setEntry(entries, i, rest);
   }
 }
 
@@ -264,7 +265,8 @@ export interface Plan {
   contentsToStore?: string[];
   /** The approved templates the contents use (from the config's catalogue), for showing them filled in. */
   templates?: ApprovedTemplate[];
-  entries: PlanEntry[];
+  /** In send order (seeds' test messages first), orphans last: an array, or buildPlan's compact table. */
+  entries: EntryList;
   /**
    * The variable values of the entries whose `vars` is a row number (a plan buildPlan made): held
    * compactly instead of an object per entry, left out of JSON and of saved plans.

@@ -1,5 +1,6 @@
 // The word diff alone (3 of the package's 19 modules: every plan loads this file).
 import { diffWordsWithSpace } from 'diff/lib/diff/word.js';
+import type { EntryList } from '../plan/entry-list.js';
 import type { MessageContent } from '../api/types.js';
 import { MAX_PREVIOUS_CONTENTS } from '../plan/look-up-contents.js';
 import { contentHashOf, type Plan, type PlanEntry } from '../plan/types.js';
@@ -192,7 +193,7 @@ function writtenDiffs(plan: Plan, entries: readonly PlanEntry[]): DriftDiff[] {
 export function groupDriftDiffs(
   plan: Plan,
   contents: readonly string[],
-  entries: readonly PlanEntry[],
+  entries: EntryList,
   max: number,
 ): DriftDiff[] {
   const ofWritten = entries.filter((e) => e.previous?.writtenHash !== undefined);

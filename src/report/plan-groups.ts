@@ -7,18 +7,23 @@ import {
   type PlanSpecInfo,
 } from '../plan/types.js';
 import { emptySummary } from '../plan/summarize-plan.js';
+import { EntryView } from '../plan/entry-list.js';
+import { contentIds, DistinctPairs } from './distinct-contents.js';
 import { ACTION_STYLE } from './plan-summary.js';
 import { noun, plural } from './plural.js';
 
 export interface EntryGroup {
   action: PlanAction;
-  /** The distinct contents of its entries, first seen first (none for orphans). */
+  /** Its distinct contents, first seen first: the first MAX_LISTED_CONTENTS of them. */
   contents: string[];
+  /** How many distinct contents it has. */
+  contentCount: number;
   /** The sendAt the group is moved to (out of quiet hours), when it is. */
   shift?: { sendAt: string; reason: string };
   /** Test messages to seeds (shown before the spec's other groups). */
   seed?: true;
-  entries: PlanEntry[];
+  /** Its entries, read from the plan when needed (an index each). */
+  entries: EntryView;
 }
 
 export interface SpecGroups {
@@ -35,73 +40,80 @@ export interface SpecGroups {
   allContents: number;
 }
 
+/** Distinct contents a group lists (the formats show a few samples; the count is kept apart). */
+export const MAX_LISTED_CONTENTS = 1000;
+
 const emptyCounts = emptySummary;
 
 /**
  * Entries per spec (plan order, then specs known only from the state), per action (and moved
  * sendAt): one group however many distinct renders it has, so a plan's size follows its specs,
- * not its recipients.
+ * not its recipients. A group holds its entries' indexes and its distinct contents are counted
+ * by number, not kept in a set of hashes: millions of personalised messages cost some bytes each.
  */
 export function groupPlan(plan: Plan): SpecGroups[] {
   const bySpec = new Map<string, SpecGroups>();
-  for (const info of plan.specs)
-    bySpec.set(info.name, {
-      name: info.name,
-      info,
-      counts: emptyCounts(),
-      groups: [],
-      contents: 0,
-      compiled: 0,
-      allContents: 0,
-    });
-  const buckets = new Map<string, { group: EntryGroup; seen: Set<string> }>();
-  const specContents = new Map<string, Set<string>>();
-  const allOf = new Map<string, Set<string>>();
-  for (const entry of plan.entries) {
-    let spec = bySpec.get(entry.spec);
+  const specOf = (name: string, info?: PlanSpecInfo): SpecGroups => {
+    let spec = bySpec.get(name);
     if (!spec) {
       spec = {
-        name: entry.spec,
+        name,
+        ...(info ? { info } : {}),
         counts: emptyCounts(),
         groups: [],
         contents: 0,
         compiled: 0,
         allContents: 0,
       };
-      bySpec.set(entry.spec, spec);
+      bySpec.set(name, spec);
     }
+    return spec;
+  };
+  for (const info of plan.specs) specOf(info.name, info);
+  const specIds = new Map<string, number>();
+  const groupIds = new Map<string, number>();
+  const groups: EntryGroup[] = [];
+  // Distinct (group, content), (spec, content) over its groups, (spec, content) of all it compiled.
+  const inGroup = new DistinctPairs();
+  const inSpec = new DistinctPairs();
+  const inAll = new DistinctPairs();
+  const contentId = contentIds(plan.entries);
+  plan.entries.forEach((entry, index) => {
+    const spec = specOf(entry.spec);
+    let specId = specIds.get(entry.spec);
+    if (specId === undefined) specIds.set(entry.spec, (specId = specIds.size));
     spec.counts[entry.action]++;
-    const contentHash = contentHashOf(entry);
-    if (contentHash !== undefined) {
+    const content = contentId(entry, index);
+    if (content >= 0) {
       spec.compiled++;
-      const every = allOf.get(entry.spec) ?? new Set<string>();
-      every.add(contentHash);
-      allOf.set(entry.spec, every);
-      spec.allContents = every.size;
+      if (inAll.add(specId, content)) spec.allContents++;
     }
-    if (entry.action === 'unchanged') continue;
+    if (entry.action === 'unchanged') return;
     const shift = 'shift' in entry ? entry.shift : undefined;
     const seed = isSeed(entry);
     const key = `${entry.spec}\u0000${entry.action}\u0000${shift?.sendAt ?? ''}\u0000${seed ? 'seed' : ''}`;
-    let bucket = buckets.get(key);
-    if (!bucket) {
-      const group: EntryGroup = { action: entry.action, contents: [], entries: [] };
+    let groupId = groupIds.get(key);
+    let group = groupId === undefined ? undefined : groups[groupId];
+    if (groupId === undefined || !group) {
+      group = {
+        action: entry.action,
+        contents: [],
+        contentCount: 0,
+        entries: new EntryView(plan.entries),
+      };
       if (shift) group.shift = shift;
       if (seed) group.seed = true;
-      bucket = { group, seen: new Set() };
-      buckets.set(key, bucket);
+      groupId = groups.push(group) - 1;
+      groupIds.set(key, groupId);
       spec.groups.push(group);
     }
-    bucket.group.entries.push(entry);
-    if (contentHash !== undefined && !bucket.seen.has(contentHash)) {
-      bucket.seen.add(contentHash);
-      bucket.group.contents.push(contentHash);
-      const all = specContents.get(entry.spec) ?? new Set<string>();
-      all.add(contentHash);
-      specContents.set(entry.spec, all);
-      spec.contents = all.size;
-    }
-  }
+    group.entries.add(index);
+    const hash = contentHashOf(entry);
+    if (content < 0 || hash === undefined || !inGroup.add(groupId, content)) return;
+    group.contentCount++;
+    if (group.contents.length < MAX_LISTED_CONTENTS) group.contents.push(hash);
+    if (inSpec.add(specId, content)) spec.contents++;
+  });
   const order = new Map(ACTION_STYLE.map((s, i) => [s.action, i]));
   for (const spec of bySpec.values()) {
     // Stable sort keeps first-appearance order within an action.

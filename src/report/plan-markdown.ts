@@ -269,7 +269,7 @@ class Page {
   ): string[] {
     const style = styleOf(group.action);
     const distinct =
-      group.contents.length > 1 ? ` (${count(group.contents.length)} distinct messages)` : '';
+      group.contentCount > 1 ? ` (${count(group.contentCount)} distinct messages)` : '';
     const out = [
       `**${symbolText(group.action)} ${style.label}** to ${groupWhom(group)}${distinct}: ${style.meaning}`,
       '',
@@ -287,7 +287,7 @@ class Page {
       out.push(...formatDriftMarkdown(level.messages ? diffs : diffs.slice(0, 1)));
     }
     if (level.messages && message.kind !== 'same') {
-      const picked = pickSamples(group.contents, shown, level.samples);
+      const picked = pickSamples(group.contents, shown, level.samples, group.contentCount);
       const single = singleRenderShown(group, picked.samples, picked.shownAbove);
       const values =
         level.values > 0 && !single && valuesKept(this.plan)
@@ -314,7 +314,7 @@ class Page {
         ...sampleTables(samples, (f) => cut(personal(f.value), level.fieldChars, escapeMarkdown)),
       );
       if (picked.shownAbove)
-        out.push(`_The ${noun(group.contents.length, 'message')} shown above._`, '');
+        out.push(`_The ${noun(group.contentCount, 'message')} shown above._`, '');
     }
     if (group.shift)
       out.push(

@@ -1,4 +1,5 @@
 import type { MessageContent } from '../api/types.js';
+import type { EntryList } from '../plan/entry-list.js';
 import { varOf, varsOf, type Plan, type PlanEntry } from '../plan/types.js';
 import type { VarsTable } from '../plan/vars-table.js';
 import { describeContent, type ContentField } from './plan-content.js';
@@ -140,6 +141,8 @@ export function pickSamples(
   contents: readonly string[],
   shown: Set<string>,
   n: number,
+  /** How many distinct contents there are (`contents` may list only the first). */
+  total = contents.length,
 ): { samples: string[]; shownAbove: boolean } {
   const samples: string[] = [];
   for (const hash of contents) {
@@ -150,7 +153,10 @@ export function pickSamples(
   return {
     samples,
     shownAbove:
-      contents.length > 0 && samples.length === 0 && contents.every((hash) => shown.has(hash)),
+      contents.length > 0 &&
+      total === contents.length &&
+      samples.length === 0 &&
+      contents.every((hash) => shown.has(hash)),
   };
 }
 
@@ -160,13 +166,13 @@ export function singleRenderShown(
   samples: readonly string[],
   shownAbove: boolean,
 ): boolean {
-  return group.contents.length === 1 && (samples.length === 1 || shownAbove);
+  return group.contentCount === 1 && (samples.length === 1 || shownAbove);
 }
 
 /** The variables to summarise: the shape's, else (a plan without shapes) those its entries carry. */
 export function variablesOf(
   message: SpecMessage,
-  entries: readonly PlanEntry[],
+  entries: EntryList,
   variables: VarsTable | undefined,
 ): string[] {
   if (message.kind === 'shape') return message.variables;
@@ -179,7 +185,7 @@ export function variablesOf(
 
 /** How each variable's values spread over the entries; the counts of each add up to entries.length. */
 export function countVariableValues(
-  entries: readonly PlanEntry[],
+  entries: EntryList,
   names: readonly string[],
   top: number,
   variables: VarsTable | undefined,
@@ -221,13 +227,13 @@ export function countVariableValues(
 }
 
 /** The entries' rows in the plan's table (-1: no values), when every entry names its values so. */
-function tableRows(entries: readonly PlanEntry[]): Int32Array | undefined {
+function tableRows(entries: EntryList): Int32Array | undefined {
   const rows = new Int32Array(entries.length);
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i];
-    const vars = e && e.action !== 'orphan' ? e.vars : undefined;
+  let i = 0;
+  for (const e of entries) {
+    const vars = e.action !== 'orphan' ? e.vars : undefined;
     if (vars !== undefined && typeof vars !== 'number') return undefined;
-    rows[i] = vars ?? -1;
+    rows[i++] = vars ?? -1;
   }
   return rows;
 }

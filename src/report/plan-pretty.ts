@@ -181,8 +181,8 @@ function formatGroup(
   const style = styleOf(group.action);
   const n = group.entries.length;
   const distinct =
-    group.contents.length > 1
-      ? ` · ${group.contents.length.toLocaleString('en-US')} distinct messages`
+    group.contentCount > 1
+      ? ` · ${group.contentCount.toLocaleString('en-US')} distinct messages`
       : '';
   const lines = [
     `  ${paint[group.action](`${style.symbol} ${style.label}`)} ${paint.dim(`· ${groupWhom(group)}${distinct} · ${style.meaning}`)}`,
@@ -196,7 +196,12 @@ function formatGroup(
       ),
     );
   if (message.kind !== 'same') {
-    const { samples, shownAbove } = pickSamples(group.contents, shown, detail.samples);
+    const { samples, shownAbove } = pickSamples(
+      group.contents,
+      shown,
+      detail.samples,
+      group.contentCount,
+    );
     const rows = countVariableValues(
       group.entries,
       singleRenderShown(group, samples, shownAbove) || !valuesKept(plan)
@@ -227,7 +232,7 @@ function formatGroup(
     });
     if (rows.length > 0) lines.push(...table(rows, paint));
     if (shownAbove)
-      lines.push(paint.dim(`      (${noun(group.contents.length, 'the message')} shown above)`));
+      lines.push(paint.dim(`      (${noun(group.contentCount, 'the message')} shown above)`));
   }
   // A saved plan (untrusted) carries the shift as written.
   if (group.shift)

@@ -1,9 +1,11 @@
 import { noun } from './plural.js';
 import { locationOf } from '../diagnostics/position.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { CompiledPlanEntry, Plan, PlanAction, PlanEntry } from '../plan/types.js';
+import type { Plan, PlanAction, PlanEntry } from '../plan/types.js';
+import { EntryView, type EntryList } from '../plan/entry-list.js';
+import { contentIds, DistinctPairs } from './distinct-contents.js';
 import { maskPhone, maskPhonesIn } from '../diagnostics/mask-phone.js';
-import { summarizeEntries } from '../plan/summarize-plan.js';
+import { emptySummary } from '../plan/summarize-plan.js';
 import { groupDriftDiffs } from './content-diff.js';
 import { renderDriftHtml } from './drift-html.js';
 import { footerMark, PAGE_STATES, stateBadge } from './page-states.js';
@@ -41,7 +43,7 @@ interface BubbleGroup {
   hash: string;
   /** Test messages to seeds (a bubble of their own, first). */
   seed: boolean;
-  entries: CompiledPlanEntry[];
+  entries: EntryView;
 }
 
 /**
@@ -50,26 +52,55 @@ interface BubbleGroup {
  */
 export const MAX_BUBBLES = 100;
 
-/** One bubble per content and state, in the plan's order of states (to send first, already sent last). */
-function bubbleGroups(entries: readonly PlanEntry[]): BubbleGroup[] {
-  const groups = new Map<string, BubbleGroup>();
-  for (const entry of entries) {
-    if (entry.action === 'orphan') continue;
+const ACTION_ORDER = new Map(ACTION_STYLE.map((style, i) => [style.action, i]));
+
+/**
+ * A spec's chat as the entries come: one bubble per content and state, kept for the first
+ * MAX_BUBBLES of each state (the page shows no more), the others only counted.
+ */
+class SpecChat {
+  readonly counts = emptySummary();
+  /** Kept bubbles by sort class (seeds first, then the plan's order of states). */
+  private readonly kept = new Map<number, BubbleGroup[]>();
+  private readonly byPair = new Map<number, BubbleGroup>();
+  /** Bubbles, and their recipients. */
+  groups = 0;
+  recipients = 0;
+
+  constructor(private readonly source: EntryList) {}
+
+  add(entry: PlanEntry, index: number, content: number, pairs: DistinctPairs, specId: number) {
+    this.counts[entry.action]++;
+    if (entry.action === 'orphan' || content < 0) return;
+    this.recipients++;
     const seed = entry.seed === true;
-    const key = `${entry.action}\u0000${entry.contentHash}\u0000${seed ? 'seed' : ''}`;
-    let group = groups.get(key);
-    if (!group)
-      groups.set(
-        key,
-        (group = { action: entry.action, hash: entry.contentHash, seed, entries: [] }),
-      );
-    group.entries.push(entry);
+    const cls = (seed ? 0 : 16) + (ACTION_ORDER.get(entry.action) ?? 0);
+    const pair = cls * 2 ** 32 + content;
+    if (pairs.add(specId * 32 + cls, content)) {
+      this.groups++;
+      const list = this.kept.get(cls) ?? [];
+      this.kept.set(cls, list);
+      if (list.length < MAX_BUBBLES) {
+        const group: BubbleGroup = {
+          action: entry.action,
+          hash: entry.contentHash,
+          seed,
+          entries: new EntryView(this.source),
+        };
+        list.push(group);
+        this.byPair.set(pair, group);
+      }
+    }
+    this.byPair.get(pair)?.entries.add(index);
   }
-  const order = new Map(ACTION_STYLE.map((style, i) => [style.action, i]));
-  return [...groups.values()].sort(
-    (a, b) =>
-      Number(b.seed) - Number(a.seed) || (order.get(a.action) ?? 0) - (order.get(b.action) ?? 0),
-  );
+
+  /** The first MAX_BUBBLES bubbles in display order. */
+  shown(): BubbleGroup[] {
+    return [...this.kept.keys()]
+      .sort((a, b) => a - b)
+      .flatMap((cls) => this.kept.get(cls) ?? [])
+      .slice(0, MAX_BUBBLES);
+  }
 }
 
 function renderBubble(plan: Plan, group: BubbleGroup, mask: boolean): string {
@@ -98,29 +129,29 @@ function renderSpec(
   id: string,
   name: string,
   file: string,
-  entries: PlanEntry[],
+  chat: SpecChat,
   mask: boolean,
 ): string {
-  const groups = bubbleGroups(entries);
-  const bubbles = groups.slice(0, MAX_BUBBLES).map((group) => renderBubble(plan, group, mask));
-  const hidden = groups.slice(MAX_BUBBLES);
-  if (hidden.length > 0) {
-    const recipients = hidden.reduce((sum, g) => sum + g.entries.length, 0);
+  const groups = chat.shown();
+  const bubbles = groups.map((group) => renderBubble(plan, group, mask));
+  const hidden = chat.groups - groups.length;
+  if (hidden > 0) {
+    const recipients = chat.recipients - groups.reduce((sum, g) => sum + g.entries.length, 0);
     bubbles.push(
-      `<div class="empty">${hidden.length} more ${noun(hidden.length, 'content')} to ${recipients} ${noun(recipients, 'recipient')} not shown: the page shows the first ${MAX_BUBBLES} of a spec.</div>`,
+      `<div class="empty">${hidden} more ${noun(hidden, 'content')} to ${recipients} ${noun(recipients, 'recipient')} not shown: the page shows the first ${MAX_BUBBLES} of a spec.</div>`,
     );
   }
-  const orphans = entries.filter((e) => e.action === 'orphan').length;
+  const orphans = chat.counts.orphan;
   const body = bubbles.length > 0 ? bubbles.join('\n') : '<div class="empty">No messages.</div>';
   return `<section class="spec" id="${id}" data-spec="${escapeHtml(name)}"><h2><span class="avatar">${escapeHtml(initial(name))}</span><span>${escapeHtml(name)}<small>${escapeHtml(file)}${orphans ? ` · ${orphans} orphan` : ''}</small></span></h2><div class="chat">${body}</div></section>`;
 }
 
 /** Specs at a glance: each a link to its chat, with a badge per state it has. */
 function renderContents(
-  specs: ReadonlyArray<{ id: string; name: string; entries: readonly PlanEntry[] }>,
+  specs: ReadonlyArray<{ id: string; name: string; chat: SpecChat }>,
 ): string {
-  const items = specs.map(({ id, name, entries }) => {
-    const counts = summarizeEntries(entries);
+  const items = specs.map(({ id, name, chat }) => {
+    const counts = chat.counts;
     const badges = ACTION_STYLE.filter((s) => counts[s.action] > 0).map((s) =>
       stateBadge(s.action, counts[s.action]),
     );
@@ -133,19 +164,21 @@ function renderContents(
 export function renderPreviewContent(input: PreviewInput): string {
   const { plan } = input;
   const mask = input.mask ?? true;
-  const bySpec = new Map<string, PlanEntry[]>();
-  for (const entry of plan.entries) {
-    const list = bySpec.get(entry.spec);
-    if (list) list.push(entry);
-    else bySpec.set(entry.spec, [entry]);
-  }
+  const chats = new Map(plan.specs.map((s) => [s.name, new SpecChat(plan.entries)]));
+  const specIds = new Map(plan.specs.map((s, i) => [s.name, i]));
+  const contentId = contentIds(plan.entries);
+  const pairs = new DistinctPairs();
+  plan.entries.forEach((entry, index) => {
+    const chat = chats.get(entry.spec);
+    if (chat) chat.add(entry, index, contentId(entry, index), pairs, specIds.get(entry.spec) ?? 0);
+  });
   const listed = plan.specs.map((s, i) => ({
     id: `spec-${i + 1}`,
     name: s.name,
     file: s.file,
-    entries: bySpec.get(s.name) ?? [],
+    chat: chats.get(s.name) ?? new SpecChat(plan.entries),
   }));
-  const specs = listed.map((s) => renderSpec(plan, s.id, s.name, s.file, s.entries, mask));
+  const specs = listed.map((s) => renderSpec(plan, s.id, s.name, s.file, s.chat, mask));
   // A page of several specs opens with their list, so a reviewer can jump to each.
   const contents = listed.length > 1 ? renderContents(listed) : '';
   const failure = input.failure

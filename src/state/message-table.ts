@@ -111,7 +111,7 @@ function nibble(code: number, upper: boolean): number {
 }
 
 /** Writes the 16 bytes of a lower-case UUID (8-4-4-4-12) as four big-endian words; false if it is not one. */
-function parseUuid(text: string, out: Uint32Array, at: number): boolean {
+export function parseUuid(text: string, out: Uint32Array, at: number): boolean {
   if (text.length !== 36) return false;
   let word = 0;
   let digits = 0;
@@ -138,7 +138,7 @@ function hex8(word: number): string {
   return s;
 }
 
-function uuidOfWords(ids: Uint32Array, at: number): string {
+export function uuidOfWords(ids: Uint32Array, at: number): string {
   const a = hex8(ids[at] ?? 0);
   const b = hex8(ids[at + 1] ?? 0);
   const c = hex8(ids[at + 2] ?? 0);

@@ -151,7 +151,7 @@ each(
       const plan = JSON.parse(
         (await runCli(['plan', '--format', 'json'], { cwd: dir, env: state.env })).stdout,
       ) as Plan;
-      const entry = plan.entries[0];
+      const entry = plan.entries.at(0);
       assert.ok(entry && entry.action === 'send');
       const content = plan.contents[entry.contentHash];
       const at = '2026-01-01T00:00:00.000Z';

@@ -43,7 +43,7 @@ test('a saved plan is restored only when its inputs leave out the same recipient
     assert.is(plan.summary.excluded, 2);
     const saved = privatePlan(plan);
     const restored = await restoreSavedPlan(saved, 'plan.json', {}, { numbers: true });
-    assert.is(restored.entries[0]?.phoneNumber, '41793026727');
+    assert.is(restored.entries.at(0)?.phoneNumber, '41793026727');
     // A plan whose excluded list was edited (or that excluded less) is refused.
     const edited = { ...saved, excluded: saved.excluded?.slice(0, 1) };
     try {

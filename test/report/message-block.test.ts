@@ -36,7 +36,8 @@ async function planAfter(
   if (!info?.writtenHash || !info.written) throw new Error('no message as written');
   const earlier = edit ? edit(info) : undefined;
   const writtenHash = earlier ? 'e'.repeat(64) : info.writtenHash;
-  const sent = first.entries.filter(
+  const entries = [...first.entries];
+  const sent = entries.filter(
     (e, i): e is Extract<PlanEntry, { action: 'send' }> => isSending(e) && fate(i) !== 'none',
   );
   if (sent.length > 0) {
@@ -68,7 +69,7 @@ async function planAfter(
         at: AT,
         bulkId: 'B1',
         results: sent.map((e) => {
-          const outcome = fate(first.entries.indexOf(e)) as Exclude<Fate, 'none'>;
+          const outcome = fate(entries.indexOf(e)) as Exclude<Fate, 'none'>;
           return {
             messageId: e.messageId,
             outcome,

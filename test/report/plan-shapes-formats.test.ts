@@ -59,6 +59,8 @@ test('colour marks the variables in the shape; without colour the braces do', ()
 test('masked formats mask numbers in variable values and samples, not only recipients', () =>
   withTmpDir(async (dir) => {
     const plan = await buildShapesPlan(join(dir, 'state'));
+    // Entries of a plan buildPlan made are copies when read: edited here as an array.
+    plan.entries = [...plan.entries];
     const hello = plan.entries
       .filter(isSending)
       .find((e) => e.spec === 'birthday' && e.action === 'send');
@@ -86,6 +88,7 @@ test('variable names and values from a spec or recipient file are shown escaped,
     const promo = plan.specs.find((s) => s.name === 'black-friday');
     assert.ok(promo?.shape);
     promo.shape.variables = [...promo.shape.variables, 'x\u001b[2J'];
+    plan.entries = [...plan.entries];
     const entry = plan.entries
       .filter(isSending)
       .find((e) => e.spec === 'black-friday' && e.action === 'send');

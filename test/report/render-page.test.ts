@@ -121,6 +121,7 @@ test('html: a spec of more distinct contents than a page shows lists the first M
     const plan = await buildFixturePlan(`${dir}/state`);
     const [first] = plan.specs;
     assert.ok(first, 'the fixture has a spec');
+    plan.entries = [...plan.entries];
     const spec = { ...first, name: 'personal', file: 'specs/personal.yaml' };
     plan.specs.push(spec);
     const extra = MAX_BUBBLES + 30;

@@ -98,7 +98,7 @@ for (const backend of await postgresBackends()) {
             [C, 'send'],
           ],
         );
-        const held = plan.entries[1];
+        const held = plan.entries.at(1);
         assert.match(
           held && 'hold' in held ? held.hold.reason : '',
           /^replied STOP, \d{4}-\d\d-\d\d$/,

@@ -1,3 +1,4 @@
+import { setEntry, type EntryList } from '../entry-list.js';
 import type { Policy, QuietHours } from '../../config/policy.js';
 import { messagesOfNumber, specRevisions } from '../../state/messages-of-number.js';
 import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
@@ -65,11 +66,12 @@ function held(entry: SendingEntry, action: HeldAction, reason: string): HeldEntr
  * counts them); quiet hours, caps and size guards are about the audience and leave them out.
  * Changes `entries` in place (a held entry replaces its send); size errors are returned as diagnostics.
  */
-export function applyPolicies(entries: PlanEntry[], context: PolicyContext): Diagnostic[] {
+export function applyPolicies(entries: EntryList, context: PolicyContext): Diagnostic[] {
   entries.forEach((entry, index) => {
     if (!isSending(entry)) return;
     const decision = decideSuppression(entry.phoneNumber, context.suppressed);
-    if (decision.kind === 'suppressed') entries[index] = held(entry, 'suppressed', decision.reason);
+    if (decision.kind === 'suppressed')
+      setEntry(entries, index, held(entry, 'suppressed', decision.reason));
   });
   if (context.policy.quietHours) applyQuietHours(entries, context);
   if (context.policy.maxPerRecipient) applyCaps(entries, context);
@@ -77,7 +79,7 @@ export function applyPolicies(entries: PlanEntry[], context: PolicyContext): Dia
   return checkSizes(entries, context);
 }
 
-function applyQuietHours(entries: PlanEntry[], context: PolicyContext): void {
+function applyQuietHours(entries: EntryList, context: PolicyContext): void {
   const quiet = context.policy.quietHours;
   if (!quiet) return;
   const decide = quietHoursDecider(quiet, context.contents, context.now);
@@ -85,9 +87,13 @@ function applyQuietHours(entries: PlanEntry[], context: PolicyContext): void {
     // Seeds are internal phones whose owners wait to look at the message now: not held or moved.
     if (!isSending(entry) || entry.seed) return;
     const decision = decide(entry);
-    if (decision.kind === 'hold') entries[index] = held(entry, 'quiet-hours', decision.reason);
+    if (decision.kind === 'hold')
+      setEntry(entries, index, held(entry, 'quiet-hours', decision.reason));
     else if (decision.kind === 'shift')
-      entry.shift = { sendAt: decision.sendAt, reason: decision.reason };
+      setEntry(entries, index, {
+        ...entry,
+        shift: { sendAt: decision.sendAt, reason: decision.reason },
+      });
   });
 }
 
@@ -113,7 +119,7 @@ export function quietHoursDecider(
   };
 }
 
-function applyCaps(entries: PlanEntry[], context: PolicyContext): void {
+function applyCaps(entries: EntryList, context: PolicyContext): void {
   const cap = context.policy.maxPerRecipient;
   if (!cap) return;
   // A spec no longer in the workspace has no known category: its messages count in every scope.
@@ -154,7 +160,7 @@ function applyCaps(entries: PlanEntry[], context: PolicyContext): void {
     );
     list.forEach(([index, entry], i) => {
       const d = decisions[i];
-      if (d?.kind === 'capped') entries[index] = held(entry, 'capped', d.reason);
+      if (d?.kind === 'capped') setEntry(entries, index, held(entry, 'capped', d.reason));
     });
   }
 }
@@ -162,7 +168,7 @@ function applyCaps(entries: PlanEntry[], context: PolicyContext): void {
 const DAY_MS = 86_400_000;
 
 /** WhatsApp's messaging limit: unique recipients per moving 24 hours, across every spec of the state. */
-function applyMessagingLimit(entries: PlanEntry[], context: PolicyContext): void {
+function applyMessagingLimit(entries: EntryList, context: PolicyContext): void {
   const limit = context.policy.messagingLimit;
   if (!limit) return;
   const now = context.now.getTime();
@@ -196,13 +202,16 @@ function applyMessagingLimit(entries: PlanEntry[], context: PolicyContext): void
     over++;
     nextAt = Math.min(nextAt ?? d.at, d.at);
     if (mode === 'hold') {
-      entries[index] = held(entry, 'limit', d.reason);
+      setEntry(entries, index, held(entry, 'limit', d.reason));
       return;
     }
     // A later wave: sent now with a sendAt, never earlier than a sendAt it already has.
     const sendAt = entry.shift?.sendAt ?? sendAtOf(context.contents, entry.contentHash);
     if (sendAt === undefined || Date.parse(sendAt) < d.at)
-      entry.shift = { sendAt: new Date(d.at).toISOString(), reason: d.reason };
+      setEntry(entries, index, {
+        ...entry,
+        shift: { sendAt: new Date(d.at).toISOString(), reason: d.reason },
+      });
   });
   context.figures ??= {};
   context.figures.limit = {
@@ -247,7 +256,7 @@ function recentRecipients(
   return recent;
 }
 
-function checkSizes(entries: readonly PlanEntry[], context: PolicyContext): Diagnostic[] {
+function checkSizes(entries: EntryList, context: PolicyContext): Diagnostic[] {
   const perSpec = new Map<string, number>();
   let total = 0;
   for (const entry of entries) {

@@ -1,3 +1,4 @@
+import type { EntryList } from '../entry-list.js';
 import type { Policy } from '../../config/policy.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { MessageContent } from '../../api/types.js';
@@ -25,7 +26,7 @@ export interface GuardOptions {
  * Returns the problems found and the digests of suppression sources that are not files.
  */
 export async function guardPlan(
-  entries: PlanEntry[],
+  entries: EntryList,
   contents: Readonly<Record<string, MessageContent>>,
   docs: readonly SpecDocument[],
   snapshot: Pick<StateSnapshot, 'messages'>,

@@ -252,7 +252,7 @@ test('quiet hours: held in the recipient zone, or moved to the next allowed minu
       assert.equal(bodies.sort(), ['12125550100 at once', `${A} at 2026-03-06T07:00:00Z`]);
       // Once sent, the moved message is unchanged, not drift: the state keeps the spec's content hash.
       const store = openFileStateStore(join(root, '.waspec'));
-      const entry = p.entries[0];
+      const entry = p.entries.at(0);
       if (entry?.action !== 'send') throw new Error('the first entry is a send');
       await store.append([
         inFlight('S', '2026-03-05T21:30:01.000Z', [
@@ -273,7 +273,7 @@ test('quiet hours: held in the recipient zone, or moved to the next allowed minu
         now: new Date('2026-03-06T09:00:00Z'),
         policy: { quietHours: { from: '21:00', to: '08:00', mode: 'shift' } },
       });
-      assert.is(again.entries[0]?.action, 'unchanged');
+      assert.is(again.entries.at(0)?.action, 'unchanged');
     },
   );
 });
