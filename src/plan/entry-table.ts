@@ -63,8 +63,8 @@ class Hashes {
   private count = 0;
   private readonly others: string[] = [];
   private readonly otherIndex = new Map<string, number>();
-  /** Open addressing over the first 32 bits: index + 1 per slot, 0 empty. */
-  private slots = new Uint32Array(1 << 10);
+  /** Open addressing over all 32 bytes: index + 1 per slot, 0 empty; let go of once built. */
+  private slots: Uint32Array | undefined = new Uint32Array(1 << 10);
   private readonly scratch = Buffer.alloc(32);
   private lastText: string | undefined;
   private lastIndex = 0;
@@ -106,11 +106,12 @@ class Hashes {
     }
     const bytes = this.scratch;
     bytes.write(text, 'hex');
-    const prefix = mix(bytes, 0);
-    const mask = this.slots.length - 1;
-    let at = prefix & mask;
+    // Rebuilt when a hash is looked up after the table was built (an entry replaced).
+    const slots = this.slots ?? this.grow(1 << 10);
+    const mask = slots.length - 1;
+    let at = mix(bytes, 0) & mask;
     for (;;) {
-      const slot = this.slots[at] as number;
+      const slot = slots[at] as number;
       if (slot === 0) break;
       const i = slot - 1;
       const chunk = this.chunks[i >>> BITS] as Buffer;
@@ -122,20 +123,30 @@ class Hashes {
     const i = this.count++;
     if ((i & LOW) === 0) this.chunks.push(Buffer.allocUnsafeSlow(CHUNK * 32));
     bytes.copy(this.chunks[i >>> BITS] as Buffer, (i & LOW) * 32);
-    if (this.count * 4 > this.slots.length * 3) this.grow();
-    else this.slots[at] = i + 1;
+    if (this.count * 4 > slots.length * 3) this.grow(slots.length * 2);
+    else slots[at] = i + 1;
     return i;
   }
 
-  private grow(): void {
-    this.slots = new Uint32Array(this.slots.length * 2);
-    const mask = this.slots.length - 1;
+  /** Lets go of the look-up (some 8 bytes a hash) once the table is built. */
+  seal(): void {
+    this.slots = undefined;
+    this.lastText = undefined;
+  }
+
+  private grow(least: number): Uint32Array {
+    let size = least;
+    while (this.count * 4 > size * 3) size *= 2;
+    const slots = new Uint32Array(size);
+    const mask = size - 1;
     for (let i = 0; i < this.count; i++) {
       const chunk = this.chunks[i >>> BITS] as Buffer;
       let at = mix(chunk, (i & LOW) * 32) & mask;
-      while (this.slots[at] !== 0) at = (at + 1) & mask;
-      this.slots[at] = i + 1;
+      while (slots[at] !== 0) at = (at + 1) & mask;
+      slots[at] = i + 1;
     }
+    this.slots = slots;
+    return slots;
   }
 }
 
@@ -235,9 +246,10 @@ export class EntryTable implements WritableEntries {
     }
   }
 
-  /** Ends building: the messageId look-up is let go of. */
+  /** Ends building: the messageId and content hash look-ups are let go of. */
   seal(): void {
     this.slots = undefined;
+    this.hashes.seal();
   }
 
   /** Reads the seeds' test messages before all other entries, each group in its order. */
@@ -268,7 +280,14 @@ export class EntryTable implements WritableEntries {
     this.writeId(c, j, row, entry.messageId);
     this.otherPhones.delete(row);
     this.writePhone(c, j, row, entry.phoneNumber);
-    c.content[j] = entry.action === 'orphan' ? NO_CONTENT : this.hashes.index(entry.contentHash);
+    const content = c.content[j] as number;
+    // The policy keeps an entry's content: its hash is not looked up (the look-up is let go of).
+    c.content[j] =
+      entry.action === 'orphan'
+        ? NO_CONTENT
+        : content !== NO_CONTENT && this.hashes.text(content) === entry.contentHash
+          ? content
+          : this.hashes.index(entry.contentHash);
     this.write(row, entry);
   }
 

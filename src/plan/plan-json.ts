@@ -1,3 +1,4 @@
+import { contentStoreOf } from './content-store.js';
 import { varsOf, type Plan, type PlanEntry } from './types.js';
 import type { VarsTable } from './vars-table.js';
 import { maskDiagnostic, maskPhone, maskPhonesIn } from '../diagnostics/mask-phone.js';
@@ -105,8 +106,10 @@ function* contentMembers(
   contents: Plan['contents'],
   mask: boolean,
 ): Generator<readonly [string, unknown]> {
-  for (const hash of Object.keys(contents))
-    yield [hash, mask ? maskStrings(contents[hash]) : contents[hash]];
+  // A store's contents are read in order, never all their hashes at once.
+  const store = contentStoreOf(contents);
+  const pairs = store ? store.entries() : Object.entries(contents);
+  for (const [hash, content] of pairs) yield [hash, mask ? maskStrings(content) : content];
 }
 
 /** JSON text with invisible characters as \u escapes (JSON.stringify leaves C1, zero-width and bidi raw). */

@@ -6,8 +6,10 @@ import { withTmpDir } from '../state/tmp-dir.js';
 import { stateBackends, testEachBackend, withState } from '../helpers/state-backends.js';
 import { buildFixturePlan, fixtureMessages, writeFixtureState } from './fixture-plan.js';
 
-function actions(entries: Array<{ spec: string; phoneNumber: string; action: string }>): string[] {
-  return entries.map((e) => `${e.spec} ${e.phoneNumber} ${e.action}`);
+function actions(
+  entries: Iterable<{ spec: string; phoneNumber: string; action: string }>,
+): string[] {
+  return [...entries].map((e) => `${e.spec} ${e.phoneNumber} ${e.action}`);
 }
 
 const each = testEachBackend(test, await stateBackends());

@@ -121,14 +121,15 @@ test('html: a spec of more distinct contents than a page shows lists the first M
     const plan = await buildFixturePlan(`${dir}/state`);
     const [first] = plan.specs;
     assert.ok(first, 'the fixture has a spec');
-    plan.entries = [...plan.entries];
+    const entries = [...plan.entries];
+    plan.entries = entries;
     const spec = { ...first, name: 'personal', file: 'specs/personal.yaml' };
     plan.specs.push(spec);
     const extra = MAX_BUBBLES + 30;
     for (let i = 0; i < extra; i++) {
       const contentHash = `personal-${i}`;
       plan.contents[contentHash] = { whatsApp: { text: `Hi person number ${i}` } };
-      plan.entries.push({
+      entries.push({
         action: 'send',
         messageId: `m-${i}`,
         spec: spec.name,
