@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ResolvedConfig } from '../../src/config/load-config.js';
@@ -94,6 +97,75 @@ test('a wrong secret is an AuthError that does not contain the secret', async ()
   } finally {
     transport.close();
     await emulator.close();
+  }
+});
+
+test('every request carries the JSON body, the app key and the current token, also after a refresh', async () => {
+  const seen: { headers: IncomingHttpHeaders; body: string }[] = [];
+  const server = createServer((req, res) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (text += chunk));
+    req.on('end', () => {
+      seen.push({ headers: req.headers, body: text });
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ bulkId: 'C'.repeat(64), messages: [] }));
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const transport = createTransport(
+    config(`http://127.0.0.1:${port}`, { token: 'tok-first-1234', appSecret: undefined }),
+  );
+  try {
+    await transport.send(body('h1'));
+    await transport.send(body('h2'));
+    assert.equal(
+      seen.map((s) => [
+        s.headers.authorization,
+        s.headers['x-app-key'],
+        s.headers['content-type'],
+        Number(s.headers['content-length']),
+        (JSON.parse(s.body) as { destinations: { messageId: string }[] }).destinations[0]
+          ?.messageId,
+      ]),
+      [
+        ['Bearer tok-first-1234', 'demo-app-key', 'application/json', seen[0]?.body.length, 'h1'],
+        ['Bearer tok-first-1234', 'demo-app-key', 'application/json', seen[1]?.body.length, 'h2'],
+      ],
+    );
+  } finally {
+    transport.close();
+    server.close();
+  }
+
+  // With an app secret: expired tokens get a 401, a refresh a new token, and the next send uses it.
+  const emulator = await startEmulator({ appSecret: SECRET });
+  const renewing = createTransport(config(emulator.url));
+  try {
+    assert.is((await renewing.send(body('e1'))).kind, 'ok');
+    await fetch(`${emulator.url}/_emulator/expire-tokens`, { method: 'POST' });
+    const refused = await renewing.send(body('e2'));
+    assert.is(refused.kind === 'http-error' ? refused.status : refused.kind, 401);
+    await renewing.refreshToken();
+    assert.is((await renewing.send(body('e3'))).kind, 'ok');
+    assert.is(emulator.stats().tokensIssued, 2);
+  } finally {
+    renewing.close();
+    await emulator.close();
+  }
+});
+
+test('a base URL got cannot use is not-sent, not a throw', async () => {
+  const transport = createTransport(
+    config('http://exa mple.invalid', { token: 'tok-123456', appSecret: undefined }),
+  );
+  try {
+    const result = await transport.send(body('u1'));
+    assert.is(result.kind, 'not-sent');
+  } finally {
+    transport.close();
   }
 });
 
