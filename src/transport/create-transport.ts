@@ -82,12 +82,21 @@ function post(options: Options): Promise<Answer> {
   });
 }
 
+/**
+ * A keep-alive socket idle this long is closed by the client. A server closes its idle ones too
+ * (Node's default after 5 s), and a request written just as it does so gets a reset once its body
+ * went out: in doubt, though the server most likely never read it. Node's agent honours a server's
+ * `Keep-Alive: timeout=N` less 1 s, a margin a loaded machine can eat, and not every server sends
+ * one: closing first, with seconds to spare, keeps that race away.
+ */
+export const IDLE_SOCKET_MS = 2000;
+
 /** got-based transport with token handling (WASPEC_TOKEN or tokenByAkSk). Never retries a POST. */
 export function createTransport(config: ResolvedConfig): Transport {
   const tokens = createTokenProvider(config);
   const agent = {
-    http: new HttpAgent({ keepAlive: true }),
-    https: new HttpsAgent({ keepAlive: true }),
+    http: new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+    https: new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
   };
   const url = `${config.baseUrl}${SEND_PATH}`;
   // got normalises every request's options against its defaults: all but the body are normalised

@@ -1,12 +1,12 @@
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ResolvedConfig } from '../../src/config/load-config.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { AuthError } from '../../src/errors.js';
-import { createTransport } from '../../src/transport/create-transport.js';
+import { createTransport, IDLE_SOCKET_MS } from '../../src/transport/create-transport.js';
 import { redactSecrets } from '../../src/transport/redact.js';
 
 const SECRET = 'app-secret-4f9a1c';
@@ -166,6 +166,40 @@ test('a base URL got cannot use is not-sent, not a throw', async () => {
     assert.is(result.kind, 'not-sent');
   } finally {
     transport.close();
+  }
+});
+
+test('the client closes a keep-alive socket left idle, not waiting for a server that never does', async () => {
+  // No Keep-Alive hint and no idle timeout on the server: only the client can close the socket.
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end(JSON.stringify({ bulkId: 'C'.repeat(64), messages: [] })));
+  });
+  server.keepAliveTimeout = 0;
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const connected = once(server, 'connection');
+  const { port } = server.address() as AddressInfo;
+  const transport = createTransport(
+    config(`http://127.0.0.1:${port}`, { token: 'tok-123456', appSecret: undefined }),
+  );
+  try {
+    const sent = transport.send(body('k1'));
+    const [socket] = (await connected) as [Socket];
+    const ended = once(socket, 'end');
+    assert.is((await sent).kind, 'ok');
+    const started = Date.now();
+    let bound: NodeJS.Timeout | undefined;
+    const closedByClient = await Promise.race([
+      ended.then(() => true),
+      new Promise<boolean>((resolve) => (bound = setTimeout(() => resolve(false), 20_000))),
+    ]);
+    clearTimeout(bound);
+    assert.ok(closedByClient, 'the client never closed its idle socket');
+    assert.ok(Date.now() - started >= IDLE_SOCKET_MS - 100, 'closed while in use');
+  } finally {
+    transport.close();
+    server.close();
   }
 });
 
