@@ -8,7 +8,6 @@ import {
   stageOf,
   STAGES,
   type Plan,
-  type PlanEntry,
   type SendingEntry,
   type Stage,
 } from '../plan/types.js';

@@ -7,7 +7,7 @@ import { formatAmount } from '../rates/money.js';
 import type { PricingCategory, RateCard, RatePrices } from '../rates/types.js';
 import type { StateSnapshot } from '../state/types.js';
 import type { PlanCost } from './plan-cost-types.js';
-import { isSending, type PlanEntry } from './types.js';
+import { isSending } from './types.js';
 
 export interface CostInputs {
   rates: RateCard;

@@ -1,7 +1,7 @@
 import type { EntryList } from './entry-list.js';
 import type { MessageContent } from '../api/types.js';
 import { sendAtOf } from './content-store.js';
-import { isSending, type Plan, type PlanEntry } from './types.js';
+import { isSending, type Plan } from './types.js';
 
 /**
  * How many requests apply makes (one per batch of messages with the same content and sendAt, as

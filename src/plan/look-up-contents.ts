@@ -1,6 +1,6 @@
 import type { EntryList } from './entry-list.js';
 import type { StateSnapshot, StateStore, StoredContent } from '../state/types.js';
-import { isSending, type Plan, type PlanEntry, type PlanSpecInfo } from './types.js';
+import { isSending, type Plan, type PlanSpecInfo } from './types.js';
 
 /** Earlier contents a plan holds at most (each is at most 16 KiB of text): memory stays bounded. */
 export const MAX_PREVIOUS_CONTENTS = 2000;

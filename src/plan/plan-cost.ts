@@ -11,7 +11,6 @@ import type { StateSnapshot } from '../state/types.js';
 import { estimateCost } from './estimate-cost.js';
 import type { PlanCost } from './plan-cost-types.js';
 import { decideBudget } from './policy/budget-policy.js';
-import type { PlanEntry } from './types.js';
 
 export interface CostOptions {
   rates?: RatesRef;

@@ -3,14 +3,7 @@ import { createHash } from 'node:crypto';
 import { canaryCount, canaryText, rolloutOf, type Rollout } from '../message-spec/rollout.js';
 import type { SpecDocument } from '../message-spec/types.js';
 import { canaryKey, type CanarySent } from '../state/types.js';
-import {
-  isSeed,
-  isSending,
-  stageOf,
-  type PlanEntry,
-  type PlanStages,
-  type SpecRolloutInfo,
-} from './types.js';
+import { isSeed, isSending, stageOf, type PlanStages, type SpecRolloutInfo } from './types.js';
 
 /** The rollout a spec follows: its own `rollout:`, else the config's policy.rollout. */
 export function rolloutFor(doc: SpecDocument, policy: Rollout | undefined): Rollout | undefined {

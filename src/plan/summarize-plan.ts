@@ -1,5 +1,5 @@
 import type { EntryList } from './entry-list.js';
-import { isSeed, isSending, type PlanAction, type PlanEntry } from './types.js';
+import { isSeed, isSending, type PlanAction } from './types.js';
 
 export function summarizeEntries(entries: EntryList): Record<PlanAction, number> {
   const summary = emptySummary();

@@ -1,6 +1,6 @@
 import type { MessageContent } from '../api/types.js';
 import type { EntryList } from '../plan/entry-list.js';
-import { varOf, varsOf, type Plan, type PlanEntry } from '../plan/types.js';
+import { varOf, varsOf, type Plan } from '../plan/types.js';
 import type { VarsTable } from '../plan/vars-table.js';
 import { describeContent, type ContentField } from './plan-content.js';
 import type { EntryGroup, SpecGroups } from './plan-groups.js';

@@ -101,7 +101,6 @@ class Chunk {
   }
 }
 
-const HEX = '0123456789abcdef';
 
 /** The value of a hex digit (lower case, or upper case when `upper`); -1 for anything else. */
 function nibble(code: number, upper: boolean): number {
@@ -132,10 +131,16 @@ export function parseUuid(text: string, out: Uint32Array, at: number): boolean {
   return true;
 }
 
+/** Each byte's two hex digits: a word is four look-ups (ids are written for every entry a plan reads). */
+const BYTE_HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 function hex8(word: number): string {
-  let s = '';
-  for (let shift = 28; shift >= 0; shift -= 4) s += HEX.charAt((word >>> shift) & 15);
-  return s;
+  return (
+    (BYTE_HEX[word >>> 24] as string) +
+    (BYTE_HEX[(word >>> 16) & 255] as string) +
+    (BYTE_HEX[(word >>> 8) & 255] as string) +
+    (BYTE_HEX[word & 255] as string)
+  );
 }
 
 export function uuidOfWords(ids: Uint32Array, at: number): string {

@@ -6,13 +6,7 @@ import type { MessageContent } from '../../api/types.js';
 import type { MessageState, StateSnapshot } from '../../state/types.js';
 import { sendAtOf } from '../content-store.js';
 import type { Suppression } from '../../suppressions/types.js';
-import {
-  isSending,
-  type HeldAction,
-  type HeldEntry,
-  type PlanEntry,
-  type SendingEntry,
-} from '../types.js';
+import { isSending, type HeldAction, type HeldEntry, type SendingEntry } from '../types.js';
 import { decideCaps } from './cap-policy.js';
 import { decideLimit } from './limit-policy.js';
 import { decideQuietHours, type QuietDecision } from './quiet-hours-policy.js';

@@ -6,7 +6,6 @@ import type { SpecDocument } from '../../message-spec/types.js';
 import type { StateSnapshot } from '../../state/types.js';
 import { readSuppressions, type SuppressionDigest } from '../../suppressions/file-suppressions.js';
 import type { SuppressionSource } from '../../suppressions/types.js';
-import type { PlanEntry } from '../types.js';
 import {
   applyPolicies,
   type LimitFigures,
