@@ -62,8 +62,6 @@ test('apply --format json: API answer text keeps bidi and C1 characters as \\u e
   assert.is((JSON.parse(text) as typeof result).failures[0]?.reason, 'HTTP 400: \u202eevil\u0085');
 });
 
-test.run();
-
 test('rejected and answered-in-doubt messages are named by masked number and spec with failed ones; all count', () => {
   const result = { ...emptyApplyResult(25), requests: 3 };
   result.messages.rejected = 20;
@@ -93,3 +91,5 @@ test('rejected and answered-in-doubt messages are named by masked number and spe
   assert.not.match(text, /3000/);
   assert.match(text, / {2}… and 11 more\n/);
 });
+
+test.run();
