@@ -19,8 +19,10 @@ const store =
   kind === 'file'
     ? openFileStateStore(where)
     : openPgStateStore(parsePostgresTarget(where, workspace));
-// The journal's validators are loaded before the baseline: they are code, not the state.
+// The journal's validators (and pg, which the PostgreSQL state loads on connecting) are loaded
+// before the baseline: they are code, not the state.
 checkJournalValue({ waspec: 'state', formatVersion: 1 }, 'warm-up');
+if (kind !== 'file') await import('pg');
 const before = held();
 const cpu = process.cpuUsage();
 const snapshot = await store.read();

@@ -4,9 +4,21 @@
 // Sizes: BENCH_STATE_SIZES (default 1000000). The PostgreSQL part is skipped without a server
 // (WASPEC_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test); its schema
 // waspec_bench_state_N is kept between runs with BENCH_KEEP_STATE=1, else dropped at the end.
-import { createReadStream } from 'node:fs';
+import { once } from 'node:events';
+import {
+  copyFileSync,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
+import { contentHashOf, messageIdFor } from '../dist/api/identity.js';
 import { compactRecord } from '../dist/state/compact-records.js';
 import { openPgStateStore } from '../dist/state/pg-state.js';
 import { parsePostgresTarget } from '../dist/state/state-target.js';
@@ -101,4 +113,105 @@ export async function benchState() {
       if (db && process.env.BENCH_KEEP_STATE !== '1') await db.drop();
     }
   }
+  await benchStateCommands();
 }
+
+const RECORDS = Number(process.env.BENCH_STATE_RECORDS ?? 1_000_000);
+
+/**
+ * A journal of `records` records as an older waspec wrote them: in-flight records of one message
+ * with its full number (version 1, which `state compact` rewrites), each followed by its outcome.
+ */
+async function generateRecords(records) {
+  const journal = `${dir}records-${records}.ndjson`;
+  if (existsSync(journal)) return journal;
+  mkdirSync(dir, { recursive: true });
+  const out = createWriteStream(journal);
+  out.write('{"waspec":"state","formatVersion":1}\n');
+  const at = '2026-01-01T00:00:00.000Z';
+  const status = {
+    groupId: 1,
+    groupName: 'PENDING',
+    id: 7,
+    name: 'PENDING_ENROUTE',
+    description: 'Message sent to next instance',
+  };
+  for (let i = 0; i < records / 2; i++) {
+    const phoneNumber = `4179${String(1_000_000 + i).padStart(7, '0')}`;
+    const messageId = messageIdFor('bench', 1, phoneNumber);
+    const message = {
+      messageId,
+      spec: 'bench',
+      revision: 1,
+      phoneNumber,
+      maskedPhoneNumber: `${phoneNumber.slice(0, 4)}*****${phoneNumber.slice(-2)}`,
+      contentHash: contentHashOf({ whatsApp: { text: `Hi ${i}` } }),
+    };
+    const lines = `${JSON.stringify({ v: 1, type: 'in-flight', at, bulkId: `B${i}`, messages: [message] })}\n${JSON.stringify({ v: 1, type: 'outcome', at, bulkId: `B${i}`, results: [{ messageId, outcome: 'accepted', status }] })}\n`;
+    if (!out.write(lines)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return journal;
+}
+
+/**
+ * Peak RSS of the commands that go over every record (`state compact`, `state migrate` file →
+ * PostgreSQL, `state show`) on a journal of BENCH_STATE_RECORDS records (default 1,000,000): they
+ * read a page at a time, so it stays flat as the records grow (the folded messages of migrate's
+ * check and show's look-up aside). BENCH_STATE_CLI runs another build (e.g. an earlier one).
+ */
+export async function benchStateCommands() {
+  const waspec = process.env.BENCH_STATE_CLI ?? cli;
+  const journal = await generateRecords(RECORDS);
+  const work = mkdtempSync(join(tmpdir(), 'waspec-bench-records-'));
+  const state = join(work, 'state');
+  mkdirSync(state);
+  const pgUp = await admin('SELECT 1').then(
+    () => true,
+    () => false,
+  );
+  console.log(
+    `\nstate commands over ${RECORDS.toLocaleString('en-US')} records (${(RECORDS / 2).toLocaleString('en-US')} messages), ${waspec}`,
+  );
+  console.log('                              wall      CPU  peak RSS');
+  const line = (name, r) =>
+    console.log(
+      `${name.padEnd(24)} ${(r.wallMs / 1000).toFixed(1).padStart(7)} s ${(r.cpuMs / 1000).toFixed(1).padStart(6)} s ${r.maxRssMiB.toFixed(0).padStart(5)} MiB`,
+    );
+  try {
+    copyFileSync(journal, join(state, 'journal.ndjson'));
+    const id = messageIdFor('bench', 1, '41791000000');
+    line('state show', await measure([waspec, 'state', 'show', id, '--state', state]));
+    line('state compact', await measure([waspec, 'state', 'compact', '--state', state]));
+    if (pgUp) {
+      const schema = `waspec_bench_records_${RECORDS}`;
+      const url = new URL(DATABASE_URL);
+      url.searchParams.set('schema', schema);
+      await admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      try {
+        line(
+          'state migrate file → pg',
+          await measure([
+            waspec,
+            'state',
+            'migrate',
+            '--state',
+            state,
+            '--to',
+            url.href,
+            '--to-workspace',
+            'bench',
+          ]),
+        );
+      } finally {
+        await admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === new URL(import.meta.url).pathname && process.argv[2] === 'commands')
+  await benchStateCommands();

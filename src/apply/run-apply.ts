@@ -2,7 +2,7 @@ import { EXIT, type ExitCode } from '../errors.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { planHasWork } from '../plan/summarize-plan.js';
-import { dropVars } from '../plan/types.js';
+import { dropVars, type Plan } from '../plan/types.js';
 import { openStateStore } from '../state/open-state.js';
 import { stateTargetOf } from '../state/state-target.js';
 import type { StateStore } from '../state/types.js';
@@ -60,7 +60,7 @@ async function lockAndApply(
       view.cancelled();
       return EXIT.error;
     }
-    dropVars(plan); // shown: not needed to send
+    dropShownVars(plan, sending);
     const result = await sendPlan(
       sending,
       config,
@@ -74,6 +74,15 @@ async function lockAndApply(
     if (options.seedOnly && code === EXIT.ok) view.seedsDone(step, true);
     return code;
   });
+}
+
+/**
+ * Takes the variable values out of the plan once shown (only the formats read them), and out of
+ * the seed-only copy apply sends: it holds the table and the entries' values too.
+ */
+export function dropShownVars(plan: Plan, sending: Plan): void {
+  dropVars(plan);
+  if (sending !== plan) dropVars(sending);
 }
 
 export type { ApplyOptions } from './apply-options.js';

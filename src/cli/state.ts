@@ -29,7 +29,7 @@ import {
   stateTargetOf,
   type StateTarget,
 } from '../state/state-target.js';
-import type { StateBackend } from '../state/types.js';
+import type { JournalRecord, StateBackend } from '../state/types.js';
 import { action } from './run.js';
 import {
   addByOption,
@@ -196,7 +196,6 @@ function runList(flags: ListFlags): Promise<ExitCode> {
 
 function runShow(idOrNumber: string, flags: ShowFlags): Promise<ExitCode> {
   return withStore(flags, async (store) => {
-    const records = await store.readRecords();
     const snapshot = await store.read();
     const byId = snapshot.messages.get(idOrNumber);
     // Not a messageId: a phone number, whose messages are found by the messageIds it would have.
@@ -208,10 +207,14 @@ function runShow(idOrNumber: string, flags: ShowFlags): Promise<ExitCode> {
         `The state ${store.location} has no message ${JSON.stringify(idOrNumber)} (by messageId or phone number).`,
         'List the messages with `waspec state list`.',
       );
-    const shown: ShownMessage[] = states.map((state) => ({
-      state,
-      history: records.filter((r) => mentions(r, state.messageId)),
-    }));
+    // The records are read a page at a time: only those of the messages shown are kept.
+    const shown = states.map(
+      (state) => ({ state, history: [] as JournalRecord[] }) satisfies ShownMessage,
+    );
+    for await (const page of store.recordPages())
+      for (const record of page)
+        for (const { state, history } of shown)
+          if (mentions(record, state.messageId)) history.push(record);
     process.stdout.write(
       flags.format === 'json'
         ? formatShownMessagesJson(shown, byId !== undefined)

@@ -6,8 +6,8 @@ import { resolveRecipientBatches } from '../recipients/resolve-recipients.js';
 import { createRenderer } from '../render/render-message.js';
 import { createUnresolvedSummary } from './unresolved-summary.js';
 import { controlCharacterDiagnostic, stringsOf } from '../message-spec/check-characters.js';
-import { findInvisible } from '../diagnostics/invisible-characters.js';
-import type { SourcePosition, SpecDocument } from '../message-spec/types.js';
+import { findInvisible, hasInvisible } from '../diagnostics/invisible-characters.js';
+import type { SourcePosition, SpecDocument, Vars } from '../message-spec/types.js';
 import { contentHashOf, seedMessageIdFor } from '../api/identity.js';
 import { resolveSeeds, type Seed } from '../recipients/resolve-seeds.js';
 import { normalizePhoneNumber } from '../recipients/phone.js';
@@ -30,6 +30,8 @@ function controlCharacters(
   where: SourcePosition,
   allowed: boolean,
 ) {
+  // Most contents have none: test each string before joining them and listing what they hold.
+  if (!stringsOf(content.whatsApp).some(hasInvisible)) return undefined;
   const text = stringsOf(content.whatsApp).join('\n');
   const { found } = findInvisible(text);
   if (found.every((escape) => inSpec.has(escape))) return undefined;
@@ -48,8 +50,13 @@ interface SharedContent {
   tail?: string;
 }
 
-// compile and validate never read the hash, plan does: it is computed on first read, once per content.
+type VarsOf = (context: Vars) => Readonly<Record<string, string>>;
+
+// compile and validate never read the hash or the vars, plan does: each is worked out on first read.
 class Compiled implements CompiledMessage {
+  private varsOf: VarsOf | undefined;
+  private context: Vars | Readonly<Record<string, string>> | undefined;
+
   constructor(
     readonly spec: string,
     readonly revision: number,
@@ -57,9 +64,22 @@ class Compiled implements CompiledMessage {
     readonly phoneNumber: string,
     private readonly shared: SharedContent,
     readonly origin: SourcePosition,
-    readonly vars: Readonly<Record<string, string>> | undefined,
+    /** With varsOf: what the message was rendered from; without: its vars. */
+    context: Vars | Readonly<Record<string, string>> | undefined,
+    varsOf: VarsOf | undefined,
     readonly seed?: true,
-  ) {}
+  ) {
+    this.context = context;
+    this.varsOf = varsOf;
+  }
+
+  get vars(): Readonly<Record<string, string>> | undefined {
+    if (this.varsOf !== undefined && this.context !== undefined) {
+      this.context = this.varsOf(this.context);
+      this.varsOf = undefined;
+    }
+    return this.context as Readonly<Record<string, string>> | undefined;
+  }
 
   get content(): MessageContent {
     return this.shared.content;
@@ -196,11 +216,15 @@ export async function* compileSpecBatches(
       const contentKey = JSON.stringify(content);
       let known = cache.get(contentKey);
       if (!known) {
-        const errors = validateRequestBody({
+        // The keys in the order `{ bulkId, destinations, ...content }` gives, without a spread.
+        const probe: Record<string, unknown> = {
           bulkId: 'probe',
           destinations: PROBE_DESTINATION,
-          ...content,
-        });
+          whatsApp: content.whatsApp,
+        };
+        if (content.sendAt !== undefined) probe.sendAt = content.sendAt;
+        if (content.scenarioKey !== undefined) probe.scenarioKey = content.scenarioKey;
+        const errors = validateRequestBody(probe);
         for (const error of errors) {
           const mapped = mapSchemaError(error);
           if (!mapped) continue;
@@ -239,7 +263,8 @@ export async function* compileSpecBatches(
         recipient.phoneNumber,
         known,
         recipient.origin,
-        rendered.vars,
+        rendered.context,
+        renderer.varsOf,
       );
       sample?.offer(compiled, known);
       out.push(compiled);
@@ -338,6 +363,7 @@ function createSampleFinder(doc: SpecDocument, seeds: readonly Seed[]) {
             seedShared,
             seed.origin,
             message.vars,
+            undefined,
             true,
           ),
       );

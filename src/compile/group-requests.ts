@@ -97,18 +97,22 @@ function createGrouper<G extends { generation: number }, M, T>(
   // Too many groups waiting: send those that did not grow since the last pass and those of a single
   // recipient so far (one-off contents); if that frees less than half, send them all. Each pass
   // frees at least half, so grouping stays amortised O(1) per message.
+  // The groups kept are set again in their order (a Map keeps insertion order): deleting ten
+  // thousand keys one by one cost more than clearing and refilling the few that stay.
   const overflow = (ready: T[]) => {
     const before = pending.size;
-    for (const [key, group] of pending) {
-      if (group.generation < generation || shape.size(group) === 1) {
-        pending.delete(key);
-        ready.push(shape.close(group));
+    const keys: string[] = [];
+    const kept: G[] = [];
+    pending.forEach((group, key) => {
+      if (group.generation < generation || shape.size(group) === 1) ready.push(shape.close(group));
+      else {
+        keys.push(key);
+        kept.push(group);
       }
-    }
-    if (pending.size * 2 > before) {
-      for (const group of pending.values()) ready.push(shape.close(group));
-      pending.clear();
-    }
+    });
+    pending.clear();
+    if (kept.length * 2 > before) for (const group of kept) ready.push(shape.close(group));
+    else for (let i = 0; i < kept.length; i++) pending.set(keys[i] as string, kept[i] as G);
     generation++;
   };
   return {

@@ -1,8 +1,9 @@
 import { closeSync, mkdirSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { MessageContent } from '../api/types.js';
+import { StateError } from '../errors.js';
 
 /**
  * The plan's distinct rendered contents by hash. A personalised message has one per recipient
@@ -249,8 +250,12 @@ class SpillingStore implements ContentStore {
     if (this.pendingBytes === 0) return;
     const chunk = Buffer.concat(this.pending, this.pendingBytes);
     let done = 0;
-    while (done < chunk.length)
-      done += writeSync(this.open().fd, chunk, done, chunk.length - done, this.written + done);
+    try {
+      while (done < chunk.length)
+        done += writeSync(this.open().fd, chunk, done, chunk.length - done, this.written + done);
+    } catch (error) {
+      throw spillError(error, this.dir);
+    }
     this.written += chunk.length;
     this.pending = [];
     this.pendingBytes = 0;
@@ -285,6 +290,36 @@ class SpillingStore implements ContentStore {
     unreached.register(this, { fd });
     return this.file;
   }
+}
+
+const REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'over the disk quota',
+  EACCES: 'permission denied',
+  EPERM: 'not permitted',
+  EROFS: 'a read-only file system',
+  ENOTDIR: 'not a folder',
+  EEXIST: 'not a folder',
+  EIO: 'an input/output error',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files',
+};
+
+/**
+ * A failed write of the spill file as a StateError naming the folder: a full disk or a read-only
+ * folder is the user's to fix, not a bug. The plan stops before anything is sent or recorded.
+ */
+function spillError(error: unknown, dir: string | undefined): unknown {
+  const code = error instanceof Error && 'code' in error ? String(error.code) : undefined;
+  if (code === undefined || !/^E[A-Z]+$/.test(code)) return error;
+  const folder = resolve(dir ?? tmpdir());
+  const reason = REASONS[code] ?? 'it failed';
+  return new StateError(
+    `The plan's contents cannot be written to a spill file in ${folder} (${code}: ${reason}).`,
+    dir === undefined
+      ? 'A plan of many personalised messages keeps their contents there: free space in it, or set TMPDIR to a writable folder with room.'
+      : 'A plan of many personalised messages keeps their contents in the state folder: free space there, or point the state elsewhere (--state or stateDir).',
+  );
 }
 
 function fail(): never {

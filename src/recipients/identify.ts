@@ -26,6 +26,23 @@ export function identify({ numbers, spec, revision, defaultCountry }: IdentifyTa
   return { phoneNumbers, messageIds };
 }
 
+/** An IdentifyTask as the worker gets it: its numbers joined by '\n' when none holds one (one string to copy, not thousands). */
+export type PostedTask = Omit<IdentifyTask, 'numbers'> & { numbers: string | readonly string[] };
+
+export function packTask(task: IdentifyTask): PostedTask {
+  const joined = task.numbers.join('\n');
+  let breaks = 0;
+  for (let i = joined.indexOf('\n'); i >= 0; i = joined.indexOf('\n', i + 1)) breaks++;
+  // A quoted CSV field may hold a line break: such a batch goes as it is.
+  return breaks === task.numbers.length - 1 ? { ...task, numbers: joined } : task;
+}
+
+export function unpackTask(task: PostedTask): IdentifyTask {
+  return typeof task.numbers === 'string'
+    ? { ...task, numbers: task.numbers.split('\n') }
+    : (task as IdentifyTask);
+}
+
 /** Length of every messageId (a UUID). */
 const ID_LENGTH = 36;
 

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
   identify,
+  packTask,
   unpackIdentified,
   type Identified,
   type IdentifyTask,
@@ -103,7 +104,7 @@ export function identifyBatch(task: IdentifyTask): Promise<Identified> {
     const id = nextId++;
     if (tasks.size === 0) w.ref();
     tasks.set(id, { task, resolve });
-    w.postMessage({ id, ...task });
+    w.postMessage({ id, ...packTask(task) });
   });
 }
 

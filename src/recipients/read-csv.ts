@@ -11,7 +11,7 @@ import {
   type Delimiter,
 } from './csv-delimiter.js';
 import { decodeText, NotText, type TextEncoding } from './decode-text.js';
-import { CsvPlaces, type ValuePlaces } from './value-places.js';
+import { CsvPlaces, type FieldPlacesOf, type ValuePlaces } from './value-places.js';
 import {
   listHeaders,
   mapColumns,
@@ -153,6 +153,29 @@ function fieldColumns(
 }
 
 /**
+ * The column of field `index`'s value in the row starting at `start`: fieldColumns(…).columns[index]
+ * without its arrays while no field before it is quoted (the usual row).
+ */
+function fieldColumn(
+  text: string,
+  start: number,
+  fields: readonly string[],
+  delimiter: string,
+  newline: string,
+  index: number,
+): number {
+  let pos = start;
+  for (let f = 0; f < index; f++) {
+    if (text.charCodeAt(pos) === 0x22)
+      return fieldColumns(text, start, fields, delimiter, newline, index + 1).columns[index] ?? 0;
+    pos += (fields[f] as string).length + delimiter.length;
+  }
+  let value = pos;
+  while (text.charCodeAt(value) === 0x20) value++;
+  return value - start;
+}
+
+/**
  * Streams the rows of a CSV with a header row, in batches of what was read; the phone column is
  * found by mapColumns, other columns become vars. Fields are trimmed; empty lines are skipped; a row whose field count differs from the
  * header's is reported and skipped.
@@ -165,7 +188,8 @@ export async function* readCsv(
 ): AsyncIterable<RawRecipient[]> {
   const syntax = (message: string, line: number, hint = QUOTE_HINT, column = 0) =>
     sink(makeDiagnostic('csv-syntax', `${file}: ${message}`, { file, line, column }, { hint }));
-  const stream = handle.createReadStream({ highWaterMark: 1 << 16, autoClose: false });
+  // Pieces of 16 KiB (some 500 rows): a batch's rows are all alive until it is compiled.
+  const stream = handle.createReadStream({ highWaterMark: 1 << 14, autoClose: false });
   let newline: string | undefined;
   let delimiter: Delimiter | undefined = options.delimiter;
   let firstLine = '';
@@ -203,6 +227,11 @@ export async function* readCsv(
     const { rows, starts, errors, rest } = parsePiece(text, newline, delimiter, last);
     pending = rest;
     const out: RawRecipient[] = [];
+    const rowDelimiter = delimiter;
+    const rowNewline = newline;
+    // Every field's place is worked out when a diagnostic asks (rarely); the phone's now.
+    const placesOf: FieldPlacesOf = (start, fields) =>
+      fieldColumns(text, start, fields, rowDelimiter, rowNewline);
     for (let r = 0; r < rows.length; r++) {
       const fields = rows[r] as string[];
       const at = line;
@@ -218,12 +247,8 @@ export async function* readCsv(
       }
       if (fields.length === 1 && (fields[0] as string).trim() === '') continue;
       const start = starts[r] ?? 0;
-      const rowDelimiter = delimiter;
-      const rowNewline = newline;
-      // Every field's place is worked out when a diagnostic asks (rarely); the phone's now.
-      const placesOf = () => fieldColumns(text, start, fields, rowDelimiter, rowNewline);
       if (!header) {
-        const places = placesOf();
+        const places = placesOf(start, fields);
         header = fields.map((name, i) => (i === 0 ? name.replace(/^\uFEFF/, '') : name).trim());
         const map = mapColumns(header, options);
         if ('code' in map) {
@@ -276,7 +301,7 @@ export async function* readCsv(
       }
       const lost = unnamed.find((i) => (fields[i] as string).trim() !== '');
       if (lost !== undefined) {
-        const places = placesOf();
+        const places = placesOf(start, fields);
         sink(
           makeDiagnostic(
             'column-unnamed',
@@ -296,11 +321,8 @@ export async function* readCsv(
         phoneNumber: (fields[phoneColumn] as string).trim(),
         vars,
         line: at,
-        column:
-          fieldColumns(text, start, fields, delimiter, newline, phoneColumn + 1).columns[
-            phoneColumn
-          ] ?? 0,
-        places: new CsvPlaces(file, at, placesOf, fieldOf),
+        column: fieldColumn(text, start, fields, delimiter, newline, phoneColumn),
+        places: new CsvPlaces(file, at, placesOf, start, fields, fieldOf),
       });
     }
     return out;

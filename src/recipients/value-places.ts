@@ -5,6 +5,12 @@ export interface ValuePlaces {
   at(name: string): SourcePosition | undefined;
 }
 
+/** The columns and line offsets of a row's fields, from where the row starts in its text. */
+export type FieldPlacesOf = (
+  start: number,
+  fields: readonly string[],
+) => { columns: readonly number[]; lines?: readonly number[] };
+
 /** A CSV row's fields: their 0-based columns, and line offsets when a quoted field spans lines. */
 export class CsvPlaces implements ValuePlaces {
   private places: { columns: readonly number[]; lines?: readonly number[] } | undefined;
@@ -12,8 +18,10 @@ export class CsvPlaces implements ValuePlaces {
   constructor(
     private readonly file: string,
     private readonly line: number,
-    /** The fields' columns and line offsets, worked out on the first question (most rows get none). */
-    private placesOf: (() => { columns: readonly number[]; lines?: readonly number[] }) | undefined,
+    /** Works the places out on the first question (most rows get none); shared by a piece's rows. */
+    private placesOf: FieldPlacesOf | undefined,
+    private readonly start: number,
+    private fieldsOfRow: readonly string[] | undefined,
     /** Variable name → field index, shared by the rows of a file. */
     private readonly fields: ReadonlyMap<string, number>,
   ) {}
@@ -22,8 +30,12 @@ export class CsvPlaces implements ValuePlaces {
     const index = this.fields.get(name);
     if (index === undefined) return undefined;
     if (this.places === undefined) {
-      this.places = this.placesOf?.() ?? { columns: [] };
+      this.places =
+        this.placesOf && this.fieldsOfRow
+          ? this.placesOf(this.start, this.fieldsOfRow)
+          : { columns: [] };
       this.placesOf = undefined;
+      this.fieldsOfRow = undefined;
     }
     return {
       file: this.file,

@@ -25,8 +25,8 @@ export interface UnresolvedVariable {
 
 export interface RenderResult {
   whatsApp?: WhatsApp;
-  /** With whatsApp: the value of each variable the message uses (variableValue), for plans. */
-  vars?: Readonly<Record<string, string>>;
+  /** With whatsApp: what the message was rendered from; the renderer's varsOf gives its vars. */
+  context?: Vars;
   diagnostics: Diagnostic[];
   unresolved?: UnresolvedVariable[];
   /** Variables printed empty, by name as written, with where their value is (beside their diagnostics). */
@@ -37,6 +37,8 @@ export interface MessageRenderer {
   /** Template problems found once per spec (the spec cannot be rendered when non-empty). */
   diagnostics: Diagnostic[];
   render(recipient: Recipient): RenderResult;
+  /** The value of each variable the message uses (variableValue) in a context render gave, for plans. */
+  varsOf: (context: Vars) => Readonly<Record<string, string>>;
 }
 
 /** Decimal numbers only: Number() would also take 0x10, 0b1, 1e3 and ' '. */
@@ -162,6 +164,8 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
     return vars;
   };
 
+  /** Problems building a message pushes (rare): one list for every recipient, emptied after each. */
+  const built: Diagnostic[] = [];
   return {
     diagnostics,
     render(recipient) {
@@ -173,19 +177,24 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
         for (const [k, v] of specEntries) context[k] = v;
         for (const [k, v] of Object.entries(recipient.vars)) context[k] = v;
       }
-      const problems: Diagnostic[] = [];
-      const unresolved: UnresolvedVariable[] = [];
-      const empty: Array<{ name: string; at: SourcePosition }> = [];
+      // Made when a problem is found: most recipients have none.
+      let problems: Diagnostic[] | undefined;
+      let unresolved: UnresolvedVariable[] | undefined;
+      let empty: Array<{ name: string; at: SourcePosition }> | undefined;
       for (const { field, ref, name } of references) {
         const value = lookup(context, ref.parts);
         const isOptional = optional.includes(ref.parts[0] ?? '');
         if (value === undefined) {
           if (!isOptional)
-            unresolved.push({ code: 'variable-missing', name, where: refPosition(field, ref) });
+            (unresolved ??= []).push({
+              code: 'variable-missing',
+              name,
+              where: refPosition(field, ref),
+            });
         } else if (!ref.printed) {
           continue;
         } else if (value !== null && typeof value === 'object') {
-          unresolved.push({
+          (unresolved ??= []).push({
             code: 'variable-not-text',
             name,
             where: refPosition(field, ref),
@@ -194,8 +203,8 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
         } else if (isEmpty(value) && !ref.guarded && !isOptional) {
           // At the value itself (its CSV field or cell) when the recipient file says where it is.
           const at = recipient.places?.at(ref.parts[0] ?? name) ?? recipient.origin;
-          empty.push({ name, at });
-          problems.push(
+          (empty ??= []).push({ name, at });
+          (problems ??= []).push(
             makeDiagnostic(
               'variable-empty',
               `variable '${name}' is ${value === null ? 'null' : 'empty'} for ${recipient.phoneNumber} (${describePosition(at)})`,
@@ -207,12 +216,18 @@ export function createRenderer(doc: SpecDocument): MessageRenderer {
           );
         }
       }
-      if (unresolved.length > 0 || problems.length > 0)
-        return { diagnostics: problems, unresolved, ...(empty.length > 0 ? { empty } : {}) };
-      const whatsApp = buildWhatsApp(context, recipient, problems) as WhatsApp;
-      return problems.length > 0
-        ? { diagnostics: problems }
-        : { whatsApp, vars: varsOf(context), diagnostics: NONE };
+      if (unresolved !== undefined || problems !== undefined)
+        return {
+          diagnostics: problems ?? [],
+          unresolved: unresolved ?? [],
+          ...(empty === undefined ? {} : { empty }),
+        };
+      const whatsApp = buildWhatsApp(context, recipient, built) as WhatsApp;
+      // splice empties the shared list for the next recipient and hands its problems over.
+      return built.length > 0
+        ? { diagnostics: built.splice(0) }
+        : { whatsApp, context, diagnostics: NONE };
     },
+    varsOf,
   };
 }

@@ -6,6 +6,7 @@ import { takeLock } from './file-lock.js';
 import { groupCommits } from './group-commit.js';
 import { readJournal, readJournalContents } from './read-journal.js';
 import { compactJournal } from './compact-journal.js';
+import { FILE_PAGE, recordPages } from './record-pages.js';
 import type { JournalRecord, StateBackend } from './types.js';
 
 export const JOURNAL_FILE = 'journal.ndjson';
@@ -48,12 +49,24 @@ export function openFileStateStore(dir: string): StateBackend {
       await stateDir(dir, false);
       return readJournal(journal, journal);
     },
-    readRecords: async () => {
-      await stateDir(dir, false);
-      const records: JournalRecord[] = [];
-      await readJournal(journal, journal, (record) => records.push(record));
-      return records;
-    },
+    recordPages: () =>
+      recordPages(async (onPage) => {
+        await stateDir(dir, false);
+        let page: JournalRecord[] = [];
+        await readJournal(
+          journal,
+          journal,
+          (record) => {
+            page.push(record);
+            if (page.length < FILE_PAGE) return;
+            const full = page;
+            page = [];
+            return onPage(full);
+          },
+          { fold: false },
+        );
+        if (page.length > 0) await onPage(page);
+      }),
     readContents: async (hashes) => {
       await stateDir(dir, false);
       return readJournalContents(journal, journal, hashes);

@@ -4,13 +4,15 @@ import type { ApiStatus } from '../api/types.js';
 import type { JournalRecord, MessageState, MessageStates, Outcome } from './types.js';
 
 /**
- * The state's messages in columns: a message is some 46 bytes of typed arrays instead of an object
+ * The state's messages in columns: a message is some 38 bytes of typed arrays instead of an object
  * of several hundred bytes (ten million of them must fit in a small machine). messageIds that are
  * UUIDs as waspec makes them are 16 bytes, content hashes 32 bytes in a table (a hash repeated
  * nearby is kept once), bulkIds 32 bytes per request (none when it is the one of its only
  * message), spec, revision, message as written, test mark and masked number one index into a table
- * of their combinations, times numbers. What is rare (errors, settlements, HTTP statuses, texts
- * that are not as waspec writes them) is kept as it came in maps. `get` and `values` build a
+ * of their combinations, times milliseconds in 32 bits (sentAt from its chunk's first, updatedAt
+ * from sentAt). What is rare (errors, settlements, HTTP statuses, times far apart, texts that are
+ * not as waspec writes them) is kept as it came in maps. Sealing trims the last chunk and fits the
+ * index to the messages. `get` and `values` build a
  * MessageState equal to the one folding records into objects gave, keys in the same order.
  */
 
@@ -35,6 +37,8 @@ const TAIL_STATUS = 255;
 const OWN_BULK = 0xffffffff;
 /** Delta column: updatedAt is in `times` (not as toISOString writes it, or too far from sentAt). */
 const TIMES_HELD = -0x80000000;
+/** sentAt column: the instant is in `farSent` (over 24 days from the chunk's base, or none). */
+const SENT_HELD = -0x80000000;
 /** Values kept once in the status column's table; beyond, a message keeps its own in its tail. */
 const MAX_STATUSES = 254;
 /** Nearby values looked up before a new table entry is made (a bound: the map is emptied when full). */
@@ -58,7 +62,9 @@ class Chunk {
   content: Uint32Array;
   bulk: Uint32Array;
   shape: Uint32Array;
-  sentAt: Float64Array;
+  /** sentAt in ms from `base` (the chunk's first one: messages first journalled together are near in time). */
+  sentAt: Int32Array;
+  base = Number.NaN;
   delta: Int32Array;
   flags: Uint8Array;
   status: Uint8Array;
@@ -67,24 +73,31 @@ class Chunk {
     this.content = new Uint32Array(capacity);
     this.bulk = new Uint32Array(capacity);
     this.shape = new Uint32Array(capacity);
-    this.sentAt = new Float64Array(capacity);
+    this.sentAt = new Int32Array(capacity);
     this.delta = new Int32Array(capacity);
     this.flags = new Uint8Array(capacity);
     this.status = new Uint8Array(capacity);
   }
 
+  /** A chunk of this capacity holding this one's first records (grown, or trimmed to those there are). */
+  resized(capacity: number): Chunk {
+    const next = new Chunk(capacity);
+    const n = Math.min(capacity, this.capacity);
+    next.base = this.base;
+    next.ids.set(this.ids.subarray(0, n * 4));
+    next.content.set(this.content.subarray(0, n));
+    next.bulk.set(this.bulk.subarray(0, n));
+    next.shape.set(this.shape.subarray(0, n));
+    next.sentAt.set(this.sentAt.subarray(0, n));
+    next.delta.set(this.delta.subarray(0, n));
+    next.flags.set(this.flags.subarray(0, n));
+    next.status.set(this.status.subarray(0, n));
+    return next;
+  }
+
   /** A chunk of twice the capacity holding this one's records. */
   grown(): Chunk {
-    const next = new Chunk(Math.min(this.capacity * 2, CHUNK));
-    next.ids.set(this.ids);
-    next.content.set(this.content);
-    next.bulk.set(this.bulk);
-    next.shape.set(this.shape);
-    next.sentAt.set(this.sentAt);
-    next.delta.set(this.delta);
-    next.flags.set(this.flags);
-    next.status.set(this.status);
-    return next;
+    return this.resized(Math.min(this.capacity * 2, CHUNK));
   }
 }
 
@@ -223,9 +236,17 @@ class HexTable {
     return this.lastText;
   }
 
-  /** Lets go of what only adding needs. */
+  /** Lets go of what only adding needs: the recent entries, the last chunk's room for more. */
   seal(): void {
     this.recent = undefined;
+    const last = this.chunks.length - 1;
+    const used = this.size - last * CHUNK;
+    const chunk = this.chunks[last];
+    if (!chunk || used * 32 >= chunk.length) return;
+    const trimmed = Buffer.alloc(used * 32);
+    chunk.copy(trimmed, 0, 0, used * 32);
+    this.chunks[last] = trimmed;
+    this.capacity -= chunk.length / 32 - used;
   }
 }
 
@@ -263,6 +284,8 @@ export class MessageTable implements MessageStates {
   private readonly idOfOther = new Map<number, string>();
   private readonly tails = new Map<number, Tail>();
   private readonly times = new Map<number, Times>();
+  /** sentAt instants (ms, NaN for a text that is none) that do not fit the sentAt column. */
+  private readonly farSent = new Map<number, number>();
   private readonly hashes = new HexTable(false);
   private readonly bulks = new HexTable(true);
   private readonly shapes: Shape[] = [];
@@ -311,6 +334,17 @@ export class MessageTable implements MessageStates {
     this.statusKeys = undefined;
     this.hashes.seal();
     this.bulks.seal();
+    // The last chunk's room for more goes (up to 65,535 messages' columns).
+    const last = this.chunks.length - 1;
+    const tail = this.chunks[last];
+    const used = this.count - last * CHUNK;
+    if (tail && used < tail.capacity) {
+      this.chunks[last] = tail.resized(used);
+      this.capacity -= tail.capacity - used;
+    }
+    // The index at most 3/4 full, as while adding at its fullest (not twice that after a doubling).
+    const fit = Math.max(1024, Math.ceil(((this.count - this.otherIds.size) * 4) / 3) + 1);
+    if (fit < this.slots.length) this.rehash(fit);
     return this;
   }
 
@@ -404,9 +438,9 @@ export class MessageTable implements MessageStates {
   private indexOf(messageId: string): number {
     const key = this.key;
     if (!parseUuid(messageId, key, 0)) return this.otherIds.get(messageId) ?? -1;
-    const mask = this.slots.length - 1;
-    for (let slot = this.hash(key, 0) & mask; ; slot = (slot + 1) & mask) {
-      const held = this.slots[slot] as number;
+    const slots = this.slots;
+    for (let slot = this.firstSlot(this.hash(key, 0)); ; slot = this.nextSlot(slot)) {
+      const held = slots[slot] as number;
       if (held === 0) return -1;
       const index = held - 1;
       const ids = (this.chunks[index >>> CHUNK_BITS] as Chunk).ids;
@@ -427,7 +461,7 @@ export class MessageTable implements MessageStates {
     const flags = chunk.flags[i] as number;
     const shape = this.shapes[chunk.shape[i] as number] as Shape;
     const times = flags & HAS_TIMES ? this.times.get(index) : undefined;
-    const sentMs = chunk.sentAt[i] as number;
+    const sentMs = this.sentMs(index, chunk, i);
     const delta = chunk.delta[i] as number;
     const bulk = chunk.bulk[i] as number;
     const messageId = this.idAt(index);
@@ -506,17 +540,26 @@ export class MessageTable implements MessageStates {
     return index;
   }
 
+  /** A hash's first slot: its place in [0, slots) by its high bits (any number of slots). */
+  private firstSlot(hash: number): number {
+    return Math.floor((hash / 0x100000000) * this.slots.length);
+  }
+
+  private nextSlot(slot: number): number {
+    return slot + 1 === this.slots.length ? 0 : slot + 1;
+  }
+
   private place(index: number): void {
-    const mask = this.slots.length - 1;
-    let slot =
-      this.hash((this.chunks[index >>> CHUNK_BITS] as Chunk).ids, (index & LOW) * 4) & mask;
-    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+    let slot = this.firstSlot(
+      this.hash((this.chunks[index >>> CHUNK_BITS] as Chunk).ids, (index & LOW) * 4),
+    );
+    while (this.slots[slot] !== 0) slot = this.nextSlot(slot);
     this.slots[slot] = index + 1;
   }
 
-  /** Twice the slots, every UUID message placed again (the new one included). */
-  private rehash(): void {
-    this.slots = new Int32Array(this.slots.length * 2);
+  /** `size` slots (twice as many as they were while adding), every UUID message placed again. */
+  private rehash(size = this.slots.length * 2): void {
+    this.slots = new Int32Array(size);
     for (let index = 0; index < this.count; index++) {
       const chunk = this.chunks[index >>> CHUNK_BITS] as Chunk;
       if (!((chunk.flags[index & LOW] as number) & OTHER_ID)) this.place(index);
@@ -551,12 +594,24 @@ export class MessageTable implements MessageStates {
 
   private setSentAt(index: number, at: string, ms: number): void {
     const chunk = this.chunks[index >>> CHUNK_BITS] as Chunk;
-    chunk.sentAt[index & LOW] = ms;
-    if (Number.isNaN(ms)) this.timesOf(index, chunk, index & LOW).sentAt = at;
+    const i = index & LOW;
+    if (Number.isNaN(chunk.base) && !Number.isNaN(ms)) chunk.base = ms;
+    const offset = ms - chunk.base;
+    if (offset > SENT_HELD && offset <= 0x7fffffff) chunk.sentAt[i] = offset;
+    else {
+      chunk.sentAt[i] = SENT_HELD;
+      this.farSent.set(index, ms);
+    }
+    if (Number.isNaN(ms)) this.timesOf(index, chunk, i).sentAt = at;
+  }
+
+  private sentMs(index: number, chunk: Chunk, i: number): number {
+    const offset = chunk.sentAt[i] as number;
+    return offset === SENT_HELD ? (this.farSent.get(index) as number) : chunk.base + offset;
   }
 
   private setUpdated(index: number, chunk: Chunk, i: number, at: string, ms: number): void {
-    const delta = ms - (chunk.sentAt[i] as number);
+    const delta = ms - this.sentMs(index, chunk, i);
     if (!Number.isNaN(delta) && delta > TIMES_HELD && delta <= 0x7fffffff) {
       chunk.delta[i] = delta;
       const times = (chunk.flags[i] as number) & HAS_TIMES ? this.times.get(index) : undefined;

@@ -18,6 +18,7 @@ import {
 import { takePgLock, takePgWorkerLock } from './pg-lock.js';
 import { openPgSession } from './pg-session.js';
 import { openPgSuppressionTable } from './pg-suppressions.js';
+import { recordPages } from './record-pages.js';
 import type { StateTarget } from './state-target.js';
 import type {
   BreakerTrip,
@@ -46,7 +47,7 @@ export function openPgStateStore(
   const { workspace } = target;
 
   /** Reads every record of the workspace in one consistent snapshot, page by page. */
-  const scan = (onRecord: (record: JournalRecord) => void) =>
+  const scan = (onPage: (records: JournalRecord[]) => void | Promise<void>) =>
     session.use('read the state', false, async (client, tables) => {
       if (!tables) return { count: 0, last: '0' };
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -61,12 +62,14 @@ export function openPgStateStore(
             [workspace, last],
           );
           let bytes = 0;
+          const records: JournalRecord[] = [];
           for (const row of page.rows) {
             bytes += row.record.length;
-            onRecord(parseRow(row, target.display));
+            records.push(parseRow(row, target.display));
             last = row.id;
             count++;
           }
+          if (records.length > 0) await onPage(records);
           if (page.rows.length < limit) break;
           limit = Math.max(
             1,
@@ -85,7 +88,9 @@ export function openPgStateStore(
     location: target.display,
     read: async (): Promise<StateSnapshot> => {
       const folded = emptyFold();
-      const { count, last } = await scan((record) => foldRecord(folded, record));
+      const { count, last } = await scan((records) => {
+        for (const record of records) foldRecord(folded, record);
+      });
       return {
         ...foldedSnapshot(folded),
         digest: journalDigest(target.schema, workspace, count, last),
@@ -93,11 +98,7 @@ export function openPgStateStore(
         records: count,
       };
     },
-    readRecords: async () => {
-      const records: JournalRecord[] = [];
-      await scan((record) => records.push(record));
-      return records;
-    },
+    recordPages: () => recordPages(scan),
     readContents: (hashes) =>
       session.use('read stored contents', false, async (client, tables) =>
         tables ? selectContents(client, journal, workspace, hashes, target.display) : new Map(),

@@ -67,13 +67,17 @@ function makeInterner(): (record: JournalRecord) => JournalRecord {
 /**
  * Reads and folds the journal, each line checked against the journal schema. An incomplete last
  * line (no newline: a crash while writing) is a warning; any other bad line is an error diagnostic
- * with its line number, and its record is not folded.
+ * with its line number, and its record is not folded. `onRecord` gets each record as it is read
+ * (the read waits for a promise it returns); `fold: false` keeps no messages (a pass over the
+ * records in bounded memory: compact, migrate, show).
  */
 export async function readJournal(
   file: string,
   displayName: string,
-  onRecord?: (record: JournalRecord) => void,
+  onRecord?: (record: JournalRecord) => void | Promise<void>,
+  options: { fold?: boolean } = {},
 ): Promise<StateSnapshot> {
+  const fold = options.fold ?? true;
   const hash = createHash('sha256');
   const folded = emptyFold();
   const diagnostics: Diagnostic[] = [];
@@ -110,9 +114,10 @@ export async function readJournal(
         }
         if (parsed.kind === 'record') {
           const record = intern(parsed.record);
-          foldRecord(folded, record);
-          onRecord?.(record);
+          if (fold) foldRecord(folded, record);
           records++;
+          const wait = onRecord?.(record);
+          if (wait) await wait;
         }
       }
     } finally {

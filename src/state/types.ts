@@ -212,8 +212,11 @@ export interface StateStore {
 
 /** A store the CLI opens: also lists its raw records (state migrate, state show) and closes. */
 export interface StateBackend extends StateStore {
-  /** Every record, oldest first. */
-  readRecords(): Promise<JournalRecord[]>;
+  /**
+   * Every record, oldest first, a page at a time: read as they are taken, so a state of any size
+   * is listed in bounded memory (state migrate, state show). Stopping early ends the read.
+   */
+  recordPages(): AsyncIterable<JournalRecord[]>;
   /** Releases connections (a no-op for files). */
   close(): Promise<void>;
   /**

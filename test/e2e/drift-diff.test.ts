@@ -13,6 +13,7 @@ import { swissNumbers } from '../helpers/specs.js';
 import {
   adminQuery,
   postgresBackends,
+  readRecords,
   schemaOf,
   stateBackends,
   testEachBackend,
@@ -79,7 +80,7 @@ const messageRecords = (records: readonly JournalRecord[]) =>
 async function readAll(state: FreshState): Promise<JournalRecord[]> {
   const store: StateBackend = state.reopen();
   try {
-    return await store.readRecords();
+    return await readRecords(store);
   } finally {
     await store.close();
   }

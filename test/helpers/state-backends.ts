@@ -8,7 +8,7 @@ import pg from 'pg';
 import { openFileStateStore } from '../../src/state/file-state.js';
 import { openPgStateStore } from '../../src/state/pg-state.js';
 import { parsePostgresTarget } from '../../src/state/state-target.js';
-import type { StateBackend } from '../../src/state/types.js';
+import type { JournalRecord, StateBackend } from '../../src/state/types.js';
 
 export const TEST_DATABASE_URL =
   process.env.WASPEC_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -161,4 +161,11 @@ export function testEachBackend(
   return (name, fn) => {
     for (const backend of backends) test(`[${backend.name}] ${name}`, () => fn(backend));
   };
+}
+
+/** Every record of the store, oldest first, in one list (small test states only). */
+export async function readRecords(store: StateBackend): Promise<JournalRecord[]> {
+  const records: JournalRecord[] = [];
+  for await (const page of store.recordPages()) records.push(...page);
+  return records;
 }

@@ -54,6 +54,17 @@ test('a large batch with a defaultCountry: the worker reads national numbers of 
   assert.ok(found.phoneNumbers.every((n) => n !== null));
 });
 
+test('a large batch whose numbers hold line breaks or are empty is identified off-thread as in-thread', async () => {
+  warmUpIdentifyWorker();
+  const odd = numbers.map((n, i) => (i === 10 ? '+41 79 302\n67 27' : i === 11 ? '' : n));
+  const before = batchesDoneOffThread();
+  const task = { numbers: odd, spec: 'promo', revision: 2 };
+  const found = await identifyBatch(task);
+  assert.is(batchesDoneOffThread() - before, 1, 'the batch went to the worker');
+  assert.equal(found, identify(task));
+  assert.is(found.phoneNumbers.length, odd.length);
+});
+
 test('a small batch is identified in-thread', async () => {
   const before = batchesDoneOffThread();
   assert.equal(

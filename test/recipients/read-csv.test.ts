@@ -165,3 +165,22 @@ test('a header line is quoted in part only: a few names, each cut', async () => 
 });
 
 test.run();
+
+test("the phone's column past leading spaces, after plain and quoted fields; places of values", async () => {
+  const { rows, diagnostics } = await read(
+    'name,note,phoneNumber\nAnna,plain,  41793026727\n"Bob, Jr",x,41793026728\n"Cy\nline",y,   41793026729\n',
+  );
+  assert.equal(diagnostics, []);
+  assert.equal(
+    rows.map((r) => [r.line, r.column]),
+    [
+      [1, 13],
+      [2, 13],
+      [3, 10],
+    ],
+  );
+  // Where a value is: its own field's column, and its line when a quoted field spans lines.
+  assert.equal(rows[1]?.places?.at('note'), { file: 'people.csv', line: 2, column: 11 });
+  assert.equal(rows[2]?.places?.at('note'), { file: 'people.csv', line: 4, column: 6 });
+  assert.is(rows[0]?.places?.at('unknown'), undefined);
+});

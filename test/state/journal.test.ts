@@ -7,7 +7,7 @@ import { StateError } from '../../src/errors.js';
 import { RECORD_VERSION } from '../../src/state/journal-format.js';
 import { inFlight, outcome } from './records.js';
 import { withTmpDir } from './tmp-dir.js';
-import { stateBackends, withState } from '../helpers/state-backends.js';
+import { readRecords, stateBackends, withState } from '../helpers/state-backends.js';
 
 const A = { messageId: 'id-a', spec: 's', phoneNumber: '41793026727', contentHash: 'h1' };
 const B = { messageId: 'id-b', spec: 's', phoneNumber: '447910000000', contentHash: 'h1' };
@@ -82,7 +82,7 @@ for (const backend of backends) {
       assert.is(snap.records, 4);
       assert.is(snap.diagnostics.length, 0);
       assert.equal(
-        (await store.readRecords()).map((r) => `${r.type} ${'bulkId' in r ? r.bulkId : ''}`),
+        (await readRecords(store)).map((r) => `${r.type} ${'bulkId' in r ? r.bulkId : ''}`),
         ['in-flight B1', 'outcome B1', 'in-flight B2', 'outcome B2'],
       );
     }));
@@ -126,6 +126,35 @@ for (const backend of backends) {
         'the later in-flight record was folded last',
       );
       assert.is(snap.messages.get('m2999')?.outcome, 'accepted');
+    }));
+  test(`[${backend.name}] recordPages hands over the records a page at a time, in order; a reader that stops early ends the read`, () =>
+    withState(backend, async ({ store }) => {
+      const records = [];
+      for (let i = 0; i < 2500; i++)
+        records.push(inFlight(`B${i}`, '2026-01-01T00:00:00.000Z', [{ ...A, messageId: `m${i}` }]));
+      await store.append(records);
+      const pages: number[] = [];
+      const bulkIds: string[] = [];
+      for await (const page of store.recordPages()) {
+        pages.push(page.length);
+        for (const r of page) bulkIds.push('bulkId' in r ? r.bulkId : '');
+      }
+      assert.ok(pages.length > 1, `pages ${pages.join(', ')}`);
+      assert.equal(
+        bulkIds,
+        records.map((_, i) => `B${i}`),
+      );
+      for await (const page of store.recordPages()) {
+        assert.ok(page.length > 0);
+        break;
+      }
+      // The read ended (a PostgreSQL transaction rolled back): the store is free for the next use.
+      await store.append([
+        outcome('B0', '2026-01-01T00:00:01.000Z', [{ messageId: 'm0', outcome: 'accepted' }]),
+      ]);
+      const snap = await store.read();
+      assert.is(snap.records, 2501);
+      assert.is(snap.messages.get('m0')?.outcome, 'accepted');
     }));
 }
 

@@ -227,6 +227,56 @@ test('many messages: chunks and the index grow, every message is found', () => {
   for (const state of table.values()) assert.is(state.messageId, ids[i++]);
   for (const [k, id] of ids.entries())
     if (k % 997 === 0) assert.is(table.get(id)?.contentHash, hex(k, 7));
+  // Sealed: the last chunk trimmed and the index resized to fit; every id still found, others not.
+  assert.ok(ids.every((id) => table.has(id)));
+  for (let k = 0; k < 1000; k++) assert.not.ok(table.has(messageIdFor('other', 1, String(k))));
+});
+
+test('sentAt kept exactly however far from the first of its chunk (ms offsets, else beside)', () => {
+  const times = [
+    '2026-01-01T00:00:00.000Z',
+    '2026-01-25T20:31:23.647Z', // 2^31 - 1 ms after the first: the last offset that fits
+    '2026-01-25T20:31:23.648Z',
+    '2025-12-07T03:28:36.353Z', // 2^31 - 1 ms before
+    '2025-12-07T03:28:36.352Z', // 2^31 ms before: the held marker's value, so held
+    '1970-01-01T00:00:00.000Z',
+    '2099-12-31T23:59:59.999Z',
+    '2026-01-01T00:00:00Z',
+    'not a time',
+  ];
+  const records: JournalRecord[] = times.map((at, k) => ({
+    v: 4,
+    type: 'in-flight',
+    at,
+    bulkId: `B${k}`,
+    messages: [
+      {
+        messageId: messageIdFor('t', 1, String(k)),
+        spec: 't',
+        revision: 1,
+        maskedPhoneNumber: '417****0000',
+        contentHash: hex(k, 3),
+      },
+    ],
+  }));
+  records.push(
+    ...times.map((_, k): JournalRecord => ({
+      v: 1,
+      type: 'outcome',
+      at: '2026-01-02T00:00:00.000Z',
+      bulkId: `B${k}`,
+      results: [{ messageId: messageIdFor('t', 1, String(k)), outcome: 'accepted' }],
+    })),
+  );
+  const table = snapshotOf(records);
+  assert.equal(
+    [...table.values()].map((m) => [m.sentAt, m.updatedAt]),
+    times.map((at) => [at, '2026-01-02T00:00:00.000Z']),
+  );
+  assert.is(
+    JSON.stringify([...table.values()]),
+    JSON.stringify([...referenceFold(records).values()]),
+  );
 });
 
 test.run();

@@ -1,9 +1,12 @@
+import { once } from 'node:events';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ResolvedConfig } from '../../src/config/load-config.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { AuthError } from '../../src/errors.js';
-import { createTransport } from '../../src/transport/create-transport.js';
+import { createTransport, IDLE_SOCKET_MS } from '../../src/transport/create-transport.js';
 import { redactSecrets } from '../../src/transport/redact.js';
 
 const SECRET = 'app-secret-4f9a1c';
@@ -94,6 +97,109 @@ test('a wrong secret is an AuthError that does not contain the secret', async ()
   } finally {
     transport.close();
     await emulator.close();
+  }
+});
+
+test('every request carries the JSON body, the app key and the current token, also after a refresh', async () => {
+  const seen: { headers: IncomingHttpHeaders; body: string }[] = [];
+  const server = createServer((req, res) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (text += chunk));
+    req.on('end', () => {
+      seen.push({ headers: req.headers, body: text });
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ bulkId: 'C'.repeat(64), messages: [] }));
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const transport = createTransport(
+    config(`http://127.0.0.1:${port}`, { token: 'tok-first-1234', appSecret: undefined }),
+  );
+  try {
+    await transport.send(body('h1'));
+    await transport.send(body('h2'));
+    assert.equal(
+      seen.map((s) => [
+        s.headers.authorization,
+        s.headers['x-app-key'],
+        s.headers['content-type'],
+        Number(s.headers['content-length']),
+        (JSON.parse(s.body) as { destinations: { messageId: string }[] }).destinations[0]
+          ?.messageId,
+      ]),
+      [
+        ['Bearer tok-first-1234', 'demo-app-key', 'application/json', seen[0]?.body.length, 'h1'],
+        ['Bearer tok-first-1234', 'demo-app-key', 'application/json', seen[1]?.body.length, 'h2'],
+      ],
+    );
+  } finally {
+    transport.close();
+    server.close();
+  }
+
+  // With an app secret: expired tokens get a 401, a refresh a new token, and the next send uses it.
+  const emulator = await startEmulator({ appSecret: SECRET });
+  const renewing = createTransport(config(emulator.url));
+  try {
+    assert.is((await renewing.send(body('e1'))).kind, 'ok');
+    await fetch(`${emulator.url}/_emulator/expire-tokens`, { method: 'POST' });
+    const refused = await renewing.send(body('e2'));
+    assert.is(refused.kind === 'http-error' ? refused.status : refused.kind, 401);
+    await renewing.refreshToken();
+    assert.is((await renewing.send(body('e3'))).kind, 'ok');
+    assert.is(emulator.stats().tokensIssued, 2);
+  } finally {
+    renewing.close();
+    await emulator.close();
+  }
+});
+
+test('a base URL got cannot use is not-sent, not a throw', async () => {
+  const transport = createTransport(
+    config('http://exa mple.invalid', { token: 'tok-123456', appSecret: undefined }),
+  );
+  try {
+    const result = await transport.send(body('u1'));
+    assert.is(result.kind, 'not-sent');
+  } finally {
+    transport.close();
+  }
+});
+
+test('the client closes a keep-alive socket left idle, not waiting for a server that never does', async () => {
+  // No Keep-Alive hint and no idle timeout on the server: only the client can close the socket.
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end(JSON.stringify({ bulkId: 'C'.repeat(64), messages: [] })));
+  });
+  server.keepAliveTimeout = 0;
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const connected = once(server, 'connection');
+  const { port } = server.address() as AddressInfo;
+  const transport = createTransport(
+    config(`http://127.0.0.1:${port}`, { token: 'tok-123456', appSecret: undefined }),
+  );
+  try {
+    const sent = transport.send(body('k1'));
+    const [socket] = (await connected) as [Socket];
+    const ended = once(socket, 'end');
+    assert.is((await sent).kind, 'ok');
+    const started = Date.now();
+    let bound: NodeJS.Timeout | undefined;
+    const closedByClient = await Promise.race([
+      ended.then(() => true),
+      new Promise<boolean>((resolve) => (bound = setTimeout(() => resolve(false), 20_000))),
+    ]);
+    clearTimeout(bound);
+    assert.ok(closedByClient, 'the client never closed its idle socket');
+    assert.ok(Date.now() - started >= IDLE_SOCKET_MS - 100, 'closed while in use');
+  } finally {
+    transport.close();
+    server.close();
   }
 });
 
