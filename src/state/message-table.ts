@@ -101,7 +101,6 @@ class Chunk {
   }
 }
 
-
 /** The value of a hex digit (lower case, or upper case when `upper`); -1 for anything else. */
 function nibble(code: number, upper: boolean): number {
   if (code >= 48 && code <= 57) return code - 48;
