@@ -45,12 +45,80 @@ export function entryArray(entries: EntryList): PlanEntry[] {
   return Array.isArray(entries) ? (entries as PlanEntry[]) : [...entries];
 }
 
+/**
+ * What a list of entries read by index gives besides: iteration and the few array methods, each
+ * entry built by `at` (the table and the views over it build theirs when read).
+ */
+export abstract class IndexedEntries implements EntryList {
+  abstract get length(): number;
+  abstract at(index: number): PlanEntry | undefined;
+
+  *[Symbol.iterator](): IterableIterator<PlanEntry> {
+    for (let i = 0; i < this.length; i++) yield entryAt(this, i);
+  }
+
+  filter<S extends PlanEntry>(predicate: (entry: PlanEntry, index: number) => entry is S): S[];
+  filter(predicate: (entry: PlanEntry, index: number) => unknown): PlanEntry[];
+  filter(predicate: (entry: PlanEntry, index: number) => unknown): PlanEntry[] {
+    const out: PlanEntry[] = [];
+    this.forEach((e, i) => {
+      if (predicate(e, i)) out.push(e);
+    });
+    return out;
+  }
+
+  map<U>(fn: (entry: PlanEntry, index: number) => U): U[] {
+    const out: U[] = [];
+    this.forEach((e, i) => out.push(fn(e, i)));
+    return out;
+  }
+
+  some(predicate: (entry: PlanEntry, index: number) => unknown): boolean {
+    return this.find(predicate) !== undefined;
+  }
+
+  every(predicate: (entry: PlanEntry, index: number) => unknown): boolean {
+    return !this.some((e, i) => !predicate(e, i));
+  }
+
+  find<S extends PlanEntry>(
+    predicate: (entry: PlanEntry, index: number) => entry is S,
+  ): S | undefined;
+  find(predicate: (entry: PlanEntry, index: number) => unknown): PlanEntry | undefined;
+  find(predicate: (entry: PlanEntry, index: number) => unknown): PlanEntry | undefined {
+    for (let i = 0; i < this.length; i++) {
+      const entry = entryAt(this, i);
+      if (predicate(entry, i)) return entry;
+    }
+    return undefined;
+  }
+
+  forEach(fn: (entry: PlanEntry, index: number) => void): void {
+    for (let i = 0; i < this.length; i++) fn(entryAt(this, i), i);
+  }
+
+  slice(start = 0, end = this.length): PlanEntry[] {
+    const from = Math.max(0, start < 0 ? start + this.length : start);
+    const to = Math.min(this.length, end < 0 ? end + this.length : end);
+    const out: PlanEntry[] = [];
+    for (let i = from; i < to; i++) out.push(entryAt(this, i));
+    return out;
+  }
+
+  /** As an array in JSON (a small plan's JSON.stringify; large ones are written entry by entry). */
+  toJSON(): PlanEntry[] {
+    return [...this];
+  }
+}
+
 /** Some entries of a list, by index in plan order: 4 bytes each, built when read. */
-export class EntryView implements EntryList {
+export class EntryView extends IndexedEntries {
   private rows = new Uint32Array(16);
   private count = 0;
 
-  constructor(private readonly source: EntryList) {}
+  constructor(private readonly source: EntryList) {
+    super();
+  }
 
   get length(): number {
     return this.count;
@@ -69,55 +137,5 @@ export class EntryView implements EntryList {
   at(index: number): PlanEntry | undefined {
     const i = index < 0 ? index + this.count : index;
     return i >= 0 && i < this.count ? this.source.at(this.rows[i] as number) : undefined;
-  }
-
-  *[Symbol.iterator](): IterableIterator<PlanEntry> {
-    for (let i = 0; i < this.count; i++) yield entryAt(this.source, this.rows[i] as number);
-  }
-
-  filter<S extends PlanEntry>(predicate: (entry: PlanEntry, index: number) => entry is S): S[];
-  filter(predicate: (entry: PlanEntry, index: number) => unknown): PlanEntry[];
-  filter(predicate: (entry: PlanEntry, index: number) => unknown): PlanEntry[] {
-    return this.slice().filter(predicate);
-  }
-
-  map<U>(fn: (entry: PlanEntry, index: number) => U): U[] {
-    const out: U[] = [];
-    let i = 0;
-    for (const entry of this) out.push(fn(entry, i++));
-    return out;
-  }
-
-  some(predicate: (entry: PlanEntry, index: number) => unknown): boolean {
-    let i = 0;
-    for (const entry of this) if (predicate(entry, i++)) return true;
-    return false;
-  }
-
-  every(predicate: (entry: PlanEntry, index: number) => unknown): boolean {
-    return !this.some((e, i) => !predicate(e, i));
-  }
-
-  find<S extends PlanEntry>(
-    predicate: (entry: PlanEntry, index: number) => entry is S,
-  ): S | undefined;
-  find(predicate: (entry: PlanEntry, index: number) => unknown): PlanEntry | undefined;
-  find(predicate: (entry: PlanEntry, index: number) => unknown): PlanEntry | undefined {
-    let i = 0;
-    for (const entry of this) if (predicate(entry, i++)) return entry;
-    return undefined;
-  }
-
-  forEach(fn: (entry: PlanEntry, index: number) => void): void {
-    let i = 0;
-    for (const entry of this) fn(entry, i++);
-  }
-
-  slice(start = 0, end = this.count): PlanEntry[] {
-    const from = Math.max(0, start < 0 ? start + this.count : start);
-    const to = Math.min(this.count, end < 0 ? end + this.count : end);
-    const out: PlanEntry[] = [];
-    for (let i = from; i < to; i++) out.push(entryAt(this.source, this.rows[i] as number));
-    return out;
   }
 }

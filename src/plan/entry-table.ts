@@ -1,6 +1,6 @@
 import { parseUuid, uuidOfWords } from '../state/message-table.js';
 import type { MessageState, MessageStates } from '../state/types.js';
-import type { EntryList, WritableEntries } from './entry-list.js';
+import { IndexedEntries, type EntryList, type WritableEntries } from './entry-list.js';
 import {
   PLAN_ACTIONS,
   type PlanAction,
@@ -166,7 +166,7 @@ export function previousOf(state: MessageState, contentHash?: string): PreviousR
   return previous;
 }
 
-export class EntryTable implements WritableEntries {
+export class EntryTable extends IndexedEntries implements WritableEntries {
   private readonly chunks: Chunk[] = [];
   private count = 0;
   private readonly hashes = new Hashes();
@@ -184,7 +184,9 @@ export class EntryTable implements WritableEntries {
   private slots: Uint32Array | undefined = new Uint32Array(1 << 10);
 
   /** `states`: where an entry's `previous` is read from (the state the plan was made against). */
-  constructor(private readonly states: Pick<MessageStates, 'get'>) {}
+  constructor(private readonly states: Pick<MessageStates, 'get'>) {
+    super();
+  }
 
   get length(): number {
     return this.count;
@@ -291,60 +293,6 @@ export class EntryTable implements WritableEntries {
     this.write(row, entry);
   }
 
-  *[Symbol.iterator](): IterableIterator<PlanEntry> {
-    for (let i = 0; i < this.count; i++) yield this.build(this.physical(i));
-  }
-
-  filter<S extends PlanEntry>(predicate: (entry: PlanEntry, index: number) => entry is S): S[];
-  filter(predicate: (entry: PlanEntry, index: number) => unknown): PlanEntry[];
-  filter(predicate: (entry: PlanEntry, index: number) => unknown): PlanEntry[] {
-    const out: PlanEntry[] = [];
-    this.forEach((e, i) => {
-      if (predicate(e, i)) out.push(e);
-    });
-    return out;
-  }
-
-  map<U>(fn: (entry: PlanEntry, index: number) => U): U[] {
-    const out: U[] = [];
-    this.forEach((e, i) => out.push(fn(e, i)));
-    return out;
-  }
-
-  some(predicate: (entry: PlanEntry, index: number) => unknown): boolean {
-    for (let i = 0; i < this.count; i++)
-      if (predicate(this.build(this.physical(i)), i)) return true;
-    return false;
-  }
-
-  every(predicate: (entry: PlanEntry, index: number) => unknown): boolean {
-    return !this.some((e, i) => !predicate(e, i));
-  }
-
-  find<S extends PlanEntry>(
-    predicate: (entry: PlanEntry, index: number) => entry is S,
-  ): S | undefined;
-  find(predicate: (entry: PlanEntry, index: number) => unknown): PlanEntry | undefined;
-  find(predicate: (entry: PlanEntry, index: number) => unknown): PlanEntry | undefined {
-    for (let i = 0; i < this.count; i++) {
-      const entry = this.build(this.physical(i));
-      if (predicate(entry, i)) return entry;
-    }
-    return undefined;
-  }
-
-  forEach(fn: (entry: PlanEntry, index: number) => void): void {
-    for (let i = 0; i < this.count; i++) fn(this.build(this.physical(i)), i);
-  }
-
-  slice(start = 0, end = this.count): PlanEntry[] {
-    const from = Math.max(0, start < 0 ? start + this.count : start);
-    const to = Math.min(this.count, end < 0 ? end + this.count : end);
-    const out: PlanEntry[] = [];
-    for (let i = from; i < to; i++) out.push(this.build(this.physical(i)));
-    return out;
-  }
-
   /** How many distinct content hashes the entries have. */
   get contents(): number {
     return this.hashes.size;
@@ -358,11 +306,6 @@ export class EntryTable implements WritableEntries {
     const row = this.physical(index);
     const content = (this.chunks[row >>> BITS] as Chunk).content[row & LOW] as number;
     return content === NO_CONTENT ? -1 : this.hashes.dense(content);
-  }
-
-  /** As an array in JSON (a small plan's JSON.stringify; large ones are written entry by entry). */
-  toJSON(): PlanEntry[] {
-    return [...this];
   }
 
   // --- rows ---

@@ -5,17 +5,7 @@ import { setEntry } from '../../src/plan/entry-list.js';
 import { EntryTable, previousOf } from '../../src/plan/entry-table.js';
 import type { PlanEntry } from '../../src/plan/types.js';
 import type { MessageState } from '../../src/state/types.js';
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from '../helpers/random.js';
 
 const HASHES = ['a'.repeat(64), 'b'.repeat(63) + 'c', '0123456789abcdef'.repeat(4), 'not-hex'];
 

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { bulkIdFor, messageIdFor } from '../../src/api/identity.js';
 import { emptyFold, foldedSnapshot, foldRecord } from '../../src/state/fold-journal.js';
 import type { JournalRecord, MessageState } from '../../src/state/types.js';
+import { random } from '../helpers/random.js';
 
 /**
  * Folding into objects, as the state did before its messages were kept in columns: the reference
@@ -59,17 +60,6 @@ function referenceFold(records: readonly JournalRecord[]): Map<string, MessageSt
     }
   }
   return messages;
-}
-
-/** A small deterministic generator (mulberry32): the same journals on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const hex = (n: number, seed: number) => messageIdFor('h', seed, String(n)).replace(/-/g, '');
