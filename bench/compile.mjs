@@ -18,7 +18,28 @@ mkdirSync(dir, { recursive: true });
 const phoneOf = (i) => `4179${String(i).padStart(7, '0')}`;
 const textOf = (i) => `Hi Person ${i}, your code is C${i}`;
 
-async function writeLines(file, count, lineOf, first) {
+/** The first line of a journal as waspec wrote them before contents were kept. */
+export const JOURNAL_HEADER = '{"waspec":"state","formatVersion":1}\n';
+
+const PENDING = {
+  groupId: 1,
+  groupName: 'PENDING',
+  id: 7,
+  name: 'PENDING_ENROUTE',
+  description: 'Message sent to next instance',
+};
+
+/** A request's in-flight record (version 1) and its outcome, every message accepted. */
+export function acceptedLines(bulkId, at, messages) {
+  const results = messages.map(({ messageId }) => ({
+    messageId,
+    outcome: 'accepted',
+    status: PENDING,
+  }));
+  return `${JSON.stringify({ v: 1, type: 'in-flight', at, bulkId, messages })}\n${JSON.stringify({ v: 1, type: 'outcome', at, bulkId, results })}\n`;
+}
+
+export async function writeLines(file, count, lineOf, first) {
   const out = createWriteStream(file);
   if (first) out.write(first);
   for (let i = 0; i < count; i++) if (!out.write(lineOf(i))) await once(out, 'drain');
@@ -56,12 +77,10 @@ export async function generateState(n) {
     journal,
     lines,
     (r) => {
-      const ids = [];
       const messages = [];
       for (let i = r * 100; i < Math.min(n, r * 100 + 100); i++) {
         const phoneNumber = phoneOf(i);
         const messageId = messageIdFor(spec, 1, phoneNumber);
-        ids.push(messageId);
         messages.push({
           messageId,
           spec,
@@ -71,17 +90,9 @@ export async function generateState(n) {
           contentHash: contentHashOf({ whatsApp: { text: textOf(i) } }),
         });
       }
-      const bulkId = `B${r}`;
-      const status = {
-        groupId: 1,
-        groupName: 'PENDING',
-        id: 7,
-        name: 'PENDING_ENROUTE',
-        description: 'Message sent to next instance',
-      };
-      return `${JSON.stringify({ v: 1, type: 'in-flight', at, bulkId, messages })}\n${JSON.stringify({ v: 1, type: 'outcome', at, bulkId, results: ids.map((messageId) => ({ messageId, outcome: 'accepted', status })) })}\n`;
+      return acceptedLines(`B${r}`, at, messages);
     },
-    '{"waspec":"state","formatVersion":1}\n',
+    JOURNAL_HEADER,
   );
   return state;
 }

@@ -4,11 +4,9 @@
 // Sizes: BENCH_STATE_SIZES (default 1000000). The PostgreSQL part is skipped without a server
 // (WASPEC_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test); its schema
 // waspec_bench_state_N is kept between runs with BENCH_KEEP_STATE=1, else dropped at the end.
-import { once } from 'node:events';
 import {
   copyFileSync,
   createReadStream,
-  createWriteStream,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -22,7 +20,7 @@ import { contentHashOf, messageIdFor } from '../dist/api/identity.js';
 import { compactRecord } from '../dist/state/compact-records.js';
 import { openPgStateStore } from '../dist/state/pg-state.js';
 import { parsePostgresTarget } from '../dist/state/state-target.js';
-import { generate, generateState } from './compile.mjs';
+import { acceptedLines, generate, generateState, JOURNAL_HEADER, writeLines } from './compile.mjs';
 import { judge } from './goals.mjs';
 import { measure } from './measure.mjs';
 
@@ -126,32 +124,24 @@ async function generateRecords(records) {
   const journal = `${dir}records-${records}.ndjson`;
   if (existsSync(journal)) return journal;
   mkdirSync(dir, { recursive: true });
-  const out = createWriteStream(journal);
-  out.write('{"waspec":"state","formatVersion":1}\n');
   const at = '2026-01-01T00:00:00.000Z';
-  const status = {
-    groupId: 1,
-    groupName: 'PENDING',
-    id: 7,
-    name: 'PENDING_ENROUTE',
-    description: 'Message sent to next instance',
-  };
-  for (let i = 0; i < records / 2; i++) {
-    const phoneNumber = `4179${String(1_000_000 + i).padStart(7, '0')}`;
-    const messageId = messageIdFor('bench', 1, phoneNumber);
-    const message = {
-      messageId,
-      spec: 'bench',
-      revision: 1,
-      phoneNumber,
-      maskedPhoneNumber: `${phoneNumber.slice(0, 4)}*****${phoneNumber.slice(-2)}`,
-      contentHash: contentHashOf({ whatsApp: { text: `Hi ${i}` } }),
-    };
-    const lines = `${JSON.stringify({ v: 1, type: 'in-flight', at, bulkId: `B${i}`, messages: [message] })}\n${JSON.stringify({ v: 1, type: 'outcome', at, bulkId: `B${i}`, results: [{ messageId, outcome: 'accepted', status }] })}\n`;
-    if (!out.write(lines)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
+  await writeLines(
+    journal,
+    records / 2,
+    (i) => {
+      const phoneNumber = `4179${String(1_000_000 + i).padStart(7, '0')}`;
+      const message = {
+        messageId: messageIdFor('bench', 1, phoneNumber),
+        spec: 'bench',
+        revision: 1,
+        phoneNumber,
+        maskedPhoneNumber: `${phoneNumber.slice(0, 4)}*****${phoneNumber.slice(-2)}`,
+        contentHash: contentHashOf({ whatsApp: { text: `Hi ${i}` } }),
+      };
+      return acceptedLines(`B${i}`, at, [message]);
+    },
+    JOURNAL_HEADER,
+  );
   return journal;
 }
 
