@@ -1,4 +1,5 @@
-import { parseUuid, uuidOfWords } from '../state/message-table.js';
+import { randomBytes } from 'node:crypto';
+import { hashUuidWords, parseUuid, sameUuidWords, uuidOfWords } from '../state/message-table.js';
 import type { MessageState, MessageStates } from '../state/types.js';
 import { IndexedEntries, type EntryList, type WritableEntries } from './entry-list.js';
 import {
@@ -311,6 +312,8 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
   // --- rows ---
 
   private readonly probe = new Uint32Array(4);
+  /** Slots of the messageId look-up are seeded per table: ids a recipient file chose cannot pile up. */
+  private readonly seed = randomBytes(4).readUInt32LE(0);
 
   /** The physical row of logical index i: the front rows first, then the others in order. */
   private physical(i: number): number {
@@ -434,11 +437,7 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
   // --- messageId look-up while building ---
 
   private slotOf(words: Uint32Array, other: string | undefined): number {
-    if (other === undefined) {
-      let h = 0;
-      for (let i = 0; i < 4; i++) h = Math.imul(h ^ (words[i] as number), 0x9e3779b1);
-      return (h ^ (h >>> 15)) >>> 0;
-    }
+    if (other === undefined) return hashUuidWords(words, 0, this.seed);
     let h = 0x811c9dc5;
     for (let i = 0; i < other.length; i++) h = Math.imul(h ^ other.charCodeAt(i), 0x01000193);
     return h >>> 0;
@@ -447,14 +446,7 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
   private sameId(row: number, words: Uint32Array, other: string | undefined): boolean {
     const stored = this.otherIds.size > 0 ? this.otherIds.get(row) : undefined;
     if (other !== undefined || stored !== undefined) return stored === other;
-    const ids = (this.chunks[row >>> BITS] as Chunk).ids;
-    const at = (row & LOW) * 4;
-    return (
-      ids[at] === words[0] &&
-      ids[at + 1] === words[1] &&
-      ids[at + 2] === words[2] &&
-      ids[at + 3] === words[3]
-    );
+    return sameUuidWords((this.chunks[row >>> BITS] as Chunk).ids, (row & LOW) * 4, words);
   }
 
   private index(row: number): void {

@@ -109,6 +109,24 @@ function nibble(code: number, upper: boolean): number {
 }
 
 /** Writes the 16 bytes of a lower-case UUID (8-4-4-4-12) as four big-endian words; false if it is not one. */
+/** A slot hash of a UUID's four words from `at`, seeded per table (ids a file chose cannot pile up). */
+export function hashUuidWords(words: Uint32Array, at: number, seed: number): number {
+  let h = seed;
+  for (let k = 0; k < 4; k++) {
+    h = Math.imul(h ^ (words[at + k] as number), 0x85ebca6b);
+    h ^= h >>> 13;
+  }
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Whether the four words of `ids` from `at` are the UUID `key`. */
+export function sameUuidWords(ids: Uint32Array, at: number, key: Uint32Array): boolean {
+  return (
+    ids[at] === key[0] && ids[at + 1] === key[1] && ids[at + 2] === key[2] && ids[at + 3] === key[3]
+  );
+}
+
 export function parseUuid(text: string, out: Uint32Array, at: number): boolean {
   if (text.length !== 36) return false;
   let word = 0;
@@ -443,14 +461,7 @@ export class MessageTable implements MessageStates {
       if (held === 0) return -1;
       const index = held - 1;
       const ids = (this.chunks[index >>> CHUNK_BITS] as Chunk).ids;
-      const at = (index & LOW) * 4;
-      if (
-        ids[at] === key[0] &&
-        ids[at + 1] === key[1] &&
-        ids[at + 2] === key[2] &&
-        ids[at + 3] === key[3]
-      )
-        return index;
+      if (sameUuidWords(ids, (index & LOW) * 4, key)) return index;
     }
   }
 
@@ -513,13 +524,7 @@ export class MessageTable implements MessageStates {
   // Storing.
 
   private hash(words: Uint32Array, at: number): number {
-    let h = this.seed;
-    for (let k = 0; k < 4; k++) {
-      h = Math.imul(h ^ (words[at + k] as number), 0x85ebca6b);
-      h ^= h >>> 13;
-    }
-    h = Math.imul(h, 0xc2b2ae35);
-    return (h ^ (h >>> 16)) >>> 0;
+    return hashUuidWords(words, at, this.seed);
   }
 
   /** A new message at the end (its id stored and indexed); its other columns are set by the caller. */
