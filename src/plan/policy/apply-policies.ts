@@ -6,7 +6,13 @@ import type { MessageContent } from '../../api/types.js';
 import type { MessageState, StateSnapshot } from '../../state/types.js';
 import { sendAtOf } from '../content-store.js';
 import type { Suppression } from '../../suppressions/types.js';
-import { isSending, type HeldAction, type HeldEntry, type SendingEntry } from '../types.js';
+import {
+  isSending,
+  type HeldAction,
+  type HeldEntry,
+  type PlanEntry,
+  type SendingEntry,
+} from '../types.js';
 import { decideCaps } from './cap-policy.js';
 import { decideLimit } from './limit-policy.js';
 import { decideQuietHours, type QuietDecision } from './quiet-hours-policy.js';
@@ -121,31 +127,49 @@ function applyCaps(entries: EntryList, context: PolicyContext): void {
     const info = context.specs.get(spec);
     return cap.scope === undefined || info === undefined || info.category === cap.scope;
   };
-  // Per number, its sends in plan order with their index in `entries`.
-  const planned = new Map<string, Array<[number, SendingEntry]>>();
-  const plannedIds = new Set<string>();
-  entries.forEach((entry, index) => {
-    // The cap protects recipients: a seed's test message is neither capped nor counted.
-    if (!isSending(entry) || entry.seed || !inScope(entry.spec)) return;
-    const list = planned.get(entry.phoneNumber);
-    if (list) list.push([index, entry]);
-    else planned.set(entry.phoneNumber, [[index, entry]]);
-    plannedIds.add(entry.messageId);
+  // The cap protects recipients: a seed's test message is neither capped nor counted.
+  const counted = (entry: PlanEntry): entry is SendingEntry =>
+    isSending(entry) && !entry.seed && inScope(entry.spec);
+  // Per planned send, its number as a key and its index in `entries`, grouped by number in plan
+  // order: typed arrays (16 bytes a send) instead of a map of numbers to lists of entries.
+  const numbers = new NumberKeys();
+  let n = 0;
+  entries.forEach((entry) => {
+    if (counted(entry)) n++;
   });
+  const keys = new Float64Array(n);
+  const at = new Uint32Array(n);
+  n = 0;
+  entries.forEach((entry, index) => {
+    if (!counted(entry)) return;
+    keys[n] = numbers.key(entry.phoneNumber);
+    at[n++] = index;
+  });
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => (keys[a] as number) - (keys[b] as number) || a - b);
   const since = context.now.getTime() - cap.perMs;
-  const received = new Map<string, number>();
   // The state keeps no numbers: a planned number's earlier messages are found by their messageIds.
   const pairs = specRevisions(context.state.messages.values()).filter((p) => inScope(p.spec));
-  for (const phone of planned.keys()) {
-    for (const m of messagesOfNumber(context.state, phone, pairs)) {
+  for (let start = 0; start < n;) {
+    const key = keys[order[start] as number] as number;
+    let end = start + 1;
+    while (end < n && keys[order[end] as number] === key) end++;
+    const list: Array<[number, SendingEntry]> = [];
+    for (let i = start; i < end; i++) {
+      const index = at[order[i] as number] as number;
+      list.push([index, entries.at(index) as SendingEntry]);
+    }
+    start = end;
+    const phone = numbers.phone(key);
+    let already = 0;
+    for (const m of pairs.length === 0 ? [] : messagesOfNumber(context.state, phone, pairs)) {
       // Accepted or in doubt (it may have arrived); a message planned again now is counted once, as planned.
       if (m.outcome !== 'accepted' && m.outcome !== 'in-flight') continue;
-      if (plannedIds.has(m.messageId) || Date.parse(m.sentAt) < since) continue;
-      received.set(phone, (received.get(phone) ?? 0) + 1);
+      if (Date.parse(m.sentAt) < since || list.some(([, e]) => e.messageId === m.messageId))
+        continue;
+      already++;
     }
-  }
-  for (const [phone, list] of planned) {
-    const already = received.get(phone) ?? 0;
     if (list.length + already <= cap.count) continue;
     const decisions = decideCaps(
       list.map(([, e]) => ({ spec: e.spec, priority: context.specs.get(e.spec)?.priority ?? 0 })),
@@ -158,6 +182,35 @@ function applyCaps(entries: EntryList, context: PolicyContext): void {
     });
   }
 }
+
+/**
+ * Numbers as keys of a Float64Array: digits as written (at most 15, no leading zero) as their
+ * value, negative when written with `+`; anything else numbered below every such key.
+ */
+class NumberKeys {
+  private readonly others = new Map<string, number>();
+  private readonly byKey = new Map<number, string>();
+
+  key(phone: string): number {
+    if (DIGITS.test(phone)) return phone.startsWith('+') ? -Number(phone.slice(1)) : Number(phone);
+    let key = this.others.get(phone);
+    if (key === undefined) {
+      key = OTHER_KEYS - this.others.size;
+      this.others.set(phone, key);
+      this.byKey.set(key, phone);
+    }
+    return key;
+  }
+
+  phone(key: number): string {
+    if (key > OTHER_KEYS) return key < 0 ? `+${-key}` : String(key);
+    return this.byKey.get(key) as string;
+  }
+}
+
+const DIGITS = /^\+?[1-9][0-9]{0,14}$/;
+/** Below -(10^15 - 1), the smallest number written with `+`. */
+const OTHER_KEYS = -1e15;
 
 const DAY_MS = 86_400_000;
 
