@@ -57,26 +57,61 @@ interface Times {
   updatedAt?: string;
 }
 
+/** The bytes of a chunk of `capacity` records: its base, then its columns (widest first, so each is aligned). */
+function chunkBytes(capacity: number): number {
+  return 8 + capacity * 38;
+}
+
+/**
+ * A chunk's columns: views over one ArrayBuffer (base, ids, content, bulk, shape, sentAt, delta,
+ * flags, status), so a full chunk is a page the pager can write out and read back as it was.
+ */
 class Chunk {
-  ids: Uint32Array;
-  content: Uint32Array;
-  bulk: Uint32Array;
-  shape: Uint32Array;
+  readonly buffer: ArrayBuffer;
+  readonly ids: Uint32Array;
+  readonly content: Uint32Array;
+  readonly bulk: Uint32Array;
+  readonly shape: Uint32Array;
   /** sentAt in ms from `base` (the chunk's first one: messages first journalled together are near in time). */
-  sentAt: Int32Array;
-  base = Number.NaN;
-  delta: Int32Array;
-  flags: Uint8Array;
-  status: Uint8Array;
-  constructor(readonly capacity: number) {
-    this.ids = new Uint32Array(capacity * 4);
-    this.content = new Uint32Array(capacity);
-    this.bulk = new Uint32Array(capacity);
-    this.shape = new Uint32Array(capacity);
-    this.sentAt = new Int32Array(capacity);
-    this.delta = new Int32Array(capacity);
-    this.flags = new Uint8Array(capacity);
-    this.status = new Uint8Array(capacity);
+  readonly sentAt: Int32Array;
+  readonly delta: Int32Array;
+  readonly flags: Uint8Array;
+  readonly status: Uint8Array;
+  /** `base` in the chunk's bytes (NaN until its first sentAt that is an instant). */
+  private readonly head: Float64Array;
+  constructor(
+    readonly capacity: number,
+    buffer?: ArrayBuffer,
+  ) {
+    this.buffer = buffer ?? new ArrayBuffer(chunkBytes(capacity));
+    let at = 0;
+    const words = (n: number) => {
+      const view = new Uint32Array(this.buffer, at, n);
+      at += n * 4;
+      return view;
+    };
+    this.head = new Float64Array(this.buffer, 0, 1);
+    at = 8;
+    this.ids = words(capacity * 4);
+    this.content = words(capacity);
+    this.bulk = words(capacity);
+    this.shape = words(capacity);
+    this.sentAt = new Int32Array(this.buffer, at, capacity);
+    at += capacity * 4;
+    this.delta = new Int32Array(this.buffer, at, capacity);
+    at += capacity * 4;
+    this.flags = new Uint8Array(this.buffer, at, capacity);
+    at += capacity;
+    this.status = new Uint8Array(this.buffer, at, capacity);
+    if (!buffer) this.base = Number.NaN;
+  }
+
+  get base(): number {
+    return this.head[0] as number;
+  }
+
+  set base(ms: number) {
+    this.head[0] = ms;
   }
 
   /** A chunk of this capacity holding this one's first records (grown, or trimmed to those there are). */
@@ -296,6 +331,11 @@ export class MessageTable implements MessageStates {
   private count = 0;
   /** Open addressing on the messageId's words: index + 1 of each UUID message, 0 for a free slot. */
   private slots = new Int32Array(1024);
+  /**
+   * Each slot's messageId hash: a probe compares it before reading the id from the message's
+   * chunk, and growing the index places the slots again without reading any chunk.
+   */
+  private slotHashes = new Uint32Array(1024);
   private readonly seed = randomBytes(4).readUInt32LE(0);
   private readonly otherIds = new Map<string, number>();
   private readonly idOfOther = new Map<number, string>();
@@ -455,10 +495,12 @@ export class MessageTable implements MessageStates {
   private indexOf(messageId: string): number {
     const key = this.key;
     if (!parseUuid(messageId, key, 0)) return this.otherIds.get(messageId) ?? -1;
-    const slots = this.slots;
-    for (let slot = this.firstSlot(this.hash(key, 0)); ; slot = this.nextSlot(slot)) {
+    const { slots, slotHashes } = this;
+    const hash = this.hash(key, 0);
+    for (let slot = this.firstSlot(hash); ; slot = this.nextSlot(slot)) {
       const held = slots[slot] as number;
       if (held === 0) return -1;
+      if (slotHashes[slot] !== hash) continue;
       const index = held - 1;
       const ids = (this.chunks[index >>> CHUNK_BITS] as Chunk).ids;
       if (sameUuidWords(ids, (index & LOW) * 4, key)) return index;
@@ -535,7 +577,7 @@ export class MessageTable implements MessageStates {
     const i = index & LOW;
     if (parseUuid(messageId, chunk.ids, i * 4)) {
       if ((this.count - this.otherIds.size) * 4 > this.slots.length * 3) this.rehash();
-      else this.place(index);
+      this.place(index, this.hash(chunk.ids, i * 4));
     } else {
       chunk.flags[i] = OTHER_ID;
       this.otherIds.set(messageId, index);
@@ -553,20 +595,21 @@ export class MessageTable implements MessageStates {
     return slot + 1 === this.slots.length ? 0 : slot + 1;
   }
 
-  private place(index: number): void {
-    let slot = this.firstSlot(
-      this.hash((this.chunks[index >>> CHUNK_BITS] as Chunk).ids, (index & LOW) * 4),
-    );
+  private place(index: number, hash: number): void {
+    let slot = this.firstSlot(hash);
     while (this.slots[slot] !== 0) slot = this.nextSlot(slot);
     this.slots[slot] = index + 1;
+    this.slotHashes[slot] = hash;
   }
 
-  /** `size` slots (twice as many as they were while adding), every UUID message placed again. */
+  /** `size` slots (twice as many as they were while adding), every slot placed again by its hash. */
   private rehash(size = this.slots.length * 2): void {
+    const { slots, slotHashes } = this;
     this.slots = new Int32Array(size);
-    for (let index = 0; index < this.count; index++) {
-      const chunk = this.chunks[index >>> CHUNK_BITS] as Chunk;
-      if (!((chunk.flags[index & LOW] as number) & OTHER_ID)) this.place(index);
+    this.slotHashes = new Uint32Array(size);
+    for (let slot = 0; slot < slots.length; slot++) {
+      const held = slots[slot] as number;
+      if (held !== 0) this.place(held - 1, slotHashes[slot] as number);
     }
   }
 
