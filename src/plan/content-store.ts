@@ -1,9 +1,11 @@
-import { closeSync, mkdirSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import type { MessageContent } from '../api/types.js';
-import { StateError } from '../errors.js';
+import {
+  openSpillFile,
+  readAll,
+  spillError,
+  writeAll,
+  type SpillFile,
+} from '../state/spill-file.js';
 
 /**
  * The plan's distinct rendered contents by hash. A personalised message has one per recipient
@@ -43,18 +45,6 @@ const PAGE = 1 << 16;
 const FLUSH_AT = 1 << 20;
 const RECENT = 64;
 
-/** Spill files still open by this process: removed at exit where the system kept their names. */
-const named = new Set<string>();
-let exitHook = false;
-// The fd of a store the plan let go of (watch plans again and again) is closed.
-const unreached = new FinalizationRegistry<{ fd: number }>((file) => {
-  try {
-    closeSync(file.fd);
-  } catch {
-    // Closed already.
-  }
-});
-
 /** A 32-bit hash of the key: the first 8 hex digits of a sha256, else FNV-1a of the string. */
 function hash32(key: string): number {
   if (key.length === 64) {
@@ -87,7 +77,7 @@ class SpillingStore implements ContentStore {
   private readonly memory = new Map<string, MessageContent>();
   private readonly inMemory: number;
   private readonly dir: string | undefined;
-  private file: { fd: number; path: string } | undefined;
+  private file: SpillFile | undefined;
   /** Spilled contents: count, where each starts (in ALIGN units), its hash32, its sendAt's index. */
   private count = 0;
   private readonly starts = new Column(Uint32Array);
@@ -240,90 +230,31 @@ class SpillingStore implements ContentStore {
     const start = this.starts.get(ordinal) * ALIGN;
     const length = Math.min(most, this.end(ordinal) - start);
     const buffer = Buffer.allocUnsafe(length);
-    let done = 0;
-    while (done < length)
-      done += readSync(this.open().fd, buffer, done, length - done, start + done) || fail();
+    readAll(this.open().fd, buffer, start, 'contents');
     return buffer;
   }
 
   private flush(): void {
     if (this.pendingBytes === 0) return;
     const chunk = Buffer.concat(this.pending, this.pendingBytes);
-    let done = 0;
     try {
-      while (done < chunk.length)
-        done += writeSync(this.open().fd, chunk, done, chunk.length - done, this.written + done);
+      writeAll(this.open().fd, chunk, this.written);
     } catch (error) {
-      throw spillError(error, this.dir);
+      throw spillError(error, this.dir, "The plan's contents");
     }
     this.written += chunk.length;
     this.pending = [];
     this.pendingBytes = 0;
   }
 
-  private open(): { fd: number; path: string } {
-    if (this.file) return this.file;
-    const dir = this.dir ?? tmpdir();
-    mkdirSync(dir, { recursive: true });
-    const path = join(dir, `contents-${process.pid}-${randomBytes(6).toString('hex')}.spill`);
-    // Only this process reads it: removed from the folder at once (the open file stays readable),
-    // so no exit, error or signal leaves it behind; where the system refuses, at exit.
-    const fd = openSync(path, 'wx+', 0o600);
+  private open(): SpillFile {
     try {
-      unlinkSync(path);
-    } catch {
-      named.add(path);
-      if (!exitHook) {
-        exitHook = true;
-        process.once('exit', () => {
-          for (const p of named) {
-            try {
-              unlinkSync(p);
-            } catch {
-              // Gone already.
-            }
-          }
-        });
-      }
+      this.file ??= openSpillFile(this, this.dir, 'contents');
+    } catch (error) {
+      throw spillError(error, this.dir, "The plan's contents");
     }
-    this.file = { fd, path };
-    unreached.register(this, { fd });
     return this.file;
   }
-}
-
-const REASONS: Record<string, string> = {
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'over the disk quota',
-  EACCES: 'permission denied',
-  EPERM: 'not permitted',
-  EROFS: 'a read-only file system',
-  ENOTDIR: 'not a folder',
-  EEXIST: 'not a folder',
-  EIO: 'an input/output error',
-  EMFILE: 'too many open files',
-  ENFILE: 'too many open files',
-};
-
-/**
- * A failed write of the spill file as a StateError naming the folder: a full disk or a read-only
- * folder is the user's to fix, not a bug. The plan stops before anything is sent or recorded.
- */
-function spillError(error: unknown, dir: string | undefined): unknown {
-  const code = error instanceof Error && 'code' in error ? String(error.code) : undefined;
-  if (code === undefined || !/^E[A-Z]+$/.test(code)) return error;
-  const folder = resolve(dir ?? tmpdir());
-  const reason = REASONS[code] ?? 'it failed';
-  return new StateError(
-    `The plan's contents cannot be written to a spill file in ${folder} (${code}: ${reason}).`,
-    dir === undefined
-      ? 'A plan of many personalised messages keeps their contents there: free space in it, or set TMPDIR to a writable folder with room.'
-      : 'A plan of many personalised messages keeps their contents in the state folder: free space there, or point the state elsewhere (--state or stateDir).',
-  );
-}
-
-function fail(): never {
-  throw new Error('the contents spill file ended early');
 }
 
 export function createContentStore(options: ContentStoreOptions = {}): ContentStore {
