@@ -47,7 +47,8 @@ export function openFileStateStore(dir: string): StateBackend {
     tempDir: dir,
     read: async () => {
       await stateDir(dir, false);
-      return readJournal(journal, journal);
+      // The messages' pages past those kept in memory go to the state's folder, as a plan's contents.
+      return readJournal(journal, journal, undefined, { pages: { dir } });
     },
     recordPages: () =>
       recordPages(async (onPage) => {

@@ -1,4 +1,4 @@
-import { MessageTable } from './message-table.js';
+import { MessageTable, type MessageTableOptions } from './message-table.js';
 import {
   canaryKey,
   type BreakerTrip,
@@ -17,8 +17,9 @@ export interface FoldedState {
   canaries?: Map<string, CanarySent>;
 }
 
-export function emptyFold(): FoldedState {
-  return { messages: new MessageTable(), contents: new Map() };
+/** An empty fold; `pages` says where its messages' pages go past those kept in memory. */
+export function emptyFold(pages: MessageTableOptions = {}): FoldedState {
+  return { messages: new MessageTable(pages), contents: new Map() };
 }
 
 /** The snapshot's view of a fold (its content hashes as a set sharing the messages' strings). */

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { bulkIdFor } from '../api/identity.js';
 import type { ApiStatus } from '../api/types.js';
+import { Pager, type PagerOptions } from './pager.js';
 import type { JournalRecord, MessageState, MessageStates, Outcome } from './types.js';
+
+/** Where the table's pages go past those it keeps in memory (the pager's folder and resident count). */
+export type MessageTableOptions = Pick<PagerOptions, 'dir' | 'resident'>;
 
 /**
  * The state's messages in columns: a message is some 38 bytes of typed arrays instead of an object
@@ -57,26 +61,61 @@ interface Times {
   updatedAt?: string;
 }
 
+/** The bytes of a chunk of `capacity` records: its base, then its columns (widest first, so each is aligned). */
+function chunkBytes(capacity: number): number {
+  return 8 + capacity * 38;
+}
+
+/**
+ * A chunk's columns: views over one ArrayBuffer (base, ids, content, bulk, shape, sentAt, delta,
+ * flags, status), so a full chunk is a page the pager can write out and read back as it was.
+ */
 class Chunk {
-  ids: Uint32Array;
-  content: Uint32Array;
-  bulk: Uint32Array;
-  shape: Uint32Array;
+  readonly buffer: ArrayBuffer;
+  readonly ids: Uint32Array;
+  readonly content: Uint32Array;
+  readonly bulk: Uint32Array;
+  readonly shape: Uint32Array;
   /** sentAt in ms from `base` (the chunk's first one: messages first journalled together are near in time). */
-  sentAt: Int32Array;
-  base = Number.NaN;
-  delta: Int32Array;
-  flags: Uint8Array;
-  status: Uint8Array;
-  constructor(readonly capacity: number) {
-    this.ids = new Uint32Array(capacity * 4);
-    this.content = new Uint32Array(capacity);
-    this.bulk = new Uint32Array(capacity);
-    this.shape = new Uint32Array(capacity);
-    this.sentAt = new Int32Array(capacity);
-    this.delta = new Int32Array(capacity);
-    this.flags = new Uint8Array(capacity);
-    this.status = new Uint8Array(capacity);
+  readonly sentAt: Int32Array;
+  readonly delta: Int32Array;
+  readonly flags: Uint8Array;
+  readonly status: Uint8Array;
+  /** `base` in the chunk's bytes (NaN until its first sentAt that is an instant). */
+  private readonly head: Float64Array;
+  constructor(
+    readonly capacity: number,
+    buffer?: ArrayBuffer,
+  ) {
+    this.buffer = buffer ?? new ArrayBuffer(chunkBytes(capacity));
+    let at = 0;
+    const words = (n: number) => {
+      const view = new Uint32Array(this.buffer, at, n);
+      at += n * 4;
+      return view;
+    };
+    this.head = new Float64Array(this.buffer, 0, 1);
+    at = 8;
+    this.ids = words(capacity * 4);
+    this.content = words(capacity);
+    this.bulk = words(capacity);
+    this.shape = words(capacity);
+    this.sentAt = new Int32Array(this.buffer, at, capacity);
+    at += capacity * 4;
+    this.delta = new Int32Array(this.buffer, at, capacity);
+    at += capacity * 4;
+    this.flags = new Uint8Array(this.buffer, at, capacity);
+    at += capacity;
+    this.status = new Uint8Array(this.buffer, at, capacity);
+    if (!buffer) this.base = Number.NaN;
+  }
+
+  get base(): number {
+    return this.head[0] as number;
+  }
+
+  set base(ms: number) {
+    this.head[0] = ms;
   }
 
   /** A chunk of this capacity holding this one's first records (grown, or trimmed to those there are). */
@@ -173,13 +212,25 @@ export function uuidOfWords(ids: Uint32Array, at: number): string {
  * strings as they came. An entry is looked up among recent ones before a new one is made.
  */
 class HexTable {
-  private chunks: Buffer[] = [];
+  /** Full chunks of 65,536 entries (2 MiB), past the resident ones in the page file. */
+  private readonly pages: Pager<Buffer<ArrayBuffer>>;
+  /** The last chunk, growing (doubling up to a full one, then a page). */
+  private tail: Buffer<ArrayBuffer> | undefined;
   private capacity = 0;
   size = 0;
   private readonly other = new Map<number, string>();
   private recent: Map<string, number> | undefined = new Map();
 
-  constructor(private readonly upper: boolean) {}
+  constructor(
+    private readonly upper: boolean,
+    options: PagerOptions,
+  ) {
+    this.pages = new Pager(CHUNK * 32, (buffer) => Buffer.from(buffer), options);
+  }
+
+  get spilled(): boolean {
+    return this.pages.spilled;
+  }
 
   /** The index of `text`: a recent entry of it, or a new one. */
   intern(text: string): number {
@@ -205,7 +256,8 @@ class HexTable {
   private add(text: string): number {
     const index = this.size++;
     if (index >= this.capacity) this.grow();
-    const chunk = this.chunks[index >>> CHUNK_BITS] as Buffer;
+    // A new entry is always in the last chunk: pages are never written after they are pushed.
+    const chunk = this.tail as Buffer;
     const at = (index & LOW) * 32;
     if (text.length !== 64) {
       this.other.set(index, text);
@@ -224,16 +276,17 @@ class HexTable {
   }
 
   private grow(): void {
-    const last = this.chunks.length - 1;
-    const lastCapacity = last < 0 ? 0 : (this.chunks[last] as Buffer).length / 32;
-    if (last >= 0 && lastCapacity < CHUNK) {
-      const next = Buffer.alloc(Math.min(lastCapacity * 2, CHUNK) * 32);
-      (this.chunks[last] as Buffer).copy(next);
-      this.chunks[last] = next;
-      this.capacity += next.length / 32 - lastCapacity;
+    const tail = this.tail;
+    const tailCapacity = tail ? tail.length / 32 : 0;
+    if (tail && tailCapacity < CHUNK) {
+      const next = Buffer.alloc(Math.min(tailCapacity * 2, CHUNK) * 32);
+      tail.copy(next);
+      this.tail = next;
+      this.capacity += next.length / 32 - tailCapacity;
     } else {
-      const size = last < 0 ? FIRST_CAPACITY : CHUNK;
-      this.chunks.push(Buffer.alloc(size * 32));
+      if (tail) this.pages.push(tail);
+      const size = tail ? CHUNK : FIRST_CAPACITY;
+      this.tail = Buffer.alloc(size * 32);
       this.capacity += size;
     }
   }
@@ -247,7 +300,9 @@ class HexTable {
     const other = this.other.get(index);
     if (other !== undefined) return other;
     const at = (index & LOW) * 32;
-    const text = (this.chunks[index >>> CHUNK_BITS] as Buffer).toString('hex', at, at + 32);
+    const n = index >>> CHUNK_BITS;
+    const chunk = n === this.pages.length ? (this.tail as Buffer) : this.pages.get(n);
+    const text = chunk.toString('hex', at, at + 32);
     this.lastIndex = index;
     this.lastText = this.upper ? text.toUpperCase() : text;
     return this.lastText;
@@ -256,14 +311,13 @@ class HexTable {
   /** Lets go of what only adding needs: the recent entries, the last chunk's room for more. */
   seal(): void {
     this.recent = undefined;
-    const last = this.chunks.length - 1;
-    const used = this.size - last * CHUNK;
-    const chunk = this.chunks[last];
-    if (!chunk || used * 32 >= chunk.length) return;
+    const used = this.size - this.pages.length * CHUNK;
+    const tail = this.tail;
+    if (!tail || used * 32 >= tail.length) return;
     const trimmed = Buffer.alloc(used * 32);
-    chunk.copy(trimmed, 0, 0, used * 32);
-    this.chunks[last] = trimmed;
-    this.capacity -= chunk.length / 32 - used;
+    tail.copy(trimmed, 0, 0, used * 32);
+    this.tail = trimmed;
+    this.capacity -= tail.length / 32 - used;
   }
 }
 
@@ -291,11 +345,22 @@ function instantOf(at: string): number {
  * read-only once sealed. Iterates in the order messages were first journalled, as a Map would.
  */
 export class MessageTable implements MessageStates {
-  private chunks: Chunk[] = [];
+  /** Full chunks of 65,536 messages (some 2.4 MiB), past the resident ones in the page file. */
+  private readonly pages: Pager<Chunk>;
+  /** The last chunk, growing (doubling up to a full one, then a page); chunk number `pages.length`. */
+  private tail: Chunk | undefined;
+  /** The page last asked of the pager, and its number (the pager never evicts it before the next ask). */
+  private page: Chunk | undefined;
+  private pageNo = -1;
   private capacity = 0;
   private count = 0;
   /** Open addressing on the messageId's words: index + 1 of each UUID message, 0 for a free slot. */
   private slots = new Int32Array(1024);
+  /**
+   * Each slot's messageId hash: a probe compares it before reading the id from the message's
+   * chunk, and growing the index places the slots again without reading any chunk.
+   */
+  private slotHashes = new Uint32Array(1024);
   private readonly seed = randomBytes(4).readUInt32LE(0);
   private readonly otherIds = new Map<string, number>();
   private readonly idOfOther = new Map<number, string>();
@@ -303,8 +368,8 @@ export class MessageTable implements MessageStates {
   private readonly times = new Map<number, Times>();
   /** sentAt instants (ms, NaN for a text that is none) that do not fit the sentAt column. */
   private readonly farSent = new Map<number, number>();
-  private readonly hashes = new HexTable(false);
-  private readonly bulks = new HexTable(true);
+  private readonly hashes: HexTable;
+  private readonly bulks: HexTable;
   private readonly shapes: Shape[] = [];
   private shapeKeys: Map<string, number> | undefined = new Map();
   private readonly statuses: ApiStatus[] = [];
@@ -316,8 +381,40 @@ export class MessageTable implements MessageStates {
   private lastAt = '';
   private lastAtMs = Number.NaN;
 
+  constructor(options: MessageTableOptions = {}) {
+    this.pages = new Pager(chunkBytes(CHUNK), (buffer) => new Chunk(CHUNK, buffer), {
+      ...options,
+      subject: "The state's messages",
+    });
+    this.hashes = new HexTable(false, { ...options, subject: "The state's content hashes" });
+    this.bulks = new HexTable(true, { ...options, subject: "The state's bulkIds" });
+  }
+
   get size(): number {
     return this.count;
+  }
+
+  /** Whether any of the table's pages went to the page file (it held more than it keeps in memory). */
+  get spilled(): boolean {
+    return this.pages.spilled || this.hashes.spilled || this.bulks.spilled;
+  }
+
+  /** Chunk `n`: the last one, or a page (read back if it was written out). Read it before any other. */
+  private chunkAt(n: number): Chunk {
+    if (n === this.pageNo) return this.page as Chunk;
+    if (n === this.pages.length) return this.tail as Chunk;
+    const page = this.pages.get(n);
+    this.page = page;
+    this.pageNo = n;
+    return page;
+  }
+
+  /** The chunk of message `index`, to change: a page is marked so, or the change would be lost. */
+  private changing(index: number): Chunk {
+    const n = index >>> CHUNK_BITS;
+    const chunk = this.chunkAt(n);
+    if (n < this.pages.length) this.pages.dirty(n);
+    return chunk;
   }
 
   has(messageId: string): boolean {
@@ -338,7 +435,7 @@ export class MessageTable implements MessageStates {
   }
 
   private idAt(index: number): string {
-    const chunk = this.chunks[index >>> CHUNK_BITS] as Chunk;
+    const chunk = this.chunkAt(index >>> CHUNK_BITS);
     const i = index & LOW;
     return (chunk.flags[i] as number) & OTHER_ID
       ? (this.idOfOther.get(index) as string)
@@ -352,11 +449,10 @@ export class MessageTable implements MessageStates {
     this.hashes.seal();
     this.bulks.seal();
     // The last chunk's room for more goes (up to 65,535 messages' columns).
-    const last = this.chunks.length - 1;
-    const tail = this.chunks[last];
-    const used = this.count - last * CHUNK;
+    const tail = this.tail;
+    const used = this.count - this.pages.length * CHUNK;
     if (tail && used < tail.capacity) {
-      this.chunks[last] = tail.resized(used);
+      this.tail = tail.resized(used);
       this.capacity -= tail.capacity - used;
     }
     // The index at most 3/4 full, as while adding at its fullest (not twice that after a doubling).
@@ -379,7 +475,7 @@ export class MessageTable implements MessageStates {
         index = this.append(m.messageId);
         this.setSentAt(index, record.at, at);
       }
-      const chunk = this.chunks[index >>> CHUNK_BITS] as Chunk;
+      const chunk = this.changing(index);
       const i = index & LOW;
       // A new object in place of the message's: no status, error nor settlement any more.
       this.setTail(index, chunk, i, undefined);
@@ -406,7 +502,7 @@ export class MessageTable implements MessageStates {
       const index = this.indexOf(r.messageId);
       // An outcome without its in-flight record cannot be attributed to a spec: skip it.
       if (index < 0) continue;
-      const chunk = this.chunks[index >>> CHUNK_BITS] as Chunk;
+      const chunk = this.changing(index);
       const i = index & LOW;
       const noted = this.bulks.recall(record.bulkId);
       if (noted === -1 - index) chunk.bulk[i] = OWN_BULK;
@@ -433,7 +529,7 @@ export class MessageTable implements MessageStates {
     for (const messageId of record.messageIds) {
       const index = this.indexOf(messageId);
       if (index < 0) continue;
-      const chunk = this.chunks[index >>> CHUNK_BITS] as Chunk;
+      const chunk = this.changing(index);
       const i = index & LOW;
       // As folding into an object: status, httpStatus and error deleted; a settlement before keeps its place.
       const tail: Tail = { ...this.tailOf(index, chunk, i) };
@@ -455,18 +551,20 @@ export class MessageTable implements MessageStates {
   private indexOf(messageId: string): number {
     const key = this.key;
     if (!parseUuid(messageId, key, 0)) return this.otherIds.get(messageId) ?? -1;
-    const slots = this.slots;
-    for (let slot = this.firstSlot(this.hash(key, 0)); ; slot = this.nextSlot(slot)) {
+    const { slots, slotHashes } = this;
+    const hash = this.hash(key, 0);
+    for (let slot = this.firstSlot(hash); ; slot = this.nextSlot(slot)) {
       const held = slots[slot] as number;
       if (held === 0) return -1;
+      if (slotHashes[slot] !== hash) continue;
       const index = held - 1;
-      const ids = (this.chunks[index >>> CHUNK_BITS] as Chunk).ids;
+      const ids = this.chunkAt(index >>> CHUNK_BITS).ids;
       if (sameUuidWords(ids, (index & LOW) * 4, key)) return index;
     }
   }
 
   private stateAt(index: number): MessageState {
-    const chunk = this.chunks[index >>> CHUNK_BITS] as Chunk;
+    const chunk = this.chunkAt(index >>> CHUNK_BITS);
     const i = index & LOW;
     const flags = chunk.flags[i] as number;
     const shape = this.shapes[chunk.shape[i] as number] as Shape;
@@ -531,11 +629,12 @@ export class MessageTable implements MessageStates {
   private append(messageId: string): number {
     const index = this.count++;
     if (index >= this.capacity) this.grow();
-    const chunk = this.chunks[index >>> CHUNK_BITS] as Chunk;
+    // A new message is always in the last chunk, which is not a page yet.
+    const chunk = this.tail as Chunk;
     const i = index & LOW;
     if (parseUuid(messageId, chunk.ids, i * 4)) {
       if ((this.count - this.otherIds.size) * 4 > this.slots.length * 3) this.rehash();
-      else this.place(index);
+      this.place(index, this.hash(chunk.ids, i * 4));
     } else {
       chunk.flags[i] = OTHER_ID;
       this.otherIds.set(messageId, index);
@@ -553,33 +652,38 @@ export class MessageTable implements MessageStates {
     return slot + 1 === this.slots.length ? 0 : slot + 1;
   }
 
-  private place(index: number): void {
-    let slot = this.firstSlot(
-      this.hash((this.chunks[index >>> CHUNK_BITS] as Chunk).ids, (index & LOW) * 4),
-    );
+  private place(index: number, hash: number): void {
+    let slot = this.firstSlot(hash);
     while (this.slots[slot] !== 0) slot = this.nextSlot(slot);
     this.slots[slot] = index + 1;
+    this.slotHashes[slot] = hash;
   }
 
-  /** `size` slots (twice as many as they were while adding), every UUID message placed again. */
+  /** `size` slots (twice as many as they were while adding), every slot placed again by its hash. */
   private rehash(size = this.slots.length * 2): void {
+    const { slots, slotHashes } = this;
     this.slots = new Int32Array(size);
-    for (let index = 0; index < this.count; index++) {
-      const chunk = this.chunks[index >>> CHUNK_BITS] as Chunk;
-      if (!((chunk.flags[index & LOW] as number) & OTHER_ID)) this.place(index);
+    this.slotHashes = new Uint32Array(size);
+    for (let slot = 0; slot < slots.length; slot++) {
+      const held = slots[slot] as number;
+      if (held !== 0) this.place(held - 1, slotHashes[slot] as number);
     }
   }
 
   private grow(): void {
-    const last = this.chunks.length - 1;
-    const tail = this.chunks[last];
+    const tail = this.tail;
     if (tail && tail.capacity < CHUNK) {
       const next = tail.grown();
-      this.chunks[last] = next;
+      this.tail = next;
       this.capacity += next.capacity - tail.capacity;
     } else {
+      if (tail) {
+        // The full last chunk becomes a page (the most recently used: the one `chunkAt` holds).
+        this.pageNo = this.pages.push(tail);
+        this.page = tail;
+      }
       const chunk = new Chunk(tail ? CHUNK : FIRST_CAPACITY);
-      this.chunks.push(chunk);
+      this.tail = chunk;
       this.capacity += chunk.capacity;
     }
   }
@@ -597,7 +701,7 @@ export class MessageTable implements MessageStates {
   }
 
   private setSentAt(index: number, at: string, ms: number): void {
-    const chunk = this.chunks[index >>> CHUNK_BITS] as Chunk;
+    const chunk = this.changing(index);
     const i = index & LOW;
     if (Number.isNaN(chunk.base) && !Number.isNaN(ms)) chunk.base = ms;
     const offset = ms - chunk.base;

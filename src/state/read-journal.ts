@@ -4,6 +4,7 @@ import { StateError } from '../errors.js';
 import { openRegularFile } from '../files/open-regular-file.js';
 import { readLines } from '../files/read-lines.js';
 import { emptyFold, foldedSnapshot, foldRecord } from './fold-journal.js';
+import type { MessageTableOptions } from './message-table.js';
 import { isHeaderStart, parseJournalLine } from './journal-format.js';
 import type { ApiStatus } from '../api/types.js';
 import type { JournalRecord, StateSnapshot, StoredContent } from './types.js';
@@ -69,17 +70,18 @@ function makeInterner(): (record: JournalRecord) => JournalRecord {
  * line (no newline: a crash while writing) is a warning; any other bad line is an error diagnostic
  * with its line number, and its record is not folded. `onRecord` gets each record as it is read
  * (the read waits for a promise it returns); `fold: false` keeps no messages (a pass over the
- * records in bounded memory: compact, migrate, show).
+ * records in bounded memory: compact, migrate, show). `pages` says where the messages' pages go
+ * past those kept in memory (the state's folder; default the OS temp dir).
  */
 export async function readJournal(
   file: string,
   displayName: string,
   onRecord?: (record: JournalRecord) => void | Promise<void>,
-  options: { fold?: boolean } = {},
+  options: { fold?: boolean; pages?: MessageTableOptions } = {},
 ): Promise<StateSnapshot> {
   const fold = options.fold ?? true;
   const hash = createHash('sha256');
-  const folded = emptyFold();
+  const folded = emptyFold(options.pages);
   const diagnostics: Diagnostic[] = [];
   let lineNo = 0;
   let records = 0;

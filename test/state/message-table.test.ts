@@ -1,9 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { bulkIdFor, messageIdFor } from '../../src/api/identity.js';
 import { emptyFold, foldedSnapshot, foldRecord } from '../../src/state/fold-journal.js';
+import type { MessageTableOptions } from '../../src/state/message-table.js';
 import type { JournalRecord, MessageState } from '../../src/state/types.js';
 import { random } from '../helpers/random.js';
+import { withTmpDir } from './tmp-dir.js';
 
 /**
  * Folding into objects, as the state did before its messages were kept in columns: the reference
@@ -163,10 +168,12 @@ function journal(seed: number, size: number): JournalRecord[] {
   return records;
 }
 
-function snapshotOf(records: readonly JournalRecord[]) {
-  const folded = emptyFold();
+function snapshotOf(records: readonly JournalRecord[], pages?: MessageTableOptions) {
+  const folded = emptyFold(pages);
   for (const record of records) foldRecord(folded, record);
-  return foldedSnapshot(folded).messages;
+  // The snapshot's table is the fold's, sealed.
+  assert.is(foldedSnapshot(folded).messages, folded.messages);
+  return folded.messages;
 }
 
 test('the table gives the messages folding into objects gave: values, key order, iteration order', () => {
@@ -268,5 +275,142 @@ test('sentAt kept exactly however far from the first of its chunk (ms offsets, e
     JSON.stringify([...referenceFold(records).values()]),
   );
 });
+
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * `n` messages (a few not UUIDs), most in requests of their own under a bulkId of its own, every
+ * content its own (so content hashes and bulkIds fill pages too); then, from the first message to
+ * the last, outcomes, settlements and re-openings of messages all over the table: by then the
+ * pages of all but the last messages have been written out.
+ */
+function spreadJournal(n: number): { records: JournalRecord[]; touched: string[] } {
+  const rnd = random(26);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
+  const ids = Array.from({ length: n }, (_, i) =>
+    i % 997 === 5 ? `other-${i}` : messageIdFor('p', 1, String(i)),
+  );
+  const records: JournalRecord[] = [];
+  let clock = Date.parse('2026-01-01T00:00:00.000Z');
+  const at = () => new Date((clock += 1 + Math.floor(rnd() * 900))).toISOString();
+  for (let i = 0; i < n;) {
+    const chosen = ids.slice(i, (i += rnd() < 0.9 ? 1 : 3));
+    records.push({
+      v: 4,
+      type: 'in-flight',
+      at: at(),
+      bulkId: chosen.length === 1 && rnd() < 0.05 ? bulkIdFor(chosen) : sha(`b${i}`).toUpperCase(),
+      messages: chosen.map((messageId) => ({
+        messageId,
+        spec: 'p',
+        revision: 1,
+        maskedPhoneNumber: '417****0000',
+        contentHash: sha(`c${messageId}`),
+      })),
+    });
+  }
+  const touched: string[] = [];
+  for (let i = 0; i < n; i += 1 + Math.floor(rnd() * 5)) {
+    const messageId = ids[i] as string;
+    touched.push(messageId);
+    const kind = rnd();
+    if (kind < 0.55) {
+      const result = pick(['accepted', 'rejected', 'failed'] as const);
+      records.push({
+        v: 1,
+        type: 'outcome',
+        at: rnd() < 0.05 ? '2031-01-01T00:00:00.000Z' : at(),
+        bulkId: rnd() < 0.5 ? sha(`o${i}`).toUpperCase() : `O${i}`,
+        results: [
+          {
+            messageId,
+            outcome: result,
+            ...(result === 'failed'
+              ? { httpStatus: 503, error: 'timeout' }
+              : {
+                  status: {
+                    groupId: 5,
+                    groupName: 'REJECTED',
+                    id: i % 400,
+                    name: `S${i % 400}`,
+                    description: 'status',
+                  },
+                }),
+          },
+        ],
+      });
+    } else if (kind < 0.8) {
+      records.push({
+        v: 2,
+        type: 'settle',
+        at: at(),
+        by: 'ops',
+        reason: 'seen in the console',
+        as: pick(['accepted', 'not-sent'] as const),
+        messageIds: [messageId],
+      });
+    } else {
+      records.push({
+        v: 4,
+        type: 'in-flight',
+        at: at(),
+        bulkId: bulkIdFor([messageId]),
+        messages: [
+          {
+            messageId,
+            spec: 'p',
+            revision: 2,
+            maskedPhoneNumber: '417****0001',
+            contentHash: sha(`again${messageId}`),
+            writtenHash: sha('w'),
+          },
+        ],
+      });
+    }
+  }
+  return { records, touched };
+}
+
+test('pages written out and read back: a table keeping 2 pages in memory gives what one keeping all gives, changes to written-out messages kept', () =>
+  withTmpDir(async (dir) => {
+    // Over four pages of 65,536 messages, and as many content hashes and bulkIds.
+    const n = 4 * 65_536 + 3_000;
+    const { records, touched } = spreadJournal(n);
+    const folder = join(dir, 'pages');
+    const paged = snapshotOf(records, { resident: 2, dir: folder });
+    const whole = snapshotOf(records, { resident: 1_000 });
+    assert.ok(paged.spilled, 'pages written out');
+    assert.not.ok(whole.spilled);
+    assert.ok(existsSync(folder), 'the page file in the folder given (created)');
+    assert.is(paged.size, n);
+    assert.is(paged.size, whole.size);
+    // values and keys in lock-step (a whole pass: every page read back once).
+    const values = whole.values();
+    let differs: string | undefined;
+    for (const state of paged.values()) {
+      const expected = JSON.stringify(values.next().value);
+      if (JSON.stringify(state) !== expected) differs ??= `${JSON.stringify(state)} != ${expected}`;
+    }
+    assert.is(differs, undefined);
+    const keys = whole.keys();
+    for (const key of paged.keys()) if (key !== keys.next().value) differs ??= key;
+    assert.is(differs, undefined);
+    // Every message changed after its page was written out, by get, in order.
+    for (const id of touched) {
+      const got = JSON.stringify(paged.get(id));
+      if (got !== JSON.stringify(whole.get(id))) differs ??= got;
+    }
+    assert.is(differs, undefined);
+    const changed = touched.map((id) => whole.get(id) as MessageState);
+    assert.ok(changed.some((m) => m.settled) && changed.some((m) => m.revision === 2));
+    assert.ok(changed.some((m) => m.outcome === 'rejected' && m.status?.name));
+    // And in an order that reads a page back for nearly every look-up; unknown ids not found.
+    const rnd = random(9);
+    for (let k = 0; k < 200; k++) {
+      const id = touched[Math.floor(rnd() * touched.length)] as string;
+      assert.is(JSON.stringify(paged.get(id)), JSON.stringify(whole.get(id)));
+    }
+    for (let k = 0; k < 1000; k++) assert.not.ok(paged.has(messageIdFor('q', 1, String(k))));
+  }));
 
 test.run();
