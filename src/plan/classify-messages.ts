@@ -3,6 +3,7 @@ import type { MessageContent } from '../api/types.js';
 import type { MessageState, StateSnapshot } from '../state/types.js';
 import { contentsRecord, createContentStore, type ContentStoreOptions } from './content-store.js';
 import { EntryTable, previousOf } from './entry-table.js';
+import type { PagerOptions } from '../state/pager.js';
 import type { PlanEntry, StateAction } from './types.js';
 import { VarsTable } from './vars-table.js';
 
@@ -15,6 +16,8 @@ export interface ClassifyOptions {
   revisions?: ReadonlyMap<string, number>;
   /** Where contents past the first ones spill (a personalised message has one per recipient). */
   contents?: ContentStoreOptions;
+  /** Where the entries' and variables' full pages spill, and how many stay in memory. */
+  pages?: PagerOptions;
 }
 
 export interface Classified {
@@ -55,9 +58,9 @@ export async function classifyMessages(
   snapshot: Pick<StateSnapshot, 'messages'>,
   options: ClassifyOptions = {},
 ): Promise<Classified> {
-  const entries = new EntryTable(snapshot.messages);
+  const entries = new EntryTable(snapshot.messages, options.pages);
   const store = createContentStore(options.contents);
-  const variables = new VarsTable();
+  const variables = new VarsTable(options.pages);
   for await (const m of messages) {
     if (entries.has(m.messageId)) continue;
     store.add(m.contentHash, m.content);
