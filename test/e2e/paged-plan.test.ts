@@ -13,7 +13,7 @@ const N = 300_000;
 const WORDS = ['Anna', 'Zoé', 'Basel', 'Genève', 'Lugano'];
 
 function workspace(): Record<string, string> {
-  const rows = swissNumbers(N).map((p, i) => `${p},${WORDS[i % WORDS.length]},${i}`);
+  const rows = swissNumbers(N).map((p, i) => `${p},${WORDS[i % WORDS.length] ?? ''},${i}`);
   return {
     'specs/big.yaml':
       'name: big\nrevision: 1\nbatchSize: 100\nwhatsApp: { text: "Hello {{word}}" }\nrecipients:\n  - file: big.csv\n',
