@@ -40,6 +40,9 @@ const PREVIOUS = 0x80;
 const STAGES: ReadonlyArray<Stage | undefined> = [undefined, 'seed', 'canary', 'rest'];
 const ACTION_CODES = new Map<PlanAction, number>(PLAN_ACTIONS.map((a, i) => [a, i]));
 
+/** Look-ups `absent` confirms at once, in row order. */
+const ABSENT_BATCH = 1 << 20;
+
 /** Content column: no content (an orphan). */
 const NO_CONTENT = 0xffffffff;
 /** Vars column: none; an object kept in `objectVars`. */
@@ -378,6 +381,95 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
       const slot = slots[2 * at + 1] as number;
       if (slot === 0) return false;
       if (slots[2 * at] === h && this.sameId(slot - 1, probe, otherProbe)) return true;
+    }
+  }
+
+  /**
+   * Of `items` (their messageIds), those no entry has, with their number in the iteration (while
+   * the table is built). An id whose hash matches an entry's is confirmed against that entry's
+   * page later, a batch at a time in row order: the pages are read in order, whatever the order
+   * of the ids (the state's messages need not be in the plan's). `items` is iterated again, in
+   * the same order, only for ids whose hash matched but not their bytes (rare).
+   */
+  *absent<T>(items: () => Iterable<T>, idOf: (item: T) => string): Generator<[number, T]> {
+    const slots = this.slots;
+    if (!slots) throw new Error('entry table: sealed');
+    const mask = (slots.length >>> 1) - 1;
+    const probe = this.probe;
+    // Per candidate: the row whose hash matched, the id's words and the item's number.
+    const rows = new Uint32Array(ABSENT_BATCH);
+    const words = new Uint32Array(ABSENT_BATCH * 4);
+    const numbers = new Float64Array(ABSENT_BATCH);
+    let count = 0;
+    const unconfirmed: number[] = [];
+    const confirm = () => {
+      // In row order: row × 2^20 + candidate (fewer than 2^20 of them).
+      const order = new Float64Array(count);
+      for (let k = 0; k < count; k++) order[k] = (rows[k] as number) * ABSENT_BATCH + k;
+      order.sort();
+      const found = new Uint8Array(count);
+      for (let o = 0; o < count; o++) {
+        const key = order[o] as number;
+        const k = key % ABSENT_BATCH;
+        const row = (key - k) / ABSENT_BATCH;
+        const c = this.chunks.get(row >>> BITS);
+        probe.set(words.subarray(k * 4, k * 4 + 4));
+        if (sameUuidWords(c.ids, (row & LOW) * 4, probe)) found[k] = 1;
+      }
+      // An item's candidates are next to each other: absent when none of them was its id.
+      for (let k = 0; k < count;) {
+        const item = numbers[k] as number;
+        let any = false;
+        for (; k < count && numbers[k] === item; k++) any ||= found[k] === 1;
+        if (!any) unconfirmed.push(item);
+      }
+      count = 0;
+    };
+    let number = -1;
+    for (const item of items()) {
+      number++;
+      const id = idOf(item);
+      const other = parseUuid(id, probe, 0) ? undefined : id;
+      const h = this.slotOf(probe, other);
+      let candidates = 0;
+      let present = false;
+      for (let at = h & mask; ; at = (at + 1) & mask) {
+        const slot = slots[2 * at + 1] as number;
+        if (slot === 0) break;
+        if (slots[2 * at] !== h) continue;
+        const row = slot - 1;
+        const stored = this.otherIds.size > 0 ? this.otherIds.get(row) : undefined;
+        if (other !== undefined || stored !== undefined) {
+          // Not a UUID on one side: compared without the page.
+          if (stored === other) present = true;
+          continue;
+        }
+        if (count + candidates === ABSENT_BATCH) {
+          // More entries of its hash than a batch holds (never seen): compared at once.
+          if (this.sameId(row, probe, undefined)) present = true;
+          continue;
+        }
+        rows[count + candidates] = row;
+        words.set(probe, (count + candidates) * 4);
+        numbers[count + candidates] = number;
+        candidates++;
+      }
+      if (present) continue;
+      if (candidates === 0) yield [number, item];
+      else {
+        count += candidates;
+        if (count > ABSENT_BATCH - 64) confirm();
+      }
+    }
+    confirm();
+    if (unconfirmed.length === 0) return;
+    let next = 0;
+    let n = -1;
+    for (const item of items()) {
+      n++;
+      if (n !== unconfirmed[next]) continue;
+      yield [n, item];
+      if (++next === unconfirmed.length) return;
     }
   }
 
