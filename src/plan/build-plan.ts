@@ -92,6 +92,8 @@ export async function buildPlan(options: BuildPlanOptions): Promise<Plan> {
           : {}),
       revisions: new Map(docs.map((d) => [d.spec.name, d.spec.revision])),
       contents: options.store.tempDir === undefined ? {} : { dir: options.store.tempDir },
+      // The plan's pages spill beside the contents (the OS temp dir without a state folder).
+      pages: options.store.tempDir === undefined ? {} : { dir: options.store.tempDir },
     },
   );
   // A PostgreSQL state brings its workspace's suppression table, read with the config's files.

@@ -3,6 +3,7 @@ import type { MessageContent } from '../api/types.js';
 import type { MessageState, StateSnapshot } from '../state/types.js';
 import { contentsRecord, createContentStore, type ContentStoreOptions } from './content-store.js';
 import { EntryTable, previousOf } from './entry-table.js';
+import type { PagerOptions } from '../state/pager.js';
 import type { PlanEntry, StateAction } from './types.js';
 import { VarsTable } from './vars-table.js';
 
@@ -15,6 +16,8 @@ export interface ClassifyOptions {
   revisions?: ReadonlyMap<string, number>;
   /** Where contents past the first ones spill (a personalised message has one per recipient). */
   contents?: ContentStoreOptions;
+  /** Where the entries' and variables' full pages spill, and how many stay in memory. */
+  pages?: PagerOptions;
 }
 
 export interface Classified {
@@ -55,9 +58,9 @@ export async function classifyMessages(
   snapshot: Pick<StateSnapshot, 'messages'>,
   options: ClassifyOptions = {},
 ): Promise<Classified> {
-  const entries = new EntryTable(snapshot.messages);
+  const entries = new EntryTable(snapshot.messages, options.pages);
   const store = createContentStore(options.contents);
-  const variables = new VarsTable();
+  const variables = new VarsTable(options.pages);
   for await (const m of messages) {
     if (entries.has(m.messageId)) continue;
     store.add(m.contentHash, m.content);
@@ -88,27 +91,33 @@ export async function classifyMessages(
 /** State messages of in-scope specs that nothing compiled any more, by spec then phone number. */
 function findOrphans(
   snapshot: Pick<StateSnapshot, 'messages'>,
-  seen: Pick<EntryTable, 'has'>,
+  seen: Pick<EntryTable, 'absent'>,
   options: ClassifyOptions,
 ): PlanEntry[] {
-  const orphans: PlanEntry[] = [];
-  for (const state of snapshot.messages.values()) {
-    if (seen.has(state.messageId)) continue;
-    // A seed's test message of an earlier content is history: the seed got the text of its day.
-    if (state.test) continue;
-    if (options.scope && !options.scope.has(state.spec)) continue;
-    const current = options.revisions?.get(state.spec);
-    if (current !== undefined && state.revision < current) continue;
-    orphans.push({
-      action: 'orphan',
-      messageId: state.messageId,
-      spec: state.spec,
-      revision: state.revision,
-      // The state keeps no full number: an orphan is named by its masked one.
-      phoneNumber: state.maskedPhoneNumber,
-      previous: previousOf(state),
-    });
+  function* candidates(): Generator<MessageState> {
+    for (const state of snapshot.messages.values()) {
+      // A seed's test message of an earlier content is history: the seed got the text of its day.
+      if (state.test) continue;
+      if (options.scope && !options.scope.has(state.spec)) continue;
+      const current = options.revisions?.get(state.spec);
+      if (current !== undefined && state.revision < current) continue;
+      yield state;
+    }
   }
+  // The table confirms the ids it may have in its order, not the state's: found in any order.
+  const found: Array<[number, MessageState]> = [
+    ...seen.absent(candidates, (state) => state.messageId),
+  ];
+  found.sort((a, b) => a[0] - b[0]);
+  const orphans: PlanEntry[] = found.map(([, state]) => ({
+    action: 'orphan',
+    messageId: state.messageId,
+    spec: state.spec,
+    revision: state.revision,
+    // The state keeps no full number: an orphan is named by its masked one.
+    phoneNumber: state.maskedPhoneNumber,
+    previous: previousOf(state),
+  }));
   return orphans.sort((a, b) => compare(a.spec, b.spec) || compare(a.phoneNumber, b.phoneNumber));
 }
 

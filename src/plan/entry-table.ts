@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Pager, type PagerOptions } from '../state/pager.js';
 import { hashUuidWords, parseUuid, sameUuidWords, uuidOfWords } from '../state/message-table.js';
 import type { MessageState, MessageStates } from '../state/types.js';
 import { IndexedEntries, type EntryList, type WritableEntries } from './entry-list.js';
@@ -18,6 +19,12 @@ import {
  * built when read; its `previous` is the state's record of its messageId, looked up then. Values
  * that do not fit a column (an id that is not a UUID, a masked number, an object of variables)
  * are kept as they came in maps.
+ *
+ * Full chunks of 65,536 entries (and of 65,536 content hashes) live in pagers: past a few pages
+ * in memory, the least recently used goes to a page file and is read back when asked for. Every
+ * pass over the plan reads them in order; the look-ups while the table is built (messageIds,
+ * content hashes) keep a 32-bit hash beside each index, so a probe reads a page only when the
+ * hashes match, and growing re-places them from those hashes without reading a page.
  */
 
 const BITS = 16;
@@ -33,6 +40,9 @@ const PREVIOUS = 0x80;
 const STAGES: ReadonlyArray<Stage | undefined> = [undefined, 'seed', 'canary', 'rest'];
 const ACTION_CODES = new Map<PlanAction, number>(PLAN_ACTIONS.map((a, i) => [a, i]));
 
+/** Look-ups `absent` confirms at once, in row order. */
+const ABSENT_BATCH = 1 << 20;
+
 /** Content column: no content (an orphan). */
 const NO_CONTENT = 0xffffffff;
 /** Vars column: none; an object kept in `objectVars`. */
@@ -42,14 +52,84 @@ const OBJECT_VARS = -2;
 /** A number as compile writes it (digits, no leading zero; `+` kept as the sign of the column). */
 const NUMBER = /^\+?[1-9][0-9]{0,14}$/;
 
+/** Bytes of a chunk: its columns over one buffer (what a page of the pager holds). */
+const CHUNK_BYTES = CHUNK * 41;
+
 class Chunk {
-  readonly kind = new Uint8Array(CHUNK);
-  readonly key = new Uint32Array(CHUNK);
-  readonly ids = new Uint32Array(CHUNK * 4);
-  readonly phone = new Float64Array(CHUNK);
-  readonly content = new Uint32Array(CHUNK);
-  readonly vars = new Int32Array(CHUNK);
-  readonly extra = new Uint32Array(CHUNK);
+  readonly phone: Float64Array;
+  readonly ids: Uint32Array;
+  readonly key: Uint32Array;
+  readonly content: Uint32Array;
+  readonly vars: Int32Array;
+  readonly extra: Uint32Array;
+  readonly kind: Uint8Array;
+
+  constructor(readonly buffer: ArrayBuffer = new ArrayBuffer(CHUNK_BYTES)) {
+    this.phone = new Float64Array(buffer, 0, CHUNK);
+    this.ids = new Uint32Array(buffer, CHUNK * 8, CHUNK * 4);
+    this.key = new Uint32Array(buffer, CHUNK * 24, CHUNK);
+    this.content = new Uint32Array(buffer, CHUNK * 28, CHUNK);
+    this.vars = new Int32Array(buffer, CHUNK * 32, CHUNK);
+    this.extra = new Uint32Array(buffer, CHUNK * 36, CHUNK);
+    this.kind = new Uint8Array(buffer, CHUNK * 40, CHUNK);
+  }
+}
+
+/**
+ * Chunks of a table: the full ones in a pager, the one still growing beside it. `get` gives the
+ * chunk of a number (read back if it was spilled); `write` the same, marked changed. A chunk
+ * given is valid until the next call (the last one given is the pager's most recently used).
+ */
+class Chunks<P extends { readonly buffer: ArrayBuffer }> {
+  private pager: Pager<P> | undefined;
+  private last: P | undefined;
+  private count = 0;
+  private cached = -1;
+  private cachedPage: P | undefined;
+
+  constructor(
+    private readonly bytes: number,
+    private readonly revive: (buffer: ArrayBuffer) => P,
+    private readonly options: PagerOptions,
+  ) {}
+
+  /** How many chunks (full ones and the growing one). */
+  get length(): number {
+    return this.count;
+  }
+
+  /** Whether any chunk went to the page file. */
+  get spilled(): boolean {
+    return this.pager?.spilled ?? false;
+  }
+
+  /** Starts a new growing chunk; the one before (full) goes to the pager. */
+  add(chunk: P): P {
+    if (this.last !== undefined) {
+      this.pager ??= new Pager(this.bytes, this.revive, this.options);
+      const n = this.pager.push(this.last);
+      this.cached = n;
+      this.cachedPage = this.last;
+    }
+    this.last = chunk;
+    this.count++;
+    return chunk;
+  }
+
+  get(n: number): P {
+    if (n === this.count - 1) return this.last as P;
+    if (n === this.cached) return this.cachedPage as P;
+    const page = (this.pager as Pager<P>).get(n);
+    this.cached = n;
+    this.cachedPage = page;
+    return page;
+  }
+
+  write(n: number): P {
+    const page = this.get(n);
+    if (n !== this.count - 1) (this.pager as Pager<P>).dirty(n);
+    return page;
+  }
 }
 
 /** What the policy added to an entry: held (and why), moved to another sendAt. Kept once per value. */
@@ -60,15 +140,29 @@ interface Extra {
 
 /** Distinct content hashes: 64 lower-case hex digits as 32 bytes, others as they came. */
 class Hashes {
-  private readonly chunks: Buffer[] = [];
+  private readonly chunks: Chunks<Buffer<ArrayBuffer>>;
   private count = 0;
   private readonly others: string[] = [];
   private readonly otherIndex = new Map<string, number>();
-  /** Open addressing over all 32 bytes: index + 1 per slot, 0 empty; let go of once built. */
-  private slots: Uint32Array | undefined = new Uint32Array(1 << 10);
+  /**
+   * Open addressing over all 32 bytes: per slot the hash's mix and index + 1 (0 empty), so that
+   * a probe reads a chunk only when the mixes match; let go of once built.
+   */
+  private slots: Uint32Array | undefined = new Uint32Array(2 << 10);
   private readonly scratch = Buffer.alloc(32);
   private lastText: string | undefined;
   private lastIndex = 0;
+
+  constructor(options: PagerOptions) {
+    this.chunks = new Chunks(CHUNK * 32, (buffer) => Buffer.from(buffer), {
+      subject: "The plan's content hashes",
+      ...options,
+    });
+  }
+
+  get spilled(): boolean {
+    return this.chunks.spilled;
+  }
 
   /** How many distinct hashes (of 64 hex digits, and others). */
   get size(): number {
@@ -91,7 +185,7 @@ class Hashes {
 
   text(index: number): string {
     if (index >= 0x80000000) return this.others[index - 0x80000000] as string;
-    const chunk = this.chunks[index >>> BITS] as Buffer;
+    const chunk = this.chunks.get(index >>> BITS);
     const at = (index & LOW) * 32;
     return chunk.toString('hex', at, at + 32);
   }
@@ -108,24 +202,28 @@ class Hashes {
     const bytes = this.scratch;
     bytes.write(text, 'hex');
     // Rebuilt when a hash is looked up after the table was built (an entry replaced).
-    const slots = this.slots ?? this.grow(1 << 10);
-    const mask = slots.length - 1;
-    let at = mix(bytes, 0) & mask;
+    const slots = this.slots ?? this.rebuild();
+    const mask = (slots.length >>> 1) - 1;
+    const h = mix(bytes, 0);
+    let at = h & mask;
     for (;;) {
-      const slot = slots[at] as number;
+      const slot = slots[2 * at + 1] as number;
       if (slot === 0) break;
-      const i = slot - 1;
-      const chunk = this.chunks[i >>> BITS] as Buffer;
-      const start = (i & LOW) * 32;
-      if (chunk.compare(bytes, 0, 32, start, start + 32) === 0) return i;
+      if (slots[2 * at] === h) {
+        const i = slot - 1;
+        const chunk = this.chunks.get(i >>> BITS);
+        const start = (i & LOW) * 32;
+        if (chunk.compare(bytes, 0, 32, start, start + 32) === 0) return i;
+      }
       at = (at + 1) & mask;
     }
     if (!add) return -1;
     const i = this.count++;
-    if ((i & LOW) === 0) this.chunks.push(Buffer.allocUnsafeSlow(CHUNK * 32));
-    bytes.copy(this.chunks[i >>> BITS] as Buffer, (i & LOW) * 32);
-    if (this.count * 4 > slots.length * 3) this.grow(slots.length * 2);
-    else slots[at] = i + 1;
+    if ((i & LOW) === 0) this.chunks.add(Buffer.from(new ArrayBuffer(CHUNK * 32)));
+    bytes.copy(this.chunks.write(i >>> BITS), (i & LOW) * 32);
+    slots[2 * at] = h;
+    slots[2 * at + 1] = i + 1;
+    if (this.count * 4 > (slots.length >>> 1) * 3) this.grow(slots);
     return i;
   }
 
@@ -135,16 +233,34 @@ class Hashes {
     this.lastText = undefined;
   }
 
-  private grow(least: number): Uint32Array {
-    let size = least;
+  /** Twice the slots, placed again by the mixes they keep (no chunk is read). */
+  private grow(old: Uint32Array): void {
+    const slots = new Uint32Array(old.length * 2);
+    const mask = (slots.length >>> 1) - 1;
+    for (let k = 0; k < old.length; k += 2) {
+      const slot = old[k + 1] as number;
+      if (slot === 0) continue;
+      const h = old[k] as number;
+      let at = h & mask;
+      while (slots[2 * at + 1] !== 0) at = (at + 1) & mask;
+      slots[2 * at] = h;
+      slots[2 * at + 1] = slot;
+    }
+    this.slots = slots;
+  }
+
+  /** The look-up again after `seal` (an entry's content replaced): the chunks read in order. */
+  private rebuild(): Uint32Array {
+    let size = 1 << 10;
     while (this.count * 4 > size * 3) size *= 2;
-    const slots = new Uint32Array(size);
+    const slots = new Uint32Array(size * 2);
     const mask = size - 1;
     for (let i = 0; i < this.count; i++) {
-      const chunk = this.chunks[i >>> BITS] as Buffer;
-      let at = mix(chunk, (i & LOW) * 32) & mask;
-      while (slots[at] !== 0) at = (at + 1) & mask;
-      slots[at] = i + 1;
+      const h = mix(this.chunks.get(i >>> BITS), (i & LOW) * 32);
+      let at = h & mask;
+      while (slots[2 * at + 1] !== 0) at = (at + 1) & mask;
+      slots[2 * at] = h;
+      slots[2 * at + 1] = i + 1;
     }
     this.slots = slots;
     return slots;
@@ -168,9 +284,9 @@ export function previousOf(state: MessageState, contentHash?: string): PreviousR
 }
 
 export class EntryTable extends IndexedEntries implements WritableEntries {
-  private readonly chunks: Chunk[] = [];
+  private readonly chunks: Chunks<Chunk>;
   private count = 0;
-  private readonly hashes = new Hashes();
+  private readonly hashes: Hashes;
   /** (spec, revision) pairs, and their index by `spec\0revision`. */
   private readonly keys: Array<[string, number]> = [];
   private readonly keyIndex = new Map<string, number>();
@@ -181,12 +297,31 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
   private readonly objectVars = new Map<number, Readonly<Record<string, string>>>();
   /** Physical rows read first, ascending (seeds before every other entry); the rest keep their order. */
   private front: number[] = [];
-  /** messageId look-up while the table is built (dropped by `seal`): physical row + 1 per slot. */
-  private slots: Uint32Array | undefined = new Uint32Array(1 << 10);
+  /**
+   * messageId look-up while the table is built (dropped by `seal`): per slot the id's hash and
+   * physical row + 1 (0 empty).
+   */
+  private slots: Uint32Array | undefined = new Uint32Array(2 << 10);
 
-  /** `states`: where an entry's `previous` is read from (the state the plan was made against). */
-  constructor(private readonly states: Pick<MessageStates, 'get'>) {
+  /**
+   * `states`: where an entry's `previous` is read from (the state the plan was made against).
+   * `pages`: where full chunks spill and how many stay in memory.
+   */
+  constructor(
+    private readonly states: Pick<MessageStates, 'get'>,
+    pages: PagerOptions = {},
+  ) {
     super();
+    this.chunks = new Chunks(CHUNK_BYTES, (buffer) => new Chunk(buffer), {
+      subject: "The plan's entries",
+      ...pages,
+    });
+    this.hashes = new Hashes(pages);
+  }
+
+  /** Whether any page of the table went to a page file. */
+  get spilled(): boolean {
+    return this.chunks.spilled || this.hashes.spilled;
   }
 
   get length(): number {
@@ -206,8 +341,7 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
     seed: boolean,
   ): void {
     const row = this.count++;
-    if ((row & LOW) === 0) this.chunks.push(new Chunk());
-    const c = this.chunks[row >>> BITS] as Chunk;
+    const c = (row & LOW) === 0 ? this.chunks.add(new Chunk()) : this.chunks.write(row >>> BITS);
     const j = row & LOW;
     c.kind[j] = (ACTION_CODES.get(action) ?? 0) | (seed ? SEED : 0) | (hasPrevious ? PREVIOUS : 0);
     c.key[j] = this.keyOf(spec, revision);
@@ -216,7 +350,7 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
     c.content[j] = contentHash === undefined ? NO_CONTENT : this.hashes.index(contentHash);
     c.vars[j] = vars ?? NO_VARS;
     c.extra[j] = 0;
-    this.index(row);
+    this.index(row, c, j);
   }
 
   /** Appends an entry as it is (its `previous` must be the state's record of its messageId). */
@@ -241,11 +375,101 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
     if (!slots) throw new Error('entry table: sealed');
     const probe = this.probe;
     const otherProbe = parseUuid(messageId, probe, 0) ? undefined : messageId;
-    const mask = slots.length - 1;
-    for (let at = this.slotOf(probe, otherProbe) & mask; ; at = (at + 1) & mask) {
-      const slot = slots[at] as number;
+    const mask = (slots.length >>> 1) - 1;
+    const h = this.slotOf(probe, otherProbe);
+    for (let at = h & mask; ; at = (at + 1) & mask) {
+      const slot = slots[2 * at + 1] as number;
       if (slot === 0) return false;
-      if (this.sameId(slot - 1, probe, otherProbe)) return true;
+      if (slots[2 * at] === h && this.sameId(slot - 1, probe, otherProbe)) return true;
+    }
+  }
+
+  /**
+   * Of `items` (their messageIds), those no entry has, with their number in the iteration (while
+   * the table is built). An id whose hash matches an entry's is confirmed against that entry's
+   * page later, a batch at a time in row order: the pages are read in order, whatever the order
+   * of the ids (the state's messages need not be in the plan's). `items` is iterated again, in
+   * the same order, only for ids whose hash matched but not their bytes (rare).
+   */
+  *absent<T>(items: () => Iterable<T>, idOf: (item: T) => string): Generator<[number, T]> {
+    const slots = this.slots;
+    if (!slots) throw new Error('entry table: sealed');
+    const mask = (slots.length >>> 1) - 1;
+    const probe = this.probe;
+    // Per candidate: the row whose hash matched, the id's words and the item's number.
+    const rows = new Uint32Array(ABSENT_BATCH);
+    const words = new Uint32Array(ABSENT_BATCH * 4);
+    const numbers = new Float64Array(ABSENT_BATCH);
+    let count = 0;
+    const unconfirmed: number[] = [];
+    const confirm = () => {
+      // In row order: row × 2^20 + candidate (fewer than 2^20 of them).
+      const order = new Float64Array(count);
+      for (let k = 0; k < count; k++) order[k] = (rows[k] as number) * ABSENT_BATCH + k;
+      order.sort();
+      const found = new Uint8Array(count);
+      for (let o = 0; o < count; o++) {
+        const key = order[o] as number;
+        const k = key % ABSENT_BATCH;
+        const row = (key - k) / ABSENT_BATCH;
+        const c = this.chunks.get(row >>> BITS);
+        probe.set(words.subarray(k * 4, k * 4 + 4));
+        if (sameUuidWords(c.ids, (row & LOW) * 4, probe)) found[k] = 1;
+      }
+      // An item's candidates are next to each other: absent when none of them was its id.
+      for (let k = 0; k < count;) {
+        const item = numbers[k] as number;
+        let any = false;
+        for (; k < count && numbers[k] === item; k++) any ||= found[k] === 1;
+        if (!any) unconfirmed.push(item);
+      }
+      count = 0;
+    };
+    let number = -1;
+    for (const item of items()) {
+      number++;
+      const id = idOf(item);
+      const other = parseUuid(id, probe, 0) ? undefined : id;
+      const h = this.slotOf(probe, other);
+      let candidates = 0;
+      let present = false;
+      for (let at = h & mask; ; at = (at + 1) & mask) {
+        const slot = slots[2 * at + 1] as number;
+        if (slot === 0) break;
+        if (slots[2 * at] !== h) continue;
+        const row = slot - 1;
+        const stored = this.otherIds.size > 0 ? this.otherIds.get(row) : undefined;
+        if (other !== undefined || stored !== undefined) {
+          // Not a UUID on one side: compared without the page.
+          if (stored === other) present = true;
+          continue;
+        }
+        if (count + candidates === ABSENT_BATCH) {
+          // More entries of its hash than a batch holds (never seen): compared at once.
+          if (this.sameId(row, probe, undefined)) present = true;
+          continue;
+        }
+        rows[count + candidates] = row;
+        words.set(probe, (count + candidates) * 4);
+        numbers[count + candidates] = number;
+        candidates++;
+      }
+      if (present) continue;
+      if (candidates === 0) yield [number, item];
+      else {
+        count += candidates;
+        if (count > ABSENT_BATCH - 64) confirm();
+      }
+    }
+    confirm();
+    if (unconfirmed.length === 0) return;
+    let next = 0;
+    let n = -1;
+    for (const item of items()) {
+      n++;
+      if (n !== unconfirmed[next]) continue;
+      yield [n, item];
+      if (++next === unconfirmed.length) return;
     }
   }
 
@@ -258,9 +482,10 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
   /** Reads the seeds' test messages before all other entries, each group in its order. */
   moveSeedsFirst(): void {
     const rows: number[] = [];
-    for (let row = 0; row < this.count; row++) {
-      const kind = (this.chunks[row >>> BITS] as Chunk).kind[row & LOW] as number;
-      if (kind & SEED) rows.push(row);
+    for (let n = 0; n < this.chunks.length; n++) {
+      const kinds = this.chunks.get(n).kind;
+      const end = Math.min(CHUNK, this.count - n * CHUNK);
+      for (let j = 0; j < end; j++) if ((kinds[j] as number) & SEED) rows.push(n * CHUNK + j);
     }
     this.front = rows.length === this.count ? [] : rows;
   }
@@ -274,7 +499,7 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
   set(index: number, entry: PlanEntry): void {
     if (!(index >= 0 && index < this.count)) throw new RangeError(`no plan entry ${index}`);
     const row = this.physical(index);
-    const c = this.chunks[row >>> BITS] as Chunk;
+    const c = this.chunks.write(row >>> BITS);
     const j = row & LOW;
     c.kind[j] =
       (ACTION_CODES.get(entry.action) ?? 0) | (entry.previous !== undefined ? PREVIOUS : 0);
@@ -305,7 +530,7 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
    */
   contentIdAt(index: number): number {
     const row = this.physical(index);
-    const content = (this.chunks[row >>> BITS] as Chunk).content[row & LOW] as number;
+    const content = this.chunks.get(row >>> BITS).content[row & LOW] as number;
     return content === NO_CONTENT ? -1 : this.hashes.dense(content);
   }
 
@@ -333,7 +558,7 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
   }
 
   private build(row: number): PlanEntry {
-    const c = this.chunks[row >>> BITS] as Chunk;
+    const c = this.chunks.get(row >>> BITS);
     const j = row & LOW;
     const kind = c.kind[j] as number;
     const action = PLAN_ACTIONS[kind & ACTION_MASK] as PlanAction;
@@ -373,7 +598,7 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
 
   /** The fields beyond the identity: vars, seed, stage, shift, hold. */
   private write(row: number, entry: PlanEntry): void {
-    const c = this.chunks[row >>> BITS] as Chunk;
+    const c = this.chunks.write(row >>> BITS);
     const j = row & LOW;
     this.objectVars.delete(row);
     if (entry.action === 'orphan' || entry.vars === undefined) c.vars[j] = NO_VARS;
@@ -446,27 +671,32 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
   private sameId(row: number, words: Uint32Array, other: string | undefined): boolean {
     const stored = this.otherIds.size > 0 ? this.otherIds.get(row) : undefined;
     if (other !== undefined || stored !== undefined) return stored === other;
-    return sameUuidWords((this.chunks[row >>> BITS] as Chunk).ids, (row & LOW) * 4, words);
+    return sameUuidWords(this.chunks.get(row >>> BITS).ids, (row & LOW) * 4, words);
   }
 
-  private index(row: number): void {
-    if (!this.slots) return;
-    if (this.count * 4 > this.slots.length * 3) {
-      this.slots = new Uint32Array(this.slots.length * 2);
-      for (let r = 0; r < this.count; r++) this.place(r);
-    } else this.place(row);
-  }
-
-  private place(row: number): void {
-    const slots = this.slots as Uint32Array;
-    const c = this.chunks[row >>> BITS] as Chunk;
+  /** Puts the new row (in chunk c at j) in the look-up; twice the slots when 3/4 full. */
+  private index(row: number, c: Chunk, j: number): void {
+    const slots = this.slots;
+    if (!slots) return;
     const other = this.otherIds.size > 0 ? this.otherIds.get(row) : undefined;
-    const words = c.ids.subarray((row & LOW) * 4, (row & LOW) * 4 + 4);
-    const mask = slots.length - 1;
-    let at = this.slotOf(words, other) & mask;
-    while (slots[at] !== 0) at = (at + 1) & mask;
-    slots[at] = row + 1;
+    place(slots, this.slotOf(c.ids.subarray(j * 4, j * 4 + 4), other), row + 1);
+    if (this.count * 4 > (slots.length >>> 1) * 3) {
+      // Placed again by the hashes the slots keep: no chunk is read.
+      const grown = new Uint32Array(slots.length * 2);
+      for (let k = 0; k < slots.length; k += 2)
+        if (slots[k + 1] !== 0) place(grown, slots[k] as number, slots[k + 1] as number);
+      this.slots = grown;
+    }
   }
+}
+
+/** Puts (hash, value) in the first free slot from the hash's (linear probing over pairs). */
+function place(slots: Uint32Array, h: number, value: number): void {
+  const mask = (slots.length >>> 1) - 1;
+  let at = h & mask;
+  while (slots[2 * at + 1] !== 0) at = (at + 1) & mask;
+  slots[2 * at] = h;
+  slots[2 * at + 1] = value;
 }
 
 /** A slot number from all 32 bytes of a hash (not only its first: any hash spreads over the slots). */

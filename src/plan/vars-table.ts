@@ -1,17 +1,29 @@
+import { Pager, type PagerOptions } from '../state/pager.js';
+
 /** A row of a plan's variable table: how an entry built by buildPlan names its values. */
 export type VarsRow = number;
 
-/** Bytes of a chunk of the table (a row larger than this gets a chunk of its own). */
+/** Bytes of a chunk of the table (a row larger than this gets a buffer of its own). */
 const CHUNK = 1 << 20;
 /** Rows per block of offsets. */
 const BLOCK = 1 << 16;
 const TWO_32 = 2 ** 32;
 
+type Bytes = Buffer<ArrayBuffer>;
+
+/** Where a variable's value of a row is: its bytes, start and end (start = end: none). */
+interface Place {
+  bytes: Bytes | undefined;
+  start: number;
+  end: number;
+}
+
 /**
  * The variable values of a plan's entries, one row per entry, as UTF-8 bytes in chunks: some 35
  * bytes per recipient of two short values, where an object of strings per entry takes 113 (and
  * keeps the line it was read from). Only the formats read it (a variable's values in a group);
- * JSON.stringify leaves it out, as a saved plan does.
+ * JSON.stringify leaves it out, as a saved plan does. Full chunks of bytes and blocks of offsets
+ * live in pagers (past a few in memory, in a page file), read in row order by every pass.
  */
 export class VarsTable {
   /** Distinct lists of variable names, and their ids by names joined with NUL. */
@@ -19,14 +31,31 @@ export class VarsTable {
   private readonly nameIds = new Map<string, number>();
   private lastNames: readonly string[] = [];
   private lastId = -1;
-  private readonly chunks: Buffer[] = [];
+  /** Full chunks of bytes; the one being written is `chunk` (number `chunkCount` - 1). */
+  private readonly pages: Paged<Bytes>;
+  private chunk: Bytes | undefined;
   private pos = CHUNK;
-  /** Per row: chunk index × 2^32 + its offset in the chunk. */
-  private readonly offsets: Float64Array[] = [];
+  /** Rows larger than a chunk, each in a buffer of its own. */
+  private readonly large: Bytes[] = [];
+  /** Per row: chunk number × 2^32 + its offset in the chunk; -(n + 1) for the large row n. */
+  private readonly offsets: Paged<Float64Array<ArrayBuffer>>;
+  private block: Float64Array<ArrayBuffer> | undefined;
   private count = 0;
+
+  /** `pages`: where full chunks spill and how many stay in memory. */
+  constructor(pages: PagerOptions = {}) {
+    const options = { subject: "The plan's variables", ...pages };
+    this.pages = new Paged(CHUNK, (buffer) => Buffer.from(buffer), options);
+    this.offsets = new Paged(BLOCK * 8, (buffer) => new Float64Array(buffer), options);
+  }
 
   get rows(): number {
     return this.count;
+  }
+
+  /** Whether any page went to a page file. */
+  get spilled(): boolean {
+    return this.pages.spilled || this.offsets.spilled;
   }
 
   /** Adds the values of one entry; the row to name them by. */
@@ -35,17 +64,33 @@ export class VarsTable {
     const id = this.idOf(names);
     let need = 5;
     for (const name of names) need += 5 + (vars[name] ?? '').length * 3;
-    let chunk = this.chunks.at(-1);
-    if (chunk === undefined || this.pos + need > chunk.length) {
-      chunk = Buffer.allocUnsafeSlow(Math.max(CHUNK, need));
-      this.chunks.push(chunk);
-      this.pos = 0;
+    let chunk: Bytes;
+    let start: number;
+    let where: number;
+    if (need > CHUNK) {
+      chunk = Buffer.from(new ArrayBuffer(need));
+      start = 0;
+      where = -(this.large.push(chunk) - 1) - 1;
+    } else {
+      if (this.chunk === undefined || this.pos + need > CHUNK) {
+        if (this.chunk !== undefined) {
+          this.chunk.fill(0, this.pos);
+          this.pages.push(this.chunk);
+        }
+        this.chunk = Buffer.from(new ArrayBuffer(CHUNK));
+        this.pos = 0;
+      }
+      chunk = this.chunk;
+      start = this.pos;
+      where = this.pages.length * TWO_32 + start;
     }
     const row = this.count++;
-    const block = row % BLOCK === 0 ? this.newBlock() : this.offsets[this.offsets.length - 1];
-    if (block === undefined) throw new Error('vars table: no block');
-    block[row % BLOCK] = (this.chunks.length - 1) * TWO_32 + this.pos;
-    let at = writeVarint(chunk, this.pos, id);
+    if (row % BLOCK === 0) {
+      if (this.block !== undefined) this.offsets.push(this.block);
+      this.block = new Float64Array(BLOCK);
+    }
+    (this.block as Float64Array)[row % BLOCK] = where;
+    let at = writeVarint(chunk, start, id);
     for (const name of names) {
       const value = vars[name] ?? '';
       // Short values fit a one-byte length whatever their bytes (3 per UTF-16 unit at most).
@@ -59,7 +104,7 @@ export class VarsTable {
         at += chunk.write(value, at, 'utf8');
       }
     }
-    this.pos = at;
+    if (where >= 0) this.pos = at;
     return row;
   }
 
@@ -91,31 +136,46 @@ export class VarsTable {
   }
 
   /**
-   * Where one variable's value of a row is, as bytes: its chunk, start and end (start = end for a
-   * row without it, chunk -1); what counting compares instead of decoding every value.
+   * Where one variable's value of a row is, as bytes: the chunk holding it (valid until the
+   * table is read again), start and end (start = end for a row without it, no bytes); what
+   * counting compares instead of decoding every value.
    */
-  locate(row: VarsRow, name: string): { chunk: number; start: number; end: number } {
-    const none = { chunk: -1, start: 0, end: 0 };
-    if (!Number.isInteger(row) || row < 0 || row >= this.count) return none;
-    const where = this.offsets[Math.floor(row / BLOCK)]?.[row % BLOCK] ?? 0;
-    const index = Math.floor(where / TWO_32);
-    const chunk = this.chunks[index];
-    if (chunk === undefined) return none;
-    const [id, first] = readVarint(chunk, where % TWO_32);
+  private locate(row: VarsRow, name: string): Place {
+    const none: Place = { bytes: undefined, start: 0, end: 0 };
+    const found = this.start(row);
+    if (found === undefined) return none;
+    const [chunk, from] = found;
+    const [id, first] = readVarint(chunk, from);
     let at = first;
     for (const n of this.nameLists[id] ?? []) {
       const [length, start] = readVarint(chunk, at);
       at = start + length;
-      if (n === name) return { chunk: index, start, end: at };
+      if (n === name) return { bytes: chunk, start, end: at };
     }
     return none;
+  }
+
+  /** The chunk of a row and where it starts in it. */
+  private start(row: VarsRow): [Bytes, number] | undefined {
+    if (!Number.isInteger(row) || row < 0 || row >= this.count) return undefined;
+    const n = Math.floor(row / BLOCK);
+    const block = n === this.offsets.length ? this.block : this.offsets.get(n);
+    const where = block?.[row % BLOCK] ?? 0;
+    if (where < 0) {
+      const large = this.large[-where - 1];
+      return large === undefined ? undefined : [large, 0];
+    }
+    const index = Math.floor(where / TWO_32);
+    const chunk = index === this.pages.length ? this.chunk : this.pages.get(index);
+    return chunk === undefined ? undefined : [chunk, where % TWO_32];
   }
 
   /**
    * One variable's values over `rows` (-1, or a row without it: the empty value): how many
    * distinct values, and the `top` most frequent (ties: the first seen first). Counted over the
    * bytes (a hash, sorted, then compared), so that a million distinct values are not a million
-   * strings in a Map: only the values listed are decoded.
+   * strings in a Map: only the values listed are decoded. The rows are read in the order given
+   * (twice: hashed, then the values sharing a hash told apart by their bytes), never at random.
    */
   countValues(
     rows: ArrayLike<number>,
@@ -123,32 +183,29 @@ export class VarsTable {
     top: number,
   ): { top: Array<{ value: string; count: number }>; distinct: number } {
     const n = rows.length;
-    const chunkOf = new Int32Array(n);
-    const startOf = new Uint32Array(n);
-    const endOf = new Uint32Array(n);
     const keys = new BigUint64Array(n);
     for (let k = 0; k < n; k++) {
-      const where = this.locate(rows[k] ?? -1, name);
-      chunkOf[k] = where.chunk;
-      startOf[k] = where.start;
-      endOf[k] = where.end;
-      const bytes = this.chunks[where.chunk];
+      const { bytes, start, end } = this.locate(rows[k] ?? -1, name);
       let hash = 0x811c9dc5;
       if (bytes)
-        for (let i = where.start; i < where.end; i++)
+        for (let i = start; i < end; i++)
           hash = Math.imul(hash ^ (bytes[i] ?? 0), 0x01000193) >>> 0;
       keys[k] = (BigInt(hash) << 32n) | BigInt(k);
     }
     keys.sort();
-    const same = (a: number, b: number): boolean => {
-      const length = (endOf[a] ?? 0) - (startOf[a] ?? 0);
-      if (length !== (endOf[b] ?? 0) - (startOf[b] ?? 0)) return false;
-      if (length === 0) return true;
-      const x = this.chunks[chunkOf[a] ?? -1];
-      const y = this.chunks[chunkOf[b] ?? -1];
-      if (!x || !y) return false;
-      return x.compare(y, startOf[b], endOf[b], startOf[a], endOf[a]) === 0;
-    };
+    // Per row, its hash's group when other rows share the hash (-1: a value of its own).
+    const groupOf = new Int32Array(n).fill(-1);
+    let groups = 0;
+    for (let i = 0; i < n;) {
+      const hash = (keys[i] ?? 0n) >> 32n;
+      let j = i + 1;
+      while (j < n && (keys[j] ?? 0n) >> 32n === hash) j++;
+      if (j - i > 1) {
+        for (let m = i; m < j; m++) groupOf[Number((keys[m] ?? 0n) & 0xffffffffn)] = groups;
+        groups++;
+      }
+      i = j;
+    }
     // Kept in order: count descending, then first seen.
     const shown: Array<{ first: number; count: number }> = [];
     const offer = (first: number, count: number) => {
@@ -168,35 +225,40 @@ export class VarsTable {
       shown.splice(at, 0, { first, count });
       if (shown.length > top) shown.pop();
     };
+    // The distinct values of a shared hash, each with a copy of its bytes (first seen first).
+    const heads = new Int32Array(groups).fill(-1);
+    const values = new Values();
     let distinct = 0;
-    let i = 0;
-    while (i < n) {
-      const hash = (keys[i] ?? 0n) >> 32n;
-      let j = i + 1;
-      while (j < n && (keys[j] ?? 0n) >> 32n === hash) j++;
-      // One hash, usually one value; members in first-seen order, split by their bytes.
-      let members = [];
-      for (let m = i; m < j; m++) members.push(Number((keys[m] ?? 0n) & 0xffffffffn));
-      while (members.length > 0) {
-        const first = members[0] ?? 0;
-        const rest = [];
-        let count = 0;
-        for (const k of members) {
-          if (same(first, k)) count++;
-          else rest.push(k);
-        }
+    for (let k = 0; k < n; k++) {
+      const group = groupOf[k] as number;
+      if (group < 0) {
         distinct++;
-        if (top > 0) offer(first, count);
-        members = rest;
+        if (top > 0) offer(k, 1);
+        continue;
       }
-      i = j;
+      const { bytes, start, end } = this.locate(rows[k] ?? -1, name);
+      let v = heads[group] as number;
+      let last = -1;
+      while (v >= 0 && !values.same(v, bytes, start, end)) {
+        last = v;
+        v = values.next(v);
+      }
+      if (v >= 0) values.count(v);
+      else {
+        v = values.add(k, bytes, start, end);
+        if (last < 0) heads[group] = v;
+        else values.link(last, v);
+      }
+    }
+    for (let v = 0; v < values.length; v++) {
+      distinct++;
+      if (top > 0) offer(values.first(v), values.countOf(v));
     }
     return {
-      top: shown.map(({ first, count }) => ({
-        value:
-          this.chunks[chunkOf[first] ?? -1]?.toString('utf8', startOf[first], endOf[first]) ?? '',
-        count,
-      })),
+      top: shown.map(({ first, count }) => {
+        const { bytes, start, end } = this.locate(rows[first] ?? -1, name);
+        return { value: bytes?.toString('utf8', start, end) ?? '', count };
+      }),
       distinct,
     };
   }
@@ -207,13 +269,11 @@ export class VarsTable {
   }
 
   private read(row: VarsRow, each: (name: string, value: string) => boolean): void {
-    if (!Number.isInteger(row) || row < 0 || row >= this.count) return;
-    const where = this.offsets[Math.floor(row / BLOCK)]?.[row % BLOCK] ?? 0;
-    const chunk = this.chunks[Math.floor(where / TWO_32)];
-    if (chunk === undefined) return;
-    let at = where % TWO_32;
-    const [id, next] = readVarint(chunk, at);
-    at = next;
+    const found = this.start(row);
+    if (found === undefined) return;
+    const [chunk, from] = found;
+    const [id, next] = readVarint(chunk, from);
+    let at = next;
     for (const name of this.nameLists[id] ?? []) {
       const [length, start] = readVarint(chunk, at);
       at = start + length;
@@ -234,11 +294,104 @@ export class VarsTable {
     this.lastId = id;
     return id;
   }
+}
 
-  private newBlock(): Float64Array {
-    const block = new Float64Array(BLOCK);
-    this.offsets.push(block);
-    return block;
+/** Full pages in a pager (made when the first one is pushed); the page last given kept at hand. */
+class Paged<P extends { readonly buffer: ArrayBuffer }> {
+  private pager: Pager<P> | undefined;
+  private cached = -1;
+  private cachedPage: P | undefined;
+
+  constructor(
+    private readonly bytes: number,
+    private readonly revive: (buffer: ArrayBuffer) => P,
+    private readonly options: PagerOptions,
+  ) {}
+
+  get length(): number {
+    return this.pager?.length ?? 0;
+  }
+
+  get spilled(): boolean {
+    return this.pager?.spilled ?? false;
+  }
+
+  push(page: P): void {
+    this.pager ??= new Pager(this.bytes, this.revive, this.options);
+    this.cached = this.pager.push(page);
+    this.cachedPage = page;
+  }
+
+  /** The page (valid until the next call: it is the pager's most recently used). */
+  get(n: number): P {
+    if (n === this.cached) return this.cachedPage as P;
+    const page = (this.pager as Pager<P>).get(n);
+    this.cached = n;
+    this.cachedPage = page;
+    return page;
+  }
+}
+
+/**
+ * Distinct values told apart by their bytes (countValues' values of a shared hash): a copy of
+ * each value's bytes, the row it was first seen at, how many, and the next of its hash.
+ */
+class Values {
+  length = 0;
+  private bytes = Buffer.alloc(1 << 10);
+  private used = 0;
+  private fields = new Uint32Array(4 * 64);
+  private nexts = new Int32Array(64);
+
+  add(first: number, bytes: Bytes | undefined, start: number, end: number): number {
+    const v = this.length++;
+    if (v === this.nexts.length) {
+      const fields = new Uint32Array(this.fields.length * 2);
+      fields.set(this.fields);
+      this.fields = fields;
+      const nexts = new Int32Array(this.nexts.length * 2);
+      nexts.set(this.nexts);
+      this.nexts = nexts;
+    }
+    const length = bytes ? end - start : 0;
+    if (this.used + length > this.bytes.length) {
+      const grown = Buffer.alloc(Math.max(this.bytes.length * 2, this.used + length));
+      this.bytes.copy(grown, 0, 0, this.used);
+      this.bytes = grown;
+    }
+    if (bytes) bytes.copy(this.bytes, this.used, start, end);
+    this.fields.set([first, 1, this.used, this.used + length], v * 4);
+    this.nexts[v] = -1;
+    this.used += length;
+    return v;
+  }
+
+  same(v: number, bytes: Bytes | undefined, start: number, end: number): boolean {
+    const from = this.fields[v * 4 + 2] as number;
+    const to = this.fields[v * 4 + 3] as number;
+    const length = bytes ? end - start : 0;
+    if (length !== to - from) return false;
+    return length === 0 || (bytes as Bytes).compare(this.bytes, from, to, start, end) === 0;
+  }
+
+  next(v: number): number {
+    return this.nexts[v] as number;
+  }
+
+  link(v: number, next: number): void {
+    this.nexts[v] = next;
+  }
+
+  count(v: number): void {
+    this.fields[v * 4 + 1] = (this.fields[v * 4 + 1] as number) + 1;
+  }
+
+  first(v: number): number {
+    return this.fields[v * 4] as number;
+  }
+
+  countOf(v: number): number {
+    return this.fields[v * 4 + 1] as number;
   }
 }
 
