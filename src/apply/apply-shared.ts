@@ -1,4 +1,4 @@
-import { summarizeApply, type ApplyResult, type RequestOutcome } from './apply-result.js';
+import { applySummary, type ApplyResult, type RequestOutcome } from './apply-result.js';
 import type { ApplyRunRow, ApplyRunWorker } from '../state/types.js';
 import { failedOutcome, inDoubtOutcome } from './answer-outcome.js';
 import { attemptContext, stopFollowing, type ApplyDeps, type ApplyProgress } from './apply-plan.js';
@@ -166,9 +166,14 @@ export async function applyShared(
     dispose();
     await progress.stop();
   }
-  const outcomes = (await worker.rows()).flatMap((row) => outcomeOfRow(row, where(row.seq)));
+  // Folded a page of rows at a time: the run's outcomes are never held together.
+  const summary = applySummary(run.messages);
+  await worker.summaryRows((rows) => {
+    for (const row of rows)
+      for (const outcome of outcomeOfRow(row, where(row.seq))) summary.add(outcome);
+  });
   const othersAlive = ended ? 0 : (await worker.progress()).liveWorkers - 1;
-  const result = summarizeApply(run.messages, outcomes, {
+  const result = summary.finish({
     interrupted: (deps.signal?.aborted ?? false) || (handBack?.aborted ?? false),
   });
   const trip = await worker.tripped();
@@ -190,7 +195,8 @@ export async function applyShared(
 /** A row's outcome: stored when done; for one its worker left behind, what the journal says of it. */
 function outcomeOfRow(row: ApplyRunRow, where: string): RequestOutcome[] {
   if (row.phase === 'done') return [parseStoredOutcome(row.outcome, where)];
-  if (row.payload === undefined) return []; // pending, or out with a live worker
+  // Pending, or out with a live worker (summaryRows leaves both out), or cleared as its run ended.
+  if (row.payload === undefined) return [];
   const request = parseQueuedRequest(row.payload, where);
   return row.phase === 'out'
     ? [inDoubtOutcome(request, 'its worker ended while the request was out')]

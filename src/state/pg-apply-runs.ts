@@ -18,6 +18,10 @@ import {
 
 /** Requests per INSERT when a run is materialised (one transaction for all of them): those held at once. */
 const INSERT_PAGE = 500;
+/** Rows of a run read at once for its summary, at most, and about how much JSON a page of them holds. */
+const SUMMARY_PAGE = 5000;
+const SUMMARY_PAGE_BYTES = 4 * 1024 * 1024;
+const SUMMARY_FIRST_PAGE = 100;
 
 export interface RunTables {
   schema: string;
@@ -430,37 +434,62 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
       progress.liveWorkers = live.rows[0]?.n ?? 0;
       return progress;
     },
-    rows: async (client: pg.ClientBase): Promise<ApplyRunRow[]> => {
-      const result = await client.query<{
-        seq: number;
-        bulk_id: string;
-        messages: number;
-        phase: RequestPhase;
-        alive: boolean;
-        outcome: string | null;
-        request: string | null;
-      }>(
-        `SELECT r.seq, r.bulk_id, r.messages, r.phase, coalesce(${workerAlive(tables.schema)}, false) AS alive, r.outcome::text AS outcome,
-                CASE WHEN r.phase IN ('out', 'waiting') THEN r.request::text END AS request
-           FROM ${t.request} r LEFT JOIN ${t.worker} w ON w.id = r.worker_id
-          WHERE r.run_id = $1 ORDER BY r.seq`,
-        [runId],
-      );
-      return result.rows.map((row) => {
-        const open = row.phase === 'out' || row.phase === 'waiting';
-        const where = `request ${row.seq} of apply run ${runId}`;
-        return {
-          seq: row.seq,
-          bulkId: row.bulk_id,
-          messages: row.messages,
-          phase: row.phase,
-          workerAlive: open && row.alive,
-          ...(row.phase === 'done'
-            ? { outcome: parseJson(row.outcome, `the outcome of ${where}`) }
-            : {}),
-          ...(open && !row.alive ? { payload: parseJson(row.request, where) } : {}),
-        };
-      });
+    /**
+     * See ApplyRunWorker.summaryRows: in one read-only snapshot, pages in seq order (keyset on the
+     * primary key) sized from the rows before them to hold about SUMMARY_PAGE_BYTES of JSON. A
+     * worker's liveness is looked up only for rows out or waiting, never for each pending row.
+     */
+    summaryRows: async (client: pg.ClientBase, onPage: (rows: ApplyRunRow[]) => void) => {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        let last = -1;
+        let limit = SUMMARY_FIRST_PAGE;
+        for (;;) {
+          const page = await client.query<{
+            seq: number;
+            bulk_id: string;
+            messages: number;
+            phase: RequestPhase;
+            outcome: string | null;
+            request: string | null;
+          }>(
+            `SELECT r.seq, r.bulk_id, r.messages, r.phase, r.outcome::text AS outcome,
+                    CASE WHEN r.phase IN ('out', 'waiting') THEN r.request::text END AS request
+               FROM ${t.request} r LEFT JOIN ${t.worker} w ON w.id = r.worker_id
+              WHERE r.run_id = $1 AND r.seq > $2
+                AND CASE r.phase WHEN 'done' THEN true WHEN 'pending' THEN false
+                    ELSE NOT ${workerAlive(tables.schema)} END
+              ORDER BY r.seq LIMIT ${limit}`,
+            [runId, last],
+          );
+          let bytes = 0;
+          const rows: ApplyRunRow[] = [];
+          for (const row of page.rows) {
+            bytes += (row.outcome?.length ?? 0) + (row.request?.length ?? 0);
+            last = row.seq;
+            const where = `request ${row.seq} of apply run ${runId}`;
+            rows.push({
+              seq: row.seq,
+              bulkId: row.bulk_id,
+              messages: row.messages,
+              phase: row.phase,
+              ...(row.phase === 'done'
+                ? { outcome: parseJson(row.outcome, `the outcome of ${where}`) }
+                : { payload: parseJson(row.request, where) }),
+            });
+          }
+          if (rows.length > 0) onPage(rows);
+          if (page.rows.length < limit) break;
+          limit = Math.max(
+            1,
+            Math.min(SUMMARY_PAGE, Math.floor((SUMMARY_PAGE_BYTES * limit) / Math.max(bytes, 1))),
+          );
+        }
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
     },
     // A tripped run ends once no live worker has a request out: what is pending stays unsent.
     endIfDone: (client: pg.ClientBase) =>

@@ -161,7 +161,7 @@ export function openPgStateStore(
         unclaim: (seq) => inBatch((c) => q.unclaim(c, seq)),
         slot: () => use('take a send slot', (c) => q.slot(c)),
         progress: () => use('read the apply', (c) => q.progress(c)),
-        rows: () => use('read the apply', (c) => q.rows(c)),
+        summaryRows: (onPage) => use('read the apply', (c) => q.summaryRows(c, onPage)),
         endIfDone: () => use('end the apply', (c) => q.endIfDone(c)),
         trip: (trip, records) => inBatch((c) => q.trip(c, trip, records)),
         canaryAnswered: () => use('read the apply', (c) => q.canaryAnswered(c)),

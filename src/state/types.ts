@@ -297,8 +297,6 @@ export interface ApplyRunRow {
   bulkId: string;
   messages: number;
   phase: RequestPhase;
-  /** Whether the worker that claimed it is still alive (false for pending and done rows). */
-  workerAlive: boolean;
   /** Done rows: the outcome as apply stored it. */
   outcome?: unknown;
   /** Rows left out or waiting by a worker that is gone: the request (for its masked numbers). */
@@ -344,7 +342,12 @@ export interface ApplyRunWorker {
   /** Milliseconds until this worker's next send slot in the run's shared rate budget (0 without a limit). */
   slot(): Promise<number>;
   progress(): Promise<ApplyRunProgress>;
-  rows(): Promise<ApplyRunRow[]>;
+  /**
+   * The rows the run's summary counts, in seq order, handed to `onPage` a page at a time from one
+   * snapshot (only a page is held): done rows, and rows out or waiting whose worker is gone.
+   * Pending rows and rows a live worker has out are never read (they count as not sent).
+   */
+  summaryRows(onPage: (rows: ApplyRunRow[]) => void): Promise<void>;
   /**
    * Ends the run when nothing is pending (or its breaker tripped) and no live worker has a request
    * out; whether it has ended.
