@@ -160,7 +160,7 @@ export async function applyShared(
       if (!(await judgeCanary())) await wait(pollMs);
       // A claim another worker rolled back (it died mid-transaction) is pending again; or the
       // canary passed and the rest may be claimed.
-      if (!tripped && (await worker.progress()).requests.pending > 0) await runLanes();
+      if (!tripped && (await worker.anyPending())) await runLanes();
     }
   } finally {
     dispose();
@@ -172,7 +172,7 @@ export async function applyShared(
     for (const row of rows)
       for (const outcome of outcomeOfRow(row, where(row.seq))) summary.add(outcome);
   });
-  const othersAlive = ended ? 0 : (await worker.progress()).liveWorkers - 1;
+  const othersAlive = ended ? 0 : (await worker.liveWorkers()) - 1;
   const result = summary.finish({
     interrupted: (deps.signal?.aborted ?? false) || (handBack?.aborted ?? false),
   });
@@ -225,14 +225,25 @@ function watchProgress(
       started: started - startedBefore,
     });
   };
+  // One look-up at a time (they never pile up), the next pollMs after it ends, or later when they
+  // take long: one counts every row of the run (seconds at millions) on the connection this
+  // process's lanes share, so look-ups get at most a fifth of the time.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
   const tick = () => {
-    polling = polling.then(poll).catch(() => undefined); // a lost state surfaces in the lanes
+    const started = performance.now();
+    polling = poll()
+      .catch(() => undefined) // a lost state surfaces in the lanes
+      .then(() => {
+        if (!stopped) timer = setTimeout(tick, Math.max(pollMs, 4 * (performance.now() - started)));
+      });
   };
   tick();
-  const timer = setInterval(tick, pollMs);
   return {
     stop: async () => {
-      clearInterval(timer);
+      stopped = true;
+      clearTimeout(timer);
+      await polling;
       tick();
       await polling;
     },

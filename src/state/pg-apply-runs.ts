@@ -163,7 +163,10 @@ export async function startRun(
         [current.id],
       );
       // Requests hold full numbers and rendered texts: none is kept once its run has ended.
-      await client.query(`UPDATE ${t.request} SET request = NULL WHERE run_id = $1`, [current.id]);
+      await client.query(
+        `UPDATE ${t.request} SET request = NULL WHERE run_id = $1 AND request IS NOT NULL`,
+        [current.id],
+      );
     }
     // The requests are built as they are inserted: a page of them at a time, all in this
     // transaction, so no worker sees the run before it is whole and a crash leaves nothing.
@@ -288,6 +291,13 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
       WHERE e.run_id = $1 AND ${stage} AND (e.phase = 'pending' OR (e.phase IN ('out', 'waiting') AND ${workerAlive(tables.schema)})))`;
   const stageOpen = `(NOT (SELECT staged FROM ${t.run} WHERE id = $1) OR (NOT ${unanswered('e.stage < p.stage')}
       AND (p.stage < ${STAGE_RANK.rest} OR (SELECT canary IS NULL OR gate = 'passed' FROM ${t.run} WHERE id = $1))))`;
+  const liveWorkers = async (client: pg.ClientBase): Promise<number> => {
+    const live = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${t.worker} w WHERE w.run_id = $1 AND ${workerAlive(tables.schema)}`,
+      [runId],
+    );
+    return live.rows[0]?.n ?? 0;
+  };
   return {
     canaryAnswered: async (client: pg.ClientBase): Promise<unknown[] | undefined> => {
       const run = await client.query<{ judge: boolean }>(
@@ -395,15 +405,17 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
       return Math.max(0, wait);
     },
     progress: async (client: pg.ClientBase): Promise<ApplyRunProgress> => {
+      // Grouped first: a worker's liveness is looked up once per group, not once per row.
       const result = await client.query<{
         phase: RequestPhase;
         alive: boolean;
         requests: number;
         messages: number;
       }>(
-        `SELECT r.phase, coalesce(bool_or(${workerAlive(tables.schema)}), false) AS alive, count(*)::int AS requests, sum(r.messages)::int AS messages
-           FROM ${t.request} r LEFT JOIN ${t.worker} w ON w.id = r.worker_id
-          WHERE r.run_id = $1 GROUP BY r.phase, r.worker_id`,
+        `SELECT g.phase, coalesce(CASE WHEN g.phase IN ('out', 'waiting') THEN ${workerAlive(tables.schema)} END, false) AS alive, g.requests, g.messages
+           FROM (SELECT r.phase, r.worker_id, count(*)::int AS requests, sum(r.messages)::int AS messages
+                   FROM ${t.request} r WHERE r.run_id = $1 GROUP BY r.phase, r.worker_id) g
+           LEFT JOIN ${t.worker} w ON w.id = g.worker_id`,
         [runId],
       );
       const zero = (): Record<RequestPhase, number> => ({
@@ -427,12 +439,17 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
         progress.requests[row.phase] += row.requests;
         progress.messages[row.phase] += row.messages;
       }
-      const live = await client.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM ${t.worker} w WHERE w.run_id = $1 AND ${workerAlive(tables.schema)}`,
+      progress.liveWorkers = await liveWorkers(client);
+      return progress;
+    },
+    liveWorkers,
+    // The pending requests' own index: no row of the run is read.
+    anyPending: async (client: pg.ClientBase): Promise<boolean> => {
+      const found = await client.query(
+        `SELECT 1 FROM ${t.request} WHERE run_id = $1 AND phase = 'pending' LIMIT 1`,
         [runId],
       );
-      progress.liveWorkers = live.rows[0]?.n ?? 0;
-      return progress;
+      return found.rows.length > 0;
     },
     /**
      * See ApplyRunWorker.summaryRows: in one read-only snapshot, pages in seq order (keyset on the
@@ -494,19 +511,24 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
     // A tripped run ends once no live worker has a request out: what is pending stays unsent.
     endIfDone: (client: pg.ClientBase) =>
       inTransaction(client, async () => {
-        const open = await client.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM ${t.request} r LEFT JOIN ${t.worker} w ON w.id = r.worker_id
-            WHERE r.run_id = $1 AND ((r.phase = 'pending' AND (SELECT breaker IS NULL AND gate IS DISTINCT FROM 'paused' FROM ${t.run} WHERE id = $1)) OR (r.phase IN ('out', 'waiting') AND ${workerAlive(tables.schema)}))`,
+        // Whether any is left, not how many: the first found ends the look-up.
+        const open = await client.query(
+          `SELECT 1 FROM ${t.request} r LEFT JOIN ${t.worker} w ON w.id = r.worker_id
+            WHERE r.run_id = $1 AND ((r.phase = 'pending' AND (SELECT breaker IS NULL AND gate IS DISTINCT FROM 'paused' FROM ${t.run} WHERE id = $1)) OR (r.phase IN ('out', 'waiting') AND ${workerAlive(tables.schema)}))
+            LIMIT 1`,
           [runId],
         );
-        if ((open.rows[0]?.n ?? 0) > 0) return false;
+        if (open.rows.length > 0) return false;
         await client.query(
           `UPDATE ${t.run} SET ended_at = now(), ended = CASE WHEN breaker IS NOT NULL THEN 'breaker' WHEN gate = 'paused' THEN 'paused' ELSE 'finished' END WHERE id = $1 AND ended_at IS NULL`,
           [runId],
         );
         // Requests hold full numbers and rendered texts: none is kept once the run has ended
         // (done ones lost theirs already; ones a gone worker left out lose them now).
-        await client.query(`UPDATE ${t.request} SET request = NULL WHERE run_id = $1`, [runId]);
+        await client.query(
+          `UPDATE ${t.request} SET request = NULL WHERE run_id = $1 AND request IS NOT NULL`,
+          [runId],
+        );
         return true;
       }),
     /** Trips the run's breaker for every worker (the first trip wins) and journals `records` with it. */

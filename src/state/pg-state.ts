@@ -161,6 +161,8 @@ export function openPgStateStore(
         unclaim: (seq) => inBatch((c) => q.unclaim(c, seq)),
         slot: () => use('take a send slot', (c) => q.slot(c)),
         progress: () => use('read the apply', (c) => q.progress(c)),
+        liveWorkers: () => use('read the apply', (c) => q.liveWorkers(c)),
+        anyPending: () => use('read the apply', (c) => q.anyPending(c)),
         summaryRows: (onPage) => use('read the apply', (c) => q.summaryRows(c, onPage)),
         endIfDone: () => use('end the apply', (c) => q.endIfDone(c)),
         trip: (trip, records) => inBatch((c) => q.trip(c, trip, records)),

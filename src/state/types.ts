@@ -341,7 +341,12 @@ export interface ApplyRunWorker {
   unclaim(seq: number): Promise<void>;
   /** Milliseconds until this worker's next send slot in the run's shared rate budget (0 without a limit). */
   slot(): Promise<number>;
+  /** The whole run's requests and messages by phase (it counts every row of the run: not cheap). */
   progress(): Promise<ApplyRunProgress>;
+  /** The run's live workers (this one included), as progress() counts them. */
+  liveWorkers(): Promise<number>;
+  /** Whether any request of the run is pending (progress().requests.pending > 0, without counting). */
+  anyPending(): Promise<boolean>;
   /**
    * The rows the run's summary counts, in seq order, handed to `onPage` a page at a time from one
    * snapshot (only a page is held): done rows, and rows out or waiting whose worker is gone.

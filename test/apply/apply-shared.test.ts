@@ -119,6 +119,8 @@ function memoryRun(rows: Row[], messages: number) {
       orphaned: { requests: 0, messages: 0 },
       liveWorkers: 1,
     }),
+    liveWorkers: async () => 1,
+    anyPending: async () => rows.some((r) => r.phase === 'pending'),
     summaryRows: async (onPage) => {
       // As the state reads them: done rows and those a gone worker left open, two at a time.
       const counted = rows
