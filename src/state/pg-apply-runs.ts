@@ -289,8 +289,14 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
   const unanswered = (stage: string) =>
     `EXISTS (SELECT 1 FROM ${t.request} e LEFT JOIN ${t.worker} w ON w.id = e.worker_id
       WHERE e.run_id = $1 AND ${stage} AND (e.phase = 'pending' OR (e.phase IN ('out', 'waiting') AND ${workerAlive(tables.schema)})))`;
-  const stageOpen = `(NOT (SELECT staged FROM ${t.run} WHERE id = $1) OR (NOT ${unanswered('e.stage < p.stage')}
+  // A run's requests come stage by stage in seq order, so those of an earlier stage than p lie
+  // before it (e.seq < p.seq bounds the look-up by the primary key to them, not the whole run).
+  const stageOpen = `(NOT (SELECT staged FROM ${t.run} WHERE id = $1) OR (NOT ${unanswered('e.seq < p.seq AND e.stage < p.stage')}
       AND (p.stage < ${STAGE_RANK.rest} OR (SELECT canary IS NULL OR gate = 'passed' FROM ${t.run} WHERE id = $1))))`;
+  // Once this worker claimed a request of the rest, every request before the rest is answered and
+  // the canary passed, for good (done is final, a gone worker stays gone, a verdict is set once):
+  // its later claims need not look again. (A claim's transaction that rolls back stops the worker.)
+  let restOpen = false;
   const liveWorkers = async (client: pg.ClientBase): Promise<number> => {
     const live = await client.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM ${t.worker} w WHERE w.run_id = $1 AND ${workerAlive(tables.schema)}`,
@@ -334,15 +340,20 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
     },
     // claim, mark and finish run inside a transaction of the caller's (several lanes' together).
     claim: async (client: pg.ClientBase, inFlight: (payload: unknown) => JournalRecord[]) => {
-      const claimed = await client.query<{ seq: number; request: string | null }>(
+      // Only the first pending request (not locked by another claim) is a candidate: whether a
+      // request's stage is open depends on its stage alone, later stages are open only when earlier
+      // ones are, and seq follows the stages, so no later pending request is open when it is not.
+      const claimed = await client.query<{ seq: number; stage: number; request: string | null }>(
         `UPDATE ${t.request} r SET phase = 'out', worker_id = $2, claimed_at = now()
-          WHERE r.run_id = $1 AND r.seq = (SELECT p.seq FROM ${t.request} p WHERE p.run_id = $1 AND p.phase = 'pending' AND ${stageOpen} ORDER BY p.seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+          WHERE r.run_id = $1 AND r.seq = (SELECT p.seq FROM (SELECT c.seq, c.stage FROM ${t.request} c WHERE c.run_id = $1 AND c.phase = 'pending' ORDER BY c.seq LIMIT 1 FOR UPDATE SKIP LOCKED) p
+              WHERE ${restOpen ? 'true' : stageOpen})
             AND (SELECT breaker IS NULL AND gate IS DISTINCT FROM 'paused' FROM ${t.run} WHERE id = $1 FOR SHARE)
-          RETURNING r.seq, r.request::text AS request`,
+          RETURNING r.seq, r.stage, r.request::text AS request`,
         [runId, workerId],
       );
       const row = claimed.rows[0];
       if (!row) return undefined;
+      restOpen ||= row.stage === STAGE_RANK.rest;
       const payload = parseJson(row.request, `request ${row.seq} of apply run ${runId}`);
       await insertRecords(client, t.journal, workspace, inFlight(payload));
       return { seq: row.seq, payload };
