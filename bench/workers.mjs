@@ -230,6 +230,81 @@ async function materialisePeak(n) {
   }
 }
 
+/**
+ * apply --workers 2 of the bench's personalised spec over `n` recipients, stopped by one Ctrl-C
+ * `seconds` after the first request is answered: what the run's end costs when most of it is
+ * pending (the summary of the whole run is read from the state, and the workers finish what is
+ * out). Peak RSS of the starter before and after the Ctrl-C and of the worker, and the seconds
+ * from the Ctrl-C to the starter's exit. Linux only (/proc).
+ */
+async function stopPeak(n, seconds) {
+  const { spec } = await generate(n);
+  const emulator = await startEmulator({ latencyMs: 0 });
+  const schema = freshSchema();
+  const child = spawn(process.execPath, [CLI, 'apply', '--yes', '--workers', '2', spec], {
+    cwd: new URL('./data/', import.meta.url).pathname,
+    env: {
+      ...process.env,
+      CI: 'true',
+      NO_COLOR: '1',
+      WASPEC_BASE_URL: emulator.url,
+      WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
+      WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
+      WASPEC_STATE_URL: schema.url,
+      WASPEC_WORKSPACE: 'bench',
+    },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const closed = new Promise((resolve) => child.on('close', resolve));
+  const peak = { starter: 0, sending: 0, worker: 0 };
+  let answered;
+  let stopped;
+  const timer = setInterval(() => {
+    peak.starter = Math.max(peak.starter, peakMiB(child.pid));
+    for (const pid of childrenOf(child.pid)) peak.worker = Math.max(peak.worker, peakMiB(pid));
+    if (stopped !== undefined) return;
+    peak.sending = peak.starter;
+    answered ??= emulator.stats().accepted > 0 ? performance.now() : undefined;
+    if (answered !== undefined && performance.now() - answered > seconds * 1000) {
+      stopped = performance.now();
+      child.kill('SIGINT');
+    }
+  }, 100);
+  try {
+    await closed;
+    if (!/Apply interrupted: /.test(stdout))
+      throw new Error(`bench workers stop: no summary: ${stdout.slice(-500)}`);
+    return {
+      ...peak,
+      sent: emulator.stats().accepted,
+      exit: (performance.now() - stopped) / 1000,
+    };
+  } finally {
+    clearInterval(timer);
+    await emulator.close();
+    await schema.drop();
+  }
+}
+
+/** stopPeak at BENCH_WORKERS_STOP recipients (default none: it plans and materialises each size). */
+export async function benchWorkersStop() {
+  const sizes = (process.env.BENCH_WORKERS_STOP ?? '').split(',').map(Number).filter(Boolean);
+  const seconds = Number(process.env.BENCH_WORKERS_STOP_AFTER ?? 30);
+  if (sizes.length === 0 || process.platform !== 'linux') return;
+  console.log(
+    `\napply --workers 2 of the personalised spec, one Ctrl-C ${seconds} s after the first answer: the end of a mostly pending run`,
+  );
+  for (const size of sizes) {
+    const r = await stopPeak(size, seconds);
+    const mib = (v) => `${Math.round(v).toLocaleString('en-US').padStart(6)} MiB`;
+    console.log(
+      `${size.toLocaleString('en-US').padStart(10)} recipients  ${r.sent.toLocaleString('en-US')} sent  starter ${mib(r.sending)} sending, ${mib(r.starter)} in all | ${judge('applyRss', r.starter, `apply --workers 2 stopped at ${size.toLocaleString('en-US')}`)}  worker ${mib(r.worker)}  exit ${r.exit.toFixed(1)} s after Ctrl-C`,
+    );
+  }
+}
+
 /** Peak RSS of apply --workers 2 at BENCH_WORKERS_RSS recipients (default 200,000; 0: none). */
 export async function benchWorkersRss() {
   // Issue 26 goal 1: the run's requests are inserted as they are built, a page at a time.
@@ -288,6 +363,7 @@ export async function benchWorkers() {
   }
 
   await benchWorkersRss();
+  await benchWorkersStop();
 
   const limit = Number(process.env.BENCH_WORKERS_RATE ?? 20);
   const limited = Number(process.env.BENCH_WORKERS_LIMITED ?? 300);

@@ -1,4 +1,4 @@
-import { summarizeApply, type ApplyResult, type RequestOutcome } from './apply-result.js';
+import { applySummary, type ApplyResult, type RequestOutcome } from './apply-result.js';
 import type { ApplyRunRow, ApplyRunWorker } from '../state/types.js';
 import { failedOutcome, inDoubtOutcome } from './answer-outcome.js';
 import { attemptContext, stopFollowing, type ApplyDeps, type ApplyProgress } from './apply-plan.js';
@@ -160,15 +160,20 @@ export async function applyShared(
       if (!(await judgeCanary())) await wait(pollMs);
       // A claim another worker rolled back (it died mid-transaction) is pending again; or the
       // canary passed and the rest may be claimed.
-      if (!tripped && (await worker.progress()).requests.pending > 0) await runLanes();
+      if (!tripped && (await worker.anyPending())) await runLanes();
     }
   } finally {
     dispose();
     await progress.stop();
   }
-  const outcomes = (await worker.rows()).flatMap((row) => outcomeOfRow(row, where(row.seq)));
-  const othersAlive = ended ? 0 : (await worker.progress()).liveWorkers - 1;
-  const result = summarizeApply(run.messages, outcomes, {
+  // Folded a page of rows at a time: the run's outcomes are never held together.
+  const summary = applySummary(run.messages);
+  await worker.summaryRows((rows) => {
+    for (const row of rows)
+      for (const outcome of outcomeOfRow(row, where(row.seq))) summary.add(outcome);
+  });
+  const othersAlive = ended ? 0 : (await worker.liveWorkers()) - 1;
+  const result = summary.finish({
     interrupted: (deps.signal?.aborted ?? false) || (handBack?.aborted ?? false),
   });
   const trip = await worker.tripped();
@@ -190,7 +195,8 @@ export async function applyShared(
 /** A row's outcome: stored when done; for one its worker left behind, what the journal says of it. */
 function outcomeOfRow(row: ApplyRunRow, where: string): RequestOutcome[] {
   if (row.phase === 'done') return [parseStoredOutcome(row.outcome, where)];
-  if (row.payload === undefined) return []; // pending, or out with a live worker
+  // Pending, or out with a live worker (summaryRows leaves both out), or cleared as its run ended.
+  if (row.payload === undefined) return [];
   const request = parseQueuedRequest(row.payload, where);
   return row.phase === 'out'
     ? [inDoubtOutcome(request, 'its worker ended while the request was out')]
@@ -219,14 +225,25 @@ function watchProgress(
       started: started - startedBefore,
     });
   };
+  // One look-up at a time (they never pile up), the next pollMs after it ends, or later when they
+  // take long: one counts every row of the run (seconds at millions) on the connection this
+  // process's lanes share, so look-ups get at most a fifth of the time.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
   const tick = () => {
-    polling = polling.then(poll).catch(() => undefined); // a lost state surfaces in the lanes
+    const started = performance.now();
+    polling = poll()
+      .catch(() => undefined) // a lost state surfaces in the lanes
+      .then(() => {
+        if (!stopped) timer = setTimeout(tick, Math.max(pollMs, 4 * (performance.now() - started)));
+      });
   };
   tick();
-  const timer = setInterval(tick, pollMs);
   return {
     stop: async () => {
-      clearInterval(timer);
+      stopped = true;
+      clearTimeout(timer);
+      await polling;
       tick();
       await polling;
     },

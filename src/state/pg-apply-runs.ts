@@ -18,6 +18,10 @@ import {
 
 /** Requests per INSERT when a run is materialised (one transaction for all of them): those held at once. */
 const INSERT_PAGE = 500;
+/** Rows of a run read at once for its summary, at most, and about how much JSON a page of them holds. */
+const SUMMARY_PAGE = 5000;
+const SUMMARY_PAGE_BYTES = 4 * 1024 * 1024;
+const SUMMARY_FIRST_PAGE = 100;
 
 export interface RunTables {
   schema: string;
@@ -159,7 +163,10 @@ export async function startRun(
         [current.id],
       );
       // Requests hold full numbers and rendered texts: none is kept once its run has ended.
-      await client.query(`UPDATE ${t.request} SET request = NULL WHERE run_id = $1`, [current.id]);
+      await client.query(
+        `UPDATE ${t.request} SET request = NULL WHERE run_id = $1 AND request IS NOT NULL`,
+        [current.id],
+      );
     }
     // The requests are built as they are inserted: a page of them at a time, all in this
     // transaction, so no worker sees the run before it is whole and a crash leaves nothing.
@@ -282,8 +289,21 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
   const unanswered = (stage: string) =>
     `EXISTS (SELECT 1 FROM ${t.request} e LEFT JOIN ${t.worker} w ON w.id = e.worker_id
       WHERE e.run_id = $1 AND ${stage} AND (e.phase = 'pending' OR (e.phase IN ('out', 'waiting') AND ${workerAlive(tables.schema)})))`;
-  const stageOpen = `(NOT (SELECT staged FROM ${t.run} WHERE id = $1) OR (NOT ${unanswered('e.stage < p.stage')}
+  // A run's requests come stage by stage in seq order, so those of an earlier stage than p lie
+  // before it (e.seq < p.seq bounds the look-up by the primary key to them, not the whole run).
+  const stageOpen = `(NOT (SELECT staged FROM ${t.run} WHERE id = $1) OR (NOT ${unanswered('e.seq < p.seq AND e.stage < p.stage')}
       AND (p.stage < ${STAGE_RANK.rest} OR (SELECT canary IS NULL OR gate = 'passed' FROM ${t.run} WHERE id = $1))))`;
+  // Once this worker claimed a request of the rest, every request before the rest is answered and
+  // the canary passed, for good (done is final, a gone worker stays gone, a verdict is set once):
+  // its later claims need not look again. (A claim's transaction that rolls back stops the worker.)
+  let restOpen = false;
+  const liveWorkers = async (client: pg.ClientBase): Promise<number> => {
+    const live = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${t.worker} w WHERE w.run_id = $1 AND ${workerAlive(tables.schema)}`,
+      [runId],
+    );
+    return live.rows[0]?.n ?? 0;
+  };
   return {
     canaryAnswered: async (client: pg.ClientBase): Promise<unknown[] | undefined> => {
       const run = await client.query<{ judge: boolean }>(
@@ -320,15 +340,20 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
     },
     // claim, mark and finish run inside a transaction of the caller's (several lanes' together).
     claim: async (client: pg.ClientBase, inFlight: (payload: unknown) => JournalRecord[]) => {
-      const claimed = await client.query<{ seq: number; request: string | null }>(
+      // Only the first pending request (not locked by another claim) is a candidate: whether a
+      // request's stage is open depends on its stage alone, later stages are open only when earlier
+      // ones are, and seq follows the stages, so no later pending request is open when it is not.
+      const claimed = await client.query<{ seq: number; stage: number; request: string | null }>(
         `UPDATE ${t.request} r SET phase = 'out', worker_id = $2, claimed_at = now()
-          WHERE r.run_id = $1 AND r.seq = (SELECT p.seq FROM ${t.request} p WHERE p.run_id = $1 AND p.phase = 'pending' AND ${stageOpen} ORDER BY p.seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+          WHERE r.run_id = $1 AND r.seq = (SELECT p.seq FROM (SELECT c.seq, c.stage FROM ${t.request} c WHERE c.run_id = $1 AND c.phase = 'pending' ORDER BY c.seq LIMIT 1 FOR UPDATE SKIP LOCKED) p
+              WHERE ${restOpen ? 'true' : stageOpen})
             AND (SELECT breaker IS NULL AND gate IS DISTINCT FROM 'paused' FROM ${t.run} WHERE id = $1 FOR SHARE)
-          RETURNING r.seq, r.request::text AS request`,
+          RETURNING r.seq, r.stage, r.request::text AS request`,
         [runId, workerId],
       );
       const row = claimed.rows[0];
       if (!row) return undefined;
+      restOpen ||= row.stage === STAGE_RANK.rest;
       const payload = parseJson(row.request, `request ${row.seq} of apply run ${runId}`);
       await insertRecords(client, t.journal, workspace, inFlight(payload));
       return { seq: row.seq, payload };
@@ -391,15 +416,17 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
       return Math.max(0, wait);
     },
     progress: async (client: pg.ClientBase): Promise<ApplyRunProgress> => {
+      // Grouped first: a worker's liveness is looked up once per group, not once per row.
       const result = await client.query<{
         phase: RequestPhase;
         alive: boolean;
         requests: number;
         messages: number;
       }>(
-        `SELECT r.phase, coalesce(bool_or(${workerAlive(tables.schema)}), false) AS alive, count(*)::int AS requests, sum(r.messages)::int AS messages
-           FROM ${t.request} r LEFT JOIN ${t.worker} w ON w.id = r.worker_id
-          WHERE r.run_id = $1 GROUP BY r.phase, r.worker_id`,
+        `SELECT g.phase, coalesce(CASE WHEN g.phase IN ('out', 'waiting') THEN ${workerAlive(tables.schema)} END, false) AS alive, g.requests, g.messages
+           FROM (SELECT r.phase, r.worker_id, count(*)::int AS requests, sum(r.messages)::int AS messages
+                   FROM ${t.request} r WHERE r.run_id = $1 GROUP BY r.phase, r.worker_id) g
+           LEFT JOIN ${t.worker} w ON w.id = g.worker_id`,
         [runId],
       );
       const zero = (): Record<RequestPhase, number> => ({
@@ -423,61 +450,96 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
         progress.requests[row.phase] += row.requests;
         progress.messages[row.phase] += row.messages;
       }
-      const live = await client.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM ${t.worker} w WHERE w.run_id = $1 AND ${workerAlive(tables.schema)}`,
-        [runId],
-      );
-      progress.liveWorkers = live.rows[0]?.n ?? 0;
+      progress.liveWorkers = await liveWorkers(client);
       return progress;
     },
-    rows: async (client: pg.ClientBase): Promise<ApplyRunRow[]> => {
-      const result = await client.query<{
-        seq: number;
-        bulk_id: string;
-        messages: number;
-        phase: RequestPhase;
-        alive: boolean;
-        outcome: string | null;
-        request: string | null;
-      }>(
-        `SELECT r.seq, r.bulk_id, r.messages, r.phase, coalesce(${workerAlive(tables.schema)}, false) AS alive, r.outcome::text AS outcome,
-                CASE WHEN r.phase IN ('out', 'waiting') THEN r.request::text END AS request
-           FROM ${t.request} r LEFT JOIN ${t.worker} w ON w.id = r.worker_id
-          WHERE r.run_id = $1 ORDER BY r.seq`,
+    liveWorkers,
+    // The pending requests' own index: no row of the run is read.
+    anyPending: async (client: pg.ClientBase): Promise<boolean> => {
+      const found = await client.query(
+        `SELECT 1 FROM ${t.request} WHERE run_id = $1 AND phase = 'pending' LIMIT 1`,
         [runId],
       );
-      return result.rows.map((row) => {
-        const open = row.phase === 'out' || row.phase === 'waiting';
-        const where = `request ${row.seq} of apply run ${runId}`;
-        return {
-          seq: row.seq,
-          bulkId: row.bulk_id,
-          messages: row.messages,
-          phase: row.phase,
-          workerAlive: open && row.alive,
-          ...(row.phase === 'done'
-            ? { outcome: parseJson(row.outcome, `the outcome of ${where}`) }
-            : {}),
-          ...(open && !row.alive ? { payload: parseJson(row.request, where) } : {}),
-        };
-      });
+      return found.rows.length > 0;
+    },
+    /**
+     * See ApplyRunWorker.summaryRows: in one read-only snapshot, pages in seq order (keyset on the
+     * primary key) sized from the rows before them to hold about SUMMARY_PAGE_BYTES of JSON. A
+     * worker's liveness is looked up only for rows out or waiting, never for each pending row.
+     */
+    summaryRows: async (client: pg.ClientBase, onPage: (rows: ApplyRunRow[]) => void) => {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        let last = -1;
+        let limit = SUMMARY_FIRST_PAGE;
+        for (;;) {
+          const page = await client.query<{
+            seq: number;
+            bulk_id: string;
+            messages: number;
+            phase: RequestPhase;
+            outcome: string | null;
+            request: string | null;
+          }>(
+            `SELECT r.seq, r.bulk_id, r.messages, r.phase, r.outcome::text AS outcome,
+                    CASE WHEN r.phase IN ('out', 'waiting') THEN r.request::text END AS request
+               FROM ${t.request} r LEFT JOIN ${t.worker} w ON w.id = r.worker_id
+              WHERE r.run_id = $1 AND r.seq > $2
+                AND CASE r.phase WHEN 'done' THEN true WHEN 'pending' THEN false
+                    ELSE NOT ${workerAlive(tables.schema)} END
+              ORDER BY r.seq LIMIT ${limit}`,
+            [runId, last],
+          );
+          let bytes = 0;
+          const rows: ApplyRunRow[] = [];
+          for (const row of page.rows) {
+            bytes += (row.outcome?.length ?? 0) + (row.request?.length ?? 0);
+            last = row.seq;
+            const where = `request ${row.seq} of apply run ${runId}`;
+            rows.push({
+              seq: row.seq,
+              bulkId: row.bulk_id,
+              messages: row.messages,
+              phase: row.phase,
+              ...(row.phase === 'done'
+                ? { outcome: parseJson(row.outcome, `the outcome of ${where}`) }
+                : { payload: parseJson(row.request, where) }),
+            });
+          }
+          if (rows.length > 0) onPage(rows);
+          if (page.rows.length < limit) break;
+          limit = Math.max(
+            1,
+            Math.min(SUMMARY_PAGE, Math.floor((SUMMARY_PAGE_BYTES * limit) / Math.max(bytes, 1))),
+          );
+        }
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
     },
     // A tripped run ends once no live worker has a request out: what is pending stays unsent.
     endIfDone: (client: pg.ClientBase) =>
       inTransaction(client, async () => {
-        const open = await client.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM ${t.request} r LEFT JOIN ${t.worker} w ON w.id = r.worker_id
-            WHERE r.run_id = $1 AND ((r.phase = 'pending' AND (SELECT breaker IS NULL AND gate IS DISTINCT FROM 'paused' FROM ${t.run} WHERE id = $1)) OR (r.phase IN ('out', 'waiting') AND ${workerAlive(tables.schema)}))`,
+        // Whether any is left, not how many: the first found ends the look-up.
+        const open = await client.query(
+          `SELECT 1 FROM ${t.request} r LEFT JOIN ${t.worker} w ON w.id = r.worker_id
+            WHERE r.run_id = $1 AND ((r.phase = 'pending' AND (SELECT breaker IS NULL AND gate IS DISTINCT FROM 'paused' FROM ${t.run} WHERE id = $1)) OR (r.phase IN ('out', 'waiting') AND ${workerAlive(tables.schema)}))
+            LIMIT 1`,
           [runId],
         );
-        if ((open.rows[0]?.n ?? 0) > 0) return false;
+        if (open.rows.length > 0) return false;
         await client.query(
           `UPDATE ${t.run} SET ended_at = now(), ended = CASE WHEN breaker IS NOT NULL THEN 'breaker' WHEN gate = 'paused' THEN 'paused' ELSE 'finished' END WHERE id = $1 AND ended_at IS NULL`,
           [runId],
         );
         // Requests hold full numbers and rendered texts: none is kept once the run has ended
         // (done ones lost theirs already; ones a gone worker left out lose them now).
-        await client.query(`UPDATE ${t.request} SET request = NULL WHERE run_id = $1`, [runId]);
+        await client.query(
+          `UPDATE ${t.request} SET request = NULL WHERE run_id = $1 AND request IS NOT NULL`,
+          [runId],
+        );
         return true;
       }),
     /** Trips the run's breaker for every worker (the first trip wins) and journals `records` with it. */

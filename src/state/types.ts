@@ -297,8 +297,6 @@ export interface ApplyRunRow {
   bulkId: string;
   messages: number;
   phase: RequestPhase;
-  /** Whether the worker that claimed it is still alive (false for pending and done rows). */
-  workerAlive: boolean;
   /** Done rows: the outcome as apply stored it. */
   outcome?: unknown;
   /** Rows left out or waiting by a worker that is gone: the request (for its masked numbers). */
@@ -343,8 +341,18 @@ export interface ApplyRunWorker {
   unclaim(seq: number): Promise<void>;
   /** Milliseconds until this worker's next send slot in the run's shared rate budget (0 without a limit). */
   slot(): Promise<number>;
+  /** The whole run's requests and messages by phase (it counts every row of the run: not cheap). */
   progress(): Promise<ApplyRunProgress>;
-  rows(): Promise<ApplyRunRow[]>;
+  /** The run's live workers (this one included), as progress() counts them. */
+  liveWorkers(): Promise<number>;
+  /** Whether any request of the run is pending (progress().requests.pending > 0, without counting). */
+  anyPending(): Promise<boolean>;
+  /**
+   * The rows the run's summary counts, in seq order, handed to `onPage` a page at a time from one
+   * snapshot (only a page is held): done rows, and rows out or waiting whose worker is gone.
+   * Pending rows and rows a live worker has out are never read (they count as not sent).
+   */
+  summaryRows(onPage: (rows: ApplyRunRow[]) => void): Promise<void>;
   /**
    * Ends the run when nothing is pending (or its breaker tripped) and no live worker has a request
    * out; whether it has ended.

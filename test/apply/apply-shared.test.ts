@@ -119,16 +119,21 @@ function memoryRun(rows: Row[], messages: number) {
       orphaned: { requests: 0, messages: 0 },
       liveWorkers: 1,
     }),
-    rows: async () =>
-      rows.map((r) => ({
-        seq: r.seq,
-        bulkId: `b${r.seq}`,
-        messages: 1,
-        phase: r.phase,
-        workerAlive: open(r) && r.other !== 'gone',
-        ...(r.phase === 'done' ? { outcome: r.outcome } : {}),
-        ...(open(r) && r.other === 'gone' ? { payload: r.payload } : {}),
-      })),
+    liveWorkers: async () => 1,
+    anyPending: async () => rows.some((r) => r.phase === 'pending'),
+    summaryRows: async (onPage) => {
+      // As the state reads them: done rows and those a gone worker left open, two at a time.
+      const counted = rows
+        .filter((r) => r.phase === 'done' || (open(r) && r.other === 'gone'))
+        .map((r) => ({
+          seq: r.seq,
+          bulkId: `b${r.seq}`,
+          messages: 1,
+          phase: r.phase,
+          ...(r.phase === 'done' ? { outcome: r.outcome } : { payload: r.payload }),
+        }));
+      for (let i = 0; i < counted.length; i += 2) onPage(counted.slice(i, i + 2));
+    },
     endIfDone: async () =>
       !rows.some((r) => (r.phase === 'pending' && !tripped) || (open(r) && r.other === 'alive')),
     trip: async (trip, records) => {

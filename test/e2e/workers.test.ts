@@ -184,6 +184,48 @@ for (const backend of await postgresBackends()) {
     }
   });
 
+  test('[postgres] Ctrl-C of apply --workers: the summary counts what was answered, the pending rest as not sent', async () => {
+    const MESSAGES = 30;
+    const { dir, cleanup } = await makeWorkspace(textSpec('stop', swissNumbers(MESSAGES), 'Hi', 1));
+    const emulator = await startEmulator({ latencyMs: 300 });
+    try {
+      await withState(backend, async (state) => {
+        const env = { ...state.env, ...emulatorEnv(emulator.url) };
+        const child = startCli(['apply', '--yes', '--workers', '1', '--concurrency', '2'], {
+          cwd: dir,
+          env,
+        });
+        const running = collect(child);
+        await waitUntil(() => emulator.stats().accepted >= 4, 'the worker sends');
+        child.kill('SIGINT');
+        const result = await running;
+        assert.is(result.code, 130, result.stdout + result.stderr);
+        // What was out at Ctrl-C was answered and counted; nothing else went out.
+        const accepted = emulator.stats().accepted;
+        assert.ok(accepted < MESSAGES, `${accepted} of ${MESSAGES} sent before the stop`);
+        const done = await adminQuery<{ n: number }>(
+          `SELECT count(*)::int AS n FROM "${schemaOf(state)}".apply_request WHERE phase = 'done'`,
+        );
+        assert.is(done.rows[0]?.n, accepted);
+        assert.match(
+          result.stdout,
+          `Apply interrupted: ${accepted} accepted, 0 rejected, 0 failed, 0 in doubt, ${MESSAGES - accepted} not sent (${accepted} requests).`,
+        );
+        // The run stays open for the next apply: it sends the rest, once each.
+        const rest = await runCli(['apply', '--yes', '--workers', '2'], { cwd: dir, env });
+        assert.is(rest.code, 0, rest.stdout + rest.stderr);
+        assert.match(
+          rest.stdout,
+          `Apply complete: ${MESSAGES} accepted, 0 rejected, 0 failed, 0 in doubt (${MESSAGES} requests).`,
+        );
+        assert.is(emulator.stats().duplicates, 0);
+      });
+    } finally {
+      await emulator.close();
+      await cleanup();
+    }
+  });
+
   test('[postgres] --rate-limit is one budget for all workers together', async () => {
     const REQUESTS = 50;
     const RATE = 5;
