@@ -5,7 +5,11 @@ import { describePosition } from '../diagnostics/position.js';
 import { resolveRecipientBatches } from '../recipients/resolve-recipients.js';
 import { createRenderer } from '../render/render-message.js';
 import { createUnresolvedSummary } from './unresolved-summary.js';
-import { controlCharacterDiagnostic, stringsOf } from '../message-spec/check-characters.js';
+import {
+  controlCharacterDiagnostic,
+  someString,
+  stringsOf,
+} from '../message-spec/check-characters.js';
 import { findInvisible, hasInvisible } from '../diagnostics/invisible-characters.js';
 import type { SourcePosition, SpecDocument, Vars } from '../message-spec/types.js';
 import { contentHashOf, seedMessageIdFor } from '../api/identity.js';
@@ -26,16 +30,17 @@ const CONTENT_CACHE = 1000;
 function controlCharacters(
   content: MessageContent,
   inSpec: ReadonlySet<string>,
-  what: string,
-  where: SourcePosition,
+  /** Whose message it is: named in the diagnostic, worked out only when there is one. */
+  recipient: { phoneNumber: string; origin: SourcePosition },
   allowed: boolean,
 ) {
   // Most contents have none: test each string before joining them and listing what they hold.
-  if (!stringsOf(content.whatsApp).some(hasInvisible)) return undefined;
+  if (!someString(content.whatsApp, hasInvisible)) return undefined;
   const text = stringsOf(content.whatsApp).join('\n');
   const { found } = findInvisible(text);
   if (found.every((escape) => inSpec.has(escape))) return undefined;
-  return controlCharacterDiagnostic(text, what, where, allowed);
+  const what = `the message for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`;
+  return controlCharacterDiagnostic(text, what, recipient.origin, allowed);
 }
 
 const PROBE_DESTINATION = [{ messageId: 'probe', to: { phoneNumber: '41793026727' } }];
@@ -241,8 +246,7 @@ export async function* compileSpecBatches(
         const fromVars = controlCharacters(
           content,
           inSpec,
-          `the message for ${recipient.phoneNumber} (${describePosition(recipient.origin)})`,
-          recipient.origin,
+          recipient,
           spec.allowControlCharacters === true,
         );
         if (fromVars) report(fromVars);

@@ -56,6 +56,22 @@ export function checkSpecCharacters(
   return out;
 }
 
+/**
+ * Whether any string inside a value passes `test`: stringsOf(value).some(test) without the array
+ * (compile asks it of every distinct message).
+ */
+export function someString(value: unknown, test: (text: string) => boolean): boolean {
+  if (typeof value === 'string') return test(value);
+  if (Array.isArray(value)) {
+    for (const v of value) if (someString(v, test)) return true;
+  } else if (value !== null && typeof value === 'object') {
+    for (const key in value)
+      if (Object.hasOwn(value, key) && someString((value as Record<string, unknown>)[key], test))
+        return true;
+  }
+  return false;
+}
+
 /** Every string inside a value, depth first. */
 export function stringsOf(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string') out.push(value);

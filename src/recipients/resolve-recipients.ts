@@ -436,7 +436,7 @@ export async function* resolveRecipientBatches(
         continue;
       }
       const hash = varsHash(row.vars);
-      const first = seen.addTagged(phoneNumber, { where: whereTag(index, row.line), hash });
+      const first = seen.addWith(phoneNumber, whereTag(index, row.line), hash);
       if (first) {
         const problem = duplicateDiagnostic(
           phoneNumber,

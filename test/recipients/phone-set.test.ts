@@ -24,4 +24,23 @@ test('a number that is not international digits is refused rather than mistaken 
     assert.throws(() => set.add(bad), RangeError, bad);
 });
 
+test('addWith keeps the tags of the first add and gives them back for a repeat, across growth', () => {
+  const set = new PhoneSet();
+  for (let i = 0; i < 10_000; i++)
+    assert.is(
+      set.addWith(`4179${String(i).padStart(7, '0')}`, i * 2 ** 33 + 7, i >>> 0),
+      undefined,
+    );
+  for (let i = 0; i < 10_000; i += 997)
+    assert.equal(set.addWith(`4179${String(i).padStart(7, '0')}`, 1, 2), {
+      where: i * 2 ** 33 + 7,
+      hash: i,
+    });
+  assert.equal(set.addTagged('41790000005', { where: 0, hash: 0 }), {
+    where: 5 * 2 ** 33 + 7,
+    hash: 5,
+  });
+  assert.is(set.size, 10_000);
+});
+
 test.run();
