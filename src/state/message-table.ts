@@ -20,8 +20,14 @@ export type MessageTableOptions = Pick<PagerOptions, 'dir' | 'resident'>;
  * MessageState equal to the one folding records into objects gave, keys in the same order.
  */
 
-/** Records per chunk: columns grow a chunk at a time (no copy of what is there), the first one doubling. */
-const CHUNK_BITS = 16;
+/**
+ * Records per chunk: columns grow a chunk at a time (no copy of what is there), the first one
+ * doubling. Small (some 38 KiB a chunk of messages): a plan in another order than the state's (a
+ * list sorted anew) looks messages up at random, and each miss reads one chunk back.
+ */
+const CHUNK_BITS = 10;
+/** Chunks kept in memory per resident page of the pager's count (pages of 65,536 records). */
+const SCALE = 1 << (16 - CHUNK_BITS);
 const CHUNK = 1 << CHUNK_BITS;
 const LOW = CHUNK - 1;
 const FIRST_CAPACITY = 64;
@@ -212,7 +218,7 @@ export function uuidOfWords(ids: Uint32Array, at: number): string {
  * strings as they came. An entry is looked up among recent ones before a new one is made.
  */
 class HexTable {
-  /** Full chunks of 65,536 entries (2 MiB), past the resident ones in the page file. */
+  /** Full chunks of 1,024 entries (32 KiB), past the resident ones in the page file. */
   private readonly pages: Pager<Buffer<ArrayBuffer>>;
   /** The last chunk, growing (doubling up to a full one, then a page). */
   private tail: Buffer<ArrayBuffer> | undefined;
@@ -225,7 +231,10 @@ class HexTable {
     private readonly upper: boolean,
     options: PagerOptions,
   ) {
-    this.pages = new Pager(CHUNK * 32, (buffer) => Buffer.from(buffer), options);
+    this.pages = new Pager(CHUNK * 32, (buffer) => Buffer.from(buffer), {
+      ...options,
+      scale: SCALE,
+    });
   }
 
   get spilled(): boolean {
@@ -345,7 +354,7 @@ function instantOf(at: string): number {
  * read-only once sealed. Iterates in the order messages were first journalled, as a Map would.
  */
 export class MessageTable implements MessageStates {
-  /** Full chunks of 65,536 messages (some 2.4 MiB), past the resident ones in the page file. */
+  /** Full chunks of 1,024 messages (some 38 KiB), past the resident ones in the page file. */
   private readonly pages: Pager<Chunk>;
   /** The last chunk, growing (doubling up to a full one, then a page); chunk number `pages.length`. */
   private tail: Chunk | undefined;
@@ -385,6 +394,7 @@ export class MessageTable implements MessageStates {
     this.pages = new Pager(chunkBytes(CHUNK), (buffer) => new Chunk(CHUNK, buffer), {
       ...options,
       subject: "The state's messages",
+      scale: SCALE,
     });
     this.hashes = new HexTable(false, { ...options, subject: "The state's content hashes" });
     this.bulks = new HexTable(true, { ...options, subject: "The state's bulkIds" });

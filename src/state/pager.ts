@@ -14,6 +14,11 @@ export interface PagerOptions {
   resident?: number;
   /** What the pages hold, for a failed write's message ("The plan's entries"). */
   subject?: string;
+  /**
+   * Pages kept per unit of `resident` (default 1): a table of small pages (read at random, each
+   * miss reads little) keeps as many bytes in memory as one of pages of 65,536 records.
+   */
+  scale?: number;
 }
 
 /** Pages kept in memory when nothing says otherwise (of 65,536 records: a million in memory). */
@@ -44,7 +49,7 @@ export class Pager<P extends { readonly buffer: ArrayBuffer }> {
     private readonly revive: (buffer: ArrayBuffer) => P,
     options: PagerOptions = {},
   ) {
-    this.resident = residentPages(options.resident);
+    this.resident = residentPages(options.resident) * Math.max(1, Math.floor(options.scale ?? 1));
     this.dir = options.dir;
     this.subject = options.subject ?? 'The table';
   }

@@ -52,6 +52,11 @@ export function openPgStateStore(
       if (!tables) return { count: 0, last: '0' };
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       try {
+        // Each page along the (workspace, id) index: a journal the server has no statistics of
+        // yet (loaded in bulk, never analysed) would otherwise be scanned and sorted whole for
+        // every page (minutes a page at ten million messages).
+        await client.query('SET LOCAL enable_sort = off');
+        await client.query('SET LOCAL enable_bitmapscan = off');
         let last = '0';
         let count = 0;
         // Pages in key order, each sized from the rows before it to hold about PAGE_BYTES.
