@@ -21,8 +21,8 @@ export interface PagerOptions {
   scale?: number;
 }
 
-/** Pages kept in memory when nothing says otherwise (of 65,536 records: a million in memory). */
-export const RESIDENT_PAGES = 16;
+/** Pages kept in memory per table when nothing says otherwise (of 65,536 records: 262,144 records). */
+export const RESIDENT_PAGES = 4;
 
 /** The resident count the environment asks for (tests and benchmarks spill small tables with it). */
 export function residentPages(given: number | undefined): number {
