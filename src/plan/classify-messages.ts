@@ -61,8 +61,9 @@ export async function classifyMessages(
   const entries = new EntryTable(snapshot.messages, options.pages);
   const store = createContentStore(options.contents);
   const variables = new VarsTable(options.pages);
+  // Compile gives each message its own messageId (one per spec and number): the table checks it
+  // once the messages are in, when it looks for orphans, instead of keeping a look-up as they come.
   for await (const m of messages) {
-    if (entries.has(m.messageId)) continue;
     store.add(m.contentHash, m.content);
     const state = snapshot.messages.get(m.messageId);
     const action = state ? classifyMessage(state, m.contentHash, options) : 'send';

@@ -298,10 +298,12 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
   /** Physical rows read first, ascending (seeds before every other entry); the rest keep their order. */
   private front: number[] = [];
   /**
-   * messageId look-up while the table is built (dropped by `seal`): per slot the id's hash and
-   * physical row + 1 (0 empty).
+   * messageId look-up while the table is built: per slot the id's hash and physical row + 1 (0
+   * empty). Made on the first `has` or `absent`, from the rows in order (not while compile streams
+   * in, when the duplicate check of the numbers holds as much), and dropped by `seal`.
    */
-  private slots: Uint32Array | undefined = new Uint32Array(2 << 10);
+  private slots: Uint32Array | undefined;
+  private sealed = false;
 
   /**
    * `states`: where an entry's `previous` is read from (the state the plan was made against).
@@ -371,8 +373,7 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
 
   /** Whether an entry has this messageId (while the table is built). */
   has(messageId: string): boolean {
-    const slots = this.slots;
-    if (!slots) throw new Error('entry table: sealed');
+    const slots = this.lookUp();
     const probe = this.probe;
     const otherProbe = parseUuid(messageId, probe, 0) ? undefined : messageId;
     const mask = (slots.length >>> 1) - 1;
@@ -392,8 +393,7 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
    * the same order, only for ids whose hash matched but not their bytes (rare).
    */
   *absent<T>(items: () => Iterable<T>, idOf: (item: T) => string): Generator<[number, T]> {
-    const slots = this.slots;
-    if (!slots) throw new Error('entry table: sealed');
+    const slots = this.lookUp();
     const mask = (slots.length >>> 1) - 1;
     const probe = this.probe;
     // Per candidate: the row whose hash matched, the id's words and the item's number.
@@ -476,6 +476,7 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
   /** Ends building: the messageId and content hash look-ups are let go of. */
   seal(): void {
     this.slots = undefined;
+    this.sealed = true;
     this.hashes.seal();
   }
 
@@ -674,7 +675,37 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
     return sameUuidWords(this.chunks.get(row >>> BITS).ids, (row & LOW) * 4, words);
   }
 
-  /** Puts the new row (in chunk c at j) in the look-up; twice the slots when 3/4 full. */
+  /** The messageId look-up, made from the rows in order if not yet (sized once: no doubling). */
+  private lookUp(): Uint32Array {
+    if (this.sealed) throw new Error('entry table: sealed');
+    if (this.slots) return this.slots;
+    let size = 1 << 10;
+    while (this.count * 4 > size * 3) size *= 2;
+    const slots = new Uint32Array(size * 2);
+    const mask = size - 1;
+    const words = new Uint32Array(4);
+    for (let row = 0; row < this.count; row++) {
+      const c = this.chunks.get(row >>> BITS);
+      const j = row & LOW;
+      const other = this.otherIds.size > 0 ? this.otherIds.get(row) : undefined;
+      words.set(c.ids.subarray(j * 4, j * 4 + 4));
+      const h = this.slotOf(words, other);
+      let at = h & mask;
+      for (; slots[2 * at + 1] !== 0; at = (at + 1) & mask) {
+        // Compile makes one messageId per spec and number: two rows of one id would send it twice.
+        if (slots[2 * at] === h && this.sameId((slots[2 * at + 1] as number) - 1, words, other))
+          throw new Error(
+            `plan entries ${row} and ${(slots[2 * at + 1] as number) - 1}: one messageId`,
+          );
+      }
+      slots[2 * at] = h;
+      slots[2 * at + 1] = row + 1;
+    }
+    this.slots = slots;
+    return slots;
+  }
+
+  /** Puts the new row (in chunk c at j) in the look-up once it is made; twice the slots when 3/4 full. */
   private index(row: number, c: Chunk, j: number): void {
     const slots = this.slots;
     if (!slots) return;
