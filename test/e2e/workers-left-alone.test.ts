@@ -131,7 +131,7 @@ for (const backend of await postgresBackends()) {
         );
         assert.ok(
           [0, 3].includes(result.code ?? -1),
-          `exit ${result.code}\n${result.stdout}\n${result.stderr}`,
+          `exit ${String(result.code)}\n${result.stdout}\n${result.stderr}`,
         );
         assert.ok(emulator.stats().requests > 120, 'some requests were retried');
         assert.not.match(result.stderr, /Warning|MaxListeners/);
@@ -159,7 +159,7 @@ test('a long run with retries and a rate limit prints no warning (file state)', 
     });
     assert.ok(
       [0, 3].includes(result.code ?? -1),
-      `exit ${result.code}\n${result.stdout}\n${result.stderr}`,
+      `exit ${String(result.code)}\n${result.stdout}\n${result.stderr}`,
     );
     assert.ok(emulator.stats().requests > 150, 'many requests were retried');
     assert.not.match(result.stderr, /Warning|MaxListeners/);
