@@ -59,7 +59,8 @@ export async function classifyMessages(
   options: ClassifyOptions = {},
 ): Promise<Classified> {
   const entries = new EntryTable(snapshot.messages, options.pages);
-  const store = createContentStore(options.contents);
+  // The contents find their hashes by the entries' numbers of them: one look-up, not two.
+  const store = createContentStore({ ...options.contents, numbers: entries.contentNumbers });
   const variables = new VarsTable(options.pages);
   // Compile gives each message its own messageId (one per spec and number): the table checks it
   // once the messages are in, when it looks for orphans, instead of keeping a look-up as they come.

@@ -32,11 +32,24 @@ export interface ContentStore {
 /** Contents kept as objects before the rest spill: every format and test plan stays in memory. */
 export const IN_MEMORY = 10_000;
 
+/** Numbers of hashes another table keeps (the plan's entries): numbers below 2^31 are dense. */
+export interface HashNumbers {
+  /** The hash's number, added if new. */
+  number(hash: string): number;
+  /** The hash's number, or -1 when it has none. */
+  numberOf(hash: string): number;
+}
+
 export interface ContentStoreOptions {
   /** Contents kept as objects (default IN_MEMORY). */
   inMemory?: number;
   /** The folder of the spill file (created if missing); default the OS temp dir. */
   dir?: string;
+  /**
+   * Spilled contents are found by these numbers (4 bytes a content) instead of a look-up of the
+   * store's own (hash prefixes and slots, some 11 bytes a content).
+   */
+  numbers?: HashNumbers;
 }
 
 // Records in the spill file start on 8-byte boundaries: a Uint32 then places them in 32 GiB.
@@ -60,8 +73,9 @@ function hash32(key: string): number {
 class Column {
   private readonly pages: Array<Uint32Array | Uint8Array> = [];
   constructor(private readonly Page: typeof Uint32Array | typeof Uint8Array) {}
+  /** 0 past what was set. */
   get(i: number): number {
-    return (this.pages[i >>> 16] as Uint32Array)[i & (PAGE - 1)] as number;
+    return this.pages[i >>> 16]?.[i & (PAGE - 1)] ?? 0;
   }
   set(i: number, value: number): void {
     const page = i >>> 16;
@@ -91,10 +105,15 @@ class SpillingStore implements ContentStore {
   private pendingBytes = 0;
   /** Spilled contents read lately: a content many messages share is read once. */
   private readonly recent = new Map<string, MessageContent>();
+  /** With shared numbers: ordinal + 1 by number (0 none), and by number for those from 2^31. */
+  private readonly numbers: HashNumbers | undefined;
+  private readonly ordinals = new Column(Uint32Array);
+  private readonly otherOrdinals = new Map<number, number>();
 
   constructor(options: ContentStoreOptions) {
     this.inMemory = options.inMemory ?? IN_MEMORY;
     this.dir = options.dir;
+    this.numbers = options.numbers;
   }
 
   get size(): number {
@@ -149,11 +168,17 @@ class SpillingStore implements ContentStore {
     json.copy(record, 4 + key.length);
     const ordinal = this.count++;
     this.starts.set(ordinal, (this.written + this.pendingBytes) / ALIGN);
-    this.prefixes.set(ordinal, hash32(hash));
     this.sendAts.set(ordinal, this.sendAtIndex(content.sendAt));
     this.pending.push(record);
     this.pendingBytes += padded;
     if (this.pendingBytes >= FLUSH_AT) this.flush();
+    if (this.numbers) {
+      const number = this.numbers.number(hash);
+      if (number < 0x80000000) this.ordinals.set(number, ordinal + 1);
+      else this.otherOrdinals.set(number, ordinal);
+      return;
+    }
+    this.prefixes.set(ordinal, hash32(hash));
     if (this.count * 4 > this.slots.length * 3) this.grow();
     this.place(ordinal);
   }
@@ -185,6 +210,12 @@ class SpillingStore implements ContentStore {
   /** The ordinal of the spilled content of this hash (checked against the whole hash), or -1. */
   private find(hash: string): number {
     if (this.count === 0) return -1;
+    if (this.numbers) {
+      const number = this.numbers.numberOf(hash);
+      if (number < 0) return -1;
+      if (number >= 0x80000000) return this.otherOrdinals.get(number) ?? -1;
+      return this.ordinals.get(number) - 1;
+    }
     const prefix = hash32(hash);
     const mask = this.slots.length - 1;
     for (let at = prefix & mask; ; at = (at + 1) & mask) {

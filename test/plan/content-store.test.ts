@@ -14,6 +14,7 @@ import {
   sendAtOf,
 } from '../../src/plan/content-store.js';
 import { openFileStateStore } from '../../src/state/file-state.js';
+import { EntryTable } from '../../src/plan/entry-table.js';
 import { withTmpDir } from '../state/tmp-dir.js';
 import { buildFixturePlan } from './fixture-plan.js';
 
@@ -54,6 +55,42 @@ test('contents past the first ones spill to a file and read back the same, first
     assert.equal(Object.fromEntries(store.entries()), plain);
     // The file is nowhere to be found while it is used: no exit can leave it behind.
     assert.equal(readdirSync(dir), []);
+  }));
+
+test('with the entries numbering the hashes: the same contents, hashes numbered without content are absent', () =>
+  withTmpDir(async (dir) => {
+    const table = new EntryTable(new Map(), { dir });
+    const numbers = table.contentNumbers;
+    const store = createContentStore({ inMemory: 5, dir, numbers });
+    // Hashes the entries have before any content (a policy's, a test's): no content of theirs.
+    const bare = contentHashOf({ whatsApp: { text: 'numbered, no content' } });
+    numbers.number(bare);
+    numbers.number('not-a-sha256');
+    const list: Array<[string, MessageContent]> = [
+      ...someContents(300),
+      ['other-hash', { whatsApp: { text: 'from a hash of another form' } }],
+    ];
+    const plain: Record<string, MessageContent> = {};
+    for (const [hash, content] of [...list, ...list.slice(0, 50)]) {
+      store.add(hash, content);
+      plain[hash] ??= content;
+    }
+    assert.ok(store.spilled);
+    assert.is(store.size, 301);
+    for (const [hash, content] of list) {
+      assert.ok(store.has(hash), hash);
+      assert.equal(store.get(hash), content);
+      assert.is(store.sendAtOf(hash), content.sendAt);
+    }
+    for (const hash of [bare, 'not-a-sha256', contentHashOf({ whatsApp: { text: 'nobody' } })]) {
+      assert.not.ok(store.has(hash), hash);
+      assert.is(store.get(hash), undefined);
+    }
+    assert.equal([...store.keys()], Object.keys(plain));
+    assert.equal(Object.fromEntries(store.entries()), plain);
+    // Sealed, the entries keep the look-up the contents use.
+    table.seal();
+    assert.equal(store.get(list[200]?.[0] ?? ''), list[200]?.[1]);
   }));
 
 test('hashes that share their first digits are told apart by the whole hash', () =>
