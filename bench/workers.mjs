@@ -75,6 +75,17 @@ async function inProcess(kind, n) {
   }
 }
 
+/** The CLI's settings for a run against `emulator` with its state in `schema` (workspace bench). */
+function cliEnv(emulator, schema) {
+  return {
+    WASPEC_BASE_URL: emulator.url,
+    WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
+    WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
+    WASPEC_STATE_URL: schema.url,
+    WASPEC_WORKSPACE: 'bench',
+  };
+}
+
 /** A workspace of `n` distinct messages, one per request (so requests, not batching, are measured). */
 function workspace(n) {
   const dir = mkdtempSync(join(tmpdir(), 'waspec-bench-workers-'));
@@ -118,13 +129,7 @@ async function workers(n, count, { latencyMs = 0, rateLimit } = {}) {
   const emulator = await startEmulator({ latencyMs });
   const schema = freshSchema();
   try {
-    const env = {
-      WASPEC_BASE_URL: emulator.url,
-      WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
-      WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
-      WASPEC_STATE_URL: schema.url,
-      WASPEC_WORKSPACE: 'bench',
-    };
+    const env = cliEnv(emulator, schema);
     await run(
       [
         'apply',
@@ -184,45 +189,35 @@ function childrenOf(pid) {
 }
 
 /**
- * apply --workers 2 of the bench's personalised spec over `n` recipients (one request each), until
- * the first requests are answered, then stopped (Ctrl-C twice): the peak RSS of the process that
- * planned and materialised the run (its requests inserted into the state) and of the worker it
- * started. Linux only (/proc).
+ * apply --workers 2 of the bench's personalised spec over `n` recipients (one request each) against
+ * a fresh emulator and schema, until it exits: the peak RSS of the process that planned and
+ * materialised the run (its requests inserted into the state) and of the worker it started, sampled
+ * every 100 ms, each sample followed by `tick(peak, child, emulator)` (which stops it); its stdout,
+ * the messages accepted, and when it started and exited. Linux only (/proc).
  */
-async function materialisePeak(n) {
+async function watchApply(n, tick) {
   const { spec } = await generate(n);
   const emulator = await startEmulator({ latencyMs: 0 });
   const schema = freshSchema();
   const child = spawn(process.execPath, [CLI, 'apply', '--yes', '--workers', '2', spec], {
     cwd: new URL('./data/', import.meta.url).pathname,
-    env: {
-      ...process.env,
-      CI: 'true',
-      NO_COLOR: '1',
-      WASPEC_BASE_URL: emulator.url,
-      WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
-      WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
-      WASPEC_STATE_URL: schema.url,
-      WASPEC_WORKSPACE: 'bench',
-    },
-    stdio: ['ignore', 'ignore', 'ignore'],
+    env: { ...process.env, CI: 'true', NO_COLOR: '1', ...cliEnv(emulator, schema) },
+    stdio: ['ignore', 'pipe', 'ignore'],
   });
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
   const closed = new Promise((resolve) => child.on('close', resolve));
   const peak = { starter: 0, worker: 0 };
-  let stopping = false;
   const started = performance.now();
   const timer = setInterval(() => {
     peak.starter = Math.max(peak.starter, peakMiB(child.pid));
     for (const pid of childrenOf(child.pid)) peak.worker = Math.max(peak.worker, peakMiB(pid));
-    if (!stopping && emulator.stats().accepted > 100) {
-      stopping = true;
-      child.kill('SIGINT');
-      setTimeout(() => child.kill('SIGINT'), 2000);
-    }
+    tick(peak, child, emulator);
   }, 100);
   try {
     await closed;
-    return { ...peak, seconds: (performance.now() - started) / 1000 };
+    const ended = performance.now();
+    return { ...peak, stdout, sent: emulator.stats().accepted, started, ended };
   } finally {
     clearInterval(timer);
     await emulator.close();
@@ -231,61 +226,48 @@ async function materialisePeak(n) {
 }
 
 /**
- * apply --workers 2 of the bench's personalised spec over `n` recipients, stopped by one Ctrl-C
- * `seconds` after the first request is answered: what the run's end costs when most of it is
- * pending (the summary of the whole run is read from the state, and the workers finish what is
- * out). Peak RSS of the starter before and after the Ctrl-C and of the worker, and the seconds
- * from the Ctrl-C to the starter's exit. Linux only (/proc).
+ * watchApply until the first requests are answered, then stopped (Ctrl-C twice): the peaks of
+ * planning and materialising the run.
+ */
+async function materialisePeak(n) {
+  let stopping = false;
+  const r = await watchApply(n, (_peak, child, emulator) => {
+    if (stopping || emulator.stats().accepted <= 100) return;
+    stopping = true;
+    child.kill('SIGINT');
+    setTimeout(() => child.kill('SIGINT'), 2000);
+  });
+  return { starter: r.starter, worker: r.worker, seconds: (r.ended - r.started) / 1000 };
+}
+
+/**
+ * watchApply stopped by one Ctrl-C `seconds` after the first request is answered: what the run's
+ * end costs when most of it is pending (the summary of the whole run is read from the state, and
+ * the workers finish what is out). Peak RSS of the starter before and after the Ctrl-C and of the
+ * worker, and the seconds from the Ctrl-C to the starter's exit.
  */
 async function stopPeak(n, seconds) {
-  const { spec } = await generate(n);
-  const emulator = await startEmulator({ latencyMs: 0 });
-  const schema = freshSchema();
-  const child = spawn(process.execPath, [CLI, 'apply', '--yes', '--workers', '2', spec], {
-    cwd: new URL('./data/', import.meta.url).pathname,
-    env: {
-      ...process.env,
-      CI: 'true',
-      NO_COLOR: '1',
-      WASPEC_BASE_URL: emulator.url,
-      WASPEC_APP_KEY: EMULATOR_DEFAULTS.appKey,
-      WASPEC_APP_SECRET: EMULATOR_DEFAULTS.appSecret,
-      WASPEC_STATE_URL: schema.url,
-      WASPEC_WORKSPACE: 'bench',
-    },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  let stdout = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  const closed = new Promise((resolve) => child.on('close', resolve));
-  const peak = { starter: 0, sending: 0, worker: 0 };
+  let sending = 0;
   let answered;
   let stopped;
-  const timer = setInterval(() => {
-    peak.starter = Math.max(peak.starter, peakMiB(child.pid));
-    for (const pid of childrenOf(child.pid)) peak.worker = Math.max(peak.worker, peakMiB(pid));
+  const r = await watchApply(n, (peak, child, emulator) => {
     if (stopped !== undefined) return;
-    peak.sending = peak.starter;
+    sending = peak.starter;
     answered ??= emulator.stats().accepted > 0 ? performance.now() : undefined;
     if (answered !== undefined && performance.now() - answered > seconds * 1000) {
       stopped = performance.now();
       child.kill('SIGINT');
     }
-  }, 100);
-  try {
-    await closed;
-    if (!/Apply interrupted: /.test(stdout))
-      throw new Error(`bench workers stop: no summary: ${stdout.slice(-500)}`);
-    return {
-      ...peak,
-      sent: emulator.stats().accepted,
-      exit: (performance.now() - stopped) / 1000,
-    };
-  } finally {
-    clearInterval(timer);
-    await emulator.close();
-    await schema.drop();
-  }
+  });
+  if (!/Apply interrupted: /.test(r.stdout))
+    throw new Error(`bench workers stop: no summary: ${r.stdout.slice(-500)}`);
+  return {
+    starter: r.starter,
+    sending,
+    worker: r.worker,
+    sent: r.sent,
+    exit: (r.ended - stopped) / 1000,
+  };
 }
 
 /** stopPeak at BENCH_WORKERS_STOP recipients (default none: it plans and materialises each size). */

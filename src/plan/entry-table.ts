@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Pager, type PagerOptions } from '../state/pager.js';
+import { PagedChunks } from '../state/paged-chunks.js';
+import type { PagerOptions } from '../state/pager.js';
 import { hashUuidWords, parseUuid, sameUuidWords, uuidOfWords } from '../state/message-table.js';
 import type { MessageState, MessageStates } from '../state/types.js';
 import type { HashNumbers } from './content-store.js';
@@ -76,63 +77,6 @@ class Chunk {
   }
 }
 
-/**
- * Chunks of a table: the full ones in a pager, the one still growing beside it. `get` gives the
- * chunk of a number (read back if it was spilled); `write` the same, marked changed. A chunk
- * given is valid until the next call (the last one given is the pager's most recently used).
- */
-class Chunks<P extends { readonly buffer: ArrayBuffer }> {
-  private pager: Pager<P> | undefined;
-  private last: P | undefined;
-  private count = 0;
-  private cached = -1;
-  private cachedPage: P | undefined;
-
-  constructor(
-    private readonly bytes: number,
-    private readonly revive: (buffer: ArrayBuffer) => P,
-    private readonly options: PagerOptions,
-  ) {}
-
-  /** How many chunks (full ones and the growing one). */
-  get length(): number {
-    return this.count;
-  }
-
-  /** Whether any chunk went to the page file. */
-  get spilled(): boolean {
-    return this.pager?.spilled ?? false;
-  }
-
-  /** Starts a new growing chunk; the one before (full) goes to the pager. */
-  add(chunk: P): P {
-    if (this.last !== undefined) {
-      this.pager ??= new Pager(this.bytes, this.revive, this.options);
-      const n = this.pager.push(this.last);
-      this.cached = n;
-      this.cachedPage = this.last;
-    }
-    this.last = chunk;
-    this.count++;
-    return chunk;
-  }
-
-  get(n: number): P {
-    if (n === this.count - 1) return this.last as P;
-    if (n === this.cached) return this.cachedPage as P;
-    const page = (this.pager as Pager<P>).get(n);
-    this.cached = n;
-    this.cachedPage = page;
-    return page;
-  }
-
-  write(n: number): P {
-    const page = this.get(n);
-    if (n !== this.count - 1) (this.pager as Pager<P>).dirty(n);
-    return page;
-  }
-}
-
 /** What the policy added to an entry: held (and why), moved to another sendAt. Kept once per value. */
 interface Extra {
   hold?: { was: 'send' | 'retry'; reason: string };
@@ -141,7 +85,7 @@ interface Extra {
 
 /** Distinct content hashes: 64 lower-case hex digits as 32 bytes, others as they came. */
 class Hashes {
-  private readonly chunks: Chunks<Buffer<ArrayBuffer>>;
+  private readonly chunks: PagedChunks<Buffer<ArrayBuffer>>;
   private count = 0;
   private readonly others: string[] = [];
   private readonly otherIndex = new Map<string, number>();
@@ -155,7 +99,7 @@ class Hashes {
   private lastIndex = 0;
 
   constructor(options: PagerOptions) {
-    this.chunks = new Chunks(CHUNK * 32, (buffer) => Buffer.from(buffer), {
+    this.chunks = new PagedChunks(CHUNK * 32, (buffer) => Buffer.from(buffer), {
       subject: "The plan's content hashes",
       ...options,
     });
@@ -293,7 +237,7 @@ export function previousOf(state: MessageState, contentHash?: string): PreviousR
 }
 
 export class EntryTable extends IndexedEntries implements WritableEntries {
-  private readonly chunks: Chunks<Chunk>;
+  private readonly chunks: PagedChunks<Chunk>;
   private count = 0;
   private readonly hashes: Hashes;
   /** (spec, revision) pairs, and their index by `spec\0revision`. */
@@ -323,7 +267,7 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
     pages: PagerOptions = {},
   ) {
     super();
-    this.chunks = new Chunks(CHUNK_BYTES, (buffer) => new Chunk(buffer), {
+    this.chunks = new PagedChunks(CHUNK_BYTES, (buffer) => new Chunk(buffer), {
       subject: "The plan's entries",
       ...pages,
     });

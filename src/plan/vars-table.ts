@@ -1,4 +1,5 @@
-import { Pager, type PagerOptions } from '../state/pager.js';
+import { PagedChunks } from '../state/paged-chunks.js';
+import type { PagerOptions } from '../state/pager.js';
 
 /** A row of a plan's variable table: how an entry built by buildPlan names its values. */
 export type VarsRow = number;
@@ -31,22 +32,20 @@ export class VarsTable {
   private readonly nameIds = new Map<string, number>();
   private lastNames: readonly string[] = [];
   private lastId = -1;
-  /** Full chunks of bytes; the one being written is `chunk` (number `chunkCount` - 1). */
-  private readonly pages: Paged<Bytes>;
-  private chunk: Bytes | undefined;
+  /** Chunks of bytes; the one being written is the last. */
+  private readonly chunks: PagedChunks<Bytes>;
   private pos = CHUNK;
   /** Rows larger than a chunk, each in a buffer of its own. */
   private readonly large: Bytes[] = [];
   /** Per row: chunk number × 2^32 + its offset in the chunk; -(n + 1) for the large row n. */
-  private readonly offsets: Paged<Float64Array<ArrayBuffer>>;
-  private block: Float64Array<ArrayBuffer> | undefined;
+  private readonly offsets: PagedChunks<Float64Array<ArrayBuffer>>;
   private count = 0;
 
   /** `pages`: where full chunks spill and how many stay in memory. */
   constructor(pages: PagerOptions = {}) {
     const options = { subject: "The plan's variables", ...pages };
-    this.pages = new Paged(CHUNK, (buffer) => Buffer.from(buffer), options);
-    this.offsets = new Paged(BLOCK * 8, (buffer) => new Float64Array(buffer), options);
+    this.chunks = new PagedChunks(CHUNK, (buffer) => Buffer.from(buffer), options);
+    this.offsets = new PagedChunks(BLOCK * 8, (buffer) => new Float64Array(buffer), options);
   }
 
   get rows(): number {
@@ -55,7 +54,7 @@ export class VarsTable {
 
   /** Whether any page went to a page file. */
   get spilled(): boolean {
-    return this.pages.spilled || this.offsets.spilled;
+    return this.chunks.spilled || this.offsets.spilled;
   }
 
   /** Adds the values of one entry; the row to name them by. */
@@ -72,24 +71,19 @@ export class VarsTable {
       start = 0;
       where = -(this.large.push(chunk) - 1) - 1;
     } else {
-      if (this.chunk === undefined || this.pos + need > CHUNK) {
-        if (this.chunk !== undefined) {
-          this.chunk.fill(0, this.pos);
-          this.pages.push(this.chunk);
-        }
-        this.chunk = Buffer.from(new ArrayBuffer(CHUNK));
+      const last = this.chunks.last;
+      if (last === undefined || this.pos + need > CHUNK) {
+        last?.fill(0, this.pos);
+        this.chunks.add(Buffer.from(new ArrayBuffer(CHUNK)));
         this.pos = 0;
       }
-      chunk = this.chunk;
+      chunk = this.chunks.last as Bytes;
       start = this.pos;
-      where = this.pages.length * TWO_32 + start;
+      where = (this.chunks.length - 1) * TWO_32 + start;
     }
     const row = this.count++;
-    if (row % BLOCK === 0) {
-      if (this.block !== undefined) this.offsets.push(this.block);
-      this.block = new Float64Array(BLOCK);
-    }
-    (this.block as Float64Array)[row % BLOCK] = where;
+    if (row % BLOCK === 0) this.offsets.add(new Float64Array(BLOCK));
+    (this.offsets.last as Float64Array)[row % BLOCK] = where;
     let at = writeVarint(chunk, start, id);
     for (const name of names) {
       const value = vars[name] ?? '';
@@ -159,15 +153,13 @@ export class VarsTable {
   private start(row: VarsRow): [Bytes, number] | undefined {
     if (!Number.isInteger(row) || row < 0 || row >= this.count) return undefined;
     const n = Math.floor(row / BLOCK);
-    const block = n === this.offsets.length ? this.block : this.offsets.get(n);
-    const where = block?.[row % BLOCK] ?? 0;
+    const where = this.offsets.get(n)[row % BLOCK] ?? 0;
     if (where < 0) {
       const large = this.large[-where - 1];
       return large === undefined ? undefined : [large, 0];
     }
     const index = Math.floor(where / TWO_32);
-    const chunk = index === this.pages.length ? this.chunk : this.pages.get(index);
-    return chunk === undefined ? undefined : [chunk, where % TWO_32];
+    return [this.chunks.get(index), where % TWO_32];
   }
 
   /**
@@ -293,42 +285,6 @@ export class VarsTable {
     this.lastNames = names;
     this.lastId = id;
     return id;
-  }
-}
-
-/** Full pages in a pager (made when the first one is pushed); the page last given kept at hand. */
-class Paged<P extends { readonly buffer: ArrayBuffer }> {
-  private pager: Pager<P> | undefined;
-  private cached = -1;
-  private cachedPage: P | undefined;
-
-  constructor(
-    private readonly bytes: number,
-    private readonly revive: (buffer: ArrayBuffer) => P,
-    private readonly options: PagerOptions,
-  ) {}
-
-  get length(): number {
-    return this.pager?.length ?? 0;
-  }
-
-  get spilled(): boolean {
-    return this.pager?.spilled ?? false;
-  }
-
-  push(page: P): void {
-    this.pager ??= new Pager(this.bytes, this.revive, this.options);
-    this.cached = this.pager.push(page);
-    this.cachedPage = page;
-  }
-
-  /** The page (valid until the next call: it is the pager's most recently used). */
-  get(n: number): P {
-    if (n === this.cached) return this.cachedPage as P;
-    const page = (this.pager as Pager<P>).get(n);
-    this.cached = n;
-    this.cachedPage = page;
-    return page;
   }
 }
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { bulkIdFor } from '../api/identity.js';
 import type { ApiStatus } from '../api/types.js';
-import { Pager, type PagerOptions } from './pager.js';
+import { PagedChunks } from './paged-chunks.js';
+import type { PagerOptions } from './pager.js';
 import type { JournalRecord, MessageState, MessageStates, Outcome } from './types.js';
 
 /** Where the table's pages go past those it keeps in memory (the pager's folder and resident count). */
@@ -218,10 +219,11 @@ export function uuidOfWords(ids: Uint32Array, at: number): string {
  * strings as they came. An entry is looked up among recent ones before a new one is made.
  */
 class HexTable {
-  /** Full chunks of 1,024 entries (32 KiB), past the resident ones in the page file. */
-  private readonly pages: Pager<Buffer<ArrayBuffer>>;
-  /** The last chunk, growing (doubling up to a full one, then a page). */
-  private tail: Buffer<ArrayBuffer> | undefined;
+  /**
+   * Chunks of 1,024 entries (32 KiB), past the resident ones in the page file; the last one
+   * growing (doubling up to a full one, then a page).
+   */
+  private readonly chunks: PagedChunks<Buffer<ArrayBuffer>>;
   private capacity = 0;
   size = 0;
   private readonly other = new Map<number, string>();
@@ -231,14 +233,14 @@ class HexTable {
     private readonly upper: boolean,
     options: PagerOptions,
   ) {
-    this.pages = new Pager(CHUNK * 32, (buffer) => Buffer.from(buffer), {
+    this.chunks = new PagedChunks(CHUNK * 32, (buffer) => Buffer.from(buffer), {
       ...options,
       scale: SCALE,
     });
   }
 
   get spilled(): boolean {
-    return this.pages.spilled;
+    return this.chunks.spilled;
   }
 
   /** The index of `text`: a recent entry of it, or a new one. */
@@ -266,7 +268,7 @@ class HexTable {
     const index = this.size++;
     if (index >= this.capacity) this.grow();
     // A new entry is always in the last chunk: pages are never written after they are pushed.
-    const chunk = this.tail as Buffer;
+    const chunk = this.chunks.last as Buffer;
     const at = (index & LOW) * 32;
     if (text.length !== 64) {
       this.other.set(index, text);
@@ -285,17 +287,16 @@ class HexTable {
   }
 
   private grow(): void {
-    const tail = this.tail;
+    const tail = this.chunks.last;
     const tailCapacity = tail ? tail.length / 32 : 0;
     if (tail && tailCapacity < CHUNK) {
       const next = Buffer.alloc(Math.min(tailCapacity * 2, CHUNK) * 32);
       tail.copy(next);
-      this.tail = next;
+      this.chunks.replaceLast(next);
       this.capacity += next.length / 32 - tailCapacity;
     } else {
-      if (tail) this.pages.push(tail);
       const size = tail ? CHUNK : FIRST_CAPACITY;
-      this.tail = Buffer.alloc(size * 32);
+      this.chunks.add(Buffer.alloc(size * 32));
       this.capacity += size;
     }
   }
@@ -309,8 +310,7 @@ class HexTable {
     const other = this.other.get(index);
     if (other !== undefined) return other;
     const at = (index & LOW) * 32;
-    const n = index >>> CHUNK_BITS;
-    const chunk = n === this.pages.length ? (this.tail as Buffer) : this.pages.get(n);
+    const chunk = this.chunks.get(index >>> CHUNK_BITS);
     const text = chunk.toString('hex', at, at + 32);
     this.lastIndex = index;
     this.lastText = this.upper ? text.toUpperCase() : text;
@@ -320,12 +320,13 @@ class HexTable {
   /** Lets go of what only adding needs: the recent entries, the last chunk's room for more. */
   seal(): void {
     this.recent = undefined;
-    const used = this.size - this.pages.length * CHUNK;
-    const tail = this.tail;
-    if (!tail || used * 32 >= tail.length) return;
+    const tail = this.chunks.last;
+    if (!tail) return;
+    const used = this.size - (this.chunks.length - 1) * CHUNK;
+    if (used * 32 >= tail.length) return;
     const trimmed = Buffer.alloc(used * 32);
     tail.copy(trimmed, 0, 0, used * 32);
-    this.tail = trimmed;
+    this.chunks.replaceLast(trimmed);
     this.capacity -= tail.length / 32 - used;
   }
 }
@@ -354,13 +355,11 @@ function instantOf(at: string): number {
  * read-only once sealed. Iterates in the order messages were first journalled, as a Map would.
  */
 export class MessageTable implements MessageStates {
-  /** Full chunks of 1,024 messages (some 38 KiB), past the resident ones in the page file. */
-  private readonly pages: Pager<Chunk>;
-  /** The last chunk, growing (doubling up to a full one, then a page); chunk number `pages.length`. */
-  private tail: Chunk | undefined;
-  /** The page last asked of the pager, and its number (the pager never evicts it before the next ask). */
-  private page: Chunk | undefined;
-  private pageNo = -1;
+  /**
+   * Chunks of 1,024 messages (some 38 KiB), past the resident ones in the page file; the last one
+   * growing (doubling up to a full one, then a page).
+   */
+  private readonly chunks: PagedChunks<Chunk>;
   private capacity = 0;
   private count = 0;
   /** Open addressing on the messageId's words: index + 1 of each UUID message, 0 for a free slot. */
@@ -391,7 +390,7 @@ export class MessageTable implements MessageStates {
   private lastAtMs = Number.NaN;
 
   constructor(options: MessageTableOptions = {}) {
-    this.pages = new Pager(chunkBytes(CHUNK), (buffer) => new Chunk(CHUNK, buffer), {
+    this.chunks = new PagedChunks(chunkBytes(CHUNK), (buffer) => new Chunk(CHUNK, buffer), {
       ...options,
       subject: "The state's messages",
       scale: SCALE,
@@ -406,25 +405,12 @@ export class MessageTable implements MessageStates {
 
   /** Whether any of the table's pages went to the page file (it held more than it keeps in memory). */
   get spilled(): boolean {
-    return this.pages.spilled || this.hashes.spilled || this.bulks.spilled;
-  }
-
-  /** Chunk `n`: the last one, or a page (read back if it was written out). Read it before any other. */
-  private chunkAt(n: number): Chunk {
-    if (n === this.pageNo) return this.page as Chunk;
-    if (n === this.pages.length) return this.tail as Chunk;
-    const page = this.pages.get(n);
-    this.page = page;
-    this.pageNo = n;
-    return page;
+    return this.chunks.spilled || this.hashes.spilled || this.bulks.spilled;
   }
 
   /** The chunk of message `index`, to change: a page is marked so, or the change would be lost. */
   private changing(index: number): Chunk {
-    const n = index >>> CHUNK_BITS;
-    const chunk = this.chunkAt(n);
-    if (n < this.pages.length) this.pages.dirty(n);
-    return chunk;
+    return this.chunks.write(index >>> CHUNK_BITS);
   }
 
   has(messageId: string): boolean {
@@ -445,7 +431,7 @@ export class MessageTable implements MessageStates {
   }
 
   private idAt(index: number): string {
-    const chunk = this.chunkAt(index >>> CHUNK_BITS);
+    const chunk = this.chunks.get(index >>> CHUNK_BITS);
     const i = index & LOW;
     return (chunk.flags[i] as number) & OTHER_ID
       ? (this.idOfOther.get(index) as string)
@@ -459,10 +445,10 @@ export class MessageTable implements MessageStates {
     this.hashes.seal();
     this.bulks.seal();
     // The last chunk's room for more goes (up to 65,535 messages' columns).
-    const tail = this.tail;
-    const used = this.count - this.pages.length * CHUNK;
+    const tail = this.chunks.last;
+    const used = this.count - (this.chunks.length - 1) * CHUNK;
     if (tail && used < tail.capacity) {
-      this.tail = tail.resized(used);
+      this.chunks.replaceLast(tail.resized(used));
       this.capacity -= tail.capacity - used;
     }
     // The index at most 3/4 full, as while adding at its fullest (not twice that after a doubling).
@@ -568,13 +554,13 @@ export class MessageTable implements MessageStates {
       if (held === 0) return -1;
       if (slotHashes[slot] !== hash) continue;
       const index = held - 1;
-      const ids = this.chunkAt(index >>> CHUNK_BITS).ids;
+      const ids = this.chunks.get(index >>> CHUNK_BITS).ids;
       if (sameUuidWords(ids, (index & LOW) * 4, key)) return index;
     }
   }
 
   private stateAt(index: number): MessageState {
-    const chunk = this.chunkAt(index >>> CHUNK_BITS);
+    const chunk = this.chunks.get(index >>> CHUNK_BITS);
     const i = index & LOW;
     const flags = chunk.flags[i] as number;
     const shape = this.shapes[chunk.shape[i] as number] as Shape;
@@ -640,7 +626,7 @@ export class MessageTable implements MessageStates {
     const index = this.count++;
     if (index >= this.capacity) this.grow();
     // A new message is always in the last chunk, which is not a page yet.
-    const chunk = this.tail as Chunk;
+    const chunk = this.chunks.last as Chunk;
     const i = index & LOW;
     if (parseUuid(messageId, chunk.ids, i * 4)) {
       if ((this.count - this.otherIds.size) * 4 > this.slots.length * 3) this.rehash();
@@ -681,19 +667,14 @@ export class MessageTable implements MessageStates {
   }
 
   private grow(): void {
-    const tail = this.tail;
+    const tail = this.chunks.last;
     if (tail && tail.capacity < CHUNK) {
       const next = tail.grown();
-      this.tail = next;
+      this.chunks.replaceLast(next);
       this.capacity += next.capacity - tail.capacity;
     } else {
-      if (tail) {
-        // The full last chunk becomes a page (the most recently used: the one `chunkAt` holds).
-        this.pageNo = this.pages.push(tail);
-        this.page = tail;
-      }
-      const chunk = new Chunk(tail ? CHUNK : FIRST_CAPACITY);
-      this.tail = chunk;
+      // The full last chunk, if any, becomes a page.
+      const chunk = this.chunks.add(new Chunk(tail ? CHUNK : FIRST_CAPACITY));
       this.capacity += chunk.capacity;
     }
   }

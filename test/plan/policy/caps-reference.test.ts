@@ -3,17 +3,13 @@
 // as the reference; both run over seeded random plans and states, entry by entry.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { messageIdFor } from '../../../src/api/identity.js';
 import type { FrequencyCap } from '../../../src/config/policy.js';
-import { createRandom as random } from '../../../src/emulator/random.js';
 import { applyPolicies, type SpecPolicy } from '../../../src/plan/policy/apply-policies.js';
 import { decideCaps } from '../../../src/plan/policy/cap-policy.js';
 import { isSending, type PlanEntry, type SendingEntry } from '../../../src/plan/types.js';
 import { messagesOfNumber, specRevisions } from '../../../src/state/messages-of-number.js';
-import type { MessageState, Outcome } from '../../../src/state/types.js';
-
-const NOW = new Date('2026-03-10T12:00:00Z');
-const OUTCOMES: Outcome[] = ['accepted', 'accepted', 'in-flight', 'rejected', 'failed'];
+import type { MessageState } from '../../../src/state/types.js';
+import { NOW, policyScenario } from '../../helpers/policy-scenario.js';
 
 /** The cap as it was: every number's sends in a map, then each number decided. */
 function referenceCaps(
@@ -65,71 +61,14 @@ function referenceCaps(
   }
 }
 
+/**
+ * A seeded scenario and a cap of 1 to 3 a day, on every spec or one category. Numbers written one
+ * way only, as before: of a number planned with and without `+`, the cap counts a message the state
+ * has in flight and the plan sends again to one spelling as received by the other, where the
+ * reference sets it aside (a plan does not send again what is in flight).
+ */
 function scenario(seed: number) {
-  const r = random(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
-  // Numbers as compile writes them, with and without `+`, and one it could not read as digits.
-  const phones = Array.from({ length: 2 + Math.floor(r() * 30) }, (_, i) =>
-    i === 0 && r() < 0.3 ? 'not-a-number' : `${r() < 0.5 ? '+' : ''}4179${1000000 + i * 7}`,
-  );
-  const specs = new Map<string, SpecPolicy>();
-  const names = Array.from({ length: 1 + Math.floor(r() * 5) }, (_, i) => `s${i}`);
-  for (const name of names) {
-    const category = pick(['marketing', 'service', undefined]);
-    specs.set(name, { priority: Math.floor(r() * 3), ...(category ? { category } : {}) });
-  }
-  const entries: PlanEntry[] = [];
-  // Specs interleaved and numbers repeated across specs, in a shuffled plan order.
-  for (let k = 0; k < 60; k++) {
-    const spec = pick(names);
-    const phoneNumber = pick(phones);
-    const messageId = messageIdFor(spec, 1, phoneNumber.replace('+', ''));
-    if (entries.some((e) => e.messageId === messageId)) continue;
-    const message = { messageId, spec, revision: 1, phoneNumber, contentHash: 'h' };
-    const roll = r();
-    entries.push(
-      roll < 0.7
-        ? { action: 'send', ...message, ...(r() < 0.1 ? { seed: true } : {}) }
-        : roll < 0.85
-          ? {
-              action: 'retry',
-              ...message,
-              previous: {
-                contentHash: 'h',
-                outcome: 'failed',
-                bulkId: 'b',
-                sentAt: NOW.toISOString(),
-              },
-            }
-          : {
-              action: 'unchanged',
-              ...message,
-              previous: {
-                contentHash: 'h',
-                outcome: 'accepted',
-                bulkId: 'b',
-                sentAt: NOW.toISOString(),
-              },
-            },
-    );
-  }
-  const messages = new Map<string, MessageState>();
-  for (let i = 0; i < Math.floor(r() * 40); i++) {
-    const spec = r() < 0.2 ? 'deleted-spec' : pick(names);
-    const messageId = messageIdFor(spec, 1, pick(phones).replace('+', ''));
-    const sentAt = new Date(NOW.getTime() - Math.floor(r() * 72) * 3_600_000).toISOString();
-    messages.set(messageId, {
-      messageId,
-      spec,
-      revision: 1,
-      maskedPhoneNumber: '',
-      contentHash: 'h',
-      bulkId: 'b',
-      sentAt,
-      updatedAt: sentAt,
-      outcome: pick(OUTCOMES),
-    });
-  }
+  const { entries, specs, state, r, pick } = policyScenario(seed, { bothWays: false });
   const scope = pick(['marketing', 'service', undefined]);
   const cap: FrequencyCap = {
     count: 1 + Math.floor(r() * 3),
@@ -137,7 +76,7 @@ function scenario(seed: number) {
     perMs: 86_400_000,
     ...(scope ? { scope } : {}),
   };
-  return { entries, specs, messages, cap };
+  return { entries, specs, messages: state.messages, cap };
 }
 
 test('the cap holds the same messages, for the same reasons, as the map of numbers it replaced (500 seeded plans)', () => {

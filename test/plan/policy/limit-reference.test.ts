@@ -4,30 +4,21 @@
 // the figures the plan shows.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { messageIdFor } from '../../../src/api/identity.js';
-import type { MessageContent } from '../../../src/api/types.js';
-import { createRandom as random } from '../../../src/emulator/random.js';
 import { sendAtOf } from '../../../src/plan/content-store.js';
 import { setEntry, type EntryList } from '../../../src/plan/entry-list.js';
-import {
-  applyPolicies,
-  type PolicyContext,
-  type SpecPolicy,
-} from '../../../src/plan/policy/apply-policies.js';
+import { applyPolicies, type PolicyContext } from '../../../src/plan/policy/apply-policies.js';
 import { comparePrecedence, type CapCandidate } from '../../../src/plan/policy/cap-policy.js';
 import {
   isSending,
   type HeldAction,
   type HeldEntry,
-  type PlanEntry,
   type SendingEntry,
 } from '../../../src/plan/types.js';
 import { messagesOfNumber, specRevisions } from '../../../src/state/messages-of-number.js';
-import type { MessageState, Outcome } from '../../../src/state/types.js';
+import type { MessageState } from '../../../src/state/types.js';
+import { NOW, policyScenario } from '../../helpers/policy-scenario.js';
 
-const NOW = new Date('2026-03-10T12:00:00Z');
 const DAY_MS = 86_400_000;
-const OUTCOMES: Outcome[] = ['accepted', 'accepted', 'in-flight', 'rejected', 'failed'];
 
 function held(entry: SendingEntry, action: HeldAction, reason: string): HeldEntry {
   return { ...entry, action, hold: { was: entry.action, reason } };
@@ -196,93 +187,13 @@ function recentRecipients(
   return recent;
 }
 
+/** A seeded scenario and a limit of 1 to 30 recipients a day, held or scheduled past it. */
 function scenario(seed: number) {
-  const r = random(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
-  // Numbers with and without `+` (some the same digits both ways), and text that is no number.
-  const phones = Array.from({ length: 3 + Math.floor(r() * 40) }, (_, i) => {
-    if (i === 0 && r() < 0.3) return 'not-a-number';
-    if (i === 1 && r() < 0.3) return '0041 79 100 0007';
-    return `${r() < 0.5 ? '+' : ''}4179${1000000 + (i % 25) * 7}`;
-  });
-  const specs = new Map<string, SpecPolicy>();
-  const names = Array.from({ length: 1 + Math.floor(r() * 4) }, (_, i) => `s${i}`);
-  for (const name of names) specs.set(name, { priority: Math.floor(r() * 3) });
-  const contents: Record<string, MessageContent> = {
-    plain: { whatsApp: { text: 'hi' } },
-    later: { whatsApp: { text: 'hi' }, sendAt: '2026-03-12T09:00:00.000Z' },
-    sooner: { whatsApp: { text: 'hi' }, sendAt: '2026-03-10T13:00:00.000Z' },
-  };
-  const entries: PlanEntry[] = [];
-  for (let k = 0; k < 80; k++) {
-    const spec = pick(names);
-    const phoneNumber = pick(phones);
-    const messageId = messageIdFor(spec, 1, phoneNumber.replace(/\D/g, ''));
-    if (entries.some((e) => e.messageId === messageId)) continue;
-    const message = {
-      messageId,
-      spec,
-      revision: 1,
-      phoneNumber,
-      contentHash: pick(Object.keys(contents)),
-    };
-    const roll = r();
-    entries.push(
-      roll < 0.75
-        ? { action: 'send', ...message, ...(r() < 0.1 ? { seed: true } : {}) }
-        : roll < 0.9
-          ? {
-              action: 'retry',
-              ...message,
-              previous: {
-                contentHash: 'h',
-                outcome: 'failed',
-                bulkId: 'b',
-                sentAt: NOW.toISOString(),
-              },
-            }
-          : {
-              action: 'unchanged',
-              ...message,
-              previous: {
-                contentHash: 'h',
-                outcome: 'accepted',
-                bulkId: 'b',
-                sentAt: NOW.toISOString(),
-              },
-            },
-    );
-  }
-  const messages = new Map<string, MessageState>();
-  for (let i = 0; i < Math.floor(r() * 60); i++) {
-    const spec = r() < 0.3 ? `gone-${i % 3}` : pick(names);
-    // Some sent to planned numbers, some to numbers the plan does not have.
-    const digits = r() < 0.6 ? pick(phones).replace(/\D/g, '') : `4188${1000000 + i}`;
-    const messageId = messageIdFor(spec, 1, digits);
-    // Times shared by several (one request) and times apart, within and outside 24 h.
-    const hours = r() < 0.4 ? 5 : Math.floor(r() * 40);
-    const sentAt = new Date(
-      NOW.getTime() - hours * 3_600_000 - Math.floor(r() * 3) * 1000,
-    ).toISOString();
-    messages.set(messageId, {
-      messageId,
-      spec,
-      revision: 1,
-      maskedPhoneNumber: '',
-      contentHash: 'h',
-      bulkId: 'b',
-      sentAt,
-      updatedAt: sentAt,
-      outcome: pick(OUTCOMES),
-      ...(r() < 0.1
-        ? { settled: { as: 'not-sent' as const, by: 'x', at: sentAt, reason: 'r' } }
-        : {}),
-    });
-  }
+  const { entries, specs, state, contents, r, pick } = policyScenario(seed);
   return {
     entries,
     specs,
-    messages,
+    messages: state.messages,
     contents,
     limit: 1 + Math.floor(r() * 30),
     mode: pick(['hold', 'schedule'] as const),

@@ -7,10 +7,10 @@ import type { FrequencyCap } from '../../../src/config/policy.js';
 import { createRandom as random } from '../../../src/emulator/random.js';
 import { applyPolicies, type SpecPolicy } from '../../../src/plan/policy/apply-policies.js';
 import type { PlanEntry, PreviousRecord, StateAction } from '../../../src/plan/types.js';
-import type { MessageState, Outcome } from '../../../src/state/types.js';
+import type { MessageState } from '../../../src/state/types.js';
 import type { Suppression } from '../../../src/suppressions/types.js';
+import { NOW, OUTCOMES, stateMessage } from '../../helpers/policy-scenario.js';
 
-const NOW = new Date('2026-03-10T12:00:00Z');
 const CATEGORIES = ['marketing', 'service', undefined];
 const ACTIONS: StateAction[] = [
   'send',
@@ -28,7 +28,6 @@ const PREVIOUS: PreviousRecord = {
   bulkId: 'b',
   sentAt: NOW.toISOString(),
 };
-const OUTCOMES: Outcome[] = ['accepted', 'accepted', 'in-flight', 'rejected', 'failed'];
 
 function scenario(seed: number) {
   const r = random(seed);
@@ -69,17 +68,7 @@ function scenario(seed: number) {
     const messageId = messageIdFor(spec, 1, phone);
     numberOf.set(messageId, phone);
     const sentAt = new Date(NOW.getTime() - Math.floor(r() * 72) * 3_600_000).toISOString();
-    messages.set(messageId, {
-      messageId,
-      spec,
-      revision: 1,
-      maskedPhoneNumber: '',
-      contentHash: 'h',
-      bulkId: 'b',
-      sentAt,
-      updatedAt: sentAt,
-      outcome: pick(OUTCOMES),
-    });
+    messages.set(messageId, stateMessage(messageId, spec, sentAt, pick(OUTCOMES)));
   }
   const suppressed = new Map<string, Suppression>(
     phones.filter(() => r() < 0.25).map((p) => [p, { source: 'list.csv' }]),
