@@ -1,6 +1,6 @@
 import type { CompiledMessage } from '../compile/types.js';
 import type { MessageContent } from '../api/types.js';
-import type { MessageState, StateSnapshot } from '../state/types.js';
+import type { MessageState, MessageStates, StateSnapshot } from '../state/types.js';
 import { contentsRecord, createContentStore, type ContentStoreOptions } from './content-store.js';
 import { EntryTable, previousOf } from './entry-table.js';
 import type { PagerOptions } from '../state/pager.js';
@@ -62,11 +62,23 @@ export async function classifyMessages(
   // The contents find their hashes by the entries' numbers of them: one look-up, not two.
   const store = createContentStore({ ...options.contents, numbers: entries.contentNumbers });
   const variables = new VarsTable(options.pages);
-  // Compile gives each message its own messageId (one per spec and number): the table checks it
-  // once the messages are in, when it looks for orphans, instead of keeping a look-up as they come.
+  // The state's messages the plan has, by place: the orphans are the others (no look-up of the
+  // plan's messageIds, some 13 bytes a message). Without places (a Map), the entries look them up.
+  const places = placesOf(snapshot.messages);
+  const planned = places && new Uint8Array(Math.ceil(snapshot.messages.size / 8));
+  // Compile gives each message its own messageId (one per spec and number); one already planned
+  // is not planned again.
   for await (const m of messages) {
+    let state: MessageState | undefined;
+    if (places && planned) {
+      const place = places.indexOf(m.messageId);
+      if (place >= 0) {
+        if ((planned[place >>> 3] as number) & (1 << (place & 7))) continue;
+        planned[place >>> 3] = (planned[place >>> 3] as number) | (1 << (place & 7));
+        state = places.at(place);
+      }
+    } else state = snapshot.messages.get(m.messageId);
     store.add(m.contentHash, m.content);
-    const state = snapshot.messages.get(m.messageId);
     const action = state ? classifyMessage(state, m.contentHash, options) : 'send';
     // The values in the table, not an object per entry (a fifth of the plan's memory otherwise).
     const vars =
@@ -83,43 +95,74 @@ export async function classifyMessages(
       m.seed === true,
     );
   }
-  for (const orphan of findOrphans(snapshot, entries, options)) entries.push(orphan);
+  const orphans =
+    places && planned
+      ? orphansOf(unplanned(places, snapshot.messages.size, planned), options)
+      : findOrphans(snapshot, entries, options);
+  for (const orphan of orphans) entries.push(orphan);
   entries.seal();
   // Seeds' test messages before every other entry (each group in its order): what apply sends first.
   entries.moveSeedsFirst();
   return { entries, contents: contentsRecord(store), variables };
 }
 
-/** State messages of in-scope specs that nothing compiled any more, by spec then phone number. */
+type Places = Required<Pick<MessageStates, 'indexOf' | 'at'>>;
+
+function placesOf(messages: MessageStates): Places | undefined {
+  return messages.indexOf && messages.at ? (messages as Places) : undefined;
+}
+
+/** The state's messages not planned, in their order (a planned one is not even read). */
+function* unplanned(places: Places, size: number, planned: Uint8Array): Generator<MessageState> {
+  for (let place = 0; place < size; place++)
+    if (!((planned[place >>> 3] as number) & (1 << (place & 7)))) yield places.at(place);
+}
+
+/** Whether a state message nothing compiled is an orphan of this plan (its spec in scope). */
+function orphanCandidate(state: MessageState, options: ClassifyOptions): boolean {
+  // A seed's test message of an earlier content is history: the seed got the text of its day.
+  if (state.test) return false;
+  if (options.scope && !options.scope.has(state.spec)) return false;
+  const current = options.revisions?.get(state.spec);
+  return current === undefined || state.revision >= current;
+}
+
+/** State messages of in-scope specs that nothing compiled any more (found by the entries' look-up). */
 function findOrphans(
   snapshot: Pick<StateSnapshot, 'messages'>,
   seen: Pick<EntryTable, 'absent'>,
   options: ClassifyOptions,
 ): PlanEntry[] {
   function* candidates(): Generator<MessageState> {
-    for (const state of snapshot.messages.values()) {
-      // A seed's test message of an earlier content is history: the seed got the text of its day.
-      if (state.test) continue;
-      if (options.scope && !options.scope.has(state.spec)) continue;
-      const current = options.revisions?.get(state.spec);
-      if (current !== undefined && state.revision < current) continue;
-      yield state;
-    }
+    for (const state of snapshot.messages.values())
+      if (orphanCandidate(state, options)) yield state;
   }
   // The table confirms the ids it may have in its order, not the state's: found in any order.
   const found: Array<[number, MessageState]> = [
     ...seen.absent(candidates, (state) => state.messageId),
   ];
   found.sort((a, b) => a[0] - b[0]);
-  const orphans: PlanEntry[] = found.map(([, state]) => ({
-    action: 'orphan',
-    messageId: state.messageId,
-    spec: state.spec,
-    revision: state.revision,
-    // The state keeps no full number: an orphan is named by its masked one.
-    phoneNumber: state.maskedPhoneNumber,
-    previous: previousOf(state),
-  }));
+  return orphansOf(
+    found.map(([, state]) => state),
+    options,
+  );
+}
+
+/** The orphans' entries of state messages nothing compiled, by spec then phone number. */
+function orphansOf(states: Iterable<MessageState>, options: ClassifyOptions): PlanEntry[] {
+  const orphans: PlanEntry[] = [];
+  for (const state of states) {
+    if (!orphanCandidate(state, options)) continue;
+    orphans.push({
+      action: 'orphan',
+      messageId: state.messageId,
+      spec: state.spec,
+      revision: state.revision,
+      // The state keeps no full number: an orphan is named by its masked one.
+      phoneNumber: state.maskedPhoneNumber,
+      previous: previousOf(state),
+    });
+  }
   return orphans.sort((a, b) => compare(a.spec, b.spec) || compare(a.phoneNumber, b.phoneNumber));
 }
 

@@ -544,7 +544,8 @@ export class MessageTable implements MessageStates {
 
   // Reading.
 
-  private indexOf(messageId: string): number {
+  /** The message's place in `values()`, or -1. */
+  indexOf(messageId: string): number {
     const key = this.key;
     if (!parseUuid(messageId, key, 0)) return this.otherIds.get(messageId) ?? -1;
     const { slots, slotHashes } = this;
@@ -557,6 +558,12 @@ export class MessageTable implements MessageStates {
       const ids = this.chunks.get(index >>> CHUNK_BITS).ids;
       if (sameUuidWords(ids, (index & LOW) * 4, key)) return index;
     }
+  }
+
+  /** The message at a place of `values()` (0 to size - 1). */
+  at(index: number): MessageState {
+    if (!(index >= 0 && index < this.count)) throw new RangeError(`no state message ${index}`);
+    return this.stateAt(index);
   }
 
   private stateAt(index: number): MessageState {

@@ -155,6 +155,10 @@ export interface MessageStates {
   /** In the order the messages were first journalled. */
   values(): IterableIterator<MessageState>;
   keys(): IterableIterator<string>;
+  /** The message's place in `values()`, or -1 (a table; a Map has none). */
+  indexOf?(messageId: string): number;
+  /** The message at a place of `values()`. */
+  at?(index: number): MessageState;
 }
 
 export interface StateSnapshot {

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { classifyMessages } from '../../src/plan/classify-messages.js';
+import type { MessageState } from '../../src/state/types.js';
 import { openFileStateStore } from '../../src/state/file-state.js';
 import { withTmpDir } from '../state/tmp-dir.js';
 import { stateBackends, testEachBackend, withState } from '../helpers/state-backends.js';
@@ -94,6 +95,38 @@ test('orphans only for specs in scope; earlier revisions are history, not orphan
       revisions: new Map([['store-hello', 2]]),
     });
     assert.equal([...new Set(bumped.entries.map((e) => e.spec))], ['black-friday']);
+  }));
+
+test("orphans found by the state table's places are those a look-up of the plan finds, in the same order", () =>
+  withTmpDir(async (dir) => {
+    await writeFixtureState(dir);
+    const snapshot = await openFileStateStore(dir).read();
+    // A Map of the same messages has no places: the entries look the state's messageIds up.
+    const asMap = {
+      ...snapshot,
+      messages: new Map(
+        [...snapshot.messages.keys()].map((id) => [id, snapshot.messages.get(id) as MessageState]),
+      ),
+    };
+    for (const keep of [() => true, (_: unknown, i: number) => i % 2 === 0, () => false]) {
+      const messages = fixtureMessages().filter(keep);
+      const byPlaces = await classifyMessages(messages, snapshot, {});
+      const byLookUp = await classifyMessages(messages, asMap, {});
+      assert.equal([...byPlaces.entries], [...byLookUp.entries]);
+      assert.ok([...byPlaces.entries].some((e) => e.action === 'orphan'));
+    }
+  }));
+
+test('a message compiled twice that the state has is planned once', () =>
+  withTmpDir(async (dir) => {
+    await writeFixtureState(dir);
+    const snapshot = await openFileStateStore(dir).read();
+    const messages = fixtureMessages();
+    const known = messages.filter((m) => snapshot.messages.has(m.messageId));
+    assert.ok(known.length > 0);
+    const once = await classifyMessages(messages, snapshot, {});
+    const twice = await classifyMessages([...messages, ...known], snapshot, {});
+    assert.equal(actions(twice.entries), actions(once.entries));
   }));
 
 test.run();
