@@ -27,6 +27,9 @@ import type { ExcludeSink } from '../recipients/types.js';
 
 /** Distinct contents remembered per spec; beyond it, old ones are re-validated if seen again. */
 const CONTENT_CACHE = 1000;
+/** A messageId (a UUID) and a bulkId (SHA-256 hex): the pool's are concatenated. */
+const ID_LENGTH = 36;
+const BULK_ID_LENGTH = 64;
 function controlCharacters(
   content: MessageContent,
   inSpec: ReadonlySet<string>,
@@ -47,7 +50,8 @@ const PROBE_DESTINATION = [{ messageId: 'probe', to: { phoneNumber: '41793026727
 
 /** One distinct content of a spec, shared by the messages that have it. */
 interface SharedContent {
-  content: MessageContent;
+  /** Parsed from the key when first read (a pool worker gave the key alone). */
+  content?: MessageContent;
   key: string;
   valid: boolean;
   hash?: string;
@@ -57,8 +61,29 @@ interface SharedContent {
 
 type VarsOf = (context: Vars) => Readonly<Record<string, string>>;
 
+/** What a message reads of its content, shared with the messages that have it. */
+abstract class OfContent {
+  constructor(protected readonly shared: SharedContent) {}
+
+  get content(): MessageContent {
+    return contentOf(this.shared);
+  }
+
+  get contentKey(): string {
+    return this.shared.key;
+  }
+
+  get contentHash(): string {
+    return (this.shared.hash ??= contentHashOf(this.content));
+  }
+
+  get bodyTail(): string {
+    return tailOf(this.shared);
+  }
+}
+
 // compile and validate never read the hash or the vars, plan does: each is worked out on first read.
-class Compiled implements CompiledMessage {
+class Compiled extends OfContent implements CompiledMessage {
   private varsOf: VarsOf | undefined;
   private context: Vars | Readonly<Record<string, string>> | undefined;
 
@@ -67,13 +92,14 @@ class Compiled implements CompiledMessage {
     readonly revision: number,
     readonly messageId: string,
     readonly phoneNumber: string,
-    private readonly shared: SharedContent,
+    shared: SharedContent,
     readonly origin: SourcePosition,
     /** With varsOf: what the message was rendered from; without: its vars. */
     context: Vars | Readonly<Record<string, string>> | undefined,
     varsOf: VarsOf | undefined,
     readonly seed?: true,
   ) {
+    super(shared);
     this.context = context;
     this.varsOf = varsOf;
   }
@@ -85,26 +111,39 @@ class Compiled implements CompiledMessage {
     }
     return this.context as Readonly<Record<string, string>> | undefined;
   }
+}
 
-  get content(): MessageContent {
-    return this.shared.content;
+const contentOf = (shared: SharedContent): MessageContent =>
+  (shared.content ??= JSON.parse(shared.key) as MessageContent);
+
+function tailOf(shared: SharedContent): string {
+  const content = contentOf(shared);
+  // The key is `{"whatsApp":…}` when the content has nothing else (its JSON, in the body's order).
+  return (shared.tail ??=
+    content.sendAt === undefined && content.scenarioKey === undefined
+      ? `,${shared.key.slice(1)}`
+      : bodyTailOf(content));
+}
+
+/** A message of a row a pool worker compiled: its strings, and its place worked out if read. */
+class Pooled extends OfContent implements CompiledMessage {
+  constructor(
+    readonly spec: string,
+    readonly revision: number,
+    readonly messageId: string,
+    readonly phoneNumber: string,
+    shared: SharedContent,
+    /** The bulkId of a request to this message alone (the worker's). */
+    readonly soloBulkId: string,
+    private readonly file: string,
+    private readonly line: number,
+    private readonly column: number,
+  ) {
+    super(shared);
   }
 
-  get contentKey(): string {
-    return this.shared.key;
-  }
-
-  get contentHash(): string {
-    return (this.shared.hash ??= contentHashOf(this.shared.content));
-  }
-
-  get bodyTail(): string {
-    const { content, key } = this.shared;
-    // The key is `{"whatsApp":…}` when the content has nothing else (its JSON, in the body's order).
-    return (this.shared.tail ??=
-      content.sendAt === undefined && content.scenarioKey === undefined
-        ? `,${key.slice(1)}`
-        : bodyTailOf(content));
+  get origin(): SourcePosition {
+    return { file: this.file, line: this.line, column: this.column };
   }
 }
 
@@ -122,6 +161,12 @@ export async function* compileSpec(
 }
 
 export interface CompileOptions {
+  /**
+   * The caller reads the messages' bodies, never their vars: a spec's large CSV files are then
+   * compiled by a pool of workers (from `poolFromBytes`, default POOL_MIN_BYTES).
+   */
+  bodiesOnly?: boolean;
+  poolFromBytes?: number;
   /** The approved templates: each template message is checked against its own (problems are diagnostics; messages still compile). */
   catalogue?: Catalogue;
   /** Where recipients left out by `invalid: hold` / `duplicates: first` go (else they are warnings). */
@@ -182,8 +227,68 @@ export async function* compileSpecBatches(
       ? createTemplateCheck(doc, options.catalogue, sink, report)
       : undefined;
 
-  for await (const batch of resolveRecipientBatches(doc, report, options.exclude)) {
+  // The pool's rows are the main thread's only while no template blew its budget (see templates.ts).
+  let blown = false;
+  const plain = spec.sendAt === undefined && spec.scenarioKey === undefined;
+  const pool =
+    options.bodiesOnly && !doc.flawed && !sample && !checkTemplate
+      ? (await import('./compile-pool.js')).createPiecePool(
+          {
+            spec: {
+              name: spec.name,
+              revision: spec.revision,
+              whatsApp: spec.whatsApp,
+              ...(spec.vars === undefined ? {} : { vars: spec.vars }),
+              ...(spec.sendAt === undefined ? {} : { sendAt: spec.sendAt }),
+              ...(spec.scenarioKey === undefined ? {} : { scenarioKey: spec.scenarioKey }),
+              ...(spec.allowControlCharacters === undefined
+                ? {}
+                : { allowControlCharacters: spec.allowControlCharacters }),
+            },
+            inSpec: [...inSpec],
+            written: JSON.stringify([spec.whatsApp, spec.vars ?? {}]),
+          },
+          () => !blown,
+          options.poolFromBytes,
+        )
+      : undefined;
+  const batches = pool
+    ? resolveRecipientBatches(doc, report, options.exclude, pool)
+    : resolveRecipientBatches(doc, report, options.exclude);
+  for await (const batch of batches) {
     const out: CompiledMessage[] = [];
+    if (!Array.isArray(batch)) {
+      // Rows a worker compiled: every content valid; the cache counts them as it counts the rest.
+      const { result, phones, kept, file, line } = batch;
+      const keys = result.keys.split('\n');
+      for (const i of kept) {
+        recipients++;
+        const key = keys[i] as string;
+        let known = cache.get(key);
+        if (!known) {
+          // A content of the whatsApp text alone: its tail is its key's text (see tailOf).
+          known = plain ? { key, valid: true, tail: `,${key.slice(1)}` } : { key, valid: true };
+          if (cache.size >= CONTENT_CACHE) cache.clear();
+          cache.set(key, known);
+        }
+        if (!known.valid) continue;
+        out.push(
+          new Pooled(
+            spec.name,
+            spec.revision,
+            result.ids.slice(i * ID_LENGTH, (i + 1) * ID_LENGTH),
+            phones[i] as string,
+            known,
+            result.soloBulkIds.slice(i * BULK_ID_LENGTH, (i + 1) * BULK_ID_LENGTH),
+            file,
+            line + (result.lines[i] as number),
+            result.columns[i] as number,
+          ),
+        );
+      }
+      if (out.length > 0) yield out;
+      continue;
+    }
     for (const recipient of batch) {
       recipients++;
       const rendered = renderer.render(recipient);
@@ -208,6 +313,7 @@ export async function* compileSpecBatches(
         continue;
       }
       if (!rendered.whatsApp) {
+        if (rendered.diagnostics.some((d) => d.code === 'render-limit')) blown = true;
         rendered.diagnostics.forEach(report);
         if (rendered.unresolved) unresolved.add(rendered.unresolved, recipient);
         continue;

@@ -172,6 +172,8 @@ export type TextGroupableMessage = Pick<
 > & {
   /** The body's JSON after its destinations (`,"whatsApp":…}`), when the message knows it. */
   readonly bodyTail?: string;
+  /** bulkIdFor([messageId]), when the message knows it (a pool worker worked it out). */
+  readonly soloBulkId?: string;
 };
 
 /** A group of one spec's messages waiting for more: the strings its body is made of, no more. */
@@ -182,6 +184,8 @@ export interface TextGroup {
   /** The ids and numbers of the others, in turn. */
   more: string[] | undefined;
   tail: string;
+  /** The first message's soloBulkId, if it came with one. */
+  soloBulkId: string | undefined;
   generation: number;
 }
 
@@ -194,7 +198,7 @@ export function bodyText(group: TextGroup): string {
   const { id, phone, more, tail } = group;
   let destinations = destinationText(id, phone);
   let bulkId: string;
-  if (more === undefined) bulkId = bulkIdFor([id]);
+  if (more === undefined) bulkId = group.soloBulkId ?? bulkIdFor([id]);
   else {
     const ids = [id];
     for (let i = 0; i < more.length; i += 2) {
@@ -229,6 +233,7 @@ export function createBodyTextGrouper(
         phone: message.phoneNumber,
         more: undefined,
         tail: message.bodyTail ?? bodyTailOf(message.content),
+        soloBulkId: message.soloBulkId,
         generation: 0,
       }),
       push: (group, message) => {
