@@ -5,10 +5,9 @@ import { someString, stringsOf } from '../message-spec/check-characters.js';
 import type { Spec, SpecDocument, Vars } from '../message-spec/types.js';
 import { varsHash } from '../recipients/duplicates.js';
 import { normalizePhoneNumber } from '../recipients/phone.js';
-import { fieldColumn, parsePiece } from '../recipients/read-csv.js';
 import { MAX_VALUE_CHARS } from '../recipients/limits.js';
 import { createRenderer, type MessageRenderer } from '../render/render-message.js';
-import type { PieceResult } from '../recipients/csv-piece.js';
+import { BULK_ID_LENGTH, ID_LENGTH, type PieceResult } from '../recipients/csv-piece.js';
 
 export type { PieceResult };
 
@@ -34,6 +33,19 @@ export interface PieceContext {
   /** A column is named __proto__: vars without a prototype. */
   bare: boolean;
   defaultCountry?: string;
+}
+
+/** The column of field `index`'s value (past leading spaces) in a row without quotes. */
+function columnOf(
+  row: string,
+  fields: readonly string[],
+  delimiter: string,
+  index: number,
+): number {
+  let at = 0;
+  for (let f = 0; f < index; f++) at += (fields[f] as string).length + delimiter.length;
+  while (row.charCodeAt(at) === 0x20) at++;
+  return at;
 }
 
 /** Never located: a row with any problem is not compiled here but on the main thread. */
@@ -87,17 +99,20 @@ export function createPieceCompiler(context: PieceContext): PieceCompiler {
   return {
     compile(text) {
       if (renderer.diagnostics.length > 0) return undefined;
-      const { rows, starts } = parsePiece(text, '\n', delimiter, false);
+      // Without quotes a row is a line and a field what lies between delimiters: papaparse splits
+      // such text so too (its fast mode), but makes objects per row that outlive a scavenge.
+      const rows = text.split('\n');
+      rows.pop(); // after the last line break
       const lines = new Int32Array(rows.length);
       const columns = new Int32Array(rows.length);
       const hashes = new Uint32Array(rows.length);
-      const phones: string[] = [];
-      let ids = '';
-      let soloBulkIds = '';
+      const phones = new Float64Array(rows.length);
+      const ids = Buffer.alloc(rows.length * ID_LENGTH);
+      const soloBulkIds = Buffer.alloc(rows.length * BULK_ID_LENGTH);
       const keys: string[] = [];
       let count = 0;
       for (let r = 0; r < rows.length; r++) {
-        const fields = rows[r] as string[];
+        const fields = (rows[r] as string).split(delimiter);
         if (fields.length === 1 && (fields[0] as string).trim() === '') continue;
         if (fields.length !== context.fields) return undefined;
         const vars: Vars = bare ? (Object.create(null) as Vars) : {};
@@ -126,11 +141,11 @@ export function createPieceCompiler(context: PieceContext): PieceCompiler {
         const key = JSON.stringify(content);
         if (!valid(key, rendered.whatsApp)) return undefined;
         lines[count] = r;
-        columns[count] = fieldColumn(text, starts[r] ?? 0, fields, delimiter, '\n', phoneColumn);
+        columns[count] = columnOf(rows[r] as string, fields, delimiter, phoneColumn);
         hashes[count] = varsHash(vars);
-        phones.push(phoneNumber);
-        ids += messageId;
-        soloBulkIds += bulkIdFor([messageId]);
+        phones[count] = Number(phoneNumber);
+        ids.write(messageId, count * ID_LENGTH, 'latin1');
+        soloBulkIds.write(bulkIdFor([messageId]), count * BULK_ID_LENGTH, 'latin1');
         keys.push(key);
         count++;
       }
@@ -139,9 +154,9 @@ export function createPieceCompiler(context: PieceContext): PieceCompiler {
         lines: lines.slice(0, count),
         columns: columns.slice(0, count),
         hashes: hashes.slice(0, count),
-        phones: phones.join('\n'),
-        ids,
-        soloBulkIds,
+        phones: phones.slice(0, count),
+        ids: ids.subarray(0, count * ID_LENGTH),
+        soloBulkIds: soloBulkIds.subarray(0, count * BULK_ID_LENGTH),
         keys: keys.join('\n'),
       };
     },

@@ -11,6 +11,9 @@ import type { PieceContext, PieceResult } from './compile-piece.js';
  */
 export const POOL_MIN_BYTES = 1 << 20;
 
+/** Each worker's young generation, in MiB. */
+const YOUNG_MB = 8;
+
 /** Workers at most: the main thread keeps the duplicate check, the grouping and the writing. */
 const MAX_WORKERS = 4;
 
@@ -44,6 +47,8 @@ function start(): Slot[] {
       worker = createModuleWorker(
         new URL('./compile-worker.js', import.meta.url),
         new URL('./compile-worker.ts', import.meta.url),
+        // A worker keeps one piece alive at a time: a small young generation (some 20 MB less RSS each).
+        { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } },
       );
     } catch {
       worker = undefined;

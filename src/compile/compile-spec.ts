@@ -24,12 +24,10 @@ import type { Catalogue } from '../catalogue/types.js';
 import { createTemplateCheck } from './template-check.js';
 import { maskPhone } from '../diagnostics/mask-phone.js';
 import type { ExcludeSink } from '../recipients/types.js';
+import { BULK_ID_LENGTH, ID_LENGTH, type PieceResult } from '../recipients/csv-piece.js';
 
 /** Distinct contents remembered per spec; beyond it, old ones are re-validated if seen again. */
 const CONTENT_CACHE = 1000;
-/** A messageId (a UUID) and a bulkId (SHA-256 hex): the pool's are concatenated. */
-const ID_LENGTH = 36;
-const BULK_ID_LENGTH = 64;
 function controlCharacters(
   content: MessageContent,
   inSpec: ReadonlySet<string>,
@@ -57,6 +55,8 @@ interface SharedContent {
   hash?: string;
   /** The JSON of a request body of this content after its destinations. */
   tail?: string;
+  /** A content of the whatsApp text alone (known without parsing the key). */
+  plain?: boolean;
 }
 
 type VarsOf = (context: Vars) => Readonly<Record<string, string>>;
@@ -117,6 +117,8 @@ const contentOf = (shared: SharedContent): MessageContent =>
   (shared.content ??= JSON.parse(shared.key) as MessageContent);
 
 function tailOf(shared: SharedContent): string {
+  if (shared.tail !== undefined) return shared.tail;
+  if (shared.plain) return (shared.tail = `,${shared.key.slice(1)}`);
   const content = contentOf(shared);
   // The key is `{"whatsApp":…}` when the content has nothing else (its JSON, in the body's order).
   return (shared.tail ??=
@@ -125,25 +127,68 @@ function tailOf(shared: SharedContent): string {
       : bodyTailOf(content));
 }
 
-/** A message of a row a pool worker compiled: its strings, and its place worked out if read. */
+/** A piece's rows a pool worker compiled, as compile's messages read them. */
+interface PooledPiece {
+  spec: string;
+  revision: number;
+  result: PieceResult;
+  /** result.ids and result.soloBulkIds, as Buffers. */
+  ids: Buffer;
+  soloBulkIds: Buffer;
+  file: string;
+  /** 0-based line of the piece's first row. */
+  line: number;
+}
+
+/**
+ * A message of a row a pool worker compiled: its piece and row, its strings made when read (a
+ * group waiting for more recipients keeps the message, not its strings: few objects to copy).
+ */
 class Pooled extends OfContent implements CompiledMessage {
   constructor(
-    readonly spec: string,
-    readonly revision: number,
-    readonly messageId: string,
-    readonly phoneNumber: string,
+    private readonly piece: PooledPiece,
+    private readonly row: number,
     shared: SharedContent,
-    /** The bulkId of a request to this message alone (the worker's). */
-    readonly soloBulkId: string,
-    private readonly file: string,
-    private readonly line: number,
-    private readonly column: number,
   ) {
     super(shared);
   }
 
+  /** Kept as it is by a waiting group (see group-requests.ts). */
+  get compact(): true {
+    return true;
+  }
+
+  get spec(): string {
+    return this.piece.spec;
+  }
+
+  get revision(): number {
+    return this.piece.revision;
+  }
+
+  get messageId(): string {
+    const at = this.row * ID_LENGTH;
+    return this.piece.ids.toString('latin1', at, at + ID_LENGTH);
+  }
+
+  get phoneNumber(): string {
+    return String(this.piece.result.phones[this.row]);
+  }
+
+  /** The bulkId of a request to this message alone (the worker's). */
+  get soloBulkId(): string {
+    const at = this.row * BULK_ID_LENGTH;
+    return this.piece.soloBulkIds.toString('latin1', at, at + BULK_ID_LENGTH);
+  }
+
   get origin(): SourcePosition {
-    return { file: this.file, line: this.line, column: this.column };
+    const { file, line, result } = this.piece;
+    const { row } = this;
+    return {
+      file,
+      line: line + (result.lines[row] as number),
+      column: result.columns[row] as number,
+    };
   }
 }
 
@@ -259,32 +304,30 @@ export async function* compileSpecBatches(
     const out: CompiledMessage[] = [];
     if (!Array.isArray(batch)) {
       // Rows a worker compiled: every content valid; the cache counts them as it counts the rest.
-      const { result, phones, kept, file, line } = batch;
+      const { result, kept, file, line } = batch;
+      const asBuffer = (bytes: Uint8Array) =>
+        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const piece: PooledPiece = {
+        spec: spec.name,
+        revision: spec.revision,
+        result,
+        ids: asBuffer(result.ids),
+        soloBulkIds: asBuffer(result.soloBulkIds),
+        file,
+        line,
+      };
       const keys = result.keys.split('\n');
       for (const i of kept) {
         recipients++;
         const key = keys[i] as string;
         let known = cache.get(key);
         if (!known) {
-          // A content of the whatsApp text alone: its tail is its key's text (see tailOf).
-          known = plain ? { key, valid: true, tail: `,${key.slice(1)}` } : { key, valid: true };
+          known = { key, valid: true, plain };
           if (cache.size >= CONTENT_CACHE) cache.clear();
           cache.set(key, known);
         }
         if (!known.valid) continue;
-        out.push(
-          new Pooled(
-            spec.name,
-            spec.revision,
-            result.ids.slice(i * ID_LENGTH, (i + 1) * ID_LENGTH),
-            phones[i] as string,
-            known,
-            result.soloBulkIds.slice(i * BULK_ID_LENGTH, (i + 1) * BULK_ID_LENGTH),
-            file,
-            line + (result.lines[i] as number),
-            result.columns[i] as number,
-          ),
-        );
+        out.push(new Pooled(piece, i, known));
       }
       if (out.length > 0) yield out;
       continue;

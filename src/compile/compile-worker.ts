@@ -13,9 +13,14 @@ parentPort?.on(
     parentPort?.postMessage(
       { id, result },
       result
-        ? [result.lines.buffer, result.columns.buffer, result.hashes.buffer].map(
-            (b) => b as ArrayBuffer,
-          )
+        ? [
+            result.lines.buffer,
+            result.columns.buffer,
+            result.hashes.buffer,
+            result.phones.buffer,
+            result.ids.buffer,
+            result.soloBulkIds.buffer,
+          ].map((b) => b as ArrayBuffer)
         : [],
     );
   },

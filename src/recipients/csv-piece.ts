@@ -48,12 +48,16 @@ export interface PieceResult {
   columns: Int32Array;
   /** varsHash of each row's vars. */
   hashes: Uint32Array;
-  /** Normalised numbers, joined by '\n'. */
-  phones: string;
-  /** messageIds (36 characters each), concatenated. */
-  ids: string;
-  /** The bulkId of a request to that one messageId (64 characters each), concatenated. */
-  soloBulkIds: string;
+  /** Normalised numbers (digits, below 2^53: exact as numbers). */
+  phones: Float64Array;
+  /** messageIds, 36 ASCII bytes each (out of V8's heap: a waiting group keeps no string of them). */
+  ids: Uint8Array;
+  /** The bulkId of a request to that one messageId, 64 ASCII bytes each. */
+  soloBulkIds: Uint8Array;
   /** Each row's content key (its JSON, which never holds a raw line break), joined by '\n'. */
   keys: string;
 }
+
+/** A messageId (a UUID) and a bulkId (SHA-256 hex), in ASCII bytes in a PieceResult. */
+export const ID_LENGTH = 36;
+export const BULK_ID_LENGTH = 64;

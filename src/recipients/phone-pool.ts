@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import {
   identify,
   packTask,
@@ -36,14 +36,18 @@ let offThread = 0;
 const tasks = new Map<number, Task>();
 
 /** A worker running the module `built`, else (tests under tsx) its TypeScript `source`; undefined without either. */
-export function createModuleWorker(built: URL, source: URL): Worker | undefined {
-  if (existsSync(fileURLToPath(built))) return new Worker(built);
+export function createModuleWorker(
+  built: URL,
+  source: URL,
+  options: WorkerOptions = {},
+): Worker | undefined {
+  if (existsSync(fileURLToPath(built))) return new Worker(built, options);
   // Running from source (tests under tsx): workers do not inherit tsx's hooks, so register them first.
   if (!existsSync(fileURLToPath(source))) return undefined;
   const tsx = import.meta.resolve('tsx/esm/api');
   return new Worker(
     `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(source.href)}); })`,
-    { eval: true },
+    { ...options, eval: true },
   );
 }
 

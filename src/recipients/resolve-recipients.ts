@@ -316,7 +316,7 @@ const LOOKAHEAD = 2;
  * Pieces of CSV being compiled by a pool: enough to keep two or more workers busy; the text of
  * a piece waiting, and its result, are a few strings each, not its rows.
  */
-const PIECES_AHEAD = 6;
+const PIECES_AHEAD = 4;
 
 /** How compile has a pool of workers compile large CSV files (see compile-pool.ts). */
 export interface PiecePool {
@@ -333,8 +333,6 @@ export interface PiecePool {
 /** Rows of a piece the pool compiled whose numbers were not listed before. */
 export interface CompiledRows {
   result: PieceResult;
-  /** result.phones, split. */
-  phones: string[];
   /** Indices of the rows kept, in order. */
   kept: number[];
   file: string;
@@ -543,17 +541,15 @@ async function* recipientBatches(
     file: string,
   ): CompiledRows => {
     const policy = rowPolicyOf(doc, doc.spec.recipients[index]);
-    const phones = result.phones.split('\n');
     const kept: number[] = [];
     for (let i = 0; i < result.count; i++) {
       const line = piece.line + (result.lines[i] as number);
       const origin = () => ({ file, line, column: result.columns[i] as number });
-      if (
-        !listedBefore(phones[i] as string, result.hashes[i] as number, index, line, origin, policy)
-      )
+      const phone = String(result.phones[i]);
+      if (!listedBefore(phone, result.hashes[i] as number, index, line, origin, policy))
         kept.push(i);
     }
-    return { result, phones, kept, file, line: piece.line };
+    return { result, kept, file, line: piece.line };
   };
   for (const [index, entry] of doc.spec.recipients.entries()) {
     const file = 'file' in entry ? displayFile(resolveFile(doc, entry)) : doc.file;
