@@ -6,10 +6,13 @@ import type { PiecePool } from '../recipients/resolve-recipients.js';
 import type { PieceContext, PieceResult } from './compile-piece.js';
 
 /**
- * CSV files from this size on (some 30,000 rows) are compiled by the pool: each worker loads
- * papaparse, libphonenumber's metadata, Handlebars and the request schema (some 0.1 s of CPU).
+ * CSV files from this size on (some 500,000 rows) are compiled by the pool. Each worker loads
+ * libphonenumber's metadata, Handlebars and the request schema, and compiles its hot code: on the
+ * shared 2-core machine the pool took as much CPU as main's build at 1,000,000 rows and a quarter
+ * less wall, but 12% more CPU at 200,000 for no less wall
+ * (bench/README.md, the round of 2026-12-07 afternoon).
  */
-export const POOL_MIN_BYTES = 1 << 20;
+export const POOL_MIN_BYTES = 16 << 20;
 
 /** Each worker's young generation, in MiB. */
 const YOUNG_MB = 8;
