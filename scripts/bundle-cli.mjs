@@ -63,6 +63,8 @@ await build({
     main: input.pathname,
     // The phone-number worker thread, where phone-pool's chunk looks for it.
     'phone-worker': new URL('../recipients/phone-worker.js', cli).pathname,
+    // The compile pool's worker threads, where compile-pool's chunk looks for them.
+    'compile-worker': new URL('../compile/compile-worker.js', cli).pathname,
   },
   outdir: cli.pathname,
   chunkNames: 'bundle-[name]-[hash]',

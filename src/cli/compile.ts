@@ -102,7 +102,7 @@ async function emit(
   };
   let out = decided === undefined ? undefined : await start(decided);
   const batches = groupBodyTextBatches(
-    compileSpecBatches(doc, (d) => diagnostics.push(d)),
+    compileSpecBatches(doc, (d) => diagnostics.push(d), { bodiesOnly: true }),
     batchSize,
   );
   // One write per batch of bodies: a million small writes cost more than the JSON itself.

@@ -24,6 +24,7 @@ import type { Catalogue } from '../catalogue/types.js';
 import { createTemplateCheck } from './template-check.js';
 import { maskPhone } from '../diagnostics/mask-phone.js';
 import type { ExcludeSink } from '../recipients/types.js';
+import { BULK_ID_LENGTH, ID_LENGTH, type PieceResult } from '../recipients/csv-piece.js';
 
 /** Distinct contents remembered per spec; beyond it, old ones are re-validated if seen again. */
 const CONTENT_CACHE = 1000;
@@ -47,18 +48,42 @@ const PROBE_DESTINATION = [{ messageId: 'probe', to: { phoneNumber: '41793026727
 
 /** One distinct content of a spec, shared by the messages that have it. */
 interface SharedContent {
-  content: MessageContent;
+  /** Parsed from the key when first read (a pool worker gave the key alone). */
+  content?: MessageContent;
   key: string;
   valid: boolean;
   hash?: string;
   /** The JSON of a request body of this content after its destinations. */
   tail?: string;
+  /** A content of the whatsApp text alone (known without parsing the key). */
+  plain?: boolean;
 }
 
 type VarsOf = (context: Vars) => Readonly<Record<string, string>>;
 
+/** What a message reads of its content, shared with the messages that have it. */
+abstract class OfContent {
+  constructor(protected readonly shared: SharedContent) {}
+
+  get content(): MessageContent {
+    return contentOf(this.shared);
+  }
+
+  get contentKey(): string {
+    return this.shared.key;
+  }
+
+  get contentHash(): string {
+    return (this.shared.hash ??= contentHashOf(this.content));
+  }
+
+  get bodyTail(): string {
+    return tailOf(this.shared);
+  }
+}
+
 // compile and validate never read the hash or the vars, plan does: each is worked out on first read.
-class Compiled implements CompiledMessage {
+class Compiled extends OfContent implements CompiledMessage {
   private varsOf: VarsOf | undefined;
   private context: Vars | Readonly<Record<string, string>> | undefined;
 
@@ -67,13 +92,14 @@ class Compiled implements CompiledMessage {
     readonly revision: number,
     readonly messageId: string,
     readonly phoneNumber: string,
-    private readonly shared: SharedContent,
+    shared: SharedContent,
     readonly origin: SourcePosition,
     /** With varsOf: what the message was rendered from; without: its vars. */
     context: Vars | Readonly<Record<string, string>> | undefined,
     varsOf: VarsOf | undefined,
     readonly seed?: true,
   ) {
+    super(shared);
     this.context = context;
     this.varsOf = varsOf;
   }
@@ -85,26 +111,84 @@ class Compiled implements CompiledMessage {
     }
     return this.context as Readonly<Record<string, string>> | undefined;
   }
+}
 
-  get content(): MessageContent {
-    return this.shared.content;
+const contentOf = (shared: SharedContent): MessageContent =>
+  (shared.content ??= JSON.parse(shared.key) as MessageContent);
+
+function tailOf(shared: SharedContent): string {
+  if (shared.tail !== undefined) return shared.tail;
+  if (shared.plain) return (shared.tail = `,${shared.key.slice(1)}`);
+  const content = contentOf(shared);
+  // The key is `{"whatsApp":…}` when the content has nothing else (its JSON, in the body's order).
+  return (shared.tail ??=
+    content.sendAt === undefined && content.scenarioKey === undefined
+      ? `,${shared.key.slice(1)}`
+      : bodyTailOf(content));
+}
+
+/** A piece's rows a pool worker compiled, as compile's messages read them. */
+interface PooledPiece {
+  spec: string;
+  revision: number;
+  result: PieceResult;
+  /** result.ids and result.soloBulkIds, as Buffers. */
+  ids: Buffer;
+  soloBulkIds: Buffer;
+  file: string;
+  /** 0-based line of the piece's first row. */
+  line: number;
+}
+
+/**
+ * A message of a row a pool worker compiled: its piece and row, its strings made when read (a
+ * group waiting for more recipients keeps the message, not its strings: few objects to copy).
+ */
+class Pooled extends OfContent implements CompiledMessage {
+  constructor(
+    private readonly piece: PooledPiece,
+    private readonly row: number,
+    shared: SharedContent,
+  ) {
+    super(shared);
   }
 
-  get contentKey(): string {
-    return this.shared.key;
+  /** Kept as it is by a waiting group (see group-requests.ts). */
+  get compact(): true {
+    return true;
   }
 
-  get contentHash(): string {
-    return (this.shared.hash ??= contentHashOf(this.shared.content));
+  get spec(): string {
+    return this.piece.spec;
   }
 
-  get bodyTail(): string {
-    const { content, key } = this.shared;
-    // The key is `{"whatsApp":…}` when the content has nothing else (its JSON, in the body's order).
-    return (this.shared.tail ??=
-      content.sendAt === undefined && content.scenarioKey === undefined
-        ? `,${key.slice(1)}`
-        : bodyTailOf(content));
+  get revision(): number {
+    return this.piece.revision;
+  }
+
+  get messageId(): string {
+    const at = this.row * ID_LENGTH;
+    return this.piece.ids.toString('latin1', at, at + ID_LENGTH);
+  }
+
+  get phoneNumber(): string {
+    return String(this.piece.result.phones[this.row]);
+  }
+
+  /** The bulkId of a request to this message alone (the worker's). */
+  get soloBulkId(): string {
+    const at = this.row * BULK_ID_LENGTH;
+    return this.piece.soloBulkIds.toString('latin1', at, at + BULK_ID_LENGTH);
+  }
+
+  get origin(): SourcePosition {
+    const { file, line, result } = this.piece;
+    const { row } = this;
+    return {
+      file,
+      line: line + (result.lines[row] as number),
+      column: result.columns[row] as number,
+    };
   }
 }
 
@@ -122,6 +206,12 @@ export async function* compileSpec(
 }
 
 export interface CompileOptions {
+  /**
+   * The caller reads the messages' bodies, never their vars: a spec's large CSV files are then
+   * compiled by a pool of workers (from `poolFromBytes`, default POOL_MIN_BYTES).
+   */
+  bodiesOnly?: boolean;
+  poolFromBytes?: number;
   /** The approved templates: each template message is checked against its own (problems are diagnostics; messages still compile). */
   catalogue?: Catalogue;
   /** Where recipients left out by `invalid: hold` / `duplicates: first` go (else they are warnings). */
@@ -182,8 +272,66 @@ export async function* compileSpecBatches(
       ? createTemplateCheck(doc, options.catalogue, sink, report)
       : undefined;
 
-  for await (const batch of resolveRecipientBatches(doc, report, options.exclude)) {
+  // The pool's rows are the main thread's only while no template blew its budget (see templates.ts).
+  let blown = false;
+  const plain = spec.sendAt === undefined && spec.scenarioKey === undefined;
+  const pool =
+    options.bodiesOnly && !doc.flawed && !sample && !checkTemplate
+      ? (await import('./compile-pool.js')).createPiecePool(
+          {
+            spec: {
+              name: spec.name,
+              revision: spec.revision,
+              whatsApp: spec.whatsApp,
+              ...(spec.vars === undefined ? {} : { vars: spec.vars }),
+              ...(spec.sendAt === undefined ? {} : { sendAt: spec.sendAt }),
+              ...(spec.scenarioKey === undefined ? {} : { scenarioKey: spec.scenarioKey }),
+              ...(spec.allowControlCharacters === undefined
+                ? {}
+                : { allowControlCharacters: spec.allowControlCharacters }),
+            },
+            inSpec: [...inSpec],
+            written: JSON.stringify([spec.whatsApp, spec.vars ?? {}]),
+          },
+          () => !blown,
+          options.poolFromBytes,
+        )
+      : undefined;
+  const batches = pool
+    ? resolveRecipientBatches(doc, report, options.exclude, pool)
+    : resolveRecipientBatches(doc, report, options.exclude);
+  for await (const batch of batches) {
     const out: CompiledMessage[] = [];
+    if (!Array.isArray(batch)) {
+      // Rows a worker compiled: every content valid; the cache counts them as it counts the rest.
+      const { result, kept, file, line } = batch;
+      const asBuffer = (bytes: Uint8Array) =>
+        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const piece: PooledPiece = {
+        spec: spec.name,
+        revision: spec.revision,
+        result,
+        ids: asBuffer(result.ids),
+        soloBulkIds: asBuffer(result.soloBulkIds),
+        file,
+        line,
+      };
+      const keys = result.keys.split('\n');
+      for (const i of kept) {
+        recipients++;
+        const key = keys[i] as string;
+        let known = cache.get(key);
+        if (!known) {
+          known = { key, valid: true, plain };
+          if (cache.size >= CONTENT_CACHE) cache.clear();
+          cache.set(key, known);
+        }
+        if (!known.valid) continue;
+        out.push(new Pooled(piece, i, known));
+      }
+      if (out.length > 0) yield out;
+      continue;
+    }
     for (const recipient of batch) {
       recipients++;
       const rendered = renderer.render(recipient);
@@ -208,6 +356,7 @@ export async function* compileSpecBatches(
         continue;
       }
       if (!rendered.whatsApp) {
+        if (rendered.diagnostics.some((d) => d.code === 'render-limit')) blown = true;
         rendered.diagnostics.forEach(report);
         if (rendered.unresolved) unresolved.add(rendered.unresolved, recipient);
         continue;

@@ -172,16 +172,26 @@ export type TextGroupableMessage = Pick<
 > & {
   /** The body's JSON after its destinations (`,"whatsApp":…}`), when the message knows it. */
   readonly bodyTail?: string;
+  /** bulkIdFor([messageId]), when the message knows it (a pool worker worked it out). */
+  readonly soloBulkId?: string;
+  /** The message makes its strings when read and keeps less than them: a group keeps the message. */
+  readonly compact?: true;
 };
+
+/** What a group keeps of its first message: its id, number, body tail and, if known, solo bulkId. */
+interface FirstMessage {
+  readonly messageId: string;
+  readonly phoneNumber: string;
+  readonly bodyTail: string;
+  readonly soloBulkId?: string | undefined;
+}
 
 /** A group of one spec's messages waiting for more: the strings its body is made of, no more. */
 export interface TextGroup {
-  /** The first message's id and number. */
-  id: string;
-  phone: string;
+  /** The first message: its strings, or the message itself when it is compact. */
+  first: FirstMessage;
   /** The ids and numbers of the others, in turn. */
   more: string[] | undefined;
-  tail: string;
   generation: number;
 }
 
@@ -191,10 +201,11 @@ const destinationText = (id: string, phone: string): string =>
 
 /** The JSON text of a group's request body: what JSON.stringify gives of toRequestBody's object. */
 export function bodyText(group: TextGroup): string {
-  const { id, phone, more, tail } = group;
-  let destinations = destinationText(id, phone);
+  const { first, more } = group;
+  const id = first.messageId;
+  let destinations = destinationText(id, first.phoneNumber);
   let bulkId: string;
-  if (more === undefined) bulkId = bulkIdFor([id]);
+  if (more === undefined) bulkId = first.soloBulkId ?? bulkIdFor([id]);
   else {
     const ids = [id];
     for (let i = 0; i < more.length; i += 2) {
@@ -204,7 +215,7 @@ export function bodyText(group: TextGroup): string {
     }
     bulkId = bulkIdFor(ids);
   }
-  return `{"bulkId":"${bulkId}","destinations":[${destinations}]${tail}`;
+  return `{"bulkId":"${bulkId}","destinations":[${destinations}]${first.bodyTail}`;
 }
 
 /**
@@ -225,10 +236,17 @@ export function createBodyTextGrouper(
     (message) => message.contentKey,
     {
       open: (message) => ({
-        id: message.messageId,
-        phone: message.phoneNumber,
+        // A compact message holds less than its strings would (a pool's row): kept as it is.
+        first:
+          message.compact === true && message.bodyTail !== undefined
+            ? (message as FirstMessage)
+            : {
+                messageId: message.messageId,
+                phoneNumber: message.phoneNumber,
+                bodyTail: message.bodyTail ?? bodyTailOf(message.content),
+                soloBulkId: message.soloBulkId,
+              },
         more: undefined,
-        tail: message.bodyTail ?? bodyTailOf(message.content),
         generation: 0,
       }),
       push: (group, message) => {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import {
   identify,
   packTask,
@@ -35,16 +35,19 @@ let nextId = 0;
 let offThread = 0;
 const tasks = new Map<number, Task>();
 
-function createWorker(): Worker | undefined {
-  const built = new URL('./phone-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(built))) return new Worker(built);
+/** A worker running the module `built`, else (tests under tsx) its TypeScript `source`; undefined without either. */
+export function createModuleWorker(
+  built: URL,
+  source: URL,
+  options: WorkerOptions = {},
+): Worker | undefined {
+  if (existsSync(fileURLToPath(built))) return new Worker(built, options);
   // Running from source (tests under tsx): workers do not inherit tsx's hooks, so register them first.
-  const source = new URL('./phone-worker.ts', import.meta.url);
   if (!existsSync(fileURLToPath(source))) return undefined;
   const tsx = import.meta.resolve('tsx/esm/api');
   return new Worker(
     `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(source.href)}); })`,
-    { eval: true },
+    { ...options, eval: true },
   );
 }
 
@@ -61,7 +64,10 @@ function fail(): void {
 function start(): Worker | undefined {
   if (worker || unavailable) return worker;
   try {
-    worker = createWorker();
+    worker = createModuleWorker(
+      new URL('./phone-worker.js', import.meta.url),
+      new URL('./phone-worker.ts', import.meta.url),
+    );
   } catch {
     worker = undefined;
   }

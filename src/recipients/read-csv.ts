@@ -12,6 +12,7 @@ import {
 } from './csv-delimiter.js';
 import { decodeText, NotText, type TextEncoding } from './decode-text.js';
 import { CsvPlaces, type FieldPlacesOf, type ValuePlaces } from './value-places.js';
+import { SETTLE, type CsvItem, type CsvLayout, type CsvPiece } from './csv-piece.js';
 import {
   listHeaders,
   mapColumns,
@@ -72,7 +73,12 @@ interface Parsed {
 }
 
 /** Parses `text`; unless it is the last, its last row may be cut short and is left in `rest`. */
-function parsePiece(text: string, newline: string, delimiter: string, last: boolean): Parsed {
+export function parsePiece(
+  text: string,
+  newline: string,
+  delimiter: string,
+  last: boolean,
+): Parsed {
   const rows: string[][] = [];
   const ends: number[] = [];
   const errors: Array<Papa.ParseError | undefined> = [];
@@ -156,7 +162,7 @@ function fieldColumns(
  * The column of field `index`'s value in the row starting at `start`: fieldColumns(…).columns[index]
  * without its arrays while no field before it is quoted (the usual row).
  */
-function fieldColumn(
+export function fieldColumn(
   text: string,
   start: number,
   fields: readonly string[],
@@ -178,14 +184,39 @@ function fieldColumn(
 /**
  * Streams the rows of a CSV with a header row, in batches of what was read; the phone column is
  * found by mapColumns, other columns become vars. Fields are trimmed; empty lines are skipped; a row whose field count differs from the
- * header's is reported and skipped.
+ * header's is reported and skipped. With `pieces`, a piece of rows without quotes comes as a
+ * CsvPiece (unread), and SETTLE before rows read here.
  */
-export async function* readCsv(
+export function readCsv(
+  handle: FileHandle,
+  file: string,
+  sink: DiagnosticSink,
+  options?: CsvOptions,
+): AsyncIterable<RawRecipient[]>;
+export function readCsv(
+  handle: FileHandle,
+  file: string,
+  sink: DiagnosticSink,
+  options: CsvOptions,
+  pieces: true,
+): AsyncIterable<CsvItem>;
+export function readCsv(
   handle: FileHandle,
   file: string,
   sink: DiagnosticSink,
   options: CsvOptions = NO_COLUMN_OPTIONS,
-): AsyncIterable<RawRecipient[]> {
+  pieces = false,
+): AsyncIterable<CsvItem> {
+  return readCsvItems(handle, file, sink, options, pieces);
+}
+
+async function* readCsvItems(
+  handle: FileHandle,
+  file: string,
+  sink: DiagnosticSink,
+  options: CsvOptions,
+  pieces: boolean,
+): AsyncIterable<CsvItem> {
   const syntax = (message: string, line: number, hint = QUOTE_HINT, column = 0) =>
     sink(makeDiagnostic('csv-syntax', `${file}: ${message}`, { file, line, column }, { hint }));
   // Pieces of 16 KiB (some 500 rows): a batch's rows are all alive until it is compiled.
@@ -224,8 +255,22 @@ export async function* readCsv(
           ),
         );
     } else if (firstLine === '') firstLine = headerLine(text);
-    const { rows, starts, errors, rest } = parsePiece(text, newline, delimiter, last);
-    pending = rest;
+    const parsed = parsePiece(text, newline, delimiter, last);
+    pending = parsed.rest;
+    const read = recipientsOf(text, parsed, line, newline, delimiter);
+    line = read.line;
+    return read.out;
+  };
+
+  // The recipients of parsed rows from line `from` on; `out` undefined to stop reading.
+  const recipientsOf = (
+    text: string,
+    { rows, starts, errors }: Parsed,
+    from: number,
+    newline: string,
+    delimiter: Delimiter,
+  ): { out: RawRecipient[] | undefined; line: number } => {
+    let line = from;
     const out: RawRecipient[] = [];
     const rowDelimiter = delimiter;
     const rowNewline = newline;
@@ -242,7 +287,7 @@ export async function* readCsv(
       if (error) {
         syntax(`${error.message.toLowerCase()} (line ${at + 1})`, at);
         // A quote left open swallows the rest of the file: nothing after it can be trusted.
-        if (error.code === 'MissingQuotes') return undefined;
+        if (error.code === 'MissingQuotes') return { out: undefined, line };
         continue;
       }
       if (fields.length === 1 && (fields[0] as string).trim() === '') continue;
@@ -273,7 +318,7 @@ export async function* readCsv(
               },
             ),
           );
-          return undefined;
+          return { out: undefined, line };
         }
         if (map.recognised !== undefined)
           sink(
@@ -325,19 +370,58 @@ export async function* readCsv(
         places: new CsvPlaces(file, at, placesOf, start, fields, fieldOf),
       });
     }
-    return out;
+    return { out, line };
   };
 
   try {
+    let layout: CsvLayout | undefined;
+    // The complete rows of `text` as a piece (`pending` the rest), or undefined to read them here.
+    const pieceOf = (text: string): CsvPiece | undefined => {
+      const cut = text.lastIndexOf('\n') + 1;
+      if (!header || newline !== '\n' || unnamed.length > 0 || cut === 0 || text.includes('"'))
+        return undefined;
+      const rowDelimiter = delimiter as Delimiter;
+      layout ??= {
+        delimiter: rowDelimiter,
+        fields: header.length,
+        phoneColumn,
+        vars: others,
+        bare,
+      };
+      const rowsText = text.slice(0, cut);
+      const at = line;
+      pending = text.slice(cut);
+      line += count(rowsText, '\n');
+      return {
+        text: rowsText,
+        line: at,
+        layout,
+        rows: () => {
+          const parsed = parsePiece(rowsText, '\n', rowDelimiter, false);
+          return recipientsOf(rowsText, parsed, at, '\n', rowDelimiter).out ?? [];
+        },
+      };
+    };
     for await (const piece of decodeText(stream as AsyncIterable<Uint8Array>, options.encoding)) {
-      const rows = rowsOf(pending + piece, false);
-      if (!rows) return;
-      if (rows.length > 0) yield rows;
+      // A piece is what was read (16 KiB), as a batch of rows is: its problems are reported in the
+      // same order (a batch's read before the previous one is finished).
+      const text = pending + piece;
+      const rowsPiece = pieces ? pieceOf(text) : undefined;
+      if (rowsPiece) yield rowsPiece;
+      else {
+        if (pieces) yield SETTLE;
+        const rows = rowsOf(text, false);
+        if (!rows) return;
+        if (rows.length > 0) yield rows;
+      }
       if (pending.length > MAX_PENDING_TEXT) {
         syntax(`the row at line ${line + 1} does not end within 1 MiB (a quote not closed?)`, line);
         return;
       }
     }
+    const lastPiece = pieces ? pieceOf(pending) : undefined;
+    if (lastPiece) yield lastPiece;
+    if (pieces) yield SETTLE;
     const rows = rowsOf(pending, true);
     if (rows && rows.length > 0) yield rows;
   } catch (error) {

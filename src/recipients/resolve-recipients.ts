@@ -13,10 +13,11 @@ import type {
   SpecDocument,
 } from '../message-spec/types.js';
 import { duplicateDiagnostic, entryOf, lineOf, varsHash, whereTag } from './duplicates.js';
-import type { Identified } from './identify.js';
+import { identify, type Identified } from './identify.js';
 import { identifyBatch, warmUpIdentifyWorker } from './phone-pool.js';
 import { PhoneSet } from './phone-set.js';
 import type { RawRecipient } from './read-csv.js';
+import { SETTLE, type CsvItem, type CsvPiece, type PieceResult } from './csv-piece.js';
 import { readJsonArray, readNdjson } from './read-json.js';
 import { isKnownCountry } from './phone.js';
 import type { ColumnOptions } from './table-columns.js';
@@ -25,8 +26,9 @@ import { maskPhone } from '../diagnostics/mask-phone.js';
 import type { ExcludeSink, Recipient } from './types.js';
 
 const WARM_UP_BYTES = 64 * 1024;
-/** WhatsApp's longest text: no variable longer than it can be sent. */
-export const MAX_VALUE_CHARS = 4096;
+import { MAX_VALUE_CHARS } from './limits.js';
+
+export { MAX_VALUE_CHARS };
 
 /** The name of a variable (or a value nested in it) longer than MAX_VALUE_CHARS, if any. */
 function longValue(value: unknown, name: string): string | undefined {
@@ -176,7 +178,8 @@ async function* fileRecipients(
   ref: RecipientFileRef,
   index: number,
   sink: DiagnosticSink,
-): AsyncIterable<RawRecipient[]> {
+  pool?: PiecePool,
+): AsyncIterable<CsvItem> {
   const absolute = resolveFile(doc, ref);
   const file = displayFile(absolute);
   const format = formatOf(ref);
@@ -240,8 +243,11 @@ async function* fileRecipients(
   // Windows-1252 lines would show as other characters).
   if (format !== 'xlsx' && (format !== 'csv' || (await readsAsUtf8(doc, ref, handle))))
     registerInputFile(absolute, 'data');
+  // A large CSV is compiled in pieces by the pool, if there is one.
+  const pieces = pool !== undefined && format === 'csv' && size >= pool.minBytes;
   // Over 64 KiB (a few thousand rows) the worker pays for itself: start it while the file is read.
-  if (size > WARM_UP_BYTES) warmUpIdentifyWorker();
+  if (pieces) pool.warmUp();
+  else if (size > WARM_UP_BYTES) warmUpIdentifyWorker();
   try {
     // The CSV and XLSX readers (papaparse; yauzl, saxes, numfmt) load when a file of theirs is read.
     if (format === 'csv') {
@@ -249,11 +255,13 @@ async function* fileRecipients(
       const defaults = doc.recipientDefaults ?? {};
       const delimiter = delimiterOf(ref.delimiter ?? defaults.delimiter);
       const encoding = ref.encoding ?? defaults.encoding;
-      yield* readCsv(handle, file, sink, {
+      const options = {
         ...columnOptionsOf(doc, ref),
         ...(delimiter === undefined ? {} : { delimiter }),
         ...(encoding === undefined ? {} : { encoding }),
-      });
+      };
+      if (pieces) yield* readCsv(handle, file, sink, options, true);
+      else yield* readCsv(handle, file, sink, options);
     } else if (format === 'xlsx') {
       const { readXlsx } = await import('./read-xlsx.js');
       yield* readXlsx(handle, file, sink, {
@@ -304,12 +312,62 @@ function invalidPhone(
  */
 const LOOKAHEAD = 2;
 
+/**
+ * Pieces of CSV being compiled by a pool: enough to keep two or more workers busy; the text of
+ * a piece waiting, and its result, are a few strings each, not its rows.
+ */
+const PIECES_AHEAD = 4;
+
+/** How compile has a pool of workers compile large CSV files (see compile-pool.ts). */
+export interface PiecePool {
+  /** Files at least this large are read in pieces. */
+  minBytes: number;
+  /** Starts the workers (a large file is about to be read). */
+  warmUp(): void;
+  /** A piece's rows compiled on a worker; undefined when one of them has a problem (read here). */
+  compile(piece: CsvPiece, defaultCountry: string | undefined): Promise<PieceResult | undefined>;
+  /** False once a worker's result could differ from this thread's (a template blew its budget). */
+  usable(): boolean;
+}
+
+/** Rows of a piece the pool compiled whose numbers were not listed before. */
+export interface CompiledRows {
+  result: PieceResult;
+  /** Indices of the rows kept, in order. */
+  kept: number[];
+  file: string;
+  /** 0-based line of the piece's first row. */
+  line: number;
+}
+
 /** Batches of a spec's recipients, normalised and de-duplicated; invalid ones reported and skipped. */
-export async function* resolveRecipientBatches(
+export function resolveRecipientBatches(
   doc: SpecDocument,
   sink: DiagnosticSink,
   exclude?: ExcludeSink,
-): AsyncIterable<Recipient[]> {
+): AsyncIterable<Recipient[]>;
+/** With a pool: large CSV files' rows come compiled, as CompiledRows. */
+export function resolveRecipientBatches(
+  doc: SpecDocument,
+  sink: DiagnosticSink,
+  exclude: ExcludeSink | undefined,
+  pool: PiecePool,
+): AsyncIterable<Recipient[] | CompiledRows>;
+export function resolveRecipientBatches(
+  doc: SpecDocument,
+  sink: DiagnosticSink,
+  exclude?: ExcludeSink,
+  pool?: PiecePool,
+): AsyncIterable<Recipient[] | CompiledRows> {
+  return recipientBatches(doc, sink, exclude, pool);
+}
+
+async function* recipientBatches(
+  doc: SpecDocument,
+  sink: DiagnosticSink,
+  exclude: ExcludeSink | undefined,
+  pool: PiecePool | undefined,
+): AsyncIterable<Recipient[] | CompiledRows> {
   const seen = new PhoneSet();
   // Whether the spec's message (or its declared vars) mentions a variable name at all.
   const written = JSON.stringify([doc.spec.whatsApp, doc.spec.vars ?? {}]);
@@ -366,6 +424,52 @@ export async function* resolveRecipientBatches(
       column === undefined ? undefined : `${column}${line + 1}`,
     );
   };
+  const leaveOut = (
+    code: 'phone-invalid' | 'phone-duplicate-conflict',
+    reason: string,
+    phone: string,
+    at: SourcePosition,
+  ) =>
+    excludeTo({
+      spec: doc.spec.name,
+      file: at.file,
+      line: at.line,
+      column: at.column,
+      ...(at.cell === undefined ? {} : { cell: at.cell }),
+      phone,
+      code,
+      reason,
+    });
+  /** Whether the number was listed before (reported or left out as the policy says). */
+  const listedBefore = (
+    phoneNumber: string,
+    hash: number,
+    index: number,
+    line: number,
+    originOf: () => SourcePosition,
+    policy: { hold: boolean; firstOfDuplicates: boolean },
+  ): boolean => {
+    const first = seen.addWith(phoneNumber, whereTag(index, line), hash);
+    if (!first) return false;
+    const origin = originOf();
+    const problem = duplicateDiagnostic(
+      phoneNumber,
+      doc.spec.name,
+      first,
+      { origin, hash },
+      firstAt,
+    );
+    if (problem.code === 'phone-duplicate-conflict' && (policy.hold || policy.firstOfDuplicates)) {
+      const kept = firstAt(entryOf(first.where), lineOf(first.where));
+      leaveOut(
+        'phone-duplicate-conflict',
+        `the same number as ${kept.file}:${kept.line + 1} with other vars; the first row is kept`,
+        maskPhone(phoneNumber),
+        origin,
+      );
+    } else sink(problem);
+    return true;
+  };
   const finish = (
     rows: RawRecipient[],
     { phoneNumbers, messageIds }: Identified,
@@ -376,22 +480,6 @@ export async function* resolveRecipientBatches(
     const out: Recipient[] = [];
     const policy = rowPolicyOf(doc, doc.spec.recipients[index]);
     const hold = policy.hold ? excludeTo : undefined;
-    const leaveOut = (
-      code: 'phone-invalid' | 'phone-duplicate-conflict',
-      reason: string,
-      phone: string,
-      at: SourcePosition,
-    ) =>
-      excludeTo({
-        spec: doc.spec.name,
-        file: at.file,
-        line: at.line,
-        column: at.column,
-        ...(at.cell === undefined ? {} : { cell: at.cell }),
-        phone,
-        code,
-        reason,
-      });
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] as RawRecipient;
       const origin = positionOf(index, file, row.line, row.cell, row.column);
@@ -435,27 +523,8 @@ export async function* resolveRecipientBatches(
         );
         continue;
       }
-      const hash = varsHash(row.vars);
-      const first = seen.addWith(phoneNumber, whereTag(index, row.line), hash);
-      if (first) {
-        const problem = duplicateDiagnostic(
-          phoneNumber,
-          doc.spec.name,
-          first,
-          { origin, hash },
-          firstAt,
-        );
-        if (problem.code === 'phone-duplicate-conflict' && (hold || policy.firstOfDuplicates)) {
-          const kept = firstAt(entryOf(first.where), lineOf(first.where));
-          leaveOut(
-            'phone-duplicate-conflict',
-            `the same number as ${kept.file}:${kept.line + 1} with other vars; the first row is kept`,
-            maskPhone(phoneNumber),
-            origin,
-          );
-        } else sink(problem);
+      if (listedBefore(phoneNumber, varsHash(row.vars), index, row.line, () => origin, policy))
         continue;
-      }
       // Built field by field: spreading {} per row cost an object each.
       const recipient: Recipient = { phoneNumber, messageId, vars: row.vars, origin };
       if (row.places) recipient.places = row.places;
@@ -464,37 +533,90 @@ export async function* resolveRecipientBatches(
     }
     return out;
   };
+  /** A piece's rows the pool compiled, less the numbers listed before. */
+  const compiledRows = (
+    piece: CsvPiece,
+    result: PieceResult,
+    index: number,
+    file: string,
+  ): CompiledRows => {
+    const policy = rowPolicyOf(doc, doc.spec.recipients[index]);
+    const kept: number[] = [];
+    for (let i = 0; i < result.count; i++) {
+      const line = piece.line + (result.lines[i] as number);
+      const origin = () => ({ file, line, column: result.columns[i] as number });
+      const phone = String(result.phones[i]);
+      if (!listedBefore(phone, result.hashes[i] as number, index, line, origin, policy))
+        kept.push(i);
+    }
+    return { result, kept, file, line: piece.line };
+  };
   for (const [index, entry] of doc.spec.recipients.entries()) {
     const file = 'file' in entry ? displayFile(resolveFile(doc, entry)) : doc.file;
-    const batches: AsyncIterable<RawRecipient[]> | RawRecipient[][] =
+    const batches: AsyncIterable<CsvItem> | RawRecipient[][] =
       'file' in entry
-        ? fileRecipients(doc, entry, index, sink)
+        ? fileRecipients(doc, entry, index, sink, pool)
         : [[{ phoneNumber: entry.phoneNumber, vars: entry.vars ?? {}, line: -1 }]];
-    const ahead: Array<{ rows: RawRecipient[]; identified: Promise<Identified> }> = [];
+    type Ahead =
+      | { rows: RawRecipient[]; identified: Promise<Identified> }
+      | { piece: CsvPiece; result: Promise<PieceResult | undefined>; rows?: RawRecipient[] };
+    const ahead: Ahead[] = [];
     const country = 'file' in entry ? defaultCountryOf(doc, entry) : undefined;
-    const settle = async ({ rows, identified }: (typeof ahead)[number]) =>
-      finish(rows, await identified, index, file, country);
-    for await (const rows of batches) {
-      const task = {
+    const identifyHere = (rows: RawRecipient[]) =>
+      identify({
         numbers: rows.map((r) => r.phoneNumber),
+        spec: doc.spec.name,
+        revision: doc.spec.revision,
+        ...(country === undefined ? {} : { defaultCountry: country }),
+      });
+    const settle = async (due: Ahead, next: Ahead | undefined) => {
+      // A piece the pool gave back is read here, reporting what the reader reports at the time
+      // it would have been read without the pool: before the batch ahead of it is finished.
+      if (next && 'piece' in next && next.rows === undefined && (await next.result) === undefined)
+        next.rows = next.piece.rows();
+      if ('identified' in due) return finish(due.rows, await due.identified, index, file, country);
+      if (due.rows === undefined) {
+        const result = await due.result;
+        if (result !== undefined && pool?.usable() !== false)
+          return compiledRows(due.piece, result, index, file);
+        due.rows = due.piece.rows();
+      }
+      return finish(due.rows, identifyHere(due.rows), index, file, country);
+    };
+    const settleWhile = async function* (more: () => boolean) {
+      while (more()) {
+        const out = await settle(ahead.shift() as Ahead, ahead[0]);
+        if (!Array.isArray(out) || out.length > 0) yield out;
+      }
+    };
+    let slow = 0;
+    for await (const item of batches) {
+      if (item === SETTLE) {
+        yield* settleWhile(() => ahead.length > 1);
+        continue;
+      }
+      if (!Array.isArray(item)) {
+        if (pool === undefined) throw new Error('a piece of CSV without a pool');
+        ahead.push({ piece: item, result: pool.compile(item, country) });
+        yield* settleWhile(() => ahead.length >= PIECES_AHEAD);
+        continue;
+      }
+      // Rows read here (quoted fields) after the first batch: the phone worker takes their numbers.
+      if (pool !== undefined && ++slow === 2) warmUpIdentifyWorker();
+      const task = {
+        numbers: item.map((r) => r.phoneNumber),
         spec: doc.spec.name,
         revision: doc.spec.revision,
       };
       ahead.push({
-        rows,
+        rows: item,
         identified: identifyBatch(
           country === undefined ? task : { ...task, defaultCountry: country },
         ),
       });
-      const due = ahead.length < LOOKAHEAD ? undefined : ahead.shift();
-      if (due === undefined) continue;
-      const out = await settle(due);
-      if (out.length > 0) yield out;
+      yield* settleWhile(() => ahead.length >= LOOKAHEAD);
     }
-    for (let due = ahead.shift(); due !== undefined; due = ahead.shift()) {
-      const out = await settle(due);
-      if (out.length > 0) yield out;
-    }
+    yield* settleWhile(() => ahead.length > 0);
   }
 }
 
