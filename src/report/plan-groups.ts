@@ -8,7 +8,7 @@ import {
 } from '../plan/types.js';
 import { emptySummary } from '../plan/summarize-plan.js';
 import { EntryView } from '../plan/entry-list.js';
-import { contentIds, DistinctPairs } from './distinct-contents.js';
+import { contentIdCount, contentIds, DistinctPairs } from './distinct-contents.js';
 import { ACTION_STYLE } from './plan-summary.js';
 import { noun, plural } from './plural.js';
 
@@ -74,9 +74,10 @@ export function groupPlan(plan: Plan): SpecGroups[] {
   const groupIds = new Map<string, number>();
   const groups: EntryGroup[] = [];
   // Distinct (group, content), (spec, content) over its groups, (spec, content) of all it compiled.
-  const inGroup = new DistinctPairs();
-  const inSpec = new DistinctPairs();
-  const inAll = new DistinctPairs();
+  const contents = contentIdCount(plan.entries);
+  const inGroup = new DistinctPairs(contents);
+  const inSpec = new DistinctPairs(contents);
+  const inAll = new DistinctPairs(contents);
   const contentId = contentIds(plan.entries);
   plan.entries.forEach((entry, index) => {
     const spec = specOf(entry.spec);

@@ -3,7 +3,7 @@ import { locationOf } from '../diagnostics/position.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Plan, PlanAction, PlanEntry } from '../plan/types.js';
 import { EntryView, type EntryList } from '../plan/entry-list.js';
-import { contentIds, DistinctPairs } from './distinct-contents.js';
+import { contentIdCount, contentIds, DistinctPairs } from './distinct-contents.js';
 import { maskPhone, maskPhonesIn } from '../diagnostics/mask-phone.js';
 import { emptySummary } from '../plan/summarize-plan.js';
 import { groupDriftDiffs } from './content-diff.js';
@@ -167,7 +167,7 @@ export function renderPreviewContent(input: PreviewInput): string {
   const chats = new Map(plan.specs.map((s) => [s.name, new SpecChat(plan.entries)]));
   const specIds = new Map(plan.specs.map((s, i) => [s.name, i]));
   const contentId = contentIds(plan.entries);
-  const pairs = new DistinctPairs();
+  const pairs = new DistinctPairs(contentIdCount(plan.entries));
   plan.entries.forEach((entry, index) => {
     const chat = chats.get(entry.spec);
     if (chat) chat.add(entry, index, contentId(entry, index), pairs, specIds.get(entry.spec) ?? 0);
