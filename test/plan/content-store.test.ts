@@ -31,15 +31,24 @@ function someContents(n: number): Array<[string, MessageContent]> {
   return list;
 }
 
+/** Adds the list, then its first 50 again; the plain record of what the store should hold. */
+function addTwice(
+  store: ReturnType<typeof createContentStore>,
+  list: Array<[string, MessageContent]>,
+): Record<string, MessageContent> {
+  const plain: Record<string, MessageContent> = {};
+  for (const [hash, content] of [...list, ...list.slice(0, 50)]) {
+    store.add(hash, content);
+    plain[hash] ??= content;
+  }
+  return plain;
+}
+
 test('contents past the first ones spill to a file and read back the same, first added first', () =>
   withTmpDir(async (dir) => {
     const list = someContents(300);
     const store = createContentStore({ inMemory: 5, dir });
-    const plain: Record<string, MessageContent> = {};
-    for (const [hash, content] of [...list, ...list.slice(0, 50)]) {
-      store.add(hash, content);
-      plain[hash] ??= content;
-    }
+    const plain = addTwice(store, list);
     assert.ok(store.spilled);
     assert.is(store.size, 300);
     for (const [hash, content] of list) {
@@ -70,11 +79,7 @@ test('with the entries numbering the hashes: the same contents, hashes numbered 
       ...someContents(300),
       ['other-hash', { whatsApp: { text: 'from a hash of another form' } }],
     ];
-    const plain: Record<string, MessageContent> = {};
-    for (const [hash, content] of [...list, ...list.slice(0, 50)]) {
-      store.add(hash, content);
-      plain[hash] ??= content;
-    }
+    const plain = addTwice(store, list);
     assert.ok(store.spilled);
     assert.is(store.size, 301);
     for (const [hash, content] of list) {
