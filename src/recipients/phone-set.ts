@@ -44,7 +44,11 @@ export class PhoneSet {
     // Not international digits (never from normalizePhoneNumber): refuse rather than guess.
     if (!DIGITS.test(phoneNumber))
       throw new RangeError(`not a normalised phone number: ${phoneNumber}`);
-    const value = Number(phoneNumber);
+    return this.addValue(Number(phoneNumber), where, hash);
+  }
+
+  /** addWith of a number already held as a number (a pool worker's): an integer of at most 15 digits. */
+  addValue(value: number, where: number, hash: number): PhoneTags | undefined {
     const slots = this.slots;
     const mask = slots.length - 1;
     let i = PhoneSet.start(value) & mask;

@@ -15,7 +15,7 @@ import type {
 import { duplicateDiagnostic, entryOf, lineOf, varsHash, whereTag } from './duplicates.js';
 import { identify, type Identified } from './identify.js';
 import { identifyBatch, warmUpIdentifyWorker } from './phone-pool.js';
-import { PhoneSet } from './phone-set.js';
+import { PhoneSet, type PhoneTags } from './phone-set.js';
 import type { RawRecipient } from './read-csv.js';
 import { SETTLE, type CsvItem, type CsvPiece, type PieceResult } from './csv-piece.js';
 import { readJsonArray, readNdjson } from './read-json.js';
@@ -440,18 +440,29 @@ async function* recipientBatches(
       code,
       reason,
     });
+  type RowPolicy = { hold: boolean; firstOfDuplicates: boolean };
   /** Whether the number was listed before (reported or left out as the policy says). */
   const listedBefore = (
     phoneNumber: string,
     hash: number,
     index: number,
     line: number,
-    originOf: () => SourcePosition,
-    policy: { hold: boolean; firstOfDuplicates: boolean },
+    origin: SourcePosition,
+    policy: RowPolicy,
   ): boolean => {
     const first = seen.addWith(phoneNumber, whereTag(index, line), hash);
     if (!first) return false;
-    const origin = originOf();
+    listedAgain(first, phoneNumber, hash, origin, policy);
+    return true;
+  };
+  /** Reports a number listed before (first at `first`), or leaves it out as the policy says. */
+  const listedAgain = (
+    first: PhoneTags,
+    phoneNumber: string,
+    hash: number,
+    origin: SourcePosition,
+    policy: RowPolicy,
+  ): void => {
     const problem = duplicateDiagnostic(
       phoneNumber,
       doc.spec.name,
@@ -468,7 +479,6 @@ async function* recipientBatches(
         origin,
       );
     } else sink(problem);
-    return true;
   };
   const finish = (
     rows: RawRecipient[],
@@ -523,8 +533,7 @@ async function* recipientBatches(
         );
         continue;
       }
-      if (listedBefore(phoneNumber, varsHash(row.vars), index, row.line, () => origin, policy))
-        continue;
+      if (listedBefore(phoneNumber, varsHash(row.vars), index, row.line, origin, policy)) continue;
       // Built field by field: spreading {} per row cost an object each.
       const recipient: Recipient = { phoneNumber, messageId, vars: row.vars, origin };
       if (row.places) recipient.places = row.places;
@@ -544,10 +553,19 @@ async function* recipientBatches(
     const kept: number[] = [];
     for (let i = 0; i < result.count; i++) {
       const line = piece.line + (result.lines[i] as number);
-      const origin = () => ({ file, line, column: result.columns[i] as number });
-      const phone = String(result.phones[i]);
-      if (!listedBefore(phone, result.hashes[i] as number, index, line, origin, policy))
-        kept.push(i);
+      const value = result.phones[i] as number;
+      const hash = result.hashes[i] as number;
+      // The number as the worker gave it: no string of it unless it was listed before.
+      const first = seen.addValue(value, whereTag(index, line), hash);
+      if (first === undefined) kept.push(i);
+      else
+        listedAgain(
+          first,
+          String(value),
+          hash,
+          { file, line, column: result.columns[i] as number },
+          policy,
+        );
     }
     return { result, kept, file, line: piece.line };
   };
