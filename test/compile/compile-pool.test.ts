@@ -93,4 +93,23 @@ test('a spec of one shared message, a defaultCountry and another delimiter: the 
   assert.ok(pooled.bodies.length > 2000);
 });
 
+test('after a row blew the render budget the pooled rows are not used: compile gives what the main thread gives', async () => {
+  // Each row prints its code once per item of big: 40 × 2 characters, but 40 × 2,000 (over the
+  // 64 KiB a field may render to) for row 6,000, after which every row of that field fails fast.
+  const { pooled, here, offThread } = await compileBoth({
+    'spec.yaml': `name: loop\nrevision: 1\nvars:\n  big: [${Array(40).fill(1).join(', ')}]\nwhatsApp:\n  text: "Hi {{name}}: {{#each big}}{{@root.code}}{{/each}}"\nrecipients:\n  - file: people.csv\n`,
+    'people.csv': csv(20_000, (i) =>
+      i === 6000 ? `4179${String(i).padStart(7, '0')},Person ${i},${'X'.repeat(2000)}` : undefined,
+    ),
+  });
+  assert.ok(offThread > 0, `pieces compiled off-thread: ${offThread}`);
+  assert.ok(
+    here.diagnostics.some((d) => d.includes('render-limit')),
+    here.diagnostics.join('\n'),
+  );
+  assert.is(pooled.bodies.length, here.bodies.length);
+  assert.equal(pooled.diagnostics, here.diagnostics);
+  assert.equal(pooled.bodies, here.bodies);
+});
+
 test.run();
