@@ -116,6 +116,14 @@ export function createPiecePool(
   };
 }
 
+/**
+ * The workers alive now, for tests alone: test/compile/compile-pool.test.ts terminates them mid-run
+ * to see that what they had not answered is compiled in-thread.
+ */
+export function compileWorkersForTests(): readonly Worker[] {
+  return slots?.map((s) => s.worker) ?? [];
+}
+
 /** Pieces the workers compiled so far (for tests and benchmarks). */
 export function piecesCompiledOffThread(): number {
   return compiled;

@@ -5,7 +5,7 @@ import type { MessageContent } from '../../src/api/types.js';
 import type { SpecPolicy } from '../../src/plan/policy/apply-policies.js';
 import type { PlanEntry } from '../../src/plan/types.js';
 import type { MessageState, Outcome } from '../../src/state/types.js';
-import { random } from './random.js';
+import { createRandom as random } from '../../src/emulator/random.js';
 
 export const NOW = new Date('2026-03-10T12:00:00Z');
 export const OUTCOMES: Outcome[] = ['accepted', 'accepted', 'in-flight', 'rejected', 'failed'];

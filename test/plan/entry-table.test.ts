@@ -5,7 +5,7 @@ import { setEntry } from '../../src/plan/entry-list.js';
 import { EntryTable, previousOf } from '../../src/plan/entry-table.js';
 import type { PlanEntry } from '../../src/plan/types.js';
 import type { MessageState } from '../../src/state/types.js';
-import { random } from '../helpers/random.js';
+import { createRandom as random } from '../../src/emulator/random.js';
 
 const HASHES = ['a'.repeat(64), 'b'.repeat(63) + 'c', '0123456789abcdef'.repeat(4), 'not-hex'];
 

@@ -10,7 +10,7 @@ import { EntryTable } from '../../src/plan/entry-table.js';
 import type { PlanAction, PlanEntry } from '../../src/plan/types.js';
 import { VarsTable } from '../../src/plan/vars-table.js';
 import type { MessageState } from '../../src/state/types.js';
-import { random } from '../helpers/random.js';
+import { createRandom as random } from '../../src/emulator/random.js';
 
 // More than 3 pages of 65,536 entries (and of content hashes): with 2 resident, most are spilled.
 const N = 220_000;

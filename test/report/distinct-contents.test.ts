@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { contentIds, DistinctPairs } from '../../src/report/distinct-contents.js';
 import { pickSamples } from '../../src/report/plan-messages.js';
 import type { PlanEntry } from '../../src/plan/types.js';
-import { random } from '../helpers/random.js';
+import { createRandom as random } from '../../src/emulator/random.js';
 
 test('DistinctPairs counts each (key, content) pair once, as a set of pairs would', () => {
   for (let seed = 1; seed <= 10; seed++) {

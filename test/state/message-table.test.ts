@@ -7,7 +7,7 @@ import { bulkIdFor, messageIdFor } from '../../src/api/identity.js';
 import { emptyFold, foldedSnapshot, foldRecord } from '../../src/state/fold-journal.js';
 import type { MessageTableOptions } from '../../src/state/message-table.js';
 import type { JournalRecord, MessageState } from '../../src/state/types.js';
-import { random } from '../helpers/random.js';
+import { createRandom as random } from '../../src/emulator/random.js';
 import { withTmpDir } from './tmp-dir.js';
 
 /**
