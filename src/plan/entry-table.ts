@@ -1,12 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { PagedChunks } from '../state/paged-chunks.js';
 import type { PagerOptions } from '../state/pager.js';
-import { hashUuidWords, parseUuid, sameUuidWords, uuidOfWords } from '../state/message-table.js';
+import {
+  hashUuidWords,
+  instantOf,
+  isoWriter,
+  parseUuid,
+  sameUuidWords,
+  uuidOfWords,
+} from '../state/message-table.js';
 import type { MessageState, MessageStates } from '../state/types.js';
 import type { HashNumbers } from './content-store.js';
 import { IndexedEntries, type EntryList, type WritableEntries } from './entry-list.js';
 import {
   PLAN_ACTIONS,
+  type HeldEntry,
   type PlanAction,
   type PlanEntry,
   type PreviousRecord,
@@ -20,7 +28,8 @@ import {
  * distinct content hash, where an object per entry with its strings takes some 280. An entry is
  * built when read; its `previous` is the state's record of its messageId, looked up then. Values
  * that do not fit a column (an id that is not a UUID, a masked number, an object of variables)
- * are kept as they came in maps.
+ * are kept as they came in maps. What the policy adds (held, moved) is kept once per value, the
+ * time its texts end with in a paged column of its own (`Extra`; 8 bytes a row once one is written).
  *
  * Full chunks of 65,536 entries (and of 65,536 content hashes) live in pagers: past a few pages
  * in memory, the least recently used goes to a page file and is read back when asked for. Every
@@ -41,6 +50,9 @@ const STAGE_MASK = 0x60;
 const PREVIOUS = 0x80;
 const STAGES: ReadonlyArray<Stage | undefined> = [undefined, 'seed', 'canary', 'rest'];
 const ACTION_CODES = new Map<PlanAction, number>(PLAN_ACTIONS.map((a, i) => [a, i]));
+
+/** An entry's hold. */
+type HoldOf = HeldEntry['hold'];
 
 /** Look-ups `absent` confirms at once, in row order. */
 const ABSENT_BATCH = 1 << 20;
@@ -77,10 +89,41 @@ class Chunk {
   }
 }
 
-/** What the policy added to an entry: held (and why), moved to another sendAt. Kept once per value. */
+/**
+ * What the policy added to an entry: held (and why), moved to another sendAt. Kept once per value.
+ * A text that ends with a time as toISOString writes it (the messaging limit's `…; can go from
+ * TIME`, the sendAt it moves a message to) is kept without it, the time in the row's `times`: the
+ * limit holds each message until its own time, and a million times are then one text, not a million.
+ */
 interface Extra {
   hold?: { was: 'send' | 'retry'; reason: string };
   shift?: Shift;
+  /** Which of its texts end with the row's time (TIMED_*), kept without it. */
+  timed: number;
+}
+
+const TIMED_HOLD = 1;
+const TIMED_REASON = 2;
+const TIMED_SEND_AT = 4;
+/** Characters of a time as toISOString writes it (`2026-03-02T10:00:00.000Z`, years 0 to 9999). */
+const ISO_LENGTH = 24;
+
+/** A hold and a shift with the texts `timed` names changed (their time cut off, or put back). */
+function changeTimed(
+  { shift, hold }: { shift?: Shift | undefined; hold?: HoldOf | undefined },
+  timed: number,
+  change: (text: string) => string,
+): Pick<Extra, 'shift' | 'hold'> {
+  const texts: Pick<Extra, 'shift' | 'hold'> = {};
+  const at = (text: string, bit: number) => (timed & bit ? change(text) : text);
+  if (shift)
+    texts.shift = {
+      ...shift,
+      sendAt: at(shift.sendAt, TIMED_SEND_AT),
+      reason: at(shift.reason, TIMED_REASON),
+    };
+  if (hold) texts.hold = { ...hold, reason: at(hold.reason, TIMED_HOLD) };
+  return texts;
 }
 
 /** Distinct content hashes: 64 lower-case hex digits as 32 bytes, others as they came. */
@@ -243,8 +286,15 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
   /** (spec, revision) pairs, and their index by `spec\0revision`. */
   private readonly keys: Array<[string, number]> = [];
   private readonly keyIndex = new Map<string, number>();
-  private readonly extras: Extra[] = [{}];
+  private readonly extras: Extra[] = [{ timed: 0 }];
   private readonly extraIndex = new Map<string, number>();
+  /** Per row, the time its extra's texts end with (ms): made when the first is written, paged. */
+  private times: PagedChunks<Float64Array<ArrayBuffer>> | undefined;
+  /** The last text found to end with a time, and that time (the policy gives one text to many). */
+  private lastTimed: string | undefined;
+  private lastTimedAt = Number.NaN;
+  /** A time as toISOString writes it (rows next to each other often share one). */
+  private readonly isoOf = isoWriter();
   private readonly otherIds = new Map<number, string>();
   private readonly otherPhones = new Map<number, string>();
   private readonly objectVars = new Map<number, Readonly<Record<string, string>>>();
@@ -264,7 +314,7 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
    */
   constructor(
     private readonly states: Pick<MessageStates, 'get'>,
-    pages: PagerOptions = {},
+    private readonly pages: PagerOptions = {},
   ) {
     super();
     this.chunks = new PagedChunks(CHUNK_BYTES, (buffer) => new Chunk(buffer), {
@@ -276,7 +326,7 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
 
   /** Whether any page of the table went to a page file. */
   get spilled(): boolean {
-    return this.chunks.spilled || this.hashes.spilled;
+    return this.chunks.spilled || this.hashes.spilled || (this.times?.spilled ?? false);
   }
 
   get length(): number {
@@ -483,6 +533,14 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
     return { number: (hash) => hashes.index(hash), numberOf: (hash) => hashes.indexOf(hash) };
   }
 
+  /**
+   * How many distinct holds and moves (reasons, sendAts) the entries keep, each once: what grows
+   * with the policy's distinct texts, not with the times they end with.
+   */
+  get extrasKept(): number {
+    return this.extras.length - 1;
+  }
+
   /** How many distinct content hashes the entries have. */
   get contents(): number {
     return this.hashes.size;
@@ -551,9 +609,11 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
     if (kind & SEED) entry.seed = true;
     const extra = c.extra[j] as number;
     if (extra !== 0) {
-      const { shift, hold } = this.extras[extra] as Extra;
-      if (shift) entry.shift = { ...shift };
-      if (hold) entry.hold = { ...hold };
+      const kept = this.extras[extra] as Extra;
+      const time = kept.timed === 0 ? '' : this.timeOf(row);
+      const { shift, hold } = changeTimed(kept, kept.timed, (text) => text + time);
+      if (shift) entry.shift = shift;
+      if (hold) entry.hold = hold;
     }
     const stage = STAGES[(kind & STAGE_MASK) >> STAGE_SHIFT];
     if (stage !== undefined) entry.stage = stage;
@@ -578,8 +638,7 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
     c.kind[j] = kind;
     const shift = 'shift' in entry ? entry.shift : undefined;
     const hold = 'hold' in entry ? entry.hold : undefined;
-    c.extra[j] =
-      shift || hold ? this.extraOf({ ...(shift ? { shift } : {}), ...(hold ? { hold } : {}) }) : 0;
+    c.extra[j] = shift || hold ? this.extraOf(row, shift, hold) : 0;
   }
 
   private keyOf(spec: string, revision: number): number {
@@ -592,12 +651,27 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
     return key;
   }
 
-  private extraOf(extra: Extra): number {
+  /** The number of the row's hold and shift, kept once; the time their texts end with in `times`. */
+  private extraOf(row: number, shift: Shift | undefined, hold: HoldOf | undefined): number {
+    // The time is the hold's reason's (the last rule that held it), else the shift's.
+    let at = hold ? this.endTime(hold.reason) : Number.NaN;
+    if (Number.isNaN(at) && shift) at = this.endTime(shift.reason);
+    let timed = 0;
+    if (!Number.isNaN(at)) {
+      const time = this.isoOf(at);
+      if (hold?.reason.endsWith(time)) timed |= TIMED_HOLD;
+      if (shift?.reason.endsWith(time)) timed |= TIMED_REASON;
+      if (shift?.sendAt.endsWith(time)) timed |= TIMED_SEND_AT;
+      this.writeTime(row, at);
+    }
+    const cut = (text: string) => text.slice(0, text.length - ISO_LENGTH);
+    const extra: Extra = { ...changeTimed({ shift, hold }, timed, cut), timed };
     const name = JSON.stringify([
       extra.shift?.sendAt,
       extra.shift?.reason,
       extra.hold?.was,
       extra.hold?.reason,
+      timed,
     ]);
     let index = this.extraIndex.get(name);
     if (index === undefined) {
@@ -605,6 +679,37 @@ export class EntryTable extends IndexedEntries implements WritableEntries {
       this.extraIndex.set(name, index);
     }
     return index;
+  }
+
+  /** The time (ms) a text ends with, written as toISOString writes it; NaN when it does not. */
+  private endTime(text: string): number {
+    if (text === this.lastTimed) return this.lastTimedAt;
+    const n = text.length;
+    // A quick look first: most texts end with no time.
+    if (n < ISO_LENGTH || text.charCodeAt(n - 1) !== 90 || text.charCodeAt(n - 14) !== 84)
+      return Number.NaN;
+    // Only a time written back the same (byte for byte) is kept as a number.
+    const at = instantOf(text.slice(n - ISO_LENGTH));
+    if (Number.isNaN(at)) return at;
+    this.lastTimed = text;
+    this.lastTimedAt = at;
+    return at;
+  }
+
+  private writeTime(row: number, at: number): void {
+    this.times ??= new PagedChunks(CHUNK * 8, (buffer) => new Float64Array(buffer), {
+      subject: "The plan's times",
+      ...this.pages,
+    });
+    const n = row >>> BITS;
+    while (this.times.length <= n) this.times.add(new Float64Array(CHUNK));
+    this.times.write(n)[row & LOW] = at;
+  }
+
+  /** The time the row's extra's texts end with, as they write it. */
+  private timeOf(row: number): string {
+    const times = this.times as PagedChunks<Float64Array<ArrayBuffer>>;
+    return this.isoOf(times.get(row >>> BITS)[row & LOW] as number);
   }
 
   private writeId(c: Chunk, j: number, row: number, messageId: string): void {

@@ -345,9 +345,22 @@ type OutcomeRecord = Extract<JournalRecord, { type: 'outcome' }>;
 type SettleRecord = Extract<JournalRecord, { type: 'settle' }>;
 
 /** An ISO time as a number when toISOString writes that number as exactly this text; NaN otherwise. */
-function instantOf(at: string): number {
+export function instantOf(at: string): number {
   const ms = Date.parse(at);
   return Number.isNaN(ms) || new Date(ms).toISOString() !== at ? Number.NaN : ms;
+}
+
+/** toISOString of a time, the last one kept: rows next to each other often share their time. */
+export function isoWriter(): (ms: number) => string {
+  let lastMs = Number.NaN;
+  let lastIso = '';
+  return (ms) => {
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastIso = new Date(ms).toISOString();
+    }
+    return lastIso;
+  };
 }
 
 /**
@@ -383,9 +396,8 @@ export class MessageTable implements MessageStates {
   private readonly statuses: ApiStatus[] = [];
   private statusKeys: Map<string, number> | undefined = new Map();
   private readonly key = new Uint32Array(4);
-  /** The last instant written as text, and its text (messages of one record share their times). */
-  private lastMs = Number.NaN;
-  private lastIso = '';
+  /** An instant written as text (messages of one record share their times). */
+  private readonly iso = isoWriter();
   private lastAt = '';
   private lastAtMs = Number.NaN;
 
@@ -612,14 +624,6 @@ export class MessageTable implements MessageStates {
     if (status !== NO_STATUS && status !== TAIL_STATUS) state.status = this.statuses[status - 1];
     if (flags & HAS_TAIL) Object.assign(state, this.tails.get(index));
     return state;
-  }
-
-  private iso(ms: number): string {
-    if (ms !== this.lastMs) {
-      this.lastMs = ms;
-      this.lastIso = new Date(ms).toISOString();
-    }
-    return this.lastIso;
   }
 
   // Storing.

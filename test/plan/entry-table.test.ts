@@ -63,10 +63,28 @@ function makeCase(seed: number, n: number): Case {
     if (state) compiled.previous = previousOf(state, contentHash);
     if (next() < 0.1) compiled.seed = true;
     const sending = compiled.action === 'send' || compiled.action === 'retry';
+    // Times of their own (kept as numbers), and texts that only look like one (kept as they are).
+    const time = new Date(Date.UTC(2026, 1, 1) + i * 1_001).toISOString();
     if (sending && next() < 0.2)
-      compiled.shift = { sendAt: pick(['2026-02-01T13:00:00Z', 'x\u001b[2J']), reason: 'quiet' };
+      compiled.shift = pick([
+        { sendAt: pick(['2026-02-01T13:00:00Z', 'x\u001b[2J', time]), reason: 'quiet' },
+        { sendAt: time, reason: `limit; can go from ${time}` },
+      ]);
     if (sending && next() < 0.2) {
-      compiled.hold = { was: compiled.action, reason: pick(['suppressed', 'capped: 2 a day']) };
+      compiled.hold = {
+        was: compiled.action,
+        reason: pick([
+          'suppressed',
+          'capped: 2 a day',
+          `limit; can go from ${time}`,
+          'limit; can go from ',
+          time,
+          'suppressed, 2026-02-01T13:00:00.000Z',
+          'rolls over: 2026-02-30T10:00:00.000Z',
+          'midnight: 2026-02-01T24:00:00.000Z',
+          'no milliseconds: 2026-02-01T13:00:00Z',
+        ]),
+      };
       compiled.action = pick(['suppressed', 'capped', 'quiet-hours', 'limit'] as const);
     } else if (sending && next() < 0.5) compiled.stage = pick(['seed', 'canary', 'rest'] as const);
     entries.push(compiled as unknown as PlanEntry);
@@ -121,6 +139,55 @@ test('an entry replaced with setEntry is read back as replaced; the others are u
     expected[i] = moved;
   });
   assert.is(JSON.stringify([...table]), JSON.stringify(expected));
+});
+
+test('holds and moves ending with a time: one kept text for any number of times, read back the same', () => {
+  const kept = [1_000, 10_000].map((n) => {
+    const table = new EntryTable(new Map());
+    const expected: PlanEntry[] = [];
+    for (let i = 0; i < n; i++) {
+      const phoneNumber = `4179${String(i).padStart(7, '0')}`;
+      const messageId = messageIdFor('promo', 1, phoneNumber);
+      table.append('send', messageId, 'promo', 1, phoneNumber, 'a'.repeat(64), i, false, false);
+      const send = {
+        messageId,
+        spec: 'promo',
+        revision: 1,
+        phoneNumber,
+        contentHash: 'a'.repeat(64),
+        vars: i,
+      };
+      // Each its own time, as the messaging limit gives them: held until it, or moved to it
+      // (some moved out of quiet hours before, to a time of their own that is kept as text).
+      const time = new Date(Date.UTC(2026, 2, 1) + i * 1_001).toISOString();
+      const reason = `messaging limit of 5 unique recipients per 24 h; can go from ${time}`;
+      const quiet = { sendAt: '2026-03-01T08:00:00.000Z', reason: 'moved out of quiet hours' };
+      expected.push(
+        i % 3 === 0
+          ? { action: 'send', ...send, shift: { sendAt: time, reason } }
+          : {
+              action: 'limit',
+              ...send,
+              ...(i % 3 === 1 ? { shift: quiet } : {}),
+              hold: { was: 'send', reason },
+            },
+      );
+    }
+    table.seal();
+    expected.forEach((entry, i) => setEntry(table, i, entry));
+    assert.is(JSON.stringify([...table]), JSON.stringify(expected), `${n} entries`);
+    assert.is(
+      new Set(
+        expected.map((e) =>
+          'hold' in e ? e.hold.reason : 'shift' in e ? e.shift?.reason : undefined,
+        ),
+      ).size,
+      n,
+    );
+    return table.extrasKept;
+  });
+  // Ten times the times, the same texts kept: the moved one, the held one, the held and moved one.
+  assert.equal(kept, [3, 3]);
 });
 
 test('has finds every messageId put in and no other', () => {

@@ -175,6 +175,26 @@ test('entry table with 2 resident pages: every entry as an unpaged table’s, re
       assert.is(JSON.stringify(paged.at(i)), JSON.stringify(replaced));
     }
     assertSame(paged, plain, 'replaced');
+    // Held by the messaging limit, each until its own time, from the last page back to the first
+    // (the policy writes in precedence order): the times' pages spill and are read back too.
+    const written = new Map<number, string>();
+    for (let i = N - 1; i >= 0; i -= 4) {
+      const entry = plain.at(i) as PlanEntry;
+      if (entry.action !== 'send' && entry.action !== 'retry') continue;
+      const time = new Date(Date.UTC(2026, 2, 1) + i * 1_001).toISOString();
+      // The policy holds before stages are given: a held entry has none.
+      const { stage: _stage, ...unstaged } = entry;
+      const held: PlanEntry = {
+        ...unstaged,
+        action: 'limit',
+        hold: { was: entry.action, reason: `limit; can go from ${time}` },
+      };
+      setEntry(paged, i, held);
+      setEntry(plain, i, held);
+      written.set(i, JSON.stringify(held));
+    }
+    for (const [i, held] of written) assert.is(JSON.stringify(paged.at(i)), held, `held ${i}`);
+    assertSame(paged, plain, 'held until their times');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,18 +5,25 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sendAtOf } from '../../../src/plan/content-store.js';
+import { messageIdFor } from '../../../src/api/identity.js';
 import { setEntry, type EntryList } from '../../../src/plan/entry-list.js';
-import { applyPolicies, type PolicyContext } from '../../../src/plan/policy/apply-policies.js';
+import { EntryTable } from '../../../src/plan/entry-table.js';
+import {
+  applyPolicies,
+  type PolicyContext,
+  type SpecPolicy,
+} from '../../../src/plan/policy/apply-policies.js';
 import { comparePrecedence, type CapCandidate } from '../../../src/plan/policy/cap-policy.js';
 import {
   isSending,
   type HeldAction,
   type HeldEntry,
+  type PlanEntry,
   type SendingEntry,
 } from '../../../src/plan/types.js';
 import { messagesOfNumber, specRevisions } from '../../../src/state/messages-of-number.js';
 import type { MessageState } from '../../../src/state/types.js';
-import { NOW, policyScenario } from '../../helpers/policy-scenario.js';
+import { NOW, policyScenario, stateMessage } from '../../helpers/policy-scenario.js';
 
 const DAY_MS = 86_400_000;
 
@@ -223,6 +230,90 @@ test('the messaging limit holds or moves the same messages, with the same figure
   }
   // The scenarios do go over the limit.
   assert.ok(over > 600, `${over} over`);
+});
+
+/**
+ * A state of n messages of a spec gone, each at its own time in the last 24 hours, and 3n/2 new
+ * recipients in two specs of two priorities (some moved out of quiet hours before, some with a
+ * later sendAt), under a limit of 5n/4: n/4 admitted, the others each over until its own time.
+ */
+function manyTimes(n: number) {
+  const messages = new Map<string, MessageState>();
+  for (let i = 0; i < n; i++) {
+    const messageId = messageIdFor('gone', 1, `4188${1_000_000 + i}`);
+    const sentAt = new Date(NOW.getTime() - 20 * 3_600_000 + i * 1_001).toISOString();
+    messages.set(messageId, stateMessage(messageId, 'gone', sentAt, 'accepted'));
+  }
+  const entries: PlanEntry[] = [];
+  for (let i = 0; i < (3 * n) / 2; i++) {
+    const spec = i % 2 === 0 ? 'a' : 'b';
+    const phoneNumber = `4179${2_000_000 + i}`;
+    entries.push({
+      action: 'send',
+      messageId: messageIdFor(spec, 1, phoneNumber),
+      spec,
+      revision: 1,
+      phoneNumber,
+      contentHash: i % 5 === 0 ? 'later' : 'plain',
+      ...(i % 7 === 0
+        ? { shift: { sendAt: '2026-03-10T18:00:00.000Z', reason: 'moved out of quiet hours' } }
+        : {}),
+    });
+  }
+  return {
+    entries,
+    specs: new Map<string, SpecPolicy>([
+      ['a', { priority: 1 }],
+      ['b', { priority: 0 }],
+    ]),
+    messages,
+    limit: (5 * n) / 4,
+  };
+}
+
+test('over the entry table, messages held or moved each until its own time read as the reference made them; the table keeps one text for them', () => {
+  for (const mode of ['hold', 'schedule'] as const) {
+    const kept = [400, 4000].map((n) => {
+      const { entries, specs, messages, limit } = manyTimes(n);
+      const context = (): PolicyContext => ({
+        policy: { messagingLimit: limit, overLimit: mode },
+        suppressed: new Map(),
+        specs,
+        state: { messages },
+        contents: {
+          plain: { whatsApp: { text: 'hi' } },
+          later: { whatsApp: { text: 'hi' }, sendAt: '2026-03-12T09:00:00.000Z' },
+        },
+        now: NOW,
+      });
+      const expected = entries.map((e) => ({ ...e }));
+      const reference = context();
+      referenceLimit(expected, reference);
+      const table = new EntryTable(new Map());
+      for (const entry of entries) table.push(entry);
+      table.seal();
+      const actual = context();
+      applyPolicies(table, actual);
+      // As JSON: what the plan's outputs read, key order too.
+      assert.ok(
+        JSON.stringify([...table]) === JSON.stringify(expected),
+        `${mode}, ${n}: the entries`,
+      );
+      assert.equal(actual.figures, reference.figures, `${mode}, ${n}: figures`);
+      const reasons = new Set(
+        expected.map((e) =>
+          'hold' in e ? e.hold.reason : 'shift' in e ? e.shift?.reason : undefined,
+        ),
+      );
+      // Each over the limit has a time of its own (those past the state's n share one, a day on;
+      // one with a later sendAt is not moved).
+      assert.ok(reasons.size > n / 2, `${mode}, ${n}: ${reasons.size} reasons`);
+      return table.extrasKept;
+    });
+    // Ten times the times, the same texts kept.
+    assert.is(kept[1], kept[0], `${mode}: ${kept.join(', ')} texts kept`);
+    assert.ok((kept[0] ?? 0) <= 3, `${mode}: ${kept.join(', ')} texts kept`);
+  }
 });
 
 test.run();
