@@ -470,6 +470,11 @@ export function runWorkerQueries(tables: RunTables, workerId: string, runId: str
     summaryRows: async (client: pg.ClientBase, onPage: (rows: ApplyRunRow[]) => void) => {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       try {
+        // Each page along the primary key: where the server has no statistics of the run's rows
+        // yet, it sorted every row after the page, outcomes and all, for each page (a run of
+        // 100,000 requests: 15 s a page, some 370 pages).
+        await client.query('SET LOCAL enable_sort = off');
+        await client.query('SET LOCAL enable_bitmapscan = off');
         let last = -1;
         let limit = SUMMARY_FIRST_PAGE;
         for (;;) {

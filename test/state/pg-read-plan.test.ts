@@ -2,6 +2,8 @@ import pg from 'pg';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { quoteIdent } from '../../src/state/pg-migrations.js';
+import { openPgStateStore } from '../../src/state/pg-state.js';
+import { parsePostgresTarget } from '../../src/state/state-target.js';
 import { adminQuery, postgresBackends, schemaOf, withState } from '../helpers/state-backends.js';
 import { inFlight } from './records.js';
 
@@ -35,18 +37,22 @@ function planNodes(explained: pg.QueryResult): PlanNode[] {
   return nodesOf(Plan);
 }
 
+/** A page of the state's read, and of an apply run's summary. */
+const JOURNAL_PAGE = / j\.id > \$2 ORDER BY j\.id LIMIT \d+$/;
+const SUMMARY_PAGE = / ORDER BY r\.seq LIMIT \d+$/;
+
 type Query = (this: pg.Client, text: unknown, values?: unknown[]) => Promise<pg.QueryResult>;
 
 /**
  * Runs `fn` with every page query of a state read explained first, on the read's own connection
  * and in its transaction (so with its settings): the plans, and each page's statement.
  */
-async function explainPages(fn: () => Promise<unknown>): Promise<Page[]> {
+async function explainPages(fn: () => Promise<unknown>, page = JOURNAL_PAGE): Promise<Page[]> {
   const proto = pg.Client.prototype as unknown as { query: Query };
   const query = proto.query;
   const pages: Page[] = [];
   proto.query = async function (this: pg.Client, text: unknown, values?: unknown[]) {
-    if (typeof text === 'string' && / j\.id > \$2 ORDER BY j\.id LIMIT \d+$/.test(text)) {
+    if (typeof text === 'string' && page.test(text)) {
       const plan = await query.call(this, `EXPLAIN (FORMAT JSON) ${text}`, values);
       pages.push({ text, values: values ?? [], nodes: planNodes(plan) });
     }
@@ -95,6 +101,64 @@ for (const backend of await postgresBackends()) {
         planNodes(plain).some((node) => node['Node Type'] === 'Sort'),
         'the server plans no sort of this journal even without the settings',
       );
+    }));
+}
+
+for (const backend of await postgresBackends()) {
+  test('[postgres] the summary of an apply run never analysed reads each page along its primary key, sorting nothing', () =>
+    withState(backend, async (state) => {
+      const store = openPgStateStore(
+        parsePostgresTarget(state.url ?? '', state.workspace ?? 'default'),
+      );
+      try {
+        const lock = await store.lockWorker();
+        const started = await store.startRun(lock, {
+          inputsDigest: 'inputs',
+          stateDigest: (await store.read()).digest,
+          startedBy: 'test',
+          requests: [{ bulkId: 'b0', messages: 1, payload: { seq: 0 } }],
+          finish: () => ({ records: [] }),
+        });
+        if (started.kind !== 'started') throw new Error(`no run: ${started.kind}`);
+        const run = started.run;
+        const requests = `${quoteIdent(schemaOf(state))}.apply_request`;
+        // Answered requests loaded in bulk and never analysed, as a run of ten million leaves them.
+        await adminQuery(`ALTER TABLE ${requests} SET (autovacuum_enabled = false)`);
+        await adminQuery(
+          `INSERT INTO ${requests} (run_id, seq, bulk_id, messages, phase, outcome) SELECT $1, n, 'b' || n, 1, 'done', $2::jsonb FROM generate_series(1, ${ROWS - 1}) n`,
+          [run.id, JSON.stringify({ answered: 'x'.repeat(200) })],
+        );
+        const worker = store.worker(lock, run);
+        const claimed = await worker.claim(() => []);
+        if (!claimed) throw new Error('nothing to claim');
+        await worker.finish(claimed.seq, { answered: 0 }, []);
+        let rows = 0;
+        const pages = await explainPages(
+          () => worker.summaryRows((page) => (rows += page.length)),
+          SUMMARY_PAGE,
+        );
+        assert.is(rows, ROWS);
+        assert.ok(pages.length >= 3, `the summary took ${pages.length} pages`);
+        for (const [n, { nodes }] of pages.entries()) {
+          const types = nodes.map((node) => node['Node Type']);
+          assert.not.ok(types.includes('Sort'), `page ${n} sorted: ${types.join(', ')}`);
+          assert.ok(
+            nodes.some(
+              (node) =>
+                node['Node Type'] === 'Index Scan' && node['Index Name'] === 'apply_request_pkey',
+            ),
+            `page ${n}: ${types.join(', ')}`,
+          );
+        }
+        const first = pages[1] as Page;
+        const plain = await adminQuery(`EXPLAIN (FORMAT JSON) ${first.text}`, first.values);
+        assert.ok(
+          planNodes(plain).some((node) => node['Node Type'] === 'Sort'),
+          'the server plans no sort of these requests even without the settings',
+        );
+      } finally {
+        await store.close();
+      }
     }));
 }
 
